@@ -1,0 +1,55 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { keyPolicy } from "./iam";
+
+export interface DataKeyArgs {
+  /** What the key protects, one key per data class (eks-secrets, logs, ebs …); becomes the alias. */
+  readonly dataClass: string;
+  readonly accountId: pulumi.Input<string>;
+  readonly region: string;
+  /** AWS services that encrypt with the key on the account's behalf. @default [] */
+  readonly services?: readonly "logs"[];
+  /** 30 in prod so a mistaken deletion can be cancelled for a month; 7 elsewhere. @default 30 */
+  readonly deletionWindowInDays?: number;
+  readonly protect?: boolean;
+}
+
+/** A customer-managed KMS key with rotation on and an alias `alias/<prefix>-<dataClass>`. */
+export function createDataKey(prefix: string, args: DataKeyArgs, opts: pulumi.CustomResourceOptions): aws.kms.Key {
+  const key = new aws.kms.Key(
+    `${prefix}-${args.dataClass}`,
+    {
+      description: `${prefix}: ${args.dataClass}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: args.deletionWindowInDays ?? 30,
+      policy: pulumi.output(args.accountId).apply((id) => JSON.stringify(keyPolicy(id, args.region, args.services ?? []))),
+    },
+    { ...opts, protect: args.protect, retainOnDelete: args.protect },
+  );
+  new aws.kms.Alias(`${prefix}-${args.dataClass}`, { name: `alias/${prefix}-${args.dataClass}`, targetKeyId: key.keyId }, opts);
+  return key;
+}
+
+export type DataClass = "eks-secrets" | "logs" | "ebs";
+
+export interface KmsKeysArgs {
+  readonly accountId: pulumi.Input<string>;
+  readonly region: string;
+  /** Key deletion waiting period. @default 30 */
+  readonly deletionWindowInDays?: number;
+  /** protect + retain-on-delete on every key. @default false */
+  readonly protect?: boolean;
+}
+
+/** One customer-managed key per data class (IAM-04): eks-secrets, logs, ebs. */
+export class KmsKeys extends pulumi.ComponentResource {
+  readonly keys: Record<DataClass, aws.kms.Key>;
+
+  constructor(name: string, args: KmsKeysArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:security:KmsKeys", name, {}, opts);
+    const make = (dataClass: DataClass, services: readonly "logs"[] = []) =>
+      createDataKey(name, { ...args, dataClass, services }, { parent: this });
+    this.keys = { "eks-secrets": make("eks-secrets"), logs: make("logs", ["logs"]), ebs: make("ebs") };
+    this.registerOutputs({});
+  }
+}

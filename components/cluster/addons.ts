@@ -1,0 +1,69 @@
+/**
+ * EKS managed add-ons, pinned per Kubernetes version in the version catalogue. The cluster is created with
+ * bootstrapSelfManagedAddons=false, so every networking add-on here is explicit, versioned and owned by us.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { MANAGED_POLICIES, podIdentityTrustPolicy } from "../aws/iam";
+import type { EksAddonName } from "../versions";
+
+/**
+ * VPC CNI settings: enforce NetworkPolicy with the CNI's eBPF agent (EKS-06). Values are strings, as the
+ * add-on schema wants. https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html
+ */
+export function vpcCniConfiguration(): Record<string, unknown> {
+  return { enableNetworkPolicy: "true", nodeAgent: { enablePolicyEventLogs: "true" } };
+}
+
+/** Add-ons needed before any node can become Ready (networking and Pod Identity). */
+export const BOOTSTRAP_ADDONS: readonly EksAddonName[] = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"];
+/** Add-ons that schedule pods, so they wait for the system node pool. */
+export const WORKLOAD_ADDONS: readonly EksAddonName[] = ["coredns", "aws-ebs-csi-driver"];
+
+/** Which add-ons run under their own Pod Identity role, with which policy (NODE-04: not on the node role). */
+export const ADDON_IDENTITIES: Partial<Record<EksAddonName, { serviceAccount: string; policyArn: string }>> = {
+  "vpc-cni": { serviceAccount: "aws-node", policyArn: MANAGED_POLICIES.eksCni },
+  "aws-ebs-csi-driver": { serviceAccount: "ebs-csi-controller-sa", policyArn: MANAGED_POLICIES.ebsCsi },
+};
+
+/** Add-on configuration values, as JSON the EKS API accepts. */
+export function addonConfiguration(addon: EksAddonName): string | undefined {
+  switch (addon) {
+    case "vpc-cni":
+      return JSON.stringify(vpcCniConfiguration());
+    case "coredns":
+      // Two replicas spread over AZs; CoreDNS tolerates CriticalAddonsOnly, so it lands on the system pool.
+      return JSON.stringify({ replicaCount: 2 });
+    default:
+      return undefined;
+  }
+}
+
+export interface AddonSetArgs {
+  readonly clusterName: pulumi.Input<string>;
+  readonly addons: readonly EksAddonName[];
+  readonly versions: Readonly<Record<EksAddonName, string>>;
+}
+
+/** Creates the given add-ons (and their Pod Identity roles) as children of `parent`. */
+export function createAddons(prefix: string, args: AddonSetArgs, parent: pulumi.Resource, dependsOn: pulumi.Input<pulumi.Resource>[] = []): aws.eks.Addon[] {
+  return args.addons.map((addon) => {
+    const identity = ADDON_IDENTITIES[addon];
+    let podIdentityAssociations: aws.types.input.eks.AddonPodIdentityAssociation[] | undefined;
+    if (identity) {
+      const role = new aws.iam.Role(`${prefix}-${addon}`, { assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()) }, { parent });
+      new aws.iam.RolePolicyAttachment(`${prefix}-${addon}`, { role: role.name, policyArn: identity.policyArn }, { parent });
+      podIdentityAssociations = [{ roleArn: role.arn, serviceAccount: identity.serviceAccount }];
+    }
+    return new aws.eks.Addon(`${prefix}-${addon}`, {
+      clusterName: args.clusterName,
+      addonName: addon,
+      addonVersion: args.versions[addon],
+      configurationValues: addonConfiguration(addon),
+      podIdentityAssociations,
+      // We own these add-ons' config: overwrite drift on create and update.
+      resolveConflictsOnCreate: "OVERWRITE",
+      resolveConflictsOnUpdate: "OVERWRITE",
+    }, { parent, dependsOn });
+  });
+}

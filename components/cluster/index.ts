@@ -1,0 +1,112 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { MANAGED_POLICIES, serviceTrustPolicy } from "../aws/iam";
+import type { EksAddonName } from "../versions";
+import { BOOTSTRAP_ADDONS, createAddons } from "./addons";
+import { renderKubeconfig } from "./kubeconfig";
+
+export { renderKubeconfig } from "./kubeconfig";
+export { vpcCniConfiguration, addonConfiguration, BOOTSTRAP_ADDONS, WORKLOAD_ADDONS, ADDON_IDENTITIES, createAddons } from "./addons";
+
+export const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+
+export interface ClusterArgs {
+  /** Kubernetes minor version, e.g. "1.35"; must be in EKS standard support (EKS-04). No default: upgrades are deliberate. */
+  readonly version: string;
+  /** Private subnets for the control-plane ENIs, in at least 2 AZs. */
+  readonly subnetIds: pulumi.Input<string>[];
+  /** Public API endpoint; never in prod. The private endpoint is always on (EKS-01). @default false */
+  readonly endpointPublicAccess?: boolean;
+  /** CIDRs allowed to the public endpoint; required and without 0.0.0.0/0 when it is on. @default [] */
+  readonly publicAccessCidrs?: readonly string[];
+  /** Service CIDR (RFC 1918, must not overlap the VPC). @default "172.20.0.0/16" */
+  readonly serviceCidr?: string;
+  /** Control-plane log types (EKS-02). @default ["api", "audit", "authenticator"] */
+  readonly logTypes?: readonly string[];
+  /** Retention of /aws/eks/<name>/cluster in days. @default 365 */
+  readonly logRetentionDays?: number;
+  /** KMS key ARN for envelope encryption of Secrets (EKS-03). */
+  readonly secretsKeyArn: pulumi.Input<string>;
+  /** KMS key ARN for the control-plane log group. */
+  readonly logsKeyArn: pulumi.Input<string>;
+  /** IAM principals granted AmazonEKSClusterAdminPolicy through access entries (EKS-05). */
+  readonly admins: readonly string[];
+  /** Pinned add-on versions for `version` (components/versions.ts). */
+  readonly addonVersions: Readonly<Record<EksAddonName, string>>;
+  /** AWS region, for the kubeconfig's token command. */
+  readonly region: string;
+  /** protect + retain-on-delete + EKS deletion protection. @default false (true in prod via config) */
+  readonly protect?: boolean;
+}
+
+/**
+ * An EKS control plane with secure defaults: private endpoint, API authentication mode without implicit
+ * creator admin, KMS-encrypted Secrets, control-plane logs to an encrypted group created first, and the
+ * networking add-ons (VPC CNI with NetworkPolicy enforcement, kube-proxy, Pod Identity agent) pinned.
+ */
+export class Cluster extends pulumi.ComponentResource {
+  readonly clusterName: pulumi.Output<string>;
+  readonly endpoint: pulumi.Output<string>;
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly bootstrapAddons: aws.eks.Addon[];
+  readonly eksCluster: aws.eks.Cluster;
+
+  constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:cluster:Cluster", name, {}, opts);
+    const child = { parent: this };
+    const stateful = { parent: this, protect: args.protect, retainOnDelete: args.protect };
+
+    // EKS writes to this group; creating it first lets us own retention and encryption (EKS-02).
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
+      name: `/aws/eks/${name}/cluster`,
+      retentionInDays: args.logRetentionDays ?? 365,
+      kmsKeyId: args.logsKeyArn,
+    }, stateful);
+
+    const role = new aws.iam.Role(`${name}-cluster`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")) }, child);
+    const policy = new aws.iam.RolePolicyAttachment(`${name}-cluster`, { role: role.name, policyArn: MANAGED_POLICIES.eksCluster }, child);
+
+    const cluster = new aws.eks.Cluster(name, {
+      name,
+      version: args.version,
+      roleArn: role.arn,
+      vpcConfig: {
+        subnetIds: args.subnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: args.endpointPublicAccess ?? false,
+        publicAccessCidrs: args.endpointPublicAccess ? [...(args.publicAccessCidrs ?? [])] : undefined,
+      },
+      kubernetesNetworkConfig: { serviceIpv4Cidr: args.serviceCidr ?? "172.20.0.0/16", ipFamily: "ipv4" },
+      enabledClusterLogTypes: [...(args.logTypes ?? ["api", "audit", "authenticator"])],
+      encryptionConfig: { resources: ["secrets"], provider: { keyArn: args.secretsKeyArn } },
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+      // Every add-on is a pinned managed add-on below, not an unversioned self-managed one.
+      bootstrapSelfManagedAddons: false,
+      // STANDARD: a version leaving standard support fails the config check instead of silently costing extended support.
+      upgradePolicy: { supportType: "STANDARD" },
+      deletionProtection: args.protect ?? false,
+    }, { ...stateful, dependsOn: [logGroup, policy] });
+
+    args.admins.forEach((principal, i) => {
+      const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn: principal, type: "STANDARD" }, child);
+      new aws.eks.AccessPolicyAssociation(`${name}-admin-${i}`, {
+        clusterName: cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: CLUSTER_ADMIN_POLICY,
+        accessScope: { type: "cluster" },
+      }, child);
+    });
+
+    this.bootstrapAddons = createAddons(name, { clusterName: cluster.name, addons: BOOTSTRAP_ADDONS, versions: args.addonVersions }, this);
+
+    this.eksCluster = cluster;
+    this.clusterName = cluster.name;
+    this.endpoint = cluster.endpoint;
+    // No credential inside (tokens come from `aws eks get-token`), so it need not be a secret.
+    this.kubeconfig = pulumi
+      .all([cluster.name, cluster.endpoint, cluster.certificateAuthority])
+      .apply(([clusterName, endpoint, ca]) => renderKubeconfig({ clusterName, endpoint, certificateAuthority: ca?.data ?? "", region: args.region }));
+    this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint });
+  }
+}
+export { WorkloadAddons, type WorkloadAddonsArgs } from "./workload-addons";

@@ -1,0 +1,50 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_SHARING_KEY, GPU_OPERATOR_NAMESPACE, gpuOperatorObjects } from "../../charts/gpu-operator";
+import type { GpuSharing } from "../../config/schema";
+import { CHARTS } from "../versions";
+import { gpuOperatorValues, type GpuOperatorValuesArgs } from "./values";
+
+export { gpuOperatorValues } from "./values";
+
+export interface GpuOperatorArgs extends GpuOperatorValuesArgs {
+  /** Sharing for nodes without a pool label. @default { mode: "exclusive" } */
+  readonly defaultSharing?: GpuSharing;
+  /** Sharing per GPU pool name; nodes of a pool carry nvidia.com/device-plugin.config=<pool>. @default {} */
+  readonly poolSharing?: Readonly<Record<string, GpuSharing>>;
+  /** Labels for the objects we author (cost attribution). @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** The device-plugin configs to publish: `default` plus one per time-sliced pool. */
+export function sharingConfigs(args: Pick<GpuOperatorArgs, "defaultSharing" | "poolSharing">): Record<string, GpuSharing> {
+  const configs: Record<string, GpuSharing> = { [DEFAULT_SHARING_KEY]: args.defaultSharing ?? { mode: "exclusive" } };
+  for (const [pool, sharing] of Object.entries(args.poolSharing ?? {})) {
+    if (sharing.mode === "time-slicing") configs[pool] = sharing;
+  }
+  return configs;
+}
+
+/**
+ * The NVIDIA GPU operator from its upstream chart, in its own namespace (the only place its privileged
+ * operands may run), with the device-plugin sharing config created before the chart reads it.
+ */
+export class GpuOperator extends pulumi.ComponentResource {
+  readonly namespace = GPU_OPERATOR_NAMESPACE;
+  readonly chart: k8s.helm.v4.Chart;
+
+  constructor(name: string, args: GpuOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:gpu:GpuOperator", name, {}, opts);
+    const objects = gpuOperatorObjects({ sharing: sharingConfigs(args), migStrategy: args.migStrategy, commonLabels: args.labels });
+    const base = new k8s.yaml.v2.ConfigGroup(`${name}-base`, { objs: objects }, { parent: this });
+    const ref = CHARTS.gpuOperator;
+    this.chart = new k8s.helm.v4.Chart(name, {
+      chart: ref.chart,
+      version: ref.version,
+      repositoryOpts: { repo: ref.repo },
+      namespace: GPU_OPERATOR_NAMESPACE,
+      values: gpuOperatorValues(args),
+    }, { parent: this, dependsOn: [base] });
+    this.registerOutputs({ namespace: this.namespace });
+  }
+}

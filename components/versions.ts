@@ -1,0 +1,82 @@
+/**
+ * The version catalogue: every upstream piece the platform deploys, pinned exactly, with where it comes from.
+ * Upgrades happen here and nowhere else; a test asserts that no version is a range or `latest`.
+ */
+
+/** An upstream Helm chart: repository, chart name, exact version, and the upstream values.yaml at that tag. */
+export interface ChartRef {
+  readonly repo: string;
+  readonly chart: string;
+  readonly version: string;
+  /** Upstream default values at this version: read it before changing an override in charts/values/. */
+  readonly valuesUrl: string;
+}
+
+export const CHARTS = {
+  gpuOperator: {
+    repo: "https://helm.ngc.nvidia.com/nvidia",
+    chart: "gpu-operator",
+    version: "v25.10.1",
+    valuesUrl: "https://github.com/NVIDIA/gpu-operator/blob/v25.10.1/deployments/gpu-operator/values.yaml",
+  },
+  clusterAutoscaler: {
+    repo: "https://kubernetes.github.io/autoscaler",
+    chart: "cluster-autoscaler",
+    version: "9.53.0",
+    valuesUrl: "https://github.com/kubernetes/autoscaler/blob/cluster-autoscaler-chart-9.53.0/charts/cluster-autoscaler/values.yaml",
+  },
+} as const satisfies Record<string, ChartRef>;
+
+export type ChartName = keyof typeof CHARTS;
+
+/**
+ * EKS Kubernetes versions we support, with AWS's end of standard support
+ * (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html), the managed add-on versions
+ * pinned for that version, and the cluster-autoscaler image that matches its minor version.
+ * Refresh add-ons with `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>`.
+ */
+export interface EksVersion {
+  readonly endOfStandardSupport: string;
+  readonly addons: Readonly<Record<EksAddonName, string>>;
+  readonly clusterAutoscalerImageTag: string;
+}
+
+export type EksAddonName = "vpc-cni" | "kube-proxy" | "coredns" | "eks-pod-identity-agent" | "aws-ebs-csi-driver";
+
+export const EKS_VERSIONS: Readonly<Record<string, EksVersion>> = {
+  "1.34": {
+    endOfStandardSupport: "2026-12-02",
+    addons: {
+      "vpc-cni": "v1.21.1-eksbuild.7",
+      "kube-proxy": "v1.34.6-eksbuild.2",
+      coredns: "v1.13.2-eksbuild.7",
+      "eks-pod-identity-agent": "v1.3.10-eksbuild.2",
+      "aws-ebs-csi-driver": "v1.63.1-eksbuild.1",
+    },
+    clusterAutoscalerImageTag: "v1.34.2",
+  },
+  "1.35": {
+    endOfStandardSupport: "2027-03-27",
+    addons: {
+      "vpc-cni": "v1.21.1-eksbuild.7",
+      "kube-proxy": "v1.35.3-eksbuild.2",
+      coredns: "v1.14.2-eksbuild.4",
+      "eks-pod-identity-agent": "v1.3.10-eksbuild.2",
+      "aws-ebs-csi-driver": "v1.63.1-eksbuild.1",
+    },
+    clusterAutoscalerImageTag: "v1.35.0",
+  },
+};
+
+/** Kubernetes minors an existing (kubeconfig) cluster may run: the GPU operator and our objects are tested against them. */
+export const EXISTING_CLUSTER_VERSIONS: readonly string[] = ["1.33", "1.34", "1.35", "1.36"];
+
+/** EKS managed node group AMI types (AL2023; EKS publishes no AL2 AMIs from 1.33 on). */
+export const AMI_TYPES = {
+  cpu: "AL2023_x86_64_STANDARD",
+  /** Ships the NVIDIA driver and container toolkit, so the GPU operator must not install them. */
+  gpu: "AL2023_x86_64_NVIDIA",
+} as const;
+
+/** Pod Security Standards version pinned on every namespace label we write. */
+export const POD_SECURITY_VERSION = "v1.35";

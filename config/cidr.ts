@@ -1,0 +1,63 @@
+/** IPv4 CIDR arithmetic for config checks and subnet planning. Pure; property-tested. */
+export interface Cidr {
+  /** Network address as an unsigned 32-bit integer. */
+  readonly base: number;
+  readonly prefix: number;
+}
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+export type CidrParse = { ok: true; cidr: Cidr } | { ok: false; reason: string };
+
+/** Parses `a.b.c.d/n`, insisting that it is a network address (no host bits set). */
+export function parseCidr(text: string): CidrParse {
+  const m = IPV4.exec(text);
+  if (!m) return { ok: false, reason: `"${text}" is not an IPv4 CIDR (a.b.c.d/n)` };
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return { ok: false, reason: `"${text}" is not an IPv4 CIDR (a.b.c.d/n)` };
+  const address = ipToInt(octets);
+  const base = (address & maskOf(prefix)) >>> 0;
+  if (base !== address) {
+    return { ok: false, reason: `"${text}" is not a network address; did you mean ${formatCidr({ base, prefix })}?` };
+  }
+  return { ok: true, cidr: { base, prefix } };
+}
+
+export function ipToInt(octets: number[]): number {
+  return (((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0);
+}
+
+export function maskOf(prefix: number): number {
+  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+}
+
+export function size(c: Cidr): number {
+  return 2 ** (32 - c.prefix);
+}
+
+export function formatCidr(c: Cidr): string {
+  const b = c.base;
+  return `${b >>> 24}.${(b >>> 16) & 255}.${(b >>> 8) & 255}.${b & 255}/${c.prefix}`;
+}
+
+export function overlaps(a: Cidr, b: Cidr): boolean {
+  const aEnd = a.base + size(a);
+  const bEnd = b.base + size(b);
+  return a.base < bEnd && b.base < aEnd;
+}
+
+export function contains(outer: Cidr, inner: Cidr): boolean {
+  return inner.prefix >= outer.prefix && inner.base >= outer.base && inner.base + size(inner) <= outer.base + size(outer);
+}
+
+/** The `index`-th block of prefix `newPrefix` inside `parent`. */
+export function subnet(parent: Cidr, newPrefix: number, index: number): Cidr {
+  if (newPrefix < parent.prefix || newPrefix > 32) throw new RangeError(`cannot carve /${newPrefix} from ${formatCidr(parent)}`);
+  const count = 2 ** (newPrefix - parent.prefix);
+  if (index < 0 || index >= count) throw new RangeError(`block ${index} out of range 0..${count - 1}`);
+  return { base: parent.base + index * 2 ** (32 - newPrefix), prefix: newPrefix };
+}
+
+/** RFC 1918 ranges: EKS requires the service CIDR inside one of them. */
+export const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t) => (parseCidr(t) as { cidr: Cidr }).cidr);

@@ -1,0 +1,167 @@
+/**
+ * Defaults per environment tier, and the resolution of a parsed stack config into the fully specified
+ * `PlatformConfig` the components receive. Every default is visible here, in one table.
+ */
+import type { Environment, GpuSharing, NodePoolInput, StackConfigInput, Taint } from "./schema";
+import { EKS_LOG_TYPES } from "./schema";
+import { GIB, parseQuantity } from "./quantity";
+
+export interface TierDefaults {
+  readonly minAvailabilityZones: number;
+  readonly natGateways: "single" | "perAz";
+  readonly flowLogs: boolean;
+  readonly flowLogRetentionDays: number;
+  readonly clusterLogTypes: readonly (typeof EKS_LOG_TYPES)[number][];
+  readonly clusterLogRetentionDays: number;
+  readonly protect: boolean;
+}
+
+export const TIER_DEFAULTS: Readonly<Record<Environment, TierDefaults>> = {
+  local: { minAvailabilityZones: 0, natGateways: "single", flowLogs: false, flowLogRetentionDays: 7, clusterLogTypes: [], clusterLogRetentionDays: 7, protect: false },
+  dev: { minAvailabilityZones: 2, natGateways: "single", flowLogs: true, flowLogRetentionDays: 30, clusterLogTypes: ["api", "audit", "authenticator"], clusterLogRetentionDays: 30, protect: false },
+  staging: { minAvailabilityZones: 2, natGateways: "perAz", flowLogs: true, flowLogRetentionDays: 90, clusterLogTypes: ["api", "audit", "authenticator"], clusterLogRetentionDays: 90, protect: false },
+  prod: { minAvailabilityZones: 3, natGateways: "perAz", flowLogs: true, flowLogRetentionDays: 365, clusterLogTypes: EKS_LOG_TYPES, clusterLogRetentionDays: 365, protect: true },
+};
+
+/** EKS's default service CIDR when none is configured. */
+export const DEFAULT_SERVICE_CIDR = "172.20.0.0/16";
+export const DEFAULT_DISK_SIZE = { system: "50Gi", cpu: "100Gi", gpu: "200Gi" } as const;
+
+export interface NodePoolConfig {
+  readonly name: string;
+  readonly role: "system" | "cpu" | "gpu";
+  readonly instanceTypes: readonly string[];
+  readonly capacityType: "on-demand" | "spot";
+  readonly minSize: number;
+  readonly desiredSize: number;
+  readonly maxSize: number;
+  readonly diskSizeGiB: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  readonly gpuSharing: GpuSharing;
+}
+
+export interface EksClusterConfig {
+  readonly kind: "eks";
+  readonly name: string;
+  readonly version: string;
+  readonly serviceCidr: string;
+  readonly endpointPublicAccess: boolean;
+  readonly publicAccessCidrs: readonly string[];
+  readonly logTypes: readonly string[];
+  readonly logRetentionDays: number;
+  readonly admins: readonly string[];
+  readonly protect: boolean;
+}
+
+export interface ExistingClusterConfig {
+  readonly kind: "existing";
+  readonly name: string;
+  readonly version: string;
+  readonly kubeconfig?: string;
+  readonly context: string;
+}
+
+export interface NetworkConfig {
+  readonly vpcCidr: string;
+  readonly availabilityZones: readonly string[];
+  readonly natGateways: "single" | "perAz";
+  readonly flowLogs: { readonly enabled: boolean; readonly retentionDays: number };
+}
+
+export interface GpuConfig {
+  readonly enabled: boolean;
+  readonly driver: "preinstalled" | "operator";
+  readonly toolkit: "preinstalled" | "operator";
+  readonly migStrategy: "none" | "single" | "mixed";
+  readonly defaultSharing: GpuSharing;
+  readonly dcgmExporter: boolean;
+}
+
+export interface PlatformConfig {
+  readonly environment: Environment;
+  readonly costCenter: string;
+  readonly owner: string;
+  /** Cost and ownership tags for every taggable AWS resource (provider defaultTags). */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly aws?: { readonly region: string; readonly allowedAccountIds?: readonly string[] };
+  readonly network?: NetworkConfig;
+  readonly cluster: EksClusterConfig | ExistingClusterConfig;
+  readonly nodePools: readonly NodePoolConfig[];
+  readonly gpu: GpuConfig;
+}
+
+function resolvePool(pool: NodePoolInput): NodePoolConfig {
+  const disk = parseQuantity(pool.diskSize ?? DEFAULT_DISK_SIZE[pool.role]) ?? 0;
+  return {
+    name: pool.name,
+    role: pool.role,
+    instanceTypes: pool.instanceTypes,
+    capacityType: pool.capacityType ?? "on-demand",
+    minSize: pool.minSize,
+    desiredSize: pool.desiredSize ?? pool.minSize,
+    maxSize: pool.maxSize,
+    diskSizeGiB: disk / GIB,
+    labels: pool.labels ?? {},
+    taints: pool.taints ?? [],
+    gpuSharing: pool.gpuSharing ?? { mode: "exclusive" },
+  };
+}
+
+/** Fills every default. Call only on a config that passed the schema and the semantic checks. */
+export function resolveConfig(input: StackConfigInput): PlatformConfig {
+  const tier = TIER_DEFAULTS[input.environment];
+  const pools = (input.nodePools ?? []).map(resolvePool);
+  const c = input.cluster;
+  const cluster: EksClusterConfig | ExistingClusterConfig =
+    c.kind === "eks"
+      ? {
+          kind: "eks",
+          name: c.name,
+          version: c.version,
+          serviceCidr: c.serviceCidr ?? DEFAULT_SERVICE_CIDR,
+          endpointPublicAccess: c.endpoint?.publicAccess ?? false,
+          publicAccessCidrs: c.endpoint?.publicAccessCidrs ?? [],
+          logTypes: c.logging?.types ?? tier.clusterLogTypes,
+          logRetentionDays: c.logging?.retentionDays ?? tier.clusterLogRetentionDays,
+          admins: c.admins,
+          protect: c.protect ?? tier.protect,
+        }
+      : { kind: "existing", name: c.name, version: c.version, kubeconfig: c.kubeconfig, context: c.context };
+  const network = input.network && {
+    vpcCidr: input.network.vpcCidr,
+    availabilityZones: input.network.availabilityZones,
+    natGateways: input.network.natGateways ?? tier.natGateways,
+    flowLogs: {
+      enabled: input.network.flowLogs?.enabled ?? tier.flowLogs,
+      retentionDays: input.network.flowLogs?.retentionDays ?? tier.flowLogRetentionDays,
+    },
+  };
+  const g = input.gpu ?? {};
+  const onEks = c.kind === "eks";
+  return {
+    environment: input.environment,
+    costCenter: input.costCenter,
+    owner: input.owner,
+    tags: {
+      env: input.environment,
+      team: "platform",
+      "cost-center": input.costCenter,
+      owner: input.owner,
+      "managed-by": "pulumi",
+    },
+    aws: input.aws,
+    network,
+    cluster,
+    nodePools: pools,
+    gpu: {
+      enabled: g.enabled ?? pools.some((p) => p.role === "gpu"),
+      // The EKS AL2023 NVIDIA AMI ships driver and toolkit; an existing cluster may not.
+      driver: g.driver ?? (onEks ? "preinstalled" : "operator"),
+      toolkit: g.toolkit ?? (onEks ? "preinstalled" : "operator"),
+      migStrategy: g.migStrategy ?? (pools.some((p) => p.gpuSharing.mode === "mig") ? "mixed" : "none"),
+      defaultSharing: g.defaultSharing ?? { mode: "exclusive" },
+      dcgmExporter: g.dcgmExporter ?? true,
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { loadConfig, validateConfig, PROJECT, type RawConfig } from "./loader";
+export { ConfigError, type Problem } from "./problems";
+export type { PlatformConfig, NodePoolConfig, EksClusterConfig, ExistingClusterConfig, NetworkConfig, GpuConfig } from "./defaults";

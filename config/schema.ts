@@ -1,0 +1,158 @@
+/**
+ * The one schema of a stack's config (the `mlops-platform:` keys of stacks/Pulumi.<stack>.yaml).
+ * Strict everywhere: an unknown key is an error naming it. Field-local rules live here; rules that need
+ * several fields or the environment tier live in semantic.ts, tier defaults in defaults.ts.
+ */
+import { z } from "zod";
+import { parseCidr } from "./cidr";
+import { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./names";
+import { isQuantity } from "./quantity";
+
+export const ENVIRONMENTS = ["local", "dev", "staging", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Log types EKS can ship to CloudWatch. */
+export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+/** Retention periods CloudWatch Logs accepts (days). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+function refined(check: (v: string) => string | undefined) {
+  return z.string().superRefine((value, ctx) => {
+    const problem = check(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+}
+
+export const dnsLabel = (maxLength = 63) => refined((v) => dns1123LabelProblem(v, maxLength));
+export const quantity = refined((v) => (isQuantity(v) ? undefined : `"${v}" is not a Kubernetes quantity (for example 500m, 4, 16Gi)`));
+export const cidr = refined((v) => {
+  const parsed = parseCidr(v);
+  return parsed.ok ? undefined : parsed.reason;
+});
+const labelKey = refined(labelKeyProblem);
+const labelValue = refined(labelValueProblem);
+const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d+$/, { message: "is not an AWS region name (for example eu-west-1)" });
+const iamPrincipalArn = z
+  .string()
+  .regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/, { message: "is not an IAM role or user ARN" });
+const retentionDays = z
+  .number()
+  .int()
+  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+    message: `is not a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(", ")})`,
+  });
+
+export const awsSchema = z.strictObject({
+  /** Region every AWS resource of the stack goes to. */
+  region: awsRegion,
+  /** Accounts the provider may act on; a guard against deploying prod config into the wrong account. */
+  allowedAccountIds: z.array(z.string().regex(/^\d{12}$/, { message: "is not a 12-digit AWS account id" })).min(1).optional(),
+});
+
+export const networkSchema = z.strictObject({
+  vpcCidr: cidr,
+  /** Explicit AZ names, so a plan is reproducible and AZs can be checked against the region. */
+  availabilityZones: z.array(z.string()),
+  /** `single` saves cost outside prod; `perAz` keeps egress up when an AZ fails. */
+  natGateways: z.enum(["single", "perAz"]).optional(),
+  flowLogs: z.strictObject({ enabled: z.boolean().optional(), retentionDays: retentionDays.optional() }).optional(),
+});
+
+const eksClusterSchema = z.strictObject({
+  kind: z.literal("eks"),
+  name: dnsLabel(40),
+  version: z.string().regex(/^1\.\d+$/, { message: 'is not a Kubernetes minor version such as "1.34"' }),
+  serviceCidr: cidr.optional(),
+  endpoint: z
+    .strictObject({
+      publicAccess: z.boolean(),
+      publicAccessCidrs: z.array(cidr).optional(),
+    })
+    .optional(),
+  logging: z
+    .strictObject({
+      types: z.array(z.enum(EKS_LOG_TYPES)).optional(),
+      retentionDays: retentionDays.optional(),
+    })
+    .optional(),
+  /** IAM principals that get cluster-admin through an EKS access entry. */
+  admins: z.array(iamPrincipalArn).min(1, { message: "needs at least one platform-admin principal" }),
+  /** protect and retain-on-delete for stateful resources (cluster, keys, log groups); forced on in prod. */
+  protect: z.boolean().optional(),
+});
+
+const existingClusterSchema = z.strictObject({
+  kind: z.literal("existing"),
+  name: dnsLabel(40),
+  version: z.string().regex(/^1\.\d+$/, { message: 'is not a Kubernetes minor version such as "1.34"' }),
+  /** Path to a kubeconfig file; omitted means the ambient KUBECONFIG. */
+  kubeconfig: z.string().min(1).optional(),
+  context: z.string().min(1),
+});
+
+export const clusterSchema = z.discriminatedUnion("kind", [eksClusterSchema, existingClusterSchema]);
+
+export const gpuSharingSchema = z.discriminatedUnion("mode", [
+  z.strictObject({ mode: z.literal("exclusive") }),
+  z.strictObject({ mode: z.literal("time-slicing"), replicas: z.number().int().min(2).max(64) }),
+  z.strictObject({
+    mode: z.literal("mig"),
+    /** A profile of the GPU operator's default mig-parted config, e.g. all-1g.10gb or all-balanced. */
+    profile: z.string().regex(/^all-(balanced|\d+g\.\d+gb)$/, { message: "is not a MIG profile such as all-1g.10gb or all-balanced" }),
+  }),
+]);
+
+export const taintSchema = z.strictObject({
+  key: labelKey,
+  value: labelValue.optional(),
+  effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
+});
+
+export const nodePoolSchema = z.strictObject({
+  name: dnsLabel(30),
+  role: z.enum(["system", "cpu", "gpu"]),
+  instanceTypes: z.array(z.string()).min(1, { message: "needs at least one instance type" }),
+  capacityType: z.enum(["on-demand", "spot"]).optional(),
+  minSize: z.number().int().min(0),
+  desiredSize: z.number().int().min(0).optional(),
+  maxSize: z.number().int().min(1),
+  /** Root volume size as a Kubernetes quantity in whole Gi. */
+  diskSize: quantity.optional(),
+  labels: z.record(labelKey, labelValue).optional(),
+  taints: z.array(taintSchema).optional(),
+  gpuSharing: gpuSharingSchema.optional(),
+});
+
+export const gpuSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  /** `preinstalled`: the node image ships the NVIDIA driver (EKS AL2023 NVIDIA AMI); `operator`: the operator installs it. */
+  driver: z.enum(["preinstalled", "operator"]).optional(),
+  toolkit: z.enum(["preinstalled", "operator"]).optional(),
+  migStrategy: z.enum(["none", "single", "mixed"]).optional(),
+  /** Sharing for GPU nodes that belong to no configured pool (all nodes on an existing cluster). */
+  defaultSharing: gpuSharingSchema.optional(),
+  dcgmExporter: z.boolean().optional(),
+});
+
+export const stackConfigSchema = z.strictObject({
+  environment: z.enum(ENVIRONMENTS),
+  /** Cost attribution, stamped on every taggable resource and namespace. */
+  costCenter: labelValue.pipe(z.string().min(1)),
+  owner: labelValue.pipe(z.string().min(1)),
+  aws: awsSchema.optional(),
+  network: networkSchema.optional(),
+  cluster: clusterSchema,
+  nodePools: z.array(nodePoolSchema).optional(),
+  gpu: gpuSchema.optional(),
+});
+
+export type StackConfigInput = z.infer<typeof stackConfigSchema>;
+export type NodePoolInput = z.infer<typeof nodePoolSchema>;
+export type GpuSharing = z.infer<typeof gpuSharingSchema>;
+export type Taint = z.infer<typeof taintSchema>;
+export type EksClusterInput = z.infer<typeof eksClusterSchema>;
+export type ExistingClusterInput = z.infer<typeof existingClusterSchema>;
+
+/** Top-level keys the schema knows, for the loader's unknown-key check and secret detection. */
+export const TOP_LEVEL_KEYS = Object.keys(stackConfigSchema.shape);

@@ -1,0 +1,232 @@
+/**
+ * Rules that need more than one field, the environment tier, or a catalogue. Each returns problems with
+ * paths; none throws. They run on a config that passed the schema.
+ */
+import { contains, formatCidr, overlaps, parseCidr, RFC1918, type Cidr } from "./cidr";
+import { TIER_DEFAULTS } from "./defaults";
+import type { Problem } from "./problems";
+import { GIB, parseQuantity } from "./quantity";
+import { EKS_LOG_TYPES, type StackConfigInput, type NodePoolInput, type EksClusterInput } from "./schema";
+import { EKS_VERSIONS, EXISTING_CLUSTER_VERSIONS } from "../components/versions";
+import { GPU_INSTANCE_FAMILIES, instanceType } from "../components/instance-types";
+import { subnetBits } from "../components/network/subnets";
+
+export interface CheckOptions {
+  /** The day support windows are judged against; tests pin it. */
+  readonly today: Date;
+}
+
+const problem = (path: string, message: string): Problem => ({ path, message });
+
+export function semanticProblems(cfg: StackConfigInput, opts: CheckOptions): Problem[] {
+  return [...topologyProblems(cfg), ...networkProblems(cfg), ...clusterProblems(cfg, opts), ...nodePoolProblems(cfg), ...gpuProblems(cfg)];
+}
+
+/** Which sections belong together for each cluster kind. */
+function topologyProblems(cfg: StackConfigInput): Problem[] {
+  const out: Problem[] = [];
+  if (cfg.environment === "local" && cfg.cluster.kind !== "existing") {
+    out.push(problem("cluster.kind", 'the local environment runs on an existing cluster: use kind "existing"'));
+  }
+  if (cfg.cluster.kind === "existing") {
+    for (const key of ["aws", "network", "nodePools"] as const) {
+      if (cfg[key] !== undefined) out.push(problem(key, 'is not used with cluster kind "existing": that cluster brings its own network and nodes'));
+    }
+    if (!EXISTING_CLUSTER_VERSIONS.includes(cfg.cluster.version)) {
+      out.push(problem("cluster.version", `${cfg.cluster.version} is not a version we test existing clusters on (${EXISTING_CLUSTER_VERSIONS.join(", ")})`));
+    }
+  } else {
+    if (cfg.aws === undefined) out.push(problem("aws", 'is required with cluster kind "eks" (at least aws.region)'));
+    if (cfg.network === undefined) out.push(problem("network", 'is required with cluster kind "eks"'));
+    if (cfg.nodePools === undefined) out.push(problem("nodePools", 'is required with cluster kind "eks" (at least the system pool)'));
+  }
+  return out;
+}
+
+function cidrOf(text: string | undefined): Cidr | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseCidr(text);
+  return parsed.ok ? parsed.cidr : undefined;
+}
+
+function networkProblems(cfg: StackConfigInput): Problem[] {
+  const net = cfg.network;
+  if (!net || cfg.cluster.kind !== "eks") return [];
+  const out: Problem[] = [];
+  const tier = TIER_DEFAULTS[cfg.environment];
+  const azs = net.availabilityZones;
+  const needed = Math.max(2, tier.minAvailabilityZones);
+  if (azs.length < needed) {
+    out.push(problem("network.availabilityZones", `${azs.length} AZ${azs.length === 1 ? "" : "s"} given; ${cfg.environment} needs at least ${needed}${needed === 2 ? " (EKS requires subnets in 2 AZs)" : ""}`));
+  }
+  if (azs.length > 6) out.push(problem("network.availabilityZones", `${azs.length} AZs given; at most 6 are supported`));
+  azs.forEach((az, i) => {
+    if (azs.indexOf(az) !== i) out.push(problem(`network.availabilityZones[${i}]`, `"${az}" is listed twice`));
+    if (cfg.aws && !new RegExp(`^${cfg.aws.region}[a-z]$`).test(az)) {
+      out.push(problem(`network.availabilityZones[${i}]`, `"${az}" is not an availability zone of region ${cfg.aws.region}`));
+    }
+  });
+  const vpc = cidrOf(net.vpcCidr);
+  if (vpc) {
+    const smallest = 28 - 2 * subnetBits(Math.max(azs.length, 2));
+    if (vpc.prefix < 16) out.push(problem("network.vpcCidr", `/${vpc.prefix} is larger than AWS allows for a VPC (/16 at most)`));
+    else if (vpc.prefix > smallest) {
+      out.push(problem("network.vpcCidr", `/${vpc.prefix} is too small for ${azs.length} AZs: public subnets would be smaller than /28; use /${smallest} or larger`));
+    }
+  }
+  if (cfg.environment === "prod") {
+    if (net.natGateways === "single") out.push(problem("network.natGateways", "prod keeps one NAT gateway per AZ: use perAz"));
+    if (net.flowLogs?.enabled === false) out.push(problem("network.flowLogs.enabled", "prod keeps VPC flow logs on"));
+  }
+  return out;
+}
+
+function clusterProblems(cfg: StackConfigInput, opts: CheckOptions): Problem[] {
+  const c = cfg.cluster;
+  if (c.kind !== "eks") return [];
+  return [...eksVersionProblems(c, opts), ...endpointProblems(cfg, c), ...serviceCidrProblems(cfg, c), ...loggingProblems(cfg, c), ...protectProblems(cfg, c)];
+}
+
+function eksVersionProblems(c: EksClusterInput, opts: CheckOptions): Problem[] {
+  const entry = EKS_VERSIONS[c.version];
+  const known = Object.keys(EKS_VERSIONS).join(", ");
+  if (!entry) return [problem("cluster.version", `${c.version} is not an EKS version this blueprint pins add-ons for (${known})`)];
+  const today = opts.today.toISOString().slice(0, 10);
+  if (entry.endOfStandardSupport < today) {
+    return [problem("cluster.version", `${c.version} left EKS standard support on ${entry.endOfStandardSupport}; upgrade to a supported version (${known})`)];
+  }
+  return [];
+}
+
+function endpointProblems(cfg: StackConfigInput, c: EksClusterInput): Problem[] {
+  const out: Problem[] = [];
+  const ep = c.endpoint;
+  if (!ep) return out;
+  if (ep.publicAccess && cfg.environment === "prod") {
+    out.push(problem("cluster.endpoint.publicAccess", "prod clusters have a private API endpoint only"));
+  }
+  const cidrs = ep.publicAccessCidrs ?? [];
+  if (ep.publicAccess && cidrs.length === 0) {
+    out.push(problem("cluster.endpoint.publicAccessCidrs", "a public API endpoint needs at least one allowed CIDR"));
+  }
+  if (!ep.publicAccess && cidrs.length > 0) {
+    out.push(problem("cluster.endpoint.publicAccessCidrs", "has no effect while publicAccess is false; remove it"));
+  }
+  cidrs.forEach((text, i) => {
+    const parsed = cidrOf(text);
+    if (parsed && parsed.prefix === 0) out.push(problem(`cluster.endpoint.publicAccessCidrs[${i}]`, `${text} opens the API endpoint to the whole internet`));
+  });
+  return out;
+}
+
+function serviceCidrProblems(cfg: StackConfigInput, c: EksClusterInput): Problem[] {
+  const svc = cidrOf(c.serviceCidr);
+  if (!svc) return [];
+  const out: Problem[] = [];
+  if (!RFC1918.some((r) => contains(r, svc))) {
+    out.push(problem("cluster.serviceCidr", `${formatCidr(svc)} is outside the private ranges EKS accepts (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)`));
+  }
+  if (svc.prefix < 12 || svc.prefix > 24) out.push(problem("cluster.serviceCidr", `/${svc.prefix} is outside the /12 to /24 range EKS accepts`));
+  const vpc = cidrOf(cfg.network?.vpcCidr);
+  if (vpc && overlaps(vpc, svc)) {
+    out.push(problem("cluster.serviceCidr", `${formatCidr(svc)} overlaps network.vpcCidr ${formatCidr(vpc)}`));
+  }
+  return out;
+}
+
+function loggingProblems(cfg: StackConfigInput, c: EksClusterInput): Problem[] {
+  const out: Problem[] = [];
+  const types = c.logging?.types;
+  const required = cfg.environment === "prod" ? EKS_LOG_TYPES : (["api", "audit", "authenticator"] as const);
+  const missing = types ? required.filter((t) => !types.includes(t)) : [];
+  if (missing.length > 0) out.push(problem("cluster.logging.types", `${cfg.environment} needs control-plane logs ${missing.join(", ")}`));
+  const days = c.logging?.retentionDays;
+  if (cfg.environment === "prod" && days !== undefined && days < 365) {
+    out.push(problem("cluster.logging.retentionDays", `${days} days is below the 365 days prod keeps control-plane logs`));
+  }
+  return out;
+}
+
+function protectProblems(cfg: StackConfigInput, c: EksClusterInput): Problem[] {
+  if (cfg.environment === "prod" && c.protect === false) {
+    return [problem("cluster.protect", "prod protects stateful resources (cluster, keys, logs) from deletion; remove protect: false")];
+  }
+  return [];
+}
+
+function nodePoolProblems(cfg: StackConfigInput): Problem[] {
+  const pools = cfg.nodePools;
+  if (!pools || cfg.cluster.kind !== "eks") return [];
+  const out: Problem[] = [];
+  const systemPools = pools.filter((p) => p.role === "system").length;
+  if (systemPools !== 1) out.push(problem("nodePools", `needs exactly one pool with role "system" (found ${systemPools})`));
+  const seen = new Map<string, number>();
+  pools.forEach((pool, i) => {
+    const first = seen.get(pool.name);
+    if (first !== undefined) out.push(problem(`nodePools[${i}].name`, `"${pool.name}" is already the name of nodePools[${first}]`));
+    else seen.set(pool.name, i);
+    out.push(...poolProblems(cfg, pool, `nodePools[${i}]`));
+  });
+  return out;
+}
+
+export function poolProblems(cfg: Pick<StackConfigInput, "environment">, pool: NodePoolInput, at: string): Problem[] {
+  const out: Problem[] = [];
+  const desired = pool.desiredSize ?? pool.minSize;
+  if (pool.minSize > pool.maxSize) out.push(problem(`${at}.minSize`, `${pool.minSize} is greater than maxSize ${pool.maxSize}`));
+  else if (desired < pool.minSize || desired > pool.maxSize) {
+    out.push(problem(`${at}.desiredSize`, `${desired} is outside minSize..maxSize (${pool.minSize}..${pool.maxSize})`));
+  }
+  if (pool.role === "system") {
+    if (pool.minSize < 1) out.push(problem(`${at}.minSize`, "the system pool cannot scale to zero: cluster add-ons and the autoscaler run there"));
+    if (cfg.environment === "prod" && pool.minSize < 2) out.push(problem(`${at}.minSize`, "prod runs at least 2 system nodes, one per AZ"));
+    if (cfg.environment === "prod" && pool.capacityType === "spot") out.push(problem(`${at}.capacityType`, "the prod system pool runs on-demand"));
+  }
+  pool.instanceTypes.forEach((name, j) => {
+    const t = instanceType(name);
+    const path = `${at}.instanceTypes[${j}]`;
+    if (!t) out.push(problem(path, `"${name}" is not in the instance catalogue (components/instance-types.ts)`));
+    else if (pool.role === "gpu" && t.gpus === 0) {
+      out.push(problem(path, `${name} has no GPU; GPU pools take the GPU families ${GPU_INSTANCE_FAMILIES.join(", ")}`));
+    } else if (pool.role !== "gpu" && t.gpus > 0) out.push(problem(path, `${name} is a GPU instance type; put it in a pool with role "gpu"`));
+  });
+  const sharing = pool.gpuSharing;
+  if (sharing && sharing.mode !== "exclusive" && pool.role !== "gpu") out.push(problem(`${at}.gpuSharing`, "only GPU pools share GPUs"));
+  if (sharing?.mode === "mig") {
+    for (const name of pool.instanceTypes) {
+      const t = instanceType(name);
+      if (t && t.gpus > 0 && !t.migCapable) out.push(problem(`${at}.gpuSharing.profile`, `MIG needs A100, H100 or H200 GPUs; ${name} has ${t.gpuModel}`));
+    }
+  }
+  if (pool.diskSize !== undefined) {
+    const bytes = parseQuantity(pool.diskSize);
+    if (bytes !== undefined && !Number.isInteger(bytes / GIB)) out.push(problem(`${at}.diskSize`, `"${pool.diskSize}" is not a whole number of Gi`));
+    else if (bytes !== undefined && bytes < 20 * GIB) out.push(problem(`${at}.diskSize`, `"${pool.diskSize}" is below the 20Gi a node image needs`));
+  }
+  for (const key of Object.keys(pool.labels ?? {})) {
+    if (/(^|\.)(kubernetes\.io|k8s\.io)\//.test(key) || key.startsWith("nvidia.com/") || key.startsWith("mlops.platform/")) {
+      out.push(problem(`${at}.labels."${key}"`, "uses a prefix reserved for Kubernetes, NVIDIA or the platform"));
+    }
+  }
+  return out;
+}
+
+function gpuProblems(cfg: StackConfigInput): Problem[] {
+  const out: Problem[] = [];
+  const g = cfg.gpu ?? {};
+  const pools = cfg.nodePools ?? [];
+  if (cfg.cluster.kind === "eks") {
+    if (g.driver === "operator") out.push(problem("gpu.driver", 'EKS GPU pools run the AL2023 NVIDIA AMI, which ships the driver: use "preinstalled"'));
+    if (g.toolkit === "operator") out.push(problem("gpu.toolkit", 'EKS GPU pools run the AL2023 NVIDIA AMI, which ships the container toolkit: use "preinstalled"'));
+  }
+  const gpuPool = pools.findIndex((p) => p.role === "gpu");
+  if (g.enabled === false && gpuPool >= 0) {
+    out.push(problem("gpu.enabled", `is false, but nodePools[${gpuPool}] is a GPU pool whose GPUs Kubernetes would not see`));
+  }
+  const migPool = pools.findIndex((p) => p.gpuSharing?.mode === "mig");
+  const usesMig = migPool >= 0 || g.defaultSharing?.mode === "mig";
+  if (usesMig && g.migStrategy === "none") {
+    out.push(problem("gpu.migStrategy", `is "none", but ${migPool >= 0 ? `nodePools[${migPool}]` : "gpu.defaultSharing"} uses MIG`));
+  }
+  return out;
+}

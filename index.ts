@@ -1,0 +1,11 @@
+/** Pulumi entry point: read and validate this stack's config, then build the platform. */
+import { loadConfig } from "./config";
+import { createPlatform } from "./platform";
+
+const platform = createPlatform(loadConfig());
+
+export const clusterName = platform.clusterName;
+export const kubeconfig = platform.kubeconfig;
+export const vpcId = platform.vpcId;
+export const nodePools = platform.nodePools;
+export const gpuOperatorNamespace = platform.gpuOperatorNamespace;

@@ -1,0 +1,130 @@
+/**
+ * Composition: validated config in, components out. No resource logic lives here; each component gets only
+ * its slice of the config and an explicit provider.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { EksClusterConfig, ExistingClusterConfig, PlatformConfig } from "./config";
+import { ClusterAutoscaler } from "./components/autoscaler";
+import { KmsKeys } from "./components/aws/kms";
+import { Cluster, WorkloadAddons } from "./components/cluster";
+import { GpuOperator } from "./components/gpu";
+import { createKubernetesProvider } from "./components/kubernetes/provider";
+import { Network } from "./components/network";
+import { NodePools } from "./components/nodes";
+import { EKS_VERSIONS } from "./components/versions";
+
+export interface PlatformOutputs {
+  readonly clusterName: pulumi.Input<string>;
+  readonly kubeconfig?: pulumi.Output<string>;
+  readonly vpcId?: pulumi.Output<string>;
+  readonly nodePools: string[];
+  readonly gpuOperatorNamespace?: string;
+}
+
+export function createPlatform(cfg: PlatformConfig): PlatformOutputs {
+  const { cluster } = cfg;
+  if (cluster.kind === "eks") return createEksPlatform(cfg, cluster);
+  return createExistingClusterPlatform(cfg, cluster);
+}
+
+function createGpuOperator(cfg: PlatformConfig, provider: k8s.Provider, onEks: boolean, dependsOn: pulumi.Resource[]): GpuOperator | undefined {
+  if (!cfg.gpu.enabled) return undefined;
+  const gpuPools = cfg.nodePools.filter((p) => p.role === "gpu");
+  return new GpuOperator("gpu-operator", {
+    driver: cfg.gpu.driver,
+    toolkit: cfg.gpu.toolkit,
+    migStrategy: cfg.gpu.migStrategy,
+    migManager: cfg.gpu.migStrategy !== "none",
+    dcgmExporter: cfg.gpu.dcgmExporter,
+    systemPool: onEks,
+    defaultSharing: cfg.gpu.defaultSharing,
+    poolSharing: Object.fromEntries(gpuPools.map((p) => [p.name, p.gpuSharing])),
+    labels: { team: "platform", "cost-center": cfg.costCenter },
+  }, { providers: [provider], dependsOn });
+}
+
+function createExistingClusterPlatform(cfg: PlatformConfig, cluster: ExistingClusterConfig): PlatformOutputs {
+  const provider = createKubernetesProvider(cluster.name, { kubeconfig: cluster.kubeconfig, context: cluster.context });
+  const gpu = createGpuOperator(cfg, provider, false, []);
+  return { clusterName: cluster.name, nodePools: [], gpuOperatorNamespace: gpu?.namespace };
+}
+
+function createEksPlatform(cfg: PlatformConfig, cluster: EksClusterConfig): PlatformOutputs {
+  const region = cfg.aws!.region;
+  const network = cfg.network!;
+  const versions = EKS_VERSIONS[cluster.version];
+  const awsProvider = new aws.Provider("aws", {
+    region,
+    allowedAccountIds: cfg.aws?.allowedAccountIds ? [...cfg.aws.allowedAccountIds] : undefined,
+    // OPS-01: every taggable AWS resource carries cost and ownership tags.
+    defaultTags: { tags: { ...cfg.tags } },
+  });
+  const withAws = { providers: [awsProvider] };
+  const identity = aws.getCallerIdentityOutput({}, { provider: awsProvider });
+
+  const keys = new KmsKeys(cluster.name, {
+    accountId: identity.accountId,
+    region,
+    deletionWindowInDays: cfg.environment === "prod" ? 30 : 7,
+    protect: cluster.protect,
+  }, withAws);
+
+  const net = new Network(cluster.name, {
+    vpcCidr: network.vpcCidr,
+    availabilityZones: network.availabilityZones,
+    natGateways: network.natGateways,
+    flowLogs: network.flowLogs,
+    logsKeyArn: keys.keys.logs.arn,
+    clusterName: cluster.name,
+  }, withAws);
+
+  const eks = new Cluster(cluster.name, {
+    version: cluster.version,
+    subnetIds: net.privateSubnetIds,
+    endpointPublicAccess: cluster.endpointPublicAccess,
+    publicAccessCidrs: cluster.publicAccessCidrs,
+    serviceCidr: cluster.serviceCidr,
+    logTypes: cluster.logTypes,
+    logRetentionDays: cluster.logRetentionDays,
+    secretsKeyArn: keys.keys["eks-secrets"].arn,
+    logsKeyArn: keys.keys.logs.arn,
+    admins: cluster.admins,
+    addonVersions: versions.addons,
+    region,
+    protect: cluster.protect,
+  }, withAws);
+
+  const nodes = new NodePools(`${cluster.name}-nodes`, {
+    clusterName: eks.clusterName,
+    clusterNameTag: cluster.name,
+    version: cluster.version,
+    subnetIds: net.privateSubnetIds,
+    pools: cfg.nodePools,
+    ebsKeyArn: keys.keys.ebs.arn,
+    tags: cfg.tags,
+  }, { ...withAws, dependsOn: eks.bootstrapAddons });
+  const nodeGroups = Object.values(nodes.nodeGroups);
+
+  new WorkloadAddons(`${cluster.name}-addons`, { clusterName: eks.clusterName, versions: versions.addons }, { ...withAws, dependsOn: nodeGroups });
+
+  const k8sProvider = createKubernetesProvider(cluster.name, { kubeconfig: eks.kubeconfig }, { dependsOn: eks.bootstrapAddons });
+  const both = { providers: [awsProvider, k8sProvider] };
+  new ClusterAutoscaler("cluster-autoscaler", {
+    clusterName: cluster.name,
+    eksClusterName: eks.clusterName,
+    region,
+    imageTag: versions.clusterAutoscalerImageTag,
+    kubernetesProvider: k8sProvider,
+  }, { ...both, dependsOn: nodeGroups });
+  const gpu = createGpuOperator(cfg, k8sProvider, true, nodeGroups);
+
+  return {
+    clusterName: eks.clusterName,
+    kubeconfig: eks.kubeconfig,
+    vpcId: net.vpcId,
+    nodePools: cfg.nodePools.map((p) => p.name),
+    gpuOperatorNamespace: gpu?.namespace,
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * npm run plan -- --stack <name> [--out <dir>]
+ * The offline plan: runs the program under mocks with stacks/Pulumi.<name>.yaml and writes out/<name>/.
+ * Exit 0: valid and written. Exit 1: config problems (all listed). Exit 2: manifests fail the API schema.
+ */
+import { join } from "node:path";
+import { listStacks } from "./plan/stack-file";
+import { writePlan, summary } from "./plan/report";
+import { runPlan } from "./plan/run";
+
+function argValue(args: string[], flag: string): string | undefined {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : args.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const stack = argValue(args, "--stack");
+  if (!stack) {
+    console.error(`usage: npm run plan -- --stack <name>   (stacks: ${listStacks().join(", ")})`);
+    return 64;
+  }
+  const outRoot = argValue(args, "--out") ?? join(__dirname, "..", "out");
+  const started = process.hrtime.bigint();
+  const result = await runPlan(stack);
+  if (result.problems.length > 0) {
+    console.error(summary(result));
+    return 1;
+  }
+  const dir = writePlan(result, outRoot);
+  console.log(summary(result, dir));
+  console.log(`Planned in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)} s`);
+  return result.ok ? 0 : 2;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(70);
+  },
+);

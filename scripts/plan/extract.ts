@@ -1,0 +1,56 @@
+/** Pulls Kubernetes objects and upstream chart references out of a recorded plan. */
+import type { PlannedResource } from "./recorder";
+
+export type KubeObject = Record<string, unknown> & { apiVersion: string; kind: string; metadata?: { name?: string; namespace?: string } };
+
+export interface ChartReference {
+  readonly urn: string;
+  readonly release: string;
+  readonly repo?: string;
+  readonly chart: string;
+  readonly version: string;
+  readonly namespace?: string;
+  readonly values: Record<string, unknown>;
+}
+
+const CHART_TYPES = new Set(["kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Release"]);
+const CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup";
+
+function isKubeObject(value: unknown): value is KubeObject {
+  const v = value as KubeObject;
+  return typeof v === "object" && v !== null && typeof v.apiVersion === "string" && typeof v.kind === "string";
+}
+
+/** Every Kubernetes object the stack creates directly (k8s.* resources) or through cdk8s ConfigGroups. */
+export function kubernetesObjects(resources: readonly PlannedResource[]): { source: string; object: KubeObject }[] {
+  const out: { source: string; object: KubeObject }[] = [];
+  for (const r of resources) {
+    if (!r.type.startsWith("kubernetes:") || CHART_TYPES.has(r.type)) continue;
+    if (r.type === CONFIG_GROUP) {
+      for (const obj of (r.inputs.objs as unknown[] | undefined) ?? []) if (isKubeObject(obj)) out.push({ source: r.urn, object: obj });
+    } else if (r.custom && isKubeObject(r.inputs)) {
+      out.push({ source: r.urn, object: r.inputs });
+    }
+  }
+  return out;
+}
+
+export function chartReferences(resources: readonly PlannedResource[]): ChartReference[] {
+  return resources
+    .filter((r) => CHART_TYPES.has(r.type))
+    .map((r) => ({
+      urn: r.urn,
+      release: r.name,
+      repo: (r.inputs.repositoryOpts as { repo?: string } | undefined)?.repo,
+      chart: String(r.inputs.chart),
+      version: String(r.inputs.version),
+      namespace: r.inputs.namespace as string | undefined,
+      values: (r.inputs.values as Record<string, unknown> | undefined) ?? {},
+    }));
+}
+
+/** A stable file name for an object: <namespace|cluster>/<kind>-<name>.yaml. */
+export function manifestPath(obj: KubeObject): string {
+  const ns = obj.metadata?.namespace ?? "_cluster";
+  return `${ns}/${obj.kind.toLowerCase()}-${obj.metadata?.name ?? "unnamed"}.yaml`;
+}

@@ -1,0 +1,44 @@
+/**
+ * Runtime mocks for the offline plan. Every value the cloud would compute (ids, ARNs, endpoints, versions)
+ * comes back as a visible placeholder `<computed:NAME.ATTR>`, so the plan shows exactly which inputs depend
+ * on values that exist only after `pulumi up`.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+export const COMPUTED_PREFIX = "<computed:";
+export const computed = (name: string, attr: string): string => `${COMPUTED_PREFIX}${name}.${attr}>`;
+
+/** Outputs our code reads from resources, by type; everything else echoes the inputs. */
+const COMPUTED_OUTPUTS: Record<string, (name: string) => Record<string, unknown>> = {
+  "aws:eks/cluster:Cluster": (n) => ({
+    endpoint: computed(n, "endpoint"),
+    certificateAuthority: { data: computed(n, "certificateAuthority") },
+    identities: [{ oidcs: [{ issuer: computed(n, "oidcIssuer") }] }],
+  }),
+  "aws:kms/key:Key": (n) => ({ keyId: computed(n, "keyId") }),
+  "aws:ec2/launchTemplate:LaunchTemplate": (n) => ({ latestVersion: computed(n, "latestVersion") }),
+};
+
+export const planMocks: pulumi.runtime.Mocks = {
+  newResource(args: pulumi.runtime.MockResourceArgs) {
+    const inputs = args.inputs as Record<string, unknown>;
+    const state: Record<string, unknown> = {
+      ...inputs,
+      arn: computed(args.name, "arn"),
+      // Autonamed resources get their physical name from the provider.
+      name: inputs.name ?? computed(args.name, "name"),
+      ...(COMPUTED_OUTPUTS[args.type]?.(args.name) ?? {}),
+    };
+    return { id: computed(args.name, "id"), state };
+  },
+  call(args: pulumi.runtime.MockCallArgs) {
+    switch (args.token) {
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { accountId: "<computed:account-id>", arn: computed("caller", "arn"), userId: computed("caller", "userId") };
+      case "aws:index/getPartition:getPartition":
+        return { partition: "aws", dnsSuffix: "amazonaws.com" };
+      default:
+        throw new Error(`the offline plan has no answer for invoke ${args.token}; add one to scripts/plan/mocks.ts`);
+    }
+  },
+};

@@ -1,0 +1,95 @@
+/**
+ * Records every resource registration the program makes under the mocks: URN, type, name, parent, protect,
+ * provider and inputs (secrets masked). Mocks accept duplicate names silently, so the recorder checks URNs.
+ */
+import { SECRET_PLACEHOLDER } from "./stack-file";
+
+// Internal SDK modules: the mock monitor instance and the RPC (de)serializer.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): unknown; waitForRPCs(): Promise<void> };
+const rpc = require("@pulumi/pulumi/runtime/rpc") as { deserializeProperties(s: unknown): Record<string, unknown> };
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+export interface PlannedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string | null;
+  readonly provider: string | null;
+  readonly custom: boolean;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly dependsOn: string[];
+  readonly inputs: Record<string, unknown>;
+}
+
+/** Replaces secret values by "[secret]" and resource references by their URN. */
+export function maskValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskValue);
+  if (value === null || typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  if (obj[SIG_KEY] === SECRET_SIG) return SECRET_PLACEHOLDER;
+  if (obj[SIG_KEY] === RESOURCE_SIG) return obj.urn;
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, maskValue(v)]));
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getCustom(): boolean;
+  getProtect(): boolean;
+  getRetainondelete?(): boolean;
+  getDependenciesList(): string[];
+  getObject(): unknown;
+}
+type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
+interface Monitor {
+  registerResource(req: RegisterRequest, cb: Callback): Promise<void>;
+}
+
+export class Recorder {
+  readonly resources: PlannedResource[] = [];
+  readonly duplicateUrns: string[] = [];
+  private readonly urns = new Set<string>();
+
+  /** Hooks the current mock monitor. Call right after `setMocks`. */
+  attach(): void {
+    const monitor = settings.getMonitor() as Monitor | undefined;
+    if (!monitor) throw new Error("no mock monitor: call pulumi.runtime.setMocks first");
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) =>
+      original(req, (err, resp) => {
+        if (!err && resp) this.record(req, resp.getUrn());
+        cb(err, resp);
+      });
+  }
+
+  private record(req: RegisterRequest, urn: string): void {
+    if (this.urns.has(urn)) this.duplicateUrns.push(urn);
+    this.urns.add(urn);
+    this.resources.push({
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent() || null,
+      provider: req.getProvider() ? req.getProvider().split("::").slice(0, 4).join("::") : null,
+      custom: req.getCustom(),
+      protect: req.getProtect(),
+      retainOnDelete: req.getRetainondelete?.() ?? false,
+      dependsOn: req.getDependenciesList(),
+      inputs: maskValue(rpc.deserializeProperties(req.getObject())) as Record<string, unknown>,
+    });
+  }
+
+  /** Resolves once every registration the program started has been answered. */
+  static settle(): Promise<void> {
+    return settings.waitForRPCs();
+  }
+}
+

@@ -1,0 +1,91 @@
+/** Writes a plan to out/<stack>/ and renders the stdout summary. */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { stringify } from "yaml";
+import { manifestPath } from "./extract";
+import { COMPUTED_PREFIX } from "./mocks";
+import type { PlannedResource } from "./recorder";
+import type { PlanResult } from "./run";
+import { schemaVersionsFor } from "./validate";
+
+export function planDocument(result: PlanResult) {
+  return {
+    stack: result.stack,
+    note: "Offline plan under Pulumi runtime mocks. <computed:NAME.ATTR> marks a value the cloud assigns during `pulumi up`; [secret] marks a secret.",
+    resources: result.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, inputs: r.inputs, protect: r.protect })),
+  };
+}
+
+export function writePlan(result: PlanResult, outRoot: string): string {
+  const dir = join(outRoot, result.stack);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, "manifests"), { recursive: true });
+  mkdirSync(join(dir, "charts"), { recursive: true });
+  writeFileSync(join(dir, "plan.json"), JSON.stringify(planDocument(result), null, 2) + "\n");
+  for (const { object } of result.objects) {
+    const file = join(dir, "manifests", manifestPath(object));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, stringify(object));
+  }
+  for (const chart of result.charts) {
+    const { urn: _urn, ...reference } = chart;
+    writeFileSync(join(dir, "charts", `${chart.release}.yaml`), stringify(reference));
+  }
+  return dir;
+}
+
+function countComputed(value: unknown): number {
+  if (typeof value === "string") return value.includes(COMPUTED_PREFIX) ? 1 : 0;
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + countComputed(v), 0);
+  if (value && typeof value === "object") return Object.values(value).reduce((n: number, v) => n + countComputed(v), 0);
+  return 0;
+}
+
+/** Resources grouped by their top-level component (the ancestor directly under the stack). */
+export function resourcesByComponent(resources: readonly PlannedResource[]): Map<string, number> {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const top = (r: PlannedResource): PlannedResource => {
+    let cur = r;
+    while (cur.parent && byUrn.has(cur.parent)) cur = byUrn.get(cur.parent)!;
+    return cur;
+  };
+  const counts = new Map<string, number>();
+  for (const r of resources) {
+    const root = top(r);
+    const key = `${root.type} ${root.name}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export function summary(result: PlanResult, dir?: string): string {
+  const lines: string[] = [];
+  if (result.problems.length > 0) {
+    lines.push(`stack "${result.stack}": ${result.problems.length} config problem(s); nothing was planned.`);
+    for (const p of result.problems) lines.push(`  - ${p.path}: ${p.message}`);
+    return lines.join("\n");
+  }
+  lines.push(`Offline plan of stack "${result.stack}" (Pulumi runtime mocks; no engine, provider or cloud was contacted)`);
+  lines.push("", "Resources per component:");
+  const groups = [...resourcesByComponent(result.resources)].sort((a, b) => a[0].localeCompare(b[0]));
+  const width = Math.max(...groups.map(([k]) => k.length), 10);
+  for (const [key, n] of groups) lines.push(`  ${key.padEnd(width)}  ${String(n).padStart(4)}`);
+  const custom = result.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
+  lines.push(`  ${"total".padEnd(width)}  ${String(result.resources.length).padStart(4)}  (${custom} cloud or cluster resources; the rest are components and providers)`);
+  lines.push("", `Kubernetes objects: ${result.objects.length}; upstream charts: ${result.charts.map((c) => `${c.chart}@${c.version}`).join(", ") || "none"}`);
+  const version = result.config?.cluster.version ?? "?";
+  lines.push(`Manifests checked against the Kubernetes API schema for ${version} (schemas ${schemaVersionsFor(version).join(" and ")}): ${result.schemaProblems.length} problem(s)`);
+  for (const p of result.schemaProblems) lines.push(`  - [${p.schemaVersion}] ${p.object}: ${p.message}`);
+  for (const urn of result.duplicateUrns) lines.push(`  - duplicate URN: ${urn}`);
+  const computedInputs = result.resources.reduce((n, r) => n + countComputed(r.inputs), 0);
+  lines.push(
+    "",
+    "What this plan cannot know (only the cloud or the cluster can tell, during `pulumi up`):",
+    `  - ${computedInputs} input value(s) wait on values the cloud assigns: IDs, ARNs, endpoints, the account ID, launch-template versions (shown as <computed:...>)`,
+    "  - the objects inside upstream Helm charts: the provider renders them at deploy time; charts/ holds each reference and the values we pass",
+    "  - whether AWS accepts the plan: service quotas, instance capacity in the chosen AZs, add-on versions offered in the region, the deployer's IAM permissions",
+    "  - on an existing cluster: what is already there (CRDs, namespaces, whether the CNI enforces NetworkPolicy, GPU drivers on the nodes)",
+  );
+  if (dir) lines.push("", `Written to ${dir}/: plan.json, manifests/ (${result.objects.length} files), charts/ (${result.charts.length} files)`);
+  return lines.join("\n");
+}

@@ -1,0 +1,69 @@
+/**
+ * Runs the real program in-process under Pulumi's runtime mocks with a stack file's own config, and returns
+ * everything it would create. Nothing touches the network: there is no engine, provider plugin or cloud.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig, Problem } from "../../config";
+import { chartReferences, kubernetesObjects, type ChartReference, type KubeObject } from "./extract";
+import { planMocks } from "./mocks";
+import { Recorder, type PlannedResource } from "./recorder";
+import { readStackConfig, type StackConfig } from "./stack-file";
+import { validateObjects, type SchemaProblem } from "./validate";
+
+export interface PlanResult {
+  readonly stack: string;
+  readonly ok: boolean;
+  /** Config problems; when present nothing was planned. */
+  readonly problems: readonly Problem[];
+  readonly config?: PlatformConfig;
+  readonly resources: readonly PlannedResource[];
+  readonly objects: readonly { source: string; object: KubeObject }[];
+  readonly charts: readonly ChartReference[];
+  readonly schemaProblems: readonly SchemaProblem[];
+  readonly duplicateUrns: readonly string[];
+}
+
+export interface PlanOptions {
+  /** Use this config instead of reading stacks/Pulumi.<stack>.yaml (tests, benchmarks). */
+  readonly stackConfig?: StackConfig;
+  /** The day support windows are judged against. @default today */
+  readonly today?: Date;
+}
+
+const PROJECT = "mlops-platform";
+
+export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<PlanResult> {
+  const stackConfig = opts.stackConfig ?? readStackConfig(stack);
+  pulumi.runtime.setAllConfig(stackConfig.values, stackConfig.secretKeys);
+  await pulumi.runtime.setMocks(planMocks, PROJECT, stack, false);
+  const recorder = new Recorder();
+  recorder.attach();
+
+  // Imported after the mocks are in place, as the program would be under the real engine.
+  const { loadConfig, ConfigError } = await import("../../config");
+  const { createPlatform } = await import("../../platform");
+  const empty = { resources: [], objects: [], charts: [], schemaProblems: [], duplicateUrns: [] };
+  let config: PlatformConfig;
+  try {
+    config = loadConfig({ today: opts.today ?? new Date() });
+  } catch (err) {
+    if (err instanceof ConfigError) return { stack, ok: false, problems: err.problems, ...empty };
+    throw err;
+  }
+  createPlatform(config);
+  await Recorder.settle();
+
+  const objects = kubernetesObjects(recorder.resources);
+  const schemaProblems = await validateObjects(objects.map((o) => o.object), config.cluster.version);
+  return {
+    stack,
+    ok: schemaProblems.length === 0 && recorder.duplicateUrns.length === 0,
+    problems: [],
+    config,
+    resources: recorder.resources,
+    objects,
+    charts: chartReferences(recorder.resources),
+    schemaProblems,
+    duplicateUrns: recorder.duplicateUrns,
+  };
+}

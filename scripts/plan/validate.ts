@@ -1,0 +1,79 @@
+/**
+ * Validates Kubernetes objects against the API schema of the stack's cluster version, using the
+ * kubernetes-models packages (generated from the upstream OpenAPI spec). Two schema releases are installed;
+ * a version between them is checked against both neighbours, so an object passes only if both accept it.
+ */
+import type { KubeObject } from "./extract";
+
+/** Installed schema packages by Kubernetes minor version (package.json pins both). */
+export const SCHEMA_PACKAGES: Readonly<Record<string, string>> = {
+  "1.33": "kubernetes-models-1.33",
+  "1.36": "kubernetes-models",
+};
+
+const minor = (v: string) => Number(v.split(".")[1]);
+
+/** The schema versions used for cluster version `v`: the exact one, or the two that bracket it. */
+export function schemaVersionsFor(v: string): string[] {
+  const available = Object.keys(SCHEMA_PACKAGES).sort((a, b) => minor(a) - minor(b));
+  if (available.includes(v)) return [v];
+  const lower = available.filter((a) => minor(a) < minor(v)).pop();
+  const higher = available.find((a) => minor(a) > minor(v));
+  return [lower, higher].filter((a): a is string => a !== undefined);
+}
+
+export interface SchemaProblem {
+  readonly object: string;
+  readonly schemaVersion: string;
+  readonly message: string;
+}
+
+function modulePath(pkg: string, apiVersion: string, kind: string): string {
+  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
+  return group ? `${pkg}/${group}/${version}/${kind}` : `${pkg}/${version}/${kind}`;
+}
+
+type ModelClass = new (data: unknown) => { validate(): void };
+
+// A native import(), which TypeScript's CommonJS output would otherwise turn into require(): the current
+// kubernetes-models is ESM-only.
+const nativeImport = new Function("specifier", "return import(specifier)") as (s: string) => Promise<unknown>;
+const cache = new Map<string, ModelClass | null>();
+
+async function modelFor(pkg: string, apiVersion: string, kind: string): Promise<ModelClass | null> {
+  const path = modulePath(pkg, apiVersion, kind);
+  if (!cache.has(path)) {
+    try {
+      const mod = (await nativeImport(path)) as Record<string, ModelClass>;
+      cache.set(path, mod[kind] ?? null);
+    } catch {
+      cache.set(path, null);
+    }
+  }
+  return cache.get(path)!;
+}
+
+export function describe(obj: KubeObject): string {
+  const ns = obj.metadata?.namespace ? `${obj.metadata.namespace}/` : "";
+  return `${obj.apiVersion} ${obj.kind} ${ns}${obj.metadata?.name ?? "(unnamed)"}`;
+}
+
+export async function validateObjects(objects: readonly KubeObject[], clusterVersion: string): Promise<SchemaProblem[]> {
+  const problems: SchemaProblem[] = [];
+  const versions = schemaVersionsFor(clusterVersion);
+  for (const obj of objects) {
+    for (const schemaVersion of versions) {
+      const Model = await modelFor(SCHEMA_PACKAGES[schemaVersion], obj.apiVersion, obj.kind);
+      if (!Model) {
+        problems.push({ object: describe(obj), schemaVersion, message: `Kubernetes ${schemaVersion} has no ${obj.apiVersion} ${obj.kind}` });
+        continue;
+      }
+      try {
+        new Model(structuredClone(obj)).validate();
+      } catch (err) {
+        problems.push({ object: describe(obj), schemaVersion, message: (err as Error).message });
+      }
+    }
+  }
+  return problems;
+}
