@@ -3,7 +3,8 @@
  * everything it would create. Nothing touches the network: there is no engine, provider plugin or cloud.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig, Problem } from "../../config";
+import { ConfigError, loadConfig, type PlatformConfig, type Problem } from "../../config";
+import { createPlatform } from "../../platform";
 import { chartReferences, kubernetesObjects, type ChartReference, type KubeObject } from "./extract";
 import { planMocks } from "./mocks";
 import { Recorder, type PlannedResource } from "./recorder";
@@ -39,9 +40,7 @@ export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<Pl
   const recorder = new Recorder();
   recorder.attach();
 
-  // Imported after the mocks are in place, as the program would be under the real engine.
-  const { loadConfig, ConfigError } = await import("../../config");
-  const { createPlatform } = await import("../../platform");
+  // The program's modules only define functions, so importing them before setMocks creates nothing.
   const empty = { resources: [], objects: [], charts: [], schemaProblems: [], duplicateUrns: [] };
   let config: PlatformConfig;
   try {

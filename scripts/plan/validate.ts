@@ -34,17 +34,14 @@ function modulePath(pkg: string, apiVersion: string, kind: string): string {
 }
 
 type ModelClass = new (data: unknown) => { validate(): void };
-
-// A native import(), which TypeScript's CommonJS output would otherwise turn into require(): the current
-// kubernetes-models is ESM-only.
-const nativeImport = new Function("specifier", "return import(specifier)") as (s: string) => Promise<unknown>;
 const cache = new Map<string, ModelClass | null>();
 
 async function modelFor(pkg: string, apiVersion: string, kind: string): Promise<ModelClass | null> {
   const path = modulePath(pkg, apiVersion, kind);
   if (!cache.has(path)) {
     try {
-      const mod = (await nativeImport(path)) as Record<string, ModelClass>;
+      // A real import(): tsconfig's module node16 keeps it in CommonJS output, and kubernetes-models 5 is ESM-only.
+      const mod = (await import(path)) as Record<string, ModelClass>;
       cache.set(path, mod[kind] ?? null);
     } catch {
       cache.set(path, null);
