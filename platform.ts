@@ -98,7 +98,6 @@ function createEksPlatform(cfg: PlatformConfig, cluster: EksClusterConfig): Plat
 
   const nodes = new NodePools(`${cluster.name}-nodes`, {
     clusterName: eks.clusterName,
-    clusterNameTag: cluster.name,
     version: cluster.version,
     subnetIds: net.privateSubnetIds,
     pools: cfg.nodePools,

@@ -16,14 +16,14 @@ export const CHARTS = {
   gpuOperator: {
     repo: "https://helm.ngc.nvidia.com/nvidia",
     chart: "gpu-operator",
-    version: "v25.10.1",
-    valuesUrl: "https://github.com/NVIDIA/gpu-operator/blob/v25.10.1/deployments/gpu-operator/values.yaml",
+    version: "v26.7.0",
+    valuesUrl: "https://github.com/NVIDIA/gpu-operator/blob/v26.7.0/deployments/gpu-operator/values.yaml",
   },
   clusterAutoscaler: {
     repo: "https://kubernetes.github.io/autoscaler",
     chart: "cluster-autoscaler",
-    version: "9.53.0",
-    valuesUrl: "https://github.com/kubernetes/autoscaler/blob/cluster-autoscaler-chart-9.53.0/charts/cluster-autoscaler/values.yaml",
+    version: "9.59.0",
+    valuesUrl: "https://github.com/kubernetes/autoscaler/blob/cluster-autoscaler-chart-9.59.0/charts/cluster-autoscaler/values.yaml",
   },
 } as const satisfies Record<string, ChartRef>;
 
@@ -53,7 +53,7 @@ export const EKS_VERSIONS: Readonly<Record<string, EksVersion>> = {
       "eks-pod-identity-agent": "v1.3.10-eksbuild.2",
       "aws-ebs-csi-driver": "v1.63.1-eksbuild.1",
     },
-    clusterAutoscalerImageTag: "v1.34.2",
+    clusterAutoscalerImageTag: "v1.34.5",
   },
   "1.35": {
     endOfStandardSupport: "2027-03-27",
@@ -64,7 +64,7 @@ export const EKS_VERSIONS: Readonly<Record<string, EksVersion>> = {
       "eks-pod-identity-agent": "v1.3.10-eksbuild.2",
       "aws-ebs-csi-driver": "v1.63.1-eksbuild.1",
     },
-    clusterAutoscalerImageTag: "v1.35.0",
+    clusterAutoscalerImageTag: "v1.35.2",
   },
 };
 

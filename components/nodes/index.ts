@@ -2,14 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodePoolConfig } from "../../config";
 import { MANAGED_POLICIES, serviceTrustPolicy } from "../aws/iam";
-import { amiTypeFor, autoscalerTags, launchTemplateData, poolLabels, poolTaints } from "./templates";
+import { amiTypeFor, launchTemplateData, poolLabels, poolTaints } from "./templates";
 
 export * from "./templates";
 
 export interface NodePoolsArgs {
   readonly clusterName: pulumi.Input<string>;
-  /** Plain cluster name, for autoscaler discovery tags. */
-  readonly clusterNameTag: string;
   /** Kubernetes version of the control plane; node groups never run newer (EKS-04). */
   readonly version: string;
   /** Private subnets, all AZs: every group spans them (NET-02). */
@@ -65,7 +63,8 @@ export class NodePools extends pulumi.ComponentResource {
         updateConfig: { maxUnavailable: 1 },
         // EKS node auto repair replaces nodes whose GPUs report unrecoverable errors.
         nodeRepairConfig: { enabled: true },
-        tags: { ...autoscalerTags(args.clusterNameTag), "mlops.platform/pool": pool.name },
+        // EKS tags each group's ASG for cluster-autoscaler auto-discovery itself; tags here stay on the node group.
+        tags: { "mlops.platform/pool": pool.name },
       }, {
         ...child,
         dependsOn: attachments,

@@ -65,8 +65,3 @@ export function launchTemplateData(pool: NodePoolConfig, tags: Readonly<Record<s
     tagSpecifications: (["instance", "volume", "network-interface"] as const).map((resourceType) => ({ resourceType, tags: resourceTags })),
   };
 }
-
-/** Tags cluster-autoscaler's auto-discovery matches, scoped to this cluster. */
-export function autoscalerTags(clusterName: string): Record<string, string> {
-  return { "k8s.io/cluster-autoscaler/enabled": "true", [`k8s.io/cluster-autoscaler/${clusterName}`]: "owned" };
-}
