@@ -29,7 +29,8 @@ async function main(): Promise<number> {
   }
   const dir = writePlan(result, outRoot);
   console.log(summary(result, dir));
-  console.log(`Planned in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)} s`);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  console.log(`Planned in ${seconds.toFixed(2)} s, peak memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   return result.ok ? 0 : 2;
 }
 

@@ -52,7 +52,9 @@ export const MANAGED_POLICIES = {
  * Key policy for a customer-managed KMS key: the account administers it through IAM, and named AWS services
  * (for example CloudWatch Logs for encrypted log groups) may use it, scoped by a condition.
  */
-export function keyPolicy(accountId: string, region: string, services: readonly ("logs")[] = []): PolicyDocument {
+export type KeyUser = "logs" | "autoscaling";
+
+export function keyPolicy(accountId: string, region: string, services: readonly KeyUser[] = []): PolicyDocument {
   const statements: PolicyStatement[] = [
     {
       Sid: "AccountAdministersThroughIam",
@@ -71,6 +73,28 @@ export function keyPolicy(accountId: string, region: string, services: readonly 
       Resource: "*",
       Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:*` } },
     });
+  }
+  if (services.includes("autoscaling")) {
+    // Managed node groups launch through Auto Scaling, whose service-linked role must be allowed by the key
+    // policy itself to create instances with CMK-encrypted volumes.
+    const principal = { AWS: `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` };
+    statements.push(
+      {
+        Sid: "AutoScalingUsesKeyForVolumes",
+        Effect: "Allow",
+        Principal: principal,
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: "*",
+      },
+      {
+        Sid: "AutoScalingGrantsForAttachedVolumes",
+        Effect: "Allow",
+        Principal: principal,
+        Action: "kms:CreateGrant",
+        Resource: "*",
+        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+      },
+    );
   }
   return policyDocument(...statements);
 }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { keyPolicy } from "./iam";
+import { keyPolicy, type KeyUser } from "./iam";
 
 export interface DataKeyArgs {
   /** What the key protects, one key per data class (eks-secrets, logs, ebs …); becomes the alias. */
@@ -8,7 +8,7 @@ export interface DataKeyArgs {
   readonly accountId: pulumi.Input<string>;
   readonly region: string;
   /** AWS services that encrypt with the key on the account's behalf. @default [] */
-  readonly services?: readonly "logs"[];
+  readonly services?: readonly KeyUser[];
   /** 30 in prod so a mistaken deletion can be cancelled for a month; 7 elsewhere. @default 30 */
   readonly deletionWindowInDays?: number;
   readonly protect?: boolean;
@@ -47,9 +47,9 @@ export class KmsKeys extends pulumi.ComponentResource {
 
   constructor(name: string, args: KmsKeysArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:security:KmsKeys", name, {}, opts);
-    const make = (dataClass: DataClass, services: readonly "logs"[] = []) =>
+    const make = (dataClass: DataClass, services: readonly KeyUser[] = []) =>
       createDataKey(name, { ...args, dataClass, services }, { parent: this });
-    this.keys = { "eks-secrets": make("eks-secrets"), logs: make("logs", ["logs"]), ebs: make("ebs") };
+    this.keys = { "eks-secrets": make("eks-secrets"), logs: make("logs", ["logs"]), ebs: make("ebs", ["autoscaling"]) };
     this.registerOutputs({});
   }
 }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { MANAGED_POLICIES, serviceTrustPolicy } from "../aws/iam";
+import { MANAGED_POLICIES, policyDocument, serviceTrustPolicy } from "../aws/iam";
 import type { EksAddonName } from "../versions";
 import { BOOTSTRAP_ADDONS, createAddons } from "./addons";
 import { renderKubeconfig } from "./kubeconfig";
@@ -65,6 +65,13 @@ export class Cluster extends pulumi.ComponentResource {
 
     const role = new aws.iam.Role(`${name}-cluster`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")) }, child);
     const policy = new aws.iam.RolePolicyAttachment(`${name}-cluster`, { role: role.name, policyArn: MANAGED_POLICIES.eksCluster }, child);
+    // EKS encrypts Secrets with the cluster role's identity: it needs these actions on exactly this key.
+    const keyAccess = new aws.iam.RolePolicy(`${name}-cluster-secrets-key`, {
+      role: role.id,
+      policy: pulumi.output(args.secretsKeyArn).apply((keyArn) =>
+        JSON.stringify(policyDocument({ Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], Resource: keyArn })),
+      ),
+    }, child);
 
     const cluster = new aws.eks.Cluster(name, {
       name,
@@ -85,7 +92,7 @@ export class Cluster extends pulumi.ComponentResource {
       // STANDARD: a version leaving standard support fails the config check instead of silently costing extended support.
       upgradePolicy: { supportType: "STANDARD" },
       deletionProtection: args.protect ?? false,
-    }, { ...stateful, dependsOn: [logGroup, policy] });
+    }, { ...stateful, dependsOn: [logGroup, policy, keyAccess] });
 
     args.admins.forEach((principal, i) => {
       const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn: principal, type: "STANDARD" }, child);

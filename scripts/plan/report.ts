@@ -2,6 +2,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
+import { ConfigError } from "../../config";
 import { manifestPath } from "./extract";
 import { COMPUTED_PREFIX } from "./mocks";
 import type { PlannedResource } from "./recorder";
@@ -61,9 +62,7 @@ export function resourcesByComponent(resources: readonly PlannedResource[]): Map
 export function summary(result: PlanResult, dir?: string): string {
   const lines: string[] = [];
   if (result.problems.length > 0) {
-    lines.push(`stack "${result.stack}": ${result.problems.length} config problem(s); nothing was planned.`);
-    for (const p of result.problems) lines.push(`  - ${p.path}: ${p.message}`);
-    return lines.join("\n");
+    return new ConfigError(result.stack, result.problems).message;
   }
   lines.push(`Offline plan of stack "${result.stack}" (Pulumi runtime mocks; no engine, provider or cloud was contacted)`);
   lines.push("", "Resources per component:");
