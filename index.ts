@@ -9,3 +9,4 @@ export const kubeconfig = platform.kubeconfig;
 export const vpcId = platform.vpcId;
 export const nodePools = platform.nodePools;
 export const gpuOperatorNamespace = platform.gpuOperatorNamespace;
+export const teamNamespaces = platform.teamNamespaces;

@@ -13,6 +13,7 @@ import { GpuOperator } from "./components/gpu";
 import { createKubernetesProvider } from "./components/kubernetes/provider";
 import { Network } from "./components/network";
 import { NodePools } from "./components/nodes";
+import { Teams } from "./components/teams";
 import { EKS_VERSIONS } from "./components/versions";
 
 export interface PlatformOutputs {
@@ -21,6 +22,7 @@ export interface PlatformOutputs {
   readonly vpcId?: pulumi.Output<string>;
   readonly nodePools: string[];
   readonly gpuOperatorNamespace?: string;
+  readonly teamNamespaces: string[];
 }
 
 export function createPlatform(cfg: PlatformConfig): PlatformOutputs {
@@ -48,7 +50,8 @@ function createGpuOperator(cfg: PlatformConfig, provider: k8s.Provider, onEks: b
 function createExistingClusterPlatform(cfg: PlatformConfig, cluster: ExistingClusterConfig): PlatformOutputs {
   const provider = createKubernetesProvider(cluster.name, { kubeconfig: cluster.kubeconfig, context: cluster.context });
   const gpu = createGpuOperator(cfg, provider, false, []);
-  return { clusterName: cluster.name, nodePools: [], gpuOperatorNamespace: gpu?.namespace };
+  const teams = new Teams("teams", { teams: cfg.teams, environment: cfg.environment }, { providers: [provider] });
+  return { clusterName: cluster.name, nodePools: [], gpuOperatorNamespace: gpu?.namespace, teamNamespaces: teams.namespaces };
 }
 
 function createEksPlatform(cfg: PlatformConfig, cluster: EksClusterConfig): PlatformOutputs {
@@ -118,6 +121,11 @@ function createEksPlatform(cfg: PlatformConfig, cluster: EksClusterConfig): Plat
     kubernetesProvider: k8sProvider,
   }, { ...both, dependsOn: nodeGroups });
   const gpu = createGpuOperator(cfg, k8sProvider, true, nodeGroups);
+  const teams = new Teams("teams", {
+    teams: cfg.teams,
+    environment: cfg.environment,
+    aws: { eksClusterName: eks.clusterName, clusterName: cluster.name, accountId: identity.accountId },
+  }, both);
 
   return {
     clusterName: eks.clusterName,
@@ -125,5 +133,6 @@ function createEksPlatform(cfg: PlatformConfig, cluster: EksClusterConfig): Plat
     vpcId: net.vpcId,
     nodePools: cfg.nodePools.map((p) => p.name),
     gpuOperatorNamespace: gpu?.namespace,
+    teamNamespaces: teams.namespaces,
   };
 }

@@ -5,6 +5,7 @@
 import type { Environment, GpuSharing, NodePoolInput, StackConfigInput, Taint } from "./schema";
 import { EKS_LOG_TYPES } from "./schema";
 import { GIB, parseQuantity } from "./quantity";
+import { resolveTeam, type TeamConfig } from "./teams";
 
 export interface TierDefaults {
   readonly minAvailabilityZones: number;
@@ -89,6 +90,7 @@ export interface PlatformConfig {
   readonly cluster: EksClusterConfig | ExistingClusterConfig;
   readonly nodePools: readonly NodePoolConfig[];
   readonly gpu: GpuConfig;
+  readonly teams: readonly TeamConfig[];
 }
 
 function resolvePool(pool: NodePoolInput): NodePoolConfig {
@@ -163,5 +165,6 @@ export function resolveConfig(input: StackConfigInput): PlatformConfig {
       defaultSharing: g.defaultSharing ?? { mode: "exclusive" },
       dcgmExporter: g.dcgmExporter ?? true,
     },
+    teams: (input.teams ?? []).map(resolveTeam),
   };
 }

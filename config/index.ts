@@ -1,3 +1,4 @@
 export { loadConfig, validateConfig, PROJECT, type RawConfig } from "./loader";
 export { ConfigError, type Problem } from "./problems";
 export type { PlatformConfig, NodePoolConfig, EksClusterConfig, ExistingClusterConfig, NetworkConfig, GpuConfig } from "./defaults";
+export type { TeamConfig, TeamRole } from "./teams";

@@ -4,9 +4,10 @@
  * several fields or the environment tier live in semantic.ts, tier defaults in defaults.ts.
  */
 import { z } from "zod";
-import { parseCidr } from "./cidr";
-import { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./names";
-import { isQuantity } from "./quantity";
+import { awsRegion, cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quantity, retentionDays } from "./primitives";
+import { teamSchema } from "./teams";
+
+export { cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quantity } from "./primitives";
 
 export const ENVIRONMENTS = ["local", "dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -14,34 +15,7 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 /** Log types EKS can ship to CloudWatch. */
 export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
-/** Retention periods CloudWatch Logs accepts (days). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-
-function refined(check: (v: string) => string | undefined) {
-  return z.string().superRefine((value, ctx) => {
-    const problem = check(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
-}
-
-export const dnsLabel = (maxLength = 63) => refined((v) => dns1123LabelProblem(v, maxLength));
-export const quantity = refined((v) => (isQuantity(v) ? undefined : `"${v}" is not a Kubernetes quantity (for example 500m, 4, 16Gi)`));
-export const cidr = refined((v) => {
-  const parsed = parseCidr(v);
-  return parsed.ok ? undefined : parsed.reason;
-});
-const labelKey = refined(labelKeyProblem);
-const labelValue = refined(labelValueProblem);
-const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d+$/, { message: "is not an AWS region name (for example eu-west-1)" });
-const iamPrincipalArn = z
-  .string()
-  .regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/, { message: "is not an IAM role or user ARN" });
-const retentionDays = z
-  .number()
-  .int()
-  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-    message: `is not a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(", ")})`,
-  });
+export { LOG_RETENTION_DAYS } from "./primitives";
 
 export const awsSchema = z.strictObject({
   /** Region every AWS resource of the stack goes to. */
@@ -145,6 +119,8 @@ export const stackConfigSchema = z.strictObject({
   cluster: clusterSchema,
   nodePools: z.array(nodePoolSchema).optional(),
   gpu: gpuSchema.optional(),
+  /** ML teams, one namespace each; a team is added by a pull request to this list. */
+  teams: z.array(teamSchema).optional(),
 });
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;

@@ -10,6 +10,8 @@ import { EKS_LOG_TYPES, type StackConfigInput, type NodePoolInput, type EksClust
 import { EKS_VERSIONS, EXISTING_CLUSTER_VERSIONS } from "../components/versions";
 import { GPU_INSTANCE_FAMILIES, instanceType } from "../components/instance-types";
 import { subnetBits } from "../components/network/subnets";
+import { EXCEPTIONS } from "../policies/exceptions";
+import { teamProblems } from "./teams";
 
 export interface CheckOptions {
   /** The day support windows are judged against; tests pin it. */
@@ -19,7 +21,22 @@ export interface CheckOptions {
 const problem = (path: string, message: string): Problem => ({ path, message });
 
 export function semanticProblems(cfg: StackConfigInput, opts: CheckOptions): Problem[] {
-  return [...topologyProblems(cfg), ...networkProblems(cfg), ...clusterProblems(cfg, opts), ...nodePoolProblems(cfg), ...gpuProblems(cfg)];
+  return [
+    ...topologyProblems(cfg),
+    ...networkProblems(cfg),
+    ...clusterProblems(cfg, opts),
+    ...nodePoolProblems(cfg),
+    ...gpuProblems(cfg),
+    ...teamProblems(cfg.teams ?? [], {
+      environment: cfg.environment,
+      clusterKind: cfg.cluster.kind,
+      clusterAdmins: cfg.cluster.kind === "eks" ? cfg.cluster.admins : [],
+      // Existing clusters declare no pools, so their GPU capacity is unknown here and not summed.
+      nodePools: cfg.cluster.kind === "eks" ? cfg.nodePools : undefined,
+      migStrategy: cfg.gpu?.migStrategy ?? (cfg.nodePools?.some((p) => p.gpuSharing?.mode === "mig") ? "mixed" : "none"),
+      exceptionScopes: new Map(EXCEPTIONS.map((e) => [e.id, e.scope.namespace])),
+    }),
+  ];
 }
 
 /** Which sections belong together for each cluster kind. */

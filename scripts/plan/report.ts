@@ -70,7 +70,7 @@ export function summary(result: PlanResult, dir?: string): string {
   const width = Math.max(...groups.map(([k]) => k.length), 10);
   for (const [key, n] of groups) lines.push(`  ${key.padEnd(width)}  ${String(n).padStart(4)}`);
   const custom = result.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
-  lines.push(`  ${"total".padEnd(width)}  ${String(result.resources.length).padStart(4)}  (${custom} cloud or cluster resources; the rest are components and providers)`);
+  lines.push(`  ${"total".padEnd(width)}  ${String(result.resources.length).padStart(4)}  (${custom} custom resources; the rest are components, ConfigGroups, charts and providers)`);
   lines.push("", `Kubernetes objects: ${result.objects.length}; upstream charts: ${result.charts.map((c) => `${c.chart}@${c.version}`).join(", ") || "none"}`);
   const version = result.config?.cluster.version ?? "?";
   lines.push(`Manifests checked against the Kubernetes API schema for ${version} (schemas ${schemaVersionsFor(version).join(" and ")}): ${result.schemaProblems.length} problem(s)`);

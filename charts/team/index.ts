@@ -1,0 +1,97 @@
+/**
+ * Everything a team namespace holds, as one cdk8s chart: namespace, quota, limits, network policies, roles,
+ * bindings and service accounts. Deployed as one ConfigGroup per team, so every object stays visible to the
+ * plan and to policies while a team costs one Pulumi resource on the Kubernetes side.
+ */
+import { ApiObject, App, Chart, type ChartProps } from "cdk8s";
+import { k8s } from "cdk8s-plus-28";
+import type { Construct } from "constructs";
+import { TEAM_ROLES, type TeamConfig } from "../../config/teams";
+import { podSecurityLabels } from "../pod-security";
+import { teamNetworkPolicies } from "./network";
+import { roleRules, roleSubjects } from "./rbac";
+
+export { teamNetworkPolicies, ipBlock, METADATA_CIDR, POD_IDENTITY_AGENT_CIDR } from "./network";
+export { roleRules, roleSubjects, teamGroup } from "./rbac";
+
+/** The service account whose pods get the team's AWS role through EKS Pod Identity. */
+export const TEAM_WORKLOAD_SERVICE_ACCOUNT = "team-workload";
+
+export interface TeamChartProps extends ChartProps {
+  readonly team: TeamConfig;
+  /** Tier; prod withholds pods/exec and attach. */
+  readonly environment: string;
+  /** On EKS, pods reach the Pod Identity agent for AWS credentials. @default false */
+  readonly podIdentity?: boolean;
+}
+
+/** Labels for cost attribution and ownership on every object (OPS-01). */
+export function teamLabels(team: TeamConfig): Record<string, string> {
+  return { team: team.name, "cost-center": team.costCenter, "app.kubernetes.io/managed-by": "mlops-platform" };
+}
+
+export function resourceQuotaHard(team: TeamConfig): Record<string, string> {
+  return {
+    "requests.cpu": team.quota.cpu,
+    "requests.memory": team.quota.memory,
+    "limits.memory": team.quota.memory,
+    // Extended resources can only be quota'd by their requests.* key.
+    "requests.nvidia.com/gpu": String(team.quota.gpu),
+    "requests.storage": team.quota.storage,
+    persistentvolumeclaims: String(team.quota.persistentVolumeClaims),
+    pods: String(team.quota.pods),
+    // Exposure goes through the platform's ingress only (EXP-01).
+    "services.loadbalancers": "0",
+    "services.nodeports": "0",
+  };
+}
+
+export class TeamChart extends Chart {
+  constructor(scope: Construct, id: string, props: TeamChartProps) {
+    const { team } = props;
+    const labels = teamLabels(team);
+    // No chart-level namespace: it would also stamp the (cluster-scoped) Namespace object.
+    super(scope, id, { ...props, labels: { ...labels, ...props.labels } });
+    const meta = (name: string) => ({ name, namespace: team.name });
+    const q = (v: string) => k8s.Quantity.fromString(v);
+
+    new k8s.KubeNamespace(this, "namespace", {
+      metadata: { name: team.name, labels: { ...podSecurityLabels("restricted"), "mlops.platform/team": team.name } },
+    });
+    new k8s.KubeResourceQuota(this, "quota", {
+      metadata: meta("team-quota"),
+      spec: { hard: Object.fromEntries(Object.entries(resourceQuotaHard(team)).map(([k, v]) => [k, q(v)])) },
+    });
+    const l = team.limits;
+    const pair = (p: { cpu: string; memory: string }) => ({ cpu: q(p.cpu), memory: q(p.memory) });
+    new k8s.KubeLimitRange(this, "limits", {
+      metadata: meta("team-limits"),
+      spec: { limits: [{ type: "Container", min: pair(l.min), defaultRequest: pair(l.defaultRequest), default: pair(l.default), max: pair(l.max) }] },
+    });
+    for (const policy of teamNetworkPolicies(team, { podIdentity: props.podIdentity ?? false })) {
+      // Plain ApiObject: the spec is built as plain JSON in network.ts (ports stay numbers or named ports).
+      new ApiObject(this, `netpol-${policy.name}`, { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: meta(policy.name), spec: policy.spec });
+    }
+    for (const role of TEAM_ROLES) {
+      const name = `team-${role}`;
+      new k8s.KubeRole(this, `role-${role}`, { metadata: meta(name), rules: roleRules(team, role, props.environment) });
+      const subjects = roleSubjects(team, role);
+      if (subjects.length > 0) {
+        new k8s.KubeRoleBinding(this, `binding-${role}`, {
+          metadata: meta(name),
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
+          subjects,
+        });
+      }
+    }
+    // NS-06: no API token unless a pod's own service account asks for one.
+    new k8s.KubeServiceAccount(this, "default-sa", { metadata: meta("default"), automountServiceAccountToken: false });
+    new k8s.KubeServiceAccount(this, "workload-sa", { metadata: meta(TEAM_WORKLOAD_SERVICE_ACCOUNT), automountServiceAccountToken: false });
+  }
+}
+
+/** Synthesizes one team's objects. */
+export function teamObjects(props: TeamChartProps): Record<string, unknown>[] {
+  const app = new App();
+  return new TeamChart(app, props.team.name, props).toJson();
+}

@@ -1,0 +1,76 @@
+/**
+ * The role catalogue a team namespace gets: view, edit, admin. Explicit verbs and resources, no wildcards
+ * (RBAC-02), nothing cluster-scoped (RBAC-01), no escalate/bind/impersonate, no token minting, no changes to
+ * the quota, limits, network policies or RBAC the platform owns (RBAC-03). pods/exec and attach only outside prod.
+ */
+import type { TeamConfig, TeamRole } from "../../config/teams";
+
+export interface PolicyRule {
+  readonly apiGroups: string[];
+  readonly resources: string[];
+  readonly verbs: string[];
+}
+
+const READ = ["get", "list", "watch"];
+const WRITE = ["create", "update", "patch", "delete"];
+
+const VIEW_RULES: PolicyRule[] = [
+  { apiGroups: [""], resources: ["pods", "pods/log", "services", "endpoints", "configmaps", "persistentvolumeclaims", "events", "serviceaccounts", "resourcequotas", "limitranges"], verbs: READ },
+  { apiGroups: ["apps"], resources: ["deployments", "replicasets", "statefulsets"], verbs: READ },
+  { apiGroups: ["batch"], resources: ["jobs", "cronjobs"], verbs: READ },
+  { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: READ },
+  { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: READ },
+  { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: READ },
+];
+
+const EDIT_RULES: PolicyRule[] = [
+  { apiGroups: [""], resources: ["pods", "services", "configmaps", "persistentvolumeclaims"], verbs: WRITE },
+  { apiGroups: [""], resources: ["secrets"], verbs: [...READ, ...WRITE] },
+  { apiGroups: [""], resources: ["pods/portforward"], verbs: ["create"] },
+  { apiGroups: ["apps"], resources: ["deployments", "replicasets", "statefulsets"], verbs: WRITE },
+  { apiGroups: ["apps"], resources: ["deployments/scale", "statefulsets/scale"], verbs: ["get", "update", "patch"] },
+  { apiGroups: ["batch"], resources: ["jobs", "cronjobs"], verbs: WRITE },
+  { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: WRITE },
+  { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: WRITE },
+];
+
+const ADMIN_RULES: PolicyRule[] = [
+  { apiGroups: [""], resources: ["serviceaccounts"], verbs: WRITE },
+  { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings"], verbs: READ },
+];
+
+/** Rights that come with an opted-in platform service. */
+const SERVICE_RULES: Record<string, { view: PolicyRule[]; edit: PolicyRule[] }> = {
+  kserve: {
+    view: [{ apiGroups: ["serving.kserve.io"], resources: ["inferenceservices", "servingruntimes"], verbs: READ }],
+    edit: [{ apiGroups: ["serving.kserve.io"], resources: ["inferenceservices", "servingruntimes"], verbs: WRITE }],
+  },
+};
+
+const INTERACTIVE: PolicyRule = { apiGroups: [""], resources: ["pods/exec", "pods/attach"], verbs: ["create"] };
+
+export function roleRules(team: TeamConfig, role: TeamRole, environment: string): PolicyRule[] {
+  const rules: PolicyRule[] = [...VIEW_RULES, ...team.services.flatMap((s) => SERVICE_RULES[s]?.view ?? [])];
+  if (role === "edit" || role === "admin") {
+    rules.push(...EDIT_RULES, ...team.services.flatMap((s) => SERVICE_RULES[s]?.edit ?? []));
+    if (environment !== "prod") rules.push(INTERACTIVE);
+  }
+  if (role === "admin") rules.push(...ADMIN_RULES);
+  const inherited: TeamRole[] = role === "admin" ? ["view", "edit", "admin"] : role === "edit" ? ["view", "edit"] : ["view"];
+  for (const extra of team.extraRules) {
+    if (inherited.includes(extra.role)) rules.push({ apiGroups: [...extra.apiGroups], resources: [...extra.resources], verbs: [...extra.verbs] });
+  }
+  return rules;
+}
+
+/** The Kubernetes group an IAM principal of this team and role is mapped to (EKS access entry). */
+export function teamGroup(team: string, role: TeamRole): string {
+  return `mlops:team:${team}:${role}`;
+}
+
+/** Subjects bound to a role: the configured IdP groups plus the group IAM principals map to. */
+export function roleSubjects(team: TeamConfig, role: TeamRole): { kind: "Group"; name: string; apiGroup: string }[] {
+  const owners = team.owners[role];
+  const groups = [...owners.groups, ...(owners.iamPrincipals.length > 0 ? [teamGroup(team.name, role)] : [])];
+  return groups.map((name) => ({ kind: "Group", name, apiGroup: "rbac.authorization.k8s.io" }));
+}

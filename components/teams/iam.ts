@@ -1,0 +1,56 @@
+/**
+ * IAM for team workloads, as pure documents. A team role reaches only `teams/<team>/` in the data buckets
+ * (IAM-03), is assumable only through Pod Identity by the team's workload service account (IAM-01), and is
+ * capped by a permissions boundary that no team policy can exceed (IAM-02).
+ */
+import { policyDocument, type PolicyDocument } from "../aws/iam";
+import { DATA_BUCKET_KINDS, dataBucketName, teamPrefix } from "../storage/naming";
+import type { TeamConfig } from "../../config/teams";
+
+const OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
+
+export function teamTrustPolicy(namespace: string, serviceAccount: string): PolicyDocument {
+  return policyDocument({
+    Effect: "Allow",
+    Principal: { Service: "pods.eks.amazonaws.com" },
+    Action: ["sts:AssumeRole", "sts:TagSession"],
+    // Pod Identity tags the session with the pod's namespace and service account: pin both.
+    Condition: { StringEquals: { "aws:RequestTag/kubernetes-namespace": namespace, "aws:RequestTag/kubernetes-service-account": serviceAccount } },
+  });
+}
+
+const bucketArns = (clusterName: string, accountId: string) => DATA_BUCKET_KINDS.map((k) => `arn:aws:s3:::${dataBucketName(clusterName, k, accountId)}`);
+
+/** What the team's role grants: its own prefix of each data bucket, listing limited to that prefix. */
+export function teamDataPolicy(team: TeamConfig, clusterName: string, accountId: string): PolicyDocument {
+  const prefix = teamPrefix(team.name);
+  const buckets = bucketArns(clusterName, accountId);
+  return policyDocument(
+    { Sid: "OwnPrefixObjects", Effect: "Allow", Action: OBJECT_ACTIONS, Resource: buckets.map((b) => `${b}/${prefix}*`) },
+    { Sid: "ListOwnPrefix", Effect: "Allow", Action: "s3:ListBucket", Resource: buckets, Condition: { StringLike: { "s3:prefix": [prefix, `${prefix}*`] } } },
+  );
+}
+
+/** The ceiling for every team role: team prefixes of the data buckets, nothing else. */
+export function teamBoundaryPolicy(clusterName: string, accountId: string): PolicyDocument {
+  const buckets = bucketArns(clusterName, accountId);
+  return policyDocument(
+    { Sid: "TeamPrefixesOnly", Effect: "Allow", Action: OBJECT_ACTIONS, Resource: buckets.map((b) => `${b}/teams/*`) },
+    { Sid: "ListTeamPrefixes", Effect: "Allow", Action: "s3:ListBucket", Resource: buckets },
+  );
+}
+
+/** One access entry per IAM principal across all teams, carrying every team group it belongs to. */
+export function teamAccessEntries(teams: readonly TeamConfig[], groupOf: (team: string, role: "admin" | "edit" | "view") => string): Map<string, string[]> {
+  const entries = new Map<string, string[]>();
+  for (const team of teams) {
+    for (const role of ["admin", "edit", "view"] as const) {
+      for (const principal of team.owners[role].iamPrincipals) {
+        const groups = entries.get(principal) ?? [];
+        groups.push(groupOf(team.name, role));
+        entries.set(principal, groups);
+      }
+    }
+  }
+  return entries;
+}

@@ -1,0 +1,85 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamGroup, teamObjects } from "../../charts/team";
+import type { TeamConfig } from "../../config/teams";
+import { teamAccessEntries, teamBoundaryPolicy, teamDataPolicy, teamTrustPolicy } from "./iam";
+
+export * from "./iam";
+
+/** A stable resource-name fragment for an IAM principal: account and path, e.g. 111122223333-role-vision. */
+export function principalSlug(arn: string): string {
+  return arn.split(":").slice(4).join("-").replace(/[^A-Za-z0-9-]/g, "-");
+}
+export * from "./services";
+
+export interface TeamsArgs {
+  readonly teams: readonly TeamConfig[];
+  /** Tier; prod withholds pods/exec and attach from team roles. */
+  readonly environment: string;
+  /** AWS identity for team workloads; omitted on an existing cluster (Kubernetes side only). */
+  readonly aws?: {
+    /** EKS cluster name as an output, for Pod Identity associations and access entries. */
+    readonly eksClusterName: pulumi.Input<string>;
+    /** Plain cluster name: the data-bucket naming convention uses it. */
+    readonly clusterName: string;
+    readonly accountId: pulumi.Input<string>;
+  };
+}
+
+/**
+ * Every team of the stack: one ConfigGroup of the team's cdk8s objects (namespace, quota, limits, network
+ * policies, RBAC, service accounts) and, on EKS, an IAM role through Pod Identity with a permissions boundary,
+ * plus one access entry per IAM principal mapping it to its team groups.
+ */
+export class Teams extends pulumi.ComponentResource {
+  readonly namespaces: string[];
+  readonly roleArns: Record<string, pulumi.Output<string>> = {};
+
+  constructor(name: string, args: TeamsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:teams:Teams", name, {}, opts);
+    const child = { parent: this };
+    const onAws = args.aws;
+    for (const team of args.teams) {
+      const objects = teamObjects({ team, environment: args.environment, podIdentity: onAws !== undefined });
+      new k8s.yaml.v2.ConfigGroup(`${name}-${team.name}`, { objs: objects }, child);
+    }
+    if (onAws) this.createIdentities(name, args.teams, onAws);
+    this.namespaces = args.teams.map((t) => t.name);
+    this.registerOutputs({ namespaces: this.namespaces });
+  }
+
+  private createIdentities(name: string, teams: readonly TeamConfig[], a: NonNullable<TeamsArgs["aws"]>): void {
+    const child = { parent: this };
+    const accountId = pulumi.output(a.accountId);
+    const boundary = new aws.iam.Policy(`${name}-boundary`, {
+      description: "Ceiling for every team role: team prefixes of the data buckets only",
+      policy: accountId.apply((id) => JSON.stringify(teamBoundaryPolicy(a.clusterName, id))),
+    }, child);
+    for (const team of teams) {
+      const tags = { team: team.name, "cost-center": team.costCenter };
+      const role = new aws.iam.Role(`${name}-${team.name}`, {
+        description: `Workloads of team ${team.name} (Pod Identity, ${team.name}/${TEAM_WORKLOAD_SERVICE_ACCOUNT})`,
+        assumeRolePolicy: JSON.stringify(teamTrustPolicy(team.name, TEAM_WORKLOAD_SERVICE_ACCOUNT)),
+        permissionsBoundary: boundary.arn,
+        tags,
+      }, child);
+      new aws.iam.RolePolicy(`${name}-${team.name}`, {
+        role: role.id,
+        policy: accountId.apply((id) => JSON.stringify(teamDataPolicy(team, a.clusterName, id))),
+      }, child);
+      new aws.eks.PodIdentityAssociation(`${name}-${team.name}`, {
+        clusterName: a.eksClusterName,
+        namespace: team.name,
+        serviceAccount: TEAM_WORKLOAD_SERVICE_ACCOUNT,
+        roleArn: role.arn,
+        tags,
+      }, child);
+      this.roleArns[team.name] = role.arn;
+    }
+    for (const [principal, groups] of teamAccessEntries(teams, teamGroup)) {
+      // Namespace-scoped rights come from RoleBindings on these groups; the entry grants no access policy.
+      new aws.eks.AccessEntry(`${name}-${principalSlug(principal)}`, { clusterName: a.eksClusterName, principalArn: principal, kubernetesGroups: groups, type: "STANDARD" }, child);
+    }
+  }
+}
