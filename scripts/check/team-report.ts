@@ -1,0 +1,44 @@
+/** What each team gets, in words a team lead can review in a pull request. */
+import { TEAM_ROLES, type TeamConfig } from "../../config/teams";
+import { POD_SECURITY_VERSION } from "../../components/versions";
+import { DATA_BUCKET_KINDS, teamPrefix } from "../../components/storage/naming";
+import { TEAM_WORKLOAD_SERVICE_ACCOUNT } from "../../charts/team";
+
+export interface TeamReportContext {
+  readonly environment: string;
+  /** EKS cluster name when the stack runs on AWS; undefined on an existing cluster. */
+  readonly eksClusterName?: string;
+}
+
+export function teamReport(team: TeamConfig, ctx: TeamReportContext): string[] {
+  const q = team.quota;
+  const l = team.limits;
+  const roles = TEAM_ROLES.map((role) => {
+    const o = team.owners[role];
+    const who = [...o.groups.map((g) => `group ${g}`), ...o.iamPrincipals.map((p) => `IAM ${p}`)];
+    return who.length > 0 ? `${role}: ${who.join(", ")}` : undefined;
+  }).filter((x): x is string => x !== undefined);
+  const network = [
+    "everything denied by default",
+    "DNS",
+    "pods of its own namespace",
+    "Prometheus scraping of ports named metrics",
+    ...(ctx.eksClusterName ? ["the EKS Pod Identity agent"] : []),
+    ...team.services.map((s) => `platform service ${s}`),
+    ...(team.egress.internetHttps ? ["HTTPS to public addresses"] : []),
+    ...team.egress.allow.map((a) => `${a.cidr} on ${a.ports.join(", ")}${a.description ? ` (${a.description})` : ""}`),
+  ];
+  const identity = ctx.eksClusterName
+    ? `IAM role via EKS Pod Identity for ${team.name}/${TEAM_WORKLOAD_SERVICE_ACCOUNT}: s3 ${teamPrefix(team.name)} in ${DATA_BUCKET_KINDS.map((k) => `${ctx.eksClusterName}-${k}-<account>`).join(", ")}; capped by the team permissions boundary`
+    : "none (existing cluster: Kubernetes side only)";
+  return [
+    `${team.name} (cost center ${team.costCenter})`,
+    `  namespace  ${team.name}: Pod Security restricted (enforce, warn, audit; ${POD_SECURITY_VERSION}), labels team=${team.name}, cost-center=${team.costCenter}`,
+    `  quota      cpu ${q.cpu}, memory ${q.memory}, GPUs ${q.gpu}, storage ${q.storage}, ${q.persistentVolumeClaims} PVCs, ${q.pods} pods; no LoadBalancer or NodePort services`,
+    `  defaults   per container: request ${l.defaultRequest.cpu}/${l.defaultRequest.memory}, limit ${l.default.cpu}/${l.default.memory}, between ${l.min.cpu}/${l.min.memory} and ${l.max.cpu}/${l.max.memory}`,
+    `  roles      ${roles.join("; ")}${ctx.environment === "prod" ? " (no pods/exec or attach in prod)" : ""}`,
+    `  network    ${network.join("; ")}; never the instance metadata address`,
+    `  identity   ${identity}`,
+    `  exceptions ${team.exceptions.length > 0 ? team.exceptions.join(", ") : "none"}`,
+  ];
+}
