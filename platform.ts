@@ -81,6 +81,7 @@ function createEksPlatform(cfg: PlatformConfig, cluster: EksClusterConfig): Plat
     flowLogs: network.flowLogs,
     logsKeyArn: keys.keys.logs.arn,
     clusterName: cluster.name,
+    protect: cluster.protect,
   }, withAws);
 
   const eks = new Cluster(cluster.name, {

@@ -44,3 +44,23 @@ for (const stack of listStacks()) {
   console.log(row.join(" "));
 }
 rmSync(out, { recursive: true, force: true });
+
+// Scale: the dev stack with N teams, each size in a fresh process (run + schema check + written output).
+console.log("\nTeams scale (dev stack shape, in-process plan incl. schema check and writing out/)");
+console.log("teams  resources  k8s objects  plan s  peak MB");
+const rows: { teams: number; seconds: number; peakMB: number }[] = [];
+for (const teams of [10, 100, 1000]) {
+  const run = spawnSync(join(root, "node_modules", ".bin", "ts-node"), ["--transpile-only", "scripts/bench/teams.ts", "--teams", String(teams)], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}` },
+  });
+  if (run.status !== 0) throw new Error(`teams bench ${teams} exited ${run.status}:\n${run.stderr}`);
+  const r = JSON.parse(run.stdout.trim().split("\n").pop()!);
+  rows.push(r);
+  console.log(`${String(r.teams).padStart(5)} ${String(r.resources).padStart(10)} ${String(r.objects).padStart(12)} ${r.seconds.toFixed(2).padStart(7)} ${r.peakMB.toFixed(0).padStart(8)}`);
+}
+const [small, , large] = rows;
+const perTeamMs = ((large.seconds - small.seconds) / (large.teams - small.teams)) * 1000;
+const perTeamMB = (large.peakMB - small.peakMB) / (large.teams - small.teams);
+console.log(`marginal cost per team: ${perTeamMs.toFixed(2)} ms, ${perTeamMB.toFixed(2)} MB`);

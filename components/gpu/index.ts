@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_SHARING_KEY, GPU_OPERATOR_NAMESPACE, gpuOperatorObjects } from "../../charts/gpu-operator";
 import type { GpuSharing } from "../../config/schema";
+import { createObjectGroup } from "../kubernetes/object-group";
 import { CHARTS } from "../versions";
 import { gpuOperatorValues, type GpuOperatorValuesArgs } from "./values";
 
@@ -36,7 +37,7 @@ export class GpuOperator extends pulumi.ComponentResource {
   constructor(name: string, args: GpuOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:gpu:GpuOperator", name, {}, opts);
     const objects = gpuOperatorObjects({ sharing: sharingConfigs(args), migStrategy: args.migStrategy, commonLabels: args.labels });
-    const base = new k8s.yaml.v2.ConfigGroup(`${name}-base`, { objs: objects }, { parent: this });
+    const base = createObjectGroup(`${name}-base`, objects, { parent: this });
     const ref = CHARTS.gpuOperator;
     this.chart = new k8s.helm.v4.Chart(name, {
       chart: ref.chart,

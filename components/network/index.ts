@@ -18,6 +18,8 @@ export interface NetworkArgs {
   readonly logsKeyArn?: pulumi.Input<string>;
   /** The EKS cluster name, for the subnet discovery tags load balancer controllers read. */
   readonly clusterName: string;
+  /** protect + retain-on-delete for the flow-log group (a year of evidence in prod). @default false */
+  readonly protect?: boolean;
 }
 
 /** Tags that let the AWS Load Balancer Controller find subnets (https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html). */
@@ -93,7 +95,7 @@ export class Network extends pulumi.ComponentResource {
     });
 
     const flowLogs = args.flowLogs ?? { enabled: true, retentionDays: 365 };
-    if (flowLogs.enabled) this.createFlowLogs(name, vpc, flowLogs.retentionDays, args.logsKeyArn);
+    if (flowLogs.enabled) this.createFlowLogs(name, vpc, flowLogs.retentionDays, args.logsKeyArn, args.protect ?? false);
 
     this.vpcId = vpc.id;
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
@@ -101,10 +103,10 @@ export class Network extends pulumi.ComponentResource {
     this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds });
   }
 
-  private createFlowLogs(name: string, vpc: aws.ec2.Vpc, retentionDays: number, keyArn: pulumi.Input<string> | undefined): void {
+  private createFlowLogs(name: string, vpc: aws.ec2.Vpc, retentionDays: number, keyArn: pulumi.Input<string> | undefined, protect: boolean): void {
     if (keyArn === undefined) throw new Error(`${name}: flow logs need logsKeyArn (an encrypted log group)`);
     const child = { parent: this };
-    const group = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { name: `/mlops/${name}/vpc-flow-logs`, retentionInDays: retentionDays, kmsKeyId: keyArn }, child);
+    const group = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { name: `/mlops/${name}/vpc-flow-logs`, retentionInDays: retentionDays, kmsKeyId: keyArn }, { ...child, protect, retainOnDelete: protect });
     const role = new aws.iam.Role(`${name}-flow-logs`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("vpc-flow-logs.amazonaws.com")) }, child);
     new aws.iam.RolePolicy(`${name}-flow-logs`, {
       role: role.id,

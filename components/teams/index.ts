@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamGroup, teamObjects } from "../../charts/team";
 import type { TeamConfig } from "../../config/teams";
+import { createObjectGroup } from "../kubernetes/object-group";
 import { teamAccessEntries, teamBoundaryPolicy, teamDataPolicy, teamTrustPolicy } from "./iam";
 
 export * from "./iam";
@@ -42,7 +42,7 @@ export class Teams extends pulumi.ComponentResource {
     const onAws = args.aws;
     for (const team of args.teams) {
       const objects = teamObjects({ team, environment: args.environment, podIdentity: onAws !== undefined });
-      new k8s.yaml.v2.ConfigGroup(`${name}-${team.name}`, { objs: objects }, child);
+      createObjectGroup(`${name}-${team.name}`, objects, child);
     }
     if (onAws) this.createIdentities(name, args.teams, onAws);
     this.namespaces = args.teams.map((t) => t.name);

@@ -13,6 +13,8 @@ export interface ChartReference {
   readonly values: Record<string, unknown>;
 }
 
+import { parseAllDocuments } from "yaml";
+
 const CHART_TYPES = new Set(["kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Release"]);
 const CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup";
 
@@ -27,12 +29,22 @@ export function kubernetesObjects(resources: readonly PlannedResource[]): { sour
   for (const r of resources) {
     if (!r.type.startsWith("kubernetes:") || CHART_TYPES.has(r.type)) continue;
     if (r.type === CONFIG_GROUP) {
-      for (const obj of (r.inputs.objs as unknown[] | undefined) ?? []) if (isKubeObject(obj)) out.push({ source: r.urn, object: obj });
+      const fromYaml = typeof r.inputs.yaml === "string" ? parseYamlStream(r.inputs.yaml) : [];
+      for (const obj of [...((r.inputs.objs as unknown[] | undefined) ?? []), ...fromYaml]) if (isKubeObject(obj)) out.push({ source: r.urn, object: obj });
     } else if (r.custom && isKubeObject(r.inputs)) {
       out.push({ source: r.urn, object: r.inputs });
     }
   }
   return out;
+}
+
+/** Documents of a YAML stream; JSON-form documents (what createObjectGroup writes) take the fast path. */
+export function parseYamlStream(text: string): unknown[] {
+  return text
+    .split(/^---\s*$/m)
+    .map((doc) => doc.trim())
+    .filter((doc) => doc !== "")
+    .flatMap((doc) => (doc.startsWith("{") ? [JSON.parse(doc)] : parseAllDocuments(doc).map((d) => d.toJS())));
 }
 
 export function chartReferences(resources: readonly PlannedResource[]): ChartReference[] {

@@ -21,6 +21,9 @@ const COMPUTED_OUTPUTS: Record<string, (name: string) => Record<string, unknown>
 
 export const planMocks: pulumi.runtime.Mocks = {
   newResource(args: pulumi.runtime.MockResourceArgs) {
+    // Kubernetes objects, ConfigGroups and charts: nothing reads their outputs, and echoing their (large)
+    // inputs back through the mock monitor doubled plan memory at 1000 teams.
+    if (args.type.startsWith("kubernetes:")) return { id: computed(args.name, "id"), state: {} };
     const inputs = args.inputs as Record<string, unknown>;
     const state: Record<string, unknown> = {
       ...inputs,

@@ -29,18 +29,32 @@ function isSecure(value: unknown): boolean {
   return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
 }
 
-/** Converts a parsed stack document's `config:` block. Nested `secure:` values inside objects are masked too. */
+/** Replaces every `secure:` leaf by the placeholder; reports whether it found one. */
+function maskSecure(value: unknown): { value: unknown; secret: boolean } {
+  if (isSecure(value)) return { value: SECRET_PLACEHOLDER, secret: true };
+  if (Array.isArray(value)) {
+    const items = value.map(maskSecure);
+    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).map(([k, v]) => [k, maskSecure(v)] as const);
+    return { value: Object.fromEntries(entries.map(([k, m]) => [k, m.value])), secret: entries.some(([, m]) => m.secret) };
+  }
+  return { value, secret: false };
+}
+
+/**
+ * Converts a parsed stack document's `config:` block. A key with a `secure:` value anywhere inside it is a
+ * secret key as a whole, as Pulumi treats it; the offline plan sees "[secret]" in place of each ciphertext.
+ */
 export function stackConfigFromDocument(doc: unknown): StackConfig {
   const config = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(config)) {
-    if (isSecure(value)) {
-      values[key] = SECRET_PLACEHOLDER;
-      secretKeys.push(key);
-    } else {
-      values[key] = typeof value === "string" ? value : JSON.stringify(value);
-    }
+  for (const [key, raw] of Object.entries(config)) {
+    const { value, secret } = maskSecure(raw);
+    values[key] = typeof value === "string" ? value : JSON.stringify(value);
+    if (secret) secretKeys.push(key);
   }
   return { values, secretKeys };
 }

@@ -129,6 +129,16 @@ describe("Network component (prod)", () => {
     expect(flow.dependsOn).toEqual(expect.arrayContaining([group.urn, one(prod, T.vpc, "mlops-prod").urn, one(prod, T.role, "mlops-prod-flow-logs").urn]));
   });
 
+  // config/schema.ts documents cluster.protect as "protect and retain-on-delete for stateful resources (cluster,
+  // keys, log groups); forced on in prod", and the control-plane log group honours it. The flow-log group holds a
+  // year of NET-05 evidence but is created without protect: a stack destroy or rename deletes it.
+  it("protects and retains the prod flow-log group like the other stateful log group", () => {
+    const group = one(prod, T.logGroup, "mlops-prod-flow-logs");
+    expect(one(prod, T.logGroup, "mlops-prod-control-plane").protect).toBe(true);
+    expect(group.protect).toBe(true);
+    expect(group.retainOnDelete).toBe(true);
+  });
+
   it("lets only the flow-log service assume the flow-log role, scoped to its own group", () => {
     const trust = JSON.parse(one(prod, T.role, "mlops-prod-flow-logs").inputs.assumeRolePolicy as string);
     expect(trust.Statement).toEqual([{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }]);
@@ -139,7 +149,9 @@ describe("Network component (prod)", () => {
 
   it("derives every child name from the component name and parents it to the Network", () => {
     const children = childrenOf(prod, prodNetwork);
-    expect(children.length).toBe(30);
+    // VPC, default SG, IGW, public route table; per AZ: 2 subnets, 2 associations, private route table, EIP, NAT;
+    // flow logs: log group, role, role policy, flow log.
+    expect(children.length).toBe(4 + 7 * prodNet.availabilityZones.length + 4);
     for (const c of children) expect(c.name.startsWith("mlops-prod")).toBe(true);
     for (const type of [T.vpc, T.subnet, T.nat, T.eip, T.routeTable, T.rta, T.defaultSg, T.flowLog, T.igw]) {
       for (const r of ofType(prod, type)) expect(r.parent, r.urn).toBe(prodNetwork.urn);
@@ -191,7 +203,10 @@ describe("Network variants", () => {
     (cfg.network as Record<string, unknown>).flowLogs = { enabled: false };
     const p = await plan("dev", stackConfig(cfg));
     expect(ofType(p, T.flowLog)).toEqual([]);
-    expect(ofType(p, T.logGroup).map((g) => g.name)).toEqual(["mlops-dev-control-plane"]);
+    const network = one(p, T.network, "mlops-dev");
+    expect(ofType(p, T.logGroup).filter((g) => g.parent === network.urn)).toEqual([]);
+    expect(ofType(p, T.role).filter((g) => g.parent === network.urn)).toEqual([]);
+    expect(one(p, T.logGroup, "mlops-dev-control-plane").parent).toBe(one(p, T.cluster, "mlops-dev").urn);
     expect(ofType(p, T.subnet)).toHaveLength(4);
   });
 });

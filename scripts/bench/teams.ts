@@ -1,0 +1,39 @@
+/**
+ * One measurement for npm run bench: the offline plan (run, schema check and written output) of the dev
+ * stack with N generated teams, in this fresh process. Prints one JSON line.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { writePlan } from "../plan/report";
+import { runPlan } from "../plan/run";
+import { stackConfigFromDocument, stackFilePath } from "../plan/stack-file";
+
+export function stackWithTeams(n: number): ReturnType<typeof stackConfigFromDocument> {
+  const doc = parse(readFileSync(stackFilePath("dev"), "utf8")) as { config: Record<string, unknown> };
+  doc.config["mlops-platform:teams"] = Array.from({ length: n }, (_, i) => ({
+    name: `team-${String(i).padStart(4, "0")}`,
+    costCenter: `cc-${1000 + (i % 50)}`,
+    owners: { admin: { groups: [`team-${i}-leads`], iamPrincipals: [`arn:aws:iam::111122223333:role/team-${i}-admin`] }, edit: { groups: [`team-${i}-eng`] } },
+    quota: { cpu: "16", memory: "64Gi", gpu: 0, storage: "200Gi", persistentVolumeClaims: 10, pods: 50 },
+    egress: { internetHttps: i % 2 === 0 },
+    services: ["mlflow", "pipelines"],
+  }));
+  return stackConfigFromDocument(doc);
+}
+
+async function main(): Promise<void> {
+  const n = Number(process.argv[process.argv.indexOf("--teams") + 1]);
+  const config = stackWithTeams(n);
+  const out = mkdtempSync(join(tmpdir(), "mlops-bench-teams-"));
+  const started = process.hrtime.bigint();
+  const result = await runPlan("dev", { stackConfig: config });
+  if (!result.ok) throw new Error(JSON.stringify(result.problems.slice(0, 5)));
+  writePlan(result, out);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  rmSync(out, { recursive: true, force: true });
+  console.log(JSON.stringify({ teams: n, seconds, peakMB: process.resourceUsage().maxRSS / 1024, resources: result.resources.length, objects: result.objects.length }));
+}
+
+if (require.main === module) main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,87 @@
+import { describe, it, expect } from "vitest";
+import { readdirSync } from "node:fs";
+import { VALUES_DIR, loadValuesFile, mergeValues, valuesFileChartVersion } from "../../charts/values";
+import { CHARTS, EKS_VERSIONS, type ChartRef } from "../../components/versions";
+
+/** charts/values/<file>.yaml → CHARTS key. */
+const FILE_TO_CHART: Record<string, keyof typeof CHARTS> = { "gpu-operator": "gpuOperator", "cluster-autoscaler": "clusterAutoscaler" };
+const valuesFiles = readdirSync(VALUES_DIR).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, ""));
+const EXACT = /^v?\d+\.\d+\.\d+$/;
+
+describe("mergeValues", () => {
+  it("merges objects key by key, at any depth", () => {
+    expect(mergeValues({ a: { b: 1, c: { d: 1, e: 2 } }, f: 1 }, { a: { c: { e: 3 }, g: 4 } })).toEqual({ a: { b: 1, c: { d: 1, e: 3 }, g: 4 }, f: 1 });
+  });
+
+  it("replaces arrays instead of concatenating them", () => {
+    expect(mergeValues({ tolerations: [{ key: "a" }, { key: "b" }] }, { tolerations: [{ key: "c" }] })).toEqual({ tolerations: [{ key: "c" }] });
+    expect(mergeValues({ list: [1, 2] }, { list: [] })).toEqual({ list: [] });
+  });
+
+  it("replaces scalars, and objects by scalars or the other way round", () => {
+    expect(mergeValues({ a: 1, b: { c: 1 }, d: "x" }, { a: 2, b: false, d: { e: 1 } })).toEqual({ a: 2, b: false, d: { e: 1 } });
+  });
+
+  it("applies several overrides left to right", () => {
+    expect(mergeValues({ a: 1, b: 1 }, { a: 2 }, { a: 3, c: 3 })).toEqual({ a: 3, b: 1, c: 3 });
+  });
+
+  it("does not modify its inputs", () => {
+    const base = { a: { b: 1 }, l: [1] };
+    const override = { a: { c: 2 }, l: [2] };
+    mergeValues(base, override);
+    expect(base).toEqual({ a: { b: 1 }, l: [1] });
+    expect(override).toEqual({ a: { c: 2 }, l: [2] });
+  });
+});
+
+describe("values files", () => {
+  it("exist exactly for the charts in the catalogue", () => {
+    expect(valuesFiles.sort()).toEqual(Object.keys(FILE_TO_CHART).sort());
+    expect(Object.values(FILE_TO_CHART).sort()).toEqual(Object.keys(CHARTS).sort());
+  });
+
+  it.each(Object.entries(FILE_TO_CHART))("%s.yaml says it was written for the catalogue's chart version", (file, key) => {
+    expect(valuesFileChartVersion(file)).toBe(CHARTS[key].version);
+  });
+
+  it.each(Object.keys(FILE_TO_CHART))("%s.yaml parses to a values object", (file) => {
+    const values = loadValuesFile(file);
+    expect(typeof values).toBe("object");
+    expect(Array.isArray(values)).toBe(false);
+  });
+
+  it("keep the cluster-autoscaler hardening", () => {
+    expect(loadValuesFile("cluster-autoscaler")).toMatchObject({
+      securityContext: { runAsNonRoot: true },
+      containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+    });
+  });
+});
+
+describe("version catalogue", () => {
+  it.each(Object.entries(CHARTS))("chart %s is pinned to an exact version", (_name, ref: ChartRef) => {
+    expect(ref.version).toMatch(EXACT);
+    expect(ref.version).not.toMatch(/[\^~*x]|latest/i);
+    expect(ref.repo).toMatch(/^https:\/\//);
+  });
+
+  it.each(Object.entries(CHARTS))("chart %s points at the upstream values.yaml of that version", (_name, ref: ChartRef) => {
+    expect(ref.valuesUrl).toContain(ref.version);
+    expect(ref.valuesUrl).toMatch(/^https:\/\/github\.com\/.+\/values\.yaml$/);
+  });
+
+  it("pins every EKS add-on to an exact eksbuild version", () => {
+    for (const [k8s, entry] of Object.entries(EKS_VERSIONS)) {
+      for (const [addon, version] of Object.entries(entry.addons)) expect(version, `${k8s} ${addon}`).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+    }
+  });
+
+  it("pins kube-proxy and the autoscaler image to the Kubernetes minor they run with", () => {
+    for (const [k8s, entry] of Object.entries(EKS_VERSIONS)) {
+      expect(entry.addons["kube-proxy"].startsWith(`v${k8s}.`), k8s).toBe(true);
+      expect(entry.clusterAutoscalerImageTag).toMatch(new RegExp(`^v${k8s.replace(".", "\\.")}\\.\\d+$`));
+      expect(entry.endOfStandardSupport).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+  });
+});
