@@ -207,6 +207,10 @@ export function poolProblems(cfg: Pick<StackConfigInput, "environment">, pool: N
       out.push(problem(path, `${name} has no GPU; GPU pools take the GPU families ${GPU_INSTANCE_FAMILIES.join(", ")}`));
     } else if (pool.role !== "gpu" && t.gpus > 0) out.push(problem(path, `${name} is a GPU instance type; put it in a pool with role "gpu"`));
   });
+  const models = [...new Set(pool.instanceTypes.map((n) => instanceType(n)?.gpuModel).filter((m): m is string => m !== undefined))];
+  if (pool.role === "gpu" && models.length > 1) {
+    out.push(problem(`${at}.instanceTypes`, `mixes GPU models ${models.join(" and ")}; a pool holds one model so its accelerator label, capacity and sharing config stay true`));
+  }
   const sharing = pool.gpuSharing;
   if (sharing && sharing.mode !== "exclusive" && pool.role !== "gpu") out.push(problem(`${at}.gpuSharing`, "only GPU pools share GPUs"));
   if (sharing?.mode === "mig") {

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodePoolConfig } from "../../config";
 import { MANAGED_POLICIES, serviceTrustPolicy } from "../aws/iam";
-import { amiTypeFor, launchTemplateData, poolLabels, poolTaints } from "./templates";
+import { amiTypeFor, launchTemplateData, nodeTemplateTags, poolLabels, poolTaints } from "./templates";
 
 export * from "./templates";
 
@@ -47,7 +47,7 @@ export class NodePools extends pulumi.ComponentResource {
         tagSpecifications: data.tagSpecifications.map((t) => ({ resourceType: t.resourceType, tags: { ...t.tags } })),
         updateDefaultVersion: true,
       }, child);
-      this.nodeGroups[pool.name] = new aws.eks.NodeGroup(`${name}-${pool.name}`, {
+      const nodeGroup = new aws.eks.NodeGroup(`${name}-${pool.name}`, {
         clusterName: args.clusterName,
         nodeGroupNamePrefix: `${pool.name}-`,
         version: args.version,
@@ -71,6 +71,15 @@ export class NodePools extends pulumi.ComponentResource {
         // cluster-autoscaler owns the desired size after creation; Pulumi would fight it on every run.
         ignoreChanges: ["scalingConfig.desiredSize"],
       });
+      this.nodeGroups[pool.name] = nodeGroup;
+      // Node-group tags do not reach the ASG EKS creates, so autoscaler hints go on the ASG directly.
+      const asgName = nodeGroup.resources.apply((r) => r[0].autoscalingGroups[0].name);
+      for (const [key, value] of Object.entries(nodeTemplateTags(pool))) {
+        new aws.autoscaling.Tag(`${name}-${pool.name}-${key.split("/").pop()}`, {
+          autoscalingGroupName: asgName,
+          tag: { key, value, propagateAtLaunch: false },
+        }, child);
+      }
     }
 
     this.nodeRoleArn = role.arn;

@@ -65,3 +65,23 @@ export function launchTemplateData(pool: NodePoolConfig, tags: Readonly<Record<s
     tagSpecifications: (["instance", "volume", "network-interface"] as const).map((resourceType) => ({ resourceType, tags: resourceTags })),
   };
 }
+
+/** MIG instances per GPU for a uniform profile such as all-1g.10gb (7 compute slices per A100/H100/H200 GPU). */
+export function migInstancesPerGpu(profile: string): { resource: string; perGpu: number } | undefined {
+  const m = /^all-(\d)g\.(\d+)gb$/.exec(profile);
+  if (!m) return undefined;
+  return { resource: `nvidia.com/mig-${m[1]}g.${m[2]}gb`, perGpu: Math.floor(7 / Number(m[1])) };
+}
+
+/**
+ * ASG tags cluster-autoscaler reads to build a node from nothing. Labels and taints it gets from
+ * eks:DescribeNodegroup, and it knows nvidia.com/gpu per instance type; MIG resources it can only learn
+ * from these tags, so a MIG pool at zero would otherwise never scale up.
+ */
+export function nodeTemplateTags(pool: NodePoolConfig): Record<string, string> {
+  if (pool.role !== "gpu" || pool.gpuSharing.mode !== "mig") return {};
+  const mig = migInstancesPerGpu(pool.gpuSharing.profile);
+  const gpus = Math.min(...pool.instanceTypes.map((n) => instanceType(n)?.gpus ?? 0));
+  if (!mig || gpus === 0) return {};
+  return { [`k8s.io/cluster-autoscaler/node-template/resources/${mig.resource}`]: String(gpus * mig.perGpu) };
+}

@@ -17,6 +17,7 @@ const COMPUTED_OUTPUTS: Record<string, (name: string) => Record<string, unknown>
   }),
   "aws:kms/key:Key": (n) => ({ keyId: computed(n, "keyId") }),
   "aws:ec2/launchTemplate:LaunchTemplate": (n) => ({ latestVersion: computed(n, "latestVersion") }),
+  "aws:eks/nodeGroup:NodeGroup": (n) => ({ resources: [{ autoscalingGroups: [{ name: computed(n, "autoscalingGroupName") }] }] }),
 };
 
 export const planMocks: pulumi.runtime.Mocks = {

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import type { NodePoolConfig } from "../../config";
-import { ACCELERATOR_LABEL, DEVICE_PLUGIN_CONFIG_LABEL, GPU_TAINT, MIG_CONFIG_LABEL, SYSTEM_TAINT, amiTypeFor, launchTemplateData, poolLabels, poolTaints } from "../../components/nodes";
+import { ACCELERATOR_LABEL, DEVICE_PLUGIN_CONFIG_LABEL, GPU_TAINT, MIG_CONFIG_LABEL, SYSTEM_TAINT, amiTypeFor, launchTemplateData, migInstancesPerGpu, nodeTemplateTags, poolLabels, poolTaints } from "../../components/nodes";
 import type { PlanResult } from "../../scripts/plan/run";
 import { shippedStack } from "../helpers/stack";
 import { AWS_PROVIDER, T, input, one, ofType, plan, type Res } from "./plan-query";
@@ -81,6 +81,23 @@ describe("pool helpers (pure)", () => {
     expect(data.blockDeviceMappings).toEqual([{ deviceName: "/dev/xvda", ebs: { volumeSize: 80, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }]);
     expect(data.tagSpecifications.map((t) => t.resourceType)).toEqual(["instance", "volume", "network-interface"]);
     for (const t of data.tagSpecifications) expect(t.tags).toEqual({ env: "dev", owner: "o", "mlops.platform/pool": "cpu" });
+  });
+});
+
+describe("autoscaler node-template hints for MIG pools (pure)", () => {
+  it("counts MIG instances per GPU from a uniform profile", () => {
+    expect(migInstancesPerGpu("all-1g.10gb")).toEqual({ resource: "nvidia.com/mig-1g.10gb", perGpu: 7 });
+    expect(migInstancesPerGpu("all-2g.20gb")).toEqual({ resource: "nvidia.com/mig-2g.20gb", perGpu: 3 });
+    expect(migInstancesPerGpu("all-3g.40gb")?.perGpu).toBe(2);
+    expect(migInstancesPerGpu("all-7g.80gb")?.perGpu).toBe(1);
+    expect(migInstancesPerGpu("all-balanced")).toBeUndefined();
+  });
+
+  it("tags a MIG pool with its MIG resource count per node, and nothing else", () => {
+    const mig = pool({ role: "gpu", instanceTypes: ["p5.48xlarge"], gpuSharing: { mode: "mig", profile: "all-1g.10gb" } });
+    expect(nodeTemplateTags(mig)).toEqual({ "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/mig-1g.10gb": "56" });
+    expect(nodeTemplateTags(pool({ role: "gpu", instanceTypes: ["g6.xlarge"], gpuSharing: { mode: "time-slicing", replicas: 4 } }))).toEqual({});
+    expect(nodeTemplateTags(pool({ role: "gpu", instanceTypes: ["p5.48xlarge"], gpuSharing: { mode: "mig", profile: "all-balanced" } }))).toEqual({});
   });
 });
 
@@ -172,6 +189,14 @@ describe("NodePools component (prod)", () => {
       [ACCELERATOR_LABEL]: "nvidia-h100",
       "nvidia.com/mig.config": "all-1g.10gb",
     });
+  });
+
+  it("tags the MIG pool's auto scaling group so the autoscaler can grow it from zero", () => {
+    const tags = ofType(prod, "aws:autoscaling/tag:Tag");
+    expect(tags).toHaveLength(1);
+    expect(tags[0].name).toBe("mlops-prod-nodes-gpu-training-mig-1g.10gb");
+    expect(tags[0].inputs.autoscalingGroupName).toBe("<computed:mlops-prod-nodes-gpu-training.autoscalingGroupName>");
+    expect(tags[0].inputs.tag).toEqual({ key: "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/mig-1g.10gb", value: "56", propagateAtLaunch: false });
   });
 
   it("runs prod pools on demand", () => {
