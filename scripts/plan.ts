@@ -2,11 +2,13 @@
  * npm run plan -- --stack <name> [--out <dir>]
  * The offline plan: runs the program under mocks with stacks/Pulumi.<name>.yaml and writes out/<name>/.
  * Exit 0: valid and written. Exit 1: config problems (all listed). Exit 2: manifests fail the API schema.
+ * Exit 3: a mandatory policy violation (out/<name>/policy.json lists every violation).
  */
 import { join } from "node:path";
 import { listStacks } from "./plan/stack-file";
 import { writePlan, summary } from "./plan/report";
 import { runPlan } from "./plan/run";
+import { mandatory, runPolicies } from "./plan/policy";
 
 function argValue(args: string[], flag: string): string | undefined {
   const i = args.indexOf(flag);
@@ -27,11 +29,13 @@ async function main(): Promise<number> {
     console.error(summary(result));
     return 1;
   }
-  const dir = writePlan(result, outRoot);
-  console.log(summary(result, dir));
+  const violations = await runPolicies(result, result.config!.environment);
+  const dir = writePlan(result, outRoot, violations);
+  console.log(summary(result, dir, violations));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   console.log(`Planned in ${seconds.toFixed(2)} s, peak memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
-  return result.ok ? 0 : 2;
+  if (!result.ok) return 2;
+  return mandatory(violations).length > 0 ? 3 : 0;
 }
 
 main().then(

@@ -7,6 +7,7 @@ import { manifestPath } from "./extract";
 import { COMPUTED_PREFIX } from "./mocks";
 import type { PlannedResource } from "./recorder";
 import type { PlanResult } from "./run";
+import type { Violation } from "./policy";
 import { schemaVersionsFor } from "./validate";
 
 export function planDocument(result: PlanResult) {
@@ -17,7 +18,7 @@ export function planDocument(result: PlanResult) {
   };
 }
 
-export function writePlan(result: PlanResult, outRoot: string): string {
+export function writePlan(result: PlanResult, outRoot: string, violations?: readonly Violation[]): string {
   const dir = join(outRoot, result.stack);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, "manifests"), { recursive: true });
@@ -28,6 +29,7 @@ export function writePlan(result: PlanResult, outRoot: string): string {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, stringify(object));
   }
+  if (violations) writeFileSync(join(dir, "policy.json"), JSON.stringify({ violations }, null, 2) + "\n");
   for (const chart of result.charts) {
     const { urn: _urn, ...reference } = chart;
     writeFileSync(join(dir, "charts", `${chart.release}.yaml`), stringify(reference));
@@ -59,7 +61,14 @@ export function resourcesByComponent(resources: readonly PlannedResource[]): Map
   return counts;
 }
 
-export function summary(result: PlanResult, dir?: string): string {
+function policyLines(violations: readonly Violation[]): string[] {
+  const mandatoryCount = violations.filter((v) => v.enforcement === "mandatory").length;
+  const lines = [`Policy pack: ${violations.length} violation(s), ${mandatoryCount} mandatory`];
+  for (const v of violations) lines.push(`  - [${v.enforcement}] ${v.policy}: ${v.message} (${v.urn.split("::").pop()})`);
+  return lines;
+}
+
+export function summary(result: PlanResult, dir?: string, violations?: readonly Violation[]): string {
   const lines: string[] = [];
   if (result.problems.length > 0) {
     return new ConfigError(result.stack, result.problems).message;
@@ -76,6 +85,7 @@ export function summary(result: PlanResult, dir?: string): string {
   lines.push(`Manifests checked against the Kubernetes API schema for ${version} (schemas ${schemaVersionsFor(version).join(" and ")}): ${result.schemaProblems.length} problem(s)`);
   for (const p of result.schemaProblems) lines.push(`  - [${p.schemaVersion}] ${p.object}: ${p.message}`);
   for (const urn of result.duplicateUrns) lines.push(`  - duplicate URN: ${urn}`);
+  if (violations) lines.push(...policyLines(violations));
   const computedInputs = result.resources.reduce((n, r) => n + countComputed(r.inputs), 0);
   lines.push(
     "",
@@ -85,6 +95,6 @@ export function summary(result: PlanResult, dir?: string): string {
     "  - whether AWS accepts the plan: service quotas, instance capacity in the chosen AZs, add-on versions offered in the region, the deployer's IAM permissions",
     "  - on an existing cluster: what is already there (CRDs, namespaces, whether the CNI enforces NetworkPolicy, GPU drivers on the nodes)",
   );
-  if (dir) lines.push("", `Written to ${dir}/: plan.json, manifests/ (${result.objects.length} files), charts/ (${result.charts.length} files)`);
+  if (dir) lines.push("", `Written to ${dir}/: plan.json, ${violations ? "policy.json, " : ""}manifests/ (${result.objects.length} files), charts/ (${result.charts.length} files)`);
   return lines.join("\n");
 }

@@ -1,0 +1,42 @@
+import { resourcePolicy, stackPolicy } from "../lib/define";
+
+const BLOCK_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
+
+export const s3PublicAccessBlock = stackPolicy(
+  {
+    name: "s3-public-access-block",
+    description: "Every bucket has a public access block with all four flags on.",
+    severity: "critical",
+    controls: ["S3-01"],
+  },
+  (args, report) => {
+    const blocks = args.resources.filter((r) => r.type === "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
+    for (const b of blocks) {
+      const off = BLOCK_FLAGS.filter((f) => b.props[f] !== true);
+      if (off.length > 0) report(`public access block ${b.name} leaves ${off.join(", ")} off`, b.urn);
+    }
+    for (const bucket of args.resources.filter((r) => r.type === "aws:s3/bucket:Bucket")) {
+      // The block references the bucket by name or id; either may be computed, so match by parent and name too.
+      const covered = blocks.some((b) => b.props.bucket === bucket.props.bucket || b.props.bucket === bucket.props.id || b.name === bucket.name || b.parent?.urn === bucket.urn);
+      if (!covered) report(`bucket ${bucket.name} has no BucketPublicAccessBlock`, bucket.urn);
+    }
+  },
+);
+
+export const s3Encryption = resourcePolicy(
+  {
+    name: "s3-encryption",
+    description: "Bucket default encryption is SSE-KMS with a customer key and bucket keys on.",
+    severity: "high",
+    controls: ["S3-02"],
+  },
+  ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"],
+  (props, _args, report) => {
+    for (const rule of props.rules ?? []) {
+      const d = rule.applyServerSideEncryptionByDefault ?? {};
+      if (d.sseAlgorithm !== "aws:kms" && d.sseAlgorithm !== "aws:kms:dsse") report(`sseAlgorithm must be aws:kms (got ${d.sseAlgorithm})`);
+      if (!d.kmsMasterKeyId) report("a customer-managed kmsMasterKeyId is required");
+      if (rule.bucketKeyEnabled !== true) report("bucketKeyEnabled must be true");
+    }
+  },
+);

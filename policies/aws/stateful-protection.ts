@@ -1,0 +1,28 @@
+import { environmentOf, resourcePolicy } from "../lib/define";
+
+const STATEFUL = [
+  "aws:eks/cluster:Cluster",
+  "aws:kms/key:Key",
+  "aws:s3/bucket:Bucket",
+  "aws:rds/instance:Instance",
+  "aws:rds/cluster:Cluster",
+  "aws:efs/fileSystem:FileSystem",
+  "aws:fsx/lustreFileSystem:LustreFileSystem",
+  "aws:cloudwatch/logGroup:LogGroup",
+];
+
+export const statefulProtection = resourcePolicy(
+  {
+    name: "stateful-protection",
+    description: "In prod, stateful resources are protected from deletion; buckets never force-destroy.",
+    severity: "high",
+    controls: ["OPS-02"],
+  },
+  STATEFUL,
+  (props, args, report) => {
+    if (environmentOf(args) !== "prod") return;
+    if (args.type === "aws:fsx/lustreFileSystem:LustreFileSystem" && !String(props.deploymentType ?? "").startsWith("PERSISTENT")) return;
+    if (!args.opts.protect) report(`${args.name} holds data: set protect (and retainOnDelete) in prod`);
+    if (args.type === "aws:s3/bucket:Bucket" && props.forceDestroy === true) report("forceDestroy must be false");
+  },
+);

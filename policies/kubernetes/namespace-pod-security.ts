@@ -1,0 +1,28 @@
+import { resourcePolicy } from "../lib/define";
+import { exemption } from "../lib/exceptions";
+import { TEAM_LABEL, nameOf } from "../lib/k8s";
+
+const ENFORCE = "pod-security.kubernetes.io/enforce";
+
+export const namespacePodSecurity = resourcePolicy(
+  {
+    name: "k8s-namespace-pod-security",
+    description: "Every namespace pins a Pod Security level and version; team namespaces enforce, warn and audit restricted; privileged only where the exceptions registry allows it.",
+    severity: "high",
+    controls: ["NS-01"],
+  },
+  ["kubernetes:core/v1:Namespace"],
+  (obj, _args, report) => {
+    const labels: Record<string, string> = obj.metadata?.labels ?? {};
+    const name = nameOf(obj);
+    const level = labels[ENFORCE];
+    if (!level) return report(`namespace ${name} has no ${ENFORCE} label`);
+    if (!labels[`${ENFORCE}-version`]) report(`namespace ${name} does not pin ${ENFORCE}-version`);
+    if (labels[TEAM_LABEL]) {
+      for (const mode of ["enforce", "warn", "audit"]) {
+        if (labels[`pod-security.kubernetes.io/${mode}`] !== "restricted") report(`team namespace ${name} must ${mode} restricted`);
+      }
+    }
+    if (level === "privileged" && !exemption(name, undefined, "NS-01")) report(`namespace ${name} is privileged without an exceptions-registry entry`);
+  },
+);

@@ -1,0 +1,53 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { stackPolicy } from "../lib/define";
+import { TEAM_LABEL, namespaceOf, nameOf } from "../lib/k8s";
+
+const QUOTA_KEYS = ["requests.cpu", "requests.memory", "limits.memory", "requests.nvidia.com/gpu", "requests.storage", "persistentvolumeclaims", "pods"];
+
+/** Enough of Kubernetes quantities to order LimitRange values (binary and decimal suffixes). */
+export function quantityValue(q: unknown): number {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|m|k|M|G|T)?$/.exec(String(q));
+  if (!m) return NaN;
+  const f: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+  return Number(m[1]) * (m[2] ? f[m[2]] : 1);
+}
+
+function isDefaultDeny(np: PolicyResource): boolean {
+  const spec = np.props.spec ?? {};
+  const selectsAll = spec.podSelector && Object.keys(spec.podSelector).length === 0;
+  const types: string[] = spec.policyTypes ?? [];
+  return selectsAll && types.includes("Ingress") && types.includes("Egress") && !(spec.ingress?.length) && !(spec.egress?.length);
+}
+
+export const teamGuardrails = stackPolicy(
+  {
+    name: "k8s-team-guardrails",
+    description: "Every team namespace has a complete ResourceQuota (no LoadBalancers or NodePorts), an ordered LimitRange, a default-deny NetworkPolicy and a default service account without a token.",
+    severity: "high",
+    controls: ["NS-02", "NS-03", "NS-04", "NS-06"],
+  },
+  (args, report) => {
+    const inNs = (type: string, ns: string) => args.resources.filter((r) => r.type === type && namespaceOf(r.props) === ns);
+    for (const ns of args.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace" && r.props.metadata?.labels?.[TEAM_LABEL])) {
+      const name = nameOf(ns.props)!;
+      const quotas = inNs("kubernetes:core/v1:ResourceQuota", name);
+      const hard: Record<string, unknown> = Object.assign({}, ...quotas.map((q) => q.props.spec?.hard ?? {}));
+      const missing = QUOTA_KEYS.filter((k) => hard[k] === undefined);
+      if (missing.length > 0) report(`NS-02: team namespace ${name} has no quota for ${missing.join(", ")}`, ns.urn);
+      for (const k of ["services.loadbalancers", "services.nodeports"]) if (String(hard[k]) !== "0") report(`NS-02: team namespace ${name} must set ${k} to 0`, ns.urn);
+      const ranges = inNs("kubernetes:core/v1:LimitRange", name);
+      if (ranges.length === 0) report(`NS-03: team namespace ${name} has no LimitRange`, ns.urn);
+      for (const lr of ranges) {
+        for (const l of lr.props.spec?.limits ?? []) {
+          for (const res of ["cpu", "memory"]) {
+            const chain = [l.min?.[res], l.defaultRequest?.[res], l.default?.[res], l.max?.[res]].map(quantityValue);
+            if (chain.some((v, i) => i > 0 && v < chain[i - 1])) report(`NS-03: LimitRange ${nameOf(lr.props)} in ${name} breaks min ≤ defaultRequest ≤ default ≤ max for ${res}`, lr.urn);
+          }
+        }
+      }
+      if (!inNs("kubernetes:networking.k8s.io/v1:NetworkPolicy", name).some(isDefaultDeny)) report(`NS-04: team namespace ${name} has no default-deny NetworkPolicy`, ns.urn);
+      const sa = inNs("kubernetes:core/v1:ServiceAccount", name).find((s) => nameOf(s.props) === "default");
+      if (!sa || sa.props.automountServiceAccountToken !== false) report(`NS-06: the default service account in ${name} must set automountServiceAccountToken: false`, ns.urn);
+    }
+  },
+);

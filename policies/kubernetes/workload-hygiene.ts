@@ -1,0 +1,46 @@
+import { resourcePolicy } from "../lib/define";
+import { exemption } from "../lib/exceptions";
+import { WORKLOAD_TYPES, containersOf, nameOf, namespaceOf, podSpecOf } from "../lib/k8s";
+
+const SECRET_NAME = /pass(word)?|secret|token|api.?key|credential/i;
+
+/** Requests, limits, pinned images, secrets as files, a read-only root filesystem and no workloads in default. */
+export const workloadHygiene = resourcePolicy(
+  {
+    name: "k8s-workload-hygiene",
+    description: "Containers set CPU/memory requests and a memory limit (GPUs whole, requests = limits), use pinned image tags, read secrets from files, keep a read-only root filesystem; nothing runs in default or kube-*.",
+    severity: "medium",
+    controls: ["POD-07", "POD-08", "POD-09", "POD-11", "NS-05"],
+  },
+  WORKLOAD_TYPES,
+  (obj, args, report) => {
+    const spec = podSpecOf(args.type, obj);
+    if (!spec) return;
+    const ns = namespaceOf(obj) ?? "default";
+    const name = nameOf(obj);
+    const check = (control: string, ok: boolean, message: string) => {
+      if (!ok && !exemption(ns, name, control)) report(`${control}: ${message}`);
+    };
+    check("NS-05", ns !== "default", "workloads never run in the default namespace");
+    for (const { kind, c } of containersOf(spec)) {
+      const where = `${kind} ${c.name}`;
+      const req = c.resources?.requests ?? {};
+      const lim = c.resources?.limits ?? {};
+      if (kind !== "ephemeralContainer") {
+        check("POD-08", req.cpu !== undefined && req.memory !== undefined && lim.memory !== undefined, `${where} needs cpu and memory requests and a memory limit`);
+        const gpuReq = req["nvidia.com/gpu"];
+        const gpuLim = lim["nvidia.com/gpu"];
+        if (gpuReq !== undefined || gpuLim !== undefined) {
+          check("POD-08", String(gpuReq ?? gpuLim) === String(gpuLim) && /^\d+$/.test(String(gpuLim)), `${where} must request whole GPUs with requests equal to limits`);
+        }
+      }
+      const image: string = c.image ?? "";
+      const tag = image.includes("@") ? "digest" : image.split("/").pop()?.split(":")[1];
+      check("POD-09", tag !== undefined && tag !== "" && tag !== "latest", `${where} image ${image || "(none)"} must be pinned to a tag or digest, not latest`);
+      for (const e of c.env ?? []) {
+        check("POD-11", !(SECRET_NAME.test(e.name) && typeof e.value === "string" && e.value !== ""), `${where} passes ${e.name} as a literal env value; mount it from a Secret as a file`);
+      }
+      check("POD-07", c.securityContext?.readOnlyRootFilesystem === true, `${where} should set readOnlyRootFilesystem: true`);
+    }
+  },
+);

@@ -1,0 +1,85 @@
+/**
+ * How our policies are declared: a CrossGuard policy plus the baseline controls it answers and a severity.
+ * Enforcement follows severity and environment (enforcementFor), never a global switch.
+ */
+import type { EnforcementLevel, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+
+export const BASELINE = "shared/SECURITY-BASELINE.md";
+
+export type Environment = "local" | "dev" | "staging" | "prod";
+
+export interface PolicyMeta {
+  /** kebab-case, unique in the pack. */
+  readonly name: string;
+  readonly description: string;
+  readonly severity: Severity;
+  /** SECURITY-BASELINE control ids, e.g. ["EKS-01"]. */
+  readonly controls: readonly string[];
+}
+
+/** Mandatory for high and critical in staging and prod; only critical is mandatory in dev and local. */
+export function enforcementFor(severity: Severity, env: Environment): EnforcementLevel {
+  if (env === "prod" || env === "staging") return severity === "high" || severity === "critical" ? "mandatory" : "advisory";
+  return severity === "critical" ? "mandatory" : "advisory";
+}
+
+const ENVIRONMENTS: readonly Environment[] = ["local", "dev", "staging", "prod"];
+
+/**
+ * The environment a policy judges by: the policy config's `environment` if set, else the stack name from
+ * the URN (stacks are named after environments here), else prod, the strictest.
+ */
+export function environmentOf(args: { urn: string; getConfig<T extends object>(): T }): Environment {
+  const configured = (args.getConfig<{ environment?: string }>() ?? {}).environment;
+  const fromUrn = /^urn:pulumi:([^:]+)::/.exec(args.urn)?.[1];
+  const env = configured ?? fromUrn;
+  return (ENVIRONMENTS as readonly string[]).includes(env ?? "") ? (env as Environment) : "prod";
+}
+
+const configSchema = { properties: { environment: { type: "string" as const, enum: [...ENVIRONMENTS] } } };
+
+function common(meta: PolicyMeta) {
+  return {
+    name: meta.name,
+    description: meta.description,
+    severity: meta.severity,
+    tags: [...meta.controls],
+    framework: { name: "mlops-platform security baseline", version: "1", reference: BASELINE, specification: meta.controls.join(", ") },
+    enforcementLevel: enforcementFor(meta.severity, "prod"),
+    configSchema,
+  };
+}
+
+export type Check = (props: Record<string, any>, args: ResourceValidationArgs, report: ReportViolation) => void;
+
+/** A resource policy that applies to the given Pulumi type tokens. */
+export function resourcePolicy(meta: PolicyMeta, types: readonly string[], check: Check): ResourceValidationPolicy & { controls: readonly string[] } {
+  return {
+    ...common(meta),
+    controls: meta.controls,
+    validateResource: (args, report) => {
+      if (types.includes(args.type)) check(args.props, args, report);
+    },
+  };
+}
+
+export function stackPolicy(meta: PolicyMeta, check: (args: StackValidationArgs, report: ReportViolation) => void): StackValidationPolicy & { controls: readonly string[] } {
+  return { ...common(meta), controls: meta.controls, validateStack: check };
+}
+
+/** Reads a JSON-string or object policy document. */
+export function parseDocument(doc: unknown): { Statement?: any[] } | undefined {
+  if (typeof doc === "string") {
+    try {
+      return JSON.parse(doc);
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof doc === "object" && doc !== null ? (doc as { Statement?: any[] }) : undefined;
+}
+
+export const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** Values not known until deploy (offline placeholders or preview unknowns): check presence, not value. */
+export const isComputed = (v: unknown): boolean => v === undefined ? false : typeof v === "string" && v.startsWith("<computed:");

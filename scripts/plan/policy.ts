@@ -1,0 +1,74 @@
+/**
+ * Runs the CrossGuard pack offline over a plan: every recorded resource, plus every Kubernetes object of
+ * our ConfigGroups as the child resource a real preview would show. Same policy code as
+ * `pulumi preview --policy-pack policies`; only the argument bags are built here.
+ */
+import type { PolicyResource, ResourceValidationArgs, Severity, StackValidationArgs } from "@pulumi/policy";
+import { RESOURCE_POLICIES, STACK_POLICIES } from "../../policies/all";
+import { enforcementFor, type Environment } from "../../policies/lib/define";
+import { kubernetesType } from "../../policies/lib/k8s";
+import type { PlanResult } from "./run";
+
+export interface Violation {
+  readonly policy: string;
+  readonly severity: Severity;
+  readonly enforcement: "mandatory" | "advisory";
+  readonly urn: string;
+  readonly message: string;
+}
+
+interface Subject {
+  type: string;
+  name: string;
+  urn: string;
+  props: Record<string, any>;
+  protect: boolean;
+  parent?: string;
+}
+
+function subjects(result: PlanResult): Subject[] {
+  const fromResources = result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, protect: r.protect, parent: r.parent ?? undefined }));
+  const fromObjects = result.objects.map(({ source, object }) => {
+    const type = kubernetesType(object.apiVersion, object.kind);
+    const name = `${object.metadata?.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata?.name ?? "unnamed"}`;
+    return { type, name, urn: `${source}$${type}::${name}`, props: object as Record<string, any>, protect: false, parent: source };
+  });
+  return [...fromResources, ...fromObjects];
+}
+
+const notApplicable = (reason?: string): never => {
+  throw new Error(`notApplicable: ${reason ?? ""}`);
+};
+
+function opts(s: Subject) {
+  return { protect: s.protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], parent: s.parent };
+}
+
+export async function runPolicies(result: PlanResult, environment: Environment, plant: Subject[] = []): Promise<Violation[]> {
+  const all = [...subjects(result), ...plant];
+  const getConfig = <T extends object>() => ({ environment }) as unknown as T;
+  const violations: Violation[] = [];
+  const collect = (policy: { name: string; severity?: Severity }, defaultUrn: string) => (message: string, urn?: string) => {
+    const severity = policy.severity ?? "medium";
+    violations.push({ policy: policy.name, severity, enforcement: enforcementFor(severity, environment) === "mandatory" ? "mandatory" : "advisory", urn: urn ?? defaultUrn, message });
+  };
+  for (const s of all) {
+    const args = { type: s.type, props: s.props, urn: s.urn, name: s.name, opts: opts(s), getConfig, notApplicable, stackTags: new Map(), isType: () => false, asType: () => undefined } as unknown as ResourceValidationArgs;
+    for (const policy of RESOURCE_POLICIES) {
+      const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+      for (const v of validations) if (v) await v(args, collect(policy, s.urn));
+    }
+  }
+  const byUrn = new Map<string, PolicyResource>();
+  const resources: PolicyResource[] = all.map((s) => {
+    const r = { type: s.type, props: s.props, urn: s.urn, name: s.name, opts: opts(s), isType: () => false, asType: () => undefined } as unknown as PolicyResource;
+    byUrn.set(s.urn, r);
+    return r;
+  });
+  all.forEach((s, i) => ((resources[i] as { parent?: PolicyResource }).parent = s.parent ? byUrn.get(s.parent) : undefined));
+  const stackArgs = { resources, getConfig, notApplicable, stackTags: new Map() } as unknown as StackValidationArgs;
+  for (const policy of STACK_POLICIES) await policy.validateStack(stackArgs, collect(policy, `urn:pulumi:${result.stack}::mlops-platform::pulumi:pulumi:Stack::mlops-platform-${result.stack}`));
+  return violations;
+}
+
+export const mandatory = (violations: readonly Violation[]) => violations.filter((v) => v.enforcement === "mandatory");

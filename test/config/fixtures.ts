@@ -1,0 +1,43 @@
+/** Shared helpers for the config suites: compliant fixtures to break, and one way to assert a rejection. */
+import { expect } from "vitest";
+import { validateConfig } from "../../config/loader";
+import type { Problem } from "../../config/problems";
+import { clone, rawConfig, shippedStack, TODAY } from "../helpers/stack";
+
+/** A shipped stack as a loosely typed object: tests break fields with values the schema's types forbid. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Cfg = any;
+
+export type ShippedStack = "local" | "dev" | "staging" | "prod";
+
+/** A deep copy of a shipped (compliant) stack's config, ready to have one field broken. */
+export function fixture(stack: ShippedStack): Cfg {
+  return clone(shippedStack(stack));
+}
+
+export interface ValidateOptions {
+  readonly secretKeys?: Iterable<string>;
+  readonly today?: Date;
+}
+
+export function validate(cfg: Record<string, unknown>, opts: ValidateOptions = {}) {
+  return validateConfig(rawConfig(cfg), new Set(opts.secretKeys ?? []), { today: opts.today ?? TODAY });
+}
+
+/** Validates and insists on failure; returns every problem reported. */
+export function problemsOf(cfg: Record<string, unknown>, opts: ValidateOptions = {}): Problem[] {
+  const result = validate(cfg, opts);
+  expect(result.ok, "config should have been rejected").toBe(false);
+  return result.ok ? [] : result.problems;
+}
+
+/** Asserts the config is rejected with a problem at exactly `path` whose message contains `message`. */
+export function expectProblem(cfg: Record<string, unknown>, path: string, message: string, opts: ValidateOptions = {}): void {
+  expect(problemsOf(cfg, opts)).toContainEqual(expect.objectContaining({ path, message: expect.stringContaining(message) }));
+}
+
+/** Asserts the config validates; on failure the problems show up in the assertion diff. */
+export function expectValid(cfg: Record<string, unknown>, opts: ValidateOptions = {}): void {
+  const result = validate(cfg, opts);
+  expect(result.ok ? [] : result.problems).toEqual([]);
+}

@@ -1,0 +1,148 @@
+/**
+ * What `npm run check` tells a team lead: teamReport() line by line, and the CLI end to end over every
+ * shipped stack (it writes the offline plans to out/<stack>/, as CI does).
+ */
+import { describe, it, expect, beforeAll } from "vitest";
+import { spawnSync } from "node:child_process";
+import { join, resolve } from "node:path";
+import { teamReport } from "../../scripts/check/team-report";
+import { listStacks } from "../../scripts/plan/stack-file";
+import { POD_SECURITY_VERSION } from "../../components/versions";
+import type { TeamConfig } from "../../config/teams";
+import { fixture, resolved, shippedTeams, teamsOf } from "./fixtures";
+
+const ROOT = resolve(__dirname, "..", "..");
+const BIN = join(ROOT, "node_modules", ".bin");
+
+/** The report line that starts with a section label (after the two-space indent). */
+const line = (lines: string[], label: string): string => {
+  const hits = lines.filter((l) => l.startsWith(`  ${label.padEnd(10)} `));
+  expect(hits, label).toHaveLength(1);
+  return hits[0];
+};
+const byName = (teams: readonly TeamConfig[], name: string) => teams.find((t) => t.name === name)!;
+
+describe("teamReport on EKS (dev)", () => {
+  const recsys = byName(shippedTeams("dev"), "recsys");
+  const lines = teamReport(recsys, { environment: "dev", eksClusterName: "mlops-dev" });
+
+  it("names the team and its cost center first", () => {
+    expect(lines[0]).toBe("recsys (cost center cc-4711)");
+  });
+
+  it("namespace: Pod Security restricted with the pinned version and cost labels", () => {
+    expect(line(lines, "namespace")).toBe(
+      `  namespace  recsys: Pod Security restricted (enforce, warn, audit; ${POD_SECURITY_VERSION}), labels team=recsys, cost-center=cc-4711`,
+    );
+  });
+
+  it("quota: every figure, and no LoadBalancer or NodePort services", () => {
+    expect(line(lines, "quota")).toBe("  quota      cpu 32, memory 128Gi, GPUs 4, storage 500Gi, 20 PVCs, 100 pods; no LoadBalancer or NodePort services");
+  });
+
+  it("defaults: the LimitRange figures, max defaulting to the quota", () => {
+    expect(line(lines, "defaults")).toBe("  defaults   per container: request 250m/512Mi, limit 1/2Gi, between 10m/16Mi and 32/128Gi");
+  });
+
+  it("roles: groups and IAM principals per role; exec is not mentioned outside prod", () => {
+    expect(line(lines, "roles")).toBe(
+      "  roles      admin: group recsys-leads, IAM arn:aws:iam::111122223333:role/recsys-admin; edit: group recsys-engineers; view: group recsys-analysts",
+    );
+  });
+
+  it("network: defaults, Pod Identity agent, opted-in services, HTTPS, never metadata", () => {
+    const network = line(lines, "network");
+    for (const part of ["everything denied by default", "DNS", "pods of its own namespace", "the EKS Pod Identity agent", "HTTPS to public addresses", "never the instance metadata address"]) {
+      expect(network).toContain(part);
+    }
+    for (const s of ["mlflow", "feast", "pipelines", "kserve"]) expect(network).toContain(`platform service ${s}`);
+  });
+
+  it("identity: Pod Identity for recsys/team-workload, its bucket prefixes, the boundary", () => {
+    expect(line(lines, "identity")).toBe(
+      "  identity   IAM role via EKS Pod Identity for recsys/team-workload: s3 teams/recsys/ in mlops-dev-datasets-<account>, mlops-dev-artifacts-<account>, mlops-dev-models-<account>; capped by the team permissions boundary",
+    );
+  });
+
+  it("exceptions: none", () => {
+    expect(line(lines, "exceptions")).toBe("  exceptions none");
+  });
+});
+
+describe("teamReport in prod", () => {
+  const teams = shippedTeams("prod");
+  const report = (name: string) => teamReport(byName(teams, name), { environment: "prod", eksClusterName: "mlops-prod" });
+
+  it("says roles get no pods/exec or attach", () => {
+    for (const t of teams) expect(line(report(t.name), "roles")).toMatch(/ \(no pods\/exec or attach in prod\)$/);
+    expect(line(report("fraud"), "roles")).toBe("  roles      admin: group fraud-leads; view: group fraud-auditors (no pods/exec or attach in prod)");
+  });
+
+  it("lists the egress allowlist with ports and description, and no HTTPS unless asked", () => {
+    const network = line(report("nlp"), "network");
+    expect(network).toContain("10.40.0.0/16 on 5432 (on-prem feature warehouse over the VPN)");
+    expect(network).not.toContain("HTTPS to public addresses");
+    expect(network).not.toContain("platform service kserve");
+  });
+
+  it("names the prod buckets for each team's identity", () => {
+    expect(line(report("fraud"), "identity")).toContain("s3 teams/fraud/ in mlops-prod-datasets-<account>, mlops-prod-artifacts-<account>, mlops-prod-models-<account>");
+  });
+
+  it("lists referenced exceptions", () => {
+    const nlp = { ...byName(teams, "nlp"), exceptions: ["a", "b"] };
+    expect(line(teamReport(nlp, { environment: "prod", eksClusterName: "mlops-prod" }), "exceptions")).toBe("  exceptions a, b");
+  });
+});
+
+describe("teamReport on an existing cluster (local)", () => {
+  const [sandbox] = shippedTeams("local");
+  const lines = teamReport(sandbox, { environment: "local" });
+
+  it("has no AWS identity and no Pod Identity agent", () => {
+    expect(line(lines, "identity")).toBe("  identity   none (existing cluster: Kubernetes side only)");
+    expect(line(lines, "network")).not.toContain("Pod Identity");
+    expect(line(lines, "roles")).toBe("  roles      admin: group sandbox-admins");
+  });
+
+  it("reports a changed cost center on the first and namespace lines", () => {
+    const cfg = fixture("local");
+    teamsOf(cfg)[0].costCenter = "cc-9000";
+    const l = teamReport(resolved(cfg).teams[0], { environment: "local" });
+    expect(l[0]).toBe("sandbox (cost center cc-9000)");
+    expect(line(l, "namespace")).toContain("labels team=sandbox, cost-center=cc-9000");
+  });
+});
+
+describe("npm run check (CLI, every shipped stack)", () => {
+  let run: { code: number | null; stdout: string; stderr: string; error?: Error };
+
+  beforeAll(() => {
+    const r = spawnSync(join(BIN, "ts-node"), ["--transpile-only", "scripts/check.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, PATH: `${BIN}:${process.env.PATH ?? ""}` },
+      encoding: "utf8",
+      timeout: 55_000,
+    });
+    run = { code: r.status, stdout: r.stdout, stderr: r.stderr, error: r.error };
+  }, 60_000);
+
+  it("exits 0 and says the check passed", () => {
+    expect(run.error).toBeUndefined();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("check passed: every stack is valid");
+  });
+
+  it("prints a section per stack and a report per shipped team", () => {
+    for (const stack of listStacks()) {
+      expect(run.stdout).toContain(`=== stack ${stack} ===`);
+      const teams = shippedTeams(stack as "dev" | "prod" | "local" | "staging");
+      expect(run.stdout).toContain(`${teams.length} team(s):`);
+      for (const t of teams) {
+        expect(run.stdout).toContain(`  ${t.name} (cost center ${t.costCenter})`);
+        expect(run.stdout).toContain(`    namespace  ${t.name}: Pod Security restricted`);
+      }
+    }
+    expect(run.stdout).toContain("(no pods/exec or attach in prod)");
+  });
+});
