@@ -110,6 +110,11 @@ function resolvePool(pool: NodePoolInput): NodePoolConfig {
   };
 }
 
+/** Whether any pool or the default sharing uses MIG, which needs a MIG strategy other than none. */
+export function usesMig(input: Pick<StackConfigInput, "nodePools" | "gpu">): boolean {
+  return (input.nodePools ?? []).some((p) => p.gpuSharing?.mode === "mig") || input.gpu?.defaultSharing?.mode === "mig";
+}
+
 /** Fills every default. Call only on a config that passed the schema and the semantic checks. */
 export function resolveConfig(input: StackConfigInput): PlatformConfig {
   const tier = TIER_DEFAULTS[input.environment];
@@ -161,7 +166,7 @@ export function resolveConfig(input: StackConfigInput): PlatformConfig {
       // The EKS AL2023 NVIDIA AMI ships driver and toolkit; an existing cluster may not.
       driver: g.driver ?? (onEks ? "preinstalled" : "operator"),
       toolkit: g.toolkit ?? (onEks ? "preinstalled" : "operator"),
-      migStrategy: g.migStrategy ?? (pools.some((p) => p.gpuSharing.mode === "mig") ? "mixed" : "none"),
+      migStrategy: g.migStrategy ?? (usesMig(input) ? "mixed" : "none"),
       defaultSharing: g.defaultSharing ?? { mode: "exclusive" },
       dcgmExporter: g.dcgmExporter ?? true,
     },

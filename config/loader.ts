@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { resolveConfig, type PlatformConfig } from "./defaults";
 import { ConfigError, formatPath, type Problem } from "./problems";
-import { stackConfigSchema, TOP_LEVEL_KEYS } from "./schema";
+import { stackConfigSchema, TOP_LEVEL_KEYS, type StackConfigInput } from "./schema";
 import { semanticProblems, type CheckOptions } from "./semantic";
 
 export const PROJECT = "mlops-platform";
@@ -17,16 +17,21 @@ export const PROJECT = "mlops-platform";
 const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 
 /** Key names that must only ever hold `secure:` values (SECURITY-BASELINE SEC-01). */
-const SECRET_NAME = /pass(word)?|secret|token|credential|private.?key|api.?key/i;
+const SECRET_NAME = /password|passwd|(^|[_.-])pass$|secret|token|credential|private.?key|api.?key/i;
+
+/** Maps whose keys are data (label names), not setting names: never read as secret-looking keys. */
+const DATA_MAPS = new Set(["labels"]);
 
 /** Raw config values as Pulumi hands them over: strings, JSON for objects. */
 export type RawConfig = Readonly<Record<string, string>>;
 
+/** Pulumi hands every value over as a string; only objects and lists arrive JSON-encoded. */
 function decode(value: string): unknown {
+  if (!/^\s*[[{]/.test(value)) return value; // "4711" stays the string it was written as
   try {
     return JSON.parse(value);
   } catch {
-    return value; // a plain string value
+    return value;
   }
 }
 
@@ -35,10 +40,10 @@ function secretKeyProblems(value: unknown, path: (string | number)[]): Problem[]
   if (value === null || typeof value !== "object") return [];
   return Object.entries(value).flatMap(([k, v]) => {
     const here = [...path, k];
-    if (SECRET_NAME.test(k)) {
+    if (SECRET_NAME.test(k) && !DATA_MAPS.has(String(path[path.length - 1]))) {
       return [{ path: formatPath(here), message: "looks like a secret: set it with `pulumi config set --secret`, never as plain config" }];
     }
-    return secretKeyProblems(v, here);
+    return DATA_MAPS.has(k) ? [] : secretKeyProblems(v, here);
   });
 }
 
@@ -47,8 +52,31 @@ function zodProblems(error: z.ZodError): Problem[] {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: "unknown key" }));
     }
+    if (issue.code === "invalid_key") {
+      // A bad record key (a label name): report the key rule's own words, quoted like semantic.ts does.
+      const [parent, key] = [issue.path.slice(0, -1), issue.path[issue.path.length - 1]];
+      return issue.issues.map((inner) => ({ path: `${formatPath(parent)}."${String(key)}"`, message: inner.message }));
+    }
     return [{ path: formatPath(issue.path), message: issue.message }];
   });
+}
+
+/**
+ * Cross-field rules over the sections that did parse, so one run reports schema and semantic problems
+ * together. Rules about an invalid section are dropped: its schema problems already stand for it.
+ */
+function partialSemanticProblems(plain: Record<string, unknown>, opts: CheckOptions): Problem[] {
+  const partial: Record<string, unknown> = {};
+  const invalid = new Set<string>();
+  for (const [key, schema] of Object.entries(stackConfigSchema.shape)) {
+    if (!(key in plain)) continue;
+    const r = (schema as z.ZodType).safeParse(plain[key]);
+    if (r.success) partial[key] = r.data;
+    else invalid.add(key);
+  }
+  if (partial.environment === undefined || partial.cluster === undefined) return [];
+  const topKey = (path: string) => /^[^.[]+/.exec(path)?.[0] ?? path;
+  return semanticProblems(partial as StackConfigInput, opts).filter((p) => !invalid.has(topKey(p.path)));
 }
 
 /**
@@ -64,7 +92,8 @@ export function validateConfig(
   const plain: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (secretKeys.has(key)) {
-      if (!TOP_LEVEL_KEYS.includes(key)) problems.push({ path: key, message: "unknown key" });
+      // No key of the schema holds a secret yet; secrets arrive through dedicated keys as features need them.
+      problems.push({ path: key, message: TOP_LEVEL_KEYS.includes(key) ? "is plain configuration but was set as a secret; set it without --secret" : "unknown key" });
       continue;
     }
     const decoded = decode(value);
@@ -76,7 +105,10 @@ export function validateConfig(
     plain[key] = decoded;
   }
   const parsed = stackConfigSchema.safeParse(plain);
-  if (!parsed.success) return { ok: false, problems: [...problems, ...zodProblems(parsed.error)] };
+  if (!parsed.success) {
+    problems.push(...zodProblems(parsed.error), ...partialSemanticProblems(plain, opts));
+    return { ok: false, problems };
+  }
   problems.push(...semanticProblems(parsed.data, opts));
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, config: resolveConfig(parsed.data) };

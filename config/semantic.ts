@@ -3,7 +3,7 @@
  * paths; none throws. They run on a config that passed the schema.
  */
 import { contains, formatCidr, overlaps, parseCidr, RFC1918, type Cidr } from "./cidr";
-import { TIER_DEFAULTS } from "./defaults";
+import { DEFAULT_SERVICE_CIDR, TIER_DEFAULTS, usesMig } from "./defaults";
 import type { Problem } from "./problems";
 import { GIB, parseQuantity } from "./quantity";
 import { EKS_LOG_TYPES, type StackConfigInput, type NodePoolInput, type EksClusterInput } from "./schema";
@@ -33,7 +33,7 @@ export function semanticProblems(cfg: StackConfigInput, opts: CheckOptions): Pro
       clusterAdmins: cfg.cluster.kind === "eks" ? cfg.cluster.admins : [],
       // Existing clusters declare no pools, so their GPU capacity is unknown here and not summed.
       nodePools: cfg.cluster.kind === "eks" ? cfg.nodePools : undefined,
-      migStrategy: cfg.gpu?.migStrategy ?? (cfg.nodePools?.some((p) => p.gpuSharing?.mode === "mig") ? "mixed" : "none"),
+      migStrategy: cfg.gpu?.migStrategy ?? (usesMig(cfg) ? "mixed" : "none"),
       exceptionScopes: new Map(EXCEPTIONS.map((e) => [e.id, e.scope.namespace])),
     }),
   ];
@@ -94,6 +94,8 @@ function networkProblems(cfg: StackConfigInput): Problem[] {
   if (cfg.environment === "prod") {
     if (net.natGateways === "single") out.push(problem("network.natGateways", "prod keeps one NAT gateway per AZ: use perAz"));
     if (net.flowLogs?.enabled === false) out.push(problem("network.flowLogs.enabled", "prod keeps VPC flow logs on"));
+    const days = net.flowLogs?.retentionDays;
+    if (days !== undefined && days < 365) out.push(problem("network.flowLogs.retentionDays", `${days} days is below the 365 days prod keeps flow logs`));
   }
   return out;
 }
@@ -137,7 +139,7 @@ function endpointProblems(cfg: StackConfigInput, c: EksClusterInput): Problem[] 
 }
 
 function serviceCidrProblems(cfg: StackConfigInput, c: EksClusterInput): Problem[] {
-  const svc = cidrOf(c.serviceCidr);
+  const svc = cidrOf(c.serviceCidr ?? DEFAULT_SERVICE_CIDR);
   if (!svc) return [];
   const out: Problem[] = [];
   if (!RFC1918.some((r) => contains(r, svc))) {
@@ -146,7 +148,8 @@ function serviceCidrProblems(cfg: StackConfigInput, c: EksClusterInput): Problem
   if (svc.prefix < 12 || svc.prefix > 24) out.push(problem("cluster.serviceCidr", `/${svc.prefix} is outside the /12 to /24 range EKS accepts`));
   const vpc = cidrOf(cfg.network?.vpcCidr);
   if (vpc && overlaps(vpc, svc)) {
-    out.push(problem("cluster.serviceCidr", `${formatCidr(svc)} overlaps network.vpcCidr ${formatCidr(vpc)}`));
+    const hint = c.serviceCidr === undefined ? " (the default service CIDR; set cluster.serviceCidr to a free range)" : "";
+    out.push(problem("cluster.serviceCidr", `${formatCidr(svc)} overlaps network.vpcCidr ${formatCidr(vpc)}${hint}`));
   }
   return out;
 }

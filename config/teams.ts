@@ -11,12 +11,19 @@ import { PLATFORM_NAMESPACES, PLATFORM_SERVICE_NAMES } from "../components/teams
 import { gpuCapacity, totalGpuUnits } from "../components/nodes/capacity";
 
 export const TEAM_ROLES = ["admin", "edit", "view"] as const;
-const METADATA = (parseCidr("169.254.169.254/32") as { ok: true; cidr: Cidr }).cidr;
+const LINK_LOCAL = (parseCidr("169.254.0.0/16") as { ok: true; cidr: Cidr }).cidr;
 export type TeamRole = (typeof TEAM_ROLES)[number];
+
+/** Kubernetes' own groups (system:authenticated …) and the platform's access-entry groups are never team owners. */
+const ownerGroup = z
+  .string()
+  .min(1)
+  .refine((g) => !g.startsWith("system:"), { message: "is a Kubernetes built-in group (system:*); binding it would open the namespace to everyone in it" })
+  .refine((g) => !g.startsWith("mlops:"), { message: "is reserved for the platform's IAM mappings (mlops:*)" });
 
 const owners = z.strictObject({
   /** IdP groups as the cluster sees them (OIDC groups claim, or Kubernetes groups). */
-  groups: z.array(z.string().min(1)).optional(),
+  groups: z.array(ownerGroup).optional(),
   /** IAM roles or users; on EKS each gets an access entry mapped to the team's group for this role. */
   iamPrincipals: z.array(iamPrincipalArn).optional(),
 });
@@ -143,7 +150,7 @@ function limitProblems(team: TeamInput, at: string): Problem[] {
 
 export interface TeamContext {
   readonly environment: string;
-  readonly nodePools?: readonly { name: string; role: string; instanceTypes: string[]; maxSize: number; gpuSharing?: { mode: string; replicas?: number } }[];
+  readonly nodePools?: readonly { name: string; role: string; instanceTypes: string[]; maxSize: number; gpuSharing?: { mode: string; replicas?: number; profile?: string } }[];
   readonly migStrategy?: "none" | "single" | "mixed";
   /** Exception ids of the registry (policies/exceptions.ts) → the namespace each is scoped to. */
   readonly exceptionScopes: ReadonlyMap<string, string>;
@@ -201,9 +208,9 @@ export function teamProblems(teams: readonly TeamInput[], ctx: TeamContext): Pro
     });
     (team.egress?.allow ?? []).forEach((rule, j) => {
       const block = parseCidr(rule.cidr);
-      if (block.ok && contains(block.cidr, METADATA)) {
-        // The chart excepts it anyway; a rule that names it is a mistake worth stopping in review.
-        if (block.cidr.prefix >= 16) out.push({ path: `${at}.egress.allow[${j}].cidr`, message: `${rule.cidr} covers the instance metadata address 169.254.169.254, which team namespaces never reach` });
+      // Broader blocks get link-local excepted by the chart; a rule aimed inside link-local is a mistake.
+      if (block.ok && contains(LINK_LOCAL, block.cidr)) {
+        out.push({ path: `${at}.egress.allow[${j}].cidr`, message: `${rule.cidr} is link-local (169.254.0.0/16, home of the instance metadata address), which team namespaces never reach` });
       }
     });
 

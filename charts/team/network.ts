@@ -9,6 +9,8 @@ import { parseCidr, contains, type Cidr } from "../../config/cidr";
 import { INGRESS_NAMESPACE, KSERVE_PREDICTOR_PORT, MONITORING_NAMESPACE, PLATFORM_SERVICES, type PlatformServiceName } from "../../components/teams/services";
 
 export const METADATA_CIDR = "169.254.169.254/32";
+/** Link-local: instance metadata, the Pod Identity agent, the VPC DNS resolver; excepted from broad allowlists. */
+export const LINK_LOCAL_CIDR = "169.254.0.0/16";
 /** EKS Pod Identity agent, on every node's link-local address. */
 export const POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32";
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"];
@@ -27,10 +29,10 @@ function cidrOf(text: string): Cidr {
   return parsed.cidr;
 }
 
-/** An ipBlock that never includes the metadata address. */
+/** An ipBlock that never includes link-local addresses, the metadata address among them. */
 export function ipBlock(cidr: string): { cidr: string; except?: string[] } {
   const block = cidrOf(cidr);
-  return contains(block, cidrOf(METADATA_CIDR)) ? { cidr, except: [METADATA_CIDR] } : { cidr };
+  return contains(block, cidrOf(LINK_LOCAL_CIDR)) ? { cidr, except: [LINK_LOCAL_CIDR] } : { cidr };
 }
 
 export function teamNetworkPolicies(team: TeamConfig, opts: { podIdentity: boolean }): NetworkPolicySpec[] {

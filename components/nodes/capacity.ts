@@ -4,13 +4,14 @@
  * resources instead, so it adds nothing to `nvidia.com/gpu`.
  */
 import { maxGpusPerNode } from "../instance-types";
+import { migInstancesPerGpu } from "./templates";
 
 export interface GpuPoolShape {
   readonly name: string;
   readonly role: string;
   readonly instanceTypes: readonly string[];
   readonly maxSize: number;
-  readonly gpuSharing?: { readonly mode: string; readonly replicas?: number };
+  readonly gpuSharing?: { readonly mode: string; readonly replicas?: number; readonly profile?: string };
 }
 
 export interface PoolGpuCapacity {
@@ -24,8 +25,11 @@ export function gpuCapacity(pools: readonly GpuPoolShape[], migStrategy: "none" 
     .filter((p) => p.role === "gpu")
     .map((p) => {
       const perNode = maxGpusPerNode(p.instanceTypes);
-      const sharing = p.gpuSharing ?? { mode: "exclusive" };
+      const sharing = (p.gpuSharing ?? { mode: "exclusive" }) as { mode: string; replicas?: number; profile?: string };
       if (sharing.mode === "mig" && migStrategy === "mixed") return { pool: p.name, units: 0, formula: "MIG slices (nvidia.com/mig-*)" };
+      // Under the single strategy each MIG instance is advertised as one nvidia.com/gpu.
+      const mig = sharing.mode === "mig" && migStrategy === "single" ? migInstancesPerGpu(sharing.profile ?? "") : undefined;
+      if (mig) return { pool: p.name, units: p.maxSize * perNode * mig.perGpu, formula: `${p.maxSize} × ${perNode} × ${mig.perGpu} MIG instances` };
       const replicas = sharing.mode === "time-slicing" ? (sharing.replicas ?? 1) : 1;
       const units = p.maxSize * perNode * replicas;
       return { pool: p.name, units, formula: `${p.maxSize} × ${perNode}${replicas > 1 ? ` × ${replicas} slices` : ""}` };

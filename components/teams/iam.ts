@@ -36,7 +36,7 @@ export function teamBoundaryPolicy(clusterName: string, accountId: string): Poli
   const buckets = bucketArns(clusterName, accountId);
   return policyDocument(
     { Sid: "TeamPrefixesOnly", Effect: "Allow", Action: OBJECT_ACTIONS, Resource: buckets.map((b) => `${b}/teams/*`) },
-    { Sid: "ListTeamPrefixes", Effect: "Allow", Action: "s3:ListBucket", Resource: buckets },
+    { Sid: "ListTeamPrefixes", Effect: "Allow", Action: "s3:ListBucket", Resource: buckets, Condition: { StringLike: { "s3:prefix": ["teams/", "teams/*"] } } },
   );
 }
 

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamGroup, teamObjects } from "../../charts/team";
 import type { TeamConfig } from "../../config/teams";
@@ -7,9 +8,13 @@ import { teamAccessEntries, teamBoundaryPolicy, teamDataPolicy, teamTrustPolicy 
 
 export * from "./iam";
 
-/** A stable resource-name fragment for an IAM principal: account and path, e.g. 111122223333-role-vision. */
+/**
+ * A stable, collision-free resource-name fragment for an IAM principal: readable account and path plus a
+ * short hash of the whole ARN (ml_admin and ml-admin would otherwise both read ml-admin).
+ */
 export function principalSlug(arn: string): string {
-  return arn.split(":").slice(4).join("-").replace(/[^A-Za-z0-9-]/g, "-");
+  const readable = arn.split(":").slice(4).join("-").replace(/[^A-Za-z0-9-]/g, "-");
+  return `${readable}-${createHash("sha256").update(arn).digest("hex").slice(0, 8)}`;
 }
 export * from "./services";
 

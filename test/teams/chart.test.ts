@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { teamObjects } from "../../charts/team";
 import { contains, formatCidr, maskOf, parseCidr, type Cidr } from "../../config/cidr";
 import { parseQuantity } from "../../config/quantity";
-import { TEAM_ROLES, resolveTeam, type TeamConfig, type TeamRole } from "../../config/teams";
+import { DEFAULT_LIMITS, TEAM_ROLES, resolveTeam, teamSchema, type TeamConfig, type TeamRole } from "../../config/teams";
 import { PLATFORM_SERVICES, PLATFORM_SERVICE_NAMES, type PlatformServiceName } from "../../components/teams/services";
 import { POD_SECURITY_VERSION } from "../../components/versions";
 import { validateObjects } from "../../scripts/plan/validate";
@@ -241,6 +241,16 @@ describe.each(CASES)("team chart %s", (_label, team, environment) => {
 describe("chart variants", () => {
   const [recsys, nlp] = shippedTeams("dev");
 
+  it("resolveTeam fills the container defaults and caps max at the quota; the LimitRange carries them", () => {
+    const team = resolveTeam(teamSchema.parse(teamEntry("vision")));
+    expect(team.limits).toEqual({ ...DEFAULT_LIMITS, max: { cpu: "4", memory: "16Gi" } });
+    expect(team.egress).toEqual({ internetHttps: false, allow: [] });
+    expect(team.owners.view).toEqual({ groups: [], iamPrincipals: [] });
+    const [limit] = get(synth(team, "dev"), "LimitRange", "team-limits").spec.limits;
+    expect(limit).toEqual({ type: "Container", ...DEFAULT_LIMITS, max: { cpu: "4", memory: "16Gi" } });
+    expect(synth(team, "dev").filter((o) => o.kind === "RoleBinding").map((o) => o.metadata.name)).toEqual(["team-admin"]);
+  });
+
   it("reaches the Pod Identity agent only with podIdentity", () => {
     const on = get(synth(nlp, "dev", true), "NetworkPolicy", "allow-pod-identity-agent").spec;
     expect(on.egress).toEqual([{ to: [{ ipBlock: { cidr: "169.254.170.23/32" } }], ports: [{ protocol: "TCP", port: 80 }] }]);
@@ -262,13 +272,21 @@ describe("chart variants", () => {
     expect(spec.ingress[0].ports).toEqual([{ protocol: "TCP", port: 8080 }]);
   });
 
-  it("an allowlist of 0.0.0.0/0 keeps 169.254.169.254 excepted", () => {
+  it("an allowlist of 0.0.0.0/0 keeps link-local (and so 169.254.169.254) excepted", () => {
     const objs = synth(full(), "dev");
     const allow = get(objs, "NetworkPolicy", "allow-egress-allowlist").spec.egress;
     expect(allow).toEqual([
       { to: [{ ipBlock: { cidr: "10.40.0.0/16" } }], ports: [{ protocol: "TCP", port: 5432 }] },
-      { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }], ports: [{ protocol: "TCP", port: 8443 }] },
+      { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.0.0/16"] } }], ports: [{ protocol: "TCP", port: 8443 }] },
     ]);
+  });
+
+  it("the metadata checker itself flags an ipBlock without an except", () => {
+    const leak = (block: object) => [{ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "x" }, spec: { egress: [{ to: [{ ipBlock: block }] }] } }] as Obj[];
+    expect(metadataLeaks(leak({ cidr: "169.0.0.0/8" }))).toHaveLength(1);
+    expect(metadataLeaks(leak({ cidr: "169.0.0.0/8", except: ["10.0.0.0/8"] }))).toHaveLength(1);
+    expect(metadataLeaks(leak({ cidr: "169.0.0.0/8", except: ["169.254.0.0/16"] }))).toEqual([]);
+    expect(metadataLeaks(leak({ cidr: "169.254.170.23/32" }))).toEqual([]);
   });
 
   it("property: no allowlist the config accepts opens the metadata address", () => {

@@ -92,6 +92,8 @@ describe.each(STACKS)("Teams component on %s", (stack, result, onAws) => {
       const policy = one(result(), T.rolePolicy, `teams-${team.name}`);
       expect(policy.inputs.role).toBe(`<computed:teams-${team.name}.id>`);
       assertOwnPrefixOnly(doc(policy, "policy"), team.name);
+      // The account id is the caller identity, resolved at deploy time.
+      expect(doc(policy, "policy").Statement[0].Resource).toContain(`arn:aws:s3:::${result().config!.cluster.name}-datasets-${ACCOUNT}/teams/${team.name}/*`);
     }
   });
 
@@ -218,8 +220,8 @@ describe("IAM documents (pure)", () => {
 
 describe("principalSlug", () => {
   it("is stable and URN-safe", () => {
-    expect(principalSlug("arn:aws:iam::111122223333:role/recsys-admin")).toBe("111122223333-role-recsys-admin");
-    expect(principalSlug("arn:aws:iam::444455556666:user/ops/alice@example.com")).toBe("444455556666-user-ops-alice-example-com");
+    expect(principalSlug("arn:aws:iam::111122223333:role/recsys-admin")).toMatch(/^111122223333-role-recsys-admin-[0-9a-f]{8}$/);
+    expect(principalSlug("arn:aws:iam::444455556666:user/ops/alice@example.com")).toMatch(/^444455556666-user-ops-alice-example-com-[0-9a-f]{8}$/);
     const arn = fc.stringMatching(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,40}$/);
     fc.assert(fc.property(arn, (a) => {
       expect(principalSlug(a)).toBe(principalSlug(a));

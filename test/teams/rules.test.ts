@@ -206,10 +206,16 @@ describe("exceptions", () => {
 });
 
 describe("egress allowlist", () => {
-  it.each(["169.254.0.0/16", "169.254.169.0/24", "169.254.169.254/32"])("rejects %s, which covers the metadata address", (cidr) => {
+  it.each(["169.254.0.0/16", "169.254.169.0/24", "169.254.169.254/32", "169.254.170.23/32"])("rejects %s, which is link-local", (cidr) => {
     const cfg = fixture("prod");
     teamsOf(cfg)[1].egress.allow.push({ cidr, ports: [80] });
-    expectProblem(cfg, "teams[1].egress.allow[1].cidr", `${cidr} covers the instance metadata address 169.254.169.254`);
+    expectProblem(cfg, "teams[1].egress.allow[1].cidr", `${cidr} is link-local (169.254.0.0/16, home of the instance metadata address)`);
+  });
+
+  it("accepts a broad block such as 0.0.0.0/0: the chart excepts link-local from it", () => {
+    const cfg = fixture("prod");
+    teamsOf(cfg)[1].egress.allow.push({ cidr: "0.0.0.0/0", ports: [443] });
+    expect(problemsOf(cfg)).toEqual([]);
   });
 
   it("rejects a CIDR with host bits", () => {
