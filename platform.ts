@@ -13,6 +13,8 @@ import { GpuOperator } from "./components/gpu";
 import { createKubernetesProvider } from "./components/kubernetes/provider";
 import { Network } from "./components/network";
 import { NodePools } from "./components/nodes";
+import { ObjectStore, Storage } from "./components/storage";
+import { Observability } from "./components/observability";
 import { Teams } from "./components/teams";
 import { EKS_VERSIONS } from "./components/versions";
 
@@ -24,6 +26,9 @@ export interface PlatformOutputs {
   readonly gpuOperatorNamespace?: string;
   readonly teamNamespaces: string[];
 }
+
+/** Cost attribution on the objects the platform itself runs. */
+const platformLabels = (cfg: PlatformConfig) => ({ team: "platform", "cost-center": cfg.costCenter });
 
 export function createPlatform(cfg: PlatformConfig): PlatformOutputs {
   const { cluster } = cfg;
@@ -43,14 +48,16 @@ function createGpuOperator(cfg: PlatformConfig, provider: k8s.Provider, onEks: b
     systemPool: onEks,
     defaultSharing: cfg.gpu.defaultSharing,
     poolSharing: Object.fromEntries(gpuPools.map((p) => [p.name, p.gpuSharing])),
-    labels: { team: "platform", "cost-center": cfg.costCenter },
+    labels: platformLabels(cfg),
   }, { providers: [provider], dependsOn });
 }
 
 function createExistingClusterPlatform(cfg: PlatformConfig, cluster: ExistingClusterConfig): PlatformOutputs {
   const provider = createKubernetesProvider(cluster.name, { kubeconfig: cluster.kubeconfig, context: cluster.context });
-  const gpu = createGpuOperator(cfg, provider, false, []);
+  const observability = new Observability("monitoring", { labels: platformLabels(cfg) }, { providers: [provider] });
+  const gpu = createGpuOperator(cfg, provider, false, [observability]);
   const teams = new Teams("teams", { teams: cfg.teams, environment: cfg.environment }, { providers: [provider] });
+  if (cfg.storage.objectStore.enabled) new ObjectStore("object-store", { labels: platformLabels(cfg) }, { providers: [provider] });
   return { clusterName: cluster.name, nodePools: [], gpuOperatorNamespace: gpu?.namespace, teamNamespaces: teams.namespaces };
 }
 
@@ -110,7 +117,17 @@ function createEksPlatform(cfg: PlatformConfig, cluster: EksClusterConfig): Plat
   }, { ...withAws, dependsOn: eks.bootstrapAddons });
   const nodeGroups = Object.values(nodes.nodeGroups);
 
-  new WorkloadAddons(`${cluster.name}-addons`, { clusterName: eks.clusterName, versions: versions.addons }, { ...withAws, dependsOn: nodeGroups });
+  const storageDrivers = [
+    ...(cfg.storage.sharedFiles.enabled ? (["aws-efs-csi-driver"] as const) : []),
+    ...(cfg.storage.scratch.enabled ? (["aws-fsx-csi-driver"] as const) : []),
+  ];
+  new WorkloadAddons(`${cluster.name}-addons`, {
+    clusterName: eks.clusterName,
+    versions: versions.addons,
+    kubernetesVersion: cluster.version,
+    storageDrivers,
+    ebsKmsKeyArn: keys.keys.ebs.arn,
+  }, { ...withAws, dependsOn: nodeGroups });
 
   const k8sProvider = createKubernetesProvider(cluster.name, { kubeconfig: eks.kubeconfig }, { dependsOn: eks.bootstrapAddons });
   const both = { providers: [awsProvider, k8sProvider] };
@@ -121,11 +138,24 @@ function createEksPlatform(cfg: PlatformConfig, cluster: EksClusterConfig): Plat
     imageTag: versions.clusterAutoscalerImageTag,
     kubernetesProvider: k8sProvider,
   }, { ...both, dependsOn: nodeGroups });
-  const gpu = createGpuOperator(cfg, k8sProvider, true, nodeGroups);
+  const observability = new Observability("monitoring", { labels: platformLabels(cfg) }, { providers: [k8sProvider], dependsOn: nodeGroups });
+  const gpu = createGpuOperator(cfg, k8sProvider, true, [...nodeGroups, observability]);
   const teams = new Teams("teams", {
     teams: cfg.teams,
     environment: cfg.environment,
     aws: { eksClusterName: eks.clusterName, clusterName: cluster.name, accountId: identity.accountId },
+  }, both);
+  new Storage("storage", {
+    storage: cfg.storage,
+    clusterName: cluster.name,
+    accountId: identity.accountId,
+    vpcId: net.vpcId,
+    privateSubnetIds: net.privateSubnetIds,
+    clusterSecurityGroupId: eks.clusterSecurityGroupId,
+    keys: { s3: keys.keys.s3.arn, files: keys.keys.files.arn, ebs: keys.keys.ebs.arn, backup: keys.keys.backup.arn },
+    teams: cfg.teams.map((t) => t.name),
+    protect: cluster.protect,
+    teamNamespaces: [teams],
   }, both);
 
   return {

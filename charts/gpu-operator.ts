@@ -13,6 +13,35 @@ export const GPU_OPERATOR_NAMESPACE = "gpu-operator";
 export const DEVICE_PLUGIN_CONFIG_MAP = "device-plugin-config";
 /** The device-plugin config applied to GPU nodes that carry no nvidia.com/device-plugin.config label. */
 export const DEFAULT_SHARING_KEY = "default";
+export const DCGM_METRICS_CONFIG_MAP = "dcgm-metrics";
+export const DCGM_METRICS_FILE = "dcgm-metrics.csv";
+
+/**
+ * The DCGM fields the exporter publishes: upstream's default set (dcgm-exporter etc/default-counters.csv)
+ * plus the clock-event reasons the throttling alert reads, which the default set leaves out.
+ */
+export const DCGM_METRICS: readonly [field: string, type: "gauge" | "counter", help: string][] = [
+  ["DCGM_FI_DEV_SM_CLOCK", "gauge", "SM clock frequency (in MHz)."],
+  ["DCGM_FI_DEV_MEM_CLOCK", "gauge", "Memory clock frequency (in MHz)."],
+  ["DCGM_FI_DEV_MEMORY_TEMP", "gauge", "Memory temperature (in C)."],
+  ["DCGM_FI_DEV_GPU_TEMP", "gauge", "GPU temperature (in C)."],
+  ["DCGM_FI_DEV_POWER_USAGE", "gauge", "Power draw (in W)."],
+  ["DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "counter", "Total energy consumption since boot (in mJ)."],
+  ["DCGM_FI_DEV_PCIE_REPLAY_COUNTER", "counter", "Total number of PCIe retries."],
+  ["DCGM_FI_DEV_GPU_UTIL", "gauge", "GPU utilization (in %)."],
+  ["DCGM_FI_DEV_MEM_COPY_UTIL", "gauge", "Memory utilization (in %)."],
+  ["DCGM_FI_DEV_ENC_UTIL", "gauge", "Encoder utilization (in %)."],
+  ["DCGM_FI_DEV_DEC_UTIL", "gauge", "Decoder utilization (in %)."],
+  ["DCGM_FI_DEV_XID_ERRORS", "gauge", "Value of the last XID error encountered."],
+  ["DCGM_FI_DEV_FB_FREE", "gauge", "Framebuffer memory free (in MiB)."],
+  ["DCGM_FI_DEV_FB_USED", "gauge", "Framebuffer memory used (in MiB)."],
+  ["DCGM_FI_DEV_FB_RESERVED", "gauge", "Framebuffer memory reserved (in MiB)."],
+  ["DCGM_FI_DEV_CLOCKS_EVENT_REASONS", "gauge", "Bitmask of reasons the clocks are held down (thermal, power, …)."],
+];
+
+export function dcgmMetricsCsv(): string {
+  return ["# DCGM field, Prometheus type, help (dcgm-exporter collectors file)", ...DCGM_METRICS.map((m) => m.join(", "))].join("\n") + "\n";
+}
 
 export interface GpuOperatorChartProps extends ChartProps {
   /** Sharing per config name (pool name, plus `default`). @default { default: exclusive } */
@@ -56,6 +85,10 @@ export class GpuOperatorChart extends Chart {
     new kplus.ConfigMap(this, "device-plugin-config", {
       metadata: { name: DEVICE_PLUGIN_CONFIG_MAP, namespace: GPU_OPERATOR_NAMESPACE },
       data,
+    });
+    new kplus.ConfigMap(this, "dcgm-metrics", {
+      metadata: { name: DCGM_METRICS_CONFIG_MAP, namespace: GPU_OPERATOR_NAMESPACE },
+      data: { [DCGM_METRICS_FILE]: dcgmMetricsCsv() },
     });
   }
 }

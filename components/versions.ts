@@ -10,6 +10,8 @@ export interface ChartRef {
   readonly version: string;
   /** Upstream default values at this version: read it before changing an override in charts/values/. */
   readonly valuesUrl: string;
+  /** The git tag of valuesUrl when it is not spelled like the chart version. @default version */
+  readonly gitRef?: string;
 }
 
 export const CHARTS = {
@@ -18,6 +20,19 @@ export const CHARTS = {
     chart: "gpu-operator",
     version: "v26.7.0",
     valuesUrl: "https://github.com/NVIDIA/gpu-operator/blob/v26.7.0/deployments/gpu-operator/values.yaml",
+  },
+  kubePrometheusStack: {
+    repo: "https://prometheus-community.github.io/helm-charts",
+    chart: "kube-prometheus-stack",
+    version: "88.5.3",
+    valuesUrl: "https://github.com/prometheus-community/helm-charts/blob/kube-prometheus-stack-88.5.3/charts/kube-prometheus-stack/values.yaml",
+  },
+  seaweedfs: {
+    repo: "https://seaweedfs.github.io/seaweedfs/helm",
+    chart: "seaweedfs",
+    version: "4.44.0",
+    valuesUrl: "https://github.com/seaweedfs/seaweedfs/blob/4.44/k8s/charts/seaweedfs/values.yaml",
+    gitRef: "4.44",
   },
   clusterAutoscaler: {
     repo: "https://kubernetes.github.io/autoscaler",
@@ -35,13 +50,29 @@ export type ChartName = keyof typeof CHARTS;
  * pinned for that version, and the cluster-autoscaler image that matches its minor version.
  * Refresh add-ons with `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>`.
  */
+/**
+ * For an add-on whose version could not be verified offline: the newest version EKS offers for the cluster's
+ * Kubernetes version, looked up at deploy time (the plan shows it as computed). Replace with a pinned version
+ * from `aws eks describe-addon-versions` once known; the version test lists every add-on still resolved.
+ */
+export const RESOLVE_AT_DEPLOY = { resolve: "most-recent-compatible" } as const;
+export type AddonVersion = string | typeof RESOLVE_AT_DEPLOY;
+
 export interface EksVersion {
   readonly endOfStandardSupport: string;
-  readonly addons: Readonly<Record<EksAddonName, string>>;
+  readonly addons: Readonly<Record<EksAddonName, AddonVersion>>;
   readonly clusterAutoscalerImageTag: string;
 }
 
-export type EksAddonName = "vpc-cni" | "kube-proxy" | "coredns" | "eks-pod-identity-agent" | "aws-ebs-csi-driver";
+export type EksAddonName =
+  | "vpc-cni"
+  | "kube-proxy"
+  | "coredns"
+  | "eks-pod-identity-agent"
+  | "aws-ebs-csi-driver"
+  | "aws-efs-csi-driver"
+  | "aws-fsx-csi-driver"
+  | "snapshot-controller";
 
 export const EKS_VERSIONS: Readonly<Record<string, EksVersion>> = {
   "1.34": {
@@ -52,6 +83,9 @@ export const EKS_VERSIONS: Readonly<Record<string, EksVersion>> = {
       coredns: "v1.13.2-eksbuild.7",
       "eks-pod-identity-agent": "v1.3.10-eksbuild.2",
       "aws-ebs-csi-driver": "v1.63.1-eksbuild.1",
+      "aws-efs-csi-driver": "v3.3.0-eksbuild.1",
+      "aws-fsx-csi-driver": RESOLVE_AT_DEPLOY,
+      "snapshot-controller": RESOLVE_AT_DEPLOY,
     },
     clusterAutoscalerImageTag: "v1.34.5",
   },
@@ -63,6 +97,9 @@ export const EKS_VERSIONS: Readonly<Record<string, EksVersion>> = {
       coredns: "v1.14.2-eksbuild.4",
       "eks-pod-identity-agent": "v1.3.10-eksbuild.2",
       "aws-ebs-csi-driver": "v1.63.1-eksbuild.1",
+      "aws-efs-csi-driver": "v3.3.0-eksbuild.1",
+      "aws-fsx-csi-driver": RESOLVE_AT_DEPLOY,
+      "snapshot-controller": RESOLVE_AT_DEPLOY,
     },
     clusterAutoscalerImageTag: "v1.35.2",
   },

@@ -6,6 +6,8 @@ import type { Environment, GpuSharing, NodePoolInput, StackConfigInput, Taint } 
 import { EKS_LOG_TYPES } from "./schema";
 import { GIB, parseQuantity } from "./quantity";
 import { resolveTeam, type TeamConfig } from "./teams";
+import { resolveStorage, type StorageConfig } from "./storage";
+import { DEFAULT_LIFECYCLE } from "../components/storage/lifecycle";
 
 export interface TierDefaults {
   readonly minAvailabilityZones: number;
@@ -91,6 +93,7 @@ export interface PlatformConfig {
   readonly nodePools: readonly NodePoolConfig[];
   readonly gpu: GpuConfig;
   readonly teams: readonly TeamConfig[];
+  readonly storage: StorageConfig;
 }
 
 function resolvePool(pool: NodePoolInput): NodePoolConfig {
@@ -171,5 +174,6 @@ export function resolveConfig(input: StackConfigInput): PlatformConfig {
       dcgmExporter: g.dcgmExporter ?? true,
     },
     teams: (input.teams ?? []).map(resolveTeam),
+    storage: resolveStorage(input.storage, input.environment, onEks, DEFAULT_LIFECYCLE),
   };
 }

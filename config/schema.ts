@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { awsRegion, cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quantity, retentionDays } from "./primitives";
 import { teamSchema } from "./teams";
+import { storageSchema } from "./storage";
 
 export { cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quantity } from "./primitives";
 
@@ -121,6 +122,7 @@ export const stackConfigSchema = z.strictObject({
   gpu: gpuSchema.optional(),
   /** ML teams, one namespace each; a team is added by a pull request to this list. */
   teams: z.array(teamSchema).optional(),
+  storage: storageSchema.optional(),
 });
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;

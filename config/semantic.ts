@@ -12,6 +12,8 @@ import { GPU_INSTANCE_FAMILIES, instanceType } from "../components/instance-type
 import { subnetBits } from "../components/network/subnets";
 import { EXCEPTIONS } from "../policies/exceptions";
 import { teamProblems } from "./teams";
+import { storageProblems } from "./storage";
+import { teamPosixId } from "../components/storage/posix";
 
 export interface CheckOptions {
   /** The day support windows are judged against; tests pin it. */
@@ -27,6 +29,8 @@ export function semanticProblems(cfg: StackConfigInput, opts: CheckOptions): Pro
     ...clusterProblems(cfg, opts),
     ...nodePoolProblems(cfg),
     ...gpuProblems(cfg),
+    ...storageProblems(cfg.storage, cfg.environment, cfg.cluster.kind === "eks"),
+    ...posixProblems(cfg),
     ...teamProblems(cfg.teams ?? [], {
       environment: cfg.environment,
       clusterKind: cfg.cluster.kind,
@@ -252,5 +256,19 @@ function gpuProblems(cfg: StackConfigInput): Problem[] {
   if (usesMig && g.migStrategy === "none") {
     out.push(problem("gpu.migStrategy", `is "none", but ${migPool >= 0 ? `nodePools[${migPool}]` : "gpu.defaultSharing"} uses MIG`));
   }
+  return out;
+}
+
+/** Team access points on shared files need distinct POSIX ids; ids derive from names, so report a clash. */
+function posixProblems(cfg: StackConfigInput): Problem[] {
+  if (cfg.cluster.kind !== "eks" || cfg.storage?.sharedFiles?.enabled === false) return [];
+  const seen = new Map<number, number>();
+  const out: Problem[] = [];
+  (cfg.teams ?? []).forEach((t, i) => {
+    const id = teamPosixId(t.name);
+    const other = seen.get(id);
+    if (other !== undefined && cfg.teams![other].name !== t.name) out.push(problem(`teams[${i}].name`, `its shared-files POSIX id ${id} collides with teams[${other}]; choose another name`));
+    seen.set(id, i);
+  });
   return out;
 }

@@ -36,6 +36,15 @@ export const EXCEPTIONS: readonly PolicyException[] = [
     owner: "platform-team",
     expires: "2027-06-30",
   },
+  {
+    id: "node-exporter-host-access",
+    controls: ["POD-01", "POD-05", "POD-06", "NS-01"],
+    scope: { component: "observability", namespace: "node-exporter", workloads: ["kube-prometheus-stack-prometheus-node-exporter", "prometheus-node-exporter"] },
+    reason:
+      "node-exporter reads host metrics through hostNetwork, hostPID and a read-only host root mount (prometheus-node-exporter chart defaults); it runs non-root with a read-only root filesystem and no service-account token. Its own namespace keeps monitoring restricted.",
+    owner: "platform-team",
+    expires: "2027-06-30",
+  },
 ];
 
 export const EXCEPTION_IDS: ReadonlySet<string> = new Set(EXCEPTIONS.map((e) => e.id));

@@ -46,6 +46,7 @@ export const MANAGED_POLICIES = {
   ssmCore: managedPolicyArn("AmazonSSMManagedInstanceCore"),
   eksCni: managedPolicyArn("AmazonEKS_CNI_Policy"),
   ebsCsi: managedPolicyArn("service-role/AmazonEBSCSIDriverPolicy"),
+  efsCsi: managedPolicyArn("service-role/AmazonEFSCSIDriverPolicy"),
 } as const;
 
 /**

@@ -30,7 +30,7 @@ export function createDataKey(prefix: string, args: DataKeyArgs, opts: pulumi.Cu
   return key;
 }
 
-export type DataClass = "eks-secrets" | "logs" | "ebs";
+export type DataClass = "eks-secrets" | "logs" | "ebs" | "s3" | "files" | "backup";
 
 export interface KmsKeysArgs {
   readonly accountId: pulumi.Input<string>;
@@ -41,7 +41,7 @@ export interface KmsKeysArgs {
   readonly protect?: boolean;
 }
 
-/** One customer-managed key per data class (IAM-04): eks-secrets, logs, ebs. */
+/** One customer-managed key per data class (IAM-04): eks-secrets, logs, ebs, s3, files (EFS, FSx), backup. */
 export class KmsKeys extends pulumi.ComponentResource {
   readonly keys: Record<DataClass, aws.kms.Key>;
 
@@ -49,7 +49,14 @@ export class KmsKeys extends pulumi.ComponentResource {
     super("mlops:security:KmsKeys", name, {}, opts);
     const make = (dataClass: DataClass, services: readonly KeyUser[] = []) =>
       createDataKey(name, { ...args, dataClass, services }, { parent: this });
-    this.keys = { "eks-secrets": make("eks-secrets"), logs: make("logs", ["logs"]), ebs: make("ebs", ["autoscaling"]) };
+    this.keys = {
+      "eks-secrets": make("eks-secrets"),
+      logs: make("logs", ["logs"]),
+      ebs: make("ebs", ["autoscaling"]),
+      s3: make("s3"),
+      files: make("files"),
+      backup: make("backup"),
+    };
     this.registerOutputs({});
   }
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MANAGED_POLICIES, policyDocument, serviceTrustPolicy } from "../aws/iam";
-import type { EksAddonName } from "../versions";
+import type { AddonVersion, EksAddonName } from "../versions";
 import { BOOTSTRAP_ADDONS, createAddons } from "./addons";
 import { renderKubeconfig } from "./kubeconfig";
 
@@ -32,7 +32,7 @@ export interface ClusterArgs {
   /** IAM principals granted AmazonEKSClusterAdminPolicy through access entries (EKS-05). */
   readonly admins: readonly string[];
   /** Pinned add-on versions for `version` (components/versions.ts). */
-  readonly addonVersions: Readonly<Record<EksAddonName, string>>;
+  readonly addonVersions: Readonly<Record<EksAddonName, AddonVersion>>;
   /** AWS region, for the kubeconfig's token command. */
   readonly region: string;
   /** protect + retain-on-delete + EKS deletion protection. @default false (true in prod via config) */
@@ -50,6 +50,8 @@ export class Cluster extends pulumi.ComponentResource {
   readonly kubeconfig: pulumi.Output<string>;
   readonly bootstrapAddons: aws.eks.Addon[];
   readonly eksCluster: aws.eks.Cluster;
+  /** The security group EKS creates for the control plane and managed nodes; data tiers admit only it. */
+  readonly clusterSecurityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:cluster:Cluster", name, {}, opts);
@@ -104,9 +106,10 @@ export class Cluster extends pulumi.ComponentResource {
       }, child);
     });
 
-    this.bootstrapAddons = createAddons(name, { clusterName: cluster.name, addons: BOOTSTRAP_ADDONS, versions: args.addonVersions }, this);
+    this.bootstrapAddons = createAddons(name, { clusterName: cluster.name, addons: BOOTSTRAP_ADDONS, versions: args.addonVersions, kubernetesVersion: args.version }, this).addons;
 
     this.eksCluster = cluster;
+    this.clusterSecurityGroupId = cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId);
     this.clusterName = cluster.name;
     this.endpoint = cluster.endpoint;
     // No credential inside (tokens come from `aws eks get-token`), so it need not be a secret.
@@ -116,4 +119,4 @@ export class Cluster extends pulumi.ComponentResource {
     this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint });
   }
 }
-export { WorkloadAddons, type WorkloadAddonsArgs } from "./workload-addons";
+export { WorkloadAddons, ebsCsiKeyPolicy, type WorkloadAddonsArgs } from "./workload-addons";

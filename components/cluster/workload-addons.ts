@@ -1,17 +1,43 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { EksAddonName } from "../versions";
+import { policyDocument } from "../aws/iam";
+import type { AddonVersion, EksAddonName } from "../versions";
 import { WORKLOAD_ADDONS, createAddons } from "./addons";
 
 export interface WorkloadAddonsArgs {
   readonly clusterName: pulumi.Input<string>;
-  readonly versions: Readonly<Record<EksAddonName, string>>;
+  readonly versions: Readonly<Record<EksAddonName, AddonVersion>>;
+  readonly kubernetesVersion: string;
+  /** Storage CSI drivers beyond EBS. @default [] */
+  readonly storageDrivers?: readonly ("aws-efs-csi-driver" | "aws-fsx-csi-driver")[];
+  /** The key EBS volumes are encrypted with; the EBS CSI role gets exactly the grants it needs on it. */
+  readonly ebsKmsKeyArn: pulumi.Input<string>;
 }
 
-/** CoreDNS and the EBS CSI driver: add-ons with pods, created once the system pool exists. */
+/**
+ * Key use for the EBS CSI driver with a customer key (aws-ebs-csi-driver docs, "KMS"): data-key operations
+ * and grants for attached volumes, on this key only.
+ */
+export function ebsCsiKeyPolicy(keyArn: string) {
+  return policyDocument(
+    { Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: keyArn },
+    { Effect: "Allow", Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], Resource: keyArn, Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } } },
+  );
+}
+
+/** Add-ons with pods (CoreDNS, CSI drivers, snapshot controller), created once the system pool exists. */
 export class WorkloadAddons extends pulumi.ComponentResource {
   constructor(name: string, args: WorkloadAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:cluster:WorkloadAddons", name, {}, opts);
-    createAddons(name, { clusterName: args.clusterName, addons: WORKLOAD_ADDONS, versions: args.versions }, this);
+    const addons = [...WORKLOAD_ADDONS, ...(args.storageDrivers ?? [])];
+    const created = createAddons(name, { clusterName: args.clusterName, addons, versions: args.versions, kubernetesVersion: args.kubernetesVersion }, this);
+    const ebsRole = created.roles["aws-ebs-csi-driver"];
+    if (ebsRole) {
+      new aws.iam.RolePolicy(`${name}-aws-ebs-csi-driver-kms`, {
+        role: ebsRole.id,
+        policy: pulumi.output(args.ebsKmsKeyArn).apply((arn) => JSON.stringify(ebsCsiKeyPolicy(arn))),
+      }, { parent: this });
+    }
     this.registerOutputs({});
   }
 }

@@ -14,7 +14,13 @@ export const costTags = resourcePolicy(
     if (args.type === "pulumi:providers:aws") {
       let tags = props.defaultTags?.tags;
       // Provider inputs arrive JSON-encoded from the engine.
-      if (typeof props.defaultTags === "string") tags = JSON.parse(props.defaultTags).tags;
+      if (typeof props.defaultTags === "string") {
+        try {
+          tags = JSON.parse(props.defaultTags).tags;
+        } catch {
+          return report("provider defaultTags is not valid JSON");
+        }
+      }
       const missing = REQUIRED_TAGS.filter((t) => !tags?.[t]);
       if (missing.length > 0) report(`provider defaultTags lack ${missing.join(", ")}`);
       return;

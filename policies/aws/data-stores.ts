@@ -19,6 +19,7 @@ export const dataStores = resourcePolicy(
         if (props.publiclyAccessible === true) report("the database must not be publicly accessible");
         if (prod && !(props.backupRetentionPeriod >= 7)) report("prod keeps backups at least 7 days (backupRetentionPeriod)");
         if (prod && props.skipFinalSnapshot === true) report("prod databases keep a final snapshot (skipFinalSnapshot=false)");
+        if (props.copyTagsToSnapshot !== true) report("copyTagsToSnapshot must be true");
         if (props.manageMasterUserPassword !== true) report("the master password is managed by RDS in Secrets Manager (manageMasterUserPassword), never set in config or state");
         if (prod && props.deletionProtection !== true) report("prod databases need deletionProtection");
         if (prod && args.type === "aws:rds/instance:Instance" && props.multiAz !== true) report("prod databases run Multi-AZ");
@@ -35,6 +36,7 @@ export const dataStores = resourcePolicy(
         const persistent = String(props.deploymentType ?? "").startsWith("PERSISTENT");
         if (prod && !persistent) report("prod uses a PERSISTENT deployment type (SCRATCH keeps no replica and no customer key)");
         if (persistent && !props.kmsKeyId) report("persistent FSx for Lustre needs a customer-managed kmsKeyId");
+        if (persistent && !(props.automaticBackupRetentionDays > 0)) report("persistent FSx for Lustre keeps automatic backups (automaticBackupRetentionDays > 0)");
         if (props.copyTagsToBackups !== true) report("copyTagsToBackups must be true");
         return;
       }

@@ -10,8 +10,12 @@ export const vpcFlowLogs = stackPolicy(
   (args, report) => {
     for (const vpc of args.resources.filter((r) => r.type === "aws:ec2/vpc:Vpc")) {
       if (environmentOf({ urn: vpc.urn, getConfig: args.getConfig }) !== "prod") continue;
-      // Flow logs name the VPC by its (computed) id: match by parent component instead.
-      const logged = args.resources.some((r) => r.type === "aws:ec2/flowLog:FlowLog" && (r.props.vpcId === vpc.props.id || r.parent?.urn === vpc.parent?.urn));
+      // Flow logs name the VPC by its id, computed in the same run: match the id where known, else the same
+      // parent component (our Network creates both).
+      const ids = [vpc.props.id, `<computed:${vpc.name}.id>`].filter((v) => typeof v === "string");
+      const logged = args.resources.some(
+        (r) => r.type === "aws:ec2/flowLog:FlowLog" && ((r.props.vpcId !== undefined && ids.includes(r.props.vpcId)) || (r.props.vpcId !== undefined && vpc.parent !== undefined && r.parent?.urn === vpc.parent.urn)),
+      );
       if (!logged) report(`VPC ${vpc.name} has no flow log`, vpc.urn);
     }
   },

@@ -3,16 +3,17 @@ import { asArray, parseDocument, resourcePolicy } from "../lib/define";
 type Statement = { Effect?: string; Action?: string | string[]; Resource?: string | string[]; Principal?: unknown; Condition?: unknown };
 
 /** The problems of one policy document: wildcard actions on all resources, iam:*, kms:Decrypt on *. */
-export function wildcardProblems(doc: { Statement?: Statement[] }): string[] {
+export function wildcardProblems(doc: { Statement?: Statement[] | Statement }): string[] {
   const out: string[] = [];
-  for (const st of doc.Statement ?? []) {
+  for (const st of asArray(doc.Statement)) {
     if (st.Effect !== "Allow") continue;
-    const actions = asArray(st.Action);
+    // IAM action names are case-insensitive.
+    const actions = asArray(st.Action).map((a) => a.toLowerCase());
     const onAll = asArray(st.Resource).includes("*");
     for (const a of actions) {
       if (a === "*" || (onAll && /^[a-z0-9-]+:\*$/.test(a))) out.push(`allows ${a} on ${onAll ? "every resource" : "its resources"}`);
       else if (a === "iam:*") out.push("allows iam:*");
-      else if (onAll && (a === "kms:Decrypt" || a === "kms:*") && !st.Condition) out.push(`allows ${a} on every key without a condition`);
+      else if (onAll && (a === "kms:decrypt" || a === "kms:*") && !st.Condition) out.push(`allows ${a} on every key without a condition`);
     }
   }
   return out;

@@ -10,17 +10,20 @@ export const iamWorkloadIdentity = resourcePolicy(
   ["aws:iam/role:Role"],
   (props, _args, report) => {
     const trust = parseDocument(props.assumeRolePolicy);
-    for (const st of trust?.Statement ?? []) {
+    const statements: any[] = asArray(trust?.Statement);
+    for (const st of statements) {
       const principal = st.Principal;
       if (principal === "*" || asArray(principal?.AWS).includes("*")) report("the trust policy allows any principal");
     }
     const team = props.tags?.team;
-    const podIdentity = (trust?.Statement ?? []).some((st) => asArray(st.Principal?.Service).includes("pods.eks.amazonaws.com"));
-    if (team && team !== "platform" && podIdentity) {
-      const cond = (trust?.Statement ?? []).map((st) => st.Condition?.StringEquals ?? {});
-      if (!cond.some((c) => c["aws:RequestTag/kubernetes-namespace"] === team && c["aws:RequestTag/kubernetes-service-account"])) {
-        report(`team role for ${team} must pin aws:RequestTag/kubernetes-namespace=${team} and the service account`);
-      }
+    const podStatements = statements.filter((st) => asArray(st.Principal?.Service).includes("pods.eks.amazonaws.com"));
+    if (team && team !== "platform" && podStatements.length > 0) {
+      // Every statement trusting Pod Identity must pin the team's namespace: one open statement opens the role.
+      const pinned = (st: any) => {
+        const c = st.Condition?.StringEquals ?? {};
+        return c["aws:RequestTag/kubernetes-namespace"] === team && Boolean(c["aws:RequestTag/kubernetes-service-account"]);
+      };
+      if (!podStatements.every(pinned)) report(`team role for ${team} must pin aws:RequestTag/kubernetes-namespace=${team} and the service account`);
       if (!props.permissionsBoundary) report(`team role for ${team} must carry a permissions boundary`);
     }
   },

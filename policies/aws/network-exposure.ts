@@ -26,8 +26,11 @@ export const networkExposure = resourcePolicy(
       default: {
         const rules = args.type === "aws:ec2/securityGroup:SecurityGroup" ? props.ingress ?? [] : props.type === "egress" ? [] : [props];
         for (const r of rules) {
-          const ports = [r.fromPort, r.toPort];
-          if (openToWorld(r) && !(ports[0] === ports[1] && WEB.includes(ports[0]))) report(`ingress ${r.fromPort}-${r.toPort} is open to the internet`);
+          // Protocol -1 ("all") opens every port whatever the port range says.
+          const protocol = String(r.protocol ?? r.ipProtocol ?? "tcp").toLowerCase();
+          const allPorts = protocol === "-1" || protocol === "all";
+          const webOnly = !allPorts && r.fromPort === r.toPort && WEB.includes(r.fromPort);
+          if (openToWorld(r) && !webOnly) report(`ingress ${allPorts ? "on every port" : `${r.fromPort}-${r.toPort}`} is open to the internet`);
         }
       }
     }

@@ -1,6 +1,6 @@
 import { resourcePolicy } from "../lib/define";
 
-const GPU_AMI = /NVIDIA/;
+const GPU_AMI = /NVIDIA|GPU/;
 
 export const nodePools = resourcePolicy(
   {
@@ -15,7 +15,8 @@ export const nodePools = resourcePolicy(
     if (!(s.minSize <= s.desiredSize && s.desiredSize <= s.maxSize)) report(`scalingConfig needs min ≤ desired ≤ max (got ${s.minSize}/${s.desiredSize}/${s.maxSize})`);
     const taints: { key: string; effect: string }[] = props.taints ?? [];
     const has = (key: string) => taints.some((t) => t.key === key && t.effect === "NO_SCHEDULE");
-    if (GPU_AMI.test(props.amiType ?? "") && !has("nvidia.com/gpu")) report("a GPU node group must carry the nvidia.com/gpu NoSchedule taint");
+    const gpu = GPU_AMI.test(props.amiType ?? "") || props.labels?.["mlops.platform/role"] === "gpu";
+    if (gpu && !has("nvidia.com/gpu")) report("a GPU node group must carry the nvidia.com/gpu NoSchedule taint");
     if (props.labels?.["mlops.platform/role"] === "system" && !has("CriticalAddonsOnly")) report("the system node group must carry the CriticalAddonsOnly NoSchedule taint");
     if (props.remoteAccess) report("node groups must not enable SSH remote access; use SSM");
   },

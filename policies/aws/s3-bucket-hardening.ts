@@ -1,9 +1,15 @@
 import { stackPolicy } from "../lib/define";
 import type { PolicyResource } from "@pulumi/policy";
+import { BUCKET_TYPES } from "./s3-buckets";
 
-/** Bucket-level resources refer to their bucket by name (or a computed id): match either, or the naming convention. */
-function belongsTo(r: PolicyResource, bucket: PolicyResource): boolean {
-  return (r.props.bucket !== undefined && (r.props.bucket === bucket.props.bucket || r.props.bucket === bucket.props.id)) || r.name.startsWith(`${bucket.name}-`);
+/**
+ * Bucket-level resources name their bucket (props.bucket); where that name is unknown (computed in a real
+ * preview), our convention names the companion exactly like its bucket.
+ */
+export function belongsTo(r: PolicyResource, bucket: PolicyResource): boolean {
+  const known = (v: unknown) => typeof v === "string" && v !== "";
+  if (known(r.props.bucket) && (r.props.bucket === bucket.props.bucket || r.props.bucket === bucket.props.id)) return true;
+  return r.name === bucket.name;
 }
 
 const isLogBucket = (b: PolicyResource) => b.props.tags?.["mlops.platform/bucket"] === "access-logs";
@@ -11,17 +17,20 @@ const isLogBucket = (b: PolicyResource) => b.props.tags?.["mlops.platform/bucket
 export const s3BucketHardening = stackPolicy(
   {
     name: "s3-bucket-hardening",
-    description: "Every bucket: versioning on, TLS-only bucket policy, ACLs off (BucketOwnerEnforced), a lifecycle that aborts incomplete uploads, and access logging (except the log bucket itself).",
+    description: "Every bucket: default encryption, versioning on, a bucket policy denying non-TLS and TLS < 1.2, ACLs off (BucketOwnerEnforced), a lifecycle that aborts incomplete uploads, and access logging (except the log bucket itself).",
     severity: "high",
-    controls: ["S3-03", "S3-04", "S3-05", "S3-06", "S3-07"],
+    controls: ["S3-02", "S3-03", "S3-04", "S3-05", "S3-06", "S3-07"],
   },
   (args, report) => {
     const of = (type: string, bucket: PolicyResource) => args.resources.filter((r) => r.type === type && belongsTo(r, bucket));
-    for (const bucket of args.resources.filter((r) => r.type === "aws:s3/bucket:Bucket")) {
+    for (const bucket of args.resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
       const versioning = [...of("aws:s3/bucketVersioning:BucketVersioning", bucket), ...of("aws:s3/bucketVersioningV2:BucketVersioningV2", bucket)];
       if (!versioning.some((v) => v.props.versioningConfiguration?.status === "Enabled")) report(`bucket ${bucket.name}: versioning is not Enabled`, bucket.urn);
-      const policies = of("aws:s3/bucketPolicy:BucketPolicy", bucket).map((p) => String(p.props.policy ?? ""));
+      const policies = of("aws:s3/bucketPolicy:BucketPolicy", bucket).map((p) => (typeof p.props.policy === "string" ? p.props.policy : JSON.stringify(p.props.policy ?? "")));
       if (!policies.some((p) => p.includes("aws:SecureTransport"))) report(`bucket ${bucket.name}: no bucket policy denies requests without TLS (aws:SecureTransport)`, bucket.urn);
+      const sse = [...of("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", bucket), ...of("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", bucket)];
+      if (sse.length === 0) report(`bucket ${bucket.name}: no default encryption configuration (SSE-KMS, S3-02)`, bucket.urn);
+      if (!policies.some((p) => p.includes("s3:TlsVersion"))) report(`bucket ${bucket.name}: the bucket policy does not deny TLS older than 1.2 (s3:TlsVersion)`, bucket.urn);
       const ownership = of("aws:s3/bucketOwnershipControls:BucketOwnershipControls", bucket);
       if (!ownership.some((o) => o.props.rule?.objectOwnership === "BucketOwnerEnforced")) report(`bucket ${bucket.name}: ACLs must be off (BucketOwnerEnforced)`, bucket.urn);
       const lifecycles = [...of("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", bucket), ...of("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", bucket)];

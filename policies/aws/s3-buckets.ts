@@ -1,5 +1,8 @@
 import { resourcePolicy, stackPolicy } from "../lib/define";
 
+/** Current and deprecated (BucketV2) bucket types of @pulumi/aws 7. */
+export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+
 const BLOCK_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
 
 export const s3PublicAccessBlock = stackPolicy(
@@ -15,7 +18,7 @@ export const s3PublicAccessBlock = stackPolicy(
       const off = BLOCK_FLAGS.filter((f) => b.props[f] !== true);
       if (off.length > 0) report(`public access block ${b.name} leaves ${off.join(", ")} off`, b.urn);
     }
-    for (const bucket of args.resources.filter((r) => r.type === "aws:s3/bucket:Bucket")) {
+    for (const bucket of args.resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
       // The block references the bucket by name or id; either may be computed, so match by parent and name too.
       const covered = blocks.some((b) => b.props.bucket === bucket.props.bucket || b.props.bucket === bucket.props.id || b.name === bucket.name || b.parent?.urn === bucket.urn);
       if (!covered) report(`bucket ${bucket.name} has no BucketPublicAccessBlock`, bucket.urn);

@@ -4,6 +4,7 @@ const STATEFUL = [
   "aws:eks/cluster:Cluster",
   "aws:kms/key:Key",
   "aws:s3/bucket:Bucket",
+  "aws:s3/bucketV2:BucketV2",
   "aws:rds/instance:Instance",
   "aws:rds/cluster:Cluster",
   "aws:efs/fileSystem:FileSystem",
@@ -23,6 +24,6 @@ export const statefulProtection = resourcePolicy(
     if (environmentOf(args) !== "prod") return;
     if (args.type === "aws:fsx/lustreFileSystem:LustreFileSystem" && !String(props.deploymentType ?? "").startsWith("PERSISTENT")) return;
     if (!args.opts.protect) report(`${args.name} holds data: set protect (and retainOnDelete) in prod`);
-    if (args.type === "aws:s3/bucket:Bucket" && props.forceDestroy === true) report("forceDestroy must be false");
+    if (args.type.startsWith("aws:s3/bucket") && props.forceDestroy === true) report("forceDestroy must be false");
   },
 );

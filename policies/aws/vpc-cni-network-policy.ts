@@ -1,4 +1,4 @@
-import { resourcePolicy } from "../lib/define";
+import { isComputed, resourcePolicy } from "../lib/define";
 
 export const vpcCniNetworkPolicy = resourcePolicy(
   {
@@ -10,6 +10,7 @@ export const vpcCniNetworkPolicy = resourcePolicy(
   ["aws:eks/addon:Addon"],
   (props, _args, report) => {
     if (props.addonName !== "vpc-cni") return;
+    if (isComputed(props.configurationValues)) return; // known only at deploy: the preview checks it
     let values: { enableNetworkPolicy?: unknown } = {};
     try {
       values = props.configurationValues ? JSON.parse(props.configurationValues) : {};

@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../lib/define";
-import { exemption } from "../lib/exceptions";
+import { ANY_WORKLOAD, exemption } from "../lib/exceptions";
 import { TEAM_LABEL, nameOf } from "../lib/k8s";
 
 const ENFORCE = "pod-security.kubernetes.io/enforce";
@@ -17,12 +17,12 @@ export const namespacePodSecurity = resourcePolicy(
     const name = nameOf(obj);
     const level = labels[ENFORCE];
     if (!level) return report(`namespace ${name} has no ${ENFORCE} label`);
-    if (!labels[`${ENFORCE}-version`]) report(`namespace ${name} does not pin ${ENFORCE}-version`);
+    if (!/^v1\.\d+$/.test(labels[`${ENFORCE}-version`] ?? "")) report(`namespace ${name} does not pin ${ENFORCE}-version to a release such as v1.35 (got ${labels[`${ENFORCE}-version`] ?? "none"})`);
     if (labels[TEAM_LABEL]) {
       for (const mode of ["enforce", "warn", "audit"]) {
         if (labels[`pod-security.kubernetes.io/${mode}`] !== "restricted") report(`team namespace ${name} must ${mode} restricted`);
       }
     }
-    if (level === "privileged" && !exemption(name, undefined, "NS-01")) report(`namespace ${name} is privileged without an exceptions-registry entry`);
+    if (level === "privileged" && !exemption(name, ANY_WORKLOAD, "NS-01")) report(`namespace ${name} is privileged without an exceptions-registry entry`);
   },
 );

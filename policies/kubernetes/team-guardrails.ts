@@ -40,8 +40,9 @@ export const teamGuardrails = stackPolicy(
       for (const lr of ranges) {
         for (const l of lr.props.spec?.limits ?? []) {
           for (const res of ["cpu", "memory"]) {
-            const chain = [l.min?.[res], l.defaultRequest?.[res], l.default?.[res], l.max?.[res]].map(quantityValue);
-            if (chain.some((v, i) => i > 0 && v < chain[i - 1])) report(`NS-03: LimitRange ${nameOf(lr.props)} in ${name} breaks min ≤ defaultRequest ≤ default ≤ max for ${res}`, lr.urn);
+            // Every defined pair in order, so a missing middle value cannot hide min > default.
+            const chain = [l.min?.[res], l.defaultRequest?.[res], l.default?.[res], l.max?.[res]].filter((v) => v !== undefined).map(quantityValue);
+            if (chain.some((v, i) => chain.slice(i + 1).some((later) => later < v))) report(`NS-03: LimitRange ${nameOf(lr.props)} in ${name} breaks min ≤ defaultRequest ≤ default ≤ max for ${res}`, lr.urn);
           }
         }
       }

@@ -22,6 +22,8 @@ export const workloadHygiene = resourcePolicy(
       if (!ok && !exemption(ns, name, control)) report(`${control}: ${message}`);
     };
     check("NS-05", ns !== "default", "workloads never run in the default namespace");
+    const team = obj.metadata?.labels?.team;
+    check("NS-05", !(team && team !== "platform" && ns.startsWith("kube-")), `team ${team}'s workload runs in ${ns}; kube-* namespaces belong to Kubernetes`);
     for (const { kind, c } of containersOf(spec)) {
       const where = `${kind} ${c.name}`;
       const req = c.resources?.requests ?? {};
@@ -38,7 +40,8 @@ export const workloadHygiene = resourcePolicy(
       const tag = image.includes("@") ? "digest" : image.split("/").pop()?.split(":")[1];
       check("POD-09", tag !== undefined && tag !== "" && tag !== "latest", `${where} image ${image || "(none)"} must be pinned to a tag or digest, not latest`);
       for (const e of c.env ?? []) {
-        check("POD-11", !(SECRET_NAME.test(e.name) && typeof e.value === "string" && e.value !== ""), `${where} passes ${e.name} as a literal env value; mount it from a Secret as a file`);
+        // *_FILE variables point at a mounted secret file: the recommended pattern, not a leak.
+        check("POD-11", !(SECRET_NAME.test(e.name) && !/_FILE$/i.test(e.name) && typeof e.value === "string" && e.value !== ""), `${where} passes ${e.name} as a literal env value; mount it from a Secret as a file`);
       }
       check("POD-07", c.securityContext?.readOnlyRootFilesystem === true, `${where} should set readOnlyRootFilesystem: true`);
     }

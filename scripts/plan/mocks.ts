@@ -9,14 +9,16 @@ export const COMPUTED_PREFIX = "<computed:";
 export const computed = (name: string, attr: string): string => `${COMPUTED_PREFIX}${name}.${attr}>`;
 
 /** Outputs our code reads from resources, by type; everything else echoes the inputs. */
-const COMPUTED_OUTPUTS: Record<string, (name: string) => Record<string, unknown>> = {
-  "aws:eks/cluster:Cluster": (n) => ({
+const COMPUTED_OUTPUTS: Record<string, (name: string, inputs: Record<string, any>) => Record<string, unknown>> = {
+  "aws:eks/cluster:Cluster": (n, inputs) => ({
+    vpcConfig: { ...inputs.vpcConfig, clusterSecurityGroupId: computed(n, "clusterSecurityGroupId") },
     endpoint: computed(n, "endpoint"),
     certificateAuthority: { data: computed(n, "certificateAuthority") },
     identities: [{ oidcs: [{ issuer: computed(n, "oidcIssuer") }] }],
   }),
   "aws:kms/key:Key": (n) => ({ keyId: computed(n, "keyId") }),
   "aws:ec2/launchTemplate:LaunchTemplate": (n) => ({ latestVersion: computed(n, "latestVersion") }),
+  "aws:fsx/lustreFileSystem:LustreFileSystem": (n) => ({ dnsName: computed(n, "dnsName"), mountName: computed(n, "mountName") }),
   "aws:eks/nodeGroup:NodeGroup": (n) => ({ resources: [{ autoscalingGroups: [{ name: computed(n, "autoscalingGroupName") }] }] }),
 };
 
@@ -31,7 +33,7 @@ export const planMocks: pulumi.runtime.Mocks = {
       arn: computed(args.name, "arn"),
       // Autonamed resources get their physical name from the provider.
       name: inputs.name ?? computed(args.name, "name"),
-      ...(COMPUTED_OUTPUTS[args.type]?.(args.name) ?? {}),
+      ...(COMPUTED_OUTPUTS[args.type]?.(args.name, inputs) ?? {}),
     };
     return { id: computed(args.name, "id"), state };
   },
@@ -39,6 +41,8 @@ export const planMocks: pulumi.runtime.Mocks = {
     switch (args.token) {
       case "aws:index/getCallerIdentity:getCallerIdentity":
         return { accountId: "<computed:account-id>", arn: computed("caller", "arn"), userId: computed("caller", "userId") };
+      case "aws:eks/getAddonVersion:getAddonVersion":
+        return { addonName: args.inputs.addonName, version: computed(`${args.inputs.addonName}-most-recent`, "version"), kubernetesVersion: args.inputs.kubernetesVersion };
       case "aws:index/getPartition:getPartition":
         return { partition: "aws", dnsSuffix: "amazonaws.com" };
       default:

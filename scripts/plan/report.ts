@@ -8,7 +8,7 @@ import { COMPUTED_PREFIX } from "./mocks";
 import type { PlannedResource } from "./recorder";
 import type { PlanResult } from "./run";
 import type { Violation } from "./policy";
-import { schemaVersionsFor } from "./validate";
+import { schemaVersionsFor, uncheckedObjects } from "./validate";
 
 export function planDocument(result: PlanResult) {
   return {
@@ -84,6 +84,10 @@ export function summary(result: PlanResult, dir?: string, violations?: readonly 
   const version = result.config?.cluster.version ?? "?";
   lines.push(`Manifests checked against the Kubernetes API schema for ${version} (schemas ${schemaVersionsFor(version).join(" and ")}): ${result.schemaProblems.length} problem(s)`);
   for (const p of result.schemaProblems) lines.push(`  - [${p.schemaVersion}] ${p.object}: ${p.message}`);
+  const unchecked = uncheckedObjects(result.objects.map((o) => o.object));
+  if (unchecked.length > 0) {
+    lines.push(`  not schema-checked (no maintained schema package; the API server checks them): ${unchecked.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata?.name}`).join(", ")}`);
+  }
   for (const urn of result.duplicateUrns) lines.push(`  - duplicate URN: ${urn}`);
   if (violations) lines.push(...policyLines(violations));
   const computedInputs = result.resources.reduce((n, r) => n + countComputed(r.inputs), 0);

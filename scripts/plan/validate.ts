@@ -4,11 +4,22 @@
  * a version between them is checked against both neighbours, so an object passes only if both accept it.
  */
 import type { KubeObject } from "./extract";
+import { SECRET_PLACEHOLDER } from "./stack-file";
 
 /** Installed schema packages by Kubernetes minor version (package.json pins both). */
 export const SCHEMA_PACKAGES: Readonly<Record<string, string>> = {
   "1.33": "kubernetes-models-1.33",
   "1.36": "kubernetes-models",
+};
+
+/**
+ * Custom resources validate against the schema package of their CRDs, whatever the cluster version.
+ * A group listed with no package has no maintained schema library: such objects are counted as unchecked
+ * (the API server validates them at deploy), never silently passed.
+ */
+export const CRD_SCHEMA_PACKAGES: Readonly<Record<string, string | null>> = {
+  "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
+  "snapshot.storage.k8s.io": null,
 };
 
 const minor = (v: string) => Number(v.split(".")[1]);
@@ -55,10 +66,39 @@ export function describe(obj: KubeObject): string {
   return `${obj.apiVersion} ${obj.kind} ${ns}${obj.metadata?.name ?? "(unnamed)"}`;
 }
 
+/** Objects of CRD groups without a schema package: reported as unchecked by the plan summary. */
+export function uncheckedObjects(objects: readonly KubeObject[]): KubeObject[] {
+  return objects.filter((o) => CRD_SCHEMA_PACKAGES[o.apiVersion.split("/")[0]] === null);
+}
+
+/** A Secret whose contents the plan masked as a whole: validate its shape with the contents withheld. */
+function withheldSecret(obj: KubeObject): KubeObject {
+  if (obj.kind !== "Secret") return obj;
+  const copy: Record<string, unknown> = { ...obj };
+  for (const key of ["data", "stringData"]) if (copy[key] === SECRET_PLACEHOLDER) copy[key] = {};
+  return copy as KubeObject;
+}
+
 export async function validateObjects(objects: readonly KubeObject[], clusterVersion: string): Promise<SchemaProblem[]> {
   const problems: SchemaProblem[] = [];
   const versions = schemaVersionsFor(clusterVersion);
-  for (const obj of objects) {
+  for (const original of objects) {
+    const obj = withheldSecret(original);
+    const group = obj.apiVersion.includes("/") ? obj.apiVersion.split("/")[0] : "";
+    if (group in CRD_SCHEMA_PACKAGES) {
+      const pkg = CRD_SCHEMA_PACKAGES[group];
+      if (pkg === null) continue;
+      const Model = await modelFor(pkg, obj.apiVersion, obj.kind);
+      if (!Model) problems.push({ object: describe(obj), schemaVersion: pkg, message: `${pkg} has no ${obj.apiVersion} ${obj.kind}` });
+      else {
+        try {
+          new Model(obj).validate();
+        } catch (err) {
+          problems.push({ object: describe(obj), schemaVersion: pkg, message: (err as Error).message });
+        }
+      }
+      continue;
+    }
     for (const schemaVersion of versions) {
       const Model = await modelFor(SCHEMA_PACKAGES[schemaVersion], obj.apiVersion, obj.kind);
       if (!Model) {
@@ -66,7 +106,7 @@ export async function validateObjects(objects: readonly KubeObject[], clusterVer
         continue;
       }
       try {
-        new Model(structuredClone(obj)).validate();
+        new Model(obj).validate();
       } catch (err) {
         problems.push({ object: describe(obj), schemaVersion, message: (err as Error).message });
       }

@@ -22,8 +22,8 @@ const namespace = objects.find((o) => o.kind === "Namespace")!;
 const configMap = objects.find((o) => o.kind === "ConfigMap")!;
 
 describe("gpu-operator chart: namespace", () => {
-  it("synthesizes exactly one Namespace and one ConfigMap with fixed names (no cdk8s hash)", () => {
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(["Namespace/gpu-operator", "ConfigMap/device-plugin-config"]);
+  it("synthesizes the Namespace and the sharing and DCGM ConfigMaps with fixed names (no cdk8s hash)", () => {
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(["Namespace/gpu-operator", "ConfigMap/device-plugin-config", "ConfigMap/dcgm-metrics"]);
     expect(GPU_OPERATOR_NAMESPACE).toBe("gpu-operator");
     expect(DEVICE_PLUGIN_CONFIG_MAP).toBe("device-plugin-config");
   });
@@ -48,7 +48,7 @@ describe("gpu-operator chart: namespace", () => {
     const app = Testing.app();
     const chart = new GpuOperatorChart(app, "gpu-operator", { sharing: { default: { mode: "exclusive" } } });
     const synth = Testing.synth(chart) as Obj[];
-    expect(synth.map((o) => o.kind)).toEqual(["Namespace", "ConfigMap"]);
+    expect(synth.map((o) => o.kind)).toEqual(["Namespace", "ConfigMap", "ConfigMap"]);
     expect(synth[1].metadata).toMatchObject({ name: "device-plugin-config", namespace: "gpu-operator" });
   });
 });

@@ -1,10 +1,15 @@
 import { describe, it, expect } from "vitest";
 import { readdirSync } from "node:fs";
 import { VALUES_DIR, loadValuesFile, mergeValues, valuesFileChartVersion } from "../../charts/values";
-import { CHARTS, EKS_VERSIONS, type ChartRef } from "../../components/versions";
+import { CHARTS, EKS_VERSIONS, RESOLVE_AT_DEPLOY, type ChartRef } from "../../components/versions";
 
 /** charts/values/<file>.yaml → CHARTS key. */
-const FILE_TO_CHART: Record<string, keyof typeof CHARTS> = { "gpu-operator": "gpuOperator", "cluster-autoscaler": "clusterAutoscaler" };
+const FILE_TO_CHART: Record<string, keyof typeof CHARTS> = {
+  "gpu-operator": "gpuOperator",
+  "cluster-autoscaler": "clusterAutoscaler",
+  "kube-prometheus-stack": "kubePrometheusStack",
+  seaweedfs: "seaweedfs",
+};
 const valuesFiles = readdirSync(VALUES_DIR).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, ""));
 const EXACT = /^v?\d+\.\d+\.\d+$/;
 
@@ -67,19 +72,29 @@ describe("version catalogue", () => {
   });
 
   it.each(Object.entries(CHARTS))("chart %s points at the upstream values.yaml of that version", (_name, ref: ChartRef) => {
-    expect(ref.valuesUrl).toContain(ref.version);
+    expect(ref.valuesUrl).toContain((ref as ChartRef).gitRef ?? ref.version);
     expect(ref.valuesUrl).toMatch(/^https:\/\/github\.com\/.+\/values\.yaml$/);
   });
 
   it("pins every EKS add-on to an exact eksbuild version", () => {
     for (const [k8s, entry] of Object.entries(EKS_VERSIONS)) {
-      for (const [addon, version] of Object.entries(entry.addons)) expect(version, `${k8s} ${addon}`).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+      for (const [addon, version] of Object.entries(entry.addons)) {
+        if (version === RESOLVE_AT_DEPLOY) continue;
+        expect(version, `${k8s} ${addon}`).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+      }
+    }
+  });
+
+  it("resolves at deploy time only the add-ons whose versions could not be verified offline", () => {
+    for (const entry of Object.values(EKS_VERSIONS)) {
+      const resolved = Object.entries(entry.addons).filter(([, v]) => v === RESOLVE_AT_DEPLOY).map(([a]) => a).sort();
+      expect(resolved).toEqual(["aws-fsx-csi-driver", "snapshot-controller"]);
     }
   });
 
   it("pins kube-proxy and the autoscaler image to the Kubernetes minor they run with", () => {
     for (const [k8s, entry] of Object.entries(EKS_VERSIONS)) {
-      expect(entry.addons["kube-proxy"].startsWith(`v${k8s}.`), k8s).toBe(true);
+      expect(String(entry.addons["kube-proxy"]).startsWith(`v${k8s}.`), k8s).toBe(true);
       expect(entry.clusterAutoscalerImageTag).toMatch(new RegExp(`^v${k8s.replace(".", "\\.")}\\.\\d+$`));
       expect(entry.endOfStandardSupport).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { ADDON_IDENTITIES, BOOTSTRAP_ADDONS, CLUSTER_ADMIN_POLICY, WORKLOAD_ADDONS, addonConfiguration, renderKubeconfig, vpcCniConfiguration } from "../../components/cluster";
-import { EKS_VERSIONS, type EksAddonName } from "../../components/versions";
+import { EKS_VERSIONS, type AddonVersion, type EksAddonName } from "../../components/versions";
 import type { PlanResult } from "../../scripts/plan/run";
 import { shippedStack } from "../helpers/stack";
 import { AWS_PROVIDER, T, childrenOf, input, one, ofType, plan } from "./plan-query";
@@ -50,8 +50,9 @@ describe("renderKubeconfig and add-on configuration (pure)", () => {
   });
 
   it("splits add-ons into bootstrap and workload sets covering every pinned add-on once", () => {
-    expect([...BOOTSTRAP_ADDONS, ...WORKLOAD_ADDONS].sort()).toEqual(Object.keys(ADDONS).sort());
-    expect(Object.keys(ADDON_IDENTITIES).sort()).toEqual(["aws-ebs-csi-driver", "vpc-cni"]);
+    // The storage CSI drivers beyond EBS are added only when their tier is enabled.
+    expect([...BOOTSTRAP_ADDONS, ...WORKLOAD_ADDONS, "aws-efs-csi-driver", "aws-fsx-csi-driver"].sort()).toEqual(Object.keys(ADDONS).sort());
+    expect(Object.keys(ADDON_IDENTITIES).sort()).toEqual(["aws-ebs-csi-driver", "aws-efs-csi-driver", "vpc-cni"]);
   });
 });
 
@@ -135,9 +136,10 @@ describe("EKS managed add-ons (prod)", () => {
     return one(prod, T.addon, `${prefix}-${name}`);
   };
 
-  it("installs exactly the five add-ons at the versions pinned for 1.35", () => {
+  it("installs every add-on at the version pinned for 1.35, or the deploy-time lookup where none is pinned", () => {
     expect(ofType(prod, T.addon).map((a) => a.inputs.addonName).sort()).toEqual(Object.keys(ADDONS).sort());
-    for (const [name, version] of Object.entries(ADDONS) as [EksAddonName, string][]) {
+    for (const [name, pinned] of Object.entries(ADDONS) as [EksAddonName, AddonVersion][]) {
+      const version = typeof pinned === "string" ? pinned : `<computed:${name}-most-recent.version>`;
       expect(addon(name).inputs).toMatchObject({ clusterName: "mlops-prod", addonName: name, addonVersion: version, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" });
       expect(addon(name).provider).toContain(AWS_PROVIDER);
     }
@@ -147,7 +149,7 @@ describe("EKS managed add-ons (prod)", () => {
     const cluster = one(prod, T.cluster, "mlops-prod");
     const workload = one(prod, T.workloadAddons, "mlops-prod-addons");
     for (const n of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const) expect(addon(n).parent).toBe(cluster.urn);
-    for (const n of ["coredns", "aws-ebs-csi-driver"] as const) expect(addon(n).parent).toBe(workload.urn);
+    for (const n of ["coredns", "aws-ebs-csi-driver", "snapshot-controller", "aws-efs-csi-driver", "aws-fsx-csi-driver"] as const) expect(addon(n).parent).toBe(workload.urn);
     expect(workload.parent).toBeNull();
   });
 
@@ -173,9 +175,9 @@ describe("EKS managed add-ons (prod)", () => {
 });
 
 describe("KMS keys", () => {
-  it("creates eks-secrets, logs and ebs keys with rotation, a 30-day window and protection in prod", () => {
+  it("creates one key per data class with rotation, a 30-day window and protection in prod", () => {
     const keys = ofType(prod, T.kmsKey);
-    expect(keys.map((k) => k.name).sort()).toEqual(["mlops-prod-ebs", "mlops-prod-eks-secrets", "mlops-prod-logs"]);
+    expect(keys.map((k) => k.name).sort()).toEqual(["mlops-prod-backup", "mlops-prod-ebs", "mlops-prod-eks-secrets", "mlops-prod-files", "mlops-prod-logs", "mlops-prod-s3"]);
     const component = one(prod, T.kmsKeys, "mlops-prod");
     for (const k of keys) {
       expect(k.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
@@ -226,6 +228,9 @@ describe("EKS cluster (dev)", () => {
     expect(entries.map((e) => e.name)).toEqual(["mlops-dev-admin-0"]);
     // Only platform admins get an access policy; team principals get Kubernetes groups only.
     expect(ofType(dev, T.accessPolicy).map((a) => a.name)).toEqual(["mlops-dev-admin-0"]);
-    for (const a of ofType(dev, T.addon)) expect(a.inputs.addonVersion).toBe(ADDONS[a.inputs.addonName as EksAddonName]);
+    for (const a of ofType(dev, T.addon)) {
+      const pinned = ADDONS[a.inputs.addonName as EksAddonName];
+      expect(a.inputs.addonVersion).toBe(typeof pinned === "string" ? pinned : `<computed:${a.inputs.addonName}-most-recent.version>`);
+    }
   });
 });

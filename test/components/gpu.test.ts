@@ -101,6 +101,7 @@ describe("GpuOperator on EKS (prod)", () => {
     expect(o.map((x) => `${x.apiVersion} ${x.kind} ${x.metadata.namespace ?? ""}/${x.metadata.name}`)).toEqual([
       "v1 Namespace /gpu-operator",
       "v1 ConfigMap gpu-operator/device-plugin-config",
+      "v1 ConfigMap gpu-operator/dcgm-metrics",
     ]);
     expect(o[0].metadata.labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "privileged", team: "platform", "cost-center": "ml-platform" });
     expect(o[1].metadata.labels).toMatchObject({ team: "platform", "cost-center": "ml-platform" });
@@ -117,10 +118,12 @@ describe("GpuOperator on EKS (prod)", () => {
     expect(parse(data.default)).toEqual({ version: "v1", flags: { migStrategy: "mixed" } });
   });
 
-  it("waits for the node groups", () => {
-    // Component-level dependsOn: the GpuOperator waits on every node group (children inherit the ordering).
-    const groups = [...prod.resources].filter((r) => r.type === T.nodeGroup).map((r) => r.urn).sort();
-    expect(component().dependsOn.slice().sort()).toEqual(groups);
+  it("waits for the node groups and for the monitoring stack whose CRDs its ServiceMonitor needs", () => {
+    // Component-level dependsOn: the GpuOperator waits on every node group and on Observability (expanded to its children).
+    const groups = [...prod.resources].filter((r) => r.type === T.nodeGroup).map((r) => r.urn);
+    const monitoring = prod.resources.filter((r) => r.parent?.endsWith("mlops:observability:Observability::monitoring")).map((r) => r.urn);
+    expect(monitoring.length).toBeGreaterThan(0);
+    expect(component().dependsOn.slice().sort()).toEqual([...groups, ...monitoring].sort());
   });
 });
 

@@ -1,0 +1,95 @@
+/**
+ * Alert rules of the platform (a PrometheusRule for the Prometheus operator). Each rule names the metrics
+ * it needs, so tests can check them against what the exporters publish.
+ */
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly labels: { readonly severity: "critical" | "warning" };
+  readonly annotations: { readonly summary: string; readonly description: string };
+}
+
+export interface RuleGroup {
+  readonly name: string;
+  readonly rules: readonly AlertRule[];
+}
+
+/** Metric sources: DCGM exporter (GPU), kube-state-metrics (objects), kubelet (volumes), Prometheus (up). */
+export const ALERT_GROUPS: readonly RuleGroup[] = [
+  {
+    name: "mlops-gpu",
+    rules: [
+      {
+        alert: "GpuXidError",
+        expr: "max by (Hostname, gpu, UUID) (DCGM_FI_DEV_XID_ERRORS) > 0",
+        for: "0m",
+        labels: { severity: "critical" },
+        annotations: { summary: "GPU {{ $labels.gpu }} on {{ $labels.Hostname }} reported XID {{ $value }}", description: "An XID error is a driver-reported GPU fault; many need a node drain or reboot (NVIDIA XID catalogue)." },
+      },
+      {
+        alert: "GpuThermalOrPowerThrottling",
+        // Bits 0x20 (SW thermal), 0x40 (HW thermal), 0x80 (HW power brake) of the clock event reasons.
+        expr: "max by (Hostname, gpu) (DCGM_FI_DEV_CLOCKS_EVENT_REASONS) > 0 and on (Hostname, gpu) ((max by (Hostname, gpu) (DCGM_FI_DEV_CLOCKS_EVENT_REASONS) % 256) >= 32)",
+        for: "10m",
+        labels: { severity: "warning" },
+        annotations: { summary: "GPU {{ $labels.gpu }} on {{ $labels.Hostname }} is throttled", description: "Clocks held down for thermal or power reasons for 10 minutes: training runs slower than planned." },
+      },
+      {
+        alert: "GpuMemoryPressure",
+        expr: "max by (Hostname, gpu, namespace, pod) (DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)) > 0.95",
+        for: "15m",
+        labels: { severity: "warning" },
+        annotations: { summary: "GPU {{ $labels.gpu }} memory above 95%", description: "Framebuffer nearly full for 15 minutes; the next allocation may fail with out-of-memory." },
+      },
+    ],
+  },
+  {
+    name: "mlops-nodes",
+    rules: [
+      {
+        alert: "NodeNotReady",
+        expr: 'kube_node_status_condition{condition="Ready",status="true"} == 0',
+        for: "5m",
+        labels: { severity: "critical" },
+        annotations: { summary: "Node {{ $labels.node }} is not Ready", description: "The kubelet has not reported Ready for 5 minutes." },
+      },
+    ],
+  },
+  {
+    name: "mlops-teams",
+    rules: [
+      {
+        alert: "TeamQuotaNearlyExhausted",
+        expr: 'max by (namespace, resource) (kube_resourcequota{type="used"}) / on (namespace, resource) max by (namespace, resource) (kube_resourcequota{type="hard"} > 0) > 0.9',
+        for: "15m",
+        labels: { severity: "warning" },
+        annotations: { summary: "Team {{ $labels.namespace }} uses over 90% of its {{ $labels.resource }} quota", description: "New pods or claims will be rejected soon; raise the quota by pull request or free resources." },
+      },
+    ],
+  },
+  {
+    name: "mlops-storage",
+    rules: [
+      {
+        alert: "PersistentVolumeNearlyFull",
+        expr: "kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes < 0.1",
+        for: "15m",
+        labels: { severity: "warning" },
+        annotations: { summary: "Volume {{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }} is over 90% full", description: "Expand the claim (the gp3 and io2 classes allow expansion) or clean up." },
+      },
+    ],
+  },
+  {
+    name: "mlops-scrape",
+    rules: [
+      {
+        alert: "ScrapeTargetDown",
+        expr: "up == 0",
+        for: "10m",
+        labels: { severity: "warning" },
+        annotations: { summary: "{{ $labels.job }} target {{ $labels.instance }} is down", description: "Prometheus has not scraped this target for 10 minutes; its dashboards and alerts are blind." },
+      },
+    ],
+  },
+];

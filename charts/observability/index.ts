@@ -1,0 +1,66 @@
+/**
+ * Objects we author for observability: the monitoring namespaces, the dashboards (sidecar ConfigMaps), the
+ * platform's alert rules, and the ServiceMonitor every platform service is scraped through. The
+ * Prometheus stack itself is the upstream kube-prometheus-stack chart (components/observability).
+ */
+import { ApiObject, App, Chart, type ChartProps } from "cdk8s";
+import { k8s } from "cdk8s-plus-28";
+import type { Construct } from "constructs";
+import { podSecurityLabels } from "../pod-security";
+import { ALERT_GROUPS } from "./alerts";
+import { DASHBOARDS } from "./dashboards";
+
+export { ALERT_GROUPS, type AlertRule, type RuleGroup } from "./alerts";
+export { DASHBOARDS, type Dashboard, type Panel } from "./dashboards";
+
+export const MONITORING_NAMESPACE = "monitoring";
+/** node-exporter needs host namespaces and paths: it lives apart so monitoring stays restricted (§1d). */
+export const NODE_EXPORTER_NAMESPACE = "node-exporter";
+export const DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
+/**
+ * The scrape convention for platform services: label the Service `mlops.platform/metrics: "true"` and name
+ * its metrics port `metrics`. One ServiceMonitor covers every namespace.
+ */
+export const METRICS_LABEL = { "mlops.platform/metrics": "true" } as const;
+export const METRICS_PORT = "metrics";
+
+export interface ObservabilityChartProps extends ChartProps {
+  /** Labels for cost attribution. @default {} */
+  readonly commonLabels?: Readonly<Record<string, string>>;
+}
+
+export class ObservabilityChart extends Chart {
+  constructor(scope: Construct, id: string, props: ObservabilityChartProps = {}) {
+    super(scope, id, { ...props, labels: { ...props.commonLabels, ...props.labels } });
+    new k8s.KubeNamespace(this, "monitoring", { metadata: { name: MONITORING_NAMESPACE, labels: podSecurityLabels("restricted") } });
+    new k8s.KubeNamespace(this, "node-exporter", { metadata: { name: NODE_EXPORTER_NAMESPACE, labels: podSecurityLabels("privileged") } });
+    for (const d of DASHBOARDS) {
+      new k8s.KubeConfigMap(this, `dashboard-${d.uid}`, {
+        metadata: { name: `dashboard-${d.uid}`, namespace: MONITORING_NAMESPACE, labels: { ...DASHBOARD_LABEL } },
+        data: { [`${d.uid}.json`]: JSON.stringify(d) },
+      });
+    }
+    new ApiObject(this, "rules", {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PrometheusRule",
+      metadata: { name: "mlops-platform", namespace: MONITORING_NAMESPACE },
+      spec: { groups: ALERT_GROUPS },
+    });
+    new ApiObject(this, "platform-services", {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "ServiceMonitor",
+      metadata: { name: "platform-services", namespace: MONITORING_NAMESPACE },
+      spec: {
+        namespaceSelector: { any: true },
+        selector: { matchLabels: { ...METRICS_LABEL } },
+        endpoints: [{ port: METRICS_PORT, interval: "30s" }],
+      },
+    });
+  }
+}
+
+/** Namespaces first (they must exist before the chart installs into them). */
+export function observabilityObjects(props: ObservabilityChartProps = {}): { namespaces: Record<string, unknown>[]; resources: Record<string, unknown>[] } {
+  const all = new ObservabilityChart(new App(), "observability", props).toJson() as { kind: string }[];
+  return { namespaces: all.filter((o) => o.kind === "Namespace"), resources: all.filter((o) => o.kind !== "Namespace") };
+}

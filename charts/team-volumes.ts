@@ -1,0 +1,62 @@
+/**
+ * Per team, statically provisioned volumes on the shared tiers: `shared-files` (EFS through the team's own
+ * access point, RWX) and `scratch` (FSx for Lustre, RWX). Each PV is pre-bound to its team's claim, so no
+ * other namespace can take it.
+ */
+import { App, Chart, type ChartProps } from "cdk8s";
+import { k8s } from "cdk8s-plus-28";
+import type { Construct } from "constructs";
+
+export const SHARED_FILES_CLAIM = "shared-files";
+export const SCRATCH_CLAIM = "scratch";
+const NOMINAL = "1Gi";
+
+export interface TeamVolumesProps extends ChartProps {
+  readonly teams: readonly string[];
+  /** EFS file system and each team's access point id. */
+  readonly efs?: { readonly fileSystemId: string; readonly accessPointIds: Readonly<Record<string, string>> };
+  /** FSx for Lustre file system. */
+  readonly fsx?: { readonly fileSystemId: string; readonly dnsName: string; readonly mountName: string };
+  readonly reclaimPolicy: "Retain" | "Delete";
+}
+
+export class TeamVolumesChart extends Chart {
+  constructor(scope: Construct, id: string, props: TeamVolumesProps) {
+    super(scope, id, props);
+    const q = (v: string) => k8s.Quantity.fromString(v);
+    for (const team of props.teams) {
+      const bind = (pv: string, claim: string, capacity: string, csi: k8s.CsiPersistentVolumeSource) => {
+        new k8s.KubePersistentVolume(this, pv, {
+          metadata: { name: pv, labels: { team } },
+          spec: {
+            capacity: { storage: q(capacity) },
+            accessModes: ["ReadWriteMany"],
+            persistentVolumeReclaimPolicy: props.reclaimPolicy,
+            storageClassName: "",
+            claimRef: { namespace: team, name: claim },
+            csi,
+          },
+        });
+        new k8s.KubePersistentVolumeClaim(this, `${pv}-claim`, {
+          metadata: { name: claim, namespace: team, labels: { team } },
+          spec: { accessModes: ["ReadWriteMany"], storageClassName: "", volumeName: pv, resources: { requests: { storage: q(capacity) } } },
+        });
+      };
+      const ap = props.efs?.accessPointIds[team];
+      // Capacities are nominal (the file systems are shared and sized elsewhere); 1Gi keeps these claims from
+      // eating the team's requests.storage quota, which is meant for its own block volumes.
+      if (props.efs && ap) bind(`efs-${team}`, SHARED_FILES_CLAIM, NOMINAL, { driver: "efs.csi.aws.com", volumeHandle: `${props.efs.fileSystemId}::${ap}` });
+      if (props.fsx) {
+        bind(`fsx-${team}`, SCRATCH_CLAIM, NOMINAL, {
+          driver: "fsx.csi.aws.com",
+          volumeHandle: props.fsx.fileSystemId,
+          volumeAttributes: { dnsname: props.fsx.dnsName, mountname: props.fsx.mountName },
+        });
+      }
+    }
+  }
+}
+
+export function teamVolumeObjects(props: TeamVolumesProps): Record<string, unknown>[] {
+  return new TeamVolumesChart(new App(), "team-volumes", props).toJson();
+}

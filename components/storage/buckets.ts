@@ -1,0 +1,64 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { accessLogBucketPolicy, accessLogRules, lifecycleRules, tlsOnlyPolicy, type Lifecycle } from "./lifecycle";
+import { DATA_BUCKET_KINDS, dataBucketName, type DataBucketKind } from "./naming";
+
+export interface DataBucketsArgs {
+  /** The cluster name; bucket names follow components/storage/naming.ts so IAM can name them first. */
+  readonly clusterName: string;
+  readonly accountId: pulumi.Input<string>;
+  /** KMS key for SSE-KMS (S3-02). */
+  readonly keyArn: pulumi.Input<string>;
+  /** Lifecycle per data bucket (validated in config). */
+  readonly lifecycle: Readonly<Record<DataBucketKind, Lifecycle>>;
+  /** Expiry of server access logs. @default 365 */
+  readonly accessLogExpireAfterDays?: number;
+  /** protect + retain-on-delete; forceDestroy stays false regardless. @default false */
+  readonly protect?: boolean;
+}
+
+/**
+ * The platform's object storage: datasets, artifacts and models, plus the bucket their access logs go to.
+ * Every bucket: public access blocked, SSE-KMS with bucket keys, versioning, ACLs off, TLS-only policy,
+ * lifecycle, and access logging (S3-01..07).
+ */
+export class DataBuckets extends pulumi.ComponentResource {
+  readonly bucketNames: Record<DataBucketKind, pulumi.Output<string>> = {} as Record<DataBucketKind, pulumi.Output<string>>;
+  readonly bucketArns: Record<DataBucketKind, pulumi.Output<string>> = {} as Record<DataBucketKind, pulumi.Output<string>>;
+
+  constructor(name: string, args: DataBucketsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:storage:DataBuckets", name, {}, opts);
+    const accountId = pulumi.output(args.accountId);
+    const logs = this.bucket(`${name}-access-logs`, accountId.apply((id) => `${args.clusterName}-logs-${id}`), args, "access-logs");
+    new aws.s3.BucketLifecycleConfiguration(`${name}-access-logs`, { bucket: logs.bucket, rules: accessLogRules(args.accessLogExpireAfterDays ?? 365) }, { parent: this });
+    new aws.s3.BucketPolicy(`${name}-access-logs`, {
+      bucket: logs.bucket,
+      policy: pulumi.all([logs.arn, accountId]).apply(([arn, id]) => JSON.stringify(accessLogBucketPolicy(arn, id))),
+    }, { parent: this });
+
+    for (const kind of DATA_BUCKET_KINDS) {
+      const bucket = this.bucket(`${name}-${kind}`, accountId.apply((id) => dataBucketName(args.clusterName, kind, id)), args, kind);
+      new aws.s3.BucketLifecycleConfiguration(`${name}-${kind}`, { bucket: bucket.bucket, rules: lifecycleRules(args.lifecycle[kind]) }, { parent: this });
+      new aws.s3.BucketPolicy(`${name}-${kind}`, { bucket: bucket.bucket, policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyPolicy(arn))) }, { parent: this });
+      new aws.s3.BucketLogging(`${name}-${kind}`, { bucket: bucket.bucket, targetBucket: logs.bucket, targetPrefix: `${kind}/` }, { parent: this });
+      this.bucketNames[kind] = bucket.bucket;
+      this.bucketArns[kind] = bucket.arn;
+    }
+    this.registerOutputs({ bucketNames: this.bucketNames });
+  }
+
+  /** A bucket with its always-on protections: public access block, SSE-KMS, versioning, ACLs off. */
+  private bucket(name: string, physicalName: pulumi.Input<string>, args: DataBucketsArgs, role: string): aws.s3.Bucket {
+    const stateful = { parent: this, protect: args.protect, retainOnDelete: args.protect };
+    const bucket = new aws.s3.Bucket(name, { bucket: physicalName, forceDestroy: false, tags: { "mlops.platform/bucket": role } }, stateful);
+    const child = { parent: this };
+    new aws.s3.BucketPublicAccessBlock(name, { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, child);
+    new aws.s3.BucketOwnershipControls(name, { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+    new aws.s3.BucketServerSideEncryptionConfiguration(name, {
+      bucket: bucket.bucket,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.keyArn }, bucketKeyEnabled: true }],
+    }, child);
+    new aws.s3.BucketVersioning(name, { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } }, child);
+    return bucket;
+  }
+}

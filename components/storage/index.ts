@@ -1,0 +1,98 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { StorageConfig } from "../../config/storage";
+import { storageObjects } from "../../charts/storage";
+import { teamVolumeObjects } from "../../charts/team-volumes";
+import { createObjectGroup } from "../kubernetes/object-group";
+import { Backup, BACKUP_TAG } from "./backup";
+import { DataBuckets } from "./buckets";
+import { Scratch } from "./scratch";
+import { SharedFiles } from "./shared-files";
+
+export * from "./lifecycle";
+export * from "./naming";
+export * from "./posix";
+export { BACKUP_TAG } from "./backup";
+export { teamAccessPoint } from "./shared-files";
+export { LUSTRE_PORTS } from "./scratch";
+export { ObjectStore, OBJECT_STORE_NAMESPACE, s3Identities } from "./object-store";
+
+export interface StorageArgs {
+  readonly storage: StorageConfig;
+  readonly clusterName: string;
+  readonly accountId: pulumi.Input<string>;
+  readonly vpcId: pulumi.Input<string>;
+  readonly privateSubnetIds: pulumi.Input<string>[];
+  /** EKS cluster security group: nodes and pods reach EFS and Lustre only from it. */
+  readonly clusterSecurityGroupId: pulumi.Input<string>;
+  readonly keys: { readonly s3: pulumi.Input<string>; readonly files: pulumi.Input<string>; readonly ebs: pulumi.Input<string>; readonly backup: pulumi.Input<string> };
+  readonly teams: readonly string[];
+  readonly protect: boolean;
+  /** Team namespaces must exist before their claims. */
+  readonly teamNamespaces: pulumi.Resource[];
+}
+
+/**
+ * The storage tiers on AWS: object storage (S3), shared files (EFS), scratch (FSx for Lustre), block
+ * classes (EBS gp3/io2, snapshots), per-team volumes, and backup.
+ */
+export class Storage extends pulumi.ComponentResource {
+  readonly buckets: DataBuckets;
+
+  constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:storage:Storage", name, {}, opts);
+    const s = args.storage;
+    const child = { parent: this };
+    this.buckets = new DataBuckets(`${name}-buckets`, {
+      clusterName: args.clusterName,
+      accountId: args.accountId,
+      keyArn: args.keys.s3,
+      lifecycle: s.lifecycle,
+      accessLogExpireAfterDays: s.accessLogExpireAfterDays,
+      protect: args.protect,
+    }, child);
+    const efs = s.sharedFiles.enabled
+      ? new SharedFiles(`${name}-files`, {
+          vpcId: args.vpcId,
+          subnetIds: args.privateSubnetIds,
+          clientSecurityGroupId: args.clusterSecurityGroupId,
+          kmsKeyArn: args.keys.files,
+          teams: args.teams,
+          throughputMode: s.sharedFiles.throughputMode,
+          protect: args.protect,
+        }, child)
+      : undefined;
+    const fsx = s.scratch.enabled
+      ? new Scratch(`${name}-scratch`, {
+          vpcId: args.vpcId,
+          subnetId: args.privateSubnetIds[0],
+          clientSecurityGroupId: args.clusterSecurityGroupId,
+          deploymentType: s.scratch.deploymentType,
+          storageCapacityGiB: s.scratch.storageCapacityGiB,
+          perUnitStorageThroughput: s.scratch.perUnitStorageThroughput,
+          dataRepositoryPath: pulumi.interpolate`s3://${this.buckets.bucketNames.datasets}/${s.scratch.dataPrefix}`,
+          kmsKeyArn: args.keys.files,
+          protect: args.protect,
+        }, child)
+      : undefined;
+    if (s.backup.enabled) new Backup(`${name}-backup`, { kmsKeyArn: args.keys.backup, retentionDays: s.backup.retentionDays, schedule: s.backup.schedule, protect: args.protect }, child);
+
+    const classes = pulumi.all([args.keys.ebs, efs?.fileSystemId]).apply(([ebsKey, efsId]) =>
+      storageObjects({ ebsKmsKeyArn: ebsKey, reclaimPolicy: s.reclaimPolicy, io2IopsPerGB: s.io2IopsPerGB, efsFileSystemId: efsId, volumeTags: s.backup.enabled ? { [BACKUP_TAG.key]: BACKUP_TAG.value } : {} }),
+    );
+    createObjectGroup(`${name}-classes`, classes, child);
+    if (efs || fsx) {
+      const volumes = pulumi
+        .all([efs?.fileSystemId, pulumi.all(efs?.accessPointIds ?? {}), fsx?.fileSystemId, fsx?.dnsName, fsx?.mountName])
+        .apply(([efsId, aps, fsxId, dnsName, mountName]) =>
+          teamVolumeObjects({
+            teams: args.teams,
+            efs: efsId ? { fileSystemId: efsId, accessPointIds: aps } : undefined,
+            fsx: fsxId ? { fileSystemId: fsxId, dnsName: dnsName!, mountName: mountName! } : undefined,
+            reclaimPolicy: s.reclaimPolicy,
+          }),
+        );
+      createObjectGroup(`${name}-team-volumes`, volumes, { parent: this, dependsOn: args.teamNamespaces });
+    }
+    this.registerOutputs({});
+  }
+}

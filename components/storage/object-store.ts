@@ -1,0 +1,44 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { podSecurityLabels } from "../../charts/pod-security";
+import { loadValuesFile, mergeValues } from "../../charts/values";
+import { createObjectGroup } from "../kubernetes/object-group";
+import { CHARTS } from "../versions";
+
+export const OBJECT_STORE_NAMESPACE = "object-store";
+export const OBJECT_STORE_CONFIG_SECRET = "s3-identities";
+
+/** SeaweedFS's S3 identities file: one admin identity with the generated keys. */
+export function s3Identities(accessKey: string, secretKey: string): string {
+  return JSON.stringify({ identities: [{ name: "platform", credentials: [{ accessKey, secretKey }], actions: ["Admin", "Read", "Write", "List", "Tagging"] }] });
+}
+
+/**
+ * The S3-compatible store for clusters without AWS (kind, on-prem): SeaweedFS from its upstream chart, with
+ * S3 authentication on and keys generated here (MinIO's open-source edition is archived; SeaweedFS is
+ * Apache-2.0 and maintained). Its namespace enforces baseline and warns at restricted: the chart is third-party.
+ */
+export class ObjectStore extends pulumi.ComponentResource {
+  constructor(name: string, args: { labels?: Readonly<Record<string, string>> } = {}, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:storage:ObjectStore", name, {}, opts);
+    const ns = createObjectGroup(`${name}-namespace`, [
+      { apiVersion: "v1", kind: "Namespace", metadata: { name: OBJECT_STORE_NAMESPACE, labels: { ...args.labels, ...podSecurityLabels("baseline") } } },
+    ], { parent: this });
+    const accessKey = new random.RandomPassword(`${name}-access-key`, { length: 20, special: false, upper: true, lower: false }, { parent: this });
+    const secretKey = new random.RandomPassword(`${name}-secret-key`, { length: 40, special: false }, { parent: this });
+    const secret = new k8s.core.v1.Secret(`${name}-identities`, {
+      metadata: { name: OBJECT_STORE_CONFIG_SECRET, namespace: OBJECT_STORE_NAMESPACE },
+      stringData: { seaweedfs_s3_config: pulumi.all([accessKey.result, secretKey.result]).apply(([a, s]) => s3Identities(a, s)) },
+    }, { parent: this, dependsOn: [ns], additionalSecretOutputs: ["stringData", "data"] });
+    const ref = CHARTS.seaweedfs;
+    new k8s.helm.v4.Chart(name, {
+      chart: ref.chart,
+      version: ref.version,
+      repositoryOpts: { repo: ref.repo },
+      namespace: OBJECT_STORE_NAMESPACE,
+      values: mergeValues(loadValuesFile("seaweedfs"), { s3: { existingConfigSecret: OBJECT_STORE_CONFIG_SECRET } }),
+    }, { parent: this, dependsOn: [secret] });
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,210 @@
+/** Workload policies: Pod Security (POD-01..06) and workload hygiene (POD-07..11, NS-05), with the exceptions registry. */
+import { describe, it, expect } from "vitest";
+import { podSecurity } from "../../policies/kubernetes/pod-security";
+import { workloadHygiene } from "../../policies/kubernetes/workload-hygiene";
+import { WORKLOAD_TYPES, containersOf, podSpecOf } from "../../policies/lib/k8s";
+import { mutate, packViolations, violations } from "./harness";
+
+const DEPLOYMENT_T = "kubernetes:apps/v1:Deployment";
+const DAEMONSET_T = "kubernetes:apps/v1:DaemonSet";
+
+const CONTAINER = {
+  name: "app",
+  image: "111122223333.dkr.ecr.eu-west-1.amazonaws.com/recsys/ranker:1.4.2",
+  securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
+  resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } },
+  env: [{ name: "LOG_LEVEL", value: "info" }, { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } }],
+  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+};
+type Spec = Record<string, any>;
+const SPEC: Spec = {
+  securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
+  serviceAccountName: "team-workload",
+  containers: [CONTAINER],
+  volumes: [{ name: "tmp", emptyDir: {} }],
+};
+
+/** Wraps a pod spec the way each workload kind carries it. */
+function workload(kind: string, spec: Spec, metadata: Record<string, unknown> = { name: "ranker", namespace: "recsys" }): Record<string, unknown> {
+  const template = { metadata: { labels: { app: "ranker" } }, spec };
+  switch (kind) {
+    case "Pod": return { apiVersion: "v1", kind, metadata, spec };
+    case "CronJob": return { apiVersion: "batch/v1", kind, metadata, spec: { schedule: "0 * * * *", jobTemplate: { spec: { template } } } };
+    case "Job": return { apiVersion: "batch/v1", kind, metadata, spec: { template } };
+    default: return { apiVersion: "apps/v1", kind, metadata, spec: { selector: { matchLabels: { app: "ranker" } }, template } };
+  }
+}
+const KINDS = WORKLOAD_TYPES.map((t) => [t.split(":").pop()!, t] as const);
+const deploy = (change: (s: Spec) => void, metadata?: Record<string, unknown>) => workload("Deployment", mutate(SPEC, change), metadata);
+const sec = (change: (s: Spec) => void) => violations(podSecurity, DEPLOYMENT_T, deploy(change));
+const hyg = (change: (s: Spec) => void, metadata?: Record<string, unknown>) => violations(workloadHygiene, DEPLOYMENT_T, deploy(change, metadata));
+
+describe("podSpecOf / containersOf", () => {
+  it.each(KINDS)("%s: finds the pod spec", (kind, type) => {
+    expect(podSpecOf(type, workload(kind, SPEC))).toEqual(SPEC);
+  });
+  it("lists containers, init containers and ephemeral containers", () => {
+    const spec = { containers: [{ name: "a" }], initContainers: [{ name: "b" }], ephemeralContainers: [{ name: "c" }] };
+    expect(containersOf(spec).map((r) => `${r.kind}/${r.c.name}`)).toEqual(["container/a", "initContainer/b", "ephemeralContainer/c"]);
+  });
+});
+
+describe.each(KINDS)("%s", (kind, type) => {
+  it("the compliant workload passes every policy of the pack", () => {
+    expect(packViolations(type, workload(kind, SPEC))).toEqual([]);
+  });
+  it("a privileged container is reported", () => {
+    const obj = workload(kind, mutate(SPEC, (s) => (s.containers[0].securityContext.privileged = true)));
+    expect(violations(podSecurity, type, obj)).toEqual(["POD-05: container app must not be privileged"]);
+  });
+});
+
+describe("k8s-pod-security", () => {
+  it("host namespaces (POD-05)", () => {
+    for (const key of ["hostNetwork", "hostPID", "hostIPC"]) expect(sec((s) => (s[key] = true))).toEqual(["POD-05: hostNetwork, hostPID and hostIPC must be off"]);
+  });
+  it("hostPath volumes break POD-05 and POD-06", () => {
+    expect(sec((s) => s.volumes.push({ name: "host", hostPath: { path: "/var/lib/kubelet" } }))).toEqual(["POD-05: volume host mounts a host path", "POD-06: volume host has type hostPath, outside the restricted set"]);
+  });
+  it("volume types outside the restricted set (POD-06)", () => {
+    expect(sec((s) => s.volumes.push({ name: "data", nfs: { server: "fs", path: "/" } }))).toEqual(["POD-06: volume data has type nfs, outside the restricted set"]);
+    const allowed = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"].map((t) => ({ name: t.toLowerCase(), [t]: {} }));
+    expect(sec((s) => (s.volumes = allowed))).toEqual([]);
+  });
+  it("non-root at pod or container level (POD-01)", () => {
+    const ROOT = "POD-01: container app must set runAsNonRoot: true and not run as UID 0";
+    expect(sec((s) => delete s.securityContext.runAsNonRoot)).toEqual([ROOT]);
+    expect(sec((s) => (s.securityContext.runAsUser = 0))).toEqual([ROOT]);
+    expect(sec((s) => (s.containers[0].securityContext.runAsNonRoot = false))).toEqual([ROOT]);
+    expect(sec((s) => (s.containers[0].securityContext.runAsUser = 0))).toEqual([ROOT]);
+    expect(sec((s) => { delete s.securityContext.runAsNonRoot; s.containers[0].securityContext.runAsNonRoot = true; })).toEqual([]);
+  });
+  it("no privilege escalation, in every container kind (POD-02)", () => {
+    const init = { ...structuredClone(CONTAINER), name: "init" };
+    delete (init.securityContext as Partial<typeof init.securityContext>).allowPrivilegeEscalation;
+    expect(sec((s) => (s.initContainers = [init]))).toEqual(["POD-02: initContainer init must set allowPrivilegeEscalation: false"]);
+    expect(sec((s) => (s.ephemeralContainers = [{ ...init, name: "debug" }]))).toEqual(["POD-02: ephemeralContainer debug must set allowPrivilegeEscalation: false"]);
+    expect(sec((s) => (s.containers[0].securityContext.allowPrivilegeEscalation = true))).toEqual(["POD-02: container app must set allowPrivilegeEscalation: false"]);
+  });
+  it("drop ALL, add only NET_BIND_SERVICE (POD-03)", () => {
+    const CAPS = "POD-03: container app must drop ALL capabilities and add none but NET_BIND_SERVICE";
+    expect(sec((s) => (s.containers[0].securityContext.capabilities = {}))).toEqual([CAPS]);
+    expect(sec((s) => (s.containers[0].securityContext.capabilities.add = ["NET_ADMIN"]))).toEqual([CAPS]);
+    expect(sec((s) => (s.containers[0].securityContext.capabilities.add = ["NET_BIND_SERVICE"]))).toEqual([]);
+  });
+  it("seccomp at pod or container level (POD-04)", () => {
+    const SECCOMP = "POD-04: container app needs seccompProfile RuntimeDefault or Localhost";
+    expect(sec((s) => delete s.securityContext.seccompProfile)).toEqual([SECCOMP]);
+    expect(sec((s) => (s.containers[0].securityContext.seccompProfile = { type: "Unconfined" }))).toEqual([SECCOMP]);
+    expect(sec((s) => { delete s.securityContext.seccompProfile; s.containers[0].securityContext.seccompProfile = { type: "Localhost", localhostProfile: "p.json" }; })).toEqual([]);
+  });
+  it("no hostPort (POD-05)", () => {
+    expect(sec((s) => (s.containers[0].ports = [{ containerPort: 8080, hostPort: 8080 }]))).toEqual(["POD-05: container app must not use hostPort"]);
+    expect(sec((s) => (s.containers[0].ports = [{ containerPort: 8080 }]))).toEqual([]);
+  });
+});
+
+describe("exceptions registry in workload policies", () => {
+  /** The NVIDIA driver DaemonSet as the GPU operator deploys it: privileged, host PID, host paths, root. */
+  const driver = (name: string, namespace = "gpu-operator") =>
+    workload("DaemonSet", { hostPID: true, containers: [{ name: "driver", image: "nvcr.io/nvidia/driver:570.124.06", securityContext: { privileged: true, runAsUser: 0 } }], volumes: [{ name: "run", hostPath: { path: "/run/nvidia" } }] }, { name, namespace });
+
+  it("exempts listed gpu-operator workloads (and their generated suffixes) from POD-01..06", () => {
+    expect(violations(podSecurity, DAEMONSET_T, driver("nvidia-driver-daemonset"))).toEqual([]);
+    expect(violations(podSecurity, DAEMONSET_T, driver("nvidia-dcgm-exporter-7f9c"))).toEqual([]);
+  });
+  it("exempts POD-07 but not the unlisted POD-08 and POD-09 controls", () => {
+    expect(violations(workloadHygiene, DAEMONSET_T, driver("nvidia-driver-daemonset"))).toEqual(["POD-08: container driver needs cpu and memory requests and a memory limit"]);
+    const latest = mutate(driver("nvidia-driver-daemonset"), (d: any) => (d.spec.template.spec.containers[0].image = "nvcr.io/nvidia/driver:latest"));
+    expect(violations(workloadHygiene, DAEMONSET_T, latest)).toContain("POD-09: container driver image nvcr.io/nvidia/driver:latest must be pinned to a tag or digest, not latest");
+  });
+  it("does not exempt other workloads in gpu-operator, nor the same name elsewhere", () => {
+    const expected = [
+      "POD-05: hostNetwork, hostPID and hostIPC must be off",
+      "POD-05: volume run mounts a host path",
+      "POD-06: volume run has type hostPath, outside the restricted set",
+      "POD-01: container driver must set runAsNonRoot: true and not run as UID 0",
+      "POD-02: container driver must set allowPrivilegeEscalation: false",
+      "POD-03: container driver must drop ALL capabilities and add none but NET_BIND_SERVICE",
+      "POD-04: container driver needs seccompProfile RuntimeDefault or Localhost",
+      "POD-05: container driver must not be privileged",
+    ];
+    expect(violations(podSecurity, DAEMONSET_T, driver("crypto-miner"))).toEqual(expected);
+    expect(violations(podSecurity, DAEMONSET_T, driver("nvidia-driver-daemonset", "recsys"))).toEqual(expected);
+    expect(violations(podSecurity, DAEMONSET_T, driver("nvidia-driver-daemonsetx"))).toEqual(expected);
+  });
+  it("node-exporter: host access is exempt, but escalation, capabilities and seccomp are not", () => {
+    const exporter = workload("DaemonSet", {
+      hostNetwork: true, hostPID: true,
+      containers: [{ name: "node-exporter", image: "quay.io/prometheus/node-exporter:v1.9.1", securityContext: { runAsNonRoot: true, runAsUser: 65534, readOnlyRootFilesystem: true } }],
+      volumes: [{ name: "root", hostPath: { path: "/" } }],
+    }, { name: "prometheus-node-exporter", namespace: "node-exporter" });
+    expect(violations(podSecurity, DAEMONSET_T, exporter)).toEqual([
+      "POD-02: container node-exporter must set allowPrivilegeEscalation: false",
+      "POD-03: container node-exporter must drop ALL capabilities and add none but NET_BIND_SERVICE",
+      "POD-04: container node-exporter needs seccompProfile RuntimeDefault or Localhost",
+    ]);
+  });
+  it("BUG: a workload without metadata.name in gpu-operator is exempt from every listed control", () => {
+    // policies/lib/exceptions.ts:13 treats workload === undefined as "any workload" (meant for namespace-level checks).
+    const unnamed = mutate(driver("x"), (d: any) => delete d.metadata.name);
+    expect(violations(podSecurity, DAEMONSET_T, unnamed)).toContain("POD-05: container driver must not be privileged");
+  });
+});
+
+describe("k8s-workload-hygiene", () => {
+  it("no workloads in default (NS-05)", () => {
+    expect(hyg(() => undefined, { name: "ranker" })).toEqual(["NS-05: workloads never run in the default namespace"]);
+    expect(hyg(() => undefined, { name: "ranker", namespace: "default" })).toEqual(["NS-05: workloads never run in the default namespace"]);
+  });
+  it("BUG: a team workload in kube-system passes, though the description says nothing runs in kube-*", () => {
+    // policies/kubernetes/workload-hygiene.ts:24 checks only "default".
+    expect(hyg(() => undefined, { name: "ranker", namespace: "kube-system", labels: { "mlops.platform/team": "recsys" } }).some((m) => m.startsWith("NS-05:"))).toBe(true);
+  });
+  it("cpu and memory requests and a memory limit, for containers and init containers (POD-08)", () => {
+    expect(hyg((s) => delete s.containers[0].resources.requests.cpu)).toEqual(["POD-08: container app needs cpu and memory requests and a memory limit"]);
+    expect(hyg((s) => delete s.containers[0].resources.limits.memory)).toEqual(["POD-08: container app needs cpu and memory requests and a memory limit"]);
+    expect(hyg((s) => (s.initContainers = [{ ...CONTAINER, name: "init", resources: undefined }]))).toEqual(["POD-08: initContainer init needs cpu and memory requests and a memory limit"]);
+  });
+  it("ephemeral containers need no resources (the API forbids them)", () => {
+    expect(hyg((s) => (s.ephemeralContainers = [{ ...CONTAINER, name: "debug", resources: undefined }]))).toEqual([]);
+  });
+  it("whole GPUs with requests = limits (POD-08)", () => {
+    const gpu = (requests?: unknown, limits?: unknown) => hyg((s) => {
+      if (requests !== undefined) s.containers[0].resources.requests["nvidia.com/gpu"] = requests;
+      if (limits !== undefined) s.containers[0].resources.limits["nvidia.com/gpu"] = limits;
+    });
+    const GPU = "POD-08: container app must request whole GPUs with requests equal to limits";
+    expect(gpu("1", "1")).toEqual([]);
+    expect(gpu(1, "1")).toEqual([]);
+    expect(gpu(undefined, "2")).toEqual([]);
+    expect(gpu("1", "2")).toEqual([GPU]);
+    expect(gpu("0.5", "0.5")).toEqual([GPU]);
+    expect(gpu("1", undefined)).toEqual([GPU]);
+  });
+  it.each([
+    ["repo/app:latest", "repo/app:latest"],
+    ["repo/app", "repo/app"],
+    ["registry.local:5000/app", "registry.local:5000/app"],
+    ["repo/app:", "repo/app:"],
+    [undefined, "(none)"],
+  ])("image %s is not pinned (POD-09)", (image, shown) => {
+    expect(hyg((s) => (s.containers[0].image = image))).toEqual([`POD-09: container app image ${shown} must be pinned to a tag or digest, not latest`]);
+  });
+  it.each(["registry.local:5000/app:1.0", "repo/app@sha256:0123456789abcdef", "repo/app:1.0@sha256:0123456789abcdef"])("image %s is pinned", (image) => {
+    expect(hyg((s) => (s.containers[0].image = image))).toEqual([]);
+  });
+  it.each(["DB_PASSWORD", "MLFLOW_TRACKING_TOKEN", "AWS_SECRET_ACCESS_KEY", "OPENAI_API_KEY", "registry-credentials"])("a literal %s is reported (POD-11)", (name) => {
+    expect(hyg((s) => s.containers[0].env.push({ name, value: "hunter2" }))).toEqual([`POD-11: container app passes ${name} as a literal env value; mount it from a Secret as a file`]);
+  });
+  it("secret references and empty values are fine", () => {
+    expect(hyg((s) => s.containers[0].env.push({ name: "API_KEY", value: "" }))).toEqual([]);
+  });
+  it("read-only root filesystem (POD-07, advisory severity)", () => {
+    expect(hyg((s) => delete s.containers[0].securityContext.readOnlyRootFilesystem)).toEqual(["POD-07: container app should set readOnlyRootFilesystem: true"]);
+  });
+  it("ignores objects without a pod spec", () => {
+    expect(violations(workloadHygiene, DEPLOYMENT_T, { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" } })).toEqual([]);
+    expect(violations(podSecurity, "kubernetes:core/v1:ConfigMap", { metadata: { name: "x" }, data: {} })).toEqual([]);
+  });
+});

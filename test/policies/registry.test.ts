@@ -1,0 +1,132 @@
+/** The exceptions registry: its entries, exemption(), expired and unused entries, and the exceptions-registry stack policy. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it, expect, afterEach, vi } from "vitest";
+import { EXCEPTIONS, EXCEPTION_IDS, exceptionById, type PolicyException } from "../../policies/exceptions";
+import { exceptionsRegistry, expiredExceptions, unusedExceptions } from "../../policies/exceptions-registry";
+import { exemption, isoDay } from "../../policies/lib/exceptions";
+import { stackReports, stackViolations, type StackItem } from "./harness";
+
+const BASELINE_IDS = new Set([...readFileSync(join(__dirname, "..", "..", "..", "shared", "SECURITY-BASELINE.md"), "utf8").matchAll(/^\| ([A-Z0-9]+-\d+) \|/gm)].map((m) => m[1]));
+
+const entry = (over: Partial<PolicyException> & { namespace?: string; workloads?: string[] } = {}): PolicyException => ({
+  id: over.id ?? "kfp-baseline",
+  controls: over.controls ?? ["POD-07"],
+  scope: { component: "kfp", namespace: over.namespace ?? "kubeflow", workloads: over.workloads ?? ["ml-pipeline"] },
+  reason: "KFP's launcher writes to its root filesystem",
+  owner: over.owner ?? "ml-platform",
+  expires: over.expires ?? "2026-12-31",
+});
+
+describe("the shipped registry", () => {
+  it("every entry is complete, owned and dated", () => {
+    expect(EXCEPTIONS.length).toBeGreaterThan(0);
+    for (const e of EXCEPTIONS) {
+      expect(e.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(e.controls.length, e.id).toBeGreaterThan(0);
+      expect(e.scope.namespace, e.id).not.toBe("");
+      expect(e.reason.length, e.id).toBeGreaterThan(20);
+      expect(e.owner, e.id).not.toBe("");
+      expect(e.expires, e.id).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(Number.isNaN(Date.parse(e.expires)), e.id).toBe(false);
+    }
+  });
+  it("ids are unique and indexed", () => {
+    expect(EXCEPTION_IDS.size).toBe(EXCEPTIONS.length);
+    for (const e of EXCEPTIONS) expect(exceptionById(e.id)).toBe(e);
+    expect(exceptionById("no-such-entry")).toBeUndefined();
+  });
+  it("every control named exists in the baseline", () => {
+    for (const e of EXCEPTIONS) for (const c of e.controls) expect(BASELINE_IDS.has(c), `${e.id}: ${c}`).toBe(true);
+  });
+  it("never relaxes RBAC, exposure or IAM controls, and never the default namespace", () => {
+    for (const e of EXCEPTIONS) {
+      for (const c of e.controls) expect(c, e.id).not.toMatch(/^(RBAC|EXP|IAM)-/);
+      expect(e.scope.namespace, e.id).not.toBe("default");
+    }
+  });
+  it("none has expired on the fixed test day", () => {
+    expect(expiredExceptions("2026-11-22")).toEqual([]);
+  });
+});
+
+describe("exemption()", () => {
+  const DAY = "2026-11-22";
+  it("exempts a listed gpu-operator workload for a listed control", () => {
+    expect(exemption("gpu-operator", "nvidia-driver-daemonset", "POD-05", DAY)?.id).toBe("gpu-operator-operands");
+    expect(exemption("gpu-operator", "nvidia-dcgm-exporter-xk2p9", "POD-01", DAY)?.id).toBe("gpu-operator-operands");
+  });
+  it("not for an unlisted control, workload or namespace", () => {
+    expect(exemption("gpu-operator", "nvidia-driver-daemonset", "POD-08", DAY)).toBeUndefined();
+    expect(exemption("gpu-operator", "nvidia-driver", "POD-05", DAY)).toBeUndefined();
+    expect(exemption("gpu-operator", "my-nvidia-driver-daemonset", "POD-05", DAY)).toBeUndefined();
+    expect(exemption("recsys", "nvidia-driver-daemonset", "POD-05", DAY)).toBeUndefined();
+    expect(exemption(undefined, "nvidia-driver-daemonset", "POD-05", DAY)).toBeUndefined();
+  });
+  it("a namespace-level check (no workload) matches the namespace's entry", () => {
+    expect(exemption("gpu-operator", undefined, "NS-01", DAY)?.id).toBe("gpu-operator-operands");
+  });
+  it("still exempts on the expiry day, and no longer the day after", () => {
+    expect(exemption("gpu-operator", "nvidia-driver-daemonset", "POD-05", "2027-06-30")).toBeDefined();
+    expect(exemption("gpu-operator", "nvidia-driver-daemonset", "POD-05", "2027-07-01")).toBeUndefined();
+  });
+  it("reads a custom registry: expired entries no longer exempt", () => {
+    const registry = [entry({ expires: "2026-01-31" }), entry({ id: "kfp-current", controls: ["POD-01"], expires: "2027-01-31" })];
+    expect(exemption("kubeflow", "ml-pipeline", "POD-07", DAY, registry)).toBeUndefined();
+    expect(exemption("kubeflow", "ml-pipeline", "POD-07", "2026-01-31", registry)?.id).toBe("kfp-baseline");
+    expect(exemption("kubeflow", "ml-pipeline-ui", "POD-01", DAY, registry)?.id).toBe("kfp-current");
+  });
+  it("an entry with no workloads covers the whole namespace", () => {
+    expect(exemption("security-scan", "kube-bench", "POD-05", DAY, [entry({ namespace: "security-scan", workloads: [], controls: ["POD-05"] })])).toBeDefined();
+  });
+  it("isoDay formats a date as YYYY-MM-DD (UTC)", () => {
+    expect(isoDay(new Date("2027-06-30T23:59:59Z"))).toBe("2027-06-30");
+  });
+});
+
+describe("expiredExceptions / unusedExceptions", () => {
+  const registry = [entry({ id: "a", expires: "2026-06-30" }), entry({ id: "b", expires: "2026-12-31", namespace: "security-scan" }), entry({ id: "c", expires: "2027-01-01", namespace: "gpu-operator" })];
+  const ids = (es: PolicyException[]) => es.map((e) => e.id);
+
+  it("lists entries expired before the given day", () => {
+    expect(ids(expiredExceptions("2026-06-30", registry))).toEqual([]);
+    expect(ids(expiredExceptions("2026-07-01", registry))).toEqual(["a"]);
+    expect(ids(expiredExceptions("2027-01-02", registry))).toEqual(["a", "b", "c"]);
+  });
+  it("the shipped gpu-operator entry expires after 2027-06-30", () => {
+    expect(ids(expiredExceptions("2027-06-30"))).not.toContain("gpu-operator-operands");
+    expect(ids(expiredExceptions("2027-07-01"))).toContain("gpu-operator-operands");
+  });
+  it("lists entries whose namespace nothing uses", () => {
+    expect(ids(unusedExceptions(new Set(["kubeflow", "gpu-operator"]), registry))).toEqual(["b"]);
+    expect(ids(unusedExceptions(new Set(), registry))).toEqual(["a", "b", "c"]);
+    expect(ids(unusedExceptions(new Set(["recsys"])))).toEqual(ids([...EXCEPTIONS]));
+    expect(ids(unusedExceptions(new Set(["gpu-operator"])))).not.toContain("gpu-operator-operands");
+    expect(ids(unusedExceptions(new Set(EXCEPTIONS.map((e) => e.scope.namespace))))).toEqual([]);
+  });
+});
+
+describe("exceptions-registry stack policy", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const at = (day: string) => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date(`${day}T12:00:00Z`));
+  };
+  const ns = (name: string): StackItem => ({ type: "kubernetes:core/v1:Namespace", name, props: { metadata: { name } } });
+  const EXPIRED = "exception gpu-operator-operands (owner platform-team) expired on 2027-06-30; renew it with a reason or remove the need";
+
+  it("is silent while the entry is current", () => {
+    at("2027-06-30");
+    expect(stackViolations(exceptionsRegistry, [ns("gpu-operator"), ns("recsys")])).toEqual([]);
+  });
+  it("reports an expired entry the stack relies on, at the stack", () => {
+    at("2027-07-01");
+    expect(stackReports(exceptionsRegistry, [ns("gpu-operator"), ns("recsys")])).toEqual([{ message: EXPIRED, urn: undefined }]);
+  });
+  it("ignores an expired entry for a namespace the stack does not create", () => {
+    at("2027-07-01");
+    expect(stackViolations(exceptionsRegistry, [ns("recsys")])).toEqual([]);
+  });
+});
