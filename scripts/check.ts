@@ -33,7 +33,8 @@ async function main(): Promise<number> {
     if (blocking.length > 0) failures++;
     const eksClusterName = cfg.cluster.kind === "eks" ? cfg.cluster.name : undefined;
     console.log(cfg.teams.length === 0 ? "no teams" : `${cfg.teams.length} team(s):`);
-    for (const team of cfg.teams) console.log(teamReport(team, { environment: cfg.environment, eksClusterName }).map((l) => `  ${l}`).join("\n"));
+    const ctx = { environment: cfg.environment, eksClusterName, sharedFiles: cfg.storage.sharedFiles.enabled, scratch: cfg.storage.scratch.enabled };
+    for (const team of cfg.teams) console.log(teamReport(team, ctx).map((l) => `  ${l}`).join("\n"));
   }
   // The registry is shared by all stacks: an entry is unused when no stack has its namespace.
   for (const e of unusedExceptions(namespacesInUse)) {

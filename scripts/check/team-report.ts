@@ -3,11 +3,24 @@ import { TEAM_ROLES, type TeamConfig } from "../../config/teams";
 import { POD_SECURITY_VERSION } from "../../components/versions";
 import { DATA_BUCKET_KINDS, teamPrefix } from "../../components/storage/naming";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT } from "../../charts/team";
+import { SCRATCH_CLAIM, SHARED_FILES_CLAIM } from "../../charts/team-volumes";
 
 export interface TeamReportContext {
   readonly environment: string;
   /** EKS cluster name when the stack runs on AWS; undefined on an existing cluster. */
   readonly eksClusterName?: string;
+  /** Shared tiers each team gets a pre-bound claim on. @default both off */
+  readonly sharedFiles?: boolean;
+  readonly scratch?: boolean;
+}
+
+function volumes(ctx: TeamReportContext): string {
+  const claims = [
+    ...(ctx.sharedFiles ? [`${SHARED_FILES_CLAIM} (EFS, RWX, own access point and POSIX id)`] : []),
+    ...(ctx.scratch ? [`${SCRATCH_CLAIM} (FSx for Lustre, RWX, linked to the datasets bucket)`] : []),
+  ];
+  const block = ctx.eksClusterName ? "block volumes from the default class gp3" : "block volumes from the cluster's default class";
+  return `${block}${claims.length > 0 ? `; claims ${claims.join(", ")}` : ""}`;
 }
 
 export function teamReport(team: TeamConfig, ctx: TeamReportContext): string[] {
@@ -39,6 +52,7 @@ export function teamReport(team: TeamConfig, ctx: TeamReportContext): string[] {
     `  roles      ${roles.join("; ")}${ctx.environment === "prod" ? " (no pods/exec or attach in prod)" : ""}`,
     `  network    ${network.join("; ")}; never the instance metadata address`,
     `  identity   ${identity}`,
+    `  volumes    ${volumes(ctx)}`,
     `  exceptions ${team.exceptions.length > 0 ? team.exceptions.join(", ") : "none"}`,
   ];
 }
