@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { podIdentityTrustPolicy } from "../aws/iam";
+import { createUpstreamChart } from "../kubernetes/upstream-chart";
 import { CHARTS } from "../versions";
 import { AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT, autoscalerPolicy, autoscalerValues, type AutoscalerValuesArgs } from "./values";
 
@@ -30,14 +31,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
       serviceAccount: AUTOSCALER_SERVICE_ACCOUNT,
       roleArn: role.arn,
     }, child);
-    const ref = CHARTS.clusterAutoscaler;
-    new k8s.helm.v4.Chart(name, {
-      chart: ref.chart,
-      version: ref.version,
-      repositoryOpts: { repo: ref.repo },
-      namespace: AUTOSCALER_NAMESPACE,
-      values: autoscalerValues(args),
-    }, { parent: this, provider: args.kubernetesProvider, dependsOn: [association] });
+    createUpstreamChart(name, CHARTS.clusterAutoscaler, AUTOSCALER_NAMESPACE, autoscalerValues(args), { parent: this, provider: args.kubernetesProvider, dependsOn: [association] });
     this.registerOutputs({});
   }
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_SHARING_KEY, GPU_OPERATOR_NAMESPACE, gpuOperatorObjects } from "../../charts/gpu-operator";
 import type { GpuSharing } from "../../config/schema";
 import { createObjectGroup } from "../kubernetes/object-group";
+import { createUpstreamChart } from "../kubernetes/upstream-chart";
 import { CHARTS } from "../versions";
 import { gpuOperatorValues, type GpuOperatorValuesArgs } from "./values";
 
@@ -38,14 +39,7 @@ export class GpuOperator extends pulumi.ComponentResource {
     super("mlops:gpu:GpuOperator", name, {}, opts);
     const objects = gpuOperatorObjects({ sharing: sharingConfigs(args), migStrategy: args.migStrategy, commonLabels: args.labels });
     const base = createObjectGroup(`${name}-base`, objects, { parent: this });
-    const ref = CHARTS.gpuOperator;
-    this.chart = new k8s.helm.v4.Chart(name, {
-      chart: ref.chart,
-      version: ref.version,
-      repositoryOpts: { repo: ref.repo },
-      namespace: GPU_OPERATOR_NAMESPACE,
-      values: gpuOperatorValues(args),
-    }, { parent: this, dependsOn: [base] });
+    this.chart = createUpstreamChart(name, CHARTS.gpuOperator, GPU_OPERATOR_NAMESPACE, gpuOperatorValues(args), { parent: this, dependsOn: [base] });
     this.registerOutputs({ namespace: this.namespace });
   }
 }

@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { podSecurityLabels } from "../../charts/pod-security";
 import { loadValuesFile, mergeValues } from "../../charts/values";
 import { createObjectGroup } from "../kubernetes/object-group";
+import { createUpstreamChart } from "../kubernetes/upstream-chart";
 import { CHARTS } from "../versions";
 
 export const OBJECT_STORE_NAMESPACE = "object-store";
@@ -31,14 +32,8 @@ export class ObjectStore extends pulumi.ComponentResource {
       metadata: { name: OBJECT_STORE_CONFIG_SECRET, namespace: OBJECT_STORE_NAMESPACE },
       stringData: { seaweedfs_s3_config: pulumi.all([accessKey.result, secretKey.result]).apply(([a, s]) => s3Identities(a, s)) },
     }, { parent: this, dependsOn: [ns], additionalSecretOutputs: ["stringData", "data"] });
-    const ref = CHARTS.seaweedfs;
-    new k8s.helm.v4.Chart(name, {
-      chart: ref.chart,
-      version: ref.version,
-      repositoryOpts: { repo: ref.repo },
-      namespace: OBJECT_STORE_NAMESPACE,
-      values: mergeValues(loadValuesFile("seaweedfs"), { s3: { existingConfigSecret: OBJECT_STORE_CONFIG_SECRET } }),
-    }, { parent: this, dependsOn: [secret] });
+    const values = mergeValues(loadValuesFile("seaweedfs"), { s3: { existingConfigSecret: OBJECT_STORE_CONFIG_SECRET } });
+    createUpstreamChart(name, CHARTS.seaweedfs, OBJECT_STORE_NAMESPACE, values, { parent: this, dependsOn: [secret] });
     this.registerOutputs({});
   }
 }
