@@ -46,7 +46,7 @@ for (const stack of listStacks()) {
 rmSync(out, { recursive: true, force: true });
 
 // Scale: the dev stack with N teams, each size in a fresh process (run + schema check + written output).
-console.log("\nTeams scale (dev stack shape, in-process plan incl. schema check and writing out/)");
+console.log("\nTeams scale (dev stack shape, in-process: plan, schema check, policy pack, writing out/)");
 console.log("teams  resources  k8s objects  plan s  peak MB");
 const rows: { teams: number; seconds: number; peakMB: number }[] = [];
 for (const teams of [10, 100, 1000]) {

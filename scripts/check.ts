@@ -24,7 +24,7 @@ async function main(): Promise<number> {
     }
     const cfg = result.config!;
     const violations = await runPolicies(result, cfg.environment);
-    writePlan(result, outRoot, violations);
+    await writePlan(result, outRoot, violations);
     for (const { object } of result.objects) if (object.kind === "Namespace" && object.metadata?.name) namespacesInUse.add(object.metadata.name);
     console.log(`config valid; offline plan: ${result.resources.length} resources, ${result.objects.length} Kubernetes objects, schema-valid (written to out/${stack}/)`);
     const blocking = mandatory(violations);

@@ -30,7 +30,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const violations = await runPolicies(result, result.config!.environment);
-  const dir = writePlan(result, outRoot, violations);
+  const dir = await writePlan(result, outRoot, violations);
   console.log(summary(result, dir, violations));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   console.log(`Planned in ${seconds.toFixed(2)} s, peak memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

@@ -1,5 +1,5 @@
 /**
- * One measurement for npm run bench: the offline plan (run, schema check and written output) of the dev
+ * One measurement for npm run bench: the offline plan (run, schema check, policy pack, written output) of the dev
  * stack with N generated teams, in this fresh process. Prints one JSON line.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { writePlan } from "../plan/report";
 import { runPlan } from "../plan/run";
+import { runPolicies } from "../plan/policy";
 import { stackConfigFromDocument, stackFilePath } from "../plan/stack-file";
 
 export function stackWithTeams(n: number): ReturnType<typeof stackConfigFromDocument> {
@@ -28,9 +29,11 @@ async function main(): Promise<void> {
   const config = stackWithTeams(n);
   const out = mkdtempSync(join(tmpdir(), "mlops-bench-teams-"));
   const started = process.hrtime.bigint();
+  // What `npm run plan` does: plan, policy pack, written output.
   const result = await runPlan("dev", { stackConfig: config });
   if (!result.ok) throw new Error(JSON.stringify(result.problems.slice(0, 5)));
-  writePlan(result, out);
+  const violations = await runPolicies(result, "dev");
+  await writePlan(result, out, violations);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   rmSync(out, { recursive: true, force: true });
   console.log(JSON.stringify({ teams: n, seconds, peakMB: process.resourceUsage().maxRSS / 1024, resources: result.resources.length, objects: result.objects.length }));

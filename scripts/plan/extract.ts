@@ -61,8 +61,16 @@ export function chartReferences(resources: readonly PlannedResource[]): ChartRef
     }));
 }
 
-/** A stable file name for an object: <namespace|cluster>/<kind>-<name>.yaml. */
+/**
+ * The file an object is written to: one multi-document YAML file per namespace (`_cluster.yaml` for
+ * cluster-scoped objects), so a team's whole bundle reads and diffs as one file and 1000 teams make 1000
+ * files, not 20,000.
+ */
 export function manifestPath(obj: KubeObject): string {
-  const ns = obj.metadata?.namespace ?? "_cluster";
-  return `${ns}/${obj.kind.toLowerCase()}-${obj.metadata?.name ?? "unnamed"}.yaml`;
+  return `${obj.metadata?.namespace ?? "_cluster"}.yaml`;
+}
+
+/** Stable order inside a file: kind, then name. */
+export function manifestOrder(a: KubeObject, b: KubeObject): number {
+  return a.kind.localeCompare(b.kind) || (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? "");
 }

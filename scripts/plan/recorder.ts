@@ -51,6 +51,7 @@ interface RegisterRequest {
 type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
 interface Monitor {
   registerResource(req: RegisterRequest, cb: Callback): Promise<void>;
+  mocks: { newResource(args: { inputs: Record<string, unknown> }): unknown };
 }
 
 export class Recorder {
@@ -62,15 +63,28 @@ export class Recorder {
   attach(): void {
     const monitor = settings.getMonitor() as Monitor | undefined;
     if (!monitor) throw new Error("no mock monitor: call pulumi.runtime.setMocks first");
+    // The mock monitor deserializes each request's inputs for mocks.newResource, synchronously inside
+    // registerResource (mocks.js); keep that object instead of deserializing the request a second time.
+    const newResource = monitor.mocks.newResource.bind(monitor.mocks);
+    let lastInputs: Record<string, unknown> | undefined;
+    monitor.mocks.newResource = (args) => {
+      lastInputs = args.inputs;
+      return newResource(args);
+    };
     const original = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, cb) =>
-      original(req, (err, resp) => {
-        if (!err && resp) this.record(req, resp.getUrn());
+    monitor.registerResource = (req, cb) => {
+      let inputs: Record<string, unknown> | undefined;
+      const done = original(req, (err, resp) => {
+        if (!err && resp) this.record(req, resp.getUrn(), inputs);
         cb(err, resp);
       });
+      inputs = lastInputs;
+      lastInputs = undefined;
+      return done;
+    };
   }
 
-  private record(req: RegisterRequest, urn: string): void {
+  private record(req: RegisterRequest, urn: string, inputs: Record<string, unknown> | undefined): void {
     if (this.urns.has(urn)) this.duplicateUrns.push(urn);
     this.urns.add(urn);
     this.resources.push({
@@ -83,7 +97,7 @@ export class Recorder {
       protect: req.getProtect(),
       retainOnDelete: req.getRetainondelete?.() ?? false,
       dependsOn: req.getDependenciesList(),
-      inputs: maskValue(rpc.deserializeProperties(req.getObject())) as Record<string, unknown>,
+      inputs: maskValue(inputs ?? rpc.deserializeProperties(req.getObject())) as Record<string, unknown>,
     });
   }
 

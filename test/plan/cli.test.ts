@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 
 const ROOT = resolve(__dirname, "..", "..");
 const BIN = join(ROOT, "node_modules", ".bin");
@@ -54,9 +54,12 @@ describe("npm run plan -- --stack dev", () => {
     const plan = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8"));
     expect(plan.stack).toBe("dev");
     expect(plan.resources.some((r: { type: string }) => r.type === "aws:eks/cluster:Cluster")).toBe(true);
-    expect(existsSync(join(dir, "manifests", "_cluster", "namespace-gpu-operator.yaml"))).toBe(true);
-    const cm = parse(readFileSync(join(dir, "manifests", "gpu-operator", "configmap-device-plugin-config.yaml"), "utf8"));
-    expect(cm).toMatchObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "device-plugin-config", namespace: "gpu-operator" } });
+    const docs = (file: string) => parseAllDocuments(readFileSync(join(dir, "manifests", file), "utf8")).map((d) => d.toJS());
+    expect(docs("_cluster.yaml")).toContainEqual(expect.objectContaining({ kind: "Namespace", metadata: expect.objectContaining({ name: "gpu-operator" }) }));
+    expect(docs("gpu-operator.yaml")).toContainEqual(
+      expect.objectContaining({ apiVersion: "v1", kind: "ConfigMap", metadata: expect.objectContaining({ name: "device-plugin-config", namespace: "gpu-operator" }) }),
+    );
+    expect(existsSync(join(dir, "policy.json"))).toBe(true);
     for (const release of ["gpu-operator", "cluster-autoscaler"]) {
       const ref = parse(readFileSync(join(dir, "charts", `${release}.yaml`), "utf8"));
       expect(Object.keys(ref)).toEqual(expect.arrayContaining(["repo", "chart", "version", "values"]));

@@ -139,8 +139,8 @@ describe("extract", () => {
   });
 
   it("files cluster-scoped objects under _cluster", () => {
-    expect(manifestPath({ apiVersion: "v1", kind: "Namespace", metadata: { name: "x" } })).toBe("_cluster/namespace-x.yaml");
-    expect(manifestPath({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "y", namespace: "x" } })).toBe("x/configmap-y.yaml");
+    expect(manifestPath({ apiVersion: "v1", kind: "Namespace", metadata: { name: "x" } })).toBe("_cluster.yaml");
+    expect(manifestPath({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "y", namespace: "x" } })).toBe("x.yaml");
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { manifestPath } from "../../scripts/plan/extract";
 import { planDocument, summary, writePlan } from "../../scripts/plan/report";
 import { runPlan, type PlanResult } from "../../scripts/plan/run";
@@ -81,20 +81,23 @@ describe("shipped stacks", () => {
       expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
     });
 
-    it("writes plan.json, one parseable manifest per Kubernetes object and one reference per chart", () => {
+    it("writes plan.json, one parseable manifest per Kubernetes object and one reference per chart", async () => {
       const r = get(stack);
-      const dir = writePlan(r, outRoot);
+      const dir = await writePlan(r, outRoot);
       expect(dir).toBe(join(outRoot, stack));
       const plan = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8"));
       expect(plan).toEqual(JSON.parse(JSON.stringify(planDocument(r))));
       expect(r.objects.length).toBeGreaterThan(0);
       for (const { object } of r.objects) {
         const rel = manifestPath(object);
-        expect(rel).toBe(`${object.metadata?.namespace ?? "_cluster"}/${object.kind.toLowerCase()}-${object.metadata?.name}.yaml`);
+        expect(rel).toBe(`${object.metadata?.namespace ?? "_cluster"}.yaml`);
         const file = join(dir, "manifests", rel);
         expect(existsSync(file), file).toBe(true);
-        expect(parse(readFileSync(file, "utf8"))).toEqual(JSON.parse(JSON.stringify(object)));
+        const docs = parseAllDocuments(readFileSync(file, "utf8")).map((d) => d.toJS());
+        expect(docs).toContainEqual(JSON.parse(JSON.stringify(object)));
       }
+      const written = readdirSync(join(dir, "manifests")).flatMap((f) => parseAllDocuments(readFileSync(join(dir, "manifests", f), "utf8")));
+      expect(written).toHaveLength(r.objects.length);
       const manifestCount = readdirSync(join(dir, "manifests"), { recursive: true }).filter((f) => String(f).endsWith(".yaml")).length;
       expect(manifestCount).toBe(new Set(r.objects.map((o) => manifestPath(o.object))).size);
       expect(readdirSync(join(dir, "charts")).sort()).toEqual(r.charts.map((c) => `${c.release}.yaml`).sort());

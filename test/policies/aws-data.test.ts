@@ -8,7 +8,11 @@ import { packViolations, urnOf, violations, stackReports, stackViolations, type 
 
 const S3 = (r: string) => `aws:s3/${r}`;
 const BUCKET_T = S3("bucket:Bucket");
-const TLS_POLICY = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }] });
+const DENY_INSECURE = { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } };
+const DENY_OLD_TLS = { Sid: "DenyOldTls", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } };
+/** The bucket policy components/storage/lifecycle.ts tlsOnlyPolicy builds: no plain HTTP, no TLS < 1.2 (S3-04). */
+const TLS_POLICY = JSON.stringify({ Version: "2012-10-17", Statement: [DENY_INSECURE, DENY_OLD_TLS] });
+const SSE_T = S3("bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
 
 /** A bucket and its companions as components/storage/buckets.ts builds them (same logical name, props.bucket = physical name). */
 function bucketSet(name: string, physical: string, role: string, omit: string[] = []): StackItem[] {
@@ -17,6 +21,7 @@ function bucketSet(name: string, physical: string, role: string, omit: string[] 
     bucket: { type: BUCKET_T, name, props: { bucket, forceDestroy: false, tags: { "mlops.platform/bucket": role } }, protect: true },
     block: { type: S3("bucketPublicAccessBlock:BucketPublicAccessBlock"), name, props: { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true } },
     ownership: { type: S3("bucketOwnershipControls:BucketOwnershipControls"), name, props: { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } } },
+    sse: { type: SSE_T, name, props: { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "<computed:mlops-prod-s3.arn>" }, bucketKeyEnabled: true }] } },
     versioning: { type: S3("bucketVersioning:BucketVersioning"), name, props: { bucket, versioningConfiguration: { status: "Enabled" } } },
     lifecycle: { type: S3("bucketLifecycleConfiguration:BucketLifecycleConfiguration"), name, props: { bucket, rules: [{ id: "abort", status: "Enabled", abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } }] } },
     policy: { type: S3("bucketPolicy:BucketPolicy"), name, props: { bucket, policy: TLS_POLICY } },
@@ -49,9 +54,10 @@ describe("s3-public-access-block (S3-01)", () => {
     expect(stackViolations(s3PublicAccessBlock, [bucket, { ...sameName, name: "scratch-pab", parent: urnOf("prod", BUCKET_T, "scratch") }])).toEqual([]);
     expect(stackViolations(s3PublicAccessBlock, [bucket, { ...sameName, name: "other-pab" }])).toEqual(["bucket scratch has no BucketPublicAccessBlock"]);
   });
-  it("BUG: a bucket declared with the deprecated aws.s3.BucketV2 escapes the check", () => {
-    // policies/aws/s3-buckets.ts:18 (and s3-bucket-hardening.ts:21, stateful-protection.ts:6) know only aws:s3/bucket:Bucket.
+  it("a bucket declared with the deprecated aws.s3.BucketV2 is checked too", () => {
+    // Regression: BUCKET_TYPES once knew only aws:s3/bucket:Bucket.
     expect(stackViolations(s3PublicAccessBlock, [{ type: S3("bucketV2:BucketV2"), name: "legacy", props: { bucket: "legacy-1" } }])).toEqual(["bucket legacy has no BucketPublicAccessBlock"]);
+    expect(stackViolations(s3PublicAccessBlock, DATASETS.map((i) => (i.type === BUCKET_T ? { ...i, type: S3("bucketV2:BucketV2") } : i)))).toEqual([]);
   });
 });
 
@@ -67,8 +73,20 @@ describe("s3-bucket-hardening (S3-03..07)", () => {
     expect(check(replace(DATASETS, S3("bucketVersioning:BucketVersioning"), { versioningConfiguration: { status: "Suspended" } }))).toEqual([`${B} versioning is not Enabled`]);
     expect(check(DATASETS.map((i) => (i.type === S3("bucketVersioning:BucketVersioning") ? { ...i, type: S3("bucketVersioningV2:BucketVersioningV2") } : i)))).toEqual([]);
   });
-  it("a TLS-only bucket policy", () => {
-    expect(check(bucketSet("platform-datasets", "mlops-prod-datasets-1", "datasets", ["policy"]))).toEqual([`${B} no bucket policy denies requests without TLS (aws:SecureTransport)`]);
+  const NO_TLS = `${B} no bucket policy denies requests without TLS (aws:SecureTransport)`;
+  const OLD_TLS = `${B} the bucket policy does not deny TLS older than 1.2 (s3:TlsVersion)`;
+  const POLICY_T = S3("bucketPolicy:BucketPolicy");
+  it("a bucket policy denying plain HTTP and TLS < 1.2 (S3-04)", () => {
+    expect(check(bucketSet("platform-datasets", "mlops-prod-datasets-1", "datasets", ["policy"]))).toEqual([NO_TLS, OLD_TLS]);
+    expect(check(replace(DATASETS, POLICY_T, { policy: JSON.stringify({ Version: "2012-10-17", Statement: [DENY_INSECURE] }) }))).toEqual([OLD_TLS]);
+    expect(check(replace(DATASETS, POLICY_T, { policy: JSON.stringify({ Version: "2012-10-17", Statement: [DENY_OLD_TLS] }) }))).toEqual([NO_TLS]);
+  });
+  it("a default encryption configuration (S3-02), V1 or V2 resource", () => {
+    expect(check(bucketSet("platform-datasets", "mlops-prod-datasets-1", "datasets", ["sse"]))).toEqual([`${B} no default encryption configuration (SSE-KMS, S3-02)`]);
+    const v2 = S3("bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2");
+    expect(check(DATASETS.map((i) => (i.type === SSE_T ? { ...i, type: v2 } : i)))).toEqual([]);
+    // The log bucket's configuration does not cover the datasets bucket.
+    expect(check([...LOGS, ...bucketSet("platform-datasets", "mlops-prod-datasets-1", "datasets", ["sse"])])).toEqual([`${B} no default encryption configuration (SSE-KMS, S3-02)`]);
   });
   it("ACLs off", () => {
     expect(check(replace(DATASETS, S3("bucketOwnershipControls:BucketOwnershipControls"), { rule: { objectOwnership: "ObjectWriter" } }))).toEqual([`${B} ACLs must be off (BucketOwnerEnforced)`]);
@@ -84,35 +102,48 @@ describe("s3-bucket-hardening (S3-03..07)", () => {
   it("access logging except on the access-logs bucket", () => {
     expect(check(bucketSet("platform-datasets", "mlops-prod-datasets-1", "datasets", ["logging"]))).toEqual([`${B} server access logging is off`]);
   });
-  it("matches companions named <bucket>-… when the bucket's name is computed", () => {
-    const items = DATASETS.map((i) => (i.type === BUCKET_T ? { ...i, props: { forceDestroy: false } } : { ...i, name: `platform-datasets-${i.type.split(":").pop()}`, props: { ...i.props, bucket: "<computed:platform-datasets.id>" } }));
-    expect(check(items)).toEqual([]);
+  const EVERYTHING = (b: string) => [
+    `bucket ${b}: versioning is not Enabled`,
+    `bucket ${b}: no bucket policy denies requests without TLS (aws:SecureTransport)`,
+    `bucket ${b}: no default encryption configuration (SSE-KMS, S3-02)`,
+    `bucket ${b}: the bucket policy does not deny TLS older than 1.2 (s3:TlsVersion)`,
+    `bucket ${b}: ACLs must be off (BucketOwnerEnforced)`,
+    `bucket ${b}: no lifecycle rule aborts incomplete multipart uploads within 7 days`,
+    `bucket ${b}: server access logging is off`,
+  ];
+  it("companions named <bucket>-… match by a known props.bucket (or the bucket's id), never by name prefix", () => {
+    const renamed = DATASETS.map((i) => (i.type === BUCKET_T ? i : { ...i, name: `platform-datasets-${i.type.split(":").pop()}` }));
+    expect(check(renamed)).toEqual([]);
+    const byId = renamed.map((i) => (i.type === BUCKET_T ? { ...i, props: { id: "mlops-prod-datasets-1", forceDestroy: false } } : i));
+    expect(check(byId)).toEqual([]);
+    const computed = renamed.map((i) => (i.type === BUCKET_T ? { ...i, props: { forceDestroy: false } } : { ...i, props: { ...i.props, bucket: "<computed:platform-datasets.id>" } }));
+    expect(check(computed)).toEqual(EVERYTHING("platform-datasets"));
   });
-  it("BUG: a bucket policy given as an object (allowed by aws.s3.BucketPolicy) reads as missing", () => {
-    // policies/aws/s3-bucket-hardening.ts:24 String()s the policy: "[object Object]".
-    expect(check(replace(DATASETS, S3("bucketPolicy:BucketPolicy"), { policy: JSON.parse(TLS_POLICY) }))).toEqual([]);
+  it("a bucket policy given as an object (allowed by aws.s3.BucketPolicy) is read", () => {
+    // Regression: the policy was String()ed to "[object Object]".
+    expect(check(replace(DATASETS, POLICY_T, { policy: JSON.parse(TLS_POLICY) }))).toEqual([]);
+    expect(check(replace(DATASETS, POLICY_T, { policy: { Version: "2012-10-17", Statement: [DENY_INSECURE] } }))).toEqual([OLD_TLS]);
   });
-  it("BUG: companions named exactly like the bucket (the DataBuckets convention) are not matched when the name is computed", () => {
-    // s3-public-access-block accepts b.name === bucket.name; belongsTo (s3-bucket-hardening.ts:6) only a "<bucket>-" prefix.
+  it("companions named exactly like the bucket (the DataBuckets convention) match when the name is computed", () => {
+    // Regression: belongsTo accepted only a "<bucket>-" prefix.
     const items = DATASETS.map((i) => (i.type === BUCKET_T ? { ...i, props: { forceDestroy: false } } : { ...i, props: { ...i.props, bucket: "<computed:platform-datasets.id>" } }));
     expect(stackViolations(s3PublicAccessBlock, items)).toEqual([]);
     expect(check(items)).toEqual([]);
   });
-  it("BUG: the name-prefix fallback lends bucket models the companions of bucket models-archive", () => {
+  it("bucket models does not borrow the companions of bucket models-archive", () => {
+    // Regression: the name-prefix fallback matched "models-archive" companions to "models".
     const models = { type: BUCKET_T, name: "models", props: { bucket: "mlops-prod-models-1" } };
     const archive = bucketSet("models-archive", "mlops-prod-models-archive-1", "archive");
-    expect(check([models, ...archive])).toEqual([
-      "bucket models: versioning is not Enabled",
-      "bucket models: no bucket policy denies requests without TLS (aws:SecureTransport)",
-      "bucket models: ACLs must be off (BucketOwnerEnforced)",
-      "bucket models: no lifecycle rule aborts incomplete multipart uploads within 7 days",
-      "bucket models: server access logging is off",
-    ]);
+    expect(check([models, ...archive])).toEqual(EVERYTHING("models"));
+  });
+  it("judges deprecated BucketV2 buckets", () => {
+    const v2 = DATASETS.map((i) => (i.type === BUCKET_T ? { ...i, type: S3("bucketV2:BucketV2") } : i));
+    expect(check(v2)).toEqual([]);
+    expect(check(v2.filter((i) => i.type !== SSE_T))).toEqual([`${B} no default encryption configuration (SSE-KMS, S3-02)`]);
   });
 });
 
 describe("s3-encryption (S3-02)", () => {
-  const SSE_T = S3("bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
   const rule = (d: object, bucketKeyEnabled: unknown = true) => ({ bucket: "b", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "<computed:s3.arn>", ...d }, bucketKeyEnabled }] });
 
   it("SSE-KMS (or DSSE) with a customer key and bucket keys passes, on both resource versions", () => {
@@ -130,7 +161,7 @@ describe("s3-encryption (S3-02)", () => {
 
 describe("data-stores", () => {
   const RDS_T = "aws:rds/instance:Instance";
-  const RDS = { engine: "postgres", storageEncrypted: true, kmsKeyId: "<computed:mlops-prod-rds.arn>", publiclyAccessible: false, backupRetentionPeriod: 7, skipFinalSnapshot: false, manageMasterUserPassword: true, deletionProtection: true, multiAz: true };
+  const RDS = { engine: "postgres", storageEncrypted: true, kmsKeyId: "<computed:mlops-prod-rds.arn>", publiclyAccessible: false, backupRetentionPeriod: 7, skipFinalSnapshot: false, copyTagsToSnapshot: true, manageMasterUserPassword: true, deletionProtection: true, multiAz: true };
   const db = (change: object, environment = "prod", type = RDS_T) => violations(dataStores, type, { ...RDS, ...change }, { environment });
 
   it("RDS: the compliant prod instance passes every policy of the pack when protected", () => {
@@ -146,8 +177,15 @@ describe("data-stores", () => {
     ["the master password is managed by RDS in Secrets Manager (manageMasterUserPassword), never set in config or state", { manageMasterUserPassword: undefined, password: "[secret]" }],
     ["prod databases need deletionProtection", { deletionProtection: false }],
     ["prod databases run Multi-AZ", { multiAz: false }],
+    ["copyTagsToSnapshot must be true", { copyTagsToSnapshot: false }],
+    ["copyTagsToSnapshot must be true", { copyTagsToSnapshot: undefined }],
   ])("RDS prod: %s", (message, change) => {
     expect(db(change)).toEqual([message]);
+  });
+  it("RDS and Aurora copy tags to snapshots in every environment (OPS-05)", () => {
+    expect(db({ copyTagsToSnapshot: false }, "dev")).toEqual(["copyTagsToSnapshot must be true"]);
+    expect(db({ copyTagsToSnapshot: "true" }, "local")).toEqual(["copyTagsToSnapshot must be true"]);
+    expect(db({ copyTagsToSnapshot: undefined }, "staging", "aws:rds/cluster:Cluster")).toEqual(["copyTagsToSnapshot must be true"]);
   });
   it("RDS outside prod: short backups, no final snapshot, no deletion protection, single AZ are fine", () => {
     expect(db({ backupRetentionPeriod: 1, skipFinalSnapshot: true, deletionProtection: false, multiAz: false }, "dev")).toEqual([]);
@@ -185,6 +223,13 @@ describe("data-stores", () => {
     expect(violations(dataStores, FSX_T, { ...PERSISTENT, kmsKeyId: undefined }, { environment: "dev" })).toEqual(["persistent FSx for Lustre needs a customer-managed kmsKeyId"]);
     expect(violations(dataStores, FSX_T, { ...PERSISTENT, copyTagsToBackups: false })).toEqual(["copyTagsToBackups must be true"]);
   });
+  it("persistent FSx keeps automatic backups, in every environment; scratch cannot", () => {
+    const BACKUPS = "persistent FSx for Lustre keeps automatic backups (automaticBackupRetentionDays > 0)";
+    expect(violations(dataStores, FSX_T, { ...PERSISTENT, automaticBackupRetentionDays: 0 })).toEqual([BACKUPS]);
+    expect(violations(dataStores, FSX_T, { ...PERSISTENT, automaticBackupRetentionDays: undefined }, { environment: "dev" })).toEqual([BACKUPS]);
+    expect(violations(dataStores, FSX_T, { ...PERSISTENT, deploymentType: "PERSISTENT_1", automaticBackupRetentionDays: 1 })).toEqual([]);
+    expect(violations(dataStores, FSX_T, { ...SCRATCH, automaticBackupRetentionDays: 0 }, { environment: "dev" })).toEqual([]);
+  });
 
   const REDIS_T = "aws:elasticache/replicationGroup:ReplicationGroup";
   const REDIS = { atRestEncryptionEnabled: true, transitEncryptionEnabled: true, authToken: "[secret]", automaticFailoverEnabled: true };
@@ -204,7 +249,7 @@ describe("stateful-protection (OPS-02)", () => {
     violations(statefulProtection, type, props as Record<string, unknown>, { protect, environment, stack, name: "mlops-prod-data" });
   const UNPROTECTED = "mlops-prod-data holds data: set protect (and retainOnDelete) in prod";
 
-  it.each(["aws:eks/cluster:Cluster", "aws:kms/key:Key", BUCKET_T, "aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:efs/fileSystem:FileSystem", "aws:cloudwatch/logGroup:LogGroup"])("%s needs protect in prod only", (type) => {
+  it.each(["aws:eks/cluster:Cluster", "aws:kms/key:Key", BUCKET_T, S3("bucketV2:BucketV2"), "aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:efs/fileSystem:FileSystem", "aws:cloudwatch/logGroup:LogGroup"])("%s needs protect in prod only", (type) => {
     expect(check(type, {}, true)).toEqual([]);
     expect(check(type, {}, false)).toEqual([UNPROTECTED]);
     expect(check(type, {}, false, "dev")).toEqual([]);
@@ -218,6 +263,7 @@ describe("stateful-protection (OPS-02)", () => {
   it("buckets never force-destroy in prod", () => {
     expect(check(BUCKET_T, { forceDestroy: true }, true)).toEqual(["forceDestroy must be false"]);
     expect(check(BUCKET_T, { forceDestroy: true }, true, "dev")).toEqual([]);
+    expect(check(S3("bucketV2:BucketV2"), { forceDestroy: true }, true)).toEqual(["forceDestroy must be false"]);
   });
   it("ignores stateless resources", () => {
     expect(check("aws:ec2/vpc:Vpc", {}, false)).toEqual([]);

@@ -193,6 +193,11 @@ describe("vpc-cni-network-policy (EKS-06, NS-04)", () => {
   it("reports configurationValues that are not JSON", () => {
     expect(cni("enableNetworkPolicy: true")).toEqual(["vpc-cni configurationValues is not JSON"]);
   });
+  it("leaves computed configurationValues to the deploy-time preview", () => {
+    expect(cni("<computed:vpc-cni-values.json>")).toEqual([]);
+    expect(packViolations(ADDON_T, { addonName: "vpc-cni", addonVersion: "v1.21.1-eksbuild.7", configurationValues: "<computed:x>" })).toEqual([]);
+    expect(cni("computed: not a placeholder")).toEqual(["vpc-cni configurationValues is not JSON"]);
+  });
   it("ignores other add-ons", () => {
     expect(violations(vpcCniNetworkPolicy, ADDON_T, { addonName: "coredns", addonVersion: "v1", configurationValues: "not json" })).toEqual([]);
   });

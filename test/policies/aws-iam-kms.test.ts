@@ -25,13 +25,13 @@ describe("wildcardProblems (IAM-02)", () => {
     expect(wildcardProblems(doc(allow("iam:*", "arn:aws:iam::1:role/x")))).toEqual(["allows iam:*"]);
     expect(wildcardProblems(doc(allow("iam:*", "*")))).toEqual(["allows iam:* on every resource"]);
   });
-  it("kms:Decrypt on every key without a condition", () => {
-    expect(wildcardProblems(doc(allow("kms:Decrypt", "*")))).toEqual(["allows kms:Decrypt on every key without a condition"]);
+  it("kms:Decrypt on every key without a condition (reported lower-cased)", () => {
+    expect(wildcardProblems(doc(allow("kms:Decrypt", "*")))).toEqual(["allows kms:decrypt on every key without a condition"]);
     expect(wildcardProblems(doc(allow("kms:Decrypt", "*", { Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } } })))).toEqual([]);
     expect(wildcardProblems(doc(allow("kms:Decrypt", "arn:aws:kms:eu-west-1:1:key/k")))).toEqual([]);
   });
   it("reports each offending action of a statement", () => {
-    expect(wildcardProblems(doc(allow(["s3:GetObject", "ec2:*", "kms:Decrypt"], "*")))).toEqual(["allows ec2:* on every resource", "allows kms:Decrypt on every key without a condition"]);
+    expect(wildcardProblems(doc(allow(["s3:GetObject", "ec2:*", "kms:Decrypt"], "*")))).toEqual(["allows ec2:* on every resource", "allows kms:decrypt on every key without a condition"]);
   });
   it("ignores Deny statements", () => {
     expect(wildcardProblems(doc({ Effect: "Deny", Action: "*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }))).toEqual([]);
@@ -39,10 +39,16 @@ describe("wildcardProblems (IAM-02)", () => {
   it("a document without statements has none", () => {
     expect(wildcardProblems({})).toEqual([]);
   });
-  it("BUG: action names are case-insensitive in IAM, so IAM:* and S3:* slip through", () => {
-    // policies/aws/iam-least-privilege.ts:13-15 compare case-sensitively ("iam:*", /^[a-z0-9-]+:\*$/).
-    expect(wildcardProblems(doc(allow("IAM:*", "arn:aws:iam::1:role/x")))).toEqual(["allows IAM:*"]);
-    expect(wildcardProblems(doc(allow("S3:*", "*")))).toEqual(["allows S3:* on every resource"]);
+  it("action names are case-insensitive, as in IAM: IAM:*, S3:* and KMS:DECRYPT are caught", () => {
+    // Regression: the checks compared case-sensitively ("iam:*", /^[a-z0-9-]+:\*$/).
+    expect(wildcardProblems(doc(allow("IAM:*", "arn:aws:iam::1:role/x")))).toEqual(["allows iam:*"]);
+    expect(wildcardProblems(doc(allow("S3:*", "*")))).toEqual(["allows s3:* on every resource"]);
+    expect(wildcardProblems(doc(allow(["KMS:DECRYPT", "Kms:*"], "*")))).toEqual(["allows kms:decrypt on every key without a condition", "allows kms:* on every resource"]);
+    expect(wildcardProblems(doc(allow("KMS:Decrypt", "*", { Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } } })))).toEqual([]);
+  });
+  it("a single-object Statement is read like a one-element list", () => {
+    expect(wildcardProblems({ Statement: allow("iam:*", "arn:aws:iam::1:role/x") })).toEqual(["allows iam:*"]);
+    expect(wildcardProblems({ Statement: { Effect: "Deny", Action: "*", Resource: "*" } })).toEqual([]);
   });
 });
 
@@ -60,8 +66,8 @@ describe("iam-least-privilege (IAM-02)", () => {
   it("does not judge trust policies or other types", () => {
     expect(violations(iamLeastPrivilege, "aws:iam/role:Role", { assumeRolePolicy: JSON.stringify(ADMIN) })).toEqual([]);
   });
-  it("BUG: a single-object Statement (valid IAM JSON) makes the policy throw instead of report", () => {
-    // policies/aws/iam-least-privilege.ts:9 iterates doc.Statement without asArray.
+  it("a single-object Statement (valid IAM JSON) is reported, not thrown on", () => {
+    // Regression: doc.Statement was iterated without asArray.
     const single = { Version: "2012-10-17", Statement: allow("*", "*") };
     expect(() => violations(iamLeastPrivilege, "aws:iam/policy:Policy", { policy: JSON.stringify(single) })).not.toThrow();
     expect(violations(iamLeastPrivilege, "aws:iam/policy:Policy", { policy: JSON.stringify(single) })).toEqual(["allows * on every resource"]);
@@ -105,14 +111,19 @@ describe("iam-workload-identity (IAM-01, IAM-02)", () => {
     const ec2 = JSON.stringify(doc({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }));
     expect(check({ ...TEAM_ROLE, assumeRolePolicy: ec2, permissionsBoundary: undefined })).toEqual([]);
   });
-  it("BUG: a second, unconditioned Pod Identity statement lets any namespace assume the team role", () => {
-    // policies/aws/iam-workload-identity.ts:20 accepts if *some* statement pins the namespace.
+  it("every Pod Identity statement must pin: a second, unconditioned one is reported", () => {
+    // Regression: the role passed if *some* statement pinned the namespace.
     expect(check({ ...TEAM_ROLE, assumeRolePolicy: JSON.stringify(doc(podTrust(PINNED), podTrust())) })).toEqual([PIN]);
+    const otherSa = { StringEquals: { "aws:RequestTag/kubernetes-namespace": "recsys" } };
+    expect(check({ ...TEAM_ROLE, assumeRolePolicy: JSON.stringify(doc(podTrust(PINNED), podTrust(otherSa))) })).toEqual([PIN]);
+    const sa2 = { StringEquals: { ...PINNED.StringEquals, "aws:RequestTag/kubernetes-service-account": "batch" } };
+    expect(check({ ...TEAM_ROLE, assumeRolePolicy: JSON.stringify(doc(podTrust(PINNED), podTrust(sa2))) })).toEqual([]);
   });
-  it("BUG: a single-object Statement makes the policy throw instead of report", () => {
-    // policies/aws/iam-workload-identity.ts:14 iterates trust.Statement without asArray.
+  it("a single-object Statement is reported, not thrown on", () => {
+    // Regression: trust.Statement was iterated without asArray.
     const single = { Version: "2012-10-17", Statement: { Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" } };
-    expect(() => check({ assumeRolePolicy: JSON.stringify(single) })).not.toThrow();
+    expect(check({ assumeRolePolicy: JSON.stringify(single) })).toEqual(["the trust policy allows any principal"]);
+    expect(check({ ...TEAM_ROLE, assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: podTrust() }) })).toEqual([PIN]);
   });
 });
 

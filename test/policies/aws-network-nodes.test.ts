@@ -87,6 +87,10 @@ describe("cost-tags (OPS-01)", () => {
     expect(violations(costTags, PROVIDER_T, { defaultTags: JSON.stringify({ tags: partial }) })).toEqual(["provider defaultTags lack owner, managed-by"]);
     expect(violations(costTags, PROVIDER_T, { defaultTags: { tags: { ...TAGS, team: "" } } })).toEqual(["provider defaultTags lack team"]);
   });
+  it("reports malformed defaultTags JSON instead of throwing", () => {
+    expect(violations(costTags, PROVIDER_T, { region: "eu-west-1", defaultTags: '{"tags":{"env":"prod"' })).toEqual(["provider defaultTags is not valid JSON"]);
+    expect(violations(costTags, PROVIDER_T, { defaultTags: "env=prod,team=platform" })).toEqual(["provider defaultTags is not valid JSON"]);
+  });
   it("reports a provider without defaultTags", () => {
     expect(violations(costTags, PROVIDER_T, { region: "eu-west-1" })).toEqual(["provider defaultTags lack env, team, cost-center, owner, managed-by"]);
   });
@@ -120,9 +124,16 @@ describe("node-pools (NODE-05, NET-03)", () => {
     expect(check({ ...GPU_GROUP, taints: [{ effect: "NO_EXECUTE", key: "nvidia.com/gpu", value: "true" }] })).toEqual([GPU_TAINT]);
     expect(check({ ...GPU_GROUP, amiType: "BOTTLEROCKET_x86_64_NVIDIA", taints: undefined })).toEqual([GPU_TAINT]);
   });
-  it("BUG: a GPU group on the AL2_x86_64_GPU AMI type (labelled role gpu) is not recognised as GPU", () => {
-    // policies/aws/node-pools.ts:3 detects GPU groups only by /NVIDIA/ in amiType.
+  it("recognises GPU groups by a GPU AMI type or by the role label alone", () => {
+    // Regression: only /NVIDIA/ in amiType counted.
+    const { labels: _l, ...unlabelled } = GPU_GROUP;
+    expect(check({ ...unlabelled, amiType: "AL2_x86_64_GPU", taints: [] })).toEqual([GPU_TAINT]);
     expect(check({ ...GPU_GROUP, amiType: "AL2_x86_64_GPU", taints: [] })).toEqual([GPU_TAINT]);
+    expect(check({ ...GPU_GROUP, amiType: "CUSTOM", taints: [] })).toEqual([GPU_TAINT]);
+    expect(check({ ...GPU_GROUP, amiType: "AL2_x86_64_GPU" })).toEqual([]);
+  });
+  it("a CPU group needs no GPU taint", () => {
+    expect(check({ ...SYSTEM_GROUP, labels: { "mlops.platform/pool": "cpu", "mlops.platform/role": "cpu" }, taints: [] })).toEqual([]);
   });
   it("the system group carries CriticalAddonsOnly", () => {
     expect(check({ ...SYSTEM_GROUP, taints: [] })).toEqual(["the system node group must carry the CriticalAddonsOnly NoSchedule taint"]);
@@ -161,9 +172,14 @@ describe("network-exposure (NET-01, NET-03, NET-05)", () => {
     expect(violations(networkExposure, INGRESS_T, { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv6: "::/0" })).toEqual([]);
     expect(violations(networkExposure, INGRESS_T, { ipProtocol: "tcp", fromPort: 988, toPort: 988, referencedSecurityGroupId: "<computed:nodes.id>" })).toEqual([]);
   });
-  it("BUG: ipProtocol -1 opens every port even when fromPort/toPort say 443", () => {
-    // EC2 IpPermission: "-1 ... allows traffic on all ports, regardless of any port range you specify".
-    expect(violations(networkExposure, INGRESS_T, { ipProtocol: "-1", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" })).toEqual(["ingress 443-443 is open to the internet"]);
+  it("protocol -1 / all opens every port, whatever fromPort/toPort say", () => {
+    // Regression. EC2 IpPermission: "-1 ... allows traffic on all ports, regardless of any port range you specify".
+    const EVERY = "ingress on every port is open to the internet";
+    expect(violations(networkExposure, INGRESS_T, { ipProtocol: "-1", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" })).toEqual([EVERY]);
+    expect(violations(networkExposure, INGRESS_T, { ipProtocol: "all", cidrIpv6: "::/0" })).toEqual([EVERY]);
+    expect(violations(networkExposure, RULE_T, { type: "ingress", protocol: "ALL", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"] })).toEqual([EVERY]);
+    expect(sg([{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }])).toEqual([EVERY]);
+    expect(sg([{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.0.0.0/8"] }])).toEqual([]);
   });
   it("the VPC default security group has no rules", () => {
     const DSG_T = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
@@ -192,12 +208,21 @@ describe("vpc-flow-logs (NET-05)", () => {
     expect(stackViolations(vpcFlowLogs, network("dev", false), null, "dev")).toEqual([]);
     expect(stackViolations(vpcFlowLogs, network("sandbox", false), null, "sandbox")).toEqual(["VPC mlops has no flow log"]);
   });
-  it("BUG: a flow log without vpcId (a subnet's) elsewhere marks every VPC as logged", () => {
-    // policies/aws/flow-logs.ts:14 compares r.props.vpcId (undefined) with vpc.props.id (undefined in inputs).
+  it("a flow log without vpcId (a subnet's) elsewhere does not mark every VPC as logged", () => {
+    // Regression: r.props.vpcId (undefined) equalled vpc.props.id (undefined in inputs).
     const subnetLog = { type: "aws:ec2/flowLog:FlowLog", name: "other-subnet", props: { subnetId: "<computed:other.id>", trafficType: "ALL" }, parent: urnOf("prod", "mlops:other:Other", "o") };
     expect(stackViolations(vpcFlowLogs, [...network("prod", false), subnetLog])).toEqual(["VPC mlops has no flow log"]);
+    const subnetLogInComponent = { ...subnetLog, parent: NET("prod") };
+    expect(stackViolations(vpcFlowLogs, [...network("prod", false), subnetLogInComponent])).toEqual(["VPC mlops has no flow log"]);
   });
-  it("BUG: two parentless resources count as the same component", () => {
+  it("matches the VPC's id or its computed placeholder outside the component", () => {
+    const vpc = { type: "aws:ec2/vpc:Vpc", name: "edge", props: { cidrBlock: "10.40.0.0/16" } };
+    const log = (vpcId: string) => ({ type: "aws:ec2/flowLog:FlowLog", name: "edge-log", props: { vpcId, trafficType: "ALL" } });
+    expect(stackViolations(vpcFlowLogs, [vpc, log("<computed:edge.id>")])).toEqual([]);
+    expect(stackViolations(vpcFlowLogs, [{ ...vpc, props: { ...vpc.props, id: "vpc-0edge" } }, log("vpc-0edge")])).toEqual([]);
+    expect(stackViolations(vpcFlowLogs, [vpc, log("<computed:edge-2.id>")])).toEqual(["VPC edge has no flow log"]);
+  });
+  it("two parentless resources do not count as the same component", () => {
     const vpc = { type: "aws:ec2/vpc:Vpc", name: "edge", props: { cidrBlock: "10.40.0.0/16" } };
     const otherLog = { type: "aws:ec2/flowLog:FlowLog", name: "legacy", props: { vpcId: "vpc-0legacy", trafficType: "ALL" } };
     expect(stackViolations(vpcFlowLogs, [vpc, otherLog])).toEqual(["VPC edge has no flow log"]);

@@ -29,12 +29,16 @@ describe("k8s-namespace-pod-security (NS-01)", () => {
   it("every namespace carries an enforce label (and nothing else is judged without it)", () => {
     expect(label((l) => delete l["pod-security.kubernetes.io/enforce"])).toEqual(["namespace recsys has no pod-security.kubernetes.io/enforce label"]);
   });
+  const unpinned = (got: string) => `namespace recsys does not pin pod-security.kubernetes.io/enforce-version to a release such as v1.35 (got ${got})`;
   it("pins the enforce version", () => {
-    expect(label((l) => delete l["pod-security.kubernetes.io/enforce-version"])).toEqual(["namespace recsys does not pin pod-security.kubernetes.io/enforce-version"]);
+    expect(label((l) => delete l["pod-security.kubernetes.io/enforce-version"])).toEqual([unpinned("none")]);
   });
-  it("BUG: enforce-version \"latest\" is accepted as pinned", () => {
-    // policies/kubernetes/namespace-pod-security.ts:20 checks presence only; "latest" floats with the cluster.
-    expect(label((l) => (l["pod-security.kubernetes.io/enforce-version"] = "latest"))).toEqual(["namespace recsys does not pin pod-security.kubernetes.io/enforce-version"]);
+  it.each(["latest", "1.35", "v1", "v1.35.2", "v2.0", ""])("enforce-version %j is not a pinned release", (version) => {
+    // Regression: presence alone passed, so "latest" floated with the cluster.
+    expect(label((l) => (l["pod-security.kubernetes.io/enforce-version"] = version))).toEqual([unpinned(version)]);
+  });
+  it("any v1.<minor> release pins", () => {
+    expect(label((l) => (l["pod-security.kubernetes.io/enforce-version"] = "v1.29"))).toEqual([]);
   });
   it.each(["enforce", "warn", "audit"])("team namespaces %s restricted", (mode) => {
     expect(label((l) => (l[`pod-security.kubernetes.io/${mode}`] = "baseline"))).toEqual([`team namespace recsys must ${mode} restricted`]);
@@ -111,10 +115,13 @@ describe("k8s-team-guardrails (NS-02/03/04/06)", () => {
     expect(check(patch(guardrails(), LR_T, (l) => (l.spec.limits[0].default.memory = "1G")))).toEqual([]);
     expect(check(patch(guardrails(), LR_T, (l) => (l.spec.limits[0].defaultRequest.memory = "3G")))).toEqual(["NS-03: LimitRange team-limits in recsys breaks min ≤ defaultRequest ≤ default ≤ max for memory"]);
   });
-  it("BUG: a missing middle value hides min > default", () => {
-    // policies/kubernetes/team-guardrails.ts:41 compares only neighbours; NaN for the gap makes both comparisons false.
+  it("a missing middle value does not hide min > default: every defined pair is compared", () => {
+    // Regression: only neighbours were compared, and NaN for the gap made both comparisons false.
+    const MEM = "NS-03: LimitRange team-limits in recsys breaks min ≤ defaultRequest ≤ default ≤ max for memory";
     const items = patch(guardrails(), LR_T, (l) => { delete l.spec.limits[0].defaultRequest; l.spec.limits[0].min.memory = "4Gi"; });
-    expect(check(items)).toEqual(["NS-03: LimitRange team-limits in recsys breaks min ≤ defaultRequest ≤ default ≤ max for memory"]);
+    expect(check(items)).toEqual([MEM]);
+    expect(check(patch(guardrails(), LR_T, (l) => { delete l.spec.limits[0].default; delete l.spec.limits[0].defaultRequest.memory; l.spec.limits[0].max.memory = "8Mi"; }))).toEqual([MEM]);
+    expect(check(patch(guardrails(), LR_T, (l) => { delete l.spec.limits[0].min; delete l.spec.limits[0].max; }))).toEqual([]);
   });
   it("requires a default-deny NetworkPolicy for both directions, without allow rules", () => {
     const NONE = "NS-04: team namespace recsys has no default-deny NetworkPolicy";

@@ -118,8 +118,7 @@ describe("exceptions registry in workload policies", () => {
     const latest = mutate(driver("nvidia-driver-daemonset"), (d: any) => (d.spec.template.spec.containers[0].image = "nvcr.io/nvidia/driver:latest"));
     expect(violations(workloadHygiene, DAEMONSET_T, latest)).toContain("POD-09: container driver image nvcr.io/nvidia/driver:latest must be pinned to a tag or digest, not latest");
   });
-  it("does not exempt other workloads in gpu-operator, nor the same name elsewhere", () => {
-    const expected = [
+  const expected = [
       "POD-05: hostNetwork, hostPID and hostIPC must be off",
       "POD-05: volume run mounts a host path",
       "POD-06: volume run has type hostPath, outside the restricted set",
@@ -128,7 +127,8 @@ describe("exceptions registry in workload policies", () => {
       "POD-03: container driver must drop ALL capabilities and add none but NET_BIND_SERVICE",
       "POD-04: container driver needs seccompProfile RuntimeDefault or Localhost",
       "POD-05: container driver must not be privileged",
-    ];
+  ];
+  it("does not exempt other workloads in gpu-operator, nor the same name elsewhere", () => {
     expect(violations(podSecurity, DAEMONSET_T, driver("crypto-miner"))).toEqual(expected);
     expect(violations(podSecurity, DAEMONSET_T, driver("nvidia-driver-daemonset", "recsys"))).toEqual(expected);
     expect(violations(podSecurity, DAEMONSET_T, driver("nvidia-driver-daemonsetx"))).toEqual(expected);
@@ -145,10 +145,10 @@ describe("exceptions registry in workload policies", () => {
       "POD-04: container node-exporter needs seccompProfile RuntimeDefault or Localhost",
     ]);
   });
-  it("BUG: a workload without metadata.name in gpu-operator is exempt from every listed control", () => {
-    // policies/lib/exceptions.ts:13 treats workload === undefined as "any workload" (meant for namespace-level checks).
+  it("a workload without metadata.name in gpu-operator is exempt from nothing", () => {
+    // Regression: workload === undefined matched entries as "any workload" (meant for namespace-level checks).
     const unnamed = mutate(driver("x"), (d: any) => delete d.metadata.name);
-    expect(violations(podSecurity, DAEMONSET_T, unnamed)).toContain("POD-05: container driver must not be privileged");
+    expect(violations(podSecurity, DAEMONSET_T, unnamed)).toEqual(expected);
   });
 });
 
@@ -157,9 +157,14 @@ describe("k8s-workload-hygiene", () => {
     expect(hyg(() => undefined, { name: "ranker" })).toEqual(["NS-05: workloads never run in the default namespace"]);
     expect(hyg(() => undefined, { name: "ranker", namespace: "default" })).toEqual(["NS-05: workloads never run in the default namespace"]);
   });
-  it("BUG: a team workload in kube-system passes, though the description says nothing runs in kube-*", () => {
-    // policies/kubernetes/workload-hygiene.ts:24 checks only "default".
-    expect(hyg(() => undefined, { name: "ranker", namespace: "kube-system", labels: { "mlops.platform/team": "recsys" } }).some((m) => m.startsWith("NS-05:"))).toBe(true);
+  it("team workloads (label team, as charts/team teamLabels sets it) never run in kube-* (NS-05)", () => {
+    // Regression: only "default" was checked.
+    const meta = (namespace: string, team?: string) => ({ name: "ranker", namespace, ...(team ? { labels: { team } } : {}) });
+    expect(hyg(() => undefined, meta("kube-system", "recsys"))).toEqual(["NS-05: team recsys's workload runs in kube-system; kube-* namespaces belong to Kubernetes"]);
+    expect(hyg(() => undefined, meta("kube-node-lease", "nlp"))).toEqual(["NS-05: team nlp's workload runs in kube-node-lease; kube-* namespaces belong to Kubernetes"]);
+    expect(hyg(() => undefined, meta("kube-system", "platform"))).toEqual([]);
+    expect(hyg(() => undefined, meta("kube-system"))).toEqual([]);
+    expect(hyg(() => undefined, meta("recsys", "recsys"))).toEqual([]);
   });
   it("cpu and memory requests and a memory limit, for containers and init containers (POD-08)", () => {
     expect(hyg((s) => delete s.containers[0].resources.requests.cpu)).toEqual(["POD-08: container app needs cpu and memory requests and a memory limit"]);
@@ -199,6 +204,13 @@ describe("k8s-workload-hygiene", () => {
   });
   it("secret references and empty values are fine", () => {
     expect(hyg((s) => s.containers[0].env.push({ name: "API_KEY", value: "" }))).toEqual([]);
+  });
+  it.each(["DB_PASSWORD_FILE", "MLFLOW_TRACKING_TOKEN_FILE", "aws_secret_access_key_file"])("%s points at a mounted secret file: not a literal (POD-11)", (name) => {
+    expect(hyg((s) => s.containers[0].env.push({ name, value: "/var/run/secrets/app/value" }))).toEqual([]);
+  });
+  it("only a _FILE suffix is exempt (POD-11)", () => {
+    expect(hyg((s) => s.containers[0].env.push({ name: "DB_PASSWORD_FILENAME", value: "hunter2" }))).toEqual(["POD-11: container app passes DB_PASSWORD_FILENAME as a literal env value; mount it from a Secret as a file"]);
+    expect(hyg((s) => s.containers[0].env.push({ name: "FILE_API_TOKEN", value: "hunter2" }))).toEqual(["POD-11: container app passes FILE_API_TOKEN as a literal env value; mount it from a Secret as a file"]);
   });
   it("read-only root filesystem (POD-07, advisory severity)", () => {
     expect(hyg((s) => delete s.containers[0].securityContext.readOnlyRootFilesystem)).toEqual(["POD-07: container app should set readOnlyRootFilesystem: true"]);

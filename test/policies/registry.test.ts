@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, it, expect, afterEach, vi } from "vitest";
 import { EXCEPTIONS, EXCEPTION_IDS, exceptionById, type PolicyException } from "../../policies/exceptions";
 import { exceptionsRegistry, expiredExceptions, unusedExceptions } from "../../policies/exceptions-registry";
-import { exemption, isoDay } from "../../policies/lib/exceptions";
+import { ANY_WORKLOAD, exemption, isoDay } from "../../policies/lib/exceptions";
 import { stackReports, stackViolations, type StackItem } from "./harness";
 
 const BASELINE_IDS = new Set([...readFileSync(join(__dirname, "..", "..", "..", "shared", "SECURITY-BASELINE.md"), "utf8").matchAll(/^\| ([A-Z0-9]+-\d+) \|/gm)].map((m) => m[1]));
@@ -63,8 +63,21 @@ describe("exemption()", () => {
     expect(exemption("recsys", "nvidia-driver-daemonset", "POD-05", DAY)).toBeUndefined();
     expect(exemption(undefined, "nvidia-driver-daemonset", "POD-05", DAY)).toBeUndefined();
   });
-  it("a namespace-level check (no workload) matches the namespace's entry", () => {
-    expect(exemption("gpu-operator", undefined, "NS-01", DAY)?.id).toBe("gpu-operator-operands");
+  it("a namespace-level check (ANY_WORKLOAD) matches the namespace's entry, for listed controls only", () => {
+    expect(exemption("gpu-operator", ANY_WORKLOAD, "NS-01", DAY)?.id).toBe("gpu-operator-operands");
+    expect(exemption("node-exporter", ANY_WORKLOAD, "NS-01", DAY)?.id).toBe("node-exporter-host-access");
+    expect(exemption("gpu-operator", ANY_WORKLOAD, "POD-08", DAY)).toBeUndefined();
+    expect(exemption("recsys", ANY_WORKLOAD, "NS-01", DAY)).toBeUndefined();
+    expect(exemption("gpu-operator", ANY_WORKLOAD, "NS-01", "2027-07-01")).toBeUndefined();
+  });
+  it("an unnamed workload (undefined) matches only entries without a workloads list", () => {
+    // Regression: undefined used to mean "any workload", exempting unnamed objects from every listed control.
+    expect(exemption("gpu-operator", undefined, "NS-01", DAY)).toBeUndefined();
+    expect(exemption("gpu-operator", undefined, "POD-05", DAY)).toBeUndefined();
+    const registry = [entry({ namespace: "security-scan", workloads: [], controls: ["POD-05"] })];
+    expect(exemption("security-scan", undefined, "POD-05", DAY, registry)?.id).toBe("kfp-baseline");
+    expect(exemption("kubeflow", undefined, "POD-07", DAY, [entry()])).toBeUndefined();
+    expect(exemption("kubeflow", ANY_WORKLOAD, "POD-07", DAY, [entry()])?.id).toBe("kfp-baseline");
   });
   it("still exempts on the expiry day, and no longer the day after", () => {
     expect(exemption("gpu-operator", "nvidia-driver-daemonset", "POD-05", "2027-06-30")).toBeDefined();
