@@ -121,6 +121,7 @@ describe("k8s-team-guardrails (NS-02/03/04/06)", () => {
     const items = patch(guardrails(), LR_T, (l) => { delete l.spec.limits[0].defaultRequest; l.spec.limits[0].min.memory = "4Gi"; });
     expect(check(items)).toEqual([MEM]);
     expect(check(patch(guardrails(), LR_T, (l) => { delete l.spec.limits[0].default; delete l.spec.limits[0].defaultRequest.memory; l.spec.limits[0].max.memory = "8Mi"; }))).toEqual([MEM]);
+    expect(check(patch(guardrails(), LR_T, (l) => { l.spec.limits[0].defaultRequest.memory = "lots"; l.spec.limits[0].min.memory = "4Gi"; }))).toEqual([MEM]);
     expect(check(patch(guardrails(), LR_T, (l) => { delete l.spec.limits[0].min; delete l.spec.limits[0].max; }))).toEqual([]);
   });
   it("requires a default-deny NetworkPolicy for both directions, without allow rules", () => {
