@@ -1,4 +1,4 @@
-import { resourcePolicy } from "../lib/define";
+import { isComputed, resourcePolicy } from "../lib/define";
 
 export const REQUIRED_TAGS = ["env", "team", "cost-center", "owner", "managed-by"];
 
@@ -14,9 +14,10 @@ export const costTags = resourcePolicy(
     if (args.type === "pulumi:providers:aws") {
       let tags = props.defaultTags?.tags;
       // Provider inputs arrive JSON-encoded from the engine.
+      if (isComputed(props.defaultTags)) return; // known only at deploy
       if (typeof props.defaultTags === "string") {
         try {
-          tags = JSON.parse(props.defaultTags).tags;
+          tags = JSON.parse(props.defaultTags)?.tags;
         } catch {
           return report("provider defaultTags is not valid JSON");
         }

@@ -1,6 +1,6 @@
 import { asArray, parseDocument, resourcePolicy } from "../lib/define";
 
-type Statement = { Effect?: string; Action?: string | string[]; Resource?: string | string[]; Principal?: unknown; Condition?: unknown };
+type Statement = { Effect?: string; Action?: string | string[]; NotAction?: string | string[]; Resource?: string | string[]; Principal?: unknown; Condition?: unknown };
 
 /** The problems of one policy document: wildcard actions on all resources, iam:*, kms:Decrypt on *. */
 export function wildcardProblems(doc: { Statement?: Statement[] | Statement }): string[] {
@@ -10,6 +10,7 @@ export function wildcardProblems(doc: { Statement?: Statement[] | Statement }): 
     // IAM action names are case-insensitive.
     const actions = asArray(st.Action).map((a) => a.toLowerCase());
     const onAll = asArray(st.Resource).includes("*");
+    if (st.NotAction !== undefined && onAll) out.push(`allows every action except ${asArray(st.NotAction).join(", ")} on every resource (NotAction)`);
     for (const a of actions) {
       if (a === "*" || (onAll && /^[a-z0-9-]+:\*$/.test(a))) out.push(`allows ${a} on ${onAll ? "every resource" : "its resources"}`);
       else if (a === "iam:*") out.push("allows iam:*");

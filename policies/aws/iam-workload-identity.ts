@@ -16,7 +16,7 @@ export const iamWorkloadIdentity = resourcePolicy(
       if (principal === "*" || asArray(principal?.AWS).includes("*")) report("the trust policy allows any principal");
     }
     const team = props.tags?.team;
-    const podStatements = statements.filter((st) => asArray(st.Principal?.Service).includes("pods.eks.amazonaws.com"));
+    const podStatements = statements.filter((st) => st.Effect === "Allow" && asArray(st.Principal?.Service).includes("pods.eks.amazonaws.com"));
     if (team && team !== "platform" && podStatements.length > 0) {
       // Every statement trusting Pod Identity must pin the team's namespace: one open statement opens the role.
       const pinned = (st: any) => {

@@ -1,15 +1,17 @@
 import { stackPolicy } from "../lib/define";
 import type { PolicyResource } from "@pulumi/policy";
-import { BUCKET_TYPES } from "./s3-buckets";
+import { asArray, parseDocument } from "../lib/define";
+import { BUCKET_TYPES, belongsTo } from "./s3-buckets";
 
-/**
- * Bucket-level resources name their bucket (props.bucket); where that name is unknown (computed in a real
- * preview), our convention names the companion exactly like its bucket.
- */
-export function belongsTo(r: PolicyResource, bucket: PolicyResource): boolean {
-  const known = (v: unknown) => typeof v === "string" && v !== "";
-  if (known(r.props.bucket) && (r.props.bucket === bucket.props.bucket || r.props.bucket === bucket.props.id)) return true;
-  return r.name === bucket.name;
+/** A Deny of requests whose aws:SecureTransport is false (S3-04). */
+export function deniesPlainHttp(st: any): boolean {
+  return st?.Effect === "Deny" && String(st.Condition?.Bool?.["aws:SecureTransport"]) === "false";
+}
+
+/** A Deny of requests below TLS 1.2 (S3-04). */
+export function deniesOldTls(st: any): boolean {
+  const below = st?.Condition?.NumericLessThan?.["s3:TlsVersion"];
+  return st?.Effect === "Deny" && below !== undefined && Number(below) >= 1.2;
 }
 
 const isLogBucket = (b: PolicyResource) => b.props.tags?.["mlops.platform/bucket"] === "access-logs";
@@ -26,11 +28,11 @@ export const s3BucketHardening = stackPolicy(
     for (const bucket of args.resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
       const versioning = [...of("aws:s3/bucketVersioning:BucketVersioning", bucket), ...of("aws:s3/bucketVersioningV2:BucketVersioningV2", bucket)];
       if (!versioning.some((v) => v.props.versioningConfiguration?.status === "Enabled")) report(`bucket ${bucket.name}: versioning is not Enabled`, bucket.urn);
-      const policies = of("aws:s3/bucketPolicy:BucketPolicy", bucket).map((p) => (typeof p.props.policy === "string" ? p.props.policy : JSON.stringify(p.props.policy ?? "")));
-      if (!policies.some((p) => p.includes("aws:SecureTransport"))) report(`bucket ${bucket.name}: no bucket policy denies requests without TLS (aws:SecureTransport)`, bucket.urn);
+      const statements = of("aws:s3/bucketPolicy:BucketPolicy", bucket).flatMap((p) => asArray(parseDocument(p.props.policy)?.Statement));
+      if (!statements.some(deniesPlainHttp)) report(`bucket ${bucket.name}: no bucket policy denies requests without TLS (aws:SecureTransport)`, bucket.urn);
       const sse = [...of("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", bucket), ...of("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", bucket)];
       if (sse.length === 0) report(`bucket ${bucket.name}: no default encryption configuration (SSE-KMS, S3-02)`, bucket.urn);
-      if (!policies.some((p) => p.includes("s3:TlsVersion"))) report(`bucket ${bucket.name}: the bucket policy does not deny TLS older than 1.2 (s3:TlsVersion)`, bucket.urn);
+      if (!statements.some(deniesOldTls)) report(`bucket ${bucket.name}: the bucket policy does not deny TLS older than 1.2 (s3:TlsVersion)`, bucket.urn);
       const ownership = of("aws:s3/bucketOwnershipControls:BucketOwnershipControls", bucket);
       if (!ownership.some((o) => o.props.rule?.objectOwnership === "BucketOwnerEnforced")) report(`bucket ${bucket.name}: ACLs must be off (BucketOwnerEnforced)`, bucket.urn);
       const lifecycles = [...of("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", bucket), ...of("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", bucket)];

@@ -1,7 +1,20 @@
+import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/define";
 
 /** Current and deprecated (BucketV2) bucket types of @pulumi/aws 7. */
 export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+
+const known = (v: unknown): v is string => typeof v === "string" && v !== "" && !v.startsWith("<computed:");
+
+/**
+ * Whether a bucket-level resource (block, policy, versioning …) belongs to `bucket`: by a known bucket name
+ * or id; where its bucket reference is unknown (computed in a real preview), by our convention of naming the
+ * companion exactly like its bucket, or by being the bucket's child.
+ */
+export function belongsTo(r: PolicyResource, bucket: PolicyResource): boolean {
+  if (known(r.props.bucket)) return r.props.bucket === bucket.props.bucket || r.props.bucket === bucket.props.id;
+  return r.name === bucket.name || (r.parent !== undefined && r.parent.urn === bucket.urn);
+}
 
 const BLOCK_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
 
@@ -20,7 +33,7 @@ export const s3PublicAccessBlock = stackPolicy(
     }
     for (const bucket of args.resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
       // The block references the bucket by name or id; either may be computed, so match by parent and name too.
-      const covered = blocks.some((b) => b.props.bucket === bucket.props.bucket || b.props.bucket === bucket.props.id || b.name === bucket.name || b.parent?.urn === bucket.urn);
+      const covered = blocks.some((b) => belongsTo(b, bucket));
       if (!covered) report(`bucket ${bucket.name} has no BucketPublicAccessBlock`, bucket.urn);
     }
   },

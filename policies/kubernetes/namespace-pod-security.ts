@@ -18,6 +18,10 @@ export const namespacePodSecurity = resourcePolicy(
     const level = labels[ENFORCE];
     if (!level) return report(`namespace ${name} has no ${ENFORCE} label`);
     if (!/^v1\.\d+$/.test(labels[`${ENFORCE}-version`] ?? "")) report(`namespace ${name} does not pin ${ENFORCE}-version to a release such as v1.35 (got ${labels[`${ENFORCE}-version`] ?? "none"})`);
+    for (const mode of ["warn", "audit"]) {
+      const v = labels[`pod-security.kubernetes.io/${mode}-version`];
+      if (labels[`pod-security.kubernetes.io/${mode}`] && v !== undefined && !/^v1\.\d+$/.test(v)) report(`namespace ${name} does not pin pod-security.kubernetes.io/${mode}-version to a release (got ${v})`);
+    }
     if (labels[TEAM_LABEL]) {
       for (const mode of ["enforce", "warn", "audit"]) {
         if (labels[`pod-security.kubernetes.io/${mode}`] !== "restricted") report(`team namespace ${name} must ${mode} restricted`);

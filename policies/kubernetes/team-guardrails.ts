@@ -6,10 +6,11 @@ const QUOTA_KEYS = ["requests.cpu", "requests.memory", "limits.memory", "request
 
 /** Enough of Kubernetes quantities to order LimitRange values (binary and decimal suffixes). */
 export function quantityValue(q: unknown): number {
-  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|m|k|M|G|T)?$/.exec(String(q));
+  const m = /^(\d+(?:\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/.exec(String(q));
   if (!m) return NaN;
-  const f: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
-  return Number(m[1]) * (m[2] ? f[m[2]] : 1);
+  const f: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+  const suffix = m[2] ?? "";
+  return Number(m[1]) * (suffix === "" ? 1 : (f[suffix] ?? 10 ** Number(suffix.slice(1))));
 }
 
 function isDefaultDeny(np: PolicyResource): boolean {
@@ -41,7 +42,9 @@ export const teamGuardrails = stackPolicy(
         for (const l of lr.props.spec?.limits ?? []) {
           for (const res of ["cpu", "memory"]) {
             // Every defined pair in order, so a missing middle value cannot hide min > default.
-            const chain = [l.min?.[res], l.defaultRequest?.[res], l.default?.[res], l.max?.[res]].filter((v) => v !== undefined).map(quantityValue);
+            const values = [l.min?.[res], l.defaultRequest?.[res], l.default?.[res], l.max?.[res]].filter((v) => v !== undefined);
+            const chain = values.map(quantityValue);
+            if (chain.some(Number.isNaN)) report(`NS-03: LimitRange ${nameOf(lr.props)} in ${name} has a ${res} value that is not a quantity`, lr.urn);
             if (chain.some((v, i) => chain.slice(i + 1).some((later) => later < v))) report(`NS-03: LimitRange ${nameOf(lr.props)} in ${name} breaks min ≤ defaultRequest ≤ default ≤ max for ${res}`, lr.urn);
           }
         }

@@ -2,6 +2,9 @@ import { resourcePolicy } from "../lib/define";
 import { exemption } from "../lib/exceptions";
 import { WORKLOAD_TYPES, containersOf, nameOf, namespaceOf, podSpecOf } from "../lib/k8s";
 
+/** Namespaces the platform runs; team workloads never go there (NS-05). */
+export const PLATFORM_NAMESPACES = ["gpu-operator", "monitoring", "node-exporter", "object-store", "cert-manager", "ingress", "mlflow", "feast", "kubeflow", "kserve", "security-scan"];
+
 const SECRET_NAME = /pass(word)?|secret|token|api.?key|credential/i;
 
 /** Requests, limits, pinned images, secrets as files, a read-only root filesystem and no workloads in default. */
@@ -22,8 +25,9 @@ export const workloadHygiene = resourcePolicy(
       if (!ok && !exemption(ns, name, control)) report(`${control}: ${message}`);
     };
     check("NS-05", ns !== "default", "workloads never run in the default namespace");
-    const team = obj.metadata?.labels?.team;
-    check("NS-05", !(team && team !== "platform" && ns.startsWith("kube-")), `team ${team}'s workload runs in ${ns}; kube-* namespaces belong to Kubernetes`);
+    const team = obj.metadata?.labels?.team ?? obj.spec?.template?.metadata?.labels?.team ?? obj.spec?.jobTemplate?.spec?.template?.metadata?.labels?.team;
+    const platformNamespace = ns.startsWith("kube-") || PLATFORM_NAMESPACES.includes(ns);
+    check("NS-05", !(team && team !== "platform" && platformNamespace), `team ${team}'s workload runs in ${ns}, which belongs to Kubernetes or the platform`);
     for (const { kind, c } of containersOf(spec)) {
       const where = `${kind} ${c.name}`;
       const req = c.resources?.requests ?? {};

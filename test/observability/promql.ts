@@ -1,5 +1,10 @@
 /** PromQL through Prometheus's own Lezer grammar: parse errors, metric names and label names of an expression. */
-import { parser } from "@prometheus-io/lezer-promql";
+import { createRequire } from "node:module";
+import type { parser as PromQLParser } from "@prometheus-io/lezer-promql" with { "resolution-mode": "import" };
+
+// The package is an ES module to TypeScript (node16 resolution) but ships a CommonJS build, which this
+// CommonJS-compiled test tree loads: the same parser as `import { parser } from "@prometheus-io/lezer-promql"`.
+const { parser } = createRequire(__filename)("@prometheus-io/lezer-promql") as { parser: typeof PromQLParser };
 
 export interface ParsedExpr {
   /** Text of each error node ("⚠"); empty when the expression parses. */

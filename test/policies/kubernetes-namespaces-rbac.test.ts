@@ -121,7 +121,13 @@ describe("k8s-team-guardrails (NS-02/03/04/06)", () => {
     const items = patch(guardrails(), LR_T, (l) => { delete l.spec.limits[0].defaultRequest; l.spec.limits[0].min.memory = "4Gi"; });
     expect(check(items)).toEqual([MEM]);
     expect(check(patch(guardrails(), LR_T, (l) => { delete l.spec.limits[0].default; delete l.spec.limits[0].defaultRequest.memory; l.spec.limits[0].max.memory = "8Mi"; }))).toEqual([MEM]);
-    expect(check(patch(guardrails(), LR_T, (l) => { l.spec.limits[0].defaultRequest.memory = "lots"; l.spec.limits[0].min.memory = "4Gi"; }))).toEqual([MEM]);
+    // An unparseable value is reported itself and cannot hide the order problem of the others.
+    expect(check(patch(guardrails(), LR_T, (l) => { l.spec.limits[0].defaultRequest.memory = "lots"; l.spec.limits[0].min.memory = "4Gi"; }))).toEqual([
+      "NS-03: LimitRange team-limits in recsys has a memory value that is not a quantity",
+      MEM,
+    ]);
+    // Every Kubernetes suffix is understood: 1Pi above a 1Gi max is out of order, not silently NaN.
+    expect(check(patch(guardrails(), LR_T, (l) => { delete l.spec.limits[0].defaultRequest.memory; delete l.spec.limits[0].default.memory; l.spec.limits[0].min.memory = "1Pi"; l.spec.limits[0].max.memory = "1Gi"; }))).toEqual([MEM]);
     expect(check(patch(guardrails(), LR_T, (l) => { delete l.spec.limits[0].min; delete l.spec.limits[0].max; }))).toEqual([]);
   });
   it("requires a default-deny NetworkPolicy for both directions, without allow rules", () => {

@@ -5,6 +5,7 @@ import { DATA_BUCKET_KINDS, dataBucketName, teamPrefix } from "../../components/
 import { teamPosixId } from "../../components/storage/posix";
 import { teamAccessPoint } from "../../components/storage/shared-files";
 import { ebsCsiKeyPolicy } from "../../components/cluster/workload-addons";
+import { storageObjects } from "../../charts/storage";
 
 const ARN = "arn:aws:s3:::mlops-prod-datasets-111122223333";
 
@@ -111,6 +112,16 @@ describe("teamAccessPoint", () => {
       posixUser: { uid: id, gid: id },
       rootDirectory: { path: "/teams/recsys", creationInfo: { ownerUid: id, ownerGid: id, permissions: "0750" } },
     });
+  });
+
+  it("never lands in the gid range the efs class hands to dynamic volumes", () => {
+    const efs = storageObjects({ ebsKmsKeyArn: "k", reclaimPolicy: "Retain", efsFileSystemId: "fs-1" }).find((o) => (o as { metadata: { name: string } }).metadata.name === "efs") as { parameters: Record<string, string> };
+    const [lo, hi] = [Number(efs.parameters.gidRangeStart), Number(efs.parameters.gidRangeEnd)];
+    for (const team of ["recsys", "nlp", "fraud", "sandbox", "a", "z".repeat(30)]) {
+      const id = teamPosixId(team);
+      expect(id < lo || id > hi, `${team}: ${id}`).toBe(true);
+    }
+    expect(hi).toBeLessThan(100_000); // every team id is ≥ TEAM_POSIX_BASE
   });
 
   it("gives different teams different identities", () => {

@@ -95,6 +95,18 @@ describe.each(["prod", "dev"])("team volumes (%s)", (stack) => {
   });
 });
 
+describe("schema", () => {
+  it.each(["prod", "dev", "local"])("%s: no storage object fails the Kubernetes API schema, and URNs are unique", (stack) => {
+    const p = plans[stack];
+    const storageGroups = p.resources.filter((r) => r.type === T.configGroup && /^(storage|object-store)-/.test(r.name)).map((r) => r.urn);
+    expect(storageGroups.length).toBeGreaterThan(0);
+    const checked = p.objects.filter((o) => storageGroups.includes(o.source));
+    expect(checked.length).toBeGreaterThan(0);
+    expect(p.schemaProblems).toEqual([]);
+    expect(p.duplicateUrns).toEqual([]);
+  });
+});
+
 describe("object store on an existing cluster (local)", () => {
   const p = () => plans.local;
 

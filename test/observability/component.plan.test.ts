@@ -1,0 +1,129 @@
+/** The Observability component under the offline plan (prod on EKS, local on an existing cluster). */
+import { describe, it, expect, beforeAll } from "vitest";
+import { DCGM_METRICS_CONFIG_MAP, DCGM_METRICS_FILE } from "../../charts/gpu-operator";
+import { DASHBOARDS, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../../charts/observability";
+import { GRAFANA_ADMIN_SECRET } from "../../components/observability";
+import { CHARTS } from "../../components/versions";
+import { exemption, ANY_WORKLOAD } from "../../policies/lib/exceptions";
+import { parseYamlStream } from "../../scripts/plan/extract";
+import { runPolicies } from "../../scripts/plan/policy";
+import type { PlanResult } from "../../scripts/plan/run";
+import { TODAY } from "../helpers/stack";
+import { T, childrenOf, input, one, plan, type Res } from "../components/plan-query";
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+const objs = (group: Res) => parseYamlStream(group.inputs.yaml as string) as Obj[];
+const SECRET = "kubernetes:core/v1:Secret";
+
+const plans: Record<string, PlanResult> = {};
+beforeAll(async () => {
+  plans.prod = await plan("prod");
+  plans.local = await plan("local");
+});
+
+describe.each(["prod", "local"])("Observability (%s)", (stack) => {
+  const p = () => plans[stack];
+  const component = () => one(p(), "mlops:observability:Observability", "monitoring");
+  const chart = () => one(p(), T.chart, "monitoring");
+  const content = () => one(p(), T.configGroup, "monitoring-content");
+
+  it("is a top-level component with namespaces, password, secret, chart and content", () => {
+    expect(component().parent).toBeNull();
+    expect(childrenOf(p(), component()).map((c) => `${c.type} ${c.name}`).sort()).toEqual(
+      [`${T.configGroup} monitoring-content`, `${T.configGroup} monitoring-namespaces`, `${T.chart} monitoring`, `${SECRET} monitoring-grafana-admin`, "random:index/randomPassword:RandomPassword monitoring-grafana-admin"].sort(),
+    );
+    for (const r of childrenOf(p(), component()).filter((c) => c.type.startsWith("kubernetes:"))) expect(r.provider).toBe(`urn:pulumi:${stack}::mlops-platform::pulumi:providers:kubernetes::mlops-${stack}`);
+  });
+
+  it("creates monitoring (restricted) and node-exporter (privileged, covered by the exceptions registry)", () => {
+    const ns = objs(one(p(), T.configGroup, "monitoring-namespaces"));
+    expect(ns.map((o) => o.kind)).toEqual(["Namespace", "Namespace"]);
+    const labels = (name: string) => ns.find((o) => o.metadata.name === name)!.metadata.labels!;
+    expect(labels(MONITORING_NAMESPACE)).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted", "pod-security.kubernetes.io/audit": "restricted" });
+    expect(labels(NODE_EXPORTER_NAMESPACE)).toMatchObject({ "pod-security.kubernetes.io/enforce": "privileged", "pod-security.kubernetes.io/warn": "restricted" });
+    const entry = exemption(NODE_EXPORTER_NAMESPACE, ANY_WORKLOAD, "NS-01", TODAY.toISOString().slice(0, 10));
+    expect(entry?.id).toBe("node-exporter-host-access");
+    expect(exemption(MONITORING_NAMESPACE, ANY_WORKLOAD, "NS-01")).toBeUndefined();
+  });
+
+  it("keeps the Grafana admin password in a generated, masked Secret", () => {
+    const secret = one(p(), SECRET, "monitoring-grafana-admin");
+    expect(secret.inputs).toMatchObject({ type: "Opaque", metadata: { name: GRAFANA_ADMIN_SECRET, namespace: MONITORING_NAMESPACE } });
+    expect(secret.inputs.stringData).toBe("[secret]");
+    expect(secret.inputs.data === undefined || secret.inputs.data === "[secret]").toBe(true);
+    const password = one(p(), "random:index/randomPassword:RandomPassword", "monitoring-grafana-admin");
+    expect(password.inputs.length).toBeGreaterThanOrEqual(32);
+    expect(secret.dependsOn).toContain(password.urn);
+    expect(secret.dependsOn).toContain(one(p(), T.configGroup, "monitoring-namespaces").urn);
+  });
+
+  it("installs kube-prometheus-stack at the catalogue version into monitoring, after the secret", () => {
+    const ref = CHARTS.kubePrometheusStack;
+    expect(chart().inputs).toMatchObject({ chart: ref.chart, version: ref.version, repositoryOpts: { repo: ref.repo }, namespace: MONITORING_NAMESPACE });
+    expect(chart().dependsOn).toEqual(expect.arrayContaining([one(p(), SECRET, "monitoring-grafana-admin").urn, one(p(), T.configGroup, "monitoring-namespaces").urn]));
+  });
+
+  it("configures Grafana, Prometheus selectors, node-exporter's namespace and Alertmanager", () => {
+    const v = input<Record<string, any>>(chart(), "values"); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(v.grafana.admin).toMatchObject({ existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" });
+    expect(v.grafana["grafana.ini"]["auth.anonymous"].enabled).toBe(false);
+    expect(v.grafana.sidecar.dashboards).toMatchObject({ enabled: true, label: "grafana_dashboard", labelValue: "1" });
+    expect(v.prometheus.prometheusSpec).toMatchObject({ serviceMonitorSelectorNilUsesHelmValues: false, podMonitorSelectorNilUsesHelmValues: false, ruleSelectorNilUsesHelmValues: false });
+    expect(v["prometheus-node-exporter"].namespaceOverride).toBe(NODE_EXPORTER_NAMESPACE);
+    expect(v.alertmanager.enabled).toBe(true);
+  });
+
+  it("adds dashboards, the PrometheusRule and the platform ServiceMonitor only after the chart", () => {
+    expect(content().dependsOn).toContain(chart().urn);
+    const all = objs(content());
+    const cms = all.filter((o) => o.kind === "ConfigMap");
+    expect(cms.map((c) => c.metadata.name).sort()).toEqual(DASHBOARDS.map((d) => `dashboard-${d.uid}`).sort());
+    for (const cm of cms) {
+      expect(cm.metadata).toMatchObject({ namespace: MONITORING_NAMESPACE, labels: { grafana_dashboard: "1" } });
+      const [file, json] = Object.entries(cm.data as Record<string, string>)[0];
+      expect(file).toBe(`${cm.metadata.name.replace(/^dashboard-/, "")}.json`);
+      expect(JSON.parse(json).uid).toBe(cm.metadata.name.replace(/^dashboard-/, ""));
+    }
+    expect(all.filter((o) => o.kind === "PrometheusRule")).toHaveLength(1);
+    const sm = all.find((o) => o.kind === "ServiceMonitor" && o.metadata.name === "platform-services")!;
+    expect(sm.spec).toEqual({ namespaceSelector: { any: true }, selector: { matchLabels: { "mlops.platform/metrics": "true" } }, endpoints: [{ port: "metrics", interval: "30s" }] });
+  });
+
+  it("stamps the platform's cost labels on the objects it authors", () => {
+    for (const o of objs(content())) expect(o.metadata.labels, `${o.kind}/${o.metadata.name}`).toMatchObject({ team: "platform", "cost-center": p().config!.costCenter });
+  });
+
+  it("the GPU operator's DCGM exporter reads our collectors file and keeps the workload's labels", () => {
+    const v = input<Record<string, any>>(one(p(), T.chart, "gpu-operator"), "values"); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(v.dcgmExporter.config).toEqual({ name: DCGM_METRICS_CONFIG_MAP });
+    expect(v.dcgmExporter.env).toContainEqual({ name: "DCGM_EXPORTER_COLLECTORS", value: `/etc/dcgm-exporter/${DCGM_METRICS_FILE}` });
+    expect(v.dcgmExporter.serviceMonitor).toMatchObject({ enabled: true, honorLabels: true });
+    const base = objs(one(p(), T.configGroup, "gpu-operator-base"));
+    const cm = base.find((o) => o.kind === "ConfigMap" && o.metadata.name === DCGM_METRICS_CONFIG_MAP)!;
+    expect(Object.keys(cm.data)).toEqual([DCGM_METRICS_FILE]);
+  });
+
+  it("the GPU operator waits for Observability (its ServiceMonitor needs the CRDs)", () => {
+    // A dependency on a component is recorded as dependencies on its children.
+    expect(one(p(), "mlops:gpu:GpuOperator", "gpu-operator").dependsOn).toEqual(expect.arrayContaining([chart().urn, content().urn]));
+  });
+
+  it("the policy pack reports nothing against the kube-prometheus-stack chart or the monitoring objects", async () => {
+    const env = stack === "prod" ? "prod" : "local";
+    const violations = await runPolicies(p(), env);
+    expect(violations.filter((v) => v.urn === chart().urn)).toEqual([]);
+    expect(violations.filter((v) => v.policy === "k8s-exposure")).toEqual([]);
+    const ours = [component(), ...childrenOf(p(), component())].map((r) => r.urn);
+    expect(violations.filter((v) => ours.some((u) => v.urn.startsWith(u)))).toEqual([]);
+  });
+
+  it("…and the same check does report a chart with Grafana's default admin and anonymous access", async () => {
+    const values = structuredClone(chart().inputs.values) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    delete values.grafana.admin.existingSecret;
+    values.grafana["grafana.ini"]["auth.anonymous"].enabled = true;
+    const urn = `${chart().urn}-planted`;
+    const plant = { type: T.chart, name: "planted", urn, props: { ...chart().inputs, values }, protect: false };
+    const found = (await runPolicies(p(), stack === "prod" ? "prod" : "local", [plant])).filter((v) => v.urn === urn && v.policy === "k8s-exposure");
+    expect(found.map((v) => v.message)).toEqual([expect.stringContaining("existing secret"), expect.stringContaining("anonymous access must be off")]);
+  });
+});
