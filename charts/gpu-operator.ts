@@ -36,10 +36,12 @@ export const DCGM_METRICS: readonly [field: string, type: "gauge" | "counter", h
   ["DCGM_FI_DEV_FB_FREE", "gauge", "Framebuffer memory free (in MiB)."],
   ["DCGM_FI_DEV_FB_USED", "gauge", "Framebuffer memory used (in MiB)."],
   ["DCGM_FI_DEV_FB_RESERVED", "gauge", "Framebuffer memory reserved (in MiB)."],
-  ["DCGM_FI_DEV_CLOCKS_EVENT_REASONS", "gauge", "Bitmask of reasons the clocks are held down (thermal, power, …)."],
+  ["DCGM_FI_DEV_CLOCKS_EVENT_REASONS", "gauge", "Bitmask of reasons the clocks are held down (thermal or power limits among them)."],
 ];
 
+/** The collectors file; dcgm-exporter's CSV reader wants exactly three fields per line, so no field may hold a comma. */
 export function dcgmMetricsCsv(): string {
+  for (const m of DCGM_METRICS) if (m.some((f) => f.includes(","))) throw new Error(`DCGM_METRICS entry ${m[0]} has a comma in a field`);
   return ["# DCGM field, Prometheus type, help (dcgm-exporter collectors file)", ...DCGM_METRICS.map((m) => m.join(", "))].join("\n") + "\n";
 }
 

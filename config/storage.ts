@@ -170,7 +170,8 @@ export function storageProblems(s: StorageInput | undefined, environment: string
     const l = s.buckets?.[kind];
     if (l) out.push(...lifecycleProblems(l, `storage.buckets.${kind}`));
   }
-  if (s.scratch && s.scratch.enabled !== false) out.push(...scratchProblems(s.scratch, environment, "storage.scratch"));
+  // Only an enabled scratch tier is built (resolveStorage), so only then are its settings checked.
+  if (s.scratch?.enabled === true) out.push(...scratchProblems(s.scratch, environment, "storage.scratch"));
   if (environment === "prod" && s.backup?.enabled === false) out.push({ path: "storage.backup.enabled", message: "prod keeps an AWS Backup plan for EFS and EBS volumes (OPS-03)" });
   if (environment === "prod" && s.block?.reclaimPolicy === "Delete") out.push({ path: "storage.block.reclaimPolicy", message: "prod keeps volumes when their claims go: use Retain" });
   return out;

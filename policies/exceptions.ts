@@ -39,7 +39,7 @@ export const EXCEPTIONS: readonly PolicyException[] = [
   {
     id: "node-exporter-host-access",
     controls: ["POD-01", "POD-05", "POD-06", "NS-01"],
-    scope: { component: "observability", namespace: "node-exporter", workloads: ["kube-prometheus-stack-prometheus-node-exporter", "prometheus-node-exporter"] },
+    scope: { component: "observability", namespace: "node-exporter", workloads: ["monitoring-prometheus-node-exporter"] },
     reason:
       "node-exporter reads host metrics through hostNetwork, hostPID and a read-only host root mount (prometheus-node-exporter chart defaults); it runs non-root with a read-only root filesystem and no service-account token. Its own namespace keeps monitoring restricted.",
     owner: "platform-team",

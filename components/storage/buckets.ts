@@ -54,9 +54,11 @@ export class DataBuckets extends pulumi.ComponentResource {
     const child = { parent: this };
     new aws.s3.BucketPublicAccessBlock(name, { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, child);
     new aws.s3.BucketOwnershipControls(name, { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+    // S3 delivers server access logs only to buckets encrypted with SSE-S3; every other bucket uses our key.
+    const sse = role === "access-logs" ? { sseAlgorithm: "AES256" } : { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.keyArn };
     new aws.s3.BucketServerSideEncryptionConfiguration(name, {
       bucket: bucket.bucket,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.keyArn }, bucketKeyEnabled: true }],
+      rules: [{ applyServerSideEncryptionByDefault: sse, bucketKeyEnabled: role !== "access-logs" }],
     }, child);
     new aws.s3.BucketVersioning(name, { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } }, child);
     return bucket;

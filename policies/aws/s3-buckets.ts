@@ -42,12 +42,19 @@ export const s3PublicAccessBlock = stackPolicy(
 export const s3Encryption = resourcePolicy(
   {
     name: "s3-encryption",
-    description: "Bucket default encryption is SSE-KMS with a customer key and bucket keys on.",
+    description: "Bucket default encryption is SSE-KMS with a customer key and bucket keys on; only the server-access-log bucket uses SSE-S3, the one encryption S3 log delivery accepts.",
     severity: "high",
     controls: ["S3-02"],
   },
   ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"],
-  (props, _args, report) => {
+  (props, args, report) => {
+    // DataBuckets names the log bucket's companions <component>-access-logs; S3 cannot deliver logs to SSE-KMS.
+    if (args.name.endsWith("-access-logs")) {
+      for (const rule of props.rules ?? []) {
+        if (rule.applyServerSideEncryptionByDefault?.sseAlgorithm !== "AES256") report("the access-log bucket uses SSE-S3 (AES256): S3 server access logging cannot write to SSE-KMS buckets");
+      }
+      return;
+    }
     for (const rule of props.rules ?? []) {
       const d = rule.applyServerSideEncryptionByDefault ?? {};
       if (d.sseAlgorithm !== "aws:kms" && d.sseAlgorithm !== "aws:kms:dsse") report(`sseAlgorithm must be aws:kms (got ${d.sseAlgorithm})`);

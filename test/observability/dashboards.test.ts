@@ -101,7 +101,7 @@ describe("what the dashboards show", () => {
     for (const name of ["kubelet_volume_stats_used_bytes", "kubelet_volume_stats_capacity_bytes", "kube_persistentvolumeclaim_info"]) expect(m).toContain(name);
   });
 
-  it("BUG: every node label a dashboard reads (label_*) is exported by kube-state-metrics", () => {
+  it("every node label a dashboard reads (label_*) is exported by kube-state-metrics", () => {
     // kube_node_labels carries no label_* series unless kube-state-metrics' --metric-labels-allowlist names
     // them (kube-prometheus-stack: kube-state-metrics.metricLabelsAllowlist). "Nodes per pool" groups by
     // label_mlops_platform_pool, so without the allowlist it shows one unnamed series.
@@ -131,7 +131,7 @@ describe("DCGM metrics against the exporter's collectors file", () => {
     }
   });
 
-  it("BUG: dcgmMetricsCsv() lines have exactly 3 comma-separated fields", () => {
+  it("dcgmMetricsCsv() lines have exactly 3 comma-separated fields", () => {
     // dcgm-exporter reads the file with Go's encoding/csv (Comment '#') and rejects any record that does not
     // have exactly 3 fields ("malformed CSV record … expected 3 fields"), so one help text with commas stops
     // the exporter. DCGM_FI_DEV_CLOCKS_EVENT_REASONS's help "(thermal, power, …)" has two.

@@ -138,7 +138,7 @@ describe("exceptions registry in workload policies", () => {
       hostNetwork: true, hostPID: true,
       containers: [{ name: "node-exporter", image: "quay.io/prometheus/node-exporter:v1.9.1", securityContext: { runAsNonRoot: true, runAsUser: 65534, readOnlyRootFilesystem: true } }],
       volumes: [{ name: "root", hostPath: { path: "/" } }],
-    }, { name: "prometheus-node-exporter", namespace: "node-exporter" });
+    }, { name: "monitoring-prometheus-node-exporter", namespace: "node-exporter" });
     expect(violations(podSecurity, DAEMONSET_T, exporter)).toEqual([
       "POD-02: container node-exporter must set allowPrivilegeEscalation: false",
       "POD-03: container node-exporter must drop ALL capabilities and add none but NET_BIND_SERVICE",

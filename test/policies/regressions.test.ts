@@ -82,3 +82,17 @@ describe("Pod Security versions", () => {
     ]);
   });
 });
+
+describe("S3-02 and the access-log bucket", () => {
+  it("requires SSE-S3 on the log bucket's configuration and SSE-KMS everywhere else", async () => {
+    const { s3Encryption } = await import("../../policies/aws/s3-buckets");
+    const T = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+    const sseS3 = { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] };
+    const sseKms = { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:key" }, bucketKeyEnabled: true }] };
+    expect(violations(s3Encryption, T, sseS3, { name: "storage-buckets-access-logs" })).toEqual([]);
+    expect(violations(s3Encryption, T, sseKms, { name: "storage-buckets-access-logs" })).toEqual([
+      "the access-log bucket uses SSE-S3 (AES256): S3 server access logging cannot write to SSE-KMS buckets",
+    ]);
+    expect(violations(s3Encryption, T, sseS3, { name: "storage-buckets-datasets" })).toContain("sseAlgorithm must be aws:kms (got AES256)");
+  });
+});

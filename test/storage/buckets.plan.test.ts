@@ -49,10 +49,12 @@ describe.each(["prod", "dev"])("DataBuckets (%s)", (stack) => {
     expect(input(one(p(), S3.ownership, `storage-buckets-${role}`), "rule")).toEqual({ objectOwnership: "BucketOwnerEnforced" });
   });
 
-  it.each(ALL)("%s: SSE-KMS with the s3 key and bucket keys, versioning on", (role) => {
-    expect(input(one(p(), S3.sse, `storage-buckets-${role}`), "rules")).toEqual([
-      { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: `<computed:${cluster}-s3.arn>` }, bucketKeyEnabled: true },
-    ]);
+  it.each(ALL)("%s: SSE-KMS with the s3 key and bucket keys (SSE-S3 for the log bucket, which S3 log delivery requires), versioning on", (role) => {
+    const expected =
+      role === "access-logs"
+        ? [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }]
+        : [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: `<computed:${cluster}-s3.arn>` }, bucketKeyEnabled: true }];
+    expect(input(one(p(), S3.sse, `storage-buckets-${role}`), "rules")).toEqual(expected);
     expect(input(one(p(), S3.versioning, `storage-buckets-${role}`), "versioningConfiguration")).toEqual({ status: "Enabled" });
   });
 

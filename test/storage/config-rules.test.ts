@@ -204,7 +204,7 @@ describe("team POSIX ids", () => {
 });
 
 describe("rules follow the resolved config", () => {
-  it("BUG: a scratch block without `enabled` is validated although scratch defaults to off", () => {
+  it("a scratch block without `enabled` is not validated: scratch defaults to off and nothing is built", () => {
     // resolveStorage: scratch.enabled = onEks && (enabled ?? false) — this block creates no file system.
     // storageProblems: runs scratchProblems when enabled !== false — so it rejects settings that are never used.
     const cfg = fixture("prod");

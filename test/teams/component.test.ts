@@ -125,7 +125,7 @@ describe.each(STACKS)("Teams component on %s", (stack, result, onAws) => {
     assertTeamObjectsOnly(doc(boundaries[0], "policy"));
   });
 
-  // BUG (components/teams/iam.ts, teamBoundaryPolicy): ListTeamPrefixes has no s3:prefix condition.
+  // Regression (components/teams/iam.ts, teamBoundaryPolicy): ListTeamPrefixes had no s3:prefix condition.
   it("the boundary lists only under teams/ (s3:prefix condition on ListBucket)", () => {
     assertTeamListingOnly(doc(one(result(), POLICY, "teams-boundary"), "policy"));
   });
@@ -229,7 +229,7 @@ describe("principalSlug", () => {
     }));
   });
 
-  // BUG: the slug maps every character outside [A-Za-z0-9-] to '-', so distinct, valid IAM names collide.
+  // Regression: the slug mapped every character outside [A-Za-z0-9-] to '-', so distinct, valid IAM names collide.
   it("gives distinct principals distinct slugs (role/ml_admin vs role/ml-admin)", () => {
     const a = "arn:aws:iam::111122223333:role/ml_admin";
     const b = "arn:aws:iam::111122223333:role/ml-admin";

@@ -268,7 +268,7 @@ describe("all problems at once", () => {
 });
 
 describe("gaps", () => {
-  // BUG: owners.*.groups accepts Kubernetes' built-in system: groups. Binding team-edit (secrets read/write)
+  // Regression: owners.*.groups accepted Kubernetes' built-in system: groups. Binding team-edit (secrets read/write)
   // to system:authenticated or system:serviceaccounts hands the namespace to every identity in the cluster,
   // including every other team's service accounts (RBAC-03, namespace isolation).
   it.each(["system:authenticated", "system:serviceaccounts"])("rejects the built-in group %s as a team owner", (group) => {
