@@ -4,7 +4,7 @@ import { vpcFlowLogs } from "../../policies/aws/flow-logs";
 import { wildcardProblems } from "../../policies/aws/iam-least-privilege";
 import { iamWorkloadIdentity } from "../../policies/aws/iam-workload-identity";
 import { deniesOldTls, deniesPlainHttp } from "../../policies/aws/s3-bucket-hardening";
-import { belongsTo } from "../../policies/aws/s3-buckets";
+import { belongsTo, s3Encryption } from "../../policies/aws/s3-buckets";
 import { namespacePodSecurity } from "../../policies/kubernetes/namespace-pod-security";
 import { stackViolations, urnOf, violations } from "./harness";
 
@@ -84,8 +84,7 @@ describe("Pod Security versions", () => {
 });
 
 describe("S3-02 and the access-log bucket", () => {
-  it("requires SSE-S3 on the log bucket's configuration and SSE-KMS everywhere else", async () => {
-    const { s3Encryption } = await import("../../policies/aws/s3-buckets");
+  it("requires SSE-S3 on the log bucket's configuration and SSE-KMS everywhere else", () => {
     const T = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
     const sseS3 = { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] };
     const sseKms = { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:key" }, bucketKeyEnabled: true }] };
