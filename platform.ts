@@ -121,7 +121,7 @@ function createEksPlatform(cfg: PlatformConfig, cluster: EksClusterConfig): Plat
     ...(cfg.storage.sharedFiles.enabled ? (["aws-efs-csi-driver"] as const) : []),
     ...(cfg.storage.scratch.enabled ? (["aws-fsx-csi-driver"] as const) : []),
   ];
-  new WorkloadAddons(`${cluster.name}-addons`, {
+  const workloadAddons = new WorkloadAddons(`${cluster.name}-addons`, {
     clusterName: eks.clusterName,
     versions: versions.addons,
     kubernetesVersion: cluster.version,
@@ -129,7 +129,8 @@ function createEksPlatform(cfg: PlatformConfig, cluster: EksClusterConfig): Plat
     ebsKmsKeyArn: keys.keys.ebs.arn,
   }, { ...withAws, dependsOn: nodeGroups });
 
-  const k8sProvider = createKubernetesProvider(cluster.name, { kubeconfig: eks.kubeconfig }, { dependsOn: eks.bootstrapAddons });
+  // The deployer's Kubernetes rights come from the admin access entries (no implicit creator admin).
+  const k8sProvider = createKubernetesProvider(cluster.name, { kubeconfig: eks.kubeconfig }, { dependsOn: [...eks.bootstrapAddons, ...eks.adminAccess] });
   const both = { providers: [awsProvider, k8sProvider] };
   new ClusterAutoscaler("cluster-autoscaler", {
     clusterName: cluster.name,
@@ -143,7 +144,7 @@ function createEksPlatform(cfg: PlatformConfig, cluster: EksClusterConfig): Plat
   const teams = new Teams("teams", {
     teams: cfg.teams,
     environment: cfg.environment,
-    aws: { eksClusterName: eks.clusterName, clusterName: cluster.name, accountId: identity.accountId },
+    aws: { eksClusterName: eks.clusterName, clusterName: cluster.name, accountId: identity.accountId, bucketKeyArn: keys.keys.s3.arn, region },
   }, both);
   new Storage("storage", {
     storage: cfg.storage,
@@ -156,7 +157,8 @@ function createEksPlatform(cfg: PlatformConfig, cluster: EksClusterConfig): Plat
     teams: cfg.teams.map((t) => t.name),
     protect: cluster.protect,
     teamNamespaces: [teams],
-  }, both);
+    // The VolumeSnapshotClass needs the snapshot controller's CRDs; the CSI drivers should exist before classes.
+  }, { ...both, dependsOn: [workloadAddons] });
 
   return {
     clusterName: eks.clusterName,

@@ -36,7 +36,8 @@ export const networkSchema = z.strictObject({
 
 const eksClusterSchema = z.strictObject({
   kind: z.literal("eks"),
-  name: dnsLabel(40),
+  // 30 leaves room in AWS's 64-character IAM role names for component suffixes and autonaming.
+  name: dnsLabel(30),
   version: z.string().regex(/^1\.\d+$/, { message: 'is not a Kubernetes minor version such as "1.34"' }),
   serviceCidr: cidr.optional(),
   endpoint: z
@@ -59,7 +60,8 @@ const eksClusterSchema = z.strictObject({
 
 const existingClusterSchema = z.strictObject({
   kind: z.literal("existing"),
-  name: dnsLabel(40),
+  // 30 leaves room in AWS's 64-character IAM role names for component suffixes and autonaming.
+  name: dnsLabel(30),
   version: z.string().regex(/^1\.\d+$/, { message: 'is not a Kubernetes minor version such as "1.34"' }),
   /** Path to a kubeconfig file; omitted means the ambient KUBECONFIG. */
   kubeconfig: z.string().min(1).optional(),

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { podIdentityTrustPolicy } from "../aws/iam";
+import { inheritedDependsOn } from "../dependencies";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
 import { CHARTS } from "../versions";
 import { AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT, autoscalerPolicy, autoscalerValues, type AutoscalerValuesArgs } from "./values";
@@ -31,7 +32,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
       serviceAccount: AUTOSCALER_SERVICE_ACCOUNT,
       roleArn: role.arn,
     }, child);
-    createUpstreamChart(name, CHARTS.clusterAutoscaler, AUTOSCALER_NAMESPACE, autoscalerValues(args), { parent: this, provider: args.kubernetesProvider, dependsOn: [association] });
+    createUpstreamChart(name, CHARTS.clusterAutoscaler, AUTOSCALER_NAMESPACE, autoscalerValues(args), { parent: this, provider: args.kubernetesProvider, dependsOn: [association, ...inheritedDependsOn(opts)] });
     this.registerOutputs({});
   }
 }

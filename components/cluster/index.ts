@@ -49,6 +49,8 @@ export class Cluster extends pulumi.ComponentResource {
   readonly endpoint: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
   readonly bootstrapAddons: aws.eks.Addon[];
+  /** Admin access entries and their policy associations: Kubernetes calls wait for them. */
+  readonly adminAccess: pulumi.Resource[] = [];
   readonly eksCluster: aws.eks.Cluster;
   /** The security group EKS creates for the control plane and managed nodes; data tiers admit only it. */
   readonly clusterSecurityGroupId: pulumi.Output<string>;
@@ -98,12 +100,14 @@ export class Cluster extends pulumi.ComponentResource {
 
     args.admins.forEach((principal, i) => {
       const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn: principal, type: "STANDARD" }, child);
-      new aws.eks.AccessPolicyAssociation(`${name}-admin-${i}`, {
+      this.adminAccess.push(entry);
+      const association = new aws.eks.AccessPolicyAssociation(`${name}-admin-${i}`, {
         clusterName: cluster.name,
         principalArn: entry.principalArn,
         policyArn: CLUSTER_ADMIN_POLICY,
         accessScope: { type: "cluster" },
       }, child);
+      this.adminAccess.push(association);
     });
 
     this.bootstrapAddons = createAddons(name, { clusterName: cluster.name, addons: BOOTSTRAP_ADDONS, versions: args.addonVersions, kubernetesVersion: args.version }, this).addons;

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../aws/iam";
 import type { AddonVersion, EksAddonName } from "../versions";
 import { WORKLOAD_ADDONS, createAddons } from "./addons";
+import { inheritedDependsOn } from "../dependencies";
 
 export interface WorkloadAddonsArgs {
   readonly clusterName: pulumi.Input<string>;
@@ -30,7 +31,8 @@ export class WorkloadAddons extends pulumi.ComponentResource {
   constructor(name: string, args: WorkloadAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:cluster:WorkloadAddons", name, {}, opts);
     const addons = [...WORKLOAD_ADDONS, ...(args.storageDrivers ?? [])];
-    const created = createAddons(name, { clusterName: args.clusterName, addons, versions: args.versions, kubernetesVersion: args.kubernetesVersion }, this);
+    // Add-ons with pods wait for the nodes they run on (the component's dependsOn).
+    const created = createAddons(name, { clusterName: args.clusterName, addons, versions: args.versions, kubernetesVersion: args.kubernetesVersion }, this, inheritedDependsOn(opts));
     const ebsRole = created.roles["aws-ebs-csi-driver"];
     if (ebsRole) {
       new aws.iam.RolePolicy(`${name}-aws-ebs-csi-driver-kms`, {

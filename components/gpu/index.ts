@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_SHARING_KEY, GPU_OPERATOR_NAMESPACE, gpuOperatorObjects } from "../../charts/gpu-operator";
 import type { GpuSharing } from "../../config/schema";
 import { createObjectGroup } from "../kubernetes/object-group";
+import { inheritedDependsOn } from "../dependencies";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
 import { CHARTS } from "../versions";
 import { gpuOperatorValues, type GpuOperatorValuesArgs } from "./values";
@@ -38,8 +39,8 @@ export class GpuOperator extends pulumi.ComponentResource {
   constructor(name: string, args: GpuOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:gpu:GpuOperator", name, {}, opts);
     const objects = gpuOperatorObjects({ sharing: sharingConfigs(args), migStrategy: args.migStrategy, commonLabels: args.labels });
-    const base = createObjectGroup(`${name}-base`, objects, { parent: this });
-    this.chart = createUpstreamChart(name, CHARTS.gpuOperator, GPU_OPERATOR_NAMESPACE, gpuOperatorValues(args), { parent: this, dependsOn: [base] });
+    const base = createObjectGroup(`${name}-base`, objects, { parent: this, dependsOn: inheritedDependsOn(opts) });
+    this.chart = createUpstreamChart(name, CHARTS.gpuOperator, GPU_OPERATOR_NAMESPACE, gpuOperatorValues(args), { parent: this, dependsOn: [base, ...inheritedDependsOn(opts)] });
     this.registerOutputs({ namespace: this.namespace });
   }
 }

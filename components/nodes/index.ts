@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodePoolConfig } from "../../config";
 import { MANAGED_POLICIES, serviceTrustPolicy } from "../aws/iam";
+import { inheritedDependsOn } from "../dependencies";
 import { amiTypeFor, launchTemplateData, nodeTemplateTags, poolLabels, poolTaints } from "./templates";
 
 export * from "./templates";
@@ -67,7 +68,8 @@ export class NodePools extends pulumi.ComponentResource {
         tags: { "mlops.platform/pool": pool.name },
       }, {
         ...child,
-        dependsOn: attachments,
+        // Nodes join only once the networking add-ons exist (the component's dependsOn).
+        dependsOn: [...attachments, ...inheritedDependsOn(opts)],
         // cluster-autoscaler owns the desired size after creation; Pulumi would fight it on every run.
         ignoreChanges: ["scalingConfig.desiredSize"],
       });

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { MONITORING_NAMESPACE, observabilityObjects } from "../../charts/observability";
 import { createObjectGroup } from "../kubernetes/object-group";
+import { inheritedDependsOn } from "../dependencies";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
 import { CHARTS } from "../versions";
 import { GRAFANA_ADMIN_SECRET, prometheusStackValues } from "./values";
@@ -33,7 +34,7 @@ export class Observability extends pulumi.ComponentResource {
       type: "Opaque",
       stringData: { "admin-user": "admin", "admin-password": password.result },
     }, { parent: this, dependsOn: [namespaces], additionalSecretOutputs: ["stringData", "data"] });
-    this.chart = createUpstreamChart(name, CHARTS.kubePrometheusStack, MONITORING_NAMESPACE, prometheusStackValues(), { parent: this, dependsOn: [namespaces, secret] });
+    this.chart = createUpstreamChart(name, CHARTS.kubePrometheusStack, MONITORING_NAMESPACE, prometheusStackValues(), { parent: this, dependsOn: [namespaces, secret, ...inheritedDependsOn(opts)] });
     // PrometheusRule and ServiceMonitor need the chart's CRDs first (pulumi-kubernetes #3176).
     createObjectGroup(`${name}-content`, objects.resources, { parent: this, dependsOn: [this.chart] });
     this.registerOutputs({ namespace: this.namespace });

@@ -3,6 +3,7 @@ import type { StorageConfig } from "../../config/storage";
 import { storageObjects } from "../../charts/storage";
 import { teamVolumeObjects } from "../../charts/team-volumes";
 import { createObjectGroup } from "../kubernetes/object-group";
+import { inheritedDependsOn } from "../dependencies";
 import { Backup, BACKUP_TAG } from "./backup";
 import { DataBuckets } from "./buckets";
 import { Scratch } from "./scratch";
@@ -79,7 +80,8 @@ export class Storage extends pulumi.ComponentResource {
     const classes = pulumi.all([args.keys.ebs, efs?.fileSystemId]).apply(([ebsKey, efsId]) =>
       storageObjects({ ebsKmsKeyArn: ebsKey, reclaimPolicy: s.reclaimPolicy, io2IopsPerGB: s.io2IopsPerGB, efsFileSystemId: efsId, volumeTags: s.backup.enabled ? { [BACKUP_TAG.key]: BACKUP_TAG.value } : {} }),
     );
-    createObjectGroup(`${name}-classes`, classes, child);
+    // Classes wait for the component's dependsOn: the snapshot controller's CRDs and the CSI drivers.
+    createObjectGroup(`${name}-classes`, classes, { parent: this, dependsOn: inheritedDependsOn(opts) });
     if (efs || fsx) {
       const volumes = pulumi
         .all([efs?.fileSystemId, pulumi.all(efs?.accessPointIds ?? {}), fsx?.fileSystemId, fsx?.dnsName, fsx?.mountName])
@@ -91,7 +93,7 @@ export class Storage extends pulumi.ComponentResource {
             reclaimPolicy: s.reclaimPolicy,
           }),
         );
-      createObjectGroup(`${name}-team-volumes`, volumes, { parent: this, dependsOn: args.teamNamespaces });
+      createObjectGroup(`${name}-team-volumes`, volumes, { parent: this, dependsOn: [...args.teamNamespaces, ...inheritedDependsOn(opts)] });
     }
     this.registerOutputs({});
   }

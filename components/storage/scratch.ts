@@ -39,6 +39,9 @@ export class Scratch extends pulumi.ComponentResource {
     const persistent = args.deploymentType === "PERSISTENT_2";
     const sg = new aws.ec2.SecurityGroup(`${name}-lustre`, { vpcId: args.vpcId, description: "Lustre from cluster nodes and between file servers", egress: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }] }, child);
     for (const [from, to] of LUSTRE_PORTS) {
+      // Lustre servers also open connections to clients: allow those ports back to the cluster security group.
+      new aws.vpc.SecurityGroupEgressRule(`${name}-to-clients-${from}`, { securityGroupId: sg.id, referencedSecurityGroupId: args.clientSecurityGroupId, ipProtocol: "tcp", fromPort: from, toPort: to, description: "Lustre to cluster nodes" }, child);
+      new aws.vpc.SecurityGroupIngressRule(`${name}-clients-from-lustre-${from}`, { securityGroupId: args.clientSecurityGroupId, referencedSecurityGroupId: sg.id, ipProtocol: "tcp", fromPort: from, toPort: to, description: "Lustre servers to clients" }, child);
       new aws.vpc.SecurityGroupIngressRule(`${name}-clients-${from}`, { securityGroupId: sg.id, referencedSecurityGroupId: args.clientSecurityGroupId, ipProtocol: "tcp", fromPort: from, toPort: to, description: "Lustre from the EKS cluster security group" }, child);
       new aws.vpc.SecurityGroupIngressRule(`${name}-servers-${from}`, { securityGroupId: sg.id, referencedSecurityGroupId: sg.id, ipProtocol: "tcp", fromPort: from, toPort: to, description: "Lustre between file servers" }, child);
     }

@@ -21,20 +21,38 @@ export function teamTrustPolicy(namespace: string, serviceAccount: string): Poli
 
 const bucketArns = (clusterName: string, accountId: string) => DATA_BUCKET_KINDS.map((k) => `arn:aws:s3:::${dataBucketName(clusterName, k, accountId)}`);
 
+/** The buckets' SSE-KMS key, used only through S3 in this region (objects cannot be read or written without it). */
+export interface BucketKey {
+  readonly arn: string;
+  readonly region: string;
+}
+
+function keyThroughS3(key: BucketKey) {
+  return {
+    Sid: "BucketKeyThroughS3",
+    Effect: "Allow" as const,
+    Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+    Resource: key.arn,
+    Condition: { StringEquals: { "kms:ViaService": `s3.${key.region}.amazonaws.com` } },
+  };
+}
+
 /** What the team's role grants: its own prefix of each data bucket, listing limited to that prefix. */
-export function teamDataPolicy(team: TeamConfig, clusterName: string, accountId: string): PolicyDocument {
+export function teamDataPolicy(team: TeamConfig, clusterName: string, accountId: string, key: BucketKey): PolicyDocument {
   const prefix = teamPrefix(team.name);
   const buckets = bucketArns(clusterName, accountId);
   return policyDocument(
     { Sid: "OwnPrefixObjects", Effect: "Allow", Action: OBJECT_ACTIONS, Resource: buckets.map((b) => `${b}/${prefix}*`) },
     { Sid: "ListOwnPrefix", Effect: "Allow", Action: "s3:ListBucket", Resource: buckets, Condition: { StringLike: { "s3:prefix": [prefix, `${prefix}*`] } } },
+    keyThroughS3(key),
   );
 }
 
 /** The ceiling for every team role: team prefixes of the data buckets, nothing else. */
-export function teamBoundaryPolicy(clusterName: string, accountId: string): PolicyDocument {
+export function teamBoundaryPolicy(clusterName: string, accountId: string, key: BucketKey): PolicyDocument {
   const buckets = bucketArns(clusterName, accountId);
   return policyDocument(
+    keyThroughS3(key),
     { Sid: "TeamPrefixesOnly", Effect: "Allow", Action: OBJECT_ACTIONS, Resource: buckets.map((b) => `${b}/teams/*`) },
     { Sid: "ListTeamPrefixes", Effect: "Allow", Action: "s3:ListBucket", Resource: buckets, Condition: { StringLike: { "s3:prefix": ["teams/", "teams/*"] } } },
   );

@@ -29,6 +29,9 @@ export interface TeamsArgs {
     /** Plain cluster name: the data-bucket naming convention uses it. */
     readonly clusterName: string;
     readonly accountId: pulumi.Input<string>;
+    /** The data buckets' KMS key and region: team roles may use it through S3 only. */
+    readonly bucketKeyArn: pulumi.Input<string>;
+    readonly region: string;
   };
 }
 
@@ -59,7 +62,7 @@ export class Teams extends pulumi.ComponentResource {
     const accountId = pulumi.output(a.accountId);
     const boundary = new aws.iam.Policy(`${name}-boundary`, {
       description: "Ceiling for every team role: team prefixes of the data buckets only",
-      policy: accountId.apply((id) => JSON.stringify(teamBoundaryPolicy(a.clusterName, id))),
+      policy: pulumi.all([accountId, a.bucketKeyArn]).apply(([id, arn]) => JSON.stringify(teamBoundaryPolicy(a.clusterName, id, { arn, region: a.region }))),
     }, child);
     for (const team of teams) {
       const tags = { team: team.name, "cost-center": team.costCenter };
@@ -71,7 +74,7 @@ export class Teams extends pulumi.ComponentResource {
       }, child);
       new aws.iam.RolePolicy(`${name}-${team.name}`, {
         role: role.id,
-        policy: accountId.apply((id) => JSON.stringify(teamDataPolicy(team, a.clusterName, id))),
+        policy: pulumi.all([accountId, a.bucketKeyArn]).apply(([id, arn]) => JSON.stringify(teamDataPolicy(team, a.clusterName, id, { arn, region: a.region }))),
       }, child);
       new aws.eks.PodIdentityAssociation(`${name}-${team.name}`, {
         clusterName: a.eksClusterName,

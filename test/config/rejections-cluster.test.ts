@@ -21,10 +21,12 @@ describe("cluster name", () => {
     expectProblem(cfg, "cluster.name", "is not a DNS-1123 label");
   });
 
-  it("rejects a name longer than 40 characters", () => {
+  it("rejects a name longer than 30 characters (IAM role names derived from it must fit 64)", () => {
     const cfg = fixture("prod");
-    cfg.cluster.name = "m".repeat(41);
-    expectProblem(cfg, "cluster.name", "is longer than 40 characters");
+    cfg.cluster.name = "m".repeat(31);
+    expectProblem(cfg, "cluster.name", "is longer than 30 characters");
+    cfg.cluster.name = "m".repeat(30);
+    expectValid(cfg);
   });
 
   it("rejects an empty name", () => {

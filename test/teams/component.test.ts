@@ -132,9 +132,20 @@ describe.each(STACKS)("Teams component on %s", (stack, result, onAws) => {
 });
 
 /** Object ARNs end with /teams/<team>/*; bucket-level actions carry an s3:prefix condition inside it. */
+/** The only KMS use a team gets: the buckets' key, through S3 in the stack's region. */
+function isBucketKeyStatement(s: PolicyStatement): boolean {
+  if (!arr(s.Action).some((a) => a.startsWith("kms:"))) return false;
+  expect(arr(s.Action)).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
+  expect(arr(s.Resource)).toHaveLength(1);
+  expect(arr(s.Resource)[0]).not.toBe("*");
+  expect(s.Condition).toEqual({ StringEquals: { "kms:ViaService": expect.stringMatching(/^s3\.[a-z0-9-]+\.amazonaws\.com$/) } });
+  return true;
+}
+
 function assertOwnPrefixOnly(policy: PolicyDocument, team: string): void {
   for (const s of policy.Statement) {
     expect(s.Effect).toBe("Allow");
+    if (isBucketKeyStatement(s)) continue;
     if (arr(s.Action).includes("s3:ListBucket")) {
       expect(arr(s.Action)).toEqual(["s3:ListBucket"]);
       expect(s.Condition).toEqual({ StringLike: { "s3:prefix": [`teams/${team}/`, `teams/${team}/*`] } });
@@ -154,6 +165,7 @@ function assertTeamObjectsOnly(policy: PolicyDocument): void {
     expect(s.Effect).toBe("Allow");
     expect(arr(s.Action).some((a) => a.includes("*"))).toBe(false);
     expect(arr(s.Resource)).not.toContain("*");
+    if (isBucketKeyStatement(s)) continue;
     if (!arr(s.Action).includes("s3:ListBucket")) for (const r of arr(s.Resource)) expect(r.endsWith("/teams/*"), r).toBe(true);
   }
 }
@@ -181,16 +193,17 @@ describe("a principal shared by two teams (dev variant)", () => {
 
 describe("IAM documents (pure)", () => {
   const [recsys, nlp] = shippedTeams("dev");
+  const KEY = { arn: "arn:aws:kms:eu-west-1:123456789012:key/abc", region: "eu-west-1" };
 
   it("teamDataPolicy reaches teams/<team>/ of the three data buckets only", () => {
-    const p = teamDataPolicy(nlp, "mlops-dev", "123456789012");
+    const p = teamDataPolicy(nlp, "mlops-dev", "123456789012", KEY);
     assertOwnPrefixOnly(p, "nlp");
     expect(arr(p.Statement[0].Resource)).toEqual(["datasets", "artifacts", "models"].map((k) => `arn:aws:s3:::mlops-dev-${k}-123456789012/teams/nlp/*`));
     expect(JSON.stringify(p)).not.toContain("recsys");
   });
 
   it("teamBoundaryPolicy: no wildcard action, no Resource *", () => {
-    const p = teamBoundaryPolicy("mlops-prod", "444455556666");
+    const p = teamBoundaryPolicy("mlops-prod", "444455556666", KEY);
     for (const s of p.Statement) {
       expect(arr(s.Action).filter((a) => a === "*" || a.endsWith(":*"))).toEqual([]);
       expect(arr(s.Resource)).not.toContain("*");
@@ -199,10 +212,10 @@ describe("IAM documents (pure)", () => {
   });
 
   it("teamBoundaryPolicy keeps object access under teams/* of the three data buckets", () => {
-    const p = teamBoundaryPolicy("mlops-prod", "444455556666");
+    const p = teamBoundaryPolicy("mlops-prod", "444455556666", KEY);
     assertTeamObjectsOnly(p);
     const buckets = ["datasets", "artifacts", "models"].map((k) => `arn:aws:s3:::mlops-prod-${k}-444455556666`);
-    expect(p.Statement.flatMap((s) => arr(s.Resource)).sort()).toEqual([...buckets, ...buckets.map((b) => `${b}/teams/*`)].sort());
+    expect(p.Statement.flatMap((s) => arr(s.Resource)).sort()).toEqual([...buckets, ...buckets.map((b) => `${b}/teams/*`), KEY.arn].sort());
   });
 
   it("teamAccessEntries merges a principal used by two teams into one entry with both groups", () => {
