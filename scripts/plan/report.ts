@@ -107,6 +107,6 @@ export function summary(result: PlanResult, dir?: string, violations?: readonly 
     "  - whether AWS accepts the plan: service quotas, instance capacity in the chosen AZs, add-on versions offered in the region, the deployer's IAM permissions",
     "  - on an existing cluster: what is already there (CRDs, namespaces, whether the CNI enforces NetworkPolicy, GPU drivers on the nodes)",
   );
-  if (dir) lines.push("", `Written to ${dir}/: plan.json, ${violations ? "policy.json, " : ""}manifests/ (${result.objects.length} files), charts/ (${result.charts.length} files)`);
+  if (dir) lines.push("", `Written to ${dir}/: plan.json, ${violations ? "policy.json, " : ""}manifests/ (${result.objects.length} objects in ${new Set(result.objects.map((o) => manifestPath(o.object))).size} files), charts/ (${result.charts.length} files)`);
   return lines.join("\n");
 }
