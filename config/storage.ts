@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 import type { Problem } from "./problems";
+import type { Lifecycle } from "../components/storage/lifecycle";
+import type { DataBucketKind } from "../components/storage/naming";
 
 const days = z.number().int().min(1);
 
@@ -117,15 +119,15 @@ export interface StorageConfig {
     readonly perUnitStorageThroughput?: number;
     readonly dataPrefix: string;
   };
-  readonly lifecycle: Readonly<Record<"datasets" | "artifacts" | "models", Required<Omit<LifecycleInput, "infrequentAccessAfterDays" | "archiveAfterDays">> & Pick<LifecycleInput, "infrequentAccessAfterDays" | "archiveAfterDays">>>;
+  readonly lifecycle: Readonly<Record<DataBucketKind, Lifecycle>>;
   readonly accessLogExpireAfterDays: number;
   readonly backup: { readonly enabled: boolean; readonly retentionDays: number; readonly schedule: string };
   readonly objectStore: { readonly enabled: boolean };
 }
 
-export function resolveStorage(s: StorageInput | undefined, environment: string, onEks: boolean, defaults: Record<"datasets" | "artifacts" | "models", { infrequentAccessAfterDays?: number; archiveAfterDays?: number; archiveClass: "GLACIER_IR" | "GLACIER"; noncurrentVersionExpireAfterDays: number; abortIncompleteUploadAfterDays: number }>): StorageConfig {
+export function resolveStorage(s: StorageInput | undefined, environment: string, onEks: boolean, defaults: Readonly<Record<DataBucketKind, Lifecycle>>): StorageConfig {
   const prod = environment === "prod";
-  const bucket = (kind: "datasets" | "artifacts" | "models") => {
+  const bucket = (kind: DataBucketKind): Lifecycle => {
     const own = s?.buckets?.[kind];
     // A bucket that sets any transition owns its whole transition list; other fields fall back one by one.
     const ownsTransitions = own?.infrequentAccessAfterDays !== undefined || own?.archiveAfterDays !== undefined;

@@ -1,4 +1,4 @@
-import { environmentOf, stackPolicy } from "../lib/define";
+import { environmentOf, isKnownString, stackPolicy } from "../lib/define";
 
 export const vpcFlowLogs = stackPolicy(
   {
@@ -13,12 +13,11 @@ export const vpcFlowLogs = stackPolicy(
       // Flow logs name the VPC by its id, computed in the same run: match the id where known, else the same
       // parent component (our Network creates both).
       const ids = [vpc.props.id, `<computed:${vpc.name}.id>`].filter((v) => typeof v === "string");
-      const knownId = (v: unknown) => typeof v === "string" && !v.startsWith("<computed:");
       const logged = args.resources.some((r) => {
         if (r.type !== "aws:ec2/flowLog:FlowLog" || r.props.vpcId === undefined) return false;
         if (ids.includes(r.props.vpcId)) return true;
         // An unknown id (a real preview) falls back to the shared parent; a known id of another VPC never does.
-        return !knownId(r.props.vpcId) && vpc.parent !== undefined && r.parent?.urn === vpc.parent.urn;
+        return !isKnownString(r.props.vpcId) && vpc.parent !== undefined && r.parent?.urn === vpc.parent.urn;
       });
       if (!logged) report(`VPC ${vpc.name} has no flow log`, vpc.urn);
     }

@@ -1,10 +1,9 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { resourcePolicy, stackPolicy } from "../lib/define";
+import { isKnownString, resourcePolicy, stackPolicy } from "../lib/define";
 
 /** Current and deprecated (BucketV2) bucket types of @pulumi/aws 7. */
 export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 
-const known = (v: unknown): v is string => typeof v === "string" && v !== "" && !v.startsWith("<computed:");
 
 /**
  * Whether a bucket-level resource (block, policy, versioning …) belongs to `bucket`: by a known bucket name
@@ -12,7 +11,7 @@ const known = (v: unknown): v is string => typeof v === "string" && v !== "" && 
  * companion exactly like its bucket, or by being the bucket's child.
  */
 export function belongsTo(r: PolicyResource, bucket: PolicyResource): boolean {
-  if (known(r.props.bucket)) return r.props.bucket === bucket.props.bucket || r.props.bucket === bucket.props.id;
+  if (isKnownString(r.props.bucket)) return r.props.bucket === bucket.props.bucket || r.props.bucket === bucket.props.id;
   return r.name === bucket.name || (r.parent !== undefined && r.parent.urn === bucket.urn);
 }
 

@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../lib/define";
-import { exemption } from "../lib/exceptions";
+import { controlChecker } from "../lib/exceptions";
 import { WORKLOAD_TYPES, containersOf, nameOf, namespaceOf, podSpecOf } from "../lib/k8s";
 
 const ALLOWED_VOLUMES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
@@ -18,9 +18,7 @@ export const podSecurity = resourcePolicy(
     if (!spec) return;
     const ns = namespaceOf(obj);
     const name = nameOf(obj);
-    const check = (control: string, ok: boolean, message: string) => {
-      if (!ok && !exemption(ns, name, control)) report(`${control}: ${message}`);
-    };
+    const check = controlChecker(ns, name, report);
     const podCtx = spec.securityContext ?? {};
     check("POD-05", !spec.hostNetwork && !spec.hostPID && !spec.hostIPC, "hostNetwork, hostPID and hostIPC must be off");
     for (const v of spec.volumes ?? []) {

@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../lib/define";
-import { exemption } from "../lib/exceptions";
+import { controlChecker } from "../lib/exceptions";
 import { WORKLOAD_TYPES, containersOf, nameOf, namespaceOf, podSpecOf } from "../lib/k8s";
 
 /** Namespaces the platform runs; team workloads never go there (NS-05). */
@@ -21,9 +21,7 @@ export const workloadHygiene = resourcePolicy(
     if (!spec) return;
     const ns = namespaceOf(obj) ?? "default";
     const name = nameOf(obj);
-    const check = (control: string, ok: boolean, message: string) => {
-      if (!ok && !exemption(ns, name, control)) report(`${control}: ${message}`);
-    };
+    const check = controlChecker(ns, name, report);
     check("NS-05", ns !== "default", "workloads never run in the default namespace");
     const team = obj.metadata?.labels?.team ?? obj.spec?.template?.metadata?.labels?.team ?? obj.spec?.jobTemplate?.spec?.template?.metadata?.labels?.team;
     const platformNamespace = ns.startsWith("kube-") || PLATFORM_NAMESPACES.includes(ns);

@@ -83,3 +83,6 @@ export const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? []
 
 /** Values not known until deploy (offline placeholders or preview unknowns): check presence, not value. */
 export const isComputed = (v: unknown): boolean => v === undefined ? false : typeof v === "string" && v.startsWith("<computed:");
+
+/** A reference (name, id) whose value is known now: a non-empty string that is not a computed placeholder. */
+export const isKnownString = (v: unknown): v is string => typeof v === "string" && v !== "" && !isComputed(v);

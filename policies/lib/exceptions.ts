@@ -3,6 +3,16 @@ import { EXCEPTIONS, type PolicyException } from "../exceptions";
 /** Today as YYYY-MM-DD; injectable for tests. */
 export const isoDay = (d: Date = new Date()): string => d.toISOString().slice(0, 10);
 
+/**
+ * A reporter for one workload's control checks: a failed check is reported with its control id unless an
+ * unexpired registry entry exempts this workload from that control.
+ */
+export function controlChecker(namespace: string | undefined, workload: string | undefined, report: (message: string) => void) {
+  return (control: string, ok: boolean, message: string): void => {
+    if (!ok && !exemption(namespace, workload, control)) report(`${control}: ${message}`);
+  };
+}
+
 /** For namespace-level checks: any workload of the entry's namespace will do. */
 export const ANY_WORKLOAD = Symbol("any workload");
 
