@@ -16,6 +16,8 @@ import { NodePools } from "./components/nodes";
 import { ObjectStore, Storage } from "./components/storage";
 import { Observability } from "./components/observability";
 import { Teams } from "./components/teams";
+import { MlopsServices } from "./components/services";
+import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_S3_PORT } from "./components/storage";
 import { EKS_VERSIONS } from "./components/versions";
 
 export interface PlatformOutputs {
@@ -56,8 +58,21 @@ function createExistingClusterPlatform(cfg: PlatformConfig, cluster: ExistingClu
   const provider = createKubernetesProvider(cluster.name, { kubeconfig: cluster.kubeconfig, context: cluster.context });
   const observability = new Observability("monitoring", { labels: platformLabels(cfg) }, { providers: [provider] });
   const gpu = createGpuOperator(cfg, provider, false, [observability]);
-  const teams = new Teams("teams", { teams: cfg.teams, environment: cfg.environment }, { providers: [provider] });
-  if (cfg.storage.objectStore.enabled) new ObjectStore("object-store", { labels: platformLabels(cfg) }, { providers: [provider] });
+  const objectStore = cfg.storage.objectStore.enabled ? new ObjectStore("object-store", { labels: platformLabels(cfg) }, { providers: [provider] }) : undefined;
+  const teams = new Teams("teams", {
+    teams: cfg.teams,
+    environment: cfg.environment,
+    kserveMode: cfg.services.kserve.mode,
+    objectStore: objectStore && { namespace: OBJECT_STORE_NAMESPACE, port: OBJECT_STORE_S3_PORT },
+  }, { providers: [provider] });
+  new MlopsServices("services", {
+    services: cfg.services,
+    teams: cfg.teams,
+    environment: cfg.environment,
+    labels: platformLabels(cfg),
+    teamNamespaces: [teams],
+    objectStore: objectStore && { endpoint: objectStore.endpoint, credentials: objectStore.credentials, ready: objectStore.ready },
+  }, { providers: [provider], dependsOn: [observability] });
   return { clusterName: cluster.name, nodePools: [], gpuOperatorNamespace: gpu?.namespace, teamNamespaces: teams.namespaces };
 }
 
@@ -144,9 +159,10 @@ function createEksPlatform(cfg: PlatformConfig, cluster: EksClusterConfig): Plat
   const teams = new Teams("teams", {
     teams: cfg.teams,
     environment: cfg.environment,
+    kserveMode: cfg.services.kserve.mode,
     aws: { eksClusterName: eks.clusterName, clusterName: cluster.name, accountId: identity.accountId, bucketKeyArn: keys.keys.s3.arn, region },
   }, both);
-  new Storage("storage", {
+  const storage = new Storage("storage", {
     storage: cfg.storage,
     clusterName: cluster.name,
     accountId: identity.accountId,
@@ -159,6 +175,27 @@ function createEksPlatform(cfg: PlatformConfig, cluster: EksClusterConfig): Plat
     teamNamespaces: [teams],
     // The VolumeSnapshotClass needs the snapshot controller's CRDs; the CSI drivers should exist before classes.
   }, { ...both, dependsOn: [workloadAddons] });
+  new MlopsServices("services", {
+    services: cfg.services,
+    teams: cfg.teams,
+    environment: cfg.environment,
+    labels: platformLabels(cfg),
+    teamNamespaces: [teams],
+    aws: {
+      clusterName: cluster.name,
+      eksClusterName: eks.clusterName,
+      accountId: identity.accountId,
+      region,
+      vpcId: net.vpcId,
+      vpcCidr: network.vpcCidr,
+      privateSubnetIds: net.privateSubnetIds,
+      clusterSecurityGroupId: eks.clusterSecurityGroupId,
+      keys: { s3: keys.keys.s3.arn, databases: keys.keys.databases.arn },
+      protect: cluster.protect,
+      backup: cfg.storage.backup.enabled,
+    },
+    // Workloads need nodes and storage classes; ServiceMonitors need the Prometheus operator's CRDs.
+  }, { ...both, dependsOn: [...nodeGroups, workloadAddons, observability, storage] });
 
   return {
     clusterName: eks.clusterName,

@@ -40,9 +40,101 @@ export const CHARTS = {
     version: "9.59.0",
     valuesUrl: "https://github.com/kubernetes/autoscaler/blob/cluster-autoscaler-chart-9.59.0/charts/cluster-autoscaler/values.yaml",
   },
+  externalSecrets: {
+    repo: "https://charts.external-secrets.io",
+    chart: "external-secrets",
+    version: "2.9.0",
+    valuesUrl: "https://github.com/external-secrets/external-secrets/blob/helm-chart-2.9.0/deploy/charts/external-secrets/values.yaml",
+    gitRef: "helm-chart-2.9.0",
+  },
+  cloudnativePg: {
+    repo: "https://cloudnative-pg.github.io/charts",
+    chart: "cloudnative-pg",
+    version: "0.29.0",
+    valuesUrl: "https://github.com/cloudnative-pg/charts/blob/cloudnative-pg-v0.29.0/charts/cloudnative-pg/values.yaml",
+    gitRef: "cloudnative-pg-v0.29.0",
+  },
+  certManager: {
+    repo: "https://charts.jetstack.io",
+    chart: "cert-manager",
+    version: "v1.21.1",
+    valuesUrl: "https://github.com/cert-manager/cert-manager/blob/v1.21.1/deploy/charts/cert-manager/values.yaml",
+  },
+  // KServe's charts are published to OCI only; the controller chart is kserve-resources since v0.17.
+  kserveCrd: {
+    repo: "oci://ghcr.io/kserve/charts",
+    chart: "kserve-crd",
+    version: "v0.20.0",
+    valuesUrl: "https://github.com/kserve/kserve/blob/v0.20.0/charts/kserve-crd/values.yaml",
+  },
+  kserveResources: {
+    repo: "oci://ghcr.io/kserve/charts",
+    chart: "kserve-resources",
+    version: "v0.20.0",
+    valuesUrl: "https://github.com/kserve/kserve/blob/v0.20.0/charts/kserve-resources/values.yaml",
+  },
+  kserveRuntimes: {
+    repo: "oci://ghcr.io/kserve/charts",
+    chart: "kserve-runtime-configs",
+    version: "v0.20.0",
+    valuesUrl: "https://github.com/kserve/kserve/blob/v0.20.0/charts/kserve-runtime-configs/values.yaml",
+  },
+  knativeOperator: {
+    repo: "https://knative.github.io/operator",
+    chart: "knative-operator",
+    version: "v1.23.0",
+    valuesUrl: "https://github.com/knative/operator/blob/knative-v1.23.0/config/charts/knative-operator/values.yaml",
+    gitRef: "knative-v1.23.0",
+  },
+  pushgateway: {
+    repo: "https://prometheus-community.github.io/helm-charts",
+    chart: "prometheus-pushgateway",
+    version: "3.8.0",
+    valuesUrl: "https://github.com/prometheus-community/helm-charts/blob/prometheus-pushgateway-3.8.0/charts/prometheus-pushgateway/values.yaml",
+    gitRef: "prometheus-pushgateway-3.8.0",
+  },
 } as const satisfies Record<string, ChartRef>;
 
 export type ChartName = keyof typeof CHARTS;
+
+/** Upstream plain manifests (for projects whose recommended install is not a chart), by URL at an exact tag. */
+export interface ManifestRef {
+  readonly version: string;
+  readonly url: string;
+}
+
+export const MANIFESTS = {
+  /** The Feast operator; its README requires server-side apply (the CRD is too large for client-side apply). */
+  feastOperator: {
+    version: "v0.66.0",
+    url: "https://raw.githubusercontent.com/feast-dev/feast/v0.66.0/infra/feast-operator/dist/install.yaml",
+  },
+} as const satisfies Record<string, ManifestRef>;
+
+/**
+ * Upstream kustomize trees, built by kustomize at deploy time from their git repository at an exact tag
+ * (remote targets `<repo>//<path>?ref=<ref>`); never copied into this repository.
+ */
+export interface KustomizeRef {
+  readonly repo: string;
+  readonly ref: string;
+  readonly paths: Readonly<Record<string, string>>;
+}
+
+export const KUSTOMIZE = {
+  /** Kubeflow Pipelines standalone (single-user, no Istio); it pulls Argo Workflows v4.0.5 by remote ref itself. */
+  kubeflowPipelines: {
+    repo: "https://github.com/kubeflow/pipelines",
+    ref: "2.17.0",
+    paths: {
+      clusterScoped: "manifests/kustomize/cluster-scoped-resources",
+      platformAgnostic: "manifests/kustomize/env/platform-agnostic",
+      generic: "manifests/kustomize/base/installs/generic",
+      metadata: "manifests/kustomize/base/metadata/base",
+      argoNamespaced: "manifests/kustomize/third-party/argo/installs/namespace",
+    },
+  },
+} as const satisfies Record<string, KustomizeRef>;
 
 /**
  * EKS Kubernetes versions we support, with AWS's end of standard support
@@ -114,6 +206,47 @@ export const AMI_TYPES = {
   /** Ships the NVIDIA driver and container toolkit, so the GPU operator must not install them. */
   gpu: "AL2023_x86_64_NVIDIA",
 } as const;
+
+/**
+ * Upstream container images that run under charts of ours (where upstream ships no chart), pinned exactly.
+ */
+export const IMAGES = {
+  /** psql for the database setup Job (the official image; the client matches the server's major). */
+  postgres: { repository: "docker.io/library/postgres", tag: "17.6" },
+  /** The -full variant carries psycopg2, boto3, prometheus-flask-exporter and basic-auth's Flask-WTF (from v3.9). */
+  mlflow: { repository: "ghcr.io/mlflow/mlflow", tag: "v3.17.2-full" },
+  /** Feast's online store on existing clusters (ElastiCache on EKS). */
+  redis: { repository: "docker.io/library/redis", tag: "8.2.2-alpine" },
+  /** CloudNativePG's PostgreSQL 17 image, as tested by the operator release we pin. */
+  cnpgPostgres: { repository: "ghcr.io/cloudnative-pg/postgresql", tag: "17.10-system-trixie" },
+  /** Evidently's UI/API service (Docker Hub tags are the version without "v"); it also runs the drift reports. */
+  evidently: { repository: "docker.io/evidently/evidently-service", tag: "0.7.21" },
+  /** AWS CLI v2 (ECR Public) for copying team datasets from S3 in the drift jobs' init container. */
+  awsCli: { repository: "public.ecr.aws/aws-cli/aws-cli", tag: "2.36.49" },
+} as const satisfies Record<string, { repository: string; tag: string }>;
+
+export type ImageName = keyof typeof IMAGES;
+
+export function imageRef(name: ImageName): string {
+  return `${IMAGES[name].repository}:${IMAGES[name].tag}`;
+}
+
+/**
+ * RDS for PostgreSQL: the major version is pinned; RDS applies minor versions in the maintenance window
+ * (autoMinorVersionUpgrade, DB-06), which the AWS provider accepts as a version prefix without a diff.
+ */
+export const RDS_ENGINES = {
+  postgres: { engine: "postgres", majorVersion: "17", parameterGroupFamily: "postgres17", port: 5432 },
+  /** Kubeflow Pipelines supports MySQL only (its PostgreSQL overlay does not work at 2.17, kubeflow/pipelines#13956). */
+  mysql: { engine: "mysql", majorVersion: "8.4", parameterGroupFamily: "mysql8.4", port: 3306 },
+} as const;
+export type RdsEngine = keyof typeof RDS_ENGINES;
+
+/**
+ * ElastiCache engine for Feast's online store: Valkey, the Linux Foundation fork of Redis OSS 7.2 that AWS
+ * now leads with (same protocol and AUTH; redis-py, which Feast uses, connects unchanged).
+ */
+export const ELASTICACHE = { engine: "valkey", engineVersion: "8.0", parameterGroupFamily: "valkey8" } as const;
 
 /** Pod Security Standards version pinned on every namespace label we write. */
 export const POD_SECURITY_VERSION = "v1.35";

@@ -7,6 +7,7 @@ import { EKS_LOG_TYPES } from "./schema";
 import { GIB, parseQuantity } from "./quantity";
 import { resolveTeam, type TeamConfig } from "./teams";
 import { resolveStorage, type StorageConfig } from "./storage";
+import { resolveServices, type ServicesConfig } from "./services";
 import { DEFAULT_LIFECYCLE } from "../components/storage/lifecycle";
 
 export interface TierDefaults {
@@ -94,6 +95,7 @@ export interface PlatformConfig {
   readonly gpu: GpuConfig;
   readonly teams: readonly TeamConfig[];
   readonly storage: StorageConfig;
+  readonly services: ServicesConfig;
 }
 
 function resolvePool(pool: NodePoolInput): NodePoolConfig {
@@ -175,5 +177,6 @@ export function resolveConfig(input: StackConfigInput): PlatformConfig {
     },
     teams: (input.teams ?? []).map(resolveTeam),
     storage: resolveStorage(input.storage, input.environment, onEks, DEFAULT_LIFECYCLE),
+    services: resolveServices(input.services, input.environment, onEks),
   };
 }

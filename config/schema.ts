@@ -7,6 +7,7 @@ import { z } from "zod";
 import { awsRegion, cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quantity, retentionDays } from "./primitives";
 import { teamSchema } from "./teams";
 import { storageSchema } from "./storage";
+import { servicesSchema } from "./services";
 
 export { cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quantity } from "./primitives";
 
@@ -125,6 +126,8 @@ export const stackConfigSchema = z.strictObject({
   /** ML teams, one namespace each; a team is added by a pull request to this list. */
   teams: z.array(teamSchema).optional(),
   storage: storageSchema.optional(),
+  /** MLOps services (MLflow, Feast, Kubeflow Pipelines, KServe, Evidently) and their data stores. */
+  services: servicesSchema.optional(),
 });
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;

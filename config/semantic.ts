@@ -13,6 +13,7 @@ import { subnetBits } from "../components/network/subnets";
 import { EXCEPTIONS } from "../policies/exceptions";
 import { teamProblems } from "./teams";
 import { storageProblems } from "./storage";
+import { resolveServices, serviceEnabled, serviceProblems } from "./services";
 import { teamPosixId } from "../components/storage/posix";
 
 export interface CheckOptions {
@@ -31,6 +32,9 @@ export function semanticProblems(cfg: StackConfigInput, opts: CheckOptions): Pro
     ...gpuProblems(cfg),
     ...storageProblems(cfg.storage, cfg.environment, cfg.cluster.kind === "eks"),
     ...posixProblems(cfg),
+    ...serviceProblems(cfg.services, cfg.environment, cfg.cluster.kind === "eks"),
+    ...teamServiceProblems(cfg),
+    ...serviceStorageProblems(cfg),
     ...teamProblems(cfg.teams ?? [], {
       environment: cfg.environment,
       clusterKind: cfg.cluster.kind,
@@ -271,4 +275,27 @@ function posixProblems(cfg: StackConfigInput): Problem[] {
     seen.set(id, i);
   });
   return out;
+}
+
+/** A team opts only into services its stack runs; a model monitor needs Evidently. */
+function teamServiceProblems(cfg: StackConfigInput): Problem[] {
+  const services = resolveServices(cfg.services, cfg.environment, cfg.cluster.kind === "eks");
+  const out: Problem[] = [];
+  (cfg.teams ?? []).forEach((t, i) => {
+    (t.services ?? []).forEach((name, j) => {
+      if (!serviceEnabled(services, name)) out.push(problem(`teams[${i}].services[${j}]`, `"${name}" is not enabled in this stack (services.${name}.enabled)`));
+    });
+    if ((t.modelMonitors ?? []).length > 0 && !(t.services ?? []).includes("evidently")) {
+      out.push(problem(`teams[${i}].modelMonitors`, 'needs the team to opt into "evidently" (teams[].services)'));
+    }
+  });
+  return out;
+}
+
+/** On an existing cluster, MLflow's artifacts, Feast's data and the drift jobs' datasets live in the in-cluster S3 store. */
+function serviceStorageProblems(cfg: StackConfigInput): Problem[] {
+  if (cfg.cluster.kind === "eks" || cfg.storage?.objectStore?.enabled !== false) return [];
+  const services = resolveServices(cfg.services, cfg.environment, false);
+  const users = (["mlflow", "feast", "evidently"] as const).filter((n) => services[n].enabled);
+  return users.length === 0 ? [] : [problem("storage.objectStore.enabled", `is false, but ${users.join(", ")} keep their data in the in-cluster object store; enable it or disable them under services`)];
 }

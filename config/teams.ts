@@ -38,6 +38,27 @@ const extraRule = z.strictObject({
   verbs: z.array(z.string()).min(1),
 });
 
+/** A dataset object below the team's prefix of the datasets bucket, e.g. "churn/reference.parquet". */
+const datasetPath = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*\.(parquet|csv)$/, { message: 'is not a .parquet or .csv path below the team prefix such as "churn/reference.parquet"' })
+  .refine((p) => !p.split("/").includes(".."), { message: "must not leave the team prefix (..)" });
+
+/** Five-field cron, as a CronJob schedule takes it. */
+const cronSchedule = z.string().regex(/^(\S+\s+){4}\S+$/, { message: 'is not a five-field cron schedule such as "0 * * * *"' });
+
+export const modelMonitorSchema = z.strictObject({
+  name: dnsLabel(40),
+  /** When the drift report runs. @default "0 * * * *" (hourly) */
+  schedule: cronSchedule.optional(),
+  /** Reference data (what the model was trained on), relative to the team prefix of the datasets bucket. */
+  reference: datasetPath,
+  /** Recent production data, same bucket and prefix; the job compares it with the reference. */
+  current: datasetPath,
+  /** Share of drifted columns at which the drift alert fires. @default 0.5 */
+  driftShareThreshold: z.number().gt(0).max(1).optional(),
+});
+
 export const teamSchema = z.strictObject({
   name: dnsLabel(40),
   /** Cost center billed for the team's namespace and AWS resources. */
@@ -69,6 +90,8 @@ export const teamSchema = z.strictObject({
   /** Ids from the exceptions registry (policies/exceptions.ts); nothing else can relax a control. */
   exceptions: z.array(z.string()).optional(),
   rbac: z.strictObject({ extraRules: z.array(extraRule) }).optional(),
+  /** Models watched for data drift: a scheduled Evidently report per entry (needs the "evidently" service). */
+  modelMonitors: z.array(modelMonitorSchema).optional(),
 });
 
 export type TeamInput = z.infer<typeof teamSchema>;
@@ -92,6 +115,8 @@ const CLUSTER_SCOPED = new Set([
   "storageclasses", "validatingwebhookconfigurations", "mutatingwebhookconfigurations", "priorityclasses", "certificatesigningrequests",
 ]);
 const FORBIDDEN_VERBS = new Set(["escalate", "bind", "impersonate"]);
+/** API groups only the platform writes to. */
+const PLATFORM_API_GROUPS = new Set(["external-secrets.io", "generators.external-secrets.io"]);
 const FORBIDDEN_RESOURCES = new Set(["serviceaccounts/token", "resourcequotas", "limitranges", "networkpolicies", "roles", "rolebindings"]);
 
 export function extraRuleProblems(rule: z.infer<typeof extraRule>, at: string, environment: string): Problem[] {
@@ -107,6 +132,9 @@ export function extraRuleProblems(rule: z.infer<typeof extraRule>, at: string, e
     if (environment === "prod" && (r === "pods/exec" || r === "pods/attach")) {
       out.push({ path: `${at}.resources[${i}]`, message: `"${r}" is not granted in prod` });
     }
+  });
+  rule.apiGroups.forEach((g, i) => {
+    if (PLATFORM_API_GROUPS.has(g)) out.push({ path: `${at}.apiGroups[${i}]`, message: `"${g}" is the platform's: ExternalSecrets in a team namespace could read the platform's credentials` });
   });
   rule.verbs.forEach((v, i) => {
     if (FORBIDDEN_VERBS.has(v)) out.push({ path: `${at}.verbs[${i}]`, message: `"${v}" lets a subject grant itself more rights; it is never granted` });
@@ -197,6 +225,13 @@ export function teamProblems(teams: readonly TeamInput[], ctx: TeamContext): Pro
         }
       }
     }
+    const monitors = new Map<string, number>();
+    (team.modelMonitors ?? []).forEach((m, j) => {
+      const prior = monitors.get(m.name);
+      if (prior !== undefined) out.push({ path: `${at}.modelMonitors[${j}].name`, message: `"${m.name}" duplicates modelMonitors[${prior}].name` });
+      else monitors.set(m.name, j);
+      if (m.reference === m.current) out.push({ path: `${at}.modelMonitors[${j}].current`, message: "is the reference dataset itself; drift compares two different datasets" });
+    });
     if (!TEAM_ROLES.some((r) => (team.owners[r]?.groups?.length ?? 0) + (team.owners[r]?.iamPrincipals?.length ?? 0) > 0)) {
       out.push({ path: `${at}.owners`, message: "names nobody: give at least one group or IAM principal a role" });
     }
@@ -243,6 +278,15 @@ export interface TeamConfig {
   readonly services: readonly string[];
   readonly exceptions: readonly string[];
   readonly extraRules: readonly { readonly role: TeamRole; readonly apiGroups: readonly string[]; readonly resources: readonly string[]; readonly verbs: readonly string[] }[];
+  readonly modelMonitors: readonly ModelMonitor[];
+}
+
+export interface ModelMonitor {
+  readonly name: string;
+  readonly schedule: string;
+  readonly reference: string;
+  readonly current: string;
+  readonly driftShareThreshold: number;
 }
 
 export function resolveTeam(team: TeamInput): TeamConfig {
@@ -263,5 +307,12 @@ export function resolveTeam(team: TeamInput): TeamConfig {
     services: [...new Set(team.services ?? [])].sort(),
     exceptions: team.exceptions ?? [],
     extraRules: team.rbac?.extraRules ?? [],
+    modelMonitors: (team.modelMonitors ?? []).map((m) => ({
+      name: m.name,
+      schedule: m.schedule ?? "0 * * * *",
+      reference: m.reference,
+      current: m.current,
+      driftShareThreshold: m.driftShareThreshold ?? 0.5,
+    })),
   };
 }

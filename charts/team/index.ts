@@ -8,6 +8,8 @@ import { k8s } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
 import { TEAM_ROLES, type TeamConfig } from "../../config/teams";
 import { podSecurityLabels } from "../pod-security";
+import { serviceOptInLabel } from "../../components/teams/services";
+import type { KserveMode } from "../../config/services";
 import { teamNetworkPolicies } from "./network";
 import { roleRules, roleSubjects } from "./rbac";
 
@@ -23,6 +25,10 @@ export interface TeamChartProps extends ChartProps {
   readonly environment: string;
   /** On EKS, pods reach the Pod Identity agent for AWS credentials. @default false */
   readonly podIdentity?: boolean;
+  /** How KServe serves models (serverless adds Knative's ports to the serving ingress). @default "standard" */
+  readonly kserveMode?: KserveMode;
+  /** The in-cluster S3 store of an existing cluster, for the drift jobs' egress. */
+  readonly objectStore?: { readonly namespace: string; readonly port: number };
 }
 
 /** Labels for cost attribution and ownership on every object (OPS-01). */
@@ -56,7 +62,10 @@ export class TeamChart extends Chart {
     const q = (v: string) => k8s.Quantity.fromString(v);
 
     new k8s.KubeNamespace(this, "namespace", {
-      metadata: { name: team.name, labels: { ...podSecurityLabels("restricted"), "mlops.platform/team": team.name } },
+      metadata: {
+        name: team.name,
+        labels: { ...podSecurityLabels("restricted"), "mlops.platform/team": team.name, ...Object.fromEntries(team.services.map((s) => [serviceOptInLabel(s), "true"])) },
+      },
     });
     new k8s.KubeResourceQuota(this, "quota", {
       metadata: meta("team-quota"),
@@ -68,7 +77,7 @@ export class TeamChart extends Chart {
       metadata: meta("team-limits"),
       spec: { limits: [{ type: "Container", min: pair(l.min), defaultRequest: pair(l.defaultRequest), default: pair(l.default), max: pair(l.max) }] },
     });
-    for (const policy of teamNetworkPolicies(team, { podIdentity: props.podIdentity ?? false })) {
+    for (const policy of teamNetworkPolicies(team, { podIdentity: props.podIdentity ?? false, kserveMode: props.kserveMode, objectStore: props.objectStore })) {
       // Plain ApiObject: the spec is built as plain JSON in network.ts (ports stay numbers or named ports).
       new ApiObject(this, `netpol-${policy.name}`, { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: meta(policy.name), spec: policy.spec });
     }

@@ -6,7 +6,12 @@
  */
 import type { TeamConfig } from "../../config/teams";
 import { parseCidr, contains, type Cidr } from "../../config/cidr";
-import { INGRESS_NAMESPACE, KSERVE_PREDICTOR_PORT, MONITORING_NAMESPACE, PLATFORM_SERVICES, type PlatformServiceName } from "../../components/teams/services";
+import { INGRESS_NAMESPACE, KSERVE_PREDICTOR_PORT, MONITORING_NAMESPACE, PLATFORM_SERVICES, type PlatformService, type PlatformServiceName } from "../../components/teams/services";
+import type { KserveMode } from "../../config/services";
+
+/** Knative Serving's namespace and its queue-proxy ports on a serverless predictor. */
+export const KNATIVE_SERVING_NAMESPACE = "knative-serving";
+export const KNATIVE_QUEUE_PORTS = [8012, 8013, 9090, 9091] as const;
 
 export const METADATA_CIDR = "169.254.169.254/32";
 /** Link-local: instance metadata, the Pod Identity agent, the VPC DNS resolver; excepted from broad allowlists. */
@@ -35,7 +40,19 @@ export function ipBlock(cidr: string): { cidr: string; except?: string[] } {
   return contains(block, cidrOf(LINK_LOCAL_CIDR)) ? { cidr, except: [LINK_LOCAL_CIDR] } : { cidr };
 }
 
-export function teamNetworkPolicies(team: TeamConfig, opts: { podIdentity: boolean }): NetworkPolicySpec[] {
+export interface TeamNetworkOptions {
+  /** On EKS, pods reach the Pod Identity agent for AWS credentials. */
+  readonly podIdentity: boolean;
+  /** How KServe serves the team's models. @default "standard" */
+  readonly kserveMode?: KserveMode;
+  /** An in-cluster S3 store (existing clusters); on EKS the data buckets are S3, reached over HTTPS. */
+  readonly objectStore?: { readonly namespace: string; readonly port: number };
+}
+
+/** Pods of the team's model-drift CronJobs (charts/services/drift). */
+export const MODEL_DRIFT_POD_LABELS = { "app.kubernetes.io/name": "model-drift" } as const;
+
+export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions): NetworkPolicySpec[] {
   const policies: NetworkPolicySpec[] = [
     { name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
     {
@@ -59,25 +76,36 @@ export function teamNetworkPolicies(team: TeamConfig, opts: { podIdentity: boole
     policies.push({ name: "allow-pod-identity-agent", spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [tcp(80)] }] } });
   }
   for (const name of team.services as PlatformServiceName[]) {
-    const svc = PLATFORM_SERVICES[name];
+    const svc: PlatformService = PLATFORM_SERVICES[name];
+    if (svc.targets.length === 0) continue;
     policies.push({
       name: `allow-${name}`,
       spec: {
         podSelector: {},
         policyTypes: ["Egress"],
-        egress: [{ to: [{ namespaceSelector: nsSelector(svc.namespace), podSelector: { matchLabels: { ...svc.podSelector } } }], ports: svc.ports.map(tcp) }],
+        egress: svc.targets.map((t) => ({ to: [{ namespaceSelector: nsSelector(svc.namespace), podSelector: { matchLabels: { ...t.podSelector } } }], ports: t.ports.map(tcp) })),
       },
     });
   }
   if (team.services.includes("kserve")) {
+    // Predictors take requests from the platform ingress and are scraped by Prometheus on the model-server port;
+    // serverless ones are reached through Knative's activator and Kourier gateway on the queue-proxy ports.
+    const serverless = opts.kserveMode === "serverless";
+    const ingress: Record<string, unknown>[] = [
+      { from: [{ namespaceSelector: nsSelector(INGRESS_NAMESPACE) }, { namespaceSelector: nsSelector(MONITORING_NAMESPACE) }], ports: [tcp(KSERVE_PREDICTOR_PORT)] },
+    ];
+    if (serverless) ingress.push({ from: [{ namespaceSelector: nsSelector(KNATIVE_SERVING_NAMESPACE) }], ports: KNATIVE_QUEUE_PORTS.map(tcp) });
     policies.push({
       name: "allow-inference-ingress",
-      spec: {
-        podSelector: { matchExpressions: [{ key: "serving.kserve.io/inferenceservice", operator: "Exists" }] },
-        policyTypes: ["Ingress"],
-        ingress: [{ from: [{ namespaceSelector: nsSelector(INGRESS_NAMESPACE) }, { namespaceSelector: nsSelector(PLATFORM_SERVICES.kserve.namespace) }], ports: [tcp(KSERVE_PREDICTOR_PORT)] }],
-      },
+      spec: { podSelector: { matchExpressions: [{ key: "serving.kserve.io/inferenceservice", operator: "Exists" }] }, policyTypes: ["Ingress"], ingress },
     });
+  }
+  if (team.modelMonitors.length > 0) {
+    // The drift jobs fetch their datasets from the team's prefix of the datasets bucket, whatever else the team allows.
+    const to = opts.objectStore
+      ? { to: [{ namespaceSelector: nsSelector(opts.objectStore.namespace) }], ports: [tcp(opts.objectStore.port)] }
+      : { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }], ports: [tcp(443)] };
+    policies.push({ name: "allow-model-drift-data", spec: { podSelector: { matchLabels: { ...MODEL_DRIFT_POD_LABELS } }, policyTypes: ["Egress"], egress: [to] } });
   }
   if (team.egress.internetHttps) {
     policies.push({

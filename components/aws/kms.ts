@@ -30,7 +30,7 @@ export function createDataKey(prefix: string, args: DataKeyArgs, opts: pulumi.Cu
   return key;
 }
 
-export type DataClass = "eks-secrets" | "logs" | "ebs" | "s3" | "files" | "backup";
+export type DataClass = "eks-secrets" | "logs" | "ebs" | "s3" | "files" | "backup" | "databases";
 
 export interface KmsKeysArgs {
   readonly accountId: pulumi.Input<string>;
@@ -41,7 +41,10 @@ export interface KmsKeysArgs {
   readonly protect?: boolean;
 }
 
-/** One customer-managed key per data class (IAM-04): eks-secrets, logs, ebs, s3, files (EFS, FSx), backup. */
+/**
+ * One customer-managed key per data class (IAM-04): eks-secrets, logs, ebs, s3, files (EFS, FSx), backup,
+ * databases (RDS, ElastiCache, and the Secrets Manager secrets of the services' credentials).
+ */
 export class KmsKeys extends pulumi.ComponentResource {
   readonly keys: Record<DataClass, aws.kms.Key>;
 
@@ -56,6 +59,7 @@ export class KmsKeys extends pulumi.ComponentResource {
       s3: make("s3"),
       files: make("files"),
       backup: make("backup"),
+      databases: make("databases"),
     };
     this.registerOutputs({});
   }

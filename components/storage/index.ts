@@ -16,6 +16,7 @@ export { BACKUP_TAG } from "./backup";
 export { teamAccessPoint } from "./shared-files";
 export { LUSTRE_PORTS } from "./scratch";
 export { ObjectStore, OBJECT_STORE_NAMESPACE, s3Identities } from "./object-store";
+export * from "./local-buckets";
 
 export interface StorageArgs {
   readonly storage: StorageConfig;

@@ -6,6 +6,7 @@ import { loadValuesFile, mergeValues } from "../../charts/values";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
 import { CHARTS } from "../versions";
+import { bucketJobObjects, OBJECT_STORE_CREDENTIALS_SECRET, OBJECT_STORE_S3_ENDPOINT } from "./local-buckets";
 
 export const OBJECT_STORE_NAMESPACE = "object-store";
 export const OBJECT_STORE_CONFIG_SECRET = "s3-identities";
@@ -21,6 +22,12 @@ export function s3Identities(accessKey: string, secretKey: string): string {
  * Apache-2.0 and maintained). Its namespace enforces baseline and warns at restricted: the chart is third-party.
  */
 export class ObjectStore extends pulumi.ComponentResource {
+  /** The generated S3 keys (Pulumi secrets), for the services and team jobs that use the store. */
+  readonly credentials: pulumi.Output<{ readonly AWS_ACCESS_KEY_ID: string; readonly AWS_SECRET_ACCESS_KEY: string }>;
+  readonly endpoint = OBJECT_STORE_S3_ENDPOINT;
+  /** The store is up and its buckets exist. */
+  readonly ready: pulumi.Resource;
+
   constructor(name: string, args: { labels?: Readonly<Record<string, string>> } = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:storage:ObjectStore", name, {}, opts);
     const ns = createObjectGroup(`${name}-namespace`, [
@@ -33,7 +40,13 @@ export class ObjectStore extends pulumi.ComponentResource {
       stringData: { seaweedfs_s3_config: pulumi.all([accessKey.result, secretKey.result]).apply(([a, s]) => s3Identities(a, s)) },
     }, { parent: this, dependsOn: [ns], additionalSecretOutputs: ["stringData", "data"] });
     const values = mergeValues(loadValuesFile("seaweedfs"), { s3: { existingConfigSecret: OBJECT_STORE_CONFIG_SECRET } });
-    createUpstreamChart(name, CHARTS.seaweedfs, OBJECT_STORE_NAMESPACE, values, { parent: this, dependsOn: [secret] });
+    const chart = createUpstreamChart(name, CHARTS.seaweedfs, OBJECT_STORE_NAMESPACE, values, { parent: this, dependsOn: [secret] });
+    this.credentials = pulumi.secret(pulumi.all([accessKey.result, secretKey.result]).apply(([a, s]) => ({ AWS_ACCESS_KEY_ID: a, AWS_SECRET_ACCESS_KEY: s })));
+    const keys = new k8s.core.v1.Secret(`${name}-credentials`, {
+      metadata: { name: OBJECT_STORE_CREDENTIALS_SECRET, namespace: OBJECT_STORE_NAMESPACE },
+      stringData: this.credentials,
+    }, { parent: this, dependsOn: [ns], additionalSecretOutputs: ["stringData", "data"] });
+    this.ready = createObjectGroup(`${name}-buckets`, bucketJobObjects(OBJECT_STORE_NAMESPACE), { parent: this, dependsOn: [chart, keys] });
     this.registerOutputs({});
   }
 }

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamGroup, teamObjects } from "../../charts/team";
 import type { TeamConfig } from "../../config/teams";
+import type { KserveMode } from "../../config/services";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { teamAccessEntries, teamBoundaryPolicy, teamDataPolicy, teamTrustPolicy } from "./iam";
 
@@ -22,6 +23,10 @@ export interface TeamsArgs {
   readonly teams: readonly TeamConfig[];
   /** Tier; prod withholds pods/exec and attach from team roles. */
   readonly environment: string;
+  /** How KServe serves the teams' models (their serving ingress follows it). @default "standard" */
+  readonly kserveMode?: KserveMode;
+  /** The in-cluster S3 store of an existing cluster (the drift jobs fetch datasets from it). */
+  readonly objectStore?: { readonly namespace: string; readonly port: number };
   /** AWS identity for team workloads; omitted on an existing cluster (Kubernetes side only). */
   readonly aws?: {
     /** EKS cluster name as an output, for Pod Identity associations and access entries. */
@@ -49,7 +54,7 @@ export class Teams extends pulumi.ComponentResource {
     const child = { parent: this };
     const onAws = args.aws;
     for (const team of args.teams) {
-      const objects = teamObjects({ team, environment: args.environment, podIdentity: onAws !== undefined });
+      const objects = teamObjects({ team, environment: args.environment, podIdentity: onAws !== undefined, kserveMode: args.kserveMode, objectStore: args.objectStore });
       createObjectGroup(`${name}-${team.name}`, objects, child);
     }
     if (onAws) this.createIdentities(name, args.teams, onAws);

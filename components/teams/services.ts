@@ -1,37 +1,57 @@
 /**
  * The platform services a team can opt into, and how a team namespace reaches each: the namespace the
- * service runs in, the pods that serve it and the ports. The services themselves arrive with the MLOps
- * services milestone; these coordinates are the contract they deploy to, so team NetworkPolicies are ready.
+ * service runs in and, per target, the pods that serve it and their ports. Team NetworkPolicies allow egress
+ * to exactly these; the service namespaces admit only namespaces labelled with serviceOptInLabel().
  */
+export interface ServiceTarget {
+  readonly podSelector: Readonly<Record<string, string>>;
+  readonly ports: readonly number[];
+}
+
+export interface PlatformService {
+  readonly namespace: string;
+  readonly targets: readonly ServiceTarget[];
+  readonly description: string;
+}
+
 export const PLATFORM_SERVICES = {
   mlflow: {
     namespace: "mlflow",
-    podSelector: { "app.kubernetes.io/name": "mlflow" },
-    ports: [5000],
+    targets: [{ podSelector: { "app.kubernetes.io/name": "mlflow" }, ports: [5000] }],
     description: "MLflow tracking server and model registry",
   },
   feast: {
     namespace: "feast",
-    podSelector: { "app.kubernetes.io/name": "feast" },
-    ports: [6566],
-    description: "Feast feature server",
+    // The operator's FeatureStore "platform": online, registry gRPC and REST, and offline servers.
+    targets: [{ podSelector: { "feast.dev/name": "platform" }, ports: [6566, 6570, 6572, 8815] }],
+    description: "Feast feature store (online, registry and offline servers)",
   },
   pipelines: {
     namespace: "kubeflow",
-    podSelector: { "app.kubernetes.io/name": "kubeflow-pipelines" },
     // ml-pipeline API (HTTP, gRPC) and ML Metadata gRPC, which pipeline steps call.
-    ports: [8888, 8887, 8080],
+    targets: [
+      { podSelector: { app: "ml-pipeline" }, ports: [8888, 8887] },
+      { podSelector: { component: "metadata-grpc-server" }, ports: [8080] },
+    ],
     description: "Kubeflow Pipelines API and metadata",
   },
   kserve: {
     namespace: "kserve",
-    podSelector: { "app.kubernetes.io/name": "kserve" },
-    // The KServe controller's webhook is called by the API server, not by teams; teams need no egress to it,
-    // but the controller and the ingress must reach the team's predictors (see serving ingress below).
-    ports: [8443],
+    // Models are served from the team's own namespace: the team calls nothing in kserve (the API server calls
+    // KServe's webhooks), so there is no egress target; see the serving ingress in the team's policies.
+    targets: [],
     description: "KServe (model serving in the team namespace)",
   },
-} as const;
+  evidently: {
+    namespace: "evidently",
+    // The Evidently service (snapshots) and the Pushgateway the drift reports push their metrics to.
+    targets: [
+      { podSelector: { "app.kubernetes.io/name": "evidently" }, ports: [8000] },
+      { podSelector: { "app.kubernetes.io/name": "prometheus-pushgateway" }, ports: [9091] },
+    ],
+    description: "Evidently drift reports and their metrics",
+  },
+} as const satisfies Record<string, PlatformService>;
 
 export type PlatformServiceName = keyof typeof PLATFORM_SERVICES;
 export const PLATFORM_SERVICE_NAMES = Object.keys(PLATFORM_SERVICES) as PlatformServiceName[];
@@ -48,9 +68,17 @@ export const PLATFORM_NAMESPACES: readonly string[] = [
   ...PLATFORM_SERVICE_NAMES.map((s) => PLATFORM_SERVICES[s].namespace),
 ];
 
+/**
+ * Label on a team namespace that opted into a service. The service's own namespace admits traffic from
+ * namespaces carrying it, so a team reaches a service only when both sides say so.
+ */
+export function serviceOptInLabel(service: string): string {
+  return `services.mlops.platform/${service}`;
+}
+
 /** Where Prometheus runs; team namespaces let it scrape their metrics ports. */
 export const MONITORING_NAMESPACE = "monitoring";
 /** Where the shared ingress runs; it alone may reach a team's inference services. */
 export const INGRESS_NAMESPACE = "ingress";
-/** Port KServe predictors listen on in RawDeployment mode. */
+/** Port KServe predictors listen on in Standard (raw Deployment) mode. */
 export const KSERVE_PREDICTOR_PORT = 8080;

@@ -17,6 +17,22 @@ import { parseAllDocuments } from "yaml";
 
 const CHART_TYPES = new Set(["kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Release"]);
 const CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup";
+/** Upstream manifests the provider fetches and renders at deploy time: a file by URL, a kustomization. */
+const MANIFEST_TYPES = new Set(["kubernetes:yaml/v2:ConfigFile", "kubernetes:kustomize/v2:Directory"]);
+
+export interface ManifestReference {
+  readonly urn: string;
+  readonly name: string;
+  readonly type: string;
+  /** The URL or kustomization directory. */
+  readonly source: string;
+}
+
+export function manifestReferences(resources: readonly PlannedResource[]): ManifestReference[] {
+  return resources
+    .filter((r) => MANIFEST_TYPES.has(r.type))
+    .map((r) => ({ urn: r.urn, name: r.name, type: r.type, source: String(r.inputs.file ?? r.inputs.directory ?? "") }));
+}
 
 function isKubeObject(value: unknown): value is KubeObject {
   const v = value as KubeObject;
@@ -27,7 +43,7 @@ function isKubeObject(value: unknown): value is KubeObject {
 export function kubernetesObjects(resources: readonly PlannedResource[]): { source: string; object: KubeObject }[] {
   const out: { source: string; object: KubeObject }[] = [];
   for (const r of resources) {
-    if (!r.type.startsWith("kubernetes:") || CHART_TYPES.has(r.type)) continue;
+    if (!r.type.startsWith("kubernetes:") || CHART_TYPES.has(r.type) || MANIFEST_TYPES.has(r.type)) continue;
     if (r.type === CONFIG_GROUP) {
       const fromYaml = typeof r.inputs.yaml === "string" ? parseYamlStream(r.inputs.yaml) : [];
       for (const obj of [...((r.inputs.objs as unknown[] | undefined) ?? []), ...fromYaml]) if (isKubeObject(obj)) out.push({ source: r.urn, object: obj });
@@ -47,13 +63,16 @@ export function parseYamlStream(text: string): unknown[] {
     .flatMap((doc) => (doc.startsWith("{") ? [JSON.parse(doc)] : parseAllDocuments(doc).map((d) => d.toJS())));
 }
 
+const ociRegistry = (chart: string) => (chart.startsWith("oci://") ? chart.slice(0, chart.lastIndexOf("/")) : undefined);
+
 export function chartReferences(resources: readonly PlannedResource[]): ChartReference[] {
   return resources
     .filter((r) => CHART_TYPES.has(r.type))
     .map((r) => ({
       urn: r.urn,
       release: r.name,
-      repo: (r.inputs.repositoryOpts as { repo?: string } | undefined)?.repo,
+      // An OCI chart names its registry in the chart reference itself (oci://registry/path/chart).
+      repo: (r.inputs.repositoryOpts as { repo?: string } | undefined)?.repo ?? ociRegistry(String(r.inputs.chart)),
       chart: String(r.inputs.chart),
       version: String(r.inputs.version),
       namespace: r.inputs.namespace as string | undefined,

@@ -89,6 +89,7 @@ export function summary(result: PlanResult, dir?: string, violations?: readonly 
   const custom = result.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
   lines.push(`  ${"total".padEnd(width)}  ${String(result.resources.length).padStart(4)}  (${custom} custom resources; the rest are components, ConfigGroups, charts and providers)`);
   lines.push("", `Kubernetes objects: ${result.objects.length}; upstream charts: ${result.charts.map((c) => `${c.chart}@${c.version}`).join(", ") || "none"}`);
+  if (result.manifests.length > 0) lines.push(`Upstream manifests: ${result.manifests.map((m) => m.source).join(", ")}`);
   const version = result.config?.cluster.version ?? "?";
   lines.push(`Manifests checked against the Kubernetes API schema for ${version} (schemas ${schemaVersionsFor(version).join(" and ")}): ${result.schemaProblems.length} problem(s)`);
   for (const p of result.schemaProblems) lines.push(`  - [${p.schemaVersion}] ${p.object}: ${p.message}`);
@@ -103,7 +104,7 @@ export function summary(result: PlanResult, dir?: string, violations?: readonly 
     "",
     "What this plan cannot know (only the cloud or the cluster can tell, during `pulumi up`):",
     `  - ${computedInputs} input value(s) wait on values the cloud assigns: IDs, ARNs, endpoints, the account ID, launch-template versions (shown as <computed:...>)`,
-    "  - the objects inside upstream Helm charts: the provider renders them at deploy time; charts/ holds each reference and the values we pass",
+    "  - the objects inside upstream Helm charts and manifests: the provider renders them at deploy time; charts/ holds each chart reference and the values we pass",
     "  - whether AWS accepts the plan: service quotas, instance capacity in the chosen AZs, add-on versions offered in the region, the deployer's IAM permissions",
     "  - on an existing cluster: what is already there (CRDs, namespaces, whether the CNI enforces NetworkPolicy, GPU drivers on the nodes)",
   );

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, loadConfig, type PlatformConfig, type Problem } from "../../config";
 import { createPlatform } from "../../platform";
-import { chartReferences, kubernetesObjects, type ChartReference, type KubeObject } from "./extract";
+import { chartReferences, kubernetesObjects, manifestReferences, type ChartReference, type KubeObject, type ManifestReference } from "./extract";
 import { planMocks } from "./mocks";
 import { Recorder, type PlannedResource } from "./recorder";
 import { readStackConfig, type StackConfig } from "./stack-file";
@@ -20,6 +20,8 @@ export interface PlanResult {
   readonly resources: readonly PlannedResource[];
   readonly objects: readonly { source: string; object: KubeObject }[];
   readonly charts: readonly ChartReference[];
+  /** Upstream manifests (by URL or kustomization) the provider renders at deploy time. */
+  readonly manifests: readonly ManifestReference[];
   readonly schemaProblems: readonly SchemaProblem[];
   readonly duplicateUrns: readonly string[];
 }
@@ -41,7 +43,7 @@ export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<Pl
   recorder.attach();
 
   // The program's modules only define functions, so importing them before setMocks creates nothing.
-  const empty = { resources: [], objects: [], charts: [], schemaProblems: [], duplicateUrns: [] };
+  const empty = { resources: [], objects: [], charts: [], manifests: [], schemaProblems: [], duplicateUrns: [] };
   let config: PlatformConfig;
   try {
     config = loadConfig({ today: opts.today ?? new Date() });
@@ -70,6 +72,7 @@ export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<Pl
     resources: recorder.resources,
     objects,
     charts: chartReferences(recorder.resources),
+    manifests: manifestReferences(recorder.resources),
     schemaProblems,
     duplicateUrns: recorder.duplicateUrns,
   };

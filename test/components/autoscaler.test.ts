@@ -119,6 +119,6 @@ describe("ClusterAutoscaler component (prod)", () => {
     expect(input(one(dev, T.chart, "cluster-autoscaler"), "values.autoDiscovery.clusterName")).toBe("mlops-dev");
     const policy = JSON.parse(one(dev, T.rolePolicy, "cluster-autoscaler").inputs.policy as string);
     expect(JSON.stringify(policy)).toContain("k8s.io/cluster-autoscaler/mlops-dev");
-    expect(ofType(dev, T.chart).map((c) => c.name).sort()).toEqual(["cluster-autoscaler", "gpu-operator", "monitoring"]);
+    expect(ofType(dev, T.chart).map((c) => c.name).filter((n) => !n.startsWith("services-")).sort()).toEqual(["cluster-autoscaler", "gpu-operator", "monitoring"]);
   });
 });

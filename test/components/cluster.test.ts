@@ -177,7 +177,7 @@ describe("EKS managed add-ons (prod)", () => {
 describe("KMS keys", () => {
   it("creates one key per data class with rotation, a 30-day window and protection in prod", () => {
     const keys = ofType(prod, T.kmsKey);
-    expect(keys.map((k) => k.name).sort()).toEqual(["mlops-prod-backup", "mlops-prod-ebs", "mlops-prod-eks-secrets", "mlops-prod-files", "mlops-prod-logs", "mlops-prod-s3"]);
+    expect(keys.map((k) => k.name).sort()).toEqual(["mlops-prod-backup", "mlops-prod-databases", "mlops-prod-ebs", "mlops-prod-eks-secrets", "mlops-prod-files", "mlops-prod-logs", "mlops-prod-s3"]);
     const component = one(prod, T.kmsKeys, "mlops-prod");
     for (const k of keys) {
       expect(k.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });

@@ -8,7 +8,7 @@ import { teamObjects } from "../../charts/team";
 import { contains, formatCidr, maskOf, parseCidr, type Cidr } from "../../config/cidr";
 import { parseQuantity } from "../../config/quantity";
 import { DEFAULT_LIMITS, TEAM_ROLES, resolveTeam, teamSchema, type TeamConfig, type TeamRole } from "../../config/teams";
-import { PLATFORM_SERVICES, PLATFORM_SERVICE_NAMES, type PlatformServiceName } from "../../components/teams/services";
+import { PLATFORM_SERVICES, PLATFORM_SERVICE_NAMES, serviceOptInLabel, type PlatformService, type PlatformServiceName } from "../../components/teams/services";
 import { POD_SECURITY_VERSION } from "../../components/versions";
 import { validateObjects } from "../../scripts/plan/validate";
 import type { KubeObject } from "../../scripts/plan/extract";
@@ -157,11 +157,15 @@ describe.each(CASES)("team chart %s", (_label, team, environment) => {
         expect(present, name).toEqual([]);
         continue;
       }
-      const svc = PLATFORM_SERVICES[name as PlatformServiceName];
-      expect(present[0].spec.egress).toEqual([{
-        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": svc.namespace } }, podSelector: { matchLabels: svc.podSelector } }],
-        ports: svc.ports.map((port) => ({ protocol: "TCP", port })),
-      }]);
+      const svc: PlatformService = PLATFORM_SERVICES[name as PlatformServiceName];
+      if (svc.targets.length === 0) {
+        expect(present, `${name} has no egress target`).toEqual([]);
+        continue;
+      }
+      expect(present[0].spec.egress).toEqual(svc.targets.map((t) => ({
+        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": svc.namespace } }, podSelector: { matchLabels: t.podSelector } }],
+        ports: t.ports.map((port) => ({ protocol: "TCP", port })),
+      })));
     }
     expect(policies(objs).some((p) => p.metadata.name === "allow-inference-ingress")).toBe(team.services.includes("kserve"));
   });
@@ -260,16 +264,30 @@ describe("chart variants", () => {
   it("every subset of services yields exactly its allow policies", () => {
     for (let mask = 0; mask < 1 << PLATFORM_SERVICE_NAMES.length; mask++) {
       const services = PLATFORM_SERVICE_NAMES.filter((_, i) => mask & (1 << i));
-      const names = policyNames(synth({ ...nlp, services }, "dev", false)).filter((n) => /^allow-(mlflow|feast|pipelines|kserve|inference-ingress)$/.test(n));
-      expect(names).toEqual([...services.map((s) => `allow-${s}`), ...(services.includes("kserve") ? ["allow-inference-ingress"] : [])].sort());
+      const objs = synth({ ...nlp, services }, "dev", false);
+      const names = policyNames(objs).filter((n) => /^allow-(mlflow|feast|pipelines|kserve|evidently|inference-ingress)$/.test(n));
+      const egress = services.filter((s) => PLATFORM_SERVICES[s].targets.length > 0).map((s) => `allow-${s}`);
+      expect(names).toEqual([...egress, ...(services.includes("kserve") ? ["allow-inference-ingress"] : [])].sort());
+      // The namespace carries exactly the opt-in labels the service namespaces admit.
+      const labels = get(objs, "Namespace", nlp.name).metadata.labels ?? {};
+      expect(PLATFORM_SERVICE_NAMES.filter((s) => labels[serviceOptInLabel(s)] === "true")).toEqual(services);
     }
   });
 
-  it("kserve inference ingress admits the platform ingress and KServe on the predictor port", () => {
+  const sources = (rule: { from: { namespaceSelector: { matchLabels: Record<string, string> } }[] }) => rule.from.map((f) => f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]);
+
+  it("kserve inference ingress admits the platform ingress and Prometheus on the predictor port", () => {
     const spec = get(synth(recsys, "dev"), "NetworkPolicy", "allow-inference-ingress").spec;
     expect(spec.podSelector).toEqual({ matchExpressions: [{ key: "serving.kserve.io/inferenceservice", operator: "Exists" }] });
-    expect(spec.ingress[0].from.map((f: { namespaceSelector: { matchLabels: Record<string, string> } }) => f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"])).toEqual(["ingress", "kserve"]);
+    expect(spec.ingress.map(sources)).toEqual([["ingress", "monitoring"]]);
     expect(spec.ingress[0].ports).toEqual([{ protocol: "TCP", port: 8080 }]);
+  });
+
+  it("serverless serving also admits Knative's activator and gateway on the queue-proxy ports", () => {
+    const objs = teamObjects({ team: recsys, environment: "dev", kserveMode: "serverless" }) as unknown as Obj[];
+    const spec = get(objs, "NetworkPolicy", "allow-inference-ingress").spec;
+    expect(spec.ingress.map(sources)).toEqual([["ingress", "monitoring"], ["knative-serving"]]);
+    expect(spec.ingress[1].ports).toEqual([8012, 8013, 9090, 9091].map((port) => ({ protocol: "TCP", port })));
   });
 
   it("an allowlist of 0.0.0.0/0 keeps link-local (and so 169.254.169.254) excepted", () => {

@@ -58,7 +58,7 @@ describe.each(STACKS)("Teams component on %s", (stack, result, onAws) => {
     for (const team of teams()) {
       const group = one(result(), T.configGroup, `teams-${team.name}`);
       expect(group.parent).toBe(component().urn);
-      const expected = teamObjects({ team, environment: stack, podIdentity: onAws });
+      const expected = teamObjects({ team, environment: stack, podIdentity: onAws, kserveMode: result().config!.services.kserve.mode, objectStore: onAws ? undefined : { namespace: "object-store", port: 8333 } });
       expect(parseYamlStream(group.inputs.yaml as string)).toEqual(JSON.parse(JSON.stringify(expected)));
     }
   });

@@ -1,0 +1,100 @@
+/**
+ * The databases namespace on AWS: a Job that gives each service its own role and database on the RDS
+ * instance, as the RDS-managed master user (synced from Secrets Manager, never in the program). Idempotent:
+ * roles and databases are created when missing, and each password is (re)set from its service's credential.
+ */
+import { createHash } from "node:crypto";
+import { imageRef } from "../../components/versions";
+import { restrictedContainer, restrictedPod } from "./workload";
+
+export const DATABASES_NAMESPACE = "databases";
+export const MASTER_SECRET = "postgres-master";
+
+/** One service's role and database; the password is read from `secretName` (key `password`). */
+export interface DatabaseGrant {
+  readonly role: string;
+  readonly database: string;
+  readonly secretName: string;
+}
+
+/** psql script run once per grant with -v role=… -v db=… -v password=…; every statement is safe to repeat. */
+export const SETUP_SQL = `\\set ON_ERROR_STOP on
+SELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \\gexec
+ALTER ROLE :"role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'password';
+SELECT format('CREATE DATABASE %I', :'db') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \\gexec
+REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
+GRANT CONNECT, CREATE, TEMPORARY ON DATABASE :"db" TO :"role";
+\\connect :"db"
+GRANT USAGE, CREATE ON SCHEMA public TO :"role";
+`;
+
+const ENTRYPOINT = `set -eu
+for grant in $GRANTS; do
+  role=\${grant%%:*}; rest=\${grant#*:}; db=\${rest%%:*}; var=\${rest#*:}
+  password=$(printenv "$var")
+  psql -v role="$role" -v db="$db" -v password="$password" -f /sql/setup.sql
+done
+`;
+
+const envName = (role: string) => `PASSWORD_${role.toUpperCase().replace(/-/g, "_")}`;
+
+export interface DatabaseSetupArgs {
+  readonly host: string;
+  readonly port: number;
+  readonly grants: readonly DatabaseGrant[];
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** A content hash in the Job name: a changed grant list or script runs the Job again (Jobs are immutable). */
+export function setupJobName(grants: readonly DatabaseGrant[]): string {
+  const hash = createHash("sha256").update(JSON.stringify([grants, SETUP_SQL, ENTRYPOINT])).digest("hex").slice(0, 8);
+  return `database-setup-${hash}`;
+}
+
+export function databaseSetupObjects(a: DatabaseSetupArgs): unknown[] {
+  const labels = { ...a.labels, "app.kubernetes.io/name": "database-setup" };
+  const meta = (name: string) => ({ name, namespace: DATABASES_NAMESPACE, labels });
+  const env = [
+    { name: "PGHOST", value: a.host },
+    { name: "PGPORT", value: String(a.port) },
+    { name: "PGDATABASE", value: "postgres" },
+    // RDS forces TLS (rds.force_ssl); verify-full would need the RDS CA bundle in the image.
+    { name: "PGSSLMODE", value: "require" },
+    { name: "PGUSER", valueFrom: { secretKeyRef: { name: MASTER_SECRET, key: "username" } } },
+    { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: MASTER_SECRET, key: "password" } } },
+    { name: "GRANTS", value: a.grants.map((g) => `${g.role}:${g.database}:${envName(g.role)}`).join(" ") },
+    ...a.grants.map((g) => ({ name: envName(g.role), valueFrom: { secretKeyRef: { name: g.secretName, key: "password" } } })),
+    { name: "HOME", value: "/tmp" },
+  ];
+  return [
+    { apiVersion: "v1", kind: "ConfigMap", metadata: meta("database-setup"), data: { "setup.sql": SETUP_SQL, "entrypoint.sh": ENTRYPOINT } },
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: meta("database-setup"), automountServiceAccountToken: false },
+    {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: meta(setupJobName(a.grants)),
+      spec: {
+        backoffLimit: 10,
+        ttlSecondsAfterFinished: 86400,
+        template: {
+          metadata: { labels },
+          spec: restrictedPod({
+            serviceAccountName: "database-setup",
+            restartPolicy: "OnFailure",
+            containers: [
+              restrictedContainer({
+                name: "setup",
+                image: imageRef("postgres"),
+                command: ["/bin/sh", "/sql/entrypoint.sh"],
+                env,
+                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+                volumeMounts: [{ name: "sql", mountPath: "/sql", readOnly: true }, { name: "tmp", mountPath: "/tmp" }],
+              }),
+            ],
+            volumes: [{ name: "sql", configMap: { name: "database-setup" } }, { name: "tmp", emptyDir: { sizeLimit: "16Mi" } }],
+          }),
+        },
+      },
+    },
+  ];
+}

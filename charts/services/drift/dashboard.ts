@@ -1,0 +1,91 @@
+/**
+ * The model-drift Grafana dashboard: what the teams' drift reports push (drift_report.py METRICS), per team
+ * and model. Same JSON shape and datasource variable as the platform dashboards (charts/observability).
+ */
+import type { Dashboard, Panel } from "../../observability/dashboards";
+
+export const MODEL_DRIFT_DASHBOARD_UID = "model-drift";
+
+const DATASOURCE_VARIABLE = { name: "datasource", type: "datasource", query: "prometheus", label: "Data source", hide: 0, current: {} };
+/** Team and model pickers over the pushed series (multi-select, "All" by default). */
+const labelVariable = (name: string, query: string) => ({
+  name,
+  label: name[0].toUpperCase() + name.slice(1),
+  type: "query",
+  datasource: { type: "prometheus", uid: "${datasource}" },
+  query: { query, refId: `${name}-values` },
+  definition: query,
+  refresh: 2,
+  includeAll: true,
+  multi: true,
+  current: {},
+  hide: 0,
+});
+
+/** The team/model filter every query carries. */
+const SEL = 'team=~"$team", model=~"$model"';
+const t = (expr: string, legendFormat: string, refId = "A") => ({ refId, expr, legendFormat });
+type PanelSpec = Omit<Panel, "id" | "gridPos" | "datasource" | "fieldConfig"> & { unit: string; max?: number };
+
+function layout(rows: readonly (readonly PanelSpec[])[]): Panel[] {
+  let id = 0;
+  return rows.flatMap((row, r) => {
+    const w = Math.floor(24 / row.length);
+    return row.map(({ unit, max, ...rest }, c) => ({
+      ...rest,
+      id: ++id,
+      gridPos: { x: c * w, y: r * 8, w, h: 8 },
+      datasource: { type: "prometheus" as const, uid: "${datasource}" as const },
+      fieldConfig: { defaults: { unit, ...(max !== undefined ? { max } : {}) }, overrides: [] as const },
+    }));
+  });
+}
+
+export const MODEL_DRIFT_DASHBOARD: Dashboard = {
+  uid: MODEL_DRIFT_DASHBOARD_UID,
+  title: "MLOps / Model drift",
+  tags: ["mlops-platform", "evidently"],
+  schemaVersion: 39,
+  editable: false,
+  time: { from: "now-7d", to: "now" },
+  refresh: "5m",
+  templating: {
+    list: [
+      DATASOURCE_VARIABLE,
+      labelVariable("team", "label_values(mlops_model_drift_share, team)"),
+      labelVariable("model", 'label_values(mlops_model_drift_share{team=~"$team"}, model)'),
+    ],
+  },
+  panels: layout([
+    [
+      {
+        type: "timeseries",
+        title: "Drift share (drifted columns / columns) against the threshold",
+        targets: [
+          t(`max by (team, model) (mlops_model_drift_share{${SEL}})`, "{{team}}/{{model}}"),
+          t(`max by (team, model) (mlops_model_drift_threshold{${SEL}})`, "{{team}}/{{model}} threshold", "B"),
+        ],
+        unit: "percentunit",
+        max: 1,
+      },
+    ],
+    [
+      { type: "timeseries", title: "Drifted columns", targets: [t(`max by (team, model) (mlops_model_drifted_columns{${SEL}})`, "{{team}}/{{model}}")], unit: "none" },
+      {
+        type: "stat",
+        title: "Models at or over their threshold",
+        targets: [t(`count(max by (team, model) (mlops_model_drift_share{${SEL}}) >= on (team, model) max by (team, model) (mlops_model_drift_threshold{${SEL}})) or vector(0)`, "drifted")],
+        unit: "none",
+      },
+    ],
+    [
+      {
+        type: "bargauge",
+        title: "Time since the last drift report",
+        targets: [t(`time() - max by (team, model) (mlops_model_drift_last_run_timestamp_seconds{${SEL}})`, "{{team}}/{{model}}")],
+        unit: "s",
+      },
+      { type: "table", title: "Threshold per model", targets: [t(`max by (team, model) (mlops_model_drift_threshold{${SEL}})`, "{{team}}/{{model}}")], unit: "percentunit" },
+    ],
+  ]),
+};

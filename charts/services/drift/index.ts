@@ -1,0 +1,166 @@
+/**
+ * How a team watches a model in production: per teams[].modelMonitors entry a CronJob in the team namespace
+ * copies the reference and current datasets from the team's prefix of the datasets bucket (AWS CLI, the team's
+ * own credentials), runs an Evidently drift report (drift_report.py in the evidently image), pushes the result
+ * to the Pushgateway and uploads the snapshot to the Evidently service. Plus the dashboard and alerts over it.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ModelMonitor, TeamConfig } from "../../../config/teams";
+import { teamPrefix } from "../../../components/storage/naming";
+import { imageRef } from "../../../components/versions";
+import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from "../../observability";
+import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamLabels } from "../../team";
+import { MODEL_DRIFT_POD_LABELS } from "../../team/network";
+import { EVIDENTLY_URL, PUSHGATEWAY_URL } from "../evidently";
+import { restrictedContainer, restrictedPod } from "../workload";
+import { MODEL_DRIFT_RULES } from "./alerts";
+import { MODEL_DRIFT_DASHBOARD } from "./dashboard";
+
+export { MODEL_DRIFT_RULES, STALE_AFTER_HOURS } from "./alerts";
+export { MODEL_DRIFT_DASHBOARD, MODEL_DRIFT_DASHBOARD_UID } from "./dashboard";
+
+export const DRIFT_SCRIPT_FILE = join(__dirname, "drift_report.py");
+export const DRIFT_SCRIPT_CONFIGMAP = "model-drift-script";
+export const DRIFT_APP_LABEL = MODEL_DRIFT_POD_LABELS;
+/** Label with the monitor's name on each CronJob and its pods. */
+export const MONITOR_LABEL = "mlops.platform/model-monitor";
+
+export function driftScript(): string {
+  return readFileSync(DRIFT_SCRIPT_FILE, "utf8");
+}
+
+export interface ModelMonitorArgs {
+  /** The datasets bucket; a monitor's paths are relative to the team's prefix in it (teams/<team>/). */
+  readonly datasetsBucket: string;
+  /** S3 endpoint other than AWS (the local stack's SeaweedFS); passed as --endpoint-url. @default AWS S3 */
+  readonly s3Endpoint?: string;
+  /** Region for the AWS CLI. @default the CLI's own resolution (on EKS, the Pod Identity agent's region env) */
+  readonly region?: string;
+  /**
+   * Secret in the team namespace with keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, for an S3 endpoint
+   * without Pod Identity. @default none: the team-workload ServiceAccount's Pod Identity role
+   */
+  readonly s3CredentialsSecret?: string;
+  /** Secret in the team namespace whose key `secret` is Evidently's write secret. */
+  readonly evidentlySecretName: string;
+  /** Size limit of the emptyDir that holds both datasets. @default "2Gi" */
+  readonly dataSizeLimit?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+const extension = (path: string) => (path.endsWith(".parquet") ? "parquet" : "csv");
+/** Local file of a dataset in the job pod: /data/reference.<ext> or /data/current.<ext>. */
+export const localDataPath = (kind: "reference" | "current", path: string) => `/data/${kind}.${extension(path)}`;
+export const datasetUri = (bucket: string, team: string, path: string) => `s3://${bucket}/${teamPrefix(team)}${path}`;
+
+/** The ConfigMap with the script and one CronJob per monitor; nothing for a team without monitors. */
+export function modelMonitorObjects(team: TeamConfig, a: ModelMonitorArgs): Record<string, unknown>[] {
+  if (team.modelMonitors.length === 0) return [];
+  const labels = { ...a.labels, ...teamLabels(team), ...DRIFT_APP_LABEL };
+  return [
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: DRIFT_SCRIPT_CONFIGMAP, namespace: team.name, labels }, data: { "drift_report.py": driftScript() } },
+    ...team.modelMonitors.map((m) => driftCronJob(team, m, a, labels)),
+  ];
+}
+
+function driftCronJob(team: TeamConfig, m: ModelMonitor, a: ModelMonitorArgs, baseLabels: Record<string, string>) {
+  const labels = { ...baseLabels, [MONITOR_LABEL]: m.name };
+  // Fits the team's LimitRange by construction: its own default request and limit.
+  const resources = {
+    requests: { cpu: team.limits.defaultRequest.cpu, memory: team.limits.defaultRequest.memory },
+    limits: { cpu: team.limits.default.cpu, memory: team.limits.default.memory },
+  };
+  const tmp = { name: "tmp", mountPath: "/tmp" };
+  const data = { name: "data", mountPath: "/data" };
+  const s3Env = [
+    { name: "HOME", value: "/tmp" },
+    ...(a.region ? [{ name: "AWS_REGION", value: a.region }] : []),
+    ...(a.s3CredentialsSecret
+      ? ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: a.s3CredentialsSecret, key } } }))
+      : []),
+  ];
+  const fetch = (kind: "reference" | "current", path: string) =>
+    restrictedContainer({
+      name: `fetch-${kind}`,
+      image: imageRef("awsCli"),
+      // The image's entrypoint is `aws`.
+      args: ["s3", "cp", datasetUri(a.datasetsBucket, team.name, path), localDataPath(kind, path), "--only-show-errors", ...(a.s3Endpoint ? ["--endpoint-url", a.s3Endpoint] : [])],
+      env: s3Env,
+      resources,
+      volumeMounts: [data, tmp],
+    });
+  return {
+    apiVersion: "batch/v1",
+    kind: "CronJob",
+    metadata: { name: `drift-${m.name}`, namespace: team.name, labels },
+    spec: {
+      schedule: m.schedule,
+      timeZone: "Etc/UTC",
+      concurrencyPolicy: "Forbid",
+      startingDeadlineSeconds: 600,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        metadata: { labels },
+        spec: {
+          backoffLimit: 2,
+          activeDeadlineSeconds: 3600,
+          template: {
+            metadata: { labels },
+            spec: restrictedPod({
+              serviceAccountName: TEAM_WORKLOAD_SERVICE_ACCOUNT,
+              restartPolicy: "Never",
+              initContainers: [fetch("reference", m.reference), fetch("current", m.current)],
+              containers: [
+                restrictedContainer({
+                  name: "report",
+                  image: imageRef("evidently"),
+                  command: ["python", "/scripts/drift_report.py"],
+                  env: [
+                    { name: "TEAM", value: team.name },
+                    { name: "MODEL", value: m.name },
+                    { name: "REFERENCE_PATH", value: localDataPath("reference", m.reference) },
+                    { name: "CURRENT_PATH", value: localDataPath("current", m.current) },
+                    { name: "DRIFT_SHARE_THRESHOLD", value: String(m.driftShareThreshold) },
+                    { name: "PUSHGATEWAY_URL", value: PUSHGATEWAY_URL },
+                    { name: "EVIDENTLY_URL", value: EVIDENTLY_URL },
+                    { name: "EVIDENTLY_SECRET", valueFrom: { secretKeyRef: { name: a.evidentlySecretName, key: "secret" } } },
+                    { name: "HOME", value: "/tmp" },
+                    { name: "DO_NOT_TRACK", value: "1" },
+                    { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
+                  ],
+                  resources,
+                  volumeMounts: [{ name: "script", mountPath: "/scripts", readOnly: true }, { ...data, readOnly: true }, tmp],
+                }),
+              ],
+              volumes: [
+                { name: "script", configMap: { name: DRIFT_SCRIPT_CONFIGMAP } },
+                { name: "data", emptyDir: { sizeLimit: a.dataSizeLimit ?? "2Gi" } },
+                { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+              ],
+            }),
+          },
+        },
+      },
+    },
+  };
+}
+
+/** The dashboard (a Grafana sidecar ConfigMap) and the PrometheusRule, both in the monitoring namespace. */
+export function modelDriftObservabilityObjects(labels: Readonly<Record<string, string>> = {}): Record<string, unknown>[] {
+  return [
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: `dashboard-${MODEL_DRIFT_DASHBOARD.uid}`, namespace: MONITORING_NAMESPACE, labels: { ...labels, ...DASHBOARD_LABEL } },
+      data: { [`${MODEL_DRIFT_DASHBOARD.uid}.json`]: JSON.stringify(MODEL_DRIFT_DASHBOARD) },
+    },
+    {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PrometheusRule",
+      metadata: { name: "model-drift", namespace: MONITORING_NAMESPACE, labels: { ...labels } },
+      spec: { groups: [MODEL_DRIFT_RULES] },
+    },
+  ];
+}

@@ -1,0 +1,166 @@
+/**
+ * Evidently's monitoring service (the `evidently ui` API and UI, with its workspace in the platform Postgres)
+ * and the Prometheus Pushgateway the scheduled drift reports push to, both in the evidently namespace.
+ * Pure builders: plain Kubernetes objects and chart values; credentials arrive as Secret names and keys.
+ */
+import { loadValuesFile, mergeValues, type Values } from "../values";
+import { imageRef } from "../../components/versions";
+import type { SecretTemplate } from "./external-secrets";
+import { serviceNetworkPolicies, type EgressRule } from "./network";
+import { restrictedContainer, restrictedPod } from "./workload";
+
+export const EVIDENTLY_NAMESPACE = "evidently";
+export const EVIDENTLY_PORT = 8000;
+export const PUSHGATEWAY_PORT = 9091;
+/** Release name of the upstream chart; values set fullnameOverride to it, so the Service is `pushgateway`. */
+export const PUSHGATEWAY_RELEASE = "pushgateway";
+/** In-cluster URLs (a team's drift job reaches both). */
+export const EVIDENTLY_URL = `http://evidently.${EVIDENTLY_NAMESPACE}.svc:${EVIDENTLY_PORT}`;
+export const PUSHGATEWAY_URL = `http://${PUSHGATEWAY_RELEASE}.${EVIDENTLY_NAMESPACE}.svc:${PUSHGATEWAY_PORT}`;
+
+/** Selector labels of the Evidently pods. */
+export const EVIDENTLY_POD_LABELS = { "app.kubernetes.io/name": "evidently" } as const;
+/** Selector labels the pushgateway chart puts on its pods (templates/_helpers.tpl selectorLabels, chart 3.8.0). */
+export const PUSHGATEWAY_POD_LABELS = { "app.kubernetes.io/name": "prometheus-pushgateway", "app.kubernetes.io/instance": PUSHGATEWAY_RELEASE } as const;
+/**
+ * One label on both the Evidently and the pushgateway pods (the chart adds it through `podLabels`): the pods
+ * a team that opted into "evidently" may reach, on SERVED_PORTS. NetworkPolicy selectors are matchLabels only.
+ */
+export const EVIDENTLY_SERVED_POD_LABELS = { "app.kubernetes.io/part-of": "evidently" } as const;
+export const EVIDENTLY_SERVED_PORTS = [EVIDENTLY_PORT, PUSHGATEWAY_PORT] as const;
+
+/** Where the config Secret is mounted, and the paths the service writes to (emptyDirs; root FS is read-only). */
+const EVIDENTLY_CONFIG_DIR = "/etc/evidently";
+export const EVIDENTLY_CONFIG_PATH = `${EVIDENTLY_CONFIG_DIR}/config.yaml`;
+/** The image's WORKDIR is /app; `evidently ui` defaults its local workspace to ./workspace. */
+const WORKSPACE_DIR = "/app/workspace";
+const UID = 10001;
+
+/**
+ * config.yaml for `evidently ui --conf-path` (keys as loaded by evidently.ui.service.config.load_config at
+ * v0.7.21; example: examples/service/postgres_config.yaml): projects, snapshots and datasets all in Postgres
+ * (`dataset_storage: sql` instead of the example's fsspec path, so nothing lives on the pod's disk), telemetry
+ * off. The password is the generated credential's `password`; `secret` gates writes (header evidently-secret).
+ * The URL carries the password verbatim: generate it without URL- or YAML-special characters.
+ */
+export function evidentlyConfigTemplate(db: { host: string; port: number; database: string; user: string }): SecretTemplate {
+  // The driver is explicit: SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3, which the image lacks
+  // (its [sql] extra installs psycopg2-binary); the image pins no SQLAlchemy version.
+  const url = `postgresql+psycopg2://${db.user}:{{ .password }}@${db.host}:${db.port}/${db.database}?sslmode=require`;
+  const config = [
+    "# Evidently UI service configuration (charts/services/evidently.ts).",
+    "storage:",
+    "  type: sql",
+    "database:",
+    `  url: "${url}"`,
+    "dataset_storage:",
+    "  type: sql",
+    "telemetry:",
+    "  enabled: false",
+    "",
+  ].join("\n");
+  return { "config.yaml": config, secret: "{{ .secret }}" };
+}
+
+export interface EvidentlyArgs {
+  /** Secret in the evidently namespace with keys `config.yaml` (evidentlyConfigTemplate) and `secret`. */
+  readonly secretName: string;
+  /** How the service reaches Postgres (RDS CIDR, or the in-cluster database namespace). */
+  readonly databaseEgress: EgressRule;
+  /** Labels for cost attribution, on every object. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** @default 1 */
+  readonly replicas?: number;
+}
+
+/** ServiceAccount, Deployment, Service and the namespace's NetworkPolicies (the namespace itself is the caller's). */
+export function evidentlyObjects(a: EvidentlyArgs): object[] {
+  const labels = { ...a.labels, ...EVIDENTLY_POD_LABELS };
+  const podLabels = { ...labels, ...EVIDENTLY_SERVED_POD_LABELS };
+  const meta = (name: string, l: Record<string, string> = labels) => ({ name, namespace: EVIDENTLY_NAMESPACE, labels: { ...l } });
+  const probe = (initialDelaySeconds: number, periodSeconds: number) => ({
+    httpGet: { path: "/api/version", port: "http" },
+    initialDelaySeconds,
+    periodSeconds,
+    timeoutSeconds: 5,
+    failureThreshold: 6,
+  });
+  return [
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: meta("evidently"), automountServiceAccountToken: false },
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: meta("evidently"),
+      spec: {
+        replicas: a.replicas ?? 1,
+        selector: { matchLabels: { ...EVIDENTLY_POD_LABELS } },
+        template: {
+          metadata: { labels: podLabels },
+          spec: restrictedPod(
+            {
+              serviceAccountName: "evidently",
+              containers: [
+                restrictedContainer({
+                  name: "evidently",
+                  image: imageRef("evidently"),
+                  // Appended to the image's ENTRYPOINT ["evidently", "ui", "--host", "0.0.0.0"].
+                  args: ["--port", String(EVIDENTLY_PORT), "--conf-path", EVIDENTLY_CONFIG_PATH],
+                  ports: [{ name: "http", containerPort: EVIDENTLY_PORT, protocol: "TCP" }],
+                  env: [
+                    { name: "EVIDENTLY_SECRET", valueFrom: { secretKeyRef: { name: a.secretName, key: "secret" } } },
+                    // No usage telemetry (iterative_telemetry honours DO_NOT_TRACK).
+                    { name: "DO_NOT_TRACK", value: "1" },
+                    // /api/version runs `git rev-parse` unless GIT_COMMIT is set.
+                    { name: "GIT_COMMIT", value: "-" },
+                    { name: "HOME", value: "/tmp" },
+                    { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
+                  ],
+                  readinessProbe: probe(5, 10),
+                  livenessProbe: probe(30, 20),
+                  resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+                  volumeMounts: [
+                    // A directory mount (no subPath), so a rotated Secret reaches the file.
+                    { name: "config", mountPath: EVIDENTLY_CONFIG_DIR, readOnly: true },
+                    { name: "tmp", mountPath: "/tmp" },
+                    { name: "workspace", mountPath: WORKSPACE_DIR },
+                  ],
+                }),
+              ],
+              volumes: [
+                { name: "config", secret: { secretName: a.secretName, items: [{ key: "config.yaml", path: "config.yaml" }] } },
+                { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+                { name: "workspace", emptyDir: { sizeLimit: "256Mi" } },
+              ],
+            },
+            { uid: UID },
+          ),
+        },
+      },
+    },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: meta("evidently"),
+      spec: {
+        type: "ClusterIP",
+        selector: { ...EVIDENTLY_POD_LABELS },
+        ports: [{ name: "http", port: EVIDENTLY_PORT, targetPort: "http", protocol: "TCP" }],
+      },
+    },
+    ...serviceNetworkPolicies({
+      namespace: EVIDENTLY_NAMESPACE,
+      service: "evidently",
+      servedPods: EVIDENTLY_SERVED_POD_LABELS,
+      servedPorts: EVIDENTLY_SERVED_PORTS,
+      egress: [a.databaseEgress],
+      // Prometheus scrapes the pushgateway (the chart's ServiceMonitor); Evidently serves no /metrics.
+      metricsPort: PUSHGATEWAY_PORT,
+      labels: a.labels,
+    }),
+  ];
+}
+
+/** Values for the upstream prometheus-pushgateway chart (CHARTS.pushgateway): our file plus the pod label. */
+export function pushgatewayValues(): Values {
+  return mergeValues(loadValuesFile("prometheus-pushgateway"), { podLabels: { ...EVIDENTLY_SERVED_POD_LABELS } });
+}

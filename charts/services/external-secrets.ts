@@ -1,0 +1,86 @@
+/**
+ * External Secrets objects as plain data: the ClusterSecretStore over AWS Secrets Manager (restricted to
+ * the platform's service namespaces) and one ExternalSecret per generated credential.
+ */
+export const EXTERNAL_SECRETS_API = "external-secrets.io/v1";
+export const EXTERNAL_SECRETS_NAMESPACE = "external-secrets";
+export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = "external-secrets";
+export const CLUSTER_SECRET_STORE = "aws-secrets-manager";
+
+/** Secret keys as Go templates over the remote JSON's keys, e.g. { uri: "postgresql://u:{{ .password }}@h/db" }. */
+export type SecretTemplate = Readonly<Record<string, string>>;
+
+const PLACEHOLDER = /\{\{\s*\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+/** The same templates rendered here, for clusters without External Secrets; an unknown key is an error. */
+export function renderTemplate(template: SecretTemplate, values: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(template).map(([k, t]) => [
+      k,
+      t.replace(PLACEHOLDER, (_m, key: string) => {
+        if (!(key in values)) throw new Error(`secret template ${k} names ${key}, which is not a generated value`);
+        return values[key];
+      }),
+    ]),
+  );
+}
+
+/** Keys a template reads. */
+export function templateKeys(template: SecretTemplate): string[] {
+  return [...new Set(Object.values(template).flatMap((t) => [...t.matchAll(PLACEHOLDER)].map((m) => m[1])))];
+}
+
+export interface ExternalSecretArgs {
+  readonly name: string;
+  readonly namespace: string;
+  readonly storeName: string;
+  /** Secrets Manager secret name; its value is a JSON object. */
+  readonly remoteKey: string;
+  /** JSON keys to fetch. */
+  readonly keys: readonly string[];
+  readonly template?: SecretTemplate;
+  /** Type of the Secret made. @default "Opaque" */
+  readonly type?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  /** @default "1h" */
+  readonly refreshInterval?: string;
+}
+
+export function externalSecret(a: ExternalSecretArgs) {
+  return {
+    apiVersion: EXTERNAL_SECRETS_API,
+    kind: "ExternalSecret",
+    metadata: { name: a.name, namespace: a.namespace, labels: { ...a.labels } },
+    spec: {
+      refreshInterval: a.refreshInterval ?? "1h",
+      secretStoreRef: { kind: "ClusterSecretStore", name: a.storeName },
+      target: {
+        name: a.name,
+        creationPolicy: "Owner",
+        ...(a.template || a.type ? { template: { type: a.type ?? "Opaque", engineVersion: "v2", ...(a.template ? { data: { ...a.template } } : {}) } } : {}),
+      },
+      data: a.keys.map((k) => ({ secretKey: k, remoteRef: { key: a.remoteKey, property: k } })),
+    },
+  };
+}
+
+/**
+ * The one ClusterSecretStore: the controller's own Pod Identity credentials (no auth block), usable only from
+ * the listed namespaces and from namespaces carrying one of the labels (team namespaces that opted into a
+ * service whose credential they hold). Only the platform writes ExternalSecrets: team roles get no rights on
+ * external-secrets.io, and the chart's aggregation into the built-in roles is off.
+ */
+export function clusterSecretStore(region: string, namespaces: readonly string[], namespaceLabels: readonly string[] = []) {
+  return {
+    apiVersion: EXTERNAL_SECRETS_API,
+    kind: "ClusterSecretStore",
+    metadata: { name: CLUSTER_SECRET_STORE },
+    spec: {
+      provider: { aws: { service: "SecretsManager", region } },
+      conditions: [
+        { namespaces: [...namespaces] },
+        ...namespaceLabels.map((label) => ({ namespaceSelector: { matchLabels: { [label]: "true" } } })),
+      ],
+    },
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * Feast the way upstream recommends deploying it today: the Feast operator's FeatureStore resource. Registry in
+ * SQL (the platform Postgres), offline store as files (duckdb) over object storage, online store in Redis,
+ * and the feature server. On existing clusters, Redis runs here from the upstream image with AUTH, reachable
+ * from the feature server's namespace only (OPS-05).
+ */
+import { imageRef } from "../../components/versions";
+import { postgresUrlTemplate, type DatabaseLocation } from "./mlflow";
+import type { SecretTemplate } from "./external-secrets";
+import { serviceNetworkPolicies, type EgressRule } from "./network";
+import { restrictedContainer, restrictedPod } from "./workload";
+
+export const FEAST_NAMESPACE = "feast";
+export const FEATURE_STORE = "platform";
+/** The operator names everything feast-<name>, the service account included. */
+export const FEAST_SERVICE_ACCOUNT = `feast-${FEATURE_STORE}`;
+export const FEAST_DATA_STORES_SECRET = "feast-data-stores";
+/** Container ports of the operator's servers (online, registry gRPC and REST, offline). */
+export const FEAST_PORTS = { online: 6566, registryGrpc: 6570, registryRest: 6572, offline: 8815 } as const;
+/** Labels the operator puts on the FeatureStore's pods (feast.dev/name = the resource's name). */
+export const FEAST_POD_LABELS = { "feast.dev/name": FEATURE_STORE } as const;
+export const REDIS_NAME = "feast-redis";
+export const REDIS_PORT = 6379;
+const REDIS_UID = 999;
+
+export interface RedisLocation {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+}
+
+/**
+ * The FeatureStore's data-store Secret: keys named after the store types (sql, redis) hold their
+ * feature_store.yaml parameters, as the operator reads them. Values: password (database), redisPassword.
+ */
+export function feastDataStoresTemplate(db: DatabaseLocation, redis: RedisLocation): SecretTemplate {
+  return {
+    sql: [`path: ${postgresUrlTemplate(db, "postgresql+psycopg")}`, "cache_ttl_seconds: 60", "sqlalchemy_config_kwargs:", "  pool_pre_ping: true", ""].join("\n"),
+    redis: `connection_string: "${redis.host}:${redis.port},${redis.tls ? "ssl=true," : ""}password={{ .redisPassword }}"\n`,
+  };
+}
+
+export interface FeatureStoreArgs {
+  readonly project: string;
+  readonly env?: readonly { readonly name: string; readonly value: string }[];
+  /** Secret with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for an S3-compatible store (existing clusters). */
+  readonly credentialsSecret?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+const serverResources = (cpu: string, memory: string, limit: string) => ({ requests: { cpu, memory }, limits: { memory: limit } });
+
+export function featureStore(a: FeatureStoreArgs) {
+  const keys = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
+  const env = [
+    ...(a.env ?? []),
+    ...(a.credentialsSecret ? keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: a.credentialsSecret, key } } })) : []),
+  ];
+  return {
+    apiVersion: "feast.dev/v1",
+    kind: "FeatureStore",
+    metadata: { name: FEATURE_STORE, namespace: FEAST_NAMESPACE, labels: { ...a.labels } },
+    spec: {
+      feastProject: a.project,
+      services: {
+        // Pod level only: the operator offers no per-container security context (hence a baseline namespace).
+        securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+        registry: {
+          local: {
+            persistence: { store: { type: "sql", secretRef: { name: FEAST_DATA_STORES_SECRET } } },
+            server: { restAPI: true, env, resources: serverResources("100m", "256Mi", "1Gi") },
+          },
+        },
+        offlineStore: {
+          persistence: { file: { type: "duckdb" } },
+          server: { env, resources: serverResources("250m", "1Gi", "4Gi") },
+        },
+        onlineStore: {
+          persistence: { store: { type: "redis", secretRef: { name: FEAST_DATA_STORES_SECRET } } },
+          server: { env, metrics: true, resources: serverResources("250m", "512Mi", "2Gi") },
+        },
+      },
+      // Access is decided by NetworkPolicy: only namespaces that opted into feast reach the servers.
+      authz: { noAuth: true },
+    },
+  };
+}
+
+/** The online server's metrics (port 8000, named metrics on the online Service). */
+export function feastServiceMonitor(labels: Readonly<Record<string, string>> = {}) {
+  return {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "ServiceMonitor",
+    metadata: { name: "feast-online", namespace: FEAST_NAMESPACE, labels: { ...labels } },
+    spec: { selector: { matchLabels: { ...FEAST_POD_LABELS, "feast.dev/service-type": "online" } }, endpoints: [{ port: "metrics", interval: "30s" }] },
+  };
+}
+
+/** Redis for existing clusters: one replica, AUTH from the data-store credential, data on a volume. */
+export function redisObjects(a: { passwordSecret: string; labels?: Readonly<Record<string, string>> }): unknown[] {
+  const selector = { "app.kubernetes.io/name": REDIS_NAME };
+  const labels = { ...a.labels, ...selector };
+  const meta = { name: REDIS_NAME, namespace: FEAST_NAMESPACE, labels };
+  return [
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: meta, automountServiceAccountToken: false },
+    {
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: meta,
+      spec: {
+        serviceName: REDIS_NAME,
+        replicas: 1,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels },
+          spec: restrictedPod({
+            serviceAccountName: REDIS_NAME,
+            containers: [
+              restrictedContainer({
+                name: "redis",
+                image: imageRef("redis"),
+                // The password is read from the environment by the shell, never written into the args.
+                command: ["sh", "-c", 'exec redis-server --requirepass "$REDIS_PASSWORD" --appendonly yes --dir /data --protected-mode yes'],
+                env: [{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: a.passwordSecret, key: "redisPassword" } } }],
+                ports: [{ name: "redis", containerPort: REDIS_PORT }],
+                readinessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 10 },
+                resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
+                volumeMounts: [{ name: "data", mountPath: "/data" }],
+              }),
+            ],
+          }, { uid: REDIS_UID }),
+        },
+        volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "5Gi" } } } }],
+      },
+    },
+    { apiVersion: "v1", kind: "Service", metadata: meta, spec: { type: "ClusterIP", selector, ports: [{ name: "redis", port: REDIS_PORT, targetPort: "redis" }] } },
+  ];
+}
+
+export interface FeastNetworkArgs {
+  readonly egress: readonly EgressRule[];
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Teams that opted in reach the online, registry and offline servers; Redis (when here) only from this namespace. */
+export function feastNetworkPolicies(a: FeastNetworkArgs) {
+  return serviceNetworkPolicies({
+    namespace: FEAST_NAMESPACE,
+    service: "feast",
+    servedPods: FEAST_POD_LABELS,
+    servedPorts: Object.values(FEAST_PORTS),
+    metricsPort: 8000,
+    egress: a.egress,
+    labels: a.labels,
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * Objects of ours around KServe: the KnativeServing resource for serverless mode (Kourier, no Istio), and
+ * the PodMonitor that scrapes every predictor's /metrics in the team namespaces.
+ */
+import { MONITORING_NAMESPACE } from "../../components/teams/services";
+import type { KserveMode } from "../../config/services";
+import { KNATIVE_SERVING_NAMESPACE } from "../team/network";
+
+export { KNATIVE_QUEUE_PORTS, KNATIVE_SERVING_NAMESPACE } from "../team/network";
+
+export const KSERVE_NAMESPACE = "kserve";
+export const KNATIVE_OPERATOR_NAMESPACE = "knative-operator";
+/** Knative Serving release the operator installs (the operator chart bundles 1.20–1.23). */
+export const KNATIVE_SERVING_VERSION = "1.23.0";
+/** Port the model servers of KServe's runtimes listen and serve /metrics on. */
+export const PREDICTOR_PORT = 8080;
+
+/** KServe's deployment mode strings (v0.16+): Standard is plain Deployments, Knative is serverless. */
+export function kserveDeploymentMode(mode: KserveMode): "Standard" | "Knative" {
+  return mode === "serverless" ? "Knative" : "Standard";
+}
+
+export function knativeServing(labels: Readonly<Record<string, string>> = {}) {
+  return {
+    apiVersion: "operator.knative.dev/v1beta1",
+    kind: "KnativeServing",
+    metadata: { name: "knative-serving", namespace: KNATIVE_SERVING_NAMESPACE, labels: { ...labels } },
+    spec: {
+      version: KNATIVE_SERVING_VERSION,
+      ingress: { kourier: { enabled: true, "service-type": "ClusterIP" } },
+      config: {
+        network: { "ingress-class": "kourier.ingress.networking.knative.dev" },
+        // Cluster-local URLs: exposure goes through the platform ingress (EXP-01).
+        domain: { "svc.cluster.local": "" },
+      },
+    },
+  };
+}
+
+/**
+ * Serving metrics of every InferenceService in any namespace: KServe's runtimes serve /metrics on the
+ * model-server port (the predictor container declares no named port, hence the port number).
+ */
+export function predictorPodMonitor(labels: Readonly<Record<string, string>> = {}) {
+  return {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PodMonitor",
+    metadata: { name: "kserve-predictors", namespace: MONITORING_NAMESPACE, labels: { ...labels } },
+    spec: {
+      namespaceSelector: { any: true },
+      selector: { matchExpressions: [{ key: "serving.kserve.io/inferenceservice", operator: "Exists" }] },
+      podMetricsEndpoints: [
+        {
+          portNumber: PREDICTOR_PORT,
+          path: "/metrics",
+          relabelings: [{ sourceLabels: ["__meta_kubernetes_pod_label_serving_kserve_io_inferenceservice"], targetLabel: "inferenceservice" }],
+        },
+      ],
+    },
+  };
+}

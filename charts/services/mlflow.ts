@@ -1,0 +1,181 @@
+/**
+ * MLflow tracking server and model registry, run from the upstream image (MLflow ships no chart of its own
+ * on a Helm repository we can pin): Postgres backend, artifacts proxied to object storage, basic auth with a
+ * generated admin password, internal Service only, metrics scraped with the admin's credentials.
+ */
+import { imageRef } from "../../components/versions";
+import type { SecretTemplate } from "./external-secrets";
+import { serviceNetworkPolicies, type EgressRule } from "./network";
+import { restrictedContainer, restrictedPod } from "./workload";
+
+export const MLFLOW_NAMESPACE = "mlflow";
+export const MLFLOW_PORT = 5000;
+export const MLFLOW_SECRET = "mlflow";
+export const MLFLOW_SERVICE_ACCOUNT = "mlflow";
+/** Upstream's own chart runs the image as this user. */
+const MLFLOW_UID = 1000;
+const SELECTOR = { "app.kubernetes.io/name": "mlflow" };
+
+export interface DatabaseLocation {
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+}
+
+/** A SQLAlchemy URL with the password as a template placeholder; TLS required (RDS forces it, CNPG serves it). */
+export function postgresUrlTemplate(db: DatabaseLocation, driver = "postgresql+psycopg2"): string {
+  return `${driver}://${db.user}:{{ .password }}@${db.host}:${db.port}/${db.database}?sslmode=require`;
+}
+
+/**
+ * The mlflow Secret, built from the generated values password, adminPassword and secretKey. Auth tables share
+ * the tracking database (MLflow keeps them apart with their own migration table). New users see nothing until
+ * granted (default_permission NO_PERMISSIONS): teams share one server without sharing experiments.
+ */
+export function mlflowSecretTemplate(db: DatabaseLocation): SecretTemplate {
+  const url = postgresUrlTemplate(db);
+  return {
+    "backend-store-uri": url,
+    "basic_auth.ini": [
+      "[mlflow]",
+      "default_permission = NO_PERMISSIONS",
+      `database_uri = ${url}`,
+      "admin_username = admin",
+      "authorization_function = mlflow.server.auth:authenticate_request_basic_auth",
+      "",
+    ].join("\n"),
+    "admin-username": "admin",
+    "admin-password": "{{ .adminPassword }}",
+    "flask-secret-key": "{{ .secretKey }}",
+  };
+}
+
+/**
+ * Host headers MLflow accepts (its DNS-rebinding guard replaces, not extends, its defaults): the Service
+ * names at every depth, with and without a port, and pod addresses in the private ranges for scrapes.
+ */
+export function allowedHosts(namespace = MLFLOW_NAMESPACE): string[] {
+  const names = ["mlflow", `mlflow.${namespace}`, `mlflow.${namespace}.svc`, `mlflow.${namespace}.svc.cluster.local`];
+  const ranges = ["10.*", "192.168.*", ...Array.from({ length: 16 }, (_, i) => `172.${16 + i}.*`)];
+  return [...names.flatMap((n) => [n, `${n}:*`]), ...ranges];
+}
+
+export interface MlflowArgs {
+  readonly replicas: number;
+  /** Where proxied artifacts go, e.g. s3://<artifacts bucket>/mlflow/. */
+  readonly artifactsDestination: string;
+  /** AWS region (EKS) for the S3 client. */
+  readonly region?: string;
+  /** An S3-compatible endpoint (the local stack's SeaweedFS) and the Secret with its keys. */
+  readonly s3?: { readonly endpoint: string; readonly credentialsSecret: string };
+  /** How pods reach Postgres (the VPC on EKS, the databases namespace in-cluster). */
+  readonly databaseEgress: EgressRule;
+  /** How pods reach object storage. */
+  readonly storageEgress: readonly EgressRule[];
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+const fromSecret = (name: string, key: string, secret = MLFLOW_SECRET) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+
+export function mlflowObjects(a: MlflowArgs): unknown[] {
+  const labels = { ...a.labels, ...SELECTOR };
+  const meta = (name: string) => ({ name, namespace: MLFLOW_NAMESPACE, labels });
+  const env = [
+    fromSecret("MLFLOW_BACKEND_STORE_URI", "backend-store-uri"),
+    fromSecret("MLFLOW_FLASK_SERVER_SECRET_KEY", "flask-secret-key"),
+    fromSecret("MLFLOW_AUTH_ADMIN_USERNAME", "admin-username"),
+    fromSecret("MLFLOW_AUTH_ADMIN_PASSWORD", "admin-password"),
+    { name: "MLFLOW_AUTH_CONFIG_PATH", value: "/etc/mlflow/basic_auth.ini" },
+    { name: "MLFLOW_ARTIFACTS_DESTINATION", value: a.artifactsDestination },
+    { name: "MLFLOW_SERVER_ALLOWED_HOSTS", value: allowedHosts().join(",") },
+    { name: "MLFLOW_DISABLE_TELEMETRY", value: "true" },
+    { name: "HOME", value: "/tmp" },
+    ...(a.region ? [{ name: "AWS_REGION", value: a.region }] : []),
+    ...(a.s3
+      ? [
+          { name: "MLFLOW_S3_ENDPOINT_URL", value: a.s3.endpoint },
+          fromSecret("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID", a.s3.credentialsSecret),
+          fromSecret("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", a.s3.credentialsSecret),
+        ]
+      : []),
+  ];
+  const probe = (initialDelaySeconds: number) => ({ httpGet: { path: "/health", port: "http" }, initialDelaySeconds, periodSeconds: 10, timeoutSeconds: 5 });
+  const objects: unknown[] = [
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(MLFLOW_SERVICE_ACCOUNT), automountServiceAccountToken: false },
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: meta("mlflow"),
+      spec: {
+        replicas: a.replicas,
+        selector: { matchLabels: SELECTOR },
+        template: {
+          metadata: { labels },
+          spec: restrictedPod({
+            serviceAccountName: MLFLOW_SERVICE_ACCOUNT,
+            // Spread replicas over zones; a lost AZ leaves the server up.
+            topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: SELECTOR } }],
+            containers: [
+              restrictedContainer({
+                name: "mlflow",
+                image: imageRef("mlflow"),
+                command: ["mlflow", "server"],
+                args: ["--host=0.0.0.0", `--port=${MLFLOW_PORT}`, "--workers=2", "--serve-artifacts", "--app-name=basic-auth", "--expose-prometheus=/tmp/metrics"],
+                ports: [{ name: "http", containerPort: MLFLOW_PORT }],
+                env,
+                readinessProbe: probe(5),
+                livenessProbe: { ...probe(30), failureThreshold: 6 },
+                resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+                volumeMounts: [
+                  { name: "tmp", mountPath: "/tmp" },
+                  { name: "auth", mountPath: "/etc/mlflow", readOnly: true },
+                ],
+              }),
+            ],
+            volumes: [
+              { name: "tmp", emptyDir: { sizeLimit: "2Gi" } },
+              { name: "auth", secret: { secretName: MLFLOW_SECRET, items: [{ key: "basic_auth.ini", path: "basic_auth.ini" }] } },
+            ],
+          }, { uid: MLFLOW_UID }),
+        },
+      },
+    },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: meta("mlflow"),
+      spec: { type: "ClusterIP", selector: SELECTOR, ports: [{ name: "http", port: MLFLOW_PORT, targetPort: "http" }] },
+    },
+    {
+      // /metrics sits behind basic auth: Prometheus scrapes as the admin, from the same Secret.
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "ServiceMonitor",
+      metadata: meta("mlflow"),
+      spec: {
+        selector: { matchLabels: SELECTOR },
+        endpoints: [
+          {
+            port: "http",
+            path: "/metrics",
+            interval: "30s",
+            basicAuth: { username: { name: MLFLOW_SECRET, key: "admin-username" }, password: { name: MLFLOW_SECRET, key: "admin-password" } },
+          },
+        ],
+      },
+    },
+    ...(a.replicas > 1
+      ? [{ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta("mlflow"), spec: { minAvailable: 1, selector: { matchLabels: SELECTOR } } }]
+      : []),
+    ...serviceNetworkPolicies({
+      namespace: MLFLOW_NAMESPACE,
+      service: "mlflow",
+      servedPods: SELECTOR,
+      servedPorts: [MLFLOW_PORT],
+      metricsPort: MLFLOW_PORT,
+      egress: [a.databaseEgress, ...a.storageEgress],
+      labels: a.labels,
+    }),
+  ];
+  return objects;
+}

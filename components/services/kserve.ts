@@ -1,0 +1,46 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { KserveMode } from "../../config/services";
+import { loadValuesFile, mergeValues } from "../../charts/values";
+import { KNATIVE_OPERATOR_NAMESPACE, KSERVE_NAMESPACE, kserveDeploymentMode, knativeServing, predictorPodMonitor } from "../../charts/services/kserve";
+import { createObjectGroup } from "../kubernetes/object-group";
+import { createUpstreamChart } from "../kubernetes/upstream-chart";
+import { CHARTS } from "../versions";
+
+export const CERT_MANAGER_NAMESPACE = "cert-manager";
+
+export interface ModelServingArgs {
+  /** `standard`: plain Deployments; `serverless`: Knative Serving with Kourier. */
+  readonly mode: KserveMode;
+  /** The namespaces (cert-manager, kserve, knative-*) and the Prometheus operator's CRDs, created before. */
+  readonly dependsOn: pulumi.Input<pulumi.Resource>[];
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** kserve-resources values: our overrides file plus the deployment mode. */
+export function kserveValues(mode: KserveMode) {
+  return mergeValues(loadValuesFile("kserve-resources"), { kserve: { version: CHARTS.kserveResources.version, controller: { deploymentMode: kserveDeploymentMode(mode) } } });
+}
+
+/**
+ * KServe from its upstream charts, in the order they need: cert-manager (webhook certificates), the CRDs,
+ * the controller, then the serving runtimes its webhook validates. Serverless mode adds the Knative operator
+ * and a KnativeServing with Kourier (no Istio). A PodMonitor scrapes every predictor.
+ */
+export class ModelServing extends pulumi.ComponentResource {
+  constructor(name: string, args: ModelServingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:services:ModelServing", name, {}, opts);
+    const child = { parent: this };
+    const certManager = createUpstreamChart(`${name}-cert-manager`, CHARTS.certManager, CERT_MANAGER_NAMESPACE, loadValuesFile("cert-manager"), { ...child, dependsOn: args.dependsOn });
+    const crds = createUpstreamChart(`${name}-crds`, CHARTS.kserveCrd, KSERVE_NAMESPACE, {}, { ...child, dependsOn: args.dependsOn });
+    const knative: pulumi.Resource[] = [];
+    if (args.mode === "serverless") {
+      const operator = createUpstreamChart(`${name}-knative-operator`, CHARTS.knativeOperator, KNATIVE_OPERATOR_NAMESPACE, {}, { ...child, dependsOn: args.dependsOn });
+      knative.push(createObjectGroup(`${name}-knative-serving`, [knativeServing(args.labels)], { ...child, dependsOn: [operator] }));
+    }
+    // The controller's Certificate and Issuer need cert-manager's CRDs and a running cert-manager.
+    const controller = createUpstreamChart(`${name}-controller`, CHARTS.kserveResources, KSERVE_NAMESPACE, kserveValues(args.mode), { ...child, dependsOn: [certManager, crds, ...knative] });
+    createUpstreamChart(`${name}-runtimes`, CHARTS.kserveRuntimes, KSERVE_NAMESPACE, mergeValues(loadValuesFile("kserve-runtime-configs"), { kserve: { version: CHARTS.kserveRuntimes.version } }), { ...child, dependsOn: [controller] });
+    createObjectGroup(`${name}-monitoring`, [predictorPodMonitor(args.labels)], { ...child, dependsOn: args.dependsOn });
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,68 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { MLFLOW_NAMESPACE, MLFLOW_SECRET, MLFLOW_SERVICE_ACCOUNT, mlflowObjects, mlflowSecretTemplate } from "../../charts/services/mlflow";
+import { createObjectGroup } from "../kubernetes/object-group";
+import { createCredential } from "./credentials";
+import { createServiceRole } from "./aws/role";
+import { databaseEgress, databasePasswordTarget, grantFor, storageEgress, type ServiceContext } from "./context";
+import type { DatabaseEndpoint } from "./database";
+
+export const MLFLOW_GRANT = grantFor("mlflow");
+/** Where MLflow keeps proxied artifacts: its own prefix of the artifacts bucket. */
+export const MLFLOW_ARTIFACTS_PREFIX = "mlflow/";
+
+export interface MlflowArgs {
+  readonly replicas: number;
+  readonly database: DatabaseEndpoint;
+  readonly context: ServiceContext;
+}
+
+/**
+ * MLflow: generated database, admin and session secrets (never in config); artifacts proxied to
+ * s3://<artifacts>/mlflow/ with a Pod Identity role limited to that prefix; the server itself from charts/services/mlflow.
+ */
+export class Mlflow extends pulumi.ComponentResource {
+  /** The database-side password Secret, which the database's roles wait for. */
+  readonly databasePassword: pulumi.Resource[];
+
+  constructor(name: string, args: MlflowArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:services:Mlflow", name, {}, opts);
+    const child = { parent: this };
+    const ctx = args.context;
+    const secret = (suffix: string, length: number) => new random.RandomPassword(`${name}-${suffix}`, { length, special: false }, child).result;
+    const template = args.database.host.apply((host) => mlflowSecretTemplate({ host, port: args.database.port, database: MLFLOW_GRANT.database, user: MLFLOW_GRANT.role }));
+    const [app, db] = [
+      { namespace: MLFLOW_NAMESPACE, secretName: MLFLOW_SECRET, template },
+      databasePasswordTarget(ctx, MLFLOW_GRANT),
+    ];
+    this.databasePassword = createCredential(name, {
+      store: ctx.store,
+      values: { password: secret("database", 32), adminPassword: secret("admin", 32), secretKey: secret("session", 48) },
+      targets: [app, db],
+      labels: ctx.labels,
+      dependsOn: ctx.dependsOn,
+    }, child);
+    const identity = ctx.aws
+      ? createServiceRole(`${name}-artifacts`, {
+        namespace: MLFLOW_NAMESPACE,
+        serviceAccounts: [MLFLOW_SERVICE_ACCOUNT],
+        where: { bucket: "artifacts", prefix: MLFLOW_ARTIFACTS_PREFIX },
+        aws: ctx.aws,
+        description: "MLflow tracking server: proxied artifacts under mlflow/ of the artifacts bucket",
+      }, child).associations
+      : [];
+    const objects = pulumi.output(ctx.bucketName("artifacts")).apply((bucket) =>
+      mlflowObjects({
+        replicas: args.replicas,
+        artifactsDestination: `s3://${bucket}/${MLFLOW_ARTIFACTS_PREFIX}`,
+        region: ctx.aws?.region,
+        s3: ctx.objectStore ? { endpoint: ctx.objectStore.endpoint, credentialsSecret: ctx.objectStore.credentialsSecret } : undefined,
+        databaseEgress: databaseEgress(ctx, args.database),
+        storageEgress: storageEgress(ctx),
+        labels: ctx.labels,
+      }),
+    );
+    createObjectGroup(`${name}-server`, objects, { ...child, dependsOn: [...ctx.dependsOn, ...this.databasePassword, ...identity] });
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The local stack's buckets on SeaweedFS. Its chart creates buckets in a post-install Helm hook, which
+ * Pulumi's helm.v4.Chart does not run, so a Job of ours creates them (idempotently) with the AWS CLI.
+ */
+import { createHash } from "node:crypto";
+import { restrictedContainer, restrictedPod } from "../../charts/services/workload";
+import { DATA_BUCKET_KINDS } from "./naming";
+import { imageRef } from "../versions";
+
+export const OBJECT_STORE_S3_PORT = 8333;
+/** SeaweedFS's S3 gateway (fullnameOverride seaweedfs in charts/values/seaweedfs.yaml). */
+export const OBJECT_STORE_S3_ENDPOINT = `http://seaweedfs-s3.object-store.svc:${OBJECT_STORE_S3_PORT}`;
+/** The Secret (in each consuming namespace) with the S3 keys, as the AWS SDKs read them from the environment. */
+export const OBJECT_STORE_CREDENTIALS_SECRET = "object-store-credentials";
+
+/** On the local stack a bucket is named after its kind. */
+export const localBucketName = (kind: (typeof DATA_BUCKET_KINDS)[number]) => kind;
+
+export function bucketJobObjects(namespace: string): unknown[] {
+  const buckets = DATA_BUCKET_KINDS.map(localBucketName);
+  const script = buckets.map((b) => `aws s3api head-bucket --bucket ${b} 2>/dev/null || aws s3api create-bucket --bucket ${b}`).join("\n");
+  const name = `create-buckets-${createHash("sha256").update(script).digest("hex").slice(0, 8)}`;
+  const labels = { "app.kubernetes.io/name": "create-buckets" };
+  return [
+    {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name, namespace, labels },
+      spec: {
+        backoffLimit: 20,
+        ttlSecondsAfterFinished: 86400,
+        template: {
+          metadata: { labels },
+          spec: restrictedPod({
+            restartPolicy: "OnFailure",
+            containers: [
+              restrictedContainer({
+                name: "create",
+                image: imageRef("awsCli"),
+                command: ["/bin/sh", "-ec", script],
+                env: [
+                  { name: "AWS_ENDPOINT_URL", value: OBJECT_STORE_S3_ENDPOINT },
+                  { name: "AWS_REGION", value: "us-east-1" },
+                  { name: "HOME", value: "/tmp" },
+                  { name: "AWS_ACCESS_KEY_ID", valueFrom: { secretKeyRef: { name: OBJECT_STORE_CREDENTIALS_SECRET, key: "AWS_ACCESS_KEY_ID" } } },
+                  { name: "AWS_SECRET_ACCESS_KEY", valueFrom: { secretKeyRef: { name: OBJECT_STORE_CREDENTIALS_SECRET, key: "AWS_SECRET_ACCESS_KEY" } } },
+                ],
+                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+              }),
+            ],
+            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+          }),
+        },
+      },
+    },
+  ];
+}

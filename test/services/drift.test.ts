@@ -1,0 +1,265 @@
+/** Model drift monitoring: the teams' CronJobs, the script they run, and the dashboard and alerts over its metrics. */
+import { describe, it, expect } from "vitest";
+import { readFileSync } from "node:fs";
+import {
+  DRIFT_SCRIPT_CONFIGMAP,
+  DRIFT_SCRIPT_FILE,
+  MODEL_DRIFT_DASHBOARD,
+  MODEL_DRIFT_RULES,
+  STALE_AFTER_HOURS,
+  modelDriftObservabilityObjects,
+  modelMonitorObjects,
+  type ModelMonitorArgs,
+} from "../../charts/services/drift";
+import { EVIDENTLY_URL, PUSHGATEWAY_URL } from "../../charts/services/evidently";
+import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from "../../charts/observability";
+import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamLabels } from "../../charts/team";
+import { teamPrefix } from "../../components/storage/naming";
+import { imageRef } from "../../components/versions";
+import { resolveTeam, teamSchema, type TeamConfig } from "../../config/teams";
+import type { KubeObject } from "../../scripts/plan/extract";
+import { validateObjects } from "../../scripts/plan/validate";
+import { parsePromQL } from "../observability/promql";
+
+type Obj = KubeObject & { spec?: any; data?: Record<string, string>; [k: string]: any };
+
+const team: TeamConfig = resolveTeam(
+  teamSchema.parse({
+    name: "fraud",
+    costCenter: "cc-42",
+    owners: { admin: { groups: ["fraud-admins"] } },
+    quota: { cpu: "16", memory: "64Gi", gpu: 0, storage: "100Gi", persistentVolumeClaims: 10, pods: 50 },
+    limits: { defaultRequest: { cpu: "500m", memory: "1Gi" }, default: { cpu: "2", memory: "4Gi" } },
+    services: ["evidently"],
+    modelMonitors: [
+      { name: "churn", reference: "churn/reference.parquet", current: "churn/current.parquet" },
+      { name: "scoring", schedule: "15 3 * * *", reference: "scoring/train.csv", current: "scoring/2026-11/live.csv", driftShareThreshold: 0.3 },
+    ],
+  }),
+);
+const ARGS: ModelMonitorArgs = { datasetsBucket: "mlops-prod-datasets-123456789012", evidentlySecretName: "evidently-writer" };
+const build = (a: Partial<ModelMonitorArgs> = {}) => modelMonitorObjects(team, { ...ARGS, ...a }) as Obj[];
+const cronJobs = (a: Partial<ModelMonitorArgs> = {}) => build(a).filter((o) => o.kind === "CronJob");
+const cronJob = (name: string, a: Partial<ModelMonitorArgs> = {}) => {
+  const c = cronJobs(a).find((o) => o.metadata?.name === name);
+  if (!c) throw new Error(`no CronJob ${name}`);
+  return c;
+};
+const pod = (c: Obj) => c.spec.jobTemplate.spec.template.spec;
+const report = (c: Obj) => pod(c).containers.find((x: { name: string }) => x.name === "report");
+const envOf = (container: { env: { name: string; value?: string; valueFrom?: unknown }[] }) => Object.fromEntries(container.env.map((e) => [e.name, e.value ?? e.valueFrom]));
+
+/** What the script really does, read from its source: pushed metric names, env it reads, push path. */
+const SCRIPT = readFileSync(DRIFT_SCRIPT_FILE, "utf8");
+const METRICS_BLOCK = /METRICS = \{([\s\S]*?)\n\}/.exec(SCRIPT)?.[1] ?? "";
+const PUSHED = [...METRICS_BLOCK.matchAll(/"(mlops_[a-z_]+)":/g)].map((m) => m[1]);
+const ENV_READ = [...SCRIPT.matchAll(/env\("([A-Z_]+)"\)/g)].map((m) => m[1]);
+const PUSH_LABELS = ["team", "model"]; // the grouping key: /metrics/job/<job>/team/<team>/model/<model>
+
+describe("drift_report.py (as read by the tests)", () => {
+  it("pushes the four gauges, in the grouping key team/model", () => {
+    expect(PUSHED.sort()).toEqual(["mlops_model_drift_last_run_timestamp_seconds", "mlops_model_drift_share", "mlops_model_drift_threshold", "mlops_model_drifted_columns"]);
+    expect(SCRIPT).toContain('url = f"{gateway.rstrip(\'/\')}/metrics/job/{PUSH_JOB}/team/{quote(team, safe=\'\')}/model/{quote(model, safe=\'\')}"');
+    expect(SCRIPT).toMatch(/method="PUT"/);
+    expect(SCRIPT).not.toMatch(/prometheus_client/);
+  });
+
+  it("runs the drift preset with the threshold and uploads without the data into project <team>-<model>", () => {
+    expect(SCRIPT).toMatch(/DataDriftPreset\(drift_share=threshold\)/);
+    expect(SCRIPT).toMatch(/evidently:metric_v2:DriftedColumnsCount/);
+    expect(SCRIPT).toMatch(/add_run\(project\.id, snapshot, include_data=False\)/);
+    expect(SCRIPT).toContain('f"{team}-{model}"');
+  });
+});
+
+describe("modelMonitorObjects", () => {
+  it("builds nothing for a team without monitors", () => {
+    expect(modelMonitorObjects({ ...team, modelMonitors: [] }, ARGS)).toEqual([]);
+  });
+
+  it("builds the script ConfigMap and one CronJob per monitor, named drift-<monitor>, in the team namespace", () => {
+    const objs = build();
+    expect(objs.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual([`ConfigMap/${DRIFT_SCRIPT_CONFIGMAP}`, "CronJob/drift-churn", "CronJob/drift-scoring"]);
+    for (const o of objs) expect(o.metadata?.namespace).toBe("fraud");
+    expect(objs[0].data).toEqual({ "drift_report.py": SCRIPT });
+  });
+
+  it("labels everything with the team labels and app.kubernetes.io/name model-drift, pods included", () => {
+    for (const o of build()) expect(o.metadata).toMatchObject({ labels: { ...teamLabels(team), "app.kubernetes.io/name": "model-drift" } });
+    for (const c of cronJobs()) expect(c.spec.jobTemplate.spec.template.metadata.labels).toMatchObject({ ...teamLabels(team), "app.kubernetes.io/name": "model-drift" });
+  });
+
+  it("schedules each monitor (hourly by default), never overlapping, with bounded history", () => {
+    expect(cronJob("drift-churn").spec.schedule).toBe("0 * * * *");
+    expect(cronJob("drift-scoring").spec.schedule).toBe("15 3 * * *");
+    for (const c of cronJobs()) {
+      expect(c.spec.concurrencyPolicy).toBe("Forbid");
+      expect(c.spec.successfulJobsHistoryLimit).toBeGreaterThan(0);
+      expect(c.spec.failedJobsHistoryLimit).toBeGreaterThan(0);
+      expect(pod(c).restartPolicy).toBe("Never");
+    }
+  });
+
+  it("runs as the team's workload service account (its Pod Identity role reads the team prefix)", () => {
+    for (const c of cronJobs()) expect(pod(c).serviceAccountName).toBe(TEAM_WORKLOAD_SERVICE_ACCOUNT);
+  });
+
+  it("copies reference and current from the team's prefix of the datasets bucket to /data with the AWS CLI", () => {
+    const c = cronJob("drift-scoring");
+    const init = pod(c).initContainers;
+    expect(init.map((x: { image: string }) => x.image)).toEqual([imageRef("awsCli"), imageRef("awsCli")]);
+    expect(init.map((x: { args: string[] }) => x.args.slice(0, 4))).toEqual([
+      ["s3", "cp", `s3://${ARGS.datasetsBucket}/${teamPrefix("fraud")}scoring/train.csv`, "/data/reference.csv"],
+      ["s3", "cp", `s3://${ARGS.datasetsBucket}/${teamPrefix("fraud")}scoring/2026-11/live.csv`, "/data/current.csv"],
+    ]);
+    const env = envOf(report(c));
+    expect([env.REFERENCE_PATH, env.CURRENT_PATH]).toEqual(["/data/reference.csv", "/data/current.csv"]);
+    const parquet = envOf(report(cronJob("drift-churn")));
+    expect([parquet.REFERENCE_PATH, parquet.CURRENT_PATH]).toEqual(["/data/reference.parquet", "/data/current.parquet"]);
+  });
+
+  it("never reads outside teams/<team>/ of the bucket", () => {
+    for (const c of cronJobs()) {
+      for (const x of pod(c).initContainers) {
+        const uris = (x.args as string[]).filter((a) => a.startsWith("s3://"));
+        expect(uris).toHaveLength(1);
+        expect(uris[0].startsWith(`s3://${ARGS.datasetsBucket}/teams/fraud/`)).toBe(true);
+      }
+    }
+  });
+
+  it("passes --endpoint-url only when an S3 endpoint is set, and static keys only from the named Secret", () => {
+    for (const x of cronJobs().flatMap((c) => pod(c).initContainers)) {
+      expect(x.args).not.toContain("--endpoint-url");
+      expect(x.env.map((e: { name: string }) => e.name)).not.toContain("AWS_ACCESS_KEY_ID");
+    }
+    const local = { s3Endpoint: "http://seaweedfs-s3.object-store.svc:8333", s3CredentialsSecret: "s3-keys", region: "us-east-1" };
+    for (const x of cronJobs(local).flatMap((c) => pod(c).initContainers)) {
+      const i = x.args.indexOf("--endpoint-url");
+      expect(i).toBeGreaterThan(0);
+      expect(x.args[i + 1]).toBe(local.s3Endpoint);
+      const env = envOf(x);
+      expect(env.AWS_ACCESS_KEY_ID).toEqual({ secretKeyRef: { name: "s3-keys", key: "AWS_ACCESS_KEY_ID" } });
+      expect(env.AWS_SECRET_ACCESS_KEY).toEqual({ secretKeyRef: { name: "s3-keys", key: "AWS_SECRET_ACCESS_KEY" } });
+      expect(env.AWS_REGION).toBe("us-east-1");
+    }
+  });
+
+  it("runs the mounted script in the evidently image with every variable the script reads", () => {
+    const c = cronJob("drift-scoring");
+    const r = report(c);
+    expect(r.image).toBe(imageRef("evidently"));
+    expect(r.command).toEqual(["python", "/scripts/drift_report.py"]);
+    const scripts = pod(c).volumes.find((v: { name: string }) => v.name === r.volumeMounts.find((m: { mountPath: string }) => m.mountPath === "/scripts").name);
+    expect(scripts.configMap.name).toBe(DRIFT_SCRIPT_CONFIGMAP);
+    const env = envOf(r);
+    expect(ENV_READ.length).toBeGreaterThan(5);
+    for (const name of ENV_READ) expect(env[name], name).toBeDefined();
+    expect(env).toMatchObject({ TEAM: "fraud", MODEL: "scoring", DRIFT_SHARE_THRESHOLD: "0.3", PUSHGATEWAY_URL, EVIDENTLY_URL });
+    expect(envOf(report(cronJob("drift-churn"))).DRIFT_SHARE_THRESHOLD).toBe("0.5");
+    expect(env.EVIDENTLY_SECRET).toEqual({ secretKeyRef: { name: ARGS.evidentlySecretName, key: "secret" } });
+    expect(PUSHGATEWAY_URL).toBe("http://pushgateway.evidently.svc:9091");
+  });
+
+  it("runs every container restricted, HOME=/tmp on an emptyDir, resources within the team's LimitRange", () => {
+    for (const c of cronJobs()) {
+      const spec = pod(c);
+      expect(spec.automountServiceAccountToken).toBe(false);
+      expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+      const volumes = Object.fromEntries(spec.volumes.map((v: { name: string }) => [v.name, v]));
+      for (const x of [...spec.initContainers, ...spec.containers]) {
+        expect(x.securityContext, x.name).toEqual({
+          runAsNonRoot: true,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"] },
+          seccompProfile: { type: "RuntimeDefault" },
+        });
+        expect(envOf(x).HOME, x.name).toBe("/tmp");
+        const tmp = x.volumeMounts.find((m: { mountPath: string }) => m.mountPath === "/tmp");
+        expect(volumes[tmp.name].emptyDir, x.name).toBeDefined();
+        for (const m of x.volumeMounts.filter((m: { readOnly?: boolean }) => !m.readOnly)) expect(volumes[m.name].emptyDir, `${x.name} ${m.mountPath}`).toBeDefined();
+        expect(x.resources).toEqual({ requests: { ...team.limits.defaultRequest }, limits: { ...team.limits.default } });
+      }
+    }
+  });
+});
+
+describe("the model-drift dashboard and alerts", () => {
+  const exprs = MODEL_DRIFT_DASHBOARD.panels.flatMap((p) => p.targets.map((t) => t.expr));
+  const ruleExprs = MODEL_DRIFT_RULES.rules.map((r) => r.expr);
+  const rule = (name: string) => MODEL_DRIFT_RULES.rules.find((r) => r.alert === name)!;
+
+  it("every query and rule parses as PromQL and reads only metrics the script pushes", () => {
+    for (const e of [...exprs, ...ruleExprs]) {
+      const parsed = parsePromQL(e);
+      expect(parsed.errors, e).toEqual([]);
+      expect(parsed.metrics.length, e).toBeGreaterThan(0);
+      for (const m of parsed.metrics) expect(PUSHED, `${m} in ${e}`).toContain(m);
+    }
+  });
+
+  it("groups and matches only on the labels of the push grouping key", () => {
+    for (const e of [...exprs, ...ruleExprs]) for (const l of parsePromQL(e).labels) expect(PUSH_LABELS, `${l} in ${e}`).toContain(l);
+  });
+
+  it("shows every pushed metric somewhere", () => {
+    const used = new Set(exprs.flatMap((e) => parsePromQL(e).metrics));
+    for (const m of PUSHED) expect(used, m).toContain(m);
+  });
+
+  it("is valid dashboard JSON: unique positive panel ids, 24-column layout, the datasource variable", () => {
+    expect(JSON.parse(JSON.stringify(MODEL_DRIFT_DASHBOARD))).toEqual(MODEL_DRIFT_DASHBOARD);
+    const ids = MODEL_DRIFT_DASHBOARD.panels.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const p of MODEL_DRIFT_DASHBOARD.panels) {
+      expect(p.id).toBeGreaterThan(0);
+      expect(p.gridPos.x + p.gridPos.w).toBeLessThanOrEqual(24);
+      expect(p.datasource).toEqual({ type: "prometheus", uid: "${datasource}" });
+      expect(new Set(p.targets.map((t) => t.refId)).size).toBe(p.targets.length);
+    }
+    const vars = MODEL_DRIFT_DASHBOARD.templating.list.map((v) => v.name);
+    expect(vars).toEqual(["datasource", "team", "model"]);
+  });
+
+  it("ModelDriftDetected fires when the drift share reaches the model's threshold, matched on team and model", () => {
+    const r = rule("ModelDriftDetected");
+    expect(r.expr.replace(/\s+/g, " ")).toMatch(/mlops_model_drift_share\) >= on \(team, model\) max by \(team, model\) \(mlops_model_drift_threshold\)$/);
+    expect(r.labels.severity).toBe("warning");
+    expect(r.for).toMatch(/^\d+[sm]$/);
+    for (const text of [r.annotations.summary, r.annotations.description]) {
+      expect(text).toContain("{{ $labels.team }}");
+      expect(text).toContain("{{ $labels.model }}");
+    }
+  });
+
+  it("ModelDriftReportStale fires after more than 26 hours without a report", () => {
+    const r = rule("ModelDriftReportStale");
+    expect(STALE_AFTER_HOURS).toBe(26);
+    expect(r.expr).toBe("time() - max by (team, model) (mlops_model_drift_last_run_timestamp_seconds) > 26 * 3600");
+    expect(r.labels.severity).toBe("warning");
+    expect(r.annotations.summary).toContain("26h");
+  });
+
+  it("ships as a sidecar ConfigMap and a PrometheusRule in monitoring", () => {
+    const [cm, rules] = modelDriftObservabilityObjects({ "cost-center": "platform" }) as Obj[];
+    expect(cm).toMatchObject({ kind: "ConfigMap", metadata: { name: "dashboard-model-drift", namespace: MONITORING_NAMESPACE, labels: { ...DASHBOARD_LABEL, "cost-center": "platform" } } });
+    expect(JSON.parse(cm.data!["model-drift.json"])).toEqual(MODEL_DRIFT_DASHBOARD);
+    expect(rules).toMatchObject({ apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "model-drift", namespace: MONITORING_NAMESPACE } });
+    expect(JSON.parse(JSON.stringify(rules.spec.groups))).toEqual([MODEL_DRIFT_RULES]);
+  });
+});
+
+describe("schema", () => {
+  it("validates the monitor and observability objects against the schemas for Kubernetes 1.35", async () => {
+    const all = [...build({ s3Endpoint: "http://s3.local:8333", s3CredentialsSecret: "s3-keys" }), ...(modelDriftObservabilityObjects() as Obj[])];
+    expect(all.map((o) => o.kind)).toEqual(["ConfigMap", "CronJob", "CronJob", "ConfigMap", "PrometheusRule"]);
+    expect(await validateObjects(all, "1.35")).toEqual([]);
+  });
+
+  it("the schema check catches a broken CronJob (concurrencyPolicy must be a string)", async () => {
+    const broken = structuredClone(cronJob("drift-churn"));
+    broken.spec.concurrencyPolicy = 1;
+    expect((await validateObjects([broken], "1.35")).length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,269 @@
+/** Evidently's service objects, its config.yaml template, and the Pushgateway chart values. */
+import { describe, it, expect } from "vitest";
+import { parse } from "yaml";
+import {
+  EVIDENTLY_CONFIG_PATH,
+  EVIDENTLY_NAMESPACE,
+  EVIDENTLY_PORT,
+  EVIDENTLY_POD_LABELS,
+  EVIDENTLY_SERVED_POD_LABELS,
+  EVIDENTLY_URL,
+  PUSHGATEWAY_PORT,
+  PUSHGATEWAY_POD_LABELS,
+  PUSHGATEWAY_RELEASE,
+  PUSHGATEWAY_URL,
+  evidentlyConfigTemplate,
+  evidentlyObjects,
+  pushgatewayValues,
+} from "../../charts/services/evidently";
+import { renderTemplate, templateKeys } from "../../charts/services/external-secrets";
+import type { EgressRule } from "../../charts/services/network";
+import { loadValuesFile, valuesFileChartVersion } from "../../charts/values";
+import { MONITORING_NAMESPACE, serviceOptInLabel } from "../../components/teams/services";
+import { CHARTS, IMAGES, imageRef } from "../../components/versions";
+import type { KubeObject } from "../../scripts/plan/extract";
+import { validateObjects } from "../../scripts/plan/validate";
+
+type Obj = KubeObject & { spec?: any; [k: string]: any };
+const DB: EgressRule = { kind: "cidr", cidr: "10.20.0.0/16", ports: [5432] };
+const objects = () => evidentlyObjects({ secretName: "evidently-config", databaseEgress: DB, labels: { "cost-center": "platform" } }) as Obj[];
+const find = (kind: string, name: string) => {
+  const o = objects().find((x) => x.kind === kind && x.metadata?.name === name);
+  if (!o) throw new Error(`no ${kind} ${name}`);
+  return o;
+};
+const deployment = () => find("Deployment", "evidently");
+const podSpec = () => deployment().spec.template.spec;
+const container = () => podSpec().containers[0];
+const env = (name: string) => container().env.find((e: { name: string }) => e.name === name);
+
+describe("evidentlyObjects", () => {
+  it("builds the service account, deployment, service and the namespace's network policies, all in evidently", () => {
+    const kinds = objects().map((o) => `${o.kind}/${o.metadata?.name}`);
+    expect(kinds).toEqual(expect.arrayContaining(["ServiceAccount/evidently", "Deployment/evidently", "Service/evidently", "NetworkPolicy/default-deny", "NetworkPolicy/allow-clients"]));
+    for (const o of objects()) expect(o.metadata?.namespace, `${o.kind} ${o.metadata?.name}`).toBe(EVIDENTLY_NAMESPACE);
+    expect(find("ServiceAccount", "evidently").automountServiceAccountToken).toBe(false);
+  });
+
+  it("runs a restricted pod: non-root uid, no token, read-only root, no privilege, seccomp, all capabilities dropped", () => {
+    const spec = podSpec();
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.serviceAccountName).toBe("evidently");
+    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+    expect(spec.securityContext.runAsUser).toBeGreaterThan(0);
+    for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+      expect(c.securityContext, c.name).toEqual({
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+      });
+      expect(c.resources.requests.cpu, c.name).toBeDefined();
+      expect(c.resources.requests.memory, c.name).toBeDefined();
+      expect(c.resources.limits.memory, c.name).toBeDefined();
+    }
+  });
+
+  it("mounts emptyDirs where the service writes (/tmp, the image's /app/workspace), and nothing else writable", () => {
+    const volumes = Object.fromEntries(podSpec().volumes.map((v: { name: string }) => [v.name, v]));
+    const writable = container().volumeMounts.filter((m: { readOnly?: boolean }) => !m.readOnly);
+    expect(writable.map((m: { mountPath: string }) => m.mountPath).sort()).toEqual(["/app/workspace", "/tmp"]);
+    for (const m of writable) expect(volumes[m.name].emptyDir, m.mountPath).toBeDefined();
+    expect(env("HOME")).toEqual({ name: "HOME", value: "/tmp" });
+  });
+
+  it("pins the image from the catalogue: evidently/evidently-service at an exact version", () => {
+    expect(container().image).toBe(imageRef("evidently"));
+    expect(IMAGES.evidently.repository).toMatch(/(^|\/)evidently\/evidently-service$/);
+    expect(IMAGES.evidently.tag).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("passes port and config path to the image's `evidently ui` entrypoint, without overriding the command", () => {
+    expect(container().command).toBeUndefined();
+    expect(container().args).toEqual(["--port", String(EVIDENTLY_PORT), "--conf-path", EVIDENTLY_CONFIG_PATH]);
+    expect(container().ports).toEqual([{ name: "http", containerPort: EVIDENTLY_PORT, protocol: "TCP" }]);
+  });
+
+  it("reads the write secret and config.yaml from the one Secret, keys the config template provides", () => {
+    const provided = Object.keys(evidentlyConfigTemplate({ host: "h", port: 5432, database: "d", user: "u" }));
+    expect(env("EVIDENTLY_SECRET")).toEqual({ name: "EVIDENTLY_SECRET", valueFrom: { secretKeyRef: { name: "evidently-config", key: "secret" } } });
+    const mount = container().volumeMounts.find((m: { mountPath: string }) => EVIDENTLY_CONFIG_PATH.startsWith(`${m.mountPath}/`));
+    expect(mount, "a mount holding the config path").toBeDefined();
+    expect(mount.subPath).toBeUndefined(); // a subPath mount never sees a rotated Secret
+    const volume = podSpec().volumes.find((v: { name: string }) => v.name === mount.name);
+    expect(volume.secret.secretName).toBe("evidently-config");
+    const file = EVIDENTLY_CONFIG_PATH.slice(mount.mountPath.length + 1);
+    expect(volume.secret.items).toEqual([{ key: "config.yaml", path: file }]);
+    for (const key of ["secret", "config.yaml"]) expect(provided).toContain(key);
+  });
+
+  it("turns telemetry and the git subprocess off", () => {
+    expect(env("DO_NOT_TRACK")?.value).toBe("1");
+    expect(env("GIT_COMMIT")?.value).toBe("-");
+  });
+
+  it("probes /api/version (the service has no /health) on the http port", () => {
+    for (const probe of [container().readinessProbe, container().livenessProbe]) {
+      expect(probe.httpGet).toEqual({ path: "/api/version", port: "http" });
+    }
+  });
+
+  it("serves port 8000 through a ClusterIP Service named evidently that selects the pods", () => {
+    const svc = find("Service", "evidently");
+    expect(svc.spec.type).toBe("ClusterIP");
+    expect(svc.spec.ports).toEqual([{ name: "http", port: EVIDENTLY_PORT, targetPort: "http", protocol: "TCP" }]);
+    expect(deployment().spec.template.metadata.labels).toMatchObject(svc.spec.selector);
+    expect(deployment().spec.template.metadata.labels).toMatchObject(deployment().spec.selector.matchLabels);
+    expect(EVIDENTLY_URL).toBe(`http://evidently.${EVIDENTLY_NAMESPACE}.svc:${EVIDENTLY_PORT}`);
+  });
+});
+
+describe("the evidently namespace's network policies", () => {
+  const policy = (name: string) => find("NetworkPolicy", name).spec;
+
+  it("denies everything by default", () => {
+    expect(policy("default-deny")).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+  });
+
+  it("admits exactly the namespaces that opted into evidently, to the Evidently and Pushgateway pods on 8000 and 9091", () => {
+    const p = policy("allow-clients");
+    expect(p.podSelector).toEqual({ matchLabels: { ...EVIDENTLY_SERVED_POD_LABELS } });
+    expect(p.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { [serviceOptInLabel("evidently")]: "true" } } }],
+        ports: [{ protocol: "TCP", port: EVIDENTLY_PORT }, { protocol: "TCP", port: PUSHGATEWAY_PORT }],
+      },
+    ]);
+  });
+
+  it("the served label is on the Evidently pods and, through podLabels, on the Pushgateway pods", () => {
+    expect(deployment().spec.template.metadata.labels).toMatchObject(EVIDENTLY_SERVED_POD_LABELS);
+    expect(pushgatewayValues().podLabels).toEqual(EVIDENTLY_SERVED_POD_LABELS);
+    // The chart's selector labels stay its own: podLabels only add to them (templates/_helpers.tpl).
+    expect(Object.keys(EVIDENTLY_SERVED_POD_LABELS).some((k) => k in PUSHGATEWAY_POD_LABELS || k in EVIDENTLY_POD_LABELS)).toBe(false);
+  });
+
+  it("lets Prometheus scrape only the Pushgateway port, from the monitoring namespace", () => {
+    expect(policy("allow-monitoring-scrape").ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }], ports: [{ protocol: "TCP", port: PUSHGATEWAY_PORT }] },
+    ]);
+  });
+
+  it("allows egress to the database only (besides DNS and the namespace itself)", () => {
+    expect(policy("allow-egress").egress).toEqual([{ to: [{ ipBlock: { cidr: "10.20.0.0/16" } }], ports: [{ protocol: "TCP", port: 5432 }] }]);
+    const names = objects().filter((o) => o.kind === "NetworkPolicy").map((o) => o.metadata?.name).sort();
+    expect(names).toEqual(["allow-clients", "allow-dns", "allow-egress", "allow-monitoring-scrape", "allow-same-namespace", "default-deny"]);
+  });
+});
+
+describe("evidentlyConfigTemplate", () => {
+  const db = { host: "mlops.abc123.eu-west-1.rds.amazonaws.com", port: 5432, database: "evidently", user: "evidently" };
+  const rendered = () => renderTemplate(evidentlyConfigTemplate(db), { password: "Xy7pQ2rT9wKm4LnB", secret: "write-secret-123" });
+
+  it("reads exactly the generated password and secret", () => {
+    expect(templateKeys(evidentlyConfigTemplate(db)).sort()).toEqual(["password", "secret"]);
+    expect(rendered().secret).toBe("write-secret-123");
+  });
+
+  it("renders to YAML with SQL storage and the Postgres URL (TLS required, psycopg2 driver)", () => {
+    const config = parse(rendered()["config.yaml"]) as Record<string, any>;
+    expect(config.storage).toEqual({ type: "sql" });
+    expect(config.database.url).toBe("postgresql+psycopg2://evidently:Xy7pQ2rT9wKm4LnB@mlops.abc123.eu-west-1.rds.amazonaws.com:5432/evidently?sslmode=require");
+    const url = new URL(config.database.url);
+    expect(url.protocol).toBe("postgresql+psycopg2:");
+    expect([url.username, url.password, url.hostname, url.port, url.pathname]).toEqual(["evidently", "Xy7pQ2rT9wKm4LnB", db.host, "5432", "/evidently"]);
+    expect(url.searchParams.get("sslmode")).toBe("require");
+  });
+
+  it("keeps datasets in the database too and turns telemetry off", () => {
+    const config = parse(rendered()["config.yaml"]) as Record<string, any>;
+    expect(config.dataset_storage).toEqual({ type: "sql" });
+    expect(config.telemetry).toEqual({ enabled: false });
+  });
+
+  it("uses only sections evidently's config loader knows (v0.7.21 load_config raises on others)", () => {
+    // LocalConfig fields and component __section__ names in evidently/ui/service at v0.7.21.
+    const known = ["security", "service", "storage", "telemetry", "dashboard", "datasets", "tracing", "litestar", "database", "dataset_storage", "dataset_metadata", "snapshot_dataset_links", "metadata", "data", "blob", "tracing_storage", "local_state"];
+    const config = parse(rendered()["config.yaml"]) as Record<string, unknown>;
+    for (const section of Object.keys(config)) expect(known, section).toContain(section);
+  });
+});
+
+describe("Pushgateway chart", () => {
+  const file = () => loadValuesFile("prometheus-pushgateway") as Record<string, any>;
+
+  it("is in the catalogue at 3.8.0 from the prometheus-community repository, values.yaml at the chart's tag", () => {
+    expect(CHARTS.pushgateway).toMatchObject({ repo: "https://prometheus-community.github.io/helm-charts", chart: "prometheus-pushgateway", version: "3.8.0", gitRef: "prometheus-pushgateway-3.8.0" });
+    expect(CHARTS.pushgateway.valuesUrl).toBe(
+      "https://github.com/prometheus-community/helm-charts/blob/prometheus-pushgateway-3.8.0/charts/prometheus-pushgateway/values.yaml",
+    );
+  });
+
+  it("the values file says it was written for the catalogue's version", () => {
+    expect(valuesFileChartVersion("prometheus-pushgateway")).toBe(CHARTS.pushgateway.version);
+  });
+
+  it("sets only keys the chart's values.yaml at 3.8.0 has", () => {
+    // Top-level keys of charts/prometheus-pushgateway/values.yaml at prometheus-pushgateway-3.8.0.
+    const upstream = [
+      "global", "nameOverride", "fullnameOverride", "namespaceOverride", "image", "imagePullSecrets", "service", "automountServiceAccountToken",
+      "deploymentAnnotations", "podAnnotations", "podLabels", "serviceAnnotations", "serviceLabels", "serviceAccountLabels", "persistentVolumeLabels",
+      "extraVars", "extraArgs", "extraInitContainers", "extraContainers", "resources", "webConfiguration", "liveness", "readiness", "serviceAccount",
+      "ingress", "route", "tolerations", "nodeSelector", "replicaCount", "hostAliases", "runAsStatefulSet", "securityContext", "containerSecurityContext",
+      "affinity", "podAntiAffinity", "podAntiAffinityTopologyKey", "topologySpreadConstraints", "serviceMonitor", "podDisruptionBudget",
+      "priorityClassName", "strategy", "persistentVolume", "extraVolumes", "extraVolumeMounts", "networkPolicy", "extraManifests", "lifecycle",
+    ];
+    for (const key of Object.keys(pushgatewayValues())) expect(upstream, key).toContain(key);
+    const nested: Record<string, string[]> = {
+      serviceMonitor: ["enabled", "namespace", "telemetryPath", "interval", "scheme", "basicAuth", "bearerTokenFile", "tlsConfig", "scrapeTimeout", "additionalLabels", "honorLabels", "metricRelabelings", "relabelings"],
+      persistentVolume: ["enabled", "accessModes", "annotations", "existingClaim", "mountPath", "size", "storageClass", "subPath", "emptyDir"],
+    };
+    for (const [key, keys] of Object.entries(nested)) for (const k of Object.keys(file()[key])) expect(keys, `${key}.${k}`).toContain(k);
+  });
+
+  it("names the Service pushgateway, the host of PUSHGATEWAY_URL", () => {
+    expect(pushgatewayValues().fullnameOverride).toBe(PUSHGATEWAY_RELEASE);
+    expect(PUSHGATEWAY_URL).toBe(`http://${PUSHGATEWAY_RELEASE}.${EVIDENTLY_NAMESPACE}.svc:${PUSHGATEWAY_PORT}`);
+  });
+
+  it("is scraped by a ServiceMonitor in the release namespace that keeps the pushed labels", () => {
+    // The chart renders `namespace: default <release namespace> .Values.serviceMonitor.namespace`.
+    expect(file().serviceMonitor).toMatchObject({ enabled: true, namespace: "", honorLabels: true });
+  });
+
+  it("persists pushed metrics on a volume, with the persistence flag pointing into it", () => {
+    const v = file();
+    expect(v.persistentVolume.enabled).toBe(true);
+    const mountPath = v.persistentVolume.mountPath ?? "/data"; // chart default
+    const flag = (v.extraArgs as string[]).find((a) => a.startsWith("--persistence.file="));
+    expect(flag?.split("=")[1].startsWith(`${mountPath}/`)).toBe(true);
+  });
+
+  it("runs restricted, without a service-account token, with resources", () => {
+    const v = file();
+    expect(v.automountServiceAccountToken).toBe(false);
+    expect(v.securityContext).toMatchObject({ seccompProfile: { type: "RuntimeDefault" } });
+    expect(v.containerSecurityContext).toMatchObject({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    expect(v.resources.requests).toBeDefined();
+    expect(v.resources.limits.memory).toBeDefined();
+  });
+});
+
+describe("schema", () => {
+  it("validates every evidently object against the schemas for Kubernetes 1.35", async () => {
+    expect(await validateObjects(objects(), "1.35")).toEqual([]);
+  });
+
+  it("the schema check catches a broken Deployment (replicas must be an integer)", async () => {
+    const broken = structuredClone(deployment());
+    broken.spec.replicas = "one";
+    expect((await validateObjects([broken], "1.35")).length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,368 @@
+/**
+ * Kubeflow Pipelines: the EKS overlay (pure builders), the namespace transform, the database objects, and the
+ * Pipelines component under runtime mocks in both variants (existing cluster, EKS).
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import {
+  KFP_DATABASES,
+  KFP_MYSQL_SECRET,
+  KFP_MYSQL_SERVICE,
+  KFP_S3_SERVICE_ACCOUNTS,
+  KFP_TEAM_TARGETS,
+  MLMD_CONFIG_FILE,
+  MLMD_CONFIG_SECRET,
+  kfpDatabaseSecrets,
+  mlmdServerConfigTemplate,
+  mysqlAliasService,
+} from "../../charts/services/pipelines";
+import { podSecurityLabels } from "../../charts/pod-security";
+import { Pipelines } from "../../components/services/pipelines";
+import { ARGO_KEY_FORMAT, type EnvPatch, STATIC_PATCHES, STATIC_PATCH_DIR, defaultPipelineRoot, overlayHash, overlayKustomization, overlayPatches, pipelinesOverlay, writeOverlay } from "../../components/services/pipelines/overlay";
+import { kubeflowNamespaceLabels } from "../../components/services/pipelines/transforms";
+import { KUSTOMIZE } from "../../components/versions";
+import type { PolicyDocument } from "../../components/aws/iam";
+import { planMocks } from "../../scripts/plan/mocks";
+import { Recorder, type PlannedResource } from "../../scripts/plan/recorder";
+
+/** A resource other components would provide (nodes, the secret store). */
+class Stub extends pulumi.CustomResource {
+  constructor(type: string, name: string) {
+    super(type, name, {});
+  }
+}
+
+const SETTINGS = { bucket: "mlops-dev-artifacts-111122223333", region: "eu-west-1" };
+const KFP_URL = (path: string) => `https://github.com/kubeflow/pipelines//manifests/kustomize/${path}?ref=2.17.0`;
+
+describe("version catalogue", () => {
+  it("pins Kubeflow Pipelines' kustomize trees at the exact 2.17.0 tag", () => {
+    expect(KUSTOMIZE.kubeflowPipelines.repo).toBe("https://github.com/kubeflow/pipelines");
+    expect(KUSTOMIZE.kubeflowPipelines.ref).toBe("2.17.0");
+  });
+});
+
+describe("EKS overlay (pure)", () => {
+  const k = overlayKustomization(SETTINGS);
+  const p = overlayPatches(SETTINGS);
+  const env = (patch: { spec: { template: { spec: { containers: readonly { env: readonly EnvPatch[] }[] } } } }): Record<string, EnvPatch> =>
+    Object.fromEntries(patch.spec.template.spec.containers[0].env.map((e) => [e.name, e]));
+
+  it("builds platform-agnostic's bases by remote URL at the pinned ref, without in-cluster MySQL and SeaweedFS", () => {
+    expect(k.namespace).toBe("kubeflow");
+    expect(k.resources).toEqual([
+      KFP_URL("base/installs/generic"),
+      KFP_URL("base/metadata/base"),
+      KFP_URL("third-party/argo/installs/namespace"),
+    ]);
+    expect(k.resources.join(" ")).not.toMatch(/seaweedfs|third-party\/mysql/);
+    expect(k.labels).toEqual([{ includeSelectors: true, pairs: { "application-crd-id": "kubeflow-pipelines" } }]);
+  });
+
+  it("points KFP at the alias Service, the artifacts bucket and a pipeline root under pipelines/", () => {
+    expect(p.installConfig.metadata.name).toBe("pipeline-install-config");
+    expect(p.installConfig.data).toEqual({
+      mysqlHost: KFP_MYSQL_SERVICE,
+      mysqlPort: "3306",
+      bucketName: SETTINGS.bucket,
+      defaultPipelineRoot: `s3://${SETTINGS.bucket}/pipelines/v2/artifacts`,
+      ARTIFACT_NAMESPACE_KEY_PREFIX: "pipelines/private-artifacts",
+    });
+    expect(defaultPipelineRoot("b")).toBe("s3://b/pipelines/v2/artifacts");
+    expect(p.launcher.data.defaultPipelineRoot).toBe(p.installConfig.data.defaultPipelineRoot);
+    expect(parse(p.launcher.data.providers)).toEqual({
+      s3: { default: { endpoint: "s3.eu-west-1.amazonaws.com", region: "eu-west-1", disableSSL: false, forcePathStyle: false, credentials: { fromEnv: true } } },
+    });
+  });
+
+  it("gives the API server S3 in the region, empty keys without secretKeyRef (SDK chain) and MySQL over TLS", () => {
+    expect(p.apiServer.metadata.name).toBe("ml-pipeline");
+    expect(p.apiServer.spec.template.spec.containers[0].name).toBe("ml-pipeline-api-server");
+    const e = env(p.apiServer);
+    expect(e.OBJECTSTORECONFIG_HOST).toEqual({ name: "OBJECTSTORECONFIG_HOST", value: "s3.eu-west-1.amazonaws.com" });
+    expect(e.OBJECTSTORECONFIG_PORT).toEqual({ name: "OBJECTSTORECONFIG_PORT", value: "" });
+    expect(e.OBJECTSTORECONFIG_SECURE).toEqual({ name: "OBJECTSTORECONFIG_SECURE", value: "true" });
+    expect(e.OBJECTSTORECONFIG_REGION).toEqual({ name: "OBJECTSTORECONFIG_REGION", value: "eu-west-1" });
+    for (const key of ["OBJECTSTORECONFIG_ACCESSKEY", "OBJECTSTORECONFIG_SECRETACCESSKEY"]) expect(e[key]).toEqual({ name: key, value: "", valueFrom: null });
+    expect(JSON.parse(e.DBCONFIG_MYSQLCONFIG_EXTRAPARAMS.value)).toEqual({ tls: "skip-verify" });
+  });
+
+  it("gives the UI S3 in the region for archived logs, no static keys", () => {
+    expect(p.ui.metadata.name).toBe("ml-pipeline-ui");
+    const e = Object.fromEntries(Object.values(env(p.ui)).map((x) => [x.name, x.value]));
+    expect(e).toEqual({
+      AWS_REGION: "eu-west-1",
+      AWS_S3_ENDPOINT: "s3.eu-west-1.amazonaws.com",
+      AWS_SSL: "true",
+      ARGO_ARCHIVE_ARTIFACTORY: "s3",
+      ARGO_ARCHIVE_BUCKETNAME: SETTINGS.bucket,
+      ARGO_KEYFORMAT: ARGO_KEY_FORMAT,
+    });
+  });
+
+  it("points Argo's log archive at S3 with SDK credentials under pipelines/", () => {
+    expect(p.argo.metadata.name).toBe("workflow-controller-configmap");
+    const repo = parse(p.argo.data.artifactRepository);
+    expect(repo).toEqual({
+      archiveLogs: true,
+      s3: { endpoint: "s3.eu-west-1.amazonaws.com", bucket: SETTINGS.bucket, region: "eu-west-1", insecure: false, useSDKCreds: true, keyFormat: ARGO_KEY_FORMAT },
+    });
+    expect(repo.s3.keyFormat.startsWith("pipelines/private-artifacts/{{workflow.namespace}}/")).toBe(true);
+    expect(p.argo.data.artifactRepository).not.toContain("mlpipeline-minio-artifact");
+  });
+
+  it("drops upstream's mysql-secret, keeps a dummy minio Secret, and applies the TLS patches to MLMD and cache", () => {
+    expect(k.secretGenerator).toEqual([{ name: "mlpipeline-minio-artifact", literals: ["accesskey=unused", "secretkey=unused"] }]);
+    const paths = k.patches.flatMap((x) => ("path" in x ? [[x.path, x.target?.name]] : []));
+    expect(paths).toEqual([
+      ["mysql-secret-delete.yaml", undefined],
+      ["metadata-grpc-tls.yaml", "metadata-grpc-deployment"],
+      ["cache-server-tls.yaml", "cache-server"],
+    ]);
+    const read = (f: string) => parse(readFileSync(join(STATIC_PATCH_DIR, f), "utf8"));
+    expect(read("mysql-secret-delete.yaml")).toMatchObject({ $patch: "delete", kind: "Secret", metadata: { name: "mysql-secret" } });
+    const mlmd = read("metadata-grpc-tls.yaml") as { op: string; path: string; value: unknown }[];
+    expect(mlmd[0]).toMatchObject({ op: "replace", path: "/spec/template/spec/containers/0/args" });
+    expect(mlmd[0].value).toEqual(expect.arrayContaining(["--metadata_source_config_type=config_file", `--metadata_store_server_config_file=/etc/mlmd/${MLMD_CONFIG_FILE}`]));
+    expect(JSON.stringify(mlmd[0].value)).not.toContain("mysql_config_password");
+    expect(mlmd[1].value).toEqual([{ name: "mlmd-config", secret: { secretName: MLMD_CONFIG_SECRET } }]);
+    expect(read("cache-server-tls.yaml")).toEqual([{ op: "add", path: "/spec/template/spec/containers/0/args/-", value: '--db_extra_params={"tls":"skip-verify"}' }]);
+  });
+
+  it("renders every inline patch as a literal YAML document that parses back to the object", () => {
+    const inline = k.patches.filter((x): x is { patch: string } => "patch" in x).map((x) => parse(x.patch));
+    expect(inline).toEqual([p.installConfig, p.launcher, p.apiServer, p.ui, p.argo]);
+  });
+
+  it("rejects a missing bucket or region", () => {
+    expect(() => pipelinesOverlay({ bucket: "", region: "eu-west-1" })).toThrow(/bucket and region/);
+    expect(() => pipelinesOverlay({ bucket: "b", region: "" })).toThrow(/bucket and region/);
+  });
+});
+
+describe("overlay files on disk", () => {
+  let base: string;
+  beforeAll(() => {
+    base = mkdtempSync(join(tmpdir(), "kfp-overlay-test-"));
+  });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it("holds the kustomization and the committed static patches, in a directory named by content hash", () => {
+    const files = pipelinesOverlay(SETTINGS);
+    expect(Object.keys(files).sort()).toEqual(["kustomization.yaml", ...STATIC_PATCHES].sort());
+    const dir = writeOverlay(files, base);
+    expect(dir).toBe(join(base, `mlops-kfp-overlay-${overlayHash(files)}`));
+    expect(readdirSync(dir).sort()).toEqual(Object.keys(files).sort());
+    expect(parse(readFileSync(join(dir, "kustomization.yaml"), "utf8"))).toEqual(overlayKustomization(SETTINGS));
+    // Idempotent; no staging directory left behind.
+    expect(writeOverlay(files, base)).toBe(dir);
+    expect(readdirSync(base)).toEqual([`mlops-kfp-overlay-${overlayHash(files)}`]);
+  });
+
+  it("changes directory when a stack value changes", () => {
+    expect(overlayHash(pipelinesOverlay(SETTINGS))).not.toBe(overlayHash(pipelinesOverlay({ ...SETTINGS, region: "us-east-1" })));
+    expect(overlayHash(pipelinesOverlay(SETTINGS))).toBe(overlayHash(pipelinesOverlay({ ...SETTINGS })));
+  });
+});
+
+describe("kubeflow Namespace transform (pure)", () => {
+  const transform = kubeflowNamespaceLabels({ "cost-center": "ml" });
+  const ns = (name: string, labels?: Record<string, string>) => ({
+    type: "kubernetes:core/v1:Namespace",
+    name: `pipelines-cluster-scoped:${name}`,
+    custom: true,
+    props: { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } },
+    opts: {},
+  });
+
+  it("sets enforce baseline, warn/audit restricted with the pinned version, over upstream's labels", () => {
+    const out = transform(ns("kubeflow", { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted", other: "kept" })) as pulumi.ResourceTransformResult;
+    expect(out.props.metadata.labels).toEqual({ other: "kept", "cost-center": "ml", ...podSecurityLabels("baseline", "restricted") });
+    expect(out.props.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+    expect(out.props.metadata.labels["pod-security.kubernetes.io/audit"]).toBe("restricted");
+    expect(out.props.apiVersion).toBe("v1");
+  });
+
+  it("leaves other namespaces and other kinds alone", () => {
+    expect(transform(ns("default"))).toBeUndefined();
+    expect(transform({ ...ns("kubeflow"), type: "kubernetes:core/v1:ConfigMap" })).toBeUndefined();
+  });
+});
+
+describe("database objects (pure)", () => {
+  it("aliases RDS behind an ExternalName Service in kubeflow", () => {
+    expect(mysqlAliasService("db.abc.eu-west-1.rds.amazonaws.com", { team: "platform" })).toEqual({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "kfp-mysql", namespace: "kubeflow", labels: { team: "platform" } },
+      spec: { type: "ExternalName", externalName: "db.abc.eu-west-1.rds.amazonaws.com" },
+    });
+  });
+
+  it("syncs mysql-secret and MLMD's config from the RDS master secret through the ClusterSecretStore", () => {
+    const [secret, mlmd] = kfpDatabaseSecrets({ storeName: "aws-secrets-manager", masterSecretArn: "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db-x", mysqlPort: 3306 });
+    for (const es of [secret, mlmd]) {
+      expect(es.kind).toBe("ExternalSecret");
+      expect(es.metadata.namespace).toBe("kubeflow");
+      expect(es.spec.secretStoreRef).toEqual({ kind: "ClusterSecretStore", name: "aws-secrets-manager" });
+      expect(es.spec.data).toEqual(["username", "password"].map((k) => ({ secretKey: k, remoteRef: { key: "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db-x", property: k } })));
+    }
+    expect(secret.metadata.name).toBe(KFP_MYSQL_SECRET);
+    expect(secret.spec.target).toEqual({ name: "mysql-secret", creationPolicy: "Owner" });
+    expect(mlmd.metadata.name).toBe(MLMD_CONFIG_SECRET);
+    expect(Object.keys((mlmd.spec.target as { template: { data: object } }).template.data)).toEqual([MLMD_CONFIG_FILE]);
+  });
+
+  it("writes MLMD's config with TLS on, quoted credentials and schema upgrades", () => {
+    const cfg = mlmdServerConfigTemplate("kfp-mysql", 3306);
+    expect(cfg).toContain('host: "kfp-mysql"');
+    expect(cfg).toContain("port: 3306");
+    expect(cfg).toContain(`database: "${KFP_DATABASES.metadata}"`);
+    expect(cfg).toContain("user: {{ .username | quote }}");
+    expect(cfg).toContain("password: {{ .password | quote }}");
+    expect(cfg).toContain("ssl_options { verify_server_cert: false }");
+    expect(cfg).toContain("migration_options { enable_upgrade_migration: true }");
+  });
+
+  it("names the team targets KFP 2.17.0 serves on", () => {
+    expect(KFP_TEAM_TARGETS).toEqual([
+      { podSelector: { app: "ml-pipeline" }, ports: [8888, 8887], description: expect.any(String) },
+      { podSelector: { component: "metadata-grpc-server" }, ports: [8080], description: expect.any(String) },
+    ]);
+    expect([...KFP_S3_SERVICE_ACCOUNTS]).toEqual(["ml-pipeline", "ml-pipeline-ui", "pipeline-runner"]);
+  });
+});
+
+describe("Pipelines component under mocks", () => {
+  const resources: PlannedResource[] = [];
+  const RDS_ADDRESS = "pipelines-mysql.abc.eu-west-1.rds.amazonaws.com";
+  const MASTER_ARN = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!db-1";
+  let overlayDir: string | undefined;
+
+  beforeAll(async () => {
+    await pulumi.runtime.setMocks({
+      newResource(args) {
+        const base = planMocks.newResource(args) as { id: string; state: Record<string, unknown> };
+        if (args.type === "aws:rds/instance:Instance") return { id: base.id, state: { ...base.state, address: RDS_ADDRESS, masterUserSecrets: [{ secretArn: MASTER_ARN }] } };
+        return base;
+      },
+      call: (args) => planMocks.call(args),
+    }, "mlops-platform", "test", false);
+    const recorder = new Recorder();
+    recorder.attach();
+    const store = new Stub("test:index:SecretStore", "store");
+    const deps = new Stub("test:index:Nodes", "nodes");
+    new Pipelines("pipelines-local", { labels: { team: "platform" }, dependsOn: [deps] });
+    const eks = new Pipelines("pipelines", {
+      labels: { team: "platform" },
+      dependsOn: [deps],
+      aws: {
+        clusterName: "mlops-dev",
+        eksClusterName: "mlops-dev-eks",
+        accountId: "111122223333",
+        region: "eu-west-1",
+        vpcId: "vpc-1",
+        subnetIds: ["subnet-a", "subnet-b"],
+        clusterSecurityGroupId: "sg-cluster",
+        kmsKeyArns: { s3: "arn:aws:kms:eu-west-1:111122223333:key/s3", databases: "arn:aws:kms:eu-west-1:111122223333:key/db" },
+        database: { kind: "rds", instanceClass: "db.t4g.medium", storageGiB: 20, maxStorageGiB: 100, multiAz: false, backupRetentionDays: 7 },
+        protect: false,
+        backup: false,
+        secretStoreName: "aws-secrets-manager",
+        secretStore: store,
+      },
+    });
+    await Recorder.settle();
+    resources.push(...recorder.resources);
+    expect(eks.namespace).toBe("kubeflow");
+    const dir = resources.find((r) => r.type === "kubernetes:kustomize/v2:Directory" && r.name === "pipelines")?.inputs.directory;
+    overlayDir = typeof dir === "string" ? dir : undefined;
+  });
+
+  const one = (type: string, name: string) => {
+    const hits = resources.filter((r) => r.type === type && r.name === name);
+    if (hits.length !== 1) throw new Error(`expected one ${type} ${name}, found ${hits.length}: ${resources.filter((r) => r.type === type).map((r) => r.name).join(", ")}`);
+    return hits[0];
+  };
+  const DIR = "kubernetes:kustomize/v2:Directory";
+  const urnOf = (type: string, name: string) => one(type, name).urn;
+
+  it("registers no URN twice", () => {
+    const urns = resources.map((r) => r.urn);
+    expect(new Set(urns).size).toBe(urns.length);
+  });
+
+  it("existing cluster: cluster-scoped-resources, then env/platform-agnostic, both by remote URL at 2.17.0", () => {
+    const component = one("mlops:services:Pipelines", "pipelines-local");
+    const children = resources.filter((r) => r.parent === component.urn).map((r) => `${r.type} ${r.name}`).sort();
+    expect(children).toEqual([`${DIR} pipelines-local`, `${DIR} pipelines-local-cluster-scoped`]);
+    const cs = one(DIR, "pipelines-local-cluster-scoped");
+    expect(cs.inputs.directory).toBe(KFP_URL("cluster-scoped-resources"));
+    expect(cs.dependsOn).toEqual([urnOf("test:index:Nodes", "nodes")]);
+    const pa = one(DIR, "pipelines-local");
+    expect(pa.inputs.directory).toBe(KFP_URL("env/platform-agnostic"));
+    expect(pa.dependsOn).toEqual([cs.urn]);
+  });
+
+  it("EKS: database, role, one Pod Identity association per S3 client, database objects and the overlay", () => {
+    const component = one("mlops:services:Pipelines", "pipelines");
+    const children = resources.filter((r) => r.parent === component.urn).map((r) => `${r.type} ${r.name}`).sort();
+    expect(children).toEqual([
+      "aws:eks/podIdentityAssociation:PodIdentityAssociation pipelines-ml-pipeline",
+      "aws:eks/podIdentityAssociation:PodIdentityAssociation pipelines-ml-pipeline-ui",
+      "aws:eks/podIdentityAssociation:PodIdentityAssociation pipelines-pipeline-runner",
+      "aws:iam/role:Role pipelines",
+      "aws:iam/rolePolicy:RolePolicy pipelines",
+      `${DIR} pipelines`,
+      `${DIR} pipelines-cluster-scoped`,
+      "kubernetes:yaml/v2:ConfigGroup pipelines-database",
+      "mlops:services:ManagedDatabase pipelines-mysql",
+    ]);
+  });
+
+  it("EKS: the database is RDS MySQL, TLS only, from the cluster security group", () => {
+    const db = one("aws:rds/instance:Instance", "pipelines-mysql");
+    expect(db.inputs).toMatchObject({ engine: "mysql", engineVersion: "8.4", port: 3306, manageMasterUserPassword: true, publiclyAccessible: false, storageEncrypted: true, kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/db" });
+    const params = one("aws:rds/parameterGroup:ParameterGroup", "pipelines-mysql").inputs.parameters as { name: string; value: string }[];
+    expect(params).toContainEqual(expect.objectContaining({ name: "require_secure_transport", value: "1" }));
+  });
+
+  it("EKS: the role is assumable by the three KFP service accounts only and reaches pipelines/ of the artifacts bucket", () => {
+    const trust = JSON.parse(one("aws:iam/role:Role", "pipelines").inputs.assumeRolePolicy as string) as PolicyDocument;
+    expect(trust.Statement[0].Condition).toEqual({ StringEquals: { "aws:RequestTag/kubernetes-namespace": "kubeflow", "aws:RequestTag/kubernetes-service-account": ["ml-pipeline", "ml-pipeline-ui", "pipeline-runner"] } });
+    const policy = JSON.parse(one("aws:iam/rolePolicy:RolePolicy", "pipelines").inputs.policy as string) as PolicyDocument;
+    const objects = policy.Statement.find((s) => s.Sid === "OwnPrefixObjects")!;
+    expect(objects.Resource).toBe("arn:aws:s3:::mlops-dev-artifacts-111122223333/pipelines/*");
+    expect(policy.Statement.find((s) => s.Sid === "BucketKeyThroughS3")!.Resource).toBe("arn:aws:kms:eu-west-1:111122223333:key/s3");
+    for (const sa of KFP_S3_SERVICE_ACCOUNTS) {
+      expect(one("aws:eks/podIdentityAssociation:PodIdentityAssociation", `pipelines-${sa}`).inputs).toMatchObject({ clusterName: "mlops-dev-eks", namespace: "kubeflow", serviceAccount: sa });
+    }
+  });
+
+  it("EKS: the alias Service and ExternalSecrets wait for the namespace and the secret store", () => {
+    const group = one("kubernetes:yaml/v2:ConfigGroup", "pipelines-database");
+    const docs = (group.inputs.yaml as string).split("\n---\n").map((d) => JSON.parse(d));
+    expect(docs.map((d) => `${d.kind} ${d.metadata.name}`)).toEqual(["Service kfp-mysql", "ExternalSecret mysql-secret", "ExternalSecret metadata-grpc-mysql"]);
+    expect(docs[0].spec.externalName).toBe(RDS_ADDRESS);
+    expect(docs[1].spec.data[0].remoteRef.key).toBe(MASTER_ARN);
+    // The RDS instance comes in through the address and secret ARN the objects embed.
+    expect(group.dependsOn.sort()).toEqual([urnOf(DIR, "pipelines-cluster-scoped"), urnOf("test:index:SecretStore", "store"), urnOf("aws:rds/instance:Instance", "pipelines-mysql")].sort());
+  });
+
+  it("EKS: builds the overlay written for this stack, after the namespace, the database objects and the associations", () => {
+    const dir = one(DIR, "pipelines");
+    expect(overlayDir).toBeDefined();
+    expect(existsSync(join(overlayDir!, "kustomization.yaml"))).toBe(true);
+    expect(parse(readFileSync(join(overlayDir!, "kustomization.yaml"), "utf8"))).toEqual(overlayKustomization({ bucket: "mlops-dev-artifacts-111122223333", region: "eu-west-1" }));
+    expect(dir.dependsOn.sort()).toEqual([
+      urnOf(DIR, "pipelines-cluster-scoped"),
+      urnOf("kubernetes:yaml/v2:ConfigGroup", "pipelines-database"),
+      ...KFP_S3_SERVICE_ACCOUNTS.map((sa) => urnOf("aws:eks/podIdentityAssociation:PodIdentityAssociation", `pipelines-${sa}`)),
+    ].sort());
+    expect(one(DIR, "pipelines-cluster-scoped").inputs.directory).toBe(KFP_URL("cluster-scoped-resources"));
+  });
+});
