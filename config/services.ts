@@ -124,7 +124,7 @@ export function resolveServices(s: ServicesInput | undefined, environment: Envir
           multiAz: d?.multiAz ?? tier.multiAz,
           backupRetentionDays: d?.backupRetentionDays ?? tier.backupRetentionDays,
         }
-      : { kind: "in-cluster", instances: d?.instances ?? 1, storageGiB };
+      : { kind: "in-cluster", instances: d?.instances ?? (environment === "prod" ? 3 : 1), storageGiB };
   return {
     database,
     mlflow,
@@ -164,7 +164,7 @@ export function serviceProblems(s: ServicesInput | undefined, environment: Envir
     }
   }
   if (environment === "prod" && s?.mlflow?.replicas === 1) out.push({ path: "services.mlflow.replicas", message: "prod runs at least 2 MLflow replicas" });
-  if (s?.kserve?.mode === "serverless" && s.kserve.enabled === false) out.push({ path: "services.kserve.mode", message: "is set but KServe is disabled" });
+  if (s?.kserve?.mode !== undefined && s.kserve.enabled === false) out.push({ path: "services.kserve.mode", message: "is set but KServe is disabled" });
   return out;
 }
 

@@ -17,8 +17,12 @@ export interface DatabaseGrant {
   readonly secretName: string;
 }
 
-/** psql script run once per grant with -v role=… -v db=… -v password=…; every statement is safe to repeat. */
+/**
+ * psql script run once per grant with -v role=… -v db=… -v passwordvar=<env var>; the password is read from
+ * the environment inside psql (\getenv), never passed on a command line. Every statement is safe to repeat.
+ */
 export const SETUP_SQL = `\\set ON_ERROR_STOP on
+\\getenv password :passwordvar
 SELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \\gexec
 ALTER ROLE :"role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'password';
 SELECT format('CREATE DATABASE %I', :'db') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \\gexec
@@ -31,8 +35,7 @@ GRANT USAGE, CREATE ON SCHEMA public TO :"role";
 const ENTRYPOINT = `set -eu
 for grant in $GRANTS; do
   role=\${grant%%:*}; rest=\${grant#*:}; db=\${rest%%:*}; var=\${rest#*:}
-  password=$(printenv "$var")
-  psql -v role="$role" -v db="$db" -v password="$password" -f /sql/setup.sql
+  psql -v role="$role" -v db="$db" -v passwordvar="$var" -f /sql/setup.sql
 done
 `;
 

@@ -18,7 +18,7 @@ export function renderTemplate(template: SecretTemplate, values: Readonly<Record
     Object.entries(template).map(([k, t]) => [
       k,
       t.replace(PLACEHOLDER, (_m, key: string) => {
-        if (!(key in values)) throw new Error(`secret template ${k} names ${key}, which is not a generated value`);
+        if (!Object.hasOwn(values, key)) throw new Error(`secret template ${k} names ${key}, which is not a generated value`);
         return values[key];
       }),
     ]),

@@ -57,7 +57,8 @@ export function mlflowSecretTemplate(db: DatabaseLocation): SecretTemplate {
  */
 export function allowedHosts(namespace = MLFLOW_NAMESPACE): string[] {
   const names = ["mlflow", `mlflow.${namespace}`, `mlflow.${namespace}.svc`, `mlflow.${namespace}.svc.cluster.local`];
-  const ranges = ["10.*", "192.168.*", ...Array.from({ length: 16 }, (_, i) => `172.${16 + i}.*`)];
+  // 100.* covers pod ranges in 100.64.0.0/10 (custom-networking CNIs), which the patterns cannot spell exactly.
+  const ranges = ["10.*", "192.168.*", "100.*", ...Array.from({ length: 16 }, (_, i) => `172.${16 + i}.*`)];
   return [...names.flatMap((n) => [n, `${n}:*`]), ...ranges];
 }
 

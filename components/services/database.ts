@@ -23,6 +23,8 @@ export interface PlatformDatabaseArgs {
   /** One role and database per service; each grant's password Secret is made by the service's credential. */
   readonly grants: readonly DatabaseGrant[];
   readonly aws?: {
+    /** Prefix of the RDS identifier (the cluster name). */
+    readonly clusterName: string;
     readonly vpcId: pulumi.Input<string>;
     readonly vpcCidr: string;
     readonly subnetIds: pulumi.Input<string>[];
@@ -54,7 +56,7 @@ export class PlatformDatabase extends pulumi.ComponentResource {
     const cfg = args.config;
     if (cfg.kind === "rds") {
       const a = args.aws!;
-      this.rds = new ManagedDatabase(name, { config: cfg, vpcId: a.vpcId, subnetIds: a.subnetIds, clientSecurityGroupId: a.clusterSecurityGroupId, kmsKeyArn: a.kmsKeyArn, protect: a.protect, backup: a.backup }, { parent: this });
+      this.rds = new ManagedDatabase(name, { identifier: `${a.clusterName}-postgres`, config: cfg, vpcId: a.vpcId, subnetIds: a.subnetIds, clientSecurityGroupId: a.clusterSecurityGroupId, kmsKeyArn: a.kmsKeyArn, protect: a.protect, backup: a.backup }, { parent: this });
       this.endpoint = { host: this.rds.address, port: this.rds.port };
       this.masterSecretArn = this.rds.masterSecretArn;
     } else {

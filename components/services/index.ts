@@ -95,7 +95,7 @@ export class MlopsServices extends pulumi.ComponentResource {
       ? new PlatformDatabase(`${name}-postgres`, {
           config: s.database,
           grants: [...(s.mlflow.enabled ? [MLFLOW_GRANT] : []), ...(s.feast.enabled ? [FEAST_GRANT] : []), ...(s.evidently.enabled ? [EVIDENTLY_GRANT] : [])],
-          aws: a && { vpcId: a.vpcId, vpcCidr: a.vpcCidr, subnetIds: a.privateSubnetIds, clusterSecurityGroupId: a.clusterSecurityGroupId, kmsKeyArn: a.keys.databases, protect: a.protect, backup: a.backup, secretStoreName: "aws-secrets-manager" },
+          aws: a && { clusterName: a.clusterName, vpcId: a.vpcId, vpcCidr: a.vpcCidr, subnetIds: a.privateSubnetIds, clusterSecurityGroupId: a.clusterSecurityGroupId, kmsKeyArn: a.keys.databases, protect: a.protect, backup: a.backup, secretStoreName: "aws-secrets-manager" },
           labels,
           dependsOn: ready,
         }, child)

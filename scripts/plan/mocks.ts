@@ -20,6 +20,8 @@ const COMPUTED_OUTPUTS: Record<string, (name: string, inputs: Record<string, any
   "aws:ec2/launchTemplate:LaunchTemplate": (n) => ({ latestVersion: computed(n, "latestVersion") }),
   "aws:fsx/lustreFileSystem:LustreFileSystem": (n) => ({ dnsName: computed(n, "dnsName"), mountName: computed(n, "mountName") }),
   "aws:eks/nodeGroup:NodeGroup": (n) => ({ resources: [{ autoscalingGroups: [{ name: computed(n, "autoscalingGroupName") }] }] }),
+  "aws:rds/instance:Instance": (n) => ({ address: computed(n, "address"), masterUserSecrets: [{ secretArn: computed(n, "masterUserSecretArn"), kmsKeyId: computed(n, "masterUserSecretKmsKeyId") }] }),
+  "aws:elasticache/replicationGroup:ReplicationGroup": (n) => ({ primaryEndpointAddress: computed(n, "primaryEndpointAddress") }),
 };
 
 export const planMocks: pulumi.runtime.Mocks = {

@@ -186,9 +186,9 @@ describe("ManagedDatabase and OnlineStoreCache under mocks, checked by data-stor
     await pulumi.runtime.setMocks({ newResource: (a) => planMocks.newResource(a), call: (a) => planMocks.call(a) }, "mlops-platform", "test", false);
     const recorder = new Recorder();
     recorder.attach();
-    new ManagedDatabase("prod-postgres", { ...net, config: PROD_RDS, protect: true, backup: true });
-    new ManagedDatabase("prod-mysql", { ...net, config: PROD_RDS, protect: true, engine: "mysql" });
-    new ManagedDatabase("dev-postgres", { ...net, config: DEV_RDS });
+    new ManagedDatabase("prod-postgres", { ...net, identifier: "mlops-prod-postgres", config: PROD_RDS, protect: true, backup: true });
+    new ManagedDatabase("prod-mysql", { ...net, identifier: "mlops-prod-pipelines-mysql", config: PROD_RDS, protect: true, engine: "mysql" });
+    new ManagedDatabase("dev-postgres", { ...net, identifier: "mlops-dev-postgres", config: DEV_RDS });
     new OnlineStoreCache("prod-online", { ...net, nodeType: "cache.r7g.large", nodes: 2, authToken: pulumi.secret("a".repeat(48)), snapshotRetentionDays: 7 });
     new OnlineStoreCache("dev-online", { ...net, nodeType: "cache.t4g.small", nodes: 1, authToken: pulumi.secret("b".repeat(48)) });
     await Recorder.settle();
@@ -217,7 +217,8 @@ describe("ManagedDatabase and OnlineStoreCache under mocks, checked by data-stor
 
   it("registers the instance with our key everywhere, the parameter group and the backup tag", () => {
     const p = props(RDS_T, "prod-postgres");
-    expect(p).toMatchObject({ kmsKeyId: DB_KEY, masterUserSecretKmsKeyId: DB_KEY, performanceInsightsKmsKeyId: DB_KEY, deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "prod-postgres-final" });
+    expect(p).toMatchObject({ kmsKeyId: DB_KEY, masterUserSecretKmsKeyId: DB_KEY, performanceInsightsKmsKeyId: DB_KEY, identifier: "mlops-prod-postgres", deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "mlops-prod-postgres-final" });
+    expect(props(RDS_T, "prod-mysql")).toMatchObject({ identifier: "mlops-prod-pipelines-mysql", finalSnapshotIdentifier: "mlops-prod-pipelines-mysql-final" });
     expect(p.tags).toEqual({ [BACKUP_TAG.key]: BACKUP_TAG.value });
     expect(props(RDS_T, "dev-postgres").tags).toEqual({});
     const params = props("aws:rds/parameterGroup:ParameterGroup", "prod-postgres");

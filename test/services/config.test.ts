@@ -174,9 +174,9 @@ describe("services rules of the tier", () => {
     expectProblem(cfg, "services.mlflow.replicas", "prod runs at least 2 MLflow replicas");
   });
 
-  it("rejects the serverless mode on a disabled KServe", () => {
+  it.each(["serverless", "standard"])("rejects the %s mode on a disabled KServe", (mode) => {
     const cfg = fixture("staging");
-    cfg.services.kserve.enabled = false;
+    cfg.services.kserve = { enabled: false, mode };
     cfg.teams[0].services = cfg.teams[0].services.filter((s: string) => s !== "kserve");
     expect(serviceRelated(cfg)).toEqual([{ path: "services.kserve.mode", message: "is set but KServe is disabled" }]);
   });
@@ -369,7 +369,7 @@ describe("tier defaults (resolveServices)", () => {
   });
 
   it("the database kind follows the cluster kind, not the environment", () => {
-    expect(resolveServices(undefined, "prod", false).database?.kind).toBe("in-cluster");
+    expect(resolveServices(undefined, "prod", false).database).toMatchObject({ kind: "in-cluster", instances: 3 });
     expect(resolveServices(undefined, "dev", true).database?.kind).toBe("rds");
   });
 

@@ -8,6 +8,8 @@ import { RDS_ENGINES, type RdsEngine } from "../../versions";
 export const MASTER_USERNAME = "mlops_admin";
 
 export interface ManagedDatabaseArgs {
+  /** RDS instance identifier, unique per account and region: derive it from the cluster name. */
+  readonly identifier: string;
   /** @default "postgres" */
   readonly engine?: RdsEngine;
   readonly config: RdsConfig;
@@ -100,8 +102,8 @@ export class ManagedDatabase extends pulumi.ComponentResource {
       parameters: Object.entries(DATABASE_PARAMETERS[engine]).map(([n, value]) => ({ name: n, value, applyMethod: STATIC_PARAMETERS.has(n) ? "pending-reboot" : "immediate" })),
     }, child);
     const db = new aws.rds.Instance(name, {
-      ...databaseInstanceSettings(name, args.config, protect, engine),
-      identifier: name,
+      ...databaseInstanceSettings(args.identifier, args.config, protect, engine),
+      identifier: args.identifier,
       kmsKeyId: args.kmsKeyArn,
       masterUserSecretKmsKeyId: args.kmsKeyArn,
       performanceInsightsKmsKeyId: args.kmsKeyArn,
@@ -111,7 +113,8 @@ export class ManagedDatabase extends pulumi.ComponentResource {
       tags: args.backup ? { [BACKUP_TAG.key]: BACKUP_TAG.value } : {},
     }, { ...child, protect, retainOnDelete: protect });
     this.address = db.address;
-    this.masterSecretArn = db.masterUserSecrets.apply((s) => s?.[0]?.secretArn ?? "");
+    // RDS creates the master secret with the instance; the first (only) entry names it.
+    this.masterSecretArn = db.masterUserSecrets.apply((s) => s[0].secretArn);
     this.registerOutputs({ address: this.address });
   }
 }

@@ -94,6 +94,7 @@ export class Pipelines extends pulumi.ComponentResource {
 
     const a = args.aws;
     const db = new ManagedDatabase(`${name}-mysql`, {
+      identifier: `${a.clusterName}-pipelines-mysql`,
       engine: "mysql",
       config: a.database,
       vpcId: a.vpcId,
