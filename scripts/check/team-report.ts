@@ -14,6 +14,15 @@ export interface TeamReportContext {
   readonly scratch?: boolean;
 }
 
+/** How a team uses each service it opted into (the endpoints are the in-cluster Service names). */
+const SERVICE_USE: Readonly<Record<string, string>> = {
+  mlflow: "mlflow at http://mlflow.mlflow.svc:5000 (basic auth, users made by the platform's MLflow admin)",
+  feast: "feast online features at feast-platform-online.feast.svc:80, registry feast-platform-registry.feast.svc:80",
+  pipelines: "pipelines API at http://ml-pipeline.kubeflow.svc:8888 (runs execute in kubeflow)",
+  kserve: "kserve InferenceServices in its own namespace (served on 8080 to the platform ingress)",
+  evidently: "evidently at http://evidently.evidently.svc:8000 with the write secret in Secret evidently",
+};
+
 function volumes(ctx: TeamReportContext): string {
   const claims = [
     ...(ctx.sharedFiles ? [`${SHARED_FILES_CLAIM} (EFS, RWX, own access point and POSIX id)`] : []),
@@ -38,6 +47,7 @@ export function teamReport(team: TeamConfig, ctx: TeamReportContext): string[] {
     "Prometheus scraping of ports named metrics",
     ...(ctx.eksClusterName ? ["the EKS Pod Identity agent"] : []),
     ...team.services.map((s) => `platform service ${s}`),
+    ...(team.modelMonitors.length > 0 ? ["its drift jobs to the datasets bucket"] : []),
     ...(team.egress.internetHttps ? ["HTTPS to public addresses"] : []),
     ...team.egress.allow.map((a) => `${a.cidr} on ${a.ports.join(", ")}${a.description ? ` (${a.description})` : ""}`),
   ];
@@ -53,6 +63,10 @@ export function teamReport(team: TeamConfig, ctx: TeamReportContext): string[] {
     `  network    ${network.join("; ")}; never the instance metadata address`,
     `  identity   ${identity}`,
     `  volumes    ${volumes(ctx)}`,
+    `  services   ${team.services.length > 0 ? team.services.map((x) => SERVICE_USE[x] ?? x).join("; ") : "none"}`,
+    ...(team.modelMonitors.length > 0
+      ? [`  monitors   ${team.modelMonitors.map((m) => `drift-${m.name} "${m.schedule}": ${m.current} against ${m.reference}, alert at drift share ≥ ${m.driftShareThreshold}`).join("; ")}`]
+      : []),
     `  exceptions ${team.exceptions.length > 0 ? team.exceptions.join(", ") : "none"}`,
   ];
 }

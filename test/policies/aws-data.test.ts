@@ -161,7 +161,7 @@ describe("s3-encryption (S3-02)", () => {
 
 describe("data-stores", () => {
   const RDS_T = "aws:rds/instance:Instance";
-  const RDS = { engine: "postgres", storageEncrypted: true, kmsKeyId: "<computed:mlops-prod-rds.arn>", publiclyAccessible: false, backupRetentionPeriod: 7, skipFinalSnapshot: false, copyTagsToSnapshot: true, manageMasterUserPassword: true, deletionProtection: true, multiAz: true };
+  const RDS = { engine: "postgres", storageEncrypted: true, kmsKeyId: "<computed:mlops-prod-rds.arn>", publiclyAccessible: false, backupRetentionPeriod: 7, skipFinalSnapshot: false, copyTagsToSnapshot: true, manageMasterUserPassword: true, deletionProtection: true, multiAz: true, enabledCloudwatchLogsExports: ["postgresql", "upgrade"] };
   const db = (change: object, environment = "prod", type = RDS_T) => violations(dataStores, type, { ...RDS, ...change }, { environment });
 
   it("RDS: the compliant prod instance passes every policy of the pack when protected", () => {
@@ -179,6 +179,9 @@ describe("data-stores", () => {
     ["prod databases run Multi-AZ", { multiAz: false }],
     ["copyTagsToSnapshot must be true", { copyTagsToSnapshot: false }],
     ["copyTagsToSnapshot must be true", { copyTagsToSnapshot: undefined }],
+    ["autoMinorVersionUpgrade must stay on (DB-06)", { autoMinorVersionUpgrade: false }],
+    ["enabledCloudwatchLogsExports must include postgresql (DB-06)", { enabledCloudwatchLogsExports: ["upgrade"] }],
+    ["enabledCloudwatchLogsExports must include error (DB-06)", { engine: "mysql", enabledCloudwatchLogsExports: ["postgresql"] }],
   ])("RDS prod: %s", (message, change) => {
     expect(db(change)).toEqual([message]);
   });
@@ -190,6 +193,14 @@ describe("data-stores", () => {
   it("RDS outside prod: short backups, no final snapshot, no deletion protection, single AZ are fine", () => {
     expect(db({ backupRetentionPeriod: 1, skipFinalSnapshot: true, deletionProtection: false, multiAz: false }, "dev")).toEqual([]);
     expect(db({ storageEncrypted: false }, "dev")).toEqual(["storageEncrypted must be true"]);
+  });
+  it("parameter groups refuse plain connections: rds.force_ssl for Postgres, require_secure_transport for MySQL (DB-06)", () => {
+    const PG_T = "aws:rds/parameterGroup:ParameterGroup";
+    const group = (family: string, parameters: { name: string; value: string }[]) => violations(dataStores, PG_T, { family, parameters });
+    expect(group("postgres17", [{ name: "rds.force_ssl", value: "1" }])).toEqual([]);
+    expect(group("mysql8.4", [{ name: "require_secure_transport", value: "1" }])).toEqual([]);
+    expect(group("postgres17", [{ name: "rds.force_ssl", value: "0" }])).toEqual(["postgres17 parameter groups set rds.force_ssl=1: connections without TLS are refused (DB-06)"]);
+    expect(group("mysql8.4", [])).toEqual(["mysql8.4 parameter groups set require_secure_transport=1: connections without TLS are refused (DB-06)"]);
   });
   it("Aurora clusters need no multiAz flag", () => {
     expect(db({ multiAz: undefined }, "prod", "aws:rds/cluster:Cluster")).toEqual([]);
@@ -232,7 +243,7 @@ describe("data-stores", () => {
   });
 
   const REDIS_T = "aws:elasticache/replicationGroup:ReplicationGroup";
-  const REDIS = { atRestEncryptionEnabled: true, transitEncryptionEnabled: true, authToken: "[secret]", automaticFailoverEnabled: true };
+  const REDIS = { atRestEncryptionEnabled: true, transitEncryptionEnabled: true, authToken: "[secret]", automaticFailoverEnabled: true, snapshotRetentionLimit: 7 };
   it("ElastiCache: encryption, AUTH, failover in prod", () => {
     expect(violations(dataStores, REDIS_T, REDIS)).toEqual([]);
     expect(violations(dataStores, REDIS_T, { ...REDIS, atRestEncryptionEnabled: "true" })).toEqual([]);
@@ -241,6 +252,7 @@ describe("data-stores", () => {
     expect(violations(dataStores, REDIS_T, { ...REDIS, authToken: undefined })).toEqual(["an AUTH token is required"]);
     expect(violations(dataStores, REDIS_T, { ...REDIS, automaticFailoverEnabled: false })).toEqual(["prod Redis runs with automatic failover (Multi-AZ)"]);
     expect(violations(dataStores, REDIS_T, { ...REDIS, automaticFailoverEnabled: false }, { environment: "staging" })).toEqual([]);
+    expect(violations(dataStores, REDIS_T, { ...REDIS, snapshotRetentionLimit: 0 }, { environment: "dev" })).toEqual(["daily snapshots are kept (snapshotRetentionLimit > 0)"]);
   });
 });
 

@@ -67,6 +67,21 @@ describe("teamReport on EKS (dev)", () => {
   it("exceptions: none", () => {
     expect(line(lines, "exceptions")).toBe("  exceptions none");
   });
+
+  it("services: where each opted-in service is reached, one entry per service", () => {
+    const services = line(lines, "services");
+    expect(services).toContain("mlflow at http://mlflow.mlflow.svc:5000");
+    expect(services).toContain("evidently at http://evidently.evidently.svc:8000");
+    expect(services.split("; ")).toHaveLength(recsys.services.length);
+  });
+
+  it("monitors: each drift report with its schedule, datasets and alert threshold; its jobs reach the bucket", () => {
+    expect(line(lines, "monitors")).toBe('  monitors   drift-ranker "30 * * * *": ranker/last-hour.parquet against ranker/training.parquet, alert at drift share ≥ 0.3');
+    expect(line(lines, "network")).toContain("its drift jobs to the datasets bucket");
+    const nlp = teamReport(byName(shippedTeams("dev"), "nlp"), { environment: "dev", eksClusterName: "mlops-dev" });
+    expect(nlp.some((l) => l.startsWith("  monitors"))).toBe(false);
+    expect(line(nlp, "network")).not.toContain("drift jobs");
+  });
 });
 
 describe("teamReport in prod", () => {
