@@ -213,6 +213,8 @@ export const AMI_TYPES = {
 export const IMAGES = {
   /** psql for the database setup Job (the official image; the client matches the server's major). */
   postgres: { repository: "docker.io/library/postgres", tag: "17.6" },
+  /** The mysql client for Kubeflow Pipelines' database setup Job (the server is RDS for MySQL 8.4). */
+  mysql: { repository: "docker.io/library/mysql", tag: "8.4.6" },
   /** The -full variant carries psycopg2, boto3, prometheus-flask-exporter and basic-auth's Flask-WTF (from v3.9). */
   mlflow: { repository: "ghcr.io/mlflow/mlflow", tag: "v3.17.2-full" },
   /** Feast's online store on existing clusters (ElastiCache on EKS). */

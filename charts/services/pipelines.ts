@@ -3,7 +3,10 @@
  * Service and the External Secrets that give KFP its MySQL credential on AWS. The names, labels and ports of
  * the upstream objects we rely on are checked against the 2.17.0 manifests (see test/services/pipelines.test.ts).
  */
-import { externalSecret } from "./external-secrets";
+import { createHash } from "node:crypto";
+import { imageRef } from "../../components/versions";
+import { externalSecret, type SecretTemplate } from "./external-secrets";
+import { restrictedContainer, restrictedPod } from "./workload";
 
 /** The namespace upstream's cluster-scoped-resources creates; single-user KFP runs pipelines only here. */
 export const KUBEFLOW_NAMESPACE = "kubeflow";
@@ -16,6 +19,10 @@ export const KFP_MYSQL_SERVICE = "kfp-mysql";
 
 /** Secret KFP 2.17.0 reads the database user from (keys `username`, `password`): API server, cache, MLMD. */
 export const KFP_MYSQL_SECRET = "mysql-secret";
+/** KFP's own MySQL user: RDS rotates the master password, which KFP only reads when its pods start. */
+export const KFP_MYSQL_USER = "kfp";
+/** The RDS master credential, for the setup Job only. */
+export const KFP_MYSQL_MASTER_SECRET = "mysql-master";
 
 /**
  * Secret holding ML Metadata's server config (text proto with the MySQL connection and TLS on), mounted by the
@@ -59,7 +66,7 @@ export function mysqlAliasService(address: string, labels: Readonly<Record<strin
 }
 
 /**
- * ML Metadata's server config as an External Secrets template over the RDS master secret's JSON. `ssl_options`
+ * ML Metadata's server config as an External Secrets template over KFP's generated credential. `ssl_options`
  * (even without a CA) makes its MariaDB Connector/C 3.0.8 client enforce TLS; the certificate is not verified,
  * as with sslmode=require elsewhere on the platform. `quote` (sprig, Go %q) escapes `"` and `\` the way the
  * protobuf text format reads them. Schema upgrades stay on, as upstream's `--enable_database_upgrade=true`.
@@ -71,7 +78,7 @@ export function mlmdServerConfigTemplate(host: string, port: number, database: s
     `    host: "${host}"`,
     `    port: ${port}`,
     `    database: "${database}"`,
-    "    user: {{ .username | quote }}",
+    `    user: "${KFP_MYSQL_USER}"`,
     "    password: {{ .password | quote }}",
     "    ssl_options { verify_server_cert: false }",
     "  }",
@@ -81,19 +88,70 @@ export function mlmdServerConfigTemplate(host: string, port: number, database: s
   ].join("\n");
 }
 
-export interface KfpDatabaseSecretsArgs {
-  readonly storeName: string;
-  /** ARN of the RDS-managed master secret (JSON with `username` and `password`). */
-  readonly masterSecretArn: string;
-  readonly mysqlPort: number;
-  readonly labels?: Readonly<Record<string, string>>;
+/** KFP's credential in its namespace: `mysql-secret` (username, password) and MLMD's config file. */
+export function kfpCredentialTemplates(mysqlPort: number): { readonly mysql: SecretTemplate; readonly mlmd: SecretTemplate } {
+  return {
+    mysql: { username: KFP_MYSQL_USER, password: "{{ .password }}" },
+    mlmd: { [MLMD_CONFIG_FILE]: mlmdServerConfigTemplate(KFP_MYSQL_SERVICE, mysqlPort) },
+  };
 }
 
-/** `mysql-secret` (username, password) and MLMD's config file, both from the RDS master secret. */
-export function kfpDatabaseSecrets(a: KfpDatabaseSecretsArgs) {
-  const common = { namespace: KUBEFLOW_NAMESPACE, storeName: a.storeName, remoteKey: a.masterSecretArn, keys: ["username", "password"], labels: a.labels };
+/** The RDS-managed master credential, synced for the setup Job. */
+export function mysqlMasterSecret(storeName: string, masterSecretArn: string, labels: Readonly<Record<string, string>> = {}) {
+  return externalSecret({ name: KFP_MYSQL_MASTER_SECRET, namespace: KUBEFLOW_NAMESPACE, storeName, remoteKey: masterSecretArn, keys: ["username", "password"], labels });
+}
+
+/**
+ * Creates (or re-passwords) KFP's user and its three databases as the master user, over TLS. Passwords reach
+ * the mysql client through a file in an emptyDir and stdin, never its command line. Safe to repeat.
+ */
+export const MYSQL_SETUP_SCRIPT = `set -eu
+esc() { printf '%s' "$1" | sed 's/\\\\/\\\\\\\\/g; s/"/\\\\"/g'; }
+printf '[client]\nuser="%s"\npassword="%s"\nhost=%s\nport=%s\nssl-mode=REQUIRED\n' "$(esc "$MASTER_USER")" "$(esc "$MASTER_PASSWORD")" "$MYSQL_HOST" "$MYSQL_PORT" > /tmp/client.cnf
+mysql --defaults-extra-file=/tmp/client.cnf <<SQL
+CREATE USER IF NOT EXISTS '${KFP_MYSQL_USER}'@'%' IDENTIFIED WITH mysql_native_password BY '$KFP_PASSWORD' REQUIRE SSL;
+ALTER USER '${KFP_MYSQL_USER}'@'%' IDENTIFIED WITH mysql_native_password BY '$KFP_PASSWORD' REQUIRE SSL;
+${Object.values(KFP_DATABASES).map((db) => `CREATE DATABASE IF NOT EXISTS \\\`${db}\\\`;\nGRANT ALL PRIVILEGES ON \\\`${db}\\\`.* TO '${KFP_MYSQL_USER}'@'%';`).join("\n")}
+SQL
+`;
+
+export function mysqlSetupObjects(a: { readonly host: string; readonly port: number; readonly credentialSecret: string; readonly labels?: Readonly<Record<string, string>> }): unknown[] {
+  const labels = { ...a.labels, "app.kubernetes.io/name": "kfp-database-setup" };
+  const name = `kfp-database-setup-${createHash("sha256").update(MYSQL_SETUP_SCRIPT).digest("hex").slice(0, 8)}`;
+  const fromSecret = (env: string, secret: string, key: string) => ({ name: env, valueFrom: { secretKeyRef: { name: secret, key } } });
   return [
-    externalSecret({ name: KFP_MYSQL_SECRET, ...common }),
-    externalSecret({ name: MLMD_CONFIG_SECRET, ...common, template: { [MLMD_CONFIG_FILE]: mlmdServerConfigTemplate(KFP_MYSQL_SERVICE, a.mysqlPort) } }),
+    {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name, namespace: KUBEFLOW_NAMESPACE, labels },
+      spec: {
+        backoffLimit: 10,
+        ttlSecondsAfterFinished: 86400,
+        template: {
+          metadata: { labels },
+          spec: restrictedPod({
+            restartPolicy: "OnFailure",
+            containers: [
+              restrictedContainer({
+                name: "setup",
+                image: imageRef("mysql"),
+                command: ["/bin/sh", "-c", MYSQL_SETUP_SCRIPT],
+                env: [
+                  { name: "MYSQL_HOST", value: a.host },
+                  { name: "MYSQL_PORT", value: String(a.port) },
+                  fromSecret("MASTER_USER", KFP_MYSQL_MASTER_SECRET, "username"),
+                  fromSecret("MASTER_PASSWORD", KFP_MYSQL_MASTER_SECRET, "password"),
+                  fromSecret("KFP_PASSWORD", a.credentialSecret, "password"),
+                  { name: "HOME", value: "/tmp" },
+                ],
+                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+              }),
+            ],
+            volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }],
+          }, { uid: 999 }),
+        },
+      },
+    },
   ];
 }

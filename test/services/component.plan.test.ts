@@ -144,7 +144,7 @@ describe("on AWS (prod)", () => {
 
   it("keeps generated credentials in Secrets Manager (our key) and syncs them with External Secrets, never as Secret objects", () => {
     const secrets = ofType(p(), SM_SECRET).filter((s) => s.name.startsWith("services-"));
-    expect(secrets.map((s) => s.inputs.name).sort()).toEqual(["mlops-prod/mlops/services-evidently", "mlops-prod/mlops/services-feast", "mlops-prod/mlops/services-mlflow"]);
+    expect(secrets.map((s) => s.inputs.name).sort()).toEqual(["mlops-prod/mlops/services-evidently", "mlops-prod/mlops/services-feast", "mlops-prod/mlops/services-mlflow", "mlops-prod/mlops/services-pipelines-database"]);
     for (const s of secrets) expect(s.inputs.kmsKeyId).toBe(keyArn("prod", "databases"));
     for (const v of ofType(p(), SM_VERSION).filter((s) => s.name.startsWith("services-"))) expect(v.inputs.secretString).toBe(SECRET_PLACEHOLDER);
     const services = one(p(), "mlops:services:MlopsServices", "services");

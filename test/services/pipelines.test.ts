@@ -16,7 +16,11 @@ import {
   KFP_TEAM_TARGETS,
   MLMD_CONFIG_FILE,
   MLMD_CONFIG_SECRET,
-  kfpDatabaseSecrets,
+  kfpCredentialTemplates,
+  KFP_MYSQL_USER,
+  mysqlMasterSecret,
+  mysqlSetupObjects,
+  MYSQL_SETUP_SCRIPT,
   mlmdServerConfigTemplate,
   mysqlAliasService,
 } from "../../charts/services/pipelines";
@@ -203,18 +207,30 @@ describe("database objects (pure)", () => {
     });
   });
 
-  it("syncs mysql-secret and MLMD's config from the RDS master secret through the ClusterSecretStore", () => {
-    const [secret, mlmd] = kfpDatabaseSecrets({ storeName: "aws-secrets-manager", masterSecretArn: "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db-x", mysqlPort: 3306 });
-    for (const es of [secret, mlmd]) {
-      expect(es.kind).toBe("ExternalSecret");
-      expect(es.metadata.namespace).toBe("kubeflow");
-      expect(es.spec.secretStoreRef).toEqual({ kind: "ClusterSecretStore", name: "aws-secrets-manager" });
-      expect(es.spec.data).toEqual(["username", "password"].map((k) => ({ secretKey: k, remoteRef: { key: "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db-x", property: k } })));
-    }
-    expect(secret.metadata.name).toBe(KFP_MYSQL_SECRET);
-    expect(secret.spec.target).toEqual({ name: "mysql-secret", creationPolicy: "Owner" });
-    expect(mlmd.metadata.name).toBe(MLMD_CONFIG_SECRET);
-    expect(Object.keys((mlmd.spec.target as { template: { data: object } }).template.data)).toEqual([MLMD_CONFIG_FILE]);
+  it("gives KFP its own user: mysql-secret and MLMD's config from the generated credential, the master only to the setup Job", () => {
+    const t = kfpCredentialTemplates(3306);
+    expect(t.mysql).toEqual({ username: KFP_MYSQL_USER, password: "{{ .password }}" });
+    expect(Object.keys(t.mlmd)).toEqual([MLMD_CONFIG_FILE]);
+    expect(t.mlmd[MLMD_CONFIG_FILE]).toContain(`user: "${KFP_MYSQL_USER}"`);
+    const master = mysqlMasterSecret("aws-secrets-manager", "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db-x");
+    expect(master.metadata).toMatchObject({ name: "mysql-master", namespace: "kubeflow" });
+    expect(master.spec.data).toEqual(["username", "password"].map((k) => ({ secretKey: k, remoteRef: { key: "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db-x", property: k } })));
+  });
+
+  it("the setup Job creates the user and KFP's three databases over TLS, with no password on a command line", () => {
+    const [job] = mysqlSetupObjects({ host: "kfp-mysql", port: 3306, credentialSecret: KFP_MYSQL_SECRET }) as any[];
+    const c = job.spec.template.spec.containers[0];
+    expect(c.command).toEqual(["/bin/sh", "-c", MYSQL_SETUP_SCRIPT]);
+    expect(c.image).toMatch(/^docker\.io\/library\/mysql:8\.4\.\d+$/);
+    const env = Object.fromEntries(c.env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.value ?? e.valueFrom]));
+    expect(env.MASTER_PASSWORD).toEqual({ secretKeyRef: { name: "mysql-master", key: "password" } });
+    expect(env.KFP_PASSWORD).toEqual({ secretKeyRef: { name: "mysql-secret", key: "password" } });
+    expect(MYSQL_SETUP_SCRIPT).toContain("ssl-mode=REQUIRED");
+    expect(MYSQL_SETUP_SCRIPT).toContain("mysql --defaults-extra-file=/tmp/client.cnf <<SQL");
+    expect(MYSQL_SETUP_SCRIPT).toContain("IDENTIFIED WITH mysql_native_password BY '$KFP_PASSWORD' REQUIRE SSL");
+    for (const db of Object.values(KFP_DATABASES)) expect(MYSQL_SETUP_SCRIPT).toContain(`CREATE DATABASE IF NOT EXISTS \\\`${db}\\\``);
+    expect(job.metadata.name).toMatch(/^kfp-database-setup-[0-9a-f]{8}$/);
+    expect(job.spec.template.spec.volumes).toEqual([{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }]);
   });
 
   it("writes MLMD's config with TLS on, quoted credentials and schema upgrades", () => {
@@ -222,7 +238,7 @@ describe("database objects (pure)", () => {
     expect(cfg).toContain('host: "kfp-mysql"');
     expect(cfg).toContain("port: 3306");
     expect(cfg).toContain(`database: "${KFP_DATABASES.metadata}"`);
-    expect(cfg).toContain("user: {{ .username | quote }}");
+    expect(cfg).toContain('user: "kfp"');
     expect(cfg).toContain("password: {{ .password | quote }}");
     expect(cfg).toContain("ssl_options { verify_server_cert: false }");
     expect(cfg).toContain("migration_options { enable_upgrade_migration: true }");
@@ -308,7 +324,7 @@ describe("Pipelines component under mocks", () => {
     expect(pa.dependsOn).toEqual([cs.urn]);
   });
 
-  it("EKS: database, role, one Pod Identity association per S3 client, database objects and the overlay", () => {
+  it("EKS: database, role, one Pod Identity association per S3 client, KFP's credential, database objects and the overlay", () => {
     const component = one("mlops:services:Pipelines", "pipelines");
     const children = resources.filter((r) => r.parent === component.urn).map((r) => `${r.type} ${r.name}`).sort();
     expect(children).toEqual([
@@ -317,10 +333,14 @@ describe("Pipelines component under mocks", () => {
       "aws:eks/podIdentityAssociation:PodIdentityAssociation pipelines-pipeline-runner",
       "aws:iam/role:Role pipelines",
       "aws:iam/rolePolicy:RolePolicy pipelines",
+      "aws:secretsmanager/secret:Secret pipelines-database",
+      "aws:secretsmanager/secretVersion:SecretVersion pipelines-database",
       `${DIR} pipelines`,
       `${DIR} pipelines-cluster-scoped`,
       "kubernetes:yaml/v2:ConfigGroup pipelines-database",
+      "kubernetes:yaml/v2:ConfigGroup pipelines-database-sync",
       "mlops:services:ManagedDatabase pipelines-mysql",
+      "random:index/randomPassword:RandomPassword pipelines-database",
     ]);
   });
 
@@ -343,14 +363,16 @@ describe("Pipelines component under mocks", () => {
     }
   });
 
-  it("EKS: the alias Service and ExternalSecrets wait for the namespace and the secret store", () => {
+  it("EKS: the alias Service, the master secret and the setup Job wait for the namespace, the store and KFP's credential", () => {
     const group = one("kubernetes:yaml/v2:ConfigGroup", "pipelines-database");
     const docs = (group.inputs.yaml as string).split("\n---\n").map((d) => JSON.parse(d));
-    expect(docs.map((d) => `${d.kind} ${d.metadata.name}`)).toEqual(["Service kfp-mysql", "ExternalSecret mysql-secret", "ExternalSecret metadata-grpc-mysql"]);
+    expect(docs.map((d) => `${d.kind} ${d.metadata.name}`.replace(/-[0-9a-f]{8}$/, ""))).toEqual(["Service kfp-mysql", "ExternalSecret mysql-master", "Job kfp-database-setup"]);
     expect(docs[0].spec.externalName).toBe(RDS_ADDRESS);
     expect(docs[1].spec.data[0].remoteRef.key).toBe(MASTER_ARN);
-    // The RDS instance comes in through the address and secret ARN the objects embed.
-    expect(group.dependsOn.sort()).toEqual([urnOf(DIR, "pipelines-cluster-scoped"), urnOf("test:index:SecretStore", "store"), urnOf("aws:rds/instance:Instance", "pipelines-mysql")].sort());
+    const sync = one("kubernetes:yaml/v2:ConfigGroup", "pipelines-database-sync");
+    const synced = (sync.inputs.yaml as string).split("\n---\n").map((d) => JSON.parse(d));
+    expect(synced.map((d) => `${d.kind} ${d.metadata.name}`)).toEqual(["ExternalSecret mysql-secret", "ExternalSecret metadata-grpc-mysql"]);
+    expect(group.dependsOn).toEqual(expect.arrayContaining([urnOf(DIR, "pipelines-cluster-scoped"), urnOf("test:index:SecretStore", "store"), sync.urn, urnOf("aws:rds/instance:Instance", "pipelines-mysql")]));
   });
 
   it("EKS: builds the overlay written for this stack, after the namespace, the database objects and the associations", () => {

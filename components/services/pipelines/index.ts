@@ -1,7 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { RdsConfig } from "../../../config/services";
-import { KFP_S3_SERVICE_ACCOUNTS, KUBEFLOW_NAMESPACE, kfpDatabaseSecrets, mysqlAliasService } from "../../../charts/services/pipelines";
+import * as random from "@pulumi/random";
+import {
+  KFP_MYSQL_SECRET, KFP_MYSQL_SERVICE, KFP_S3_SERVICE_ACCOUNTS, KUBEFLOW_NAMESPACE, MLMD_CONFIG_SECRET, kfpCredentialTemplates, mysqlAliasService, mysqlMasterSecret, mysqlSetupObjects,
+} from "../../../charts/services/pipelines";
+import { createCredential } from "../credentials";
 import { inheritedDependsOn } from "../../dependencies";
 import { createObjectGroup } from "../../kubernetes/object-group";
 import { dataBucketName } from "../../storage/naming";
@@ -118,12 +122,26 @@ export class Pipelines extends pulumi.ComponentResource {
     }, child);
     this.roleArn = role.arn;
 
-    // The database alias and KFP's credentials, in `kubeflow` (from the cluster-scoped install) via the store.
+    // KFP's own MySQL user (generated password in Secrets Manager, synced by External Secrets), made by a setup
+    // Job as the master user: RDS rotates the master password, which KFP would only re-read on restart.
+    const password = new random.RandomPassword(`${name}-database`, { length: 32, special: false }, child).result;
+    const templates = kfpCredentialTemplates(db.port);
+    const credential = createCredential(`${name}-database`, {
+      store: { kind: "secrets-manager", clusterName: a.clusterName, kmsKeyArn: a.kmsKeyArns.databases, storeName: a.secretStoreName },
+      values: { password },
+      targets: [
+        { namespace: KUBEFLOW_NAMESPACE, secretName: KFP_MYSQL_SECRET, template: templates.mysql },
+        { namespace: KUBEFLOW_NAMESPACE, secretName: MLMD_CONFIG_SECRET, template: templates.mlmd },
+      ],
+      labels,
+      dependsOn: [clusterScoped, a.secretStore],
+    }, child);
     const objects = pulumi.all([db.address, db.masterSecretArn]).apply(([address, arn]) => [
       mysqlAliasService(address, labels),
-      ...kfpDatabaseSecrets({ storeName: a.secretStoreName, masterSecretArn: arn, mysqlPort: db.port, labels }),
+      mysqlMasterSecret(a.secretStoreName, arn, labels),
+      ...mysqlSetupObjects({ host: KFP_MYSQL_SERVICE, port: db.port, credentialSecret: KFP_MYSQL_SECRET, labels }),
     ]);
-    const database = createObjectGroup(`${name}-database`, objects, { ...child, dependsOn: [clusterScoped, a.secretStore] });
+    const database = createObjectGroup(`${name}-database`, objects, { ...child, dependsOn: [clusterScoped, a.secretStore, ...credential] });
 
     // The overlay carries the bucket (it embeds the account id) and the region: rendered once those are known.
     const directory = pulumi.output(a.accountId).apply((accountId) =>
