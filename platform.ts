@@ -32,6 +32,15 @@ export interface PlatformOutputs {
 /** Cost attribution on the objects the platform itself runs. */
 const platformLabels = (cfg: PlatformConfig) => ({ team: "platform", "cost-center": cfg.costCenter });
 
+/** What the MLOps services take from the config on either kind of cluster. */
+const servicesArgs = (cfg: PlatformConfig, teams: Teams) => ({
+  services: cfg.services,
+  teams: cfg.teams,
+  environment: cfg.environment,
+  labels: platformLabels(cfg),
+  teamNamespaces: [teams],
+});
+
 export function createPlatform(cfg: PlatformConfig): PlatformOutputs {
   const { cluster } = cfg;
   if (cluster.kind === "eks") return createEksPlatform(cfg, cluster);
@@ -66,11 +75,7 @@ function createExistingClusterPlatform(cfg: PlatformConfig, cluster: ExistingClu
     objectStore: objectStore && { namespace: OBJECT_STORE_NAMESPACE, port: OBJECT_STORE_S3_PORT },
   }, { providers: [provider] });
   new MlopsServices("services", {
-    services: cfg.services,
-    teams: cfg.teams,
-    environment: cfg.environment,
-    labels: platformLabels(cfg),
-    teamNamespaces: [teams],
+    ...servicesArgs(cfg, teams),
     objectStore: objectStore && { endpoint: objectStore.endpoint, credentials: objectStore.credentials, ready: objectStore.ready },
   }, { providers: [provider], dependsOn: [observability] });
   return { clusterName: cluster.name, nodePools: [], gpuOperatorNamespace: gpu?.namespace, teamNamespaces: teams.namespaces };
@@ -176,11 +181,7 @@ function createEksPlatform(cfg: PlatformConfig, cluster: EksClusterConfig): Plat
     // The VolumeSnapshotClass needs the snapshot controller's CRDs; the CSI drivers should exist before classes.
   }, { ...both, dependsOn: [workloadAddons] });
   new MlopsServices("services", {
-    services: cfg.services,
-    teams: cfg.teams,
-    environment: cfg.environment,
-    labels: platformLabels(cfg),
-    teamNamespaces: [teams],
+    ...servicesArgs(cfg, teams),
     aws: {
       clusterName: cluster.name,
       eksClusterName: eks.clusterName,

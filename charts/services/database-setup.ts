@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { imageRef } from "../../components/versions";
-import { restrictedContainer, restrictedPod } from "./workload";
+import { oneShotJob } from "./workload";
 
 export const DATABASES_NAMESPACE = "databases";
 export const MASTER_SECRET = "postgres-master";
@@ -67,37 +67,24 @@ export function databaseSetupObjects(a: DatabaseSetupArgs): unknown[] {
     { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: MASTER_SECRET, key: "password" } } },
     { name: "GRANTS", value: a.grants.map((g) => `${g.role}:${g.database}:${envName(g.role)}`).join(" ") },
     ...a.grants.map((g) => ({ name: envName(g.role), valueFrom: { secretKeyRef: { name: g.secretName, key: "password" } } })),
-    { name: "HOME", value: "/tmp" },
   ];
   return [
     { apiVersion: "v1", kind: "ConfigMap", metadata: meta("database-setup"), data: { "setup.sql": SETUP_SQL, "entrypoint.sh": ENTRYPOINT } },
     { apiVersion: "v1", kind: "ServiceAccount", metadata: meta("database-setup"), automountServiceAccountToken: false },
-    {
-      apiVersion: "batch/v1",
-      kind: "Job",
-      metadata: meta(setupJobName(a.grants)),
-      spec: {
-        backoffLimit: 10,
-        ttlSecondsAfterFinished: 86400,
-        template: {
-          metadata: { labels },
-          spec: restrictedPod({
-            serviceAccountName: "database-setup",
-            restartPolicy: "OnFailure",
-            containers: [
-              restrictedContainer({
-                name: "setup",
-                image: imageRef("postgres"),
-                command: ["/bin/sh", "/sql/entrypoint.sh"],
-                env,
-                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-                volumeMounts: [{ name: "sql", mountPath: "/sql", readOnly: true }, { name: "tmp", mountPath: "/tmp" }],
-              }),
-            ],
-            volumes: [{ name: "sql", configMap: { name: "database-setup" } }, { name: "tmp", emptyDir: { sizeLimit: "16Mi" } }],
-          }),
-        },
+    oneShotJob({
+      name: setupJobName(a.grants),
+      namespace: DATABASES_NAMESPACE,
+      labels,
+      serviceAccountName: "database-setup",
+      container: {
+        name: "setup",
+        image: imageRef("postgres"),
+        command: ["/bin/sh", "/sql/entrypoint.sh"],
+        env,
+        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+        volumeMounts: [{ name: "sql", mountPath: "/sql", readOnly: true }],
       },
-    },
+      volumes: [{ name: "sql", configMap: { name: "database-setup" } }],
+    }),
   ];
 }

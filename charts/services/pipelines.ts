@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { imageRef } from "../../components/versions";
 import { externalSecret, type SecretTemplate } from "./external-secrets";
-import { restrictedContainer, restrictedPod } from "./workload";
+import { oneShotJob } from "./workload";
 
 /** The namespace upstream's cluster-scoped-resources creates; single-user KFP runs pipelines only here. */
 export const KUBEFLOW_NAMESPACE = "kubeflow";
@@ -120,38 +120,25 @@ export function mysqlSetupObjects(a: { readonly host: string; readonly port: num
   const name = `kfp-database-setup-${createHash("sha256").update(MYSQL_SETUP_SCRIPT).digest("hex").slice(0, 8)}`;
   const fromSecret = (env: string, secret: string, key: string) => ({ name: env, valueFrom: { secretKeyRef: { name: secret, key } } });
   return [
-    {
-      apiVersion: "batch/v1",
-      kind: "Job",
-      metadata: { name, namespace: KUBEFLOW_NAMESPACE, labels },
-      spec: {
-        backoffLimit: 10,
-        ttlSecondsAfterFinished: 86400,
-        template: {
-          metadata: { labels },
-          spec: restrictedPod({
-            restartPolicy: "OnFailure",
-            containers: [
-              restrictedContainer({
-                name: "setup",
-                image: imageRef("mysql"),
-                command: ["/bin/sh", "-c", MYSQL_SETUP_SCRIPT],
-                env: [
-                  { name: "MYSQL_HOST", value: a.host },
-                  { name: "MYSQL_PORT", value: String(a.port) },
-                  fromSecret("MASTER_USER", KFP_MYSQL_MASTER_SECRET, "username"),
-                  fromSecret("MASTER_PASSWORD", KFP_MYSQL_MASTER_SECRET, "password"),
-                  fromSecret("KFP_PASSWORD", a.credentialSecret, "password"),
-                  { name: "HOME", value: "/tmp" },
-                ],
-                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
-                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-              }),
-            ],
-            volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }],
-          }, { uid: 999 }),
-        },
+    oneShotJob({
+      name,
+      namespace: KUBEFLOW_NAMESPACE,
+      labels,
+      memoryTmp: true,
+      uid: 999,
+      container: {
+        name: "setup",
+        image: imageRef("mysql"),
+        command: ["/bin/sh", "-c", MYSQL_SETUP_SCRIPT],
+        env: [
+          { name: "MYSQL_HOST", value: a.host },
+          { name: "MYSQL_PORT", value: String(a.port) },
+          fromSecret("MASTER_USER", KFP_MYSQL_MASTER_SECRET, "username"),
+          fromSecret("MASTER_PASSWORD", KFP_MYSQL_MASTER_SECRET, "password"),
+          fromSecret("KFP_PASSWORD", a.credentialSecret, "password"),
+        ],
+        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
       },
-    },
+    }),
   ];
 }

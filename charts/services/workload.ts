@@ -26,3 +26,47 @@ export function restrictedPod<T extends Record<string, unknown>>(spec: T, opts: 
     ...spec,
   };
 }
+
+export interface OneShotJobArgs {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The one container; it runs with the restricted settings above and HOME=/tmp on an emptyDir. */
+  readonly container: Record<string, unknown> & { readonly env: readonly unknown[]; readonly volumeMounts?: readonly unknown[] };
+  readonly volumes?: readonly unknown[];
+  readonly serviceAccountName?: string;
+  /** Runs in memory: for jobs that write credentials to /tmp. @default false */
+  readonly memoryTmp?: boolean;
+  readonly uid?: number;
+}
+
+/**
+ * A setup Job that retries until it succeeds (its target may still be starting) and is cleaned up a day after:
+ * database roles, buckets. Its name carries a content hash, so a changed script runs again (Jobs are immutable).
+ */
+export function oneShotJob(a: OneShotJobArgs) {
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name: a.name, namespace: a.namespace, labels: { ...a.labels } },
+    spec: {
+      backoffLimit: 10,
+      ttlSecondsAfterFinished: 86400,
+      template: {
+        metadata: { labels: { ...a.labels } },
+        spec: restrictedPod({
+          ...(a.serviceAccountName ? { serviceAccountName: a.serviceAccountName } : {}),
+          restartPolicy: "OnFailure",
+          containers: [
+            restrictedContainer({
+              ...a.container,
+              env: [...a.container.env, { name: "HOME", value: "/tmp" }],
+              volumeMounts: [...(a.container.volumeMounts ?? []), { name: "tmp", mountPath: "/tmp" }],
+            }),
+          ],
+          volumes: [...(a.volumes ?? []), { name: "tmp", emptyDir: a.memoryTmp ? { medium: "Memory", sizeLimit: "1Mi" } : { sizeLimit: "64Mi" } }],
+        }, { uid: a.uid }),
+      },
+    },
+  };
+}

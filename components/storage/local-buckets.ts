@@ -3,7 +3,7 @@
  * Pulumi's helm.v4.Chart does not run, so a Job of ours creates them (idempotently) with the AWS CLI.
  */
 import { createHash } from "node:crypto";
-import { restrictedContainer, restrictedPod } from "../../charts/services/workload";
+import { oneShotJob } from "../../charts/services/workload";
 import { DATA_BUCKET_KINDS } from "./naming";
 import { imageRef } from "../versions";
 
@@ -22,37 +22,22 @@ export function bucketJobObjects(namespace: string): unknown[] {
   const name = `create-buckets-${createHash("sha256").update(script).digest("hex").slice(0, 8)}`;
   const labels = { "app.kubernetes.io/name": "create-buckets" };
   return [
-    {
-      apiVersion: "batch/v1",
-      kind: "Job",
-      metadata: { name, namespace, labels },
-      spec: {
-        backoffLimit: 20,
-        ttlSecondsAfterFinished: 86400,
-        template: {
-          metadata: { labels },
-          spec: restrictedPod({
-            restartPolicy: "OnFailure",
-            containers: [
-              restrictedContainer({
-                name: "create",
-                image: imageRef("awsCli"),
-                command: ["/bin/sh", "-ec", script],
-                env: [
-                  { name: "AWS_ENDPOINT_URL", value: OBJECT_STORE_S3_ENDPOINT },
-                  { name: "AWS_REGION", value: "us-east-1" },
-                  { name: "HOME", value: "/tmp" },
-                  { name: "AWS_ACCESS_KEY_ID", valueFrom: { secretKeyRef: { name: OBJECT_STORE_CREDENTIALS_SECRET, key: "AWS_ACCESS_KEY_ID" } } },
-                  { name: "AWS_SECRET_ACCESS_KEY", valueFrom: { secretKeyRef: { name: OBJECT_STORE_CREDENTIALS_SECRET, key: "AWS_SECRET_ACCESS_KEY" } } },
-                ],
-                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
-                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-              }),
-            ],
-            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
-          }),
-        },
+    oneShotJob({
+      name,
+      namespace,
+      labels,
+      container: {
+        name: "create",
+        image: imageRef("awsCli"),
+        command: ["/bin/sh", "-ec", script],
+        env: [
+          { name: "AWS_ENDPOINT_URL", value: OBJECT_STORE_S3_ENDPOINT },
+          { name: "AWS_REGION", value: "us-east-1" },
+          { name: "AWS_ACCESS_KEY_ID", valueFrom: { secretKeyRef: { name: OBJECT_STORE_CREDENTIALS_SECRET, key: "AWS_ACCESS_KEY_ID" } } },
+          { name: "AWS_SECRET_ACCESS_KEY", valueFrom: { secretKeyRef: { name: OBJECT_STORE_CREDENTIALS_SECRET, key: "AWS_SECRET_ACCESS_KEY" } } },
+        ],
+        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
       },
-    },
+    }),
   ];
 }
