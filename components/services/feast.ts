@@ -9,7 +9,7 @@ import { podSecurityLabels } from "../../charts/pod-security";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { namespaceLabelsTransform } from "../kubernetes/namespace-labels";
 import { MANIFESTS } from "../versions";
-import { OnlineStoreCache } from "./aws/cache";
+import { OnlineStoreCache, type OnlineStoreCacheArgs } from "./aws/cache";
 import { createServiceRole } from "./aws/role";
 import { createCredential } from "./credentials";
 import { databaseEgress, databasePasswordTarget, grantFor, storageEgress, type ServiceContext } from "./context";
@@ -23,17 +23,8 @@ const REDIS_AUTH_SECRET = "feast-redis-auth";
 export interface FeastArgs {
   readonly project: string;
   readonly database: DatabaseEndpoint;
-  /** ElastiCache on AWS. */
-  readonly cache?: {
-    readonly nodeType: string;
-    readonly nodes: number;
-    readonly vpcId: pulumi.Input<string>;
-    readonly subnetIds: pulumi.Input<string>[];
-    readonly clientSecurityGroupId: pulumi.Input<string>;
-    readonly kmsKeyArn: pulumi.Input<string>;
-    /** @default 1 */
-    readonly snapshotRetentionDays?: number;
-  };
+  /** ElastiCache on AWS (the AUTH token is generated here); omitted: Redis in the feast namespace. */
+  readonly cache?: Omit<OnlineStoreCacheArgs, "authToken">;
   readonly context: ServiceContext;
 }
 
