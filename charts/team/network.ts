@@ -49,6 +49,9 @@ export interface TeamNetworkOptions {
   readonly objectStore?: { readonly namespace: string; readonly port: number };
 }
 
+/** Pods of the team's InferenceServices (KServe labels every predictor pod with its service's name). */
+const INFERENCE_PODS = { matchExpressions: [{ key: "serving.kserve.io/inferenceservice", operator: "Exists" }] };
+
 /** Pods of the team's model-drift CronJobs (charts/services/drift). */
 export const MODEL_DRIFT_POD_LABELS = { "app.kubernetes.io/name": "model-drift" } as const;
 
@@ -97,15 +100,20 @@ export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions):
     if (serverless) ingress.push({ from: [{ namespaceSelector: nsSelector(KNATIVE_SERVING_NAMESPACE) }], ports: KNATIVE_QUEUE_PORTS.map(tcp) });
     policies.push({
       name: "allow-inference-ingress",
-      spec: { podSelector: { matchExpressions: [{ key: "serving.kserve.io/inferenceservice", operator: "Exists" }] }, policyTypes: ["Ingress"], ingress },
+      spec: { podSelector: INFERENCE_PODS, policyTypes: ["Ingress"], ingress },
     });
+  }
+  // Object storage: S3 over HTTPS on EKS, the in-cluster store otherwise.
+  const storage = opts.objectStore
+    ? { to: [{ namespaceSelector: nsSelector(opts.objectStore.namespace) }], ports: [tcp(opts.objectStore.port)] }
+    : { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }], ports: [tcp(443)] };
+  if (team.services.includes("kserve")) {
+    // KServe's storage initializer fetches the model from the models bucket, whatever else the team allows.
+    policies.push({ name: "allow-inference-model-download", spec: { podSelector: INFERENCE_PODS, policyTypes: ["Egress"], egress: [storage] } });
   }
   if (team.modelMonitors.length > 0) {
     // The drift jobs fetch their datasets from the team's prefix of the datasets bucket, whatever else the team allows.
-    const to = opts.objectStore
-      ? { to: [{ namespaceSelector: nsSelector(opts.objectStore.namespace) }], ports: [tcp(opts.objectStore.port)] }
-      : { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }], ports: [tcp(443)] };
-    policies.push({ name: "allow-model-drift-data", spec: { podSelector: { matchLabels: { ...MODEL_DRIFT_POD_LABELS } }, policyTypes: ["Egress"], egress: [to] } });
+    policies.push({ name: "allow-model-drift-data", spec: { podSelector: { matchLabels: { ...MODEL_DRIFT_POD_LABELS } }, policyTypes: ["Egress"], egress: [storage] } });
   }
   if (team.egress.internetHttps) {
     policies.push({

@@ -67,7 +67,7 @@ export function serviceNamespaces(s: ServicesConfig, onAws: boolean): ServiceNam
   if (s.feast.enabled) out.push({ name: FEAST_NAMESPACE, level: "baseline", reason: "the Feast operator sets no container-level securityContext on the pods it creates" });
   if (s.kserve.enabled) out.push({ name: CERT_MANAGER_NAMESPACE, level: "restricted" }, { name: KSERVE_NAMESPACE, level: "restricted" });
   if (s.kserve.enabled && s.kserve.mode === "serverless") {
-    out.push({ name: KNATIVE_OPERATOR_NAMESPACE, level: "restricted" }, { name: KNATIVE_SERVING_NAMESPACE, level: "baseline", reason: "Knative's Kourier gateway and activator are third-party workloads" });
+    out.push({ name: KNATIVE_OPERATOR_NAMESPACE, level: "baseline", reason: "the Knative operator chart sets no seccomp profile or dropped capabilities" }, { name: KNATIVE_SERVING_NAMESPACE, level: "baseline", reason: "Knative's Kourier gateway and activator are third-party workloads" });
   }
   if (s.evidently.enabled) out.push({ name: EVIDENTLY_NAMESPACE, level: "restricted" });
   return out;

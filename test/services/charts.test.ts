@@ -644,7 +644,7 @@ describe("service namespaces", () => {
     expect(serviceNamespaces(resolveServices({ mlflow: off, feast: off, pipelines: off, evidently: off }, "dev", true), true).map((n) => n.name)).toEqual(["external-secrets", "cert-manager", "kserve"]);
   });
 
-  it("feast and knative-serving are baseline with a reason; every other namespace is restricted", () => {
+  it("feast, knative-operator and knative-serving are baseline with a reason; every other namespace is restricted", () => {
     const objs = namespaceObjects(serviceNamespaces(all, true), LABELS) as Obj[];
     for (const ns of objs) {
       const name = ns.metadata!.name!;
@@ -652,7 +652,7 @@ describe("service namespaces", () => {
       expect(labels["cost-center"]).toBe("platform");
       expect(labels["pod-security.kubernetes.io/warn"], name).toBe("restricted");
       expect(labels["pod-security.kubernetes.io/enforce-version"], name).toBe(POD_SECURITY_VERSION);
-      if (name === "feast" || name === "knative-serving") {
+      if (["feast", "knative-operator", "knative-serving"].includes(name)) {
         expect(labels[PSA], name).toBe("baseline");
         expect(ns.metadata?.annotations?.["mlops.platform/pod-security-reason"]?.length ?? 0, name).toBeGreaterThan(20);
       } else {

@@ -283,6 +283,27 @@ describe("chart variants", () => {
     expect(spec.ingress[0].ports).toEqual([{ protocol: "TCP", port: 8080 }]);
   });
 
+  it("predictors may fetch their model from object storage: S3 over HTTPS on EKS, the in-cluster store otherwise", () => {
+    const eks = get(synth(recsys, "dev"), "NetworkPolicy", "allow-inference-model-download").spec;
+    expect(eks.podSelector).toEqual({ matchExpressions: [{ key: "serving.kserve.io/inferenceservice", operator: "Exists" }] });
+    expect(eks.egress).toHaveLength(1);
+    expect(eks.egress[0].ports).toEqual([{ protocol: "TCP", port: 443 }]);
+    expect(eks.egress[0].to[0].ipBlock.except).toContain("169.254.0.0/16");
+    const local = teamObjects({ team: recsys, environment: "dev", objectStore: { namespace: "object-store", port: 8333 } }) as unknown as Obj[];
+    expect(get(local, "NetworkPolicy", "allow-inference-model-download").spec.egress).toEqual([
+      { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "object-store" } } }], ports: [{ protocol: "TCP", port: 8333 }] },
+    ]);
+    expect(policyNames(synth({ ...recsys, services: ["mlflow"] }, "dev"))).not.toContain("allow-inference-model-download");
+  });
+
+  it("drift jobs, and only they, may fetch their datasets when the team has model monitors", () => {
+    const monitors = [{ name: "churn", schedule: "0 * * * *", reference: "a.csv", current: "b.csv", driftShareThreshold: 0.5 }];
+    const spec = get(synth({ ...recsys, services: ["evidently"], modelMonitors: monitors }, "dev"), "NetworkPolicy", "allow-model-drift-data").spec;
+    expect(spec.podSelector).toEqual({ matchLabels: { "app.kubernetes.io/name": "model-drift" } });
+    expect(spec.egress[0].ports).toEqual([{ protocol: "TCP", port: 443 }]);
+    expect(policyNames(synth({ ...recsys, services: ["evidently"], modelMonitors: [] }, "dev"))).not.toContain("allow-model-drift-data");
+  });
+
   it("serverless serving also admits Knative's activator and gateway on the queue-proxy ports", () => {
     const objs = teamObjects({ team: recsys, environment: "dev", kserveMode: "serverless" }) as unknown as Obj[];
     const spec = get(objs, "NetworkPolicy", "allow-inference-ingress").spec;
