@@ -24,7 +24,7 @@ export interface DatabaseGrant {
 export const SETUP_SQL = `\\set ON_ERROR_STOP on
 \\getenv password :passwordvar
 SELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \\gexec
-ALTER ROLE :"role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'password';
+ALTER ROLE :"role" WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD :'password';
 SELECT format('CREATE DATABASE %I', :'db') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \\gexec
 REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
 GRANT CONNECT, CREATE, TEMPORARY ON DATABASE :"db" TO :"role";

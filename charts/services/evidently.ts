@@ -21,7 +21,7 @@ export const PUSHGATEWAY_URL = `http://${PUSHGATEWAY_RELEASE}.${EVIDENTLY_NAMESP
 /** Selector labels of the Evidently pods. */
 export const EVIDENTLY_POD_LABELS = { "app.kubernetes.io/name": "evidently" } as const;
 /** Selector labels the pushgateway chart puts on its pods (templates/_helpers.tpl selectorLabels, chart 3.8.0). */
-export const PUSHGATEWAY_POD_LABELS = { "app.kubernetes.io/name": "prometheus-pushgateway", "app.kubernetes.io/instance": PUSHGATEWAY_RELEASE } as const;
+export const PUSHGATEWAY_POD_LABELS = { "app.kubernetes.io/name": "prometheus-pushgateway" } as const;
 /**
  * One label on both the Evidently and the pushgateway pods (the chart adds it through `podLabels`): the pods
  * a team that opted into "evidently" may reach, on SERVED_PORTS. NetworkPolicy selectors are matchLabels only.

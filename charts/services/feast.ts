@@ -29,14 +29,22 @@ export interface RedisLocation {
   readonly tls: boolean;
 }
 
+/** Environment variables the servers get from the Secret, and that feature_store.yaml refers to as ${VAR}. */
+export const FEAST_SECRET_ENV = { FEAST_DB_PASSWORD: "db-password", FEAST_REDIS_PASSWORD: "redis-password" } as const;
+
 /**
  * The FeatureStore's data-store Secret: keys named after the store types (sql, redis) hold their
- * feature_store.yaml parameters, as the operator reads them. Values: password (database), redisPassword.
+ * feature_store.yaml parameters, as the operator reads them, with the passwords as ${VAR}: the operator copies
+ * these parameters into the Deployment as plain env, so the passwords stay in their own keys and reach the
+ * pods through secretKeyRef (Feast expands ${VAR} when it loads the file). Values: password, redisPassword.
  */
 export function feastDataStoresTemplate(db: DatabaseLocation, redis: RedisLocation): SecretTemplate {
+  const url = postgresUrlTemplate(db, "postgresql+psycopg").replace("{{ .password }}", "${FEAST_DB_PASSWORD}");
   return {
-    sql: [`path: ${postgresUrlTemplate(db, "postgresql+psycopg")}`, "cache_ttl_seconds: 60", "sqlalchemy_config_kwargs:", "  pool_pre_ping: true", ""].join("\n"),
-    redis: `connection_string: "${redis.host}:${redis.port},${redis.tls ? "ssl=true," : ""}password={{ .redisPassword }}"\n`,
+    sql: [`path: ${url}`, "cache_ttl_seconds: 60", "sqlalchemy_config_kwargs:", "  pool_pre_ping: true", ""].join("\n"),
+    redis: `connection_string: "${redis.host}:${redis.port},${redis.tls ? "ssl=true," : ""}password=\${FEAST_REDIS_PASSWORD}"\n`,
+    [FEAST_SECRET_ENV.FEAST_DB_PASSWORD]: "{{ .password }}",
+    [FEAST_SECRET_ENV.FEAST_REDIS_PASSWORD]: "{{ .redisPassword }}",
   };
 }
 
@@ -55,6 +63,7 @@ export function featureStore(a: FeatureStoreArgs) {
   const env = [
     ...(a.env ?? []),
     ...(a.credentialsSecret ? keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: a.credentialsSecret, key } } })) : []),
+    ...Object.entries(FEAST_SECRET_ENV).map(([name, key]) => ({ name, valueFrom: { secretKeyRef: { name: FEAST_DATA_STORES_SECRET, key } } })),
   ];
   return {
     apiVersion: "feast.dev/v1",

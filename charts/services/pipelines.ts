@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { imageRef } from "../../components/versions";
 import { externalSecret, type SecretTemplate } from "./external-secrets";
 import { oneShotJob } from "./workload";
+import { DATABASES_NAMESPACE } from "./database-setup";
 
 /** The namespace upstream's cluster-scoped-resources creates; single-user KFP runs pipelines only here. */
 export const KUBEFLOW_NAMESPACE = "kubeflow";
@@ -21,8 +22,13 @@ export const KFP_MYSQL_SERVICE = "kfp-mysql";
 export const KFP_MYSQL_SECRET = "mysql-secret";
 /** KFP's own MySQL user: RDS rotates the master password, which KFP only reads when its pods start. */
 export const KFP_MYSQL_USER = "kfp";
-/** The RDS master credential, for the setup Job only. */
-export const KFP_MYSQL_MASTER_SECRET = "mysql-master";
+/**
+ * The RDS master credential and the setup Job live in the databases namespace: in kubeflow every team's
+ * pipeline steps run as pipeline-runner, which may read that namespace's Secrets.
+ */
+export const KFP_MYSQL_MASTER_SECRET = "kfp-mysql-master";
+/** KFP's password where the setup Job reads it. */
+export const KFP_SETUP_SECRET = "kfp-db";
 
 /**
  * Secret holding ML Metadata's server config (text proto with the MySQL connection and TLS on), mounted by the
@@ -98,7 +104,7 @@ export function kfpCredentialTemplates(mysqlPort: number): { readonly mysql: Sec
 
 /** The RDS-managed master credential, synced for the setup Job. */
 export function mysqlMasterSecret(storeName: string, masterSecretArn: string, labels: Readonly<Record<string, string>> = {}) {
-  return externalSecret({ name: KFP_MYSQL_MASTER_SECRET, namespace: KUBEFLOW_NAMESPACE, storeName, remoteKey: masterSecretArn, keys: ["username", "password"], labels });
+  return externalSecret({ name: KFP_MYSQL_MASTER_SECRET, namespace: DATABASES_NAMESPACE, storeName, remoteKey: masterSecretArn, keys: ["username", "password"], labels });
 }
 
 /**
@@ -122,7 +128,7 @@ export function mysqlSetupObjects(a: { readonly host: string; readonly port: num
   return [
     oneShotJob({
       name,
-      namespace: KUBEFLOW_NAMESPACE,
+      namespace: DATABASES_NAMESPACE,
       labels,
       memoryTmp: true,
       uid: 999,

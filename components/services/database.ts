@@ -23,6 +23,8 @@ export interface PlatformDatabaseArgs {
   /** One role and database per service; each grant's password Secret is made by the service's credential. */
   readonly grants: readonly DatabaseGrant[];
   readonly aws?: {
+    /** Ports the databases namespace (setup Jobs) may reach in the VPC: Postgres, and MySQL with Pipelines. */
+    readonly egressPorts: readonly number[];
     /** Prefix of the RDS identifier (the cluster name). */
     readonly clusterName: string;
     readonly vpcId: pulumi.Input<string>;
@@ -83,7 +85,7 @@ export class PlatformDatabase extends pulumi.ComponentResource {
     const policies = serviceNetworkPolicies({
       namespace: DATABASES_NAMESPACE,
       metricsPort: false,
-      egress: [{ kind: "cidr", cidr: a.vpcCidr, ports: [this.endpoint.port] }],
+      egress: [{ kind: "cidr", cidr: a.vpcCidr, ports: a.egressPorts }],
       labels: args.labels,
     });
     const setup = this.endpoint.host.apply((host) => [...policies, ...databaseSetupObjects({ host, port: this.endpoint.port, grants: args.grants, labels: args.labels })]);

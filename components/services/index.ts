@@ -95,7 +95,7 @@ export class MlopsServices extends pulumi.ComponentResource {
       ? new PlatformDatabase(`${name}-postgres`, {
           config: s.database,
           grants: [...(s.mlflow.enabled ? [MLFLOW_GRANT] : []), ...(s.feast.enabled ? [FEAST_GRANT] : []), ...(s.evidently.enabled ? [EVIDENTLY_GRANT] : [])],
-          aws: a && { clusterName: a.clusterName, vpcId: a.vpcId, vpcCidr: a.vpcCidr, subnetIds: a.privateSubnetIds, clusterSecurityGroupId: a.clusterSecurityGroupId, kmsKeyArn: a.keys.databases, protect: a.protect, backup: a.backup, secretStoreName: "aws-secrets-manager" },
+          aws: a && { egressPorts: s.pipelines.enabled ? [5432, 3306] : [5432], clusterName: a.clusterName, vpcId: a.vpcId, vpcCidr: a.vpcCidr, subnetIds: a.privateSubnetIds, clusterSecurityGroupId: a.clusterSecurityGroupId, kmsKeyArn: a.keys.databases, protect: a.protect, backup: a.backup, secretStoreName: "aws-secrets-manager" },
           labels,
           dependsOn: ready,
         }, child)
@@ -109,7 +109,7 @@ export class MlopsServices extends pulumi.ComponentResource {
         region: a.region,
         kmsKeyArn: a.keys.databases,
         extraSecretArns: database?.masterSecretArn ? [database.masterSecretArn] : [],
-        namespaces: [...serviceNs, "kubeflow"],
+        namespaces: [...serviceNs, ...(s.pipelines.enabled ? ["kubeflow"] : [])],
         namespaceLabels: [serviceOptInLabel("evidently")],
         dependsOn: ready,
         labels,
@@ -165,7 +165,7 @@ export class MlopsServices extends pulumi.ComponentResource {
     database?.finish(passwords);
     if (s.kserve.enabled) new ModelServing(`${name}-kserve`, { mode: s.kserve.mode, dependsOn: ready, labels }, child);
     if (s.pipelines.enabled) {
-      const pipelines = new Pipelines(`${name}-pipelines`, {
+      new Pipelines(`${name}-pipelines`, {
         labels,
         aws: a && s.database?.kind === "rds"
           ? {
@@ -182,11 +182,11 @@ export class MlopsServices extends pulumi.ComponentResource {
               backup: a.backup,
               secretStoreName: secretSync!.storeName,
               secretStore: secretSync!.store,
+              masterSecretAccess: (arn) => secretSync!.allowSecret(`${name}-secrets-pipelines-master`, arn),
             }
           : undefined,
         dependsOn: ready,
       }, child);
-      if (secretSync && pipelines.masterSecretArn) secretSync.allowSecret(`${name}-secrets-pipelines-master`, pipelines.masterSecretArn);
     }
     this.registerOutputs({ namespaces: namespaces.map((n) => n.name) });
   }

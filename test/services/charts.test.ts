@@ -208,6 +208,12 @@ describe("secrets are referenced by name and key, never written into env", () =>
     expect(env.PGSSLMODE).toBe("require");
   });
 
+  // The operator copies the store parameters into the Deployment as plain env: passwords come by secretKeyRef.
+  const PASSWORD_ENV = [
+    { name: "FEAST_DB_PASSWORD", valueFrom: { secretKeyRef: { name: "feast-data-stores", key: "db-password" } } },
+    { name: "FEAST_REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "feast-data-stores", key: "redis-password" } } },
+  ];
+
   it("the FeatureStore's object-store keys come from the credentials Secret, and only when given", () => {
     const withKeys = featureStore({ project: "platform", credentialsSecret: OBJECT_STORE_CREDENTIALS_SECRET, env: [{ name: "AWS_ENDPOINT_URL", value: OBJECT_STORE_S3_ENDPOINT }] }) as Obj;
     const env = withKeys.spec.services.onlineStore.server.env;
@@ -215,11 +221,12 @@ describe("secrets are referenced by name and key, never written into env", () =>
       { name: "AWS_ENDPOINT_URL", value: OBJECT_STORE_S3_ENDPOINT },
       { name: "AWS_ACCESS_KEY_ID", valueFrom: { secretKeyRef: { name: OBJECT_STORE_CREDENTIALS_SECRET, key: "AWS_ACCESS_KEY_ID" } } },
       { name: "AWS_SECRET_ACCESS_KEY", valueFrom: { secretKeyRef: { name: OBJECT_STORE_CREDENTIALS_SECRET, key: "AWS_SECRET_ACCESS_KEY" } } },
+      ...PASSWORD_ENV,
     ]);
     expect(withKeys.spec.services.registry.local.server.env).toEqual(env);
     expect(withKeys.spec.services.offlineStore.server.env).toEqual(env);
     const aws = featureStore({ project: "platform", env: [{ name: "AWS_REGION", value: "eu-west-1" }] }) as Obj;
-    expect(aws.spec.services.onlineStore.server.env).toEqual([{ name: "AWS_REGION", value: "eu-west-1" }]);
+    expect(aws.spec.services.onlineStore.server.env).toEqual([{ name: "AWS_REGION", value: "eu-west-1" }, ...PASSWORD_ENV]);
   });
 });
 
@@ -333,17 +340,21 @@ describe("secret templates", () => {
     const t = feastDataStoresTemplate({ ...DB, database: "feast", user: "feast" }, { host: "master.feast.cache.amazonaws.com", port: 6379, tls: true });
     expect(templateKeys(t).sort()).toEqual(["password", "redisPassword"]);
     const s = renderTemplate(t, VALUES);
+    // The parameters name the passwords as ${VAR} (Feast expands them in the pod); the values sit in their own keys.
     expect(parse(s.sql)).toEqual({
-      path: `postgresql+psycopg://feast:dbPass123@${DB.host}:5432/feast?sslmode=require`,
+      path: `postgresql+psycopg://feast:\${FEAST_DB_PASSWORD}@${DB.host}:5432/feast?sslmode=require`,
       cache_ttl_seconds: 60,
       sqlalchemy_config_kwargs: { pool_pre_ping: true },
     });
-    expect(parse(s.redis)).toEqual({ connection_string: "master.feast.cache.amazonaws.com:6379,ssl=true,password=redisPass000" });
+    expect(parse(s.redis)).toEqual({ connection_string: "master.feast.cache.amazonaws.com:6379,ssl=true,password=${FEAST_REDIS_PASSWORD}" });
+    expect(s.sql + s.redis).not.toMatch(/dbPass123|redisPass000/);
+    expect(s["db-password"]).toBe("dbPass123");
+    expect(s["redis-password"]).toBe("redisPass000");
   });
 
   it("the in-cluster Redis connection has no ssl flag", () => {
     const s = renderTemplate(feastDataStoresTemplate(DB, { host: `${REDIS_NAME}.${FEAST_NAMESPACE}.svc`, port: 6379, tls: false }), VALUES);
-    expect(parse(s.redis)).toEqual({ connection_string: "feast-redis.feast.svc:6379,password=redisPass000" });
+    expect(parse(s.redis)).toEqual({ connection_string: "feast-redis.feast.svc:6379,password=${FEAST_REDIS_PASSWORD}" });
   });
 
   it("renderTemplate rejects a placeholder with no generated value, naming both", () => {
@@ -475,9 +486,9 @@ describe("Feast", () => {
     expect(s.onlineStore.server.metrics).toBe(true);
   });
 
-  it("the data-stores Secret's keys are the store types the FeatureStore names", () => {
+  it("the data-stores Secret's keys are the store types the FeatureStore names, plus the passwords the servers read", () => {
     const types = [fs().spec.services.registry.local.persistence.store.type, fs().spec.services.onlineStore.persistence.store.type];
-    expect(Object.keys(feastDataStoresTemplate(DB, { host: "h", port: 6379, tls: true })).sort()).toEqual(types.sort());
+    expect(Object.keys(feastDataStoresTemplate(DB, { host: "h", port: 6379, tls: true })).sort()).toEqual([...types, "db-password", "redis-password"].sort());
   });
 
   it("every server has a memory limit", () => {
@@ -526,7 +537,9 @@ describe("database setup Job (RDS)", () => {
   });
 
   it("sets the password idempotently, without superuser rights, and confines the role to its database", () => {
-    expect(SETUP_SQL).toContain(`ALTER ROLE :"role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'password';`);
+    // Naming SUPERUSER at all needs a true superuser, which the RDS master is not; made roles are never superusers.
+    expect(SETUP_SQL).toContain(`ALTER ROLE :"role" WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD :'password';`);
+    expect(SETUP_SQL).not.toMatch(/SUPERUSER/i);
     expect(SETUP_SQL).toContain(`REVOKE ALL ON DATABASE :"db" FROM PUBLIC;`);
     expect(SETUP_SQL).toContain(`GRANT CONNECT, CREATE, TEMPORARY ON DATABASE :"db" TO :"role";`);
     expect(SETUP_SQL).toMatch(/\\connect :"db"\nGRANT USAGE, CREATE ON SCHEMA public TO :"role";/);
@@ -611,6 +624,14 @@ describe("KServe", () => {
     expect(v.kserve.version).toBe(CHARTS.kserveResources.version);
     expect(v.kserve.controller.gateway).toMatchObject({ disableIstioVirtualHost: true, disableIngressCreation: true });
     expect((kserveValues("standard") as any).kserve.controller.deploymentMode).toBe("Standard");
+    // The storage initializer lands in restricted team namespaces: it must carry everything restricted asks.
+    expect(v.kserve.storage.containerSecurityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      runAsNonRoot: true,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    });
   });
 
   it("KnativeServing uses Kourier (ClusterIP) as the ingress, no Istio, cluster-local domain", () => {

@@ -163,7 +163,12 @@ describe("on AWS (prod)", () => {
     // The platform's own prefix, plus the Postgres master secret (an ARN only the cloud knows).
     expect(read.Resource).toEqual([`arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:mlops-prod/mlops/*`, "<computed:services-postgres.masterUserSecretArn>"]);
     expect(policy.Statement.find((s: { Sid: string }) => s.Sid === "SecretKeyThroughSecretsManager").Condition).toEqual({ StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } });
-    const kfp = doc(one(p(), T.rolePolicy, "services-secrets-pipelines-master"), "policy");
+    const grant = one(p(), T.rolePolicy, "services-secrets-pipelines-master");
+    // KFP's setup objects wait for the grant on their master secret, so the first sync is not refused.
+    expect(one(p(), T.configGroup, "services-pipelines-database").dependsOn).toContain(grant.urn);
+    const setupEgress = obj(one(p(), T.configGroup, "services-postgres-setup"), "NetworkPolicy", "allow-egress").spec.egress;
+    expect(setupEgress).toEqual([{ to: [{ ipBlock: { cidr: "10.30.0.0/16" } }], ports: [5432, 3306].map((port) => ({ protocol: "TCP", port })) }]);
+    const kfp = doc(grant, "policy");
     expect(kfp.Statement.find((s: { Sid: string }) => s.Sid === "ReadPlatformSecrets").Resource[1]).toBe("<computed:services-pipelines-mysql.masterUserSecretArn>");
     const store = obj(one(p(), T.configGroup, "services-secrets-store"), "ClusterSecretStore", "aws-secrets-manager");
     expect(store.spec.provider.aws).toEqual({ service: "SecretsManager", region: "eu-west-1" });

@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
   KFP_DATABASES,
-  KFP_MYSQL_SECRET,
   KFP_MYSQL_SERVICE,
   KFP_S3_SERVICE_ACCOUNTS,
   KFP_TEAM_TARGETS,
@@ -26,7 +25,7 @@ import {
 } from "../../charts/services/pipelines";
 import { podSecurityLabels } from "../../charts/pod-security";
 import { Pipelines } from "../../components/services/pipelines";
-import { ARGO_KEY_FORMAT, type EnvPatch, STATIC_PATCHES, STATIC_PATCH_DIR, defaultPipelineRoot, overlayHash, overlayKustomization, overlayPatches, pipelinesOverlay, writeOverlay } from "../../components/services/pipelines/overlay";
+import { ARGO_KEY_FORMAT, CACHE_V1_OBJECTS, type EnvPatch, STATIC_PATCHES, STATIC_PATCH_DIR, defaultPipelineRoot, overlayHash, overlayKustomization, overlayPatches, pipelinesOverlay, writeOverlay } from "../../components/services/pipelines/overlay";
 import { kubeflowNamespaceLabels } from "../../components/services/pipelines/transforms";
 import { KUSTOMIZE } from "../../components/versions";
 import type { PolicyDocument } from "../../components/aws/iam";
@@ -119,14 +118,16 @@ describe("EKS overlay (pure)", () => {
     expect(p.argo.data.artifactRepository).not.toContain("mlpipeline-minio-artifact");
   });
 
-  it("drops upstream's mysql-secret, keeps a dummy minio Secret, and applies the TLS patches to MLMD and cache", () => {
+  it("drops upstream's mysql-secret and the v1 cache, keeps a dummy minio Secret, and applies the TLS patch to MLMD", () => {
     expect(k.secretGenerator).toEqual([{ name: "mlpipeline-minio-artifact", literals: ["accesskey=unused", "secretkey=unused"] }]);
     const paths = k.patches.flatMap((x) => ("path" in x ? [[x.path, x.target?.name]] : []));
     expect(paths).toEqual([
       ["mysql-secret-delete.yaml", undefined],
       ["metadata-grpc-tls.yaml", "metadata-grpc-deployment"],
-      ["cache-server-tls.yaml", "cache-server"],
     ]);
+    const deletes = k.patches.flatMap((x) => ("patch" in x ? [parse(x.patch as string)] : [])).filter((d) => d.$patch === "delete");
+    expect(deletes.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(CACHE_V1_OBJECTS.map((o) => `${o.kind}/${o.name}`));
+    expect(deletes.map((d) => d.kind)).toContain("Deployment");
     const read = (f: string) => parse(readFileSync(join(STATIC_PATCH_DIR, f), "utf8"));
     expect(read("mysql-secret-delete.yaml")).toMatchObject({ $patch: "delete", kind: "Secret", metadata: { name: "mysql-secret" } });
     const mlmd = read("metadata-grpc-tls.yaml") as { op: string; path: string; value: unknown }[];
@@ -134,12 +135,11 @@ describe("EKS overlay (pure)", () => {
     expect(mlmd[0].value).toEqual(expect.arrayContaining(["--metadata_source_config_type=config_file", `--metadata_store_server_config_file=/etc/mlmd/${MLMD_CONFIG_FILE}`]));
     expect(JSON.stringify(mlmd[0].value)).not.toContain("mysql_config_password");
     expect(mlmd[1].value).toEqual([{ name: "mlmd-config", secret: { secretName: MLMD_CONFIG_SECRET } }]);
-    expect(read("cache-server-tls.yaml")).toEqual([{ op: "add", path: "/spec/template/spec/containers/0/args/-", value: '--db_extra_params={"tls":"skip-verify"}' }]);
   });
 
   it("renders every inline patch as a literal YAML document that parses back to the object", () => {
     const inline = k.patches.filter((x): x is { patch: string } => "patch" in x).map((x) => parse(x.patch));
-    expect(inline).toEqual([p.installConfig, p.launcher, p.apiServer, p.ui, p.argo]);
+    expect(inline.filter((d) => d.$patch !== "delete")).toEqual([p.installConfig, p.launcher, p.apiServer, p.ui, p.argo]);
   });
 
   it("rejects a missing bucket or region", () => {
@@ -213,18 +213,21 @@ describe("database objects (pure)", () => {
     expect(Object.keys(t.mlmd)).toEqual([MLMD_CONFIG_FILE]);
     expect(t.mlmd[MLMD_CONFIG_FILE]).toContain(`user: "${KFP_MYSQL_USER}"`);
     const master = mysqlMasterSecret("aws-secrets-manager", "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db-x");
-    expect(master.metadata).toMatchObject({ name: "mysql-master", namespace: "kubeflow" });
+    // Not in kubeflow, where every team's pipeline steps may read Secrets as pipeline-runner.
+    expect(master.metadata).toMatchObject({ name: "kfp-mysql-master", namespace: "databases" });
     expect(master.spec.data).toEqual(["username", "password"].map((k) => ({ secretKey: k, remoteRef: { key: "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db-x", property: k } })));
   });
 
   it("the setup Job creates the user and KFP's three databases over TLS, with no password on a command line", () => {
-    const [job] = mysqlSetupObjects({ host: "kfp-mysql", port: 3306, credentialSecret: KFP_MYSQL_SECRET }) as any[];
+    const [job] = mysqlSetupObjects({ host: "db.abc.eu-west-1.rds.amazonaws.com", port: 3306, credentialSecret: "kfp-db" }) as any[];
+    expect(job.metadata.namespace).toBe("databases");
     const c = job.spec.template.spec.containers[0];
     expect(c.command).toEqual(["/bin/sh", "-c", MYSQL_SETUP_SCRIPT]);
     expect(c.image).toMatch(/^docker\.io\/library\/mysql:8\.4\.\d+$/);
     const env = Object.fromEntries(c.env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.value ?? e.valueFrom]));
-    expect(env.MASTER_PASSWORD).toEqual({ secretKeyRef: { name: "mysql-master", key: "password" } });
-    expect(env.KFP_PASSWORD).toEqual({ secretKeyRef: { name: "mysql-secret", key: "password" } });
+    expect(env.MASTER_PASSWORD).toEqual({ secretKeyRef: { name: "kfp-mysql-master", key: "password" } });
+    expect(env.KFP_PASSWORD).toEqual({ secretKeyRef: { name: "kfp-db", key: "password" } });
+    expect(env.MYSQL_HOST).toBe("db.abc.eu-west-1.rds.amazonaws.com");
     expect(MYSQL_SETUP_SCRIPT).toContain("ssl-mode=REQUIRED");
     expect(MYSQL_SETUP_SCRIPT).toContain("mysql --defaults-extra-file=/tmp/client.cnf <<SQL");
     expect(MYSQL_SETUP_SCRIPT).toContain("IDENTIFIED WITH mysql_native_password BY '$KFP_PASSWORD' REQUIRE SSL");
@@ -366,12 +369,12 @@ describe("Pipelines component under mocks", () => {
   it("EKS: the alias Service, the master secret and the setup Job wait for the namespace, the store and KFP's credential", () => {
     const group = one("kubernetes:yaml/v2:ConfigGroup", "pipelines-database");
     const docs = (group.inputs.yaml as string).split("\n---\n").map((d) => JSON.parse(d));
-    expect(docs.map((d) => `${d.kind} ${d.metadata.name}`.replace(/-[0-9a-f]{8}$/, ""))).toEqual(["Service kfp-mysql", "ExternalSecret mysql-master", "Job kfp-database-setup"]);
+    expect(docs.map((d) => `${d.kind} ${d.metadata.namespace}/${d.metadata.name}`.replace(/-[0-9a-f]{8}$/, ""))).toEqual(["Service kubeflow/kfp-mysql", "ExternalSecret databases/kfp-mysql-master", "Job databases/kfp-database-setup"]);
     expect(docs[0].spec.externalName).toBe(RDS_ADDRESS);
     expect(docs[1].spec.data[0].remoteRef.key).toBe(MASTER_ARN);
     const sync = one("kubernetes:yaml/v2:ConfigGroup", "pipelines-database-sync");
     const synced = (sync.inputs.yaml as string).split("\n---\n").map((d) => JSON.parse(d));
-    expect(synced.map((d) => `${d.kind} ${d.metadata.name}`)).toEqual(["ExternalSecret mysql-secret", "ExternalSecret metadata-grpc-mysql"]);
+    expect(synced.map((d) => `${d.kind} ${d.metadata.namespace}/${d.metadata.name}`)).toEqual(["ExternalSecret kubeflow/mysql-secret", "ExternalSecret kubeflow/metadata-grpc-mysql", "ExternalSecret databases/kfp-db"]);
     expect(group.dependsOn).toEqual(expect.arrayContaining([urnOf(DIR, "pipelines-cluster-scoped"), urnOf("test:index:SecretStore", "store"), sync.urn, urnOf("aws:rds/instance:Instance", "pipelines-mysql")]));
   });
 

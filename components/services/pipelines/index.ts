@@ -3,9 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RdsConfig } from "../../../config/services";
 import * as random from "@pulumi/random";
 import {
-  KFP_MYSQL_SECRET, KFP_MYSQL_SERVICE, KFP_S3_SERVICE_ACCOUNTS, KUBEFLOW_NAMESPACE, MLMD_CONFIG_SECRET, kfpCredentialTemplates, mysqlAliasService, mysqlMasterSecret, mysqlSetupObjects,
+  KFP_MYSQL_SECRET, KFP_SETUP_SECRET, KFP_S3_SERVICE_ACCOUNTS, KUBEFLOW_NAMESPACE, MLMD_CONFIG_SECRET, kfpCredentialTemplates, mysqlAliasService, mysqlMasterSecret, mysqlSetupObjects,
 } from "../../../charts/services/pipelines";
 import { createCredential } from "../credentials";
+import { DATABASES_NAMESPACE } from "../../../charts/services/database-setup";
 import { inheritedDependsOn } from "../../dependencies";
 import { createObjectGroup } from "../../kubernetes/object-group";
 import { dataBucketName } from "../../storage/naming";
@@ -43,6 +44,8 @@ export interface PipelinesAwsArgs {
   readonly secretStoreName: string;
   /** The store itself: ExternalSecrets are created after it. */
   readonly secretStore: pulumi.Resource;
+  /** Lets the store's controller read the new RDS master secret; the setup objects wait for that grant. */
+  readonly masterSecretAccess?: (secretArn: pulumi.Output<string>) => pulumi.Resource;
 }
 
 export interface PipelinesArgs {
@@ -132,6 +135,7 @@ export class Pipelines extends pulumi.ComponentResource {
       targets: [
         { namespace: KUBEFLOW_NAMESPACE, secretName: KFP_MYSQL_SECRET, template: templates.mysql },
         { namespace: KUBEFLOW_NAMESPACE, secretName: MLMD_CONFIG_SECRET, template: templates.mlmd },
+        { namespace: DATABASES_NAMESPACE, secretName: KFP_SETUP_SECRET, template: { password: "{{ .password }}" } },
       ],
       labels,
       dependsOn: [clusterScoped, a.secretStore],
@@ -139,9 +143,9 @@ export class Pipelines extends pulumi.ComponentResource {
     const objects = pulumi.all([db.address, db.masterSecretArn]).apply(([address, arn]) => [
       mysqlAliasService(address, labels),
       mysqlMasterSecret(a.secretStoreName, arn, labels),
-      ...mysqlSetupObjects({ host: KFP_MYSQL_SERVICE, port: db.port, credentialSecret: KFP_MYSQL_SECRET, labels }),
+      ...mysqlSetupObjects({ host: address, port: db.port, credentialSecret: KFP_SETUP_SECRET, labels }),
     ]);
-    const database = createObjectGroup(`${name}-database`, objects, { ...child, dependsOn: [clusterScoped, a.secretStore, ...credential] });
+    const database = createObjectGroup(`${name}-database`, objects, { ...child, dependsOn: [clusterScoped, a.secretStore, ...credential, ...(a.masterSecretAccess ? [a.masterSecretAccess(db.masterSecretArn)] : [])] });
 
     // The overlay carries the bucket (it embeds the account id) and the region: rendered once those are known.
     const directory = pulumi.output(a.accountId).apply((accountId) =>

@@ -24,7 +24,23 @@ export function kustomizeUrl(path: string, m: { readonly repo: string; readonly 
 const KFP = KUSTOMIZE.kubeflowPipelines;
 /** Static patches committed next to this file. */
 export const STATIC_PATCH_DIR = join(__dirname, "overlay");
-export const STATIC_PATCHES = ["mysql-secret-delete.yaml", "metadata-grpc-tls.yaml", "cache-server-tls.yaml"] as const;
+export const STATIC_PATCHES = ["mysql-secret-delete.yaml", "metadata-grpc-tls.yaml"] as const;
+
+/**
+ * KFP's v1 cache server and its deployer, left out on EKS: the deployer asks for a kubelet-serving certificate
+ * that EKS does not sign (kubeflow/manifests#2165), so the server would never start. v2 pipelines cache in the
+ * driver and do not use them.
+ */
+export const CACHE_V1_OBJECTS = [
+  { apiVersion: "apps/v1", kind: "Deployment", name: "cache-deployer-deployment" },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", name: "kubeflow-pipelines-cache-deployer-role" },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", name: "kubeflow-pipelines-cache-deployer-rolebinding" },
+  { apiVersion: "apps/v1", kind: "Deployment", name: "cache-server" },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", name: "kubeflow-pipelines-cache-role" },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", name: "kubeflow-pipelines-cache-binding" },
+  { apiVersion: "v1", kind: "ServiceAccount", name: "kubeflow-pipelines-cache" },
+  { apiVersion: "v1", kind: "Service", name: "cache-server" },
+] as const;
 
 /** Where KFP keeps its objects in the artifacts bucket: IAM grants exactly this prefix. */
 export const KFP_BUCKET_PREFIX = "pipelines/";
@@ -139,7 +155,7 @@ export function overlayKustomization(s: OverlaySettings) {
     patches: [
       { path: "mysql-secret-delete.yaml" },
       { path: "metadata-grpc-tls.yaml", target: deployment("metadata-grpc-deployment") },
-      { path: "cache-server-tls.yaml", target: deployment("cache-server") },
+      ...CACHE_V1_OBJECTS.map((o) => ({ patch: toYaml({ $patch: "delete", apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } }) })),
       ...[p.installConfig, p.launcher, p.apiServer, p.ui, p.argo].map((patch) => ({ patch: toYaml(patch) })),
     ],
   };
