@@ -1,0 +1,70 @@
+/** Fixtures shared by the chart builder tests (charts*.test.ts). */
+import { databaseSetupObjects, type DatabaseGrant } from "../../charts/services/database-setup";
+import { redisObjects } from "../../charts/services/feast";
+import { mlflowObjects, type MlflowArgs } from "../../charts/services/mlflow";
+import { type EgressRule } from "../../charts/services/network";
+import { bucketJobObjects, OBJECT_STORE_CREDENTIALS_SECRET, OBJECT_STORE_S3_ENDPOINT } from "../../components/storage/local-buckets";
+import type { KubeObject } from "../../scripts/plan/extract";
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
+export type Meta = { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Obj = KubeObject & { metadata?: Meta; spec?: any; data?: Record<string, string>; [k: string]: any };
+
+export const LABELS = { "cost-center": "platform" };
+export const DB = { host: "mlops-prod-postgres.abc.eu-west-1.rds.amazonaws.com", port: 5432, database: "mlflow", user: "mlflow" };
+export const RDS_EGRESS: EgressRule = { kind: "cidr", cidr: "10.20.0.0/16", ports: [5432] };
+export const S3_EGRESS: EgressRule[] = [{ kind: "aws-apis" }, { kind: "pod-identity" }];
+export const MLFLOW_ARGS: MlflowArgs = {
+  replicas: 2,
+  artifactsDestination: "s3://mlops-prod-artifacts-444455556666/mlflow/",
+  region: "eu-west-1",
+  databaseEgress: RDS_EGRESS,
+  storageEgress: S3_EGRESS,
+  labels: LABELS,
+};
+export const GRANTS: DatabaseGrant[] = [
+  { role: "mlflow", database: "mlflow", secretName: "mlflow-db" },
+  { role: "feast", database: "feast", secretName: "feast-db" },
+  { role: "evidently", database: "evidently", secretName: "evidently-db" },
+];
+
+export const mlflow = (a: Partial<MlflowArgs> = {}) => mlflowObjects({ ...MLFLOW_ARGS, ...a }) as Obj[];
+export const setup = (grants: readonly DatabaseGrant[] = GRANTS) => databaseSetupObjects({ host: DB.host, port: 5432, grants, labels: LABELS }) as Obj[];
+export const redis = () => redisObjects({ passwordSecret: "feast-redis-auth", labels: LABELS }) as Obj[];
+export const buckets = () => bucketJobObjects("object-store") as Obj[];
+export const find = (objs: Obj[], kind: string, name?: string) => {
+  const hits = objs.filter((o) => o.kind === kind && (name === undefined || o.metadata?.name === name));
+  if (hits.length !== 1) throw new Error(`expected one ${kind} ${name ?? ""}, found ${hits.length}`);
+  return hits[0];
+};
+export const podSpecOf = (o: Obj) => (o.kind === "CronJob" ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec);
+export const WORKLOADS = ["Deployment", "StatefulSet", "Job", "CronJob", "DaemonSet"];
+export const workloads = (objs: Obj[]) => objs.filter((o) => WORKLOADS.includes(o.kind));
+export const containersOf = (o: Obj): any[] => [...(podSpecOf(o).initContainers ?? []), ...podSpecOf(o).containers];
+export const envMap = (c: { env: { name: string; value?: string; valueFrom?: unknown }[] }) => Object.fromEntries(c.env.map((e) => [e.name, e.value ?? e.valueFrom]));
+
+/** Every workload object we author, by builder. */
+export const AUTHORED: Record<string, () => Obj[]> = {
+  mlflow: () => mlflow(),
+  "mlflow (local S3)": () => mlflow({ region: undefined, s3: { endpoint: OBJECT_STORE_S3_ENDPOINT, credentialsSecret: OBJECT_STORE_CREDENTIALS_SECRET } }),
+  redis,
+  "database setup": () => setup(),
+  "local buckets": buckets,
+};
+
+/** A minimal INI reader: sections of key = value lines. */
+export function parseIni(text: string): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  let section = "";
+  for (const line of text.split("\n")) {
+    const header = /^\[(.+)\]$/.exec(line.trim());
+    if (header) out[(section = header[1])] = {};
+    else if (line.includes("=")) {
+      const i = line.indexOf("=");
+      out[section][line.slice(0, i).trim()] = line.slice(i + 1).trim();
+    }
+  }
+  return out;
+}
+
