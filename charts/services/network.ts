@@ -4,7 +4,7 @@
  * opted into the service (the label the team chart stamps). Egress beyond that is listed per service.
  */
 import { MONITORING_NAMESPACE, serviceOptInLabel } from "../../components/teams/services";
-import { LINK_LOCAL_CIDR, POD_IDENTITY_AGENT_CIDR } from "../team/network";
+import { POD_IDENTITY_AGENT_CIDR, publicHttpsEgress } from "../team/network";
 
 export interface PolicyObject {
   readonly apiVersion: "networking.k8s.io/v1";
@@ -15,7 +15,6 @@ export interface PolicyObject {
 
 const nsSelector = (name: string) => ({ matchLabels: { "kubernetes.io/metadata.name": name } });
 const tcp = (port: number | string) => ({ protocol: "TCP", port });
-const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", LINK_LOCAL_CIDR];
 
 /** Egress a service's pods need besides DNS and their own namespace. */
 export type EgressRule =
@@ -48,7 +47,7 @@ function egressPeer(rule: EgressRule) {
     case "cidr":
       return { to: [{ ipBlock: { cidr: rule.cidr } }], ports: rule.ports.map(tcp) };
     case "aws-apis":
-      return { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }], ports: [tcp(443)] };
+      return publicHttpsEgress();
     case "pod-identity":
       return { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [tcp(80)] };
   }

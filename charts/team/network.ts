@@ -18,7 +18,12 @@ export const METADATA_CIDR = "169.254.169.254/32";
 export const LINK_LOCAL_CIDR = "169.254.0.0/16";
 /** EKS Pod Identity agent, on every node's link-local address. */
 export const POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32";
-const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"];
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", LINK_LOCAL_CIDR];
+
+/** Egress to HTTPS on public addresses only (AWS APIs, S3, mirrors): private ranges and link-local excepted. */
+export function publicHttpsEgress() {
+  return { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...PRIVATE_RANGES] } }], ports: [tcp(443)] };
+}
 
 export interface NetworkPolicySpec {
   readonly name: string;
@@ -106,7 +111,7 @@ export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions):
   // Object storage: S3 over HTTPS on EKS, the in-cluster store otherwise.
   const storage = opts.objectStore
     ? { to: [{ namespaceSelector: nsSelector(opts.objectStore.namespace) }], ports: [tcp(opts.objectStore.port)] }
-    : { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }], ports: [tcp(443)] };
+    : publicHttpsEgress();
   if (team.services.includes("kserve")) {
     // KServe's storage initializer fetches the model from the models bucket, whatever else the team allows.
     policies.push({ name: "allow-inference-model-download", spec: { podSelector: INFERENCE_PODS, policyTypes: ["Egress"], egress: [storage] } });
@@ -118,7 +123,7 @@ export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions):
   if (team.egress.internetHttps) {
     policies.push({
       name: "allow-internet-https",
-      spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }], ports: [tcp(443)] }] },
+      spec: { podSelector: {}, policyTypes: ["Egress"], egress: [publicHttpsEgress()] },
     });
   }
   if (team.egress.allow.length > 0) {

@@ -16,6 +16,26 @@ export interface PolicyDocument {
 
 export const policyDocument = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
 
+/** A customer key and its region, for grants that use it only through one AWS service. */
+export interface ServiceKey {
+  readonly arn: string;
+  readonly region: string;
+}
+
+/**
+ * Use of a customer key only through S3 (objects) or Secrets Manager (secret values) in the key's region:
+ * a role that may read data encrypted with it cannot call KMS on it directly.
+ */
+export function keyThroughService(key: ServiceKey, service: "s3" | "secretsmanager"): PolicyStatement {
+  return {
+    Sid: service === "s3" ? "BucketKeyThroughS3" : "SecretKeyThroughSecretsManager",
+    Effect: "Allow",
+    Action: service === "s3" ? ["kms:Decrypt", "kms:GenerateDataKey"] : "kms:Decrypt",
+    Resource: key.arn,
+    Condition: { StringEquals: { "kms:ViaService": `${service}.${key.region}.amazonaws.com` } },
+  };
+}
+
 /** Trust policy for a role assumed by an AWS service, e.g. eks.amazonaws.com or ec2.amazonaws.com. */
 export function serviceTrustPolicy(service: string): PolicyDocument {
   return policyDocument({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" });

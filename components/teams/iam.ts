@@ -3,7 +3,7 @@
  * (IAM-03), is assumable only through Pod Identity by the team's workload service account (IAM-01), and is
  * capped by a permissions boundary that no team policy can exceed (IAM-02).
  */
-import { policyDocument, type PolicyDocument } from "../aws/iam";
+import { keyThroughService, policyDocument, type PolicyDocument, type ServiceKey } from "../aws/iam";
 import { DATA_BUCKET_KINDS, dataBucketName, teamPrefix } from "../storage/naming";
 import type { TeamConfig } from "../../config/teams";
 
@@ -22,20 +22,7 @@ export function teamTrustPolicy(namespace: string, serviceAccount: string): Poli
 const bucketArns = (clusterName: string, accountId: string) => DATA_BUCKET_KINDS.map((k) => `arn:aws:s3:::${dataBucketName(clusterName, k, accountId)}`);
 
 /** The buckets' SSE-KMS key, used only through S3 in this region (objects cannot be read or written without it). */
-export interface BucketKey {
-  readonly arn: string;
-  readonly region: string;
-}
-
-function keyThroughS3(key: BucketKey) {
-  return {
-    Sid: "BucketKeyThroughS3",
-    Effect: "Allow" as const,
-    Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-    Resource: key.arn,
-    Condition: { StringEquals: { "kms:ViaService": `s3.${key.region}.amazonaws.com` } },
-  };
-}
+export type BucketKey = ServiceKey;
 
 /** What the team's role grants: its own prefix of each data bucket, listing limited to that prefix. */
 export function teamDataPolicy(team: TeamConfig, clusterName: string, accountId: string, key: BucketKey): PolicyDocument {
@@ -44,7 +31,7 @@ export function teamDataPolicy(team: TeamConfig, clusterName: string, accountId:
   return policyDocument(
     { Sid: "OwnPrefixObjects", Effect: "Allow", Action: OBJECT_ACTIONS, Resource: buckets.map((b) => `${b}/${prefix}*`) },
     { Sid: "ListOwnPrefix", Effect: "Allow", Action: "s3:ListBucket", Resource: buckets, Condition: { StringLike: { "s3:prefix": [prefix, `${prefix}*`] } } },
-    keyThroughS3(key),
+    keyThroughService(key, "s3"),
   );
 }
 
@@ -52,7 +39,7 @@ export function teamDataPolicy(team: TeamConfig, clusterName: string, accountId:
 export function teamBoundaryPolicy(clusterName: string, accountId: string, key: BucketKey): PolicyDocument {
   const buckets = bucketArns(clusterName, accountId);
   return policyDocument(
-    keyThroughS3(key),
+    keyThroughService(key, "s3"),
     { Sid: "TeamPrefixesOnly", Effect: "Allow", Action: OBJECT_ACTIONS, Resource: buckets.map((b) => `${b}/teams/*`) },
     { Sid: "ListTeamPrefixes", Effect: "Allow", Action: "s3:ListBucket", Resource: buckets, Condition: { StringLike: { "s3:prefix": ["teams/", "teams/*"] } } },
   );

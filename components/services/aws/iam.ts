@@ -2,9 +2,8 @@
  * IAM for the platform services, as pure documents. Each service role reaches one prefix of one data bucket
  * (IAM-03) and is assumable only through Pod Identity by the service's own namespace and service accounts.
  */
-import { policyDocument, type PolicyDocument, type PolicyStatement } from "../../aws/iam";
+import { keyThroughService, policyDocument, type PolicyDocument, type ServiceKey as BucketKey } from "../../aws/iam";
 import { dataBucketName, type DataBucketKind } from "../../storage/naming";
-import type { BucketKey } from "../../teams/iam";
 
 const OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
 
@@ -23,16 +22,6 @@ export function serviceTrustPolicy(namespace: string, serviceAccounts: readonly 
     Action: ["sts:AssumeRole", "sts:TagSession"],
     Condition: { StringEquals: { "aws:RequestTag/kubernetes-namespace": namespace, "aws:RequestTag/kubernetes-service-account": [...serviceAccounts] } },
   });
-}
-
-function keyThroughService(key: BucketKey, service: "s3" | "secretsmanager"): PolicyStatement {
-  return {
-    Sid: service === "s3" ? "BucketKeyThroughS3" : "SecretKeyThroughSecretsManager",
-    Effect: "Allow",
-    Action: service === "s3" ? ["kms:Decrypt", "kms:GenerateDataKey"] : "kms:Decrypt",
-    Resource: key.arn,
-    Condition: { StringEquals: { "kms:ViaService": `${service}.${key.region}.amazonaws.com` } },
-  };
 }
 
 /** Objects below one prefix of one data bucket, listing limited to that prefix. */
