@@ -1,5 +1,5 @@
 /**
- * The exceptions registry: the only way a security control (SECURITY-BASELINE ids) is relaxed. Every entry
+ * The exceptions registry: the only way a security control (docs/security-controls.md) is relaxed. Every entry
  * names what it covers (component, namespace, workloads), which controls, why, who owns it and until when.
  * Team config may reference an entry by id only if the entry is scoped to that team's namespace.
  */

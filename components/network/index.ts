@@ -12,7 +12,7 @@ export interface NetworkArgs {
   readonly availabilityZones: readonly string[];
   /** `perAz` (one NAT gateway per AZ, prod default) or `single` (cheaper, one AZ's outage cuts egress). @default "perAz" */
   readonly natGateways?: "single" | "perAz";
-  /** VPC flow logs to CloudWatch Logs (SECURITY-BASELINE NET-05). @default { enabled: true, retentionDays: 365 } */
+  /** VPC flow logs to CloudWatch Logs (NET-05, docs/security-controls.md). @default { enabled: true, retentionDays: 365 } */
   readonly flowLogs?: { readonly enabled: boolean; readonly retentionDays: number };
   /** KMS key for the flow-log group. Required when flow logs are on. */
   readonly logsKeyArn?: pulumi.Input<string>;

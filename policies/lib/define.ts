@@ -1,10 +1,12 @@
 /**
- * How our policies are declared: a CrossGuard policy plus the baseline controls it answers and a severity.
+ * How our policies are declared: a CrossGuard policy plus the controls it answers (docs/security-controls.md)
+ * and a severity.
  * Enforcement follows severity and environment (enforcementFor), never a global switch.
  */
 import type { EnforcementLevel, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 
-export const BASELINE = "shared/SECURITY-BASELINE.md";
+/** The document that defines every control id, relative to the repository root. */
+export const BASELINE = "docs/security-controls.md";
 
 export type Environment = "local" | "dev" | "staging" | "prod";
 
@@ -13,7 +15,7 @@ export interface PolicyMeta {
   readonly name: string;
   readonly description: string;
   readonly severity: Severity;
-  /** SECURITY-BASELINE control ids, e.g. ["EKS-01"]. */
+  /** Control ids of docs/security-controls.md, e.g. ["EKS-01"]. */
   readonly controls: readonly string[];
 }
 

@@ -1,6 +1,6 @@
 /**
  * Calls CrossGuard policies directly, as the Pulumi engine would, with argument bags built here.
- * @pulumi/policy ships no test helpers (shared/PULUMI-NOTES.md): validateResource / validateStack are plain
+ * @pulumi/policy ships no test helpers: validateResource / validateStack are plain
  * functions of (args, reportViolation), so a test builds the args and collects what the policy reports.
  */
 import type {

@@ -8,9 +8,9 @@ import { POLICY_CONFIG_DIR, renderPolicyConfig } from "../../scripts/policy-conf
 
 const ROOT = resolve(__dirname, "..", "..");
 const POLICIES = join(ROOT, "policies");
-const BASELINE = readFileSync(resolve(ROOT, "..", "shared", "SECURITY-BASELINE.md"), "utf8");
-/** Control ids are the first cell of the baseline's table rows: "| EKS-01 | …". */
-const CONTROL_IDS = new Set([...BASELINE.matchAll(/^\| ([A-Z0-9]+-\d+) \|/gm)].map((m) => m[1]));
+const CONTROLS_DOC = readFileSync(join(ROOT, "docs", "security-controls.md"), "utf8");
+/** Control ids are the first cell of the document's table rows: "| EKS-01 | …". */
+const CONTROL_IDS = new Set([...CONTROLS_DOC.matchAll(/^\| ([A-Z0-9]+-\d+) \|/gm)].map((m) => m[1]));
 const ENVS: readonly Environment[] = ["local", "dev", "staging", "prod"];
 
 function sources(dir: string): string[] {
@@ -39,11 +39,11 @@ describe("policy metadata", () => {
     expect(p.description.length).toBeGreaterThan(20);
     expect(["low", "medium", "high", "critical"]).toContain(p.severity);
     expect(p.controls.length).toBeGreaterThan(0);
-    for (const c of p.controls) expect(CONTROL_IDS.has(c), `${p.name}: ${c} is not a row of SECURITY-BASELINE.md`).toBe(true);
+    for (const c of p.controls) expect(CONTROL_IDS.has(c), `${p.name}: ${c} is not a row of docs/security-controls.md`).toBe(true);
     expect(p.tags).toEqual([...p.controls]);
     expect(p.enforcementLevel).toBe(enforcementFor(p.severity!, "prod"));
   });
-  it("the baseline parse found the control tables", () => {
+  it("the controls document parse found the control tables", () => {
     expect(CONTROL_IDS.size).toBeGreaterThan(50);
     for (const id of ["EKS-01", "NODE-02", "S3-01", "POD-05", "NS-01", "RBAC-03", "EXP-02", "OPS-05"]) expect(CONTROL_IDS.has(id), id).toBe(true);
   });
