@@ -2,12 +2,12 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { ADDON_IDENTITIES, BOOTSTRAP_ADDONS, CLUSTER_ADMIN_POLICY, WORKLOAD_ADDONS, addonConfiguration, renderKubeconfig, vpcCniConfiguration } from "../../components/cluster";
 import { EKS_VERSIONS, type AddonVersion, type EksAddonName } from "../../components/versions";
 import type { PlanResult } from "../../scripts/plan/run";
-import { shippedStack } from "../helpers/stack";
+import { fixtureStack } from "../helpers/stack";
 import { AWS_PROVIDER, T, childrenOf, input, one, ofType, plan } from "./plan-query";
 
 const ADDONS = EKS_VERSIONS["1.35"].addons;
-const prodCluster = shippedStack("prod").cluster as { admins: string[] };
-const devCluster = shippedStack("dev").cluster as { admins: string[]; endpoint: { publicAccessCidrs: string[] } };
+const prodCluster = fixtureStack("prod").cluster as { admins: string[] };
+const devCluster = fixtureStack("dev").cluster as { admins: string[]; endpoint: { publicAccessCidrs: string[] } };
 
 let prod: PlanResult;
 let dev: PlanResult;

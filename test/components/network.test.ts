@@ -1,11 +1,11 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { planSubnets, subnetBits, subnetTags } from "../../components/network";
 import type { PlanResult } from "../../scripts/plan/run";
-import { clone, shippedStack, stackConfig } from "../helpers/stack";
+import { clone, fixtureStack, stackConfig } from "../helpers/stack";
 import { AWS_PROVIDER, T, childrenOf, input, one, ofType, plan, type Res } from "./plan-query";
 
-const prodNet = shippedStack("prod").network as { vpcCidr: string; availabilityZones: string[] };
-const devNet = shippedStack("dev").network as { vpcCidr: string; availabilityZones: string[] };
+const prodNet = fixtureStack("prod").network as { vpcCidr: string; availabilityZones: string[] };
+const devNet = fixtureStack("dev").network as { vpcCidr: string; availabilityZones: string[] };
 
 let prod: PlanResult;
 let dev: PlanResult;
@@ -199,7 +199,7 @@ describe("Network component (dev)", () => {
 
 describe("Network variants", () => {
   it("creates no flow-log resources when a non-prod stack turns them off", async () => {
-    const cfg = clone(shippedStack("dev"));
+    const cfg = clone(fixtureStack("dev"));
     (cfg.network as Record<string, unknown>).flowLogs = { enabled: false };
     const p = await plan("dev", stackConfig(cfg));
     expect(ofType(p, T.flowLog)).toEqual([]);

@@ -2,12 +2,12 @@ import { describe, it, expect, beforeAll } from "vitest";
 import type { NodePoolConfig } from "../../config";
 import { ACCELERATOR_LABEL, DEVICE_PLUGIN_CONFIG_LABEL, GPU_TAINT, MIG_CONFIG_LABEL, SYSTEM_TAINT, amiTypeFor, launchTemplateData, migInstancesPerGpu, nodeTemplateTags, poolLabels, poolTaints } from "../../components/nodes";
 import type { PlanResult } from "../../scripts/plan/run";
-import { shippedStack } from "../helpers/stack";
+import { fixtureStack } from "../helpers/stack";
 import { AWS_PROVIDER, T, input, one, ofType, plan, type Res } from "./plan-query";
 
 type PoolInput = { name: string; role: string; minSize: number; maxSize: number; desiredSize?: number; capacityType?: string };
-const prodPools = shippedStack("prod").nodePools as PoolInput[];
-const devPools = shippedStack("dev").nodePools as PoolInput[];
+const prodPools = fixtureStack("prod").nodePools as PoolInput[];
+const devPools = fixtureStack("dev").nodePools as PoolInput[];
 const COST_TAGS = { env: "prod", "cost-center": "ml-platform", owner: "platform-team", "managed-by": "pulumi" };
 
 function pool(overrides: Partial<NodePoolConfig>): NodePoolConfig {

@@ -3,7 +3,7 @@ import type { PlannedResource } from "../../scripts/plan/recorder";
 import type { PlanResult } from "../../scripts/plan/run";
 import type { StackConfig } from "../../scripts/plan/stack-file";
 import { runPlan } from "../../scripts/plan/run";
-import { shippedStackConfig, TODAY } from "../helpers/stack";
+import { fixtureStackConfig, TODAY } from "../helpers/stack";
 
 export type Res = PlannedResource;
 
@@ -39,14 +39,17 @@ export const T = {
   cluster: "mlops:cluster:Cluster",
   workloadAddons: "mlops:cluster:WorkloadAddons",
   nodePools: "mlops:nodes:NodePools",
-  autoscaler: "mlops:nodes:ClusterAutoscaler",
+  autoscaler: "mlops:autoscaler:ClusterAutoscaler",
   gpuOperator: "mlops:gpu:GpuOperator",
-  kmsKeys: "mlops:security:KmsKeys",
+  kmsKeys: "mlops:aws:KmsKeys",
 } as const;
 
-/** Runs the real program for a shipped stack (or a variant config) on the fixed test day. */
+/**
+ * Runs the real program for a fixture stack (test/fixtures/stacks), or for a variant config, on the fixed test
+ * day. Never the shipped stacks/: adopters edit those.
+ */
 export async function plan(stack: string, stackConfig?: StackConfig): Promise<PlanResult> {
-  const result = await runPlan(stack, { stackConfig: stackConfig ?? shippedStackConfig(stack), today: TODAY });
+  const result = await runPlan(stack, { stackConfig: stackConfig ?? fixtureStackConfig(stack), today: TODAY });
   if (result.problems.length > 0) throw new Error(`stack ${stack}: ${JSON.stringify(result.problems)}`);
   return result;
 }

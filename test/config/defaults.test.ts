@@ -10,7 +10,7 @@ function resolve(cfg: Cfg): PlatformConfig {
   return result.config;
 }
 
-/** A shipped EKS stack with every optional cluster and network setting removed. */
+/** A fixture EKS stack with every optional cluster and network setting removed. */
 function bare(stack: "dev" | "staging" | "prod"): Cfg {
   const cfg = fixture(stack);
   delete cfg.network.natGateways;

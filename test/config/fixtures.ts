@@ -2,17 +2,19 @@
 import { expect } from "vitest";
 import { validateConfig } from "../../config/loader";
 import type { Problem } from "../../config/problems";
-import { clone, rawConfig, shippedStack, TODAY } from "../helpers/stack";
+import { clone, fixtureStack, rawConfig, TODAY } from "../helpers/stack";
 
-/** A shipped stack as a loosely typed object: tests break fields with values the schema's types forbid. */
+/** A fixture stack as a loosely typed object: tests break fields with values the schema's types forbid. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Cfg = any;
 
-export type ShippedStack = "local" | "dev" | "staging" | "prod";
+export type FixtureStack = "local" | "dev" | "staging" | "prod";
+/** The former name of FixtureStack; the fixtures are test/fixtures/stacks, not the shipped stacks/. */
+export type ShippedStack = FixtureStack;
 
-/** A deep copy of a shipped (compliant) stack's config, ready to have one field broken. */
-export function fixture(stack: ShippedStack): Cfg {
-  return clone(shippedStack(stack));
+/** A deep copy of a (compliant) fixture stack's config (test/fixtures/stacks), ready to have one field broken. */
+export function fixture(stack: FixtureStack): Cfg {
+  return clone(fixtureStack(stack));
 }
 
 export interface ValidateOptions {

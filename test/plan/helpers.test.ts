@@ -2,7 +2,9 @@ import { describe, it, expect } from "vitest";
 import { chartReferences, kubernetesObjects, manifestPath, type KubeObject } from "../../scripts/plan/extract";
 import { computed, planMocks } from "../../scripts/plan/mocks";
 import { maskValue, type PlannedResource } from "../../scripts/plan/recorder";
-import { SECRET_PLACEHOLDER, listStacks, stackConfigFromDocument } from "../../scripts/plan/stack-file";
+import { join, resolve } from "node:path";
+import { SECRET_PLACEHOLDER, STACKS_DIR, listStacks, readStackConfig, stackConfigFromDocument, stackFilePath } from "../../scripts/plan/stack-file";
+import { FIXTURE_STACKS_DIR } from "../helpers/stack";
 import { SCHEMA_PACKAGES, describe as describeObject, schemaVersionsFor, validateObjects } from "../../scripts/plan/validate";
 
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -112,8 +114,16 @@ describe("stackConfigFromDocument", () => {
     expect(nested.secretKeys).toEqual(["mlops-platform:aws"]);
   });
 
-  it("finds the shipped stacks", () => {
-    expect(listStacks()).toEqual(["dev", "local", "prod", "staging"]);
+  it("lists the stack files of a directory, sorted", () => {
+    expect(listStacks(FIXTURE_STACKS_DIR)).toEqual(["dev", "local", "prod", "staging"]);
+  });
+
+  it("reads stacks/ by default and any other directory when given one", () => {
+    expect(STACKS_DIR).toBe(resolve(__dirname, "..", "..", "stacks"));
+    expect(stackFilePath("prod")).toBe(join(STACKS_DIR, "Pulumi.prod.yaml"));
+    expect(stackFilePath("prod", FIXTURE_STACKS_DIR)).toBe(join(FIXTURE_STACKS_DIR, "Pulumi.prod.yaml"));
+    expect(readStackConfig("dev", FIXTURE_STACKS_DIR).values["mlops-platform:environment"]).toBe("dev");
+    expect(() => readStackConfig("nope", FIXTURE_STACKS_DIR)).toThrow(/Pulumi\.nope\.yaml.*stacks: dev, local, prod, staging/);
   });
 });
 

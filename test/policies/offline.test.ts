@@ -1,6 +1,6 @@
 /**
- * The pack over real offline plans (scripts/plan/policy.ts): every shipped stack is clean, and violations
- * planted into a real plan fail it with the right enforcement for the environment.
+ * The pack over real offline plans (scripts/plan/policy.ts): every fixture stack (test/fixtures/stacks) is
+ * clean, and violations planted into a real plan fail it with the right enforcement for the environment.
  */
 import { describe, it, expect, beforeAll, afterEach, vi } from "vitest";
 import { EXCEPTIONS } from "../../policies/exceptions";
@@ -9,12 +9,12 @@ import type { Environment } from "../../policies/lib/define";
 import { kubernetesType } from "../../policies/lib/k8s";
 import { mandatory, runPolicies, type Violation } from "../../scripts/plan/policy";
 import type { PlanResult } from "../../scripts/plan/run";
-import { listStacks } from "../../scripts/plan/stack-file";
+import { fixtureStacks } from "../helpers/stack";
 import { plan } from "../components/plan-query";
 
 type Plant = NonNullable<Parameters<typeof runPolicies>[2]>[number];
 
-const STACKS = listStacks();
+const STACKS = fixtureStacks();
 const plans = new Map<string, PlanResult>();
 beforeAll(async () => {
   for (const stack of STACKS) plans.set(stack, await plan(stack));
@@ -55,7 +55,7 @@ const lbService = (ns: string) => ({ apiVersion: "v1", kind: "Service", metadata
 const summary = (vs: readonly Violation[]) => vs.map((v) => `${v.enforcement} ${v.policy} ${v.urn}: ${v.message}`);
 const of = (vs: readonly Violation[], urn: string) => vs.filter((v) => v.urn === urn);
 
-describe.each(STACKS)("shipped stack %s", (stack) => {
+describe.each(STACKS)("fixture stack %s", (stack) => {
   it("passes the pack with no violation at all, and prints nothing", async () => {
     const spies = [
       ...(["log", "info", "warn", "error", "debug"] as const).map((m) => vi.spyOn(console, m)),
@@ -73,7 +73,7 @@ describe.each(STACKS)("shipped stack %s", (stack) => {
   });
 });
 
-describe("the shipped registry against the shipped stacks", () => {
+describe("the shipped registry against the fixture stacks", () => {
   it("every entry is used by some stack (CI fails on unused entries)", () => {
     const used = new Set(STACKS.flatMap((s) => namespacesOf(get(s))));
     expect(unusedExceptions(used).map((e) => e.id)).toEqual([]);

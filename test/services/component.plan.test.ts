@@ -1,5 +1,5 @@
 /**
- * The MLOps services in the offline plan of the shipped stacks: every service a stack enables is there, and
+ * The MLOps services in the offline plan of the fixture stacks: every service a stack enables is there, and
  * each is wired to the bucket, role, secret and network policy it should use, with its secure settings.
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { CHARTS, MANIFESTS } from "../../components/versions";
 import { parseYamlStream } from "../../scripts/plan/extract";
 import type { PlanResult } from "../../scripts/plan/run";
 import { SECRET_PLACEHOLDER } from "../../scripts/plan/stack-file";
-import { shippedStackConfig } from "../helpers/stack";
+import { fixtureStackConfig } from "../helpers/stack";
 import { T, childrenOf, input, one, ofType, plan, type Res } from "../components/plan-query";
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -38,7 +38,7 @@ const keyArn = (stack: string, dataClass: string) => `<computed:mlops-${stack}-$
 const plans: Record<string, PlanResult> = {};
 beforeAll(async () => {
   for (const stack of ["local", "dev", "staging", "prod"]) plans[stack] = await plan(stack);
-  const cfg = shippedStackConfig("dev");
+  const cfg = fixtureStackConfig("dev");
   const raw = JSON.parse(cfg.values["mlops-platform:services"]);
   raw.feast = { enabled: false };
   raw.evidently = { enabled: false };

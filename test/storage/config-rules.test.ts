@@ -1,5 +1,5 @@
 /**
- * The storage section's rules, one test per rule: a compliant shipped stack validates, then one field is
+ * The storage section's rules, one test per rule: a compliant fixture stack validates, then one field is
  * broken and exactly that rule answers at its path.
  */
 import { describe, it, expect } from "vitest";
@@ -167,7 +167,7 @@ describe("cluster-kind rules", () => {
 });
 
 describe("team POSIX ids", () => {
-  it("are deterministic, inside [100000, 1000000) and differ for the shipped teams", () => {
+  it("are deterministic, inside [100000, 1000000) and differ for the fixture teams", () => {
     for (const stack of ["dev", "prod"] as const) {
       const names: string[] = fixture(stack).teams.map((t: { name: string }) => t.name);
       const ids = names.map(teamPosixId);

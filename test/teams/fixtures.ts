@@ -1,10 +1,10 @@
-/** Shared fixtures for the team suites: shipped stacks as plain objects, validated through the real loader. */
+/** Shared fixtures for the team suites: the fixture stacks (test/fixtures/stacks) as plain objects, validated through the real loader. */
 import { expect } from "vitest";
 import { validateConfig } from "../../config/loader";
 import type { PlatformConfig } from "../../config/defaults";
 import type { Problem } from "../../config/problems";
 import type { TeamConfig } from "../../config/teams";
-import { clone, rawConfig, shippedStack, TODAY } from "../helpers/stack";
+import { clone, fixtureStack, rawConfig, TODAY } from "../helpers/stack";
 
 // Plain YAML objects: tests poke at arbitrary fields, so `any` is the honest type here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -12,8 +12,8 @@ export type Cfg = Record<string, any>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TeamEntry = Record<string, any>;
 
-/** A deep copy of a shipped stack's config, to break one field of. */
-export const fixture = (stack: "dev" | "prod" | "local" | "staging"): Cfg => clone(shippedStack(stack)) as Cfg;
+/** A deep copy of a fixture stack's config, to break one field of. */
+export const fixture = (stack: "dev" | "prod" | "local" | "staging"): Cfg => clone(fixtureStack(stack)) as Cfg;
 export const teamsOf = (cfg: Cfg): TeamEntry[] => cfg.teams as TeamEntry[];
 
 export function check(cfg: Cfg) {
@@ -33,7 +33,7 @@ export function resolved(cfg: Cfg): PlatformConfig {
   return r.config;
 }
 
-export function shippedTeams(stack: "dev" | "prod" | "local" | "staging"): readonly TeamConfig[] {
+export function fixtureTeams(stack: "dev" | "prod" | "local" | "staging"): readonly TeamConfig[] {
   return resolved(fixture(stack)).teams;
 }
 
