@@ -8,8 +8,9 @@ import type { Construct } from "constructs";
 import { stringify } from "yaml";
 import type { GpuSharing } from "../config/schema";
 import { podSecurityLabels } from "./pod-security";
+import { GPU_OPERATOR_NAMESPACE } from "../components/platform-namespaces";
 
-export const GPU_OPERATOR_NAMESPACE = "gpu-operator";
+export { GPU_OPERATOR_NAMESPACE };
 export const DEVICE_PLUGIN_CONFIG_MAP = "device-plugin-config";
 /** The device-plugin config applied to GPU nodes that carry no nvidia.com/device-plugin.config label. */
 export const DEFAULT_SHARING_KEY = "default";
@@ -76,7 +77,7 @@ export function devicePluginConfig(sharing: GpuSharing, migStrategy: "none" | "s
 export class GpuOperatorChart extends Chart {
   constructor(scope: Construct, id: string, props: GpuOperatorChartProps) {
     super(scope, id, { ...props, labels: { ...props.commonLabels, ...props.labels } });
-    // NVIDIA's operands need privileged, hostPID and host paths (SECURITY-BASELINE §1d): the namespace is the
+    // NVIDIA's operands need privileged, hostPID and host paths (docs/security-controls.md): the namespace is the
     // exemption, so it holds nothing else and warns/audits at restricted.
     new kplus.Namespace(this, "namespace", {
       metadata: { name: GPU_OPERATOR_NAMESPACE, labels: podSecurityLabels("privileged") },

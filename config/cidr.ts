@@ -61,3 +61,25 @@ export function subnet(parent: Cidr, newPrefix: number, index: number): Cidr {
 
 /** RFC 1918 ranges: EKS requires the service CIDR inside one of them. */
 export const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t) => (parseCidr(t) as { cidr: Cidr }).cidr);
+
+const cidrConst = (t: string): Cidr => (parseCidr(t) as { cidr: Cidr }).cidr;
+
+/**
+ * Address space that is never "the internet": RFC 1918, the shared range EKS custom networking gives pods
+ * (100.64.0.0/10, RFC 6598) and link-local (instance metadata). Team HTTPS egress excepts all of them.
+ */
+export const PRIVATE_RANGE_TEXTS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"] as const;
+export const PRIVATE_RANGES: readonly Cidr[] = PRIVATE_RANGE_TEXTS.map(cidrConst);
+
+/**
+ * The widest block an allowlist entry (team egress, public API endpoint) may name: 65,536 addresses. An
+ * allowlist names networks (an office, a VPN, a warehouse); anything wider is "most of the internet" written
+ * as a list, which is how two /1s quietly become 0.0.0.0/0.
+ */
+export const WIDEST_ALLOWLIST_PREFIX = 16;
+
+/** Why an allowlist entry is too broad, or undefined when it is narrow enough. */
+export function broadAllowlistReason(c: Cidr): string | undefined {
+  if (c.prefix >= WIDEST_ALLOWLIST_PREFIX) return undefined;
+  return `${formatCidr(c)} spans ${size(c).toLocaleString("en-US")} addresses; allowlist entries are /${WIDEST_ALLOWLIST_PREFIX} or narrower (name the networks you need, one entry each)`;
+}

@@ -9,13 +9,13 @@ import type { Construct } from "constructs";
 import { podSecurityLabels } from "../pod-security";
 import { ALERT_GROUPS } from "./alerts";
 import { DASHBOARDS } from "./dashboards";
+import { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../../components/platform-namespaces";
 
 export { ALERT_GROUPS, type AlertRule, type RuleGroup } from "./alerts";
 export { DASHBOARDS, type Dashboard, type Panel } from "./dashboards";
 
-export const MONITORING_NAMESPACE = "monitoring";
 /** node-exporter needs host namespaces and paths: it lives apart so monitoring stays restricted (§1d). */
-export const NODE_EXPORTER_NAMESPACE = "node-exporter";
+export { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE };
 export const DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
 /**
  * The scrape convention for platform services: label the Service `mlops.platform/metrics: "true"` and name

@@ -5,9 +5,10 @@
  */
 import { imageRef } from "../../components/versions";
 import { DATABASES_NAMESPACE, type DatabaseGrant } from "./database-setup";
+import { CNPG_OPERATOR_NAMESPACE } from "../../components/platform-namespaces";
 
 export const CNPG_CLUSTER = "platform-postgres";
-export const CNPG_OPERATOR_NAMESPACE = "cnpg-system";
+export { CNPG_OPERATOR_NAMESPACE };
 /** The read-write Service CNPG creates for the cluster. */
 export const CNPG_HOST = `${CNPG_CLUSTER}-rw.${DATABASES_NAMESPACE}.svc`;
 

@@ -6,8 +6,9 @@
 import { createHash } from "node:crypto";
 import { imageRef } from "../../components/versions";
 import { oneShotJob } from "./workload";
+import { DATABASES_NAMESPACE } from "../../components/platform-namespaces";
 
-export const DATABASES_NAMESPACE = "databases";
+export { DATABASES_NAMESPACE };
 export const MASTER_SECRET = "postgres-master";
 
 /** One service's role and database; the password is read from `secretName` (key `password`). */

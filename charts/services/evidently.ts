@@ -8,8 +8,9 @@ import { imageRef } from "../../components/versions";
 import type { SecretTemplate } from "./external-secrets";
 import { serviceNetworkPolicies, type EgressRule } from "./network";
 import { restrictedContainer, restrictedPod } from "./workload";
+import { EVIDENTLY_NAMESPACE } from "../../components/platform-namespaces";
 
-export const EVIDENTLY_NAMESPACE = "evidently";
+export { EVIDENTLY_NAMESPACE };
 export const EVIDENTLY_PORT = 8000;
 export const PUSHGATEWAY_PORT = 9091;
 /** Release name of the upstream chart; values set fullnameOverride to it, so the Service is `pushgateway`. */

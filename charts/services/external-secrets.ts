@@ -2,8 +2,10 @@
  * External Secrets objects as plain data: the ClusterSecretStore over AWS Secrets Manager (restricted to
  * the platform's service namespaces) and one ExternalSecret per generated credential.
  */
+import { EXTERNAL_SECRETS_NAMESPACE } from "../../components/platform-namespaces";
+
 export const EXTERNAL_SECRETS_API = "external-secrets.io/v1";
-export const EXTERNAL_SECRETS_NAMESPACE = "external-secrets";
+export { EXTERNAL_SECRETS_NAMESPACE };
 export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = "external-secrets";
 export const CLUSTER_SECRET_STORE = "aws-secrets-manager";
 

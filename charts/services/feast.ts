@@ -9,8 +9,9 @@ import { postgresUrlTemplate, type DatabaseLocation } from "./mlflow";
 import type { SecretTemplate } from "./external-secrets";
 import { serviceNetworkPolicies, type EgressRule } from "./network";
 import { restrictedContainer, restrictedPod } from "./workload";
+import { FEAST_NAMESPACE } from "../../components/platform-namespaces";
 
-export const FEAST_NAMESPACE = "feast";
+export { FEAST_NAMESPACE };
 export const FEATURE_STORE = "platform";
 /** The operator names everything feast-<name>, the service account included. */
 export const FEAST_SERVICE_ACCOUNT = `feast-${FEATURE_STORE}`;

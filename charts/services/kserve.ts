@@ -4,12 +4,10 @@
  */
 import { MONITORING_NAMESPACE } from "../../components/teams/services";
 import type { KserveMode } from "../../config/services";
-import { KNATIVE_SERVING_NAMESPACE } from "../team/network";
+import { KNATIVE_OPERATOR_NAMESPACE, KNATIVE_SERVING_NAMESPACE, KSERVE_NAMESPACE } from "../../components/platform-namespaces";
 
-export { KNATIVE_QUEUE_PORTS, KNATIVE_SERVING_NAMESPACE } from "../team/network";
-
-export const KSERVE_NAMESPACE = "kserve";
-export const KNATIVE_OPERATOR_NAMESPACE = "knative-operator";
+export { KNATIVE_QUEUE_PORTS } from "../team/network";
+export { KNATIVE_OPERATOR_NAMESPACE, KNATIVE_SERVING_NAMESPACE, KSERVE_NAMESPACE };
 /** Knative Serving release the operator installs (the operator chart bundles 1.20–1.23). */
 export const KNATIVE_SERVING_VERSION = "1.23.0";
 /** Port the model servers of KServe's runtimes listen and serve /metrics on. */

@@ -7,8 +7,9 @@ import { imageRef } from "../../components/versions";
 import type { SecretTemplate } from "./external-secrets";
 import { serviceNetworkPolicies, type EgressRule } from "./network";
 import { restrictedContainer, restrictedPod } from "./workload";
+import { MLFLOW_NAMESPACE } from "../../components/platform-namespaces";
 
-export const MLFLOW_NAMESPACE = "mlflow";
+export { MLFLOW_NAMESPACE };
 export const MLFLOW_PORT = 5000;
 export const MLFLOW_SECRET = "mlflow";
 export const MLFLOW_SERVICE_ACCOUNT = "mlflow";

@@ -4,6 +4,7 @@
  * opted into the service (the label the team chart stamps). Egress beyond that is listed per service.
  */
 import { MONITORING_NAMESPACE, serviceOptInLabel } from "../../components/teams/services";
+import { KUBE_SYSTEM_NAMESPACE } from "../../components/platform-namespaces";
 import { POD_IDENTITY_AGENT_CIDR, publicHttpsEgress } from "../team/network";
 
 export interface PolicyObject {
@@ -61,7 +62,7 @@ export function serviceNetworkPolicies(a: ServiceNetworkArgs): PolicyObject[] {
     obj("allow-dns", {
       podSelector: {},
       policyTypes: ["Egress"],
-      egress: [{ to: [{ namespaceSelector: nsSelector("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] }],
+      egress: [{ to: [{ namespaceSelector: nsSelector(KUBE_SYSTEM_NAMESPACE), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] }],
     }),
     obj("allow-same-namespace", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] }),
   ];

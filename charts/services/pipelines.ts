@@ -8,9 +8,10 @@ import { imageRef } from "../../components/versions";
 import { externalSecret, type SecretTemplate } from "./external-secrets";
 import { oneShotJob } from "./workload";
 import { DATABASES_NAMESPACE } from "./database-setup";
+import { KUBEFLOW_NAMESPACE } from "../../components/platform-namespaces";
 
 /** The namespace upstream's cluster-scoped-resources creates; single-user KFP runs pipelines only here. */
-export const KUBEFLOW_NAMESPACE = "kubeflow";
+export { KUBEFLOW_NAMESPACE };
 
 /**
  * The name KFP's `pipeline-install-config.mysqlHost` points at on AWS: an ExternalName Service of ours that

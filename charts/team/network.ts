@@ -5,12 +5,13 @@
  * ipBlock excepts it.
  */
 import type { TeamConfig } from "../../config/teams";
-import { parseCidr, contains, type Cidr } from "../../config/cidr";
+import { parseCidr, contains, PRIVATE_RANGE_TEXTS, type Cidr } from "../../config/cidr";
 import { INGRESS_NAMESPACE, KSERVE_PREDICTOR_PORT, MONITORING_NAMESPACE, PLATFORM_SERVICES, type PlatformService, type PlatformServiceName } from "../../components/teams/services";
 import type { KserveMode } from "../../config/services";
+import { KNATIVE_SERVING_NAMESPACE, KUBE_SYSTEM_NAMESPACE } from "../../components/platform-namespaces";
 
 /** Knative Serving's namespace and its queue-proxy ports on a serverless predictor. */
-export const KNATIVE_SERVING_NAMESPACE = "knative-serving";
+export { KNATIVE_SERVING_NAMESPACE };
 export const KNATIVE_QUEUE_PORTS = [8012, 8013, 9090, 9091] as const;
 
 export const METADATA_CIDR = "169.254.169.254/32";
@@ -18,11 +19,10 @@ export const METADATA_CIDR = "169.254.169.254/32";
 export const LINK_LOCAL_CIDR = "169.254.0.0/16";
 /** EKS Pod Identity agent, on every node's link-local address. */
 export const POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32";
-const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", LINK_LOCAL_CIDR];
 
 /** Egress to HTTPS on public addresses only (AWS APIs, S3, mirrors): private ranges and link-local excepted. */
 export function publicHttpsEgress() {
-  return { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...PRIVATE_RANGES] } }], ports: [tcp(443)] };
+  return { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...PRIVATE_RANGE_TEXTS] } }], ports: [tcp(443)] };
 }
 
 export interface NetworkPolicySpec {
@@ -68,7 +68,7 @@ export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions):
       spec: {
         podSelector: {},
         policyTypes: ["Egress"],
-        egress: [{ to: [{ namespaceSelector: nsSelector("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] }],
+        egress: [{ to: [{ namespaceSelector: nsSelector(KUBE_SYSTEM_NAMESPACE), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] }],
       },
     },
     {

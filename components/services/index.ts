@@ -2,24 +2,21 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../../config/schema";
 import type { ServicesConfig } from "../../config/services";
 import type { TeamConfig } from "../../config/teams";
-import { DATABASES_NAMESPACE } from "../../charts/services/database-setup";
-import { CNPG_OPERATOR_NAMESPACE } from "../../charts/services/database-cnpg";
-import { EVIDENTLY_NAMESPACE } from "../../charts/services/evidently";
-import { EXTERNAL_SECRETS_NAMESPACE } from "../../charts/services/external-secrets";
-import { FEAST_NAMESPACE } from "../../charts/services/feast";
-import { KNATIVE_OPERATOR_NAMESPACE, KNATIVE_SERVING_NAMESPACE, KSERVE_NAMESPACE } from "../../charts/services/kserve";
-import { MLFLOW_NAMESPACE } from "../../charts/services/mlflow";
+import {
+  CERT_MANAGER_NAMESPACE, CNPG_OPERATOR_NAMESPACE, DATABASES_NAMESPACE, EVIDENTLY_NAMESPACE, EXTERNAL_SECRETS_NAMESPACE, FEAST_NAMESPACE, KNATIVE_OPERATOR_NAMESPACE,
+  KNATIVE_SERVING_NAMESPACE, KSERVE_NAMESPACE, KUBEFLOW_NAMESPACE, MLFLOW_NAMESPACE, OBJECT_STORE_NAMESPACE,
+} from "../platform-namespaces";
 import { namespaceObjects, type ServiceNamespace } from "../../charts/services/namespaces";
 import { serviceOptInLabel } from "../teams/services";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { inheritedDependsOn } from "../dependencies";
-import { dataBucketName, localBucketName, OBJECT_STORE_CREDENTIALS_SECRET, OBJECT_STORE_NAMESPACE, OBJECT_STORE_S3_PORT, type DataBucketKind } from "../storage";
+import { dataBucketName, localBucketName, OBJECT_STORE_CREDENTIALS_SECRET, OBJECT_STORE_S3_PORT, type DataBucketKind } from "../storage";
 import { createCredential, type CredentialStore } from "./credentials";
 import { PlatformDatabase } from "./database";
 import { ModelMonitoring } from "./evidently";
 import { SecretSync } from "./external-secrets";
 import { Feast } from "./feast";
-import { CERT_MANAGER_NAMESPACE, ModelServing } from "./kserve";
+import { ModelServing } from "./kserve";
 import { Mlflow } from "./mlflow";
 import { Pipelines } from "./pipelines";
 import type { ServiceContext } from "./context";
@@ -109,7 +106,7 @@ export class MlopsServices extends pulumi.ComponentResource {
         region: a.region,
         kmsKeyArn: a.keys.databases,
         extraSecretArns: database?.masterSecretArn ? [database.masterSecretArn] : [],
-        namespaces: [...serviceNs, ...(s.pipelines.enabled ? ["kubeflow"] : [])],
+        namespaces: [...serviceNs, ...(s.pipelines.enabled ? [KUBEFLOW_NAMESPACE] : [])],
         namespaceLabels: [serviceOptInLabel("evidently")],
         dependsOn: ready,
         labels,

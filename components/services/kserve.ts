@@ -5,8 +5,9 @@ import { KNATIVE_OPERATOR_NAMESPACE, KSERVE_NAMESPACE, kserveDeploymentMode, kna
 import { createObjectGroup } from "../kubernetes/object-group";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
 import { CHARTS } from "../versions";
+import { CERT_MANAGER_NAMESPACE } from "../platform-namespaces";
 
-export const CERT_MANAGER_NAMESPACE = "cert-manager";
+export { CERT_MANAGER_NAMESPACE };
 
 export interface ModelServingArgs {
   /** `standard`: plain Deployments; `serverless`: Knative Serving with Kourier. */

@@ -6,10 +6,11 @@ import { createHash } from "node:crypto";
 import { oneShotJob } from "../../charts/services/workload";
 import { DATA_BUCKET_KINDS } from "./naming";
 import { imageRef } from "../versions";
+import { OBJECT_STORE_NAMESPACE } from "../platform-namespaces";
 
 export const OBJECT_STORE_S3_PORT = 8333;
 /** SeaweedFS's S3 gateway (fullnameOverride seaweedfs in charts/values/seaweedfs.yaml). */
-export const OBJECT_STORE_S3_ENDPOINT = `http://seaweedfs-s3.object-store.svc:${OBJECT_STORE_S3_PORT}`;
+export const OBJECT_STORE_S3_ENDPOINT = `http://seaweedfs-s3.${OBJECT_STORE_NAMESPACE}.svc:${OBJECT_STORE_S3_PORT}`;
 /** The Secret (in each consuming namespace) with the S3 keys, as the AWS SDKs read them from the environment. */
 export const OBJECT_STORE_CREDENTIALS_SECRET = "object-store-credentials";
 

@@ -7,8 +7,9 @@ import { createObjectGroup } from "../kubernetes/object-group";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
 import { CHARTS } from "../versions";
 import { bucketJobObjects, OBJECT_STORE_CREDENTIALS_SECRET, OBJECT_STORE_S3_ENDPOINT } from "./local-buckets";
+import { OBJECT_STORE_NAMESPACE } from "../platform-namespaces";
 
-export const OBJECT_STORE_NAMESPACE = "object-store";
+export { OBJECT_STORE_NAMESPACE };
 export const OBJECT_STORE_CONFIG_SECRET = "s3-identities";
 
 /** SeaweedFS's S3 identities file: one admin identity with the generated keys. */

@@ -1,3 +1,14 @@
+import {
+  EVIDENTLY_NAMESPACE, FEAST_NAMESPACE, INGRESS_NAMESPACE, KSERVE_NAMESPACE, KUBEFLOW_NAMESPACE, MLFLOW_NAMESPACE, MONITORING_NAMESPACE, PLATFORM_NAMESPACES,
+} from "../platform-namespaces";
+
+/** Namespaces of platform components, in any configuration: never a team's name (components/platform-namespaces.ts). */
+export { PLATFORM_NAMESPACES };
+/** Where Prometheus runs; team namespaces let it scrape their metrics ports. */
+export { MONITORING_NAMESPACE };
+/** Where the shared ingress runs; it alone may reach a team's inference services. */
+export { INGRESS_NAMESPACE };
+
 /**
  * The platform services a team can opt into, and how a team namespace reaches each: the namespace the
  * service runs in and, per target, the pods that serve it and their ports. Team NetworkPolicies allow egress
@@ -16,18 +27,18 @@ export interface PlatformService {
 
 export const PLATFORM_SERVICES = {
   mlflow: {
-    namespace: "mlflow",
+    namespace: MLFLOW_NAMESPACE,
     targets: [{ podSelector: { "app.kubernetes.io/name": "mlflow" }, ports: [5000] }],
     description: "MLflow tracking server and model registry",
   },
   feast: {
-    namespace: "feast",
+    namespace: FEAST_NAMESPACE,
     // The operator's FeatureStore "platform": online, registry gRPC and REST, and offline servers.
     targets: [{ podSelector: { "feast.dev/name": "platform" }, ports: [6566, 6570, 6572, 8815] }],
     description: "Feast feature store (online, registry and offline servers)",
   },
   pipelines: {
-    namespace: "kubeflow",
+    namespace: KUBEFLOW_NAMESPACE,
     // ml-pipeline API (HTTP, gRPC) and ML Metadata gRPC, which pipeline steps call.
     targets: [
       { podSelector: { app: "ml-pipeline" }, ports: [8888, 8887] },
@@ -36,14 +47,14 @@ export const PLATFORM_SERVICES = {
     description: "Kubeflow Pipelines API and metadata",
   },
   kserve: {
-    namespace: "kserve",
+    namespace: KSERVE_NAMESPACE,
     // Models are served from the team's own namespace: the team calls nothing in kserve (the API server calls
     // KServe's webhooks), so there is no egress target; see the serving ingress in the team's policies.
     targets: [],
     description: "KServe (model serving in the team namespace)",
   },
   evidently: {
-    namespace: "evidently",
+    namespace: EVIDENTLY_NAMESPACE,
     // The Evidently service (snapshots) and the Pushgateway the drift reports push their metrics to.
     targets: [
       { podSelector: { "app.kubernetes.io/name": "evidently" }, ports: [8000] },
@@ -56,18 +67,6 @@ export const PLATFORM_SERVICES = {
 export type PlatformServiceName = keyof typeof PLATFORM_SERVICES;
 export const PLATFORM_SERVICE_NAMES = Object.keys(PLATFORM_SERVICES) as PlatformServiceName[];
 
-/** Namespaces of platform components: never a team's name. */
-export const PLATFORM_NAMESPACES: readonly string[] = [
-  "default",
-  "gpu-operator",
-  "monitoring",
-  "cert-manager",
-  "ingress",
-  "security-scan",
-  "platform",
-  ...PLATFORM_SERVICE_NAMES.map((s) => PLATFORM_SERVICES[s].namespace),
-];
-
 /**
  * Label on a team namespace that opted into a service. The service's own namespace admits traffic from
  * namespaces carrying it, so a team reaches a service only when both sides say so.
@@ -76,9 +75,5 @@ export function serviceOptInLabel(service: string): string {
   return `services.mlops.platform/${service}`;
 }
 
-/** Where Prometheus runs; team namespaces let it scrape their metrics ports. */
-export const MONITORING_NAMESPACE = "monitoring";
-/** Where the shared ingress runs; it alone may reach a team's inference services. */
-export const INGRESS_NAMESPACE = "ingress";
 /** Port KServe predictors listen on in Standard (raw Deployment) mode. */
 export const KSERVE_PREDICTOR_PORT = 8080;

@@ -2,8 +2,15 @@ import { resourcePolicy } from "../lib/define";
 import { controlChecker } from "../lib/exceptions";
 import { WORKLOAD_TYPES, containersOf, nameOf, namespaceOf, podSpecOf } from "../lib/k8s";
 
-/** Namespaces the platform runs; team workloads never go there (NS-05). */
-export const PLATFORM_NAMESPACES = ["gpu-operator", "monitoring", "node-exporter", "object-store", "cert-manager", "ingress", "mlflow", "feast", "kubeflow", "kserve", "security-scan"];
+/**
+ * Namespaces the platform runs; team workloads never go there (NS-05). The pack imports nothing from outside
+ * policies/, so this mirrors components/platform-namespaces.ts (default and kube-* are judged on their own); a
+ * test fails when the two differ.
+ */
+export const PLATFORM_NAMESPACES = [
+  "gpu-operator", "monitoring", "node-exporter", "object-store", "external-secrets", "databases", "cnpg-system", "mlflow", "feast",
+  "feast-operator-system", "kubeflow", "cert-manager", "kserve", "knative-operator", "knative-serving", "evidently", "ingress", "security-scan", "platform",
+];
 
 const SECRET_NAME = /pass(word)?|secret|token|api.?key|credential/i;
 

@@ -1,7 +1,8 @@
 /** Workload policies: Pod Security (POD-01..06) and workload hygiene (POD-07..11, NS-05), with the exceptions registry. */
 import { describe, it, expect } from "vitest";
 import { podSecurity } from "../../policies/kubernetes/pod-security";
-import { workloadHygiene } from "../../policies/kubernetes/workload-hygiene";
+import { PLATFORM_NAMESPACES, workloadHygiene } from "../../policies/kubernetes/workload-hygiene";
+import { PLATFORM_NAMESPACES as RESERVED } from "../../components/platform-namespaces";
 import { WORKLOAD_TYPES, containersOf, podSpecOf } from "../../policies/lib/k8s";
 import { mutate, packViolations, violations } from "./harness";
 
@@ -167,6 +168,13 @@ describe("k8s-workload-hygiene", () => {
     expect(hyg(() => undefined, meta("kube-system", "platform"))).toEqual([]);
     expect(hyg(() => undefined, meta("kube-system"))).toEqual([]);
     expect(hyg(() => undefined, meta("recsys", "recsys"))).toEqual([]);
+  });
+  it("knows every platform namespace: the pack's list mirrors components/platform-namespaces.ts", () => {
+    const judgedApart = new Set(["default", "kube-system"]); // default and kube-* have rules of their own
+    expect([...PLATFORM_NAMESPACES].sort()).toEqual(RESERVED.filter((ns) => !judgedApart.has(ns)).sort());
+    for (const ns of ["databases", "external-secrets", "knative-serving", "evidently"]) {
+      expect(hyg(() => undefined, { name: "ranker", namespace: ns, labels: { team: "recsys" } })).toEqual([`NS-05: team recsys's workload runs in ${ns}, which belongs to Kubernetes or the platform`]);
+    }
   });
   it("cpu and memory requests and a memory limit, for containers and init containers (POD-08)", () => {
     expect(hyg((s) => delete s.containers[0].resources.requests.cpu)).toEqual(["POD-08: container app needs cpu and memory requests and a memory limit"]);
