@@ -1,4 +1,6 @@
 /** Pulumi entry point: read and validate this stack's config, then build the platform. */
+// First, before anything else loads: fail clearly on a Node.js older than 22 (see node-version.ts).
+import "./node-version";
 import { loadConfig } from "./config";
 import { createPlatform } from "./platform";
 

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { withTypeAliases } from "../aliases";
 import { podIdentityTrustPolicy } from "../aws/iam";
 import { inheritedDependsOn } from "../dependencies";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
@@ -22,7 +23,8 @@ export interface ClusterAutoscalerArgs extends AutoscalerValuesArgs {
  */
 export class ClusterAutoscaler extends pulumi.ComponentResource {
   constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlops:nodes:ClusterAutoscaler", name, {}, opts);
+    // Typed mlops:nodes:ClusterAutoscaler until it moved out of components/nodes; the alias keeps deployed URNs.
+    super("mlops:autoscaler:ClusterAutoscaler", name, {}, withTypeAliases(opts, "mlops:nodes:ClusterAutoscaler"));
     const child = { parent: this };
     const role = new aws.iam.Role(`${name}`, { assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()) }, child);
     new aws.iam.RolePolicy(`${name}`, { role: role.id, policy: JSON.stringify(autoscalerPolicy(args.clusterName)) }, child);

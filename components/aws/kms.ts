@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { withTypeAliases } from "../aliases";
 import { keyPolicy, type KeyUser } from "./iam";
 
 export interface DataKeyArgs {
@@ -49,7 +50,8 @@ export class KmsKeys extends pulumi.ComponentResource {
   readonly keys: Record<DataClass, aws.kms.Key>;
 
   constructor(name: string, args: KmsKeysArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlops:security:KmsKeys", name, {}, opts);
+    // Typed mlops:security:KmsKeys before tokens followed the folder; the alias keeps deployed URNs.
+    super("mlops:aws:KmsKeys", name, {}, withTypeAliases(opts, "mlops:security:KmsKeys"));
     const make = (dataClass: DataClass, services: readonly KeyUser[] = []) =>
       createDataKey(name, { ...args, dataClass, services }, { parent: this });
     this.keys = {

@@ -2,7 +2,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { stringify } from "yaml";
+import { stringify, type CreateNodeOptions, type ToStringOptions } from "yaml";
 import { ConfigError } from "../../config";
 import { manifestOrder, manifestPath, type KubeObject } from "./extract";
 import { COMPUTED_PREFIX } from "./mocks";
@@ -19,6 +19,19 @@ export function planDocument(result: PlanResult) {
   };
 }
 
+/**
+ * How manifests and chart references are written: never fold a long line (yaml's default folds at 80 columns,
+ * which broke the drift script's ConfigMap into a `>` block of re-wrapped lines), and write multi-line strings
+ * as literal `|` blocks, line for line as they are. Objects we generate share no structure worth YAML anchors;
+ * skipping alias detection halves the cost.
+ */
+export const YAML_WRITE_OPTIONS: CreateNodeOptions & ToStringOptions = {
+  aliasDuplicateObjects: false,
+  lineWidth: 0,
+  minContentWidth: 0,
+  blockQuote: "literal",
+};
+
 /** Writes files a batch at a time, so the thread pool overlaps the disk work (tens of thousands at 1000 teams). */
 async function writeAll(files: readonly [string, string][]): Promise<void> {
   const dirs = new Set(files.map(([f]) => dirname(f)));
@@ -34,13 +47,12 @@ export async function writePlan(result: PlanResult, outRoot: string, violations?
   writeFileSync(join(dir, "plan.json"), JSON.stringify(planDocument(result), null, 2) + "\n");
   const byFile = new Map<string, KubeObject[]>();
   for (const { object } of result.objects) byFile.set(manifestPath(object), [...(byFile.get(manifestPath(object)) ?? []), object]);
-  // Objects we generate share no structure worth YAML anchors; skipping alias detection halves the cost.
-  const render = (objects: KubeObject[]) => objects.sort(manifestOrder).map((o) => stringify(o, { aliasDuplicateObjects: false })).join("---\n");
+  const render = (objects: KubeObject[]) => objects.sort(manifestOrder).map((o) => stringify(o, YAML_WRITE_OPTIONS)).join("---\n");
   await writeAll([...byFile].map(([file, objects]) => [join(dir, "manifests", file), render(objects)]));
   if (violations) writeFileSync(join(dir, "policy.json"), JSON.stringify({ violations }, null, 2) + "\n");
   for (const chart of result.charts) {
     const { urn: _urn, ...reference } = chart;
-    writeFileSync(join(dir, "charts", `${chart.release}.yaml`), stringify(reference));
+    writeFileSync(join(dir, "charts", `${chart.release}.yaml`), stringify(reference, YAML_WRITE_OPTIONS));
   }
   return dir;
 }
@@ -76,6 +88,26 @@ function policyLines(violations: readonly Violation[]): string[] {
   return lines;
 }
 
+/** "What this plan cannot know", with only the lines that apply to the stack's kind of cluster. */
+export function cannotKnowLines(result: PlanResult): string[] {
+  const computedInputs = result.resources.reduce((n, r) => n + countComputed(r.inputs), 0);
+  const charts = "  - the objects inside upstream Helm charts and manifests: the provider renders them at deploy time; charts/ holds each chart reference and the values we pass";
+  if (result.config?.cluster.kind === "existing") {
+    return [
+      "What this plan cannot know (only the cluster can tell, during `pulumi up`):",
+      ...(computedInputs > 0 ? [`  - ${computedInputs} input value(s) wait on values assigned during \`pulumi up\` (shown as <computed:...>)`] : []),
+      charts,
+      "  - what the existing cluster already has: CRDs, namespaces, whether the CNI enforces NetworkPolicy, GPU drivers on the nodes",
+    ];
+  }
+  return [
+    "What this plan cannot know (only the cloud can tell, during `pulumi up`):",
+    `  - ${computedInputs} input value(s) wait on values the cloud assigns: IDs, ARNs, endpoints, the account ID, launch-template versions (shown as <computed:...>)`,
+    charts,
+    "  - whether AWS accepts the plan: service quotas, instance capacity in the chosen AZs, add-on versions offered in the region, the deployer's IAM permissions",
+  ];
+}
+
 export function summary(result: PlanResult, dir?: string, violations?: readonly Violation[]): string {
   const lines: string[] = [];
   if (result.problems.length > 0) {
@@ -99,15 +131,7 @@ export function summary(result: PlanResult, dir?: string, violations?: readonly 
   }
   for (const urn of result.duplicateUrns) lines.push(`  - duplicate URN: ${urn}`);
   if (violations) lines.push(...policyLines(violations));
-  const computedInputs = result.resources.reduce((n, r) => n + countComputed(r.inputs), 0);
-  lines.push(
-    "",
-    "What this plan cannot know (only the cloud or the cluster can tell, during `pulumi up`):",
-    `  - ${computedInputs} input value(s) wait on values the cloud assigns: IDs, ARNs, endpoints, the account ID, launch-template versions (shown as <computed:...>)`,
-    "  - the objects inside upstream Helm charts and manifests: the provider renders them at deploy time; charts/ holds each chart reference and the values we pass",
-    "  - whether AWS accepts the plan: service quotas, instance capacity in the chosen AZs, add-on versions offered in the region, the deployer's IAM permissions",
-    "  - on an existing cluster: what is already there (CRDs, namespaces, whether the CNI enforces NetworkPolicy, GPU drivers on the nodes)",
-  );
+  lines.push("", ...cannotKnowLines(result));
   if (dir) lines.push("", `Written to ${dir}/: plan.json, ${violations ? "policy.json, " : ""}manifests/ (${result.objects.length} objects in ${new Set(result.objects.map((o) => manifestPath(o.object))).size} files), charts/ (${result.charts.length} files)`);
   return lines.join("\n");
 }
