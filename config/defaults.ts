@@ -116,8 +116,8 @@ function resolvePool(pool: NodePoolInput): NodePoolConfig {
 }
 
 /** Whether any pool or the default sharing uses MIG, which needs a MIG strategy other than none. */
-export function usesMig(input: Pick<StackConfigInput, "nodePools" | "gpu">): boolean {
-  return (input.nodePools ?? []).some((p) => p.gpuSharing?.mode === "mig") || input.gpu?.defaultSharing?.mode === "mig";
+export function usesMig(input: { readonly nodePools?: readonly (NodePoolInput | undefined)[]; readonly gpu?: StackConfigInput["gpu"] }): boolean {
+  return (input.nodePools ?? []).some((p) => p?.gpuSharing?.mode === "mig") || input.gpu?.defaultSharing?.mode === "mig";
 }
 
 /** Fills every default. Call only on a config that passed the schema and the semantic checks. */

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { parseCidr } from "./cidr";
 import { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./names";
-import { isQuantity } from "./quantity";
+import { quantityProblem } from "./quantity";
 
 /** Retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -15,7 +15,7 @@ function refined(check: (v: string) => string | undefined) {
 }
 
 export const dnsLabel = (maxLength = 63) => refined((v) => dns1123LabelProblem(v, maxLength));
-export const quantity = refined((v) => (isQuantity(v) ? undefined : `"${v}" is not a Kubernetes quantity (for example 500m, 4, 16Gi)`));
+export const quantity = refined(quantityProblem);
 export const cidr = refined((v) => {
   const parsed = parseCidr(v);
   return parsed.ok ? undefined : parsed.reason;

@@ -2,7 +2,12 @@
 export interface Problem {
   readonly path: string;
   readonly message: string;
+  /** The path as people read it, naming list items: `teams[2] (vision).quota.gpu`. @default path */
+  readonly where?: string;
 }
+
+/** One problem as a line of output: `teams[2] (vision).quota.gpu: message`. */
+export const formatProblem = (p: Problem): string => `${p.where ?? p.path}: ${p.message}`;
 
 export type PathSegment = string | number | symbol;
 
@@ -23,7 +28,7 @@ export class ConfigError extends Error {
   ) {
     super(
       `stack "${stack_}": ${problems.length} config problem${problems.length === 1 ? "" : "s"}; nothing was created.\n` +
-        problems.map((p) => `  - ${p.path}: ${p.message}`).join("\n"),
+        problems.map((p) => `  - ${formatProblem(p)}`).join("\n"),
     );
     this.name = "ConfigError";
   }

@@ -2,7 +2,7 @@
  * Rules that need more than one field, the environment tier, or a catalogue. Each returns problems with
  * paths; none throws. They run on a config that passed the schema.
  */
-import { contains, formatCidr, overlaps, parseCidr, RFC1918, type Cidr } from "./cidr";
+import { broadAllowlistReason, contains, formatCidr, overlaps, parseCidr, RFC1918, type Cidr } from "./cidr";
 import { DEFAULT_SERVICE_CIDR, TIER_DEFAULTS, usesMig } from "./defaults";
 import type { Problem } from "./problems";
 import { GIB, parseQuantity } from "./quantity";
@@ -11,7 +11,7 @@ import { EKS_VERSIONS, EXISTING_CLUSTER_VERSIONS } from "../components/versions"
 import { GPU_INSTANCE_FAMILIES, instanceType } from "../components/instance-types";
 import { subnetBits } from "../components/network/subnets";
 import { EXCEPTIONS } from "../policies/exceptions";
-import { teamProblems } from "./teams";
+import { arnPartition, partitionMessage, teamProblems, type TeamDraft } from "./teams";
 import { storageProblems } from "./storage";
 import { resolveServices, serviceEnabled, serviceProblems } from "./services";
 import { teamPosixId } from "../components/storage/posix";
@@ -21,9 +21,60 @@ export interface CheckOptions {
   readonly today: Date;
 }
 
+/**
+ * The config as far as it parsed, which is what the rules run on. Lists are judged item by item: a team or
+ * pool that failed its schema is a draft (teams) or a hole (pools), so every other item still gets every rule.
+ */
+export type SemanticInput = Omit<StackConfigInput, "teams" | "nodePools"> & {
+  readonly teams?: readonly (TeamDraft | undefined)[];
+  readonly nodePools?: readonly (NodePoolInput | undefined)[];
+  /** Sections that failed their schema: rules that would read them as "not configured" stay silent. */
+  readonly unparsed?: ReadonlySet<string>;
+};
+
 const problem = (path: string, message: string): Problem => ({ path, message });
 
-export function semanticProblems(cfg: StackConfigInput, opts: CheckOptions): Problem[] {
+/**
+ * AWS's default quotas for EKS managed node groups ("Amazon EKS service quotas": nodes per managed node group,
+ * managed node groups per cluster). Both can be raised with a quota request, after which these bounds move too.
+ */
+export const EKS_MANAGED_NODE_GROUP_LIMITS = { nodesPerGroup: 450, groupsPerCluster: 30 } as const;
+
+/** The partition of an AWS region: the first field after `arn:` of every ARN in it. */
+export function regionPartition(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+/** Pools that all parsed, or undefined: sums over a list with a broken item would be wrong either way. */
+function completePools(cfg: SemanticInput): readonly NodePoolInput[] | undefined {
+  const pools = cfg.nodePools ?? [];
+  return pools.every((p): p is NodePoolInput => p !== undefined) ? pools : undefined;
+}
+
+/** CPU and memory of every pool at its maximum size, with its largest instance type. */
+export function clusterCapacity(pools: readonly NodePoolInput[]): { cpu: number; memory: number; formula: string } | undefined {
+  let cpu = 0;
+  let memory = 0;
+  const parts: string[] = [];
+  for (const p of pools) {
+    const types = p.instanceTypes.map(instanceType);
+    if (types.some((t) => t === undefined)) return undefined;
+    const vcpu = Math.max(...types.map((t) => t!.vcpu));
+    const mem = Math.max(...types.map((t) => t!.memoryGiB));
+    cpu += p.maxSize * vcpu;
+    memory += p.maxSize * mem * GIB;
+    parts.push(`${p.name} ${p.maxSize} × ${vcpu} vCPU/${mem}Gi`);
+  }
+  return { cpu, memory, formula: `node pools at maxSize: ${parts.join(", ")}` };
+}
+
+export function semanticProblems(cfg: SemanticInput, opts: CheckOptions): Problem[] {
+  const skipped = (section: string) => cfg.unparsed?.has(section) ?? false;
+  // GPU capacity depends on the MIG strategy: with a broken gpu section it is unknown.
+  const pools = skipped("gpu") ? undefined : completePools(cfg);
+  const eks = cfg.cluster.kind === "eks" ? cfg.cluster : undefined;
   return [
     ...topologyProblems(cfg),
     ...networkProblems(cfg),
@@ -31,24 +82,32 @@ export function semanticProblems(cfg: StackConfigInput, opts: CheckOptions): Pro
     ...nodePoolProblems(cfg),
     ...gpuProblems(cfg),
     ...storageProblems(cfg.storage, cfg.environment, cfg.cluster.kind === "eks"),
-    ...posixProblems(cfg),
+    ...(skipped("storage") ? [] : posixProblems(cfg)),
     ...serviceProblems(cfg.services, cfg.environment, cfg.cluster.kind === "eks"),
-    ...teamServiceProblems(cfg),
+    ...(skipped("services") ? [] : teamServiceProblems(cfg)),
     ...serviceStorageProblems(cfg),
     ...teamProblems(cfg.teams ?? [], {
       environment: cfg.environment,
       clusterKind: cfg.cluster.kind,
-      clusterAdmins: cfg.cluster.kind === "eks" ? cfg.cluster.admins : [],
+      clusterAdmins: eks ? eks.admins : [],
       // Existing clusters declare no pools, so their GPU capacity is unknown here and not summed.
-      nodePools: cfg.cluster.kind === "eks" ? cfg.nodePools : undefined,
+      nodePools: eks ? pools : undefined,
+      clusterCapacity: eks && pools ? clusterCapacity(pools) : undefined,
       migStrategy: cfg.gpu?.migStrategy ?? (usesMig(cfg) ? "mixed" : "none"),
       exceptionScopes: new Map(EXCEPTIONS.map((e) => [e.id, e.scope.namespace])),
+      partition: eks && cfg.aws ? regionPartition(cfg.aws.region) : undefined,
+      clusterRanges: eks
+        ? [
+            ...(cfg.network ? [{ what: "the VPC (network.vpcCidr)", cidr: cfg.network.vpcCidr }] : []),
+            { what: "the service range (cluster.serviceCidr)", cidr: eks.serviceCidr ?? DEFAULT_SERVICE_CIDR },
+          ]
+        : undefined,
     }),
   ];
 }
 
 /** Which sections belong together for each cluster kind. */
-function topologyProblems(cfg: StackConfigInput): Problem[] {
+function topologyProblems(cfg: SemanticInput): Problem[] {
   const out: Problem[] = [];
   if (cfg.environment === "local" && cfg.cluster.kind !== "existing") {
     out.push(problem("cluster.kind", 'the local environment runs on an existing cluster: use kind "existing"'));
@@ -74,7 +133,7 @@ function cidrOf(text: string | undefined): Cidr | undefined {
   return parsed.ok ? parsed.cidr : undefined;
 }
 
-function networkProblems(cfg: StackConfigInput): Problem[] {
+function networkProblems(cfg: SemanticInput): Problem[] {
   const net = cfg.network;
   if (!net || cfg.cluster.kind !== "eks") return [];
   const out: Problem[] = [];
@@ -108,10 +167,11 @@ function networkProblems(cfg: StackConfigInput): Problem[] {
   return out;
 }
 
-function clusterProblems(cfg: StackConfigInput, opts: CheckOptions): Problem[] {
+function clusterProblems(cfg: SemanticInput, opts: CheckOptions): Problem[] {
   const c = cfg.cluster;
   if (c.kind !== "eks") return [];
-  return [...eksVersionProblems(c, opts), ...endpointProblems(cfg, c), ...serviceCidrProblems(cfg, c), ...loggingProblems(cfg, c), ...protectProblems(cfg, c)];
+  return [
+    ...adminPartitionProblems(cfg, c),...eksVersionProblems(c, opts), ...endpointProblems(cfg, c), ...serviceCidrProblems(cfg, c), ...loggingProblems(cfg, c), ...protectProblems(cfg, c)];
 }
 
 function eksVersionProblems(c: EksClusterInput, opts: CheckOptions): Problem[] {
@@ -125,7 +185,7 @@ function eksVersionProblems(c: EksClusterInput, opts: CheckOptions): Problem[] {
   return [];
 }
 
-function endpointProblems(cfg: StackConfigInput, c: EksClusterInput): Problem[] {
+function endpointProblems(cfg: SemanticInput, c: EksClusterInput): Problem[] {
   const out: Problem[] = [];
   const ep = c.endpoint;
   if (!ep) return out;
@@ -142,11 +202,14 @@ function endpointProblems(cfg: StackConfigInput, c: EksClusterInput): Problem[] 
   cidrs.forEach((text, i) => {
     const parsed = cidrOf(text);
     if (parsed && parsed.prefix === 0) out.push(problem(`cluster.endpoint.publicAccessCidrs[${i}]`, `${text} opens the API endpoint to the whole internet`));
+    else if (parsed && broadAllowlistReason(parsed)) {
+      out.push(problem(`cluster.endpoint.publicAccessCidrs[${i}]`, `${broadAllowlistReason(parsed)}; a public endpoint is for a few offices and CI runners, everything else reaches the private endpoint through the VPC`));
+    }
   });
   return out;
 }
 
-function serviceCidrProblems(cfg: StackConfigInput, c: EksClusterInput): Problem[] {
+function serviceCidrProblems(cfg: SemanticInput, c: EksClusterInput): Problem[] {
   const svc = cidrOf(c.serviceCidr ?? DEFAULT_SERVICE_CIDR);
   if (!svc) return [];
   const out: Problem[] = [];
@@ -162,7 +225,7 @@ function serviceCidrProblems(cfg: StackConfigInput, c: EksClusterInput): Problem
   return out;
 }
 
-function loggingProblems(cfg: StackConfigInput, c: EksClusterInput): Problem[] {
+function loggingProblems(cfg: SemanticInput, c: EksClusterInput): Problem[] {
   const out: Problem[] = [];
   const types = c.logging?.types;
   const required = cfg.environment === "prod" ? EKS_LOG_TYPES : (["api", "audit", "authenticator"] as const);
@@ -175,21 +238,32 @@ function loggingProblems(cfg: StackConfigInput, c: EksClusterInput): Problem[] {
   return out;
 }
 
-function protectProblems(cfg: StackConfigInput, c: EksClusterInput): Problem[] {
+/** Principals of another partition than the region's can never be mapped into the cluster. */
+function adminPartitionProblems(cfg: SemanticInput, c: EksClusterInput): Problem[] {
+  if (!cfg.aws) return [];
+  const partition = regionPartition(cfg.aws.region);
+  return c.admins.flatMap((arn, i) => (arnPartition(arn) === partition ? [] : [problem(`cluster.admins[${i}]`, partitionMessage(arn, partition))]));
+}
+
+function protectProblems(cfg: SemanticInput, c: EksClusterInput): Problem[] {
   if (cfg.environment === "prod" && c.protect === false) {
     return [problem("cluster.protect", "prod protects stateful resources (cluster, keys, logs) from deletion; remove protect: false")];
   }
   return [];
 }
 
-function nodePoolProblems(cfg: StackConfigInput): Problem[] {
+function nodePoolProblems(cfg: SemanticInput): Problem[] {
   const pools = cfg.nodePools;
   if (!pools || cfg.cluster.kind !== "eks") return [];
   const out: Problem[] = [];
-  const systemPools = pools.filter((p) => p.role === "system").length;
-  if (systemPools !== 1) out.push(problem("nodePools", `needs exactly one pool with role "system" (found ${systemPools})`));
+  // A pool that failed its schema may be the system pool: count only over a complete list.
+  const systemPools = pools.filter((p) => p?.role === "system").length;
+  if (completePools(cfg) && systemPools !== 1) out.push(problem("nodePools", `needs exactly one pool with role "system" (found ${systemPools})`));
+  const limit = EKS_MANAGED_NODE_GROUP_LIMITS.groupsPerCluster;
+  if (pools.length > limit) out.push(problem("nodePools", `${pools.length} pools; EKS allows ${limit} managed node groups per cluster (default service quota)`));
   const seen = new Map<string, number>();
   pools.forEach((pool, i) => {
+    if (pool === undefined) return;
     const first = seen.get(pool.name);
     if (first !== undefined) out.push(problem(`nodePools[${i}].name`, `"${pool.name}" is already the name of nodePools[${first}]`));
     else seen.set(pool.name, i);
@@ -201,6 +275,10 @@ function nodePoolProblems(cfg: StackConfigInput): Problem[] {
 export function poolProblems(cfg: Pick<StackConfigInput, "environment">, pool: NodePoolInput, at: string): Problem[] {
   const out: Problem[] = [];
   const desired = pool.desiredSize ?? pool.minSize;
+  const most = EKS_MANAGED_NODE_GROUP_LIMITS.nodesPerGroup;
+  if (pool.maxSize > most) {
+    out.push(problem(`${at}.maxSize`, `${pool.maxSize} is beyond the ${most} nodes EKS allows in one managed node group (default service quota); split the capacity over several pools or lower it`));
+  }
   if (pool.minSize > pool.maxSize) out.push(problem(`${at}.minSize`, `${pool.minSize} is greater than maxSize ${pool.maxSize}`));
   else if (desired < pool.minSize || desired > pool.maxSize) {
     out.push(problem(`${at}.desiredSize`, `${desired} is outside minSize..maxSize (${pool.minSize}..${pool.maxSize})`));
@@ -243,7 +321,7 @@ export function poolProblems(cfg: Pick<StackConfigInput, "environment">, pool: N
   return out;
 }
 
-function gpuProblems(cfg: StackConfigInput): Problem[] {
+function gpuProblems(cfg: SemanticInput): Problem[] {
   const out: Problem[] = [];
   const g = cfg.gpu ?? {};
   const pools = cfg.nodePools ?? [];
@@ -251,11 +329,11 @@ function gpuProblems(cfg: StackConfigInput): Problem[] {
     if (g.driver === "operator") out.push(problem("gpu.driver", 'EKS GPU pools run the AL2023 NVIDIA AMI, which ships the driver: use "preinstalled"'));
     if (g.toolkit === "operator") out.push(problem("gpu.toolkit", 'EKS GPU pools run the AL2023 NVIDIA AMI, which ships the container toolkit: use "preinstalled"'));
   }
-  const gpuPool = pools.findIndex((p) => p.role === "gpu");
+  const gpuPool = pools.findIndex((p) => p?.role === "gpu");
   if (g.enabled === false && gpuPool >= 0) {
     out.push(problem("gpu.enabled", `is false, but nodePools[${gpuPool}] is a GPU pool whose GPUs Kubernetes would not see`));
   }
-  const migPool = pools.findIndex((p) => p.gpuSharing?.mode === "mig");
+  const migPool = pools.findIndex((p) => p?.gpuSharing?.mode === "mig");
   const usesMig = migPool >= 0 || g.defaultSharing?.mode === "mig";
   if (usesMig && g.migStrategy === "none") {
     out.push(problem("gpu.migStrategy", `is "none", but ${migPool >= 0 ? `nodePools[${migPool}]` : "gpu.defaultSharing"} uses MIG`));
@@ -264,28 +342,31 @@ function gpuProblems(cfg: StackConfigInput): Problem[] {
 }
 
 /** Team access points on shared files need distinct POSIX ids; ids derive from names, so report a clash. */
-function posixProblems(cfg: StackConfigInput): Problem[] {
+function posixProblems(cfg: SemanticInput): Problem[] {
   if (cfg.cluster.kind !== "eks" || cfg.storage?.sharedFiles?.enabled === false) return [];
   const seen = new Map<number, number>();
   const out: Problem[] = [];
   (cfg.teams ?? []).forEach((t, i) => {
+    if (t?.name === undefined) return;
     const id = teamPosixId(t.name);
     const other = seen.get(id);
-    if (other !== undefined && cfg.teams![other].name !== t.name) out.push(problem(`teams[${i}].name`, `its shared-files POSIX id ${id} collides with teams[${other}]; choose another name`));
+    if (other !== undefined && cfg.teams![other]?.name !== t.name) out.push(problem(`teams[${i}].name`, `its shared-files POSIX id ${id} collides with teams[${other}]; choose another name`));
     seen.set(id, i);
   });
   return out;
 }
 
 /** A team opts only into services its stack runs; a model monitor needs Evidently. */
-function teamServiceProblems(cfg: StackConfigInput): Problem[] {
+function teamServiceProblems(cfg: SemanticInput): Problem[] {
   const services = resolveServices(cfg.services, cfg.environment, cfg.cluster.kind === "eks");
   const out: Problem[] = [];
   (cfg.teams ?? []).forEach((t, i) => {
+    if (t === undefined) return;
     (t.services ?? []).forEach((name, j) => {
       if (!serviceEnabled(services, name)) out.push(problem(`teams[${i}].services[${j}]`, `"${name}" is not enabled in this stack (services.${name}.enabled)`));
     });
-    if ((t.modelMonitors ?? []).length > 0 && !(t.services ?? []).includes("evidently")) {
+    // Judged only when the services list parsed: a broken list says nothing about evidently.
+    if (!t.invalid?.has("services") && (t.modelMonitors ?? []).length > 0 && !(t.services ?? []).includes("evidently")) {
       out.push(problem(`teams[${i}].modelMonitors`, 'needs the team to opt into "evidently" (teams[].services)'));
     }
   });
@@ -293,7 +374,7 @@ function teamServiceProblems(cfg: StackConfigInput): Problem[] {
 }
 
 /** On an existing cluster, MLflow's artifacts, Feast's data and the drift jobs' datasets live in the in-cluster S3 store. */
-function serviceStorageProblems(cfg: StackConfigInput): Problem[] {
+function serviceStorageProblems(cfg: SemanticInput): Problem[] {
   if (cfg.cluster.kind === "eks" || cfg.storage?.objectStore?.enabled !== false) return [];
   const services = resolveServices(cfg.services, cfg.environment, false);
   const users = (["mlflow", "feast", "evidently"] as const).filter((n) => services[n].enabled);

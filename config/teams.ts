@@ -3,12 +3,12 @@
  * stack (reserved names, GPU capacity, exceptions registry) in teamProblems().
  */
 import { z } from "zod";
-import { GIB, parseQuantity } from "./quantity";
-import { contains, parseCidr, type Cidr } from "./cidr";
+import { formatGiB, GIB, parseQuantity } from "./quantity";
+import { broadAllowlistReason, contains, formatCidr, overlaps, parseCidr, PRIVATE_RANGES, type Cidr } from "./cidr";
 import type { Problem } from "./problems";
 import { cidr, dnsLabel, iamPrincipalArn, labelValue, quantity } from "./primitives";
 import { PLATFORM_NAMESPACES, PLATFORM_SERVICE_NAMES } from "../components/teams/services";
-import { gpuCapacity, totalGpuUnits } from "../components/nodes/capacity";
+import { gpuCapacity, totalGpuUnits, type GpuPoolShape, type PoolGpuCapacity } from "../components/nodes/capacity";
 
 export const TEAM_ROLES = ["admin", "edit", "view"] as const;
 const LINK_LOCAL = (parseCidr("169.254.0.0/16") as { ok: true; cidr: Cidr }).cidr;
@@ -148,7 +148,7 @@ function positive(value: string, at: string): Problem[] {
 }
 
 /** min ≤ defaultRequest ≤ default ≤ max for cpu and memory, and max within the quota. */
-function limitProblems(team: TeamInput, at: string): Problem[] {
+function limitProblems(team: Pick<TeamInput, "limits" | "quota">, at: string): Problem[] {
   const out: Problem[] = [];
   const l = team.limits ?? {};
   const chain = [
@@ -176,18 +176,193 @@ function limitProblems(team: TeamInput, at: string): Problem[] {
   return out;
 }
 
+/**
+ * A team as far as it parsed. A team with a schema problem still gets every rule whose fields did parse, so
+ * one pull-request round shows everything: fields that failed are absent and named in `invalid` (a top-level
+ * key such as "limits", or "quota.<key>"), and rules that read them stay silent. A valid TeamInput is a
+ * draft with nothing invalid.
+ */
+export type TeamDraft = Partial<Omit<TeamInput, "quota">> & {
+  readonly quota?: Partial<TeamInput["quota"]>;
+  readonly invalid?: ReadonlySet<string>;
+};
+
+/** Parses what it can of one `teams[]` entry; undefined when the entry is not a mapping at all. */
+export function salvageTeam(raw: unknown): TeamDraft | undefined {
+  const whole = teamSchema.safeParse(raw);
+  if (whole.success) return whole.data;
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return undefined;
+  const fields = raw as Record<string, unknown>;
+  const draft: Record<string, unknown> = {};
+  const invalid = new Set<string>();
+  for (const [key, schema] of Object.entries(teamSchema.shape)) {
+    if (!(key in fields)) continue;
+    const r = (schema as z.ZodType).safeParse(fields[key]);
+    if (r.success) draft[key] = r.data;
+    else invalid.add(key);
+  }
+  const quota = fields.quota;
+  if (invalid.has("quota") && quota !== null && typeof quota === "object" && !Array.isArray(quota)) {
+    const parts: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries(teamSchema.shape.quota.shape)) {
+      const r = (schema as z.ZodType).safeParse((quota as Record<string, unknown>)[key]);
+      if (r.success) parts[key] = r.data;
+      else invalid.add(`quota.${key}`);
+    }
+    draft.quota = parts;
+  } else if (invalid.has("quota")) {
+    for (const key of Object.keys(teamSchema.shape.quota.shape)) invalid.add(`quota.${key}`);
+  }
+  return { ...draft, invalid };
+}
+
+/** How a team is named in messages: `teams[2] (vision)`. */
+export function teamLabel(index: number, name: string | undefined): string {
+  return name === undefined ? `teams[${index}]` : `teams[${index}] (${name})`;
+}
+
 export interface TeamContext {
   readonly environment: string;
-  readonly nodePools?: readonly { name: string; role: string; instanceTypes: string[]; maxSize: number; gpuSharing?: { mode: string; replicas?: number; profile?: string } }[];
+  /** GPU pools to sum capacity over; undefined when unknown (existing clusters, or a pool failed its schema). */
+  readonly nodePools?: readonly GpuPoolShape[];
   readonly migStrategy?: "none" | "single" | "mixed";
+  /** What all node pools together offer at their maximum size; undefined when unknown. */
+  readonly clusterCapacity?: { readonly cpu: number; readonly memory: number; readonly formula: string };
   /** Exception ids of the registry (policies/exceptions.ts) → the namespace each is scoped to. */
   readonly exceptionScopes: ReadonlyMap<string, string>;
   /** EKS clusters map IAM principals; existing clusters cannot. */
   readonly clusterKind: "eks" | "existing";
   readonly clusterAdmins: readonly string[];
+  /** The AWS partition of the stack's region (aws, aws-cn, aws-us-gov); undefined off AWS. */
+  readonly partition?: string;
+  /** The cluster's own address ranges (VPC, services), which team egress never reaches. */
+  readonly clusterRanges?: readonly { readonly what: string; readonly cidr: string }[];
 }
 
-export function teamProblems(teams: readonly TeamInput[], ctx: TeamContext): Problem[] {
+/** Why a team egress allowlist entry is refused: too broad, private space as a whole, or the cluster's own network. */
+export function egressCidrProblems(text: string, at: string, ctx: Pick<TeamContext, "clusterRanges">): Problem[] {
+  const parsed = parseCidr(text);
+  if (!parsed.ok) return [];
+  const block = parsed.cidr;
+  const out: Problem[] = [];
+  // Broader blocks get link-local excepted by the chart; a rule aimed inside link-local is a mistake.
+  if (contains(LINK_LOCAL, block)) {
+    return [{ path: at, message: `${text} is link-local (169.254.0.0/16, home of the instance metadata address), which team namespaces never reach` }];
+  }
+  const broad = broadAllowlistReason(block);
+  if (broad) out.push({ path: at, message: `${broad}; for HTTPS to public addresses use egress.internetHttps` });
+  const privates = PRIVATE_RANGES.filter((r) => contains(block, r) && !contains(r, LINK_LOCAL)).map(formatCidr);
+  if (privates.length > 0) {
+    out.push({ path: at, message: `${text} covers the private range${privates.length > 1 ? "s" : ""} ${privates.join(", ")} as a whole; private networks stay blocked unless named one by one (for example 10.40.0.0/16 for an on-prem warehouse)` });
+  }
+  for (const range of ctx.clusterRanges ?? []) {
+    const own = parseCidr(range.cidr);
+    if (own.ok && overlaps(block, own.cidr)) {
+      out.push({ path: at, message: `${text} overlaps ${range.what} ${range.cidr}: nodes, other teams' pods and the platform's services live there, so team egress never reaches it` });
+    }
+  }
+  return out;
+}
+
+/** The AWS partition an IAM ARN belongs to (`arn:aws-cn:iam::…` → aws-cn). */
+export const arnPartition = (arn: string): string => arn.split(":")[1] ?? "";
+
+function quotaProblems(team: TeamDraft, at: string, ctx: TeamContext): Problem[] {
+  const out: Problem[] = [];
+  const q = team.quota ?? {};
+  for (const key of ["cpu", "memory", "storage"] as const) if (q[key] !== undefined) out.push(...positive(q[key], `${at}.quota.${key}`));
+  if (q.gpu !== undefined && !Number.isInteger(q.gpu)) {
+    out.push({ path: `${at}.quota.gpu`, message: `${q.gpu} is a fractional GPU; quotas count whole nvidia.com/gpu units (share GPUs with a time-sliced pool)` });
+  }
+  const storage = q.storage === undefined ? undefined : parseQuantity(q.storage);
+  if (storage !== undefined && storage > 0 && storage < GIB) out.push({ path: `${at}.quota.storage`, message: `"${q.storage}" is below 1Gi, smaller than one volume` });
+  const cap = ctx.clusterCapacity;
+  if (cap) {
+    const cpu = q.cpu === undefined ? undefined : parseQuantity(q.cpu);
+    const memory = q.memory === undefined ? undefined : parseQuantity(q.memory);
+    if (cpu !== undefined && cpu > cap.cpu) out.push({ path: `${at}.quota.cpu`, message: `"${q.cpu}" is more CPU than the whole cluster can ever offer (${cap.cpu} vCPUs: ${cap.formula}); ask for what the team needs` });
+    if (memory !== undefined && memory > cap.memory) {
+      out.push({ path: `${at}.quota.memory`, message: `"${q.memory}" is more memory than the whole cluster can ever offer (${formatGiB(cap.memory)}: ${cap.formula}); ask for what the team needs` });
+    }
+  }
+  return out;
+}
+
+function ownerProblems(team: TeamDraft, at: string, ctx: TeamContext): Problem[] {
+  const owners = team.owners;
+  if (!owners) return [];
+  const out: Problem[] = [];
+  for (const role of TEAM_ROLES) {
+    const principals = owners[role]?.iamPrincipals ?? [];
+    principals.forEach((arn, j) => {
+      const path = `${at}.owners.${role}.iamPrincipals[${j}]`;
+      if (ctx.clusterAdmins.includes(arn)) out.push({ path, message: `${arn} is a cluster admin already (cluster.admins); team roles are for other principals` });
+      if (ctx.partition !== undefined && arnPartition(arn) !== ctx.partition) out.push({ path, message: partitionMessage(arn, ctx.partition) });
+    });
+    if (ctx.clusterKind === "existing" && principals.length > 0) {
+      out.push({ path: `${at}.owners.${role}.iamPrincipals`, message: "IAM principals need an EKS cluster; on an existing cluster use groups" });
+    }
+  }
+  if (!TEAM_ROLES.some((r) => (owners[r]?.groups?.length ?? 0) + (owners[r]?.iamPrincipals?.length ?? 0) > 0)) {
+    out.push({ path: `${at}.owners`, message: "names nobody: give at least one group or IAM principal a role" });
+  }
+  return out;
+}
+
+export function partitionMessage(arn: string, partition: string): string {
+  return `is in AWS partition ${arnPartition(arn)}, but the stack's region (aws.region) is in partition ${partition}; a principal of another partition can never sign in to this cluster`;
+}
+
+function monitorProblems(team: TeamDraft, at: string): Problem[] {
+  const out: Problem[] = [];
+  const monitors = new Map<string, number>();
+  (team.modelMonitors ?? []).forEach((m, j) => {
+    const prior = monitors.get(m.name);
+    if (prior !== undefined) out.push({ path: `${at}.modelMonitors[${j}].name`, message: `"${m.name}" duplicates modelMonitors[${prior}].name` });
+    else monitors.set(m.name, j);
+    if (m.reference === m.current) out.push({ path: `${at}.modelMonitors[${j}].current`, message: "is the reference dataset itself; drift compares two different datasets" });
+  });
+  return out;
+}
+
+/** Rules about one team alone, each reading only fields that parsed. */
+function singleTeamProblems(team: TeamDraft, at: string, ctx: TeamContext): Problem[] {
+  const bad = (key: string) => team.invalid?.has(key) ?? false;
+  const out: Problem[] = [];
+  if (team.name !== undefined) {
+    const reserved = reservedNameProblem(team.name);
+    if (reserved) out.push({ path: `${at}.name`, message: reserved });
+  }
+  out.push(...quotaProblems(team, at, ctx));
+  // Limits default to the quota, so they are judged only when both parsed.
+  if (!bad("limits") && !bad("quota.cpu") && !bad("quota.memory") && team.quota?.cpu !== undefined && team.quota.memory !== undefined) {
+    out.push(...limitProblems(team as Pick<TeamInput, "limits" | "quota">, at));
+  }
+  out.push(...ownerProblems(team, at, ctx), ...monitorProblems(team, at));
+  (team.rbac?.extraRules ?? []).forEach((rule, j) => out.push(...extraRuleProblems(rule, `${at}.rbac.extraRules[${j}]`, ctx.environment)));
+  (team.exceptions ?? []).forEach((id, j) => {
+    const scope = ctx.exceptionScopes.get(id);
+    if (scope === undefined) out.push({ path: `${at}.exceptions[${j}]`, message: `"${id}" is not in the exceptions registry (policies/exceptions.ts)` });
+    else if (team.name !== undefined && scope !== team.name) out.push({ path: `${at}.exceptions[${j}]`, message: `"${id}" is scoped to namespace ${scope}, not ${team.name}` });
+  });
+  (team.egress?.allow ?? []).forEach((rule, j) => out.push(...egressCidrProblems(rule.cidr, `${at}.egress.allow[${j}].cidr`, ctx)));
+  return out;
+}
+
+function gpuTotalMessage(teams: readonly (TeamDraft | undefined)[], last: number, requested: number, capacity: readonly PoolGpuCapacity[], available: number): string {
+  const counted = (t: TeamDraft | undefined) => t?.quota?.gpu !== undefined && Number.isInteger(t.quota.gpu) && t.quota.gpu > 0;
+  const names = teams.slice(0, last + 1).flatMap((t) => (counted(t) && t?.name !== undefined ? [t.name] : []));
+  const pools = capacity.map((c) => `pool ${c.pool}: ${c.formula}${c.units > 0 ? ` = ${c.units}` : ""}`).join("; ") || "no GPU pools";
+  const sliced = capacity.some((c) => c.timeSliced)
+    ? " On a time-sliced pool one unit is one time slice of a shared GPU, not a whole GPU."
+    : "";
+  return (
+    `teams[0..${last}] (${names.join(", ")}) request ${requested} nvidia.com/gpu units together, but the GPU pools provide at most ${available} (${pools}).${sliced}` +
+    " Lower the GPU quotas, or ask the platform team to raise a GPU pool's maxSize or add a GPU pool."
+  );
+}
+
+export function teamProblems(teams: readonly (TeamDraft | undefined)[], ctx: TeamContext): Problem[] {
   const out: Problem[] = [];
   const seen = new Map<string, number>();
   let gpuSoFar = 0;
@@ -195,65 +370,21 @@ export function teamProblems(teams: readonly TeamInput[], ctx: TeamContext): Pro
   const capacity = ctx.nodePools ? gpuCapacity(ctx.nodePools, ctx.migStrategy ?? "none") : undefined;
   const available = capacity ? totalGpuUnits(capacity) : undefined;
   teams.forEach((team, i) => {
+    if (team === undefined) return;
     const at = `teams[${i}]`;
-    const folded = team.name.toLowerCase();
-    const first = seen.get(folded);
-    if (first !== undefined) out.push({ path: `${at}.name`, message: `"${team.name}" duplicates teams[${first}].name` });
-    else seen.set(folded, i);
-    const reserved = reservedNameProblem(team.name);
-    if (reserved) out.push({ path: `${at}.name`, message: reserved });
-
-    for (const key of ["cpu", "memory", "storage"] as const) out.push(...positive(team.quota[key], `${at}.quota.${key}`));
-    if (!Number.isInteger(team.quota.gpu)) {
-      out.push({ path: `${at}.quota.gpu`, message: `${team.quota.gpu} is a fractional GPU; quotas count whole nvidia.com/gpu units (share GPUs with a time-sliced pool)` });
+    if (team.name !== undefined) {
+      const folded = team.name.toLowerCase();
+      const first = seen.get(folded);
+      if (first !== undefined) out.push({ path: `${at}.name`, message: `"${team.name}" duplicates teams[${first}].name` });
+      else seen.set(folded, i);
     }
-    const storage = parseQuantity(team.quota.storage);
-    if (storage !== undefined && storage > 0 && storage < GIB) out.push({ path: `${at}.quota.storage`, message: `"${team.quota.storage}" is below 1Gi, smaller than one volume` });
-    out.push(...limitProblems(team, at));
-
-    for (const role of TEAM_ROLES) {
-      (team.owners[role]?.iamPrincipals ?? []).forEach((arn, j) => {
-        if (ctx.clusterAdmins.includes(arn)) {
-          out.push({ path: `${at}.owners.${role}.iamPrincipals[${j}]`, message: `${arn} is a cluster admin already (cluster.admins); team roles are for other principals` });
-        }
-      });
-    }
-    if (ctx.clusterKind === "existing") {
-      for (const role of TEAM_ROLES) {
-        if (team.owners[role]?.iamPrincipals?.length) {
-          out.push({ path: `${at}.owners.${role}.iamPrincipals`, message: "IAM principals need an EKS cluster; on an existing cluster use groups" });
-        }
-      }
-    }
-    const monitors = new Map<string, number>();
-    (team.modelMonitors ?? []).forEach((m, j) => {
-      const prior = monitors.get(m.name);
-      if (prior !== undefined) out.push({ path: `${at}.modelMonitors[${j}].name`, message: `"${m.name}" duplicates modelMonitors[${prior}].name` });
-      else monitors.set(m.name, j);
-      if (m.reference === m.current) out.push({ path: `${at}.modelMonitors[${j}].current`, message: "is the reference dataset itself; drift compares two different datasets" });
-    });
-    if (!TEAM_ROLES.some((r) => (team.owners[r]?.groups?.length ?? 0) + (team.owners[r]?.iamPrincipals?.length ?? 0) > 0)) {
-      out.push({ path: `${at}.owners`, message: "names nobody: give at least one group or IAM principal a role" });
-    }
-    (team.rbac?.extraRules ?? []).forEach((rule, j) => out.push(...extraRuleProblems(rule, `${at}.rbac.extraRules[${j}]`, ctx.environment)));
-    (team.exceptions ?? []).forEach((id, j) => {
-      const scope = ctx.exceptionScopes.get(id);
-      if (scope === undefined) out.push({ path: `${at}.exceptions[${j}]`, message: `"${id}" is not in the exceptions registry (policies/exceptions.ts)` });
-      else if (scope !== team.name) out.push({ path: `${at}.exceptions[${j}]`, message: `"${id}" is scoped to namespace ${scope}, not ${team.name}` });
-    });
-    (team.egress?.allow ?? []).forEach((rule, j) => {
-      const block = parseCidr(rule.cidr);
-      // Broader blocks get link-local excepted by the chart; a rule aimed inside link-local is a mistake.
-      if (block.ok && contains(LINK_LOCAL, block.cidr)) {
-        out.push({ path: `${at}.egress.allow[${j}].cidr`, message: `${rule.cidr} is link-local (169.254.0.0/16, home of the instance metadata address), which team namespaces never reach` });
-      }
-    });
-
-    if (Number.isInteger(team.quota.gpu)) gpuSoFar += team.quota.gpu;
-    if (available !== undefined && !capacityReported && team.quota.gpu > 0 && gpuSoFar > available) {
+    out.push(...singleTeamProblems(team, at, ctx));
+    // A team whose GPU quota did not parse adds nothing: the sum stays a lower bound, so an excess is real.
+    const gpu = team.quota?.gpu;
+    if (gpu !== undefined && Number.isInteger(gpu)) gpuSoFar += gpu;
+    if (available !== undefined && capacity && !capacityReported && (gpu ?? 0) > 0 && gpuSoFar > available) {
       capacityReported = true;
-      const detail = capacity!.map((c) => `${c.pool}: ${c.formula}`).join(", ") || "no GPU pools";
-      out.push({ path: `${at}.quota.gpu`, message: `teams[0..${i}] request ${gpuSoFar} GPUs together but the GPU pools provide at most ${available} (${detail})` });
+      out.push({ path: `${at}.quota.gpu`, message: gpuTotalMessage(teams, i, gpuSoFar, capacity, available) });
     }
   });
   return out;

@@ -1,58 +1,102 @@
 /**
- * npm run check: the credential-free pull-request check. For every stack: validate the config, run the
- * offline plan (written to out/<stack>/), and print what each team gets. Exit non-zero on any problem.
+ * npm run check [-- --stack <name> ...] [--stacks-dir <dir>]: the credential-free pull-request check. For each
+ * stack (all of stacks/ by default): read the file, validate the config, run the offline plan (written to
+ * out/<stack>/) and the policy pack, and print what each team gets. A stack that fails does not stop the
+ * others. Reports go to stdout; every problem goes to stderr as `[stack] where: what`, and the last line
+ * counts problems. Exit 0 when there are none, 1 otherwise, 64 on a bad command line, 70 on a crash.
  */
 import { join } from "node:path";
-import { summary, writePlan } from "./plan/report";
+import { argValue, argValues, EXIT, unknownFlags, UsageError } from "./cli/args";
+import { writePlan } from "./plan/report";
 import { runPlan } from "./plan/run";
-import { listStacks } from "./plan/stack-file";
+import { listStacks, STACKS_DIR } from "./plan/stack-file";
 import { teamReport } from "./check/team-report";
-import { mandatory, runPolicies } from "./plan/policy";
+import { runPolicies } from "./plan/policy";
+import { blockingProblems } from "./plan/blocking";
 import { unusedExceptions, expiredExceptions } from "../policies/exceptions-registry";
 
+const USAGE = "usage: npm run check [-- --stack <name> ...] [--stacks-dir <dir>]";
+
+interface Options {
+  readonly stacks: readonly string[];
+  readonly stacksDir: string;
+  /** Every stack of the folder is checked: only then can an exceptions entry be called unused. */
+  readonly allStacks: boolean;
+}
+
+function options(args: readonly string[]): Options {
+  const unknown = unknownFlags(args, ["--stack", "--stacks-dir"]);
+  if (unknown.length > 0) throw new UsageError(`unknown option ${unknown.join(", ")}`);
+  const stacksDir = argValue(args, "--stacks-dir") ?? STACKS_DIR;
+  const chosen = argValues(args, "--stack");
+  return { stacks: chosen.length > 0 ? chosen : listStacks(stacksDir), stacksDir, allStacks: chosen.length === 0 };
+}
+
+/** Checks one stack; returns its problems (already printed to stderr) and the namespaces it creates. */
+async function checkStack(stack: string, stacksDir: string, outRoot: string): Promise<{ problems: number; namespaces: string[] }> {
+  console.log(`\n=== stack ${stack} ===`);
+  const result = await runPlan(stack, { stacksDir });
+  if (result.problems.length > 0) {
+    for (const line of blockingProblems(result)) console.error(`[${stack}] ${line}`);
+    console.log(`${result.problems.length} config problem(s); nothing was planned (listed on stderr)`);
+    return { problems: result.problems.length, namespaces: [] };
+  }
+  const cfg = result.config!;
+  const violations = await runPolicies(result, cfg.environment);
+  await writePlan(result, outRoot, violations);
+  const blocking = blockingProblems(result, violations);
+  for (const line of blocking) console.error(`[${stack}] ${line}`);
+  const schema = result.schemaProblems.length === 0 ? "schema-valid" : `${result.schemaProblems.length} schema problem(s)`;
+  console.log(`config valid; offline plan: ${result.resources.length} resources, ${result.objects.length} Kubernetes objects, ${schema} (written to out/${stack}/)`);
+  console.log(`policy pack: ${violations.length} violation(s), ${violations.filter((v) => v.enforcement === "mandatory").length} mandatory (out/${stack}/policy.json)`);
+  for (const v of violations.filter((x) => x.enforcement === "advisory")) console.log(`  - [advisory] ${v.policy}: ${v.message}`);
+  const eksClusterName = cfg.cluster.kind === "eks" ? cfg.cluster.name : undefined;
+  console.log(cfg.teams.length === 0 ? "no teams" : `${cfg.teams.length} team(s):`);
+  const ctx = { environment: cfg.environment, eksClusterName, sharedFiles: cfg.storage.sharedFiles.enabled, scratch: cfg.storage.scratch.enabled };
+  for (const team of cfg.teams) console.log(teamReport(team, ctx).map((l) => `  ${l}`).join("\n"));
+  const namespaces = result.objects.flatMap(({ object }) => (object.kind === "Namespace" && object.metadata?.name ? [object.metadata.name] : []));
+  return { problems: blocking.length, namespaces };
+}
+
 async function main(): Promise<number> {
+  let opts: Options;
+  try {
+    opts = options(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`${err.message}\n${USAGE}`);
+    return EXIT.usage;
+  }
   const outRoot = join(__dirname, "..", "out");
-  let failures = 0;
+  let problems = 0;
+  let failedStacks = 0;
   const namespacesInUse = new Set<string>();
-  for (const stack of listStacks()) {
-    const result = await runPlan(stack);
-    console.log(`\n=== stack ${stack} ===`);
-    if (result.problems.length > 0 || !result.ok) {
-      failures++;
-      console.log(summary(result));
-      continue;
-    }
-    const cfg = result.config!;
-    const violations = await runPolicies(result, cfg.environment);
-    await writePlan(result, outRoot, violations);
-    for (const { object } of result.objects) if (object.kind === "Namespace" && object.metadata?.name) namespacesInUse.add(object.metadata.name);
-    console.log(`config valid; offline plan: ${result.resources.length} resources, ${result.objects.length} Kubernetes objects, schema-valid (written to out/${stack}/)`);
-    const blocking = mandatory(violations);
-    console.log(`policy pack: ${violations.length} violation(s), ${blocking.length} mandatory (out/${stack}/policy.json)`);
-    for (const v of violations) console.log(`  - [${v.enforcement}] ${v.policy}: ${v.message}`);
-    if (blocking.length > 0) failures++;
-    const eksClusterName = cfg.cluster.kind === "eks" ? cfg.cluster.name : undefined;
-    console.log(cfg.teams.length === 0 ? "no teams" : `${cfg.teams.length} team(s):`);
-    const ctx = { environment: cfg.environment, eksClusterName, sharedFiles: cfg.storage.sharedFiles.enabled, scratch: cfg.storage.scratch.enabled };
-    for (const team of cfg.teams) console.log(teamReport(team, ctx).map((l) => `  ${l}`).join("\n"));
+  for (const stack of opts.stacks) {
+    const r = await checkStack(stack, opts.stacksDir, outRoot);
+    problems += r.problems;
+    if (r.problems > 0) failedStacks++;
+    for (const ns of r.namespaces) namespacesInUse.add(ns);
   }
-  // The registry is shared by all stacks: an entry is unused when no stack has its namespace.
-  for (const e of unusedExceptions(namespacesInUse)) {
-    failures++;
-    console.log(`exceptions registry: entry ${e.id} is unused (no stack has namespace ${e.scope.namespace}); remove it`);
-  }
-  for (const e of expiredExceptions()) {
-    failures++;
-    console.log(`exceptions registry: entry ${e.id} expired on ${e.expires}`);
-  }
-  console.log(failures === 0 ? "\ncheck passed: every stack is valid and policy-clean" : `\ncheck FAILED: ${failures} problem(s)`);
-  return failures === 0 ? 0 : 1;
+  // The registry is shared by all stacks: an entry is unused only when no stack at all has its namespace.
+  const registry = [
+    ...(opts.allStacks ? unusedExceptions(namespacesInUse).map((e) => `exceptions registry: entry ${e.id} is unused (no stack has namespace ${e.scope.namespace}); remove it`) : []),
+    ...expiredExceptions().map((e) => `exceptions registry: entry ${e.id} expired on ${e.expires}`),
+  ];
+  for (const line of registry) console.error(line);
+  problems += registry.length;
+  const checked = `${opts.stacks.length} stack${opts.stacks.length === 1 ? "" : "s"}`;
+  console.log(
+    problems === 0
+      ? `\ncheck passed: ${checked} valid and policy-clean, 0 problems`
+      : `\ncheck FAILED: ${problems} problem${problems === 1 ? "" : "s"} (${failedStacks} of ${checked}${registry.length > 0 ? ", and the exceptions registry" : ""})`,
+  );
+  return problems === 0 ? EXIT.ok : EXIT.problems;
 }
 
 main().then(
   (code) => process.exit(code),
   (err) => {
     console.error(err);
-    process.exit(70);
+    process.exit(EXIT.internal);
   },
 );

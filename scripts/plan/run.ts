@@ -8,7 +8,7 @@ import { createPlatform } from "../../platform";
 import { chartReferences, kubernetesObjects, manifestReferences, type ChartReference, type KubeObject, type ManifestReference } from "./extract";
 import { planMocks } from "./mocks";
 import { Recorder, type PlannedResource } from "./recorder";
-import { readStackConfig, type StackConfig } from "./stack-file";
+import { fileLocation, readStackFile, type StackConfig } from "./stack-file";
 import { validateObjects, type SchemaProblem } from "./validate";
 
 export interface PlanResult {
@@ -31,19 +31,27 @@ export interface PlanOptions {
   readonly stackConfig?: StackConfig;
   /** The day support windows are judged against. @default today */
   readonly today?: Date;
+  /** Where stack files are read from when no stackConfig is given. @default stacks/ */
+  readonly stacksDir?: string;
 }
 
 const PROJECT = "mlops-platform";
 
 export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<PlanResult> {
-  const stackConfig = opts.stackConfig ?? readStackConfig(stack);
+  const empty = { resources: [], objects: [], charts: [], manifests: [], schemaProblems: [], duplicateUrns: [] };
+  let stackConfig = opts.stackConfig;
+  if (!stackConfig) {
+    const read = readStackFile(stack, opts.stacksDir);
+    // A stack file that is not YAML is reported like config: `file:line:column` stands where a key path would.
+    if (!read.ok) return { stack, ok: false, problems: read.problems.map((p) => ({ path: fileLocation(p), message: p.message })), ...empty };
+    stackConfig = read.config;
+  }
   pulumi.runtime.setAllConfig(stackConfig.values, stackConfig.secretKeys);
   await pulumi.runtime.setMocks(planMocks, PROJECT, stack, false);
   const recorder = new Recorder();
   recorder.attach();
 
   // The program's modules only define functions, so importing them before setMocks creates nothing.
-  const empty = { resources: [], objects: [], charts: [], manifests: [], schemaProblems: [], duplicateUrns: [] };
   let config: PlatformConfig;
   try {
     config = loadConfig({ today: opts.today ?? new Date() });

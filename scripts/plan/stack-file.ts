@@ -1,18 +1,42 @@
-/** Reads stacks/Pulumi.<stack>.yaml into the string map Pulumi's runtime expects. */
+/**
+ * Reads stacks/Pulumi.<stack>.yaml into the string map Pulumi's runtime expects. A file that is not valid
+ * YAML, or not shaped like a stack file, yields problems as `file:line:column: what is wrong`, never a crash.
+ */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parse } from "yaml";
+import { join, relative } from "node:path";
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Node } from "yaml";
 
 export const STACKS_DIR = join(__dirname, "..", "..", "stacks");
 
 /** Placeholder for a `secure:` value: the offline plan cannot decrypt it and never needs to. */
 export const SECRET_PLACEHOLDER = "[secret]";
 
+/**
+ * Aliases a stack file may expand. Each alias counts as the size of what it expands to, so an "alias bomb"
+ * (a few lines that expand to gigabytes) stops here instead of exhausting memory.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
 export interface StackConfig {
   /** "<namespace>:<key>" → string value (objects as JSON), as PULUMI_CONFIG carries them. */
   readonly values: Record<string, string>;
   readonly secretKeys: string[];
 }
+
+/** A problem with the file itself: where it is and what is wrong. */
+export interface FileProblem {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly message: string;
+}
+
+/** `file:line:column`, or the file alone when the problem has no position. */
+export const fileLocation = (p: FileProblem): string => `${p.file}${p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ""}`;
+
+export const formatFileProblem = (p: FileProblem): string => `${fileLocation(p)}: ${p.message}`;
+
+export type StackFileRead = { ok: true; config: StackConfig } | { ok: false; problems: FileProblem[] };
 
 export function listStacks(dir = STACKS_DIR): string[] {
   return readdirSync(dir)
@@ -37,7 +61,7 @@ function maskSecure(value: unknown): { value: unknown; secret: boolean } {
     return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
   }
   if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).map(([k, v]) => [k, maskSecure(v)] as const);
+    const entries = Object.entries(value).map(([k, m]) => [k, maskSecure(m)] as const);
     return { value: Object.fromEntries(entries.map(([k, m]) => [k, m.value])), secret: entries.some(([, m]) => m.secret) };
   }
   return { value, secret: false };
@@ -46,6 +70,7 @@ function maskSecure(value: unknown): { value: unknown; secret: boolean } {
 /**
  * Converts a parsed stack document's `config:` block. A key with a `secure:` value anywhere inside it is a
  * secret key as a whole, as Pulumi treats it; the offline plan sees "[secret]" in place of each ciphertext.
+ * An empty value (`key:` with nothing after it) arrives as "null", which the loader reports as empty.
  */
 export function stackConfigFromDocument(doc: unknown): StackConfig {
   const config = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
@@ -59,8 +84,56 @@ export function stackConfigFromDocument(doc: unknown): StackConfig {
   return { values, secretKeys };
 }
 
-export function readStackConfig(stack: string, dir = STACKS_DIR): StackConfig {
+/** Parses a stack file's text; `file` names it in problems. */
+export function parseStackFile(text: string, file: string): StackFileRead {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const at = (offset: number | undefined, message: string): FileProblem => {
+    const pos = offset === undefined ? undefined : lineCounter.linePos(offset);
+    return { file, line: pos?.line, column: pos?.col, message };
+  };
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => {
+        // yaml says "Map keys must be unique" without the key; a reader needs the key and the consequence.
+        const key = e.code === "DUPLICATE_KEY" ? /^[^:\n]+(:[^\s:][^:\n]*)?/.exec(text.slice(e.pos[0]))?.[0] : undefined;
+        return at(e.pos[0], key ? `duplicate key ${key.trim()}: Pulumi would keep only one of the two values` : e.message.split("\n")[0]);
+      }),
+    };
+  }
+  const root = doc.contents;
+  if (root !== null && !isMap(root)) return { ok: false, problems: [at(root.range?.[0], "a stack file is a mapping with a config: block")] };
+  const config = root?.get("config", true) as Node | undefined;
+  if (config !== undefined && config !== null && !isMap(config) && !(isScalar(config) && config.value === null)) {
+    return { ok: false, problems: [at(config.range?.[0], "config: must be a mapping of <namespace>:<key> entries")] };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    let first: number | undefined;
+    visit(doc, { Alias: (_, node) => { first = node.range?.[0]; return visit.BREAK; } });
+    return { ok: false, problems: [at(first, `aliases expand beyond the ${MAX_ALIAS_COUNT} nodes a stack file may hold (${(err as Error).message})`)] };
+  }
+  return { ok: true, config: stackConfigFromDocument(data) };
+}
+
+/** Reads a stack by name from `dir`; an unknown name is a problem that lists the stacks there. */
+export function readStackFile(stack: string, dir = STACKS_DIR): StackFileRead {
   const path = stackFilePath(stack, dir);
-  if (!existsSync(path)) throw new Error(`no stack file ${path}; stacks: ${listStacks(dir).join(", ")}`);
-  return stackConfigFromDocument(parse(readFileSync(path, "utf8")));
+  const rel = relative(process.cwd(), path);
+  const shown = rel === "" || rel.startsWith("..") ? path : rel;
+  if (!existsSync(path)) {
+    const known = existsSync(dir) ? listStacks(dir) : [];
+    return { ok: false, problems: [{ file: shown, message: `no such stack file; stacks: ${known.join(", ") || "none"}` }] };
+  }
+  return parseStackFile(readFileSync(path, "utf8"), shown);
+}
+
+/** Reads a stack file that must be valid (tests, benchmarks): throws with every problem otherwise. */
+export function readStackConfig(stack: string, dir = STACKS_DIR): StackConfig {
+  const read = readStackFile(stack, dir);
+  if (!read.ok) throw new Error(read.problems.map(formatFileProblem).join("\n"));
+  return read.config;
 }

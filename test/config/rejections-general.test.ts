@@ -75,19 +75,19 @@ describe("required top-level fields", () => {
   it("rejects an environment outside local, dev, staging, prod", () => {
     const cfg = fixture("prod");
     cfg.environment = "qa";
-    expectProblem(cfg, "environment", "Invalid option");
+    expectProblem(cfg, "environment", "\"qa\" is not one of: local, dev, staging, prod");
   });
 
   it("rejects a missing cluster section", () => {
     const cfg = fixture("prod");
     delete cfg.cluster;
-    expectProblem(cfg, "cluster", "expected object");
+    expectProblem(cfg, "cluster", "is required");
   });
 
   it("rejects an unknown cluster kind", () => {
     const cfg = fixture("prod");
     cfg.cluster.kind = "gke";
-    expectProblem(cfg, "cluster.kind", "Invalid discriminator value");
+    expectProblem(cfg, "cluster.kind", "\"gke\" is not one of: eks, existing");
   });
 
   it("rejects a cost center that is not a label value", () => {
@@ -119,7 +119,7 @@ describe("topology", () => {
   it("rejects an existing cluster without a context", () => {
     const cfg = fixture("local");
     delete cfg.cluster.context;
-    expectProblem(cfg, "cluster.context", "expected string");
+    expectProblem(cfg, "cluster.context", "is required");
   });
 
   it.each([

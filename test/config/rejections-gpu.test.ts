@@ -36,19 +36,19 @@ describe("gpuSharing", () => {
   it("rejects fewer than 2 time-slicing replicas", () => {
     const cfg = fixture("prod");
     cfg.nodePools[2].gpuSharing.replicas = 1;
-    expectProblem(cfg, "nodePools[2].gpuSharing.replicas", ">=2");
+    expectProblem(cfg, "nodePools[2].gpuSharing.replicas", "1 is below the minimum 2");
   });
 
   it("rejects more than 64 time-slicing replicas", () => {
     const cfg = fixture("prod");
     cfg.nodePools[2].gpuSharing.replicas = 65;
-    expectProblem(cfg, "nodePools[2].gpuSharing.replicas", "<=64");
+    expectProblem(cfg, "nodePools[2].gpuSharing.replicas", "65 is above the maximum 64");
   });
 
   it("rejects an unknown sharing mode", () => {
     const cfg = fixture("prod");
     cfg.nodePools[2].gpuSharing = { mode: "mps" };
-    expectProblem(cfg, "nodePools[2].gpuSharing.mode", "Invalid discriminator value");
+    expectProblem(cfg, "nodePools[2].gpuSharing.mode", "\"mps\" is not one of: exclusive, time-slicing, mig");
   });
 
   it("rejects a key of another sharing mode (replicas with mig)", () => {
@@ -92,7 +92,7 @@ describe("gpu section", () => {
   it("rejects an unknown migStrategy", () => {
     const cfg = fixture("prod");
     cfg.gpu.migStrategy = "auto";
-    expectProblem(cfg, "gpu.migStrategy", "Invalid option");
+    expectProblem(cfg, "gpu.migStrategy", "\"auto\" is not one of: none, single, mixed");
   });
 
   it('accepts driver "operator" on an existing cluster', () => {

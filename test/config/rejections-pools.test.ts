@@ -50,19 +50,19 @@ describe("pool sizes", () => {
   it("rejects a negative minSize", () => {
     const cfg = fixture("dev");
     cfg.nodePools[1].minSize = -1;
-    expectProblem(cfg, "nodePools[1].minSize", ">=0");
+    expectProblem(cfg, "nodePools[1].minSize", "-1 is below the minimum 0");
   });
 
   it("rejects maxSize 0", () => {
     const cfg = fixture("dev");
     cfg.nodePools[1].maxSize = 0;
-    expectProblem(cfg, "nodePools[1].maxSize", ">=1");
+    expectProblem(cfg, "nodePools[1].maxSize", "0 is below the minimum 1");
   });
 
   it("rejects a fractional size", () => {
     const cfg = fixture("dev");
     cfg.nodePools[1].maxSize = 2.5;
-    expectProblem(cfg, "nodePools[1].maxSize", "expected int");
+    expectProblem(cfg, "nodePools[1].maxSize", "2.5 is not a whole number");
   });
 });
 
@@ -106,7 +106,7 @@ describe("system pool", () => {
   it("rejects an unknown role", () => {
     const cfg = fixture("prod");
     cfg.nodePools[1].role = "memory";
-    expectProblem(cfg, "nodePools[1].role", "Invalid option");
+    expectProblem(cfg, "nodePools[1].role", "\"memory\" is not one of: system, cpu, gpu");
   });
 });
 
@@ -144,7 +144,7 @@ describe("instance types", () => {
   it("rejects an unknown capacity type", () => {
     const cfg = fixture("prod");
     cfg.nodePools[1].capacityType = "reserved";
-    expectProblem(cfg, "nodePools[1].capacityType", "Invalid option");
+    expectProblem(cfg, "nodePools[1].capacityType", "\"reserved\" is not one of: on-demand, spot");
   });
 });
 
@@ -218,7 +218,7 @@ describe("labels and taints", () => {
   it("rejects an invalid taint effect", () => {
     const cfg = fixture("prod");
     cfg.nodePools[2].taints = [{ key: "nvidia.com/gpu", value: "true", effect: "NoRun" }];
-    expectProblem(cfg, "nodePools[2].taints[0].effect", 'expected one of "NoSchedule"|"PreferNoSchedule"|"NoExecute"');
+    expectProblem(cfg, "nodePools[2].taints[0].effect", '"NoRun" is not one of: NoSchedule, PreferNoSchedule, NoExecute');
   });
 
   it("rejects an invalid taint key", () => {

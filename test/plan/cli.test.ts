@@ -1,11 +1,10 @@
 /**
- * The plan CLI end to end, as `npm run plan` runs it: ts-node on the project's own Node 22.
- * scripts/plan.ts takes no stacks-directory option (stack-file.ts resolves stacks/ next to scripts/), so the
- * broken-stack case runs a temporary copy of the program's sources with its own stacks/ folder.
+ * The plan and check CLIs end to end, as `npm run plan` / `npm run check` run them: ts-node on the project's
+ * own Node 22, on the tests' fixture stacks (--stacks-dir) and on broken stack files written to a temp dir.
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
@@ -13,8 +12,10 @@ import { parse, parseAllDocuments } from "yaml";
 const ROOT = resolve(__dirname, "..", "..");
 const BIN = join(ROOT, "node_modules", ".bin");
 
-function runCli(cwd: string, args: string[]) {
-  const result = spawnSync(join(BIN, "ts-node"), ["--transpile-only", "scripts/plan.ts", ...args], {
+const FIXTURES = join(ROOT, "test", "fixtures", "stacks");
+
+function runCli(cwd: string, args: string[], script = "scripts/plan.ts") {
+  const result = spawnSync(join(BIN, "ts-node"), ["--transpile-only", script, ...args], {
     cwd,
     env: { ...process.env, PATH: `${BIN}:${process.env.PATH ?? ""}` },
     encoding: "utf8",
@@ -38,7 +39,7 @@ describe("npm run plan -- --stack dev", () => {
   const out = () => join(tmp, "out");
 
   beforeAll(() => {
-    run = runCli(ROOT, ["--stack", "dev", "--out", out()]);
+    run = runCli(ROOT, ["--stack", "dev", "--out", out(), "--stacks-dir", FIXTURES]);
   });
 
   it("exits 0 and prints the summary", () => {
@@ -66,60 +67,109 @@ describe("npm run plan -- --stack dev", () => {
     }
   });
 
-  it("exits 64 with usage when --stack is missing", () => {
-    const r = runCli(ROOT, []);
+  it("exits 64 with usage when --stack is missing or an option is unknown", () => {
+    const r = runCli(ROOT, ["--stacks-dir", FIXTURES]);
     expect(r.code).toBe(64);
     expect(r.stderr).toContain("usage: npm run plan -- --stack <name>");
     expect(r.stderr).toContain("dev, local, prod, staging");
+    const typo = runCli(ROOT, ["--stak", "dev"]);
+    expect(typo.code).toBe(64);
+    expect(typo.stderr).toContain("unknown option --stak");
   });
 });
 
-describe("npm run plan on a broken stack (temporary copy of the program)", () => {
-  let copy: string;
+/** A stack whose config breaks several rules at once. */
+const BROKEN = [
+  "config:",
+  "  mlops-platform:environment: prod",
+  "  mlops-platform:costCenter: ml-platform",
+  "  mlops-platform:owner: platform-team",
+  "  mlops-platform:colour: blue",
+  "  mlops-platform:aws:",
+  "    region: eu-west-1",
+  "  mlops-platform:network:",
+  "    vpcCidr: 10.30.0.0/16",
+  "    availabilityZones: [eu-west-1a, eu-west-1b, eu-west-1c]",
+  "  mlops-platform:cluster:",
+  "    kind: eks",
+  "    name: mlops-broken",
+  '    version: "1.35"',
+  "    admins: []",
+  "  mlops-platform:nodePools:",
+  "    - name: system",
+  "      role: system",
+  "      instanceTypes: [m6i.xlarge]",
+  "      minSize: 3",
+  "      maxSize: 6",
+  "  mlops-platfrom:teams: []",
+  "",
+].join("\n");
+
+describe("npm run plan on broken and unknown stacks", () => {
+  let stacks: string;
 
   beforeAll(() => {
-    copy = join(tmp, "copy");
-    mkdirSync(copy);
-    // Everything the program may import; not the dependencies (linked), outputs, tests or the real stacks.
-    for (const entry of readdirSync(ROOT).filter((e) => !["node_modules", "out", "test", "stacks"].includes(e) && !e.startsWith("."))) {
-      cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
-    }
-    symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"), "dir");
-    mkdirSync(join(copy, "stacks"));
-    writeFileSync(join(copy, "stacks", "Pulumi.broken.yaml"), [
-      "config:",
-      "  mlops-platform:environment: prod",
-      "  mlops-platform:costCenter: ml-platform",
-      "  mlops-platform:owner: platform-team",
-      "  mlops-platform:colour: blue",
-      "  mlops-platform:aws:",
-      "    region: eu-west-1",
-      "  mlops-platform:network:",
-      "    vpcCidr: 10.30.0.0/16",
-      "    availabilityZones: [eu-west-1a, eu-west-1b, eu-west-1c]",
-      "  mlops-platform:cluster:",
-      "    kind: eks",
-      "    name: mlops-broken",
-      '    version: "1.35"',
-      "    admins: []",
-      "  mlops-platform:nodePools:",
-      "    - name: system",
-      "      role: system",
-      "      instanceTypes: [m6i.xlarge]",
-      "      minSize: 3",
-      "      maxSize: 6",
-      "",
-    ].join("\n"));
+    stacks = join(tmp, "stacks");
+    mkdirSync(stacks);
+    writeFileSync(join(stacks, "Pulumi.broken.yaml"), BROKEN);
+    writeFileSync(join(stacks, "Pulumi.notyaml.yaml"), "config:\n  mlops-platform:environment: dev\n  mlops-platform:environment: prod\n");
   });
 
-  it("exits 1, lists every problem path on stderr and writes nothing", () => {
+  it("config problems: exits 1, lists every problem path on stderr and writes nothing", () => {
     const out = join(tmp, "broken-out");
-    const r = runCli(copy, ["--stack", "broken", "--out", out]);
+    const r = runCli(ROOT, ["--stack", "broken", "--out", out, "--stacks-dir", stacks]);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stderr).toContain('stack "broken"');
     expect(r.stderr).toContain("nothing was created");
     expect(r.stderr).toContain("  - colour: unknown key");
     expect(r.stderr).toContain("  - cluster.admins: needs at least one platform-admin principal");
+    expect(r.stderr).toContain('  - mlops-platfrom:teams: is under the config namespace "mlops-platfrom"');
     expect(existsSync(join(out, "broken"))).toBe(false);
+  });
+
+  it("invalid YAML: exits 1 with file:line:column and no stack trace", () => {
+    const r = runCli(ROOT, ["--stack", "notyaml", "--stacks-dir", stacks]);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stderr).toContain(`${join(stacks, "Pulumi.notyaml.yaml")}:3:3: duplicate key mlops-platform:environment`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("an unknown stack: exits 1 and lists the stacks", () => {
+    const r = runCli(ROOT, ["--stack", "nope", "--stacks-dir", stacks]);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stderr).toContain("Pulumi.nope.yaml: no such stack file; stacks: broken, notyaml");
+  });
+});
+
+describe("npm run check", () => {
+  let stacks: string;
+  let all: ReturnType<typeof runCli>;
+
+  beforeAll(() => {
+    stacks = join(tmp, "check-stacks");
+    mkdirSync(stacks);
+    cpSync(join(FIXTURES, "Pulumi.local.yaml"), join(stacks, "Pulumi.local.yaml"));
+    // Sorted first, so a file that stopped the run would hide every stack after it.
+    writeFileSync(join(stacks, "Pulumi.a-syntax.yaml"), "config:\n  mlops-platform:teams: [a, b\n  mlops-platform:owner: x\n");
+    writeFileSync(join(stacks, "Pulumi.broken.yaml"), BROKEN);
+    all = runCli(ROOT, ["--stacks-dir", stacks], "scripts/check.ts");
+  });
+
+  it("goes on past an invalid file, reports every stack, and counts problems in its last line", () => {
+    expect(all.code, all.stdout + all.stderr).toBe(1);
+    for (const stack of ["a-syntax", "broken", "local"]) expect(all.stdout).toContain(`=== stack ${stack} ===`);
+    expect(all.stderr).toContain(`[a-syntax] ${join(stacks, "Pulumi.a-syntax.yaml")}:3:3: Flow sequence in block collection`);
+    expect(all.stderr).toContain("[broken] cluster.admins: needs at least one platform-admin principal");
+    expect(all.stdout).toContain("config valid; offline plan:"); // local, after the two broken files
+    const problems = all.stderr.split("\n").filter((l) => /^\[(a-syntax|broken)\] /.test(l)).length;
+    expect(problems).toBeGreaterThan(3);
+    expect(all.stdout.trim().split("\n").pop()).toBe(`check FAILED: ${problems} problems (2 of 3 stacks)`);
+  });
+
+  it("--stack checks one stack and says so", () => {
+    const r = runCli(ROOT, ["--stack", "local", "--stacks-dir", stacks], "scripts/check.ts");
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).not.toContain("=== stack broken ===");
+    expect(r.stdout.trim().split("\n").pop()).toBe("check passed: 1 stack valid and policy-clean, 0 problems");
   });
 });

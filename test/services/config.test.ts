@@ -1,20 +1,20 @@
 /**
  * The `services` section and the teams' model monitors: schema and semantic rules (each rejection with its
- * path and message, starting from a shipped stack and breaking one field), tier defaults, and the rules that
+ * path and message, starting from a fixture stack and breaking one field), tier defaults, and the rules that
  * tie teams, services and the in-cluster object store together.
  */
 import { describe, it, expect } from "vitest";
 import { serviceProblems, SERVICE_TIER_DEFAULTS } from "../../config/services";
-import { expectProblem, expectValid, fixture, problemsOf, validate, type ShippedStack } from "../config/fixtures";
+import { expectProblem, expectValid, fixture, problemsOf, validate, type FixtureStack } from "../config/fixtures";
 
-const STACKS: ShippedStack[] = ["local", "dev", "staging", "prod"];
+const STACKS: FixtureStack[] = ["local", "dev", "staging", "prod"];
 const RDS_SETTING = "is an RDS setting (EKS); an existing cluster runs CloudNativePG: set instances and storageGiB";
 
 /** Every problem reported under `services.` or for a team's services/monitors, to check nothing else fires. */
 const serviceRelated = (cfg: Record<string, unknown>) =>
   problemsOf(cfg).filter((p) => p.path.startsWith("services.") || /^teams\[\d+\]\.(services|modelMonitors)/.test(p.path) || p.path.startsWith("storage.objectStore"));
 
-describe("the shipped stacks", () => {
+describe("the fixture stacks", () => {
   it.each(STACKS)("%s validates with its services section and model monitors", (stack) => {
     expectValid(fixture(stack));
   });
@@ -45,18 +45,18 @@ describe("services schema", () => {
   it("rejects a KServe mode other than standard or serverless", () => {
     const cfg = fixture("prod");
     cfg.services.kserve.mode = "knative";
-    expectProblem(cfg, "services.kserve.mode", 'Invalid option: expected one of "standard"|"serverless"');
+    expectProblem(cfg, "services.kserve.mode", '"knative" is not one of: standard, serverless');
   });
 
   it.each([
-    ["database.storageGiB", (c: any) => (c.services.database.storageGiB = 0), "Too small: expected number to be >=1"],
-    ["database.maxStorageGiB", (c: any) => (c.services.database.maxStorageGiB = 19), "Too small: expected number to be >=20"],
-    ["database.backupRetentionDays", (c: any) => (c.services.database.backupRetentionDays = 36), "Too big: expected number to be <=35"],
-    ["database.backupRetentionDays", (c: any) => (c.services.database.backupRetentionDays = 0), "Too small: expected number to be >=1"],
-    ["mlflow.replicas", (c: any) => (c.services.mlflow.replicas = 0), "Too small: expected number to be >=1"],
-    ["mlflow.replicas", (c: any) => (c.services.mlflow.replicas = 11), "Too big: expected number to be <=10"],
-    ["feast.onlineStore.nodes", (c: any) => (c.services.feast.onlineStore.nodes = 7), "Too big: expected number to be <=6"],
-    ["database.storageGiB", (c: any) => (c.services.database.storageGiB = 100.5), "expected int"],
+    ["database.storageGiB", (c: any) => (c.services.database.storageGiB = 0), "is below the minimum 1"],
+    ["database.maxStorageGiB", (c: any) => (c.services.database.maxStorageGiB = 19), "is below the minimum 20"],
+    ["database.backupRetentionDays", (c: any) => (c.services.database.backupRetentionDays = 36), "is above the maximum 35"],
+    ["database.backupRetentionDays", (c: any) => (c.services.database.backupRetentionDays = 0), "is below the minimum 1"],
+    ["mlflow.replicas", (c: any) => (c.services.mlflow.replicas = 0), "is below the minimum 1"],
+    ["mlflow.replicas", (c: any) => (c.services.mlflow.replicas = 11), "is above the maximum 10"],
+    ["feast.onlineStore.nodes", (c: any) => (c.services.feast.onlineStore.nodes = 7), "is above the maximum 6"],
+    ["database.storageGiB", (c: any) => (c.services.database.storageGiB = 100.5), "100.5 is not a whole number"],
   ])("bounds services.%s (%#)", (key, breakIt, message) => {
     const cfg = fixture("prod");
     breakIt(cfg);
@@ -66,15 +66,15 @@ describe("services schema", () => {
   it("bounds CloudNativePG instances at 1..9", () => {
     const cfg = fixture("local");
     cfg.services.database.instances = 10;
-    expectProblem(cfg, "services.database.instances", "Too big: expected number to be <=9");
+    expectProblem(cfg, "services.database.instances", "is above the maximum 9");
     cfg.services.database.instances = 0;
-    expectProblem(cfg, "services.database.instances", "Too small: expected number to be >=1");
+    expectProblem(cfg, "services.database.instances", "is below the minimum 1");
   });
 
   it("rejects a non-boolean enabled switch", () => {
     const cfg = fixture("prod");
     cfg.services.evidently = { enabled: "yes" };
-    expectProblem(cfg, "services.evidently.enabled", "expected boolean");
+    expectProblem(cfg, "services.evidently.enabled", "should be true or false, but is the text \"yes\"");
   });
 });
 
@@ -212,7 +212,7 @@ describe("teams and the services of their stack", () => {
   it("rejects a service name that is not a platform service", () => {
     const cfg = fixture("prod");
     cfg.teams[1].services.push("airflow");
-    expectProblem(cfg, "teams[1].services[2]", 'Invalid option: expected one of "mlflow"|"feast"|"pipelines"|"kserve"|"evidently"');
+    expectProblem(cfg, "teams[1].services[2]", '"airflow" is not one of: mlflow, feast, pipelines, kserve, evidently');
   });
 
   it("rejects model monitors on a team that did not opt into evidently", () => {
@@ -282,8 +282,8 @@ describe("modelMonitors", () => {
   });
 
   it("takes a drift share threshold in (0, 1]", () => {
-    expectProblem(withMonitor((m) => (m.driftShareThreshold = 0)), "teams[0].modelMonitors[0].driftShareThreshold", "Too small: expected number to be >0");
-    expectProblem(withMonitor((m) => (m.driftShareThreshold = 1.01)), "teams[0].modelMonitors[0].driftShareThreshold", "Too big: expected number to be <=1");
+    expectProblem(withMonitor((m) => (m.driftShareThreshold = 0)), "teams[0].modelMonitors[0].driftShareThreshold", "0 is below the minimum (exclusive) 0");
+    expectProblem(withMonitor((m) => (m.driftShareThreshold = 1.01)), "teams[0].modelMonitors[0].driftShareThreshold", "is above the maximum 1");
     expectValid(withMonitor((m) => (m.driftShareThreshold = 1)));
   });
 

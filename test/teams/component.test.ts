@@ -14,7 +14,7 @@ import { parseYamlStream } from "../../scripts/plan/extract";
 import type { PlanResult } from "../../scripts/plan/run";
 import { stackConfig } from "../helpers/stack";
 import { T, childrenOf, one, ofType, plan, type Res } from "../components/plan-query";
-import { fixture, shippedTeams, teamsOf } from "./fixtures";
+import { fixture, fixtureTeams, teamsOf } from "./fixtures";
 
 const TEAMS = "mlops:teams:Teams";
 const POLICY = "aws:iam/policy:Policy";
@@ -192,7 +192,7 @@ describe("a principal shared by two teams (dev variant)", () => {
 });
 
 describe("IAM documents (pure)", () => {
-  const [recsys, nlp] = shippedTeams("dev");
+  const [recsys, nlp] = fixtureTeams("dev");
   const KEY = { arn: "arn:aws:kms:eu-west-1:123456789012:key/abc", region: "eu-west-1" };
 
   it("teamDataPolicy reaches teams/<team>/ of the three data buckets only", () => {
@@ -264,16 +264,16 @@ describe("gpuCapacity", () => {
   const pool = (over: Partial<GpuPoolShape>): GpuPoolShape => ({ name: "p", role: "gpu", instanceTypes: ["g5.xlarge"], maxSize: 2, ...over });
 
   it("is maxSize × the most GPUs any instance type of the pool has", () => {
-    expect(gpuCapacity([pool({ instanceTypes: ["g5.xlarge", "g5.12xlarge"], maxSize: 3 })], "none")).toEqual([{ pool: "p", units: 12, formula: "3 × 4" }]);
+    expect(gpuCapacity([pool({ instanceTypes: ["g5.xlarge", "g5.12xlarge"], maxSize: 3 })], "none")).toEqual([{ pool: "p", units: 12, formula: "3 nodes (maxSize) × 4 GPUs per node" }]);
   });
 
   it("multiplies by the time-slicing replicas", () => {
-    expect(gpuCapacity([pool({ gpuSharing: { mode: "time-slicing", replicas: 4 } })], "none")).toEqual([{ pool: "p", units: 8, formula: "2 × 1 × 4 slices" }]);
+    expect(gpuCapacity([pool({ gpuSharing: { mode: "time-slicing", replicas: 4 } })], "none")).toEqual([{ pool: "p", units: 8, formula: "2 nodes (maxSize) × 1 GPU per node × 4 time slices per GPU", timeSliced: true }]);
   });
 
   it("counts a MIG pool as 0 nvidia.com/gpu under the mixed strategy", () => {
     const mig = pool({ instanceTypes: ["p5.48xlarge"], gpuSharing: { mode: "mig" } });
-    expect(gpuCapacity([mig], "mixed")).toEqual([{ pool: "p", units: 0, formula: "MIG slices (nvidia.com/mig-*)" }]);
+    expect(gpuCapacity([mig], "mixed")).toEqual([{ pool: "p", units: 0, formula: "0 (its MIG slices are nvidia.com/mig-* resources, not nvidia.com/gpu)" }]);
   });
 
   it("ignores CPU and system pools", () => {

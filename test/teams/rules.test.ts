@@ -1,5 +1,5 @@
 /**
- * Every rejection rule of the `teams` list, each from a compliant shipped stack with one field broken, through
+ * Every rejection rule of the `teams` list, each from a compliant fixture stack with one field broken, through
  * the real loader (schema + semantic rules): the problem's path and the rule in its message.
  */
 import { describe, it, expect } from "vitest";
@@ -8,7 +8,7 @@ import { check, expectProblem, fixture, problemsOf, teamEntry, teamsOf, type Cfg
 const DEV_ADMIN = "arn:aws:iam::111122223333:role/platform-admin";
 
 describe("compliant fixtures", () => {
-  it.each(["dev", "prod", "local", "staging"] as const)("shipped stack %s has valid teams", (stack) => {
+  it.each(["dev", "prod", "local", "staging"] as const)("fixture stack %s has valid teams", (stack) => {
     expect(problemsOf(fixture(stack))).toEqual([]);
   });
 });
@@ -83,7 +83,11 @@ describe("GPU capacity", () => {
     const cfg = fixture("dev");
     teamsOf(cfg)[1].quota.gpu = 5; // 4 + 5 = 9 > 8
     teamsOf(cfg).push(teamEntry("vision", { quota: { ...teamsOf(cfg)[1].quota, gpu: 2 } }));
-    const problems = expectProblem(cfg, "teams[1].quota.gpu", "teams[0..1] request 9 GPUs together but the GPU pools provide at most 8 (gpu: 2 × 1 × 4 slices)");
+    const problems = expectProblem(
+      cfg,
+      "teams[1].quota.gpu",
+      "teams[0..1] (recsys, nlp) request 9 nvidia.com/gpu units together, but the GPU pools provide at most 8 (pool gpu: 2 nodes (maxSize) × 1 GPU per node × 4 time slices per GPU = 8). On a time-sliced pool one unit is one time slice of a shared GPU, not a whole GPU. Lower the GPU quotas, or ask the platform team to raise a GPU pool's maxSize or add a GPU pool.",
+    );
     expect(problems.filter((p) => p.message.includes("GPU pools provide"))).toHaveLength(1);
   });
 
@@ -101,7 +105,7 @@ describe("GPU capacity", () => {
     expectProblem(
       cfg,
       "teams[2].quota.gpu",
-      "teams[0..2] request 17 GPUs together but the GPU pools provide at most 16 (gpu-inference: 8 × 1 × 2 slices, gpu-training: MIG slices (nvidia.com/mig-*))",
+      "teams[0..2] (recsys, nlp, fraud) request 17 nvidia.com/gpu units together, but the GPU pools provide at most 16 (pool gpu-inference: 8 nodes (maxSize) × 1 GPU per node × 2 time slices per GPU = 16; pool gpu-training: 0 (its MIG slices are nvidia.com/mig-* resources, not nvidia.com/gpu)).",
     );
   });
 
@@ -212,10 +216,14 @@ describe("egress allowlist", () => {
     expectProblem(cfg, "teams[1].egress.allow[1].cidr", `${cidr} is link-local (169.254.0.0/16, home of the instance metadata address)`);
   });
 
-  it("accepts a broad block such as 0.0.0.0/0: the chart excepts link-local from it", () => {
+  it("rejects 0.0.0.0/0 on a database port: too broad, all private space, and the cluster's own ranges", () => {
     const cfg = fixture("prod");
-    teamsOf(cfg)[1].egress.allow.push({ cidr: "0.0.0.0/0", ports: [443] });
-    expect(problemsOf(cfg)).toEqual([]);
+    teamsOf(cfg)[1].egress.allow.push({ cidr: "0.0.0.0/0", ports: [5432] });
+    const at = "teams[1].egress.allow[1].cidr";
+    expectProblem(cfg, at, "0.0.0.0/0 spans 4,294,967,296 addresses; allowlist entries are /16 or narrower");
+    expectProblem(cfg, at, "0.0.0.0/0 covers the private ranges 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10 as a whole");
+    expectProblem(cfg, at, `0.0.0.0/0 overlaps the VPC (network.vpcCidr) ${cfg.network.vpcCidr}`);
+    expectProblem(cfg, at, "0.0.0.0/0 overlaps the service range (cluster.serviceCidr)");
   });
 
   it("rejects a CIDR with host bits", () => {

@@ -1,0 +1,52 @@
+/**
+ * Plaintext secrets in a stack file (SEC-01): key names that say "secret", and values that are one. A stack
+ * file is committed and its values are written to out/ by the offline plan, so a credential there is leaked.
+ * Messages never repeat the value.
+ */
+import { formatPath, type PathSegment, type Problem } from "./problems";
+
+/** Key names that must only ever hold `secure:` values. */
+export const SECRET_NAME = /password|passwd|(^|[_.-])pass$|secret|token|credential|private.?key|api.?key/i;
+
+/** Maps whose keys are data (label names), not setting names: never read as secret-looking keys. */
+const DATA_MAPS = new Set(["labels"]);
+
+export const SECRET_KEY_MESSAGE = "looks like a secret: set it with `pulumi config set --secret`, never as plain config";
+
+/** Credential formats with a recognisable shape. Each is specific enough not to match ordinary config. */
+export const SECRET_VALUE_PATTERNS: readonly { readonly kind: string; readonly pattern: RegExp }[] = [
+  { kind: "an AWS access key ID", pattern: /\b(AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/ },
+  { kind: "a private key", pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/ },
+  { kind: "a GitHub token", pattern: /\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b/ },
+  { kind: "a GitLab token", pattern: /\bglpat-[A-Za-z0-9_-]{20,}/ },
+  { kind: "a Slack token", pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/ },
+  { kind: "a Slack webhook URL", pattern: /hooks\.slack\.com\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/[A-Za-z0-9]+/ },
+  { kind: "a Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
+  { kind: "a Stripe secret key", pattern: /\b[rs]k_live_[0-9A-Za-z]{20,}/ },
+  { kind: "an npm token", pattern: /\bnpm_[A-Za-z0-9]{36}\b/ },
+  { kind: "a Pulumi access token", pattern: /\bpul-[a-f0-9]{40}\b/ },
+  { kind: "a JSON Web Token", pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
+];
+
+/** Which credential `text` looks like, or undefined. */
+export function secretValueKind(text: string): string | undefined {
+  return SECRET_VALUE_PATTERNS.find((p) => p.pattern.test(text))?.kind;
+}
+
+/** Every string leaf of `value` that holds a credential, and every secret-looking key, with its path. */
+export function plaintextSecretProblems(value: unknown, path: readonly PathSegment[]): Problem[] {
+  if (typeof value === "string") {
+    const kind = secretValueKind(value);
+    return kind
+      ? [{ path: formatPath(path), message: `holds what looks like ${kind} in plain text (the value is not repeated here); remove it from the stack file and rotate it: a committed credential is a leaked one` }]
+      : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => plaintextSecretProblems(v, [...path, i]));
+  if (value === null || typeof value !== "object") return [];
+  const inDataMap = DATA_MAPS.has(String(path[path.length - 1]));
+  return Object.entries(value).flatMap(([k, v]) => {
+    const here = [...path, k];
+    if (!inDataMap && SECRET_NAME.test(k)) return [{ path: formatPath(here), message: SECRET_KEY_MESSAGE }];
+    return plaintextSecretProblems(v, here);
+  });
+}

@@ -1,0 +1,70 @@
+/** Reading stack files: invalid YAML and unknown stacks become `file:line:column: what is wrong`, never a crash. */
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { formatFileProblem, MAX_ALIAS_COUNT, parseStackFile, readStackFile, SECRET_PLACEHOLDER } from "../../scripts/plan/stack-file";
+import { validateStackConfig } from "../../config/loader";
+import { TODAY } from "../helpers/stack";
+
+const problems = (text: string) => {
+  const r = parseStackFile(text, "stacks/Pulumi.x.yaml");
+  expect(r.ok, "the file should have been refused").toBe(false);
+  return r.ok ? [] : r.problems.map(formatFileProblem);
+};
+
+describe("parseStackFile", () => {
+  it("a syntax error names the file, line and column", () => {
+    expect(problems("config:\n  mlops-platform:teams: [a, b\n  mlops-platform:owner: x\n")).toEqual([
+      "stacks/Pulumi.x.yaml:3:3: Flow sequence in block collection must be sufficiently indented and end with a ]",
+    ]);
+  });
+
+  it("a duplicate key names the key and says what Pulumi would do", () => {
+    expect(problems("config:\n  mlops-platform:environment: dev\n  mlops-platform:owner: a\n  mlops-platform:environment: prod\n")).toEqual([
+      "stacks/Pulumi.x.yaml:4:3: duplicate key mlops-platform:environment: Pulumi would keep only one of the two values",
+    ]);
+  });
+
+  it("an alias bomb stops at the alias budget, pointing at the first alias", () => {
+    const levels = ["  a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (const [from, to] of [["a", "b"], ["b", "c"], ["c", "d"], ["d", "e"]]) levels.push(`  ${to}: &${to} [${Array(9).fill(`*${from}`).join(", ")}]`);
+    const [only] = problems(`config:\n${levels.join("\n")}\n`);
+    expect(only).toMatch(new RegExp(`^stacks/Pulumi\\.x\\.yaml:3:\\d+: aliases expand beyond the ${MAX_ALIAS_COUNT} nodes a stack file may hold`));
+  });
+
+  it("a file that is not a mapping, or whose config is not one, says what a stack file is", () => {
+    expect(problems("- a\n- b\n")).toEqual(["stacks/Pulumi.x.yaml:1:1: a stack file is a mapping with a config: block"]);
+    expect(problems("config: 5\n")).toEqual(["stacks/Pulumi.x.yaml:1:9: config: must be a mapping of <namespace>:<key> entries"]);
+  });
+
+  it("a valid file keeps secure values masked and marks their keys secret; a few aliases are fine", () => {
+    const r = parseStackFile("config:\n  aws:secretKey:\n    secure: AAAB\n  mlops-platform:owner: &o team\n  mlops-platform:costCenter: *o\n", "f");
+    expect(r).toEqual({
+      ok: true,
+      config: { values: { "aws:secretKey": SECRET_PLACEHOLDER, "mlops-platform:owner": "team", "mlops-platform:costCenter": "team" }, secretKeys: ["aws:secretKey"] },
+    });
+  });
+
+  it("an empty value arrives as null, which the loader reports as empty", () => {
+    const r = parseStackFile("config:\n  mlops-platform:owner:\n", "f");
+    expect(r.ok && r.config.values).toEqual({ "mlops-platform:owner": "null" });
+    const v = validateStackConfig(r.ok ? r.config.values : {}, new Set(), { today: TODAY });
+    expect(v.ok ? [] : v.problems).toContainEqual({ path: "owner", message: "is empty (null): give it a value or remove the key" });
+  });
+});
+
+describe("readStackFile", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "mlops-stack-file-"));
+    writeFileSync(join(dir, "Pulumi.one.yaml"), "config: {}\n");
+    writeFileSync(join(dir, "Pulumi.two.yaml"), "config: {}\n");
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("an unknown stack lists the stacks there, with no position", () => {
+    const r = readStackFile("three", dir);
+    expect(r.ok ? [] : r.problems.map(formatFileProblem)).toEqual([`${join(dir, "Pulumi.three.yaml")}: no such stack file; stacks: one, two`]);
+  });
+});
