@@ -9,7 +9,7 @@ import { resolveConfig, type PlatformConfig } from "./defaults";
 import { ConfigError, formatPath, type Problem } from "./problems";
 import { explainIssue } from "./messages";
 import { nodePoolSchema, stackConfigSchema, TOP_LEVEL_KEYS } from "./schema";
-import { plaintextSecretProblems, SECRET_KEY_MESSAGE, SECRET_NAME, secretValueKind } from "./secrets";
+import { plaintextSecrets, SECRET_KEY_MESSAGE, SECRET_NAME, secretValueKind } from "./secrets";
 import { semanticProblems, type CheckOptions, type SemanticInput } from "./semantic";
 import { didYouMean } from "./suggest";
 import { salvageTeam } from "./teams";
@@ -25,6 +25,9 @@ export const PROVIDER_NAMESPACES = ["aws", "kubernetes", "random", "pulumi"] as 
 // isConfigSecret is exported by the SDK's runtime but left out of its typings.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+
+/** The resolved config, or every problem found. */
+export type Validation = { ok: true; config: PlatformConfig } | { ok: false; problems: Problem[] };
 
 /** Raw config values as Pulumi hands them over: strings, JSON for objects. */
 export type RawConfig = Readonly<Record<string, string>>;
@@ -107,7 +110,7 @@ export function validateConfig(
   raw: RawConfig,
   secretKeys: ReadonlySet<string>,
   opts: CheckOptions = { today: new Date() },
-): { ok: true; config: PlatformConfig } | { ok: false; problems: Problem[] } {
+): Validation {
   const problems: Problem[] = [];
   const plain: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
@@ -121,10 +124,10 @@ export function validateConfig(
       continue;
     }
     const decoded = decode(value);
-    const leaks = plaintextSecretProblems(decoded, [key]);
-    problems.push(...leaks);
+    const leaks = plaintextSecrets(decoded, [key]);
+    problems.push(...leaks.values, ...leaks.keys);
     // A key holding a credential is left out whole, so no later message can echo the value.
-    if (leaks.some((l) => !l.message.startsWith(SECRET_KEY_MESSAGE))) continue;
+    if (leaks.values.length > 0) continue;
     plain[key] = decoded;
   }
   const parsed = stackConfigSchema.safeParse(plain, { error: explainIssue });
@@ -142,7 +145,7 @@ export function validateStackConfig(
   all: RawConfig,
   secretKeys: ReadonlySet<string>,
   opts: CheckOptions = { today: new Date() },
-): { ok: true; config: PlatformConfig } | { ok: false; problems: Problem[] } {
+): Validation {
   const problems: Problem[] = [];
   const raw: Record<string, string> = {};
   const projectSecrets = new Set<string>();
@@ -163,7 +166,11 @@ export function validateStackConfig(
         message: `is under the config namespace "${namespace}", which nothing in this program reads${didYouMean(namespace, namespaces)}; the known namespaces are ${namespaces.join(", ")}`,
       });
     } else if (!secretKeys.has(key)) {
-      problems.push(...(SECRET_NAME.test(short) ? [{ path: key, message: SECRET_KEY_MESSAGE }] : plaintextSecretProblems(decode(value), [key])));
+      if (SECRET_NAME.test(short)) problems.push({ path: key, message: SECRET_KEY_MESSAGE });
+      else {
+        const leaks = plaintextSecrets(decode(value), [key]);
+        problems.push(...leaks.values, ...leaks.keys);
+      }
     }
   }
   const result = validateConfig(raw, projectSecrets, opts);

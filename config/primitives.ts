@@ -25,7 +25,7 @@ export const labelValue = refined(labelValueProblem);
 export const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d+$/, { message: "is not an AWS region name (for example eu-west-1)" });
 export const iamPrincipalArn = z
   .string()
-  .regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/, { message: "is not an IAM role or user ARN" });
+  .regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, { message: "is not an IAM role or user ARN" });
 export const retentionDays = z
   .number()
   .int()

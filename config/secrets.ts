@@ -33,20 +33,32 @@ export function secretValueKind(text: string): string | undefined {
   return SECRET_VALUE_PATTERNS.find((p) => p.pattern.test(text))?.kind;
 }
 
-/** Every string leaf of `value` that holds a credential, and every secret-looking key, with its path. */
-export function plaintextSecretProblems(value: unknown, path: readonly PathSegment[]): Problem[] {
-  if (typeof value === "string") {
-    const kind = secretValueKind(value);
-    return kind
-      ? [{ path: formatPath(path), message: `holds what looks like ${kind} in plain text (the value is not repeated here); remove it from the stack file and rotate it: a committed credential is a leaked one` }]
-      : [];
-  }
-  if (Array.isArray(value)) return value.flatMap((v, i) => plaintextSecretProblems(v, [...path, i]));
-  if (value === null || typeof value !== "object") return [];
-  const inDataMap = DATA_MAPS.has(String(path[path.length - 1]));
-  return Object.entries(value).flatMap(([k, v]) => {
-    const here = [...path, k];
-    if (!inDataMap && SECRET_NAME.test(k)) return [{ path: formatPath(here), message: SECRET_KEY_MESSAGE }];
-    return plaintextSecretProblems(v, here);
-  });
+/** Plaintext secrets inside one config value: credential-shaped strings, and keys named like secrets. */
+export interface PlaintextSecrets {
+  /** String leaves that hold a credential: the value must never be echoed by any later message. */
+  readonly values: Problem[];
+  /** Keys whose name says "secret" but whose value is plain. */
+  readonly keys: Problem[];
+}
+
+export function plaintextSecrets(value: unknown, path: readonly PathSegment[]): PlaintextSecrets {
+  const found: PlaintextSecrets = { values: [], keys: [] };
+  const walk = (v: unknown, at: readonly PathSegment[]): void => {
+    if (typeof v === "string") {
+      const kind = secretValueKind(v);
+      if (kind) {
+        found.values.push({ path: formatPath(at), message: `holds what looks like ${kind} in plain text (the value is not repeated here); remove it from the stack file and rotate it: a committed credential is a leaked one` });
+      }
+    } else if (Array.isArray(v)) {
+      v.forEach((item, i) => walk(item, [...at, i]));
+    } else if (v !== null && typeof v === "object") {
+      const inDataMap = DATA_MAPS.has(String(at[at.length - 1]));
+      for (const [k, item] of Object.entries(v)) {
+        if (!inDataMap && SECRET_NAME.test(k)) found.keys.push({ path: formatPath([...at, k]), message: SECRET_KEY_MESSAGE });
+        else walk(item, [...at, k]);
+      }
+    }
+  };
+  walk(value, path);
+  return found;
 }

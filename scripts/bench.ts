@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { listStacks } from "./plan/stack-file";
 
@@ -30,7 +30,7 @@ function planOnce(stack: string, out: string): { wall: number; inProcess: number
 }
 
 const out = mkdtempSync(join(tmpdir(), "mlops-bench-"));
-console.log(`Offline plan, ${runs} fresh process(es) per stack, median (Node ${process.versions.node}, ${require("node:os").cpus().length} cores)`);
+console.log(`Offline plan, ${runs} fresh process(es) per stack, median (Node ${process.versions.node}, ${cpus().length} cores)`);
 console.log("stack     resources  wall s  in-process s  peak MB");
 for (const stack of listStacks()) {
   const samples = Array.from({ length: runs }, () => planOnce(stack, out));

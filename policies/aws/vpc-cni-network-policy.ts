@@ -11,7 +11,7 @@ export const vpcCniNetworkPolicy = resourcePolicy(
   (props, _args, report) => {
     if (props.addonName !== "vpc-cni") return;
     if (isComputed(props.configurationValues)) return; // known only at deploy: the preview checks it
-    let values: { enableNetworkPolicy?: unknown } = {};
+    let values: { enableNetworkPolicy?: unknown };
     try {
       values = props.configurationValues ? JSON.parse(props.configurationValues) : {};
     } catch {

@@ -73,12 +73,13 @@ export class Recorder {
     };
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
-      let inputs: Record<string, unknown> | undefined;
+      // The mocks see the inputs while original() runs; the callback comes later and reads them from here.
+      const seen: { inputs?: Record<string, unknown> } = {};
       const done = original(req, (err, resp) => {
-        if (!err && resp) this.record(req, resp.getUrn(), inputs);
+        if (!err && resp) this.record(req, resp.getUrn(), seen.inputs);
         cb(err, resp);
       });
-      inputs = lastInputs;
+      seen.inputs = lastInputs;
       lastInputs = undefined;
       return done;
     };

@@ -14,7 +14,6 @@ import { checkStack, expectClean, type StackCheck } from "../helpers/plan-checks
 import { clone, plainConfig, shippedStackConfig, stackConfig } from "../helpers/stack";
 
 // Plain YAML objects: the edit pokes at arbitrary fields, so `any` is the honest type here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Cfg = Record<string, any>;
 
 const ACCOUNT_SHIFT = 135_792_468_013n;

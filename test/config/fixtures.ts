@@ -5,7 +5,6 @@ import type { Problem } from "../../config/problems";
 import { clone, fixtureStack, rawConfig, TODAY } from "../helpers/stack";
 
 /** A fixture stack as a loosely typed object: tests break fields with values the schema's types forbid. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Cfg = any;
 
 export type FixtureStack = "local" | "dev" | "staging" | "prod";

@@ -11,7 +11,7 @@ import type { PlanResult } from "../../scripts/plan/run";
 import { TODAY } from "../helpers/stack";
 import { T, childrenOf, input, one, plan, type Res } from "../components/plan-query";
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any };
 const objs = (group: Res) => parseYamlStream(group.inputs.yaml as string) as Obj[];
 const SECRET = "kubernetes:core/v1:Secret";
 
@@ -64,7 +64,7 @@ describe.each(["prod", "local"])("Observability (%s)", (stack) => {
   });
 
   it("configures Grafana, Prometheus selectors, node-exporter's namespace and Alertmanager", () => {
-    const v = input<Record<string, any>>(chart(), "values"); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const v = input<Record<string, any>>(chart(), "values");
     expect(v.grafana.admin).toMatchObject({ existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" });
     expect(v.grafana["grafana.ini"]["auth.anonymous"].enabled).toBe(false);
     expect(v.grafana.sidecar.dashboards).toMatchObject({ enabled: true, label: "grafana_dashboard", labelValue: "1" });
@@ -94,7 +94,7 @@ describe.each(["prod", "local"])("Observability (%s)", (stack) => {
   });
 
   it("the GPU operator's DCGM exporter reads our collectors file and keeps the workload's labels", () => {
-    const v = input<Record<string, any>>(one(p(), T.chart, "gpu-operator"), "values"); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const v = input<Record<string, any>>(one(p(), T.chart, "gpu-operator"), "values");
     expect(v.dcgmExporter.config).toEqual({ name: DCGM_METRICS_CONFIG_MAP });
     expect(v.dcgmExporter.env).toContainEqual({ name: "DCGM_EXPORTER_COLLECTORS", value: `/etc/dcgm-exporter/${DCGM_METRICS_FILE}` });
     expect(v.dcgmExporter.serviceMonitor).toMatchObject({ enabled: true, honorLabels: true });
@@ -118,7 +118,7 @@ describe.each(["prod", "local"])("Observability (%s)", (stack) => {
   });
 
   it("…and the same check does report a chart with Grafana's default admin and anonymous access", async () => {
-    const values = structuredClone(chart().inputs.values) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const values = structuredClone(chart().inputs.values) as Record<string, any>;
     delete values.grafana.admin.existingSecret;
     values.grafana["grafana.ini"]["auth.anonymous"].enabled = true;
     const urn = `${chart().urn}-planted`;

@@ -168,7 +168,7 @@ describe("summary: what this plan cannot know, for the stack's cluster kind", ()
   it("EKS: the cloud-assigned values and whether AWS accepts the plan; the Helm line; nothing about existing clusters", () => {
     expect(eks.config?.cluster.kind).toBe("eks");
     const text = summary(eks);
-    expect(text).toMatch(/  - [1-9]\d* input value\(s\) wait on values the cloud assigns: IDs, ARNs, endpoints, the account ID/);
+    expect(text).toMatch(/ {2}- [1-9]\d* input value\(s\) wait on values the cloud assigns: IDs, ARNs, endpoints, the account ID/);
     expect(text).toContain("<computed:...>");
     expect(text).toContain(helm);
     expect(text).toContain("whether AWS accepts the plan: service quotas");
@@ -176,7 +176,7 @@ describe("summary: what this plan cannot know, for the stack's cluster kind", ()
   });
 
   it("lists exactly the lines of the kind, each once", () => {
-    const pick = (r: PlanResult) => cannotKnowLines(r).slice(1).map((l) => l.replace(/^  - \d+ /, "  - N ").split(":")[0]);
+    const pick = (r: PlanResult) => cannotKnowLines(r).slice(1).map((l) => l.replace(/^ {2}- \d+ /, "  - N ").split(":")[0]);
     expect(pick(existing)).toEqual([
       `  - ${helm}`,
       "  - what the existing cluster already has",

@@ -5,10 +5,8 @@ import { mlflowObjects, type MlflowArgs } from "../../charts/services/mlflow";
 import { type EgressRule } from "../../charts/services/network";
 import { bucketJobObjects, OBJECT_STORE_CREDENTIALS_SECRET, OBJECT_STORE_S3_ENDPOINT } from "../../components/storage/local-buckets";
 import type { KubeObject } from "../../scripts/plan/extract";
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 
 export type Meta = { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Obj = KubeObject & { metadata?: Meta; spec?: any; data?: Record<string, string>; [k: string]: any };
 
 export const LABELS = { "cost-center": "platform" };

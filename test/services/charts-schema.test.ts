@@ -17,7 +17,6 @@ import { resolveServices } from "../../config/services";
 import { validateObjects } from "../../scripts/plan/validate";
 import { Obj, LABELS, DB, RDS_EGRESS, S3_EGRESS, GRANTS, mlflow, setup, redis, buckets, find, containersOf, envMap, AUTHORED } from "./chart-fixtures";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 describe("service namespaces", () => {
   const PSA = "pod-security.kubernetes.io/enforce";
   const all = resolveServices({ kserve: { mode: "serverless" } }, "prod", true);

@@ -12,7 +12,6 @@ import { MONITORING_NAMESPACE, serviceOptInLabel } from "../../components/teams/
 import { CHARTS } from "../../components/versions";
 import { Obj, LABELS, DB, RDS_EGRESS, GRANTS, mlflow, setup, redis, find, podSpecOf, containersOf, envMap } from "./chart-fixtures";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 describe("serviceNetworkPolicies", () => {
   const policies = (egress: EgressRule[] = [], extra: object = {}) =>
     serviceNetworkPolicies({ namespace: "svc", service: "mlflow", servedPods: { app: "x" }, servedPorts: [5000, "grpc"], egress, ...extra }) as Obj[];

@@ -11,7 +11,6 @@ import { serviceOptInLabel } from "../../components/teams/services";
 import { IMAGES, imageRef } from "../../components/versions";
 import { Obj, LABELS, DB, GRANTS, mlflow, setup, redis, buckets, find, podSpecOf, workloads, containersOf, envMap, AUTHORED, parseIni } from "./chart-fixtures";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 describe("restricted pod security on every container we author", () => {
   it.each(Object.keys(AUTHORED))("%s: non-root, no escalation, ALL dropped, read-only root, RuntimeDefault seccomp", (builder) => {
     const objs = workloads(AUTHORED[builder]());

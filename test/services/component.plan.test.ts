@@ -11,7 +11,7 @@ import { SECRET_PLACEHOLDER } from "../../scripts/plan/stack-file";
 import { fixtureStackConfig } from "../helpers/stack";
 import { T, childrenOf, input, one, ofType, plan, type Res } from "../components/plan-query";
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any };
 const objs = (group: Res) => parseYamlStream(group.inputs.yaml as string) as Obj[];
 const obj = (group: Res, kind: string, name: string): Obj => {
   const hit = objs(group).find((o) => o.kind === kind && o.metadata.name === name);

@@ -11,7 +11,7 @@ type Obj = {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  [k: string]: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  [k: string]: any;
 };
 const objs = (group: Res) => parseYamlStream(group.inputs.yaml as string) as Obj[];
 

@@ -18,7 +18,6 @@ import { fixture, problemsOf, resolved, fixtureTeams, teamEntry, teamsOf } from 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
 type Obj = KubeObject & {
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   spec?: any;
   rules?: Rule[];
   subjects?: { kind: string; name: string; apiGroup: string }[];

@@ -7,9 +7,7 @@ import type { TeamConfig } from "../../config/teams";
 import { clone, fixtureStack, rawConfig, TODAY } from "../helpers/stack";
 
 // Plain YAML objects: tests poke at arbitrary fields, so `any` is the honest type here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Cfg = Record<string, any>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TeamEntry = Record<string, any>;
 
 /** A deep copy of a fixture stack's config, to break one field of. */
