@@ -5,7 +5,9 @@ export interface Cidr {
   readonly prefix: number;
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+// No leading zeros: "010" reads as octal in some tools and as decimal in others.
+const OCTET = "(0|[1-9]\\d{0,2})";
+const IPV4 = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}\\/(0|[1-9]\\d?)$`);
 
 export type CidrParse = { ok: true; cidr: Cidr } | { ok: false; reason: string };
 
@@ -59,17 +61,22 @@ export function subnet(parent: Cidr, newPrefix: number, index: number): Cidr {
   return { base: parent.base + index * 2 ** (32 - newPrefix), prefix: newPrefix };
 }
 
-/** RFC 1918 ranges: EKS requires the service CIDR inside one of them. */
-export const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t) => (parseCidr(t) as { cidr: Cidr }).cidr);
-
 const cidrConst = (t: string): Cidr => (parseCidr(t) as { cidr: Cidr }).cidr;
 
-/**
- * Address space that is never "the internet": RFC 1918, the shared range EKS custom networking gives pods
- * (100.64.0.0/10, RFC 6598) and link-local (instance metadata). Team HTTPS egress excepts all of them.
- */
-export const PRIVATE_RANGE_TEXTS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"] as const;
-export const PRIVATE_RANGES: readonly Cidr[] = PRIVATE_RANGE_TEXTS.map(cidrConst);
+/** RFC 1918 ranges: EKS requires the service CIDR inside one of them. */
+export const RFC1918_TEXTS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
+export const RFC1918: readonly Cidr[] = RFC1918_TEXTS.map(cidrConst);
+
+/** Private networks: RFC 1918 and the shared range EKS custom networking gives pods (100.64.0.0/10, RFC 6598). */
+export const PRIVATE_NETWORK_TEXTS = [...RFC1918_TEXTS, "100.64.0.0/10"] as const;
+export const PRIVATE_NETWORKS: readonly Cidr[] = PRIVATE_NETWORK_TEXTS.map(cidrConst);
+
+/** Link-local: instance metadata, the Pod Identity agent, the VPC DNS resolver. */
+export const LINK_LOCAL_TEXT = "169.254.0.0/16";
+export const LINK_LOCAL = cidrConst(LINK_LOCAL_TEXT);
+
+/** Everything that is not "the internet"; team HTTPS egress to public addresses excepts all of it. */
+export const NON_PUBLIC_TEXTS = [...PRIVATE_NETWORK_TEXTS, LINK_LOCAL_TEXT] as const;
 
 /**
  * The widest block an allowlist entry (team egress, public API endpoint) may name: 65,536 addresses. An

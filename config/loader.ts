@@ -9,7 +9,7 @@ import { resolveConfig, type PlatformConfig } from "./defaults";
 import { ConfigError, formatPath, type Problem } from "./problems";
 import { explainIssue } from "./messages";
 import { nodePoolSchema, stackConfigSchema, TOP_LEVEL_KEYS } from "./schema";
-import { plaintextSecrets, SECRET_KEY_MESSAGE, SECRET_NAME, secretValueKind } from "./secrets";
+import { plaintextSecrets, REDACTED, redactSecrets, SECRET_KEY_MESSAGE, SECRET_NAME, secretValueKind } from "./secrets";
 import { semanticProblems, type CheckOptions, type SemanticInput } from "./semantic";
 import { didYouMean } from "./suggest";
 import { salvageTeam } from "./teams";
@@ -17,10 +17,27 @@ import { salvageTeam } from "./teams";
 export const PROJECT = "mlops-platform";
 
 /**
- * Config namespaces a stack file may use besides the project's own: the providers the program uses and
- * Pulumi's. A key under any other namespace is read by nothing, so a typo there would silently drop config.
+ * Config namespaces a stack file may use: the project's own, and Pulumi's (pulumi:tags,
+ * pulumi:disable-default-providers). A key under any other namespace is read by nothing, so a typo there
+ * (mlops-platfrom:teams) would silently drop config.
  */
-export const PROVIDER_NAMESPACES = ["aws", "kubernetes", "random", "pulumi"] as const;
+export const CONFIG_NAMESPACES = [PROJECT, "pulumi"] as const;
+
+/**
+ * Providers the program creates explicitly. Explicit providers ignore stack config, so `aws:region` or
+ * `aws:allowedAccountIds` would look like a setting and change nothing: say where the setting goes instead.
+ */
+export const EXPLICIT_PROVIDERS: Readonly<Record<string, string>> = {
+  aws: "set the region and allowed accounts under mlops-platform:aws, and credentials through the environment (AWS_PROFILE, or the CI's role)",
+  kubernetes: "set the kubeconfig and context under mlops-platform:cluster",
+  random: "it takes no configuration",
+};
+
+/**
+ * Provider keys that hold credentials, so only ever `secure:`. Named one by one: a name pattern would also
+ * catch harmless settings such as aws:skipCredentialsValidation or a token file's path.
+ */
+export const PROVIDER_SECRET_KEYS: readonly string[] = ["aws:accessKey", "aws:secretKey", "aws:token"];
 
 // isConfigSecret is exported by the SDK's runtime but left out of its typings.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -43,6 +60,22 @@ function decode(value: string): unknown {
   }
 }
 
+/**
+ * How deep a stack value may nest. The schema's deepest path is a handful of levels; a value nested thousands
+ * deep (a 16 KB line of brackets) would otherwise overflow the stack of every recursive check.
+ */
+export const MAX_VALUE_DEPTH = 32;
+
+/** Whether `value` nests deeper than `limit`, found without recursion. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > limit) return true;
+    level = level.flatMap((v) => (v !== null && typeof v === "object" ? Object.values(v) : []));
+  }
+  return false;
+}
+
 function zodProblems(error: z.ZodError): Problem[] {
   return error.issues.flatMap((issue): Problem[] => {
     if (issue.code === "unrecognized_keys") {
@@ -60,9 +93,9 @@ function zodProblems(error: z.ZodError): Problem[] {
 
 /**
  * The config as far as it parsed: each section on its own, teams and node pools item by item, so a problem in
- * one place hides no rule elsewhere. Undefined when the environment or cluster, which every rule needs, failed.
+ * one place hides no rule elsewhere. Undefined only when the environment, whose tier every rule reads, failed.
  */
-export function salvageConfig(plain: Record<string, unknown>): { input: SemanticInput; unparsed: ReadonlySet<string> } | undefined {
+export function salvageConfig(plain: Record<string, unknown>): SemanticInput | undefined {
   const partial: Record<string, unknown> = {};
   const unparsed = new Set<string>();
   for (const [key, schema] of Object.entries(stackConfigSchema.shape)) {
@@ -74,8 +107,8 @@ export function salvageConfig(plain: Record<string, unknown>): { input: Semantic
     else if (key === "nodePools" && Array.isArray(value)) partial.nodePools = value.map((p) => nodePoolSchema.safeParse(p).data);
     else unparsed.add(key);
   }
-  if (partial.environment === undefined || partial.cluster === undefined) return undefined;
-  return { input: { ...(partial as SemanticInput), unparsed }, unparsed };
+  if (partial.environment === undefined) return undefined;
+  return { ...(partial as SemanticInput), unparsed };
 }
 
 /** Cross-field rules over what parsed. Rules about a section that failed are dropped: its schema problems stand for it. */
@@ -83,7 +116,7 @@ function salvagedSemanticProblems(plain: Record<string, unknown>, opts: CheckOpt
   const salvaged = salvageConfig(plain);
   if (!salvaged) return [];
   const topKey = (path: string) => /^[^.[]+/.exec(path)?.[0] ?? path;
-  return semanticProblems(salvaged.input, opts).filter((p) => !salvaged.unparsed.has(topKey(p.path)));
+  return semanticProblems(salvaged, opts).filter((p) => !salvaged.unparsed?.has(topKey(p.path)));
 }
 
 /** `teams[2].quota.gpu` → `teams[2] (vision).quota.gpu`: a lead finds a team by its name, not its index. */
@@ -93,7 +126,7 @@ function withNames(problems: Problem[], raw: RawConfig): Problem[] {
     const items = lists[list];
     const item = (Array.isArray(items) ? items[index] : undefined) as { name?: unknown } | undefined;
     const name = item?.name;
-    return typeof name === "string" && name.length <= 63 && secretValueKind(name) === undefined ? name : undefined;
+    return typeof name === "string" && name !== "" && name.length <= 63 && secretValueKind(name) === undefined ? name : undefined;
   };
   return problems.map((p) => {
     const m = /^(teams|nodePools)\[(\d+)\](.*)$/.exec(p.path);
@@ -113,26 +146,34 @@ export function validateConfig(
 ): Validation {
   const problems: Problem[] = [];
   const plain: Record<string, unknown> = {};
+  const reported = new Set<string>();
   for (const [key, value] of Object.entries(raw)) {
     if (secretKeys.has(key)) {
       // No key of the schema holds a secret yet; secrets arrive through dedicated keys as features need them.
+      reported.add(key); // and no "is required" for the key set the wrong way
       problems.push({ path: key, message: TOP_LEVEL_KEYS.includes(key) ? "is plain configuration but was set as a secret; set it without --secret" : `unknown key${didYouMean(key, TOP_LEVEL_KEYS)}` });
       continue;
     }
     if (SECRET_NAME.test(key)) {
+      reported.add(key);
       problems.push({ path: key, message: SECRET_KEY_MESSAGE });
       continue;
     }
     const decoded = decode(value);
+    if (nestsDeeperThan(decoded, MAX_VALUE_DEPTH)) {
+      problems.push({ path: key, message: `nests deeper than ${MAX_VALUE_DEPTH} levels; no setting of this program is that deep` });
+      continue;
+    }
     const leaks = plaintextSecrets(decoded, [key]);
     problems.push(...leaks.values, ...leaks.keys);
-    // A key holding a credential is left out whole, so no later message can echo the value.
-    if (leaks.values.length > 0) continue;
-    plain[key] = decoded;
+    for (const leak of [...leaks.values, ...leaks.keys]) reported.add(leak.path);
+    // A credential is replaced before validation goes on, so no later message can echo it.
+    plain[key] = leaks.values.length > 0 ? redactSecrets(decoded) : decoded;
   }
   const parsed = stackConfigSchema.safeParse(plain, { error: explainIssue });
-  if (!parsed.success) problems.push(...zodProblems(parsed.error));
-  problems.push(...salvagedSemanticProblems(plain, opts));
+  const later = parsed.success ? semanticProblems(parsed.data, opts) : [...zodProblems(parsed.error), ...salvagedSemanticProblems(plain, opts)];
+  // Where a secret was reported, its placeholder or its unknown key says nothing more.
+  problems.push(...later.filter((p) => !reported.has(p.path) && !p.path.includes(REDACTED)));
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
   return { ok: true, config: resolveConfig(parsed.data) };
 }
@@ -149,29 +190,29 @@ export function validateStackConfig(
   const problems: Problem[] = [];
   const raw: Record<string, string> = {};
   const projectSecrets = new Set<string>();
-  const namespaces = [PROJECT, ...PROVIDER_NAMESPACES];
   for (const [key, value] of Object.entries(all)) {
     const colon = key.indexOf(":");
+    const [namespace, short] = colon < 0 ? ["", key] : [key.slice(0, colon), key.slice(colon + 1)];
     if (colon < 0) {
-      problems.push({ path: key, message: `has no namespace; write it as "${PROJECT}:${key}"` });
-      continue;
-    }
-    const [namespace, short] = [key.slice(0, colon), key.slice(colon + 1)];
-    if (namespace === PROJECT) {
+      const hint = key === PROJECT || key in EXPLICIT_PROVIDERS ? `"${key}" is a namespace, not a key: write each key as "${key}:<key>" directly under config:` : `write it as "${PROJECT}:${key}"`;
+      problems.push({ path: key === "" ? '""' : key, message: `has no namespace; ${hint}` });
+    } else if (namespace === PROJECT) {
       raw[short] = value;
       if (secretKeys.has(key)) projectSecrets.add(short);
-    } else if (!(PROVIDER_NAMESPACES as readonly string[]).includes(namespace)) {
+      continue;
+    } else if (namespace in EXPLICIT_PROVIDERS) {
+      problems.push({ path: key, message: `is ${namespace} provider config, which nothing reads: the program creates its ${namespace} provider explicitly; ${EXPLICIT_PROVIDERS[namespace]}` });
+    } else if (!(CONFIG_NAMESPACES as readonly string[]).includes(namespace)) {
       problems.push({
         path: key,
-        message: `is under the config namespace "${namespace}", which nothing in this program reads${didYouMean(namespace, namespaces)}; the known namespaces are ${namespaces.join(", ")}`,
+        message: `is under the config namespace "${namespace}", which nothing in this program reads${didYouMean(namespace, [...CONFIG_NAMESPACES])}; stack config goes under ${CONFIG_NAMESPACES.join(" or ")}`,
       });
-    } else if (!secretKeys.has(key)) {
-      if (SECRET_NAME.test(short)) problems.push({ path: key, message: SECRET_KEY_MESSAGE });
-      else {
-        const leaks = plaintextSecrets(decode(value), [key]);
-        problems.push(...leaks.values, ...leaks.keys);
-      }
     }
+    // Values outside the project's keys are scanned too: a credential there is as leaked as anywhere.
+    if (secretKeys.has(key)) continue;
+    const decoded = decode(value);
+    if (PROVIDER_SECRET_KEYS.includes(key)) problems.push({ path: key, message: SECRET_KEY_MESSAGE });
+    else if (!nestsDeeperThan(decoded, MAX_VALUE_DEPTH)) problems.push(...plaintextSecrets(decoded, [key]).values);
   }
   const result = validateConfig(raw, projectSecrets, opts);
   if (result.ok && problems.length === 0) return result;

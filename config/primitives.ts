@@ -15,7 +15,16 @@ function refined(check: (v: string) => string | undefined) {
 }
 
 export const dnsLabel = (maxLength = 63) => refined((v) => dns1123LabelProblem(v, maxLength));
-export const quantity = refined(quantityProblem);
+/** A Kubernetes quantity; written unquoted (cpu: 32) it reaches us as a number, and the fix is quotes. */
+export const quantity = z
+  .string({
+    error: (iss) =>
+      typeof iss.input === "number" ? `${iss.input} is written unquoted; Kubernetes quantities are text: quote it ("${iss.input}")` : undefined,
+  })
+  .superRefine((value, ctx) => {
+    const problem = quantityProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 export const cidr = refined((v) => {
   const parsed = parseCidr(v);
   return parsed.ok ? undefined : parsed.reason;
@@ -25,7 +34,9 @@ export const labelValue = refined(labelValueProblem);
 export const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d+$/, { message: "is not an AWS region name (for example eu-west-1)" });
 export const iamPrincipalArn = z
   .string()
-  .regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, { message: "is not an IAM role or user ARN" });
+  .regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, { message: "is not an IAM role or user ARN" })
+  // IAM names roles and users with at most 64 characters (the path before them is separate).
+  .refine((arn) => (arn.split("/").pop() ?? "").length <= 64, { message: "names a role or user longer than the 64 characters IAM allows" });
 export const retentionDays = z
   .number()
   .int()

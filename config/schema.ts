@@ -77,7 +77,8 @@ export const gpuSharingSchema = z.discriminatedUnion("mode", [
   z.strictObject({
     mode: z.literal("mig"),
     /** A profile of the GPU operator's default mig-parted config, e.g. all-1g.10gb or all-balanced. */
-    profile: z.string().regex(/^all-(balanced|\d+g\.\d+gb)$/, { message: "is not a MIG profile such as all-1g.10gb or all-balanced" }),
+    // 1 to 7 compute slices: a GPU has 7, and 0 would divide capacity by zero.
+    profile: z.string().regex(/^all-(balanced|[1-7]g\.\d+gb)$/, { message: "is not a MIG profile such as all-1g.10gb or all-balanced (1 to 7 compute slices)" }),
   }),
 ]);
 

@@ -25,6 +25,7 @@ export const SECRET_VALUE_PATTERNS: readonly { readonly kind: string; readonly p
   { kind: "a Stripe secret key", pattern: /\b[rs]k_live_[0-9A-Za-z]{20,}/ },
   { kind: "an npm token", pattern: /\bnpm_[A-Za-z0-9]{36}\b/ },
   { kind: "a Pulumi access token", pattern: /\bpul-[a-f0-9]{40}\b/ },
+  { kind: "a URL with a password in it", pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:[^\s@/]+@/i },
   { kind: "a JSON Web Token", pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
 ];
 
@@ -54,11 +55,27 @@ export function plaintextSecrets(value: unknown, path: readonly PathSegment[]): 
     } else if (v !== null && typeof v === "object") {
       const inDataMap = DATA_MAPS.has(String(at[at.length - 1]));
       for (const [k, item] of Object.entries(v)) {
-        if (!inDataMap && SECRET_NAME.test(k)) found.keys.push({ path: formatPath([...at, k]), message: SECRET_KEY_MESSAGE });
+        const kind = secretValueKind(k);
+        // A credential used as a key is reported where the key stands, never in a path that spells it out.
+        if (kind) found.values.push({ path: formatPath(at), message: `has a key that looks like ${kind} (not repeated here); remove it from the stack file and rotate it: a committed credential is a leaked one` });
+        else if (!inDataMap && SECRET_NAME.test(k)) found.keys.push({ path: formatPath([...at, k]), message: SECRET_KEY_MESSAGE });
         else walk(item, [...at, k]);
       }
     }
   };
   walk(value, path);
   return found;
+}
+
+/** Stands in for a credential while validation goes on. */
+export const REDACTED = "[redacted]";
+
+/** A copy of `value` with every credential-shaped string, value or key, replaced by REDACTED. */
+export function redactSecrets(value: unknown): unknown {
+  if (typeof value === "string") return secretValueKind(value) ? REDACTED : value;
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [secretValueKind(k) ? REDACTED : k, redactSecrets(v)]));
+  }
+  return value;
 }

@@ -2,7 +2,7 @@
  * Rules that need more than one field, the environment tier, or a catalogue. Each returns problems with
  * paths; none throws. They run on a config that passed the schema.
  */
-import { broadAllowlistReason, contains, formatCidr, overlaps, parseCidr, RFC1918, type Cidr } from "./cidr";
+import { broadAllowlistReason, contains, formatCidr, overlaps, parseCidr, PRIVATE_NETWORK_TEXTS, PRIVATE_NETWORKS, RFC1918, type Cidr } from "./cidr";
 import { DEFAULT_SERVICE_CIDR, TIER_DEFAULTS, usesMig } from "./defaults";
 import type { Problem } from "./problems";
 import { GIB, parseQuantity } from "./quantity";
@@ -11,7 +11,8 @@ import { EKS_VERSIONS, EXISTING_CLUSTER_VERSIONS } from "../components/versions"
 import { GPU_INSTANCE_FAMILIES, instanceType } from "../components/instance-types";
 import { subnetBits } from "../components/network/subnets";
 import { EXCEPTIONS } from "../policies/exceptions";
-import { arnPartition, partitionMessage, teamProblems, type TeamDraft } from "./teams";
+import { teamProblems, type TeamDraft } from "./teams";
+import { arnPartition, partitionMessage, regionPartition } from "./partition";
 import { storageProblems } from "./storage";
 import { resolveServices, serviceEnabled, serviceProblems } from "./services";
 import { teamPosixId } from "../components/storage/posix";
@@ -25,7 +26,9 @@ export interface CheckOptions {
  * The config as far as it parsed, which is what the rules run on. Lists are judged item by item: a team or
  * pool that failed its schema is a draft (teams) or a hole (pools), so every other item still gets every rule.
  */
-export type SemanticInput = Omit<StackConfigInput, "teams" | "nodePools"> & {
+export type SemanticInput = Omit<StackConfigInput, "teams" | "nodePools" | "cluster"> & {
+  /** Absent when the cluster section failed its schema: then only the rules about teams themselves run. */
+  readonly cluster?: StackConfigInput["cluster"];
   readonly teams?: readonly (TeamDraft | undefined)[];
   readonly nodePools?: readonly (NodePoolInput | undefined)[];
   /** Sections that failed their schema: rules that would read them as "not configured" stay silent. */
@@ -40,16 +43,11 @@ const problem = (path: string, message: string): Problem => ({ path, message });
  */
 export const EKS_MANAGED_NODE_GROUP_LIMITS = { nodesPerGroup: 450, groupsPerCluster: 30 } as const;
 
-/** The partition of an AWS region: the first field after `arn:` of every ARN in it. */
-export function regionPartition(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
-}
-
 /** Pools that all parsed, or undefined: sums over a list with a broken item would be wrong either way. */
-function completePools(cfg: SemanticInput): readonly NodePoolInput[] | undefined {
-  const pools = cfg.nodePools ?? [];
+function completePools(cfg: WithCluster): readonly NodePoolInput[] | undefined {
+  const pools = cfg.nodePools;
+  // Absent or broken: sums over pools would be 0 or too low, so capacity is unknown, not empty.
+  if (pools === undefined || cfg.unparsed?.has("nodePools")) return undefined;
   return pools.every((p): p is NodePoolInput => p !== undefined) ? pools : undefined;
 }
 
@@ -70,7 +68,17 @@ export function clusterCapacity(pools: readonly NodePoolInput[]): { cpu: number;
   return { cpu, memory, formula: `node pools at maxSize: ${parts.join(", ")}` };
 }
 
-export function semanticProblems(cfg: SemanticInput, opts: CheckOptions): Problem[] {
+/** The config once its cluster section parsed: what every rule but the team rules needs. */
+type WithCluster = SemanticInput & { readonly cluster: StackConfigInput["cluster"] };
+
+const exceptionScopes = () => new Map(EXCEPTIONS.map((e) => [e.id, e.scope.namespace]));
+
+export function semanticProblems(input: SemanticInput, opts: CheckOptions): Problem[] {
+  if (!input.cluster) {
+    // Without a cluster, the kind, admins, ranges and pools are unknown: judge what each team asks for itself.
+    return teamProblems(input.teams ?? [], { environment: input.environment, clusterAdmins: [], exceptionScopes: exceptionScopes() });
+  }
+  const cfg = input as WithCluster;
   const skipped = (section: string) => cfg.unparsed?.has(section) ?? false;
   // GPU capacity depends on the MIG strategy: with a broken gpu section it is unknown.
   const pools = skipped("gpu") ? undefined : completePools(cfg);
@@ -94,7 +102,7 @@ export function semanticProblems(cfg: SemanticInput, opts: CheckOptions): Proble
       nodePools: eks ? pools : undefined,
       clusterCapacity: eks && pools ? clusterCapacity(pools) : undefined,
       migStrategy: cfg.gpu?.migStrategy ?? (usesMig(cfg) ? "mixed" : "none"),
-      exceptionScopes: new Map(EXCEPTIONS.map((e) => [e.id, e.scope.namespace])),
+      exceptionScopes: exceptionScopes(),
       partition: eks && cfg.aws ? regionPartition(cfg.aws.region) : undefined,
       clusterRanges: eks
         ? [
@@ -107,7 +115,7 @@ export function semanticProblems(cfg: SemanticInput, opts: CheckOptions): Proble
 }
 
 /** Which sections belong together for each cluster kind. */
-function topologyProblems(cfg: SemanticInput): Problem[] {
+function topologyProblems(cfg: WithCluster): Problem[] {
   const out: Problem[] = [];
   if (cfg.environment === "local" && cfg.cluster.kind !== "existing") {
     out.push(problem("cluster.kind", 'the local environment runs on an existing cluster: use kind "existing"'));
@@ -133,7 +141,7 @@ function cidrOf(text: string | undefined): Cidr | undefined {
   return parsed.ok ? parsed.cidr : undefined;
 }
 
-function networkProblems(cfg: SemanticInput): Problem[] {
+function networkProblems(cfg: WithCluster): Problem[] {
   const net = cfg.network;
   if (!net || cfg.cluster.kind !== "eks") return [];
   const out: Problem[] = [];
@@ -151,6 +159,9 @@ function networkProblems(cfg: SemanticInput): Problem[] {
     }
   });
   const vpc = cidrOf(net.vpcCidr);
+  if (vpc && !PRIVATE_NETWORKS.some((r) => contains(r, vpc))) {
+    out.push(problem("network.vpcCidr", `${net.vpcCidr} is not private address space; team HTTPS egress to public addresses would reach the VPC (nodes, other teams' pods): use a range inside ${PRIVATE_NETWORK_TEXTS.join(", ")}`));
+  }
   if (vpc) {
     const smallest = 28 - 2 * subnetBits(Math.max(azs.length, 2));
     if (vpc.prefix < 16) out.push(problem("network.vpcCidr", `/${vpc.prefix} is larger than AWS allows for a VPC (/16 at most)`));
@@ -167,7 +178,7 @@ function networkProblems(cfg: SemanticInput): Problem[] {
   return out;
 }
 
-function clusterProblems(cfg: SemanticInput, opts: CheckOptions): Problem[] {
+function clusterProblems(cfg: WithCluster, opts: CheckOptions): Problem[] {
   const c = cfg.cluster;
   if (c.kind !== "eks") return [];
   return [
@@ -185,7 +196,7 @@ function eksVersionProblems(c: EksClusterInput, opts: CheckOptions): Problem[] {
   return [];
 }
 
-function endpointProblems(cfg: SemanticInput, c: EksClusterInput): Problem[] {
+function endpointProblems(cfg: WithCluster, c: EksClusterInput): Problem[] {
   const out: Problem[] = [];
   const ep = c.endpoint;
   if (!ep) return out;
@@ -201,15 +212,16 @@ function endpointProblems(cfg: SemanticInput, c: EksClusterInput): Problem[] {
   }
   cidrs.forEach((text, i) => {
     const parsed = cidrOf(text);
+    const broad = parsed && broadAllowlistReason(parsed);
     if (parsed && parsed.prefix === 0) out.push(problem(`cluster.endpoint.publicAccessCidrs[${i}]`, `${text} opens the API endpoint to the whole internet`));
-    else if (parsed && broadAllowlistReason(parsed)) {
-      out.push(problem(`cluster.endpoint.publicAccessCidrs[${i}]`, `${broadAllowlistReason(parsed)}; a public endpoint is for a few offices and CI runners, everything else reaches the private endpoint through the VPC`));
+    else if (broad) {
+      out.push(problem(`cluster.endpoint.publicAccessCidrs[${i}]`, `${broad}; a public endpoint is for a few offices and CI runners, everything else reaches the private endpoint through the VPC`));
     }
   });
   return out;
 }
 
-function serviceCidrProblems(cfg: SemanticInput, c: EksClusterInput): Problem[] {
+function serviceCidrProblems(cfg: WithCluster, c: EksClusterInput): Problem[] {
   const svc = cidrOf(c.serviceCidr ?? DEFAULT_SERVICE_CIDR);
   if (!svc) return [];
   const out: Problem[] = [];
@@ -225,7 +237,7 @@ function serviceCidrProblems(cfg: SemanticInput, c: EksClusterInput): Problem[] 
   return out;
 }
 
-function loggingProblems(cfg: SemanticInput, c: EksClusterInput): Problem[] {
+function loggingProblems(cfg: WithCluster, c: EksClusterInput): Problem[] {
   const out: Problem[] = [];
   const types = c.logging?.types;
   const required = cfg.environment === "prod" ? EKS_LOG_TYPES : (["api", "audit", "authenticator"] as const);
@@ -239,20 +251,20 @@ function loggingProblems(cfg: SemanticInput, c: EksClusterInput): Problem[] {
 }
 
 /** Principals of another partition than the region's can never be mapped into the cluster. */
-function adminPartitionProblems(cfg: SemanticInput, c: EksClusterInput): Problem[] {
+function adminPartitionProblems(cfg: WithCluster, c: EksClusterInput): Problem[] {
   if (!cfg.aws) return [];
   const partition = regionPartition(cfg.aws.region);
   return c.admins.flatMap((arn, i) => (arnPartition(arn) === partition ? [] : [problem(`cluster.admins[${i}]`, partitionMessage(arn, partition))]));
 }
 
-function protectProblems(cfg: SemanticInput, c: EksClusterInput): Problem[] {
+function protectProblems(cfg: WithCluster, c: EksClusterInput): Problem[] {
   if (cfg.environment === "prod" && c.protect === false) {
     return [problem("cluster.protect", "prod protects stateful resources (cluster, keys, logs) from deletion; remove protect: false")];
   }
   return [];
 }
 
-function nodePoolProblems(cfg: SemanticInput): Problem[] {
+function nodePoolProblems(cfg: WithCluster): Problem[] {
   const pools = cfg.nodePools;
   if (!pools || cfg.cluster.kind !== "eks") return [];
   const out: Problem[] = [];
@@ -271,6 +283,13 @@ function nodePoolProblems(cfg: SemanticInput): Problem[] {
   });
   return out;
 }
+
+/** Label and taint keys under prefixes that Kubernetes, NVIDIA's operator or the platform own. */
+const reservedKey = (key: string): boolean =>
+  /(^|\.)(kubernetes\.io|k8s\.io)\//.test(key) || key.startsWith("nvidia.com/") || key.startsWith("mlops.platform/");
+
+/** The largest root volume EBS gives a gp3 volume. */
+const LARGEST_ROOT_VOLUME = 16 * 1024 * GIB;
 
 export function poolProblems(cfg: Pick<StackConfigInput, "environment">, pool: NodePoolInput, at: string): Problem[] {
   const out: Problem[] = [];
@@ -312,16 +331,19 @@ export function poolProblems(cfg: Pick<StackConfigInput, "environment">, pool: N
     const bytes = parseQuantity(pool.diskSize);
     if (bytes !== undefined && !Number.isInteger(bytes / GIB)) out.push(problem(`${at}.diskSize`, `"${pool.diskSize}" is not a whole number of Gi`));
     else if (bytes !== undefined && bytes < 20 * GIB) out.push(problem(`${at}.diskSize`, `"${pool.diskSize}" is below the 20Gi a node image needs`));
+    else if (bytes !== undefined && bytes > LARGEST_ROOT_VOLUME) out.push(problem(`${at}.diskSize`, `"${pool.diskSize}" is above the 16Ti an EBS gp3 root volume can hold`));
   }
   for (const key of Object.keys(pool.labels ?? {})) {
-    if (/(^|\.)(kubernetes\.io|k8s\.io)\//.test(key) || key.startsWith("nvidia.com/") || key.startsWith("mlops.platform/")) {
-      out.push(problem(`${at}.labels."${key}"`, "uses a prefix reserved for Kubernetes, NVIDIA or the platform"));
-    }
+    if (reservedKey(key)) out.push(problem(`${at}.labels."${key}"`, "uses a prefix reserved for Kubernetes, NVIDIA or the platform"));
   }
+  // Kubernetes and the GPU operator set taints under their own prefixes (node.kubernetes.io/unschedulable …).
+  (pool.taints ?? []).forEach((t, j) => {
+    if (reservedKey(t.key)) out.push(problem(`${at}.taints[${j}].key`, `${t.key} uses a prefix reserved for Kubernetes, NVIDIA or the platform`));
+  });
   return out;
 }
 
-function gpuProblems(cfg: SemanticInput): Problem[] {
+function gpuProblems(cfg: WithCluster): Problem[] {
   const out: Problem[] = [];
   const g = cfg.gpu ?? {};
   const pools = cfg.nodePools ?? [];
@@ -338,11 +360,16 @@ function gpuProblems(cfg: SemanticInput): Problem[] {
   if (usesMig && g.migStrategy === "none") {
     out.push(problem("gpu.migStrategy", `is "none", but ${migPool >= 0 ? `nodePools[${migPool}]` : "gpu.defaultSharing"} uses MIG`));
   }
+  // The single strategy advertises one MIG size as nvidia.com/gpu; all-balanced cuts several sizes.
+  const balanced = pools.findIndex((p) => p?.gpuSharing?.mode === "mig" && p.gpuSharing.profile === "all-balanced");
+  if (balanced >= 0 && g.migStrategy === "single") {
+    out.push(problem("gpu.migStrategy", `is "single", but nodePools[${balanced}] uses all-balanced, which cuts MIG devices of several sizes; use "mixed", or a uniform profile such as all-1g.10gb`));
+  }
   return out;
 }
 
 /** Team access points on shared files need distinct POSIX ids; ids derive from names, so report a clash. */
-function posixProblems(cfg: SemanticInput): Problem[] {
+function posixProblems(cfg: WithCluster): Problem[] {
   if (cfg.cluster.kind !== "eks" || cfg.storage?.sharedFiles?.enabled === false) return [];
   const seen = new Map<number, number>();
   const out: Problem[] = [];
@@ -357,7 +384,7 @@ function posixProblems(cfg: SemanticInput): Problem[] {
 }
 
 /** A team opts only into services its stack runs; a model monitor needs Evidently. */
-function teamServiceProblems(cfg: SemanticInput): Problem[] {
+function teamServiceProblems(cfg: WithCluster): Problem[] {
   const services = resolveServices(cfg.services, cfg.environment, cfg.cluster.kind === "eks");
   const out: Problem[] = [];
   (cfg.teams ?? []).forEach((t, i) => {
@@ -374,7 +401,7 @@ function teamServiceProblems(cfg: SemanticInput): Problem[] {
 }
 
 /** On an existing cluster, MLflow's artifacts, Feast's data and the drift jobs' datasets live in the in-cluster S3 store. */
-function serviceStorageProblems(cfg: SemanticInput): Problem[] {
+function serviceStorageProblems(cfg: WithCluster): Problem[] {
   if (cfg.cluster.kind === "eks" || cfg.storage?.objectStore?.enabled !== false) return [];
   const services = resolveServices(cfg.services, cfg.environment, false);
   const users = (["mlflow", "feast", "evidently"] as const).filter((n) => services[n].enabled);

@@ -4,14 +4,16 @@
  */
 import { z } from "zod";
 import { formatGiB, GIB, parseQuantity } from "./quantity";
-import { broadAllowlistReason, contains, formatCidr, overlaps, parseCidr, PRIVATE_RANGES, type Cidr } from "./cidr";
+import { broadAllowlistReason, contains, formatCidr, LINK_LOCAL, overlaps, parseCidr, PRIVATE_NETWORKS } from "./cidr";
 import type { Problem } from "./problems";
+import { arnPartition, partitionMessage } from "./partition";
+import { cronProblem } from "./cron";
 import { cidr, dnsLabel, iamPrincipalArn, labelValue, quantity } from "./primitives";
-import { PLATFORM_NAMESPACES, PLATFORM_SERVICE_NAMES } from "../components/teams/services";
+import { PLATFORM_SERVICE_NAMES } from "../components/teams/services";
+import { PLATFORM_NAMESPACES } from "../components/platform-namespaces";
 import { gpuCapacity, totalGpuUnits, type GpuPoolShape, type PoolGpuCapacity } from "../components/nodes/capacity";
 
 export const TEAM_ROLES = ["admin", "edit", "view"] as const;
-const LINK_LOCAL = (parseCidr("169.254.0.0/16") as { ok: true; cidr: Cidr }).cidr;
 export type TeamRole = (typeof TEAM_ROLES)[number];
 
 /** Kubernetes' own groups (system:authenticated …) and the platform's access-entry groups are never team owners. */
@@ -45,7 +47,10 @@ const datasetPath = z
   .refine((p) => !p.split("/").includes(".."), { message: "must not leave the team prefix (..)" });
 
 /** Five-field cron, as a CronJob schedule takes it. */
-const cronSchedule = z.string().regex(/^(\S+\s+){4}\S+$/, { message: 'is not a five-field cron schedule such as "0 * * * *"' });
+const cronSchedule = z.string().superRefine((v, ctx) => {
+  const problem = cronProblem(v);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 export const modelMonitorSchema = z.strictObject({
   name: dnsLabel(40),
@@ -68,7 +73,8 @@ export const teamSchema = z.strictObject({
     cpu: quantity,
     memory: quantity,
     /** Whole GPUs (nvidia.com/gpu units; on a time-sliced pool a unit is a slice). */
-    gpu: z.number().min(0),
+    // The bound keeps sums finite where capacity is unknown (existing clusters): no one cluster has this many.
+    gpu: z.number().min(0).max(100_000),
     storage: quantity,
     persistentVolumeClaims: z.number().int().min(1),
     pods: z.number().int().min(1),
@@ -127,8 +133,10 @@ export function extraRuleProblems(rule: z.infer<typeof extraRule>, at: string, e
     });
   }
   rule.resources.forEach((r, i) => {
-    if (CLUSTER_SCOPED.has(r)) out.push({ path: `${at}.resources[${i}]`, message: `"${r}" is cluster-scoped: teams get namespaced rights only` });
-    if (FORBIDDEN_RESOURCES.has(r)) out.push({ path: `${at}.resources[${i}]`, message: `"${r}" is managed by the platform; a team cannot be granted it` });
+    // A subresource (resourcequotas/status) is as much the platform's as its resource.
+    const base = r.split("/")[0];
+    if (CLUSTER_SCOPED.has(r) || CLUSTER_SCOPED.has(base)) out.push({ path: `${at}.resources[${i}]`, message: `"${r}" is cluster-scoped: teams get namespaced rights only` });
+    else if (FORBIDDEN_RESOURCES.has(r) || FORBIDDEN_RESOURCES.has(base)) out.push({ path: `${at}.resources[${i}]`, message: `"${r}" is managed by the platform; a team cannot be granted it` });
     if (environment === "prod" && (r === "pods/exec" || r === "pods/attach")) {
       out.push({ path: `${at}.resources[${i}]`, message: `"${r}" is not granted in prod` });
     }
@@ -176,49 +184,66 @@ function limitProblems(team: Pick<TeamInput, "limits" | "quota">, at: string): P
   return out;
 }
 
+/** One `egress.allow` entry. */
+export type EgressRule = NonNullable<NonNullable<TeamInput["egress"]>["allow"]>[number];
+
 /**
  * A team as far as it parsed. A team with a schema problem still gets every rule whose fields did parse, so
  * one pull-request round shows everything: fields that failed are absent and named in `invalid` (a top-level
- * key such as "limits", or "quota.<key>"), and rules that read them stay silent. A valid TeamInput is a
- * draft with nothing invalid.
+ * key such as "limits", or "quota.cpu", "owners.view", "egress.allow[1]"), and rules that read them stay
+ * silent. An egress entry that failed is a hole (undefined), so the others keep their index. A valid TeamInput
+ * is a draft with nothing invalid.
  */
-export type TeamDraft = Partial<Omit<TeamInput, "quota">> & {
+export type TeamDraft = Partial<Omit<TeamInput, "quota" | "owners" | "egress">> & {
   readonly quota?: Partial<TeamInput["quota"]>;
+  readonly owners?: Partial<TeamInput["owners"]>;
+  readonly egress?: { readonly internetHttps?: boolean; readonly allow?: readonly (EgressRule | undefined)[] };
   readonly invalid?: ReadonlySet<string>;
 };
 
-/** Parses what it can of one `teams[]` entry; undefined when the entry is not a mapping at all. */
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** Each field of `raw` that `shape` knows, parsed on its own; failures go to `invalid` as `<prefix><key>`. */
+function parseFields(shape: Record<string, z.ZodType>, raw: Record<string, unknown>, prefix: string, invalid: Set<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(shape)) {
+    if (!(key in raw)) continue;
+    const r = schema.safeParse(raw[key]);
+    if (r.success) out[key] = r.data;
+    else invalid.add(`${prefix}${key}`);
+  }
+  return out;
+}
+
+/** Parses what it can of one `teams[]` entry, down to quota keys, owner roles and egress entries. */
 export function salvageTeam(raw: unknown): TeamDraft | undefined {
   const whole = teamSchema.safeParse(raw);
   if (whole.success) return whole.data;
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return undefined;
-  const fields = raw as Record<string, unknown>;
-  const draft: Record<string, unknown> = {};
+  if (!isRecord(raw)) return undefined;
   const invalid = new Set<string>();
-  for (const [key, schema] of Object.entries(teamSchema.shape)) {
-    if (!(key in fields)) continue;
-    const r = (schema as z.ZodType).safeParse(fields[key]);
-    if (r.success) draft[key] = r.data;
-    else invalid.add(key);
+  const draft = parseFields(teamSchema.shape, raw, "", invalid);
+  if (invalid.has("quota")) {
+    const quota = isRecord(raw.quota) ? raw.quota : {};
+    draft.quota = parseFields(teamSchema.shape.quota.shape, quota, "quota.", invalid);
+    for (const key of Object.keys(teamSchema.shape.quota.shape)) if (!(key in quota)) invalid.add(`quota.${key}`);
   }
-  const quota = fields.quota;
-  if (invalid.has("quota") && quota !== null && typeof quota === "object" && !Array.isArray(quota)) {
-    const parts: Record<string, unknown> = {};
-    for (const [key, schema] of Object.entries(teamSchema.shape.quota.shape)) {
-      const r = (schema as z.ZodType).safeParse((quota as Record<string, unknown>)[key]);
-      if (r.success) parts[key] = r.data;
-      else invalid.add(`quota.${key}`);
-    }
-    draft.quota = parts;
-  } else if (invalid.has("quota")) {
-    for (const key of Object.keys(teamSchema.shape.quota.shape)) invalid.add(`quota.${key}`);
+  if (invalid.has("owners") && isRecord(raw.owners)) {
+    const roles = teamSchema.shape.owners.shape;
+    draft.owners = parseFields({ admin: roles.admin, edit: roles.edit, view: roles.view }, raw.owners, "owners.", invalid);
+  }
+  if (invalid.has("egress") && isRecord(raw.egress)) {
+    const egress = teamSchema.shape.egress.unwrap().shape;
+    const allow = Array.isArray(raw.egress.allow) ? raw.egress.allow : [];
+    draft.egress = {
+      ...parseFields({ internetHttps: egress.internetHttps }, raw.egress, "egress.", invalid),
+      allow: allow.map((entry, j) => {
+        const r = egress.allow.unwrap().element.safeParse(entry);
+        if (!r.success) invalid.add(`egress.allow[${j}]`);
+        return r.data;
+      }),
+    };
   }
   return { ...draft, invalid };
-}
-
-/** How a team is named in messages: `teams[2] (vision)`. */
-export function teamLabel(index: number, name: string | undefined): string {
-  return name === undefined ? `teams[${index}]` : `teams[${index}] (${name})`;
 }
 
 export interface TeamContext {
@@ -230,8 +255,8 @@ export interface TeamContext {
   readonly clusterCapacity?: { readonly cpu: number; readonly memory: number; readonly formula: string };
   /** Exception ids of the registry (policies/exceptions.ts) → the namespace each is scoped to. */
   readonly exceptionScopes: ReadonlyMap<string, string>;
-  /** EKS clusters map IAM principals; existing clusters cannot. */
-  readonly clusterKind: "eks" | "existing";
+  /** EKS clusters map IAM principals; existing clusters cannot. Undefined when the cluster section failed. */
+  readonly clusterKind?: "eks" | "existing";
   readonly clusterAdmins: readonly string[];
   /** The AWS partition of the stack's region (aws, aws-cn, aws-us-gov); undefined off AWS. */
   readonly partition?: string;
@@ -251,7 +276,7 @@ export function egressCidrProblems(text: string, at: string, ctx: Pick<TeamConte
   }
   const broad = broadAllowlistReason(block);
   if (broad) out.push({ path: at, message: `${broad}; for HTTPS to public addresses use egress.internetHttps` });
-  const privates = PRIVATE_RANGES.filter((r) => contains(block, r) && !contains(r, LINK_LOCAL)).map(formatCidr);
+  const privates = PRIVATE_NETWORKS.filter((r) => contains(block, r)).map(formatCidr);
   if (privates.length > 0) {
     out.push({ path: at, message: `${text} covers the private range${privates.length > 1 ? "s" : ""} ${privates.join(", ")} as a whole; private networks stay blocked unless named one by one (for example 10.40.0.0/16 for an on-prem warehouse)` });
   }
@@ -263,9 +288,6 @@ export function egressCidrProblems(text: string, at: string, ctx: Pick<TeamConte
   }
   return out;
 }
-
-/** The AWS partition an IAM ARN belongs to (`arn:aws-cn:iam::…` → aws-cn). */
-export const arnPartition = (arn: string): string => arn.split(":")[1] ?? "";
 
 function quotaProblems(team: TeamDraft, at: string, ctx: TeamContext): Problem[] {
   const out: Problem[] = [];
@@ -303,14 +325,12 @@ function ownerProblems(team: TeamDraft, at: string, ctx: TeamContext): Problem[]
       out.push({ path: `${at}.owners.${role}.iamPrincipals`, message: "IAM principals need an EKS cluster; on an existing cluster use groups" });
     }
   }
-  if (!TEAM_ROLES.some((r) => (owners[r]?.groups?.length ?? 0) + (owners[r]?.iamPrincipals?.length ?? 0) > 0)) {
+  // A role that failed its schema may be the one that names somebody.
+  const complete = !TEAM_ROLES.some((r) => team.invalid?.has(`owners.${r}`));
+  if (complete && !TEAM_ROLES.some((r) => (owners[r]?.groups?.length ?? 0) + (owners[r]?.iamPrincipals?.length ?? 0) > 0)) {
     out.push({ path: `${at}.owners`, message: "names nobody: give at least one group or IAM principal a role" });
   }
   return out;
-}
-
-export function partitionMessage(arn: string, partition: string): string {
-  return `is in AWS partition ${arnPartition(arn)}, but the stack's region (aws.region) is in partition ${partition}; a principal of another partition can never sign in to this cluster`;
 }
 
 function monitorProblems(team: TeamDraft, at: string): Problem[] {
@@ -345,7 +365,9 @@ function singleTeamProblems(team: TeamDraft, at: string, ctx: TeamContext): Prob
     if (scope === undefined) out.push({ path: `${at}.exceptions[${j}]`, message: `"${id}" is not in the exceptions registry (policies/exceptions.ts)` });
     else if (team.name !== undefined && scope !== team.name) out.push({ path: `${at}.exceptions[${j}]`, message: `"${id}" is scoped to namespace ${scope}, not ${team.name}` });
   });
-  (team.egress?.allow ?? []).forEach((rule, j) => out.push(...egressCidrProblems(rule.cidr, `${at}.egress.allow[${j}].cidr`, ctx)));
+  (team.egress?.allow ?? []).forEach((rule, j) => {
+    if (rule) out.push(...egressCidrProblems(rule.cidr, `${at}.egress.allow[${j}].cidr`, ctx));
+  });
   return out;
 }
 

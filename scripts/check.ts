@@ -6,31 +6,16 @@
  * counts problems. Exit 0 when there are none, 1 otherwise, 64 on a bad command line, 70 on a crash.
  */
 import { join } from "node:path";
-import { argValue, argValues, EXIT, unknownFlags, UsageError } from "./cli/args";
+import { EXIT, parseCli, runCli } from "./cli/args";
 import { writePlan } from "./plan/report";
 import { runPlan } from "./plan/run";
-import { listStacks, STACKS_DIR } from "./plan/stack-file";
+import { listStacks } from "./plan/stack-file";
 import { teamReport } from "./check/team-report";
 import { runPolicies } from "./plan/policy";
 import { blockingProblems } from "./plan/blocking";
 import { unusedExceptions, expiredExceptions } from "../policies/exceptions-registry";
 
 const USAGE = "usage: npm run check [-- --stack <name> ...] [--stacks-dir <dir>]";
-
-interface Options {
-  readonly stacks: readonly string[];
-  readonly stacksDir: string;
-  /** Every stack of the folder is checked: only then can an exceptions entry be called unused. */
-  readonly allStacks: boolean;
-}
-
-function options(args: readonly string[]): Options {
-  const unknown = unknownFlags(args, ["--stack", "--stacks-dir"]);
-  if (unknown.length > 0) throw new UsageError(`unknown option ${unknown.join(", ")}`);
-  const stacksDir = argValue(args, "--stacks-dir") ?? STACKS_DIR;
-  const chosen = argValues(args, "--stack");
-  return { stacks: chosen.length > 0 ? chosen : listStacks(stacksDir), stacksDir, allStacks: chosen.length === 0 };
-}
 
 /** Checks one stack; returns its problems (already printed to stderr) and the namespaces it creates. */
 async function checkStack(stack: string, stacksDir: string, outRoot: string): Promise<{ problems: number; namespaces: string[] }> {
@@ -59,14 +44,9 @@ async function checkStack(stack: string, stacksDir: string, outRoot: string): Pr
 }
 
 async function main(): Promise<number> {
-  let opts: Options;
-  try {
-    opts = options(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`${err.message}\n${USAGE}`);
-    return EXIT.usage;
-  }
+  const cli = parseCli(process.argv.slice(2), ["stack", "stacks-dir"]);
+  // Every stack of the folder is checked unless some are named: only then can an exceptions entry be unused.
+  const opts = { stacks: cli.stacks.length > 0 ? cli.stacks : listStacks(cli.stacksDir), stacksDir: cli.stacksDir, allStacks: cli.stacks.length === 0 };
   const outRoot = join(__dirname, "..", "out");
   let problems = 0;
   let failedStacks = 0;
@@ -93,10 +73,4 @@ async function main(): Promise<number> {
   return problems === 0 ? EXIT.ok : EXIT.problems;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err);
-    process.exit(EXIT.internal);
-  },
-);
+runCli(USAGE, main);

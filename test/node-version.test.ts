@@ -8,16 +8,16 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
-import { assertSupportedNode, MIN_NODE_MAJOR, nodeVersionProblem } from "../node-version";
+import { assertSupportedNode, MIN_NODE_MAJOR, MIN_NODE_MINOR, nodeVersionProblem } from "../node-version";
 import pkg from "../package.json";
 
 const ROOT = join(__dirname, "..");
 
 describe("nodeVersionProblem (pure)", () => {
-  it.each(["20.20.2", "v20.0.0", "21.7.3", "18.19.0"])("rejects %s, naming the version, Node 22 and how to run pulumi", (version) => {
+  it.each(["20.20.2", "v20.0.0", "21.7.3", "18.19.0", "22.11.0", "v22.0.0"])("rejects %s, naming the version, Node 22 and how to run pulumi", (version) => {
     const problem = nodeVersionProblem(version, "/usr/bin/node");
     expect(problem).toContain(`runs on Node.js ${version} (/usr/bin/node)`);
-    expect(problem).toContain("needs Node.js 22 or newer");
+    expect(problem).toContain("needs Node.js 22 (22.12 or newer)");
     expect(problem).toContain("npm run pulumi -- up --stack dev");
   });
 
@@ -29,9 +29,9 @@ describe("nodeVersionProblem (pure)", () => {
     expect(nodeVersionProblem("unknown")).toContain("needs Node.js 22");
   });
 
-  it("uses the minimum major of package.json engines.node", () => {
-    expect(pkg.engines.node).toMatch(/^>=\d+/);
-    expect(MIN_NODE_MAJOR).toBe(Number(/^>=(\d+)/.exec(pkg.engines.node)![1]));
+  it("uses the minimum of package.json engines.node, major and minor", () => {
+    const [, major, minor] = /^>=(\d+)\.(\d+)/.exec(pkg.engines.node)!;
+    expect([MIN_NODE_MAJOR, MIN_NODE_MINOR]).toEqual([Number(major), Number(minor)]);
   });
 
   it("is quoted in the README's Deploying for real, word for word", () => {
@@ -40,7 +40,7 @@ describe("nodeVersionProblem (pure)", () => {
   });
 
   it("assertSupportedNode throws the problem as an Error, and passes on this (the project's) Node", () => {
-    expect(() => assertSupportedNode("20.20.2", "/usr/bin/node")).toThrow(/needs Node\.js 22 or newer, but this program runs on Node\.js 20\.20\.2/);
+    expect(() => assertSupportedNode("20.20.2", "/usr/bin/node")).toThrow(/needs Node\.js 22 \(22\.12 or newer\), but this program runs on Node\.js 20\.20\.2/);
     expect(() => assertSupportedNode()).not.toThrow();
   });
 });
@@ -85,7 +85,7 @@ M._load = function (request, ...rest) { if (request.startsWith("@pulumi/")) proc
   it.skipIf(old === undefined)(`on ${old ? `${old.path} ${old.version}` : "an old Node (skipped: no Node older than 22 at /usr/bin/node or /usr/local/bin/node)"}: stops at the guard with the message, before @pulumi/pulumi loads`, () => {
     const r = run(old!.path);
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain(`mlops-platform needs Node.js 22 or newer, but this program runs on Node.js ${old!.version.replace(/^v/, "")} (${old!.path})`);
+    expect(r.stderr).toContain(`mlops-platform needs Node.js 22 (22.12 or newer), but this program runs on Node.js ${old!.version.replace(/^v/, "")} (${old!.path})`);
     expect(r.stderr).toContain("npm run pulumi -- up --stack dev");
     expect(r.stderr).not.toContain("LOADED @pulumi/");
   });

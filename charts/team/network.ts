@@ -5,7 +5,7 @@
  * ipBlock excepts it.
  */
 import type { TeamConfig } from "../../config/teams";
-import { parseCidr, contains, PRIVATE_RANGE_TEXTS, type Cidr } from "../../config/cidr";
+import { parseCidr, contains, LINK_LOCAL_TEXT, NON_PUBLIC_TEXTS, type Cidr } from "../../config/cidr";
 import { INGRESS_NAMESPACE, KSERVE_PREDICTOR_PORT, MONITORING_NAMESPACE, PLATFORM_SERVICES, type PlatformService, type PlatformServiceName } from "../../components/teams/services";
 import type { KserveMode } from "../../config/services";
 import { KNATIVE_SERVING_NAMESPACE, KUBE_SYSTEM_NAMESPACE } from "../../components/platform-namespaces";
@@ -16,13 +16,13 @@ export const KNATIVE_QUEUE_PORTS = [8012, 8013, 9090, 9091] as const;
 
 export const METADATA_CIDR = "169.254.169.254/32";
 /** Link-local: instance metadata, the Pod Identity agent, the VPC DNS resolver; excepted from broad allowlists. */
-export const LINK_LOCAL_CIDR = "169.254.0.0/16";
+export const LINK_LOCAL_CIDR = LINK_LOCAL_TEXT;
 /** EKS Pod Identity agent, on every node's link-local address. */
 export const POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32";
 
 /** Egress to HTTPS on public addresses only (AWS APIs, S3, mirrors): private ranges and link-local excepted. */
 export function publicHttpsEgress() {
-  return { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...PRIVATE_RANGE_TEXTS] } }], ports: [tcp(443)] };
+  return { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...NON_PUBLIC_TEXTS] } }], ports: [tcp(443)] };
 }
 
 export interface NetworkPolicySpec {

@@ -68,7 +68,7 @@ export function launchTemplateData(pool: NodePoolConfig, tags: Readonly<Record<s
 
 /** MIG instances per GPU for a uniform profile such as all-1g.10gb (7 compute slices per A100/H100/H200 GPU). */
 export function migInstancesPerGpu(profile: string): { resource: string; perGpu: number } | undefined {
-  const m = /^all-(\d)g\.(\d+)gb$/.exec(profile);
+  const m = /^all-([1-7])g\.(\d+)gb$/.exec(profile);
   if (!m) return undefined;
   return { resource: `nvidia.com/mig-${m[1]}g.${m[2]}gb`, perGpu: Math.floor(7 / Number(m[1])) };
 }

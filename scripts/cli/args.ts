@@ -1,4 +1,7 @@
 /** Command-line options shared by `npm run plan` and `npm run check`, and their exit codes. */
+import { existsSync, statSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { STACKS_DIR } from "../plan/stack-file";
 
 /** Exit codes of plan and check; the README documents the same table. */
 export const EXIT = {
@@ -15,34 +18,49 @@ export const EXIT = {
   internal: 70,
 } as const;
 
-/** `--flag value` or `--flag=value`; undefined when absent. A flag given without a value is an error. */
-export function argValue(args: readonly string[], flag: string): string | undefined {
-  const eq = args.find((a) => a.startsWith(`${flag}=`));
-  if (eq !== undefined) return eq.slice(flag.length + 1);
-  const i = args.indexOf(flag);
-  if (i < 0) return undefined;
-  const value = args[i + 1];
-  if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-  return value;
-}
-
-/** Every value of a repeatable flag (`--stack a --stack b`). */
-export function argValues(args: readonly string[], flag: string): string[] {
-  const out: string[] = [];
-  args.forEach((a, i) => {
-    if (a.startsWith(`${flag}=`)) out.push(a.slice(flag.length + 1));
-    else if (a === flag) {
-      const value = args[i + 1];
-      if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-      out.push(value);
-    }
-  });
-  return out;
-}
-
-/** Flags a command does not know are a usage error, so a typo never silently checks something else. */
-export function unknownFlags(args: readonly string[], known: readonly string[]): string[] {
-  return args.filter((a) => a.startsWith("--") && !known.includes(a.split("=")[0]));
-}
-
 export class UsageError extends Error {}
+
+export interface CliOptions {
+  /** Stacks named with --stack, in order; empty when none was given. */
+  readonly stacks: string[];
+  readonly out?: string;
+  /** Where the stack files are. @default stacks/ */
+  readonly stacksDir: string;
+}
+
+/**
+ * Parses `--stack <name>` (repeatable), `--out <dir>` and `--stacks-dir <dir>`, strictly: an unknown option, a
+ * stray word (`npm run check -- dev`) or a stacks folder that does not exist is a usage error, never silently
+ * a check of something else.
+ */
+export function parseCli(args: readonly string[], allowed: readonly ("stack" | "out" | "stacks-dir")[]): CliOptions {
+  const options = {
+    stack: { type: "string", multiple: true },
+    out: { type: "string" },
+    "stacks-dir": { type: "string" },
+  } as const;
+  let values: { stack?: string[]; out?: string; "stacks-dir"?: string };
+  try {
+    values = parseArgs({ args: [...args], options: Object.fromEntries(allowed.map((k) => [k, options[k]])), strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const stacksDir = values["stacks-dir"] ?? STACKS_DIR;
+  if (!existsSync(stacksDir) || !statSync(stacksDir).isDirectory()) throw new UsageError(`--stacks-dir ${stacksDir} is not a folder`);
+  return { stacks: values.stack ?? [], out: values.out, stacksDir };
+}
+
+/** Runs a CLI's main: a UsageError prints the usage and exits 64; any other error is a crash (70). */
+export function runCli(usage: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      if (err instanceof UsageError) {
+        console.error(`${err.message}\n${usage}`);
+        process.exit(EXIT.usage);
+      }
+      console.error(err);
+      process.exit(EXIT.internal);
+    },
+  );
+}

@@ -17,6 +17,9 @@ export const SECRET_PLACEHOLDER = "[secret]";
  */
 export const MAX_ALIAS_COUNT = 100;
 
+/** The top-level keys of a Pulumi stack file. */
+export const STACK_FILE_KEYS: readonly string[] = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
+
 export interface StackConfig {
   /** "<namespace>:<key>" → string value (objects as JSON), as PULUMI_CONFIG carries them. */
   readonly values: Record<string, string>;
@@ -78,7 +81,9 @@ export function stackConfigFromDocument(doc: unknown): StackConfig {
   const secretKeys: string[] = [];
   for (const [key, raw] of Object.entries(config)) {
     const { value, secret } = maskSecure(raw);
-    values[key] = typeof value === "string" ? value : JSON.stringify(value);
+    // JSON has no Infinity or NaN (it would write null): keep them as the text a reader recognises.
+    const text = (v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v);
+    values[key] = typeof value === "string" ? value : typeof value === "number" ? String(value) : JSON.stringify(value, (_k, v: unknown) => text(v));
     if (secret) secretKeys.push(key);
   }
   return { values, secretKeys };
@@ -92,18 +97,35 @@ export function parseStackFile(text: string, file: string): StackFileRead {
     const pos = offset === undefined ? undefined : lineCounter.linePos(offset);
     return { file, line: pos?.line, column: pos?.col, message };
   };
+  const tooDeep = "nests too deeply to read; no setting of this program is more than a few levels deep";
+  // The parser recurses per level: thousands of brackets overflow its stack, and every later error is noise.
+  const overflow = doc.errors.find((e) => /Maximum call stack size exceeded/.test(e.message));
+  if (overflow) return { ok: false, problems: [at(overflow.pos[0], tooDeep)] };
+  // A custom tag (!Ref, !Sub) would be dropped silently: a stack file holds plain data.
+  const tags = doc.warnings.filter((w) => w.code === "TAG_RESOLVE_FAILED");
+  if (tags.length > 0) return { ok: false, problems: tags.map((w) => at(w.pos[0], `${w.message.split("\n")[0]}: a stack file holds plain data, without YAML tags`)) };
   if (doc.errors.length > 0) {
     return {
       ok: false,
       problems: doc.errors.map((e) => {
         // yaml says "Map keys must be unique" without the key; a reader needs the key and the consequence.
         const key = e.code === "DUPLICATE_KEY" ? /^[^:\n]+(:[^\s:][^:\n]*)?/.exec(text.slice(e.pos[0]))?.[0] : undefined;
-        return at(e.pos[0], key ? `duplicate key ${key.trim()}: Pulumi would keep only one of the two values` : e.message.split("\n")[0]);
+        if (key) return at(e.pos[0], `duplicate key ${key.trim()}: a key may appear only once in a mapping`);
+        if (e.code === "MULTIPLE_DOCS") return at(e.pos[0], "a stack file holds one YAML document: remove the extra ---");
+        return at(e.pos[0], e.message.split("\n")[0]);
       }),
     };
   }
   const root = doc.contents;
   if (root !== null && !isMap(root)) return { ok: false, problems: [at(root.range?.[0], "a stack file is a mapping with a config: block")] };
+  // Anything else at the top is read by nothing: most often a config key that lost its indentation.
+  const strays = (root?.items ?? []).filter((item) => !(isScalar(item.key) && STACK_FILE_KEYS.includes(String(item.key.value))));
+  if (strays.length > 0) {
+    return {
+      ok: false,
+      problems: strays.map((item) => at((item.key as Node | null)?.range?.[0], `unknown top-level key ${String(isScalar(item.key) ? item.key.value : item.key)}: stack settings go under config: (indented by two spaces)`)),
+    };
+  }
   const config = root?.get("config", true) as Node | undefined;
   if (config !== undefined && config !== null && !isMap(config) && !(isScalar(config) && config.value === null)) {
     return { ok: false, problems: [at(config.range?.[0], "config: must be a mapping of <namespace>:<key> entries")] };
@@ -112,6 +134,7 @@ export function parseStackFile(text: string, file: string): StackFileRead {
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
+    if (err instanceof RangeError) return { ok: false, problems: [at(0, tooDeep)] };
     let first: number | undefined;
     visit(doc, { Alias: (_, node) => { first = node.range?.[0]; return visit.BREAK; } });
     return { ok: false, problems: [at(first, `aliases expand beyond the ${MAX_ALIAS_COUNT} nodes a stack file may hold (${(err as Error).message})`)] };

@@ -135,8 +135,14 @@ describe("every shipped stack, edited as an adopter would", () => {
       const shipped = shippedStackConfig(stack);
       const before = plainConfig(shipped);
       const after = adopterEdit(before);
-      const secretKeys = shipped.secretKeys.map((k) => k.replace(/^mlops-platform:/, ""));
-      edited.set(stack, { before, after, check: await checkStack(stack, stackConfig(after, secretKeys)) });
+      const ours = (k: string) => k.startsWith("mlops-platform:");
+      const edits = stackConfig(after, shipped.secretKeys.filter(ours).map((k) => k.replace(/^mlops-platform:/, "")));
+      // The stack is renamed too (prod → prod-acme), and keys of other namespaces in the file come along unchanged.
+      const config = {
+        values: { ...edits.values, ...Object.fromEntries(Object.entries(shipped.values).filter(([k]) => !ours(k))) },
+        secretKeys: [...edits.secretKeys, ...shipped.secretKeys.filter((k) => !ours(k))],
+      };
+      edited.set(stack, { before, after, check: await checkStack(`${stack}-acme`, config) });
     }
   });
 
@@ -153,6 +159,7 @@ describe("every shipped stack, edited as an adopter would", () => {
       expect(after.network.vpcCidr).not.toBe(before.network.vpcCidr);
       for (const az of after.network.availabilityZones) expect(az.startsWith(after.aws.region)).toBe(true);
       const old = new Set(accountsIn(before));
+      expect(accountsIn(after).length).toBeGreaterThan(0);
       for (const id of accountsIn(after)) expect(old.has(id), `account ${id} survived the edit`).toBe(false);
     } else {
       expect(after.cluster.context).not.toBe(before.cluster.context);

@@ -8,8 +8,6 @@ import { clone, fixtureStack, rawConfig, TODAY } from "../helpers/stack";
 export type Cfg = any;
 
 export type FixtureStack = "local" | "dev" | "staging" | "prod";
-/** The former name of FixtureStack; the fixtures are test/fixtures/stacks, not the shipped stacks/. */
-export type ShippedStack = FixtureStack;
 
 /** A deep copy of a (compliant) fixture stack's config (test/fixtures/stacks), ready to have one field broken. */
 export function fixture(stack: FixtureStack): Cfg {

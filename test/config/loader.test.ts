@@ -88,7 +88,7 @@ describe("loadConfig", () => {
     cfg.network.natGateways = "single";
     cfg.cluster.protect = false;
     const values = Object.fromEntries(Object.entries(rawConfig(cfg)).map(([k, v]) => [`mlops-platform:${k}`, v]));
-    pulumi.runtime.setAllConfig({ ...values, "aws:region": "eu-west-1" }, []); // a provider namespace: allowed, not ours to read
+    pulumi.runtime.setAllConfig({ ...values, "pulumi:tags": '{"team":"platform"}' }, []); // Pulumi's own namespace: allowed, not ours to read
     let thrown: unknown;
     try {
       loadConfig({ today: TODAY });

@@ -74,7 +74,7 @@ describe("npm run plan -- --stack dev", () => {
     expect(r.stderr).toContain("dev, local, prod, staging");
     const typo = runCli(ROOT, ["--stak", "dev"]);
     expect(typo.code).toBe(64);
-    expect(typo.stderr).toContain("unknown option --stak");
+    expect(typo.stderr).toContain("Unknown option '--stak'");
   });
 });
 
@@ -164,6 +164,16 @@ describe("npm run check", () => {
     const problems = all.stderr.split("\n").filter((l) => /^\[(a-syntax|broken)\] /.test(l)).length;
     expect(problems).toBeGreaterThan(3);
     expect(all.stdout.trim().split("\n").pop()).toBe(`check FAILED: ${problems} problems (2 of 3 stacks)`);
+  });
+
+  it("a stray word or a stacks folder that does not exist is a usage error (64), not a check of something else", () => {
+    const stray = runCli(ROOT, ["local", "--stacks-dir", stacks], "scripts/check.ts");
+    expect(stray.code, stray.stdout + stray.stderr).toBe(64);
+    expect(stray.stderr).toContain("Unexpected argument 'local'");
+    expect(stray.stdout).not.toContain("=== stack");
+    const missing = runCli(ROOT, ["--stacks-dir", join(tmp, "no-such-folder")], "scripts/check.ts");
+    expect(missing.code, missing.stdout + missing.stderr).toBe(64);
+    expect(missing.stderr).toContain("is not a folder");
   });
 
   it("--stack checks one stack and says so", () => {

@@ -20,10 +20,28 @@ describe("parseStackFile", () => {
     ]);
   });
 
-  it("a duplicate key names the key and says what Pulumi would do", () => {
+  it("a duplicate key names the key", () => {
     expect(problems("config:\n  mlops-platform:environment: dev\n  mlops-platform:owner: a\n  mlops-platform:environment: prod\n")).toEqual([
-      "stacks/Pulumi.x.yaml:4:3: duplicate key mlops-platform:environment: Pulumi would keep only one of the two values",
+      "stacks/Pulumi.x.yaml:4:3: duplicate key mlops-platform:environment: a key may appear only once in a mapping",
     ]);
+  });
+
+  it("a second document, a key that lost its indentation, or nesting past reason each get their own answer", () => {
+    expect(problems("config:\n  mlops-platform:owner: a\n---\nconfig: {}\n")).toEqual(["stacks/Pulumi.x.yaml:3:1: a stack file holds one YAML document: remove the extra ---"]);
+    expect(problems("config:\n  mlops-platform:owner: a\nmlops-platform:teams: []\n")).toEqual([
+      "stacks/Pulumi.x.yaml:3:1: unknown top-level key mlops-platform:teams: stack settings go under config: (indented by two spaces)",
+    ]);
+    const deep = `config:\n  mlops-platform:teams: ${"[".repeat(5000)}${"]".repeat(5000)}\n`;
+    expect(problems(deep)).toEqual([expect.stringMatching(/^stacks\/Pulumi\.x\.yaml:2:\d+: nests too deeply to read/)]);
+  });
+
+  it("a YAML tag such as !Ref is refused: it would be dropped silently", () => {
+    expect(problems("config:\n  mlops-platform:owner: !Ref x\n")).toEqual(["stacks/Pulumi.x.yaml:2:25: Unresolved tag: !Ref: a stack file holds plain data, without YAML tags"]);
+  });
+
+  it("keeps Infinity and NaN visible as text, where JSON would write null", () => {
+    const r = parseStackFile("config:\n  mlops-platform:owner: .inf\n  mlops-platform:teams: [{ quota: { gpu: .nan } }]\n", "f");
+    expect(r.ok && r.config.values).toEqual({ "mlops-platform:owner": "Infinity", "mlops-platform:teams": '[{"quota":{"gpu":"NaN"}}]' });
   });
 
   it("an alias bomb stops at the alias budget, pointing at the first alias", () => {

@@ -282,7 +282,7 @@ describe("modelMonitors", () => {
   });
 
   it("takes a drift share threshold in (0, 1]", () => {
-    expectProblem(withMonitor((m) => (m.driftShareThreshold = 0)), "teams[0].modelMonitors[0].driftShareThreshold", "0 is below the minimum (exclusive) 0");
+    expectProblem(withMonitor((m) => (m.driftShareThreshold = 0)), "teams[0].modelMonitors[0].driftShareThreshold", "0 must be greater than 0");
     expectProblem(withMonitor((m) => (m.driftShareThreshold = 1.01)), "teams[0].modelMonitors[0].driftShareThreshold", "is above the maximum 1");
     expectValid(withMonitor((m) => (m.driftShareThreshold = 1)));
   });

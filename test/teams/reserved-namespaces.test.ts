@@ -202,6 +202,7 @@ describe.each(["eks-all", "existing-all"])("stack %s with every optional piece o
   it("uses only platform namespaces besides the teams' own", () => {
     const { result, found } = plans.get(name)!;
     const teamNames = new Set(result.config!.teams.map((t) => t.name));
+    expect(teamNames.size).toBeGreaterThan(0);
     expect(found.size).toBeGreaterThan(teamNames.size);
     for (const t of teamNames) expect(found.has(t), `team namespace ${t}`).toBe(true);
     const missing = [...found].filter(([ns]) => !teamNames.has(ns) && !PLATFORM_NAMESPACES.includes(ns)).map(([ns, why]) => `${ns} (${[...why].join("; ")})`);
