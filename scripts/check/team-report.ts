@@ -26,7 +26,8 @@ const SERVICE_USE: Readonly<Record<string, string>> = {
 function volumes(ctx: TeamReportContext): string {
   const claims = [
     ...(ctx.sharedFiles ? [`${SHARED_FILES_CLAIM} (EFS, RWX, own access point and POSIX id)`] : []),
-    ...(ctx.scratch ? [`${SCRATCH_CLAIM} (FSx for Lustre, RWX, linked to the datasets bucket)`] : []),
+    // Said plainly until scratch is isolated per team: every team's claim mounts the same file-system root.
+    ...(ctx.scratch ? [`${SCRATCH_CLAIM} (FSx for Lustre, RWX, SHARED with every other team: same file-system root, exported to lustre/ of the datasets bucket)`] : []),
   ];
   const block = ctx.eksClusterName ? "block volumes from the default class gp3" : "block volumes from the cluster's default class";
   return `${block}${claims.length > 0 ? `; claims ${claims.join(", ")}` : ""}`;

@@ -26,6 +26,13 @@ describe("teamReport on EKS (dev)", () => {
   const recsys = byName(fixtureTeams("dev"), "recsys");
   const lines = teamReport(recsys, { environment: "dev", eksClusterName: "mlops-dev" });
 
+  it("volumes: the shared-files claim, and a scratch claim that says plainly it is shared with every team", () => {
+    const withTiers = teamReport(recsys, { environment: "dev", eksClusterName: "mlops-dev", sharedFiles: true, scratch: true });
+    expect(line(withTiers, "volumes")).toBe(
+      "  volumes    block volumes from the default class gp3; claims shared-files (EFS, RWX, own access point and POSIX id), scratch (FSx for Lustre, RWX, SHARED with every other team: same file-system root, exported to lustre/ of the datasets bucket)",
+    );
+  });
+
   it("names the team and its cost center first", () => {
     expect(lines[0]).toBe("recsys (cost center cc-4711)");
   });
