@@ -180,7 +180,7 @@ export function validateConfig(
 
 /**
  * Validates a stack's whole config, every namespace (keys as `<namespace>:<key>`): project keys through
- * validateConfig, provider keys for plaintext secrets, and any other namespace as the typo it is.
+ * validateConfig; provider namespaces and unknown ones (a typo) as errors; every value for plaintext secrets.
  */
 export function validateStackConfig(
   all: RawConfig,
