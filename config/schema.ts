@@ -67,6 +67,12 @@ const existingClusterSchema = z.strictObject({
   /** Path to a kubeconfig file; omitted means the ambient KUBECONFIG. */
   kubeconfig: z.string().min(1).optional(),
   context: z.string().min(1),
+  /**
+   * The cluster's pod and service ranges (kind: 10.244.0.0/16 and 10.96.0.0/12), which team egress allowlists
+   * may then never name. @default unknown: only whole private ranges and over-broad entries are refused.
+   */
+  podCidr: cidr.optional(),
+  serviceCidr: cidr.optional(),
 });
 
 export const clusterSchema = z.discriminatedUnion("kind", [eksClusterSchema, existingClusterSchema]);

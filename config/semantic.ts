@@ -6,7 +6,7 @@ import { broadAllowlistReason, contains, formatCidr, overlaps, parseCidr, PRIVAT
 import { DEFAULT_SERVICE_CIDR, TIER_DEFAULTS, usesMig } from "./defaults";
 import type { Problem } from "./problems";
 import { GIB, parseQuantity } from "./quantity";
-import { EKS_LOG_TYPES, type StackConfigInput, type NodePoolInput, type EksClusterInput } from "./schema";
+import { EKS_LOG_TYPES, type StackConfigInput, type NodePoolInput, type EksClusterInput, type ExistingClusterInput } from "./schema";
 import { EKS_VERSIONS, EXISTING_CLUSTER_VERSIONS } from "../components/versions";
 import { GPU_INSTANCE_FAMILIES, instanceType } from "../components/instance-types";
 import { subnetBits } from "../components/network/subnets";
@@ -49,6 +49,14 @@ function completePools(cfg: WithCluster): readonly NodePoolInput[] | undefined {
   // Absent or broken: sums over pools would be 0 or too low, so capacity is unknown, not empty.
   if (pools === undefined || cfg.unparsed?.has("nodePools")) return undefined;
   return pools.every((p): p is NodePoolInput => p !== undefined) ? pools : undefined;
+}
+
+/** The ranges an existing cluster's config names; those it leaves out are unknown here. */
+function existingClusterRanges(c: ExistingClusterInput): { what: string; cidr: string }[] {
+  return [
+    ...(c.podCidr ? [{ what: "the pod range (cluster.podCidr)", cidr: c.podCidr }] : []),
+    ...(c.serviceCidr ? [{ what: "the service range (cluster.serviceCidr)", cidr: c.serviceCidr }] : []),
+  ];
 }
 
 /** CPU and memory of every pool at its maximum size, with its largest instance type. */
@@ -109,7 +117,7 @@ export function semanticProblems(input: SemanticInput, opts: CheckOptions): Prob
             ...(cfg.network ? [{ what: "the VPC (network.vpcCidr)", cidr: cfg.network.vpcCidr }] : []),
             { what: "the service range (cluster.serviceCidr)", cidr: eks.serviceCidr ?? DEFAULT_SERVICE_CIDR },
           ]
-        : undefined,
+        : existingClusterRanges(cfg.cluster as ExistingClusterInput),
     }),
   ];
 }

@@ -61,6 +61,17 @@ describe("1. team egress that would open private address space", () => {
     expectValid(cfg);
   });
 
+  it("on an existing cluster, the pod and service ranges it names are refused like the VPC", () => {
+    for (const [cidr, what] of [["10.244.3.0/24", "the pod range (cluster.podCidr) 10.244.0.0/16"], ["10.96.0.0/16", "the service range (cluster.serviceCidr) 10.96.0.0/12"]]) {
+      const cfg = fixture("local");
+      allow(cfg, cidr);
+      expectProblem(cfg, at, `${cidr} overlaps ${what}`);
+      delete cfg.cluster.podCidr;
+      delete cfg.cluster.serviceCidr;
+      expectValid(cfg); // ranges not given: unknown, so a narrow private block passes
+    }
+  });
+
   it("on an existing cluster, whose ranges are unknown, still refuses whole private ranges and broad blocks", () => {
     const cfg = fixture("local");
     allow(cfg, "172.16.0.0/12");
