@@ -9,7 +9,7 @@ import { resolveConfig, type PlatformConfig } from "./defaults";
 import { ConfigError, formatPath, type Problem } from "./problems";
 import { explainIssue } from "./messages";
 import { nodePoolSchema, stackConfigSchema, TOP_LEVEL_KEYS } from "./schema";
-import { plaintextSecrets, REDACTED, redactSecrets, SECRET_KEY_MESSAGE, SECRET_NAME, secretValueKind } from "./secrets";
+import { credentialKeyMessage, plaintextSecrets, REDACTED, redactSecrets, SECRET_KEY_MESSAGE, SECRET_NAME, secretValueKind } from "./secrets";
 import { semanticProblems, type CheckOptions, type SemanticInput } from "./semantic";
 import { didYouMean } from "./suggest";
 import { salvageTeam } from "./teams";
@@ -148,6 +148,11 @@ export function validateConfig(
   const plain: Record<string, unknown> = {};
   const reported = new Set<string>();
   for (const [key, value] of Object.entries(raw)) {
+    const keyKind = secretValueKind(key);
+    if (keyKind) {
+      problems.push({ path: "config", message: credentialKeyMessage(keyKind) });
+      continue;
+    }
     if (secretKeys.has(key)) {
       // No key of the schema holds a secret yet; secrets arrive through dedicated keys as features need them.
       reported.add(key); // and no "is required" for the key set the wrong way
@@ -191,6 +196,11 @@ export function validateStackConfig(
   const raw: Record<string, string> = {};
   const projectSecrets = new Set<string>();
   for (const [key, value] of Object.entries(all)) {
+    const keyKind = secretValueKind(key);
+    if (keyKind) {
+      problems.push({ path: "config", message: credentialKeyMessage(keyKind) });
+      continue;
+    }
     const colon = key.indexOf(":");
     const [namespace, short] = colon < 0 ? ["", key] : [key.slice(0, colon), key.slice(colon + 1)];
     if (colon < 0) {

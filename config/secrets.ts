@@ -11,7 +11,13 @@ export const SECRET_NAME = /password|passwd|(^|[_.-])pass$|secret|token|credenti
 /** Maps whose keys are data (label names), not setting names: never read as secret-looking keys. */
 const DATA_MAPS = new Set(["labels"]);
 
-export const SECRET_KEY_MESSAGE = "looks like a secret: set it with `pulumi config set --secret`, never as plain config";
+/** No setting of this program takes a secret yet, so the advice is to remove it, not to encrypt it. */
+export const SECRET_KEY_MESSAGE =
+  "looks like a secret, and no setting of this program takes one: remove it from the stack file (AWS credentials come from the environment or an AWS profile, never from stack config) and rotate it if it was real";
+
+/** A credential used as a key: reported where the key stands, never in a path that spells it out. */
+export const credentialKeyMessage = (kind: string): string =>
+  `has a key that looks like ${kind} (not repeated here); remove it from the stack file and rotate it: a committed credential is a leaked one`;
 
 /** Credential formats with a recognisable shape. Each is specific enough not to match ordinary config. */
 export const SECRET_VALUE_PATTERNS: readonly { readonly kind: string; readonly pattern: RegExp }[] = [
@@ -57,7 +63,7 @@ export function plaintextSecrets(value: unknown, path: readonly PathSegment[]): 
       for (const [k, item] of Object.entries(v)) {
         const kind = secretValueKind(k);
         // A credential used as a key is reported where the key stands, never in a path that spells it out.
-        if (kind) found.values.push({ path: formatPath(at), message: `has a key that looks like ${kind} (not repeated here); remove it from the stack file and rotate it: a committed credential is a leaked one` });
+        if (kind) found.values.push({ path: formatPath(at), message: credentialKeyMessage(kind) });
         else if (!inDataMap && SECRET_NAME.test(k)) found.keys.push({ path: formatPath([...at, k]), message: SECRET_KEY_MESSAGE });
         else walk(item, [...at, k]);
       }

@@ -101,7 +101,7 @@ export function semanticProblems(input: SemanticInput, opts: CheckOptions): Prob
     ...(skipped("storage") ? [] : posixProblems(cfg)),
     ...serviceProblems(cfg.services, cfg.environment, cfg.cluster.kind === "eks"),
     ...(skipped("services") ? [] : teamServiceProblems(cfg)),
-    ...serviceStorageProblems(cfg),
+    ...(skipped("services") ? [] : serviceStorageProblems(cfg)),
     ...teamProblems(cfg.teams ?? [], {
       environment: cfg.environment,
       clusterKind: cfg.cluster.kind,
@@ -292,9 +292,19 @@ function nodePoolProblems(cfg: WithCluster): Problem[] {
   return out;
 }
 
-/** Label and taint keys under prefixes that Kubernetes, NVIDIA's operator or the platform own. */
+/** Label keys under prefixes that Kubernetes, NVIDIA's operator or the platform own. */
 const reservedKey = (key: string): boolean =>
   /(^|\.)(kubernetes\.io|k8s\.io)\//.test(key) || key.startsWith("nvidia.com/") || key.startsWith("mlops.platform/");
+
+/**
+ * Taint keys something else sets and removes on its own: the node lifecycle and cloud controllers
+ * (node.kubernetes.io/not-ready, node.cloudprovider.kubernetes.io/uninitialized …), cluster-autoscaler
+ * while it drains, and the platform. A pool that set one would be cleared or fought over. Other keys
+ * (nvidia.com/gpu, node-role.kubernetes.io/…) are the pool's own to choose.
+ */
+const RESERVED_TAINT_PREFIXES = ["node.kubernetes.io/", "node.cloudprovider.kubernetes.io/", "mlops.platform/"];
+const AUTOSCALER_TAINTS = ["ToBeDeletedByClusterAutoscaler", "DeletionCandidateOfClusterAutoscaler"];
+const reservedTaintKey = (key: string): boolean => RESERVED_TAINT_PREFIXES.some((p) => key.startsWith(p)) || AUTOSCALER_TAINTS.includes(key);
 
 /** The largest root volume EBS gives a gp3 volume. */
 const LARGEST_ROOT_VOLUME = 16 * 1024 * GIB;
@@ -344,9 +354,10 @@ export function poolProblems(cfg: Pick<StackConfigInput, "environment">, pool: N
   for (const key of Object.keys(pool.labels ?? {})) {
     if (reservedKey(key)) out.push(problem(`${at}.labels."${key}"`, "uses a prefix reserved for Kubernetes, NVIDIA or the platform"));
   }
-  // Kubernetes and the GPU operator set taints under their own prefixes (node.kubernetes.io/unschedulable …).
   (pool.taints ?? []).forEach((t, j) => {
-    if (reservedKey(t.key)) out.push(problem(`${at}.taints[${j}].key`, `${t.key} uses a prefix reserved for Kubernetes, NVIDIA or the platform`));
+    if (reservedTaintKey(t.key)) {
+      out.push(problem(`${at}.taints[${j}].key`, `${t.key} is a taint Kubernetes, cluster-autoscaler or the platform sets and clears on its own; choose a key of your own`));
+    }
   });
   return out;
 }

@@ -230,6 +230,8 @@ export function salvageTeam(raw: unknown): TeamDraft | undefined {
   if (invalid.has("owners") && isRecord(raw.owners)) {
     const roles = teamSchema.shape.owners.shape;
     draft.owners = parseFields({ admin: roles.admin, edit: roles.edit, view: roles.view }, raw.owners, "owners.", invalid);
+    // A misspelt role (`admins`) is reported as an unknown key; it may well be the one that names somebody.
+    for (const key of Object.keys(raw.owners)) if (!(key in roles)) invalid.add(`owners.${key}`);
   }
   if (invalid.has("egress") && isRecord(raw.egress)) {
     const egress = teamSchema.shape.egress.unwrap().shape;
@@ -325,8 +327,8 @@ function ownerProblems(team: TeamDraft, at: string, ctx: TeamContext): Problem[]
       out.push({ path: `${at}.owners.${role}.iamPrincipals`, message: "IAM principals need an EKS cluster; on an existing cluster use groups" });
     }
   }
-  // A role that failed its schema may be the one that names somebody.
-  const complete = !TEAM_ROLES.some((r) => team.invalid?.has(`owners.${r}`));
+  // A role that failed its schema, or a misspelt one, may be the one that names somebody.
+  const complete = ![...(team.invalid ?? [])].some((key) => key.startsWith("owners."));
   if (complete && !TEAM_ROLES.some((r) => (owners[r]?.groups?.length ?? 0) + (owners[r]?.iamPrincipals?.length ?? 0) > 0)) {
     out.push({ path: `${at}.owners`, message: "names nobody: give at least one group or IAM principal a role" });
   }

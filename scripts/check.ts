@@ -18,13 +18,13 @@ import { unusedExceptions, expiredExceptions } from "../policies/exceptions-regi
 const USAGE = "usage: npm run check [-- --stack <name> ...] [--stacks-dir <dir>]";
 
 /** Checks one stack; returns its problems (already printed to stderr) and the namespaces it creates. */
-async function checkStack(stack: string, stacksDir: string, outRoot: string): Promise<{ problems: number; namespaces: string[] }> {
+async function checkStack(stack: string, stacksDir: string, outRoot: string): Promise<{ problems: number; planned: boolean; namespaces: string[] }> {
   console.log(`\n=== stack ${stack} ===`);
   const result = await runPlan(stack, { stacksDir });
   if (result.problems.length > 0) {
     for (const line of blockingProblems(result)) console.error(`[${stack}] ${line}`);
     console.log(`${result.problems.length} config problem(s); nothing was planned (listed on stderr)`);
-    return { problems: result.problems.length, namespaces: [] };
+    return { problems: result.problems.length, planned: false, namespaces: [] };
   }
   const cfg = result.config!;
   const violations = await runPolicies(result, cfg.environment);
@@ -40,7 +40,7 @@ async function checkStack(stack: string, stacksDir: string, outRoot: string): Pr
   const ctx = { environment: cfg.environment, eksClusterName, sharedFiles: cfg.storage.sharedFiles.enabled, scratch: cfg.storage.scratch.enabled };
   for (const team of cfg.teams) console.log(teamReport(team, ctx).map((l) => `  ${l}`).join("\n"));
   const namespaces = result.objects.flatMap(({ object }) => (object.kind === "Namespace" && object.metadata?.name ? [object.metadata.name] : []));
-  return { problems: blocking.length, namespaces };
+  return { problems: blocking.length, planned: true, namespaces };
 }
 
 async function main(): Promise<number> {
@@ -50,16 +50,21 @@ async function main(): Promise<number> {
   const outRoot = join(__dirname, "..", "out");
   let problems = 0;
   let failedStacks = 0;
+  let unplanned = 0;
   const namespacesInUse = new Set<string>();
   for (const stack of opts.stacks) {
     const r = await checkStack(stack, opts.stacksDir, outRoot);
     problems += r.problems;
     if (r.problems > 0) failedStacks++;
+    if (!r.planned) unplanned++;
     for (const ns of r.namespaces) namespacesInUse.add(ns);
   }
-  // The registry is shared by all stacks: an entry is unused only when no stack at all has its namespace.
+  // The registry is shared by all stacks: an entry is unused only when no stack at all has its namespace,
+  // which only a run that planned every stack can tell.
+  const judgeUnused = opts.allStacks && unplanned === 0;
+  if (opts.allStacks && unplanned > 0) console.log(`\nexceptions registry: unused entries not judged; ${unplanned} stack(s) could not be planned`);
   const registry = [
-    ...(opts.allStacks ? unusedExceptions(namespacesInUse).map((e) => `exceptions registry: entry ${e.id} is unused (no stack has namespace ${e.scope.namespace}); remove it`) : []),
+    ...(judgeUnused ? unusedExceptions(namespacesInUse).map((e) => `exceptions registry: entry ${e.id} is unused (no stack has namespace ${e.scope.namespace}); remove it`) : []),
     ...expiredExceptions().map((e) => `exceptions registry: entry ${e.id} expired on ${e.expires}`),
   ];
   for (const line of registry) console.error(line);

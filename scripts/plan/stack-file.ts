@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument, visit, type Node } from "yaml";
+import { secretValueKind } from "../../config/secrets";
 
 export const STACKS_DIR = join(__dirname, "..", "..", "stacks");
 
@@ -89,10 +90,17 @@ export function stackConfigFromDocument(doc: unknown): StackConfig {
   return { values, secretKeys };
 }
 
+/** A key as a message may show it: a credential used as a key is named by its kind, never spelt out. */
+function shownKey(key: string): string {
+  const kind = secretValueKind(key);
+  return kind ? `(one that looks like ${kind}; not repeated here, and rotate it if it was real)` : key;
+}
+
 /** Parses a stack file's text; `file` names it in problems. */
 export function parseStackFile(text: string, file: string): StackFileRead {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // merge: `<<: *base` merge keys, which Pulumi's own YAML reader applies too.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
   const at = (offset: number | undefined, message: string): FileProblem => {
     const pos = offset === undefined ? undefined : lineCounter.linePos(offset);
     return { file, line: pos?.line, column: pos?.col, message };
@@ -110,7 +118,7 @@ export function parseStackFile(text: string, file: string): StackFileRead {
       problems: doc.errors.map((e) => {
         // yaml says "Map keys must be unique" without the key; a reader needs the key and the consequence.
         const key = e.code === "DUPLICATE_KEY" ? /^[^:\n]+(:[^\s:][^:\n]*)?/.exec(text.slice(e.pos[0]))?.[0] : undefined;
-        if (key) return at(e.pos[0], `duplicate key ${key.trim()}: a key may appear only once in a mapping`);
+        if (key) return at(e.pos[0], `duplicate key ${shownKey(key.trim())}: a key may appear only once in a mapping`);
         if (e.code === "MULTIPLE_DOCS") return at(e.pos[0], "a stack file holds one YAML document: remove the extra ---");
         return at(e.pos[0], e.message.split("\n")[0]);
       }),
@@ -123,7 +131,7 @@ export function parseStackFile(text: string, file: string): StackFileRead {
   if (strays.length > 0) {
     return {
       ok: false,
-      problems: strays.map((item) => at((item.key as Node | null)?.range?.[0], `unknown top-level key ${String(isScalar(item.key) ? item.key.value : item.key)}: stack settings go under config: (indented by two spaces)`)),
+      problems: strays.map((item) => at((item.key as Node | null)?.range?.[0], `unknown top-level key ${shownKey(String(isScalar(item.key) ? item.key.value : item.key))}: stack settings go under config: (indented by two spaces)`)),
     };
   }
   const config = root?.get("config", true) as Node | undefined;
@@ -151,7 +159,16 @@ export function readStackFile(stack: string, dir = STACKS_DIR): StackFileRead {
     const known = existsSync(dir) ? listStacks(dir) : [];
     return { ok: false, problems: [{ file: shown, message: `no such stack file; stacks: ${known.join(", ") || "none"}` }] };
   }
-  return parseStackFile(readFileSync(path, "utf8"), shown);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    // A folder by that name, or a file this user may not read: a problem with the stack, not a crash of the run.
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "EISDIR" ? "is a folder, not a stack file" : code === "EACCES" ? "cannot be read (permission denied)" : `cannot be read (${code ?? (err as Error).message})`;
+    return { ok: false, problems: [{ file: shown, message: why }] };
+  }
+  return parseStackFile(text, shown);
 }
 
 /** Reads a stack file that must be valid (tests, benchmarks): throws with every problem otherwise. */

@@ -142,7 +142,7 @@ describe("4. secret values, not only secret-looking key names", () => {
   it("checks every namespace's values, and the provider keys that hold credentials", () => {
     const problems = stackProblems(namespaced(fixture("dev"), { "pulumi:tags": '{"k":"AKIAIOSFODNN7EXAMPLE"}', "aws:secretKey": "abc", "billing:tier": "AKIAIOSFODNN7EXAMPLE" }));
     expect(problems).toContainEqual({ path: "pulumi:tags.k", message: expect.stringContaining("holds what looks like an AWS access key ID") });
-    expect(problems).toContainEqual({ path: "aws:secretKey", message: expect.stringContaining("looks like a secret: set it with `pulumi config set --secret`") });
+    expect(problems).toContainEqual({ path: "aws:secretKey", message: expect.stringContaining("looks like a secret, and no setting of this program takes one: remove it") });
     expect(problems).toContainEqual({ path: "billing:tier", message: expect.stringContaining("holds what looks like an AWS access key ID") });
     expect(JSON.stringify(problems)).not.toContain("AKIAIOSFODNN7EXAMPLE");
   });
@@ -408,6 +408,23 @@ describe("found by probing ~250 bad stack files", () => {
     expect(paths).toContain("teams[0].egress.allow[0].cidr");
   });
 
+  it("a services section that fails its schema is not read as the defaults by the storage rule", () => {
+    const cfg = fixture("local");
+    cfg.storage = { ...cfg.storage, objectStore: { ...cfg.storage?.objectStore, enabled: false } };
+    cfg.services = { mlflow: { enabled: false }, feast: { enabled: false }, evidently: { enabled: false, shedule: "0 * * * *" } };
+    const paths = problemsOf(cfg).map((p) => p.path);
+    expect(paths.some((p) => p.startsWith("services.evidently"))).toBe(true);
+    expect(paths).not.toContain("storage.objectStore.enabled");
+  });
+
+  it("a misspelt owner role is an unknown key, and the team is not also said to name nobody", () => {
+    const cfg = fixture("dev");
+    teamsOf(cfg)[0].owners = { admins: { groups: ["recsys-leads"] } };
+    const problems = problemsOf(cfg);
+    expect(problems).toContainEqual({ path: "teams[0].owners.admins", message: expect.stringContaining("unknown key") });
+    expect(problems.map((p) => p.path)).not.toContain("teams[0].owners");
+  });
+
   it("inside a team, a broken egress entry or owner role hides no rule about the others", () => {
     const cfg = fixture("dev");
     teamsOf(cfg)[0].egress = { allow: [{ cidr: "10.0.0.0/8", ports: [5432] }, { cidr: "203.0.113.0/24", ports: [70000] }] };
@@ -467,7 +484,7 @@ describe("found by probing ~250 bad stack files", () => {
     const pools = fixture("dev");
     pools.nodePools[0].taints = [{ key: "node.kubernetes.io/unschedulable", effect: "NoExecute" }];
     pools.nodePools[1].diskSize = "5Ei";
-    expectProblem(pools, "nodePools[0].taints[0].key", "node.kubernetes.io/unschedulable uses a prefix reserved for Kubernetes, NVIDIA or the platform");
+    expectProblem(pools, "nodePools[0].taints[0].key", "node.kubernetes.io/unschedulable is a taint Kubernetes, cluster-autoscaler or the platform sets and clears on its own; choose a key of your own");
     expectProblem(pools, "nodePools[1].diskSize", '"5Ei" is above the 16Ti an EBS gp3 root volume can hold');
     const cluster = fixture("dev");
     cluster.cluster.admins.push(`arn:aws:iam::111122223333:role/${"r".repeat(65)}`);

@@ -2,7 +2,7 @@
 import { describe, it, expect } from "vitest";
 import { expectProblem, expectValid, fixture, problemsOf, validate } from "./fixtures";
 
-const SECRET_HINT = "pulumi config set --secret";
+const SECRET_HINT = "no setting of this program takes one: remove it from the stack file";
 
 describe("unknown keys", () => {
   it("rejects an unknown top-level key", () => {

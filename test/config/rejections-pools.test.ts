@@ -221,6 +221,22 @@ describe("labels and taints", () => {
     expectProblem(cfg, "nodePools[2].taints[0].effect", '"NoRun" is not one of: NoSchedule, PreferNoSchedule, NoExecute');
   });
 
+  it.each(["node.kubernetes.io/not-ready", "node.cloudprovider.kubernetes.io/uninitialized", "mlops.platform/x", "ToBeDeletedByClusterAutoscaler"])(
+    "rejects the taint %s that something else sets and clears",
+    (key) => {
+      const cfg = fixture("prod");
+      cfg.nodePools[1].taints = [{ key, effect: "NoSchedule" }];
+      expectProblem(cfg, "nodePools[1].taints[0].key", `${key} is a taint Kubernetes, cluster-autoscaler or the platform sets and clears on its own; choose a key of your own`);
+    },
+  );
+
+  it.each(["nvidia.com/gpu", "node-role.kubernetes.io/batch", "example.com/dedicated"])("accepts the pool's own taint %s", (key) => {
+    const cfg = fixture("prod");
+    const gpu = cfg.nodePools.findIndex((p: { role: string }) => p.role === "gpu");
+    cfg.nodePools[gpu].taints = [{ key, value: "true", effect: "NoSchedule" }];
+    expectValid(cfg);
+  });
+
   it("rejects an invalid taint key", () => {
     const cfg = fixture("prod");
     cfg.nodePools[2].taints = [{ key: "gpu only", effect: "NoSchedule" }];

@@ -166,6 +166,18 @@ describe("npm run check", () => {
     expect(all.stdout.trim().split("\n").pop()).toBe(`check FAILED: ${problems} problems (2 of 3 stacks)`);
   });
 
+  it("judges no exceptions entry unused while a stack could not be planned", () => {
+    expect(all.stdout).toContain("exceptions registry: unused entries not judged; 2 stack(s) could not be planned");
+    expect(all.stderr).not.toContain("is unused");
+    const only = join(tmp, "only-broken");
+    mkdirSync(only);
+    writeFileSync(join(only, "Pulumi.broken.yaml"), BROKEN);
+    const r = runCli(ROOT, ["--stacks-dir", only], "scripts/check.ts");
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toContain("1 stack(s) could not be planned");
+    expect(r.stderr).not.toContain("is unused");
+  });
+
   it("a stray word or a stacks folder that does not exist is a usage error (64), not a check of something else", () => {
     const stray = runCli(ROOT, ["local", "--stacks-dir", stacks], "scripts/check.ts");
     expect(stray.code, stray.stdout + stray.stderr).toBe(64);

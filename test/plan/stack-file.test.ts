@@ -1,6 +1,6 @@
 /** Reading stack files: invalid YAML and unknown stacks become `file:line:column: what is wrong`, never a crash. */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatFileProblem, MAX_ALIAS_COUNT, parseStackFile, readStackFile, SECRET_PLACEHOLDER } from "../../scripts/plan/stack-file";
@@ -64,6 +64,28 @@ describe("parseStackFile", () => {
     });
   });
 
+  it("merge keys (<<: *base) are applied, as Pulumi's reader applies them", () => {
+    const text = "config:\n  mlops-platform:aws:\n    <<: &base { region: eu-west-1, accountId: \"111122223333\" }\n    region: eu-central-1\n";
+    const r = parseStackFile(text, "f");
+    expect(r.ok && JSON.parse(r.config.values["mlops-platform:aws"])).toEqual({ region: "eu-central-1", accountId: "111122223333" });
+  });
+
+  it("a credential used as a top-level or duplicate key is named by its kind, never spelt out", () => {
+    const stray = problems("config: {}\nAKIAIOSFODNN7EXAMPLE: x\n");
+    expect(stray).toEqual(["stacks/Pulumi.x.yaml:2:1: unknown top-level key (one that looks like an AWS access key ID; not repeated here, and rotate it if it was real): stack settings go under config: (indented by two spaces)"]);
+    const duplicate = problems("config:\n  AKIAIOSFODNN7EXAMPLE: x\n  AKIAIOSFODNN7EXAMPLE: y\n");
+    expect(duplicate.join("\n")).toContain("duplicate key (one that looks like an AWS access key ID");
+    expect([...stray, ...duplicate].join("\n")).not.toContain("AKIAIOSFODNN7EXAMPLE");
+  });
+
+  it("a credential used as a config key is not echoed by the loader either", () => {
+    const values = { "mlops-platform:AKIAIOSFODNN7EXAMPLE": "x", "AKIAIOSFODNN7EXAMPLE:region": "y", ghp_0123456789abcdefghijABCDEFGHIJ0123456789: "z" };
+    const v = validateStackConfig(values, new Set(), { today: TODAY });
+    const found = v.ok ? [] : v.problems;
+    expect(found.filter((p) => p.path === "config" && /has a key that looks like (an AWS access key ID|a GitHub token)/.test(p.message))).toHaveLength(3);
+    expect(JSON.stringify(found)).not.toMatch(/AKIAIOSFODNN7EXAMPLE|ghp_0123/);
+  });
+
   it("an empty value arrives as null, which the loader reports as empty", () => {
     const r = parseStackFile("config:\n  mlops-platform:owner:\n", "f");
     expect(r.ok && r.config.values).toEqual({ "mlops-platform:owner": "null" });
@@ -78,11 +100,17 @@ describe("readStackFile", () => {
     dir = mkdtempSync(join(tmpdir(), "mlops-stack-file-"));
     writeFileSync(join(dir, "Pulumi.one.yaml"), "config: {}\n");
     writeFileSync(join(dir, "Pulumi.two.yaml"), "config: {}\n");
+    mkdirSync(join(dir, "Pulumi.folder.yaml"));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  it("a folder or an unreadable file by a stack's name is a problem of that stack, not a crash", () => {
+    const r = readStackFile("folder", dir);
+    expect(r.ok ? [] : r.problems.map(formatFileProblem)).toEqual([`${join(dir, "Pulumi.folder.yaml")}: is a folder, not a stack file`]);
+  });
+
   it("an unknown stack lists the stacks there, with no position", () => {
     const r = readStackFile("three", dir);
-    expect(r.ok ? [] : r.problems.map(formatFileProblem)).toEqual([`${join(dir, "Pulumi.three.yaml")}: no such stack file; stacks: one, two`]);
+    expect(r.ok ? [] : r.problems.map(formatFileProblem)).toEqual([`${join(dir, "Pulumi.three.yaml")}: no such stack file; stacks: folder, one, two`]);
   });
 });

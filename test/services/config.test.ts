@@ -265,8 +265,13 @@ describe("modelMonitors", () => {
   });
 
   it("rejects a schedule that is not five cron fields", () => {
-    expectProblem(withMonitor((m) => (m.schedule = "@hourly")), "teams[0].modelMonitors[0].schedule", 'is not a five-field cron schedule such as "0 * * * *"');
+    expectProblem(withMonitor((m) => (m.schedule = "0 * *")), "teams[0].modelMonitors[0].schedule", 'is not a five-field cron schedule such as "0 * * * *"');
     expectProblem(withMonitor((m) => (m.schedule = "0 * * * * *")), "teams[0].modelMonitors[0].schedule", "is not a five-field cron schedule");
+  });
+
+  it("accepts the descriptors a CronJob knows", () => {
+    expectValid(withMonitor((m) => (m.schedule = "@daily")));
+    expectValid(withMonitor((m) => (m.schedule = "@every 6h")));
   });
 
   it.each(["ranking/training.json", "/ranking/training.parquet", "s3://bucket/x.parquet", "Ranking/training.parquet"])("rejects the dataset path %s", (path) => {
