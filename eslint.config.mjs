@@ -13,6 +13,24 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
   {
+    // Program code states what it knows: no `x!` (narrow, or throw with a reason), and parameters of named
+    // functions say what they are (one-letter names only in small inline lambdas).
+    files: ["**/*.ts"],
+    ignores: ["test/**"],
+    rules: {
+      "@typescript-eslint/no-non-null-assertion": "error",
+      "no-restricted-syntax": [
+        "error",
+        ...[
+          "FunctionDeclaration > Identifier.params",
+          "MethodDefinition > FunctionExpression > Identifier.params",
+          "Program > VariableDeclaration > VariableDeclarator > ArrowFunctionExpression > Identifier.params",
+          "Program > ExportNamedDeclaration > VariableDeclaration > VariableDeclarator > ArrowFunctionExpression > Identifier.params",
+        ].map((params) => ({ selector: `${params}[name=/^.$/]`, message: "Name this parameter for what it holds; one letter is for small inline lambdas." })),
+      ],
+    },
+  },
+  {
     rules: {
       // `_name` marks a binding kept for its position or to drop a key from a rest spread.
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],

@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { EksClusterConfig, ExistingClusterConfig, PlatformConfig } from "./config";
+import { isEksPlatform, type EksPlatformConfig, type ExistingPlatformConfig, type PlatformConfig } from "./config";
 import { ClusterAutoscaler } from "./components/autoscaler";
 import { KmsKeys } from "./components/aws/kms";
 import { Cluster, WorkloadAddons } from "./components/cluster";
@@ -18,7 +18,7 @@ import { Observability } from "./components/observability";
 import { Teams } from "./components/teams";
 import { MlopsServices } from "./components/services";
 import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_S3_PORT } from "./components/storage";
-import { EKS_VERSIONS } from "./components/versions";
+import { EKS_VERSIONS } from "./domain/versions";
 
 export interface PlatformOutputs {
   readonly clusterName: pulumi.Input<string>;
@@ -42,9 +42,7 @@ const servicesArgs = (cfg: PlatformConfig, teams: Teams) => ({
 });
 
 export function createPlatform(cfg: PlatformConfig): PlatformOutputs {
-  const { cluster } = cfg;
-  if (cluster.kind === "eks") return createEksPlatform(cfg, cluster);
-  return createExistingClusterPlatform(cfg, cluster);
+  return isEksPlatform(cfg) ? createEksPlatform(cfg) : createExistingClusterPlatform(cfg);
 }
 
 function createGpuOperator(cfg: PlatformConfig, provider: k8s.Provider, onEks: boolean, dependsOn: pulumi.Resource[]): GpuOperator | undefined {
@@ -63,7 +61,8 @@ function createGpuOperator(cfg: PlatformConfig, provider: k8s.Provider, onEks: b
   }, { providers: [provider], dependsOn });
 }
 
-function createExistingClusterPlatform(cfg: PlatformConfig, cluster: ExistingClusterConfig): PlatformOutputs {
+function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOutputs {
+  const { cluster } = cfg;
   const provider = createKubernetesProvider(cluster.name, { kubeconfig: cluster.kubeconfig, context: cluster.context });
   const observability = new Observability("monitoring", { labels: platformLabels(cfg) }, { providers: [provider] });
   const gpu = createGpuOperator(cfg, provider, false, [observability]);
@@ -81,13 +80,13 @@ function createExistingClusterPlatform(cfg: PlatformConfig, cluster: ExistingClu
   return { clusterName: cluster.name, nodePools: [], gpuOperatorNamespace: gpu?.namespace, teamNamespaces: teams.namespaces };
 }
 
-function createEksPlatform(cfg: PlatformConfig, cluster: EksClusterConfig): PlatformOutputs {
-  const region = cfg.aws!.region;
-  const network = cfg.network!;
+function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
+  const { cluster, network } = cfg;
+  const { region } = cfg.aws;
   const versions = EKS_VERSIONS[cluster.version];
   const awsProvider = new aws.Provider("aws", {
     region,
-    allowedAccountIds: cfg.aws?.allowedAccountIds ? [...cfg.aws.allowedAccountIds] : undefined,
+    allowedAccountIds: cfg.aws.allowedAccountIds ? [...cfg.aws.allowedAccountIds] : undefined,
     // OPS-01: every taggable AWS resource carries cost and ownership tags.
     defaultTags: { tags: { ...cfg.tags } },
   });

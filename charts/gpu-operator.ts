@@ -8,7 +8,7 @@ import type { Construct } from "constructs";
 import { stringify } from "yaml";
 import type { GpuSharing } from "../config/schema";
 import { podSecurityLabels } from "./pod-security";
-import { GPU_OPERATOR_NAMESPACE } from "../components/platform-namespaces";
+import { GPU_OPERATOR_NAMESPACE } from "../domain/platform-namespaces";
 
 export { GPU_OPERATOR_NAMESPACE };
 export const DEVICE_PLUGIN_CONFIG_MAP = "device-plugin-config";

@@ -1,4 +1,4 @@
-import { POD_SECURITY_VERSION } from "../components/versions";
+import { POD_SECURITY_VERSION } from "../domain/versions";
 
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
 

@@ -11,7 +11,7 @@ export function loadValuesFile(name: string): Values {
   return (parse(readFileSync(join(VALUES_DIR, `${name}.yaml`), "utf8")) ?? {}) as Values;
 }
 
-const isPlainObject = (v: unknown): v is Values => typeof v === "object" && v !== null && !Array.isArray(v);
+const isPlainObject = (value: unknown): value is Values => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Deep merge as Helm merges values: objects merge key by key, arrays and scalars are replaced. */
 export function mergeValues(base: Values, ...overrides: Values[]): Values {

@@ -2,13 +2,14 @@
  * Defaults per environment tier, and the resolution of a parsed stack config into the fully specified
  * `PlatformConfig` the components receive. Every default is visible here, in one table.
  */
+import { DEFAULT_SERVICE_CIDR } from "../domain/cidr";
 import type { Environment, GpuSharing, NodePoolInput, StackConfigInput, Taint } from "./schema";
 import { EKS_LOG_TYPES } from "./schema";
 import { GIB, parseQuantity } from "./quantity";
 import { resolveTeam, type TeamConfig } from "./teams";
 import { resolveStorage, type StorageConfig } from "./storage";
 import { resolveServices, type ServicesConfig } from "./services";
-import { DEFAULT_LIFECYCLE } from "../components/storage/lifecycle";
+import { DEFAULT_LIFECYCLE } from "../domain/bucket-lifecycle";
 
 export interface TierDefaults {
   readonly minAvailabilityZones: number;
@@ -28,7 +29,7 @@ export const TIER_DEFAULTS: Readonly<Record<Environment, TierDefaults>> = {
 };
 
 /** EKS's default service CIDR when none is configured. */
-export const DEFAULT_SERVICE_CIDR = "172.20.0.0/16";
+export { DEFAULT_SERVICE_CIDR };
 export const DEFAULT_DISK_SIZE = { system: "50Gi", cpu: "100Gi", gpu: "200Gi" } as const;
 
 export interface NodePoolConfig {
@@ -82,21 +83,42 @@ export interface GpuConfig {
   readonly dcgmExporter: boolean;
 }
 
-export interface PlatformConfig {
+export interface AwsConfig {
+  readonly region: string;
+  readonly allowedAccountIds?: readonly string[];
+}
+
+interface CommonConfig {
   readonly environment: Environment;
   readonly costCenter: string;
   readonly owner: string;
   /** Cost and ownership tags for every taggable AWS resource (provider defaultTags). */
   readonly tags: Readonly<Record<string, string>>;
-  readonly aws?: { readonly region: string; readonly allowedAccountIds?: readonly string[] };
-  readonly network?: NetworkConfig;
-  readonly cluster: EksClusterConfig | ExistingClusterConfig;
   readonly nodePools: readonly NodePoolConfig[];
   readonly gpu: GpuConfig;
   readonly teams: readonly TeamConfig[];
   readonly storage: StorageConfig;
   readonly services: ServicesConfig;
 }
+
+/** A platform on an EKS cluster it creates: the AWS account, region and VPC are known by type. */
+export interface EksPlatformConfig extends CommonConfig {
+  readonly cluster: EksClusterConfig;
+  readonly aws: AwsConfig;
+  readonly network: NetworkConfig;
+}
+
+/** A platform on a cluster that exists already (kind, on-prem): no AWS at all. */
+export interface ExistingPlatformConfig extends CommonConfig {
+  readonly cluster: ExistingClusterConfig;
+  readonly aws?: undefined;
+  readonly network?: undefined;
+}
+
+/** The resolved config, one shape per cluster kind; `isEksPlatform` tells them apart. */
+export type PlatformConfig = EksPlatformConfig | ExistingPlatformConfig;
+
+export const isEksPlatform = (cfg: PlatformConfig): cfg is EksPlatformConfig => cfg.cluster.kind === "eks";
 
 function resolvePool(pool: NodePoolInput): NodePoolConfig {
   const disk = parseQuantity(pool.diskSize ?? DEFAULT_DISK_SIZE[pool.role]) ?? 0;
@@ -125,33 +147,9 @@ export function resolveConfig(input: StackConfigInput): PlatformConfig {
   const tier = TIER_DEFAULTS[input.environment];
   const pools = (input.nodePools ?? []).map(resolvePool);
   const c = input.cluster;
-  const cluster: EksClusterConfig | ExistingClusterConfig =
-    c.kind === "eks"
-      ? {
-          kind: "eks",
-          name: c.name,
-          version: c.version,
-          serviceCidr: c.serviceCidr ?? DEFAULT_SERVICE_CIDR,
-          endpointPublicAccess: c.endpoint?.publicAccess ?? false,
-          publicAccessCidrs: c.endpoint?.publicAccessCidrs ?? [],
-          logTypes: c.logging?.types ?? tier.clusterLogTypes,
-          logRetentionDays: c.logging?.retentionDays ?? tier.clusterLogRetentionDays,
-          admins: c.admins,
-          protect: c.protect ?? tier.protect,
-        }
-      : { kind: "existing", name: c.name, version: c.version, kubeconfig: c.kubeconfig, context: c.context };
-  const network = input.network && {
-    vpcCidr: input.network.vpcCidr,
-    availabilityZones: input.network.availabilityZones,
-    natGateways: input.network.natGateways ?? tier.natGateways,
-    flowLogs: {
-      enabled: input.network.flowLogs?.enabled ?? tier.flowLogs,
-      retentionDays: input.network.flowLogs?.retentionDays ?? tier.flowLogRetentionDays,
-    },
-  };
   const g = input.gpu ?? {};
   const onEks = c.kind === "eks";
-  return {
+  const common: CommonConfig = {
     environment: input.environment,
     costCenter: input.costCenter,
     owner: input.owner,
@@ -162,9 +160,6 @@ export function resolveConfig(input: StackConfigInput): PlatformConfig {
       owner: input.owner,
       "managed-by": "pulumi",
     },
-    aws: input.aws,
-    network,
-    cluster,
     nodePools: pools,
     gpu: {
       enabled: g.enabled ?? pools.some((p) => p.role === "gpu"),
@@ -178,5 +173,33 @@ export function resolveConfig(input: StackConfigInput): PlatformConfig {
     teams: (input.teams ?? []).map(resolveTeam),
     storage: resolveStorage(input.storage, input.environment, onEks, DEFAULT_LIFECYCLE),
     services: resolveServices(input.services, input.environment, onEks),
+  };
+  if (c.kind !== "eks") return { ...common, cluster: { kind: "existing", name: c.name, version: c.version, kubeconfig: c.kubeconfig, context: c.context } };
+  // semantic.ts reports an EKS stack without aws or network; reaching here without them is a bug, not bad input.
+  if (input.aws === undefined || input.network === undefined) throw new Error("resolveConfig: an EKS config without aws or network passed validation");
+  return {
+    ...common,
+    aws: input.aws,
+    network: {
+      vpcCidr: input.network.vpcCidr,
+      availabilityZones: input.network.availabilityZones,
+      natGateways: input.network.natGateways ?? tier.natGateways,
+      flowLogs: {
+        enabled: input.network.flowLogs?.enabled ?? tier.flowLogs,
+        retentionDays: input.network.flowLogs?.retentionDays ?? tier.flowLogRetentionDays,
+      },
+    },
+    cluster: {
+      kind: "eks",
+      name: c.name,
+      version: c.version,
+      serviceCidr: c.serviceCidr ?? DEFAULT_SERVICE_CIDR,
+      endpointPublicAccess: c.endpoint?.publicAccess ?? false,
+      publicAccessCidrs: c.endpoint?.publicAccessCidrs ?? [],
+      logTypes: c.logging?.types ?? tier.clusterLogTypes,
+      logRetentionDays: c.logging?.retentionDays ?? tier.clusterLogRetentionDays,
+      admins: c.admins,
+      protect: c.protect ?? tier.protect,
+    },
   };
 }

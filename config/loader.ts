@@ -3,6 +3,7 @@
  * and credential-shaped values) and unknown keys, validates with the zod schema and the semantic rules, and
  * throws one ConfigError listing every problem. Components never see pulumi.Config or zod.
  */
+import { PROJECT } from "../domain/project";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { resolveConfig, type PlatformConfig } from "./defaults";
@@ -14,7 +15,7 @@ import { semanticProblems, type CheckOptions, type SemanticInput } from "./seman
 import { didYouMean } from "./suggest";
 import { salvageTeam } from "./teams";
 
-export const PROJECT = "mlops-platform";
+export { PROJECT };
 
 /**
  * Config namespaces a stack file may use: the project's own, and Pulumi's (pulumi:tags,

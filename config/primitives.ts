@@ -1,6 +1,6 @@
 /** Reusable zod field types: each reports its rule in words a config author understands. */
 import { z } from "zod";
-import { parseCidr } from "./cidr";
+import { parseCidr } from "../domain/cidr";
 import { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from "./names";
 import { quantityProblem } from "./quantity";
 

@@ -7,7 +7,7 @@ export interface Problem {
 }
 
 /** One problem as a line of output: `teams[2] (vision).quota.gpu: message`. */
-export const formatProblem = (p: Problem): string => `${p.where ?? p.path}: ${p.message}`;
+export const formatProblem = (problem: Problem): string => `${problem.where ?? problem.path}: ${problem.message}`;
 
 export type PathSegment = string | number | symbol;
 

@@ -8,11 +8,10 @@ import { awsRegion, cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quant
 import { teamSchema } from "./teams";
 import { storageSchema } from "./storage";
 import { servicesSchema } from "./services";
+import { ENVIRONMENTS, type Environment } from "../domain/environments";
 
 export { cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quantity } from "./primitives";
-
-export const ENVIRONMENTS = ["local", "dev", "staging", "prod"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
+export { ENVIRONMENTS, type Environment };
 
 /** Log types EKS can ship to CloudWatch. */
 export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;

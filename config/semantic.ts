@@ -2,20 +2,20 @@
  * Rules that need more than one field, the environment tier, or a catalogue. Each returns problems with
  * paths; none throws. They run on a config that passed the schema.
  */
-import { broadAllowlistReason, contains, formatCidr, overlaps, parseCidr, PRIVATE_NETWORK_TEXTS, PRIVATE_NETWORKS, RFC1918, type Cidr } from "./cidr";
+import { broadAllowlistReason, contains, formatCidr, overlaps, parseCidr, PRIVATE_NETWORK_TEXTS, PRIVATE_NETWORKS, RFC1918, type Cidr } from "../domain/cidr";
 import { DEFAULT_SERVICE_CIDR, TIER_DEFAULTS, usesMig } from "./defaults";
 import type { Problem } from "./problems";
 import { GIB, parseQuantity } from "./quantity";
 import { EKS_LOG_TYPES, type StackConfigInput, type NodePoolInput, type EksClusterInput, type ExistingClusterInput } from "./schema";
-import { EKS_VERSIONS, EXISTING_CLUSTER_VERSIONS } from "../components/versions";
-import { GPU_INSTANCE_FAMILIES, instanceType } from "../components/instance-types";
-import { subnetBits } from "../components/network/subnets";
+import { EKS_VERSIONS, EXISTING_CLUSTER_VERSIONS } from "../domain/versions";
+import { GPU_INSTANCE_FAMILIES, instanceType } from "../domain/instance-types";
+import { subnetBits } from "../domain/subnets";
 import { EXCEPTIONS } from "../policies/exceptions";
 import { teamProblems, type TeamDraft } from "./teams";
 import { arnPartition, partitionMessage, regionPartition } from "./partition";
 import { storageProblems } from "./storage";
 import { resolveServices, serviceEnabled, serviceProblems } from "./services";
-import { teamPosixId } from "../components/storage/posix";
+import { teamPosixId } from "../domain/posix";
 
 export interface CheckOptions {
   /** The day support windows are judged against; tests pin it. */
@@ -52,10 +52,10 @@ function completePools(cfg: WithCluster): readonly NodePoolInput[] | undefined {
 }
 
 /** The ranges an existing cluster's config names; those it leaves out are unknown here. */
-function existingClusterRanges(c: ExistingClusterInput): { what: string; cidr: string }[] {
+function existingClusterRanges(cluster: ExistingClusterInput): { what: string; cidr: string }[] {
   return [
-    ...(c.podCidr ? [{ what: "the pod range (cluster.podCidr)", cidr: c.podCidr }] : []),
-    ...(c.serviceCidr ? [{ what: "the service range (cluster.serviceCidr)", cidr: c.serviceCidr }] : []),
+    ...(cluster.podCidr ? [{ what: "the pod range (cluster.podCidr)", cidr: cluster.podCidr }] : []),
+    ...(cluster.serviceCidr ? [{ what: "the service range (cluster.serviceCidr)", cidr: cluster.serviceCidr }] : []),
   ];
 }
 
@@ -65,10 +65,10 @@ export function clusterCapacity(pools: readonly NodePoolInput[]): { cpu: number;
   let memory = 0;
   const parts: string[] = [];
   for (const p of pools) {
-    const types = p.instanceTypes.map(instanceType);
-    if (types.some((t) => t === undefined)) return undefined;
-    const vcpu = Math.max(...types.map((t) => t!.vcpu));
-    const mem = Math.max(...types.map((t) => t!.memoryGiB));
+    const types = p.instanceTypes.map(instanceType).filter((t) => t !== undefined);
+    if (types.length < p.instanceTypes.length) return undefined;
+    const vcpu = Math.max(...types.map((t) => t.vcpu));
+    const mem = Math.max(...types.map((t) => t.memoryGiB));
     cpu += p.maxSize * vcpu;
     memory += p.maxSize * mem * GIB;
     parts.push(`${p.name} ${p.maxSize} × ${vcpu} vCPU/${mem}Gi`);
@@ -193,20 +193,20 @@ function clusterProblems(cfg: WithCluster, opts: CheckOptions): Problem[] {
     ...adminPartitionProblems(cfg, c),...eksVersionProblems(c, opts), ...endpointProblems(cfg, c), ...serviceCidrProblems(cfg, c), ...loggingProblems(cfg, c), ...protectProblems(cfg, c)];
 }
 
-function eksVersionProblems(c: EksClusterInput, opts: CheckOptions): Problem[] {
-  const entry = EKS_VERSIONS[c.version];
+function eksVersionProblems(cluster: EksClusterInput, opts: CheckOptions): Problem[] {
+  const entry = EKS_VERSIONS[cluster.version];
   const known = Object.keys(EKS_VERSIONS).join(", ");
-  if (!entry) return [problem("cluster.version", `${c.version} is not an EKS version this blueprint pins add-ons for (${known})`)];
+  if (!entry) return [problem("cluster.version", `${cluster.version} is not an EKS version this blueprint pins add-ons for (${known})`)];
   const today = opts.today.toISOString().slice(0, 10);
   if (entry.endOfStandardSupport < today) {
-    return [problem("cluster.version", `${c.version} left EKS standard support on ${entry.endOfStandardSupport}; upgrade to a supported version (${known})`)];
+    return [problem("cluster.version", `${cluster.version} left EKS standard support on ${entry.endOfStandardSupport}; upgrade to a supported version (${known})`)];
   }
   return [];
 }
 
-function endpointProblems(cfg: WithCluster, c: EksClusterInput): Problem[] {
+function endpointProblems(cfg: WithCluster, cluster: EksClusterInput): Problem[] {
   const out: Problem[] = [];
-  const ep = c.endpoint;
+  const ep = cluster.endpoint;
   if (!ep) return out;
   if (ep.publicAccess && cfg.environment === "prod") {
     out.push(problem("cluster.endpoint.publicAccess", "prod clusters have a private API endpoint only"));
@@ -229,8 +229,8 @@ function endpointProblems(cfg: WithCluster, c: EksClusterInput): Problem[] {
   return out;
 }
 
-function serviceCidrProblems(cfg: WithCluster, c: EksClusterInput): Problem[] {
-  const svc = cidrOf(c.serviceCidr ?? DEFAULT_SERVICE_CIDR);
+function serviceCidrProblems(cfg: WithCluster, cluster: EksClusterInput): Problem[] {
+  const svc = cidrOf(cluster.serviceCidr ?? DEFAULT_SERVICE_CIDR);
   if (!svc) return [];
   const out: Problem[] = [];
   if (!RFC1918.some((r) => contains(r, svc))) {
@@ -239,19 +239,19 @@ function serviceCidrProblems(cfg: WithCluster, c: EksClusterInput): Problem[] {
   if (svc.prefix < 12 || svc.prefix > 24) out.push(problem("cluster.serviceCidr", `/${svc.prefix} is outside the /12 to /24 range EKS accepts`));
   const vpc = cidrOf(cfg.network?.vpcCidr);
   if (vpc && overlaps(vpc, svc)) {
-    const hint = c.serviceCidr === undefined ? " (the default service CIDR; set cluster.serviceCidr to a free range)" : "";
+    const hint = cluster.serviceCidr === undefined ? " (the default service CIDR; set cluster.serviceCidr to a free range)" : "";
     out.push(problem("cluster.serviceCidr", `${formatCidr(svc)} overlaps network.vpcCidr ${formatCidr(vpc)}${hint}`));
   }
   return out;
 }
 
-function loggingProblems(cfg: WithCluster, c: EksClusterInput): Problem[] {
+function loggingProblems(cfg: WithCluster, cluster: EksClusterInput): Problem[] {
   const out: Problem[] = [];
-  const types = c.logging?.types;
+  const types = cluster.logging?.types;
   const required = cfg.environment === "prod" ? EKS_LOG_TYPES : (["api", "audit", "authenticator"] as const);
   const missing = types ? required.filter((t) => !types.includes(t)) : [];
   if (missing.length > 0) out.push(problem("cluster.logging.types", `${cfg.environment} needs control-plane logs ${missing.join(", ")}`));
-  const days = c.logging?.retentionDays;
+  const days = cluster.logging?.retentionDays;
   if (cfg.environment === "prod" && days !== undefined && days < 365) {
     out.push(problem("cluster.logging.retentionDays", `${days} days is below the 365 days prod keeps control-plane logs`));
   }
@@ -259,14 +259,14 @@ function loggingProblems(cfg: WithCluster, c: EksClusterInput): Problem[] {
 }
 
 /** Principals of another partition than the region's can never be mapped into the cluster. */
-function adminPartitionProblems(cfg: WithCluster, c: EksClusterInput): Problem[] {
+function adminPartitionProblems(cfg: WithCluster, cluster: EksClusterInput): Problem[] {
   if (!cfg.aws) return [];
   const partition = regionPartition(cfg.aws.region);
-  return c.admins.flatMap((arn, i) => (arnPartition(arn) === partition ? [] : [problem(`cluster.admins[${i}]`, partitionMessage(arn, partition))]));
+  return cluster.admins.flatMap((arn, i) => (arnPartition(arn) === partition ? [] : [problem(`cluster.admins[${i}]`, partitionMessage(arn, partition))]));
 }
 
-function protectProblems(cfg: WithCluster, c: EksClusterInput): Problem[] {
-  if (cfg.environment === "prod" && c.protect === false) {
+function protectProblems(cfg: WithCluster, cluster: EksClusterInput): Problem[] {
+  if (cfg.environment === "prod" && cluster.protect === false) {
     return [problem("cluster.protect", "prod protects stateful resources (cluster, keys, logs) from deletion; remove protect: false")];
   }
   return [];
@@ -328,7 +328,7 @@ export function poolProblems(cfg: Pick<StackConfigInput, "environment">, pool: N
   pool.instanceTypes.forEach((name, j) => {
     const t = instanceType(name);
     const path = `${at}.instanceTypes[${j}]`;
-    if (!t) out.push(problem(path, `"${name}" is not in the instance catalogue (components/instance-types.ts)`));
+    if (!t) out.push(problem(path, `"${name}" is not in the instance catalogue (domain/instance-types.ts)`));
     else if (pool.role === "gpu" && t.gpus === 0) {
       out.push(problem(path, `${name} has no GPU; GPU pools take the GPU families ${GPU_INSTANCE_FAMILIES.join(", ")}`));
     } else if (pool.role !== "gpu" && t.gpus > 0) out.push(problem(path, `${name} is a GPU instance type; put it in a pool with role "gpu"`));
@@ -392,11 +392,12 @@ function posixProblems(cfg: WithCluster): Problem[] {
   if (cfg.cluster.kind !== "eks" || cfg.storage?.sharedFiles?.enabled === false) return [];
   const seen = new Map<number, number>();
   const out: Problem[] = [];
-  (cfg.teams ?? []).forEach((t, i) => {
+  const teams = cfg.teams ?? [];
+  teams.forEach((t, i) => {
     if (t?.name === undefined) return;
     const id = teamPosixId(t.name);
     const other = seen.get(id);
-    if (other !== undefined && cfg.teams![other]?.name !== t.name) out.push(problem(`teams[${i}].name`, `its shared-files POSIX id ${id} collides with teams[${other}]; choose another name`));
+    if (other !== undefined && teams[other]?.name !== t.name) out.push(problem(`teams[${i}].name`, `its shared-files POSIX id ${id} collides with teams[${other}]; choose another name`));
     seen.set(id, i);
   });
   return out;

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { Problem } from "./problems";
-import type { Environment } from "./schema";
+import type { Environment } from "../domain/environments";
 
 const enabled = z.boolean().optional();
 
@@ -100,17 +100,17 @@ export const SERVICE_TIER_DEFAULTS: Readonly<Record<Environment, ServiceTier>> =
 };
 
 
-export function resolveServices(s: ServicesInput | undefined, environment: Environment, onEks: boolean): ServicesConfig {
+export function resolveServices(input: ServicesInput | undefined, environment: Environment, onEks: boolean): ServicesConfig {
   const tier = SERVICE_TIER_DEFAULTS[environment];
   const on = (section: { enabled?: boolean } | undefined) => section?.enabled ?? true;
-  const mlflow = { enabled: on(s?.mlflow), replicas: s?.mlflow?.replicas ?? tier.replicas };
+  const mlflow = { enabled: on(input?.mlflow), replicas: input?.mlflow?.replicas ?? tier.replicas };
   const feast = {
-    enabled: on(s?.feast),
-    onlineStore: { nodeType: s?.feast?.onlineStore?.nodeType ?? tier.cacheNodeType, nodes: s?.feast?.onlineStore?.nodes ?? tier.cacheNodes },
+    enabled: on(input?.feast),
+    onlineStore: { nodeType: input?.feast?.onlineStore?.nodeType ?? tier.cacheNodeType, nodes: input?.feast?.onlineStore?.nodes ?? tier.cacheNodes },
   };
-  const pipelines = { enabled: on(s?.pipelines) };
-  const d = s?.database;
-  const evidently = { enabled: on(s?.evidently) };
+  const pipelines = { enabled: on(input?.pipelines) };
+  const d = input?.database;
+  const evidently = { enabled: on(input?.evidently) };
   const needsDatabase = mlflow.enabled || feast.enabled || pipelines.enabled || evidently.enabled;
   const storageGiB = d?.storageGiB ?? tier.storageGiB;
   const database: ServicesConfig["database"] = !needsDatabase
@@ -130,7 +130,7 @@ export function resolveServices(s: ServicesInput | undefined, environment: Envir
     mlflow,
     feast,
     pipelines,
-    kserve: { enabled: on(s?.kserve), mode: s?.kserve?.mode ?? "standard" },
+    kserve: { enabled: on(input?.kserve), mode: input?.kserve?.mode ?? "standard" },
     evidently,
   };
 }
@@ -138,9 +138,9 @@ export function resolveServices(s: ServicesInput | undefined, environment: Envir
 const RDS_ONLY = ["instanceClass", "maxStorageGiB", "multiAz", "backupRetentionDays"] as const;
 
 /** Rules over the services section that need the tier or the cluster kind. */
-export function serviceProblems(s: ServicesInput | undefined, environment: Environment, onEks: boolean): Problem[] {
+export function serviceProblems(input: ServicesInput | undefined, environment: Environment, onEks: boolean): Problem[] {
   const out: Problem[] = [];
-  const d = s?.database;
+  const d = input?.database;
   if (d) {
     if (!onEks) {
       for (const key of RDS_ONLY) if (d[key] !== undefined) out.push({ path: `services.database.${key}`, message: "is an RDS setting (EKS); an existing cluster runs CloudNativePG: set instances and storageGiB" });
@@ -156,15 +156,15 @@ export function serviceProblems(s: ServicesInput | undefined, environment: Envir
     }
     if (environment === "prod" && d.instances !== undefined && d.instances < 2) out.push({ path: "services.database.instances", message: "prod runs at least 2 Postgres instances" });
   }
-  const store = s?.feast?.onlineStore;
+  const store = input?.feast?.onlineStore;
   if (store) {
     if (!onEks && store.nodeType !== undefined) out.push({ path: "services.feast.onlineStore.nodeType", message: "is an ElastiCache setting (EKS); an existing cluster runs Redis in-cluster" });
     if (environment === "prod" && store.nodes !== undefined && store.nodes < 2) {
       out.push({ path: "services.feast.onlineStore.nodes", message: "prod needs at least 2 nodes for automatic failover across AZs (DB-05)" });
     }
   }
-  if (environment === "prod" && s?.mlflow?.replicas === 1) out.push({ path: "services.mlflow.replicas", message: "prod runs at least 2 MLflow replicas" });
-  if (s?.kserve?.mode !== undefined && s.kserve.enabled === false) out.push({ path: "services.kserve.mode", message: "is set but KServe is disabled" });
+  if (environment === "prod" && input?.mlflow?.replicas === 1) out.push({ path: "services.mlflow.replicas", message: "prod runs at least 2 MLflow replicas" });
+  if (input?.kserve?.mode !== undefined && input.kserve.enabled === false) out.push({ path: "services.kserve.mode", message: "is set but KServe is disabled" });
   return out;
 }
 

@@ -4,8 +4,8 @@
  */
 import { z } from "zod";
 import type { Problem } from "./problems";
-import type { Lifecycle } from "../components/storage/lifecycle";
-import type { DataBucketKind } from "../components/storage/naming";
+import type { Lifecycle } from "../domain/bucket-lifecycle";
+import type { DataBucketKind } from "../domain/storage-naming";
 
 const days = z.number().int().min(1);
 
@@ -70,16 +70,16 @@ export const storageSchema = z.strictObject({
 export type StorageInput = z.infer<typeof storageSchema>;
 
 /** S3's own rules plus the baseline's: IA ≥ 30 days, archive ≥ 30 days after IA, abort ≤ 7 days. */
-export function lifecycleProblems(l: LifecycleInput, at: string): Problem[] {
+export function lifecycleProblems(lifecycle: LifecycleInput, at: string): Problem[] {
   const out: Problem[] = [];
-  const ia = l.infrequentAccessAfterDays;
-  const archive = l.archiveAfterDays;
+  const ia = lifecycle.infrequentAccessAfterDays;
+  const archive = lifecycle.archiveAfterDays;
   if (ia !== undefined && ia < 30) out.push({ path: `${at}.infrequentAccessAfterDays`, message: `${ia} is below S3's minimum of 30 days before STANDARD_IA` });
   if (ia !== undefined && archive !== undefined && archive < ia + 30) {
     out.push({ path: `${at}.archiveAfterDays`, message: `${archive} must be at least 30 days after infrequentAccessAfterDays (${ia}), as S3 requires` });
   }
-  if (l.abortIncompleteUploadAfterDays !== undefined && l.abortIncompleteUploadAfterDays > 7) {
-    out.push({ path: `${at}.abortIncompleteUploadAfterDays`, message: `${l.abortIncompleteUploadAfterDays} is above the 7 days incomplete uploads may linger (S3-06)` });
+  if (lifecycle.abortIncompleteUploadAfterDays !== undefined && lifecycle.abortIncompleteUploadAfterDays > 7) {
+    out.push({ path: `${at}.abortIncompleteUploadAfterDays`, message: `${lifecycle.abortIncompleteUploadAfterDays} is above the 7 days incomplete uploads may linger (S3-06)` });
   }
   return out;
 }
@@ -88,17 +88,17 @@ export function lifecycleProblems(l: LifecycleInput, at: string): Problem[] {
  * FSx for Lustre capacity per deployment type (GiB): 1200, 2400, then steps of 2400.
  * PERSISTENT_2 throughput per TiB: 125, 250, 500 or 1000 MB/s.
  */
-export function scratchProblems(s: NonNullable<StorageInput["scratch"]>, environment: string, at: string): Problem[] {
+export function scratchProblems(storage: NonNullable<StorageInput["scratch"]>, environment: string, at: string): Problem[] {
   const out: Problem[] = [];
-  const type = s.deploymentType ?? (environment === "prod" ? "PERSISTENT_2" : "SCRATCH_2");
-  const cap = s.storageCapacityGiB ?? 1200;
+  const type = storage.deploymentType ?? (environment === "prod" ? "PERSISTENT_2" : "SCRATCH_2");
+  const cap = storage.storageCapacityGiB ?? 1200;
   if (!(cap === 1200 || (cap >= 2400 && cap % 2400 === 0))) {
     out.push({ path: `${at}.storageCapacityGiB`, message: `${cap} GiB is not a capacity ${type} accepts (1200, 2400 or a multiple of 2400)` });
   }
-  if (type === "PERSISTENT_2" && s.perUnitStorageThroughput !== undefined && ![125, 250, 500, 1000].includes(s.perUnitStorageThroughput)) {
-    out.push({ path: `${at}.perUnitStorageThroughput`, message: `${s.perUnitStorageThroughput} MB/s/TiB is not one of 125, 250, 500, 1000` });
+  if (type === "PERSISTENT_2" && storage.perUnitStorageThroughput !== undefined && ![125, 250, 500, 1000].includes(storage.perUnitStorageThroughput)) {
+    out.push({ path: `${at}.perUnitStorageThroughput`, message: `${storage.perUnitStorageThroughput} MB/s/TiB is not one of 125, 250, 500, 1000` });
   }
-  if (type === "SCRATCH_2" && s.perUnitStorageThroughput !== undefined) {
+  if (type === "SCRATCH_2" && storage.perUnitStorageThroughput !== undefined) {
     out.push({ path: `${at}.perUnitStorageThroughput`, message: "applies to PERSISTENT_2 only; SCRATCH_2 has a fixed 200 MB/s/TiB" });
   }
   if (environment === "prod" && type === "SCRATCH_2") {
@@ -125,10 +125,10 @@ export interface StorageConfig {
   readonly objectStore: { readonly enabled: boolean };
 }
 
-export function resolveStorage(s: StorageInput | undefined, environment: string, onEks: boolean, defaults: Readonly<Record<DataBucketKind, Lifecycle>>): StorageConfig {
+export function resolveStorage(input: StorageInput | undefined, environment: string, onEks: boolean, defaults: Readonly<Record<DataBucketKind, Lifecycle>>): StorageConfig {
   const prod = environment === "prod";
   const bucket = (kind: DataBucketKind): Lifecycle => {
-    const own = s?.buckets?.[kind];
+    const own = input?.buckets?.[kind];
     // A bucket that sets any transition owns its whole transition list; other fields fall back one by one.
     const ownsTransitions = own?.infrequentAccessAfterDays !== undefined || own?.archiveAfterDays !== undefined;
     const d = defaults[kind];
@@ -141,40 +141,40 @@ export function resolveStorage(s: StorageInput | undefined, environment: string,
     };
   };
   return {
-    reclaimPolicy: s?.block?.reclaimPolicy ?? (prod ? "Retain" : "Delete"),
-    io2IopsPerGB: s?.block?.io2?.enabled === false ? undefined : (s?.block?.io2?.iopsPerGB ?? 50),
-    sharedFiles: { enabled: onEks && (s?.sharedFiles?.enabled ?? true), throughputMode: s?.sharedFiles?.throughputMode ?? "elastic" },
+    reclaimPolicy: input?.block?.reclaimPolicy ?? (prod ? "Retain" : "Delete"),
+    io2IopsPerGB: input?.block?.io2?.enabled === false ? undefined : (input?.block?.io2?.iopsPerGB ?? 50),
+    sharedFiles: { enabled: onEks && (input?.sharedFiles?.enabled ?? true), throughputMode: input?.sharedFiles?.throughputMode ?? "elastic" },
     scratch: {
-      enabled: onEks && (s?.scratch?.enabled ?? false),
-      deploymentType: s?.scratch?.deploymentType ?? (prod ? "PERSISTENT_2" : "SCRATCH_2"),
-      storageCapacityGiB: s?.scratch?.storageCapacityGiB ?? 1200,
-      perUnitStorageThroughput: s?.scratch?.perUnitStorageThroughput,
-      dataPrefix: s?.scratch?.dataPrefix ?? "lustre/",
+      enabled: onEks && (input?.scratch?.enabled ?? false),
+      deploymentType: input?.scratch?.deploymentType ?? (prod ? "PERSISTENT_2" : "SCRATCH_2"),
+      storageCapacityGiB: input?.scratch?.storageCapacityGiB ?? 1200,
+      perUnitStorageThroughput: input?.scratch?.perUnitStorageThroughput,
+      dataPrefix: input?.scratch?.dataPrefix ?? "lustre/",
     },
     lifecycle: { datasets: bucket("datasets"), artifacts: bucket("artifacts"), models: bucket("models") },
-    accessLogExpireAfterDays: s?.buckets?.accessLogs?.expireAfterDays ?? 365,
-    backup: { enabled: onEks && (s?.backup?.enabled ?? prod), retentionDays: s?.backup?.retentionDays ?? 35, schedule: s?.backup?.schedule ?? "cron(0 3 * * ? *)" },
-    objectStore: { enabled: !onEks && (s?.objectStore?.enabled ?? true) },
+    accessLogExpireAfterDays: input?.buckets?.accessLogs?.expireAfterDays ?? 365,
+    backup: { enabled: onEks && (input?.backup?.enabled ?? prod), retentionDays: input?.backup?.retentionDays ?? 35, schedule: input?.backup?.schedule ?? "cron(0 3 * * ? *)" },
+    objectStore: { enabled: !onEks && (input?.objectStore?.enabled ?? true) },
   };
 }
 
 /** Rules over the storage section that need the tier or the cluster kind. */
-export function storageProblems(s: StorageInput | undefined, environment: string, onEks: boolean): Problem[] {
-  if (!s) return [];
+export function storageProblems(input: StorageInput | undefined, environment: string, onEks: boolean): Problem[] {
+  if (!input) return [];
   const out: Problem[] = [];
-  if (onEks && s.objectStore !== undefined) out.push({ path: "storage.objectStore", message: "is for existing clusters; on EKS the platform's object storage is S3" });
+  if (onEks && input.objectStore !== undefined) out.push({ path: "storage.objectStore", message: "is for existing clusters; on EKS the platform's object storage is S3" });
   if (!onEks) {
     for (const key of ["sharedFiles", "scratch", "buckets", "backup"] as const) {
-      if (s[key] !== undefined) out.push({ path: `storage.${key}`, message: "needs an EKS cluster (AWS); an existing cluster uses its own storage and storage.objectStore" });
+      if (input[key] !== undefined) out.push({ path: `storage.${key}`, message: "needs an EKS cluster (AWS); an existing cluster uses its own storage and storage.objectStore" });
     }
   }
   for (const kind of ["datasets", "artifacts", "models"] as const) {
-    const l = s.buckets?.[kind];
+    const l = input.buckets?.[kind];
     if (l) out.push(...lifecycleProblems(l, `storage.buckets.${kind}`));
   }
   // Only an enabled scratch tier is built (resolveStorage), so only then are its settings checked.
-  if (s.scratch?.enabled === true) out.push(...scratchProblems(s.scratch, environment, "storage.scratch"));
-  if (environment === "prod" && s.backup?.enabled === false) out.push({ path: "storage.backup.enabled", message: "prod keeps an AWS Backup plan for EFS and EBS volumes (OPS-03)" });
-  if (environment === "prod" && s.block?.reclaimPolicy === "Delete") out.push({ path: "storage.block.reclaimPolicy", message: "prod keeps volumes when their claims go: use Retain" });
+  if (input.scratch?.enabled === true) out.push(...scratchProblems(input.scratch, environment, "storage.scratch"));
+  if (environment === "prod" && input.backup?.enabled === false) out.push({ path: "storage.backup.enabled", message: "prod keeps an AWS Backup plan for EFS and EBS volumes (OPS-03)" });
+  if (environment === "prod" && input.block?.reclaimPolicy === "Delete") out.push({ path: "storage.block.reclaimPolicy", message: "prod keeps volumes when their claims go: use Retain" });
   return out;
 }

@@ -4,14 +4,14 @@
  */
 import { z } from "zod";
 import { formatGiB, GIB, parseQuantity } from "./quantity";
-import { broadAllowlistReason, contains, formatCidr, LINK_LOCAL, overlaps, parseCidr, PRIVATE_NETWORKS } from "./cidr";
+import { broadAllowlistReason, contains, formatCidr, LINK_LOCAL, LINK_LOCAL_TEXT, overlaps, parseCidr, PRIVATE_NETWORKS } from "../domain/cidr";
 import type { Problem } from "./problems";
 import { arnPartition, partitionMessage } from "./partition";
 import { cronProblem } from "./cron";
 import { cidr, dnsLabel, iamPrincipalArn, labelValue, quantity } from "./primitives";
-import { PLATFORM_SERVICE_NAMES } from "../components/teams/services";
-import { PLATFORM_NAMESPACES } from "../components/platform-namespaces";
-import { gpuCapacity, totalGpuUnits, type GpuPoolShape, type PoolGpuCapacity } from "../components/nodes/capacity";
+import { PLATFORM_SERVICE_NAMES } from "../domain/team-services";
+import { PLATFORM_NAMESPACES } from "../domain/platform-namespaces";
+import { gpuCapacity, totalGpuUnits, type GpuPoolShape, type PoolGpuCapacity } from "../domain/gpu-capacity";
 
 export const TEAM_ROLES = ["admin", "edit", "view"] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
@@ -201,7 +201,7 @@ export type TeamDraft = Partial<Omit<TeamInput, "quota" | "owners" | "egress">> 
   readonly invalid?: ReadonlySet<string>;
 };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** Each field of `raw` that `shape` knows, parsed on its own; failures go to `invalid` as `<prefix><key>`. */
 function parseFields(shape: Record<string, z.ZodType>, raw: Record<string, unknown>, prefix: string, invalid: Set<string>): Record<string, unknown> {
@@ -274,7 +274,7 @@ export function egressCidrProblems(text: string, at: string, ctx: Pick<TeamConte
   const out: Problem[] = [];
   // Broader blocks get link-local excepted by the chart; a rule aimed inside link-local is a mistake.
   if (contains(LINK_LOCAL, block)) {
-    return [{ path: at, message: `${text} is link-local (169.254.0.0/16, home of the instance metadata address), which team namespaces never reach` }];
+    return [{ path: at, message: `${text} is link-local (${LINK_LOCAL_TEXT}, home of the instance metadata address), which team namespaces never reach` }];
   }
   const broad = broadAllowlistReason(block);
   if (broad) out.push({ path: at, message: `${broad}; for HTTPS to public addresses use egress.internetHttps` });

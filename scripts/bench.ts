@@ -56,7 +56,7 @@ for (const teams of [10, 100, 1000]) {
     env: { ...process.env, PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}` },
   });
   if (run.status !== 0) throw new Error(`teams bench ${teams} exited ${run.status}:\n${run.stderr}`);
-  const r = JSON.parse(run.stdout.trim().split("\n").pop()!);
+  const r = JSON.parse(run.stdout.trim().split("\n").pop() ?? "");
   rows.push(r);
   console.log(`${String(r.teams).padStart(5)} ${String(r.resources).padStart(10)} ${String(r.objects).padStart(12)} ${r.seconds.toFixed(2).padStart(7)} ${r.peakMB.toFixed(0).padStart(8)}`);
 }

@@ -21,12 +21,12 @@ const USAGE = "usage: npm run check [-- --stack <name> ...] [--stacks-dir <dir>]
 async function checkStack(stack: string, stacksDir: string, outRoot: string): Promise<{ problems: number; planned: boolean; namespaces: string[] }> {
   console.log(`\n=== stack ${stack} ===`);
   const result = await runPlan(stack, { stacksDir });
-  if (result.problems.length > 0) {
+  const cfg = result.config;
+  if (result.problems.length > 0 || cfg === undefined) {
     for (const line of blockingProblems(result)) console.error(`[${stack}] ${line}`);
     console.log(`${result.problems.length} config problem(s); nothing was planned (listed on stderr)`);
     return { problems: result.problems.length, planned: false, namespaces: [] };
   }
-  const cfg = result.config!;
   const violations = await runPolicies(result, cfg.environment);
   await writePlan(result, outRoot, violations);
   const blocking = blockingProblems(result, violations);

@@ -29,9 +29,9 @@ async function main(): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  if ((values.record === undefined) === (values.against === undefined)) throw new UsageError("give exactly one of --record and --against");
+  const target = values.record ?? values.against;
+  if (target === undefined || (values.record !== undefined && values.against !== undefined)) throw new UsageError("give exactly one of --record and --against");
   const dirs = values["stacks-dir"] ?? [STACKS_DIR, FIXTURE_STACKS];
-  const target = (values.record ?? values.against)!;
   if (values.against !== undefined && !existsSync(target)) throw new UsageError(`--against ${target}: no recorded fingerprints there`);
   let differing = 0;
   let planned = 0;

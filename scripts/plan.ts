@@ -23,11 +23,11 @@ async function main(): Promise<number> {
   const outRoot = opts.out ?? join(__dirname, "..", "out");
   const started = process.hrtime.bigint();
   const result = await runPlan(stack, { stacksDir: opts.stacksDir });
-  if (result.problems.length > 0) {
+  if (result.problems.length > 0 || result.config === undefined) {
     console.error(summary(result));
     return EXIT.problems;
   }
-  const violations = await runPolicies(result, result.config!.environment);
+  const violations = await runPolicies(result, result.config.environment);
   const dir = await writePlan(result, outRoot, violations);
   console.log(summary(result, dir, violations));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -9,7 +9,7 @@ import type { Construct } from "constructs";
 import { podSecurityLabels } from "../pod-security";
 import { ALERT_GROUPS } from "./alerts";
 import { DASHBOARDS } from "./dashboards";
-import { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../../components/platform-namespaces";
+import { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../../domain/platform-namespaces";
 
 export { ALERT_GROUPS, type AlertRule, type RuleGroup } from "./alerts";
 export { DASHBOARDS, type Dashboard, type Panel } from "./dashboards";

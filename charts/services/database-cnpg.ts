@@ -3,9 +3,9 @@
  * managed role per service (password from the service's credential Secret) and one Database each. CNPG serves
  * TLS with its own CA, so clients connect with sslmode=require as they do to RDS.
  */
-import { imageRef } from "../../components/versions";
+import { imageRef } from "../../domain/versions";
 import { DATABASES_NAMESPACE, type DatabaseGrant } from "./database-setup";
-import { CNPG_OPERATOR_NAMESPACE } from "../../components/platform-namespaces";
+import { CNPG_OPERATOR_NAMESPACE } from "../../domain/platform-namespaces";
 
 export const CNPG_CLUSTER = "platform-postgres";
 export { CNPG_OPERATOR_NAMESPACE };
@@ -19,28 +19,28 @@ export interface InClusterDatabaseArgs {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-export function cnpgObjects(a: InClusterDatabaseArgs): unknown[] {
-  const labels = { ...a.labels };
+export function cnpgObjects(args: InClusterDatabaseArgs): unknown[] {
+  const labels = { ...args.labels };
   return [
     {
       apiVersion: "postgresql.cnpg.io/v1",
       kind: "Cluster",
       metadata: { name: CNPG_CLUSTER, namespace: DATABASES_NAMESPACE, labels },
       spec: {
-        instances: a.instances,
+        instances: args.instances,
         imageName: imageRef("cnpgPostgres"),
-        storage: { size: `${a.storageGiB}Gi` },
+        storage: { size: `${args.storageGiB}Gi` },
         // No superuser secret: services get their own roles below.
         enableSuperuserAccess: false,
         managed: {
           // Roles need a password Secret of type basic-auth (username, password) in this namespace.
-          roles: a.grants.map((g) => ({ name: g.role, ensure: "present", login: true, passwordSecret: { name: g.secretName } })),
+          roles: args.grants.map((g) => ({ name: g.role, ensure: "present", login: true, passwordSecret: { name: g.secretName } })),
         },
         postgresql: { parameters: { password_encryption: "scram-sha-256", log_min_duration_statement: "1000" } },
         resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
       },
     },
-    ...a.grants.map((g) => ({
+    ...args.grants.map((g) => ({
       apiVersion: "postgresql.cnpg.io/v1",
       kind: "Database",
       metadata: { name: g.database, namespace: DATABASES_NAMESPACE, labels },

@@ -4,9 +4,9 @@
  * roles and databases are created when missing, and each password is (re)set from its service's credential.
  */
 import { createHash } from "node:crypto";
-import { imageRef } from "../../components/versions";
+import { imageRef } from "../../domain/versions";
 import { oneShotJob } from "./workload";
-import { DATABASES_NAMESPACE } from "../../components/platform-namespaces";
+import { DATABASES_NAMESPACE } from "../../domain/platform-namespaces";
 
 export { DATABASES_NAMESPACE };
 export const MASTER_SECRET = "postgres-master";
@@ -55,25 +55,25 @@ export function setupJobName(grants: readonly DatabaseGrant[]): string {
   return `database-setup-${hash}`;
 }
 
-export function databaseSetupObjects(a: DatabaseSetupArgs): unknown[] {
-  const labels = { ...a.labels, "app.kubernetes.io/name": "database-setup" };
+export function databaseSetupObjects(args: DatabaseSetupArgs): unknown[] {
+  const labels = { ...args.labels, "app.kubernetes.io/name": "database-setup" };
   const meta = (name: string) => ({ name, namespace: DATABASES_NAMESPACE, labels });
   const env = [
-    { name: "PGHOST", value: a.host },
-    { name: "PGPORT", value: String(a.port) },
+    { name: "PGHOST", value: args.host },
+    { name: "PGPORT", value: String(args.port) },
     { name: "PGDATABASE", value: "postgres" },
     // RDS forces TLS (rds.force_ssl); verify-full would need the RDS CA bundle in the image.
     { name: "PGSSLMODE", value: "require" },
     { name: "PGUSER", valueFrom: { secretKeyRef: { name: MASTER_SECRET, key: "username" } } },
     { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: MASTER_SECRET, key: "password" } } },
-    { name: "GRANTS", value: a.grants.map((g) => `${g.role}:${g.database}:${envName(g.role)}`).join(" ") },
-    ...a.grants.map((g) => ({ name: envName(g.role), valueFrom: { secretKeyRef: { name: g.secretName, key: "password" } } })),
+    { name: "GRANTS", value: args.grants.map((g) => `${g.role}:${g.database}:${envName(g.role)}`).join(" ") },
+    ...args.grants.map((g) => ({ name: envName(g.role), valueFrom: { secretKeyRef: { name: g.secretName, key: "password" } } })),
   ];
   return [
     { apiVersion: "v1", kind: "ConfigMap", metadata: meta("database-setup"), data: { "setup.sql": SETUP_SQL, "entrypoint.sh": ENTRYPOINT } },
     { apiVersion: "v1", kind: "ServiceAccount", metadata: meta("database-setup"), automountServiceAccountToken: false },
     oneShotJob({
-      name: setupJobName(a.grants),
+      name: setupJobName(args.grants),
       namespace: DATABASES_NAMESPACE,
       labels,
       serviceAccountName: "database-setup",

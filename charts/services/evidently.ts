@@ -4,11 +4,11 @@
  * Pure builders: plain Kubernetes objects and chart values; credentials arrive as Secret names and keys.
  */
 import { loadValuesFile, mergeValues, type Values } from "../values";
-import { imageRef } from "../../components/versions";
+import { imageRef } from "../../domain/versions";
 import type { SecretTemplate } from "./external-secrets";
 import { serviceNetworkPolicies, type EgressRule } from "./network";
 import { restrictedContainer, restrictedPod } from "./workload";
-import { EVIDENTLY_NAMESPACE } from "../../components/platform-namespaces";
+import { EVIDENTLY_NAMESPACE } from "../../domain/platform-namespaces";
 
 export { EVIDENTLY_NAMESPACE };
 export const EVIDENTLY_PORT = 8000;
@@ -75,8 +75,8 @@ export interface EvidentlyArgs {
 }
 
 /** ServiceAccount, Deployment, Service and the namespace's NetworkPolicies (the namespace itself is the caller's). */
-export function evidentlyObjects(a: EvidentlyArgs): object[] {
-  const labels = { ...a.labels, ...EVIDENTLY_POD_LABELS };
+export function evidentlyObjects(args: EvidentlyArgs): object[] {
+  const labels = { ...args.labels, ...EVIDENTLY_POD_LABELS };
   const podLabels = { ...labels, ...EVIDENTLY_SERVED_POD_LABELS };
   const meta = (name: string, l: Record<string, string> = labels) => ({ name, namespace: EVIDENTLY_NAMESPACE, labels: { ...l } });
   const probe = (initialDelaySeconds: number, periodSeconds: number) => ({
@@ -93,7 +93,7 @@ export function evidentlyObjects(a: EvidentlyArgs): object[] {
       kind: "Deployment",
       metadata: meta("evidently"),
       spec: {
-        replicas: a.replicas ?? 1,
+        replicas: args.replicas ?? 1,
         selector: { matchLabels: { ...EVIDENTLY_POD_LABELS } },
         template: {
           metadata: { labels: podLabels },
@@ -108,7 +108,7 @@ export function evidentlyObjects(a: EvidentlyArgs): object[] {
                   args: ["--port", String(EVIDENTLY_PORT), "--conf-path", EVIDENTLY_CONFIG_PATH],
                   ports: [{ name: "http", containerPort: EVIDENTLY_PORT, protocol: "TCP" }],
                   env: [
-                    { name: "EVIDENTLY_SECRET", valueFrom: { secretKeyRef: { name: a.secretName, key: "secret" } } },
+                    { name: "EVIDENTLY_SECRET", valueFrom: { secretKeyRef: { name: args.secretName, key: "secret" } } },
                     // No usage telemetry (iterative_telemetry honours DO_NOT_TRACK).
                     { name: "DO_NOT_TRACK", value: "1" },
                     // /api/version runs `git rev-parse` unless GIT_COMMIT is set.
@@ -128,7 +128,7 @@ export function evidentlyObjects(a: EvidentlyArgs): object[] {
                 }),
               ],
               volumes: [
-                { name: "config", secret: { secretName: a.secretName, items: [{ key: "config.yaml", path: "config.yaml" }] } },
+                { name: "config", secret: { secretName: args.secretName, items: [{ key: "config.yaml", path: "config.yaml" }] } },
                 { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
                 { name: "workspace", emptyDir: { sizeLimit: "256Mi" } },
               ],
@@ -153,10 +153,10 @@ export function evidentlyObjects(a: EvidentlyArgs): object[] {
       service: "evidently",
       servedPods: EVIDENTLY_SERVED_POD_LABELS,
       servedPorts: EVIDENTLY_SERVED_PORTS,
-      egress: [a.databaseEgress],
+      egress: [args.databaseEgress],
       // Prometheus scrapes the pushgateway (the chart's ServiceMonitor); Evidently serves no /metrics.
       metricsPort: PUSHGATEWAY_PORT,
-      labels: a.labels,
+      labels: args.labels,
     }),
   ];
 }

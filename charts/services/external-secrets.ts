@@ -2,7 +2,7 @@
  * External Secrets objects as plain data: the ClusterSecretStore over AWS Secrets Manager (restricted to
  * the platform's service namespaces) and one ExternalSecret per generated credential.
  */
-import { EXTERNAL_SECRETS_NAMESPACE } from "../../components/platform-namespaces";
+import { EXTERNAL_SECRETS_NAMESPACE } from "../../domain/platform-namespaces";
 
 export const EXTERNAL_SECRETS_API = "external-secrets.io/v1";
 export { EXTERNAL_SECRETS_NAMESPACE };
@@ -48,20 +48,20 @@ export interface ExternalSecretArgs {
   readonly refreshInterval?: string;
 }
 
-export function externalSecret(a: ExternalSecretArgs) {
+export function externalSecret(args: ExternalSecretArgs) {
   return {
     apiVersion: EXTERNAL_SECRETS_API,
     kind: "ExternalSecret",
-    metadata: { name: a.name, namespace: a.namespace, labels: { ...a.labels } },
+    metadata: { name: args.name, namespace: args.namespace, labels: { ...args.labels } },
     spec: {
-      refreshInterval: a.refreshInterval ?? "1h",
-      secretStoreRef: { kind: "ClusterSecretStore", name: a.storeName },
+      refreshInterval: args.refreshInterval ?? "1h",
+      secretStoreRef: { kind: "ClusterSecretStore", name: args.storeName },
       target: {
-        name: a.name,
+        name: args.name,
         creationPolicy: "Owner",
-        ...(a.template || a.type ? { template: { type: a.type ?? "Opaque", engineVersion: "v2", ...(a.template ? { data: { ...a.template } } : {}) } } : {}),
+        ...(args.template || args.type ? { template: { type: args.type ?? "Opaque", engineVersion: "v2", ...(args.template ? { data: { ...args.template } } : {}) } } : {}),
       },
-      data: a.keys.map((k) => ({ secretKey: k, remoteRef: { key: a.remoteKey, property: k } })),
+      data: args.keys.map((k) => ({ secretKey: k, remoteRef: { key: args.remoteKey, property: k } })),
     },
   };
 }

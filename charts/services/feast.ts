@@ -4,12 +4,12 @@
  * and the feature server. On existing clusters, Redis runs here from the upstream image with AUTH, reachable
  * from the feature server's namespace only (OPS-05).
  */
-import { imageRef } from "../../components/versions";
+import { imageRef } from "../../domain/versions";
 import { postgresUrlTemplate, type DatabaseLocation } from "./mlflow";
 import type { SecretTemplate } from "./external-secrets";
 import { serviceNetworkPolicies, type EgressRule } from "./network";
 import { restrictedContainer, restrictedPod } from "./workload";
-import { FEAST_NAMESPACE } from "../../components/platform-namespaces";
+import { FEAST_NAMESPACE } from "../../domain/platform-namespaces";
 
 export { FEAST_NAMESPACE };
 export const FEATURE_STORE = "platform";
@@ -59,19 +59,19 @@ export interface FeatureStoreArgs {
 
 const serverResources = (cpu: string, memory: string, limit: string) => ({ requests: { cpu, memory }, limits: { memory: limit } });
 
-export function featureStore(a: FeatureStoreArgs) {
+export function featureStore(args: FeatureStoreArgs) {
   const keys = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
   const env = [
-    ...(a.env ?? []),
-    ...(a.credentialsSecret ? keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: a.credentialsSecret, key } } })) : []),
+    ...(args.env ?? []),
+    ...(args.credentialsSecret ? keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: args.credentialsSecret, key } } })) : []),
     ...Object.entries(FEAST_SECRET_ENV).map(([name, key]) => ({ name, valueFrom: { secretKeyRef: { name: FEAST_DATA_STORES_SECRET, key } } })),
   ];
   return {
     apiVersion: "feast.dev/v1",
     kind: "FeatureStore",
-    metadata: { name: FEATURE_STORE, namespace: FEAST_NAMESPACE, labels: { ...a.labels } },
+    metadata: { name: FEATURE_STORE, namespace: FEAST_NAMESPACE, labels: { ...args.labels } },
     spec: {
-      feastProject: a.project,
+      feastProject: args.project,
       services: {
         // Pod level only: the operator offers no per-container security context (hence a baseline namespace).
         securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
@@ -107,9 +107,9 @@ export function feastServiceMonitor(labels: Readonly<Record<string, string>> = {
 }
 
 /** Redis for existing clusters: one replica, AUTH from the data-store credential, data on a volume. */
-export function redisObjects(a: { passwordSecret: string; labels?: Readonly<Record<string, string>> }): unknown[] {
+export function redisObjects(args: { passwordSecret: string; labels?: Readonly<Record<string, string>> }): unknown[] {
   const selector = { "app.kubernetes.io/name": REDIS_NAME };
-  const labels = { ...a.labels, ...selector };
+  const labels = { ...args.labels, ...selector };
   const meta = { name: REDIS_NAME, namespace: FEAST_NAMESPACE, labels };
   return [
     { apiVersion: "v1", kind: "ServiceAccount", metadata: meta, automountServiceAccountToken: false },
@@ -131,7 +131,7 @@ export function redisObjects(a: { passwordSecret: string; labels?: Readonly<Reco
                 image: imageRef("redis"),
                 // The password is read from the environment by the shell, never written into the args.
                 command: ["sh", "-c", 'exec redis-server --requirepass "$REDIS_PASSWORD" --appendonly yes --dir /data --protected-mode yes'],
-                env: [{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: a.passwordSecret, key: "redisPassword" } } }],
+                env: [{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: args.passwordSecret, key: "redisPassword" } } }],
                 ports: [{ name: "redis", containerPort: REDIS_PORT }],
                 readinessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 10 },
                 resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
@@ -153,14 +153,14 @@ export interface FeastNetworkArgs {
 }
 
 /** Teams that opted in reach the online, registry and offline servers; Redis (when here) only from this namespace. */
-export function feastNetworkPolicies(a: FeastNetworkArgs) {
+export function feastNetworkPolicies(args: FeastNetworkArgs) {
   return serviceNetworkPolicies({
     namespace: FEAST_NAMESPACE,
     service: "feast",
     servedPods: FEAST_POD_LABELS,
     servedPorts: Object.values(FEAST_PORTS),
     metricsPort: 8000,
-    egress: a.egress,
-    labels: a.labels,
+    egress: args.egress,
+    labels: args.labels,
   });
 }

@@ -2,9 +2,9 @@
  * Objects of ours around KServe: the KnativeServing resource for serverless mode (Kourier, no Istio), and
  * the PodMonitor that scrapes every predictor's /metrics in the team namespaces.
  */
-import { MONITORING_NAMESPACE } from "../../components/teams/services";
+import { MONITORING_NAMESPACE } from "../../domain/team-services";
 import type { KserveMode } from "../../config/services";
-import { KNATIVE_OPERATOR_NAMESPACE, KNATIVE_SERVING_NAMESPACE, KSERVE_NAMESPACE } from "../../components/platform-namespaces";
+import { KNATIVE_OPERATOR_NAMESPACE, KNATIVE_SERVING_NAMESPACE, KSERVE_NAMESPACE } from "../../domain/platform-namespaces";
 
 export { KNATIVE_QUEUE_PORTS } from "../team/network";
 export { KNATIVE_OPERATOR_NAMESPACE, KNATIVE_SERVING_NAMESPACE, KSERVE_NAMESPACE };

@@ -3,11 +3,11 @@
  * on a Helm repository we can pin): Postgres backend, artifacts proxied to object storage, basic auth with a
  * generated admin password, internal Service only, metrics scraped with the admin's credentials.
  */
-import { imageRef } from "../../components/versions";
+import { imageRef } from "../../domain/versions";
 import type { SecretTemplate } from "./external-secrets";
 import { serviceNetworkPolicies, type EgressRule } from "./network";
 import { restrictedContainer, restrictedPod } from "./workload";
-import { MLFLOW_NAMESPACE } from "../../components/platform-namespaces";
+import { MLFLOW_NAMESPACE } from "../../domain/platform-namespaces";
 
 export { MLFLOW_NAMESPACE };
 export const MLFLOW_PORT = 5000;
@@ -80,8 +80,8 @@ export interface MlflowArgs {
 
 const fromSecret = (name: string, key: string, secret = MLFLOW_SECRET) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
 
-export function mlflowObjects(a: MlflowArgs): unknown[] {
-  const labels = { ...a.labels, ...SELECTOR };
+export function mlflowObjects(args: MlflowArgs): unknown[] {
+  const labels = { ...args.labels, ...SELECTOR };
   const meta = (name: string) => ({ name, namespace: MLFLOW_NAMESPACE, labels });
   const env = [
     fromSecret("MLFLOW_BACKEND_STORE_URI", "backend-store-uri"),
@@ -89,16 +89,16 @@ export function mlflowObjects(a: MlflowArgs): unknown[] {
     fromSecret("MLFLOW_AUTH_ADMIN_USERNAME", "admin-username"),
     fromSecret("MLFLOW_AUTH_ADMIN_PASSWORD", "admin-password"),
     { name: "MLFLOW_AUTH_CONFIG_PATH", value: "/etc/mlflow/basic_auth.ini" },
-    { name: "MLFLOW_ARTIFACTS_DESTINATION", value: a.artifactsDestination },
+    { name: "MLFLOW_ARTIFACTS_DESTINATION", value: args.artifactsDestination },
     { name: "MLFLOW_SERVER_ALLOWED_HOSTS", value: allowedHosts().join(",") },
     { name: "MLFLOW_DISABLE_TELEMETRY", value: "true" },
     { name: "HOME", value: "/tmp" },
-    ...(a.region ? [{ name: "AWS_REGION", value: a.region }] : []),
-    ...(a.s3
+    ...(args.region ? [{ name: "AWS_REGION", value: args.region }] : []),
+    ...(args.s3
       ? [
-          { name: "MLFLOW_S3_ENDPOINT_URL", value: a.s3.endpoint },
-          fromSecret("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID", a.s3.credentialsSecret),
-          fromSecret("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", a.s3.credentialsSecret),
+          { name: "MLFLOW_S3_ENDPOINT_URL", value: args.s3.endpoint },
+          fromSecret("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID", args.s3.credentialsSecret),
+          fromSecret("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", args.s3.credentialsSecret),
         ]
       : []),
   ];
@@ -110,7 +110,7 @@ export function mlflowObjects(a: MlflowArgs): unknown[] {
       kind: "Deployment",
       metadata: meta("mlflow"),
       spec: {
-        replicas: a.replicas,
+        replicas: args.replicas,
         selector: { matchLabels: SELECTOR },
         template: {
           metadata: { labels },
@@ -166,7 +166,7 @@ export function mlflowObjects(a: MlflowArgs): unknown[] {
         ],
       },
     },
-    ...(a.replicas > 1
+    ...(args.replicas > 1
       ? [{ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta("mlflow"), spec: { minAvailable: 1, selector: { matchLabels: SELECTOR } } }]
       : []),
     ...serviceNetworkPolicies({
@@ -175,8 +175,8 @@ export function mlflowObjects(a: MlflowArgs): unknown[] {
       servedPods: SELECTOR,
       servedPorts: [MLFLOW_PORT],
       metricsPort: MLFLOW_PORT,
-      egress: [a.databaseEgress, ...a.storageEgress],
-      labels: a.labels,
+      egress: [args.databaseEgress, ...args.storageEgress],
+      labels: args.labels,
     }),
   ];
   return objects;

@@ -3,8 +3,8 @@
  * the namespace itself, Prometheus on the metrics port, and ingress from exactly the team namespaces that
  * opted into the service (the label the team chart stamps). Egress beyond that is listed per service.
  */
-import { MONITORING_NAMESPACE, serviceOptInLabel } from "../../components/teams/services";
-import { KUBE_SYSTEM_NAMESPACE } from "../../components/platform-namespaces";
+import { MONITORING_NAMESPACE, serviceOptInLabel } from "../../domain/team-services";
+import { KUBE_SYSTEM_NAMESPACE } from "../../domain/platform-namespaces";
 import { POD_IDENTITY_AGENT_CIDR, publicHttpsEgress } from "../team/network";
 
 export interface PolicyObject {
@@ -54,8 +54,8 @@ function egressPeer(rule: EgressRule) {
   }
 }
 
-export function serviceNetworkPolicies(a: ServiceNetworkArgs): PolicyObject[] {
-  const meta = (name: string) => ({ name, namespace: a.namespace, ...(a.labels ? { labels: { ...a.labels } } : {}) });
+export function serviceNetworkPolicies(args: ServiceNetworkArgs): PolicyObject[] {
+  const meta = (name: string) => ({ name, namespace: args.namespace, ...(args.labels ? { labels: { ...args.labels } } : {}) });
   const obj = (name: string, spec: Record<string, unknown>): PolicyObject => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: meta(name), spec });
   const out: PolicyObject[] = [
     obj("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
@@ -66,19 +66,19 @@ export function serviceNetworkPolicies(a: ServiceNetworkArgs): PolicyObject[] {
     }),
     obj("allow-same-namespace", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] }),
   ];
-  const metrics = a.metricsPort ?? "metrics";
+  const metrics = args.metricsPort ?? "metrics";
   if (metrics !== false) {
     out.push(obj("allow-monitoring-scrape", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: nsSelector(MONITORING_NAMESPACE) }], ports: [tcp(metrics)] }] }));
   }
-  if (a.servedPods && a.servedPorts) {
+  if (args.servedPods && args.servedPorts) {
     const from = [
-      ...(a.service ? [{ namespaceSelector: { matchLabels: { [serviceOptInLabel(a.service)]: "true" } } }] : []),
-      ...(a.alsoFrom ?? []).map((ns) => ({ namespaceSelector: nsSelector(ns) })),
+      ...(args.service ? [{ namespaceSelector: { matchLabels: { [serviceOptInLabel(args.service)]: "true" } } }] : []),
+      ...(args.alsoFrom ?? []).map((ns) => ({ namespaceSelector: nsSelector(ns) })),
     ];
     if (from.length > 0) {
-      out.push(obj("allow-clients", { podSelector: { matchLabels: { ...a.servedPods } }, policyTypes: ["Ingress"], ingress: [{ from, ports: a.servedPorts.map(tcp) }] }));
+      out.push(obj("allow-clients", { podSelector: { matchLabels: { ...args.servedPods } }, policyTypes: ["Ingress"], ingress: [{ from, ports: args.servedPorts.map(tcp) }] }));
     }
   }
-  if (a.egress.length > 0) out.push(obj("allow-egress", { podSelector: {}, policyTypes: ["Egress"], egress: a.egress.map(egressPeer) }));
+  if (args.egress.length > 0) out.push(obj("allow-egress", { podSelector: {}, policyTypes: ["Egress"], egress: args.egress.map(egressPeer) }));
   return out;
 }

@@ -4,11 +4,11 @@
  * the upstream objects we rely on are checked against the 2.17.0 manifests (see test/services/pipelines.test.ts).
  */
 import { createHash } from "node:crypto";
-import { imageRef } from "../../components/versions";
+import { imageRef } from "../../domain/versions";
 import { externalSecret, type SecretTemplate } from "./external-secrets";
 import { oneShotJob } from "./workload";
 import { DATABASES_NAMESPACE } from "./database-setup";
-import { KUBEFLOW_NAMESPACE } from "../../components/platform-namespaces";
+import { KUBEFLOW_NAMESPACE } from "../../domain/platform-namespaces";
 
 /** The namespace upstream's cluster-scoped-resources creates; single-user KFP runs pipelines only here. */
 export { KUBEFLOW_NAMESPACE };
@@ -122,8 +122,8 @@ ${Object.values(KFP_DATABASES).map((db) => `CREATE DATABASE IF NOT EXISTS \\\`${
 SQL
 `;
 
-export function mysqlSetupObjects(a: { readonly host: string; readonly port: number; readonly credentialSecret: string; readonly labels?: Readonly<Record<string, string>> }): unknown[] {
-  const labels = { ...a.labels, "app.kubernetes.io/name": "kfp-database-setup" };
+export function mysqlSetupObjects(args: { readonly host: string; readonly port: number; readonly credentialSecret: string; readonly labels?: Readonly<Record<string, string>> }): unknown[] {
+  const labels = { ...args.labels, "app.kubernetes.io/name": "kfp-database-setup" };
   const name = `kfp-database-setup-${createHash("sha256").update(MYSQL_SETUP_SCRIPT).digest("hex").slice(0, 8)}`;
   const fromSecret = (env: string, secret: string, key: string) => ({ name: env, valueFrom: { secretKeyRef: { name: secret, key } } });
   return [
@@ -138,11 +138,11 @@ export function mysqlSetupObjects(a: { readonly host: string; readonly port: num
         image: imageRef("mysql"),
         command: ["/bin/sh", "-c", MYSQL_SETUP_SCRIPT],
         env: [
-          { name: "MYSQL_HOST", value: a.host },
-          { name: "MYSQL_PORT", value: String(a.port) },
+          { name: "MYSQL_HOST", value: args.host },
+          { name: "MYSQL_PORT", value: String(args.port) },
           fromSecret("MASTER_USER", KFP_MYSQL_MASTER_SECRET, "username"),
           fromSecret("MASTER_PASSWORD", KFP_MYSQL_MASTER_SECRET, "password"),
-          fromSecret("KFP_PASSWORD", a.credentialSecret, "password"),
+          fromSecret("KFP_PASSWORD", args.credentialSecret, "password"),
         ],
         resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
       },

@@ -44,28 +44,28 @@ export interface OneShotJobArgs {
  * A setup Job that retries until it succeeds (its target may still be starting) and is cleaned up a day after:
  * database roles, buckets. Its name carries a content hash, so a changed script runs again (Jobs are immutable).
  */
-export function oneShotJob(a: OneShotJobArgs) {
+export function oneShotJob(args: OneShotJobArgs) {
   return {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name: a.name, namespace: a.namespace, labels: { ...a.labels } },
+    metadata: { name: args.name, namespace: args.namespace, labels: { ...args.labels } },
     spec: {
       backoffLimit: 10,
       ttlSecondsAfterFinished: 86400,
       template: {
-        metadata: { labels: { ...a.labels } },
+        metadata: { labels: { ...args.labels } },
         spec: restrictedPod({
-          ...(a.serviceAccountName ? { serviceAccountName: a.serviceAccountName } : {}),
+          ...(args.serviceAccountName ? { serviceAccountName: args.serviceAccountName } : {}),
           restartPolicy: "OnFailure",
           containers: [
             restrictedContainer({
-              ...a.container,
-              env: [...a.container.env, { name: "HOME", value: "/tmp" }],
-              volumeMounts: [...(a.container.volumeMounts ?? []), { name: "tmp", mountPath: "/tmp" }],
+              ...args.container,
+              env: [...args.container.env, { name: "HOME", value: "/tmp" }],
+              volumeMounts: [...(args.container.volumeMounts ?? []), { name: "tmp", mountPath: "/tmp" }],
             }),
           ],
-          volumes: [...(a.volumes ?? []), { name: "tmp", emptyDir: a.memoryTmp ? { medium: "Memory", sizeLimit: "1Mi" } : { sizeLimit: "64Mi" } }],
-        }, { uid: a.uid }),
+          volumes: [...(args.volumes ?? []), { name: "tmp", emptyDir: args.memoryTmp ? { medium: "Memory", sizeLimit: "1Mi" } : { sizeLimit: "64Mi" } }],
+        }, { uid: args.uid }),
       },
     },
   };

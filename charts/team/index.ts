@@ -8,7 +8,7 @@ import { k8s } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
 import { TEAM_ROLES, type TeamConfig } from "../../config/teams";
 import { podSecurityLabels } from "../pod-security";
-import { serviceOptInLabel } from "../../components/teams/services";
+import { serviceOptInLabel } from "../../domain/team-services";
 import type { KserveMode } from "../../config/services";
 import { teamNetworkPolicies } from "./network";
 import { roleRules, roleSubjects } from "./rbac";

@@ -5,10 +5,10 @@
  * ipBlock excepts it.
  */
 import type { TeamConfig } from "../../config/teams";
-import { parseCidr, contains, LINK_LOCAL_TEXT, NON_PUBLIC_TEXTS, type Cidr } from "../../config/cidr";
-import { INGRESS_NAMESPACE, KSERVE_PREDICTOR_PORT, MONITORING_NAMESPACE, PLATFORM_SERVICES, type PlatformService, type PlatformServiceName } from "../../components/teams/services";
+import { parseCidr, contains, LINK_LOCAL_TEXT, NON_PUBLIC_TEXTS, type Cidr } from "../../domain/cidr";
+import { INGRESS_NAMESPACE, KSERVE_PREDICTOR_PORT, MONITORING_NAMESPACE, PLATFORM_SERVICES, type PlatformService, type PlatformServiceName } from "../../domain/team-services";
 import type { KserveMode } from "../../config/services";
-import { KNATIVE_SERVING_NAMESPACE, KUBE_SYSTEM_NAMESPACE } from "../../components/platform-namespaces";
+import { KNATIVE_SERVING_NAMESPACE, KUBE_SYSTEM_NAMESPACE } from "../../domain/platform-namespaces";
 
 /** Knative Serving's namespace and its queue-proxy ports on a serverless predictor. */
 export { KNATIVE_SERVING_NAMESPACE };

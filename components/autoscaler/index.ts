@@ -5,7 +5,7 @@ import { withTypeAliases } from "../aliases";
 import { podIdentityTrustPolicy } from "../aws/iam";
 import { inheritedDependsOn } from "../dependencies";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
-import { CHARTS } from "../versions";
+import { CHARTS } from "../../domain/versions";
 import { AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT, autoscalerPolicy, autoscalerValues, type AutoscalerValuesArgs } from "./values";
 
 export * from "./values";

@@ -1,7 +1,7 @@
 /** IAM policy and chart values for cluster-autoscaler on EKS managed node groups. */
 import { loadValuesFile, mergeValues, type Values } from "../../charts/values";
 import { policyDocument, type PolicyDocument } from "../aws/iam";
-import { KUBE_SYSTEM_NAMESPACE } from "../platform-namespaces";
+import { KUBE_SYSTEM_NAMESPACE } from "../../domain/platform-namespaces";
 
 export const AUTOSCALER_NAMESPACE = KUBE_SYSTEM_NAMESPACE;
 export const AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";

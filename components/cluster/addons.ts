@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MANAGED_POLICIES, podIdentityTrustPolicy } from "../aws/iam";
-import type { AddonVersion, EksAddonName } from "../versions";
+import type { AddonVersion, EksAddonName } from "../../domain/versions";
 
 /**
  * VPC CNI settings: enforce NetworkPolicy with the CNI's eBPF agent (EKS-06). Values are strings, as the

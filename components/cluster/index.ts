@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
+import { DEFAULT_SERVICE_CIDR } from "../../domain/cidr";
 import * as pulumi from "@pulumi/pulumi";
 import { MANAGED_POLICIES, policyDocument, serviceTrustPolicy } from "../aws/iam";
-import type { AddonVersion, EksAddonName } from "../versions";
+import type { AddonVersion, EksAddonName } from "../../domain/versions";
 import { BOOTSTRAP_ADDONS, createAddons } from "./addons";
 import { renderKubeconfig } from "./kubeconfig";
 
@@ -31,7 +32,7 @@ export interface ClusterArgs {
   readonly logsKeyArn: pulumi.Input<string>;
   /** IAM principals granted AmazonEKSClusterAdminPolicy through access entries (EKS-05). */
   readonly admins: readonly string[];
-  /** Pinned add-on versions for `version` (components/versions.ts). */
+  /** Pinned add-on versions for `version` (domain/versions.ts). */
   readonly addonVersions: Readonly<Record<EksAddonName, AddonVersion>>;
   /** AWS region, for the kubeconfig's token command. */
   readonly region: string;
@@ -87,7 +88,7 @@ export class Cluster extends pulumi.ComponentResource {
         endpointPublicAccess: args.endpointPublicAccess ?? false,
         publicAccessCidrs: args.endpointPublicAccess ? [...(args.publicAccessCidrs ?? [])] : undefined,
       },
-      kubernetesNetworkConfig: { serviceIpv4Cidr: args.serviceCidr ?? "172.20.0.0/16", ipFamily: "ipv4" },
+      kubernetesNetworkConfig: { serviceIpv4Cidr: args.serviceCidr ?? DEFAULT_SERVICE_CIDR, ipFamily: "ipv4" },
       enabledClusterLogTypes: [...(args.logTypes ?? ["api", "audit", "authenticator"])],
       encryptionConfig: { resources: ["secrets"], provider: { keyArn: args.secretsKeyArn } },
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },

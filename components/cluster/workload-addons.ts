@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../aws/iam";
-import type { AddonVersion, EksAddonName } from "../versions";
+import type { AddonVersion, EksAddonName } from "../../domain/versions";
 import { WORKLOAD_ADDONS, createAddons } from "./addons";
 import { inheritedDependsOn } from "../dependencies";
 

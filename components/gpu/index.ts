@@ -5,7 +5,7 @@ import type { GpuSharing } from "../../config/schema";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { inheritedDependsOn } from "../dependencies";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
-import { CHARTS } from "../versions";
+import { CHARTS } from "../../domain/versions";
 import { gpuOperatorValues, type GpuOperatorValuesArgs } from "./values";
 
 export { gpuOperatorValues } from "./values";

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Values } from "../../charts/values";
-import type { ChartRef } from "../versions";
+import type { ChartRef } from "../../domain/versions";
 
 /** helm.v4.Chart's chart reference: `oci://…/<chart>` for OCI registries, otherwise name + repository. */
 export function chartSource(ref: ChartRef): { chart: string; repositoryOpts?: { repo: string } } {

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrustPolicy, policyDocument } from "../aws/iam";
-import { planSubnets } from "./subnets";
+import { planSubnets } from "../../domain/subnets";
 
-export { planSubnets, subnetBits, type SubnetPlan } from "./subnets";
+export { planSubnets, subnetBits, type SubnetPlan } from "../../domain/subnets";
 
 export interface NetworkArgs {
   /** VPC CIDR, /16 at most (AWS limit). Private subnets get most of it: VPC CNI pods use VPC addresses. */

@@ -3,8 +3,9 @@
  * Kept free of Pulumi resources so every rule (NODE-01..05) is unit-tested directly.
  */
 import type { NodePoolConfig } from "../../config";
-import { instanceType } from "../instance-types";
-import { AMI_TYPES } from "../versions";
+import { instanceType } from "../../domain/instance-types";
+import { migInstancesPerGpu } from "../../domain/gpu-capacity";
+import { AMI_TYPES } from "../../domain/versions";
 
 export type EksTaintEffect = "NO_SCHEDULE" | "PREFER_NO_SCHEDULE" | "NO_EXECUTE";
 export interface EksTaint {
@@ -64,13 +65,6 @@ export function launchTemplateData(pool: NodePoolConfig, tags: Readonly<Record<s
     ],
     tagSpecifications: (["instance", "volume", "network-interface"] as const).map((resourceType) => ({ resourceType, tags: resourceTags })),
   };
-}
-
-/** MIG instances per GPU for a uniform profile such as all-1g.10gb (7 compute slices per A100/H100/H200 GPU). */
-export function migInstancesPerGpu(profile: string): { resource: string; perGpu: number } | undefined {
-  const m = /^all-([1-7])g\.(\d+)gb$/.exec(profile);
-  if (!m) return undefined;
-  return { resource: `nvidia.com/mig-${m[1]}g.${m[2]}gb`, perGpu: Math.floor(7 / Number(m[1])) };
 }
 
 /**

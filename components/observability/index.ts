@@ -5,7 +5,7 @@ import { MONITORING_NAMESPACE, observabilityObjects } from "../../charts/observa
 import { createObjectGroup } from "../kubernetes/object-group";
 import { inheritedDependsOn } from "../dependencies";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
-import { CHARTS } from "../versions";
+import { CHARTS } from "../../domain/versions";
 import { GRAFANA_ADMIN_SECRET, prometheusStackValues } from "./values";
 
 export { GRAFANA_ADMIN_SECRET, prometheusStackValues } from "./values";

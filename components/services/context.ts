@@ -21,6 +21,15 @@ export interface ServiceContext {
   readonly dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
+/**
+ * The in-cluster object store a service on an existing cluster keeps its data in. Config refuses a stack that
+ * enables such a service with the store off (storage.objectStore.enabled), so its absence here is a bug.
+ */
+export function requireObjectStore(ctx: ServiceContext, service: string): NonNullable<ServiceContext["objectStore"]> {
+  if (!ctx.objectStore) throw new Error(`${service} on an existing cluster needs the in-cluster object store, which the config rules require`);
+  return ctx.objectStore;
+}
+
 /** How a service's pods reach the platform's Postgres. */
 export function databaseEgress(ctx: ServiceContext, endpoint: DatabaseEndpoint): EgressRule {
   return ctx.aws

@@ -8,17 +8,20 @@ import {
 import { podSecurityLabels } from "../../charts/pod-security";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { namespaceLabelsTransform } from "../kubernetes/namespace-labels";
-import { MANIFESTS } from "../versions";
+import { MANIFESTS } from "../../domain/versions";
 import { OnlineStoreCache, type OnlineStoreCacheArgs } from "./aws/cache";
 import { createServiceRole } from "./aws/role";
 import { createCredential } from "./credentials";
-import { databaseEgress, databasePasswordTarget, grantFor, storageEgress, type ServiceContext } from "./context";
+import { databaseEgress, databasePasswordTarget, grantFor, requireObjectStore, storageEgress, type ServiceContext } from "./context";
 import type { DatabaseEndpoint } from "./database";
 
 export const FEAST_GRANT = grantFor("feast");
 /** Feature data (offline store sources) under this prefix of the datasets bucket. */
 export const FEAST_DATA_PREFIX = "feast/";
 const REDIS_AUTH_SECRET = "feast-redis-auth";
+
+/** Feast reads the in-cluster S3 store through both the AWS SDK's and its own endpoint setting. */
+const objectStoreEnv = (endpoint: string) => [{ name: "AWS_ENDPOINT_URL", value: endpoint }, { name: "FEAST_S3_ENDPOINT_URL", value: endpoint }];
 
 export interface FeastArgs {
   readonly project: string;
@@ -81,14 +84,12 @@ export class Feast extends pulumi.ComponentResource {
       // The operator's pod sets no seccomp profile, which restricted requires: baseline, warning at restricted.
       transforms: [namespaceLabelsTransform({ ...ctx.labels, ...podSecurityLabels("baseline") })],
     });
-    const env = ctx.aws
-      ? [{ name: "AWS_REGION", value: ctx.aws.region }]
-      : [{ name: "AWS_ENDPOINT_URL", value: ctx.objectStore!.endpoint }, { name: "FEAST_S3_ENDPOINT_URL", value: ctx.objectStore!.endpoint }];
+    const env = ctx.aws ? [{ name: "AWS_REGION", value: ctx.aws.region }] : objectStoreEnv(requireObjectStore(ctx, "Feast").endpoint);
     const objects: unknown[] = [
       featureStore({ project: args.project, env, credentialsSecret: ctx.objectStore?.credentialsSecret, labels: ctx.labels }),
       feastServiceMonitor(ctx.labels),
       ...feastNetworkPolicies({
-        egress: [databaseEgress(ctx, args.database), ...storageEgress(ctx), ...(cache ? [{ kind: "cidr" as const, cidr: ctx.aws!.vpcCidr, ports: [REDIS_PORT] }] : [])],
+        egress: [databaseEgress(ctx, args.database), ...storageEgress(ctx), ...(cache && ctx.aws ? [{ kind: "cidr" as const, cidr: ctx.aws.vpcCidr, ports: [REDIS_PORT] }] : [])],
         labels: ctx.labels,
       }),
       ...(cache ? [] : redisObjects({ passwordSecret: REDIS_AUTH_SECRET, labels: ctx.labels })),

@@ -2,27 +2,24 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../../config/schema";
 import type { ServicesConfig } from "../../config/services";
 import type { TeamConfig } from "../../config/teams";
-import {
-  CERT_MANAGER_NAMESPACE, CNPG_OPERATOR_NAMESPACE, DATABASES_NAMESPACE, EVIDENTLY_NAMESPACE, EXTERNAL_SECRETS_NAMESPACE, FEAST_NAMESPACE, KNATIVE_OPERATOR_NAMESPACE,
-  KNATIVE_SERVING_NAMESPACE, KSERVE_NAMESPACE, KUBEFLOW_NAMESPACE, MLFLOW_NAMESPACE, OBJECT_STORE_NAMESPACE,
-} from "../platform-namespaces";
-import { namespaceObjects, type ServiceNamespace } from "../../charts/services/namespaces";
-import { serviceOptInLabel } from "../teams/services";
+import { OBJECT_STORE_NAMESPACE } from "../../domain/platform-namespaces";
+import { namespaceObjects } from "../../charts/services/namespaces";
+import { serviceOptInLabel } from "../../domain/team-services";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { inheritedDependsOn } from "../dependencies";
 import { dataBucketName, localBucketName, OBJECT_STORE_CREDENTIALS_SECRET, OBJECT_STORE_S3_PORT, type DataBucketKind } from "../storage";
 import { createCredential, type CredentialStore } from "./credentials";
-import { PlatformDatabase } from "./database";
-import { ModelMonitoring } from "./evidently";
-import { SecretSync } from "./external-secrets";
+import { createDatabaseRoles, PlatformDatabase, type DatabaseEndpoint, type DatabaseServerArgs } from "./database";
+import { ModelMonitoring } from "./model-monitoring";
+import { SecretSync } from "./secret-sync";
 import { Feast } from "./feast";
-import { ModelServing } from "./kserve";
+import { ModelServing } from "./model-serving";
 import { Mlflow } from "./mlflow";
-import { Pipelines } from "./pipelines";
+import { Pipelines, type PipelinesAwsArgs } from "./pipelines";
 import type { ServiceContext } from "./context";
-import { EVIDENTLY_GRANT } from "./evidently";
-import { FEAST_GRANT } from "./feast";
-import { MLFLOW_GRANT } from "./mlflow";
+import { DATABASE_USERS, serviceWiring, type ServiceWiring } from "./wiring";
+
+export { serviceNamespaces } from "./wiring";
 
 export interface MlopsServicesAwsArgs {
   readonly clusterName: string;
@@ -54,137 +51,136 @@ export interface MlopsServicesArgs {
   readonly objectStore?: { readonly endpoint: string; readonly credentials: pulumi.Input<Record<string, string>>; readonly ready: pulumi.Resource };
 }
 
-/** The service namespaces this configuration needs, with their Pod Security level. */
-export function serviceNamespaces(s: ServicesConfig, onAws: boolean): ServiceNamespace[] {
-  const out: ServiceNamespace[] = [];
-  if (onAws) out.push({ name: EXTERNAL_SECRETS_NAMESPACE, level: "restricted" });
-  if (s.database) out.push({ name: DATABASES_NAMESPACE, level: "restricted" });
-  if (s.database?.kind === "in-cluster") out.push({ name: CNPG_OPERATOR_NAMESPACE, level: "restricted" });
-  if (s.mlflow.enabled) out.push({ name: MLFLOW_NAMESPACE, level: "restricted" });
-  if (s.feast.enabled) out.push({ name: FEAST_NAMESPACE, level: "baseline", reason: "the Feast operator sets no container-level securityContext on the pods it creates" });
-  if (s.kserve.enabled) out.push({ name: CERT_MANAGER_NAMESPACE, level: "restricted" }, { name: KSERVE_NAMESPACE, level: "restricted" });
-  if (s.kserve.enabled && s.kserve.mode === "serverless") {
-    out.push({ name: KNATIVE_OPERATOR_NAMESPACE, level: "baseline", reason: "the Knative operator chart sets no seccomp profile or dropped capabilities" }, { name: KNATIVE_SERVING_NAMESPACE, level: "baseline", reason: "Knative's Kourier gateway and activator are third-party workloads" });
+/** The platform Postgres: RDS on AWS, CloudNativePG on an existing cluster. */
+function databaseServer(database: NonNullable<ServicesConfig["database"]>, aws: MlopsServicesAwsArgs | undefined, wiring: ServiceWiring): DatabaseServerArgs {
+  if (database.kind === "in-cluster") return { kind: "in-cluster", config: database };
+  if (!aws) throw new Error("an RDS database needs the AWS side of MlopsServices (config resolves RDS only on EKS)");
+  return {
+    kind: "rds",
+    config: database,
+    aws: {
+      clusterName: aws.clusterName, vpcId: aws.vpcId, vpcCidr: aws.vpcCidr, subnetIds: aws.privateSubnetIds, clusterSecurityGroupId: aws.clusterSecurityGroupId,
+      kmsKeyArn: aws.keys.databases, protect: aws.protect, backup: aws.backup, secretStoreName: "aws-secrets-manager", egressPorts: wiring.databaseEgressPorts,
+    },
+  };
+}
+
+/** External Secrets on AWS: one ClusterSecretStore over Secrets Manager for the service namespaces. */
+function createSecretStore(name: string, aws: MlopsServicesAwsArgs, wiring: ServiceWiring, database: PlatformDatabase | undefined, ready: pulumi.Input<pulumi.Resource>[], labels: Record<string, string>, opts: pulumi.ComponentResourceOptions) {
+  const sync = new SecretSync(`${name}-secrets`, {
+    clusterName: aws.clusterName,
+    eksClusterName: aws.eksClusterName,
+    accountId: aws.accountId,
+    region: aws.region,
+    kmsKeyArn: aws.keys.databases,
+    extraSecretArns: database?.masterSecretArn ? [database.masterSecretArn] : [],
+    namespaces: wiring.secretStoreNamespaces,
+    namespaceLabels: [serviceOptInLabel("evidently")],
+    dependsOn: ready,
+    labels,
+  }, opts);
+  const store: CredentialStore = { kind: "secrets-manager", clusterName: aws.clusterName, kmsKeyArn: aws.keys.databases, storeName: sync.storeName };
+  return { sync, store };
+}
+
+/** MLflow, Feast and Evidently, each with its database role's password; returns those password Secrets. */
+function createDatabaseUsers(name: string, args: MlopsServicesArgs, database: DatabaseEndpoint, context: ServiceContext, opts: pulumi.ComponentResourceOptions): pulumi.Resource[] {
+  const { services, aws } = args;
+  const passwords: pulumi.Resource[] = [];
+  if (services.mlflow.enabled) passwords.push(...new Mlflow(`${name}-mlflow`, { replicas: services.mlflow.replicas, database, context }, opts).databasePassword);
+  if (services.feast.enabled) {
+    const cache = aws && {
+      nodeType: services.feast.onlineStore.nodeType,
+      nodes: services.feast.onlineStore.nodes,
+      vpcId: aws.vpcId,
+      subnetIds: aws.privateSubnetIds,
+      clientSecurityGroupId: aws.clusterSecurityGroupId,
+      kmsKeyArn: aws.keys.databases,
+      snapshotRetentionDays: aws.protect ? 7 : 1,
+    };
+    passwords.push(...new Feast(`${name}-feast`, { project: "platform", database, cache, context }, opts).databasePassword);
   }
-  if (s.evidently.enabled) out.push({ name: EVIDENTLY_NAMESPACE, level: "restricted" });
-  return out;
+  if (services.evidently.enabled) {
+    passwords.push(...new ModelMonitoring(`${name}-evidently`, { database, teams: args.teams, teamNamespaces: args.teamNamespaces, context }, opts).databasePassword);
+  }
+  return passwords;
+}
+
+/** Kubeflow Pipelines on EKS with RDS: its MySQL, artifacts and the master secret through the secret store. */
+function pipelinesAws(name: string, aws: MlopsServicesAwsArgs, database: ServicesConfig["database"], sync: SecretSync): PipelinesAwsArgs | undefined {
+  if (database?.kind !== "rds") return undefined;
+  return {
+    clusterName: aws.clusterName,
+    eksClusterName: aws.eksClusterName,
+    accountId: aws.accountId,
+    region: aws.region,
+    vpcId: aws.vpcId,
+    subnetIds: aws.privateSubnetIds,
+    clusterSecurityGroupId: aws.clusterSecurityGroupId,
+    kmsKeyArns: { s3: aws.keys.s3, databases: aws.keys.databases },
+    database,
+    protect: aws.protect,
+    backup: aws.backup,
+    secretStoreName: sync.storeName,
+    secretStore: sync.store,
+    masterSecretAccess: (arn) => sync.allowSecret(`${name}-secrets-pipelines-master`, arn),
+  };
 }
 
 /**
  * The MLOps services of a stack: the namespaces, the credential path (External Secrets on AWS), the platform
  * Postgres, and each enabled service — MLflow, Feast, Kubeflow Pipelines, KServe, Evidently — wired to the
- * data buckets, Pod Identity, monitoring and the team namespaces that opted in.
+ * data buckets, Pod Identity, monitoring and the team namespaces that opted in. What needs what is decided by
+ * serviceWiring (wiring.ts); the constructor creates it in order.
  */
 export class MlopsServices extends pulumi.ComponentResource {
   constructor(name: string, args: MlopsServicesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:services:MlopsServices", name, {}, opts);
     const child = { parent: this };
-    const s = args.services;
+    const { services, aws } = args;
     const labels = { ...args.labels };
-    const a = args.aws;
-    const namespaces = serviceNamespaces(s, a !== undefined);
-    const nsGroup = createObjectGroup(`${name}-namespaces`, namespaceObjects(namespaces, labels), { ...child, dependsOn: inheritedDependsOn(opts) });
-    const ready: pulumi.Input<pulumi.Resource>[] = [nsGroup, ...inheritedDependsOn(opts)];
+    const wiring = serviceWiring(services, args.teams, aws !== undefined);
+    const nsGroup = createObjectGroup(`${name}-namespaces`, namespaceObjects(wiring.namespaces, labels), { ...child, dependsOn: inheritedDependsOn(opts) });
+    const namespacesReady: pulumi.Input<pulumi.Resource>[] = [nsGroup, ...inheritedDependsOn(opts)];
 
-    let store: CredentialStore = { kind: "kubernetes" };
-    let secretSync: SecretSync | undefined;
-    const database = s.database
-      ? new PlatformDatabase(`${name}-postgres`, {
-          config: s.database,
-          grants: [...(s.mlflow.enabled ? [MLFLOW_GRANT] : []), ...(s.feast.enabled ? [FEAST_GRANT] : []), ...(s.evidently.enabled ? [EVIDENTLY_GRANT] : [])],
-          aws: a && { egressPorts: s.pipelines.enabled ? [5432, 3306] : [5432], clusterName: a.clusterName, vpcId: a.vpcId, vpcCidr: a.vpcCidr, subnetIds: a.privateSubnetIds, clusterSecurityGroupId: a.clusterSecurityGroupId, kmsKeyArn: a.keys.databases, protect: a.protect, backup: a.backup, secretStoreName: "aws-secrets-manager" },
-          labels,
-          dependsOn: ready,
-        }, child)
+    const database = services.database
+      ? new PlatformDatabase(`${name}-postgres`, { server: databaseServer(services.database, aws, wiring), labels, dependsOn: namespacesReady }, child)
       : undefined;
-    if (a) {
-      const serviceNs = namespaces.map((n) => n.name).filter((n) => n !== EXTERNAL_SECRETS_NAMESPACE);
-      secretSync = new SecretSync(`${name}-secrets`, {
-        clusterName: a.clusterName,
-        eksClusterName: a.eksClusterName,
-        accountId: a.accountId,
-        region: a.region,
-        kmsKeyArn: a.keys.databases,
-        extraSecretArns: database?.masterSecretArn ? [database.masterSecretArn] : [],
-        namespaces: [...serviceNs, ...(s.pipelines.enabled ? [KUBEFLOW_NAMESPACE] : [])],
-        namespaceLabels: [serviceOptInLabel("evidently")],
-        dependsOn: ready,
-        labels,
-      }, child);
-      store = { kind: "secrets-manager", clusterName: a.clusterName, kmsKeyArn: a.keys.databases, storeName: secretSync.storeName };
-      ready.push(secretSync.store);
-    }
-    const bucketName = (kind: DataBucketKind): pulumi.Input<string> => (a ? pulumi.output(a.accountId).apply((id) => dataBucketName(a.clusterName, kind, id)) : localBucketName(kind));
-    const objectStore = args.objectStore
-      ? { endpoint: args.objectStore.endpoint, namespace: OBJECT_STORE_NAMESPACE, port: OBJECT_STORE_S3_PORT, credentialsSecret: OBJECT_STORE_CREDENTIALS_SECRET }
-      : undefined;
+    const secrets = aws ? createSecretStore(name, aws, wiring, database, namespacesReady, labels, child) : undefined;
+    const storeReady = [...namespacesReady, ...(secrets ? [secrets.sync.store] : [])];
+    const store: CredentialStore = secrets?.store ?? { kind: "kubernetes" };
+
     if (args.objectStore) {
       // The store's keys in each namespace that reads or writes it (existing clusters have no Pod Identity).
-      const readers = [
-        ...(s.mlflow.enabled ? [MLFLOW_NAMESPACE] : []),
-        ...(s.feast.enabled ? [FEAST_NAMESPACE] : []),
-        ...(s.evidently.enabled ? args.teams.filter((t) => t.modelMonitors.length > 0).map((t) => t.name) : []),
-      ];
       createCredential(`${name}-object-store`, {
         store,
         values: args.objectStore.credentials as Record<string, pulumi.Input<string>>,
-        targets: readers.map((namespace) => ({ namespace, secretName: OBJECT_STORE_CREDENTIALS_SECRET })),
+        targets: wiring.objectStoreReaders.map((namespace) => ({ namespace, secretName: OBJECT_STORE_CREDENTIALS_SECRET })),
         labels,
-        dependsOn: [...ready, ...args.teamNamespaces],
+        dependsOn: [...storeReady, ...args.teamNamespaces],
       }, child);
-      ready.push(args.objectStore.ready);
     }
+    const ready = [...storeReady, ...(args.objectStore ? [args.objectStore.ready] : [])];
     const context: ServiceContext = {
       store,
-      aws: a && { clusterName: a.clusterName, eksClusterName: a.eksClusterName, accountId: a.accountId, region: a.region, bucketKeyArn: a.keys.s3, vpcCidr: a.vpcCidr },
-      objectStore,
-      bucketName,
+      aws: aws && { clusterName: aws.clusterName, eksClusterName: aws.eksClusterName, accountId: aws.accountId, region: aws.region, bucketKeyArn: aws.keys.s3, vpcCidr: aws.vpcCidr },
+      objectStore: args.objectStore && { endpoint: args.objectStore.endpoint, namespace: OBJECT_STORE_NAMESPACE, port: OBJECT_STORE_S3_PORT, credentialsSecret: OBJECT_STORE_CREDENTIALS_SECRET },
+      bucketName: (kind: DataBucketKind) => (aws ? pulumi.output(aws.accountId).apply((id) => dataBucketName(aws.clusterName, kind, id)) : localBucketName(kind)),
       labels,
       dependsOn: ready,
     };
-    const passwords: pulumi.Resource[] = [];
-    if (s.mlflow.enabled) passwords.push(...new Mlflow(`${name}-mlflow`, { replicas: s.mlflow.replicas, database: database!.endpoint, context }, child).databasePassword);
-    if (s.feast.enabled) {
-      const cache = a && {
-        nodeType: s.feast.onlineStore.nodeType,
-        nodes: s.feast.onlineStore.nodes,
-        vpcId: a.vpcId,
-        subnetIds: a.privateSubnetIds,
-        clientSecurityGroupId: a.clusterSecurityGroupId,
-        kmsKeyArn: a.keys.databases,
-        snapshotRetentionDays: a.protect ? 7 : 1,
-      };
-      passwords.push(...new Feast(`${name}-feast`, { project: "platform", database: database!.endpoint, cache, context }, child).databasePassword);
+
+    if (database) {
+      const passwords = createDatabaseUsers(name, args, database.endpoint, context, child);
+      createDatabaseRoles(`${name}-postgres`, database, { grants: wiring.grants, passwords, labels, dependsOn: ready });
+    } else {
+      const orphans = DATABASE_USERS.filter((service) => services[service].enabled);
+      if (orphans.length > 0) throw new Error(`${orphans.join(", ")} need the platform database, but the services config has none (resolveServices sets it)`);
     }
-    if (s.evidently.enabled) {
-      passwords.push(...new ModelMonitoring(`${name}-evidently`, { database: database!.endpoint, teams: args.teams, teamNamespaces: args.teamNamespaces, context }, child).databasePassword);
+    if (services.kserve.enabled) new ModelServing(`${name}-kserve`, { mode: services.kserve.mode, dependsOn: ready, labels }, child);
+    if (services.pipelines.enabled) {
+      new Pipelines(`${name}-pipelines`, { labels, aws: aws && secrets && pipelinesAws(name, aws, services.database, secrets.sync), dependsOn: ready }, child);
     }
-    database?.finish(passwords);
-    if (s.kserve.enabled) new ModelServing(`${name}-kserve`, { mode: s.kserve.mode, dependsOn: ready, labels }, child);
-    if (s.pipelines.enabled) {
-      new Pipelines(`${name}-pipelines`, {
-        labels,
-        aws: a && s.database?.kind === "rds"
-          ? {
-              clusterName: a.clusterName,
-              eksClusterName: a.eksClusterName,
-              accountId: a.accountId,
-              region: a.region,
-              vpcId: a.vpcId,
-              subnetIds: a.privateSubnetIds,
-              clusterSecurityGroupId: a.clusterSecurityGroupId,
-              kmsKeyArns: { s3: a.keys.s3, databases: a.keys.databases },
-              database: s.database,
-              protect: a.protect,
-              backup: a.backup,
-              secretStoreName: secretSync!.storeName,
-              secretStore: secretSync!.store,
-              masterSecretAccess: (arn) => secretSync!.allowSecret(`${name}-secrets-pipelines-master`, arn),
-            }
-          : undefined,
-        dependsOn: ready,
-      }, child);
-    }
-    this.registerOutputs({ namespaces: namespaces.map((n) => n.name) });
+    this.registerOutputs({ namespaces: wiring.namespaces.map((n) => n.name) });
   }
 }

@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accessLogBucketPolicy, accessLogRules, lifecycleRules, tlsOnlyPolicy, type Lifecycle } from "./lifecycle";
-import { DATA_BUCKET_KINDS, dataBucketName, type DataBucketKind } from "./naming";
+import { DATA_BUCKET_KINDS, dataBucketName, type DataBucketKind } from "../../domain/storage-naming";
 
 export interface DataBucketsArgs {
-  /** The cluster name; bucket names follow components/storage/naming.ts so IAM can name them first. */
+  /** The cluster name; bucket names follow domain/storage-naming.ts so IAM can name them first. */
   readonly clusterName: string;
   readonly accountId: pulumi.Input<string>;
   /** KMS key for SSE-KMS (S3-02). */

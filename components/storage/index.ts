@@ -10,8 +10,8 @@ import { Scratch } from "./scratch";
 import { SharedFiles } from "./shared-files";
 
 export * from "./lifecycle";
-export * from "./naming";
-export * from "./posix";
+export * from "../../domain/storage-naming";
+export * from "../../domain/posix";
 export { BACKUP_TAG } from "./backup";
 export { teamAccessPoint } from "./shared-files";
 export { LUSTRE_PORTS } from "./scratch";
@@ -90,7 +90,7 @@ export class Storage extends pulumi.ComponentResource {
           teamVolumeObjects({
             teams: args.teams,
             efs: efsId ? { fileSystemId: efsId, accessPointIds: aps } : undefined,
-            fsx: fsxId ? { fileSystemId: fsxId, dnsName: dnsName!, mountName: mountName! } : undefined,
+            fsx: fsxId && dnsName && mountName ? { fileSystemId: fsxId, dnsName, mountName } : undefined,
             reclaimPolicy: s.reclaimPolicy,
           }),
         );

@@ -1,26 +1,15 @@
 /** Bucket lifecycle rules and policies as plain data: pure and unit-tested. */
 import { policyDocument, type PolicyDocument } from "../aws/iam";
+import type { Lifecycle } from "../../domain/bucket-lifecycle";
 
-export interface Lifecycle {
-  readonly infrequentAccessAfterDays?: number;
-  readonly archiveAfterDays?: number;
-  readonly archiveClass: "GLACIER_IR" | "GLACIER";
-  readonly noncurrentVersionExpireAfterDays: number;
-  readonly abortIncompleteUploadAfterDays: number;
-}
+export { DEFAULT_LIFECYCLE, type Lifecycle } from "../../domain/bucket-lifecycle";
 
-/** Tier defaults per data bucket: datasets go cold, artifacts and models stay instantly readable. */
-export const DEFAULT_LIFECYCLE: Readonly<Record<"datasets" | "artifacts" | "models", Lifecycle>> = {
-  datasets: { infrequentAccessAfterDays: 30, archiveAfterDays: 180, archiveClass: "GLACIER", noncurrentVersionExpireAfterDays: 30, abortIncompleteUploadAfterDays: 7 },
-  artifacts: { infrequentAccessAfterDays: 60, archiveAfterDays: 365, archiveClass: "GLACIER_IR", noncurrentVersionExpireAfterDays: 90, abortIncompleteUploadAfterDays: 7 },
-  models: { infrequentAccessAfterDays: 90, archiveClass: "GLACIER_IR", noncurrentVersionExpireAfterDays: 365, abortIncompleteUploadAfterDays: 7 },
-};
 
 /** One rule over the whole bucket: transitions in increasing order, noncurrent expiry, abort of incomplete uploads. */
-export function lifecycleRules(l: Lifecycle) {
+export function lifecycleRules(lifecycle: Lifecycle) {
   const transitions = [
-    ...(l.infrequentAccessAfterDays !== undefined ? [{ days: l.infrequentAccessAfterDays, storageClass: "STANDARD_IA" }] : []),
-    ...(l.archiveAfterDays !== undefined ? [{ days: l.archiveAfterDays, storageClass: l.archiveClass }] : []),
+    ...(lifecycle.infrequentAccessAfterDays !== undefined ? [{ days: lifecycle.infrequentAccessAfterDays, storageClass: "STANDARD_IA" }] : []),
+    ...(lifecycle.archiveAfterDays !== undefined ? [{ days: lifecycle.archiveAfterDays, storageClass: lifecycle.archiveClass }] : []),
   ];
   return [
     {
@@ -28,8 +17,8 @@ export function lifecycleRules(l: Lifecycle) {
       status: "Enabled",
       filter: {},
       transitions,
-      noncurrentVersionExpiration: { noncurrentDays: l.noncurrentVersionExpireAfterDays },
-      abortIncompleteMultipartUpload: { daysAfterInitiation: l.abortIncompleteUploadAfterDays },
+      noncurrentVersionExpiration: { noncurrentDays: lifecycle.noncurrentVersionExpireAfterDays },
+      abortIncompleteMultipartUpload: { daysAfterInitiation: lifecycle.abortIncompleteUploadAfterDays },
     },
   ];
 }

@@ -4,9 +4,9 @@
  */
 import { createHash } from "node:crypto";
 import { oneShotJob } from "../../charts/services/workload";
-import { DATA_BUCKET_KINDS } from "./naming";
-import { imageRef } from "../versions";
-import { OBJECT_STORE_NAMESPACE } from "../platform-namespaces";
+import { DATA_BUCKET_KINDS } from "../../domain/storage-naming";
+import { imageRef } from "../../domain/versions";
+import { OBJECT_STORE_NAMESPACE } from "../../domain/platform-namespaces";
 
 export const OBJECT_STORE_S3_PORT = 8333;
 /** SeaweedFS's S3 gateway (fullnameOverride seaweedfs in charts/values/seaweedfs.yaml). */

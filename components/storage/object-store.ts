@@ -5,9 +5,9 @@ import { podSecurityLabels } from "../../charts/pod-security";
 import { loadValuesFile, mergeValues } from "../../charts/values";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
-import { CHARTS } from "../versions";
+import { CHARTS } from "../../domain/versions";
 import { bucketJobObjects, OBJECT_STORE_CREDENTIALS_SECRET, OBJECT_STORE_S3_ENDPOINT } from "./local-buckets";
-import { OBJECT_STORE_NAMESPACE } from "../platform-namespaces";
+import { OBJECT_STORE_NAMESPACE } from "../../domain/platform-namespaces";
 
 export { OBJECT_STORE_NAMESPACE };
 export const OBJECT_STORE_CONFIG_SECRET = "s3-identities";

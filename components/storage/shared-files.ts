@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { teamPosixId } from "./posix";
+import { teamPosixId } from "../../domain/posix";
 
 export interface SharedFilesArgs {
   readonly vpcId: pulumi.Input<string>;

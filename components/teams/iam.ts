@@ -4,7 +4,7 @@
  * capped by a permissions boundary that no team policy can exceed (IAM-02).
  */
 import { keyThroughService, policyDocument, type PolicyDocument, type ServiceKey } from "../aws/iam";
-import { DATA_BUCKET_KINDS, dataBucketName, teamPrefix } from "../storage/naming";
+import { DATA_BUCKET_KINDS, dataBucketName, teamPrefix } from "../../domain/storage-naming";
 import type { TeamConfig } from "../../config/teams";
 
 const OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];

@@ -17,7 +17,7 @@ export function principalSlug(arn: string): string {
   const readable = arn.split(":").slice(4).join("-").replace(/[^A-Za-z0-9-]/g, "-");
   return `${readable}-${createHash("sha256").update(arn).digest("hex").slice(0, 8)}`;
 }
-export * from "./services";
+export * from "../../domain/team-services";
 
 export interface TeamsArgs {
   readonly teams: readonly TeamConfig[];
@@ -62,12 +62,12 @@ export class Teams extends pulumi.ComponentResource {
     this.registerOutputs({ namespaces: this.namespaces });
   }
 
-  private createIdentities(name: string, teams: readonly TeamConfig[], a: NonNullable<TeamsArgs["aws"]>): void {
+  private createIdentities(name: string, teams: readonly TeamConfig[], args: NonNullable<TeamsArgs["aws"]>): void {
     const child = { parent: this };
-    const accountId = pulumi.output(a.accountId);
+    const accountId = pulumi.output(args.accountId);
     const boundary = new aws.iam.Policy(`${name}-boundary`, {
       description: "Ceiling for every team role: team prefixes of the data buckets only",
-      policy: pulumi.all([accountId, a.bucketKeyArn]).apply(([id, arn]) => JSON.stringify(teamBoundaryPolicy(a.clusterName, id, { arn, region: a.region }))),
+      policy: pulumi.all([accountId, args.bucketKeyArn]).apply(([id, arn]) => JSON.stringify(teamBoundaryPolicy(args.clusterName, id, { arn, region: args.region }))),
     }, child);
     for (const team of teams) {
       const tags = { team: team.name, "cost-center": team.costCenter };
@@ -79,10 +79,10 @@ export class Teams extends pulumi.ComponentResource {
       }, child);
       new aws.iam.RolePolicy(`${name}-${team.name}`, {
         role: role.id,
-        policy: pulumi.all([accountId, a.bucketKeyArn]).apply(([id, arn]) => JSON.stringify(teamDataPolicy(team, a.clusterName, id, { arn, region: a.region }))),
+        policy: pulumi.all([accountId, args.bucketKeyArn]).apply(([id, arn]) => JSON.stringify(teamDataPolicy(team, args.clusterName, id, { arn, region: args.region }))),
       }, child);
       new aws.eks.PodIdentityAssociation(`${name}-${team.name}`, {
-        clusterName: a.eksClusterName,
+        clusterName: args.eksClusterName,
         namespace: team.name,
         serviceAccount: TEAM_WORKLOAD_SERVICE_ACCOUNT,
         roleArn: role.arn,
@@ -92,7 +92,7 @@ export class Teams extends pulumi.ComponentResource {
     }
     for (const [principal, groups] of teamAccessEntries(teams, teamGroup)) {
       // Namespace-scoped rights come from RoleBindings on these groups; the entry grants no access policy.
-      new aws.eks.AccessEntry(`${name}-${principalSlug(principal)}`, { clusterName: a.eksClusterName, principalArn: principal, kubernetesGroups: groups, type: "STANDARD" }, child);
+      new aws.eks.AccessEntry(`${name}-${principalSlug(principal)}`, { clusterName: args.eksClusterName, principalArn: principal, kubernetesGroups: groups, type: "STANDARD" }, child);
     }
   }
 }

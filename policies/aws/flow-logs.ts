@@ -1,4 +1,4 @@
-import { environmentOf, isKnownString, stackPolicy } from "../lib/define";
+import { COMPUTED_PREFIX, environmentOf, isKnownString, stackPolicy } from "../lib/define";
 
 export const vpcFlowLogs = stackPolicy(
   {
@@ -12,7 +12,7 @@ export const vpcFlowLogs = stackPolicy(
       if (environmentOf({ urn: vpc.urn, getConfig: args.getConfig }) !== "prod") continue;
       // Flow logs name the VPC by its id, computed in the same run: match the id where known, else the same
       // parent component (our Network creates both).
-      const ids = [vpc.props.id, `<computed:${vpc.name}.id>`].filter((v) => typeof v === "string");
+      const ids = [vpc.props.id, `${COMPUTED_PREFIX}${vpc.name}.id>`].filter((v) => typeof v === "string");
       const logged = args.resources.some((r) => {
         if (r.type !== "aws:ec2/flowLog:FlowLog" || r.props.vpcId === undefined) return false;
         if (ids.includes(r.props.vpcId)) return true;

@@ -14,7 +14,7 @@ export function deniesOldTls(st: any): boolean {
   return st?.Effect === "Deny" && below !== undefined && Number(below) >= 1.2;
 }
 
-const isLogBucket = (b: PolicyResource) => b.props.tags?.["mlops.platform/bucket"] === "access-logs";
+const isLogBucket = (bucket: PolicyResource) => bucket.props.tags?.["mlops.platform/bucket"] === "access-logs";
 
 export const s3BucketHardening = stackPolicy(
   {

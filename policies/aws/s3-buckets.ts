@@ -10,9 +10,9 @@ export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]
  * or id; where its bucket reference is unknown (computed in a real preview), by our convention of naming the
  * companion exactly like its bucket, or by being the bucket's child.
  */
-export function belongsTo(r: PolicyResource, bucket: PolicyResource): boolean {
-  if (isKnownString(r.props.bucket)) return r.props.bucket === bucket.props.bucket || r.props.bucket === bucket.props.id;
-  return r.name === bucket.name || (r.parent !== undefined && r.parent.urn === bucket.urn);
+export function belongsTo(resource: PolicyResource, bucket: PolicyResource): boolean {
+  if (isKnownString(resource.props.bucket)) return resource.props.bucket === bucket.props.bucket || resource.props.bucket === bucket.props.id;
+  return resource.name === bucket.name || (resource.parent !== undefined && resource.parent.urn === bucket.urn);
 }
 
 const BLOCK_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];

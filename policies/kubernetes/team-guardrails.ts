@@ -1,17 +1,10 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { stackPolicy } from "../lib/define";
 import { TEAM_LABEL, namespaceOf, nameOf } from "../lib/k8s";
+import { quantityValue } from "../lib/quantity";
 
 const QUOTA_KEYS = ["requests.cpu", "requests.memory", "limits.memory", "requests.nvidia.com/gpu", "requests.storage", "persistentvolumeclaims", "pods"];
 
-/** Enough of Kubernetes quantities to order LimitRange values (binary and decimal suffixes). */
-export function quantityValue(q: unknown): number {
-  const m = /^(\d+(?:\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/.exec(String(q));
-  if (!m) return NaN;
-  const f: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-  const suffix = m[2] ?? "";
-  return Number(m[1]) * (suffix === "" ? 1 : (f[suffix] ?? 10 ** Number(suffix.slice(1))));
-}
 
 function isDefaultDeny(np: PolicyResource): boolean {
   const spec = np.props.spec ?? {};
@@ -30,7 +23,8 @@ export const teamGuardrails = stackPolicy(
   (args, report) => {
     const inNs = (type: string, ns: string) => args.resources.filter((r) => r.type === type && namespaceOf(r.props) === ns);
     for (const ns of args.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace" && r.props.metadata?.labels?.[TEAM_LABEL])) {
-      const name = nameOf(ns.props)!;
+      const name = nameOf(ns.props);
+      if (name === undefined) continue; // a Namespace without a name fails the API schema, not this policy
       const quotas = inNs("kubernetes:core/v1:ResourceQuota", name);
       const hard: Record<string, unknown> = Object.assign({}, ...quotas.map((q) => q.props.spec?.hard ?? {}));
       const missing = QUOTA_KEYS.filter((k) => hard[k] === undefined);

@@ -4,7 +4,7 @@ import { WORKLOAD_TYPES, containersOf, nameOf, namespaceOf, podSpecOf } from "..
 
 /**
  * Namespaces the platform runs; team workloads never go there (NS-05). The pack imports nothing from outside
- * policies/, so this mirrors components/platform-namespaces.ts (default and kube-* are judged on their own); a
+ * policies/, so this mirrors domain/platform-namespaces.ts (default and kube-* are judged on their own); a
  * test fails when the two differ.
  */
 export const PLATFORM_NAMESPACES = [

@@ -25,7 +25,8 @@ export function enforcementFor(severity: Severity, env: Environment): Enforcemen
   return severity === "critical" ? "mandatory" : "advisory";
 }
 
-const ENVIRONMENTS: readonly Environment[] = ["local", "dev", "staging", "prod"];
+/** The pack's copy of domain/environments.ts (a test keeps them equal). */
+export const ENVIRONMENTS: readonly Environment[] = ["local", "dev", "staging", "prod"];
 
 /**
  * The environment a policy judges by: the policy config's `environment` if set, else the stack name from
@@ -81,10 +82,16 @@ export function parseDocument(doc: unknown): { Statement?: any[] } | undefined {
   return typeof doc === "object" && doc !== null ? (doc as { Statement?: any[] }) : undefined;
 }
 
-export const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+export const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/**
+ * How the offline plan's mocks mark a value the cloud assigns: `<computed:NAME.ATTR>`. The pack's copy of
+ * scripts/plan/mocks.ts COMPUTED_PREFIX (the pack imports nothing outside policies/; a test keeps them equal).
+ */
+export const COMPUTED_PREFIX = "<computed:";
 
 /** Values not known until deploy (offline placeholders or preview unknowns): check presence, not value. */
-export const isComputed = (v: unknown): boolean => v === undefined ? false : typeof v === "string" && v.startsWith("<computed:");
+export const isComputed = (value: unknown): boolean => value === undefined ? false : typeof value === "string" && value.startsWith(COMPUTED_PREFIX);
 
 /** A reference (name, id) whose value is known now: a non-empty string that is not a computed placeholder. */
-export const isKnownString = (v: unknown): v is string => typeof v === "string" && v !== "" && !isComputed(v);
+export const isKnownString = (value: unknown): value is string => typeof value === "string" && value !== "" && !isComputed(value);

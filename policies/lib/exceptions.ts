@@ -1,7 +1,7 @@
 import { EXCEPTIONS, type PolicyException } from "../exceptions";
 
 /** Today as YYYY-MM-DD; injectable for tests. */
-export const isoDay = (d: Date = new Date()): string => d.toISOString().slice(0, 10);
+export const isoDay = (date: Date = new Date()): string => date.toISOString().slice(0, 10);
 
 /**
  * A reporter for one workload's control checks: a failed check is reported with its control id unless an

@@ -11,9 +11,9 @@ import { runPlan } from "../plan/run";
 import { runPolicies } from "../plan/policy";
 import { stackConfigFromDocument, stackFilePath } from "../plan/stack-file";
 
-export function stackWithTeams(n: number): ReturnType<typeof stackConfigFromDocument> {
+export function stackWithTeams(teams: number): ReturnType<typeof stackConfigFromDocument> {
   const doc = parse(readFileSync(stackFilePath("dev"), "utf8")) as { config: Record<string, unknown> };
-  doc.config["mlops-platform:teams"] = Array.from({ length: n }, (_, i) => ({
+  doc.config["mlops-platform:teams"] = Array.from({ length: teams }, (_, i) => ({
     name: `team-${String(i).padStart(4, "0")}`,
     costCenter: `cc-${1000 + (i % 50)}`,
     owners: { admin: { groups: [`team-${i}-leads`], iamPrincipals: [`arn:aws:iam::111122223333:role/team-${i}-admin`] }, edit: { groups: [`team-${i}-eng`] } },

@@ -1,7 +1,7 @@
 /** What each team gets, in words a team lead can review in a pull request. */
 import { TEAM_ROLES, type TeamConfig } from "../../config/teams";
-import { POD_SECURITY_VERSION } from "../../components/versions";
-import { DATA_BUCKET_KINDS, teamPrefix } from "../../components/storage/naming";
+import { POD_SECURITY_VERSION } from "../../domain/versions";
+import { DATA_BUCKET_KINDS, teamPrefix } from "../../domain/storage-naming";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT } from "../../charts/team";
 import { SCRATCH_CLAIM, SHARED_FILES_CLAIM } from "../../charts/team-volumes";
 

@@ -90,6 +90,6 @@ export function manifestPath(obj: KubeObject): string {
 }
 
 /** Stable order inside a file: kind, then name. */
-export function manifestOrder(a: KubeObject, b: KubeObject): number {
-  return a.kind.localeCompare(b.kind) || (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? "");
+export function manifestOrder(left: KubeObject, right: KubeObject): number {
+  return left.kind.localeCompare(right.kind) || (left.metadata?.name ?? "").localeCompare(right.metadata?.name ?? "");
 }

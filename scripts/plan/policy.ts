@@ -40,8 +40,8 @@ const notApplicable = (reason?: string): never => {
   throw new Error(`notApplicable: ${reason ?? ""}`);
 };
 
-function opts(s: Subject) {
-  return { protect: s.protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], parent: s.parent };
+function opts(subject: Subject) {
+  return { protect: subject.protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], parent: subject.parent };
 }
 
 export async function runPolicies(result: PlanResult, environment: Environment, plant: Subject[] = []): Promise<Violation[]> {

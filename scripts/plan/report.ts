@@ -69,7 +69,7 @@ export function resourcesByComponent(resources: readonly PlannedResource[]): Map
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const top = (r: PlannedResource): PlannedResource => {
     let cur = r;
-    while (cur.parent && byUrn.has(cur.parent)) cur = byUrn.get(cur.parent)!;
+    for (let parent = cur.parent && byUrn.get(cur.parent); parent; parent = cur.parent && byUrn.get(cur.parent)) cur = parent;
     return cur;
   };
   const counts = new Map<string, number>();

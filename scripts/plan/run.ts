@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, loadConfig, type PlatformConfig, type Problem } from "../../config";
 import { createPlatform } from "../../platform";
+import { PROJECT } from "../../domain/project";
 import { chartReferences, kubernetesObjects, manifestReferences, type ChartReference, type KubeObject, type ManifestReference } from "./extract";
 import { planMocks } from "./mocks";
 import { Recorder, type PlannedResource } from "./recorder";
@@ -34,8 +35,6 @@ export interface PlanOptions {
   /** Where stack files are read from when no stackConfig is given. @default stacks/ */
   readonly stacksDir?: string;
 }
-
-const PROJECT = "mlops-platform";
 
 export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<PlanResult> {
   const empty = { resources: [], objects: [], charts: [], manifests: [], schemaProblems: [], duplicateUrns: [] };

@@ -36,9 +36,9 @@ export interface FileProblem {
 }
 
 /** `file:line:column`, or the file alone when the problem has no position. */
-export const fileLocation = (p: FileProblem): string => `${p.file}${p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ""}`;
+export const fileLocation = (problem: FileProblem): string => `${problem.file}${problem.line !== undefined ? `:${problem.line}:${problem.column ?? 1}` : ""}`;
 
-export const formatFileProblem = (p: FileProblem): string => `${fileLocation(p)}: ${p.message}`;
+export const formatFileProblem = (problem: FileProblem): string => `${fileLocation(problem)}: ${problem.message}`;
 
 export type StackFileRead = { ok: true; config: StackConfig } | { ok: false; problems: FileProblem[] };
 

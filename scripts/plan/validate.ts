@@ -27,14 +27,14 @@ export const CRD_SCHEMA_PACKAGES: Readonly<Record<string, string | null>> = {
   "feast.dev": null,
 };
 
-const minor = (v: string) => Number(v.split(".")[1]);
+const minor = (version: string) => Number(version.split(".")[1]);
 
 /** The schema versions used for cluster version `v`: the exact one, or the two that bracket it. */
-export function schemaVersionsFor(v: string): string[] {
+export function schemaVersionsFor(version: string): string[] {
   const available = Object.keys(SCHEMA_PACKAGES).sort((a, b) => minor(a) - minor(b));
-  if (available.includes(v)) return [v];
-  const lower = available.filter((a) => minor(a) < minor(v)).pop();
-  const higher = available.find((a) => minor(a) > minor(v));
+  if (available.includes(version)) return [version];
+  const lower = available.filter((a) => minor(a) < minor(version)).pop();
+  const higher = available.find((a) => minor(a) > minor(version));
   return [lower, higher].filter((a): a is string => a !== undefined);
 }
 
@@ -54,16 +54,18 @@ const cache = new Map<string, ModelClass | null>();
 
 async function modelFor(pkg: string, apiVersion: string, kind: string): Promise<ModelClass | null> {
   const path = modulePath(pkg, apiVersion, kind);
-  if (!cache.has(path)) {
-    try {
-      // A real import(): tsconfig's module node16 keeps it in CommonJS output, and kubernetes-models 5 is ESM-only.
-      const mod = (await import(path)) as Record<string, ModelClass>;
-      cache.set(path, mod[kind] ?? null);
-    } catch {
-      cache.set(path, null);
-    }
+  const cached = cache.get(path);
+  if (cached !== undefined) return cached;
+  let model: ModelClass | null;
+  try {
+    // A real import(): tsconfig's module node16 keeps it in CommonJS output, and kubernetes-models 5 is ESM-only.
+    const mod = (await import(path)) as Record<string, ModelClass>;
+    model = mod[kind] ?? null;
+  } catch {
+    model = null;
   }
-  return cache.get(path)!;
+  cache.set(path, model);
+  return model;
 }
 
 export function describe(obj: KubeObject): string {

@@ -3,7 +3,7 @@ import { Testing } from "cdk8s";
 import { parse } from "yaml";
 import { DEFAULT_SHARING_KEY, DEVICE_PLUGIN_CONFIG_MAP, GPU_OPERATOR_NAMESPACE, GpuOperatorChart, devicePluginConfig, gpuOperatorObjects } from "../../charts/gpu-operator";
 import { podSecurityLabels } from "../../charts/pod-security";
-import { POD_SECURITY_VERSION } from "../../components/versions";
+import { POD_SECURITY_VERSION } from "../../domain/versions";
 import { validateObjects } from "../../scripts/plan/validate";
 import type { KubeObject } from "../../scripts/plan/extract";
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { readdirSync } from "node:fs";
 import { VALUES_DIR, loadValuesFile, mergeValues, valuesFileChartVersion } from "../../charts/values";
-import { CHARTS, EKS_VERSIONS, RESOLVE_AT_DEPLOY, type ChartRef } from "../../components/versions";
+import { CHARTS, EKS_VERSIONS, RESOLVE_AT_DEPLOY, type ChartRef } from "../../domain/versions";
 
 /** charts/values/<file>.yaml → CHARTS key. */
 const FILE_TO_CHART: Record<string, keyof typeof CHARTS> = {

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT, autoscalerPolicy, autoscalerValues } from "../../components/autoscaler";
-import { CHARTS, EKS_VERSIONS } from "../../components/versions";
+import { CHARTS, EKS_VERSIONS } from "../../domain/versions";
 import type { PolicyStatement } from "../../components/aws/iam";
 import type { PlanResult } from "../../scripts/plan/run";
 import { AWS_PROVIDER, T, childrenOf, input, one, ofType, plan } from "./plan-query";

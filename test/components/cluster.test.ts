@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { ADDON_IDENTITIES, BOOTSTRAP_ADDONS, CLUSTER_ADMIN_POLICY, WORKLOAD_ADDONS, addonConfiguration, renderKubeconfig, vpcCniConfiguration } from "../../components/cluster";
-import { EKS_VERSIONS, type AddonVersion, type EksAddonName } from "../../components/versions";
+import { EKS_VERSIONS, type AddonVersion, type EksAddonName } from "../../domain/versions";
 import type { PlanResult } from "../../scripts/plan/run";
 import { fixtureStack } from "../helpers/stack";
 import { AWS_PROVIDER, T, childrenOf, input, one, ofType, plan } from "./plan-query";

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { parse } from "yaml";
 import { gpuOperatorValues, sharingConfigs } from "../../components/gpu";
-import { CHARTS } from "../../components/versions";
+import { CHARTS } from "../../domain/versions";
 import type { PlanResult } from "../../scripts/plan/run";
 import { parseYamlStream } from "../../scripts/plan/extract";
 import { AWS_PROVIDER, T, childrenOf, input, one, plan, type Res } from "./plan-query";

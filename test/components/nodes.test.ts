@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import type { NodePoolConfig } from "../../config";
-import { ACCELERATOR_LABEL, DEVICE_PLUGIN_CONFIG_LABEL, GPU_TAINT, MIG_CONFIG_LABEL, SYSTEM_TAINT, amiTypeFor, launchTemplateData, migInstancesPerGpu, nodeTemplateTags, poolLabels, poolTaints } from "../../components/nodes";
+import { ACCELERATOR_LABEL, DEVICE_PLUGIN_CONFIG_LABEL, GPU_TAINT, MIG_CONFIG_LABEL, SYSTEM_TAINT, amiTypeFor, launchTemplateData, nodeTemplateTags, poolLabels, poolTaints } from "../../components/nodes";
+import { migInstancesPerGpu } from "../../domain/gpu-capacity";
 import type { PlanResult } from "../../scripts/plan/run";
 import { fixtureStack } from "../helpers/stack";
 import { AWS_PROVIDER, T, input, one, ofType, plan, type Res } from "./plan-query";

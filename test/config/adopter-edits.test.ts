@@ -7,7 +7,7 @@
  * policies may depend on the documentation values the stacks ship with.
  */
 import { describe, it, expect, beforeAll } from "vitest";
-import { overlaps, parseCidr } from "../../config/cidr";
+import { overlaps, parseCidr } from "../../domain/cidr";
 import { DEFAULT_SERVICE_CIDR } from "../../config/defaults";
 import { listStacks } from "../../scripts/plan/stack-file";
 import { checkStack, expectClean, type StackCheck } from "../helpers/plan-checks";

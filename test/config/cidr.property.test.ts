@@ -1,7 +1,7 @@
-/** Properties of the IPv4 CIDR arithmetic in config/cidr.ts. */
+/** Properties of the IPv4 CIDR arithmetic in domain/cidr.ts. */
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { contains, formatCidr, maskOf, overlaps, parseCidr, size, subnet, type Cidr } from "../../config/cidr";
+import { contains, formatCidr, maskOf, overlaps, parseCidr, size, subnet, type Cidr } from "../../domain/cidr";
 
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 

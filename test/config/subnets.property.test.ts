@@ -1,8 +1,8 @@
-/** Properties of the subnet plan (components/network/subnets.ts) over every AZ count and VPC size we accept. */
+/** Properties of the subnet plan (domain/subnets.ts) over every AZ count and VPC size we accept. */
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { contains, maskOf, overlaps, parseCidr, formatCidr, type Cidr } from "../../config/cidr";
-import { planSubnets, subnetBits } from "../../components/network/subnets";
+import { contains, maskOf, overlaps, parseCidr, formatCidr, type Cidr } from "../../domain/cidr";
+import { planSubnets, subnetBits } from "../../domain/subnets";
 
 const parse = (text: string): Cidr => {
   const parsed = parseCidr(text);

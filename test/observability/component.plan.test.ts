@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { DCGM_METRICS_CONFIG_MAP, DCGM_METRICS_FILE } from "../../charts/gpu-operator";
 import { DASHBOARDS, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../../charts/observability";
 import { GRAFANA_ADMIN_SECRET } from "../../components/observability";
-import { CHARTS } from "../../components/versions";
+import { CHARTS } from "../../domain/versions";
 import { exemption, ANY_WORKLOAD } from "../../policies/lib/exceptions";
 import { parseYamlStream } from "../../scripts/plan/extract";
 import { runPolicies } from "../../scripts/plan/policy";

@@ -2,7 +2,8 @@
 import { describe, it, expect } from "vitest";
 import { namespacePodSecurity } from "../../policies/kubernetes/namespace-pod-security";
 import { rbac } from "../../policies/kubernetes/rbac";
-import { quantityValue, teamGuardrails } from "../../policies/kubernetes/team-guardrails";
+import { teamGuardrails } from "../../policies/kubernetes/team-guardrails";
+import { quantityValue } from "../../policies/lib/quantity";
 import { mutate, packViolations, stackReports, stackViolations, urnOf, violations, type StackItem } from "./harness";
 
 const NS_T = "kubernetes:core/v1:Namespace";

@@ -2,7 +2,7 @@
 import { describe, it, expect } from "vitest";
 import { podSecurity } from "../../policies/kubernetes/pod-security";
 import { PLATFORM_NAMESPACES, workloadHygiene } from "../../policies/kubernetes/workload-hygiene";
-import { PLATFORM_NAMESPACES as RESERVED } from "../../components/platform-namespaces";
+import { PLATFORM_NAMESPACES as RESERVED } from "../../domain/platform-namespaces";
 import { WORKLOAD_TYPES, containersOf, podSpecOf } from "../../policies/lib/k8s";
 import { mutate, packViolations, violations } from "./harness";
 
@@ -169,7 +169,7 @@ describe("k8s-workload-hygiene", () => {
     expect(hyg(() => undefined, meta("kube-system"))).toEqual([]);
     expect(hyg(() => undefined, meta("recsys", "recsys"))).toEqual([]);
   });
-  it("knows every platform namespace: the pack's list mirrors components/platform-namespaces.ts", () => {
+  it("knows every platform namespace: the pack's list mirrors domain/platform-namespaces.ts", () => {
     const judgedApart = new Set(["default", "kube-system"]); // default and kube-* have rules of their own
     expect([...PLATFORM_NAMESPACES].sort()).toEqual(RESERVED.filter((ns) => !judgedApart.has(ns)).sort());
     for (const ns of ["databases", "external-secrets", "knative-serving", "evidently"]) {

@@ -10,8 +10,8 @@ import { DATABASE_PARAMETERS, databaseInstanceSettings, ManagedDatabase, MASTER_
 import { secretNamePrefix, secretsReaderPolicy, servicePrefixPolicy, serviceTrustPolicy } from "../../components/services/aws/iam";
 import type { PolicyStatement } from "../../components/aws/iam";
 import { BACKUP_TAG } from "../../components/storage/backup";
-import { dataBucketName } from "../../components/storage/naming";
-import { ELASTICACHE, RDS_ENGINES } from "../../components/versions";
+import { dataBucketName } from "../../domain/storage-naming";
+import { ELASTICACHE, RDS_ENGINES } from "../../domain/versions";
 import { resolveServices, type RdsConfig } from "../../config/services";
 import { dataStores } from "../../policies/aws/data-stores";
 import { planMocks } from "../../scripts/plan/mocks";

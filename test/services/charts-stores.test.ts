@@ -7,9 +7,9 @@ import { KNATIVE_SERVING_NAMESPACE, knativeServing, kserveDeploymentMode, PREDIC
 import { MLFLOW_PORT } from "../../charts/services/mlflow";
 import { serviceNetworkPolicies, type EgressRule } from "../../charts/services/network";
 import { LINK_LOCAL_CIDR, POD_IDENTITY_AGENT_CIDR } from "../../charts/team/network";
-import { kserveValues } from "../../components/services/kserve";
-import { MONITORING_NAMESPACE, serviceOptInLabel } from "../../components/teams/services";
-import { CHARTS } from "../../components/versions";
+import { kserveValues } from "../../components/services/model-serving";
+import { MONITORING_NAMESPACE, serviceOptInLabel } from "../../domain/team-services";
+import { CHARTS } from "../../domain/versions";
 import { Obj, LABELS, DB, RDS_EGRESS, GRANTS, mlflow, setup, redis, find, podSpecOf, containersOf, envMap } from "./chart-fixtures";
 
 describe("serviceNetworkPolicies", () => {

@@ -7,8 +7,8 @@ import { CLUSTER_SECRET_STORE, clusterSecretStore, EXTERNAL_SECRETS_API, externa
 import { FEAST_NAMESPACE, feastDataStoresTemplate, featureStore, REDIS_NAME } from "../../charts/services/feast";
 import { allowedHosts, MLFLOW_NAMESPACE, MLFLOW_PORT, MLFLOW_SECRET, mlflowSecretTemplate, postgresUrlTemplate } from "../../charts/services/mlflow";
 import { OBJECT_STORE_CREDENTIALS_SECRET, OBJECT_STORE_S3_ENDPOINT } from "../../components/storage/local-buckets";
-import { serviceOptInLabel } from "../../components/teams/services";
-import { IMAGES, imageRef } from "../../components/versions";
+import { serviceOptInLabel } from "../../domain/team-services";
+import { IMAGES, imageRef } from "../../domain/versions";
 import { Obj, LABELS, DB, GRANTS, mlflow, setup, redis, buckets, find, podSpecOf, workloads, containersOf, envMap, AUTHORED, parseIni } from "./chart-fixtures";
 
 describe("restricted pod security on every container we author", () => {
@@ -50,7 +50,7 @@ describe("restricted pod security on every container we author", () => {
 describe("images", () => {
   const catalogue = Object.keys(IMAGES).map((k) => imageRef(k as keyof typeof IMAGES));
 
-  it.each(Object.keys(AUTHORED))("%s: every container image comes from IMAGES in components/versions.ts", (builder) => {
+  it.each(Object.keys(AUTHORED))("%s: every container image comes from IMAGES in domain/versions.ts", (builder) => {
     for (const w of workloads(AUTHORED[builder]())) for (const c of containersOf(w)) expect(catalogue, c.image).toContain(c.image);
   });
 

@@ -3,8 +3,8 @@
  * each is wired to the bucket, role, secret and network policy it should use, with its secure settings.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { serviceOptInLabel } from "../../components/teams/services";
-import { CHARTS, MANIFESTS } from "../../components/versions";
+import { serviceOptInLabel } from "../../domain/team-services";
+import { CHARTS, MANIFESTS } from "../../domain/versions";
 import { parseYamlStream } from "../../scripts/plan/extract";
 import type { PlanResult } from "../../scripts/plan/run";
 import { SECRET_PLACEHOLDER } from "../../scripts/plan/stack-file";

@@ -14,8 +14,8 @@ import {
 import { EVIDENTLY_URL, PUSHGATEWAY_URL } from "../../charts/services/evidently";
 import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from "../../charts/observability";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamLabels } from "../../charts/team";
-import { teamPrefix } from "../../components/storage/naming";
-import { imageRef } from "../../components/versions";
+import { teamPrefix } from "../../domain/storage-naming";
+import { imageRef } from "../../domain/versions";
 import { resolveTeam, teamSchema, type TeamConfig } from "../../config/teams";
 import type { KubeObject } from "../../scripts/plan/extract";
 import { validateObjects } from "../../scripts/plan/validate";

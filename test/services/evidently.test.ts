@@ -19,8 +19,8 @@ import {
 import { renderTemplate, templateKeys } from "../../charts/services/external-secrets";
 import type { EgressRule } from "../../charts/services/network";
 import { loadValuesFile, valuesFileChartVersion } from "../../charts/values";
-import { MONITORING_NAMESPACE, serviceOptInLabel } from "../../components/teams/services";
-import { CHARTS, IMAGES, imageRef } from "../../components/versions";
+import { MONITORING_NAMESPACE, serviceOptInLabel } from "../../domain/team-services";
+import { CHARTS, IMAGES, imageRef } from "../../domain/versions";
 import type { KubeObject } from "../../scripts/plan/extract";
 import { validateObjects } from "../../scripts/plan/validate";
 

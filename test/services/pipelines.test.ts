@@ -27,7 +27,7 @@ import { podSecurityLabels } from "../../charts/pod-security";
 import { Pipelines } from "../../components/services/pipelines";
 import { ARGO_KEY_FORMAT, CACHE_V1_OBJECTS, type EnvPatch, STATIC_PATCHES, STATIC_PATCH_DIR, defaultPipelineRoot, overlayHash, overlayKustomization, overlayPatches, pipelinesOverlay, writeOverlay } from "../../components/services/pipelines/overlay";
 import { kubeflowNamespaceLabels } from "../../components/services/pipelines/transforms";
-import { KUSTOMIZE } from "../../components/versions";
+import { KUSTOMIZE } from "../../domain/versions";
 import type { PolicyDocument } from "../../components/aws/iam";
 import { planMocks } from "../../scripts/plan/mocks";
 import { Recorder, type PlannedResource } from "../../scripts/plan/recorder";

@@ -1,7 +1,7 @@
 /** DataBuckets under the offline plan: four hardened buckets per EKS stack, prod protected, dev not. */
 import { describe, it, expect, beforeAll } from "vitest";
 import { lifecycleRules, tlsOnlyPolicy, accessLogBucketPolicy } from "../../components/storage/lifecycle";
-import { dataBucketName } from "../../components/storage/naming";
+import { dataBucketName } from "../../domain/storage-naming";
 import type { PlanResult } from "../../scripts/plan/run";
 import { childrenOf, input, one, ofType, plan } from "../components/plan-query";
 

@@ -1,8 +1,8 @@
 /** The pure builders behind the storage components: lifecycle rules, bucket and key policies, access points, names. */
 import { describe, it, expect } from "vitest";
 import { accessLogBucketPolicy, accessLogRules, DEFAULT_LIFECYCLE, lifecycleRules, tlsOnlyPolicy } from "../../components/storage/lifecycle";
-import { DATA_BUCKET_KINDS, dataBucketName, teamPrefix } from "../../components/storage/naming";
-import { teamPosixId } from "../../components/storage/posix";
+import { DATA_BUCKET_KINDS, dataBucketName, teamPrefix } from "../../domain/storage-naming";
+import { teamPosixId } from "../../domain/posix";
 import { teamAccessPoint } from "../../components/storage/shared-files";
 import { ebsCsiKeyPolicy } from "../../components/cluster/workload-addons";
 import { storageObjects } from "../../charts/storage";

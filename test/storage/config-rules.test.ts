@@ -4,8 +4,8 @@
  */
 import { describe, it, expect } from "vitest";
 import { resolveStorage } from "../../config/storage";
-import { DEFAULT_LIFECYCLE } from "../../components/storage/lifecycle";
-import { TEAM_POSIX_BASE, teamPosixId } from "../../components/storage/posix";
+import { DEFAULT_LIFECYCLE } from "../../domain/bucket-lifecycle";
+import { TEAM_POSIX_BASE, teamPosixId } from "../../domain/posix";
 import { expectProblem, expectValid, fixture, problemsOf, validate } from "../config/fixtures";
 
 /** Two distinct team names with the same POSIX id, found by brute force (birthday bound ≈ 1,200 names). */

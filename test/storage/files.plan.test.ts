@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { ebsCsiKeyPolicy } from "../../components/cluster/workload-addons";
 import { BACKUP_TAG, LUSTRE_PORTS, teamAccessPoint } from "../../components/storage";
-import { dataBucketName } from "../../components/storage/naming";
+import { dataBucketName } from "../../domain/storage-naming";
 import type { PlanResult } from "../../scripts/plan/run";
 import { T, childrenOf, input, one, ofType, plan } from "../components/plan-query";
 

@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { SNAPSHOT_CLASS, STORAGE_CLASSES } from "../../charts/storage";
 import { OBJECT_STORE_NAMESPACE } from "../../components/storage";
-import { CHARTS } from "../../components/versions";
+import { CHARTS } from "../../domain/versions";
 import { parseYamlStream } from "../../scripts/plan/extract";
 import type { PlanResult } from "../../scripts/plan/run";
 import { T, childrenOf, input, one, ofType, plan, type Res } from "../components/plan-query";

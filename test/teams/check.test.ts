@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { teamReport } from "../../scripts/check/team-report";
-import { POD_SECURITY_VERSION } from "../../components/versions";
+import { POD_SECURITY_VERSION } from "../../domain/versions";
 import type { TeamConfig } from "../../config/teams";
 import { FIXTURE_STACKS_DIR, fixtureStacks } from "../helpers/stack";
 import { fixture, resolved, fixtureTeams, teamsOf } from "./fixtures";

@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import fc from "fast-check";
 import { teamObjects } from "../../charts/team";
 import { teamGroup } from "../../charts/team/rbac";
-import { gpuCapacity, totalGpuUnits, type GpuPoolShape } from "../../components/nodes/capacity";
+import { gpuCapacity, totalGpuUnits, type GpuPoolShape } from "../../domain/gpu-capacity";
 import { principalSlug, teamAccessEntries, teamBoundaryPolicy, teamDataPolicy } from "../../components/teams";
 import type { PolicyDocument, PolicyStatement } from "../../components/aws/iam";
 import type { TeamConfig } from "../../config/teams";

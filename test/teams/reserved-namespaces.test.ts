@@ -1,6 +1,6 @@
 /**
  * A team is a namespace named after the team, so no team may be named after a namespace the platform creates
- * or deploys into. The reserved list is PLATFORM_NAMESPACES (components/platform-namespaces.ts); these tests
+ * or deploys into. The reserved list is PLATFORM_NAMESPACES (domain/platform-namespaces.ts); these tests
  * plan stacks with every optional piece on and check that every namespace the plan shows is on the list, and
  * that a team named after any entry is rejected.
  */
@@ -8,8 +8,8 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { PLATFORM_NAMESPACES as FROM_MODULE } from "../../components/platform-namespaces";
-import { PLATFORM_NAMESPACES, PLATFORM_SERVICE_NAMES, PLATFORM_SERVICES } from "../../components/teams/services";
+import { PLATFORM_NAMESPACES as FROM_MODULE } from "../../domain/platform-namespaces";
+import { PLATFORM_NAMESPACES, PLATFORM_SERVICE_NAMES, PLATFORM_SERVICES } from "../../domain/team-services";
 import { runPlan, type PlanResult } from "../../scripts/plan/run";
 import { stackConfig, TODAY } from "../helpers/stack";
 import { expectProblem, expectValid } from "../config/fixtures";

@@ -7,8 +7,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelMonitor, TeamConfig } from "../../../config/teams";
-import { teamPrefix } from "../../../components/storage/naming";
-import { imageRef } from "../../../components/versions";
+import { teamPrefix } from "../../../domain/storage-naming";
+import { imageRef } from "../../../domain/versions";
 import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from "../../observability";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamLabels } from "../../team";
 import { MODEL_DRIFT_POD_LABELS } from "../../team/network";
@@ -55,17 +55,17 @@ export const localDataPath = (kind: "reference" | "current", path: string) => `/
 export const datasetUri = (bucket: string, team: string, path: string) => `s3://${bucket}/${teamPrefix(team)}${path}`;
 
 /** The ConfigMap with the script and one CronJob per monitor; nothing for a team without monitors. */
-export function modelMonitorObjects(team: TeamConfig, a: ModelMonitorArgs): Record<string, unknown>[] {
+export function modelMonitorObjects(team: TeamConfig, args: ModelMonitorArgs): Record<string, unknown>[] {
   if (team.modelMonitors.length === 0) return [];
-  const labels = { ...a.labels, ...teamLabels(team), ...DRIFT_APP_LABEL };
+  const labels = { ...args.labels, ...teamLabels(team), ...DRIFT_APP_LABEL };
   return [
     { apiVersion: "v1", kind: "ConfigMap", metadata: { name: DRIFT_SCRIPT_CONFIGMAP, namespace: team.name, labels }, data: { "drift_report.py": driftScript() } },
-    ...team.modelMonitors.map((m) => driftCronJob(team, m, a, labels)),
+    ...team.modelMonitors.map((m) => driftCronJob(team, m, args, labels)),
   ];
 }
 
-function driftCronJob(team: TeamConfig, m: ModelMonitor, a: ModelMonitorArgs, baseLabels: Record<string, string>) {
-  const labels = { ...baseLabels, [MONITOR_LABEL]: m.name };
+function driftCronJob(team: TeamConfig, monitor: ModelMonitor, args: ModelMonitorArgs, baseLabels: Record<string, string>) {
+  const labels = { ...baseLabels, [MONITOR_LABEL]: monitor.name };
   // Fits the team's LimitRange by construction: its own default request and limit.
   const resources = {
     requests: { cpu: team.limits.defaultRequest.cpu, memory: team.limits.defaultRequest.memory },
@@ -75,9 +75,9 @@ function driftCronJob(team: TeamConfig, m: ModelMonitor, a: ModelMonitorArgs, ba
   const data = { name: "data", mountPath: "/data" };
   const s3Env = [
     { name: "HOME", value: "/tmp" },
-    ...(a.region ? [{ name: "AWS_REGION", value: a.region }] : []),
-    ...(a.s3CredentialsSecret
-      ? ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: a.s3CredentialsSecret, key } } }))
+    ...(args.region ? [{ name: "AWS_REGION", value: args.region }] : []),
+    ...(args.s3CredentialsSecret
+      ? ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: args.s3CredentialsSecret, key } } }))
       : []),
   ];
   const fetch = (kind: "reference" | "current", path: string) =>
@@ -85,7 +85,7 @@ function driftCronJob(team: TeamConfig, m: ModelMonitor, a: ModelMonitorArgs, ba
       name: `fetch-${kind}`,
       image: imageRef("awsCli"),
       // The image's entrypoint is `aws`.
-      args: ["s3", "cp", datasetUri(a.datasetsBucket, team.name, path), localDataPath(kind, path), "--only-show-errors", ...(a.s3Endpoint ? ["--endpoint-url", a.s3Endpoint] : [])],
+      args: ["s3", "cp", datasetUri(args.datasetsBucket, team.name, path), localDataPath(kind, path), "--only-show-errors", ...(args.s3Endpoint ? ["--endpoint-url", args.s3Endpoint] : [])],
       env: s3Env,
       resources,
       volumeMounts: [data, tmp],
@@ -93,9 +93,9 @@ function driftCronJob(team: TeamConfig, m: ModelMonitor, a: ModelMonitorArgs, ba
   return {
     apiVersion: "batch/v1",
     kind: "CronJob",
-    metadata: { name: `drift-${m.name}`, namespace: team.name, labels },
+    metadata: { name: `drift-${monitor.name}`, namespace: team.name, labels },
     spec: {
-      schedule: m.schedule,
+      schedule: monitor.schedule,
       timeZone: "Etc/UTC",
       concurrencyPolicy: "Forbid",
       startingDeadlineSeconds: 600,
@@ -111,7 +111,7 @@ function driftCronJob(team: TeamConfig, m: ModelMonitor, a: ModelMonitorArgs, ba
             spec: restrictedPod({
               serviceAccountName: TEAM_WORKLOAD_SERVICE_ACCOUNT,
               restartPolicy: "Never",
-              initContainers: [fetch("reference", m.reference), fetch("current", m.current)],
+              initContainers: [fetch("reference", monitor.reference), fetch("current", monitor.current)],
               containers: [
                 restrictedContainer({
                   name: "report",
@@ -119,13 +119,13 @@ function driftCronJob(team: TeamConfig, m: ModelMonitor, a: ModelMonitorArgs, ba
                   command: ["python", "/scripts/drift_report.py"],
                   env: [
                     { name: "TEAM", value: team.name },
-                    { name: "MODEL", value: m.name },
-                    { name: "REFERENCE_PATH", value: localDataPath("reference", m.reference) },
-                    { name: "CURRENT_PATH", value: localDataPath("current", m.current) },
-                    { name: "DRIFT_SHARE_THRESHOLD", value: String(m.driftShareThreshold) },
+                    { name: "MODEL", value: monitor.name },
+                    { name: "REFERENCE_PATH", value: localDataPath("reference", monitor.reference) },
+                    { name: "CURRENT_PATH", value: localDataPath("current", monitor.current) },
+                    { name: "DRIFT_SHARE_THRESHOLD", value: String(monitor.driftShareThreshold) },
                     { name: "PUSHGATEWAY_URL", value: PUSHGATEWAY_URL },
                     { name: "EVIDENTLY_URL", value: EVIDENTLY_URL },
-                    { name: "EVIDENTLY_SECRET", valueFrom: { secretKeyRef: { name: a.evidentlySecretName, key: "secret" } } },
+                    { name: "EVIDENTLY_SECRET", valueFrom: { secretKeyRef: { name: args.evidentlySecretName, key: "secret" } } },
                     { name: "HOME", value: "/tmp" },
                     { name: "DO_NOT_TRACK", value: "1" },
                     { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
@@ -136,7 +136,7 @@ function driftCronJob(team: TeamConfig, m: ModelMonitor, a: ModelMonitorArgs, ba
               ],
               volumes: [
                 { name: "script", configMap: { name: DRIFT_SCRIPT_CONFIGMAP } },
-                { name: "data", emptyDir: { sizeLimit: a.dataSizeLimit ?? "2Gi" } },
+                { name: "data", emptyDir: { sizeLimit: args.dataSizeLimit ?? "2Gi" } },
                 { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
               ],
             }),

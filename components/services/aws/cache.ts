@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ELASTICACHE } from "../../versions";
+import { ELASTICACHE } from "../../../domain/versions";
 
 export const REDIS_PORT = 6379;
 

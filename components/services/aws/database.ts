@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { RdsConfig } from "../../../config/services";
 import { BACKUP_TAG } from "../../storage/backup";
-import { RDS_ENGINES, type RdsEngine } from "../../versions";
+import { RDS_ENGINES, type RdsEngine } from "../../../domain/versions";
 
 /** The master user; its password is generated and rotated by RDS in Secrets Manager, never seen here (DB-07). */
 export const MASTER_USERNAME = "mlops_admin";

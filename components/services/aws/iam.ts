@@ -3,7 +3,7 @@
  * (IAM-03) and is assumable only through Pod Identity by the service's own namespace and service accounts.
  */
 import { keyThroughService, policyDocument, type PolicyDocument, type ServiceKey as BucketKey } from "../../aws/iam";
-import { dataBucketName, type DataBucketKind } from "../../storage/naming";
+import { dataBucketName, type DataBucketKind } from "../../../domain/storage-naming";
 
 const OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
 

@@ -12,13 +12,13 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 
 /** YAML without line folding, so embedded documents stay literal blocks. */
-const toYaml = (v: unknown): string => stringify(v, { lineWidth: 0 });
+const toYaml = (value: unknown): string => stringify(value, { lineWidth: 0 });
 import { KFP_MYSQL_SERVICE, KUBEFLOW_NAMESPACE } from "../../../charts/services/pipelines";
-import { KUSTOMIZE } from "../../versions";
+import { KUSTOMIZE } from "../../../domain/versions";
 
 /** A kustomize remote target (`<repo>//<path>?ref=<ref>`), the form kustomize documents for git URLs. */
-export function kustomizeUrl(path: string, m: { readonly repo: string; readonly ref: string } = KUSTOMIZE.kubeflowPipelines): string {
-  return `${m.repo}//${path}?ref=${m.ref}`;
+export function kustomizeUrl(path: string, manifest: { readonly repo: string; readonly ref: string } = KUSTOMIZE.kubeflowPipelines): string {
+  return `${manifest.repo}//${path}?ref=${manifest.ref}`;
 }
 
 const KFP = KUSTOMIZE.kubeflowPipelines;
@@ -80,17 +80,17 @@ function deploymentEnvPatch(deployment: string, container: string, envs: readonl
 }
 
 /** The overlay's patches that carry stack values, as objects (strategic merge patches). */
-export function overlayPatches(s: OverlaySettings) {
-  const host = s.mysqlHost ?? KFP_MYSQL_SERVICE;
-  const port = String(s.mysqlPort ?? 3306);
-  const endpoint = s3Endpoint(s.region);
-  const root = defaultPipelineRoot(s.bucket);
+export function overlayPatches(settings: OverlaySettings) {
+  const host = settings.mysqlHost ?? KFP_MYSQL_SERVICE;
+  const port = String(settings.mysqlPort ?? 3306);
+  const endpoint = s3Endpoint(settings.region);
+  const root = defaultPipelineRoot(settings.bucket);
   return {
     installConfig: {
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: "pipeline-install-config" },
-      data: { mysqlHost: host, mysqlPort: port, bucketName: s.bucket, defaultPipelineRoot: root, ARTIFACT_NAMESPACE_KEY_PREFIX: KFP_ARTIFACT_KEY_PREFIX },
+      data: { mysqlHost: host, mysqlPort: port, bucketName: settings.bucket, defaultPipelineRoot: root, ARTIFACT_NAMESPACE_KEY_PREFIX: KFP_ARTIFACT_KEY_PREFIX },
     },
     // base/installs/generic copies defaultPipelineRoot into kfp-launcher inside its own build, before this
     // overlay's patches, so the launcher config is patched directly. `providers` makes the v2 launcher build an
@@ -101,14 +101,14 @@ export function overlayPatches(s: OverlaySettings) {
       metadata: { name: "kfp-launcher" },
       data: {
         defaultPipelineRoot: root,
-        providers: toYaml({ s3: { default: { endpoint, region: s.region, disableSSL: false, forcePathStyle: false, credentials: { fromEnv: true } } } }),
+        providers: toYaml({ s3: { default: { endpoint, region: settings.region, disableSSL: false, forcePathStyle: false, credentials: { fromEnv: true } } } }),
       },
     },
     apiServer: deploymentEnvPatch("ml-pipeline", "ml-pipeline-api-server", [
       env("OBJECTSTORECONFIG_HOST", endpoint),
       env("OBJECTSTORECONFIG_PORT", ""),
       env("OBJECTSTORECONFIG_SECURE", "true"),
-      env("OBJECTSTORECONFIG_REGION", s.region),
+      env("OBJECTSTORECONFIG_REGION", settings.region),
       // Both empty: the AWS SDK's default chain (Pod Identity). config.json defaults them to minio/minio123.
       literalEnv("OBJECTSTORECONFIG_ACCESSKEY", ""),
       literalEnv("OBJECTSTORECONFIG_SECRETACCESSKEY", ""),
@@ -116,11 +116,11 @@ export function overlayPatches(s: OverlaySettings) {
     ]),
     ui: deploymentEnvPatch("ml-pipeline-ui", "ml-pipeline-ui", [
       // No AWS keys: without them the UI takes credentials from the AWS SDK's provider chain (Pod Identity).
-      env("AWS_REGION", s.region),
+      env("AWS_REGION", settings.region),
       env("AWS_S3_ENDPOINT", endpoint),
       env("AWS_SSL", "true"),
       env("ARGO_ARCHIVE_ARTIFACTORY", "s3"),
-      env("ARGO_ARCHIVE_BUCKETNAME", s.bucket),
+      env("ARGO_ARCHIVE_BUCKETNAME", settings.bucket),
       env("ARGO_KEYFORMAT", ARGO_KEY_FORMAT),
     ]),
     argo: {
@@ -130,7 +130,7 @@ export function overlayPatches(s: OverlaySettings) {
       data: {
         artifactRepository: toYaml({
           archiveLogs: true,
-          s3: { endpoint, bucket: s.bucket, region: s.region, insecure: false, useSDKCreds: true, keyFormat: ARGO_KEY_FORMAT },
+          s3: { endpoint, bucket: settings.bucket, region: settings.region, insecure: false, useSDKCreds: true, keyFormat: ARGO_KEY_FORMAT },
         }),
       },
     },
@@ -138,8 +138,8 @@ export function overlayPatches(s: OverlaySettings) {
 }
 
 /** kustomization.yaml of the EKS overlay. */
-export function overlayKustomization(s: OverlaySettings) {
-  const p = overlayPatches(s);
+export function overlayKustomization(settings: OverlaySettings) {
+  const p = overlayPatches(settings);
   const deployment = (name: string) => ({ group: "apps", version: "v1", kind: "Deployment", name });
   return {
     apiVersion: "kustomize.config.k8s.io/v1beta1",
@@ -162,10 +162,10 @@ export function overlayKustomization(s: OverlaySettings) {
 }
 
 /** Every file of the overlay directory: the rendered kustomization and the committed static patches. */
-export function pipelinesOverlay(s: OverlaySettings, readStatic: (file: string) => string = (f) => readFileSync(join(STATIC_PATCH_DIR, f), "utf8")): Record<string, string> {
-  if (!s.bucket || !s.region) throw new Error("pipelinesOverlay: bucket and region are required");
+export function pipelinesOverlay(settings: OverlaySettings, readStatic: (file: string) => string = (f) => readFileSync(join(STATIC_PATCH_DIR, f), "utf8")): Record<string, string> {
+  if (!settings.bucket || !settings.region) throw new Error("pipelinesOverlay: bucket and region are required");
   return {
-    "kustomization.yaml": toYaml(overlayKustomization(s)),
+    "kustomization.yaml": toYaml(overlayKustomization(settings)),
     ...Object.fromEntries(STATIC_PATCHES.map((f) => [f, readStatic(f)])),
   };
 }

@@ -4,7 +4,7 @@
  * pods VPC addresses, so private subnets get nearly all the space); the last block splits again into 2^bits
  * public subnets (NAT gateways and internet-facing load balancers only).
  */
-import { formatCidr, parseCidr, subnet, type Cidr } from "../../config/cidr";
+import { formatCidr, parseCidr, subnet, type Cidr } from "./cidr";
 
 export interface SubnetPlan {
   readonly availabilityZone: string;

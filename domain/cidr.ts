@@ -34,19 +34,19 @@ export function maskOf(prefix: number): number {
   return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
 }
 
-export function size(c: Cidr): number {
-  return 2 ** (32 - c.prefix);
+export function size(cidr: Cidr): number {
+  return 2 ** (32 - cidr.prefix);
 }
 
-export function formatCidr(c: Cidr): string {
-  const b = c.base;
-  return `${b >>> 24}.${(b >>> 16) & 255}.${(b >>> 8) & 255}.${b & 255}/${c.prefix}`;
+export function formatCidr(cidr: Cidr): string {
+  const b = cidr.base;
+  return `${b >>> 24}.${(b >>> 16) & 255}.${(b >>> 8) & 255}.${b & 255}/${cidr.prefix}`;
 }
 
-export function overlaps(a: Cidr, b: Cidr): boolean {
-  const aEnd = a.base + size(a);
-  const bEnd = b.base + size(b);
-  return a.base < bEnd && b.base < aEnd;
+export function overlaps(first: Cidr, second: Cidr): boolean {
+  const aEnd = first.base + size(first);
+  const bEnd = second.base + size(second);
+  return first.base < bEnd && second.base < aEnd;
 }
 
 export function contains(outer: Cidr, inner: Cidr): boolean {
@@ -61,7 +61,7 @@ export function subnet(parent: Cidr, newPrefix: number, index: number): Cidr {
   return { base: parent.base + index * 2 ** (32 - newPrefix), prefix: newPrefix };
 }
 
-const cidrConst = (t: string): Cidr => (parseCidr(t) as { cidr: Cidr }).cidr;
+const cidrConst = (text: string): Cidr => (parseCidr(text) as { cidr: Cidr }).cidr;
 
 /** RFC 1918 ranges: EKS requires the service CIDR inside one of them. */
 export const RFC1918_TEXTS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
@@ -73,6 +73,9 @@ export const PRIVATE_NETWORKS: readonly Cidr[] = PRIVATE_NETWORK_TEXTS.map(cidrC
 
 /** Link-local: instance metadata, the Pod Identity agent, the VPC DNS resolver. */
 export const LINK_LOCAL_TEXT = "169.254.0.0/16";
+
+/** The Kubernetes service range EKS gets when the stack names none (cluster.serviceCidr). */
+export const DEFAULT_SERVICE_CIDR = "172.20.0.0/16";
 export const LINK_LOCAL = cidrConst(LINK_LOCAL_TEXT);
 
 /** Everything that is not "the internet"; team HTTPS egress to public addresses excepts all of it. */
@@ -86,7 +89,7 @@ export const NON_PUBLIC_TEXTS = [...PRIVATE_NETWORK_TEXTS, LINK_LOCAL_TEXT] as c
 export const WIDEST_ALLOWLIST_PREFIX = 16;
 
 /** Why an allowlist entry is too broad, or undefined when it is narrow enough. */
-export function broadAllowlistReason(c: Cidr): string | undefined {
-  if (c.prefix >= WIDEST_ALLOWLIST_PREFIX) return undefined;
-  return `${formatCidr(c)} spans ${size(c).toLocaleString("en-US")} addresses; allowlist entries are /${WIDEST_ALLOWLIST_PREFIX} or narrower (name the networks you need, one entry each)`;
+export function broadAllowlistReason(cidr: Cidr): string | undefined {
+  if (cidr.prefix >= WIDEST_ALLOWLIST_PREFIX) return undefined;
+  return `${formatCidr(cidr)} spans ${size(cidr).toLocaleString("en-US")} addresses; allowlist entries are /${WIDEST_ALLOWLIST_PREFIX} or narrower (name the networks you need, one entry each)`;
 }

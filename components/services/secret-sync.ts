@@ -4,7 +4,7 @@ import { CLUSTER_SECRET_STORE, clusterSecretStore, EXTERNAL_SECRETS_NAMESPACE, E
 import { loadValuesFile } from "../../charts/values";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
-import { CHARTS } from "../versions";
+import { CHARTS } from "../../domain/versions";
 import { secretsReaderPolicy, serviceTrustPolicy } from "./aws/iam";
 
 export interface SecretSyncArgs {

@@ -3,8 +3,14 @@
  * `replicas` units per physical GPU; with MIG under the mixed strategy a pool offers `nvidia.com/mig-*`
  * resources instead, so it adds nothing to `nvidia.com/gpu`.
  */
-import { maxGpusPerNode } from "../instance-types";
-import { migInstancesPerGpu } from "./templates";
+import { maxGpusPerNode } from "./instance-types";
+
+/** MIG instances per GPU for a uniform profile such as all-1g.10gb (7 compute slices per A100/H100/H200 GPU). */
+export function migInstancesPerGpu(profile: string): { resource: string; perGpu: number } | undefined {
+  const m = /^all-([1-7])g\.(\d+)gb$/.exec(profile);
+  if (!m) return undefined;
+  return { resource: `nvidia.com/mig-${m[1]}g.${m[2]}gb`, perGpu: Math.floor(7 / Number(m[1])) };
+}
 
 export interface GpuPoolShape {
   readonly name: string;

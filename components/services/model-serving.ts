@@ -4,8 +4,8 @@ import { loadValuesFile, mergeValues } from "../../charts/values";
 import { KNATIVE_OPERATOR_NAMESPACE, KSERVE_NAMESPACE, kserveDeploymentMode, knativeServing, predictorPodMonitor } from "../../charts/services/kserve";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
-import { CHARTS } from "../versions";
-import { CERT_MANAGER_NAMESPACE } from "../platform-namespaces";
+import { CHARTS } from "../../domain/versions";
+import { CERT_MANAGER_NAMESPACE } from "../../domain/platform-namespaces";
 
 export { CERT_MANAGER_NAMESPACE };
 

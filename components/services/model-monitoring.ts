@@ -5,7 +5,7 @@ import { EVIDENTLY_NAMESPACE, evidentlyConfigTemplate, evidentlyObjects, PUSHGAT
 import { modelDriftObservabilityObjects, modelMonitorObjects } from "../../charts/services/drift";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
-import { CHARTS } from "../versions";
+import { CHARTS } from "../../domain/versions";
 import { createCredential, type CredentialTarget } from "./credentials";
 import { databaseEgress, databasePasswordTarget, grantFor, type ServiceContext } from "./context";
 import type { DatabaseEndpoint } from "./database";

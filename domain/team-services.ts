@@ -1,8 +1,8 @@
 import {
   EVIDENTLY_NAMESPACE, FEAST_NAMESPACE, INGRESS_NAMESPACE, KSERVE_NAMESPACE, KUBEFLOW_NAMESPACE, MLFLOW_NAMESPACE, MONITORING_NAMESPACE, PLATFORM_NAMESPACES,
-} from "../platform-namespaces";
+} from "./platform-namespaces";
 
-/** Namespaces of platform components, in any configuration: never a team's name (components/platform-namespaces.ts). */
+/** Namespaces of platform components, in any configuration: never a team's name (domain/platform-namespaces.ts). */
 export { PLATFORM_NAMESPACES };
 /** Where Prometheus runs; team namespaces let it scrape their metrics ports. */
 export { MONITORING_NAMESPACE };

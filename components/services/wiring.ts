@@ -1,0 +1,68 @@
+/**
+ * Which service needs what, decided before anything is created: the namespaces and their Pod Security level,
+ * the database roles, where the secret store syncs to, which namespaces read the in-cluster object store's keys.
+ * Pure data, so MlopsServices only creates what this says and a test can read the decisions directly.
+ */
+import type { ServicesConfig } from "../../config/services";
+import type { TeamConfig } from "../../config/teams";
+import type { DatabaseGrant } from "../../charts/services/database-setup";
+import type { ServiceNamespace } from "../../charts/services/namespaces";
+import {
+  CERT_MANAGER_NAMESPACE, CNPG_OPERATOR_NAMESPACE, DATABASES_NAMESPACE, EVIDENTLY_NAMESPACE, EXTERNAL_SECRETS_NAMESPACE, FEAST_NAMESPACE, KNATIVE_OPERATOR_NAMESPACE,
+  KNATIVE_SERVING_NAMESPACE, KSERVE_NAMESPACE, KUBEFLOW_NAMESPACE, MLFLOW_NAMESPACE,
+} from "../../domain/platform-namespaces";
+import { grantFor } from "./context";
+
+/** Postgres, and MySQL when Kubeflow Pipelines keeps its metadata in RDS. */
+const POSTGRES_PORT = 5432;
+const MYSQL_PORT = 3306;
+
+export interface ServiceWiring {
+  readonly namespaces: readonly ServiceNamespace[];
+  /** One role and database per service on the platform Postgres. */
+  readonly grants: readonly DatabaseGrant[];
+  /** Ports the databases namespace's setup Jobs may reach in the VPC (AWS). */
+  readonly databaseEgressPorts: readonly number[];
+  /** Namespaces the AWS secret store serves: every service namespace but its own, and Kubeflow's. */
+  readonly secretStoreNamespaces: readonly string[];
+  /** Namespaces that get the in-cluster object store's keys (existing clusters): the services and the teams with drift monitors. */
+  readonly objectStoreReaders: readonly string[];
+}
+
+/** The service namespaces this configuration needs, with their Pod Security level. */
+export function serviceNamespaces(services: ServicesConfig, onAws: boolean): ServiceNamespace[] {
+  const out: ServiceNamespace[] = [];
+  if (onAws) out.push({ name: EXTERNAL_SECRETS_NAMESPACE, level: "restricted" });
+  if (services.database) out.push({ name: DATABASES_NAMESPACE, level: "restricted" });
+  if (services.database?.kind === "in-cluster") out.push({ name: CNPG_OPERATOR_NAMESPACE, level: "restricted" });
+  if (services.mlflow.enabled) out.push({ name: MLFLOW_NAMESPACE, level: "restricted" });
+  if (services.feast.enabled) out.push({ name: FEAST_NAMESPACE, level: "baseline", reason: "the Feast operator sets no container-level securityContext on the pods it creates" });
+  if (services.kserve.enabled) out.push({ name: CERT_MANAGER_NAMESPACE, level: "restricted" }, { name: KSERVE_NAMESPACE, level: "restricted" });
+  if (services.kserve.enabled && services.kserve.mode === "serverless") {
+    out.push(
+      { name: KNATIVE_OPERATOR_NAMESPACE, level: "baseline", reason: "the Knative operator chart sets no seccomp profile or dropped capabilities" },
+      { name: KNATIVE_SERVING_NAMESPACE, level: "baseline", reason: "Knative's Kourier gateway and activator are third-party workloads" },
+    );
+  }
+  if (services.evidently.enabled) out.push({ name: EVIDENTLY_NAMESPACE, level: "restricted" });
+  return out;
+}
+
+/** The services that keep their state in the platform Postgres, in the order their roles are made. */
+export const DATABASE_USERS = ["mlflow", "feast", "evidently"] as const;
+
+export function serviceWiring(services: ServicesConfig, teams: readonly TeamConfig[], onAws: boolean): ServiceWiring {
+  const namespaces = serviceNamespaces(services, onAws);
+  const users = DATABASE_USERS.filter((service) => services[service].enabled);
+  return {
+    namespaces,
+    grants: users.map(grantFor),
+    databaseEgressPorts: services.pipelines.enabled ? [POSTGRES_PORT, MYSQL_PORT] : [POSTGRES_PORT],
+    secretStoreNamespaces: [...namespaces.map((n) => n.name).filter((n) => n !== EXTERNAL_SECRETS_NAMESPACE), ...(services.pipelines.enabled ? [KUBEFLOW_NAMESPACE] : [])],
+    objectStoreReaders: [
+      ...(services.mlflow.enabled ? [MLFLOW_NAMESPACE] : []),
+      ...(services.feast.enabled ? [FEAST_NAMESPACE] : []),
+      ...(services.evidently.enabled ? teams.filter((t) => t.modelMonitors.length > 0).map((t) => t.name) : []),
+    ],
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * The policy pack is a package of its own and imports nothing outside policies/, so it keeps copies of a few
+ * facts of the program. These tests keep each copy equal to its original.
+ */
+import { describe, it, expect } from "vitest";
+import fc from "fast-check";
+import { parseQuantity } from "../../config/quantity";
+import { ENVIRONMENTS } from "../../domain/environments";
+import { COMPUTED_PREFIX as PLAN_COMPUTED_PREFIX } from "../../scripts/plan/mocks";
+import { COMPUTED_PREFIX, ENVIRONMENTS as PACK_ENVIRONMENTS } from "../../policies/lib/define";
+import { quantityValue } from "../../policies/lib/quantity";
+
+const SUFFIXES = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n", "u", "m", "k", "M", "G", "T", "P", "E", "e3", "E-2", "e+1", "X", "gi", "Gb"];
+
+describe("the pack's copies", () => {
+  it("quantityValue reads every quantity as config/quantity.ts does, and refuses what it refuses", () => {
+    const number = fc.oneof(
+      fc.nat({ max: 100000 }).map(String),
+      fc.tuple(fc.nat({ max: 999 }), fc.nat({ max: 999 })).map(([a, b]) => `${a}.${b}`),
+      fc.nat({ max: 999 }).map((n) => `.${n}`),
+      fc.nat({ max: 99 }).map((n) => `+${n}`),
+      fc.nat({ max: 99 }).map((n) => `${n}.`),
+      fc.constantFrom("-1", "", "1.2.3", "abc"),
+    );
+    fc.assert(
+      fc.property(number, fc.constantFrom(...SUFFIXES), (num, suffix) => {
+        const text = `${num}${suffix}`;
+        const original = parseQuantity(text);
+        const copy = quantityValue(text);
+        if (original === undefined) expect(copy, text).toBeNaN();
+        else expect(copy, text).toBe(original);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("the environments and the computed-value marker are the program's", () => {
+    expect(PACK_ENVIRONMENTS).toEqual(ENVIRONMENTS);
+    expect(COMPUTED_PREFIX).toBe(PLAN_COMPUTED_PREFIX);
+  });
+});
