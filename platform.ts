@@ -80,7 +80,20 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
   return { clusterName: cluster.name, nodePools: [], gpuOperatorNamespace: gpu?.namespace, teamNamespaces: teams.namespaces };
 }
 
-function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
+/** The AWS side of an EKS platform and its Kubernetes provider: everything workloads run on. */
+interface EksFoundation {
+  readonly awsProvider: aws.Provider;
+  readonly k8sProvider: k8s.Provider;
+  readonly identity: pulumi.Output<aws.GetCallerIdentityResult>;
+  readonly keys: KmsKeys;
+  readonly net: Network;
+  readonly eks: Cluster;
+  readonly nodes: NodePools;
+  readonly workloadAddons: WorkloadAddons;
+}
+
+/** KMS keys, VPC, EKS, node groups, workload add-ons, and a Kubernetes provider on the new cluster. */
+function createEksFoundation(cfg: EksPlatformConfig): EksFoundation {
   const { cluster, network } = cfg;
   const { region } = cfg.aws;
   const versions = EKS_VERSIONS[cluster.version];
@@ -150,6 +163,16 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
 
   // The deployer's Kubernetes rights come from the admin access entries (no implicit creator admin).
   const k8sProvider = createKubernetesProvider(cluster.name, { kubeconfig: eks.kubeconfig }, { dependsOn: [...eks.bootstrapAddons, ...eks.adminAccess] });
+  return { awsProvider, k8sProvider, identity, keys, net, eks, nodes, workloadAddons };
+}
+
+/** The platform on EKS: the foundation, then the autoscaler, monitoring, GPU operator, teams, storage and services. */
+function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
+  const { cluster, network } = cfg;
+  const { region } = cfg.aws;
+  const { awsProvider, k8sProvider, identity, keys, net, eks, nodes, workloadAddons } = createEksFoundation(cfg);
+  const versions = EKS_VERSIONS[cluster.version];
+  const nodeGroups = Object.values(nodes.nodeGroups);
   const both = { providers: [awsProvider, k8sProvider] };
   new ClusterAutoscaler("cluster-autoscaler", {
     clusterName: cluster.name,

@@ -99,60 +99,67 @@ export class Pipelines extends pulumi.ComponentResource {
       return;
     }
 
-    const a = args.aws;
-    const db = new ManagedDatabase(`${name}-mysql`, {
-      identifier: `${a.clusterName}-pipelines-mysql`,
-      engine: "mysql",
-      config: a.database,
-      vpcId: a.vpcId,
-      subnetIds: a.subnetIds,
-      clientSecurityGroupId: a.clusterSecurityGroupId,
-      kmsKeyArn: a.kmsKeyArns.databases,
-      protect: a.protect,
-      backup: a.backup,
-    }, child);
-    this.databaseAddress = db.address;
-    this.masterSecretArn = db.masterSecretArn;
-
-    // One role for every KFP pod that reads or writes artifacts, limited to pipelines/ of the artifacts bucket.
-    // Pod Identity injects credentials when a pod is created: the associations exist before KFP's pods.
-    const { role, associations } = createServiceRole(name, {
-      namespace: KUBEFLOW_NAMESPACE,
-      serviceAccounts: KFP_S3_SERVICE_ACCOUNTS,
-      where: { bucket: "artifacts", prefix: KFP_BUCKET_PREFIX },
-      aws: { clusterName: a.clusterName, eksClusterName: a.eksClusterName, accountId: a.accountId, region: a.region, bucketKeyArn: a.kmsKeyArns.s3 },
-      description: "Kubeflow Pipelines: artifacts under pipelines/ of the artifacts bucket",
-    }, child);
-    this.roleArn = role.arn;
-
-    // KFP's own MySQL user (generated password in Secrets Manager, synced by External Secrets), made by a setup
-    // Job as the master user: RDS rotates the master password, which KFP would only re-read on restart.
-    const password = new random.RandomPassword(`${name}-database`, { length: 32, special: false }, child).result;
-    const templates = kfpCredentialTemplates(db.port);
-    const credential = createCredential(`${name}-database`, {
-      store: { kind: "secrets-manager", clusterName: a.clusterName, kmsKeyArn: a.kmsKeyArns.databases, storeName: a.secretStoreName },
-      values: { password },
-      targets: [
-        { namespace: KUBEFLOW_NAMESPACE, secretName: KFP_MYSQL_SECRET, template: templates.mysql },
-        { namespace: KUBEFLOW_NAMESPACE, secretName: MLMD_CONFIG_SECRET, template: templates.mlmd },
-        { namespace: DATABASES_NAMESPACE, secretName: KFP_SETUP_SECRET, template: { password: "{{ .password }}" } },
-      ],
-      labels,
-      dependsOn: [clusterScoped, a.secretStore],
-    }, child);
-    const objects = pulumi.all([db.address, db.masterSecretArn]).apply(([address, arn]) => [
-      mysqlAliasService(address, labels),
-      mysqlMasterSecret(a.secretStoreName, arn, labels),
-      ...mysqlSetupObjects({ host: address, port: db.port, credentialSecret: KFP_SETUP_SECRET, labels }),
-    ]);
-    const database = createObjectGroup(`${name}-database`, objects, { ...child, dependsOn: [clusterScoped, a.secretStore, ...credential, ...(a.masterSecretAccess ? [a.masterSecretAccess(db.masterSecretArn)] : [])] });
-
-    // The overlay carries the bucket (it embeds the account id) and the region: rendered once those are known.
-    const directory = pulumi.output(a.accountId).apply((accountId) =>
-      writeOverlay(pipelinesOverlay({ bucket: dataBucketName(a.clusterName, "artifacts", accountId), region: a.region, mysqlPort: db.port })),
-    );
-    new k8s.kustomize.v2.Directory(name, { directory }, { ...child, dependsOn: [clusterScoped, database, ...associations] });
-
+    const onAws = createPipelinesOnAws(name, args.aws, clusterScoped, labels, child);
+    this.databaseAddress = onAws.databaseAddress;
+    this.masterSecretArn = onAws.masterSecretArn;
+    this.roleArn = onAws.roleArn;
     this.registerOutputs({ namespace: this.namespace, databaseAddress: this.databaseAddress, roleArn: this.roleArn });
   }
+}
+
+/**
+ * On EKS: KFP's RDS MySQL and its own user (made by a setup Job as the master user), the Pod Identity role for
+ * artifacts, and our overlay of upstream's tree rendered once the account id is known.
+ */
+function createPipelinesOnAws(name: string, aws: PipelinesAwsArgs, clusterScoped: pulumi.Resource, labels: Record<string, string>, opts: { parent: pulumi.Resource }) {
+  const db = new ManagedDatabase(`${name}-mysql`, {
+    identifier: `${aws.clusterName}-pipelines-mysql`,
+    engine: "mysql",
+    config: aws.database,
+    vpcId: aws.vpcId,
+    subnetIds: aws.subnetIds,
+    clientSecurityGroupId: aws.clusterSecurityGroupId,
+    kmsKeyArn: aws.kmsKeyArns.databases,
+    protect: aws.protect,
+    backup: aws.backup,
+  }, opts);
+
+  // One role for every KFP pod that reads or writes artifacts, limited to pipelines/ of the artifacts bucket.
+  // Pod Identity injects credentials when a pod is created: the associations exist before KFP's pods.
+  const { role, associations } = createServiceRole(name, {
+    namespace: KUBEFLOW_NAMESPACE,
+    serviceAccounts: KFP_S3_SERVICE_ACCOUNTS,
+    where: { bucket: "artifacts", prefix: KFP_BUCKET_PREFIX },
+    aws: { clusterName: aws.clusterName, eksClusterName: aws.eksClusterName, accountId: aws.accountId, region: aws.region, bucketKeyArn: aws.kmsKeyArns.s3 },
+    description: "Kubeflow Pipelines: artifacts under pipelines/ of the artifacts bucket",
+  }, opts);
+
+  // KFP's own MySQL user (generated password in Secrets Manager, synced by External Secrets), made by a setup
+  // Job as the master user: RDS rotates the master password, which KFP would only re-read on restart.
+  const password = new random.RandomPassword(`${name}-database`, { length: 32, special: false }, opts).result;
+  const templates = kfpCredentialTemplates(db.port);
+  const credential = createCredential(`${name}-database`, {
+    store: { kind: "secrets-manager", clusterName: aws.clusterName, kmsKeyArn: aws.kmsKeyArns.databases, storeName: aws.secretStoreName },
+    values: { password },
+    targets: [
+      { namespace: KUBEFLOW_NAMESPACE, secretName: KFP_MYSQL_SECRET, template: templates.mysql },
+      { namespace: KUBEFLOW_NAMESPACE, secretName: MLMD_CONFIG_SECRET, template: templates.mlmd },
+      { namespace: DATABASES_NAMESPACE, secretName: KFP_SETUP_SECRET, template: { password: "{{ .password }}" } },
+    ],
+    labels,
+    dependsOn: [clusterScoped, aws.secretStore],
+  }, opts);
+  const objects = pulumi.all([db.address, db.masterSecretArn]).apply(([address, arn]) => [
+    mysqlAliasService(address, labels),
+    mysqlMasterSecret(aws.secretStoreName, arn, labels),
+    ...mysqlSetupObjects({ host: address, port: db.port, credentialSecret: KFP_SETUP_SECRET, labels }),
+  ]);
+  const database = createObjectGroup(`${name}-database`, objects, { ...opts, dependsOn: [clusterScoped, aws.secretStore, ...credential, ...(aws.masterSecretAccess ? [aws.masterSecretAccess(db.masterSecretArn)] : [])] });
+
+  // The overlay carries the bucket (it embeds the account id) and the region: rendered once those are known.
+  const directory = pulumi.output(aws.accountId).apply((accountId) =>
+    writeOverlay(pipelinesOverlay({ bucket: dataBucketName(aws.clusterName, "artifacts", accountId), region: aws.region, mysqlPort: db.port })),
+  );
+  new k8s.kustomize.v2.Directory(name, { directory }, { ...opts, dependsOn: [clusterScoped, database, ...associations] });
+  return { databaseAddress: db.address, masterSecretArn: db.masterSecretArn, roleArn: role.arn };
 }
