@@ -48,17 +48,21 @@ export function createPlatform(cfg: PlatformConfig): PlatformOutputs {
 function createGpuOperator(cfg: PlatformConfig, provider: k8s.Provider, onEks: boolean, dependsOn: pulumi.Resource[]): GpuOperator | undefined {
   if (!cfg.gpu.enabled) return undefined;
   const gpuPools = cfg.nodePools.filter((p) => p.role === "gpu");
-  return new GpuOperator("gpu-operator", {
-    driver: cfg.gpu.driver,
-    toolkit: cfg.gpu.toolkit,
-    migStrategy: cfg.gpu.migStrategy,
-    migManager: cfg.gpu.migStrategy !== "none",
-    dcgmExporter: cfg.gpu.dcgmExporter,
-    systemPool: onEks,
-    defaultSharing: cfg.gpu.defaultSharing,
-    poolSharing: Object.fromEntries(gpuPools.map((p) => [p.name, p.gpuSharing])),
-    labels: platformLabels(cfg),
-  }, { providers: [provider], dependsOn });
+  return new GpuOperator(
+    "gpu-operator",
+    {
+      driver: cfg.gpu.driver,
+      toolkit: cfg.gpu.toolkit,
+      migStrategy: cfg.gpu.migStrategy,
+      migManager: cfg.gpu.migStrategy !== "none",
+      dcgmExporter: cfg.gpu.dcgmExporter,
+      systemPool: onEks,
+      defaultSharing: cfg.gpu.defaultSharing,
+      poolSharing: Object.fromEntries(gpuPools.map((p) => [p.name, p.gpuSharing])),
+      labels: platformLabels(cfg),
+    },
+    { providers: [provider], dependsOn },
+  );
 }
 
 function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOutputs {
@@ -67,16 +71,24 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
   const observability = new Observability("monitoring", { labels: platformLabels(cfg) }, { providers: [provider] });
   const gpu = createGpuOperator(cfg, provider, false, [observability]);
   const objectStore = cfg.storage.objectStore.enabled ? new ObjectStore("object-store", { labels: platformLabels(cfg) }, { providers: [provider] }) : undefined;
-  const teams = new Teams("teams", {
-    teams: cfg.teams,
-    environment: cfg.environment,
-    kserveMode: cfg.services.kserve.mode,
-    objectStore: objectStore && { namespace: OBJECT_STORE_NAMESPACE, port: OBJECT_STORE_S3_PORT },
-  }, { providers: [provider] });
-  new MlopsServices("services", {
-    ...servicesArgs(cfg, teams),
-    objectStore: objectStore && { endpoint: objectStore.endpoint, credentials: objectStore.credentials, ready: objectStore.ready },
-  }, { providers: [provider], dependsOn: [observability] });
+  const teams = new Teams(
+    "teams",
+    {
+      teams: cfg.teams,
+      environment: cfg.environment,
+      kserveMode: cfg.services.kserve.mode,
+      objectStore: objectStore && { namespace: OBJECT_STORE_NAMESPACE, port: OBJECT_STORE_S3_PORT },
+    },
+    { providers: [provider] },
+  );
+  new MlopsServices(
+    "services",
+    {
+      ...servicesArgs(cfg, teams),
+      objectStore: objectStore && { endpoint: objectStore.endpoint, credentials: objectStore.credentials, ready: objectStore.ready },
+    },
+    { providers: [provider], dependsOn: [observability] },
+  );
   return { clusterName: cluster.name, nodePools: [], gpuOperatorNamespace: gpu?.namespace, teamNamespaces: teams.namespaces };
 }
 
@@ -106,60 +118,80 @@ function createEksFoundation(cfg: EksPlatformConfig): EksFoundation {
   const withAws = { providers: [awsProvider] };
   const identity = aws.getCallerIdentityOutput({}, { provider: awsProvider });
 
-  const keys = new KmsKeys(cluster.name, {
-    accountId: identity.accountId,
-    region,
-    deletionWindowInDays: cfg.environment === "prod" ? 30 : 7,
-    protect: cluster.protect,
-  }, withAws);
+  const keys = new KmsKeys(
+    cluster.name,
+    {
+      accountId: identity.accountId,
+      region,
+      deletionWindowInDays: cfg.environment === "prod" ? 30 : 7,
+      protect: cluster.protect,
+    },
+    withAws,
+  );
 
-  const net = new Network(cluster.name, {
-    vpcCidr: network.vpcCidr,
-    availabilityZones: network.availabilityZones,
-    natGateways: network.natGateways,
-    flowLogs: network.flowLogs,
-    logsKeyArn: keys.keys.logs.arn,
-    clusterName: cluster.name,
-    protect: cluster.protect,
-  }, withAws);
+  const net = new Network(
+    cluster.name,
+    {
+      vpcCidr: network.vpcCidr,
+      availabilityZones: network.availabilityZones,
+      natGateways: network.natGateways,
+      flowLogs: network.flowLogs,
+      logsKeyArn: keys.keys.logs.arn,
+      clusterName: cluster.name,
+      protect: cluster.protect,
+    },
+    withAws,
+  );
 
-  const eks = new Cluster(cluster.name, {
-    version: cluster.version,
-    subnetIds: net.privateSubnetIds,
-    endpointPublicAccess: cluster.endpointPublicAccess,
-    publicAccessCidrs: cluster.publicAccessCidrs,
-    serviceCidr: cluster.serviceCidr,
-    logTypes: cluster.logTypes,
-    logRetentionDays: cluster.logRetentionDays,
-    secretsKeyArn: keys.keys["eks-secrets"].arn,
-    logsKeyArn: keys.keys.logs.arn,
-    admins: cluster.admins,
-    addonVersions: versions.addons,
-    region,
-    protect: cluster.protect,
-  }, withAws);
+  const eks = new Cluster(
+    cluster.name,
+    {
+      version: cluster.version,
+      subnetIds: net.privateSubnetIds,
+      endpointPublicAccess: cluster.endpointPublicAccess,
+      publicAccessCidrs: cluster.publicAccessCidrs,
+      serviceCidr: cluster.serviceCidr,
+      logTypes: cluster.logTypes,
+      logRetentionDays: cluster.logRetentionDays,
+      secretsKeyArn: keys.keys["eks-secrets"].arn,
+      logsKeyArn: keys.keys.logs.arn,
+      admins: cluster.admins,
+      addonVersions: versions.addons,
+      region,
+      protect: cluster.protect,
+    },
+    withAws,
+  );
 
-  const nodes = new NodePools(`${cluster.name}-nodes`, {
-    clusterName: eks.clusterName,
-    version: cluster.version,
-    subnetIds: net.privateSubnetIds,
-    pools: cfg.nodePools,
-    ebsKeyArn: keys.keys.ebs.arn,
-    tags: cfg.tags,
-  }, { ...withAws, dependsOn: eks.bootstrapAddons });
+  const nodes = new NodePools(
+    `${cluster.name}-nodes`,
+    {
+      clusterName: eks.clusterName,
+      version: cluster.version,
+      subnetIds: net.privateSubnetIds,
+      pools: cfg.nodePools,
+      ebsKeyArn: keys.keys.ebs.arn,
+      tags: cfg.tags,
+    },
+    { ...withAws, dependsOn: eks.bootstrapAddons },
+  );
   const nodeGroups = Object.values(nodes.nodeGroups);
 
   const storageDrivers = [
     ...(cfg.storage.sharedFiles.enabled ? (["aws-efs-csi-driver"] as const) : []),
     ...(cfg.storage.scratch.enabled ? (["aws-fsx-csi-driver"] as const) : []),
   ];
-  const workloadAddons = new WorkloadAddons(`${cluster.name}-addons`, {
-    clusterName: eks.clusterName,
-    versions: versions.addons,
-    kubernetesVersion: cluster.version,
-    storageDrivers,
-    ebsKmsKeyArn: keys.keys.ebs.arn,
-  }, { ...withAws, dependsOn: nodeGroups });
+  const workloadAddons = new WorkloadAddons(
+    `${cluster.name}-addons`,
+    {
+      clusterName: eks.clusterName,
+      versions: versions.addons,
+      kubernetesVersion: cluster.version,
+      storageDrivers,
+      ebsKmsKeyArn: keys.keys.ebs.arn,
+    },
+    { ...withAws, dependsOn: nodeGroups },
+  );
 
   // The deployer's Kubernetes rights come from the admin access entries (no implicit creator admin).
   const k8sProvider = createKubernetesProvider(cluster.name, { kubeconfig: eks.kubeconfig }, { dependsOn: [...eks.bootstrapAddons, ...eks.adminAccess] });
@@ -174,51 +206,67 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
   const versions = EKS_VERSIONS[cluster.version];
   const nodeGroups = Object.values(nodes.nodeGroups);
   const both = { providers: [awsProvider, k8sProvider] };
-  new ClusterAutoscaler("cluster-autoscaler", {
-    clusterName: cluster.name,
-    eksClusterName: eks.clusterName,
-    region,
-    imageTag: versions.clusterAutoscalerImageTag,
-    kubernetesProvider: k8sProvider,
-  }, { ...both, dependsOn: nodeGroups });
-  const observability = new Observability("monitoring", { labels: platformLabels(cfg) }, { providers: [k8sProvider], dependsOn: nodeGroups });
-  const gpu = createGpuOperator(cfg, k8sProvider, true, [...nodeGroups, observability]);
-  const teams = new Teams("teams", {
-    teams: cfg.teams,
-    environment: cfg.environment,
-    kserveMode: cfg.services.kserve.mode,
-    aws: { eksClusterName: eks.clusterName, clusterName: cluster.name, accountId: identity.accountId, bucketKeyArn: keys.keys.s3.arn, region },
-  }, both);
-  const storage = new Storage("storage", {
-    storage: cfg.storage,
-    clusterName: cluster.name,
-    accountId: identity.accountId,
-    vpcId: net.vpcId,
-    privateSubnetIds: net.privateSubnetIds,
-    clusterSecurityGroupId: eks.clusterSecurityGroupId,
-    keys: { s3: keys.keys.s3.arn, files: keys.keys.files.arn, ebs: keys.keys.ebs.arn, backup: keys.keys.backup.arn },
-    teams: cfg.teams.map((t) => t.name),
-    protect: cluster.protect,
-    teamNamespaces: [teams],
-    // The VolumeSnapshotClass needs the snapshot controller's CRDs; the CSI drivers should exist before classes.
-  }, { ...both, dependsOn: [workloadAddons] });
-  new MlopsServices("services", {
-    ...servicesArgs(cfg, teams),
-    aws: {
+  new ClusterAutoscaler(
+    "cluster-autoscaler",
+    {
       clusterName: cluster.name,
       eksClusterName: eks.clusterName,
-      accountId: identity.accountId,
       region,
+      imageTag: versions.clusterAutoscalerImageTag,
+      kubernetesProvider: k8sProvider,
+    },
+    { ...both, dependsOn: nodeGroups },
+  );
+  const observability = new Observability("monitoring", { labels: platformLabels(cfg) }, { providers: [k8sProvider], dependsOn: nodeGroups });
+  const gpu = createGpuOperator(cfg, k8sProvider, true, [...nodeGroups, observability]);
+  const teams = new Teams(
+    "teams",
+    {
+      teams: cfg.teams,
+      environment: cfg.environment,
+      kserveMode: cfg.services.kserve.mode,
+      aws: { eksClusterName: eks.clusterName, clusterName: cluster.name, accountId: identity.accountId, bucketKeyArn: keys.keys.s3.arn, region },
+    },
+    both,
+  );
+  const storage = new Storage(
+    "storage",
+    {
+      storage: cfg.storage,
+      clusterName: cluster.name,
+      accountId: identity.accountId,
       vpcId: net.vpcId,
-      vpcCidr: network.vpcCidr,
       privateSubnetIds: net.privateSubnetIds,
       clusterSecurityGroupId: eks.clusterSecurityGroupId,
-      keys: { s3: keys.keys.s3.arn, databases: keys.keys.databases.arn },
+      keys: { s3: keys.keys.s3.arn, files: keys.keys.files.arn, ebs: keys.keys.ebs.arn, backup: keys.keys.backup.arn },
+      teams: cfg.teams.map((t) => t.name),
       protect: cluster.protect,
-      backup: cfg.storage.backup.enabled,
+      teamNamespaces: [teams],
+      // The VolumeSnapshotClass needs the snapshot controller's CRDs; the CSI drivers should exist before classes.
     },
-    // Workloads need nodes and storage classes; ServiceMonitors need the Prometheus operator's CRDs.
-  }, { ...both, dependsOn: [...nodeGroups, workloadAddons, observability, storage] });
+    { ...both, dependsOn: [workloadAddons] },
+  );
+  new MlopsServices(
+    "services",
+    {
+      ...servicesArgs(cfg, teams),
+      aws: {
+        clusterName: cluster.name,
+        eksClusterName: eks.clusterName,
+        accountId: identity.accountId,
+        region,
+        vpcId: net.vpcId,
+        vpcCidr: network.vpcCidr,
+        privateSubnetIds: net.privateSubnetIds,
+        clusterSecurityGroupId: eks.clusterSecurityGroupId,
+        keys: { s3: keys.keys.s3.arn, databases: keys.keys.databases.arn },
+        protect: cluster.protect,
+        backup: cfg.storage.backup.enabled,
+      },
+      // Workloads need nodes and storage classes; ServiceMonitors need the Prometheus operator's CRDs.
+    },
+    { ...both, dependsOn: [...nodeGroups, workloadAddons, observability, storage] },
+  );
 
   return {
     clusterName: eks.clusterName,

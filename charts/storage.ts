@@ -28,7 +28,13 @@ export class StorageChart extends Chart {
     super(scope, id, props);
     // tagSpecification_N is the EBS CSI driver's way to tag the volumes it creates.
     const tags = Object.fromEntries(Object.entries(props.volumeTags ?? {}).map(([k, v], i) => [`tagSpecification_${i + 1}`, `${k}=${v}`]));
-    const ebs = (extra: Record<string, string>) => ({ "csi.storage.k8s.io/fstype": "ext4", encrypted: "true", kmsKeyId: props.ebsKmsKeyArn, ...tags, ...extra });
+    const ebs = (extra: Record<string, string>) => ({
+      "csi.storage.k8s.io/fstype": "ext4",
+      encrypted: "true",
+      kmsKeyId: props.ebsKmsKeyArn,
+      ...tags,
+      ...extra,
+    });
     new k8s.KubeStorageClass(this, "gp3", {
       metadata: { name: STORAGE_CLASSES.gp3, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
       provisioner: "ebs.csi.aws.com",
@@ -53,7 +59,14 @@ export class StorageChart extends Chart {
         metadata: { name: STORAGE_CLASSES.efs },
         provisioner: "efs.csi.aws.com",
         // One access point per volume, each confined to its own directory and POSIX identity (FS-02).
-        parameters: { provisioningMode: "efs-ap", fileSystemId: props.efsFileSystemId, directoryPerms: "700", gidRangeStart: "50000", gidRangeEnd: "59999", basePath: "/dynamic" },
+        parameters: {
+          provisioningMode: "efs-ap",
+          fileSystemId: props.efsFileSystemId,
+          directoryPerms: "700",
+          gidRangeStart: "50000",
+          gidRangeEnd: "59999",
+          basePath: "/dynamic",
+        },
         reclaimPolicy: props.reclaimPolicy,
       });
     }

@@ -22,10 +22,42 @@ export interface TierDefaults {
 }
 
 export const TIER_DEFAULTS: Readonly<Record<Environment, TierDefaults>> = {
-  local: { minAvailabilityZones: 0, natGateways: "single", flowLogs: false, flowLogRetentionDays: 7, clusterLogTypes: [], clusterLogRetentionDays: 7, protect: false },
-  dev: { minAvailabilityZones: 2, natGateways: "single", flowLogs: true, flowLogRetentionDays: 30, clusterLogTypes: ["api", "audit", "authenticator"], clusterLogRetentionDays: 30, protect: false },
-  staging: { minAvailabilityZones: 2, natGateways: "perAz", flowLogs: true, flowLogRetentionDays: 90, clusterLogTypes: ["api", "audit", "authenticator"], clusterLogRetentionDays: 90, protect: false },
-  prod: { minAvailabilityZones: 3, natGateways: "perAz", flowLogs: true, flowLogRetentionDays: 365, clusterLogTypes: EKS_LOG_TYPES, clusterLogRetentionDays: 365, protect: true },
+  local: {
+    minAvailabilityZones: 0,
+    natGateways: "single",
+    flowLogs: false,
+    flowLogRetentionDays: 7,
+    clusterLogTypes: [],
+    clusterLogRetentionDays: 7,
+    protect: false,
+  },
+  dev: {
+    minAvailabilityZones: 2,
+    natGateways: "single",
+    flowLogs: true,
+    flowLogRetentionDays: 30,
+    clusterLogTypes: ["api", "audit", "authenticator"],
+    clusterLogRetentionDays: 30,
+    protect: false,
+  },
+  staging: {
+    minAvailabilityZones: 2,
+    natGateways: "perAz",
+    flowLogs: true,
+    flowLogRetentionDays: 90,
+    clusterLogTypes: ["api", "audit", "authenticator"],
+    clusterLogRetentionDays: 90,
+    protect: false,
+  },
+  prod: {
+    minAvailabilityZones: 3,
+    natGateways: "perAz",
+    flowLogs: true,
+    flowLogRetentionDays: 365,
+    clusterLogTypes: EKS_LOG_TYPES,
+    clusterLogRetentionDays: 365,
+    protect: true,
+  },
 };
 
 /** EKS's default service CIDR when none is configured. */

@@ -140,11 +140,7 @@ function withNames(problems: Problem[], raw: RawConfig): Problem[] {
  * Validates raw config (keys without the project prefix). Returns the resolved config or every problem.
  * `secretKeys` are keys Pulumi marks secret; they are never part of the plain config object.
  */
-export function validateConfig(
-  raw: RawConfig,
-  secretKeys: ReadonlySet<string>,
-  opts: CheckOptions = { today: new Date() },
-): Validation {
+export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string>, opts: CheckOptions = { today: new Date() }): Validation {
   const problems: Problem[] = [];
   const plain: Record<string, unknown> = {};
   const reported = new Set<string>();
@@ -157,7 +153,12 @@ export function validateConfig(
     if (secretKeys.has(key)) {
       // No key of the schema holds a secret yet; secrets arrive through dedicated keys as features need them.
       reported.add(key); // and no "is required" for the key set the wrong way
-      problems.push({ path: key, message: TOP_LEVEL_KEYS.includes(key) ? "is plain configuration but was set as a secret; set it without --secret" : `unknown key${didYouMean(key, TOP_LEVEL_KEYS)}` });
+      problems.push({
+        path: key,
+        message: TOP_LEVEL_KEYS.includes(key)
+          ? "is plain configuration but was set as a secret; set it without --secret"
+          : `unknown key${didYouMean(key, TOP_LEVEL_KEYS)}`,
+      });
       continue;
     }
     if (SECRET_NAME.test(key)) {
@@ -188,11 +189,7 @@ export function validateConfig(
  * Validates a stack's whole config, every namespace (keys as `<namespace>:<key>`): project keys through
  * validateConfig; provider namespaces and unknown ones (a typo) as errors; every value for plaintext secrets.
  */
-export function validateStackConfig(
-  all: RawConfig,
-  secretKeys: ReadonlySet<string>,
-  opts: CheckOptions = { today: new Date() },
-): Validation {
+export function validateStackConfig(all: RawConfig, secretKeys: ReadonlySet<string>, opts: CheckOptions = { today: new Date() }): Validation {
   const problems: Problem[] = [];
   const raw: Record<string, string> = {};
   const projectSecrets = new Set<string>();
@@ -205,14 +202,20 @@ export function validateStackConfig(
     const colon = key.indexOf(":");
     const [namespace, short] = colon < 0 ? ["", key] : [key.slice(0, colon), key.slice(colon + 1)];
     if (colon < 0) {
-      const hint = key === PROJECT || key in EXPLICIT_PROVIDERS ? `"${key}" is a namespace, not a key: write each key as "${key}:<key>" directly under config:` : `write it as "${PROJECT}:${key}"`;
+      const hint =
+        key === PROJECT || key in EXPLICIT_PROVIDERS
+          ? `"${key}" is a namespace, not a key: write each key as "${key}:<key>" directly under config:`
+          : `write it as "${PROJECT}:${key}"`;
       problems.push({ path: key === "" ? '""' : key, message: `has no namespace; ${hint}` });
     } else if (namespace === PROJECT) {
       raw[short] = value;
       if (secretKeys.has(key)) projectSecrets.add(short);
       continue;
     } else if (namespace in EXPLICIT_PROVIDERS) {
-      problems.push({ path: key, message: `is ${namespace} provider config, which nothing reads: the program creates its ${namespace} provider explicitly; ${EXPLICIT_PROVIDERS[namespace]}` });
+      problems.push({
+        path: key,
+        message: `is ${namespace} provider config, which nothing reads: the program creates its ${namespace} provider explicitly; ${EXPLICIT_PROVIDERS[namespace]}`,
+      });
     } else if (!(CONFIG_NAMESPACES as readonly string[]).includes(namespace)) {
       problems.push({
         path: key,

@@ -63,7 +63,9 @@ export function explainIssue(issue: z.core.$ZodRawIssue): string | undefined {
     case "too_small":
       if (issue.origin === "array") return `needs at least ${String(issue.minimum)} entr${issue.minimum === 1 ? "y" : "ies"}`;
       if (issue.origin === "number") {
-        return issue.inclusive ? `${String(issue.input)} is below the minimum ${String(issue.minimum)}` : `${String(issue.input)} must be greater than ${String(issue.minimum)}`;
+        return issue.inclusive
+          ? `${String(issue.input)} is below the minimum ${String(issue.minimum)}`
+          : `${String(issue.input)} must be greater than ${String(issue.minimum)}`;
       }
       if (issue.origin === "string") return Number(issue.minimum) === 1 ? "must not be empty" : `needs at least ${String(issue.minimum)} characters`;
       return undefined;

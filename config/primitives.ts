@@ -18,8 +18,7 @@ export const dnsLabel = (maxLength = 63) => refined((v) => dns1123LabelProblem(v
 /** A Kubernetes quantity; written unquoted (cpu: 32) it reaches us as a number, and the fix is quotes. */
 export const quantity = z
   .string({
-    error: (iss) =>
-      typeof iss.input === "number" ? `${iss.input} is written unquoted; Kubernetes quantities are text: quote it ("${iss.input}")` : undefined,
+    error: (iss) => (typeof iss.input === "number" ? `${iss.input} is written unquoted; Kubernetes quantities are text: quote it ("${iss.input}")` : undefined),
   })
   .superRefine((value, ctx) => {
     const problem = quantityProblem(value);
@@ -43,4 +42,3 @@ export const retentionDays = z
   .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
     message: `is not a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(", ")})`,
   });
-

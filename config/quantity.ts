@@ -34,7 +34,8 @@ export function quantityProblem(text: string): string | undefined {
   const value = parseQuantity(text);
   if (value === undefined) return `"${text}" is not a Kubernetes quantity (for example 500m, 4, 16Gi)`;
   // Compared with 2^63 itself: 2^63 - 1 is not representable as a double and rounds up to 2^63.
-  if (!Number.isFinite(value) || value >= QUANTITY_LIMIT) return `"${text}" is out of range: Kubernetes stores quantities as 64-bit integers (at most about 9.2e18 base units)`;
+  if (!Number.isFinite(value) || value >= QUANTITY_LIMIT)
+    return `"${text}" is out of range: Kubernetes stores quantities as 64-bit integers (at most about 9.2e18 base units)`;
   return undefined;
 }
 

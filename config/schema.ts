@@ -22,7 +22,10 @@ export const awsSchema = z.strictObject({
   /** Region every AWS resource of the stack goes to. */
   region: awsRegion,
   /** Accounts the provider may act on; a guard against deploying prod config into the wrong account. */
-  allowedAccountIds: z.array(z.string().regex(/^\d{12}$/, { message: "is not a 12-digit AWS account id" })).min(1).optional(),
+  allowedAccountIds: z
+    .array(z.string().regex(/^\d{12}$/, { message: "is not a 12-digit AWS account id" }))
+    .min(1)
+    .optional(),
 });
 
 export const networkSchema = z.strictObject({
@@ -83,7 +86,9 @@ export const gpuSharingSchema = z.discriminatedUnion("mode", [
     mode: z.literal("mig"),
     /** A profile of the GPU operator's default mig-parted config, e.g. all-1g.10gb or all-balanced. */
     // 1 to 7 compute slices: a GPU has 7, and 0 would divide capacity by zero.
-    profile: z.string().regex(/^all-(balanced|[1-7]g\.\d+gb)$/, { message: "is not a MIG profile such as all-1g.10gb or all-balanced (1 to 7 compute slices)" }),
+    profile: z
+      .string()
+      .regex(/^all-(balanced|[1-7]g\.\d+gb)$/, { message: "is not a MIG profile such as all-1g.10gb or all-balanced (1 to 7 compute slices)" }),
   }),
 ]);
 

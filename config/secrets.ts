@@ -54,7 +54,10 @@ export function plaintextSecrets(value: unknown, path: readonly PathSegment[]): 
     if (typeof v === "string") {
       const kind = secretValueKind(v);
       if (kind) {
-        found.values.push({ path: formatPath(at), message: `holds what looks like ${kind} in plain text (the value is not repeated here); remove it from the stack file and rotate it: a committed credential is a leaked one` });
+        found.values.push({
+          path: formatPath(at),
+          message: `holds what looks like ${kind} in plain text (the value is not repeated here); remove it from the stack file and rotate it: a committed credential is a leaked one`,
+        });
       }
     } else if (Array.isArray(v)) {
       v.forEach((item, i) => walk(item, [...at, i]));

@@ -157,7 +157,12 @@ function networkProblems(cfg: WithCluster): Problem[] {
   const azs = net.availabilityZones;
   const needed = Math.max(2, tier.minAvailabilityZones);
   if (azs.length < needed) {
-    out.push(problem("network.availabilityZones", `${azs.length} AZ${azs.length === 1 ? "" : "s"} given; ${cfg.environment} needs at least ${needed}${needed === 2 ? " (EKS requires subnets in 2 AZs)" : ""}`));
+    out.push(
+      problem(
+        "network.availabilityZones",
+        `${azs.length} AZ${azs.length === 1 ? "" : "s"} given; ${cfg.environment} needs at least ${needed}${needed === 2 ? " (EKS requires subnets in 2 AZs)" : ""}`,
+      ),
+    );
   }
   if (azs.length > 6) out.push(problem("network.availabilityZones", `${azs.length} AZs given; at most 6 are supported`));
   azs.forEach((az, i) => {
@@ -168,13 +173,20 @@ function networkProblems(cfg: WithCluster): Problem[] {
   });
   const vpc = cidrOf(net.vpcCidr);
   if (vpc && !PRIVATE_NETWORKS.some((r) => contains(r, vpc))) {
-    out.push(problem("network.vpcCidr", `${net.vpcCidr} is not private address space; team HTTPS egress to public addresses would reach the VPC (nodes, other teams' pods): use a range inside ${PRIVATE_NETWORK_TEXTS.join(", ")}`));
+    out.push(
+      problem(
+        "network.vpcCidr",
+        `${net.vpcCidr} is not private address space; team HTTPS egress to public addresses would reach the VPC (nodes, other teams' pods): use a range inside ${PRIVATE_NETWORK_TEXTS.join(", ")}`,
+      ),
+    );
   }
   if (vpc) {
     const smallest = 28 - 2 * subnetBits(Math.max(azs.length, 2));
     if (vpc.prefix < 16) out.push(problem("network.vpcCidr", `/${vpc.prefix} is larger than AWS allows for a VPC (/16 at most)`));
     else if (vpc.prefix > smallest) {
-      out.push(problem("network.vpcCidr", `/${vpc.prefix} is too small for ${azs.length} AZs: public subnets would be smaller than /28; use /${smallest} or larger`));
+      out.push(
+        problem("network.vpcCidr", `/${vpc.prefix} is too small for ${azs.length} AZs: public subnets would be smaller than /28; use /${smallest} or larger`),
+      );
     }
   }
   if (cfg.environment === "prod") {
@@ -190,7 +202,13 @@ function clusterProblems(cfg: WithCluster, opts: CheckOptions): Problem[] {
   const c = cfg.cluster;
   if (c.kind !== "eks") return [];
   return [
-    ...adminPartitionProblems(cfg, c),...eksVersionProblems(c, opts), ...endpointProblems(cfg, c), ...serviceCidrProblems(cfg, c), ...loggingProblems(cfg, c), ...protectProblems(cfg, c)];
+    ...adminPartitionProblems(cfg, c),
+    ...eksVersionProblems(c, opts),
+    ...endpointProblems(cfg, c),
+    ...serviceCidrProblems(cfg, c),
+    ...loggingProblems(cfg, c),
+    ...protectProblems(cfg, c),
+  ];
 }
 
 function eksVersionProblems(cluster: EksClusterInput, opts: CheckOptions): Problem[] {
@@ -199,7 +217,9 @@ function eksVersionProblems(cluster: EksClusterInput, opts: CheckOptions): Probl
   if (!entry) return [problem("cluster.version", `${cluster.version} is not an EKS version this blueprint pins add-ons for (${known})`)];
   const today = opts.today.toISOString().slice(0, 10);
   if (entry.endOfStandardSupport < today) {
-    return [problem("cluster.version", `${cluster.version} left EKS standard support on ${entry.endOfStandardSupport}; upgrade to a supported version (${known})`)];
+    return [
+      problem("cluster.version", `${cluster.version} left EKS standard support on ${entry.endOfStandardSupport}; upgrade to a supported version (${known})`),
+    ];
   }
   return [];
 }
@@ -223,7 +243,12 @@ function endpointProblems(cfg: WithCluster, cluster: EksClusterInput): Problem[]
     const broad = parsed && broadAllowlistReason(parsed);
     if (parsed && parsed.prefix === 0) out.push(problem(`cluster.endpoint.publicAccessCidrs[${i}]`, `${text} opens the API endpoint to the whole internet`));
     else if (broad) {
-      out.push(problem(`cluster.endpoint.publicAccessCidrs[${i}]`, `${broad}; a public endpoint is for a few offices and CI runners, everything else reaches the private endpoint through the VPC`));
+      out.push(
+        problem(
+          `cluster.endpoint.publicAccessCidrs[${i}]`,
+          `${broad}; a public endpoint is for a few offices and CI runners, everything else reaches the private endpoint through the VPC`,
+        ),
+      );
     }
   });
   return out;
@@ -280,7 +305,8 @@ function nodePoolProblems(cfg: WithCluster): Problem[] {
   const systemPools = pools.filter((p) => p?.role === "system").length;
   if (completePools(cfg) && systemPools !== 1) out.push(problem("nodePools", `needs exactly one pool with role "system" (found ${systemPools})`));
   const limit = EKS_MANAGED_NODE_GROUP_LIMITS.groupsPerCluster;
-  if (pools.length > limit) out.push(problem("nodePools", `${pools.length} pools; EKS allows ${limit} managed node groups per cluster (default service quota)`));
+  if (pools.length > limit)
+    out.push(problem("nodePools", `${pools.length} pools; EKS allows ${limit} managed node groups per cluster (default service quota)`));
   const seen = new Map<string, number>();
   pools.forEach((pool, i) => {
     if (pool === undefined) return;
@@ -314,7 +340,12 @@ export function poolProblems(cfg: Pick<StackConfigInput, "environment">, pool: N
   const desired = pool.desiredSize ?? pool.minSize;
   const most = EKS_MANAGED_NODE_GROUP_LIMITS.nodesPerGroup;
   if (pool.maxSize > most) {
-    out.push(problem(`${at}.maxSize`, `${pool.maxSize} is beyond the ${most} nodes EKS allows in one managed node group (default service quota); split the capacity over several pools or lower it`));
+    out.push(
+      problem(
+        `${at}.maxSize`,
+        `${pool.maxSize} is beyond the ${most} nodes EKS allows in one managed node group (default service quota); split the capacity over several pools or lower it`,
+      ),
+    );
   }
   if (pool.minSize > pool.maxSize) out.push(problem(`${at}.minSize`, `${pool.minSize} is greater than maxSize ${pool.maxSize}`));
   else if (desired < pool.minSize || desired > pool.maxSize) {
@@ -335,7 +366,12 @@ export function poolProblems(cfg: Pick<StackConfigInput, "environment">, pool: N
   });
   const models = [...new Set(pool.instanceTypes.map((n) => instanceType(n)?.gpuModel).filter((m): m is string => m !== undefined))];
   if (pool.role === "gpu" && models.length > 1) {
-    out.push(problem(`${at}.instanceTypes`, `mixes GPU models ${models.join(" and ")}; a pool holds one model so its accelerator label, capacity and sharing config stay true`));
+    out.push(
+      problem(
+        `${at}.instanceTypes`,
+        `mixes GPU models ${models.join(" and ")}; a pool holds one model so its accelerator label, capacity and sharing config stay true`,
+      ),
+    );
   }
   const sharing = pool.gpuSharing;
   if (sharing && sharing.mode !== "exclusive" && pool.role !== "gpu") out.push(problem(`${at}.gpuSharing`, "only GPU pools share GPUs"));
@@ -349,14 +385,20 @@ export function poolProblems(cfg: Pick<StackConfigInput, "environment">, pool: N
     const bytes = parseQuantity(pool.diskSize);
     if (bytes !== undefined && !Number.isInteger(bytes / GIB)) out.push(problem(`${at}.diskSize`, `"${pool.diskSize}" is not a whole number of Gi`));
     else if (bytes !== undefined && bytes < 20 * GIB) out.push(problem(`${at}.diskSize`, `"${pool.diskSize}" is below the 20Gi a node image needs`));
-    else if (bytes !== undefined && bytes > LARGEST_ROOT_VOLUME) out.push(problem(`${at}.diskSize`, `"${pool.diskSize}" is above the 16Ti an EBS gp3 root volume can hold`));
+    else if (bytes !== undefined && bytes > LARGEST_ROOT_VOLUME)
+      out.push(problem(`${at}.diskSize`, `"${pool.diskSize}" is above the 16Ti an EBS gp3 root volume can hold`));
   }
   for (const key of Object.keys(pool.labels ?? {})) {
     if (reservedKey(key)) out.push(problem(`${at}.labels."${key}"`, "uses a prefix reserved for Kubernetes, NVIDIA or the platform"));
   }
   (pool.taints ?? []).forEach((t, j) => {
     if (reservedTaintKey(t.key)) {
-      out.push(problem(`${at}.taints[${j}].key`, `${t.key} is a taint Kubernetes, cluster-autoscaler or the platform sets and clears on its own; choose a key of your own`));
+      out.push(
+        problem(
+          `${at}.taints[${j}].key`,
+          `${t.key} is a taint Kubernetes, cluster-autoscaler or the platform sets and clears on its own; choose a key of your own`,
+        ),
+      );
     }
   });
   return out;
@@ -368,7 +410,8 @@ function gpuProblems(cfg: WithCluster): Problem[] {
   const pools = cfg.nodePools ?? [];
   if (cfg.cluster.kind === "eks") {
     if (g.driver === "operator") out.push(problem("gpu.driver", 'EKS GPU pools run the AL2023 NVIDIA AMI, which ships the driver: use "preinstalled"'));
-    if (g.toolkit === "operator") out.push(problem("gpu.toolkit", 'EKS GPU pools run the AL2023 NVIDIA AMI, which ships the container toolkit: use "preinstalled"'));
+    if (g.toolkit === "operator")
+      out.push(problem("gpu.toolkit", 'EKS GPU pools run the AL2023 NVIDIA AMI, which ships the container toolkit: use "preinstalled"'));
   }
   const gpuPool = pools.findIndex((p) => p?.role === "gpu");
   if (g.enabled === false && gpuPool >= 0) {
@@ -382,7 +425,12 @@ function gpuProblems(cfg: WithCluster): Problem[] {
   // The single strategy advertises one MIG size as nvidia.com/gpu; all-balanced cuts several sizes.
   const balanced = pools.findIndex((p) => p?.gpuSharing?.mode === "mig" && p.gpuSharing.profile === "all-balanced");
   if (balanced >= 0 && g.migStrategy === "single") {
-    out.push(problem("gpu.migStrategy", `is "single", but nodePools[${balanced}] uses all-balanced, which cuts MIG devices of several sizes; use "mixed", or a uniform profile such as all-1g.10gb`));
+    out.push(
+      problem(
+        "gpu.migStrategy",
+        `is "single", but nodePools[${balanced}] uses all-balanced, which cuts MIG devices of several sizes; use "mixed", or a uniform profile such as all-1g.10gb`,
+      ),
+    );
   }
   return out;
 }
@@ -397,7 +445,8 @@ function posixProblems(cfg: WithCluster): Problem[] {
     if (t?.name === undefined) return;
     const id = teamPosixId(t.name);
     const other = seen.get(id);
-    if (other !== undefined && teams[other]?.name !== t.name) out.push(problem(`teams[${i}].name`, `its shared-files POSIX id ${id} collides with teams[${other}]; choose another name`));
+    if (other !== undefined && teams[other]?.name !== t.name)
+      out.push(problem(`teams[${i}].name`, `its shared-files POSIX id ${id} collides with teams[${other}]; choose another name`));
     seen.set(id, i);
   });
   return out;
@@ -425,5 +474,12 @@ function serviceStorageProblems(cfg: WithCluster): Problem[] {
   if (cfg.cluster.kind === "eks" || cfg.storage?.objectStore?.enabled !== false) return [];
   const services = resolveServices(cfg.services, cfg.environment, false);
   const users = (["mlflow", "feast", "evidently"] as const).filter((n) => services[n].enabled);
-  return users.length === 0 ? [] : [problem("storage.objectStore.enabled", `is false, but ${users.join(", ")} keep their data in the in-cluster object store; enable it or disable them under services`)];
+  return users.length === 0
+    ? []
+    : [
+        problem(
+          "storage.objectStore.enabled",
+          `is false, but ${users.join(", ")} keep their data in the in-cluster object store; enable it or disable them under services`,
+        ),
+      ];
 }

@@ -19,7 +19,10 @@ export const servicesSchema = z.strictObject({
    */
   database: z
     .strictObject({
-      instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { message: "is not an RDS instance class such as db.t4g.medium" }).optional(),
+      instanceClass: z
+        .string()
+        .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { message: "is not an RDS instance class such as db.t4g.medium" })
+        .optional(),
       storageGiB: z.number().int().min(1).max(65536).optional(),
       /** Storage autoscaling ceiling. */
       maxStorageGiB: z.number().int().min(20).max(65536).optional(),
@@ -38,7 +41,10 @@ export const servicesSchema = z.strictObject({
       onlineStore: z
         .strictObject({
           /** ElastiCache node type (EKS). */
-          nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { message: "is not an ElastiCache node type such as cache.t4g.small" }).optional(),
+          nodeType: z
+            .string()
+            .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { message: "is not an ElastiCache node type such as cache.t4g.small" })
+            .optional(),
           /** Nodes in the replication group: 1 primary plus replicas; automatic failover needs 2 or more. */
           nodes: z.number().int().min(1).max(6).optional(),
         })
@@ -95,10 +101,25 @@ interface ServiceTier {
 export const SERVICE_TIER_DEFAULTS: Readonly<Record<Environment, ServiceTier>> = {
   local: { instanceClass: "", storageGiB: 20, multiAz: false, backupRetentionDays: 1, replicas: 1, cacheNodeType: "", cacheNodes: 1 },
   dev: { instanceClass: "db.t4g.medium", storageGiB: 20, multiAz: false, backupRetentionDays: 7, replicas: 1, cacheNodeType: "cache.t4g.small", cacheNodes: 1 },
-  staging: { instanceClass: "db.t4g.large", storageGiB: 50, multiAz: true, backupRetentionDays: 7, replicas: 2, cacheNodeType: "cache.t4g.medium", cacheNodes: 2 },
-  prod: { instanceClass: "db.r7g.large", storageGiB: 100, multiAz: true, backupRetentionDays: 14, replicas: 2, cacheNodeType: "cache.r7g.large", cacheNodes: 2 },
+  staging: {
+    instanceClass: "db.t4g.large",
+    storageGiB: 50,
+    multiAz: true,
+    backupRetentionDays: 7,
+    replicas: 2,
+    cacheNodeType: "cache.t4g.medium",
+    cacheNodes: 2,
+  },
+  prod: {
+    instanceClass: "db.r7g.large",
+    storageGiB: 100,
+    multiAz: true,
+    backupRetentionDays: 14,
+    replicas: 2,
+    cacheNodeType: "cache.r7g.large",
+    cacheNodes: 2,
+  },
 };
-
 
 export function resolveServices(input: ServicesInput | undefined, environment: Environment, onEks: boolean): ServicesConfig {
   const tier = SERVICE_TIER_DEFAULTS[environment];
@@ -143,22 +164,34 @@ export function serviceProblems(input: ServicesInput | undefined, environment: E
   const d = input?.database;
   if (d) {
     if (!onEks) {
-      for (const key of RDS_ONLY) if (d[key] !== undefined) out.push({ path: `services.database.${key}`, message: "is an RDS setting (EKS); an existing cluster runs CloudNativePG: set instances and storageGiB" });
+      for (const key of RDS_ONLY)
+        if (d[key] !== undefined)
+          out.push({
+            path: `services.database.${key}`,
+            message: "is an RDS setting (EKS); an existing cluster runs CloudNativePG: set instances and storageGiB",
+          });
     }
-    if (onEks && d.instances !== undefined) out.push({ path: "services.database.instances", message: "is a CloudNativePG setting (existing clusters); RDS uses multiAz" });
-    if (onEks && d.storageGiB !== undefined && d.storageGiB < 20) out.push({ path: "services.database.storageGiB", message: `${d.storageGiB} GiB is below RDS's minimum of 20 GiB for gp3` });
+    if (onEks && d.instances !== undefined)
+      out.push({ path: "services.database.instances", message: "is a CloudNativePG setting (existing clusters); RDS uses multiAz" });
+    if (onEks && d.storageGiB !== undefined && d.storageGiB < 20)
+      out.push({ path: "services.database.storageGiB", message: `${d.storageGiB} GiB is below RDS's minimum of 20 GiB for gp3` });
     if (d.maxStorageGiB !== undefined && d.maxStorageGiB < (d.storageGiB ?? SERVICE_TIER_DEFAULTS[environment].storageGiB)) {
-      out.push({ path: "services.database.maxStorageGiB", message: `${d.maxStorageGiB} is below storageGiB; the autoscaling ceiling must be at least the allocated storage` });
+      out.push({
+        path: "services.database.maxStorageGiB",
+        message: `${d.maxStorageGiB} is below storageGiB; the autoscaling ceiling must be at least the allocated storage`,
+      });
     }
     if (environment === "prod" && d.multiAz === false) out.push({ path: "services.database.multiAz", message: "prod runs the database Multi-AZ (DB-05)" });
     if (environment === "prod" && d.backupRetentionDays !== undefined && d.backupRetentionDays < 7) {
       out.push({ path: "services.database.backupRetentionDays", message: `${d.backupRetentionDays} is below the 7 days prod keeps database backups (DB-03)` });
     }
-    if (environment === "prod" && d.instances !== undefined && d.instances < 2) out.push({ path: "services.database.instances", message: "prod runs at least 2 Postgres instances" });
+    if (environment === "prod" && d.instances !== undefined && d.instances < 2)
+      out.push({ path: "services.database.instances", message: "prod runs at least 2 Postgres instances" });
   }
   const store = input?.feast?.onlineStore;
   if (store) {
-    if (!onEks && store.nodeType !== undefined) out.push({ path: "services.feast.onlineStore.nodeType", message: "is an ElastiCache setting (EKS); an existing cluster runs Redis in-cluster" });
+    if (!onEks && store.nodeType !== undefined)
+      out.push({ path: "services.feast.onlineStore.nodeType", message: "is an ElastiCache setting (EKS); an existing cluster runs Redis in-cluster" });
     if (environment === "prod" && store.nodes !== undefined && store.nodes < 2) {
       out.push({ path: "services.feast.onlineStore.nodes", message: "prod needs at least 2 nodes for automatic failover across AZs (DB-05)" });
     }

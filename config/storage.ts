@@ -34,9 +34,7 @@ export const storageSchema = z.strictObject({
       io2: z.strictObject({ enabled: z.boolean().optional(), iopsPerGB: z.number().int().min(1).max(1000).optional() }).optional(),
     })
     .optional(),
-  sharedFiles: z
-    .strictObject({ enabled: z.boolean().optional(), throughputMode: z.enum(["elastic", "bursting"]).optional() })
-    .optional(),
+  sharedFiles: z.strictObject({ enabled: z.boolean().optional(), throughputMode: z.enum(["elastic", "bursting"]).optional() }).optional(),
   scratch: z
     .strictObject({
       enabled: z.boolean().optional(),
@@ -45,7 +43,10 @@ export const storageSchema = z.strictObject({
       /** MB/s per TiB, PERSISTENT_2 only. */
       perUnitStorageThroughput: z.number().int().optional(),
       /** Prefix of the datasets bucket the file system imports from and exports to. @default "lustre/" */
-      dataPrefix: z.string().regex(/^([a-z0-9][a-z0-9._-]*\/)+$/, { message: 'is not a bucket prefix such as "lustre/"' }).optional(),
+      dataPrefix: z
+        .string()
+        .regex(/^([a-z0-9][a-z0-9._-]*\/)+$/, { message: 'is not a bucket prefix such as "lustre/"' })
+        .optional(),
     })
     .optional(),
   buckets: z
@@ -61,7 +62,10 @@ export const storageSchema = z.strictObject({
       enabled: z.boolean().optional(),
       retentionDays: z.number().int().min(1).max(36500).optional(),
       /** AWS Backup schedule expression. @default "cron(0 3 * * ? *)" (03:00 UTC daily) */
-      schedule: z.string().regex(/^cron\(.+\)$/, { message: "is not an AWS Backup cron(...) expression" }).optional(),
+      schedule: z
+        .string()
+        .regex(/^cron\(.+\)$/, { message: "is not an AWS Backup cron(...) expression" })
+        .optional(),
     })
     .optional(),
   /** local: an in-cluster S3-compatible store from its upstream chart. */
@@ -79,7 +83,10 @@ export function lifecycleProblems(lifecycle: LifecycleInput, at: string): Proble
     out.push({ path: `${at}.archiveAfterDays`, message: `${archive} must be at least 30 days after infrequentAccessAfterDays (${ia}), as S3 requires` });
   }
   if (lifecycle.abortIncompleteUploadAfterDays !== undefined && lifecycle.abortIncompleteUploadAfterDays > 7) {
-    out.push({ path: `${at}.abortIncompleteUploadAfterDays`, message: `${lifecycle.abortIncompleteUploadAfterDays} is above the 7 days incomplete uploads may linger (S3-06)` });
+    out.push({
+      path: `${at}.abortIncompleteUploadAfterDays`,
+      message: `${lifecycle.abortIncompleteUploadAfterDays} is above the 7 days incomplete uploads may linger (S3-06)`,
+    });
   }
   return out;
 }
@@ -125,7 +132,12 @@ export interface StorageConfig {
   readonly objectStore: { readonly enabled: boolean };
 }
 
-export function resolveStorage(input: StorageInput | undefined, environment: string, onEks: boolean, defaults: Readonly<Record<DataBucketKind, Lifecycle>>): StorageConfig {
+export function resolveStorage(
+  input: StorageInput | undefined,
+  environment: string,
+  onEks: boolean,
+  defaults: Readonly<Record<DataBucketKind, Lifecycle>>,
+): StorageConfig {
   const prod = environment === "prod";
   const bucket = (kind: DataBucketKind): Lifecycle => {
     const own = input?.buckets?.[kind];
@@ -153,7 +165,11 @@ export function resolveStorage(input: StorageInput | undefined, environment: str
     },
     lifecycle: { datasets: bucket("datasets"), artifacts: bucket("artifacts"), models: bucket("models") },
     accessLogExpireAfterDays: input?.buckets?.accessLogs?.expireAfterDays ?? 365,
-    backup: { enabled: onEks && (input?.backup?.enabled ?? prod), retentionDays: input?.backup?.retentionDays ?? 35, schedule: input?.backup?.schedule ?? "cron(0 3 * * ? *)" },
+    backup: {
+      enabled: onEks && (input?.backup?.enabled ?? prod),
+      retentionDays: input?.backup?.retentionDays ?? 35,
+      schedule: input?.backup?.schedule ?? "cron(0 3 * * ? *)",
+    },
     objectStore: { enabled: !onEks && (input?.objectStore?.enabled ?? true) },
   };
 }
@@ -162,10 +178,12 @@ export function resolveStorage(input: StorageInput | undefined, environment: str
 export function storageProblems(input: StorageInput | undefined, environment: string, onEks: boolean): Problem[] {
   if (!input) return [];
   const out: Problem[] = [];
-  if (onEks && input.objectStore !== undefined) out.push({ path: "storage.objectStore", message: "is for existing clusters; on EKS the platform's object storage is S3" });
+  if (onEks && input.objectStore !== undefined)
+    out.push({ path: "storage.objectStore", message: "is for existing clusters; on EKS the platform's object storage is S3" });
   if (!onEks) {
     for (const key of ["sharedFiles", "scratch", "buckets", "backup"] as const) {
-      if (input[key] !== undefined) out.push({ path: `storage.${key}`, message: "needs an EKS cluster (AWS); an existing cluster uses its own storage and storage.objectStore" });
+      if (input[key] !== undefined)
+        out.push({ path: `storage.${key}`, message: "needs an EKS cluster (AWS); an existing cluster uses its own storage and storage.objectStore" });
     }
   }
   for (const kind of ["datasets", "artifacts", "models"] as const) {
@@ -174,7 +192,9 @@ export function storageProblems(input: StorageInput | undefined, environment: st
   }
   // Only an enabled scratch tier is built (resolveStorage), so only then are its settings checked.
   if (input.scratch?.enabled === true) out.push(...scratchProblems(input.scratch, environment, "storage.scratch"));
-  if (environment === "prod" && input.backup?.enabled === false) out.push({ path: "storage.backup.enabled", message: "prod keeps an AWS Backup plan for EFS and EBS volumes (OPS-03)" });
-  if (environment === "prod" && input.block?.reclaimPolicy === "Delete") out.push({ path: "storage.block.reclaimPolicy", message: "prod keeps volumes when their claims go: use Retain" });
+  if (environment === "prod" && input.backup?.enabled === false)
+    out.push({ path: "storage.backup.enabled", message: "prod keeps an AWS Backup plan for EFS and EBS volumes (OPS-03)" });
+  if (environment === "prod" && input.block?.reclaimPolicy === "Delete")
+    out.push({ path: "storage.block.reclaimPolicy", message: "prod keeps volumes when their claims go: use Retain" });
   return out;
 }

@@ -43,7 +43,9 @@ const extraRule = z.strictObject({
 /** A dataset object below the team's prefix of the datasets bucket, e.g. "churn/reference.parquet". */
 const datasetPath = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*\.(parquet|csv)$/, { message: 'is not a .parquet or .csv path below the team prefix such as "churn/reference.parquet"' })
+  .regex(/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*\.(parquet|csv)$/, {
+    message: 'is not a .parquet or .csv path below the team prefix such as "churn/reference.parquet"',
+  })
   .refine((p) => !p.split("/").includes(".."), { message: "must not leave the team prefix (..)" });
 
 /** Five-field cron, as a CronJob schedule takes it. */
@@ -87,9 +89,7 @@ export const teamSchema = z.strictObject({
     .strictObject({
       /** HTTPS (443) to public addresses, e.g. AWS APIs, S3, package mirrors. Private ranges and metadata stay blocked. */
       internetHttps: z.boolean().optional(),
-      allow: z
-        .array(z.strictObject({ cidr, ports: z.array(z.number().int().min(1).max(65535)).min(1), description: z.string().optional() }))
-        .optional(),
+      allow: z.array(z.strictObject({ cidr, ports: z.array(z.number().int().min(1).max(65535)).min(1), description: z.string().optional() })).optional(),
     })
     .optional(),
   services: z.array(z.enum(PLATFORM_SERVICE_NAMES as [string, ...string[]])).optional(),
@@ -117,8 +117,18 @@ export function reservedNameProblem(name: string): string | undefined {
 
 /** Resources a team may never get, even namespaced: cluster-scoped objects and privilege escalation paths. */
 const CLUSTER_SCOPED = new Set([
-  "nodes", "nodes/proxy", "namespaces", "persistentvolumes", "clusterroles", "clusterrolebindings", "customresourcedefinitions",
-  "storageclasses", "validatingwebhookconfigurations", "mutatingwebhookconfigurations", "priorityclasses", "certificatesigningrequests",
+  "nodes",
+  "nodes/proxy",
+  "namespaces",
+  "persistentvolumes",
+  "clusterroles",
+  "clusterrolebindings",
+  "customresourcedefinitions",
+  "storageclasses",
+  "validatingwebhookconfigurations",
+  "mutatingwebhookconfigurations",
+  "priorityclasses",
+  "certificatesigningrequests",
 ]);
 const FORBIDDEN_VERBS = new Set(["escalate", "bind", "impersonate"]);
 /** API groups only the platform writes to. */
@@ -135,14 +145,20 @@ export function extraRuleProblems(rule: z.infer<typeof extraRule>, at: string, e
   rule.resources.forEach((r, i) => {
     // A subresource (resourcequotas/status) is as much the platform's as its resource.
     const base = r.split("/")[0];
-    if (CLUSTER_SCOPED.has(r) || CLUSTER_SCOPED.has(base)) out.push({ path: `${at}.resources[${i}]`, message: `"${r}" is cluster-scoped: teams get namespaced rights only` });
-    else if (FORBIDDEN_RESOURCES.has(r) || FORBIDDEN_RESOURCES.has(base)) out.push({ path: `${at}.resources[${i}]`, message: `"${r}" is managed by the platform; a team cannot be granted it` });
+    if (CLUSTER_SCOPED.has(r) || CLUSTER_SCOPED.has(base))
+      out.push({ path: `${at}.resources[${i}]`, message: `"${r}" is cluster-scoped: teams get namespaced rights only` });
+    else if (FORBIDDEN_RESOURCES.has(r) || FORBIDDEN_RESOURCES.has(base))
+      out.push({ path: `${at}.resources[${i}]`, message: `"${r}" is managed by the platform; a team cannot be granted it` });
     if (environment === "prod" && (r === "pods/exec" || r === "pods/attach")) {
       out.push({ path: `${at}.resources[${i}]`, message: `"${r}" is not granted in prod` });
     }
   });
   rule.apiGroups.forEach((g, i) => {
-    if (PLATFORM_API_GROUPS.has(g)) out.push({ path: `${at}.apiGroups[${i}]`, message: `"${g}" is the platform's: ExternalSecrets in a team namespace could read the platform's credentials` });
+    if (PLATFORM_API_GROUPS.has(g))
+      out.push({
+        path: `${at}.apiGroups[${i}]`,
+        message: `"${g}" is the platform's: ExternalSecrets in a team namespace could read the platform's credentials`,
+      });
   });
   rule.verbs.forEach((v, i) => {
     if (FORBIDDEN_VERBS.has(v)) out.push({ path: `${at}.verbs[${i}]`, message: `"${v}" lets a subject grant itself more rights; it is never granted` });
@@ -172,7 +188,10 @@ function limitProblems(team: Pick<TeamInput, "limits" | "quota">, at: string): P
       const a = parseQuantity(low[resource]);
       const b = parseQuantity(high[resource]);
       if (a !== undefined && b !== undefined && a > b) {
-        out.push({ path: `${at}.limits.${highName}.${resource}`, message: `${high[resource]} is below ${lowName}.${resource} ${low[resource]} (needs min ≤ defaultRequest ≤ default ≤ max)` });
+        out.push({
+          path: `${at}.limits.${highName}.${resource}`,
+          message: `${high[resource]} is below ${lowName}.${resource} ${low[resource]} (needs min ≤ defaultRequest ≤ default ≤ max)`,
+        });
       }
     }
     const max = parseQuantity(chain[3][1][resource]);
@@ -280,12 +299,18 @@ export function egressCidrProblems(text: string, at: string, ctx: Pick<TeamConte
   if (broad) out.push({ path: at, message: `${broad}; for HTTPS to public addresses use egress.internetHttps` });
   const privates = PRIVATE_NETWORKS.filter((r) => contains(block, r)).map(formatCidr);
   if (privates.length > 0) {
-    out.push({ path: at, message: `${text} covers the private range${privates.length > 1 ? "s" : ""} ${privates.join(", ")} as a whole; private networks stay blocked unless named one by one (for example 10.40.0.0/16 for an on-prem warehouse)` });
+    out.push({
+      path: at,
+      message: `${text} covers the private range${privates.length > 1 ? "s" : ""} ${privates.join(", ")} as a whole; private networks stay blocked unless named one by one (for example 10.40.0.0/16 for an on-prem warehouse)`,
+    });
   }
   for (const range of ctx.clusterRanges ?? []) {
     const own = parseCidr(range.cidr);
     if (own.ok && overlaps(block, own.cidr)) {
-      out.push({ path: at, message: `${text} overlaps ${range.what} ${range.cidr}: nodes, other teams' pods and the platform's services live there, so team egress never reaches it` });
+      out.push({
+        path: at,
+        message: `${text} overlaps ${range.what} ${range.cidr}: nodes, other teams' pods and the platform's services live there, so team egress never reaches it`,
+      });
     }
   }
   return out;
@@ -296,17 +321,28 @@ function quotaProblems(team: TeamDraft, at: string, ctx: TeamContext): Problem[]
   const q = team.quota ?? {};
   for (const key of ["cpu", "memory", "storage"] as const) if (q[key] !== undefined) out.push(...positive(q[key], `${at}.quota.${key}`));
   if (q.gpu !== undefined && !Number.isInteger(q.gpu)) {
-    out.push({ path: `${at}.quota.gpu`, message: `${q.gpu} is a fractional GPU; quotas count whole nvidia.com/gpu units (share GPUs with a time-sliced pool)` });
+    out.push({
+      path: `${at}.quota.gpu`,
+      message: `${q.gpu} is a fractional GPU; quotas count whole nvidia.com/gpu units (share GPUs with a time-sliced pool)`,
+    });
   }
   const storage = q.storage === undefined ? undefined : parseQuantity(q.storage);
-  if (storage !== undefined && storage > 0 && storage < GIB) out.push({ path: `${at}.quota.storage`, message: `"${q.storage}" is below 1Gi, smaller than one volume` });
+  if (storage !== undefined && storage > 0 && storage < GIB)
+    out.push({ path: `${at}.quota.storage`, message: `"${q.storage}" is below 1Gi, smaller than one volume` });
   const cap = ctx.clusterCapacity;
   if (cap) {
     const cpu = q.cpu === undefined ? undefined : parseQuantity(q.cpu);
     const memory = q.memory === undefined ? undefined : parseQuantity(q.memory);
-    if (cpu !== undefined && cpu > cap.cpu) out.push({ path: `${at}.quota.cpu`, message: `"${q.cpu}" is more CPU than the whole cluster can ever offer (${cap.cpu} vCPUs: ${cap.formula}); ask for what the team needs` });
+    if (cpu !== undefined && cpu > cap.cpu)
+      out.push({
+        path: `${at}.quota.cpu`,
+        message: `"${q.cpu}" is more CPU than the whole cluster can ever offer (${cap.cpu} vCPUs: ${cap.formula}); ask for what the team needs`,
+      });
     if (memory !== undefined && memory > cap.memory) {
-      out.push({ path: `${at}.quota.memory`, message: `"${q.memory}" is more memory than the whole cluster can ever offer (${formatGiB(cap.memory)}: ${cap.formula}); ask for what the team needs` });
+      out.push({
+        path: `${at}.quota.memory`,
+        message: `"${q.memory}" is more memory than the whole cluster can ever offer (${formatGiB(cap.memory)}: ${cap.formula}); ask for what the team needs`,
+      });
     }
   }
   return out;
@@ -320,7 +356,8 @@ function ownerProblems(team: TeamDraft, at: string, ctx: TeamContext): Problem[]
     const principals = owners[role]?.iamPrincipals ?? [];
     principals.forEach((arn, j) => {
       const path = `${at}.owners.${role}.iamPrincipals[${j}]`;
-      if (ctx.clusterAdmins.includes(arn)) out.push({ path, message: `${arn} is a cluster admin already (cluster.admins); team roles are for other principals` });
+      if (ctx.clusterAdmins.includes(arn))
+        out.push({ path, message: `${arn} is a cluster admin already (cluster.admins); team roles are for other principals` });
       if (ctx.partition !== undefined && arnPartition(arn) !== ctx.partition) out.push({ path, message: partitionMessage(arn, ctx.partition) });
     });
     if (ctx.clusterKind === "existing" && principals.length > 0) {
@@ -342,7 +379,8 @@ function monitorProblems(team: TeamDraft, at: string): Problem[] {
     const prior = monitors.get(m.name);
     if (prior !== undefined) out.push({ path: `${at}.modelMonitors[${j}].name`, message: `"${m.name}" duplicates modelMonitors[${prior}].name` });
     else monitors.set(m.name, j);
-    if (m.reference === m.current) out.push({ path: `${at}.modelMonitors[${j}].current`, message: "is the reference dataset itself; drift compares two different datasets" });
+    if (m.reference === m.current)
+      out.push({ path: `${at}.modelMonitors[${j}].current`, message: "is the reference dataset itself; drift compares two different datasets" });
   });
   return out;
 }
@@ -365,7 +403,8 @@ function singleTeamProblems(team: TeamDraft, at: string, ctx: TeamContext): Prob
   (team.exceptions ?? []).forEach((id, j) => {
     const scope = ctx.exceptionScopes.get(id);
     if (scope === undefined) out.push({ path: `${at}.exceptions[${j}]`, message: `"${id}" is not in the exceptions registry (policies/exceptions.ts)` });
-    else if (team.name !== undefined && scope !== team.name) out.push({ path: `${at}.exceptions[${j}]`, message: `"${id}" is scoped to namespace ${scope}, not ${team.name}` });
+    else if (team.name !== undefined && scope !== team.name)
+      out.push({ path: `${at}.exceptions[${j}]`, message: `"${id}" is scoped to namespace ${scope}, not ${team.name}` });
   });
   (team.egress?.allow ?? []).forEach((rule, j) => {
     if (rule) out.push(...egressCidrProblems(rule.cidr, `${at}.egress.allow[${j}].cidr`, ctx));
@@ -373,13 +412,17 @@ function singleTeamProblems(team: TeamDraft, at: string, ctx: TeamContext): Prob
   return out;
 }
 
-function gpuTotalMessage(teams: readonly (TeamDraft | undefined)[], last: number, requested: number, capacity: readonly PoolGpuCapacity[], available: number): string {
+function gpuTotalMessage(
+  teams: readonly (TeamDraft | undefined)[],
+  last: number,
+  requested: number,
+  capacity: readonly PoolGpuCapacity[],
+  available: number,
+): string {
   const counted = (t: TeamDraft | undefined) => t?.quota?.gpu !== undefined && Number.isInteger(t.quota.gpu) && t.quota.gpu > 0;
   const names = teams.slice(0, last + 1).flatMap((t) => (counted(t) && t?.name !== undefined ? [t.name] : []));
   const pools = capacity.map((c) => `pool ${c.pool}: ${c.formula}${c.units > 0 ? ` = ${c.units}` : ""}`).join("; ") || "no GPU pools";
-  const sliced = capacity.some((c) => c.timeSliced)
-    ? " On a time-sliced pool one unit is one time slice of a shared GPU, not a whole GPU."
-    : "";
+  const sliced = capacity.some((c) => c.timeSliced) ? " On a time-sliced pool one unit is one time slice of a shared GPU, not a whole GPU." : "";
   return (
     `teams[0..${last}] (${names.join(", ")}) request ${requested} nvidia.com/gpu units together, but the GPU pools provide at most ${available} (${pools}).${sliced}` +
     " Lower the GPU quotas, or ask the platform team to raise a GPU pool's maxSize or add a GPU pool."
@@ -429,10 +472,18 @@ export interface TeamConfig {
     readonly pods: number;
   };
   readonly limits: Readonly<Record<"min" | "defaultRequest" | "default" | "max", { readonly cpu: string; readonly memory: string }>>;
-  readonly egress: { readonly internetHttps: boolean; readonly allow: readonly { readonly cidr: string; readonly ports: readonly number[]; readonly description?: string }[] };
+  readonly egress: {
+    readonly internetHttps: boolean;
+    readonly allow: readonly { readonly cidr: string; readonly ports: readonly number[]; readonly description?: string }[];
+  };
   readonly services: readonly string[];
   readonly exceptions: readonly string[];
-  readonly extraRules: readonly { readonly role: TeamRole; readonly apiGroups: readonly string[]; readonly resources: readonly string[]; readonly verbs: readonly string[] }[];
+  readonly extraRules: readonly {
+    readonly role: TeamRole;
+    readonly apiGroups: readonly string[];
+    readonly resources: readonly string[];
+    readonly verbs: readonly string[];
+  }[];
   readonly modelMonitors: readonly ModelMonitor[];
 }
 

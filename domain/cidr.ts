@@ -27,7 +27,7 @@ export function parseCidr(text: string): CidrParse {
 }
 
 export function ipToInt(octets: number[]): number {
-  return (((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0);
+  return ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
 }
 
 export function maskOf(prefix: number): number {

@@ -35,14 +35,20 @@ export function gpuCapacity(pools: readonly GpuPoolShape[], migStrategy: "none" 
     .map((p) => {
       const perNode = maxGpusPerNode(p.instanceTypes);
       const sharing = (p.gpuSharing ?? { mode: "exclusive" }) as { mode: string; replicas?: number; profile?: string };
-      if (sharing.mode === "mig" && migStrategy === "mixed") return { pool: p.name, units: 0, formula: "0 (its MIG slices are nvidia.com/mig-* resources, not nvidia.com/gpu)" };
+      if (sharing.mode === "mig" && migStrategy === "mixed")
+        return { pool: p.name, units: 0, formula: "0 (its MIG slices are nvidia.com/mig-* resources, not nvidia.com/gpu)" };
       // Under the single strategy each MIG instance is advertised as one nvidia.com/gpu.
       const mig = sharing.mode === "mig" && migStrategy === "single" ? migInstancesPerGpu(sharing.profile ?? "") : undefined;
       const base = `${p.maxSize} node${p.maxSize === 1 ? "" : "s"} (maxSize) × ${perNode} GPU${perNode === 1 ? "" : "s"} per node`;
       if (mig) return { pool: p.name, units: p.maxSize * perNode * mig.perGpu, formula: `${base} × ${mig.perGpu} MIG instances per GPU` };
       const replicas = sharing.mode === "time-slicing" ? (sharing.replicas ?? 1) : 1;
       const units = p.maxSize * perNode * replicas;
-      return { pool: p.name, units, formula: `${base}${replicas > 1 ? ` × ${replicas} time slices per GPU` : ""}`, ...(replicas > 1 ? { timeSliced: true } : {}) };
+      return {
+        pool: p.name,
+        units,
+        formula: `${base}${replicas > 1 ? ` × ${replicas} time slices per GPU` : ""}`,
+        ...(replicas > 1 ? { timeSliced: true } : {}),
+      };
     });
 }
 

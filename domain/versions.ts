@@ -157,14 +157,7 @@ export interface EksVersion {
 }
 
 export type EksAddonName =
-  | "vpc-cni"
-  | "kube-proxy"
-  | "coredns"
-  | "eks-pod-identity-agent"
-  | "aws-ebs-csi-driver"
-  | "aws-efs-csi-driver"
-  | "aws-fsx-csi-driver"
-  | "snapshot-controller";
+  "vpc-cni" | "kube-proxy" | "coredns" | "eks-pod-identity-agent" | "aws-ebs-csi-driver" | "aws-efs-csi-driver" | "aws-fsx-csi-driver" | "snapshot-controller";
 
 export const EKS_VERSIONS: Readonly<Record<string, EksVersion>> = {
   "1.34": {

@@ -27,9 +27,28 @@ import { teamGuardrails } from "./kubernetes/team-guardrails";
 import { workloadHygiene } from "./kubernetes/workload-hygiene";
 
 export const RESOURCE_POLICIES = [
-  eksEndpointAccess, eksControlPlaneLogging, eksSecretsEncryption, eksVersionsPinned, eksAccessEntries, vpcCniNetworkPolicy,
-  nodeLaunchTemplate, nodePools, networkExposure, kmsKeys, iamLeastPrivilege, iamWorkloadIdentity, s3Encryption, dataStores,
-  statefulProtection, costTags, chartsPinned, podSecurity, workloadHygiene, namespacePodSecurity, rbac, exposure,
+  eksEndpointAccess,
+  eksControlPlaneLogging,
+  eksSecretsEncryption,
+  eksVersionsPinned,
+  eksAccessEntries,
+  vpcCniNetworkPolicy,
+  nodeLaunchTemplate,
+  nodePools,
+  networkExposure,
+  kmsKeys,
+  iamLeastPrivilege,
+  iamWorkloadIdentity,
+  s3Encryption,
+  dataStores,
+  statefulProtection,
+  costTags,
+  chartsPinned,
+  podSecurity,
+  workloadHygiene,
+  namespacePodSecurity,
+  rbac,
+  exposure,
 ];
 
 export const STACK_POLICIES = [s3PublicAccessBlock, s3BucketHardening, vpcFlowLogs, teamGuardrails, exceptionsRegistry];

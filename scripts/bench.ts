@@ -37,8 +37,12 @@ for (const stack of listStacks()) {
   const row = [
     stack.padEnd(9),
     String(samples[0].resources).padStart(9),
-    median(samples.map((s) => s.wall)).toFixed(2).padStart(7),
-    median(samples.map((s) => s.inProcess)).toFixed(2).padStart(13),
+    median(samples.map((s) => s.wall))
+      .toFixed(2)
+      .padStart(7),
+    median(samples.map((s) => s.inProcess))
+      .toFixed(2)
+      .padStart(13),
     String(median(samples.map((s) => s.peakMB))).padStart(8),
   ];
   console.log(row.join(" "));
@@ -58,7 +62,9 @@ for (const teams of [10, 100, 1000]) {
   if (run.status !== 0) throw new Error(`teams bench ${teams} exited ${run.status}:\n${run.stderr}`);
   const r = JSON.parse(run.stdout.trim().split("\n").pop() ?? "");
   rows.push(r);
-  console.log(`${String(r.teams).padStart(5)} ${String(r.resources).padStart(10)} ${String(r.objects).padStart(12)} ${r.seconds.toFixed(2).padStart(7)} ${r.peakMB.toFixed(0).padStart(8)}`);
+  console.log(
+    `${String(r.teams).padStart(5)} ${String(r.resources).padStart(10)} ${String(r.objects).padStart(12)} ${r.seconds.toFixed(2).padStart(7)} ${r.peakMB.toFixed(0).padStart(8)}`,
+  );
 }
 const [small, , large] = rows;
 const perTeamMs = ((large.seconds - small.seconds) / (large.teams - small.teams)) * 1000;

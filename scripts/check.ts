@@ -32,13 +32,22 @@ async function checkStack(stack: string, stacksDir: string, outRoot: string): Pr
   const blocking = blockingProblems(result, violations);
   for (const line of blocking) console.error(`[${stack}] ${line}`);
   const schema = result.schemaProblems.length === 0 ? "schema-valid" : `${result.schemaProblems.length} schema problem(s)`;
-  console.log(`config valid; offline plan: ${result.resources.length} resources, ${result.objects.length} Kubernetes objects, ${schema} (written to out/${stack}/)`);
-  console.log(`policy pack: ${violations.length} violation(s), ${violations.filter((v) => v.enforcement === "mandatory").length} mandatory (out/${stack}/policy.json)`);
+  console.log(
+    `config valid; offline plan: ${result.resources.length} resources, ${result.objects.length} Kubernetes objects, ${schema} (written to out/${stack}/)`,
+  );
+  console.log(
+    `policy pack: ${violations.length} violation(s), ${violations.filter((v) => v.enforcement === "mandatory").length} mandatory (out/${stack}/policy.json)`,
+  );
   for (const v of violations.filter((x) => x.enforcement === "advisory")) console.log(`  - [advisory] ${v.policy}: ${v.message}`);
   const eksClusterName = cfg.cluster.kind === "eks" ? cfg.cluster.name : undefined;
   console.log(cfg.teams.length === 0 ? "no teams" : `${cfg.teams.length} team(s):`);
   const ctx = { environment: cfg.environment, eksClusterName, sharedFiles: cfg.storage.sharedFiles.enabled, scratch: cfg.storage.scratch.enabled };
-  for (const team of cfg.teams) console.log(teamReport(team, ctx).map((l) => `  ${l}`).join("\n"));
+  for (const team of cfg.teams)
+    console.log(
+      teamReport(team, ctx)
+        .map((l) => `  ${l}`)
+        .join("\n"),
+    );
   const namespaces = result.objects.flatMap(({ object }) => (object.kind === "Namespace" && object.metadata?.name ? [object.metadata.name] : []));
   return { problems: blocking.length, planned: true, namespaces };
 }
@@ -64,7 +73,9 @@ async function main(): Promise<number> {
   const judgeUnused = opts.allStacks && unplanned === 0;
   if (opts.allStacks && unplanned > 0) console.log(`\nexceptions registry: unused entries not judged; ${unplanned} stack(s) could not be planned`);
   const registry = [
-    ...(judgeUnused ? unusedExceptions(namespacesInUse).map((e) => `exceptions registry: entry ${e.id} is unused (no stack has namespace ${e.scope.namespace}); remove it`) : []),
+    ...(judgeUnused
+      ? unusedExceptions(namespacesInUse).map((e) => `exceptions registry: entry ${e.id} is unused (no stack has namespace ${e.scope.namespace}); remove it`)
+      : []),
     ...expiredExceptions().map((e) => `exceptions registry: entry ${e.id} expired on ${e.expires}`),
   ];
   for (const line of registry) console.error(line);

@@ -38,7 +38,8 @@ async function main(): Promise<number> {
   for (const dir of dirs) {
     for (const stack of listStacks(dir)) {
       const result = await runPlan(stack, { stacksDir: dir, today: TODAY });
-      if (result.problems.length > 0) throw new Error(`${dir}: stack ${stack} does not plan: ${result.problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
+      if (result.problems.length > 0)
+        throw new Error(`${dir}: stack ${stack} does not plan: ${result.problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
       const fingerprint = planFingerprint(stack, result.resources);
       const file = join(target, `${label(dir)}--${stack}.json`);
       planned++;

@@ -76,18 +76,27 @@ describe("running the program on a real Node", () => {
   // Logs every @pulumi/* module as Node loads it, so the run shows whether the SDK loaded before the guard.
   const dir = mkdtempSync(join(tmpdir(), "mlops-node-guard-"));
   const trace = join(dir, "trace-loads.js");
-  writeFileSync(trace, `const M = require("module"); const load = M._load;
-M._load = function (request, ...rest) { if (request.startsWith("@pulumi/")) process.stderr.write("LOADED " + request + "\\n"); return load.call(this, request, ...rest); };\n`);
+  writeFileSync(
+    trace,
+    `const M = require("module"); const load = M._load;
+M._load = function (request, ...rest) { if (request.startsWith("@pulumi/")) process.stderr.write("LOADED " + request + "\\n"); return load.call(this, request, ...rest); };\n`,
+  );
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const run = (node: string) => spawnSync(node, ["-r", trace, "-r", tsNode, "index.ts"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, PULUMI_CONFIG: "{}" }, timeout: 60_000 });
+  const run = (node: string) =>
+    spawnSync(node, ["-r", trace, "-r", tsNode, "index.ts"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, PULUMI_CONFIG: "{}" }, timeout: 60_000 });
 
-  it.skipIf(old === undefined)(`on ${old ? `${old.path} ${old.version}` : "an old Node (skipped: no Node older than 22 at /usr/bin/node or /usr/local/bin/node)"}: stops at the guard with the message, before @pulumi/pulumi loads`, () => {
-    const r = run(old!.path);
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain(`mlops-platform needs Node.js 22 (22.12 or newer), but this program runs on Node.js ${old!.version.replace(/^v/, "")} (${old!.path})`);
-    expect(r.stderr).toContain("npm run pulumi -- up --stack dev");
-    expect(r.stderr).not.toContain("LOADED @pulumi/");
-  });
+  it.skipIf(old === undefined)(
+    `on ${old ? `${old.path} ${old.version}` : "an old Node (skipped: no Node older than 22 at /usr/bin/node or /usr/local/bin/node)"}: stops at the guard with the message, before @pulumi/pulumi loads`,
+    () => {
+      const r = run(old!.path);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain(
+        `mlops-platform needs Node.js 22 (22.12 or newer), but this program runs on Node.js ${old!.version.replace(/^v/, "")} (${old!.path})`,
+      );
+      expect(r.stderr).toContain("npm run pulumi -- up --stack dev");
+      expect(r.stderr).not.toContain("LOADED @pulumi/");
+    },
+  );
 
   it("on the project's Node: passes the guard and goes on to the program (which needs the engine's config)", () => {
     const r = run(process.execPath);

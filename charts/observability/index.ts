@@ -3,7 +3,8 @@
  * platform's alert rules, and the ServiceMonitor every platform service is scraped through. The
  * Prometheus stack itself is the upstream kube-prometheus-stack chart (components/observability).
  */
-import { ApiObject, App, Chart, type ChartProps } from "cdk8s";
+import { App, Chart, type ChartProps } from "cdk8s";
+import { prometheusRule, serviceMonitor } from "../crds/monitoring";
 import { k8s } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
 import { podSecurityLabels } from "../pod-security";
@@ -40,22 +41,17 @@ export class ObservabilityChart extends Chart {
         data: { [`${d.uid}.json`]: JSON.stringify(d) },
       });
     }
-    new ApiObject(this, "rules", {
-      apiVersion: "monitoring.coreos.com/v1",
-      kind: "PrometheusRule",
-      metadata: { name: "mlops-platform", namespace: MONITORING_NAMESPACE },
-      spec: { groups: ALERT_GROUPS },
-    });
-    new ApiObject(this, "platform-services", {
-      apiVersion: "monitoring.coreos.com/v1",
-      kind: "ServiceMonitor",
-      metadata: { name: "platform-services", namespace: MONITORING_NAMESPACE },
-      spec: {
+    prometheusRule(this, "rules", { name: "mlops-platform", namespace: MONITORING_NAMESPACE }, { groups: ALERT_GROUPS });
+    serviceMonitor(
+      this,
+      "platform-services",
+      { name: "platform-services", namespace: MONITORING_NAMESPACE },
+      {
         namespaceSelector: { any: true },
         selector: { matchLabels: { ...METRICS_LABEL } },
         endpoints: [{ port: METRICS_PORT, interval: "30s" }],
       },
-    });
+    );
   }
 }
 

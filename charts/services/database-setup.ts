@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { imageRef } from "../../domain/versions";
-import { oneShotJob } from "./workload";
+import { k8s, manifests, oneShotJob, resources, type Manifest } from "../kube";
 import { DATABASES_NAMESPACE } from "../../domain/platform-namespaces";
 
 export { DATABASES_NAMESPACE };
@@ -51,28 +51,32 @@ export interface DatabaseSetupArgs {
 
 /** A content hash in the Job name: a changed grant list or script runs the Job again (Jobs are immutable). */
 export function setupJobName(grants: readonly DatabaseGrant[]): string {
-  const hash = createHash("sha256").update(JSON.stringify([grants, SETUP_SQL, ENTRYPOINT])).digest("hex").slice(0, 8);
+  const hash = createHash("sha256")
+    .update(JSON.stringify([grants, SETUP_SQL, ENTRYPOINT]))
+    .digest("hex")
+    .slice(0, 8);
   return `database-setup-${hash}`;
 }
 
-export function databaseSetupObjects(args: DatabaseSetupArgs): unknown[] {
+export function databaseSetupObjects(args: DatabaseSetupArgs): Manifest[] {
   const labels = { ...args.labels, "app.kubernetes.io/name": "database-setup" };
   const meta = (name: string) => ({ name, namespace: DATABASES_NAMESPACE, labels });
-  const env = [
+  const fromSecret = (name: string, key: string): k8s.EnvVarSource => ({ secretKeyRef: { name, key } });
+  const env: k8s.EnvVar[] = [
     { name: "PGHOST", value: args.host },
     { name: "PGPORT", value: String(args.port) },
     { name: "PGDATABASE", value: "postgres" },
     // RDS forces TLS (rds.force_ssl); verify-full would need the RDS CA bundle in the image.
     { name: "PGSSLMODE", value: "require" },
-    { name: "PGUSER", valueFrom: { secretKeyRef: { name: MASTER_SECRET, key: "username" } } },
-    { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: MASTER_SECRET, key: "password" } } },
+    { name: "PGUSER", valueFrom: fromSecret(MASTER_SECRET, "username") },
+    { name: "PGPASSWORD", valueFrom: fromSecret(MASTER_SECRET, "password") },
     { name: "GRANTS", value: args.grants.map((g) => `${g.role}:${g.database}:${envName(g.role)}`).join(" ") },
-    ...args.grants.map((g) => ({ name: envName(g.role), valueFrom: { secretKeyRef: { name: g.secretName, key: "password" } } })),
+    ...args.grants.map((g) => ({ name: envName(g.role), valueFrom: fromSecret(g.secretName, "password") })),
   ];
-  return [
-    { apiVersion: "v1", kind: "ConfigMap", metadata: meta("database-setup"), data: { "setup.sql": SETUP_SQL, "entrypoint.sh": ENTRYPOINT } },
-    { apiVersion: "v1", kind: "ServiceAccount", metadata: meta("database-setup"), automountServiceAccountToken: false },
-    oneShotJob({
+  return manifests((scope) => {
+    new k8s.KubeConfigMap(scope, "config", { metadata: meta("database-setup"), data: { "setup.sql": SETUP_SQL, "entrypoint.sh": ENTRYPOINT } });
+    new k8s.KubeServiceAccount(scope, "account", { metadata: meta("database-setup"), automountServiceAccountToken: false });
+    oneShotJob(scope, {
       name: setupJobName(args.grants),
       namespace: DATABASES_NAMESPACE,
       labels,
@@ -82,10 +86,10 @@ export function databaseSetupObjects(args: DatabaseSetupArgs): unknown[] {
         image: imageRef("postgres"),
         command: ["/bin/sh", "/sql/entrypoint.sh"],
         env,
-        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+        resources: resources({ cpu: "50m", memory: "64Mi" }, { memory: "128Mi" }),
         volumeMounts: [{ name: "sql", mountPath: "/sql", readOnly: true }],
       },
       volumes: [{ name: "sql", configMap: { name: "database-setup" } }],
-    }),
-  ];
+    });
+  });
 }

@@ -59,7 +59,9 @@ export function externalSecret(args: ExternalSecretArgs) {
       target: {
         name: args.name,
         creationPolicy: "Owner",
-        ...(args.template || args.type ? { template: { type: args.type ?? "Opaque", engineVersion: "v2", ...(args.template ? { data: { ...args.template } } : {}) } } : {}),
+        ...(args.template || args.type
+          ? { template: { type: args.type ?? "Opaque", engineVersion: "v2", ...(args.template ? { data: { ...args.template } } : {}) } }
+          : {}),
       },
       data: args.keys.map((k) => ({ secretKey: k, remoteRef: { key: args.remoteKey, property: k } })),
     },
@@ -79,10 +81,7 @@ export function clusterSecretStore(region: string, namespaces: readonly string[]
     metadata: { name: CLUSTER_SECRET_STORE },
     spec: {
       provider: { aws: { service: "SecretsManager", region } },
-      conditions: [
-        { namespaces: [...namespaces] },
-        ...namespaceLabels.map((label) => ({ namespaceSelector: { matchLabels: { [label]: "true" } } })),
-      ],
+      conditions: [{ namespaces: [...namespaces] }, ...namespaceLabels.map((label) => ({ namespaceSelector: { matchLabels: { [label]: "true" } } }))],
     },
   };
 }

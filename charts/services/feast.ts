@@ -123,27 +123,35 @@ export function redisObjects(args: { passwordSecret: string; labels?: Readonly<R
         selector: { matchLabels: selector },
         template: {
           metadata: { labels },
-          spec: restrictedPod({
-            serviceAccountName: REDIS_NAME,
-            containers: [
-              restrictedContainer({
-                name: "redis",
-                image: imageRef("redis"),
-                // The password is read from the environment by the shell, never written into the args.
-                command: ["sh", "-c", 'exec redis-server --requirepass "$REDIS_PASSWORD" --appendonly yes --dir /data --protected-mode yes'],
-                env: [{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: args.passwordSecret, key: "redisPassword" } } }],
-                ports: [{ name: "redis", containerPort: REDIS_PORT }],
-                readinessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 10 },
-                resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
-                volumeMounts: [{ name: "data", mountPath: "/data" }],
-              }),
-            ],
-          }, { uid: REDIS_UID }),
+          spec: restrictedPod(
+            {
+              serviceAccountName: REDIS_NAME,
+              containers: [
+                restrictedContainer({
+                  name: "redis",
+                  image: imageRef("redis"),
+                  // The password is read from the environment by the shell, never written into the args.
+                  command: ["sh", "-c", 'exec redis-server --requirepass "$REDIS_PASSWORD" --appendonly yes --dir /data --protected-mode yes'],
+                  env: [{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: args.passwordSecret, key: "redisPassword" } } }],
+                  ports: [{ name: "redis", containerPort: REDIS_PORT }],
+                  readinessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 10 },
+                  resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
+                  volumeMounts: [{ name: "data", mountPath: "/data" }],
+                }),
+              ],
+            },
+            { uid: REDIS_UID },
+          ),
         },
         volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "5Gi" } } } }],
       },
     },
-    { apiVersion: "v1", kind: "Service", metadata: meta, spec: { type: "ClusterIP", selector, ports: [{ name: "redis", port: REDIS_PORT, targetPort: "redis" }] } },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: meta,
+      spec: { type: "ClusterIP", selector, ports: [{ name: "redis", port: REDIS_PORT, targetPort: "redis" }] },
+    },
   ];
 }
 

@@ -114,32 +114,44 @@ export function mlflowObjects(args: MlflowArgs): unknown[] {
         selector: { matchLabels: SELECTOR },
         template: {
           metadata: { labels },
-          spec: restrictedPod({
-            serviceAccountName: MLFLOW_SERVICE_ACCOUNT,
-            // Spread replicas over zones; a lost AZ leaves the server up.
-            topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: SELECTOR } }],
-            containers: [
-              restrictedContainer({
-                name: "mlflow",
-                image: imageRef("mlflow"),
-                command: ["mlflow", "server"],
-                args: ["--host=0.0.0.0", `--port=${MLFLOW_PORT}`, "--workers=2", "--serve-artifacts", "--app-name=basic-auth", "--expose-prometheus=/tmp/metrics"],
-                ports: [{ name: "http", containerPort: MLFLOW_PORT }],
-                env,
-                readinessProbe: probe(5),
-                livenessProbe: { ...probe(30), failureThreshold: 6 },
-                resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
-                volumeMounts: [
-                  { name: "tmp", mountPath: "/tmp" },
-                  { name: "auth", mountPath: "/etc/mlflow", readOnly: true },
-                ],
-              }),
-            ],
-            volumes: [
-              { name: "tmp", emptyDir: { sizeLimit: "2Gi" } },
-              { name: "auth", secret: { secretName: MLFLOW_SECRET, items: [{ key: "basic_auth.ini", path: "basic_auth.ini" }] } },
-            ],
-          }, { uid: MLFLOW_UID }),
+          spec: restrictedPod(
+            {
+              serviceAccountName: MLFLOW_SERVICE_ACCOUNT,
+              // Spread replicas over zones; a lost AZ leaves the server up.
+              topologySpreadConstraints: [
+                { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: SELECTOR } },
+              ],
+              containers: [
+                restrictedContainer({
+                  name: "mlflow",
+                  image: imageRef("mlflow"),
+                  command: ["mlflow", "server"],
+                  args: [
+                    "--host=0.0.0.0",
+                    `--port=${MLFLOW_PORT}`,
+                    "--workers=2",
+                    "--serve-artifacts",
+                    "--app-name=basic-auth",
+                    "--expose-prometheus=/tmp/metrics",
+                  ],
+                  ports: [{ name: "http", containerPort: MLFLOW_PORT }],
+                  env,
+                  readinessProbe: probe(5),
+                  livenessProbe: { ...probe(30), failureThreshold: 6 },
+                  resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+                  volumeMounts: [
+                    { name: "tmp", mountPath: "/tmp" },
+                    { name: "auth", mountPath: "/etc/mlflow", readOnly: true },
+                  ],
+                }),
+              ],
+              volumes: [
+                { name: "tmp", emptyDir: { sizeLimit: "2Gi" } },
+                { name: "auth", secret: { secretName: MLFLOW_SECRET, items: [{ key: "basic_auth.ini", path: "basic_auth.ini" }] } },
+              ],
+            },
+            { uid: MLFLOW_UID },
+          ),
         },
       },
     },

@@ -44,7 +44,10 @@ export interface ServiceNetworkArgs {
 function egressPeer(rule: EgressRule) {
   switch (rule.kind) {
     case "namespace":
-      return { to: [{ namespaceSelector: nsSelector(rule.namespace), ...(rule.podLabels ? { podSelector: { matchLabels: { ...rule.podLabels } } } : {}) }], ports: rule.ports.map(tcp) };
+      return {
+        to: [{ namespaceSelector: nsSelector(rule.namespace), ...(rule.podLabels ? { podSelector: { matchLabels: { ...rule.podLabels } } } : {}) }],
+        ports: rule.ports.map(tcp),
+      };
     case "cidr":
       return { to: [{ ipBlock: { cidr: rule.cidr } }], ports: rule.ports.map(tcp) };
     case "aws-apis":
@@ -56,19 +59,40 @@ function egressPeer(rule: EgressRule) {
 
 export function serviceNetworkPolicies(args: ServiceNetworkArgs): PolicyObject[] {
   const meta = (name: string) => ({ name, namespace: args.namespace, ...(args.labels ? { labels: { ...args.labels } } : {}) });
-  const obj = (name: string, spec: Record<string, unknown>): PolicyObject => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: meta(name), spec });
+  const obj = (name: string, spec: Record<string, unknown>): PolicyObject => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: meta(name),
+    spec,
+  });
   const out: PolicyObject[] = [
     obj("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
     obj("allow-dns", {
       podSelector: {},
       policyTypes: ["Egress"],
-      egress: [{ to: [{ namespaceSelector: nsSelector(KUBE_SYSTEM_NAMESPACE), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] }],
+      egress: [
+        {
+          to: [{ namespaceSelector: nsSelector(KUBE_SYSTEM_NAMESPACE), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+          ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
+        },
+      ],
     }),
-    obj("allow-same-namespace", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] }),
+    obj("allow-same-namespace", {
+      podSelector: {},
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [{ from: [{ podSelector: {} }] }],
+      egress: [{ to: [{ podSelector: {} }] }],
+    }),
   ];
   const metrics = args.metricsPort ?? "metrics";
   if (metrics !== false) {
-    out.push(obj("allow-monitoring-scrape", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: nsSelector(MONITORING_NAMESPACE) }], ports: [tcp(metrics)] }] }));
+    out.push(
+      obj("allow-monitoring-scrape", {
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ namespaceSelector: nsSelector(MONITORING_NAMESPACE) }], ports: [tcp(metrics)] }],
+      }),
+    );
   }
   if (args.servedPods && args.servedPorts) {
     const from = [
@@ -76,7 +100,13 @@ export function serviceNetworkPolicies(args: ServiceNetworkArgs): PolicyObject[]
       ...(args.alsoFrom ?? []).map((ns) => ({ namespaceSelector: nsSelector(ns) })),
     ];
     if (from.length > 0) {
-      out.push(obj("allow-clients", { podSelector: { matchLabels: { ...args.servedPods } }, policyTypes: ["Ingress"], ingress: [{ from, ports: args.servedPorts.map(tcp) }] }));
+      out.push(
+        obj("allow-clients", {
+          podSelector: { matchLabels: { ...args.servedPods } },
+          policyTypes: ["Ingress"],
+          ingress: [{ from, ports: args.servedPorts.map(tcp) }],
+        }),
+      );
     }
   }
   if (args.egress.length > 0) out.push(obj("allow-egress", { podSelector: {}, policyTypes: ["Egress"], egress: args.egress.map(egressPeer) }));

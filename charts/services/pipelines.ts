@@ -105,7 +105,14 @@ export function kfpCredentialTemplates(mysqlPort: number): { readonly mysql: Sec
 
 /** The RDS-managed master credential, synced for the setup Job. */
 export function mysqlMasterSecret(storeName: string, masterSecretArn: string, labels: Readonly<Record<string, string>> = {}) {
-  return externalSecret({ name: KFP_MYSQL_MASTER_SECRET, namespace: DATABASES_NAMESPACE, storeName, remoteKey: masterSecretArn, keys: ["username", "password"], labels });
+  return externalSecret({
+    name: KFP_MYSQL_MASTER_SECRET,
+    namespace: DATABASES_NAMESPACE,
+    storeName,
+    remoteKey: masterSecretArn,
+    keys: ["username", "password"],
+    labels,
+  });
 }
 
 /**
@@ -118,11 +125,18 @@ printf '[client]\nuser="%s"\npassword="%s"\nhost=%s\nport=%s\nssl-mode=REQUIRED\
 mysql --defaults-extra-file=/tmp/client.cnf <<SQL
 CREATE USER IF NOT EXISTS '${KFP_MYSQL_USER}'@'%' IDENTIFIED WITH mysql_native_password BY '$KFP_PASSWORD' REQUIRE SSL;
 ALTER USER '${KFP_MYSQL_USER}'@'%' IDENTIFIED WITH mysql_native_password BY '$KFP_PASSWORD' REQUIRE SSL;
-${Object.values(KFP_DATABASES).map((db) => `CREATE DATABASE IF NOT EXISTS \\\`${db}\\\`;\nGRANT ALL PRIVILEGES ON \\\`${db}\\\`.* TO '${KFP_MYSQL_USER}'@'%';`).join("\n")}
+${Object.values(KFP_DATABASES)
+  .map((db) => `CREATE DATABASE IF NOT EXISTS \\\`${db}\\\`;\nGRANT ALL PRIVILEGES ON \\\`${db}\\\`.* TO '${KFP_MYSQL_USER}'@'%';`)
+  .join("\n")}
 SQL
 `;
 
-export function mysqlSetupObjects(args: { readonly host: string; readonly port: number; readonly credentialSecret: string; readonly labels?: Readonly<Record<string, string>> }): unknown[] {
+export function mysqlSetupObjects(args: {
+  readonly host: string;
+  readonly port: number;
+  readonly credentialSecret: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}): unknown[] {
   const labels = { ...args.labels, "app.kubernetes.io/name": "kfp-database-setup" };
   const name = `kfp-database-setup-${createHash("sha256").update(MYSQL_SETUP_SCRIPT).digest("hex").slice(0, 8)}`;
   const fromSecret = (env: string, secret: string, key: string) => ({ name: env, valueFrom: { secretKeyRef: { name: secret, key } } });

@@ -54,18 +54,21 @@ export function oneShotJob(args: OneShotJobArgs) {
       ttlSecondsAfterFinished: 86400,
       template: {
         metadata: { labels: { ...args.labels } },
-        spec: restrictedPod({
-          ...(args.serviceAccountName ? { serviceAccountName: args.serviceAccountName } : {}),
-          restartPolicy: "OnFailure",
-          containers: [
-            restrictedContainer({
-              ...args.container,
-              env: [...args.container.env, { name: "HOME", value: "/tmp" }],
-              volumeMounts: [...(args.container.volumeMounts ?? []), { name: "tmp", mountPath: "/tmp" }],
-            }),
-          ],
-          volumes: [...(args.volumes ?? []), { name: "tmp", emptyDir: args.memoryTmp ? { medium: "Memory", sizeLimit: "1Mi" } : { sizeLimit: "64Mi" } }],
-        }, { uid: args.uid }),
+        spec: restrictedPod(
+          {
+            ...(args.serviceAccountName ? { serviceAccountName: args.serviceAccountName } : {}),
+            restartPolicy: "OnFailure",
+            containers: [
+              restrictedContainer({
+                ...args.container,
+                env: [...args.container.env, { name: "HOME", value: "/tmp" }],
+                volumeMounts: [...(args.container.volumeMounts ?? []), { name: "tmp", mountPath: "/tmp" }],
+              }),
+            ],
+            volumes: [...(args.volumes ?? []), { name: "tmp", emptyDir: args.memoryTmp ? { medium: "Memory", sizeLimit: "1Mi" } : { sizeLimit: "64Mi" } }],
+          },
+          { uid: args.uid },
+        ),
       },
     },
   };

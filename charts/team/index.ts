@@ -64,7 +64,11 @@ export class TeamChart extends Chart {
     new k8s.KubeNamespace(this, "namespace", {
       metadata: {
         name: team.name,
-        labels: { ...podSecurityLabels("restricted"), "mlops.platform/team": team.name, ...Object.fromEntries(team.services.map((s) => [serviceOptInLabel(s), "true"])) },
+        labels: {
+          ...podSecurityLabels("restricted"),
+          "mlops.platform/team": team.name,
+          ...Object.fromEntries(team.services.map((s) => [serviceOptInLabel(s), "true"])),
+        },
       },
     });
     new k8s.KubeResourceQuota(this, "quota", {
@@ -79,7 +83,12 @@ export class TeamChart extends Chart {
     });
     for (const policy of teamNetworkPolicies(team, { podIdentity: props.podIdentity ?? false, kserveMode: props.kserveMode, objectStore: props.objectStore })) {
       // Plain ApiObject: the spec is built as plain JSON in network.ts (ports stay numbers or named ports).
-      new ApiObject(this, `netpol-${policy.name}`, { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: meta(policy.name), spec: policy.spec });
+      new ApiObject(this, `netpol-${policy.name}`, {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: meta(policy.name),
+        spec: policy.spec,
+      });
     }
     for (const role of TEAM_ROLES) {
       const name = `team-${role}`;

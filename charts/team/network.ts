@@ -6,7 +6,14 @@
  */
 import type { TeamConfig } from "../../config/teams";
 import { parseCidr, contains, LINK_LOCAL_TEXT, NON_PUBLIC_TEXTS, type Cidr } from "../../domain/cidr";
-import { INGRESS_NAMESPACE, KSERVE_PREDICTOR_PORT, MONITORING_NAMESPACE, PLATFORM_SERVICES, type PlatformService, type PlatformServiceName } from "../../domain/team-services";
+import {
+  INGRESS_NAMESPACE,
+  KSERVE_PREDICTOR_PORT,
+  MONITORING_NAMESPACE,
+  PLATFORM_SERVICES,
+  type PlatformService,
+  type PlatformServiceName,
+} from "../../domain/team-services";
 import type { KserveMode } from "../../config/services";
 import { KNATIVE_SERVING_NAMESPACE, KUBE_SYSTEM_NAMESPACE } from "../../domain/platform-namespaces";
 
@@ -68,7 +75,12 @@ export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions):
       spec: {
         podSelector: {},
         policyTypes: ["Egress"],
-        egress: [{ to: [{ namespaceSelector: nsSelector(KUBE_SYSTEM_NAMESPACE), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] }],
+        egress: [
+          {
+            to: [{ namespaceSelector: nsSelector(KUBE_SYSTEM_NAMESPACE), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+            ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
+          },
+        ],
       },
     },
     {
@@ -77,11 +89,18 @@ export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions):
     },
     {
       name: "allow-monitoring-scrape",
-      spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: nsSelector(MONITORING_NAMESPACE) }], ports: [tcp("metrics")] }] },
+      spec: {
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ namespaceSelector: nsSelector(MONITORING_NAMESPACE) }], ports: [tcp("metrics")] }],
+      },
     },
   ];
   if (opts.podIdentity) {
-    policies.push({ name: "allow-pod-identity-agent", spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [tcp(80)] }] } });
+    policies.push({
+      name: "allow-pod-identity-agent",
+      spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [tcp(80)] }] },
+    });
   }
   for (const name of team.services as PlatformServiceName[]) {
     const svc: PlatformService = PLATFORM_SERVICES[name];
@@ -91,7 +110,10 @@ export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions):
       spec: {
         podSelector: {},
         policyTypes: ["Egress"],
-        egress: svc.targets.map((t) => ({ to: [{ namespaceSelector: nsSelector(svc.namespace), podSelector: { matchLabels: { ...t.podSelector } } }], ports: t.ports.map(tcp) })),
+        egress: svc.targets.map((t) => ({
+          to: [{ namespaceSelector: nsSelector(svc.namespace), podSelector: { matchLabels: { ...t.podSelector } } }],
+          ports: t.ports.map(tcp),
+        })),
       },
     });
   }
@@ -100,7 +122,10 @@ export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions):
     // serverless ones are reached through Knative's activator and Kourier gateway on the queue-proxy ports.
     const serverless = opts.kserveMode === "serverless";
     const ingress: Record<string, unknown>[] = [
-      { from: [{ namespaceSelector: nsSelector(INGRESS_NAMESPACE) }, { namespaceSelector: nsSelector(MONITORING_NAMESPACE) }], ports: [tcp(KSERVE_PREDICTOR_PORT)] },
+      {
+        from: [{ namespaceSelector: nsSelector(INGRESS_NAMESPACE) }, { namespaceSelector: nsSelector(MONITORING_NAMESPACE) }],
+        ports: [tcp(KSERVE_PREDICTOR_PORT)],
+      },
     ];
     if (serverless) ingress.push({ from: [{ namespaceSelector: nsSelector(KNATIVE_SERVING_NAMESPACE) }], ports: KNATIVE_QUEUE_PORTS.map(tcp) });
     policies.push({
@@ -118,7 +143,10 @@ export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions):
   }
   if (team.modelMonitors.length > 0) {
     // The drift jobs fetch their datasets from the team's prefix of the datasets bucket, whatever else the team allows.
-    policies.push({ name: "allow-model-drift-data", spec: { podSelector: { matchLabels: { ...MODEL_DRIFT_POD_LABELS } }, policyTypes: ["Egress"], egress: [storage] } });
+    policies.push({
+      name: "allow-model-drift-data",
+      spec: { podSelector: { matchLabels: { ...MODEL_DRIFT_POD_LABELS } }, policyTypes: ["Egress"], egress: [storage] },
+    });
   }
   if (team.egress.internetHttps) {
     policies.push({

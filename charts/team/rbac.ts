@@ -15,7 +15,22 @@ const READ = ["get", "list", "watch"];
 const WRITE = ["create", "update", "patch", "delete"];
 
 const VIEW_RULES: PolicyRule[] = [
-  { apiGroups: [""], resources: ["pods", "pods/log", "services", "endpoints", "configmaps", "persistentvolumeclaims", "events", "serviceaccounts", "resourcequotas", "limitranges"], verbs: READ },
+  {
+    apiGroups: [""],
+    resources: [
+      "pods",
+      "pods/log",
+      "services",
+      "endpoints",
+      "configmaps",
+      "persistentvolumeclaims",
+      "events",
+      "serviceaccounts",
+      "resourcequotas",
+      "limitranges",
+    ],
+    verbs: READ,
+  },
   { apiGroups: ["apps"], resources: ["deployments", "replicasets", "statefulsets"], verbs: READ },
   { apiGroups: ["batch"], resources: ["jobs", "cronjobs"], verbs: READ },
   { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: READ },

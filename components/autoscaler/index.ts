@@ -28,13 +28,21 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
     const child = { parent: this };
     const role = new aws.iam.Role(`${name}`, { assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()) }, child);
     new aws.iam.RolePolicy(`${name}`, { role: role.id, policy: JSON.stringify(autoscalerPolicy(args.clusterName)) }, child);
-    const association = new aws.eks.PodIdentityAssociation(`${name}`, {
-      clusterName: args.eksClusterName,
-      namespace: AUTOSCALER_NAMESPACE,
-      serviceAccount: AUTOSCALER_SERVICE_ACCOUNT,
-      roleArn: role.arn,
-    }, child);
-    createUpstreamChart(name, CHARTS.clusterAutoscaler, AUTOSCALER_NAMESPACE, autoscalerValues(args), { parent: this, provider: args.kubernetesProvider, dependsOn: [association, ...inheritedDependsOn(opts)] });
+    const association = new aws.eks.PodIdentityAssociation(
+      `${name}`,
+      {
+        clusterName: args.eksClusterName,
+        namespace: AUTOSCALER_NAMESPACE,
+        serviceAccount: AUTOSCALER_SERVICE_ACCOUNT,
+        roleArn: role.arn,
+      },
+      child,
+    );
+    createUpstreamChart(name, CHARTS.clusterAutoscaler, AUTOSCALER_NAMESPACE, autoscalerValues(args), {
+      parent: this,
+      provider: args.kubernetesProvider,
+      dependsOn: [association, ...inheritedDependsOn(opts)],
+    });
     this.registerOutputs({});
   }
 }

@@ -52,8 +52,7 @@ export class KmsKeys extends pulumi.ComponentResource {
   constructor(name: string, args: KmsKeysArgs, opts?: pulumi.ComponentResourceOptions) {
     // Typed mlops:security:KmsKeys before tokens followed the folder; the alias keeps deployed URNs.
     super("mlops:aws:KmsKeys", name, {}, withTypeAliases(opts, "mlops:security:KmsKeys"));
-    const make = (dataClass: DataClass, services: readonly KeyUser[] = []) =>
-      createDataKey(name, { ...args, dataClass, services }, { parent: this });
+    const make = (dataClass: DataClass, services: readonly KeyUser[] = []) => createDataKey(name, { ...args, dataClass, services }, { parent: this });
     this.keys = {
       "eks-secrets": make("eks-secrets"),
       logs: make("logs", ["logs"]),

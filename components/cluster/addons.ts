@@ -73,16 +73,20 @@ export function createAddons(
       new aws.iam.RolePolicyAttachment(`${prefix}-${addon}`, { role: role.name, policyArn: identity.policyArn }, { parent });
       podIdentityAssociations = [{ roleArn: role.arn, serviceAccount: identity.serviceAccount }];
     }
-    return new aws.eks.Addon(`${prefix}-${addon}`, {
-      clusterName: args.clusterName,
-      addonName: addon,
-      addonVersion: addonVersion(addon, args, parent),
-      configurationValues: addonConfiguration(addon),
-      podIdentityAssociations,
-      // We own these add-ons' config: overwrite drift on create and update.
-      resolveConflictsOnCreate: "OVERWRITE",
-      resolveConflictsOnUpdate: "OVERWRITE",
-    }, { parent, dependsOn });
+    return new aws.eks.Addon(
+      `${prefix}-${addon}`,
+      {
+        clusterName: args.clusterName,
+        addonName: addon,
+        addonVersion: addonVersion(addon, args, parent),
+        configurationValues: addonConfiguration(addon),
+        podIdentityAssociations,
+        // We own these add-ons' config: overwrite drift on create and update.
+        resolveConflictsOnCreate: "OVERWRITE",
+        resolveConflictsOnUpdate: "OVERWRITE",
+      },
+      { parent, dependsOn },
+    );
   });
   return { addons, roles };
 }

@@ -62,56 +62,78 @@ export class Cluster extends pulumi.ComponentResource {
     const stateful = { parent: this, protect: args.protect, retainOnDelete: args.protect };
 
     // EKS writes to this group; creating it first lets us own retention and encryption (EKS-02).
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
-      name: `/aws/eks/${name}/cluster`,
-      retentionInDays: args.logRetentionDays ?? 365,
-      kmsKeyId: args.logsKeyArn,
-    }, stateful);
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-control-plane`,
+      {
+        name: `/aws/eks/${name}/cluster`,
+        retentionInDays: args.logRetentionDays ?? 365,
+        kmsKeyId: args.logsKeyArn,
+      },
+      stateful,
+    );
 
     const role = new aws.iam.Role(`${name}-cluster`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks.amazonaws.com")) }, child);
     const policy = new aws.iam.RolePolicyAttachment(`${name}-cluster`, { role: role.name, policyArn: MANAGED_POLICIES.eksCluster }, child);
     // EKS encrypts Secrets with the cluster role's identity: it needs these actions on exactly this key.
-    const keyAccess = new aws.iam.RolePolicy(`${name}-cluster-secrets-key`, {
-      role: role.id,
-      policy: pulumi.output(args.secretsKeyArn).apply((keyArn) =>
-        JSON.stringify(policyDocument({ Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], Resource: keyArn })),
-      ),
-    }, child);
-
-    const cluster = new aws.eks.Cluster(name, {
-      name,
-      version: args.version,
-      roleArn: role.arn,
-      vpcConfig: {
-        subnetIds: args.subnetIds,
-        endpointPrivateAccess: true,
-        endpointPublicAccess: args.endpointPublicAccess ?? false,
-        publicAccessCidrs: args.endpointPublicAccess ? [...(args.publicAccessCidrs ?? [])] : undefined,
+    const keyAccess = new aws.iam.RolePolicy(
+      `${name}-cluster-secrets-key`,
+      {
+        role: role.id,
+        policy: pulumi
+          .output(args.secretsKeyArn)
+          .apply((keyArn) =>
+            JSON.stringify(policyDocument({ Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], Resource: keyArn })),
+          ),
       },
-      kubernetesNetworkConfig: { serviceIpv4Cidr: args.serviceCidr ?? DEFAULT_SERVICE_CIDR, ipFamily: "ipv4" },
-      enabledClusterLogTypes: [...(args.logTypes ?? ["api", "audit", "authenticator"])],
-      encryptionConfig: { resources: ["secrets"], provider: { keyArn: args.secretsKeyArn } },
-      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
-      // Every add-on is a pinned managed add-on below, not an unversioned self-managed one.
-      bootstrapSelfManagedAddons: false,
-      // STANDARD: a version leaving standard support fails the config check instead of silently costing extended support.
-      upgradePolicy: { supportType: "STANDARD" },
-      deletionProtection: args.protect ?? false,
-    }, { ...stateful, dependsOn: [logGroup, policy, keyAccess] });
+      child,
+    );
+
+    const cluster = new aws.eks.Cluster(
+      name,
+      {
+        name,
+        version: args.version,
+        roleArn: role.arn,
+        vpcConfig: {
+          subnetIds: args.subnetIds,
+          endpointPrivateAccess: true,
+          endpointPublicAccess: args.endpointPublicAccess ?? false,
+          publicAccessCidrs: args.endpointPublicAccess ? [...(args.publicAccessCidrs ?? [])] : undefined,
+        },
+        kubernetesNetworkConfig: { serviceIpv4Cidr: args.serviceCidr ?? DEFAULT_SERVICE_CIDR, ipFamily: "ipv4" },
+        enabledClusterLogTypes: [...(args.logTypes ?? ["api", "audit", "authenticator"])],
+        encryptionConfig: { resources: ["secrets"], provider: { keyArn: args.secretsKeyArn } },
+        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+        // Every add-on is a pinned managed add-on below, not an unversioned self-managed one.
+        bootstrapSelfManagedAddons: false,
+        // STANDARD: a version leaving standard support fails the config check instead of silently costing extended support.
+        upgradePolicy: { supportType: "STANDARD" },
+        deletionProtection: args.protect ?? false,
+      },
+      { ...stateful, dependsOn: [logGroup, policy, keyAccess] },
+    );
 
     args.admins.forEach((principal, i) => {
       const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn: principal, type: "STANDARD" }, child);
       this.adminAccess.push(entry);
-      const association = new aws.eks.AccessPolicyAssociation(`${name}-admin-${i}`, {
-        clusterName: cluster.name,
-        principalArn: entry.principalArn,
-        policyArn: CLUSTER_ADMIN_POLICY,
-        accessScope: { type: "cluster" },
-      }, child);
+      const association = new aws.eks.AccessPolicyAssociation(
+        `${name}-admin-${i}`,
+        {
+          clusterName: cluster.name,
+          principalArn: entry.principalArn,
+          policyArn: CLUSTER_ADMIN_POLICY,
+          accessScope: { type: "cluster" },
+        },
+        child,
+      );
       this.adminAccess.push(association);
     });
 
-    this.bootstrapAddons = createAddons(name, { clusterName: cluster.name, addons: BOOTSTRAP_ADDONS, versions: args.addonVersions, kubernetesVersion: args.version }, this).addons;
+    this.bootstrapAddons = createAddons(
+      name,
+      { clusterName: cluster.name, addons: BOOTSTRAP_ADDONS, versions: args.addonVersions, kubernetesVersion: args.version },
+      this,
+    ).addons;
 
     this.eksCluster = cluster;
     this.clusterSecurityGroupId = cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId);

@@ -22,7 +22,12 @@ export interface WorkloadAddonsArgs {
 export function ebsCsiKeyPolicy(keyArn: string) {
   return policyDocument(
     { Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: keyArn },
-    { Effect: "Allow", Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], Resource: keyArn, Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } } },
+    {
+      Effect: "Allow",
+      Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+      Resource: keyArn,
+      Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+    },
   );
 }
 
@@ -32,13 +37,22 @@ export class WorkloadAddons extends pulumi.ComponentResource {
     super("mlops:cluster:WorkloadAddons", name, {}, opts);
     const addons = [...WORKLOAD_ADDONS, ...(args.storageDrivers ?? [])];
     // Add-ons with pods wait for the nodes they run on (the component's dependsOn).
-    const created = createAddons(name, { clusterName: args.clusterName, addons, versions: args.versions, kubernetesVersion: args.kubernetesVersion }, this, inheritedDependsOn(opts));
+    const created = createAddons(
+      name,
+      { clusterName: args.clusterName, addons, versions: args.versions, kubernetesVersion: args.kubernetesVersion },
+      this,
+      inheritedDependsOn(opts),
+    );
     const ebsRole = created.roles["aws-ebs-csi-driver"];
     if (ebsRole) {
-      new aws.iam.RolePolicy(`${name}-aws-ebs-csi-driver-kms`, {
-        role: ebsRole.id,
-        policy: pulumi.output(args.ebsKmsKeyArn).apply((arn) => JSON.stringify(ebsCsiKeyPolicy(arn))),
-      }, { parent: this });
+      new aws.iam.RolePolicy(
+        `${name}-aws-ebs-csi-driver-kms`,
+        {
+          role: ebsRole.id,
+          policy: pulumi.output(args.ebsKmsKeyArn).apply((arn) => JSON.stringify(ebsCsiKeyPolicy(arn))),
+        },
+        { parent: this },
+      );
     }
     this.registerOutputs({});
   }

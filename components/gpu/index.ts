@@ -40,7 +40,10 @@ export class GpuOperator extends pulumi.ComponentResource {
     super("mlops:gpu:GpuOperator", name, {}, opts);
     const objects = gpuOperatorObjects({ sharing: sharingConfigs(args), migStrategy: args.migStrategy, commonLabels: args.labels });
     const base = createObjectGroup(`${name}-base`, objects, { parent: this, dependsOn: inheritedDependsOn(opts) });
-    this.chart = createUpstreamChart(name, CHARTS.gpuOperator, GPU_OPERATOR_NAMESPACE, gpuOperatorValues(args), { parent: this, dependsOn: [base, ...inheritedDependsOn(opts)] });
+    this.chart = createUpstreamChart(name, CHARTS.gpuOperator, GPU_OPERATOR_NAMESPACE, gpuOperatorValues(args), {
+      parent: this,
+      dependsOn: [base, ...inheritedDependsOn(opts)],
+    });
     this.registerOutputs({ namespace: this.namespace });
   }
 }

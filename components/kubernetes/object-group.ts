@@ -13,7 +13,11 @@ export function toYamlStream(objects: readonly unknown[]): string {
  * A ConfigGroup of objects we author (cdk8s output). Pulumi still creates one child per object, so diffs,
  * policies and transforms work per object, and namespaces and CRDs in the group are ordered first.
  */
-export function createObjectGroup(name: string, objects: readonly unknown[] | pulumi.Output<readonly unknown[]>, opts?: pulumi.ComponentResourceOptions): k8s.yaml.v2.ConfigGroup {
+export function createObjectGroup(
+  name: string,
+  objects: readonly unknown[] | pulumi.Output<readonly unknown[]>,
+  opts?: pulumi.ComponentResourceOptions,
+): k8s.yaml.v2.ConfigGroup {
   // Objects that embed cloud-computed values (ids, ARNs) arrive as an Output and are rendered once known.
   const yaml = pulumi.Output.isInstance(objects) ? objects.apply(toYamlStream) : toYamlStream(objects);
   return new k8s.yaml.v2.ConfigGroup(name, { yaml }, opts);

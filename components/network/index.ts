@@ -51,20 +51,28 @@ export class Network extends pulumi.ComponentResource {
     new aws.ec2.DefaultSecurityGroup(`${name}-default`, { vpcId: vpc.id, ingress: [], egress: [], tags: { Name: `${name}-default-deny` } }, child);
     const igw = new aws.ec2.InternetGateway(name, { vpcId: vpc.id, tags: { Name: name } }, child);
 
-    const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {
-      vpcId: vpc.id,
-      routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
-      tags: { Name: `${name}-public` },
-    }, child);
+    const publicRoutes = new aws.ec2.RouteTable(
+      `${name}-public`,
+      {
+        vpcId: vpc.id,
+        routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+        tags: { Name: `${name}-public` },
+      },
+      child,
+    );
 
     const publicSubnets = plan.map((p) => {
-      const subnet = new aws.ec2.Subnet(`${name}-public-${p.availabilityZone}`, {
-        vpcId: vpc.id,
-        cidrBlock: p.publicCidr,
-        availabilityZone: p.availabilityZone,
-        mapPublicIpOnLaunch: false,
-        tags: { Name: `${name}-public-${p.availabilityZone}`, ...subnetTags("public", args.clusterName) },
-      }, child);
+      const subnet = new aws.ec2.Subnet(
+        `${name}-public-${p.availabilityZone}`,
+        {
+          vpcId: vpc.id,
+          cidrBlock: p.publicCidr,
+          availabilityZone: p.availabilityZone,
+          mapPublicIpOnLaunch: false,
+          tags: { Name: `${name}-public-${p.availabilityZone}`, ...subnetTags("public", args.clusterName) },
+        },
+        child,
+      );
       new aws.ec2.RouteTableAssociation(`${name}-public-${p.availabilityZone}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, child);
       return subnet;
     });
@@ -74,22 +82,34 @@ export class Network extends pulumi.ComponentResource {
       const az = plan[i].availabilityZone;
       const eip = new aws.ec2.Eip(`${name}-nat-${az}`, { domain: "vpc", tags: { Name: `${name}-nat-${az}` } }, child);
       // The NAT gateway needs the internet gateway attached before it can route.
-      return new aws.ec2.NatGateway(`${name}-${az}`, { allocationId: eip.id, subnetId: subnet.id, tags: { Name: `${name}-${az}` } }, { ...child, dependsOn: [igw] });
+      return new aws.ec2.NatGateway(
+        `${name}-${az}`,
+        { allocationId: eip.id, subnetId: subnet.id, tags: { Name: `${name}-${az}` } },
+        { ...child, dependsOn: [igw] },
+      );
     });
 
     const privateSubnets = plan.map((p, i) => {
-      const subnet = new aws.ec2.Subnet(`${name}-private-${p.availabilityZone}`, {
-        vpcId: vpc.id,
-        cidrBlock: p.privateCidr,
-        availabilityZone: p.availabilityZone,
-        mapPublicIpOnLaunch: false,
-        tags: { Name: `${name}-private-${p.availabilityZone}`, ...subnetTags("private", args.clusterName) },
-      }, child);
-      const routes = new aws.ec2.RouteTable(`${name}-private-${p.availabilityZone}`, {
-        vpcId: vpc.id,
-        routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, nats.length - 1)].id }],
-        tags: { Name: `${name}-private-${p.availabilityZone}` },
-      }, child);
+      const subnet = new aws.ec2.Subnet(
+        `${name}-private-${p.availabilityZone}`,
+        {
+          vpcId: vpc.id,
+          cidrBlock: p.privateCidr,
+          availabilityZone: p.availabilityZone,
+          mapPublicIpOnLaunch: false,
+          tags: { Name: `${name}-private-${p.availabilityZone}`, ...subnetTags("private", args.clusterName) },
+        },
+        child,
+      );
+      const routes = new aws.ec2.RouteTable(
+        `${name}-private-${p.availabilityZone}`,
+        {
+          vpcId: vpc.id,
+          routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, nats.length - 1)].id }],
+          tags: { Name: `${name}-private-${p.availabilityZone}` },
+        },
+        child,
+      );
       new aws.ec2.RouteTableAssociation(`${name}-private-${p.availabilityZone}`, { subnetId: subnet.id, routeTableId: routes.id }, child);
       return subnet;
     });
@@ -106,18 +126,39 @@ export class Network extends pulumi.ComponentResource {
   private createFlowLogs(name: string, vpc: aws.ec2.Vpc, retentionDays: number, keyArn: pulumi.Input<string> | undefined, protect: boolean): void {
     if (keyArn === undefined) throw new Error(`${name}: flow logs need logsKeyArn (an encrypted log group)`);
     const child = { parent: this };
-    const group = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { name: `/mlops/${name}/vpc-flow-logs`, retentionInDays: retentionDays, kmsKeyId: keyArn }, { ...child, protect, retainOnDelete: protect });
+    const group = new aws.cloudwatch.LogGroup(
+      `${name}-flow-logs`,
+      { name: `/mlops/${name}/vpc-flow-logs`, retentionInDays: retentionDays, kmsKeyId: keyArn },
+      { ...child, protect, retainOnDelete: protect },
+    );
     const role = new aws.iam.Role(`${name}-flow-logs`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("vpc-flow-logs.amazonaws.com")) }, child);
-    new aws.iam.RolePolicy(`${name}-flow-logs`, {
-      role: role.id,
-      policy: group.arn.apply((arn) =>
-        JSON.stringify(policyDocument({
-          Effect: "Allow",
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-          Resource: [arn, `${arn}:*`],
-        })),
-      ),
-    }, child);
-    new aws.ec2.FlowLog(`${name}`, { vpcId: vpc.id, trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: group.arn, iamRoleArn: role.arn, maxAggregationInterval: 60 }, child);
+    new aws.iam.RolePolicy(
+      `${name}-flow-logs`,
+      {
+        role: role.id,
+        policy: group.arn.apply((arn) =>
+          JSON.stringify(
+            policyDocument({
+              Effect: "Allow",
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+              Resource: [arn, `${arn}:*`],
+            }),
+          ),
+        ),
+      },
+      child,
+    );
+    new aws.ec2.FlowLog(
+      `${name}`,
+      {
+        vpcId: vpc.id,
+        trafficType: "ALL",
+        logDestinationType: "cloud-watch-logs",
+        logDestination: group.arn,
+        iamRoleArn: role.arn,
+        maxAggregationInterval: 60,
+      },
+      child,
+    );
   }
 }

@@ -35,52 +35,64 @@ export class NodePools extends pulumi.ComponentResource {
     const child = { parent: this };
     const role = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")) }, child);
     const policies = [MANAGED_POLICIES.eksWorkerNode, MANAGED_POLICIES.ecrPullOnly, ...(args.ssmAccess === false ? [] : [MANAGED_POLICIES.ssmCore])];
-    const attachments = policies.map((policyArn) =>
-      new aws.iam.RolePolicyAttachment(`${name}-node-${policyArn.split("/").pop()}`, { role: role.name, policyArn }, child),
+    const attachments = policies.map(
+      (policyArn) => new aws.iam.RolePolicyAttachment(`${name}-node-${policyArn.split("/").pop()}`, { role: role.name, policyArn }, child),
     );
 
     for (const pool of args.pools) {
       const data = launchTemplateData(pool, args.tags);
-      const template = new aws.ec2.LaunchTemplate(`${name}-${pool.name}`, {
-        description: `${pool.role} pool ${pool.name}`,
-        metadataOptions: data.metadataOptions,
-        blockDeviceMappings: data.blockDeviceMappings.map((m) => ({ ...m, ebs: { ...m.ebs, kmsKeyId: args.ebsKeyArn } })),
-        tagSpecifications: data.tagSpecifications.map((t) => ({ resourceType: t.resourceType, tags: { ...t.tags } })),
-        updateDefaultVersion: true,
-      }, child);
-      const nodeGroup = new aws.eks.NodeGroup(`${name}-${pool.name}`, {
-        clusterName: args.clusterName,
-        nodeGroupNamePrefix: `${pool.name}-`,
-        version: args.version,
-        nodeRoleArn: role.arn,
-        subnetIds: args.subnetIds,
-        amiType: amiTypeFor(pool),
-        instanceTypes: [...pool.instanceTypes],
-        capacityType: pool.capacityType === "spot" ? "SPOT" : "ON_DEMAND",
-        scalingConfig: { minSize: pool.minSize, desiredSize: pool.desiredSize, maxSize: pool.maxSize },
-        labels: poolLabels(pool),
-        taints: poolTaints(pool).map((t) => ({ ...t })),
-        launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
-        updateConfig: { maxUnavailable: 1 },
-        // EKS node auto repair replaces nodes whose GPUs report unrecoverable errors.
-        nodeRepairConfig: { enabled: true },
-        // EKS tags each group's ASG for cluster-autoscaler auto-discovery itself; tags here stay on the node group.
-        tags: { "mlops.platform/pool": pool.name },
-      }, {
-        ...child,
-        // Nodes join only once the networking add-ons exist (the component's dependsOn).
-        dependsOn: [...attachments, ...inheritedDependsOn(opts)],
-        // cluster-autoscaler owns the desired size after creation; Pulumi would fight it on every run.
-        ignoreChanges: ["scalingConfig.desiredSize"],
-      });
+      const template = new aws.ec2.LaunchTemplate(
+        `${name}-${pool.name}`,
+        {
+          description: `${pool.role} pool ${pool.name}`,
+          metadataOptions: data.metadataOptions,
+          blockDeviceMappings: data.blockDeviceMappings.map((m) => ({ ...m, ebs: { ...m.ebs, kmsKeyId: args.ebsKeyArn } })),
+          tagSpecifications: data.tagSpecifications.map((t) => ({ resourceType: t.resourceType, tags: { ...t.tags } })),
+          updateDefaultVersion: true,
+        },
+        child,
+      );
+      const nodeGroup = new aws.eks.NodeGroup(
+        `${name}-${pool.name}`,
+        {
+          clusterName: args.clusterName,
+          nodeGroupNamePrefix: `${pool.name}-`,
+          version: args.version,
+          nodeRoleArn: role.arn,
+          subnetIds: args.subnetIds,
+          amiType: amiTypeFor(pool),
+          instanceTypes: [...pool.instanceTypes],
+          capacityType: pool.capacityType === "spot" ? "SPOT" : "ON_DEMAND",
+          scalingConfig: { minSize: pool.minSize, desiredSize: pool.desiredSize, maxSize: pool.maxSize },
+          labels: poolLabels(pool),
+          taints: poolTaints(pool).map((t) => ({ ...t })),
+          launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+          updateConfig: { maxUnavailable: 1 },
+          // EKS node auto repair replaces nodes whose GPUs report unrecoverable errors.
+          nodeRepairConfig: { enabled: true },
+          // EKS tags each group's ASG for cluster-autoscaler auto-discovery itself; tags here stay on the node group.
+          tags: { "mlops.platform/pool": pool.name },
+        },
+        {
+          ...child,
+          // Nodes join only once the networking add-ons exist (the component's dependsOn).
+          dependsOn: [...attachments, ...inheritedDependsOn(opts)],
+          // cluster-autoscaler owns the desired size after creation; Pulumi would fight it on every run.
+          ignoreChanges: ["scalingConfig.desiredSize"],
+        },
+      );
       this.nodeGroups[pool.name] = nodeGroup;
       // Node-group tags do not reach the ASG EKS creates, so autoscaler hints go on the ASG directly.
       const asgName = nodeGroup.resources.apply((r) => r[0].autoscalingGroups[0].name);
       for (const [key, value] of Object.entries(nodeTemplateTags(pool))) {
-        new aws.autoscaling.Tag(`${name}-${pool.name}-${key.split("/").pop()}`, {
-          autoscalingGroupName: asgName,
-          tag: { key, value, propagateAtLaunch: false },
-        }, child);
+        new aws.autoscaling.Tag(
+          `${name}-${pool.name}-${key.split("/").pop()}`,
+          {
+            autoscalingGroupName: asgName,
+            tag: { key, value, propagateAtLaunch: false },
+          },
+          child,
+        );
       }
     }
 

@@ -29,12 +29,19 @@ export class Observability extends pulumi.ComponentResource {
     const objects = observabilityObjects({ commonLabels: args.labels });
     const namespaces = createObjectGroup(`${name}-namespaces`, objects.namespaces, { parent: this });
     const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
-    const secret = new k8s.core.v1.Secret(`${name}-grafana-admin`, {
-      metadata: { name: GRAFANA_ADMIN_SECRET, namespace: MONITORING_NAMESPACE, labels: { ...args.labels } },
-      type: "Opaque",
-      stringData: { "admin-user": "admin", "admin-password": password.result },
-    }, { parent: this, dependsOn: [namespaces], additionalSecretOutputs: ["stringData", "data"] });
-    this.chart = createUpstreamChart(name, CHARTS.kubePrometheusStack, MONITORING_NAMESPACE, prometheusStackValues(), { parent: this, dependsOn: [namespaces, secret, ...inheritedDependsOn(opts)] });
+    const secret = new k8s.core.v1.Secret(
+      `${name}-grafana-admin`,
+      {
+        metadata: { name: GRAFANA_ADMIN_SECRET, namespace: MONITORING_NAMESPACE, labels: { ...args.labels } },
+        type: "Opaque",
+        stringData: { "admin-user": "admin", "admin-password": password.result },
+      },
+      { parent: this, dependsOn: [namespaces], additionalSecretOutputs: ["stringData", "data"] },
+    );
+    this.chart = createUpstreamChart(name, CHARTS.kubePrometheusStack, MONITORING_NAMESPACE, prometheusStackValues(), {
+      parent: this,
+      dependsOn: [namespaces, secret, ...inheritedDependsOn(opts)],
+    });
     // PrometheusRule and ServiceMonitor need the chart's CRDs first (pulumi-kubernetes #3176).
     createObjectGroup(`${name}-content`, objects.resources, { parent: this, dependsOn: [this.chart] });
     this.registerOutputs({ namespace: this.namespace });

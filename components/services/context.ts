@@ -47,7 +47,12 @@ export function storageEgress(ctx: ServiceContext): EgressRule[] {
 export function databasePasswordTarget(ctx: ServiceContext, grant: DatabaseGrant): CredentialTarget {
   return ctx.aws
     ? { namespace: DATABASES_NAMESPACE, secretName: grant.secretName, template: { password: "{{ .password }}" } }
-    : { namespace: DATABASES_NAMESPACE, secretName: grant.secretName, type: "kubernetes.io/basic-auth", template: { username: grant.role, password: "{{ .password }}" } };
+    : {
+        namespace: DATABASES_NAMESPACE,
+        secretName: grant.secretName,
+        type: "kubernetes.io/basic-auth",
+        template: { username: grant.role, password: "{{ .password }}" },
+      };
 }
 
 /** A service's role and database. */

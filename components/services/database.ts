@@ -36,8 +36,7 @@ export interface RdsServerArgs {
 }
 
 export type DatabaseServerArgs =
-  | { readonly kind: "rds"; readonly config: RdsConfig; readonly aws: RdsServerArgs }
-  | { readonly kind: "in-cluster"; readonly config: InClusterDatabaseConfig };
+  { readonly kind: "rds"; readonly config: RdsConfig; readonly aws: RdsServerArgs } | { readonly kind: "in-cluster"; readonly config: InClusterDatabaseConfig };
 
 export interface PlatformDatabaseArgs {
   readonly server: DatabaseServerArgs;
@@ -65,15 +64,28 @@ export class PlatformDatabase extends pulumi.ComponentResource {
     const { server } = args;
     if (server.kind === "rds") {
       const aws = server.aws;
-      const rds = new ManagedDatabase(name, {
-        identifier: `${aws.clusterName}-postgres`, config: server.config, vpcId: aws.vpcId, subnetIds: aws.subnetIds,
-        clientSecurityGroupId: aws.clusterSecurityGroupId, kmsKeyArn: aws.kmsKeyArn, protect: aws.protect, backup: aws.backup,
-      }, { parent: this });
+      const rds = new ManagedDatabase(
+        name,
+        {
+          identifier: `${aws.clusterName}-postgres`,
+          config: server.config,
+          vpcId: aws.vpcId,
+          subnetIds: aws.subnetIds,
+          clientSecurityGroupId: aws.clusterSecurityGroupId,
+          kmsKeyArn: aws.kmsKeyArn,
+          protect: aws.protect,
+          backup: aws.backup,
+        },
+        { parent: this },
+      );
       this.endpoint = { host: rds.address, port: rds.port };
       this.masterSecretArn = rds.masterSecretArn;
       this.server = { kind: "rds", args: aws, masterSecretArn: rds.masterSecretArn };
     } else {
-      const operator = createUpstreamChart(`${name}-operator`, CHARTS.cloudnativePg, CNPG_OPERATOR_NAMESPACE, loadValuesFile("cloudnative-pg"), { parent: this, dependsOn: args.dependsOn });
+      const operator = createUpstreamChart(`${name}-operator`, CHARTS.cloudnativePg, CNPG_OPERATOR_NAMESPACE, loadValuesFile("cloudnative-pg"), {
+        parent: this,
+        dependsOn: args.dependsOn,
+      });
       this.endpoint = { host: pulumi.output(CNPG_HOST), port: 5432 };
       this.server = { kind: "in-cluster", config: server.config, operator };
     }
@@ -104,7 +116,14 @@ export function createDatabaseRoles(name: string, database: PlatformDatabase, ar
     return;
   }
   const master = server.masterSecretArn.apply((arn) => [
-    externalSecret({ name: MASTER_SECRET, namespace: DATABASES_NAMESPACE, storeName: server.args.secretStoreName, remoteKey: arn, keys: ["username", "password"], labels: args.labels }),
+    externalSecret({
+      name: MASTER_SECRET,
+      namespace: DATABASES_NAMESPACE,
+      storeName: server.args.secretStoreName,
+      remoteKey: arn,
+      keys: ["username", "password"],
+      labels: args.labels,
+    }),
   ]);
   const masterSync = createObjectGroup(`${name}-master`, master, { ...child, dependsOn: args.dependsOn });
   const policies = serviceNetworkPolicies({
@@ -113,6 +132,9 @@ export function createDatabaseRoles(name: string, database: PlatformDatabase, ar
     egress: [{ kind: "cidr", cidr: server.args.vpcCidr, ports: server.args.egressPorts }],
     labels: args.labels,
   });
-  const setup = database.endpoint.host.apply((host) => [...policies, ...databaseSetupObjects({ host, port: database.endpoint.port, grants: args.grants, labels: args.labels })]);
+  const setup = database.endpoint.host.apply((host) => [
+    ...policies,
+    ...databaseSetupObjects({ host, port: database.endpoint.port, grants: args.grants, labels: args.labels }),
+  ]);
   createObjectGroup(`${name}-setup`, setup, { ...child, dependsOn: [masterSync, ...args.passwords, ...args.dependsOn] });
 }

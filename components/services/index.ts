@@ -59,35 +59,62 @@ function databaseServer(database: NonNullable<ServicesConfig["database"]>, aws: 
     kind: "rds",
     config: database,
     aws: {
-      clusterName: aws.clusterName, vpcId: aws.vpcId, vpcCidr: aws.vpcCidr, subnetIds: aws.privateSubnetIds, clusterSecurityGroupId: aws.clusterSecurityGroupId,
-      kmsKeyArn: aws.keys.databases, protect: aws.protect, backup: aws.backup, secretStoreName: "aws-secrets-manager", egressPorts: wiring.databaseEgressPorts,
+      clusterName: aws.clusterName,
+      vpcId: aws.vpcId,
+      vpcCidr: aws.vpcCidr,
+      subnetIds: aws.privateSubnetIds,
+      clusterSecurityGroupId: aws.clusterSecurityGroupId,
+      kmsKeyArn: aws.keys.databases,
+      protect: aws.protect,
+      backup: aws.backup,
+      secretStoreName: "aws-secrets-manager",
+      egressPorts: wiring.databaseEgressPorts,
     },
   };
 }
 
 /** External Secrets on AWS: one ClusterSecretStore over Secrets Manager for the service namespaces. */
-function createSecretStore(name: string, aws: MlopsServicesAwsArgs, wiring: ServiceWiring, database: PlatformDatabase | undefined, ready: pulumi.Input<pulumi.Resource>[], labels: Record<string, string>, opts: pulumi.ComponentResourceOptions) {
-  const sync = new SecretSync(`${name}-secrets`, {
-    clusterName: aws.clusterName,
-    eksClusterName: aws.eksClusterName,
-    accountId: aws.accountId,
-    region: aws.region,
-    kmsKeyArn: aws.keys.databases,
-    extraSecretArns: database?.masterSecretArn ? [database.masterSecretArn] : [],
-    namespaces: wiring.secretStoreNamespaces,
-    namespaceLabels: [serviceOptInLabel("evidently")],
-    dependsOn: ready,
-    labels,
-  }, opts);
+function createSecretStore(
+  name: string,
+  aws: MlopsServicesAwsArgs,
+  wiring: ServiceWiring,
+  database: PlatformDatabase | undefined,
+  ready: pulumi.Input<pulumi.Resource>[],
+  labels: Record<string, string>,
+  opts: pulumi.ComponentResourceOptions,
+) {
+  const sync = new SecretSync(
+    `${name}-secrets`,
+    {
+      clusterName: aws.clusterName,
+      eksClusterName: aws.eksClusterName,
+      accountId: aws.accountId,
+      region: aws.region,
+      kmsKeyArn: aws.keys.databases,
+      extraSecretArns: database?.masterSecretArn ? [database.masterSecretArn] : [],
+      namespaces: wiring.secretStoreNamespaces,
+      namespaceLabels: [serviceOptInLabel("evidently")],
+      dependsOn: ready,
+      labels,
+    },
+    opts,
+  );
   const store: CredentialStore = { kind: "secrets-manager", clusterName: aws.clusterName, kmsKeyArn: aws.keys.databases, storeName: sync.storeName };
   return { sync, store };
 }
 
 /** MLflow, Feast and Evidently, each with its database role's password; returns those password Secrets. */
-function createDatabaseUsers(name: string, args: MlopsServicesArgs, database: DatabaseEndpoint, context: ServiceContext, opts: pulumi.ComponentResourceOptions): pulumi.Resource[] {
+function createDatabaseUsers(
+  name: string,
+  args: MlopsServicesArgs,
+  database: DatabaseEndpoint,
+  context: ServiceContext,
+  opts: pulumi.ComponentResourceOptions,
+): pulumi.Resource[] {
   const { services, aws } = args;
   const passwords: pulumi.Resource[] = [];
-  if (services.mlflow.enabled) passwords.push(...new Mlflow(`${name}-mlflow`, { replicas: services.mlflow.replicas, database, context }, opts).databasePassword);
+  if (services.mlflow.enabled)
+    passwords.push(...new Mlflow(`${name}-mlflow`, { replicas: services.mlflow.replicas, database, context }, opts).databasePassword);
   if (services.feast.enabled) {
     const cache = aws && {
       nodeType: services.feast.onlineStore.nodeType,
@@ -101,7 +128,9 @@ function createDatabaseUsers(name: string, args: MlopsServicesArgs, database: Da
     passwords.push(...new Feast(`${name}-feast`, { project: "platform", database, cache, context }, opts).databasePassword);
   }
   if (services.evidently.enabled) {
-    passwords.push(...new ModelMonitoring(`${name}-evidently`, { database, teams: args.teams, teamNamespaces: args.teamNamespaces, context }, opts).databasePassword);
+    passwords.push(
+      ...new ModelMonitoring(`${name}-evidently`, { database, teams: args.teams, teamNamespaces: args.teamNamespaces, context }, opts).databasePassword,
+    );
   }
   return passwords;
 }
@@ -152,20 +181,37 @@ export class MlopsServices extends pulumi.ComponentResource {
 
     if (args.objectStore) {
       // The store's keys in each namespace that reads or writes it (existing clusters have no Pod Identity).
-      createCredential(`${name}-object-store`, {
-        store,
-        values: args.objectStore.credentials as Record<string, pulumi.Input<string>>,
-        targets: wiring.objectStoreReaders.map((namespace) => ({ namespace, secretName: OBJECT_STORE_CREDENTIALS_SECRET })),
-        labels,
-        dependsOn: [...storeReady, ...args.teamNamespaces],
-      }, child);
+      createCredential(
+        `${name}-object-store`,
+        {
+          store,
+          values: args.objectStore.credentials as Record<string, pulumi.Input<string>>,
+          targets: wiring.objectStoreReaders.map((namespace) => ({ namespace, secretName: OBJECT_STORE_CREDENTIALS_SECRET })),
+          labels,
+          dependsOn: [...storeReady, ...args.teamNamespaces],
+        },
+        child,
+      );
     }
     const ready = [...storeReady, ...(args.objectStore ? [args.objectStore.ready] : [])];
     const context: ServiceContext = {
       store,
-      aws: aws && { clusterName: aws.clusterName, eksClusterName: aws.eksClusterName, accountId: aws.accountId, region: aws.region, bucketKeyArn: aws.keys.s3, vpcCidr: aws.vpcCidr },
-      objectStore: args.objectStore && { endpoint: args.objectStore.endpoint, namespace: OBJECT_STORE_NAMESPACE, port: OBJECT_STORE_S3_PORT, credentialsSecret: OBJECT_STORE_CREDENTIALS_SECRET },
-      bucketName: (kind: DataBucketKind) => (aws ? pulumi.output(aws.accountId).apply((id) => dataBucketName(aws.clusterName, kind, id)) : localBucketName(kind)),
+      aws: aws && {
+        clusterName: aws.clusterName,
+        eksClusterName: aws.eksClusterName,
+        accountId: aws.accountId,
+        region: aws.region,
+        bucketKeyArn: aws.keys.s3,
+        vpcCidr: aws.vpcCidr,
+      },
+      objectStore: args.objectStore && {
+        endpoint: args.objectStore.endpoint,
+        namespace: OBJECT_STORE_NAMESPACE,
+        port: OBJECT_STORE_S3_PORT,
+        credentialsSecret: OBJECT_STORE_CREDENTIALS_SECRET,
+      },
+      bucketName: (kind: DataBucketKind) =>
+        aws ? pulumi.output(aws.accountId).apply((id) => dataBucketName(aws.clusterName, kind, id)) : localBucketName(kind),
       labels,
       dependsOn: ready,
     };

@@ -30,26 +30,33 @@ export class Mlflow extends pulumi.ComponentResource {
     const child = { parent: this };
     const ctx = args.context;
     const secret = (suffix: string, length: number) => new random.RandomPassword(`${name}-${suffix}`, { length, special: false }, child).result;
-    const template = args.database.host.apply((host) => mlflowSecretTemplate({ host, port: args.database.port, database: MLFLOW_GRANT.database, user: MLFLOW_GRANT.role }));
-    const [app, db] = [
-      { namespace: MLFLOW_NAMESPACE, secretName: MLFLOW_SECRET, template },
-      databasePasswordTarget(ctx, MLFLOW_GRANT),
-    ];
-    this.databasePassword = createCredential(name, {
-      store: ctx.store,
-      values: { password: secret("database", 32), adminPassword: secret("admin", 32), secretKey: secret("session", 48) },
-      targets: [app, db],
-      labels: ctx.labels,
-      dependsOn: ctx.dependsOn,
-    }, child);
+    const template = args.database.host.apply((host) =>
+      mlflowSecretTemplate({ host, port: args.database.port, database: MLFLOW_GRANT.database, user: MLFLOW_GRANT.role }),
+    );
+    const [app, db] = [{ namespace: MLFLOW_NAMESPACE, secretName: MLFLOW_SECRET, template }, databasePasswordTarget(ctx, MLFLOW_GRANT)];
+    this.databasePassword = createCredential(
+      name,
+      {
+        store: ctx.store,
+        values: { password: secret("database", 32), adminPassword: secret("admin", 32), secretKey: secret("session", 48) },
+        targets: [app, db],
+        labels: ctx.labels,
+        dependsOn: ctx.dependsOn,
+      },
+      child,
+    );
     const identity = ctx.aws
-      ? createServiceRole(`${name}-artifacts`, {
-        namespace: MLFLOW_NAMESPACE,
-        serviceAccounts: [MLFLOW_SERVICE_ACCOUNT],
-        where: { bucket: "artifacts", prefix: MLFLOW_ARTIFACTS_PREFIX },
-        aws: ctx.aws,
-        description: "MLflow tracking server: proxied artifacts under mlflow/ of the artifacts bucket",
-      }, child).associations
+      ? createServiceRole(
+          `${name}-artifacts`,
+          {
+            namespace: MLFLOW_NAMESPACE,
+            serviceAccounts: [MLFLOW_SERVICE_ACCOUNT],
+            where: { bucket: "artifacts", prefix: MLFLOW_ARTIFACTS_PREFIX },
+            aws: ctx.aws,
+            description: "MLflow tracking server: proxied artifacts under mlflow/ of the artifacts bucket",
+          },
+          child,
+        ).associations
       : [];
     const objects = pulumi.output(ctx.bucketName("artifacts")).apply((bucket) =>
       mlflowObjects({

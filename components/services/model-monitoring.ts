@@ -34,22 +34,32 @@ export class ModelMonitoring extends pulumi.ComponentResource {
     const child = { parent: this };
     const ctx = args.context;
     const optedIn = args.teams.filter((t) => t.services.includes("evidently"));
-    const template = args.database.host.apply((host) => evidentlyConfigTemplate({ host, port: args.database.port, database: EVIDENTLY_GRANT.database, user: EVIDENTLY_GRANT.role }));
+    const template = args.database.host.apply((host) =>
+      evidentlyConfigTemplate({ host, port: args.database.port, database: EVIDENTLY_GRANT.database, user: EVIDENTLY_GRANT.role }),
+    );
     const teamTargets: CredentialTarget[] = optedIn.map((t) => ({ namespace: t.name, secretName: EVIDENTLY_SECRET, template: { secret: "{{ .secret }}" } }));
-    this.databasePassword = createCredential(name, {
-      store: ctx.store,
-      values: {
-        password: new random.RandomPassword(`${name}-database`, { length: 32, special: false }, child).result,
-        secret: new random.RandomPassword(`${name}-write`, { length: 40, special: false }, child).result,
+    this.databasePassword = createCredential(
+      name,
+      {
+        store: ctx.store,
+        values: {
+          password: new random.RandomPassword(`${name}-database`, { length: 32, special: false }, child).result,
+          secret: new random.RandomPassword(`${name}-write`, { length: 40, special: false }, child).result,
+        },
+        targets: [{ namespace: EVIDENTLY_NAMESPACE, secretName: EVIDENTLY_SECRET, template }, databasePasswordTarget(ctx, EVIDENTLY_GRANT), ...teamTargets],
+        labels: ctx.labels,
+        dependsOn: [...ctx.dependsOn, ...args.teamNamespaces],
       },
-      targets: [{ namespace: EVIDENTLY_NAMESPACE, secretName: EVIDENTLY_SECRET, template }, databasePasswordTarget(ctx, EVIDENTLY_GRANT), ...teamTargets],
-      labels: ctx.labels,
-      dependsOn: [...ctx.dependsOn, ...args.teamNamespaces],
-    }, child);
-    createObjectGroup(`${name}-service`, evidentlyObjects({ secretName: EVIDENTLY_SECRET, databaseEgress: databaseEgress(ctx, args.database), labels: ctx.labels }), {
-      ...child,
-      dependsOn: [...ctx.dependsOn, ...this.databasePassword],
-    });
+      child,
+    );
+    createObjectGroup(
+      `${name}-service`,
+      evidentlyObjects({ secretName: EVIDENTLY_SECRET, databaseEgress: databaseEgress(ctx, args.database), labels: ctx.labels }),
+      {
+        ...child,
+        dependsOn: [...ctx.dependsOn, ...this.databasePassword],
+      },
+    );
     createUpstreamChart(`${name}-${PUSHGATEWAY_RELEASE}`, CHARTS.pushgateway, EVIDENTLY_NAMESPACE, pushgatewayValues(), { ...child, dependsOn: ctx.dependsOn });
     createObjectGroup(`${name}-drift-observability`, modelDriftObservabilityObjects(ctx.labels), { ...child, dependsOn: ctx.dependsOn });
     for (const team of optedIn.filter((t) => t.modelMonitors.length > 0)) {

@@ -19,7 +19,9 @@ export interface ModelServingArgs {
 
 /** kserve-resources values: our overrides file plus the deployment mode. */
 export function kserveValues(mode: KserveMode) {
-  return mergeValues(loadValuesFile("kserve-resources"), { kserve: { version: CHARTS.kserveResources.version, controller: { deploymentMode: kserveDeploymentMode(mode) } } });
+  return mergeValues(loadValuesFile("kserve-resources"), {
+    kserve: { version: CHARTS.kserveResources.version, controller: { deploymentMode: kserveDeploymentMode(mode) } },
+  });
 }
 
 /**
@@ -31,16 +33,34 @@ export class ModelServing extends pulumi.ComponentResource {
   constructor(name: string, args: ModelServingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:services:ModelServing", name, {}, opts);
     const child = { parent: this };
-    const certManager = createUpstreamChart(`${name}-cert-manager`, CHARTS.certManager, CERT_MANAGER_NAMESPACE, loadValuesFile("cert-manager"), { ...child, dependsOn: args.dependsOn });
+    const certManager = createUpstreamChart(`${name}-cert-manager`, CHARTS.certManager, CERT_MANAGER_NAMESPACE, loadValuesFile("cert-manager"), {
+      ...child,
+      dependsOn: args.dependsOn,
+    });
     const crds = createUpstreamChart(`${name}-crds`, CHARTS.kserveCrd, KSERVE_NAMESPACE, {}, { ...child, dependsOn: args.dependsOn });
     const knative: pulumi.Resource[] = [];
     if (args.mode === "serverless") {
-      const operator = createUpstreamChart(`${name}-knative-operator`, CHARTS.knativeOperator, KNATIVE_OPERATOR_NAMESPACE, {}, { ...child, dependsOn: args.dependsOn });
+      const operator = createUpstreamChart(
+        `${name}-knative-operator`,
+        CHARTS.knativeOperator,
+        KNATIVE_OPERATOR_NAMESPACE,
+        {},
+        { ...child, dependsOn: args.dependsOn },
+      );
       knative.push(createObjectGroup(`${name}-knative-serving`, [knativeServing(args.labels)], { ...child, dependsOn: [operator] }));
     }
     // The controller's Certificate and Issuer need cert-manager's CRDs and a running cert-manager.
-    const controller = createUpstreamChart(`${name}-controller`, CHARTS.kserveResources, KSERVE_NAMESPACE, kserveValues(args.mode), { ...child, dependsOn: [certManager, crds, ...knative] });
-    createUpstreamChart(`${name}-runtimes`, CHARTS.kserveRuntimes, KSERVE_NAMESPACE, mergeValues(loadValuesFile("kserve-runtime-configs"), { kserve: { version: CHARTS.kserveRuntimes.version } }), { ...child, dependsOn: [controller] });
+    const controller = createUpstreamChart(`${name}-controller`, CHARTS.kserveResources, KSERVE_NAMESPACE, kserveValues(args.mode), {
+      ...child,
+      dependsOn: [certManager, crds, ...knative],
+    });
+    createUpstreamChart(
+      `${name}-runtimes`,
+      CHARTS.kserveRuntimes,
+      KSERVE_NAMESPACE,
+      mergeValues(loadValuesFile("kserve-runtime-configs"), { kserve: { version: CHARTS.kserveRuntimes.version } }),
+      { ...child, dependsOn: [controller] },
+    );
     createObjectGroup(`${name}-monitoring`, [predictorPodMonitor(args.labels)], { ...child, dependsOn: args.dependsOn });
     this.registerOutputs({});
   }

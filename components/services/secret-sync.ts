@@ -40,23 +40,38 @@ export class SecretSync extends pulumi.ComponentResource {
     super("mlops:services:SecretSync", name, {}, opts);
     const child = { parent: this };
     this.args = args;
-    const role = (this.role = new aws.iam.Role(`${name}-controller`, {
-      description: "External Secrets controller: reads the platform's secrets in Secrets Manager",
-      assumeRolePolicy: JSON.stringify(serviceTrustPolicy(EXTERNAL_SECRETS_NAMESPACE, [EXTERNAL_SECRETS_SERVICE_ACCOUNT])),
-    }, child));
-    new aws.iam.RolePolicy(`${name}-controller`, {
-      role: role.id,
-      policy: pulumi
-        .all([args.accountId, args.kmsKeyArn, pulumi.all(args.extraSecretArns)])
-        .apply(([id, key, extra]) => JSON.stringify(secretsReaderPolicy(args.clusterName, id, args.region, extra, { arn: key, region: args.region }))),
-    }, child);
-    const association = new aws.eks.PodIdentityAssociation(`${name}-controller`, {
-      clusterName: args.eksClusterName,
-      namespace: EXTERNAL_SECRETS_NAMESPACE,
-      serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
-      roleArn: role.arn,
-    }, child);
-    const chart = createUpstreamChart(name, CHARTS.externalSecrets, EXTERNAL_SECRETS_NAMESPACE, loadValuesFile("external-secrets"), { ...child, dependsOn: [...args.dependsOn, association] });
+    const role = (this.role = new aws.iam.Role(
+      `${name}-controller`,
+      {
+        description: "External Secrets controller: reads the platform's secrets in Secrets Manager",
+        assumeRolePolicy: JSON.stringify(serviceTrustPolicy(EXTERNAL_SECRETS_NAMESPACE, [EXTERNAL_SECRETS_SERVICE_ACCOUNT])),
+      },
+      child,
+    ));
+    new aws.iam.RolePolicy(
+      `${name}-controller`,
+      {
+        role: role.id,
+        policy: pulumi
+          .all([args.accountId, args.kmsKeyArn, pulumi.all(args.extraSecretArns)])
+          .apply(([id, key, extra]) => JSON.stringify(secretsReaderPolicy(args.clusterName, id, args.region, extra, { arn: key, region: args.region }))),
+      },
+      child,
+    );
+    const association = new aws.eks.PodIdentityAssociation(
+      `${name}-controller`,
+      {
+        clusterName: args.eksClusterName,
+        namespace: EXTERNAL_SECRETS_NAMESPACE,
+        serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+        roleArn: role.arn,
+      },
+      child,
+    );
+    const chart = createUpstreamChart(name, CHARTS.externalSecrets, EXTERNAL_SECRETS_NAMESPACE, loadValuesFile("external-secrets"), {
+      ...child,
+      dependsOn: [...args.dependsOn, association],
+    });
     this.store = createObjectGroup(`${name}-store`, [clusterSecretStore(args.region, args.namespaces, args.namespaceLabels)], { ...child, dependsOn: [chart] });
     this.registerOutputs({});
   }
@@ -67,11 +82,15 @@ export class SecretSync extends pulumi.ComponentResource {
    */
   allowSecret(name: string, secretArn: pulumi.Input<string>): pulumi.Resource {
     const a = this.args;
-    return new aws.iam.RolePolicy(name, {
-      role: this.role.id,
-      policy: pulumi
-        .all([a.accountId, a.kmsKeyArn, secretArn])
-        .apply(([id, key, arn]) => JSON.stringify(secretsReaderPolicy(a.clusterName, id, a.region, [arn], { arn: key, region: a.region }))),
-    }, { parent: this });
+    return new aws.iam.RolePolicy(
+      name,
+      {
+        role: this.role.id,
+        policy: pulumi
+          .all([a.accountId, a.kmsKeyArn, secretArn])
+          .apply(([id, key, arn]) => JSON.stringify(secretsReaderPolicy(a.clusterName, id, a.region, [arn], { arn: key, region: a.region }))),
+      },
+      { parent: this },
+    );
   }
 }

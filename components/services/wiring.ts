@@ -8,8 +8,17 @@ import type { TeamConfig } from "../../config/teams";
 import type { DatabaseGrant } from "../../charts/services/database-setup";
 import type { ServiceNamespace } from "../../charts/services/namespaces";
 import {
-  CERT_MANAGER_NAMESPACE, CNPG_OPERATOR_NAMESPACE, DATABASES_NAMESPACE, EVIDENTLY_NAMESPACE, EXTERNAL_SECRETS_NAMESPACE, FEAST_NAMESPACE, KNATIVE_OPERATOR_NAMESPACE,
-  KNATIVE_SERVING_NAMESPACE, KSERVE_NAMESPACE, KUBEFLOW_NAMESPACE, MLFLOW_NAMESPACE,
+  CERT_MANAGER_NAMESPACE,
+  CNPG_OPERATOR_NAMESPACE,
+  DATABASES_NAMESPACE,
+  EVIDENTLY_NAMESPACE,
+  EXTERNAL_SECRETS_NAMESPACE,
+  FEAST_NAMESPACE,
+  KNATIVE_OPERATOR_NAMESPACE,
+  KNATIVE_SERVING_NAMESPACE,
+  KSERVE_NAMESPACE,
+  KUBEFLOW_NAMESPACE,
+  MLFLOW_NAMESPACE,
 } from "../../domain/platform-namespaces";
 import { grantFor } from "./context";
 
@@ -36,7 +45,8 @@ export function serviceNamespaces(services: ServicesConfig, onAws: boolean): Ser
   if (services.database) out.push({ name: DATABASES_NAMESPACE, level: "restricted" });
   if (services.database?.kind === "in-cluster") out.push({ name: CNPG_OPERATOR_NAMESPACE, level: "restricted" });
   if (services.mlflow.enabled) out.push({ name: MLFLOW_NAMESPACE, level: "restricted" });
-  if (services.feast.enabled) out.push({ name: FEAST_NAMESPACE, level: "baseline", reason: "the Feast operator sets no container-level securityContext on the pods it creates" });
+  if (services.feast.enabled)
+    out.push({ name: FEAST_NAMESPACE, level: "baseline", reason: "the Feast operator sets no container-level securityContext on the pods it creates" });
   if (services.kserve.enabled) out.push({ name: CERT_MANAGER_NAMESPACE, level: "restricted" }, { name: KSERVE_NAMESPACE, level: "restricted" });
   if (services.kserve.enabled && services.kserve.mode === "serverless") {
     out.push(
@@ -58,7 +68,10 @@ export function serviceWiring(services: ServicesConfig, teams: readonly TeamConf
     namespaces,
     grants: users.map(grantFor),
     databaseEgressPorts: services.pipelines.enabled ? [POSTGRES_PORT, MYSQL_PORT] : [POSTGRES_PORT],
-    secretStoreNamespaces: [...namespaces.map((n) => n.name).filter((n) => n !== EXTERNAL_SECRETS_NAMESPACE), ...(services.pipelines.enabled ? [KUBEFLOW_NAMESPACE] : [])],
+    secretStoreNamespaces: [
+      ...namespaces.map((n) => n.name).filter((n) => n !== EXTERNAL_SECRETS_NAMESPACE),
+      ...(services.pipelines.enabled ? [KUBEFLOW_NAMESPACE] : []),
+    ],
     objectStoreReaders: [
       ...(services.mlflow.enabled ? [MLFLOW_NAMESPACE] : []),
       ...(services.feast.enabled ? [FEAST_NAMESPACE] : []),

@@ -20,18 +20,33 @@ export class Backup extends pulumi.ComponentResource {
     super("mlops:storage:Backup", name, {}, opts);
     const child = { parent: this };
     const vault = new aws.backup.Vault(name, { kmsKeyArn: args.kmsKeyArn }, { ...child, protect: args.protect, retainOnDelete: args.protect });
-    const plan = new aws.backup.Plan(name, {
-      rules: [{ ruleName: "daily", targetVaultName: vault.name, schedule: args.schedule ?? "cron(0 3 * * ? *)", lifecycle: { deleteAfter: args.retentionDays ?? 35 } }],
-    }, child);
+    const plan = new aws.backup.Plan(
+      name,
+      {
+        rules: [
+          {
+            ruleName: "daily",
+            targetVaultName: vault.name,
+            schedule: args.schedule ?? "cron(0 3 * * ? *)",
+            lifecycle: { deleteAfter: args.retentionDays ?? 35 },
+          },
+        ],
+      },
+      child,
+    );
     const role = new aws.iam.Role(`${name}-backup`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("backup.amazonaws.com")) }, child);
     for (const policy of ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"]) {
       new aws.iam.RolePolicyAttachment(`${name}-${policy}`, { role: role.name, policyArn: `arn:aws:iam::aws:policy/service-role/${policy}` }, child);
     }
-    new aws.backup.Selection(name, {
-      iamRoleArn: role.arn,
-      planId: plan.id,
-      selectionTags: [{ type: "STRINGEQUALS", key: BACKUP_TAG.key, value: BACKUP_TAG.value }],
-    }, child);
+    new aws.backup.Selection(
+      name,
+      {
+        iamRoleArn: role.arn,
+        planId: plan.id,
+        selectionTags: [{ type: "STRINGEQUALS", key: BACKUP_TAG.key, value: BACKUP_TAG.value }],
+      },
+      child,
+    );
     this.registerOutputs({});
   }
 }

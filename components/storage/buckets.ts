@@ -29,17 +29,39 @@ export class DataBuckets extends pulumi.ComponentResource {
   constructor(name: string, args: DataBucketsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:storage:DataBuckets", name, {}, opts);
     const accountId = pulumi.output(args.accountId);
-    const logs = this.bucket(`${name}-access-logs`, accountId.apply((id) => `${args.clusterName}-logs-${id}`), args, "access-logs");
-    new aws.s3.BucketLifecycleConfiguration(`${name}-access-logs`, { bucket: logs.bucket, rules: accessLogRules(args.accessLogExpireAfterDays ?? 365) }, { parent: this });
-    new aws.s3.BucketPolicy(`${name}-access-logs`, {
-      bucket: logs.bucket,
-      policy: pulumi.all([logs.arn, accountId]).apply(([arn, id]) => JSON.stringify(accessLogBucketPolicy(arn, id))),
-    }, { parent: this });
+    const logs = this.bucket(
+      `${name}-access-logs`,
+      accountId.apply((id) => `${args.clusterName}-logs-${id}`),
+      args,
+      "access-logs",
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-access-logs`,
+      { bucket: logs.bucket, rules: accessLogRules(args.accessLogExpireAfterDays ?? 365) },
+      { parent: this },
+    );
+    new aws.s3.BucketPolicy(
+      `${name}-access-logs`,
+      {
+        bucket: logs.bucket,
+        policy: pulumi.all([logs.arn, accountId]).apply(([arn, id]) => JSON.stringify(accessLogBucketPolicy(arn, id))),
+      },
+      { parent: this },
+    );
 
     for (const kind of DATA_BUCKET_KINDS) {
-      const bucket = this.bucket(`${name}-${kind}`, accountId.apply((id) => dataBucketName(args.clusterName, kind, id)), args, kind);
+      const bucket = this.bucket(
+        `${name}-${kind}`,
+        accountId.apply((id) => dataBucketName(args.clusterName, kind, id)),
+        args,
+        kind,
+      );
       new aws.s3.BucketLifecycleConfiguration(`${name}-${kind}`, { bucket: bucket.bucket, rules: lifecycleRules(args.lifecycle[kind]) }, { parent: this });
-      new aws.s3.BucketPolicy(`${name}-${kind}`, { bucket: bucket.bucket, policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyPolicy(arn))) }, { parent: this });
+      new aws.s3.BucketPolicy(
+        `${name}-${kind}`,
+        { bucket: bucket.bucket, policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyPolicy(arn))) },
+        { parent: this },
+      );
       new aws.s3.BucketLogging(`${name}-${kind}`, { bucket: bucket.bucket, targetBucket: logs.bucket, targetPrefix: `${kind}/` }, { parent: this });
       this.bucketNames[kind] = bucket.bucket;
       this.bucketArns[kind] = bucket.arn;
@@ -52,14 +74,22 @@ export class DataBuckets extends pulumi.ComponentResource {
     const stateful = { parent: this, protect: args.protect, retainOnDelete: args.protect };
     const bucket = new aws.s3.Bucket(name, { bucket: physicalName, forceDestroy: false, tags: { "mlops.platform/bucket": role } }, stateful);
     const child = { parent: this };
-    new aws.s3.BucketPublicAccessBlock(name, { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, child);
+    new aws.s3.BucketPublicAccessBlock(
+      name,
+      { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      child,
+    );
     new aws.s3.BucketOwnershipControls(name, { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
     // S3 delivers server access logs only to buckets encrypted with SSE-S3; every other bucket uses our key.
     const sse = role === "access-logs" ? { sseAlgorithm: "AES256" } : { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.keyArn };
-    new aws.s3.BucketServerSideEncryptionConfiguration(name, {
-      bucket: bucket.bucket,
-      rules: [{ applyServerSideEncryptionByDefault: sse, bucketKeyEnabled: role !== "access-logs" }],
-    }, child);
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      name,
+      {
+        bucket: bucket.bucket,
+        rules: [{ applyServerSideEncryptionByDefault: sse, bucketKeyEnabled: role !== "access-logs" }],
+      },
+      child,
+    );
     new aws.s3.BucketVersioning(name, { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } }, child);
     return bucket;
   }

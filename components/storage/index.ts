@@ -26,7 +26,12 @@ export interface StorageArgs {
   readonly privateSubnetIds: pulumi.Input<string>[];
   /** EKS cluster security group: nodes and pods reach EFS and Lustre only from it. */
   readonly clusterSecurityGroupId: pulumi.Input<string>;
-  readonly keys: { readonly s3: pulumi.Input<string>; readonly files: pulumi.Input<string>; readonly ebs: pulumi.Input<string>; readonly backup: pulumi.Input<string> };
+  readonly keys: {
+    readonly s3: pulumi.Input<string>;
+    readonly files: pulumi.Input<string>;
+    readonly ebs: pulumi.Input<string>;
+    readonly backup: pulumi.Input<string>;
+  };
   readonly teams: readonly string[];
   readonly protect: boolean;
   /** Team namespaces must exist before their claims. */
@@ -44,42 +49,65 @@ export class Storage extends pulumi.ComponentResource {
     super("mlops:storage:Storage", name, {}, opts);
     const s = args.storage;
     const child = { parent: this };
-    this.buckets = new DataBuckets(`${name}-buckets`, {
-      clusterName: args.clusterName,
-      accountId: args.accountId,
-      keyArn: args.keys.s3,
-      lifecycle: s.lifecycle,
-      accessLogExpireAfterDays: s.accessLogExpireAfterDays,
-      protect: args.protect,
-    }, child);
+    this.buckets = new DataBuckets(
+      `${name}-buckets`,
+      {
+        clusterName: args.clusterName,
+        accountId: args.accountId,
+        keyArn: args.keys.s3,
+        lifecycle: s.lifecycle,
+        accessLogExpireAfterDays: s.accessLogExpireAfterDays,
+        protect: args.protect,
+      },
+      child,
+    );
     const efs = s.sharedFiles.enabled
-      ? new SharedFiles(`${name}-files`, {
-          vpcId: args.vpcId,
-          subnetIds: args.privateSubnetIds,
-          clientSecurityGroupId: args.clusterSecurityGroupId,
-          kmsKeyArn: args.keys.files,
-          teams: args.teams,
-          throughputMode: s.sharedFiles.throughputMode,
-          protect: args.protect,
-        }, child)
+      ? new SharedFiles(
+          `${name}-files`,
+          {
+            vpcId: args.vpcId,
+            subnetIds: args.privateSubnetIds,
+            clientSecurityGroupId: args.clusterSecurityGroupId,
+            kmsKeyArn: args.keys.files,
+            teams: args.teams,
+            throughputMode: s.sharedFiles.throughputMode,
+            protect: args.protect,
+          },
+          child,
+        )
       : undefined;
     const fsx = s.scratch.enabled
-      ? new Scratch(`${name}-scratch`, {
-          vpcId: args.vpcId,
-          subnetId: args.privateSubnetIds[0],
-          clientSecurityGroupId: args.clusterSecurityGroupId,
-          deploymentType: s.scratch.deploymentType,
-          storageCapacityGiB: s.scratch.storageCapacityGiB,
-          perUnitStorageThroughput: s.scratch.perUnitStorageThroughput,
-          dataRepositoryPath: pulumi.interpolate`s3://${this.buckets.bucketNames.datasets}/${s.scratch.dataPrefix}`,
-          kmsKeyArn: args.keys.files,
-          protect: args.protect,
-        }, child)
+      ? new Scratch(
+          `${name}-scratch`,
+          {
+            vpcId: args.vpcId,
+            subnetId: args.privateSubnetIds[0],
+            clientSecurityGroupId: args.clusterSecurityGroupId,
+            deploymentType: s.scratch.deploymentType,
+            storageCapacityGiB: s.scratch.storageCapacityGiB,
+            perUnitStorageThroughput: s.scratch.perUnitStorageThroughput,
+            dataRepositoryPath: pulumi.interpolate`s3://${this.buckets.bucketNames.datasets}/${s.scratch.dataPrefix}`,
+            kmsKeyArn: args.keys.files,
+            protect: args.protect,
+          },
+          child,
+        )
       : undefined;
-    if (s.backup.enabled) new Backup(`${name}-backup`, { kmsKeyArn: args.keys.backup, retentionDays: s.backup.retentionDays, schedule: s.backup.schedule, protect: args.protect }, child);
+    if (s.backup.enabled)
+      new Backup(
+        `${name}-backup`,
+        { kmsKeyArn: args.keys.backup, retentionDays: s.backup.retentionDays, schedule: s.backup.schedule, protect: args.protect },
+        child,
+      );
 
     const classes = pulumi.all([args.keys.ebs, efs?.fileSystemId]).apply(([ebsKey, efsId]) =>
-      storageObjects({ ebsKmsKeyArn: ebsKey, reclaimPolicy: s.reclaimPolicy, io2IopsPerGB: s.io2IopsPerGB, efsFileSystemId: efsId, volumeTags: s.backup.enabled ? { [BACKUP_TAG.key]: BACKUP_TAG.value } : {} }),
+      storageObjects({
+        ebsKmsKeyArn: ebsKey,
+        reclaimPolicy: s.reclaimPolicy,
+        io2IopsPerGB: s.io2IopsPerGB,
+        efsFileSystemId: efsId,
+        volumeTags: s.backup.enabled ? { [BACKUP_TAG.key]: BACKUP_TAG.value } : {},
+      }),
     );
     // Classes wait for the component's dependsOn: the snapshot controller's CRDs and the CSI drivers.
     createObjectGroup(`${name}-classes`, classes, { parent: this, dependsOn: inheritedDependsOn(opts) });

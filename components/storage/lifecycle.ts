@@ -4,7 +4,6 @@ import type { Lifecycle } from "../../domain/bucket-lifecycle";
 
 export { DEFAULT_LIFECYCLE, type Lifecycle } from "../../domain/bucket-lifecycle";
 
-
 /** One rule over the whole bucket: transitions in increasing order, noncurrent expiry, abort of incomplete uploads. */
 export function lifecycleRules(lifecycle: Lifecycle) {
   const transitions = [
@@ -26,7 +25,14 @@ export function lifecycleRules(lifecycle: Lifecycle) {
 /** Access-log bucket: logs expire; no tiering needed for short-lived objects. */
 export function accessLogRules(expireAfterDays: number) {
   return [
-    { id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: expireAfterDays }, noncurrentVersionExpiration: { noncurrentDays: 7 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+    {
+      id: "expire-logs",
+      status: "Enabled",
+      filter: {},
+      expiration: { days: expireAfterDays },
+      noncurrentVersionExpiration: { noncurrentDays: 7 },
+      abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+    },
   ];
 }
 
@@ -34,8 +40,22 @@ export function accessLogRules(expireAfterDays: number) {
 export function tlsOnlyPolicy(bucketArn: string): PolicyDocument {
   const resources = [bucketArn, `${bucketArn}/*`];
   return policyDocument(
-    { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*", Resource: resources, Condition: { Bool: { "aws:SecureTransport": "false" } } },
-    { Sid: "DenyOldTls", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*", Resource: resources, Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: "s3:*",
+      Resource: resources,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    {
+      Sid: "DenyOldTls",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: "s3:*",
+      Resource: resources,
+      Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+    },
   );
 }
 

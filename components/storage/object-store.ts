@@ -14,7 +14,9 @@ export const OBJECT_STORE_CONFIG_SECRET = "s3-identities";
 
 /** SeaweedFS's S3 identities file: one admin identity with the generated keys. */
 export function s3Identities(accessKey: string, secretKey: string): string {
-  return JSON.stringify({ identities: [{ name: "platform", credentials: [{ accessKey, secretKey }], actions: ["Admin", "Read", "Write", "List", "Tagging"] }] });
+  return JSON.stringify({
+    identities: [{ name: "platform", credentials: [{ accessKey, secretKey }], actions: ["Admin", "Read", "Write", "List", "Tagging"] }],
+  });
 }
 
 /**
@@ -31,22 +33,32 @@ export class ObjectStore extends pulumi.ComponentResource {
 
   constructor(name: string, args: { labels?: Readonly<Record<string, string>> } = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:storage:ObjectStore", name, {}, opts);
-    const ns = createObjectGroup(`${name}-namespace`, [
-      { apiVersion: "v1", kind: "Namespace", metadata: { name: OBJECT_STORE_NAMESPACE, labels: { ...args.labels, ...podSecurityLabels("baseline") } } },
-    ], { parent: this });
+    const ns = createObjectGroup(
+      `${name}-namespace`,
+      [{ apiVersion: "v1", kind: "Namespace", metadata: { name: OBJECT_STORE_NAMESPACE, labels: { ...args.labels, ...podSecurityLabels("baseline") } } }],
+      { parent: this },
+    );
     const accessKey = new random.RandomPassword(`${name}-access-key`, { length: 20, special: false, upper: true, lower: false }, { parent: this });
     const secretKey = new random.RandomPassword(`${name}-secret-key`, { length: 40, special: false }, { parent: this });
-    const secret = new k8s.core.v1.Secret(`${name}-identities`, {
-      metadata: { name: OBJECT_STORE_CONFIG_SECRET, namespace: OBJECT_STORE_NAMESPACE },
-      stringData: { seaweedfs_s3_config: pulumi.all([accessKey.result, secretKey.result]).apply(([a, s]) => s3Identities(a, s)) },
-    }, { parent: this, dependsOn: [ns], additionalSecretOutputs: ["stringData", "data"] });
+    const secret = new k8s.core.v1.Secret(
+      `${name}-identities`,
+      {
+        metadata: { name: OBJECT_STORE_CONFIG_SECRET, namespace: OBJECT_STORE_NAMESPACE },
+        stringData: { seaweedfs_s3_config: pulumi.all([accessKey.result, secretKey.result]).apply(([a, s]) => s3Identities(a, s)) },
+      },
+      { parent: this, dependsOn: [ns], additionalSecretOutputs: ["stringData", "data"] },
+    );
     const values = mergeValues(loadValuesFile("seaweedfs"), { s3: { existingConfigSecret: OBJECT_STORE_CONFIG_SECRET } });
     const chart = createUpstreamChart(name, CHARTS.seaweedfs, OBJECT_STORE_NAMESPACE, values, { parent: this, dependsOn: [secret] });
     this.credentials = pulumi.secret(pulumi.all([accessKey.result, secretKey.result]).apply(([a, s]) => ({ AWS_ACCESS_KEY_ID: a, AWS_SECRET_ACCESS_KEY: s })));
-    const keys = new k8s.core.v1.Secret(`${name}-credentials`, {
-      metadata: { name: OBJECT_STORE_CREDENTIALS_SECRET, namespace: OBJECT_STORE_NAMESPACE },
-      stringData: this.credentials,
-    }, { parent: this, dependsOn: [ns], additionalSecretOutputs: ["stringData", "data"] });
+    const keys = new k8s.core.v1.Secret(
+      `${name}-credentials`,
+      {
+        metadata: { name: OBJECT_STORE_CREDENTIALS_SECRET, namespace: OBJECT_STORE_NAMESPACE },
+        stringData: this.credentials,
+      },
+      { parent: this, dependsOn: [ns], additionalSecretOutputs: ["stringData", "data"] },
+    );
     this.ready = createObjectGroup(`${name}-buckets`, bucketJobObjects(OBJECT_STORE_NAMESPACE), { parent: this, dependsOn: [chart, keys] });
     this.registerOutputs({});
   }

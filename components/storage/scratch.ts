@@ -21,7 +21,10 @@ export interface ScratchArgs {
 }
 
 /** Lustre client ports: 988, and 1018-1023 between servers and clients (NET-04). */
-export const LUSTRE_PORTS: readonly [number, number][] = [[988, 988], [1018, 1023]];
+export const LUSTRE_PORTS: readonly [number, number][] = [
+  [988, 988],
+  [1018, 1023],
+];
 
 /**
  * High-throughput scratch on FSx for Lustre, linked to the datasets bucket: objects under the prefix appear
@@ -37,35 +40,88 @@ export class Scratch extends pulumi.ComponentResource {
     super("mlops:storage:Scratch", name, {}, opts);
     const child = { parent: this };
     const persistent = args.deploymentType === "PERSISTENT_2";
-    const sg = new aws.ec2.SecurityGroup(`${name}-lustre`, { vpcId: args.vpcId, description: "Lustre from cluster nodes and between file servers", egress: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }] }, child);
+    const sg = new aws.ec2.SecurityGroup(
+      `${name}-lustre`,
+      {
+        vpcId: args.vpcId,
+        description: "Lustre from cluster nodes and between file servers",
+        egress: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }],
+      },
+      child,
+    );
     for (const [from, to] of LUSTRE_PORTS) {
       // Lustre servers also open connections to clients: allow those ports back to the cluster security group.
-      new aws.vpc.SecurityGroupEgressRule(`${name}-to-clients-${from}`, { securityGroupId: sg.id, referencedSecurityGroupId: args.clientSecurityGroupId, ipProtocol: "tcp", fromPort: from, toPort: to, description: "Lustre to cluster nodes" }, child);
-      new aws.vpc.SecurityGroupIngressRule(`${name}-clients-from-lustre-${from}`, { securityGroupId: args.clientSecurityGroupId, referencedSecurityGroupId: sg.id, ipProtocol: "tcp", fromPort: from, toPort: to, description: "Lustre servers to clients" }, child);
-      new aws.vpc.SecurityGroupIngressRule(`${name}-clients-${from}`, { securityGroupId: sg.id, referencedSecurityGroupId: args.clientSecurityGroupId, ipProtocol: "tcp", fromPort: from, toPort: to, description: "Lustre from the EKS cluster security group" }, child);
-      new aws.vpc.SecurityGroupIngressRule(`${name}-servers-${from}`, { securityGroupId: sg.id, referencedSecurityGroupId: sg.id, ipProtocol: "tcp", fromPort: from, toPort: to, description: "Lustre between file servers" }, child);
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-to-clients-${from}`,
+        {
+          securityGroupId: sg.id,
+          referencedSecurityGroupId: args.clientSecurityGroupId,
+          ipProtocol: "tcp",
+          fromPort: from,
+          toPort: to,
+          description: "Lustre to cluster nodes",
+        },
+        child,
+      );
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-clients-from-lustre-${from}`,
+        {
+          securityGroupId: args.clientSecurityGroupId,
+          referencedSecurityGroupId: sg.id,
+          ipProtocol: "tcp",
+          fromPort: from,
+          toPort: to,
+          description: "Lustre servers to clients",
+        },
+        child,
+      );
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-clients-${from}`,
+        {
+          securityGroupId: sg.id,
+          referencedSecurityGroupId: args.clientSecurityGroupId,
+          ipProtocol: "tcp",
+          fromPort: from,
+          toPort: to,
+          description: "Lustre from the EKS cluster security group",
+        },
+        child,
+      );
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-servers-${from}`,
+        { securityGroupId: sg.id, referencedSecurityGroupId: sg.id, ipProtocol: "tcp", fromPort: from, toPort: to, description: "Lustre between file servers" },
+        child,
+      );
     }
-    const fs = new aws.fsx.LustreFileSystem(name, {
-      deploymentType: args.deploymentType,
-      storageCapacity: args.storageCapacityGiB,
-      subnetIds: args.subnetId,
-      securityGroupIds: [sg.id],
-      fileSystemTypeVersion: "2.15",
-      dataCompressionType: "LZ4",
-      copyTagsToBackups: true,
-      ...(persistent
-        ? { perUnitStorageThroughput: args.perUnitStorageThroughput ?? 125, kmsKeyId: args.kmsKeyArn, automaticBackupRetentionDays: 7 }
-        : { importPath: args.dataRepositoryPath, exportPath: args.dataRepositoryPath, autoImportPolicy: "NEW_CHANGED_DELETED" }),
-      tags: { Name: name },
-    }, { ...child, protect: persistent && args.protect, retainOnDelete: persistent && args.protect });
+    const fs = new aws.fsx.LustreFileSystem(
+      name,
+      {
+        deploymentType: args.deploymentType,
+        storageCapacity: args.storageCapacityGiB,
+        subnetIds: args.subnetId,
+        securityGroupIds: [sg.id],
+        fileSystemTypeVersion: "2.15",
+        dataCompressionType: "LZ4",
+        copyTagsToBackups: true,
+        ...(persistent
+          ? { perUnitStorageThroughput: args.perUnitStorageThroughput ?? 125, kmsKeyId: args.kmsKeyArn, automaticBackupRetentionDays: 7 }
+          : { importPath: args.dataRepositoryPath, exportPath: args.dataRepositoryPath, autoImportPolicy: "NEW_CHANGED_DELETED" }),
+        tags: { Name: name },
+      },
+      { ...child, protect: persistent && args.protect, retainOnDelete: persistent && args.protect },
+    );
     if (persistent) {
-      new aws.fsx.DataRepositoryAssociation(name, {
-        fileSystemId: fs.id,
-        fileSystemPath: "/datasets",
-        dataRepositoryPath: args.dataRepositoryPath,
-        batchImportMetaDataOnCreate: true,
-        s3: { autoImportPolicy: { events: ["NEW", "CHANGED", "DELETED"] }, autoExportPolicy: { events: ["NEW", "CHANGED", "DELETED"] } },
-      }, child);
+      new aws.fsx.DataRepositoryAssociation(
+        name,
+        {
+          fileSystemId: fs.id,
+          fileSystemPath: "/datasets",
+          dataRepositoryPath: args.dataRepositoryPath,
+          batchImportMetaDataOnCreate: true,
+          s3: { autoImportPolicy: { events: ["NEW", "CHANGED", "DELETED"] }, autoExportPolicy: { events: ["NEW", "CHANGED", "DELETED"] } },
+        },
+        child,
+      );
     }
     this.fileSystemId = fs.id;
     this.dnsName = fs.dnsName;

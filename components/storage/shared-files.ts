@@ -39,15 +39,30 @@ export class SharedFiles extends pulumi.ComponentResource {
     super("mlops:storage:SharedFiles", name, {}, opts);
     const child = { parent: this };
     const sg = new aws.ec2.SecurityGroup(`${name}-nfs`, { vpcId: args.vpcId, description: "NFS from cluster nodes and pods only", egress: [] }, child);
-    new aws.vpc.SecurityGroupIngressRule(`${name}-nfs`, { securityGroupId: sg.id, referencedSecurityGroupId: args.clientSecurityGroupId, ipProtocol: "tcp", fromPort: 2049, toPort: 2049, description: "NFS from the EKS cluster security group" }, child);
-    const fs = new aws.efs.FileSystem(name, {
-      encrypted: true,
-      kmsKeyId: args.kmsKeyArn,
-      performanceMode: "generalPurpose",
-      throughputMode: args.throughputMode ?? "elastic",
-      lifecyclePolicies: [{ transitionToIa: "AFTER_30_DAYS" }, { transitionToPrimaryStorageClass: "AFTER_1_ACCESS" }],
-      tags: { Name: name, "mlops.platform/backup": "true" },
-    }, { ...child, protect: args.protect, retainOnDelete: args.protect });
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-nfs`,
+      {
+        securityGroupId: sg.id,
+        referencedSecurityGroupId: args.clientSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: 2049,
+        toPort: 2049,
+        description: "NFS from the EKS cluster security group",
+      },
+      child,
+    );
+    const fs = new aws.efs.FileSystem(
+      name,
+      {
+        encrypted: true,
+        kmsKeyId: args.kmsKeyArn,
+        performanceMode: "generalPurpose",
+        throughputMode: args.throughputMode ?? "elastic",
+        lifecyclePolicies: [{ transitionToIa: "AFTER_30_DAYS" }, { transitionToPrimaryStorageClass: "AFTER_1_ACCESS" }],
+        tags: { Name: name, "mlops.platform/backup": "true" },
+      },
+      { ...child, protect: args.protect, retainOnDelete: args.protect },
+    );
     new aws.efs.BackupPolicy(name, { fileSystemId: fs.id, backupPolicy: { status: "ENABLED" } }, child);
     args.subnetIds.forEach((subnetId, i) => new aws.efs.MountTarget(`${name}-${i}`, { fileSystemId: fs.id, subnetId, securityGroups: [sg.id] }, child));
     for (const team of args.teams ?? []) {

@@ -14,7 +14,11 @@ export * from "./iam";
  * short hash of the whole ARN (ml_admin and ml-admin would otherwise both read ml-admin).
  */
 export function principalSlug(arn: string): string {
-  const readable = arn.split(":").slice(4).join("-").replace(/[^A-Za-z0-9-]/g, "-");
+  const readable = arn
+    .split(":")
+    .slice(4)
+    .join("-")
+    .replace(/[^A-Za-z0-9-]/g, "-");
   return `${readable}-${createHash("sha256").update(arn).digest("hex").slice(0, 8)}`;
 }
 export * from "../../domain/team-services";
@@ -54,7 +58,13 @@ export class Teams extends pulumi.ComponentResource {
     const child = { parent: this };
     const onAws = args.aws;
     for (const team of args.teams) {
-      const objects = teamObjects({ team, environment: args.environment, podIdentity: onAws !== undefined, kserveMode: args.kserveMode, objectStore: args.objectStore });
+      const objects = teamObjects({
+        team,
+        environment: args.environment,
+        podIdentity: onAws !== undefined,
+        kserveMode: args.kserveMode,
+        objectStore: args.objectStore,
+      });
       createObjectGroup(`${name}-${team.name}`, objects, child);
     }
     if (onAws) this.createIdentities(name, args.teams, onAws);
@@ -65,34 +75,58 @@ export class Teams extends pulumi.ComponentResource {
   private createIdentities(name: string, teams: readonly TeamConfig[], args: NonNullable<TeamsArgs["aws"]>): void {
     const child = { parent: this };
     const accountId = pulumi.output(args.accountId);
-    const boundary = new aws.iam.Policy(`${name}-boundary`, {
-      description: "Ceiling for every team role: team prefixes of the data buckets only",
-      policy: pulumi.all([accountId, args.bucketKeyArn]).apply(([id, arn]) => JSON.stringify(teamBoundaryPolicy(args.clusterName, id, { arn, region: args.region }))),
-    }, child);
+    const boundary = new aws.iam.Policy(
+      `${name}-boundary`,
+      {
+        description: "Ceiling for every team role: team prefixes of the data buckets only",
+        policy: pulumi
+          .all([accountId, args.bucketKeyArn])
+          .apply(([id, arn]) => JSON.stringify(teamBoundaryPolicy(args.clusterName, id, { arn, region: args.region }))),
+      },
+      child,
+    );
     for (const team of teams) {
       const tags = { team: team.name, "cost-center": team.costCenter };
-      const role = new aws.iam.Role(`${name}-${team.name}`, {
-        description: `Workloads of team ${team.name} (Pod Identity, ${team.name}/${TEAM_WORKLOAD_SERVICE_ACCOUNT})`,
-        assumeRolePolicy: JSON.stringify(teamTrustPolicy(team.name, TEAM_WORKLOAD_SERVICE_ACCOUNT)),
-        permissionsBoundary: boundary.arn,
-        tags,
-      }, child);
-      new aws.iam.RolePolicy(`${name}-${team.name}`, {
-        role: role.id,
-        policy: pulumi.all([accountId, args.bucketKeyArn]).apply(([id, arn]) => JSON.stringify(teamDataPolicy(team, args.clusterName, id, { arn, region: args.region }))),
-      }, child);
-      new aws.eks.PodIdentityAssociation(`${name}-${team.name}`, {
-        clusterName: args.eksClusterName,
-        namespace: team.name,
-        serviceAccount: TEAM_WORKLOAD_SERVICE_ACCOUNT,
-        roleArn: role.arn,
-        tags,
-      }, child);
+      const role = new aws.iam.Role(
+        `${name}-${team.name}`,
+        {
+          description: `Workloads of team ${team.name} (Pod Identity, ${team.name}/${TEAM_WORKLOAD_SERVICE_ACCOUNT})`,
+          assumeRolePolicy: JSON.stringify(teamTrustPolicy(team.name, TEAM_WORKLOAD_SERVICE_ACCOUNT)),
+          permissionsBoundary: boundary.arn,
+          tags,
+        },
+        child,
+      );
+      new aws.iam.RolePolicy(
+        `${name}-${team.name}`,
+        {
+          role: role.id,
+          policy: pulumi
+            .all([accountId, args.bucketKeyArn])
+            .apply(([id, arn]) => JSON.stringify(teamDataPolicy(team, args.clusterName, id, { arn, region: args.region }))),
+        },
+        child,
+      );
+      new aws.eks.PodIdentityAssociation(
+        `${name}-${team.name}`,
+        {
+          clusterName: args.eksClusterName,
+          namespace: team.name,
+          serviceAccount: TEAM_WORKLOAD_SERVICE_ACCOUNT,
+          roleArn: role.arn,
+          tags,
+        },
+        child,
+      );
       this.roleArns[team.name] = role.arn;
     }
     for (const [principal, groups] of teamAccessEntries(teams, teamGroup)) {
       // Namespace-scoped rights come from RoleBindings on these groups; the entry grants no access policy.
-      new aws.eks.AccessEntry(`${name}-${principalSlug(principal)}`, { clusterName: args.eksClusterName, principalArn: principal, kubernetesGroups: groups, type: "STANDARD" }, child);
+      new aws.eks.AccessEntry(
+        `${name}-${principalSlug(principal)}`,
+        { clusterName: args.eksClusterName, principalArn: principal, kubernetesGroups: groups, type: "STANDARD" },
+        child,
+      );
     }
   }
 }

@@ -5,7 +5,8 @@ export const REQUIRED_TAGS = ["env", "team", "cost-center", "owner", "managed-by
 export const costTags = resourcePolicy(
   {
     name: "cost-tags",
-    description: "The AWS provider stamps env, team, cost-center, owner and managed-by on every taggable resource; launch templates carry them to instances and volumes.",
+    description:
+      "The AWS provider stamps env, team, cost-center, owner and managed-by on every taggable resource; launch templates carry them to instances and volumes.",
     severity: "medium",
     controls: ["OPS-01"],
   },

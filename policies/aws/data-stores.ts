@@ -4,11 +4,20 @@ import { environmentOf, resourcePolicy } from "../lib/define";
 export const dataStores = resourcePolicy(
   {
     name: "data-stores",
-    description: "RDS, EFS, FSx for Lustre and ElastiCache: encrypted with customer keys, private, TLS only, backed up; Multi-AZ and deletion protection in prod.",
+    description:
+      "RDS, EFS, FSx for Lustre and ElastiCache: encrypted with customer keys, private, TLS only, backed up; Multi-AZ and deletion protection in prod.",
     severity: "high",
     controls: ["DB-01", "DB-02", "DB-03", "DB-04", "DB-05", "DB-06", "DB-07", "FS-01", "FS-02", "FS-03", "OPS-05"],
   },
-  ["aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:rds/parameterGroup:ParameterGroup", "aws:efs/fileSystem:FileSystem", "aws:efs/accessPoint:AccessPoint", "aws:fsx/lustreFileSystem:LustreFileSystem", "aws:elasticache/replicationGroup:ReplicationGroup"],
+  [
+    "aws:rds/instance:Instance",
+    "aws:rds/cluster:Cluster",
+    "aws:rds/parameterGroup:ParameterGroup",
+    "aws:efs/fileSystem:FileSystem",
+    "aws:efs/accessPoint:AccessPoint",
+    "aws:fsx/lustreFileSystem:LustreFileSystem",
+    "aws:elasticache/replicationGroup:ReplicationGroup",
+  ],
   (props, args, report) => {
     const prod = environmentOf(args) === "prod";
     switch (args.type) {
@@ -20,7 +29,8 @@ export const dataStores = resourcePolicy(
         if (prod && !(props.backupRetentionPeriod >= 7)) report("prod keeps backups at least 7 days (backupRetentionPeriod)");
         if (prod && props.skipFinalSnapshot === true) report("prod databases keep a final snapshot (skipFinalSnapshot=false)");
         if (props.copyTagsToSnapshot !== true) report("copyTagsToSnapshot must be true");
-        if (props.manageMasterUserPassword !== true) report("the master password is managed by RDS in Secrets Manager (manageMasterUserPassword), never set in config or state");
+        if (props.manageMasterUserPassword !== true)
+          report("the master password is managed by RDS in Secrets Manager (manageMasterUserPassword), never set in config or state");
         if (prod && props.deletionProtection !== true) report("prod databases need deletionProtection");
         if (prod && args.type === "aws:rds/instance:Instance" && props.multiAz !== true) report("prod databases run Multi-AZ");
         if (props.autoMinorVersionUpgrade === false) report("autoMinorVersionUpgrade must stay on (DB-06)");
@@ -34,7 +44,8 @@ export const dataStores = resourcePolicy(
         const family = String(props.family ?? "");
         const param = family.startsWith("postgres") ? "rds.force_ssl" : family.startsWith("mysql") ? "require_secure_transport" : undefined;
         const value = (props.parameters ?? []).find((x: { name: string; value: string }) => x.name === param)?.value;
-        if (param && !["1", "ON", "on"].includes(String(value))) report(`${family} parameter groups set ${param}=1: connections without TLS are refused (DB-06)`);
+        if (param && !["1", "ON", "on"].includes(String(value)))
+          report(`${family} parameter groups set ${param}=1: connections without TLS are refused (DB-06)`);
         return;
       }
       case "aws:efs/fileSystem:FileSystem":
@@ -49,7 +60,8 @@ export const dataStores = resourcePolicy(
         const persistent = String(props.deploymentType ?? "").startsWith("PERSISTENT");
         if (prod && !persistent) report("prod uses a PERSISTENT deployment type (SCRATCH keeps no replica and no customer key)");
         if (persistent && !props.kmsKeyId) report("persistent FSx for Lustre needs a customer-managed kmsKeyId");
-        if (persistent && !(props.automaticBackupRetentionDays > 0)) report("persistent FSx for Lustre keeps automatic backups (automaticBackupRetentionDays > 0)");
+        if (persistent && !(props.automaticBackupRetentionDays > 0))
+          report("persistent FSx for Lustre keeps automatic backups (automaticBackupRetentionDays > 0)");
         if (props.copyTagsToBackups !== true) report("copyTagsToBackups must be true");
         return;
       }

@@ -5,7 +5,8 @@ const CLUSTER_ADMIN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAd
 export const eksAccessEntries = resourcePolicy(
   {
     name: "eks-access-entries",
-    description: "API authentication mode without implicit creator admin; nothing maps to system:masters; cluster-admin only at cluster scope for platform admins.",
+    description:
+      "API authentication mode without implicit creator admin; nothing maps to system:masters; cluster-admin only at cluster scope for platform admins.",
     severity: "critical",
     controls: ["EKS-05", "RBAC-01"],
   },
@@ -13,7 +14,8 @@ export const eksAccessEntries = resourcePolicy(
   (props, args, report) => {
     if (args.type === "aws:eks/cluster:Cluster") {
       const access = props.accessConfig ?? {};
-      if (access.authenticationMode !== "API") report(`accessConfig.authenticationMode must be "API" (got ${access.authenticationMode ?? "CONFIG_MAP default"})`);
+      if (access.authenticationMode !== "API")
+        report(`accessConfig.authenticationMode must be "API" (got ${access.authenticationMode ?? "CONFIG_MAP default"})`);
       if (access.bootstrapClusterCreatorAdminPermissions !== false) report("accessConfig.bootstrapClusterCreatorAdminPermissions must be false");
     } else if (args.type === "aws:eks/accessEntry:AccessEntry") {
       const groups: string[] = props.kubernetesGroups ?? [];

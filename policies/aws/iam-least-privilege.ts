@@ -1,6 +1,13 @@
 import { asArray, parseDocument, resourcePolicy } from "../lib/define";
 
-type Statement = { Effect?: string; Action?: string | string[]; NotAction?: string | string[]; Resource?: string | string[]; Principal?: unknown; Condition?: unknown };
+type Statement = {
+  Effect?: string;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  Principal?: unknown;
+  Condition?: unknown;
+};
 
 /** The problems of one policy document: wildcard actions on all resources, iam:*, kms:Decrypt on *. */
 export function wildcardProblems(doc: { Statement?: Statement[] | Statement }): string[] {

@@ -10,6 +10,7 @@ export const kmsKeys = resourcePolicy(
   ["aws:kms/key:Key"],
   (props, args, report) => {
     if (props.enableKeyRotation !== true) report("enableKeyRotation must be true");
-    if (environmentOf(args) === "prod" && props.deletionWindowInDays !== 30) report(`prod keys wait 30 days before deletion (got ${props.deletionWindowInDays ?? "default"})`);
+    if (environmentOf(args) === "prod" && props.deletionWindowInDays !== 30)
+      report(`prod keys wait 30 days before deletion (got ${props.deletionWindowInDays ?? "default"})`);
   },
 );

@@ -11,7 +11,8 @@ export const nodeLaunchTemplate = resourcePolicy(
   (props, _args, report) => {
     const md = props.metadataOptions ?? {};
     if (md.httpTokens !== "required") report('metadataOptions.httpTokens must be "required" (IMDSv2 only)');
-    if (md.httpPutResponseHopLimit !== 1) report(`metadataOptions.httpPutResponseHopLimit must be 1 so pods cannot reach node credentials (got ${md.httpPutResponseHopLimit ?? "unset"})`);
+    if (md.httpPutResponseHopLimit !== 1)
+      report(`metadataOptions.httpPutResponseHopLimit must be 1 so pods cannot reach node credentials (got ${md.httpPutResponseHopLimit ?? "unset"})`);
     for (const m of props.blockDeviceMappings ?? []) {
       if (m.ebs && String(m.ebs.encrypted) !== "true") report(`block device ${m.deviceName} is not encrypted`);
       else if (m.ebs && !m.ebs.kmsKeyId) report(`block device ${m.deviceName} has no customer-managed kmsKeyId`);

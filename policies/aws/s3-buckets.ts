@@ -4,7 +4,6 @@ import { isKnownString, resourcePolicy, stackPolicy } from "../lib/define";
 /** Current and deprecated (BucketV2) bucket types of @pulumi/aws 7. */
 export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 
-
 /**
  * Whether a bucket-level resource (block, policy, versioning …) belongs to `bucket`: by a known bucket name
  * or id; where its bucket reference is unknown (computed in a real preview), by our convention of naming the
@@ -41,16 +40,21 @@ export const s3PublicAccessBlock = stackPolicy(
 export const s3Encryption = resourcePolicy(
   {
     name: "s3-encryption",
-    description: "Bucket default encryption is SSE-KMS with a customer key and bucket keys on; only the server-access-log bucket uses SSE-S3, the one encryption S3 log delivery accepts.",
+    description:
+      "Bucket default encryption is SSE-KMS with a customer key and bucket keys on; only the server-access-log bucket uses SSE-S3, the one encryption S3 log delivery accepts.",
     severity: "high",
     controls: ["S3-02"],
   },
-  ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"],
+  [
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+  ],
   (props, args, report) => {
     // DataBuckets names the log bucket's companions <component>-access-logs; S3 cannot deliver logs to SSE-KMS.
     if (args.name.endsWith("-access-logs")) {
       for (const rule of props.rules ?? []) {
-        if (rule.applyServerSideEncryptionByDefault?.sseAlgorithm !== "AES256") report("the access-log bucket uses SSE-S3 (AES256): S3 server access logging cannot write to SSE-KMS buckets");
+        if (rule.applyServerSideEncryptionByDefault?.sseAlgorithm !== "AES256")
+          report("the access-log bucket uses SSE-S3 (AES256): S3 server access logging cannot write to SSE-KMS buckets");
       }
       return;
     }

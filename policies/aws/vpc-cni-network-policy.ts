@@ -3,7 +3,7 @@ import { isComputed, resourcePolicy } from "../lib/define";
 export const vpcCniNetworkPolicy = resourcePolicy(
   {
     name: "vpc-cni-network-policy",
-    description: "The VPC CNI add-on enforces Kubernetes NetworkPolicy (enableNetworkPolicy \"true\").",
+    description: 'The VPC CNI add-on enforces Kubernetes NetworkPolicy (enableNetworkPolicy "true").',
     severity: "high",
     controls: ["EKS-06", "NS-04"],
   },
@@ -18,6 +18,7 @@ export const vpcCniNetworkPolicy = resourcePolicy(
       report("vpc-cni configurationValues is not JSON");
       return;
     }
-    if (values.enableNetworkPolicy !== "true") report('vpc-cni configurationValues must set enableNetworkPolicy to "true"; without it NetworkPolicies are not enforced');
+    if (values.enableNetworkPolicy !== "true")
+      report('vpc-cni configurationValues must set enableNetworkPolicy to "true"; without it NetworkPolicies are not enforced');
   },
 );

@@ -7,7 +7,8 @@ const AUTH_ANNOTATIONS = ["alb.ingress.kubernetes.io/auth-type", "nginx.ingress.
 export const exposure = resourcePolicy(
   {
     name: "k8s-exposure",
-    description: "LoadBalancer and NodePort Services only in the ingress namespace and only through the AWS Load Balancer Controller; UIs only behind an authenticated ingress; no chart default admin passwords or anonymous access.",
+    description:
+      "LoadBalancer and NodePort Services only in the ingress namespace and only through the AWS Load Balancer Controller; UIs only behind an authenticated ingress; no chart default admin passwords or anonymous access.",
     severity: "high",
     controls: ["EXP-01", "EXP-02"],
   },
@@ -17,17 +18,20 @@ export const exposure = resourcePolicy(
       const type = obj.spec?.type;
       if (type !== "LoadBalancer" && type !== "NodePort") return;
       if (namespaceOf(obj) !== INGRESS_NAMESPACE) report(`EXP-01: Service ${obj.metadata?.name} of type ${type} outside the ${INGRESS_NAMESPACE} namespace`);
-      else if (type === "LoadBalancer" && obj.spec?.loadBalancerClass !== "service.k8s.aws/nlb") report("EXP-01: LoadBalancer Services use loadBalancerClass service.k8s.aws/nlb (AWS LBC, internal by default)");
+      else if (type === "LoadBalancer" && obj.spec?.loadBalancerClass !== "service.k8s.aws/nlb")
+        report("EXP-01: LoadBalancer Services use loadBalancerClass service.k8s.aws/nlb (AWS LBC, internal by default)");
       return;
     }
     if (args.type === "kubernetes:networking.k8s.io/v1:Ingress") {
       const annotations: Record<string, string> = obj.metadata?.annotations ?? {};
-      if (!AUTH_ANNOTATIONS.some((a) => annotations[a])) report(`EXP-02: Ingress ${obj.metadata?.name} exposes a service without authentication (OIDC, ALB auth or oauth2-proxy)`);
+      if (!AUTH_ANNOTATIONS.some((a) => annotations[a]))
+        report(`EXP-02: Ingress ${obj.metadata?.name} exposes a service without authentication (OIDC, ALB auth or oauth2-proxy)`);
       return;
     }
     if (obj.chart === "kube-prometheus-stack") {
       const grafana = obj.values?.grafana ?? {};
-      if (grafana.enabled !== false && !grafana.admin?.existingSecret) report('EXP-02: Grafana must take its admin credentials from an existing secret, never the chart default "prom-operator"');
+      if (grafana.enabled !== false && !grafana.admin?.existingSecret)
+        report('EXP-02: Grafana must take its admin credentials from an existing secret, never the chart default "prom-operator"');
       if (grafana["grafana.ini"]?.["auth.anonymous"]?.enabled === true) report("EXP-02: Grafana anonymous access must be off");
     }
   },

@@ -7,7 +7,8 @@ const ENFORCE = "pod-security.kubernetes.io/enforce";
 export const namespacePodSecurity = resourcePolicy(
   {
     name: "k8s-namespace-pod-security",
-    description: "Every namespace pins a Pod Security level and version; team namespaces enforce, warn and audit restricted; privileged only where the exceptions registry allows it.",
+    description:
+      "Every namespace pins a Pod Security level and version; team namespaces enforce, warn and audit restricted; privileged only where the exceptions registry allows it.",
     severity: "high",
     controls: ["NS-01"],
   },
@@ -17,10 +18,12 @@ export const namespacePodSecurity = resourcePolicy(
     const name = nameOf(obj);
     const level = labels[ENFORCE];
     if (!level) return report(`namespace ${name} has no ${ENFORCE} label`);
-    if (!/^v1\.\d+$/.test(labels[`${ENFORCE}-version`] ?? "")) report(`namespace ${name} does not pin ${ENFORCE}-version to a release such as v1.35 (got ${labels[`${ENFORCE}-version`] ?? "none"})`);
+    if (!/^v1\.\d+$/.test(labels[`${ENFORCE}-version`] ?? ""))
+      report(`namespace ${name} does not pin ${ENFORCE}-version to a release such as v1.35 (got ${labels[`${ENFORCE}-version`] ?? "none"})`);
     for (const mode of ["warn", "audit"]) {
       const v = labels[`pod-security.kubernetes.io/${mode}-version`];
-      if (labels[`pod-security.kubernetes.io/${mode}`] && v !== undefined && !/^v1\.\d+$/.test(v)) report(`namespace ${name} does not pin pod-security.kubernetes.io/${mode}-version to a release (got ${v})`);
+      if (labels[`pod-security.kubernetes.io/${mode}`] && v !== undefined && !/^v1\.\d+$/.test(v))
+        report(`namespace ${name} does not pin pod-security.kubernetes.io/${mode}-version to a release (got ${v})`);
     }
     if (labels[TEAM_LABEL]) {
       for (const mode of ["enforce", "warn", "audit"]) {

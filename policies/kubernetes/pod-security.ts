@@ -8,7 +8,8 @@ const ALLOWED_VOLUMES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemer
 export const podSecurity = resourcePolicy(
   {
     name: "k8s-pod-security",
-    description: "Workloads run non-root, without privilege escalation or capabilities, with a seccomp profile, no host namespaces, ports or paths, and only safe volume types.",
+    description:
+      "Workloads run non-root, without privilege escalation or capabilities, with a seccomp profile, no host namespaces, ports or paths, and only safe volume types.",
     severity: "high",
     controls: ["POD-01", "POD-02", "POD-03", "POD-04", "POD-05", "POD-06"],
   },
@@ -35,7 +36,11 @@ export const podSecurity = resourcePolicy(
       check("POD-02", sc.allowPrivilegeEscalation === false, `${where} must set allowPrivilegeEscalation: false`);
       const drop: string[] = sc.capabilities?.drop ?? [];
       const add: string[] = sc.capabilities?.add ?? [];
-      check("POD-03", drop.includes("ALL") && add.every((a) => a === "NET_BIND_SERVICE"), `${where} must drop ALL capabilities and add none but NET_BIND_SERVICE`);
+      check(
+        "POD-03",
+        drop.includes("ALL") && add.every((a) => a === "NET_BIND_SERVICE"),
+        `${where} must drop ALL capabilities and add none but NET_BIND_SERVICE`,
+      );
       const seccomp = (sc.seccompProfile ?? podCtx.seccompProfile)?.type;
       check("POD-04", seccomp === "RuntimeDefault" || seccomp === "Localhost", `${where} needs seccompProfile RuntimeDefault or Localhost`);
       check("POD-05", sc.privileged !== true, `${where} must not be privileged`);

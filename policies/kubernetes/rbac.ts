@@ -9,7 +9,8 @@ const WRITE = ["create", "update", "patch", "delete", "deletecollection"];
 export const rbac = resourcePolicy(
   {
     name: "k8s-rbac",
-    description: "No wildcards in roles; cluster-admin and admin never bound cluster-wide or through a RoleBinding; team roles exclude escalation, token minting, exec in prod and the objects the platform owns.",
+    description:
+      "No wildcards in roles; cluster-admin and admin never bound cluster-wide or through a RoleBinding; team roles exclude escalation, token minting, exec in prod and the objects the platform owns.",
     severity: "critical",
     controls: ["RBAC-01", "RBAC-02", "RBAC-03"],
   },
@@ -37,10 +38,12 @@ export const rbac = resourcePolicy(
       for (const v of verbs.filter((v) => FORBIDDEN_VERBS.includes(v))) report(`RBAC-03: team role ${obj.metadata?.name} in ${namespaceOf(obj)} grants ${v}`);
       for (const r of resources.filter((r) => FORBIDDEN_RESOURCES.includes(r))) report(`RBAC-03: team role ${obj.metadata?.name} grants ${r}`);
       if (verbs.some((v) => WRITE.includes(v))) {
-        for (const r of resources.filter((r) => PLATFORM_OWNED.includes(r))) report(`RBAC-03: team role ${obj.metadata?.name} may change ${r}, which the platform owns`);
+        for (const r of resources.filter((r) => PLATFORM_OWNED.includes(r)))
+          report(`RBAC-03: team role ${obj.metadata?.name} may change ${r}, which the platform owns`);
       }
       if (environmentOf(args) === "prod") {
-        for (const r of resources.filter((r) => r === "pods/exec" || r === "pods/attach")) report(`RBAC-03: team role ${obj.metadata?.name} grants ${r} in prod`);
+        for (const r of resources.filter((r) => r === "pods/exec" || r === "pods/attach"))
+          report(`RBAC-03: team role ${obj.metadata?.name} grants ${r} in prod`);
       }
     }
   },

@@ -5,18 +5,18 @@ import { quantityValue } from "../lib/quantity";
 
 const QUOTA_KEYS = ["requests.cpu", "requests.memory", "limits.memory", "requests.nvidia.com/gpu", "requests.storage", "persistentvolumeclaims", "pods"];
 
-
 function isDefaultDeny(np: PolicyResource): boolean {
   const spec = np.props.spec ?? {};
   const selectsAll = spec.podSelector && Object.keys(spec.podSelector).length === 0;
   const types: string[] = spec.policyTypes ?? [];
-  return selectsAll && types.includes("Ingress") && types.includes("Egress") && !(spec.ingress?.length) && !(spec.egress?.length);
+  return selectsAll && types.includes("Ingress") && types.includes("Egress") && !spec.ingress?.length && !spec.egress?.length;
 }
 
 export const teamGuardrails = stackPolicy(
   {
     name: "k8s-team-guardrails",
-    description: "Every team namespace has a complete ResourceQuota (no LoadBalancers or NodePorts), an ordered LimitRange, a default-deny NetworkPolicy and a default service account without a token.",
+    description:
+      "Every team namespace has a complete ResourceQuota (no LoadBalancers or NodePorts), an ordered LimitRange, a default-deny NetworkPolicy and a default service account without a token.",
     severity: "high",
     controls: ["NS-02", "NS-03", "NS-04", "NS-06"],
   },
@@ -29,7 +29,8 @@ export const teamGuardrails = stackPolicy(
       const hard: Record<string, unknown> = Object.assign({}, ...quotas.map((q) => q.props.spec?.hard ?? {}));
       const missing = QUOTA_KEYS.filter((k) => hard[k] === undefined);
       if (missing.length > 0) report(`NS-02: team namespace ${name} has no quota for ${missing.join(", ")}`, ns.urn);
-      for (const k of ["services.loadbalancers", "services.nodeports"]) if (String(hard[k]) !== "0") report(`NS-02: team namespace ${name} must set ${k} to 0`, ns.urn);
+      for (const k of ["services.loadbalancers", "services.nodeports"])
+        if (String(hard[k]) !== "0") report(`NS-02: team namespace ${name} must set ${k} to 0`, ns.urn);
       const ranges = inNs("kubernetes:core/v1:LimitRange", name);
       if (ranges.length === 0) report(`NS-03: team namespace ${name} has no LimitRange`, ns.urn);
       for (const lr of ranges) {
@@ -39,13 +40,16 @@ export const teamGuardrails = stackPolicy(
             const values = [l.min?.[res], l.defaultRequest?.[res], l.default?.[res], l.max?.[res]].filter((v) => v !== undefined);
             const chain = values.map(quantityValue);
             if (chain.some(Number.isNaN)) report(`NS-03: LimitRange ${nameOf(lr.props)} in ${name} has a ${res} value that is not a quantity`, lr.urn);
-            if (chain.some((v, i) => chain.slice(i + 1).some((later) => later < v))) report(`NS-03: LimitRange ${nameOf(lr.props)} in ${name} breaks min ≤ defaultRequest ≤ default ≤ max for ${res}`, lr.urn);
+            if (chain.some((v, i) => chain.slice(i + 1).some((later) => later < v)))
+              report(`NS-03: LimitRange ${nameOf(lr.props)} in ${name} breaks min ≤ defaultRequest ≤ default ≤ max for ${res}`, lr.urn);
           }
         }
       }
-      if (!inNs("kubernetes:networking.k8s.io/v1:NetworkPolicy", name).some(isDefaultDeny)) report(`NS-04: team namespace ${name} has no default-deny NetworkPolicy`, ns.urn);
+      if (!inNs("kubernetes:networking.k8s.io/v1:NetworkPolicy", name).some(isDefaultDeny))
+        report(`NS-04: team namespace ${name} has no default-deny NetworkPolicy`, ns.urn);
       const sa = inNs("kubernetes:core/v1:ServiceAccount", name).find((s) => nameOf(s.props) === "default");
-      if (!sa || sa.props.automountServiceAccountToken !== false) report(`NS-06: the default service account in ${name} must set automountServiceAccountToken: false`, ns.urn);
+      if (!sa || sa.props.automountServiceAccountToken !== false)
+        report(`NS-06: the default service account in ${name} must set automountServiceAccountToken: false`, ns.urn);
     }
   },
 );

@@ -8,8 +8,25 @@ import { WORKLOAD_TYPES, containersOf, nameOf, namespaceOf, podSpecOf } from "..
  * test fails when the two differ.
  */
 export const PLATFORM_NAMESPACES = [
-  "gpu-operator", "monitoring", "node-exporter", "object-store", "external-secrets", "databases", "cnpg-system", "mlflow", "feast",
-  "feast-operator-system", "kubeflow", "cert-manager", "kserve", "knative-operator", "knative-serving", "evidently", "ingress", "security-scan", "platform",
+  "gpu-operator",
+  "monitoring",
+  "node-exporter",
+  "object-store",
+  "external-secrets",
+  "databases",
+  "cnpg-system",
+  "mlflow",
+  "feast",
+  "feast-operator-system",
+  "kubeflow",
+  "cert-manager",
+  "kserve",
+  "knative-operator",
+  "knative-serving",
+  "evidently",
+  "ingress",
+  "security-scan",
+  "platform",
 ];
 
 const SECRET_NAME = /pass(word)?|secret|token|api.?key|credential/i;
@@ -18,7 +35,8 @@ const SECRET_NAME = /pass(word)?|secret|token|api.?key|credential/i;
 export const workloadHygiene = resourcePolicy(
   {
     name: "k8s-workload-hygiene",
-    description: "Containers set CPU/memory requests and a memory limit (GPUs whole, requests = limits), use pinned image tags, read secrets from files, keep a read-only root filesystem; nothing runs in default or kube-*.",
+    description:
+      "Containers set CPU/memory requests and a memory limit (GPUs whole, requests = limits), use pinned image tags, read secrets from files, keep a read-only root filesystem; nothing runs in default or kube-*.",
     severity: "medium",
     controls: ["POD-07", "POD-08", "POD-09", "POD-11", "NS-05"],
   },
@@ -38,11 +56,19 @@ export const workloadHygiene = resourcePolicy(
       const req = c.resources?.requests ?? {};
       const lim = c.resources?.limits ?? {};
       if (kind !== "ephemeralContainer") {
-        check("POD-08", req.cpu !== undefined && req.memory !== undefined && lim.memory !== undefined, `${where} needs cpu and memory requests and a memory limit`);
+        check(
+          "POD-08",
+          req.cpu !== undefined && req.memory !== undefined && lim.memory !== undefined,
+          `${where} needs cpu and memory requests and a memory limit`,
+        );
         const gpuReq = req["nvidia.com/gpu"];
         const gpuLim = lim["nvidia.com/gpu"];
         if (gpuReq !== undefined || gpuLim !== undefined) {
-          check("POD-08", String(gpuReq ?? gpuLim) === String(gpuLim) && /^\d+$/.test(String(gpuLim)), `${where} must request whole GPUs with requests equal to limits`);
+          check(
+            "POD-08",
+            String(gpuReq ?? gpuLim) === String(gpuLim) && /^\d+$/.test(String(gpuLim)),
+            `${where} must request whole GPUs with requests equal to limits`,
+          );
         }
       }
       const image: string = c.image ?? "";
@@ -50,7 +76,11 @@ export const workloadHygiene = resourcePolicy(
       check("POD-09", tag !== undefined && tag !== "" && tag !== "latest", `${where} image ${image || "(none)"} must be pinned to a tag or digest, not latest`);
       for (const e of c.env ?? []) {
         // *_FILE variables point at a mounted secret file: the recommended pattern, not a leak.
-        check("POD-11", !(SECRET_NAME.test(e.name) && !/_FILE$/i.test(e.name) && typeof e.value === "string" && e.value !== ""), `${where} passes ${e.name} as a literal env value; mount it from a Secret as a file`);
+        check(
+          "POD-11",
+          !(SECRET_NAME.test(e.name) && !/_FILE$/i.test(e.name) && typeof e.value === "string" && e.value !== ""),
+          `${where} passes ${e.name} as a literal env value; mount it from a Secret as a file`,
+        );
       }
       check("POD-07", c.securityContext?.readOnlyRootFilesystem === true, `${where} should set readOnlyRootFilesystem: true`);
     }

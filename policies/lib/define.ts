@@ -3,7 +3,15 @@
  * and a severity.
  * Enforcement follows severity and environment (enforcementFor), never a global switch.
  */
-import type { EnforcementLevel, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  EnforcementLevel,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  Severity,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 
 /** The document that defines every control id, relative to the repository root. */
 export const BASELINE = "docs/security-controls.md";
@@ -66,7 +74,10 @@ export function resourcePolicy(meta: PolicyMeta, types: readonly string[], check
   };
 }
 
-export function stackPolicy(meta: PolicyMeta, check: (args: StackValidationArgs, report: ReportViolation) => void): StackValidationPolicy & { controls: readonly string[] } {
+export function stackPolicy(
+  meta: PolicyMeta,
+  check: (args: StackValidationArgs, report: ReportViolation) => void,
+): StackValidationPolicy & { controls: readonly string[] } {
   return { ...common(meta), controls: meta.controls, validateStack: check };
 }
 
@@ -91,7 +102,7 @@ export const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefi
 export const COMPUTED_PREFIX = "<computed:";
 
 /** Values not known until deploy (offline placeholders or preview unknowns): check presence, not value. */
-export const isComputed = (value: unknown): boolean => value === undefined ? false : typeof value === "string" && value.startsWith(COMPUTED_PREFIX);
+export const isComputed = (value: unknown): boolean => (value === undefined ? false : typeof value === "string" && value.startsWith(COMPUTED_PREFIX));
 
 /** A reference (name, id) whose value is known now: a non-empty string that is not a computed placeholder. */
 export const isKnownString = (value: unknown): value is string => typeof value === "string" && value !== "" && !isComputed(value);

@@ -36,7 +36,16 @@ async function main(): Promise<void> {
   await writePlan(result, out, violations);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   rmSync(out, { recursive: true, force: true });
-  console.log(JSON.stringify({ teams: n, seconds, peakMB: process.resourceUsage().maxRSS / 1024, resources: result.resources.length, objects: result.objects.length }));
+  console.log(
+    JSON.stringify({ teams: n, seconds, peakMB: process.resourceUsage().maxRSS / 1024, resources: result.resources.length, objects: result.objects.length }),
+  );
 }
 
-if (require.main === module) main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+if (require.main === module)
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );

@@ -27,7 +27,9 @@ function volumes(ctx: TeamReportContext): string {
   const claims = [
     ...(ctx.sharedFiles ? [`${SHARED_FILES_CLAIM} (EFS, RWX, own access point and POSIX id)`] : []),
     // Said plainly until scratch is isolated per team: every team's claim mounts the same file-system root.
-    ...(ctx.scratch ? [`${SCRATCH_CLAIM} (FSx for Lustre, RWX, SHARED with every other team: same file-system root, exported to lustre/ of the datasets bucket)`] : []),
+    ...(ctx.scratch
+      ? [`${SCRATCH_CLAIM} (FSx for Lustre, RWX, SHARED with every other team: same file-system root, exported to lustre/ of the datasets bucket)`]
+      : []),
   ];
   const block = ctx.eksClusterName ? "block volumes from the default class gp3" : "block volumes from the cluster's default class";
   return `${block}${claims.length > 0 ? `; claims ${claims.join(", ")}` : ""}`;
@@ -66,7 +68,9 @@ export function teamReport(team: TeamConfig, ctx: TeamReportContext): string[] {
     `  volumes    ${volumes(ctx)}`,
     `  services   ${team.services.length > 0 ? team.services.map((x) => SERVICE_USE[x] ?? x).join("; ") : "none"}`,
     ...(team.modelMonitors.length > 0
-      ? [`  monitors   ${team.modelMonitors.map((m) => `drift-${m.name} "${m.schedule}": ${m.current} against ${m.reference}, alert at drift share ≥ ${m.driftShareThreshold}`).join("; ")}`]
+      ? [
+          `  monitors   ${team.modelMonitors.map((m) => `drift-${m.name} "${m.schedule}": ${m.current} against ${m.reference}, alert at drift share ≥ ${m.driftShareThreshold}`).join("; ")}`,
+        ]
       : []),
     `  exceptions ${team.exceptions.length > 0 ? team.exceptions.join(", ") : "none"}`,
   ];

@@ -20,7 +20,10 @@ const COMPUTED_OUTPUTS: Record<string, (name: string, inputs: Record<string, any
   "aws:ec2/launchTemplate:LaunchTemplate": (n) => ({ latestVersion: computed(n, "latestVersion") }),
   "aws:fsx/lustreFileSystem:LustreFileSystem": (n) => ({ dnsName: computed(n, "dnsName"), mountName: computed(n, "mountName") }),
   "aws:eks/nodeGroup:NodeGroup": (n) => ({ resources: [{ autoscalingGroups: [{ name: computed(n, "autoscalingGroupName") }] }] }),
-  "aws:rds/instance:Instance": (n) => ({ address: computed(n, "address"), masterUserSecrets: [{ secretArn: computed(n, "masterUserSecretArn"), kmsKeyId: computed(n, "masterUserSecretKmsKeyId") }] }),
+  "aws:rds/instance:Instance": (n) => ({
+    address: computed(n, "address"),
+    masterUserSecrets: [{ secretArn: computed(n, "masterUserSecretArn"), kmsKeyId: computed(n, "masterUserSecretKmsKeyId") }],
+  }),
   "aws:elasticache/replicationGroup:ReplicationGroup": (n) => ({ primaryEndpointAddress: computed(n, "primaryEndpointAddress") }),
 };
 
@@ -44,7 +47,11 @@ export const planMocks: pulumi.runtime.Mocks = {
       case "aws:index/getCallerIdentity:getCallerIdentity":
         return { accountId: "<computed:account-id>", arn: computed("caller", "arn"), userId: computed("caller", "userId") };
       case "aws:eks/getAddonVersion:getAddonVersion":
-        return { addonName: args.inputs.addonName, version: computed(`${args.inputs.addonName}-most-recent`, "version"), kubernetesVersion: args.inputs.kubernetesVersion };
+        return {
+          addonName: args.inputs.addonName,
+          version: computed(`${args.inputs.addonName}-most-recent`, "version"),
+          kubernetesVersion: args.inputs.kubernetesVersion,
+        };
       case "aws:index/getPartition:getPartition":
         return { partition: "aws", dnsSuffix: "amazonaws.com" };
       default:

@@ -27,7 +27,14 @@ interface Subject {
 }
 
 function subjects(result: PlanResult): Subject[] {
-  const fromResources = result.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, protect: r.protect, parent: r.parent ?? undefined }));
+  const fromResources = result.resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    props: r.inputs,
+    protect: r.protect,
+    parent: r.parent ?? undefined,
+  }));
   const fromObjects = result.objects.map(({ source, object }) => {
     const type = kubernetesType(object.apiVersion, object.kind);
     const name = `${object.metadata?.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata?.name ?? "unnamed"}`;
@@ -41,7 +48,14 @@ const notApplicable = (reason?: string): never => {
 };
 
 function opts(subject: Subject) {
-  return { protect: subject.protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], parent: subject.parent };
+  return {
+    protect: subject.protect,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+    parent: subject.parent,
+  };
 }
 
 export async function runPolicies(result: PlanResult, environment: Environment, plant: Subject[] = []): Promise<Violation[]> {
@@ -50,10 +64,27 @@ export async function runPolicies(result: PlanResult, environment: Environment, 
   const violations: Violation[] = [];
   const collect = (policy: { name: string; severity?: Severity }, defaultUrn: string) => (message: string, urn?: string) => {
     const severity = policy.severity ?? "medium";
-    violations.push({ policy: policy.name, severity, enforcement: enforcementFor(severity, environment) === "mandatory" ? "mandatory" : "advisory", urn: urn ?? defaultUrn, message });
+    violations.push({
+      policy: policy.name,
+      severity,
+      enforcement: enforcementFor(severity, environment) === "mandatory" ? "mandatory" : "advisory",
+      urn: urn ?? defaultUrn,
+      message,
+    });
   };
   for (const s of all) {
-    const args = { type: s.type, props: s.props, urn: s.urn, name: s.name, opts: opts(s), getConfig, notApplicable, stackTags: new Map(), isType: () => false, asType: () => undefined } as unknown as ResourceValidationArgs;
+    const args = {
+      type: s.type,
+      props: s.props,
+      urn: s.urn,
+      name: s.name,
+      opts: opts(s),
+      getConfig,
+      notApplicable,
+      stackTags: new Map(),
+      isType: () => false,
+      asType: () => undefined,
+    } as unknown as ResourceValidationArgs;
     for (const policy of RESOURCE_POLICIES) {
       const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
       for (const v of validations) if (v) await v(args, collect(policy, s.urn));
@@ -61,13 +92,22 @@ export async function runPolicies(result: PlanResult, environment: Environment, 
   }
   const byUrn = new Map<string, PolicyResource>();
   const resources: PolicyResource[] = all.map((s) => {
-    const r = { type: s.type, props: s.props, urn: s.urn, name: s.name, opts: opts(s), isType: () => false, asType: () => undefined } as unknown as PolicyResource;
+    const r = {
+      type: s.type,
+      props: s.props,
+      urn: s.urn,
+      name: s.name,
+      opts: opts(s),
+      isType: () => false,
+      asType: () => undefined,
+    } as unknown as PolicyResource;
     byUrn.set(s.urn, r);
     return r;
   });
   all.forEach((s, i) => ((resources[i] as { parent?: PolicyResource }).parent = s.parent ? byUrn.get(s.parent) : undefined));
   const stackArgs = { resources, getConfig, notApplicable, stackTags: new Map() } as unknown as StackValidationArgs;
-  for (const policy of STACK_POLICIES) await policy.validateStack(stackArgs, collect(policy, `urn:pulumi:${result.stack}::mlops-platform::pulumi:pulumi:Stack::mlops-platform-${result.stack}`));
+  for (const policy of STACK_POLICIES)
+    await policy.validateStack(stackArgs, collect(policy, `urn:pulumi:${result.stack}::mlops-platform::pulumi:pulumi:Stack::mlops-platform-${result.stack}`));
   return violations;
 }
 

@@ -107,4 +107,3 @@ export class Recorder {
     return settings.waitForRPCs();
   }
 }
-

@@ -47,7 +47,11 @@ export async function writePlan(result: PlanResult, outRoot: string, violations?
   writeFileSync(join(dir, "plan.json"), JSON.stringify(planDocument(result), null, 2) + "\n");
   const byFile = new Map<string, KubeObject[]>();
   for (const { object } of result.objects) byFile.set(manifestPath(object), [...(byFile.get(manifestPath(object)) ?? []), object]);
-  const render = (objects: KubeObject[]) => objects.sort(manifestOrder).map((o) => stringify(o, YAML_WRITE_OPTIONS)).join("---\n");
+  const render = (objects: KubeObject[]) =>
+    objects
+      .sort(manifestOrder)
+      .map((o) => stringify(o, YAML_WRITE_OPTIONS))
+      .join("---\n");
   await writeAll([...byFile].map(([file, objects]) => [join(dir, "manifests", file), render(objects)]));
   if (violations) writeFileSync(join(dir, "policy.json"), JSON.stringify({ violations }, null, 2) + "\n");
   for (const chart of result.charts) {
@@ -91,7 +95,8 @@ function policyLines(violations: readonly Violation[]): string[] {
 /** "What this plan cannot know", with only the lines that apply to the stack's kind of cluster. */
 export function cannotKnowLines(result: PlanResult): string[] {
   const computedInputs = result.resources.reduce((n, r) => n + countComputed(r.inputs), 0);
-  const charts = "  - the objects inside upstream Helm charts and manifests: the provider renders them at deploy time; charts/ holds each chart reference and the values we pass";
+  const charts =
+    "  - the objects inside upstream Helm charts and manifests: the provider renders them at deploy time; charts/ holds each chart reference and the values we pass";
   if (result.config?.cluster.kind === "existing") {
     return [
       "What this plan cannot know (only the cluster can tell, during `pulumi up`):",
@@ -119,19 +124,29 @@ export function summary(result: PlanResult, dir?: string, violations?: readonly 
   const width = Math.max(...groups.map(([k]) => k.length), 10);
   for (const [key, n] of groups) lines.push(`  ${key.padEnd(width)}  ${String(n).padStart(4)}`);
   const custom = result.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
-  lines.push(`  ${"total".padEnd(width)}  ${String(result.resources.length).padStart(4)}  (${custom} custom resources; the rest are components, ConfigGroups, charts and providers)`);
+  lines.push(
+    `  ${"total".padEnd(width)}  ${String(result.resources.length).padStart(4)}  (${custom} custom resources; the rest are components, ConfigGroups, charts and providers)`,
+  );
   lines.push("", `Kubernetes objects: ${result.objects.length}; upstream charts: ${result.charts.map((c) => `${c.chart}@${c.version}`).join(", ") || "none"}`);
   if (result.manifests.length > 0) lines.push(`Upstream manifests: ${result.manifests.map((m) => m.source).join(", ")}`);
   const version = result.config?.cluster.version ?? "?";
-  lines.push(`Manifests checked against the Kubernetes API schema for ${version} (schemas ${schemaVersionsFor(version).join(" and ")}): ${result.schemaProblems.length} problem(s)`);
+  lines.push(
+    `Manifests checked against the Kubernetes API schema for ${version} (schemas ${schemaVersionsFor(version).join(" and ")}): ${result.schemaProblems.length} problem(s)`,
+  );
   for (const p of result.schemaProblems) lines.push(`  - [${p.schemaVersion}] ${p.object}: ${p.message}`);
   const unchecked = uncheckedObjects(result.objects.map((o) => o.object));
   if (unchecked.length > 0) {
-    lines.push(`  not schema-checked (no maintained schema package; the API server checks them): ${unchecked.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata?.name}`).join(", ")}`);
+    lines.push(
+      `  not schema-checked (no maintained schema package; the API server checks them): ${unchecked.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata?.name}`).join(", ")}`,
+    );
   }
   for (const urn of result.duplicateUrns) lines.push(`  - duplicate URN: ${urn}`);
   if (violations) lines.push(...policyLines(violations));
   lines.push("", ...cannotKnowLines(result));
-  if (dir) lines.push("", `Written to ${dir}/: plan.json, ${violations ? "policy.json, " : ""}manifests/ (${result.objects.length} objects in ${new Set(result.objects.map((o) => manifestPath(o.object))).size} files), charts/ (${result.charts.length} files)`);
+  if (dir)
+    lines.push(
+      "",
+      `Written to ${dir}/: plan.json, ${violations ? "policy.json, " : ""}manifests/ (${result.objects.length} objects in ${new Set(result.objects.map((o) => manifestPath(o.object))).size} files), charts/ (${result.charts.length} files)`,
+    );
   return lines.join("\n");
 }

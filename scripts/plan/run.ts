@@ -70,7 +70,10 @@ export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<Pl
   }
 
   const objects = kubernetesObjects(recorder.resources);
-  const schemaProblems = await validateObjects(objects.map((o) => o.object), config.cluster.version);
+  const schemaProblems = await validateObjects(
+    objects.map((o) => o.object),
+    config.cluster.version,
+  );
   return {
     stack,
     ok: schemaProblems.length === 0 && recorder.duplicateUrns.length === 0,

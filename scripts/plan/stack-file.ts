@@ -111,7 +111,8 @@ export function parseStackFile(text: string, file: string): StackFileRead {
   if (overflow) return { ok: false, problems: [at(overflow.pos[0], tooDeep)] };
   // A custom tag (!Ref, !Sub) would be dropped silently: a stack file holds plain data.
   const tags = doc.warnings.filter((w) => w.code === "TAG_RESOLVE_FAILED");
-  if (tags.length > 0) return { ok: false, problems: tags.map((w) => at(w.pos[0], `${w.message.split("\n")[0]}: a stack file holds plain data, without YAML tags`)) };
+  if (tags.length > 0)
+    return { ok: false, problems: tags.map((w) => at(w.pos[0], `${w.message.split("\n")[0]}: a stack file holds plain data, without YAML tags`)) };
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -131,7 +132,12 @@ export function parseStackFile(text: string, file: string): StackFileRead {
   if (strays.length > 0) {
     return {
       ok: false,
-      problems: strays.map((item) => at((item.key as Node | null)?.range?.[0], `unknown top-level key ${shownKey(String(isScalar(item.key) ? item.key.value : item.key))}: stack settings go under config: (indented by two spaces)`)),
+      problems: strays.map((item) =>
+        at(
+          (item.key as Node | null)?.range?.[0],
+          `unknown top-level key ${shownKey(String(isScalar(item.key) ? item.key.value : item.key))}: stack settings go under config: (indented by two spaces)`,
+        ),
+      ),
     };
   }
   const config = root?.get("config", true) as Node | undefined;
@@ -144,7 +150,12 @@ export function parseStackFile(text: string, file: string): StackFileRead {
   } catch (err) {
     if (err instanceof RangeError) return { ok: false, problems: [at(0, tooDeep)] };
     let first: number | undefined;
-    visit(doc, { Alias: (_, node) => { first = node.range?.[0]; return visit.BREAK; } });
+    visit(doc, {
+      Alias: (_, node) => {
+        first = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
     return { ok: false, problems: [at(first, `aliases expand beyond the ${MAX_ALIAS_COUNT} nodes a stack file may hold (${(err as Error).message})`)] };
   }
   return { ok: true, config: stackConfigFromDocument(data) };
@@ -165,7 +176,12 @@ export function readStackFile(stack: string, dir = STACKS_DIR): StackFileRead {
   } catch (err) {
     // A folder by that name, or a file this user may not read: a problem with the stack, not a crash of the run.
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "EISDIR" ? "is a folder, not a stack file" : code === "EACCES" ? "cannot be read (permission denied)" : `cannot be read (${code ?? (err as Error).message})`;
+    const why =
+      code === "EISDIR"
+        ? "is a folder, not a stack file"
+        : code === "EACCES"
+          ? "cannot be read (permission denied)"
+          : `cannot be read (${code ?? (err as Error).message})`;
     return { ok: false, problems: [{ file: shown, message: why }] };
   }
   return parseStackFile(text, shown);

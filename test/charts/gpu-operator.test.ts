@@ -1,7 +1,14 @@
 import { describe, it, expect } from "vitest";
 import { Testing } from "cdk8s";
 import { parse } from "yaml";
-import { DEFAULT_SHARING_KEY, DEVICE_PLUGIN_CONFIG_MAP, GPU_OPERATOR_NAMESPACE, GpuOperatorChart, devicePluginConfig, gpuOperatorObjects } from "../../charts/gpu-operator";
+import {
+  DEFAULT_SHARING_KEY,
+  DEVICE_PLUGIN_CONFIG_MAP,
+  GPU_OPERATOR_NAMESPACE,
+  GpuOperatorChart,
+  devicePluginConfig,
+  gpuOperatorObjects,
+} from "../../charts/gpu-operator";
 import { podSecurityLabels } from "../../charts/pod-security";
 import { POD_SECURITY_VERSION } from "../../domain/versions";
 import { validateObjects } from "../../scripts/plan/validate";

@@ -18,7 +18,9 @@ const FILE_TO_CHART: Record<string, keyof typeof CHARTS> = {
 };
 /** Charts deployed with the upstream defaults as they are: no overrides file. */
 const NO_OVERRIDES: readonly (keyof typeof CHARTS)[] = ["kserveCrd", "knativeOperator"];
-const valuesFiles = readdirSync(VALUES_DIR).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, ""));
+const valuesFiles = readdirSync(VALUES_DIR)
+  .filter((f) => f.endsWith(".yaml"))
+  .map((f) => f.replace(/\.yaml$/, ""));
 const EXACT = /^v?\d+\.\d+\.\d+$/;
 
 describe("mergeValues", () => {
@@ -96,7 +98,10 @@ describe("version catalogue", () => {
 
   it("resolves at deploy time only the add-ons whose versions could not be verified offline", () => {
     for (const entry of Object.values(EKS_VERSIONS)) {
-      const resolved = Object.entries(entry.addons).filter(([, v]) => v === RESOLVE_AT_DEPLOY).map(([a]) => a).sort();
+      const resolved = Object.entries(entry.addons)
+        .filter(([, v]) => v === RESOLVE_AT_DEPLOY)
+        .map(([a]) => a)
+        .sort();
       expect(resolved).toEqual(["aws-fsx-csi-driver", "snapshot-controller"]);
     }
   });

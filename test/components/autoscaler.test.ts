@@ -69,12 +69,13 @@ describe("ClusterAutoscaler component (prod)", () => {
 
   it("is a top-level component holding role, role policy, Pod Identity association and chart", () => {
     expect(component().parent).toBeNull();
-    expect(childrenOf(prod, component()).map((c) => `${c.type} ${c.name}`).sort()).toEqual([
-      `${T.role} cluster-autoscaler`,
-      `${T.podIdentity} cluster-autoscaler`,
-      `${T.rolePolicy} cluster-autoscaler`,
-      `${T.chart} cluster-autoscaler`,
-    ].sort());
+    expect(
+      childrenOf(prod, component())
+        .map((c) => `${c.type} ${c.name}`)
+        .sort(),
+    ).toEqual(
+      [`${T.role} cluster-autoscaler`, `${T.podIdentity} cluster-autoscaler`, `${T.rolePolicy} cluster-autoscaler`, `${T.chart} cluster-autoscaler`].sort(),
+    );
   });
 
   it("deploys the catalogue's chart as a helm v4 Chart into kube-system through the cluster's provider", () => {
@@ -100,7 +101,12 @@ describe("ClusterAutoscaler component (prod)", () => {
 
   it("binds its role to kube-system/cluster-autoscaler through Pod Identity on the aws provider", () => {
     const assoc = one(prod, T.podIdentity, "cluster-autoscaler");
-    expect(assoc.inputs).toEqual({ clusterName: "mlops-prod", namespace: "kube-system", serviceAccount: "cluster-autoscaler", roleArn: "<computed:cluster-autoscaler.arn>" });
+    expect(assoc.inputs).toEqual({
+      clusterName: "mlops-prod",
+      namespace: "kube-system",
+      serviceAccount: "cluster-autoscaler",
+      roleArn: "<computed:cluster-autoscaler.arn>",
+    });
     expect(AUTOSCALER_SERVICE_ACCOUNT).toBe(input(chart(), "values.rbac.serviceAccount.name"));
     for (const r of [assoc, one(prod, T.role, "cluster-autoscaler"), one(prod, T.rolePolicy, "cluster-autoscaler")]) {
       expect(r.provider).toContain(AWS_PROVIDER);
@@ -119,6 +125,11 @@ describe("ClusterAutoscaler component (prod)", () => {
     expect(input(one(dev, T.chart, "cluster-autoscaler"), "values.autoDiscovery.clusterName")).toBe("mlops-dev");
     const policy = JSON.parse(one(dev, T.rolePolicy, "cluster-autoscaler").inputs.policy as string);
     expect(JSON.stringify(policy)).toContain("k8s.io/cluster-autoscaler/mlops-dev");
-    expect(ofType(dev, T.chart).map((c) => c.name).filter((n) => !n.startsWith("services-")).sort()).toEqual(["cluster-autoscaler", "gpu-operator", "monitoring"]);
+    expect(
+      ofType(dev, T.chart)
+        .map((c) => c.name)
+        .filter((n) => !n.startsWith("services-"))
+        .sort(),
+    ).toEqual(["cluster-autoscaler", "gpu-operator", "monitoring"]);
   });
 });

@@ -1,5 +1,13 @@
 import { describe, it, expect, beforeAll } from "vitest";
-import { ADDON_IDENTITIES, BOOTSTRAP_ADDONS, CLUSTER_ADMIN_POLICY, WORKLOAD_ADDONS, addonConfiguration, renderKubeconfig, vpcCniConfiguration } from "../../components/cluster";
+import {
+  ADDON_IDENTITIES,
+  BOOTSTRAP_ADDONS,
+  CLUSTER_ADMIN_POLICY,
+  WORKLOAD_ADDONS,
+  addonConfiguration,
+  renderKubeconfig,
+  vpcCniConfiguration,
+} from "../../components/cluster";
 import { EKS_VERSIONS, type AddonVersion, type EksAddonName } from "../../domain/versions";
 import type { PlanResult } from "../../scripts/plan/run";
 import { fixtureStack } from "../helpers/stack";
@@ -137,10 +145,20 @@ describe("EKS managed add-ons (prod)", () => {
   };
 
   it("installs every add-on at the version pinned for 1.35, or the deploy-time lookup where none is pinned", () => {
-    expect(ofType(prod, T.addon).map((a) => a.inputs.addonName).sort()).toEqual(Object.keys(ADDONS).sort());
+    expect(
+      ofType(prod, T.addon)
+        .map((a) => a.inputs.addonName)
+        .sort(),
+    ).toEqual(Object.keys(ADDONS).sort());
     for (const [name, pinned] of Object.entries(ADDONS) as [EksAddonName, AddonVersion][]) {
       const version = typeof pinned === "string" ? pinned : `<computed:${name}-most-recent.version>`;
-      expect(addon(name).inputs).toMatchObject({ clusterName: "mlops-prod", addonName: name, addonVersion: version, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" });
+      expect(addon(name).inputs).toMatchObject({
+        clusterName: "mlops-prod",
+        addonName: name,
+        addonVersion: version,
+        resolveConflictsOnCreate: "OVERWRITE",
+        resolveConflictsOnUpdate: "OVERWRITE",
+      });
       expect(addon(name).provider).toContain(AWS_PROVIDER);
     }
   });
@@ -149,7 +167,8 @@ describe("EKS managed add-ons (prod)", () => {
     const cluster = one(prod, T.cluster, "mlops-prod");
     const workload = one(prod, T.workloadAddons, "mlops-prod-addons");
     for (const n of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const) expect(addon(n).parent).toBe(cluster.urn);
-    for (const n of ["coredns", "aws-ebs-csi-driver", "snapshot-controller", "aws-efs-csi-driver", "aws-fsx-csi-driver"] as const) expect(addon(n).parent).toBe(workload.urn);
+    for (const n of ["coredns", "aws-ebs-csi-driver", "snapshot-controller", "aws-efs-csi-driver", "aws-fsx-csi-driver"] as const)
+      expect(addon(n).parent).toBe(workload.urn);
     expect(workload.parent).toBeNull();
   });
 
@@ -164,7 +183,9 @@ describe("EKS managed add-ons (prod)", () => {
 
   it("gives the EBS CSI controller its own Pod Identity role with the EBS CSI policy", () => {
     const ebs = addon("aws-ebs-csi-driver");
-    expect(ebs.inputs.podIdentityAssociations).toEqual([{ roleArn: "<computed:mlops-prod-addons-aws-ebs-csi-driver.arn>", serviceAccount: "ebs-csi-controller-sa" }]);
+    expect(ebs.inputs.podIdentityAssociations).toEqual([
+      { roleArn: "<computed:mlops-prod-addons-aws-ebs-csi-driver.arn>", serviceAccount: "ebs-csi-controller-sa" },
+    ]);
     expect(one(prod, T.rpa, "mlops-prod-addons-aws-ebs-csi-driver").inputs.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
   });
 
@@ -177,7 +198,15 @@ describe("EKS managed add-ons (prod)", () => {
 describe("KMS keys", () => {
   it("creates one key per data class with rotation, a 30-day window and protection in prod", () => {
     const keys = ofType(prod, T.kmsKey);
-    expect(keys.map((k) => k.name).sort()).toEqual(["mlops-prod-backup", "mlops-prod-databases", "mlops-prod-ebs", "mlops-prod-eks-secrets", "mlops-prod-files", "mlops-prod-logs", "mlops-prod-s3"]);
+    expect(keys.map((k) => k.name).sort()).toEqual([
+      "mlops-prod-backup",
+      "mlops-prod-databases",
+      "mlops-prod-ebs",
+      "mlops-prod-eks-secrets",
+      "mlops-prod-files",
+      "mlops-prod-logs",
+      "mlops-prod-s3",
+    ]);
     const component = one(prod, T.kmsKeys, "mlops-prod");
     for (const k of keys) {
       expect(k.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });

@@ -24,13 +24,15 @@ const objs = (group: Res) => parseYamlStream(group.inputs.yaml as string) as Obj
 
 describe("sharingConfigs (pure)", () => {
   it("publishes `default` plus one entry per time-sliced pool only", () => {
-    expect(sharingConfigs({
-      poolSharing: {
-        inference: { mode: "time-slicing", replicas: 2 },
-        training: { mode: "mig", profile: "all-1g.10gb" },
-        batch: { mode: "exclusive" },
-      },
-    })).toEqual({ default: { mode: "exclusive" }, inference: { mode: "time-slicing", replicas: 2 } });
+    expect(
+      sharingConfigs({
+        poolSharing: {
+          inference: { mode: "time-slicing", replicas: 2 },
+          training: { mode: "mig", profile: "all-1g.10gb" },
+          batch: { mode: "exclusive" },
+        },
+      }),
+    ).toEqual({ default: { mode: "exclusive" }, inference: { mode: "time-slicing", replicas: 2 } });
   });
 
   it("uses the configured default sharing", () => {
@@ -60,7 +62,11 @@ describe("GpuOperator on EKS (prod)", () => {
 
   it("is a top-level component with exactly the ConfigGroup and the chart, both on the cluster's kubernetes provider", () => {
     expect(component().parent).toBeNull();
-    expect(childrenOf(prod, component()).map((c) => `${c.type} ${c.name}`).sort()).toEqual([`${T.chart} gpu-operator`, `${T.configGroup} gpu-operator-base`]);
+    expect(
+      childrenOf(prod, component())
+        .map((c) => `${c.type} ${c.name}`)
+        .sort(),
+    ).toEqual([`${T.chart} gpu-operator`, `${T.configGroup} gpu-operator-base`]);
     for (const r of [chart(), group()]) {
       expect(r.provider).toBe("urn:pulumi:prod::mlops-platform::pulumi:providers:kubernetes::mlops-prod");
       expect(r.provider).not.toContain(AWS_PROVIDER);

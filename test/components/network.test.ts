@@ -34,7 +34,11 @@ describe("planSubnets (pure)", () => {
 
   it("tags public subnets for internet-facing and private ones for internal load balancers", () => {
     expect(subnetTags("public", "c")).toEqual({ "kubernetes.io/role/elb": "1", "kubernetes.io/cluster/c": "shared", "mlops.platform/subnet": "public" });
-    expect(subnetTags("private", "c")).toEqual({ "kubernetes.io/role/internal-elb": "1", "kubernetes.io/cluster/c": "shared", "mlops.platform/subnet": "private" });
+    expect(subnetTags("private", "c")).toEqual({
+      "kubernetes.io/role/internal-elb": "1",
+      "kubernetes.io/cluster/c": "shared",
+      "mlops.platform/subnet": "private",
+    });
   });
 });
 
@@ -82,7 +86,11 @@ describe("Network component (prod)", () => {
   it("puts one NAT gateway (with its EIP) in each AZ's public subnet (perAz)", () => {
     const nats = ofType(prod, T.nat);
     expect(nats.map((n) => n.name).sort()).toEqual(prodNet.availabilityZones.map((az) => `mlops-prod-${az}`));
-    expect(ofType(prod, T.eip).map((e) => e.name).sort()).toEqual(prodNet.availabilityZones.map((az) => `mlops-prod-nat-${az}`));
+    expect(
+      ofType(prod, T.eip)
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(prodNet.availabilityZones.map((az) => `mlops-prod-nat-${az}`));
     for (const az of prodNet.availabilityZones) {
       const nat = one(prod, T.nat, `mlops-prod-${az}`);
       expect(nat.inputs).toMatchObject({ allocationId: `<computed:mlops-prod-nat-${az}.id>`, subnetId: `<computed:mlops-prod-public-${az}.id>` });

@@ -1,6 +1,17 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import type { NodePoolConfig } from "../../config";
-import { ACCELERATOR_LABEL, DEVICE_PLUGIN_CONFIG_LABEL, GPU_TAINT, MIG_CONFIG_LABEL, SYSTEM_TAINT, amiTypeFor, launchTemplateData, nodeTemplateTags, poolLabels, poolTaints } from "../../components/nodes";
+import {
+  ACCELERATOR_LABEL,
+  DEVICE_PLUGIN_CONFIG_LABEL,
+  GPU_TAINT,
+  MIG_CONFIG_LABEL,
+  SYSTEM_TAINT,
+  amiTypeFor,
+  launchTemplateData,
+  nodeTemplateTags,
+  poolLabels,
+  poolTaints,
+} from "../../components/nodes";
 import { migInstancesPerGpu } from "../../domain/gpu-capacity";
 import type { PlanResult } from "../../scripts/plan/run";
 import { fixtureStack } from "../helpers/stack";
@@ -46,14 +57,16 @@ describe("pool helpers (pure)", () => {
   });
 
   it("does not duplicate the GPU taint when a user taint has the same key, and keeps other user taints in EKS form", () => {
-    const taints = poolTaints(pool({
-      role: "gpu",
-      instanceTypes: ["g6.xlarge"],
-      taints: [
-        { key: "nvidia.com/gpu", value: "false", effect: "NoExecute" },
-        { key: "team", value: "nlp", effect: "PreferNoSchedule" },
-      ],
-    }));
+    const taints = poolTaints(
+      pool({
+        role: "gpu",
+        instanceTypes: ["g6.xlarge"],
+        taints: [
+          { key: "nvidia.com/gpu", value: "false", effect: "NoExecute" },
+          { key: "team", value: "nlp", effect: "PreferNoSchedule" },
+        ],
+      }),
+    );
     expect(taints).toEqual([GPU_TAINT, { key: "team", value: "nlp", effect: "PREFER_NO_SCHEDULE" }]);
     expect(poolTaints(pool({ taints: [{ key: "x", effect: "NoExecute" }] }))).toEqual([{ key: "x", value: undefined, effect: "NO_EXECUTE" }]);
   });
@@ -79,7 +92,9 @@ describe("pool helpers (pure)", () => {
   it("builds launch-template data with IMDSv2 (hop limit 1), an encrypted gp3 root volume and tags on instances and volumes", () => {
     const data = launchTemplateData(pool({ name: "cpu", diskSizeGiB: 80 }), { env: "dev", owner: "o" });
     expect(data.metadataOptions).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" });
-    expect(data.blockDeviceMappings).toEqual([{ deviceName: "/dev/xvda", ebs: { volumeSize: 80, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }]);
+    expect(data.blockDeviceMappings).toEqual([
+      { deviceName: "/dev/xvda", ebs: { volumeSize: 80, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
+    ]);
     expect(data.tagSpecifications.map((t) => t.resourceType)).toEqual(["instance", "volume", "network-interface"]);
     for (const t of data.tagSpecifications) expect(t.tags).toEqual({ env: "dev", owner: "o", "mlops.platform/pool": "cpu" });
   });
@@ -109,8 +124,16 @@ describe("NodePools component (prod)", () => {
   it("creates one launch template and one node group per pool, children of NodePools on the aws provider", () => {
     const component = one(prod, T.nodePools, "mlops-prod-nodes");
     expect(component.parent).toBeNull();
-    expect(ofType(prod, T.launchTemplate).map((r) => r.name).sort()).toEqual(prodPools.map((p) => `mlops-prod-nodes-${p.name}`).sort());
-    expect(ofType(prod, T.nodeGroup).map((r) => r.name).sort()).toEqual(prodPools.map((p) => `mlops-prod-nodes-${p.name}`).sort());
+    expect(
+      ofType(prod, T.launchTemplate)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(prodPools.map((p) => `mlops-prod-nodes-${p.name}`).sort());
+    expect(
+      ofType(prod, T.nodeGroup)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(prodPools.map((p) => `mlops-prod-nodes-${p.name}`).sort());
     for (const r of [...ofType(prod, T.launchTemplate), ...ofType(prod, T.nodeGroup)]) {
       expect(r.parent).toBe(component.urn);
       expect(r.provider).toContain(AWS_PROVIDER);
@@ -197,7 +220,11 @@ describe("NodePools component (prod)", () => {
     expect(tags).toHaveLength(1);
     expect(tags[0].name).toBe("mlops-prod-nodes-gpu-training-mig-1g.10gb");
     expect(tags[0].inputs.autoscalingGroupName).toBe("<computed:mlops-prod-nodes-gpu-training.autoscalingGroupName>");
-    expect(tags[0].inputs.tag).toEqual({ key: "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/mig-1g.10gb", value: "56", propagateAtLaunch: false });
+    expect(tags[0].inputs.tag).toEqual({
+      key: "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/mig-1g.10gb",
+      value: "56",
+      propagateAtLaunch: false,
+    });
   });
 
   it("runs prod pools on demand", () => {
@@ -237,6 +264,11 @@ describe("NodePools component (dev)", () => {
 
   it("tags dev instances with env dev", () => {
     const specs = input<{ resourceType: string; tags: Record<string, string> }[]>(one(dev, T.launchTemplate, "mlops-dev-nodes-gpu"), "tagSpecifications");
-    expect(specs.find((s) => s.resourceType === "instance")?.tags).toMatchObject({ env: "dev", "cost-center": "ml-platform", owner: "platform-team", "managed-by": "pulumi" });
+    expect(specs.find((s) => s.resourceType === "instance")?.tags).toMatchObject({
+      env: "dev",
+      "cost-center": "ml-platform",
+      owner: "platform-team",
+      "managed-by": "pulumi",
+    });
   });
 });

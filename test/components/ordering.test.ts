@@ -34,12 +34,16 @@ describe("children wait for what their component waits for (Pulumi does not pass
   const chart = (name: string) => one(prod, "kubernetes:helm.sh/v4:Chart", name);
 
   it("node groups wait for the networking add-ons", () => {
-    const bootstrap = ofType(prod, "aws:eks/addon:Addon").filter((a) => ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"].includes(a.inputs.addonName as string));
+    const bootstrap = ofType(prod, "aws:eks/addon:Addon").filter((a) =>
+      ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"].includes(a.inputs.addonName as string),
+    );
     for (const g of ofType(prod, "aws:eks/nodeGroup:NodeGroup")) for (const a of bootstrap) expect(g.dependsOn).toContain(a.urn);
   });
 
   it("add-ons with pods and the charts wait for the node groups", () => {
-    const workload = ofType(prod, "aws:eks/addon:Addon").filter((a) => ["coredns", "aws-ebs-csi-driver", "snapshot-controller"].includes(a.inputs.addonName as string));
+    const workload = ofType(prod, "aws:eks/addon:Addon").filter((a) =>
+      ["coredns", "aws-ebs-csi-driver", "snapshot-controller"].includes(a.inputs.addonName as string),
+    );
     for (const r of [...workload, chart("cluster-autoscaler"), chart("monitoring"), chart("gpu-operator")]) {
       for (const g of nodeGroups()) expect(r.dependsOn, r.name).toContain(g);
     }
@@ -53,8 +57,14 @@ describe("children wait for what their component waits for (Pulumi does not pass
 describe("Lustre traffic both ways between file servers and cluster nodes", () => {
   it("opens 988 and 1018-1023 from the Lustre group to the cluster group and into the cluster group", () => {
     const egress = ofType(prod, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.name.startsWith("storage-scratch-to-clients-"));
-    const ingress = ofType(prod, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.startsWith("storage-scratch-clients-from-lustre-"));
-    for (const rules of [egress, ingress]) expect(rules.map((r) => [r.inputs.fromPort, r.inputs.toPort]).sort()).toEqual([[1018, 1023], [988, 988]]);
+    const ingress = ofType(prod, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) =>
+      r.name.startsWith("storage-scratch-clients-from-lustre-"),
+    );
+    for (const rules of [egress, ingress])
+      expect(rules.map((r) => [r.inputs.fromPort, r.inputs.toPort]).sort()).toEqual([
+        [1018, 1023],
+        [988, 988],
+      ]);
     for (const r of ingress) expect(r.inputs.securityGroupId).toBe("<computed:mlops-prod.clusterSecurityGroupId>");
     for (const r of egress) expect(r.inputs.referencedSecurityGroupId).toBe("<computed:mlops-prod.clusterSecurityGroupId>");
   });

@@ -36,10 +36,22 @@ describe("withTypeAliases", () => {
   });
 });
 
-interface AliasSpec { getType(): string; getName(): string }
-interface Alias { getSpec(): AliasSpec | undefined; getUrn(): string }
-interface Request { getType(): string; getName(): string; getAliasesList(): Alias[] }
-interface Monitor { registerResource(req: Request, cb: unknown): unknown }
+interface AliasSpec {
+  getType(): string;
+  getName(): string;
+}
+interface Alias {
+  getSpec(): AliasSpec | undefined;
+  getUrn(): string;
+}
+interface Request {
+  getType(): string;
+  getName(): string;
+  getAliasesList(): Alias[];
+}
+interface Monitor {
+  registerResource(req: Request, cb: unknown): unknown;
+}
 
 describe("renamed components under the runtime mocks", () => {
   const aliasesByType = new Map<string, { type: string; name: string; urn: string }[]>();
@@ -52,12 +64,19 @@ describe("renamed components under the runtime mocks", () => {
     const monitor = settings.getMonitor() as Monitor;
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
-      aliasesByType.set(req.getType(), req.getAliasesList().map((a) => ({ type: a.getSpec()?.getType() ?? "", name: a.getSpec()?.getName() ?? "", urn: a.getUrn() })));
+      aliasesByType.set(
+        req.getType(),
+        req.getAliasesList().map((a) => ({ type: a.getSpec()?.getType() ?? "", name: a.getSpec()?.getName() ?? "", urn: a.getUrn() })),
+      );
       return register(req, cb);
     };
     const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
     new KmsKeys("mlops-test", { accountId: "444455556666", region: "eu-west-1" });
-    new ClusterAutoscaler("cluster-autoscaler", { clusterName: "mlops-test", region: "eu-west-1", imageTag: "v1.35.2", eksClusterName: "mlops-test", kubernetesProvider: provider }, { aliases: [{ name: "autoscaler" }] });
+    new ClusterAutoscaler(
+      "cluster-autoscaler",
+      { clusterName: "mlops-test", region: "eu-west-1", imageTag: "v1.35.2", eksClusterName: "mlops-test", kubernetesProvider: provider },
+      { aliases: [{ name: "autoscaler" }] },
+    );
     await Recorder.settle();
   });
 

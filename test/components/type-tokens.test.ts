@@ -14,14 +14,27 @@ const COMPONENTS = join(__dirname, "..", "..", "components");
 const FIXTURES = join(__dirname, "..", "fixtures", "stacks");
 const TOKEN = /super\(\s*"(mlops:([^:"]+):([^:"]+))"/g;
 
-interface Declared { readonly token: string; readonly area: string; readonly file: string; readonly folder: string }
+interface Declared {
+  readonly token: string;
+  readonly area: string;
+  readonly file: string;
+  readonly folder: string;
+}
 
 function declaredTokens(): Declared[] {
-  const files = readdirSync(COMPONENTS, { recursive: true }).map(String).filter((f) => f.endsWith(".ts")).sort();
+  const files = readdirSync(COMPONENTS, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith(".ts"))
+    .sort();
   return files.flatMap((file) => {
     const parts = file.split(sep);
     const folder = parts.length > 1 ? parts[0] : "(components/ itself)";
-    return [...readFileSync(join(COMPONENTS, file), "utf8").matchAll(TOKEN)].map((m) => ({ token: m[1], area: m[2], file: relative(join(COMPONENTS, ".."), join(COMPONENTS, file)), folder }));
+    return [...readFileSync(join(COMPONENTS, file), "utf8").matchAll(TOKEN)].map((m) => ({
+      token: m[1],
+      area: m[2],
+      file: relative(join(COMPONENTS, ".."), join(COMPONENTS, file)),
+      folder,
+    }));
   });
 }
 
@@ -51,7 +64,14 @@ describe("component type tokens", () => {
 
     it.each(["dev", "local"])("%s: every mlops: type comes from a declared token", (stack) => {
       const tokens = new Set(declared.map((d) => d.token));
-      const types = [...new Set(plans.get(stack)!.resources.map((r) => r.type).filter((t) => t.startsWith("mlops:")))];
+      const types = [
+        ...new Set(
+          plans
+            .get(stack)!
+            .resources.map((r) => r.type)
+            .filter((t) => t.startsWith("mlops:")),
+        ),
+      ];
       expect(types.length).toBeGreaterThan(5);
       expect(types.filter((t) => !tokens.has(t))).toEqual([]);
     });

@@ -22,7 +22,8 @@ const otherAccount = (id: string): string => ((BigInt(id) + ACCOUNT_SHIFT) % 1_0
 
 /** Every `arn:<partition>:<service>:<region>:<account>:…` string anywhere in the value, with its account replaced. */
 function replaceArnAccounts(value: unknown): unknown {
-  if (typeof value === "string") return value.replace(/^(arn:[^:]+:[^:]*:[^:]*:)(\d{12})(:)/, (_, head: string, id: string, tail: string) => `${head}${otherAccount(id)}${tail}`);
+  if (typeof value === "string")
+    return value.replace(/^(arn:[^:]+:[^:]*:[^:]*:)(\d{12})(:)/, (_, head: string, id: string, tail: string) => `${head}${otherAccount(id)}${tail}`);
   if (Array.isArray(value)) return value.map(replaceArnAccounts);
   if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceArnAccounts(v)]));
   return value;
@@ -36,7 +37,9 @@ function otherVpcCidr(current: string, taken: readonly string[]): string {
   const parsed = parseCidr(current);
   const prefix = parsed.ok ? parsed.cidr.prefix : 16;
   const avoid = [current, ...taken].map(parseCidr).flatMap((c) => (c.ok ? [c.cidr] : []));
-  const candidates = ["192.168.0.0", "172.16.0.0", "10.200.0.0", "10.100.0.0"].map((base) => `${base}/${Math.max(prefix, base.startsWith("192.") ? 16 : base.startsWith("172.") ? 12 : 8)}`);
+  const candidates = ["192.168.0.0", "172.16.0.0", "10.200.0.0", "10.100.0.0"].map(
+    (base) => `${base}/${Math.max(prefix, base.startsWith("192.") ? 16 : base.startsWith("172.") ? 12 : 8)}`,
+  );
   const free = candidates.find((c) => {
     const cidr = parseCidr(c);
     return cidr.ok && !avoid.some((a) => overlaps(a, cidr.cidr));
@@ -64,13 +67,17 @@ function adopterEdit(config: Record<string, unknown>): Cfg {
   }
   if (Array.isArray(cluster.admins)) cluster.admins = cluster.admins.map(renamePrincipal);
   if (Array.isArray(cluster.endpoint?.publicAccessCidrs)) {
-    cluster.endpoint.publicAccessCidrs = cluster.endpoint.publicAccessCidrs.map((c: string, i: number) => OTHER_ENDPOINT_CIDRS.filter((o) => o !== c)[i % (OTHER_ENDPOINT_CIDRS.length - 1)]);
+    cluster.endpoint.publicAccessCidrs = cluster.endpoint.publicAccessCidrs.map(
+      (c: string, i: number) => OTHER_ENDPOINT_CIDRS.filter((o) => o !== c)[i % (OTHER_ENDPOINT_CIDRS.length - 1)],
+    );
   }
   if (cfg.aws) {
     const region = OTHER_REGIONS.find((r) => r !== cfg.aws.region)!;
     cfg.aws.region = region;
-    if (Array.isArray(cfg.aws.allowedAccountIds)) cfg.aws.allowedAccountIds = cfg.aws.allowedAccountIds.map((id: string) => (/^\d{12}$/.test(id) ? otherAccount(id) : id));
-    if (Array.isArray(cfg.network?.availabilityZones)) cfg.network.availabilityZones = cfg.network.availabilityZones.map((_: string, i: number) => `${region}${"abcdef"[i]}`);
+    if (Array.isArray(cfg.aws.allowedAccountIds))
+      cfg.aws.allowedAccountIds = cfg.aws.allowedAccountIds.map((id: string) => (/^\d{12}$/.test(id) ? otherAccount(id) : id));
+    if (Array.isArray(cfg.network?.availabilityZones))
+      cfg.network.availabilityZones = cfg.network.availabilityZones.map((_: string, i: number) => `${region}${"abcdef"[i]}`);
   }
   if (typeof cfg.network?.vpcCidr === "string") {
     const teamRanges = ((cfg.teams ?? []) as Cfg[]).flatMap((t) => ((t.egress?.allow ?? []) as Cfg[]).map((a) => String(a.cidr)));
@@ -91,7 +98,13 @@ describe("adopterEdit (pure)", () => {
     environment: "prod",
     aws: { region: "eu-west-1", allowedAccountIds: ["444455556666"] },
     network: { vpcCidr: "10.30.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] },
-    cluster: { kind: "eks", name: "mlops-prod", serviceCidr: "172.20.0.0/16", endpoint: { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] }, admins: ["arn:aws:iam::444455556666:role/platform-admin"] },
+    cluster: {
+      kind: "eks",
+      name: "mlops-prod",
+      serviceCidr: "172.20.0.0/16",
+      endpoint: { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
+      admins: ["arn:aws:iam::444455556666:role/platform-admin"],
+    },
     teams: [{ name: "recsys", owners: { admin: { groups: ["recsys-leads"], iamPrincipals: ["arn:aws:iam::444455556666:role/recsys-admin"] } } }],
   };
 
@@ -106,14 +119,23 @@ describe("adopterEdit (pure)", () => {
       environment: "prod",
       aws: { region: "us-east-2", allowedAccountIds: [other] },
       network: { vpcCidr: "192.168.0.0/16", availabilityZones: ["us-east-2a", "us-east-2b", "us-east-2c"] },
-      cluster: { kind: "eks", name: "acme-ml-prod", serviceCidr: "172.20.0.0/16", endpoint: { publicAccess: true, publicAccessCidrs: ["192.0.2.10/32"] }, admins: [`arn:aws:iam::${other}:role/acme-platform-admin`] },
+      cluster: {
+        kind: "eks",
+        name: "acme-ml-prod",
+        serviceCidr: "172.20.0.0/16",
+        endpoint: { publicAccess: true, publicAccessCidrs: ["192.0.2.10/32"] },
+        admins: [`arn:aws:iam::${other}:role/acme-platform-admin`],
+      },
       teams: [{ name: "recsys", owners: { admin: { groups: ["recsys-leads"], iamPrincipals: [`arn:aws:iam::${other}:role/acme-recsys-admin`] } } }],
     });
     expect(accountsIn(edited)).not.toContain("444455556666");
   });
 
   it("moves an existing-cluster stack to another cluster name, context and kubeconfig", () => {
-    const edited = adopterEdit({ environment: "local", cluster: { kind: "existing", name: "mlops-local", version: "1.35", kubeconfig: "~/.kube/config", context: "kind-mlops" } });
+    const edited = adopterEdit({
+      environment: "local",
+      cluster: { kind: "existing", name: "mlops-local", version: "1.35", kubeconfig: "~/.kube/config", context: "kind-mlops" },
+    });
     expect(edited.cluster).toEqual({ kind: "existing", name: "acme-ml-local", version: "1.35", kubeconfig: "~/.kube/acme.yaml", context: "k3d-acme-ml" });
   });
 
@@ -136,7 +158,10 @@ describe("every shipped stack, edited as an adopter would", () => {
       const before = plainConfig(shipped);
       const after = adopterEdit(before);
       const ours = (k: string) => k.startsWith("mlops-platform:");
-      const edits = stackConfig(after, shipped.secretKeys.filter(ours).map((k) => k.replace(/^mlops-platform:/, "")));
+      const edits = stackConfig(
+        after,
+        shipped.secretKeys.filter(ours).map((k) => k.replace(/^mlops-platform:/, "")),
+      );
       // The stack is renamed too (prod → prod-acme), and keys of other namespaces in the file come along unchanged.
       const config = {
         values: { ...edits.values, ...Object.fromEntries(Object.entries(shipped.values).filter(([k]) => !ours(k))) },

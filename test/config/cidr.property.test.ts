@@ -39,7 +39,7 @@ describe("parseCidr / formatCidr", () => {
   it("rejects an address with host bits set and suggests its network address", () => {
     fc.assert(
       fc.property(u32, fc.integer({ min: 0, max: 31 }), (address, prefix) => {
-        fc.pre(((address & maskOf(prefix)) >>> 0) !== address);
+        fc.pre((address & maskOf(prefix)) >>> 0 !== address);
         const text = formatCidr({ base: address, prefix });
         const parsed = parseCidr(text);
         expect(parsed.ok).toBe(false);
@@ -94,11 +94,13 @@ describe("overlaps", () => {
 describe("subnet", () => {
   /** A parent, a longer prefix (at most 12 bits more) and an index that fits. */
   const carveArb = cidrArb.chain((parent) =>
-    fc.integer({ min: parent.prefix, max: Math.min(32, parent.prefix + 12) }).chain((newPrefix) =>
-      fc
-        .tuple(fc.nat({ max: 2 ** (newPrefix - parent.prefix) - 1 }), fc.nat({ max: 2 ** (newPrefix - parent.prefix) - 1 }))
-        .map(([i, j]) => ({ parent, newPrefix, i, j })),
-    ),
+    fc
+      .integer({ min: parent.prefix, max: Math.min(32, parent.prefix + 12) })
+      .chain((newPrefix) =>
+        fc
+          .tuple(fc.nat({ max: 2 ** (newPrefix - parent.prefix) - 1 }), fc.nat({ max: 2 ** (newPrefix - parent.prefix) - 1 }))
+          .map(([i, j]) => ({ parent, newPrefix, i, j })),
+      ),
   );
 
   it("is an aligned block of the requested prefix inside the parent", () => {
@@ -123,13 +125,18 @@ describe("subnet", () => {
 
   it("tiles the parent: consecutive blocks are adjacent and the last ends where the parent ends", () => {
     fc.assert(
-      fc.property(cidrArb.filter((c) => c.prefix <= 28), fc.integer({ min: 0, max: 4 }), (parent, bits) => {
-        const newPrefix = Math.min(32, parent.prefix + bits);
-        const count = 2 ** (newPrefix - parent.prefix);
-        for (let k = 1; k < count; k++) expect(subnet(parent, newPrefix, k).base).toBe(subnet(parent, newPrefix, k - 1).base + size({ base: 0, prefix: newPrefix }));
-        const last = subnet(parent, newPrefix, count - 1);
-        expect(last.base + size(last)).toBe(parent.base + size(parent));
-      }),
+      fc.property(
+        cidrArb.filter((c) => c.prefix <= 28),
+        fc.integer({ min: 0, max: 4 }),
+        (parent, bits) => {
+          const newPrefix = Math.min(32, parent.prefix + bits);
+          const count = 2 ** (newPrefix - parent.prefix);
+          for (let k = 1; k < count; k++)
+            expect(subnet(parent, newPrefix, k).base).toBe(subnet(parent, newPrefix, k - 1).base + size({ base: 0, prefix: newPrefix }));
+          const last = subnet(parent, newPrefix, count - 1);
+          expect(last.base + size(last)).toBe(parent.base + size(parent));
+        },
+      ),
     );
   });
 

@@ -75,7 +75,14 @@ describe("gpu defaults", () => {
     const cfg = fixture("dev");
     cfg.nodePools = cfg.nodePools.slice(0, 2);
     cfg.teams = cfg.teams.map((t: Cfg) => ({ ...t, quota: { ...t.quota, gpu: 0 } }));
-    expect(resolve(cfg).gpu).toEqual({ enabled: false, driver: "preinstalled", toolkit: "preinstalled", migStrategy: "none", defaultSharing: { mode: "exclusive" }, dcgmExporter: true });
+    expect(resolve(cfg).gpu).toEqual({
+      enabled: false,
+      driver: "preinstalled",
+      toolkit: "preinstalled",
+      migStrategy: "none",
+      defaultSharing: { mode: "exclusive" },
+      dcgmExporter: true,
+    });
   });
 
   it("derives the mixed MIG strategy from a MIG pool", () => {

@@ -52,7 +52,14 @@ describe("resolved defaults: local", () => {
   });
 
   it("lets the GPU operator install driver and toolkit", () => {
-    expect(cfg.gpu).toEqual({ enabled: true, driver: "operator", toolkit: "operator", migStrategy: "none", defaultSharing: { mode: "exclusive" }, dcgmExporter: true });
+    expect(cfg.gpu).toEqual({
+      enabled: true,
+      driver: "operator",
+      toolkit: "operator",
+      migStrategy: "none",
+      defaultSharing: { mode: "exclusive" },
+      dcgmExporter: true,
+    });
   });
 });
 
@@ -78,7 +85,16 @@ describe("resolved defaults: dev", () => {
 
   it("fills pool defaults: on-demand, desired = min, disk by role, exclusive GPUs", () => {
     const [system, cpu, gpu] = cfg.nodePools;
-    expect(system).toMatchObject({ capacityType: "on-demand", minSize: 1, desiredSize: 2, maxSize: 3, diskSizeGiB: 50, labels: {}, taints: [], gpuSharing: { mode: "exclusive" } });
+    expect(system).toMatchObject({
+      capacityType: "on-demand",
+      minSize: 1,
+      desiredSize: 2,
+      maxSize: 3,
+      diskSizeGiB: 50,
+      labels: {},
+      taints: [],
+      gpuSharing: { mode: "exclusive" },
+    });
     expect(cpu).toMatchObject({ capacityType: "spot", minSize: 0, desiredSize: 0, diskSizeGiB: 100 });
     expect(gpu).toMatchObject({ capacityType: "spot", desiredSize: 0, diskSizeGiB: 200, gpuSharing: { mode: "time-slicing", replicas: 4 } });
   });

@@ -22,7 +22,7 @@ const stackProblems = (values: Record<string, string>, secretKeys: string[] = []
 };
 
 describe("1. team egress that would open private address space", () => {
-  const allow = (cfg: Cfg, cidr: string, ports = [5432]) => teamsOf(cfg)[0].egress = { allow: [{ cidr, ports }] };
+  const allow = (cfg: Cfg, cidr: string, ports = [5432]) => (teamsOf(cfg)[0].egress = { allow: [{ cidr, ports }] });
   const at = "teams[0].egress.allow[0].cidr";
 
   it("0.0.0.0/0 on a database port: too broad, all private ranges, the VPC and the service range", () => {
@@ -44,11 +44,16 @@ describe("1. team egress that would open private address space", () => {
   it("a whole private range of /16 (192.168.0.0/16), within the breadth bound but still all of it", () => {
     const cfg = fixture("dev");
     allow(cfg, "192.168.0.0/16");
-    expect(problemsOf(cfg).map((p) => p.message)).toEqual(["192.168.0.0/16 covers the private range 192.168.0.0/16 as a whole; private networks stay blocked unless named one by one (for example 10.40.0.0/16 for an on-prem warehouse)"]);
+    expect(problemsOf(cfg).map((p) => p.message)).toEqual([
+      "192.168.0.0/16 covers the private range 192.168.0.0/16 as a whole; private networks stay blocked unless named one by one (for example 10.40.0.0/16 for an on-prem warehouse)",
+    ]);
   });
 
   it("a block inside the VPC or the service range", () => {
-    for (const [cidr, what] of [["10.10.4.0/24", "the VPC"], ["172.20.8.0/24", "the service range"]]) {
+    for (const [cidr, what] of [
+      ["10.10.4.0/24", "the VPC"],
+      ["172.20.8.0/24", "the service range"],
+    ]) {
       const cfg = fixture("dev");
       allow(cfg, cidr);
       expectProblem(cfg, at, `${cidr} overlaps ${what}`);
@@ -57,12 +62,20 @@ describe("1. team egress that would open private address space", () => {
 
   it("accepts a named private network outside the cluster, and a narrow public block", () => {
     const cfg = fixture("dev");
-    teamsOf(cfg)[0].egress = { allow: [{ cidr: "10.40.0.0/16", ports: [5432] }, { cidr: "203.0.113.0/24", ports: [8443] }] };
+    teamsOf(cfg)[0].egress = {
+      allow: [
+        { cidr: "10.40.0.0/16", ports: [5432] },
+        { cidr: "203.0.113.0/24", ports: [8443] },
+      ],
+    };
     expectValid(cfg);
   });
 
   it("on an existing cluster, the pod and service ranges it names are refused like the VPC", () => {
-    for (const [cidr, what] of [["10.244.3.0/24", "the pod range (cluster.podCidr) 10.244.0.0/16"], ["10.96.0.0/16", "the service range (cluster.serviceCidr) 10.96.0.0/12"]]) {
+    for (const [cidr, what] of [
+      ["10.244.3.0/24", "the pod range (cluster.podCidr) 10.244.0.0/16"],
+      ["10.96.0.0/16", "the service range (cluster.serviceCidr) 10.96.0.0/12"],
+    ]) {
       const cfg = fixture("local");
       allow(cfg, cidr);
       expectProblem(cfg, at, `${cidr} overlaps ${what}`);
@@ -127,7 +140,10 @@ describe("4. secret values, not only secret-looking key names", () => {
     const cfg = fixture("dev");
     teamsOf(cfg)[1].egress = { allow: [{ cidr: "203.0.113.0/24", ports: [443], description: value }] };
     const problems = problemsOf(cfg);
-    expect(problems).toContainEqual({ path: "teams[1].egress.allow[0].description", message: expect.stringContaining(`holds what looks like ${kind} in plain text`) });
+    expect(problems).toContainEqual({
+      path: "teams[1].egress.allow[0].description",
+      message: expect.stringContaining(`holds what looks like ${kind} in plain text`),
+    });
     expect(JSON.stringify(problems)).not.toContain(value.slice(4, 20));
   });
 
@@ -140,9 +156,14 @@ describe("4. secret values, not only secret-looking key names", () => {
   });
 
   it("checks every namespace's values, and the provider keys that hold credentials", () => {
-    const problems = stackProblems(namespaced(fixture("dev"), { "pulumi:tags": '{"k":"AKIAIOSFODNN7EXAMPLE"}', "aws:secretKey": "abc", "billing:tier": "AKIAIOSFODNN7EXAMPLE" }));
+    const problems = stackProblems(
+      namespaced(fixture("dev"), { "pulumi:tags": '{"k":"AKIAIOSFODNN7EXAMPLE"}', "aws:secretKey": "abc", "billing:tier": "AKIAIOSFODNN7EXAMPLE" }),
+    );
     expect(problems).toContainEqual({ path: "pulumi:tags.k", message: expect.stringContaining("holds what looks like an AWS access key ID") });
-    expect(problems).toContainEqual({ path: "aws:secretKey", message: expect.stringContaining("looks like a secret, and no setting of this program takes one: remove it") });
+    expect(problems).toContainEqual({
+      path: "aws:secretKey",
+      message: expect.stringContaining("looks like a secret, and no setting of this program takes one: remove it"),
+    });
     expect(problems).toContainEqual({ path: "billing:tier", message: expect.stringContaining("holds what looks like an AWS access key ID") });
     expect(JSON.stringify(problems)).not.toContain("AKIAIOSFODNN7EXAMPLE");
   });
@@ -171,7 +192,8 @@ describe("5. keys under a namespace nothing reads", () => {
     expect(stackProblems(values)).toEqual([
       {
         path: "mlops-platfrom:teams",
-        message: 'is under the config namespace "mlops-platfrom", which nothing in this program reads (did you mean "mlops-platform"?); stack config goes under mlops-platform or pulumi',
+        message:
+          'is under the config namespace "mlops-platfrom", which nothing in this program reads (did you mean "mlops-platform"?); stack config goes under mlops-platform or pulumi',
       },
     ]);
   });
@@ -183,9 +205,16 @@ describe("5. keys under a namespace nothing reads", () => {
   });
 
   it("provider keys are refused with where the setting goes: the program's providers are explicit and read no stack config", () => {
-    const problems = stackProblems(namespaced(fixture("dev"), { "aws:allowedAccountIds": '["111122223333"]', "kubernetes:context": "kind-mlops", "random:x": "1" }));
+    const problems = stackProblems(
+      namespaced(fixture("dev"), { "aws:allowedAccountIds": '["111122223333"]', "kubernetes:context": "kind-mlops", "random:x": "1" }),
+    );
     expect(problems).toEqual([
-      { path: "aws:allowedAccountIds", message: expect.stringContaining("is aws provider config, which nothing reads: the program creates its aws provider explicitly; set the region and allowed accounts under mlops-platform:aws") },
+      {
+        path: "aws:allowedAccountIds",
+        message: expect.stringContaining(
+          "is aws provider config, which nothing reads: the program creates its aws provider explicitly; set the region and allowed accounts under mlops-platform:aws",
+        ),
+      },
       { path: "kubernetes:context", message: expect.stringContaining("set the kubeconfig and context under mlops-platform:cluster") },
       { path: "random:x", message: expect.stringContaining("it takes no configuration") },
     ]);
@@ -240,7 +269,11 @@ describe("7. pool sizes beyond the EKS managed node group limits", () => {
   it("rejects maxSize above the nodes one managed node group may hold, naming the quota", () => {
     const cfg = fixture("dev");
     cfg.nodePools[2].maxSize = 100000;
-    expectProblem(cfg, "nodePools[2].maxSize", `100000 is beyond the ${EKS_MANAGED_NODE_GROUP_LIMITS.nodesPerGroup} nodes EKS allows in one managed node group (default service quota)`);
+    expectProblem(
+      cfg,
+      "nodePools[2].maxSize",
+      `100000 is beyond the ${EKS_MANAGED_NODE_GROUP_LIMITS.nodesPerGroup} nodes EKS allows in one managed node group (default service quota)`,
+    );
   });
 
   it("accepts exactly the limit, and rejects more pools than EKS allows per cluster", () => {
@@ -249,7 +282,11 @@ describe("7. pool sizes beyond the EKS managed node group limits", () => {
     expectValid(cfg);
     const many = fixture("dev");
     for (let i = 0; i < EKS_MANAGED_NODE_GROUP_LIMITS.groupsPerCluster; i++) many.nodePools.push({ ...many.nodePools[1], name: `cpu-${i}` });
-    expectProblem(many, "nodePools", `${many.nodePools.length} pools; EKS allows ${EKS_MANAGED_NODE_GROUP_LIMITS.groupsPerCluster} managed node groups per cluster`);
+    expectProblem(
+      many,
+      "nodePools",
+      `${many.nodePools.length} pools; EKS allows ${EKS_MANAGED_NODE_GROUP_LIMITS.groupsPerCluster} managed node groups per cluster`,
+    );
   });
 });
 
@@ -273,7 +310,8 @@ describe("8. IAM principals of another partition than the region's", () => {
     cfg.network.availabilityZones = ["cn-north-1a", "cn-north-1b"];
     const toCn = (arn: string) => arn.replace(/^arn:aws:/, "arn:aws-cn:");
     cfg.cluster.admins = cfg.cluster.admins.map(toCn);
-    for (const t of teamsOf(cfg)) for (const role of ["admin", "edit", "view"]) if (t.owners[role]?.iamPrincipals) t.owners[role].iamPrincipals = t.owners[role].iamPrincipals.map(toCn);
+    for (const t of teamsOf(cfg))
+      for (const role of ["admin", "edit", "view"]) if (t.owners[role]?.iamPrincipals) t.owners[role].iamPrincipals = t.owners[role].iamPrincipals.map(toCn);
     expectValid(cfg);
   });
 });
@@ -338,7 +376,11 @@ describe("messages a team lead can act on", () => {
     expectProblem(cfg, "teams[0].quota.cpu", '32 is written unquoted; Kubernetes quantities are text: quote it ("32")');
     cfg.environment = "dev";
     cfg.cluster.version = 1.3; // YAML's reading of an unquoted 1.30
-    expectProblem(cfg, "cluster.version", "is written unquoted, so YAML reads it as the number 1.3; this key takes text: put the value in quotes as you mean it");
+    expectProblem(
+      cfg,
+      "cluster.version",
+      "is written unquoted, so YAML reads it as the number 1.3; this key takes text: put the value in quotes as you mean it",
+    );
   });
 
   it("an empty value is reported as empty, not as the wrong type", () => {
@@ -372,7 +414,11 @@ describe("found by probing ~250 bad stack files", () => {
     const cfg = fixture("prod");
     const mig = cfg.nodePools.find((p: Cfg) => p.gpuSharing?.mode === "mig");
     mig.gpuSharing.profile = "all-0g.10gb";
-    expectProblem(cfg, `nodePools[${cfg.nodePools.indexOf(mig)}].gpuSharing.profile`, "is not a MIG profile such as all-1g.10gb or all-balanced (1 to 7 compute slices)");
+    expectProblem(
+      cfg,
+      `nodePools[${cfg.nodePools.indexOf(mig)}].gpuSharing.profile`,
+      "is not a MIG profile such as all-1g.10gb or all-balanced (1 to 7 compute slices)",
+    );
   });
 
   it("8Ei is 2^63 bytes, one more than Kubernetes can store", () => {
@@ -427,13 +473,21 @@ describe("found by probing ~250 bad stack files", () => {
 
   it("inside a team, a broken egress entry or owner role hides no rule about the others", () => {
     const cfg = fixture("dev");
-    teamsOf(cfg)[0].egress = { allow: [{ cidr: "10.0.0.0/8", ports: [5432] }, { cidr: "203.0.113.0/24", ports: [70000] }] };
+    teamsOf(cfg)[0].egress = {
+      allow: [
+        { cidr: "10.0.0.0/8", ports: [5432] },
+        { cidr: "203.0.113.0/24", ports: [70000] },
+      ],
+    };
     teamsOf(cfg)[0].owners.view = { groups: ["system:authenticated"] };
     teamsOf(cfg)[0].owners.admin.iamPrincipals = ["arn:aws-cn:iam::111122223333:role/recsys-admin"];
     const problems = problemsOf(cfg);
     const paths = problems.map((p) => p.path);
     expect(paths).toContain("teams[0].egress.allow[1].ports[0]");
-    expect(problems).toContainEqual({ path: "teams[0].egress.allow[0].cidr", message: expect.stringContaining("covers the private range 10.0.0.0/8 as a whole") });
+    expect(problems).toContainEqual({
+      path: "teams[0].egress.allow[0].cidr",
+      message: expect.stringContaining("covers the private range 10.0.0.0/8 as a whole"),
+    });
     expect(paths).toContain("teams[0].owners.view.groups[0]");
     expect(problems).toContainEqual({ path: "teams[0].owners.admin.iamPrincipals[0]", message: expect.stringContaining("is in AWS partition aws-cn") });
   });
@@ -441,7 +495,9 @@ describe("found by probing ~250 bad stack files", () => {
   it("absent node pools make capacity unknown, not zero", () => {
     const cfg = fixture("dev");
     delete cfg.nodePools;
-    const messages = problemsOf(cfg).map((p) => p.message).join("\n");
+    const messages = problemsOf(cfg)
+      .map((p) => p.message)
+      .join("\n");
     expect(messages).toContain("is required with cluster kind");
     expect(messages).not.toContain("can ever offer");
     expect(messages).not.toContain("GPU pools provide");
@@ -484,7 +540,11 @@ describe("found by probing ~250 bad stack files", () => {
     const pools = fixture("dev");
     pools.nodePools[0].taints = [{ key: "node.kubernetes.io/unschedulable", effect: "NoExecute" }];
     pools.nodePools[1].diskSize = "5Ei";
-    expectProblem(pools, "nodePools[0].taints[0].key", "node.kubernetes.io/unschedulable is a taint Kubernetes, cluster-autoscaler or the platform sets and clears on its own; choose a key of your own");
+    expectProblem(
+      pools,
+      "nodePools[0].taints[0].key",
+      "node.kubernetes.io/unschedulable is a taint Kubernetes, cluster-autoscaler or the platform sets and clears on its own; choose a key of your own",
+    );
     expectProblem(pools, "nodePools[1].diskSize", '"5Ei" is above the 16Ti an EBS gp3 root volume can hold');
     const cluster = fixture("dev");
     cluster.cluster.admins.push(`arn:aws:iam::111122223333:role/${"r".repeat(65)}`);

@@ -38,9 +38,14 @@ describe("dns1123LabelProblem", () => {
 
   it("rejects any name containing a character outside [a-z0-9-]", () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 20 }), fc.string({ minLength: 1, maxLength: 1 }).filter((c) => !/[a-z0-9-]/.test(c)), fc.string({ maxLength: 20 }), (a, bad, b) => {
-        expect(dns1123LabelProblem(`${a}${bad}${b}`)).toBeDefined();
-      }),
+      fc.property(
+        fc.string({ maxLength: 20 }),
+        fc.string({ minLength: 1, maxLength: 1 }).filter((c) => !/[a-z0-9-]/.test(c)),
+        fc.string({ maxLength: 20 }),
+        (a, bad, b) => {
+          expect(dns1123LabelProblem(`${a}${bad}${b}`)).toBeDefined();
+        },
+      ),
     );
   });
 });

@@ -140,7 +140,7 @@ describe("control-plane logging", () => {
   it("rejects an unknown log type", () => {
     const cfg = fixture("prod");
     cfg.cluster.logging.types[4] = "kubelet";
-    expectProblem(cfg, "cluster.logging.types[4]", "\"kubelet\" is not one of: api, audit");
+    expectProblem(cfg, "cluster.logging.types[4]", '"kubelet" is not one of: api, audit');
   });
 
   it("rejects prod log retention below 365 days", () => {

@@ -75,7 +75,7 @@ describe("required top-level fields", () => {
   it("rejects an environment outside local, dev, staging, prod", () => {
     const cfg = fixture("prod");
     cfg.environment = "qa";
-    expectProblem(cfg, "environment", "\"qa\" is not one of: local, dev, staging, prod");
+    expectProblem(cfg, "environment", '"qa" is not one of: local, dev, staging, prod');
   });
 
   it("rejects a missing cluster section", () => {
@@ -87,7 +87,7 @@ describe("required top-level fields", () => {
   it("rejects an unknown cluster kind", () => {
     const cfg = fixture("prod");
     cfg.cluster.kind = "gke";
-    expectProblem(cfg, "cluster.kind", "\"gke\" is not one of: eks, existing");
+    expectProblem(cfg, "cluster.kind", '"gke" is not one of: eks, existing');
   });
 
   it("rejects a cost center that is not a label value", () => {
@@ -123,9 +123,9 @@ describe("topology", () => {
   });
 
   it.each([
-    ["aws", "is required with cluster kind \"eks\""],
-    ["network", "is required with cluster kind \"eks\""],
-    ["nodePools", "is required with cluster kind \"eks\""],
+    ["aws", 'is required with cluster kind "eks"'],
+    ["network", 'is required with cluster kind "eks"'],
+    ["nodePools", 'is required with cluster kind "eks"'],
   ])("rejects an EKS cluster without %s", (key, message) => {
     const cfg = fixture("dev");
     delete cfg[key];

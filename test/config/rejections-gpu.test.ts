@@ -48,7 +48,7 @@ describe("gpuSharing", () => {
   it("rejects an unknown sharing mode", () => {
     const cfg = fixture("prod");
     cfg.nodePools[2].gpuSharing = { mode: "mps" };
-    expectProblem(cfg, "nodePools[2].gpuSharing.mode", "\"mps\" is not one of: exclusive, time-slicing, mig");
+    expectProblem(cfg, "nodePools[2].gpuSharing.mode", '"mps" is not one of: exclusive, time-slicing, mig');
   });
 
   it("rejects a key of another sharing mode (replicas with mig)", () => {
@@ -92,7 +92,7 @@ describe("gpu section", () => {
   it("rejects an unknown migStrategy", () => {
     const cfg = fixture("prod");
     cfg.gpu.migStrategy = "auto";
-    expectProblem(cfg, "gpu.migStrategy", "\"auto\" is not one of: none, single, mixed");
+    expectProblem(cfg, "gpu.migStrategy", '"auto" is not one of: none, single, mixed');
   });
 
   it('accepts driver "operator" on an existing cluster', () => {

@@ -92,7 +92,7 @@ describe("NAT gateways and flow logs", () => {
   it("rejects an unknown NAT gateway mode", () => {
     const cfg = fixture("dev");
     cfg.network.natGateways = "none";
-    expectProblem(cfg, "network.natGateways", "\"none\" is not one of: single, perAz");
+    expectProblem(cfg, "network.natGateways", '"none" is not one of: single, perAz');
   });
 
   it("rejects flow logs off in prod", () => {

@@ -106,7 +106,7 @@ describe("system pool", () => {
   it("rejects an unknown role", () => {
     const cfg = fixture("prod");
     cfg.nodePools[1].role = "memory";
-    expectProblem(cfg, "nodePools[1].role", "\"memory\" is not one of: system, cpu, gpu");
+    expectProblem(cfg, "nodePools[1].role", '"memory" is not one of: system, cpu, gpu');
   });
 });
 
@@ -144,7 +144,7 @@ describe("instance types", () => {
   it("rejects an unknown capacity type", () => {
     const cfg = fixture("prod");
     cfg.nodePools[1].capacityType = "reserved";
-    expectProblem(cfg, "nodePools[1].capacityType", "\"reserved\" is not one of: on-demand, spot");
+    expectProblem(cfg, "nodePools[1].capacityType", '"reserved" is not one of: on-demand, spot');
   });
 });
 
@@ -226,7 +226,11 @@ describe("labels and taints", () => {
     (key) => {
       const cfg = fixture("prod");
       cfg.nodePools[1].taints = [{ key, effect: "NoSchedule" }];
-      expectProblem(cfg, "nodePools[1].taints[0].key", `${key} is a taint Kubernetes, cluster-autoscaler or the platform sets and clears on its own; choose a key of your own`);
+      expectProblem(
+        cfg,
+        "nodePools[1].taints[0].key",
+        `${key} is a taint Kubernetes, cluster-autoscaler or the platform sets and clears on its own; choose a key of your own`,
+      );
     },
   );
 

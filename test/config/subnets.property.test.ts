@@ -13,7 +13,11 @@ const parse = (text: string): Cidr => {
 /** 2..6 AZs, a VPC prefix from /16 to the smallest the config check accepts for that many AZs, any aligned base. */
 const planArb = fc.integer({ min: 2, max: 6 }).chain((n) =>
   fc
-    .tuple(fc.integer({ min: 16, max: 28 - 2 * subnetBits(n) }), fc.integer({ min: 0, max: 0xffffffff }), fc.shuffledSubarray([..."abcdef"], { minLength: n, maxLength: n }))
+    .tuple(
+      fc.integer({ min: 16, max: 28 - 2 * subnetBits(n) }),
+      fc.integer({ min: 0, max: 0xffffffff }),
+      fc.shuffledSubarray([..."abcdef"], { minLength: n, maxLength: n }),
+    )
     .map(([prefix, address, letters]) => ({
       vpcCidr: formatCidr({ base: (address & maskOf(prefix)) >>> 0, prefix }),
       azs: letters.map((l) => `eu-west-1${l}`),

@@ -48,7 +48,7 @@ describe("ALERT_GROUPS", () => {
     const r = rule("GpuThermalOrPowerThrottling");
     expect(metrics(r)).toEqual(["DCGM_FI_DEV_CLOCKS_EVENT_REASONS"]);
     // Bits 0x20, 0x40, 0x80: (reasons mod 256) >= 32 holds exactly when one of them is set.
-    for (let v = 0; v < 1024; v++) expect((v % 256) >= 32, String(v)).toBe((v & 0xe0) !== 0);
+    for (let v = 0; v < 1024; v++) expect(v % 256 >= 32, String(v)).toBe((v & 0xe0) !== 0);
   });
 
   it("alerts on GPU memory pressure from framebuffer used and free", () => {
@@ -60,17 +60,23 @@ describe("ALERT_GROUPS", () => {
   it("alerts on nodes that are not Ready", () => {
     const r = rule("NodeNotReady");
     expect(metrics(r)).toEqual(["kube_node_status_condition"]);
-    expect(equalityMatchers(r.expr)).toEqual(expect.arrayContaining([
-      { metric: "kube_node_status_condition", label: "condition", value: "Ready" },
-      { metric: "kube_node_status_condition", label: "status", value: "true" },
-    ]));
+    expect(equalityMatchers(r.expr)).toEqual(
+      expect.arrayContaining([
+        { metric: "kube_node_status_condition", label: "condition", value: "Ready" },
+        { metric: "kube_node_status_condition", label: "status", value: "true" },
+      ]),
+    );
     expect(r.labels.severity).toBe("critical");
   });
 
   it("alerts when a team uses over 90% of a quota", () => {
     const r = rule("TeamQuotaNearlyExhausted");
     expect(metrics(r)).toEqual(["kube_resourcequota"]);
-    expect(equalityMatchers(r.expr).map((m) => m.value).sort()).toEqual(["hard", "used"]);
+    expect(
+      equalityMatchers(r.expr)
+        .map((m) => m.value)
+        .sort(),
+    ).toEqual(["hard", "used"]);
     expect(r.expr).toMatch(/>\s*0\.9\s*$/);
   });
 

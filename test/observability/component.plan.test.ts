@@ -29,18 +29,36 @@ describe.each(["prod", "local"])("Observability (%s)", (stack) => {
 
   it("is a top-level component with namespaces, password, secret, chart and content", () => {
     expect(component().parent).toBeNull();
-    expect(childrenOf(p(), component()).map((c) => `${c.type} ${c.name}`).sort()).toEqual(
-      [`${T.configGroup} monitoring-content`, `${T.configGroup} monitoring-namespaces`, `${T.chart} monitoring`, `${SECRET} monitoring-grafana-admin`, "random:index/randomPassword:RandomPassword monitoring-grafana-admin"].sort(),
+    expect(
+      childrenOf(p(), component())
+        .map((c) => `${c.type} ${c.name}`)
+        .sort(),
+    ).toEqual(
+      [
+        `${T.configGroup} monitoring-content`,
+        `${T.configGroup} monitoring-namespaces`,
+        `${T.chart} monitoring`,
+        `${SECRET} monitoring-grafana-admin`,
+        "random:index/randomPassword:RandomPassword monitoring-grafana-admin",
+      ].sort(),
     );
-    for (const r of childrenOf(p(), component()).filter((c) => c.type.startsWith("kubernetes:"))) expect(r.provider).toBe(`urn:pulumi:${stack}::mlops-platform::pulumi:providers:kubernetes::mlops-${stack}`);
+    for (const r of childrenOf(p(), component()).filter((c) => c.type.startsWith("kubernetes:")))
+      expect(r.provider).toBe(`urn:pulumi:${stack}::mlops-platform::pulumi:providers:kubernetes::mlops-${stack}`);
   });
 
   it("creates monitoring (restricted) and node-exporter (privileged, covered by the exceptions registry)", () => {
     const ns = objs(one(p(), T.configGroup, "monitoring-namespaces"));
     expect(ns.map((o) => o.kind)).toEqual(["Namespace", "Namespace"]);
     const labels = (name: string) => ns.find((o) => o.metadata.name === name)!.metadata.labels!;
-    expect(labels(MONITORING_NAMESPACE)).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted", "pod-security.kubernetes.io/audit": "restricted" });
-    expect(labels(NODE_EXPORTER_NAMESPACE)).toMatchObject({ "pod-security.kubernetes.io/enforce": "privileged", "pod-security.kubernetes.io/warn": "restricted" });
+    expect(labels(MONITORING_NAMESPACE)).toMatchObject({
+      "pod-security.kubernetes.io/enforce": "restricted",
+      "pod-security.kubernetes.io/warn": "restricted",
+      "pod-security.kubernetes.io/audit": "restricted",
+    });
+    expect(labels(NODE_EXPORTER_NAMESPACE)).toMatchObject({
+      "pod-security.kubernetes.io/enforce": "privileged",
+      "pod-security.kubernetes.io/warn": "restricted",
+    });
     const entry = exemption(NODE_EXPORTER_NAMESPACE, ANY_WORKLOAD, "NS-01", TODAY.toISOString().slice(0, 10));
     expect(entry?.id).toBe("node-exporter-host-access");
     expect(exemption(MONITORING_NAMESPACE, ANY_WORKLOAD, "NS-01")).toBeUndefined();
@@ -60,7 +78,9 @@ describe.each(["prod", "local"])("Observability (%s)", (stack) => {
   it("installs kube-prometheus-stack at the catalogue version into monitoring, after the secret", () => {
     const ref = CHARTS.kubePrometheusStack;
     expect(chart().inputs).toMatchObject({ chart: ref.chart, version: ref.version, repositoryOpts: { repo: ref.repo }, namespace: MONITORING_NAMESPACE });
-    expect(chart().dependsOn).toEqual(expect.arrayContaining([one(p(), SECRET, "monitoring-grafana-admin").urn, one(p(), T.configGroup, "monitoring-namespaces").urn]));
+    expect(chart().dependsOn).toEqual(
+      expect.arrayContaining([one(p(), SECRET, "monitoring-grafana-admin").urn, one(p(), T.configGroup, "monitoring-namespaces").urn]),
+    );
   });
 
   it("configures Grafana, Prometheus selectors, node-exporter's namespace and Alertmanager", () => {
@@ -68,7 +88,11 @@ describe.each(["prod", "local"])("Observability (%s)", (stack) => {
     expect(v.grafana.admin).toMatchObject({ existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" });
     expect(v.grafana["grafana.ini"]["auth.anonymous"].enabled).toBe(false);
     expect(v.grafana.sidecar.dashboards).toMatchObject({ enabled: true, label: "grafana_dashboard", labelValue: "1" });
-    expect(v.prometheus.prometheusSpec).toMatchObject({ serviceMonitorSelectorNilUsesHelmValues: false, podMonitorSelectorNilUsesHelmValues: false, ruleSelectorNilUsesHelmValues: false });
+    expect(v.prometheus.prometheusSpec).toMatchObject({
+      serviceMonitorSelectorNilUsesHelmValues: false,
+      podMonitorSelectorNilUsesHelmValues: false,
+      ruleSelectorNilUsesHelmValues: false,
+    });
     expect(v["prometheus-node-exporter"].namespaceOverride).toBe(NODE_EXPORTER_NAMESPACE);
     expect(v.alertmanager.enabled).toBe(true);
   });
@@ -86,11 +110,16 @@ describe.each(["prod", "local"])("Observability (%s)", (stack) => {
     }
     expect(all.filter((o) => o.kind === "PrometheusRule")).toHaveLength(1);
     const sm = all.find((o) => o.kind === "ServiceMonitor" && o.metadata.name === "platform-services")!;
-    expect(sm.spec).toEqual({ namespaceSelector: { any: true }, selector: { matchLabels: { "mlops.platform/metrics": "true" } }, endpoints: [{ port: "metrics", interval: "30s" }] });
+    expect(sm.spec).toEqual({
+      namespaceSelector: { any: true },
+      selector: { matchLabels: { "mlops.platform/metrics": "true" } },
+      endpoints: [{ port: "metrics", interval: "30s" }],
+    });
   });
 
   it("stamps the platform's cost labels on the objects it authors", () => {
-    for (const o of objs(content())) expect(o.metadata.labels, `${o.kind}/${o.metadata.name}`).toMatchObject({ team: "platform", "cost-center": p().config!.costCenter });
+    for (const o of objs(content()))
+      expect(o.metadata.labels, `${o.kind}/${o.metadata.name}`).toMatchObject({ team: "platform", "cost-center": p().config!.costCenter });
   });
 
   it("the GPU operator's DCGM exporter reads our collectors file and keeps the workload's labels", () => {

@@ -45,7 +45,11 @@ describe("Grafana dashboard JSON", () => {
       }
       for (const [i, a] of d.panels.entries()) {
         for (const b of d.panels.slice(i + 1)) {
-          const apart = a.gridPos.x + a.gridPos.w <= b.gridPos.x || b.gridPos.x + b.gridPos.w <= a.gridPos.x || a.gridPos.y + a.gridPos.h <= b.gridPos.y || b.gridPos.y + b.gridPos.h <= a.gridPos.y;
+          const apart =
+            a.gridPos.x + a.gridPos.w <= b.gridPos.x ||
+            b.gridPos.x + b.gridPos.w <= a.gridPos.x ||
+            a.gridPos.y + a.gridPos.h <= b.gridPos.y ||
+            b.gridPos.y + b.gridPos.h <= a.gridPos.y;
           expect(apart, `${a.title} overlaps ${b.title}`).toBe(true);
         }
       }
@@ -76,11 +80,14 @@ describe("Grafana dashboard JSON", () => {
 describe("what the dashboards show", () => {
   it("GPUs: utilization, framebuffer used and free, power and XID errors from DCGM", () => {
     const m = metricsOf(byUid("mlops-gpus"));
-    for (const name of ["DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_FB_USED", "DCGM_FI_DEV_FB_FREE", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_XID_ERRORS"]) expect(m).toContain(name);
+    for (const name of ["DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_FB_USED", "DCGM_FI_DEV_FB_FREE", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_XID_ERRORS"])
+      expect(m).toContain(name);
   });
 
   it("teams: kube_resourcequota used against hard for CPU, memory and GPU requests", () => {
-    const matchers = exprs(byUid("mlops-teams")).flatMap(equalityMatchers).filter((x) => x.metric === "kube_resourcequota");
+    const matchers = exprs(byUid("mlops-teams"))
+      .flatMap(equalityMatchers)
+      .filter((x) => x.metric === "kube_resourcequota");
     for (const resource of ["requests.cpu", "requests.memory", "requests.nvidia.com/gpu"]) {
       expect(matchers).toContainEqual({ metric: "kube_resourcequota", label: "resource", value: resource });
     }
@@ -89,9 +96,12 @@ describe("what the dashboards show", () => {
 
   it("capacity: node readiness, allocatable and requested resources from kube-state-metrics", () => {
     const m = metricsOf(byUid("mlops-capacity"));
-    for (const name of ["kube_node_status_condition", "kube_node_status_allocatable", "kube_pod_container_resource_requests", "kube_node_labels"]) expect(m).toContain(name);
+    for (const name of ["kube_node_status_condition", "kube_node_status_allocatable", "kube_pod_container_resource_requests", "kube_node_labels"])
+      expect(m).toContain(name);
     // kube-state-metrics sanitizes extended resource names: nvidia.com/gpu → nvidia_com_gpu.
-    const gpu = exprs(byUid("mlops-capacity")).flatMap(equalityMatchers).filter((x) => x.label === "resource" && x.value.includes("gpu"));
+    const gpu = exprs(byUid("mlops-capacity"))
+      .flatMap(equalityMatchers)
+      .filter((x) => x.label === "resource" && x.value.includes("gpu"));
     expect(gpu.length).toBeGreaterThan(0);
     for (const x of gpu) expect(x.value).toBe("nvidia_com_gpu");
   });
@@ -105,11 +115,20 @@ describe("what the dashboards show", () => {
     // kube_node_labels carries no label_* series unless kube-state-metrics' --metric-labels-allowlist names
     // them (kube-prometheus-stack: kube-state-metrics.metricLabelsAllowlist). "Nodes per pool" groups by
     // label_mlops_platform_pool, so without the allowlist it shows one unnamed series.
-    const used = [...new Set(DASHBOARDS.flatMap(exprs).flatMap((e) => parsePromQL(e).labels).filter((l) => l.startsWith("label_")))];
+    const used = [
+      ...new Set(
+        DASHBOARDS.flatMap(exprs)
+          .flatMap((e) => parsePromQL(e).labels)
+          .filter((l) => l.startsWith("label_")),
+      ),
+    ];
     expect(used).toEqual(["label_mlops_platform_pool"]);
     const ksm = (prometheusStackValues()["kube-state-metrics"] ?? {}) as { metricLabelsAllowlist?: string[] };
     const allow = (ksm.metricLabelsAllowlist ?? []).filter((a) => a.startsWith("nodes="));
-    expect(allow.some((a) => /mlops\.platform\/pool|\[\*\]/.test(a)), "kube-state-metrics.metricLabelsAllowlist lacks nodes=[mlops.platform/pool]").toBe(true);
+    expect(
+      allow.some((a) => /mlops\.platform\/pool|\[\*\]/.test(a)),
+      "kube-state-metrics.metricLabelsAllowlist lacks nodes=[mlops.platform/pool]",
+    ).toBe(true);
   });
 });
 
@@ -135,7 +154,9 @@ describe("DCGM metrics against the exporter's collectors file", () => {
     // dcgm-exporter reads the file with Go's encoding/csv (Comment '#') and rejects any record that does not
     // have exactly 3 fields ("malformed CSV record … expected 3 fields"), so one help text with commas stops
     // the exporter. DCGM_FI_DEV_CLOCKS_EVENT_REASONS's help "(thermal, power, …)" has two.
-    const lines = dcgmMetricsCsv().split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
+    const lines = dcgmMetricsCsv()
+      .split("\n")
+      .filter((l) => l.trim() !== "" && !l.startsWith("#"));
     expect(lines).toHaveLength(DCGM_METRICS.length);
     const bad = lines.filter((l) => l.split(",").length !== 3);
     expect(bad).toEqual([]);

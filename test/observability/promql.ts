@@ -46,7 +46,11 @@ export function equalityMatchers(expr: string): { metric: string; label: string;
       const op = m.getChild("MatchOp");
       const value = m.getChild("StringLiteral");
       if (!name || !op || !value || expr.slice(op.from, op.to) !== "=") continue;
-      out.push({ metric: expr.slice(metric.from, metric.to), label: expr.slice(name.from, name.to), value: JSON.parse(expr.slice(value.from, value.to)) as string });
+      out.push({
+        metric: expr.slice(metric.from, metric.to),
+        label: expr.slice(name.from, name.to),
+        value: JSON.parse(expr.slice(value.from, value.to)) as string,
+      });
     }
   } while (cursor.next());
   return out;

@@ -5,10 +5,23 @@ import type { PlanResult } from "../../scripts/plan/run";
 import type { Violation } from "../../scripts/plan/policy";
 
 const result = (over: Partial<PlanResult>): PlanResult => ({
-  stack: "dev", ok: false, problems: [], resources: [], objects: [], charts: [], manifests: [], schemaProblems: [], duplicateUrns: [], ...over,
+  stack: "dev",
+  ok: false,
+  problems: [],
+  resources: [],
+  objects: [],
+  charts: [],
+  manifests: [],
+  schemaProblems: [],
+  duplicateUrns: [],
+  ...over,
 });
 const violation = (enforcement: Violation["enforcement"]): Violation => ({
-  policy: "k8s-pod-security", severity: "high", enforcement, urn: "urn:pulumi:dev::mlops-platform::kubernetes:apps/v1:Deployment::team/ranker", message: "POD-02: no privilege escalation",
+  policy: "k8s-pod-security",
+  severity: "high",
+  enforcement,
+  urn: "urn:pulumi:dev::mlops-platform::kubernetes:apps/v1:Deployment::team/ranker",
+  message: "POD-02: no privilege escalation",
 });
 
 describe("blockingProblems", () => {

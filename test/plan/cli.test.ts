@@ -58,7 +58,11 @@ describe("npm run plan -- --stack dev", () => {
     const docs = (file: string) => parseAllDocuments(readFileSync(join(dir, "manifests", file), "utf8")).map((d) => d.toJS());
     expect(docs("_cluster.yaml")).toContainEqual(expect.objectContaining({ kind: "Namespace", metadata: expect.objectContaining({ name: "gpu-operator" }) }));
     expect(docs("gpu-operator.yaml")).toContainEqual(
-      expect.objectContaining({ apiVersion: "v1", kind: "ConfigMap", metadata: expect.objectContaining({ name: "device-plugin-config", namespace: "gpu-operator" }) }),
+      expect.objectContaining({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: expect.objectContaining({ name: "device-plugin-config", namespace: "gpu-operator" }),
+      }),
     );
     expect(existsSync(join(dir, "policy.json"))).toBe(true);
     for (const release of ["gpu-operator", "cluster-autoscaler"]) {

@@ -33,13 +33,26 @@ describe("planFingerprint and fingerprintDifferences", () => {
     expect(fingerprintDifferences(planFingerprint("dev", [a, b]), planFingerprint("dev", [changed, c]))).toEqual([
       `removed ${b.urn}`,
       `added ${c.urn}`,
-      `changed ${a.urn}: inputs`,
+      `changed ${a.urn}: inputs at .data.y: "2" → "3"`,
     ]);
-    expect(fingerprintDifferences(planFingerprint("dev", [b]), planFingerprint("dev", [protectedB]))).toEqual([`changed ${b.urn}: protect`]);
+    expect(fingerprintDifferences(planFingerprint("dev", [b]), planFingerprint("dev", [protectedB]))).toEqual([`changed ${b.urn}: protect at .: false → true`]);
+  });
+
+  it("reads a ConfigGroup's JSON documents as objects: key order inside them is no change, a value is", () => {
+    const group = (yaml: string): PlannedResource => ({ ...resource("g", { yaml }), type: "kubernetes:yaml/v2:ConfigGroup" });
+    const before = group('{"kind":"ConfigMap","data":{"a":"1"}}\n---\n{"kind":"Secret"}');
+    const reordered = group('{"data":{"a":"1"},"kind":"ConfigMap"}\n---\n{"kind":"Secret"}');
+    const changed = group('{"kind":"ConfigMap","data":{"a":"2"}}\n---\n{"kind":"Secret"}');
+    expect(fingerprintDifferences(planFingerprint("dev", [before]), planFingerprint("dev", [reordered]))).toEqual([]);
+    expect(fingerprintDifferences(planFingerprint("dev", [before]), planFingerprint("dev", [changed]))).toEqual([
+      `changed ${before.urn}: inputs at .yaml[0].data.a: "1" → "2"`,
+    ]);
   });
 
   it("keeps the order inside lists, which is meaningful (container args, rules)", () => {
     const swapped = resource("b", { data: { list: ["q", "p"] } });
-    expect(fingerprintDifferences(planFingerprint("dev", [b]), planFingerprint("dev", [swapped]))).toEqual([`changed ${b.urn}: inputs`]);
+    expect(fingerprintDifferences(planFingerprint("dev", [b]), planFingerprint("dev", [swapped]))).toEqual([
+      `changed ${b.urn}: inputs at .data.list[0]: "p" → "q"`,
+    ]);
   });
 });

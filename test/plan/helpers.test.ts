@@ -29,10 +29,12 @@ describe("maskValue", () => {
 });
 
 describe("validateObjects", () => {
-  const cm = (data: unknown): KubeObject => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "n" }, data } as KubeObject);
+  const cm = (data: unknown): KubeObject => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "n" }, data }) as KubeObject;
 
   it("accepts valid objects", async () => {
-    expect(await validateObjects([cm({ k: "v" }), { apiVersion: "v1", kind: "Namespace", metadata: { name: "n", labels: { a: "b" } } } as KubeObject], "1.35")).toEqual([]);
+    expect(
+      await validateObjects([cm({ k: "v" }), { apiVersion: "v1", kind: "Namespace", metadata: { name: "n", labels: { a: "b" } } } as KubeObject], "1.35"),
+    ).toEqual([]);
   });
 
   it("flags a ConfigMap whose data is a number, against both bracketing schemas", async () => {
@@ -129,7 +131,16 @@ describe("stackConfigFromDocument", () => {
 
 describe("extract", () => {
   const res = (type: string, name: string, inputs: Record<string, unknown>, custom = false): PlannedResource => ({
-    urn: `urn:pulumi:s::p::${type}::${name}`, type, name, parent: null, provider: null, custom, protect: false, retainOnDelete: false, dependsOn: [], inputs,
+    urn: `urn:pulumi:s::p::${type}::${name}`,
+    type,
+    name,
+    parent: null,
+    provider: null,
+    custom,
+    protect: false,
+    retainOnDelete: false,
+    dependsOn: [],
+    inputs,
   });
 
   it("pulls objects out of ConfigGroups and custom Kubernetes resources, never out of charts", () => {
@@ -144,8 +155,20 @@ describe("extract", () => {
   });
 
   it("records chart references with repo, chart, version and values", () => {
-    const refs = chartReferences([res("kubernetes:helm.sh/v4:Chart", "rel", { chart: "c", version: "1.2.3", repositoryOpts: { repo: "https://r" }, namespace: "ns", values: { a: 1 } })]);
-    expect(refs).toEqual([{ urn: "urn:pulumi:s::p::kubernetes:helm.sh/v4:Chart::rel", release: "rel", repo: "https://r", chart: "c", version: "1.2.3", namespace: "ns", values: { a: 1 } }]);
+    const refs = chartReferences([
+      res("kubernetes:helm.sh/v4:Chart", "rel", { chart: "c", version: "1.2.3", repositoryOpts: { repo: "https://r" }, namespace: "ns", values: { a: 1 } }),
+    ]);
+    expect(refs).toEqual([
+      {
+        urn: "urn:pulumi:s::p::kubernetes:helm.sh/v4:Chart::rel",
+        release: "rel",
+        repo: "https://r",
+        chart: "c",
+        version: "1.2.3",
+        namespace: "ns",
+        values: { a: 1 },
+      },
+    ]);
   });
 
   it("files cluster-scoped objects under _cluster", () => {
@@ -156,7 +179,10 @@ describe("extract", () => {
 
 describe("plan mocks", () => {
   it("answer computed values as visible placeholders", () => {
-    const created = planMocks.newResource({ type: "aws:eks/cluster:Cluster", name: "c", inputs: { version: "1.35" }, custom: true } as never) as { id: string; state: Record<string, unknown> };
+    const created = planMocks.newResource({ type: "aws:eks/cluster:Cluster", name: "c", inputs: { version: "1.35" }, custom: true } as never) as {
+      id: string;
+      state: Record<string, unknown>;
+    };
     expect(created.id).toBe(computed("c", "id"));
     expect(created.state).toMatchObject({ version: "1.35", endpoint: "<computed:c.endpoint>", arn: "<computed:c.arn>", name: "<computed:c.name>" });
   });

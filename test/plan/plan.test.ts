@@ -129,9 +129,18 @@ describe("stack shapes", () => {
     for (const stack of STACKS) {
       const r = get(stack);
       const eks = r.config?.cluster.kind === "eks";
-      expect(r.resources.some((x) => x.type === "pulumi:providers:aws"), stack).toBe(eks);
-      expect(r.charts.map((c) => c.release), stack).toContain("gpu-operator");
-      expect(r.charts.some((c) => c.release === "cluster-autoscaler"), stack).toBe(eks);
+      expect(
+        r.resources.some((x) => x.type === "pulumi:providers:aws"),
+        stack,
+      ).toBe(eks);
+      expect(
+        r.charts.map((c) => c.release),
+        stack,
+      ).toContain("gpu-operator");
+      expect(
+        r.charts.some((c) => c.release === "cluster-autoscaler"),
+        stack,
+      ).toBe(eks);
     }
   });
 

@@ -143,7 +143,9 @@ describe("writePlan: YAML without line folding", () => {
     const file = join(out, "charts", `${chart.release}.yaml`);
     const written = readFileSync(file, "utf8");
     expect(written).toContain(`note: ${long}\n`);
-    expect(written).toMatch(/\n {2}script: \|\n {4}first line of a multi-line value\n {6}indented second line, which a folded block would re-wrap\n {4}third line\n/);
+    expect(written).toMatch(
+      /\n {2}script: \|\n {4}first line of a multi-line value\n {6}indented second line, which a folded block would re-wrap\n {4}third line\n/,
+    );
     const reparsed = parseAllDocuments(written)[0].toJS();
     expect(reparsed.values).toEqual(JSON.parse(JSON.stringify(chart.values)));
     for (const c of existing.charts) expect(foldedIn(join(dir, "charts", `${c.release}.yaml`), unfoldedLines(c.values)), c.release).toEqual([]);
@@ -176,15 +178,11 @@ describe("summary: what this plan cannot know, for the stack's cluster kind", ()
   });
 
   it("lists exactly the lines of the kind, each once", () => {
-    const pick = (r: PlanResult) => cannotKnowLines(r).slice(1).map((l) => l.replace(/^ {2}- \d+ /, "  - N ").split(":")[0]);
-    expect(pick(existing)).toEqual([
-      `  - ${helm}`,
-      "  - what the existing cluster already has",
-    ]);
-    expect(pick(eks)).toEqual([
-      "  - N input value(s) wait on values the cloud assigns",
-      `  - ${helm}`,
-      "  - whether AWS accepts the plan",
-    ]);
+    const pick = (r: PlanResult) =>
+      cannotKnowLines(r)
+        .slice(1)
+        .map((l) => l.replace(/^ {2}- \d+ /, "  - N ").split(":")[0]);
+    expect(pick(existing)).toEqual([`  - ${helm}`, "  - what the existing cluster already has"]);
+    expect(pick(eks)).toEqual(["  - N input value(s) wait on values the cloud assigns", `  - ${helm}`, "  - whether AWS accepts the plan"]);
   });
 });

@@ -27,7 +27,9 @@ describe("parseStackFile", () => {
   });
 
   it("a second document, a key that lost its indentation, or nesting past reason each get their own answer", () => {
-    expect(problems("config:\n  mlops-platform:owner: a\n---\nconfig: {}\n")).toEqual(["stacks/Pulumi.x.yaml:3:1: a stack file holds one YAML document: remove the extra ---"]);
+    expect(problems("config:\n  mlops-platform:owner: a\n---\nconfig: {}\n")).toEqual([
+      "stacks/Pulumi.x.yaml:3:1: a stack file holds one YAML document: remove the extra ---",
+    ]);
     expect(problems("config:\n  mlops-platform:owner: a\nmlops-platform:teams: []\n")).toEqual([
       "stacks/Pulumi.x.yaml:3:1: unknown top-level key mlops-platform:teams: stack settings go under config: (indented by two spaces)",
     ]);
@@ -36,7 +38,9 @@ describe("parseStackFile", () => {
   });
 
   it("a YAML tag such as !Ref is refused: it would be dropped silently", () => {
-    expect(problems("config:\n  mlops-platform:owner: !Ref x\n")).toEqual(["stacks/Pulumi.x.yaml:2:25: Unresolved tag: !Ref: a stack file holds plain data, without YAML tags"]);
+    expect(problems("config:\n  mlops-platform:owner: !Ref x\n")).toEqual([
+      "stacks/Pulumi.x.yaml:2:25: Unresolved tag: !Ref: a stack file holds plain data, without YAML tags",
+    ]);
   });
 
   it("keeps Infinity and NaN visible as text, where JSON would write null", () => {
@@ -46,7 +50,13 @@ describe("parseStackFile", () => {
 
   it("an alias bomb stops at the alias budget, pointing at the first alias", () => {
     const levels = ["  a: &a [x, x, x, x, x, x, x, x, x]"];
-    for (const [from, to] of [["a", "b"], ["b", "c"], ["c", "d"], ["d", "e"]]) levels.push(`  ${to}: &${to} [${Array(9).fill(`*${from}`).join(", ")}]`);
+    for (const [from, to] of [
+      ["a", "b"],
+      ["b", "c"],
+      ["c", "d"],
+      ["d", "e"],
+    ])
+      levels.push(`  ${to}: &${to} [${Array(9).fill(`*${from}`).join(", ")}]`);
     const [only] = problems(`config:\n${levels.join("\n")}\n`);
     expect(only).toMatch(new RegExp(`^stacks/Pulumi\\.x\\.yaml:3:\\d+: aliases expand beyond the ${MAX_ALIAS_COUNT} nodes a stack file may hold`));
   });
@@ -60,19 +70,24 @@ describe("parseStackFile", () => {
     const r = parseStackFile("config:\n  aws:secretKey:\n    secure: AAAB\n  mlops-platform:owner: &o team\n  mlops-platform:costCenter: *o\n", "f");
     expect(r).toEqual({
       ok: true,
-      config: { values: { "aws:secretKey": SECRET_PLACEHOLDER, "mlops-platform:owner": "team", "mlops-platform:costCenter": "team" }, secretKeys: ["aws:secretKey"] },
+      config: {
+        values: { "aws:secretKey": SECRET_PLACEHOLDER, "mlops-platform:owner": "team", "mlops-platform:costCenter": "team" },
+        secretKeys: ["aws:secretKey"],
+      },
     });
   });
 
   it("merge keys (<<: *base) are applied, as Pulumi's reader applies them", () => {
-    const text = "config:\n  mlops-platform:aws:\n    <<: &base { region: eu-west-1, accountId: \"111122223333\" }\n    region: eu-central-1\n";
+    const text = 'config:\n  mlops-platform:aws:\n    <<: &base { region: eu-west-1, accountId: "111122223333" }\n    region: eu-central-1\n';
     const r = parseStackFile(text, "f");
     expect(r.ok && JSON.parse(r.config.values["mlops-platform:aws"])).toEqual({ region: "eu-central-1", accountId: "111122223333" });
   });
 
   it("a credential used as a top-level or duplicate key is named by its kind, never spelt out", () => {
     const stray = problems("config: {}\nAKIAIOSFODNN7EXAMPLE: x\n");
-    expect(stray).toEqual(["stacks/Pulumi.x.yaml:2:1: unknown top-level key (one that looks like an AWS access key ID; not repeated here, and rotate it if it was real): stack settings go under config: (indented by two spaces)"]);
+    expect(stray).toEqual([
+      "stacks/Pulumi.x.yaml:2:1: unknown top-level key (one that looks like an AWS access key ID; not repeated here, and rotate it if it was real): stack settings go under config: (indented by two spaces)",
+    ]);
     const duplicate = problems("config:\n  AKIAIOSFODNN7EXAMPLE: x\n  AKIAIOSFODNN7EXAMPLE: y\n");
     expect(duplicate.join("\n")).toContain("duplicate key (one that looks like an AWS access key ID");
     expect([...stray, ...duplicate].join("\n")).not.toContain("AKIAIOSFODNN7EXAMPLE");

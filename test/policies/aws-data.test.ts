@@ -8,8 +8,22 @@ import { packViolations, urnOf, violations, stackReports, stackViolations, type 
 
 const S3 = (r: string) => `aws:s3/${r}`;
 const BUCKET_T = S3("bucket:Bucket");
-const DENY_INSECURE = { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } };
-const DENY_OLD_TLS = { Sid: "DenyOldTls", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } };
+const DENY_INSECURE = {
+  Sid: "DenyInsecureTransport",
+  Effect: "Deny",
+  Principal: "*",
+  Action: "s3:*",
+  Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+  Condition: { Bool: { "aws:SecureTransport": "false" } },
+};
+const DENY_OLD_TLS = {
+  Sid: "DenyOldTls",
+  Effect: "Deny",
+  Principal: "*",
+  Action: "s3:*",
+  Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+  Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+};
 /** The bucket policy components/storage/lifecycle.ts tlsOnlyPolicy builds: no plain HTTP, no TLS < 1.2 (S3-04). */
 const TLS_POLICY = JSON.stringify({ Version: "2012-10-17", Statement: [DENY_INSECURE, DENY_OLD_TLS] });
 const SSE_T = S3("bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
@@ -19,20 +33,38 @@ function bucketSet(name: string, physical: string, role: string, omit: string[] 
   const bucket = physical;
   const all: Record<string, StackItem> = {
     bucket: { type: BUCKET_T, name, props: { bucket, forceDestroy: false, tags: { "mlops.platform/bucket": role } }, protect: true },
-    block: { type: S3("bucketPublicAccessBlock:BucketPublicAccessBlock"), name, props: { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true } },
+    block: {
+      type: S3("bucketPublicAccessBlock:BucketPublicAccessBlock"),
+      name,
+      props: { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+    },
     ownership: { type: S3("bucketOwnershipControls:BucketOwnershipControls"), name, props: { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } } },
-    sse: { type: SSE_T, name, props: { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "<computed:mlops-prod-s3.arn>" }, bucketKeyEnabled: true }] } },
+    sse: {
+      type: SSE_T,
+      name,
+      props: {
+        bucket,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "<computed:mlops-prod-s3.arn>" }, bucketKeyEnabled: true }],
+      },
+    },
     versioning: { type: S3("bucketVersioning:BucketVersioning"), name, props: { bucket, versioningConfiguration: { status: "Enabled" } } },
-    lifecycle: { type: S3("bucketLifecycleConfiguration:BucketLifecycleConfiguration"), name, props: { bucket, rules: [{ id: "abort", status: "Enabled", abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } }] } },
+    lifecycle: {
+      type: S3("bucketLifecycleConfiguration:BucketLifecycleConfiguration"),
+      name,
+      props: { bucket, rules: [{ id: "abort", status: "Enabled", abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } }] },
+    },
     policy: { type: S3("bucketPolicy:BucketPolicy"), name, props: { bucket, policy: TLS_POLICY } },
     logging: { type: S3("bucketLogging:BucketLogging"), name, props: { bucket, targetBucket: "mlops-prod-logs-1", targetPrefix: `${role}/` } },
   };
   if (role === "access-logs") delete all.logging;
-  return Object.entries(all).filter(([k]) => !omit.includes(k)).map(([, v]) => v);
+  return Object.entries(all)
+    .filter(([k]) => !omit.includes(k))
+    .map(([, v]) => v);
 }
 const LOGS = bucketSet("platform-access-logs", "mlops-prod-logs-1", "access-logs");
 const DATASETS = bucketSet("platform-datasets", "mlops-prod-datasets-1", "datasets");
-const replace = (items: StackItem[], type: string, props: Record<string, unknown>) => items.map((i) => (i.type === type ? { ...i, props: { ...i.props, ...props } } : i));
+const replace = (items: StackItem[], type: string, props: Record<string, unknown>) =>
+  items.map((i) => (i.type === type ? { ...i, props: { ...i.props, ...props } } : i));
 
 describe("s3-public-access-block (S3-01)", () => {
   it("every bucket of the compliant set is covered", () => {
@@ -49,15 +81,26 @@ describe("s3-public-access-block (S3-01)", () => {
   });
   it("matches a block whose bucket is computed, by name or by parent", () => {
     const bucket = { type: BUCKET_T, name: "scratch", props: {} };
-    const sameName = { type: S3("bucketPublicAccessBlock:BucketPublicAccessBlock"), name: "scratch", props: { bucket: "<computed:scratch.id>", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true } };
+    const sameName = {
+      type: S3("bucketPublicAccessBlock:BucketPublicAccessBlock"),
+      name: "scratch",
+      props: { bucket: "<computed:scratch.id>", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+    };
     expect(stackViolations(s3PublicAccessBlock, [bucket, sameName])).toEqual([]);
     expect(stackViolations(s3PublicAccessBlock, [bucket, { ...sameName, name: "scratch-pab", parent: urnOf("prod", BUCKET_T, "scratch") }])).toEqual([]);
     expect(stackViolations(s3PublicAccessBlock, [bucket, { ...sameName, name: "other-pab" }])).toEqual(["bucket scratch has no BucketPublicAccessBlock"]);
   });
   it("a bucket declared with the deprecated aws.s3.BucketV2 is checked too", () => {
     // Regression: BUCKET_TYPES once knew only aws:s3/bucket:Bucket.
-    expect(stackViolations(s3PublicAccessBlock, [{ type: S3("bucketV2:BucketV2"), name: "legacy", props: { bucket: "legacy-1" } }])).toEqual(["bucket legacy has no BucketPublicAccessBlock"]);
-    expect(stackViolations(s3PublicAccessBlock, DATASETS.map((i) => (i.type === BUCKET_T ? { ...i, type: S3("bucketV2:BucketV2") } : i)))).toEqual([]);
+    expect(stackViolations(s3PublicAccessBlock, [{ type: S3("bucketV2:BucketV2"), name: "legacy", props: { bucket: "legacy-1" } }])).toEqual([
+      "bucket legacy has no BucketPublicAccessBlock",
+    ]);
+    expect(
+      stackViolations(
+        s3PublicAccessBlock,
+        DATASETS.map((i) => (i.type === BUCKET_T ? { ...i, type: S3("bucketV2:BucketV2") } : i)),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -70,8 +113,12 @@ describe("s3-bucket-hardening (S3-03..07)", () => {
   });
   it("versioning Enabled (V1 or V2 resource)", () => {
     expect(check(bucketSet("platform-datasets", "mlops-prod-datasets-1", "datasets", ["versioning"]))).toEqual([`${B} versioning is not Enabled`]);
-    expect(check(replace(DATASETS, S3("bucketVersioning:BucketVersioning"), { versioningConfiguration: { status: "Suspended" } }))).toEqual([`${B} versioning is not Enabled`]);
-    expect(check(DATASETS.map((i) => (i.type === S3("bucketVersioning:BucketVersioning") ? { ...i, type: S3("bucketVersioningV2:BucketVersioningV2") } : i)))).toEqual([]);
+    expect(check(replace(DATASETS, S3("bucketVersioning:BucketVersioning"), { versioningConfiguration: { status: "Suspended" } }))).toEqual([
+      `${B} versioning is not Enabled`,
+    ]);
+    expect(
+      check(DATASETS.map((i) => (i.type === S3("bucketVersioning:BucketVersioning") ? { ...i, type: S3("bucketVersioningV2:BucketVersioningV2") } : i))),
+    ).toEqual([]);
   });
   const NO_TLS = `${B} no bucket policy denies requests without TLS (aws:SecureTransport)`;
   const OLD_TLS = `${B} the bucket policy does not deny TLS older than 1.2 (s3:TlsVersion)`;
@@ -82,21 +129,33 @@ describe("s3-bucket-hardening (S3-03..07)", () => {
     expect(check(replace(DATASETS, POLICY_T, { policy: JSON.stringify({ Version: "2012-10-17", Statement: [DENY_OLD_TLS] }) }))).toEqual([NO_TLS]);
   });
   it("a default encryption configuration (S3-02), V1 or V2 resource", () => {
-    expect(check(bucketSet("platform-datasets", "mlops-prod-datasets-1", "datasets", ["sse"]))).toEqual([`${B} no default encryption configuration (SSE-KMS, S3-02)`]);
+    expect(check(bucketSet("platform-datasets", "mlops-prod-datasets-1", "datasets", ["sse"]))).toEqual([
+      `${B} no default encryption configuration (SSE-KMS, S3-02)`,
+    ]);
     const v2 = S3("bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2");
     expect(check(DATASETS.map((i) => (i.type === SSE_T ? { ...i, type: v2 } : i)))).toEqual([]);
     // The log bucket's configuration does not cover the datasets bucket.
-    expect(check([...LOGS, ...bucketSet("platform-datasets", "mlops-prod-datasets-1", "datasets", ["sse"])])).toEqual([`${B} no default encryption configuration (SSE-KMS, S3-02)`]);
+    expect(check([...LOGS, ...bucketSet("platform-datasets", "mlops-prod-datasets-1", "datasets", ["sse"])])).toEqual([
+      `${B} no default encryption configuration (SSE-KMS, S3-02)`,
+    ]);
   });
   it("ACLs off", () => {
-    expect(check(replace(DATASETS, S3("bucketOwnershipControls:BucketOwnershipControls"), { rule: { objectOwnership: "ObjectWriter" } }))).toEqual([`${B} ACLs must be off (BucketOwnerEnforced)`]);
+    expect(check(replace(DATASETS, S3("bucketOwnershipControls:BucketOwnershipControls"), { rule: { objectOwnership: "ObjectWriter" } }))).toEqual([
+      `${B} ACLs must be off (BucketOwnerEnforced)`,
+    ]);
   });
   it("a lifecycle that aborts incomplete uploads within 7 days", () => {
     const LC = S3("bucketLifecycleConfiguration:BucketLifecycleConfiguration");
     const ABORT = `${B} no lifecycle rule aborts incomplete multipart uploads within 7 days`;
-    expect(check(replace(DATASETS, LC, { rules: [{ id: "a", status: "Enabled", abortIncompleteMultipartUpload: { daysAfterInitiation: 8 } }] }))).toEqual([ABORT]);
-    expect(check(replace(DATASETS, LC, { rules: [{ id: "a", status: "Disabled", abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }] }))).toEqual([ABORT]);
-    expect(check(replace(DATASETS, LC, { rules: [{ id: "t", status: "Enabled", transitions: [{ days: 30, storageClass: "STANDARD_IA" }] }] }))).toEqual([ABORT]);
+    expect(check(replace(DATASETS, LC, { rules: [{ id: "a", status: "Enabled", abortIncompleteMultipartUpload: { daysAfterInitiation: 8 } }] }))).toEqual([
+      ABORT,
+    ]);
+    expect(check(replace(DATASETS, LC, { rules: [{ id: "a", status: "Disabled", abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }] }))).toEqual([
+      ABORT,
+    ]);
+    expect(check(replace(DATASETS, LC, { rules: [{ id: "t", status: "Enabled", transitions: [{ days: 30, storageClass: "STANDARD_IA" }] }] }))).toEqual([
+      ABORT,
+    ]);
     expect(check(bucketSet("platform-datasets", "mlops-prod-datasets-1", "datasets", ["lifecycle"]))).toEqual([ABORT]);
   });
   it("access logging except on the access-logs bucket", () => {
@@ -116,7 +175,9 @@ describe("s3-bucket-hardening (S3-03..07)", () => {
     expect(check(renamed)).toEqual([]);
     const byId = renamed.map((i) => (i.type === BUCKET_T ? { ...i, props: { id: "mlops-prod-datasets-1", forceDestroy: false } } : i));
     expect(check(byId)).toEqual([]);
-    const computed = renamed.map((i) => (i.type === BUCKET_T ? { ...i, props: { forceDestroy: false } } : { ...i, props: { ...i.props, bucket: "<computed:platform-datasets.id>" } }));
+    const computed = renamed.map((i) =>
+      i.type === BUCKET_T ? { ...i, props: { forceDestroy: false } } : { ...i, props: { ...i.props, bucket: "<computed:platform-datasets.id>" } },
+    );
     expect(check(computed)).toEqual(EVERYTHING("platform-datasets"));
   });
   it("a bucket policy given as an object (allowed by aws.s3.BucketPolicy) is read", () => {
@@ -126,7 +187,9 @@ describe("s3-bucket-hardening (S3-03..07)", () => {
   });
   it("companions named exactly like the bucket (the DataBuckets convention) match when the name is computed", () => {
     // Regression: belongsTo accepted only a "<bucket>-" prefix.
-    const items = DATASETS.map((i) => (i.type === BUCKET_T ? { ...i, props: { forceDestroy: false } } : { ...i, props: { ...i.props, bucket: "<computed:platform-datasets.id>" } }));
+    const items = DATASETS.map((i) =>
+      i.type === BUCKET_T ? { ...i, props: { forceDestroy: false } } : { ...i, props: { ...i.props, bucket: "<computed:platform-datasets.id>" } },
+    );
     expect(stackViolations(s3PublicAccessBlock, items)).toEqual([]);
     expect(check(items)).toEqual([]);
   });
@@ -144,11 +207,20 @@ describe("s3-bucket-hardening (S3-03..07)", () => {
 });
 
 describe("s3-encryption (S3-02)", () => {
-  const rule = (d: object, bucketKeyEnabled: unknown = true) => ({ bucket: "b", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "<computed:s3.arn>", ...d }, bucketKeyEnabled }] });
+  const rule = (d: object, bucketKeyEnabled: unknown = true) => ({
+    bucket: "b",
+    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "<computed:s3.arn>", ...d }, bucketKeyEnabled }],
+  });
 
   it("SSE-KMS (or DSSE) with a customer key and bucket keys passes, on both resource versions", () => {
     expect(packViolations(SSE_T, rule({}))).toEqual([]);
-    expect(violations(s3Encryption, S3("bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"), rule({ sseAlgorithm: "aws:kms:dsse" }))).toEqual([]);
+    expect(
+      violations(
+        s3Encryption,
+        S3("bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"),
+        rule({ sseAlgorithm: "aws:kms:dsse" }),
+      ),
+    ).toEqual([]);
   });
   it("reports SSE-S3", () => {
     expect(violations(s3Encryption, SSE_T, rule({ sseAlgorithm: "AES256" }))).toEqual(["sseAlgorithm must be aws:kms (got AES256)"]);
@@ -161,7 +233,19 @@ describe("s3-encryption (S3-02)", () => {
 
 describe("data-stores", () => {
   const RDS_T = "aws:rds/instance:Instance";
-  const RDS = { engine: "postgres", storageEncrypted: true, kmsKeyId: "<computed:mlops-prod-rds.arn>", publiclyAccessible: false, backupRetentionPeriod: 7, skipFinalSnapshot: false, copyTagsToSnapshot: true, manageMasterUserPassword: true, deletionProtection: true, multiAz: true, enabledCloudwatchLogsExports: ["postgresql", "upgrade"] };
+  const RDS = {
+    engine: "postgres",
+    storageEncrypted: true,
+    kmsKeyId: "<computed:mlops-prod-rds.arn>",
+    publiclyAccessible: false,
+    backupRetentionPeriod: 7,
+    skipFinalSnapshot: false,
+    copyTagsToSnapshot: true,
+    manageMasterUserPassword: true,
+    deletionProtection: true,
+    multiAz: true,
+    enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+  };
   const db = (change: object, environment = "prod", type = RDS_T) => violations(dataStores, type, { ...RDS, ...change }, { environment });
 
   it("RDS: the compliant prod instance passes every policy of the pack when protected", () => {
@@ -174,7 +258,10 @@ describe("data-stores", () => {
     ["prod keeps backups at least 7 days (backupRetentionPeriod)", { backupRetentionPeriod: 1 }],
     ["prod keeps backups at least 7 days (backupRetentionPeriod)", { backupRetentionPeriod: undefined }],
     ["prod databases keep a final snapshot (skipFinalSnapshot=false)", { skipFinalSnapshot: true }],
-    ["the master password is managed by RDS in Secrets Manager (manageMasterUserPassword), never set in config or state", { manageMasterUserPassword: undefined, password: "[secret]" }],
+    [
+      "the master password is managed by RDS in Secrets Manager (manageMasterUserPassword), never set in config or state",
+      { manageMasterUserPassword: undefined, password: "[secret]" },
+    ],
     ["prod databases need deletionProtection", { deletionProtection: false }],
     ["prod databases run Multi-AZ", { multiAz: false }],
     ["copyTagsToSnapshot must be true", { copyTagsToSnapshot: false }],
@@ -199,7 +286,9 @@ describe("data-stores", () => {
     const group = (family: string, parameters: { name: string; value: string }[]) => violations(dataStores, PG_T, { family, parameters });
     expect(group("postgres17", [{ name: "rds.force_ssl", value: "1" }])).toEqual([]);
     expect(group("mysql8.4", [{ name: "require_secure_transport", value: "1" }])).toEqual([]);
-    expect(group("postgres17", [{ name: "rds.force_ssl", value: "0" }])).toEqual(["postgres17 parameter groups set rds.force_ssl=1: connections without TLS are refused (DB-06)"]);
+    expect(group("postgres17", [{ name: "rds.force_ssl", value: "0" }])).toEqual([
+      "postgres17 parameter groups set rds.force_ssl=1: connections without TLS are refused (DB-06)",
+    ]);
     expect(group("mysql8.4", [])).toEqual(["mysql8.4 parameter groups set require_secure_transport=1: connections without TLS are refused (DB-06)"]);
   });
   it("Aurora clusters need no multiAz flag", () => {
@@ -231,7 +320,9 @@ describe("data-stores", () => {
     expect(violations(dataStores, FSX_T, PERSISTENT)).toEqual([]);
     expect(violations(dataStores, FSX_T, SCRATCH, { environment: "dev" })).toEqual([]);
     expect(violations(dataStores, FSX_T, SCRATCH)).toEqual(["prod uses a PERSISTENT deployment type (SCRATCH keeps no replica and no customer key)"]);
-    expect(violations(dataStores, FSX_T, { ...PERSISTENT, kmsKeyId: undefined }, { environment: "dev" })).toEqual(["persistent FSx for Lustre needs a customer-managed kmsKeyId"]);
+    expect(violations(dataStores, FSX_T, { ...PERSISTENT, kmsKeyId: undefined }, { environment: "dev" })).toEqual([
+      "persistent FSx for Lustre needs a customer-managed kmsKeyId",
+    ]);
     expect(violations(dataStores, FSX_T, { ...PERSISTENT, copyTagsToBackups: false })).toEqual(["copyTagsToBackups must be true"]);
   });
   it("persistent FSx keeps automatic backups, in every environment; scratch cannot", () => {
@@ -243,7 +334,13 @@ describe("data-stores", () => {
   });
 
   const REDIS_T = "aws:elasticache/replicationGroup:ReplicationGroup";
-  const REDIS = { atRestEncryptionEnabled: true, transitEncryptionEnabled: true, authToken: "[secret]", automaticFailoverEnabled: true, snapshotRetentionLimit: 7 };
+  const REDIS = {
+    atRestEncryptionEnabled: true,
+    transitEncryptionEnabled: true,
+    authToken: "[secret]",
+    automaticFailoverEnabled: true,
+    snapshotRetentionLimit: 7,
+  };
   it("ElastiCache: encryption, AUTH, failover in prod", () => {
     expect(violations(dataStores, REDIS_T, REDIS)).toEqual([]);
     expect(violations(dataStores, REDIS_T, { ...REDIS, atRestEncryptionEnabled: "true" })).toEqual([]);
@@ -252,7 +349,9 @@ describe("data-stores", () => {
     expect(violations(dataStores, REDIS_T, { ...REDIS, authToken: undefined })).toEqual(["an AUTH token is required"]);
     expect(violations(dataStores, REDIS_T, { ...REDIS, automaticFailoverEnabled: false })).toEqual(["prod Redis runs with automatic failover (Multi-AZ)"]);
     expect(violations(dataStores, REDIS_T, { ...REDIS, automaticFailoverEnabled: false }, { environment: "staging" })).toEqual([]);
-    expect(violations(dataStores, REDIS_T, { ...REDIS, snapshotRetentionLimit: 0 }, { environment: "dev" })).toEqual(["daily snapshots are kept (snapshotRetentionLimit > 0)"]);
+    expect(violations(dataStores, REDIS_T, { ...REDIS, snapshotRetentionLimit: 0 }, { environment: "dev" })).toEqual([
+      "daily snapshots are kept (snapshotRetentionLimit > 0)",
+    ]);
   });
 });
 
@@ -261,7 +360,16 @@ describe("stateful-protection (OPS-02)", () => {
     violations(statefulProtection, type, props as Record<string, unknown>, { protect, environment, stack, name: "mlops-prod-data" });
   const UNPROTECTED = "mlops-prod-data holds data: set protect (and retainOnDelete) in prod";
 
-  it.each(["aws:eks/cluster:Cluster", "aws:kms/key:Key", BUCKET_T, S3("bucketV2:BucketV2"), "aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:efs/fileSystem:FileSystem", "aws:cloudwatch/logGroup:LogGroup"])("%s needs protect in prod only", (type) => {
+  it.each([
+    "aws:eks/cluster:Cluster",
+    "aws:kms/key:Key",
+    BUCKET_T,
+    S3("bucketV2:BucketV2"),
+    "aws:rds/instance:Instance",
+    "aws:rds/cluster:Cluster",
+    "aws:efs/fileSystem:FileSystem",
+    "aws:cloudwatch/logGroup:LogGroup",
+  ])("%s needs protect in prod only", (type) => {
     expect(check(type, {}, true)).toEqual([]);
     expect(check(type, {}, false)).toEqual([UNPROTECTED]);
     expect(check(type, {}, false, "dev")).toEqual([]);

@@ -60,21 +60,37 @@ describe("environmentOf: config first, then the URN's stack, else prod", () => {
 });
 
 describe("eks-endpoint-access (EKS-01)", () => {
-  const check = (props: object, environment: string | null = "prod", stack?: string) => violations(eksEndpointAccess, CLUSTER_T, props as Record<string, unknown>, { environment, stack });
+  const check = (props: object, environment: string | null = "prod", stack?: string) =>
+    violations(eksEndpointAccess, CLUSTER_T, props as Record<string, unknown>, { environment, stack });
 
   it("requires private access everywhere", () => {
     expect(check(mutate(CLUSTER, (c) => (c.vpcConfig.endpointPrivateAccess = false)))).toEqual(["endpointPrivateAccess must be true"]);
-    expect(check(mutate(DEV_CLUSTER, (c) => delete (c.vpcConfig as Partial<typeof c.vpcConfig>).endpointPrivateAccess), "dev")).toEqual(["endpointPrivateAccess must be true"]);
+    expect(
+      check(
+        mutate(DEV_CLUSTER, (c) => delete (c.vpcConfig as Partial<typeof c.vpcConfig>).endpointPrivateAccess),
+        "dev",
+      ),
+    ).toEqual(["endpointPrivateAccess must be true"]);
   });
   it("forbids a public endpoint in prod even with listed CIDRs", () => {
     expect(check(DEV_CLUSTER, "prod")).toEqual([PROD_PUBLIC]);
   });
   it("treats an unset endpointPublicAccess as public (the AWS default)", () => {
     expect(check(mutate(CLUSTER, (c) => delete (c.vpcConfig as Partial<typeof c.vpcConfig>).endpointPublicAccess))).toEqual([PROD_PUBLIC, NO_CIDRS]);
-    expect(check(mutate(CLUSTER, (c) => delete (c.vpcConfig as Partial<typeof c.vpcConfig>).endpointPublicAccess), "dev")).toEqual([NO_CIDRS]);
+    expect(
+      check(
+        mutate(CLUSTER, (c) => delete (c.vpcConfig as Partial<typeof c.vpcConfig>).endpointPublicAccess),
+        "dev",
+      ),
+    ).toEqual([NO_CIDRS]);
   });
   it("outside prod needs a non-empty CIDR list", () => {
-    expect(check(mutate(DEV_CLUSTER, (c) => ((c.vpcConfig as Record<string, unknown>).publicAccessCidrs = [])), "dev")).toEqual([NO_CIDRS]);
+    expect(
+      check(
+        mutate(DEV_CLUSTER, (c) => ((c.vpcConfig as Record<string, unknown>).publicAccessCidrs = [])),
+        "dev",
+      ),
+    ).toEqual([NO_CIDRS]);
   });
   it.each(["0.0.0.0/0", "::/0"])("outside prod never allows %s", (cidr) => {
     const open = mutate(DEV_CLUSTER, (c) => ((c.vpcConfig as Record<string, unknown>).publicAccessCidrs = ["203.0.113.0/24", cidr]));
@@ -94,7 +110,8 @@ describe("eks-endpoint-access (EKS-01)", () => {
 });
 
 describe("eks-control-plane-logging (EKS-02)", () => {
-  const check = (types: string[] | undefined, environment = "prod") => violations(eksControlPlaneLogging, CLUSTER_T, { ...CLUSTER, enabledClusterLogTypes: types }, { environment });
+  const check = (types: string[] | undefined, environment = "prod") =>
+    violations(eksControlPlaneLogging, CLUSTER_T, { ...CLUSTER, enabledClusterLogTypes: types }, { environment });
 
   it("prod needs all five log types", () => {
     expect(check(["api", "audit", "authenticator", "controllerManager"])).toEqual(["enabledClusterLogTypes lacks scheduler"]);
@@ -108,7 +125,9 @@ describe("eks-control-plane-logging (EKS-02)", () => {
     expect(check(["api", "authenticator"], "dev")).toEqual(["enabledClusterLogTypes lacks audit"]);
   });
   it("reads prod from the URN", () => {
-    expect(violations(eksControlPlaneLogging, CLUSTER_T, DEV_CLUSTER, { environment: null, stack: "prod" })).toEqual(["enabledClusterLogTypes lacks controllerManager, scheduler"]);
+    expect(violations(eksControlPlaneLogging, CLUSTER_T, DEV_CLUSTER, { environment: null, stack: "prod" })).toEqual([
+      "enabledClusterLogTypes lacks controllerManager, scheduler",
+    ]);
   });
 });
 
@@ -147,7 +166,9 @@ describe("eks-access-entries (EKS-05, RBAC-01)", () => {
   const BOOTSTRAP = "accessConfig.bootstrapClusterCreatorAdminPermissions must be false";
 
   it("requires API authentication mode", () => {
-    expect(cluster({ authenticationMode: "API_AND_CONFIG_MAP", bootstrapClusterCreatorAdminPermissions: false })).toEqual(['accessConfig.authenticationMode must be "API" (got API_AND_CONFIG_MAP)']);
+    expect(cluster({ authenticationMode: "API_AND_CONFIG_MAP", bootstrapClusterCreatorAdminPermissions: false })).toEqual([
+      'accessConfig.authenticationMode must be "API" (got API_AND_CONFIG_MAP)',
+    ]);
   });
   it("names the CONFIG_MAP default and the creator-admin default when accessConfig is missing", () => {
     expect(cluster(undefined)).toEqual(['accessConfig.authenticationMode must be "API" (got CONFIG_MAP default)', BOOTSTRAP]);
@@ -159,7 +180,9 @@ describe("eks-access-entries (EKS-05, RBAC-01)", () => {
   it("no access entry maps to system:masters", () => {
     const entry = { clusterName: "mlops-prod", principalArn: "arn:aws:iam::1:role/recsys-leads", type: "STANDARD" };
     expect(violations(eksAccessEntries, ENTRY_T, { ...entry, kubernetesGroups: ["mlops:team:recsys:admin"] })).toEqual([]);
-    expect(violations(eksAccessEntries, ENTRY_T, { ...entry, kubernetesGroups: ["mlops:team:recsys:admin", "system:masters"] })).toEqual(["an access entry maps to system:masters"]);
+    expect(violations(eksAccessEntries, ENTRY_T, { ...entry, kubernetesGroups: ["mlops:team:recsys:admin", "system:masters"] })).toEqual([
+      "an access entry maps to system:masters",
+    ]);
   });
   it("AmazonEKSClusterAdminPolicy only at cluster scope", () => {
     const assoc = { clusterName: "mlops-prod", principalArn: "arn:aws:iam::1:role/platform-admin", policyArn: CLUSTER_ADMIN };
@@ -175,10 +198,11 @@ describe("eks-access-entries (EKS-05, RBAC-01)", () => {
 });
 
 describe("vpc-cni-network-policy (EKS-06, NS-04)", () => {
-  const cni = (configurationValues?: string) => violations(vpcCniNetworkPolicy, ADDON_T, { addonName: "vpc-cni", addonVersion: "v1.21.1-eksbuild.7", configurationValues });
+  const cni = (configurationValues?: string) =>
+    violations(vpcCniNetworkPolicy, ADDON_T, { addonName: "vpc-cni", addonVersion: "v1.21.1-eksbuild.7", configurationValues });
   const MISSING = 'vpc-cni configurationValues must set enableNetworkPolicy to "true"; without it NetworkPolicies are not enforced';
 
-  it("passes with enableNetworkPolicy \"true\"", () => {
+  it('passes with enableNetworkPolicy "true"', () => {
     expect(cni('{"enableNetworkPolicy":"true","nodeAgent":{"enablePolicyEventLogs":"true"}}')).toEqual([]);
   });
   it("fails when configurationValues is missing or empty", () => {

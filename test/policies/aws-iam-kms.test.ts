@@ -10,7 +10,9 @@ const allow = (Action: string | string[], Resource: string | string[], extra: ob
 
 describe("wildcardProblems (IAM-02)", () => {
   it("a scoped policy has none", () => {
-    expect(wildcardProblems(doc(allow(["kms:Encrypt", "kms:Decrypt"], "arn:aws:kms:eu-west-1:1:key/k"), allow("s3:GetObject", "arn:aws:s3:::b/teams/recsys/*")))).toEqual([]);
+    expect(
+      wildcardProblems(doc(allow(["kms:Encrypt", "kms:Decrypt"], "arn:aws:kms:eu-west-1:1:key/k"), allow("s3:GetObject", "arn:aws:s3:::b/teams/recsys/*"))),
+    ).toEqual([]);
   });
   it("* anywhere", () => {
     expect(wildcardProblems(doc(allow("*", "*")))).toEqual(["allows * on every resource"]);
@@ -31,7 +33,10 @@ describe("wildcardProblems (IAM-02)", () => {
     expect(wildcardProblems(doc(allow("kms:Decrypt", "arn:aws:kms:eu-west-1:1:key/k")))).toEqual([]);
   });
   it("reports each offending action of a statement", () => {
-    expect(wildcardProblems(doc(allow(["s3:GetObject", "ec2:*", "kms:Decrypt"], "*")))).toEqual(["allows ec2:* on every resource", "allows kms:decrypt on every key without a condition"]);
+    expect(wildcardProblems(doc(allow(["s3:GetObject", "ec2:*", "kms:Decrypt"], "*")))).toEqual([
+      "allows ec2:* on every resource",
+      "allows kms:decrypt on every key without a condition",
+    ]);
   });
   it("ignores Deny statements", () => {
     expect(wildcardProblems(doc({ Effect: "Deny", Action: "*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }))).toEqual([]);
@@ -43,7 +48,10 @@ describe("wildcardProblems (IAM-02)", () => {
     // Regression: the checks compared case-sensitively ("iam:*", /^[a-z0-9-]+:\*$/).
     expect(wildcardProblems(doc(allow("IAM:*", "arn:aws:iam::1:role/x")))).toEqual(["allows iam:*"]);
     expect(wildcardProblems(doc(allow("S3:*", "*")))).toEqual(["allows s3:* on every resource"]);
-    expect(wildcardProblems(doc(allow(["KMS:DECRYPT", "Kms:*"], "*")))).toEqual(["allows kms:decrypt on every key without a condition", "allows kms:* on every resource"]);
+    expect(wildcardProblems(doc(allow(["KMS:DECRYPT", "Kms:*"], "*")))).toEqual([
+      "allows kms:decrypt on every key without a condition",
+      "allows kms:* on every resource",
+    ]);
     expect(wildcardProblems(doc(allow("KMS:Decrypt", "*", { Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } } })))).toEqual([]);
   });
   it("a single-object Statement is read like a one-element list", () => {
@@ -54,11 +62,14 @@ describe("wildcardProblems (IAM-02)", () => {
 
 describe("iam-least-privilege (IAM-02)", () => {
   const ADMIN = doc(allow("*", "*"));
-  it.each(["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"])("%s: JSON string or object document", (type) => {
-    expect(violations(iamLeastPrivilege, type, { policy: JSON.stringify(ADMIN) })).toEqual(["allows * on every resource"]);
-    expect(violations(iamLeastPrivilege, type, { policy: ADMIN })).toEqual(["allows * on every resource"]);
-    expect(violations(iamLeastPrivilege, type, { policy: JSON.stringify(doc(allow("logs:PutLogEvents", "<computed:lg.arn>"))) })).toEqual([]);
-  });
+  it.each(["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"])(
+    "%s: JSON string or object document",
+    (type) => {
+      expect(violations(iamLeastPrivilege, type, { policy: JSON.stringify(ADMIN) })).toEqual(["allows * on every resource"]);
+      expect(violations(iamLeastPrivilege, type, { policy: ADMIN })).toEqual(["allows * on every resource"]);
+      expect(violations(iamLeastPrivilege, type, { policy: JSON.stringify(doc(allow("logs:PutLogEvents", "<computed:lg.arn>"))) })).toEqual([]);
+    },
+  );
   it("a computed document is left to the deploy-time preview", () => {
     expect(violations(iamLeastPrivilege, "aws:iam/policy:Policy", { policy: "<computed:doc.json>" })).toEqual([]);
     expect(violations(iamLeastPrivilege, "aws:iam/policy:Policy", {})).toEqual([]);
@@ -76,7 +87,12 @@ describe("iam-least-privilege (IAM-02)", () => {
 
 describe("iam-workload-identity (IAM-01, IAM-02)", () => {
   const ROLE_T = "aws:iam/role:Role";
-  const podTrust = (Condition?: object) => ({ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], ...(Condition ? { Condition } : {}) });
+  const podTrust = (Condition?: object) => ({
+    Effect: "Allow",
+    Principal: { Service: "pods.eks.amazonaws.com" },
+    Action: ["sts:AssumeRole", "sts:TagSession"],
+    ...(Condition ? { Condition } : {}),
+  });
   const PINNED = { StringEquals: { "aws:RequestTag/kubernetes-namespace": "recsys", "aws:RequestTag/kubernetes-service-account": "team-workload" } };
   /** The team role components/teams builds. */
   const TEAM_ROLE = {
@@ -92,12 +108,21 @@ describe("iam-workload-identity (IAM-01, IAM-02)", () => {
     expect(packViolations(ROLE_T, TEAM_ROLE)).toEqual([]);
   });
   it.each([["*"], [{ AWS: "*" }], [{ AWS: ["arn:aws:iam::1:root", "*"] }]])("a wildcard principal %j is reported", (Principal) => {
-    expect(check({ assumeRolePolicy: JSON.stringify(doc({ Effect: "Allow", Principal, Action: "sts:AssumeRole" })) })).toEqual(["the trust policy allows any principal"]);
+    expect(check({ assumeRolePolicy: JSON.stringify(doc({ Effect: "Allow", Principal, Action: "sts:AssumeRole" })) })).toEqual([
+      "the trust policy allows any principal",
+    ]);
   });
   it("team roles pin the namespace and the service account", () => {
     expect(check({ ...TEAM_ROLE, assumeRolePolicy: JSON.stringify(doc(podTrust())) })).toEqual([PIN]);
-    expect(check({ ...TEAM_ROLE, assumeRolePolicy: JSON.stringify(doc(podTrust({ StringEquals: { ...PINNED.StringEquals, "aws:RequestTag/kubernetes-namespace": "nlp" } }))) })).toEqual([PIN]);
-    expect(check({ ...TEAM_ROLE, assumeRolePolicy: JSON.stringify(doc(podTrust({ StringEquals: { "aws:RequestTag/kubernetes-namespace": "recsys" } }))) })).toEqual([PIN]);
+    expect(
+      check({
+        ...TEAM_ROLE,
+        assumeRolePolicy: JSON.stringify(doc(podTrust({ StringEquals: { ...PINNED.StringEquals, "aws:RequestTag/kubernetes-namespace": "nlp" } }))),
+      }),
+    ).toEqual([PIN]);
+    expect(
+      check({ ...TEAM_ROLE, assumeRolePolicy: JSON.stringify(doc(podTrust({ StringEquals: { "aws:RequestTag/kubernetes-namespace": "recsys" } }))) }),
+    ).toEqual([PIN]);
     expect(check({ ...TEAM_ROLE, assumeRolePolicy: JSON.stringify(doc(podTrust({ StringLike: PINNED.StringEquals }))) })).toEqual([PIN]);
   });
   it("team roles carry a permissions boundary", () => {
@@ -130,7 +155,8 @@ describe("iam-workload-identity (IAM-01, IAM-02)", () => {
 describe("kms-keys (IAM-04)", () => {
   const KEY_T = "aws:kms/key:Key";
   const KEY = { description: "mlops-prod: eks-secrets", enableKeyRotation: true, deletionWindowInDays: 30 };
-  const check = (props: object, environment: string | null = "prod", stack?: string) => violations(kmsKeys, KEY_T, props as Record<string, unknown>, { environment, stack });
+  const check = (props: object, environment: string | null = "prod", stack?: string) =>
+    violations(kmsKeys, KEY_T, props as Record<string, unknown>, { environment, stack });
 
   it("the prod key passes every policy of the pack when protected", () => {
     expect(packViolations(KEY_T, KEY, { protect: true })).toEqual([]);

@@ -13,7 +13,12 @@ const TAGS = { env: "prod", team: "platform", "cost-center": "ml-platform", owne
 
 /** A node launch template as components/nodes builds it (kmsKeyId computed in the same run). */
 const LAUNCH_TEMPLATE = {
-  blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { deleteOnTermination: "true", encrypted: "true", kmsKeyId: "<computed:mlops-prod-ebs.arn>", volumeSize: 50, volumeType: "gp3" } }],
+  blockDeviceMappings: [
+    {
+      deviceName: "/dev/xvda",
+      ebs: { deleteOnTermination: "true", encrypted: "true", kmsKeyId: "<computed:mlops-prod-ebs.arn>", volumeSize: 50, volumeType: "gp3" },
+    },
+  ],
   metadataOptions: { httpEndpoint: "enabled", httpPutResponseHopLimit: 1, httpTokens: "required", instanceMetadataTags: "disabled" },
   tagSpecifications: [
     { resourceType: "instance", tags: { ...TAGS, "mlops.platform/pool": "system" } },
@@ -61,7 +66,9 @@ describe("node-launch-template (NODE-01/02/03, NET-01)", () => {
     expect(check(mutate(LAUNCH_TEMPLATE, (t) => (t.blockDeviceMappings[0].ebs.encrypted = true)))).toEqual([]);
   });
   it("requires a customer key on encrypted devices", () => {
-    expect(check(mutate(LAUNCH_TEMPLATE, (t) => delete t.blockDeviceMappings[0].ebs.kmsKeyId))).toEqual(["block device /dev/xvda has no customer-managed kmsKeyId"]);
+    expect(check(mutate(LAUNCH_TEMPLATE, (t) => delete t.blockDeviceMappings[0].ebs.kmsKeyId))).toEqual([
+      "block device /dev/xvda has no customer-managed kmsKeyId",
+    ]);
   });
   it("checks every mapping", () => {
     const second = { deviceName: "/dev/xvdb", ebs: { encrypted: "false" } };
@@ -69,7 +76,9 @@ describe("node-launch-template (NODE-01/02/03, NET-01)", () => {
   });
   it("forbids public IPs on network interfaces", () => {
     for (const v of ["true", true]) {
-      expect(check(mutate(LAUNCH_TEMPLATE, (t) => (t.networkInterfaces = [{ associatePublicIpAddress: v }])))).toEqual(["a network interface associates a public IP address"]);
+      expect(check(mutate(LAUNCH_TEMPLATE, (t) => (t.networkInterfaces = [{ associatePublicIpAddress: v }])))).toEqual([
+        "a network interface associates a public IP address",
+      ]);
     }
     expect(check(mutate(LAUNCH_TEMPLATE, (t) => (t.networkInterfaces = [{ associatePublicIpAddress: "false" }])))).toEqual([]);
   });
@@ -95,9 +104,27 @@ describe("cost-tags (OPS-01)", () => {
     expect(violations(costTags, PROVIDER_T, { region: "eu-west-1" })).toEqual(["provider defaultTags lack env, team, cost-center, owner, managed-by"]);
   });
   it("launch templates tag instances and volumes", () => {
-    expect(violations(costTags, LT_T, mutate(LAUNCH_TEMPLATE, (t) => t.tagSpecifications.pop()))).toEqual(["tagSpecifications for volume lack env, team, cost-center, owner, managed-by"]);
-    expect(violations(costTags, LT_T, mutate(LAUNCH_TEMPLATE, (t) => delete t.tagSpecifications[0].tags.owner))).toEqual(["tagSpecifications for instance lack owner"]);
-    expect(violations(costTags, LT_T, mutate(LAUNCH_TEMPLATE, (t) => delete t.tagSpecifications))).toEqual([
+    expect(
+      violations(
+        costTags,
+        LT_T,
+        mutate(LAUNCH_TEMPLATE, (t) => t.tagSpecifications.pop()),
+      ),
+    ).toEqual(["tagSpecifications for volume lack env, team, cost-center, owner, managed-by"]);
+    expect(
+      violations(
+        costTags,
+        LT_T,
+        mutate(LAUNCH_TEMPLATE, (t) => delete t.tagSpecifications[0].tags.owner),
+      ),
+    ).toEqual(["tagSpecifications for instance lack owner"]);
+    expect(
+      violations(
+        costTags,
+        LT_T,
+        mutate(LAUNCH_TEMPLATE, (t) => delete t.tagSpecifications),
+      ),
+    ).toEqual([
       "tagSpecifications for instance lack env, team, cost-center, owner, managed-by",
       "tagSpecifications for volume lack env, team, cost-center, owner, managed-by",
     ]);
@@ -117,7 +144,9 @@ describe("node-pools (NODE-05, NET-03)", () => {
     [0, 9, 8],
     [undefined, undefined, undefined],
   ])("scaling %s/%s/%s breaks min ≤ desired ≤ max", (minSize, desiredSize, maxSize) => {
-    expect(check({ ...SYSTEM_GROUP, scalingConfig: { minSize, desiredSize, maxSize } })).toEqual([`scalingConfig needs min ≤ desired ≤ max (got ${minSize}/${desiredSize}/${maxSize})`]);
+    expect(check({ ...SYSTEM_GROUP, scalingConfig: { minSize, desiredSize, maxSize } })).toEqual([
+      `scalingConfig needs min ≤ desired ≤ max (got ${minSize}/${desiredSize}/${maxSize})`,
+    ]);
   });
   it("GPU groups carry the nvidia.com/gpu NoSchedule taint", () => {
     expect(check({ ...GPU_GROUP, taints: [] })).toEqual([GPU_TAINT]);
@@ -147,14 +176,22 @@ describe("network-exposure (NET-01, NET-03, NET-05)", () => {
   const SG_T = "aws:ec2/securityGroup:SecurityGroup";
   const RULE_T = "aws:ec2/securityGroupRule:SecurityGroupRule";
   const INGRESS_T = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-  const sg = (ingress: object[]) => violations(networkExposure, SG_T, { vpcId: "<computed:vpc.id>", ingress, egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] });
+  const sg = (ingress: object[]) =>
+    violations(networkExposure, SG_T, { vpcId: "<computed:vpc.id>", ingress, egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] });
 
   it("subnets never map public IPs on launch", () => {
     expect(violations(networkExposure, "aws:ec2/subnet:Subnet", { cidrBlock: "10.30.192.0/20", mapPublicIpOnLaunch: false })).toEqual([]);
-    expect(violations(networkExposure, "aws:ec2/subnet:Subnet", { cidrBlock: "10.30.192.0/20", mapPublicIpOnLaunch: true })).toEqual(["mapPublicIpOnLaunch must be false"]);
+    expect(violations(networkExposure, "aws:ec2/subnet:Subnet", { cidrBlock: "10.30.192.0/20", mapPublicIpOnLaunch: true })).toEqual([
+      "mapPublicIpOnLaunch must be false",
+    ]);
   });
   it("allows 443 and 80 from the internet, and anything from private ranges", () => {
-    expect(sg([{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }, { protocol: "tcp", fromPort: 80, toPort: 80, ipv6CidrBlocks: ["::/0"] }])).toEqual([]);
+    expect(
+      sg([
+        { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
+        { protocol: "tcp", fromPort: 80, toPort: 80, ipv6CidrBlocks: ["::/0"] },
+      ]),
+    ).toEqual([]);
     expect(sg([{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8"] }])).toEqual([]);
   });
   it("reports SSH, ranges and IPv6 open to the internet", () => {
@@ -168,9 +205,13 @@ describe("network-exposure (NET-01, NET-03, NET-05)", () => {
     expect(violations(networkExposure, RULE_T, { ...rule, type: "egress" })).toEqual([]);
   });
   it("vpc ingress rules (cidrIpv4 / cidrIpv6)", () => {
-    expect(violations(networkExposure, INGRESS_T, { ipProtocol: "tcp", fromPort: 5432, toPort: 5432, cidrIpv4: "0.0.0.0/0" })).toEqual(["ingress 5432-5432 is open to the internet"]);
+    expect(violations(networkExposure, INGRESS_T, { ipProtocol: "tcp", fromPort: 5432, toPort: 5432, cidrIpv4: "0.0.0.0/0" })).toEqual([
+      "ingress 5432-5432 is open to the internet",
+    ]);
     expect(violations(networkExposure, INGRESS_T, { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv6: "::/0" })).toEqual([]);
-    expect(violations(networkExposure, INGRESS_T, { ipProtocol: "tcp", fromPort: 988, toPort: 988, referencedSecurityGroupId: "<computed:nodes.id>" })).toEqual([]);
+    expect(violations(networkExposure, INGRESS_T, { ipProtocol: "tcp", fromPort: 988, toPort: 988, referencedSecurityGroupId: "<computed:nodes.id>" })).toEqual(
+      [],
+    );
   });
   it("protocol -1 / all opens every port, whatever fromPort/toPort say", () => {
     // Regression. EC2 IpPermission: "-1 ... allows traffic on all ports, regardless of any port range you specify".
@@ -184,8 +225,12 @@ describe("network-exposure (NET-01, NET-03, NET-05)", () => {
   it("the VPC default security group has no rules", () => {
     const DSG_T = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
     expect(violations(networkExposure, DSG_T, { vpcId: "<computed:vpc.id>", ingress: [], egress: [] })).toEqual([]);
-    expect(violations(networkExposure, DSG_T, { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }] })).toEqual(["the VPC default security group must have no rules"]);
-    expect(violations(networkExposure, DSG_T, { egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] })).toEqual(["the VPC default security group must have no rules"]);
+    expect(violations(networkExposure, DSG_T, { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }] })).toEqual([
+      "the VPC default security group must have no rules",
+    ]);
+    expect(violations(networkExposure, DSG_T, { egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] })).toEqual([
+      "the VPC default security group must have no rules",
+    ]);
   });
 });
 
@@ -201,7 +246,9 @@ describe("vpc-flow-logs (NET-05)", () => {
     expect(stackViolations(vpcFlowLogs, network())).toEqual([]);
   });
   it("reports a prod VPC without one, at the VPC's URN", () => {
-    expect(stackReports(vpcFlowLogs, network("prod", false))).toEqual([{ message: "VPC mlops has no flow log", urn: urnOf("prod", "aws:ec2/vpc:Vpc", "mlops") }]);
+    expect(stackReports(vpcFlowLogs, network("prod", false))).toEqual([
+      { message: "VPC mlops has no flow log", urn: urnOf("prod", "aws:ec2/vpc:Vpc", "mlops") },
+    ]);
   });
   it("does not require flow logs outside prod (config or URN)", () => {
     expect(stackViolations(vpcFlowLogs, network("dev", false), "dev")).toEqual([]);
@@ -210,7 +257,12 @@ describe("vpc-flow-logs (NET-05)", () => {
   });
   it("a flow log without vpcId (a subnet's) elsewhere does not mark every VPC as logged", () => {
     // Regression: r.props.vpcId (undefined) equalled vpc.props.id (undefined in inputs).
-    const subnetLog = { type: "aws:ec2/flowLog:FlowLog", name: "other-subnet", props: { subnetId: "<computed:other.id>", trafficType: "ALL" }, parent: urnOf("prod", "mlops:other:Other", "o") };
+    const subnetLog = {
+      type: "aws:ec2/flowLog:FlowLog",
+      name: "other-subnet",
+      props: { subnetId: "<computed:other.id>", trafficType: "ALL" },
+      parent: urnOf("prod", "mlops:other:Other", "o"),
+    };
     expect(stackViolations(vpcFlowLogs, [...network("prod", false), subnetLog])).toEqual(["VPC mlops has no flow log"]);
     const subnetLogInComponent = { ...subnetLog, parent: NET("prod") };
     expect(stackViolations(vpcFlowLogs, [...network("prod", false), subnetLogInComponent])).toEqual(["VPC mlops has no flow log"]);

@@ -33,15 +33,24 @@ export interface ResourceCase {
 export const urnOf = (stack: string, type: string, name: string): string => `urn:pulumi:${stack}::${PROJECT}::${type}::${name}`;
 
 function optsOf(protect: boolean, parent?: string): PolicyResourceOptions {
-  return { protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], parent };
+  return {
+    protect,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+    parent,
+  };
 }
 
 const notApplicable = (reason?: string): never => {
   throw new Error(`notApplicable: ${reason ?? ""}`);
 };
 
-const configOf = (environment: string | null | undefined) => <T extends object>(): T =>
-  (environment === null ? {} : { environment: environment ?? "prod" }) as unknown as T;
+const configOf =
+  (environment: string | null | undefined) =>
+  <T extends object>(): T =>
+    (environment === null ? {} : { environment: environment ?? "prod" }) as unknown as T;
 
 /** isType/asType as the engine answers them: by the class's Pulumi type token. */
 function typeStubs(type: string, props: Record<string, unknown>) {
@@ -121,7 +130,12 @@ export function stackArgs(items: readonly StackItem[], environment: string | nul
 }
 
 /** What one stack policy reports, with the URN each report names. */
-export function stackReports(policy: StackValidationPolicy, items: readonly StackItem[], environment: string | null = "prod", stack?: string): { message: string; urn?: string }[] {
+export function stackReports(
+  policy: StackValidationPolicy,
+  items: readonly StackItem[],
+  environment: string | null = "prod",
+  stack?: string,
+): { message: string; urn?: string }[] {
   const { messages, report } = collector();
   expectSync(policy.validateStack(stackArgs(items, environment, stack), report));
   return messages;

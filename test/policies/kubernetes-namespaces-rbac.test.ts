@@ -16,8 +16,16 @@ const PSA = (level: string, warn = level, audit = level) => ({
   "pod-security.kubernetes.io/audit-version": "v1.35",
 });
 /** The team namespace components/teams renders. */
-const TEAM_NS = { apiVersion: "v1", kind: "Namespace", metadata: { name: "recsys", labels: { ...PSA("restricted"), "mlops.platform/team": "recsys", team: "recsys", "cost-center": "cc-4711" } } } as Record<string, any>;
-const GPU_NS = { apiVersion: "v1", kind: "Namespace", metadata: { name: "gpu-operator", labels: { ...PSA("privileged", "restricted", "restricted"), team: "platform", "cost-center": "ml-platform" } } };
+const TEAM_NS = {
+  apiVersion: "v1",
+  kind: "Namespace",
+  metadata: { name: "recsys", labels: { ...PSA("restricted"), "mlops.platform/team": "recsys", team: "recsys", "cost-center": "cc-4711" } },
+} as Record<string, any>;
+const GPU_NS = {
+  apiVersion: "v1",
+  kind: "Namespace",
+  metadata: { name: "gpu-operator", labels: { ...PSA("privileged", "restricted", "restricted"), team: "platform", "cost-center": "ml-platform" } },
+};
 
 describe("k8s-namespace-pod-security (NS-01)", () => {
   const check = (ns: object) => violations(namespacePodSecurity, NS_T, ns as Record<string, unknown>);
@@ -67,14 +75,57 @@ function guardrails(ns = "recsys", omit: string[] = []): StackItem[] {
   const meta = (name: string) => ({ name, namespace: ns });
   const all: Record<string, StackItem> = {
     namespace: { type: NS_T, name: ns, props: mutate(TEAM_NS, (n) => (n.metadata.name = ns)) },
-    quota: { type: "kubernetes:core/v1:ResourceQuota", name: `${ns}/team-quota`, props: { metadata: meta("team-quota"), spec: { hard: { "limits.memory": "512Gi", persistentvolumeclaims: "50", pods: "300", "requests.cpu": "128", "requests.memory": "512Gi", "requests.nvidia.com/gpu": "8", "requests.storage": "2Ti", "services.loadbalancers": "0", "services.nodeports": "0" } } } },
-    limits: { type: "kubernetes:core/v1:LimitRange", name: `${ns}/team-limits`, props: { metadata: meta("team-limits"), spec: { limits: [{ type: "Container", min: { cpu: "10m", memory: "16Mi" }, defaultRequest: { cpu: "250m", memory: "512Mi" }, default: { cpu: "1", memory: "2Gi" }, max: { cpu: "128", memory: "512Gi" } }] } } },
-    deny: { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: `${ns}/default-deny`, props: { metadata: meta("default-deny"), spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } } },
+    quota: {
+      type: "kubernetes:core/v1:ResourceQuota",
+      name: `${ns}/team-quota`,
+      props: {
+        metadata: meta("team-quota"),
+        spec: {
+          hard: {
+            "limits.memory": "512Gi",
+            persistentvolumeclaims: "50",
+            pods: "300",
+            "requests.cpu": "128",
+            "requests.memory": "512Gi",
+            "requests.nvidia.com/gpu": "8",
+            "requests.storage": "2Ti",
+            "services.loadbalancers": "0",
+            "services.nodeports": "0",
+          },
+        },
+      },
+    },
+    limits: {
+      type: "kubernetes:core/v1:LimitRange",
+      name: `${ns}/team-limits`,
+      props: {
+        metadata: meta("team-limits"),
+        spec: {
+          limits: [
+            {
+              type: "Container",
+              min: { cpu: "10m", memory: "16Mi" },
+              defaultRequest: { cpu: "250m", memory: "512Mi" },
+              default: { cpu: "1", memory: "2Gi" },
+              max: { cpu: "128", memory: "512Gi" },
+            },
+          ],
+        },
+      },
+    },
+    deny: {
+      type: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      name: `${ns}/default-deny`,
+      props: { metadata: meta("default-deny"), spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+    },
     sa: { type: "kubernetes:core/v1:ServiceAccount", name: `${ns}/default`, props: { metadata: meta("default"), automountServiceAccountToken: false } },
   };
-  return Object.entries(all).filter(([k]) => !omit.includes(k)).map(([, v]) => v);
+  return Object.entries(all)
+    .filter(([k]) => !omit.includes(k))
+    .map(([, v]) => v);
 }
-const patch = (items: StackItem[], type: string, change: (props: any) => void) => items.map((i) => (i.type === type ? { ...i, props: mutate(i.props, change) } : i));
+const patch = (items: StackItem[], type: string, change: (props: any) => void) =>
+  items.map((i) => (i.type === type ? { ...i, props: mutate(i.props, change) } : i));
 
 describe("k8s-team-guardrails (NS-02/03/04/06)", () => {
   const check = (items: StackItem[]) => stackViolations(teamGuardrails, items);
@@ -86,8 +137,13 @@ describe("k8s-team-guardrails (NS-02/03/04/06)", () => {
     expect(check([...guardrails("recsys"), ...guardrails("nlp")])).toEqual([]);
   });
   it("names missing quota keys, at the namespace's URN", () => {
-    const items = patch(guardrails(), QUOTA_T, (q) => { delete q.spec.hard["requests.nvidia.com/gpu"]; delete q.spec.hard.pods; });
-    expect(stackReports(teamGuardrails, items)).toEqual([{ message: "NS-02: team namespace recsys has no quota for requests.nvidia.com/gpu, pods", urn: urnOf("prod", NS_T, "recsys") }]);
+    const items = patch(guardrails(), QUOTA_T, (q) => {
+      delete q.spec.hard["requests.nvidia.com/gpu"];
+      delete q.spec.hard.pods;
+    });
+    expect(stackReports(teamGuardrails, items)).toEqual([
+      { message: "NS-02: team namespace recsys has no quota for requests.nvidia.com/gpu, pods", urn: urnOf("prod", NS_T, "recsys") },
+    ]);
   });
   it("reports everything when the quota is missing", () => {
     expect(check(guardrails("recsys", ["quota"]))).toEqual([
@@ -97,13 +153,19 @@ describe("k8s-team-guardrails (NS-02/03/04/06)", () => {
     ]);
   });
   it("merges several quotas of the namespace", () => {
-    const items = patch(guardrails(), QUOTA_T, (q) => { delete q.spec.hard.pods; });
+    const items = patch(guardrails(), QUOTA_T, (q) => {
+      delete q.spec.hard.pods;
+    });
     const extra = { type: QUOTA_T, name: "recsys/pods", props: { metadata: { name: "pods", namespace: "recsys" }, spec: { hard: { pods: 300 } } } };
     expect(check([...items, extra])).toEqual([]);
   });
   it("LoadBalancers and NodePorts are 0 (string or number)", () => {
-    expect(check(patch(guardrails(), QUOTA_T, (q) => (q.spec.hard["services.loadbalancers"] = "1")))).toEqual(["NS-02: team namespace recsys must set services.loadbalancers to 0"]);
-    expect(check(patch(guardrails(), QUOTA_T, (q) => delete q.spec.hard["services.nodeports"]))).toEqual(["NS-02: team namespace recsys must set services.nodeports to 0"]);
+    expect(check(patch(guardrails(), QUOTA_T, (q) => (q.spec.hard["services.loadbalancers"] = "1")))).toEqual([
+      "NS-02: team namespace recsys must set services.loadbalancers to 0",
+    ]);
+    expect(check(patch(guardrails(), QUOTA_T, (q) => delete q.spec.hard["services.nodeports"]))).toEqual([
+      "NS-02: team namespace recsys must set services.nodeports to 0",
+    ]);
     expect(check(patch(guardrails(), QUOTA_T, (q) => (q.spec.hard["services.nodeports"] = 0)))).toEqual([]);
   });
   it("requires a LimitRange", () => {
@@ -111,25 +173,65 @@ describe("k8s-team-guardrails (NS-02/03/04/06)", () => {
   });
   it("reports a misordered LimitRange at its own URN", () => {
     const items = patch(guardrails(), LR_T, (l) => (l.spec.limits[0].defaultRequest.memory = "4Gi"));
-    expect(stackReports(teamGuardrails, items)).toEqual([{ message: "NS-03: LimitRange team-limits in recsys breaks min ≤ defaultRequest ≤ default ≤ max for memory", urn: urnOf("prod", LR_T, "recsys/team-limits") }]);
-    expect(check(patch(guardrails(), LR_T, (l) => (l.spec.limits[0].max.cpu = "500m")))).toEqual(["NS-03: LimitRange team-limits in recsys breaks min ≤ defaultRequest ≤ default ≤ max for cpu"]);
+    expect(stackReports(teamGuardrails, items)).toEqual([
+      {
+        message: "NS-03: LimitRange team-limits in recsys breaks min ≤ defaultRequest ≤ default ≤ max for memory",
+        urn: urnOf("prod", LR_T, "recsys/team-limits"),
+      },
+    ]);
+    expect(check(patch(guardrails(), LR_T, (l) => (l.spec.limits[0].max.cpu = "500m")))).toEqual([
+      "NS-03: LimitRange team-limits in recsys breaks min ≤ defaultRequest ≤ default ≤ max for cpu",
+    ]);
     expect(check(patch(guardrails(), LR_T, (l) => (l.spec.limits[0].default.memory = "1G")))).toEqual([]);
-    expect(check(patch(guardrails(), LR_T, (l) => (l.spec.limits[0].defaultRequest.memory = "3G")))).toEqual(["NS-03: LimitRange team-limits in recsys breaks min ≤ defaultRequest ≤ default ≤ max for memory"]);
+    expect(check(patch(guardrails(), LR_T, (l) => (l.spec.limits[0].defaultRequest.memory = "3G")))).toEqual([
+      "NS-03: LimitRange team-limits in recsys breaks min ≤ defaultRequest ≤ default ≤ max for memory",
+    ]);
   });
   it("a missing middle value does not hide min > default: every defined pair is compared", () => {
     // Regression: only neighbours were compared, and NaN for the gap made both comparisons false.
     const MEM = "NS-03: LimitRange team-limits in recsys breaks min ≤ defaultRequest ≤ default ≤ max for memory";
-    const items = patch(guardrails(), LR_T, (l) => { delete l.spec.limits[0].defaultRequest; l.spec.limits[0].min.memory = "4Gi"; });
+    const items = patch(guardrails(), LR_T, (l) => {
+      delete l.spec.limits[0].defaultRequest;
+      l.spec.limits[0].min.memory = "4Gi";
+    });
     expect(check(items)).toEqual([MEM]);
-    expect(check(patch(guardrails(), LR_T, (l) => { delete l.spec.limits[0].default; delete l.spec.limits[0].defaultRequest.memory; l.spec.limits[0].max.memory = "8Mi"; }))).toEqual([MEM]);
+    expect(
+      check(
+        patch(guardrails(), LR_T, (l) => {
+          delete l.spec.limits[0].default;
+          delete l.spec.limits[0].defaultRequest.memory;
+          l.spec.limits[0].max.memory = "8Mi";
+        }),
+      ),
+    ).toEqual([MEM]);
     // An unparseable value is reported itself and cannot hide the order problem of the others.
-    expect(check(patch(guardrails(), LR_T, (l) => { l.spec.limits[0].defaultRequest.memory = "lots"; l.spec.limits[0].min.memory = "4Gi"; }))).toEqual([
-      "NS-03: LimitRange team-limits in recsys has a memory value that is not a quantity",
-      MEM,
-    ]);
+    expect(
+      check(
+        patch(guardrails(), LR_T, (l) => {
+          l.spec.limits[0].defaultRequest.memory = "lots";
+          l.spec.limits[0].min.memory = "4Gi";
+        }),
+      ),
+    ).toEqual(["NS-03: LimitRange team-limits in recsys has a memory value that is not a quantity", MEM]);
     // Every Kubernetes suffix is understood: 1Pi above a 1Gi max is out of order, not silently NaN.
-    expect(check(patch(guardrails(), LR_T, (l) => { delete l.spec.limits[0].defaultRequest.memory; delete l.spec.limits[0].default.memory; l.spec.limits[0].min.memory = "1Pi"; l.spec.limits[0].max.memory = "1Gi"; }))).toEqual([MEM]);
-    expect(check(patch(guardrails(), LR_T, (l) => { delete l.spec.limits[0].min; delete l.spec.limits[0].max; }))).toEqual([]);
+    expect(
+      check(
+        patch(guardrails(), LR_T, (l) => {
+          delete l.spec.limits[0].defaultRequest.memory;
+          delete l.spec.limits[0].default.memory;
+          l.spec.limits[0].min.memory = "1Pi";
+          l.spec.limits[0].max.memory = "1Gi";
+        }),
+      ),
+    ).toEqual([MEM]);
+    expect(
+      check(
+        patch(guardrails(), LR_T, (l) => {
+          delete l.spec.limits[0].min;
+          delete l.spec.limits[0].max;
+        }),
+      ),
+    ).toEqual([]);
   });
   it("requires a default-deny NetworkPolicy for both directions, without allow rules", () => {
     const NONE = "NS-04: team namespace recsys has no default-deny NetworkPolicy";
@@ -151,7 +253,14 @@ describe("k8s-team-guardrails (NS-02/03/04/06)", () => {
     expect(check([{ type: NS_T, name: "monitoring", props: { metadata: { name: "monitoring", labels: PSA("restricted") } } }])).toEqual([]);
   });
   it("quantityValue reads binary and decimal suffixes", () => {
-    expect([quantityValue("250m"), quantityValue("1"), quantityValue("1Ki"), quantityValue("1k"), quantityValue("2Gi"), quantityValue(3)]).toEqual([0.25, 1, 1024, 1000, 2 * 2 ** 30, 3]);
+    expect([quantityValue("250m"), quantityValue("1"), quantityValue("1Ki"), quantityValue("1k"), quantityValue("2Gi"), quantityValue(3)]).toEqual([
+      0.25,
+      1,
+      1024,
+      1000,
+      2 * 2 ** 30,
+      3,
+    ]);
     expect(quantityValue("1G")).toBeLessThan(quantityValue("1Gi"));
     expect(quantityValue(undefined)).toBeNaN();
   });
@@ -164,7 +273,9 @@ describe("k8s-rbac (RBAC-01..03)", () => {
   const CRB_T = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding";
   /** An excerpt of the team-admin Role components/teams renders. */
   const TEAM_ROLE = {
-    apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "team-admin", namespace: "recsys" },
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "Role",
+    metadata: { name: "team-admin", namespace: "recsys" },
     rules: [
       { apiGroups: [""], resources: ["pods", "pods/log", "services", "resourcequotas", "limitranges"], verbs: ["get", "list", "watch"] },
       { apiGroups: [""], resources: ["pods", "services", "configmaps", "persistentvolumeclaims"], verbs: ["create", "update", "patch", "delete"] },
@@ -174,8 +285,14 @@ describe("k8s-rbac (RBAC-01..03)", () => {
     ],
   } as Record<string, any>;
   const withRule = (rule: object, role = TEAM_ROLE) => mutate(role, (r) => r.rules.push(rule));
-  const check = (obj: object, type = ROLE_T, environment: string | null = "prod", stack?: string) => violations(rbac, type, obj as Record<string, unknown>, { environment, stack });
-  const binding = (kind: string, roleRef: string, name = "b") => ({ kind, metadata: { name }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: roleRef }, subjects: [{ kind: "Group", name: "g" }] });
+  const check = (obj: object, type = ROLE_T, environment: string | null = "prod", stack?: string) =>
+    violations(rbac, type, obj as Record<string, unknown>, { environment, stack });
+  const binding = (kind: string, roleRef: string, name = "b") => ({
+    kind,
+    metadata: { name },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: roleRef },
+    subjects: [{ kind: "Group", name: "g" }],
+  });
 
   it("the team role passes every policy of the pack", () => {
     expect(packViolations(ROLE_T, TEAM_ROLE)).toEqual([]);
@@ -193,13 +310,20 @@ describe("k8s-rbac (RBAC-01..03)", () => {
     expect(check(binding("ClusterRoleBinding", "view", "ops"), CRB_T)).toEqual([]);
   });
   it.each(["escalate", "bind", "impersonate"])("team roles never grant %s", (verb) => {
-    expect(check(withRule({ apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles"], verbs: [verb] }))).toEqual([`RBAC-03: team role team-admin in recsys grants ${verb}`]);
+    expect(check(withRule({ apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles"], verbs: [verb] }))).toEqual([
+      `RBAC-03: team role team-admin in recsys grants ${verb}`,
+    ]);
   });
-  it.each(["nodes/proxy", "serviceaccounts/token", "validatingwebhookconfigurations", "mutatingwebhookconfigurations"])("team roles never grant %s", (resource) => {
-    expect(check(withRule({ apiGroups: [""], resources: [resource], verbs: ["get"] }))).toEqual([`RBAC-03: team role team-admin grants ${resource}`]);
-  });
+  it.each(["nodes/proxy", "serviceaccounts/token", "validatingwebhookconfigurations", "mutatingwebhookconfigurations"])(
+    "team roles never grant %s",
+    (resource) => {
+      expect(check(withRule({ apiGroups: [""], resources: [resource], verbs: ["get"] }))).toEqual([`RBAC-03: team role team-admin grants ${resource}`]);
+    },
+  );
   it.each(["resourcequotas", "limitranges", "networkpolicies", "roles", "rolebindings"])("team roles may read but not change %s", (resource) => {
-    expect(check(withRule({ apiGroups: ["", "networking.k8s.io", "rbac.authorization.k8s.io"], resources: [resource], verbs: ["patch"] }))).toEqual([`RBAC-03: team role team-admin may change ${resource}, which the platform owns`]);
+    expect(check(withRule({ apiGroups: ["", "networking.k8s.io", "rbac.authorization.k8s.io"], resources: [resource], verbs: ["patch"] }))).toEqual([
+      `RBAC-03: team role team-admin may change ${resource}, which the platform owns`,
+    ]);
     expect(check(withRule({ apiGroups: [""], resources: [resource], verbs: ["get", "list"] }))).toEqual([]);
   });
   it.each(["pods/exec", "pods/attach"])("%s only outside prod (config or URN)", (resource) => {

@@ -14,7 +14,10 @@ const CONTAINER = {
   image: "111122223333.dkr.ecr.eu-west-1.amazonaws.com/recsys/ranker:1.4.2",
   securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
   resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } },
-  env: [{ name: "LOG_LEVEL", value: "info" }, { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } }],
+  env: [
+    { name: "LOG_LEVEL", value: "info" },
+    { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } },
+  ],
   volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
 };
 type Spec = Record<string, any>;
@@ -29,10 +32,14 @@ const SPEC: Spec = {
 function workload(kind: string, spec: Spec, metadata: Record<string, unknown> = { name: "ranker", namespace: "recsys" }): Record<string, unknown> {
   const template = { metadata: { labels: { app: "ranker" } }, spec };
   switch (kind) {
-    case "Pod": return { apiVersion: "v1", kind, metadata, spec };
-    case "CronJob": return { apiVersion: "batch/v1", kind, metadata, spec: { schedule: "0 * * * *", jobTemplate: { spec: { template } } } };
-    case "Job": return { apiVersion: "batch/v1", kind, metadata, spec: { template } };
-    default: return { apiVersion: "apps/v1", kind, metadata, spec: { selector: { matchLabels: { app: "ranker" } }, template } };
+    case "Pod":
+      return { apiVersion: "v1", kind, metadata, spec };
+    case "CronJob":
+      return { apiVersion: "batch/v1", kind, metadata, spec: { schedule: "0 * * * *", jobTemplate: { spec: { template } } } };
+    case "Job":
+      return { apiVersion: "batch/v1", kind, metadata, spec: { template } };
+    default:
+      return { apiVersion: "apps/v1", kind, metadata, spec: { selector: { matchLabels: { app: "ranker" } }, template } };
   }
 }
 const KINDS = WORKLOAD_TYPES.map((t) => [t.split(":").pop()!, t] as const);
@@ -55,21 +62,33 @@ describe.each(KINDS)("%s", (kind, type) => {
     expect(packViolations(type, workload(kind, SPEC))).toEqual([]);
   });
   it("a privileged container is reported", () => {
-    const obj = workload(kind, mutate(SPEC, (s) => (s.containers[0].securityContext.privileged = true)));
+    const obj = workload(
+      kind,
+      mutate(SPEC, (s) => (s.containers[0].securityContext.privileged = true)),
+    );
     expect(violations(podSecurity, type, obj)).toEqual(["POD-05: container app must not be privileged"]);
   });
 });
 
 describe("k8s-pod-security", () => {
   it("host namespaces (POD-05)", () => {
-    for (const key of ["hostNetwork", "hostPID", "hostIPC"]) expect(sec((s) => (s[key] = true))).toEqual(["POD-05: hostNetwork, hostPID and hostIPC must be off"]);
+    for (const key of ["hostNetwork", "hostPID", "hostIPC"])
+      expect(sec((s) => (s[key] = true))).toEqual(["POD-05: hostNetwork, hostPID and hostIPC must be off"]);
   });
   it("hostPath volumes break POD-05 and POD-06", () => {
-    expect(sec((s) => s.volumes.push({ name: "host", hostPath: { path: "/var/lib/kubelet" } }))).toEqual(["POD-05: volume host mounts a host path", "POD-06: volume host has type hostPath, outside the restricted set"]);
+    expect(sec((s) => s.volumes.push({ name: "host", hostPath: { path: "/var/lib/kubelet" } }))).toEqual([
+      "POD-05: volume host mounts a host path",
+      "POD-06: volume host has type hostPath, outside the restricted set",
+    ]);
   });
   it("volume types outside the restricted set (POD-06)", () => {
-    expect(sec((s) => s.volumes.push({ name: "data", nfs: { server: "fs", path: "/" } }))).toEqual(["POD-06: volume data has type nfs, outside the restricted set"]);
-    const allowed = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"].map((t) => ({ name: t.toLowerCase(), [t]: {} }));
+    expect(sec((s) => s.volumes.push({ name: "data", nfs: { server: "fs", path: "/" } }))).toEqual([
+      "POD-06: volume data has type nfs, outside the restricted set",
+    ]);
+    const allowed = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"].map((t) => ({
+      name: t.toLowerCase(),
+      [t]: {},
+    }));
     expect(sec((s) => (s.volumes = allowed))).toEqual([]);
   });
   it("non-root at pod or container level (POD-01)", () => {
@@ -78,14 +97,23 @@ describe("k8s-pod-security", () => {
     expect(sec((s) => (s.securityContext.runAsUser = 0))).toEqual([ROOT]);
     expect(sec((s) => (s.containers[0].securityContext.runAsNonRoot = false))).toEqual([ROOT]);
     expect(sec((s) => (s.containers[0].securityContext.runAsUser = 0))).toEqual([ROOT]);
-    expect(sec((s) => { delete s.securityContext.runAsNonRoot; s.containers[0].securityContext.runAsNonRoot = true; })).toEqual([]);
+    expect(
+      sec((s) => {
+        delete s.securityContext.runAsNonRoot;
+        s.containers[0].securityContext.runAsNonRoot = true;
+      }),
+    ).toEqual([]);
   });
   it("no privilege escalation, in every container kind (POD-02)", () => {
     const init = { ...structuredClone(CONTAINER), name: "init" };
     delete (init.securityContext as Partial<typeof init.securityContext>).allowPrivilegeEscalation;
     expect(sec((s) => (s.initContainers = [init]))).toEqual(["POD-02: initContainer init must set allowPrivilegeEscalation: false"]);
-    expect(sec((s) => (s.ephemeralContainers = [{ ...init, name: "debug" }]))).toEqual(["POD-02: ephemeralContainer debug must set allowPrivilegeEscalation: false"]);
-    expect(sec((s) => (s.containers[0].securityContext.allowPrivilegeEscalation = true))).toEqual(["POD-02: container app must set allowPrivilegeEscalation: false"]);
+    expect(sec((s) => (s.ephemeralContainers = [{ ...init, name: "debug" }]))).toEqual([
+      "POD-02: ephemeralContainer debug must set allowPrivilegeEscalation: false",
+    ]);
+    expect(sec((s) => (s.containers[0].securityContext.allowPrivilegeEscalation = true))).toEqual([
+      "POD-02: container app must set allowPrivilegeEscalation: false",
+    ]);
   });
   it("drop ALL, add only NET_BIND_SERVICE (POD-03)", () => {
     const CAPS = "POD-03: container app must drop ALL capabilities and add none but NET_BIND_SERVICE";
@@ -97,7 +125,12 @@ describe("k8s-pod-security", () => {
     const SECCOMP = "POD-04: container app needs seccompProfile RuntimeDefault or Localhost";
     expect(sec((s) => delete s.securityContext.seccompProfile)).toEqual([SECCOMP]);
     expect(sec((s) => (s.containers[0].securityContext.seccompProfile = { type: "Unconfined" }))).toEqual([SECCOMP]);
-    expect(sec((s) => { delete s.securityContext.seccompProfile; s.containers[0].securityContext.seccompProfile = { type: "Localhost", localhostProfile: "p.json" }; })).toEqual([]);
+    expect(
+      sec((s) => {
+        delete s.securityContext.seccompProfile;
+        s.containers[0].securityContext.seccompProfile = { type: "Localhost", localhostProfile: "p.json" };
+      }),
+    ).toEqual([]);
   });
   it("no hostPort (POD-05)", () => {
     expect(sec((s) => (s.containers[0].ports = [{ containerPort: 8080, hostPort: 8080 }]))).toEqual(["POD-05: container app must not use hostPort"]);
@@ -108,26 +141,38 @@ describe("k8s-pod-security", () => {
 describe("exceptions registry in workload policies", () => {
   /** The NVIDIA driver DaemonSet as the GPU operator deploys it: privileged, host PID, host paths, root. */
   const driver = (name: string, namespace = "gpu-operator") =>
-    workload("DaemonSet", { hostPID: true, containers: [{ name: "driver", image: "nvcr.io/nvidia/driver:570.124.06", securityContext: { privileged: true, runAsUser: 0 } }], volumes: [{ name: "run", hostPath: { path: "/run/nvidia" } }] }, { name, namespace });
+    workload(
+      "DaemonSet",
+      {
+        hostPID: true,
+        containers: [{ name: "driver", image: "nvcr.io/nvidia/driver:570.124.06", securityContext: { privileged: true, runAsUser: 0 } }],
+        volumes: [{ name: "run", hostPath: { path: "/run/nvidia" } }],
+      },
+      { name, namespace },
+    );
 
   it("exempts listed gpu-operator workloads (and their generated suffixes) from POD-01..06", () => {
     expect(violations(podSecurity, DAEMONSET_T, driver("nvidia-driver-daemonset"))).toEqual([]);
     expect(violations(podSecurity, DAEMONSET_T, driver("nvidia-dcgm-exporter-7f9c"))).toEqual([]);
   });
   it("exempts POD-07 but not the unlisted POD-08 and POD-09 controls", () => {
-    expect(violations(workloadHygiene, DAEMONSET_T, driver("nvidia-driver-daemonset"))).toEqual(["POD-08: container driver needs cpu and memory requests and a memory limit"]);
+    expect(violations(workloadHygiene, DAEMONSET_T, driver("nvidia-driver-daemonset"))).toEqual([
+      "POD-08: container driver needs cpu and memory requests and a memory limit",
+    ]);
     const latest = mutate(driver("nvidia-driver-daemonset"), (d: any) => (d.spec.template.spec.containers[0].image = "nvcr.io/nvidia/driver:latest"));
-    expect(violations(workloadHygiene, DAEMONSET_T, latest)).toContain("POD-09: container driver image nvcr.io/nvidia/driver:latest must be pinned to a tag or digest, not latest");
+    expect(violations(workloadHygiene, DAEMONSET_T, latest)).toContain(
+      "POD-09: container driver image nvcr.io/nvidia/driver:latest must be pinned to a tag or digest, not latest",
+    );
   });
   const expected = [
-      "POD-05: hostNetwork, hostPID and hostIPC must be off",
-      "POD-05: volume run mounts a host path",
-      "POD-06: volume run has type hostPath, outside the restricted set",
-      "POD-01: container driver must set runAsNonRoot: true and not run as UID 0",
-      "POD-02: container driver must set allowPrivilegeEscalation: false",
-      "POD-03: container driver must drop ALL capabilities and add none but NET_BIND_SERVICE",
-      "POD-04: container driver needs seccompProfile RuntimeDefault or Localhost",
-      "POD-05: container driver must not be privileged",
+    "POD-05: hostNetwork, hostPID and hostIPC must be off",
+    "POD-05: volume run mounts a host path",
+    "POD-06: volume run has type hostPath, outside the restricted set",
+    "POD-01: container driver must set runAsNonRoot: true and not run as UID 0",
+    "POD-02: container driver must set allowPrivilegeEscalation: false",
+    "POD-03: container driver must drop ALL capabilities and add none but NET_BIND_SERVICE",
+    "POD-04: container driver needs seccompProfile RuntimeDefault or Localhost",
+    "POD-05: container driver must not be privileged",
   ];
   it("does not exempt other workloads in gpu-operator, nor the same name elsewhere", () => {
     expect(violations(podSecurity, DAEMONSET_T, driver("crypto-miner"))).toEqual(expected);
@@ -135,11 +180,22 @@ describe("exceptions registry in workload policies", () => {
     expect(violations(podSecurity, DAEMONSET_T, driver("nvidia-driver-daemonsetx"))).toEqual(expected);
   });
   it("node-exporter: host access is exempt, but escalation, capabilities and seccomp are not", () => {
-    const exporter = workload("DaemonSet", {
-      hostNetwork: true, hostPID: true,
-      containers: [{ name: "node-exporter", image: "quay.io/prometheus/node-exporter:v1.9.1", securityContext: { runAsNonRoot: true, runAsUser: 65534, readOnlyRootFilesystem: true } }],
-      volumes: [{ name: "root", hostPath: { path: "/" } }],
-    }, { name: "monitoring-prometheus-node-exporter", namespace: "node-exporter" });
+    const exporter = workload(
+      "DaemonSet",
+      {
+        hostNetwork: true,
+        hostPID: true,
+        containers: [
+          {
+            name: "node-exporter",
+            image: "quay.io/prometheus/node-exporter:v1.9.1",
+            securityContext: { runAsNonRoot: true, runAsUser: 65534, readOnlyRootFilesystem: true },
+          },
+        ],
+        volumes: [{ name: "root", hostPath: { path: "/" } }],
+      },
+      { name: "monitoring-prometheus-node-exporter", namespace: "node-exporter" },
+    );
     expect(violations(podSecurity, DAEMONSET_T, exporter)).toEqual([
       "POD-02: container node-exporter must set allowPrivilegeEscalation: false",
       "POD-03: container node-exporter must drop ALL capabilities and add none but NET_BIND_SERVICE",
@@ -161,10 +217,16 @@ describe("k8s-workload-hygiene", () => {
   it("team workloads (label team, as charts/team teamLabels sets it) never run in kube-* (NS-05)", () => {
     // Regression: only "default" was checked.
     const meta = (namespace: string, team?: string) => ({ name: "ranker", namespace, ...(team ? { labels: { team } } : {}) });
-    expect(hyg(() => undefined, meta("kube-system", "recsys"))).toEqual(["NS-05: team recsys's workload runs in kube-system, which belongs to Kubernetes or the platform"]);
-    expect(hyg(() => undefined, meta("kube-node-lease", "nlp"))).toEqual(["NS-05: team nlp's workload runs in kube-node-lease, which belongs to Kubernetes or the platform"]);
+    expect(hyg(() => undefined, meta("kube-system", "recsys"))).toEqual([
+      "NS-05: team recsys's workload runs in kube-system, which belongs to Kubernetes or the platform",
+    ]);
+    expect(hyg(() => undefined, meta("kube-node-lease", "nlp"))).toEqual([
+      "NS-05: team nlp's workload runs in kube-node-lease, which belongs to Kubernetes or the platform",
+    ]);
     // Platform namespaces too (baseline NS-05), and the label may sit on the pod template only.
-    expect(hyg(() => undefined, meta("monitoring", "recsys"))).toEqual(["NS-05: team recsys's workload runs in monitoring, which belongs to Kubernetes or the platform"]);
+    expect(hyg(() => undefined, meta("monitoring", "recsys"))).toEqual([
+      "NS-05: team recsys's workload runs in monitoring, which belongs to Kubernetes or the platform",
+    ]);
     expect(hyg(() => undefined, meta("kube-system", "platform"))).toEqual([]);
     expect(hyg(() => undefined, meta("kube-system"))).toEqual([]);
     expect(hyg(() => undefined, meta("recsys", "recsys"))).toEqual([]);
@@ -173,22 +235,27 @@ describe("k8s-workload-hygiene", () => {
     const judgedApart = new Set(["default", "kube-system"]); // default and kube-* have rules of their own
     expect([...PLATFORM_NAMESPACES].sort()).toEqual(RESERVED.filter((ns) => !judgedApart.has(ns)).sort());
     for (const ns of ["databases", "external-secrets", "knative-serving", "evidently"]) {
-      expect(hyg(() => undefined, { name: "ranker", namespace: ns, labels: { team: "recsys" } })).toEqual([`NS-05: team recsys's workload runs in ${ns}, which belongs to Kubernetes or the platform`]);
+      expect(hyg(() => undefined, { name: "ranker", namespace: ns, labels: { team: "recsys" } })).toEqual([
+        `NS-05: team recsys's workload runs in ${ns}, which belongs to Kubernetes or the platform`,
+      ]);
     }
   });
   it("cpu and memory requests and a memory limit, for containers and init containers (POD-08)", () => {
     expect(hyg((s) => delete s.containers[0].resources.requests.cpu)).toEqual(["POD-08: container app needs cpu and memory requests and a memory limit"]);
     expect(hyg((s) => delete s.containers[0].resources.limits.memory)).toEqual(["POD-08: container app needs cpu and memory requests and a memory limit"]);
-    expect(hyg((s) => (s.initContainers = [{ ...CONTAINER, name: "init", resources: undefined }]))).toEqual(["POD-08: initContainer init needs cpu and memory requests and a memory limit"]);
+    expect(hyg((s) => (s.initContainers = [{ ...CONTAINER, name: "init", resources: undefined }]))).toEqual([
+      "POD-08: initContainer init needs cpu and memory requests and a memory limit",
+    ]);
   });
   it("ephemeral containers need no resources (the API forbids them)", () => {
     expect(hyg((s) => (s.ephemeralContainers = [{ ...CONTAINER, name: "debug", resources: undefined }]))).toEqual([]);
   });
   it("whole GPUs with requests = limits (POD-08)", () => {
-    const gpu = (requests?: unknown, limits?: unknown) => hyg((s) => {
-      if (requests !== undefined) s.containers[0].resources.requests["nvidia.com/gpu"] = requests;
-      if (limits !== undefined) s.containers[0].resources.limits["nvidia.com/gpu"] = limits;
-    });
+    const gpu = (requests?: unknown, limits?: unknown) =>
+      hyg((s) => {
+        if (requests !== undefined) s.containers[0].resources.requests["nvidia.com/gpu"] = requests;
+        if (limits !== undefined) s.containers[0].resources.limits["nvidia.com/gpu"] = limits;
+      });
     const GPU = "POD-08: container app must request whole GPUs with requests equal to limits";
     expect(gpu("1", "1")).toEqual([]);
     expect(gpu(1, "1")).toEqual([]);
@@ -209,21 +276,35 @@ describe("k8s-workload-hygiene", () => {
   it.each(["registry.local:5000/app:1.0", "repo/app@sha256:0123456789abcdef", "repo/app:1.0@sha256:0123456789abcdef"])("image %s is pinned", (image) => {
     expect(hyg((s) => (s.containers[0].image = image))).toEqual([]);
   });
-  it.each(["DB_PASSWORD", "MLFLOW_TRACKING_TOKEN", "AWS_SECRET_ACCESS_KEY", "OPENAI_API_KEY", "registry-credentials"])("a literal %s is reported (POD-11)", (name) => {
-    expect(hyg((s) => s.containers[0].env.push({ name, value: "hunter2" }))).toEqual([`POD-11: container app passes ${name} as a literal env value; mount it from a Secret as a file`]);
-  });
+  it.each(["DB_PASSWORD", "MLFLOW_TRACKING_TOKEN", "AWS_SECRET_ACCESS_KEY", "OPENAI_API_KEY", "registry-credentials"])(
+    "a literal %s is reported (POD-11)",
+    (name) => {
+      expect(hyg((s) => s.containers[0].env.push({ name, value: "hunter2" }))).toEqual([
+        `POD-11: container app passes ${name} as a literal env value; mount it from a Secret as a file`,
+      ]);
+    },
+  );
   it("secret references and empty values are fine", () => {
     expect(hyg((s) => s.containers[0].env.push({ name: "API_KEY", value: "" }))).toEqual([]);
   });
-  it.each(["DB_PASSWORD_FILE", "MLFLOW_TRACKING_TOKEN_FILE", "aws_secret_access_key_file"])("%s points at a mounted secret file: not a literal (POD-11)", (name) => {
-    expect(hyg((s) => s.containers[0].env.push({ name, value: "/var/run/secrets/app/value" }))).toEqual([]);
-  });
+  it.each(["DB_PASSWORD_FILE", "MLFLOW_TRACKING_TOKEN_FILE", "aws_secret_access_key_file"])(
+    "%s points at a mounted secret file: not a literal (POD-11)",
+    (name) => {
+      expect(hyg((s) => s.containers[0].env.push({ name, value: "/var/run/secrets/app/value" }))).toEqual([]);
+    },
+  );
   it("only a _FILE suffix is exempt (POD-11)", () => {
-    expect(hyg((s) => s.containers[0].env.push({ name: "DB_PASSWORD_FILENAME", value: "hunter2" }))).toEqual(["POD-11: container app passes DB_PASSWORD_FILENAME as a literal env value; mount it from a Secret as a file"]);
-    expect(hyg((s) => s.containers[0].env.push({ name: "FILE_API_TOKEN", value: "hunter2" }))).toEqual(["POD-11: container app passes FILE_API_TOKEN as a literal env value; mount it from a Secret as a file"]);
+    expect(hyg((s) => s.containers[0].env.push({ name: "DB_PASSWORD_FILENAME", value: "hunter2" }))).toEqual([
+      "POD-11: container app passes DB_PASSWORD_FILENAME as a literal env value; mount it from a Secret as a file",
+    ]);
+    expect(hyg((s) => s.containers[0].env.push({ name: "FILE_API_TOKEN", value: "hunter2" }))).toEqual([
+      "POD-11: container app passes FILE_API_TOKEN as a literal env value; mount it from a Secret as a file",
+    ]);
   });
   it("read-only root filesystem (POD-07, advisory severity)", () => {
-    expect(hyg((s) => delete s.containers[0].securityContext.readOnlyRootFilesystem)).toEqual(["POD-07: container app should set readOnlyRootFilesystem: true"]);
+    expect(hyg((s) => delete s.containers[0].securityContext.readOnlyRootFilesystem)).toEqual([
+      "POD-07: container app should set readOnlyRootFilesystem: true",
+    ]);
   });
   it("ignores objects without a pod spec", () => {
     expect(violations(workloadHygiene, DEPLOYMENT_T, { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" } })).toEqual([]);

@@ -22,7 +22,9 @@ function sources(dir: string): string[] {
 }
 /** Every module specifier of a TypeScript source: import/export … from, import(), require(). */
 const specifiers = (text: string): string[] =>
-  [...text.matchAll(/(?:^|\s)(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\s+["']([^"']+)["']|(?:import|require)\(\s*["']([^"']+)["']\s*\)/gm)].map((m) => m[1] ?? m[2] ?? m[3]);
+  [...text.matchAll(/(?:^|\s)(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\s+["']([^"']+)["']|(?:import|require)\(\s*["']([^"']+)["']\s*\)/gm)].map(
+    (m) => m[1] ?? m[2] ?? m[3],
+  );
 
 describe("policy metadata", () => {
   it("the pack has every policy once, split into resource and stack policies", () => {
@@ -83,7 +85,8 @@ describe("pack sources", () => {
     expect(text).toMatch(/new PolicyPack\(\s*"mlops-platform"\s*,\s*\{\s*policies:\s*ALL_POLICIES\s*\}\s*\)/);
   });
   it("no other module constructs a PolicyPack (it starts a server)", () => {
-    for (const f of sources(POLICIES).filter((f) => !f.endsWith("index.ts"))) expect(readFileSync(f, "utf8"), relative(ROOT, f)).not.toMatch(/new PolicyPack\b/);
+    for (const f of sources(POLICIES).filter((f) => !f.endsWith("index.ts")))
+      expect(readFileSync(f, "utf8"), relative(ROOT, f)).not.toMatch(/new PolicyPack\b/);
   });
   it("nothing under policies/ imports from outside policies/, and npm imports are declared in policies/package.json", () => {
     const pkg = JSON.parse(readFileSync(join(POLICIES, "package.json"), "utf8")) as { dependencies?: Record<string, string> };

@@ -27,7 +27,8 @@ afterEach(() => {
 const get = (stack: string) => plans.get(stack)!;
 const envOf = (stack: string) => get(stack).config!.environment as Environment;
 const namespacesOf = (p: PlanResult) => p.objects.filter((o) => o.object.kind === "Namespace").map((o) => o.object.metadata!.name!);
-const teamNamespaces = (p: PlanResult) => p.objects.filter((o) => o.object.kind === "Namespace" && (o.object.metadata as any)?.labels?.["mlops.platform/team"]).map((o) => o.object.metadata!.name!);
+const teamNamespaces = (p: PlanResult) =>
+  p.objects.filter((o) => o.object.kind === "Namespace" && (o.object.metadata as any)?.labels?.["mlops.platform/team"]).map((o) => o.object.metadata!.name!);
 
 /** A Kubernetes object planted as a child of a ConfigGroup of the plan, named as the runner names objects. */
 function k8sPlant(p: PlanResult, object: Record<string, any>): Plant {
@@ -43,14 +44,39 @@ function launchTemplatePlant(p: PlanResult, hopLimit: number): Plant {
   return { type: real.type, name: "planted-lt", urn: `urn:pulumi:${p.stack}::mlops-platform::${real.type}::planted-lt`, props, protect: false };
 }
 const privilegedDeployment = (ns: string) => ({
-  apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "planted-priv", namespace: ns },
-  spec: { selector: { matchLabels: { app: "p" } }, template: { metadata: { labels: { app: "p" } }, spec: {
-    securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
-    containers: [{ name: "app", image: "repo/app:1.0.0", securityContext: { privileged: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true }, resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } } }],
-  } } },
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name: "planted-priv", namespace: ns },
+  spec: {
+    selector: { matchLabels: { app: "p" } },
+    template: {
+      metadata: { labels: { app: "p" } },
+      spec: {
+        securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
+        containers: [
+          {
+            name: "app",
+            image: "repo/app:1.0.0",
+            securityContext: { privileged: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
+            resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } },
+          },
+        ],
+      },
+    },
+  },
 });
-const wildcardRole = (ns: string) => ({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "team-planted", namespace: ns }, rules: [{ apiGroups: [""], resources: ["*"], verbs: ["get"] }] });
-const lbService = (ns: string) => ({ apiVersion: "v1", kind: "Service", metadata: { name: "planted-lb", namespace: ns }, spec: { type: "LoadBalancer", selector: { app: "p" }, ports: [{ port: 443 }] } });
+const wildcardRole = (ns: string) => ({
+  apiVersion: "rbac.authorization.k8s.io/v1",
+  kind: "Role",
+  metadata: { name: "team-planted", namespace: ns },
+  rules: [{ apiGroups: [""], resources: ["*"], verbs: ["get"] }],
+});
+const lbService = (ns: string) => ({
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: { name: "planted-lb", namespace: ns },
+  spec: { type: "LoadBalancer", selector: { app: "p" }, ports: [{ port: 443 }] },
+});
 
 const summary = (vs: readonly Violation[]) => vs.map((v) => `${v.enforcement} ${v.policy} ${v.urn}: ${v.message}`);
 const of = (vs: readonly Violation[], urn: string) => vs.filter((v) => v.urn === urn);
@@ -84,7 +110,9 @@ describe("the shipped registry against the fixture stacks", () => {
   });
   it("none has expired on the plan's test day; all have a year later", () => {
     expect(expiredExceptions("2026-11-22")).toEqual([]);
-    const latest = EXCEPTIONS.map((e) => e.expires).sort().pop()!;
+    const latest = EXCEPTIONS.map((e) => e.expires)
+      .sort()
+      .pop()!;
     const after = new Date(Date.parse(latest) + 86_400_000).toISOString().slice(0, 10);
     expect(expiredExceptions(after)).toHaveLength(EXCEPTIONS.length);
   });
@@ -93,7 +121,9 @@ describe("the shipped registry against the fixture stacks", () => {
     vi.setSystemTime(new Date("2027-07-01T12:00:00Z"));
     const vs = (await runPolicies(get("prod"), "prod")).filter((v) => v.policy === "exceptions-registry");
     expect(vs.map((v) => v.enforcement)).toContain("mandatory");
-    expect(vs.map((v) => v.message)).toContain("exception gpu-operator-operands (owner platform-team) expired on 2027-06-30; renew it with a reason or remove the need");
+    expect(vs.map((v) => v.message)).toContain(
+      "exception gpu-operator-operands (owner platform-team) expired on 2027-06-30; renew it with a reason or remove the need",
+    );
   });
 });
 
@@ -102,14 +132,23 @@ describe("violations planted into the prod plan", () => {
   const team = () => teamNamespaces(p())[0];
 
   it("fail the pack with mandatory violations naming each policy and URN", async () => {
-    const plants = [launchTemplatePlant(p(), 2), k8sPlant(p(), privilegedDeployment(team())), k8sPlant(p(), wildcardRole(team())), k8sPlant(p(), lbService(team()))];
+    const plants = [
+      launchTemplatePlant(p(), 2),
+      k8sPlant(p(), privilegedDeployment(team())),
+      k8sPlant(p(), wildcardRole(team())),
+      k8sPlant(p(), lbService(team())),
+    ];
     const vs = await runPolicies(p(), "prod", plants);
     const blocking = mandatory(vs);
     const [lt, deploy, role, svc] = plants.map((x) => x.urn);
-    expect(of(blocking, lt).map((v) => `${v.policy}: ${v.message}`)).toEqual(["node-launch-template: metadataOptions.httpPutResponseHopLimit must be 1 so pods cannot reach node credentials (got 2)"]);
+    expect(of(blocking, lt).map((v) => `${v.policy}: ${v.message}`)).toEqual([
+      "node-launch-template: metadataOptions.httpPutResponseHopLimit must be 1 so pods cannot reach node credentials (got 2)",
+    ]);
     expect(of(blocking, deploy).map((v) => `${v.policy}: ${v.message}`)).toEqual(["k8s-pod-security: POD-05: container app must not be privileged"]);
     expect(of(blocking, role).map((v) => `${v.policy}: ${v.message}`)).toEqual(['k8s-rbac: RBAC-02: Role team-planted has "*" in resources']);
-    expect(of(blocking, svc).map((v) => `${v.policy}: ${v.message}`)).toEqual([`k8s-exposure: EXP-01: Service planted-lb of type LoadBalancer outside the ingress namespace`]);
+    expect(of(blocking, svc).map((v) => `${v.policy}: ${v.message}`)).toEqual([
+      `k8s-exposure: EXP-01: Service planted-lb of type LoadBalancer outside the ingress namespace`,
+    ]);
     expect(blocking).toHaveLength(4);
     expect(vs.filter((v) => v.enforcement === "advisory")).toEqual([]);
   });
@@ -134,7 +173,9 @@ describe("violations planted into the prod plan", () => {
     Object.assign(operand, { kind: "DaemonSet", metadata: { name: "nvidia-driver-daemonset", namespace: "gpu-operator" } });
     delete (operand.spec.template.spec.containers[0] as Record<string, unknown>).resources;
     const plant = k8sPlant(p(), operand);
-    expect(summary(await runPolicies(p(), "prod", [plant]))).toEqual([`advisory k8s-workload-hygiene ${plant.urn}: POD-08: container app needs cpu and memory requests and a memory limit`]);
+    expect(summary(await runPolicies(p(), "prod", [plant]))).toEqual([
+      `advisory k8s-workload-hygiene ${plant.urn}: POD-08: container app needs cpu and memory requests and a memory limit`,
+    ]);
   });
 });
 

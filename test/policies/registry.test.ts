@@ -8,7 +8,9 @@ import { ANY_WORKLOAD, exemption, isoDay } from "../../policies/lib/exceptions";
 import { stackReports, stackViolations, type StackItem } from "./harness";
 
 /** The control ids of docs/security-controls.md: the first cell of its table rows. */
-const CONTROL_IDS = new Set([...readFileSync(join(__dirname, "..", "..", "docs", "security-controls.md"), "utf8").matchAll(/^\| ([A-Z0-9]+-\d+) \|/gm)].map((m) => m[1]));
+const CONTROL_IDS = new Set(
+  [...readFileSync(join(__dirname, "..", "..", "docs", "security-controls.md"), "utf8").matchAll(/^\| ([A-Z0-9]+-\d+) \|/gm)].map((m) => m[1]),
+);
 
 const entry = (over: Partial<PolicyException> & { namespace?: string; workloads?: string[] } = {}): PolicyException => ({
   id: over.id ?? "kfp-baseline",
@@ -100,7 +102,11 @@ describe("exemption()", () => {
 });
 
 describe("expiredExceptions / unusedExceptions", () => {
-  const registry = [entry({ id: "a", expires: "2026-06-30" }), entry({ id: "b", expires: "2026-12-31", namespace: "security-scan" }), entry({ id: "c", expires: "2027-01-01", namespace: "gpu-operator" })];
+  const registry = [
+    entry({ id: "a", expires: "2026-06-30" }),
+    entry({ id: "b", expires: "2026-12-31", namespace: "security-scan" }),
+    entry({ id: "c", expires: "2027-01-01", namespace: "gpu-operator" }),
+  ];
   const ids = (es: PolicyException[]) => es.map((e) => e.id);
 
   it("lists entries expired before the given day", () => {

@@ -54,18 +54,27 @@ describe("IAM", () => {
     const trust = {
       Version: "2012-10-17",
       Statement: [
-        { Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], Condition: { StringEquals: { "aws:RequestTag/kubernetes-namespace": "nlp", "aws:RequestTag/kubernetes-service-account": "team-workload" } } },
+        {
+          Effect: "Allow",
+          Principal: { Service: "pods.eks.amazonaws.com" },
+          Action: ["sts:AssumeRole", "sts:TagSession"],
+          Condition: { StringEquals: { "aws:RequestTag/kubernetes-namespace": "nlp", "aws:RequestTag/kubernetes-service-account": "team-workload" } },
+        },
         { Effect: "Deny", Principal: { Service: "pods.eks.amazonaws.com" }, Action: "sts:AssumeRole" },
       ],
     };
-    expect(violations(iamWorkloadIdentity, "aws:iam/role:Role", { assumeRolePolicy: JSON.stringify(trust), tags: { team: "nlp" }, permissionsBoundary: "arn" })).toEqual([]);
+    expect(
+      violations(iamWorkloadIdentity, "aws:iam/role:Role", { assumeRolePolicy: JSON.stringify(trust), tags: { team: "nlp" }, permissionsBoundary: "arn" }),
+    ).toEqual([]);
   });
 });
 
 describe("cost tags on the provider", () => {
   it("skips a computed value and reports a JSON null as missing tags", () => {
     expect(violations(costTags, "pulumi:providers:aws", { defaultTags: "<computed:aws.defaultTags>" })).toEqual([]);
-    expect(violations(costTags, "pulumi:providers:aws", { defaultTags: "null" })).toEqual(["provider defaultTags lack env, team, cost-center, owner, managed-by"]);
+    expect(violations(costTags, "pulumi:providers:aws", { defaultTags: "null" })).toEqual([
+      "provider defaultTags lack env, team, cost-center, owner, managed-by",
+    ]);
   });
 });
 

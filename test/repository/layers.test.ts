@@ -118,8 +118,22 @@ describe("the import graph", () => {
 
 describe("the cycle finder", () => {
   it("finds a cycle through three files and a self-import, and none in a chain", () => {
-    const graph = new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]], ["d", ["d"]], ["e", ["a"]]]);
+    const graph = new Map([
+      ["a", ["b"]],
+      ["b", ["c"]],
+      ["c", ["a"]],
+      ["d", ["d"]],
+      ["e", ["a"]],
+    ]);
     expect(cycles(graph)).toEqual([["a", "b", "c"], ["d"]]);
-    expect(cycles(new Map([["a", ["b"]], ["b", ["c"]], ["c", []]]))).toEqual([]);
+    expect(
+      cycles(
+        new Map([
+          ["a", ["b"]],
+          ["b", ["c"]],
+          ["c", []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 });

@@ -57,7 +57,10 @@ describe("control ids", () => {
   it("the scan reads the repository and finds its citations", () => {
     expect(FILES.length).toBeGreaterThan(100);
     for (const f of ["README.md", "CONTRIBUTING.md", "policies/lib/define.ts", "config/loader.ts", CONTROLS_DOC]) {
-      expect(FILES.some((x) => x.rel === f), f).toBe(true);
+      expect(
+        FILES.some((x) => x.rel === f),
+        f,
+      ).toBe(true);
     }
     expect(CITATIONS.filter((c) => c.file !== CONTROLS_DOC).length).toBeGreaterThan(300);
     expect(new Set(CITATIONS.map((c) => c.id)).size).toBeGreaterThan(50);
@@ -77,7 +80,9 @@ describe("control ids", () => {
   });
   it("no id-shaped word belongs to an area the document does not have", () => {
     const strays = FILES.flatMap((f) =>
-      [...f.text.matchAll(/\b([A-Z][A-Z0-9]{1,5})-\d{2}\b/g)].filter((m) => !FAMILIES.includes(m[1]) && !NOT_CONTROLS.has(m[0])).map((m) => `${f.rel}: ${m[0]}`),
+      [...f.text.matchAll(/\b([A-Z][A-Z0-9]{1,5})-\d{2}\b/g)]
+        .filter((m) => !FAMILIES.includes(m[1]) && !NOT_CONTROLS.has(m[0]))
+        .map((m) => `${f.rel}: ${m[0]}`),
     );
     expect(strays).toEqual([]);
   });

@@ -51,13 +51,26 @@ describe("databaseInstanceSettings", () => {
 
   it("is private, encrypted, gp3, with the master password managed by RDS (never set here)", () => {
     const s = databaseInstanceSettings("db", DEV_RDS, false) as Record<string, unknown>;
-    expect(s).toMatchObject({ storageEncrypted: true, publiclyAccessible: false, storageType: "gp3", manageMasterUserPassword: true, username: MASTER_USERNAME, copyTagsToSnapshot: true, autoMinorVersionUpgrade: true });
+    expect(s).toMatchObject({
+      storageEncrypted: true,
+      publiclyAccessible: false,
+      storageType: "gp3",
+      manageMasterUserPassword: true,
+      username: MASTER_USERNAME,
+      copyTagsToSnapshot: true,
+      autoMinorVersionUpgrade: true,
+    });
     expect(s).not.toHaveProperty("password");
   });
 
   it("postgres by default: major version pinned, port 5432, postgresql and upgrade logs", () => {
     const s = databaseInstanceSettings("db", DEV_RDS, false);
-    expect(s).toMatchObject({ engine: "postgres", engineVersion: RDS_ENGINES.postgres.majorVersion, port: 5432, enabledCloudwatchLogsExports: ["postgresql", "upgrade"] });
+    expect(s).toMatchObject({
+      engine: "postgres",
+      engineVersion: RDS_ENGINES.postgres.majorVersion,
+      port: 5432,
+      enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+    });
     expect(s.engineVersion).toMatch(/^\d+$/);
   });
 
@@ -84,7 +97,11 @@ describe("replicationGroupSettings", () => {
     expect(replicationGroupSettings(1, "cache.t4g.small", 1)).toMatchObject({ numCacheClusters: 1, automaticFailoverEnabled: false, multiAzEnabled: false });
   });
   it.each([2, 3, 6])("%d nodes: automatic failover across AZs", (nodes) => {
-    expect(replicationGroupSettings(nodes, "cache.r7g.large", 7)).toMatchObject({ numCacheClusters: nodes, automaticFailoverEnabled: true, multiAzEnabled: true });
+    expect(replicationGroupSettings(nodes, "cache.r7g.large", 7)).toMatchObject({
+      numCacheClusters: nodes,
+      automaticFailoverEnabled: true,
+      multiAzEnabled: true,
+    });
   });
   it("encrypts at rest and requires TLS in transit; valkey on 6379; snapshots kept as asked", () => {
     const s = replicationGroupSettings(2, "cache.r7g.large", 7);
@@ -133,7 +150,13 @@ describe("servicePrefixPolicy", () => {
     expect(actions).not.toContain("s3:PutBucketPolicy");
   });
   it("lists the bucket only under the prefix", () => {
-    expect(bySid("ListOwnPrefix")).toEqual({ Sid: "ListOwnPrefix", Effect: "Allow", Action: "s3:ListBucket", Resource: bucket, Condition: { StringLike: { "s3:prefix": ["mlflow/", "mlflow/*"] } } });
+    expect(bySid("ListOwnPrefix")).toEqual({
+      Sid: "ListOwnPrefix",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: bucket,
+      Condition: { StringLike: { "s3:prefix": ["mlflow/", "mlflow/*"] } },
+    });
   });
   it("every resource is this bucket or below its prefix, or the bucket key", () => {
     const resources = doc.Statement.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
@@ -169,7 +192,13 @@ describe("secretsReaderPolicy", () => {
   });
   it("decrypts only through Secrets Manager in the region", () => {
     const kms = doc.Statement.find((s) => s.Sid === "SecretKeyThroughSecretsManager")!;
-    expect(kms).toEqual({ Sid: "SecretKeyThroughSecretsManager", Effect: "Allow", Action: "kms:Decrypt", Resource: KEY.arn, Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } } });
+    expect(kms).toEqual({
+      Sid: "SecretKeyThroughSecretsManager",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: KEY.arn,
+      Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } },
+    });
     expect(doc.Statement).toHaveLength(2);
   });
 });
@@ -217,7 +246,15 @@ describe("ManagedDatabase and OnlineStoreCache under mocks, checked by data-stor
 
   it("registers the instance with our key everywhere, the parameter group and the backup tag", () => {
     const p = props(RDS_T, "prod-postgres");
-    expect(p).toMatchObject({ kmsKeyId: DB_KEY, masterUserSecretKmsKeyId: DB_KEY, performanceInsightsKmsKeyId: DB_KEY, identifier: "mlops-prod-postgres", deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "mlops-prod-postgres-final" });
+    expect(p).toMatchObject({
+      kmsKeyId: DB_KEY,
+      masterUserSecretKmsKeyId: DB_KEY,
+      performanceInsightsKmsKeyId: DB_KEY,
+      identifier: "mlops-prod-postgres",
+      deletionProtection: true,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: "mlops-prod-postgres-final",
+    });
     expect(props(RDS_T, "prod-mysql")).toMatchObject({ identifier: "mlops-prod-pipelines-mysql", finalSnapshotIdentifier: "mlops-prod-pipelines-mysql-final" });
     expect(p.tags).toEqual({ [BACKUP_TAG.key]: BACKUP_TAG.value });
     expect(props(RDS_T, "dev-postgres").tags).toEqual({});
@@ -227,7 +264,12 @@ describe("ManagedDatabase and OnlineStoreCache under mocks, checked by data-stor
   });
 
   it("opens the database port from the cluster security group only", () => {
-    expect(props("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "prod-postgres-postgres")).toMatchObject({ referencedSecurityGroupId: "sg-cluster", fromPort: 5432, toPort: 5432, ipProtocol: "tcp" });
+    expect(props("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "prod-postgres-postgres")).toMatchObject({
+      referencedSecurityGroupId: "sg-cluster",
+      fromPort: 5432,
+      toPort: 5432,
+      ipProtocol: "tcp",
+    });
     expect(props("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "prod-mysql-mysql")).toMatchObject({ fromPort: 3306, toPort: 3306 });
   });
 
@@ -257,14 +299,22 @@ describe("ManagedDatabase and OnlineStoreCache under mocks, checked by data-stor
   });
 
   it("without an AUTH token, or with one node in prod, the replication group fails", () => {
-    expect(violations(dataStores, REDIS_T, { ...props(REDIS_T, "prod-online"), authToken: undefined }, { environment: "prod" })).toEqual(["an AUTH token is required"]);
-    expect(violations(dataStores, REDIS_T, props(REDIS_T, "dev-online"), { environment: "prod" })).toEqual(["prod Redis runs with automatic failover (Multi-AZ)"]);
+    expect(violations(dataStores, REDIS_T, { ...props(REDIS_T, "prod-online"), authToken: undefined }, { environment: "prod" })).toEqual([
+      "an AUTH token is required",
+    ]);
+    expect(violations(dataStores, REDIS_T, props(REDIS_T, "dev-online"), { environment: "prod" })).toEqual([
+      "prod Redis runs with automatic failover (Multi-AZ)",
+    ]);
     expect(violations(dataStores, REDIS_T, props(REDIS_T, "dev-online"), { environment: "dev" })).toEqual([]);
   });
 
   it("defaults the cache's snapshots to 1 day and opens 6379 from the cluster security group only", () => {
     expect(props(REDIS_T, "dev-online").snapshotRetentionLimit).toBe(1);
-    expect(props("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "dev-online-redis")).toMatchObject({ referencedSecurityGroupId: "sg-cluster", fromPort: 6379, toPort: 6379 });
+    expect(props("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "dev-online-redis")).toMatchObject({
+      referencedSecurityGroupId: "sg-cluster",
+      fromPort: 6379,
+      toPort: 6379,
+    });
     expect(props("aws:ec2/securityGroup:SecurityGroup", "dev-online-redis").egress).toEqual([]);
   });
 });

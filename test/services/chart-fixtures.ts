@@ -40,7 +40,8 @@ export const podSpecOf = (o: Obj) => (o.kind === "CronJob" ? o.spec.jobTemplate.
 export const WORKLOADS = ["Deployment", "StatefulSet", "Job", "CronJob", "DaemonSet"];
 export const workloads = (objs: Obj[]) => objs.filter((o) => WORKLOADS.includes(o.kind));
 export const containersOf = (o: Obj): any[] => [...(podSpecOf(o).initContainers ?? []), ...podSpecOf(o).containers];
-export const envMap = (c: { env: { name: string; value?: string; valueFrom?: unknown }[] }) => Object.fromEntries(c.env.map((e) => [e.name, e.value ?? e.valueFrom]));
+export const envMap = (c: { env: { name: string; value?: string; valueFrom?: unknown }[] }) =>
+  Object.fromEntries(c.env.map((e) => [e.name, e.value ?? e.valueFrom]));
 
 /** Every workload object we author, by builder. */
 export const AUTHORED: Record<string, () => Obj[]> = {
@@ -65,4 +66,3 @@ export function parseIni(text: string): Record<string, Record<string, string>> {
   }
   return out;
 }
-

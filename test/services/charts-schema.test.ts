@@ -22,11 +22,25 @@ describe("service namespaces", () => {
   const all = resolveServices({ kserve: { mode: "serverless" } }, "prod", true);
 
   it("lists the namespaces the configuration needs", () => {
-    expect(serviceNamespaces(all, true).map((n) => n.name)).toEqual(["external-secrets", "databases", "mlflow", "feast", "cert-manager", "kserve", "knative-operator", "knative-serving", "evidently"]);
+    expect(serviceNamespaces(all, true).map((n) => n.name)).toEqual([
+      "external-secrets",
+      "databases",
+      "mlflow",
+      "feast",
+      "cert-manager",
+      "kserve",
+      "knative-operator",
+      "knative-serving",
+      "evidently",
+    ]);
     const local = resolveServices(undefined, "local", false);
     expect(serviceNamespaces(local, false).map((n) => n.name)).toEqual(["databases", "cnpg-system", "mlflow", "feast", "cert-manager", "kserve", "evidently"]);
     const off = { enabled: false };
-    expect(serviceNamespaces(resolveServices({ mlflow: off, feast: off, pipelines: off, evidently: off }, "dev", true), true).map((n) => n.name)).toEqual(["external-secrets", "cert-manager", "kserve"]);
+    expect(serviceNamespaces(resolveServices({ mlflow: off, feast: off, pipelines: off, evidently: off }, "dev", true), true).map((n) => n.name)).toEqual([
+      "external-secrets",
+      "cert-manager",
+      "kserve",
+    ]);
   });
 
   it("feast, knative-operator and knative-serving are baseline with a reason; every other namespace is restricted", () => {
@@ -55,7 +69,9 @@ describe("local buckets Job", () => {
   it("creates each data bucket only when missing", () => {
     const script = containersOf(job())[0].command[2] as string;
     expect(containersOf(job())[0].command.slice(0, 2)).toEqual(["/bin/sh", "-ec"]);
-    expect(script.split("\n")).toEqual(["datasets", "artifacts", "models"].map((b) => `aws s3api head-bucket --bucket ${b} 2>/dev/null || aws s3api create-bucket --bucket ${b}`));
+    expect(script.split("\n")).toEqual(
+      ["datasets", "artifacts", "models"].map((b) => `aws s3api head-bucket --bucket ${b} 2>/dev/null || aws s3api create-bucket --bucket ${b}`),
+    );
   });
 
   it("names the Job by the script's hash and runs in the given namespace against the in-cluster endpoint", () => {
@@ -74,7 +90,12 @@ describe("component helpers", () => {
   const args = (type: string, props: object) => ({ type, name: "n", props, opts: {} }) as any;
 
   it("namespaceLabelsTransform adds labels to Namespaces, over existing ones, keeping the rest of the object", () => {
-    const out = transform(args("kubernetes:core/v1:Namespace", { metadata: { name: "kubeflow", labels: { keep: "x", "pod-security.kubernetes.io/enforce": "privileged" } }, spec: {} })) as any;
+    const out = transform(
+      args("kubernetes:core/v1:Namespace", {
+        metadata: { name: "kubeflow", labels: { keep: "x", "pod-security.kubernetes.io/enforce": "privileged" } },
+        spec: {},
+      }),
+    ) as any;
     expect(out.props).toEqual({ metadata: { name: "kubeflow", labels: { keep: "x", a: "1", "pod-security.kubernetes.io/enforce": "restricted" } }, spec: {} });
     const bare = transform(args("kubernetes:core/v1:Namespace", {})) as any;
     expect(bare.props.metadata.labels).toEqual({ a: "1", "pod-security.kubernetes.io/enforce": "restricted" });
@@ -104,15 +125,39 @@ describe("schema", () => {
     feastServiceMonitor(LABELS) as Obj,
     knativeServing(LABELS) as Obj,
     predictorPodMonitor(LABELS) as Obj,
-    externalSecret({ name: "mlflow", namespace: "mlflow", storeName: CLUSTER_SECRET_STORE, remoteKey: "k", keys: ["password"], template: mlflowSecretTemplate(DB), labels: LABELS }) as Obj,
-    externalSecret({ name: MASTER_SECRET, namespace: DATABASES_NAMESPACE, storeName: CLUSTER_SECRET_STORE, remoteKey: "arn", keys: ["username", "password"] }) as Obj,
+    externalSecret({
+      name: "mlflow",
+      namespace: "mlflow",
+      storeName: CLUSTER_SECRET_STORE,
+      remoteKey: "k",
+      keys: ["password"],
+      template: mlflowSecretTemplate(DB),
+      labels: LABELS,
+    }) as Obj,
+    externalSecret({
+      name: MASTER_SECRET,
+      namespace: DATABASES_NAMESPACE,
+      storeName: CLUSTER_SECRET_STORE,
+      remoteKey: "arn",
+      keys: ["username", "password"],
+    }) as Obj,
     clusterSecretStore("eu-west-1", ["mlflow", "feast"], [serviceOptInLabel("evidently")]) as Obj,
     ...(namespaceObjects(serviceNamespaces(resolveServices({ kserve: { mode: "serverless" } }, "prod", true), true), LABELS) as Obj[]),
   ];
 
   it("validates every object against the schemas for Kubernetes 1.35 and the CRD packages", async () => {
     const objs = everything();
-    expect(objs.map((o) => o.apiVersion.split("/")[0])).toEqual(expect.arrayContaining(["external-secrets.io", "postgresql.cnpg.io", "operator.knative.dev", "monitoring.coreos.com", "apps", "batch", "networking.k8s.io"]));
+    expect(objs.map((o) => o.apiVersion.split("/")[0])).toEqual(
+      expect.arrayContaining([
+        "external-secrets.io",
+        "postgresql.cnpg.io",
+        "operator.knative.dev",
+        "monitoring.coreos.com",
+        "apps",
+        "batch",
+        "networking.k8s.io",
+      ]),
+    );
     expect(await validateObjects(objs, "1.35")).toEqual([]);
   });
 

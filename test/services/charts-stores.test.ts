@@ -2,7 +2,16 @@
 import { describe, it, expect } from "vitest";
 import { CNPG_CLUSTER, CNPG_HOST, cnpgObjects } from "../../charts/services/database-cnpg";
 import { DATABASES_NAMESPACE, SETUP_SQL, setupJobName } from "../../charts/services/database-setup";
-import { FEAST_DATA_STORES_SECRET, FEAST_NAMESPACE, FEAST_POD_LABELS, FEAST_PORTS, feastDataStoresTemplate, feastNetworkPolicies, feastServiceMonitor, featureStore } from "../../charts/services/feast";
+import {
+  FEAST_DATA_STORES_SECRET,
+  FEAST_NAMESPACE,
+  FEAST_POD_LABELS,
+  FEAST_PORTS,
+  feastDataStoresTemplate,
+  feastNetworkPolicies,
+  feastServiceMonitor,
+  featureStore,
+} from "../../charts/services/feast";
 import { KNATIVE_SERVING_NAMESPACE, knativeServing, kserveDeploymentMode, PREDICTOR_PORT, predictorPodMonitor } from "../../charts/services/kserve";
 import { MLFLOW_PORT } from "../../charts/services/mlflow";
 import { serviceNetworkPolicies, type EgressRule } from "../../charts/services/network";
@@ -21,7 +30,13 @@ describe("serviceNetworkPolicies", () => {
     const objs = policies();
     expect(byName(objs, "default-deny").spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
     expect(byName(objs, "allow-dns").spec.egress).toEqual([
-      { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+      {
+        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+        ports: [
+          { protocol: "UDP", port: 53 },
+          { protocol: "TCP", port: 53 },
+        ],
+      },
     ]);
     expect(byName(objs, "allow-same-namespace").spec.ingress).toEqual([{ from: [{ podSelector: {} }] }]);
     for (const o of objs) expect(o.metadata?.namespace).toBe("svc");
@@ -32,7 +47,15 @@ describe("serviceNetworkPolicies", () => {
     expect(clients).toEqual({
       podSelector: { matchLabels: { app: "x" } },
       policyTypes: ["Ingress"],
-      ingress: [{ from: [{ namespaceSelector: { matchLabels: { [serviceOptInLabel("mlflow")]: "true" } } }], ports: [{ protocol: "TCP", port: 5000 }, { protocol: "TCP", port: "grpc" }] }],
+      ingress: [
+        {
+          from: [{ namespaceSelector: { matchLabels: { [serviceOptInLabel("mlflow")]: "true" } } }],
+          ports: [
+            { protocol: "TCP", port: 5000 },
+            { protocol: "TCP", port: "grpc" },
+          ],
+        },
+      ],
     });
   });
 
@@ -45,7 +68,9 @@ describe("serviceNetworkPolicies", () => {
 
   it("lets Prometheus scrape the metrics port from the monitoring namespace, unless metrics are off", () => {
     const scrape = byName(policies([], { metricsPort: 9090 }), "allow-monitoring-scrape").spec;
-    expect(scrape.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }], ports: [{ protocol: "TCP", port: 9090 }] }]);
+    expect(scrape.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }], ports: [{ protocol: "TCP", port: 9090 }] },
+    ]);
     expect(byName(policies(), "allow-monitoring-scrape").spec.ingress[0].ports).toEqual([{ protocol: "TCP", port: "metrics" }]);
     expect(policies([], { metricsPort: false }).map((p) => p.metadata?.name)).not.toContain("allow-monitoring-scrape");
   });
@@ -61,9 +86,20 @@ describe("serviceNetworkPolicies", () => {
       "allow-egress",
     ).spec.egress;
     expect(egress).toEqual([
-      { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "databases" } }, podSelector: { matchLabels: { "cnpg.io/cluster": CNPG_CLUSTER } } }], ports: [{ protocol: "TCP", port: 5432 }] },
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "databases" } },
+            podSelector: { matchLabels: { "cnpg.io/cluster": CNPG_CLUSTER } },
+          },
+        ],
+        ports: [{ protocol: "TCP", port: 5432 }],
+      },
       { to: [{ ipBlock: { cidr: "10.20.0.0/16" } }], ports: [{ protocol: "TCP", port: 6379 }] },
-      { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", LINK_LOCAL_CIDR] } }], ports: [{ protocol: "TCP", port: 443 }] },
+      {
+        to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", LINK_LOCAL_CIDR] } }],
+        ports: [{ protocol: "TCP", port: 443 }],
+      },
       { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [{ protocol: "TCP", port: 80 }] },
     ]);
   });
@@ -74,7 +110,10 @@ describe("serviceNetworkPolicies", () => {
 
   it("MLflow: clients on 5000, scraped on 5000, egress to the database and S3 only", () => {
     const objs = mlflow();
-    expect(byName(objs, "allow-clients").spec.ingress[0]).toEqual({ from: [{ namespaceSelector: { matchLabels: { "services.mlops.platform/mlflow": "true" } } }], ports: [{ protocol: "TCP", port: MLFLOW_PORT }] });
+    expect(byName(objs, "allow-clients").spec.ingress[0]).toEqual({
+      from: [{ namespaceSelector: { matchLabels: { "services.mlops.platform/mlflow": "true" } } }],
+      ports: [{ protocol: "TCP", port: MLFLOW_PORT }],
+    });
     expect(byName(objs, "allow-monitoring-scrape").spec.ingress[0].ports).toEqual([{ protocol: "TCP", port: MLFLOW_PORT }]);
     expect(byName(objs, "allow-egress").spec.egress).toHaveLength(3);
   });
@@ -186,10 +225,12 @@ describe("database setup Job (RDS)", () => {
 
   it("the entrypoint splits each entry as the env builds it (simulated)", () => {
     const env = envMap(containersOf(job())[0]);
-    const calls = String(env.GRANTS).split(" ").map((grant) => {
-      const [role, db, variable] = grant.split(":");
-      return { role, db, variable };
-    });
+    const calls = String(env.GRANTS)
+      .split(" ")
+      .map((grant) => {
+        const [role, db, variable] = grant.split(":");
+        return { role, db, variable };
+      });
     expect(calls.map((c) => c.role)).toEqual(GRANTS.map((g) => g.role));
     for (const c of calls) expect(env[c.variable], c.variable).toBeDefined();
   });
@@ -210,11 +251,18 @@ describe("CloudNativePG (existing clusters)", () => {
   it("a Cluster with the size asked, no superuser, scram passwords", () => {
     const c = find(objs(), "Cluster", CNPG_CLUSTER);
     expect(c.metadata?.namespace).toBe(DATABASES_NAMESPACE);
-    expect(c.spec).toMatchObject({ instances: 2, storage: { size: "30Gi" }, enableSuperuserAccess: false, postgresql: { parameters: { password_encryption: "scram-sha-256" } } });
+    expect(c.spec).toMatchObject({
+      instances: 2,
+      storage: { size: "30Gi" },
+      enableSuperuserAccess: false,
+      postgresql: { parameters: { password_encryption: "scram-sha-256" } },
+    });
   });
 
   it("one managed login role per grant, its password from the grant's Secret", () => {
-    expect(find(objs(), "Cluster").spec.managed.roles).toEqual(GRANTS.map((g) => ({ name: g.role, ensure: "present", login: true, passwordSecret: { name: g.secretName } })));
+    expect(find(objs(), "Cluster").spec.managed.roles).toEqual(
+      GRANTS.map((g) => ({ name: g.role, ensure: "present", login: true, passwordSecret: { name: g.secretName } })),
+    );
   });
 
   it("one Database per grant, owned by its role", () => {
@@ -224,7 +272,10 @@ describe("CloudNativePG (existing clusters)", () => {
   });
 
   it("a PodMonitor on the cluster's pods, and the rw Service host the services use", () => {
-    expect(find(objs(), "PodMonitor").spec).toEqual({ selector: { matchLabels: { "cnpg.io/cluster": CNPG_CLUSTER } }, podMetricsEndpoints: [{ port: "metrics" }] });
+    expect(find(objs(), "PodMonitor").spec).toEqual({
+      selector: { matchLabels: { "cnpg.io/cluster": CNPG_CLUSTER } },
+      podMetricsEndpoints: [{ port: "metrics" }],
+    });
     expect(CNPG_HOST).toBe(`${CNPG_CLUSTER}-rw.databases.svc`);
   });
 });

@@ -3,7 +3,14 @@ import { describe, it, expect } from "vitest";
 import { parse } from "yaml";
 import { cnpgObjects } from "../../charts/services/database-cnpg";
 import { MASTER_SECRET } from "../../charts/services/database-setup";
-import { CLUSTER_SECRET_STORE, clusterSecretStore, EXTERNAL_SECRETS_API, externalSecret, renderTemplate, templateKeys } from "../../charts/services/external-secrets";
+import {
+  CLUSTER_SECRET_STORE,
+  clusterSecretStore,
+  EXTERNAL_SECRETS_API,
+  externalSecret,
+  renderTemplate,
+  templateKeys,
+} from "../../charts/services/external-secrets";
 import { FEAST_NAMESPACE, feastDataStoresTemplate, featureStore, REDIS_NAME } from "../../charts/services/feast";
 import { allowedHosts, MLFLOW_NAMESPACE, MLFLOW_PORT, MLFLOW_SECRET, mlflowSecretTemplate, postgresUrlTemplate } from "../../charts/services/mlflow";
 import { OBJECT_STORE_CREDENTIALS_SECRET, OBJECT_STORE_S3_ENDPOINT } from "../../components/storage/local-buckets";
@@ -74,7 +81,8 @@ describe("secrets are referenced by name and key, never written into env", () =>
     for (const w of workloads(AUTHORED[builder]())) {
       for (const c of containersOf(w)) {
         for (const e of c.env ?? []) {
-          if (SECRETISH.test(e.name)) expect(e.valueFrom?.secretKeyRef, `${c.name} ${e.name}`).toMatchObject({ name: expect.any(String), key: expect.any(String) });
+          if (SECRETISH.test(e.name))
+            expect(e.valueFrom?.secretKeyRef, `${c.name} ${e.name}`).toMatchObject({ name: expect.any(String), key: expect.any(String) });
           if (e.value !== undefined) expect(e.value, `${c.name} ${e.name}`).not.toMatch(/password=|:\/\/[^/]*:[^@/]+@/i);
         }
       }
@@ -93,7 +101,9 @@ describe("secrets are referenced by name and key, never written into env", () =>
   it("the MLflow secret keys it reads are exactly those the template makes", () => {
     const template = mlflowSecretTemplate(DB);
     const deployment = find(mlflow(), "Deployment");
-    const envKeys = containersOf(deployment)[0].env.filter((e: any) => e.valueFrom?.secretKeyRef?.name === MLFLOW_SECRET).map((e: any) => e.valueFrom.secretKeyRef.key);
+    const envKeys = containersOf(deployment)[0]
+      .env.filter((e: any) => e.valueFrom?.secretKeyRef?.name === MLFLOW_SECRET)
+      .map((e: any) => e.valueFrom.secretKeyRef.key);
     const volumeKeys = podSpecOf(deployment).volumes.flatMap((v: any) => (v.secret?.secretName === MLFLOW_SECRET ? v.secret.items.map((i: any) => i.key) : []));
     expect([...envKeys, ...volumeKeys].sort()).toEqual(Object.keys(template).sort());
   });
@@ -120,7 +130,11 @@ describe("secrets are referenced by name and key, never written into env", () =>
   ];
 
   it("the FeatureStore's object-store keys come from the credentials Secret, and only when given", () => {
-    const withKeys = featureStore({ project: "platform", credentialsSecret: OBJECT_STORE_CREDENTIALS_SECRET, env: [{ name: "AWS_ENDPOINT_URL", value: OBJECT_STORE_S3_ENDPOINT }] }) as Obj;
+    const withKeys = featureStore({
+      project: "platform",
+      credentialsSecret: OBJECT_STORE_CREDENTIALS_SECRET,
+      env: [{ name: "AWS_ENDPOINT_URL", value: OBJECT_STORE_S3_ENDPOINT }],
+    }) as Obj;
     const env = withKeys.spec.services.onlineStore.server.env;
     expect(env).toEqual([
       { name: "AWS_ENDPOINT_URL", value: OBJECT_STORE_S3_ENDPOINT },
@@ -141,7 +155,9 @@ describe("MLflow server", () => {
 
   it("runs basic auth, proxied artifacts and Prometheus metrics", () => {
     expect(container().command).toEqual(["mlflow", "server"]);
-    expect(container().args).toEqual(expect.arrayContaining(["--app-name=basic-auth", "--serve-artifacts", "--expose-prometheus=/tmp/metrics", `--port=${MLFLOW_PORT}`]));
+    expect(container().args).toEqual(
+      expect.arrayContaining(["--app-name=basic-auth", "--serve-artifacts", "--expose-prometheus=/tmp/metrics", `--port=${MLFLOW_PORT}`]),
+    );
   });
 
   it("sets artifacts, auth config path, region and no S3 endpoint on AWS", () => {
@@ -164,7 +180,10 @@ describe("MLflow server", () => {
     const mounts = container().volumeMounts;
     expect(mounts).toContainEqual({ name: "auth", mountPath: "/etc/mlflow", readOnly: true });
     expect(mounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
-    expect(podSpecOf(deployment()).volumes).toContainEqual({ name: "auth", secret: { secretName: MLFLOW_SECRET, items: [{ key: "basic_auth.ini", path: "basic_auth.ini" }] } });
+    expect(podSpecOf(deployment()).volumes).toContainEqual({
+      name: "auth",
+      secret: { secretName: MLFLOW_SECRET, items: [{ key: "basic_auth.ini", path: "basic_auth.ini" }] },
+    });
   });
 
   it("accepts Host headers for every service name, with and without port, and the pod ranges", () => {
@@ -191,7 +210,12 @@ describe("MLflow server", () => {
     const sm = find(mlflow(), "ServiceMonitor");
     expect(sm.metadata?.namespace).toBe(MLFLOW_NAMESPACE);
     expect(sm.spec.endpoints).toEqual([
-      { port: "http", path: "/metrics", interval: "30s", basicAuth: { username: { name: MLFLOW_SECRET, key: "admin-username" }, password: { name: MLFLOW_SECRET, key: "admin-password" } } },
+      {
+        port: "http",
+        path: "/metrics",
+        interval: "30s",
+        basicAuth: { username: { name: MLFLOW_SECRET, key: "admin-username" }, password: { name: MLFLOW_SECRET, key: "admin-password" } },
+      },
     ]);
   });
 
@@ -267,16 +291,31 @@ describe("secret templates", () => {
   });
 
   it("renderTemplate accepts placeholders with or without spaces and leaves other text alone", () => {
-    expect(renderTemplate({ a: "{{.password}}-{{ .password }}", b: "no placeholders {{ here" }, VALUES)).toEqual({ a: "dbPass123-dbPass123", b: "no placeholders {{ here" });
+    expect(renderTemplate({ a: "{{.password}}-{{ .password }}", b: "no placeholders {{ here" }, VALUES)).toEqual({
+      a: "dbPass123-dbPass123",
+      b: "no placeholders {{ here",
+    });
   });
 });
 
 describe("External Secrets objects", () => {
   it("an ExternalSecret fetches the listed JSON keys from the store and templates the target", () => {
-    const es = externalSecret({ name: "mlflow", namespace: "mlflow", storeName: CLUSTER_SECRET_STORE, remoteKey: "mlops-prod/mlops/mlflow", keys: ["password", "adminPassword"], template: { a: "{{ .password }}" }, labels: LABELS });
+    const es = externalSecret({
+      name: "mlflow",
+      namespace: "mlflow",
+      storeName: CLUSTER_SECRET_STORE,
+      remoteKey: "mlops-prod/mlops/mlflow",
+      keys: ["password", "adminPassword"],
+      template: { a: "{{ .password }}" },
+      labels: LABELS,
+    });
     expect(es.apiVersion).toBe(EXTERNAL_SECRETS_API);
     expect(es.spec.secretStoreRef).toEqual({ kind: "ClusterSecretStore", name: CLUSTER_SECRET_STORE });
-    expect(es.spec.target).toEqual({ name: "mlflow", creationPolicy: "Owner", template: { type: "Opaque", engineVersion: "v2", data: { a: "{{ .password }}" } } });
+    expect(es.spec.target).toEqual({
+      name: "mlflow",
+      creationPolicy: "Owner",
+      template: { type: "Opaque", engineVersion: "v2", data: { a: "{{ .password }}" } },
+    });
     expect(es.spec.data).toEqual([
       { secretKey: "password", remoteRef: { key: "mlops-prod/mlops/mlflow", property: "password" } },
       { secretKey: "adminPassword", remoteRef: { key: "mlops-prod/mlops/mlflow", property: "adminPassword" } },
@@ -295,7 +334,10 @@ describe("External Secrets objects", () => {
     const store = clusterSecretStore("eu-west-1", ["mlflow", "feast"], [serviceOptInLabel("evidently")]);
     expect(store.metadata.name).toBe(CLUSTER_SECRET_STORE);
     expect(store.spec.provider).toEqual({ aws: { service: "SecretsManager", region: "eu-west-1" } });
-    expect(store.spec.conditions).toEqual([{ namespaces: ["mlflow", "feast"] }, { namespaceSelector: { matchLabels: { "services.mlops.platform/evidently": "true" } } }]);
+    expect(store.spec.conditions).toEqual([
+      { namespaces: ["mlflow", "feast"] },
+      { namespaceSelector: { matchLabels: { "services.mlops.platform/evidently": "true" } } },
+    ]);
     expect(JSON.stringify(store.spec.provider)).not.toMatch(/auth|accessKey|secretRef/);
   });
 });

@@ -15,7 +15,12 @@ type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespa
 const objs = (group: Res) => parseYamlStream(group.inputs.yaml as string) as Obj[];
 const obj = (group: Res, kind: string, name: string): Obj => {
   const hit = objs(group).find((o) => o.kind === kind && o.metadata.name === name);
-  if (!hit) throw new Error(`${group.name} has no ${kind} ${name}: ${objs(group).map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
+  if (!hit)
+    throw new Error(
+      `${group.name} has no ${kind} ${name}: ${objs(group)
+        .map((o) => `${o.kind}/${o.metadata.name}`)
+        .join(", ")}`,
+    );
   return hit;
 };
 const doc = (r: Res, key: string) => JSON.parse(r.inputs[key] as string);
@@ -47,7 +52,10 @@ beforeAll(async () => {
     services: (t.services ?? []).filter((s) => s !== "feast" && s !== "evidently"),
     modelMonitors: undefined,
   }));
-  plans.trimmed = await plan("dev", { ...cfg, values: { ...cfg.values, "mlops-platform:services": JSON.stringify(raw), "mlops-platform:teams": JSON.stringify(teams) } });
+  plans.trimmed = await plan("dev", {
+    ...cfg,
+    values: { ...cfg.values, "mlops-platform:services": JSON.stringify(raw), "mlops-platform:teams": JSON.stringify(teams) },
+  });
 });
 
 describe.each(["local", "dev", "staging", "prod"])("stack %s", (stack) => {
@@ -57,7 +65,10 @@ describe.each(["local", "dev", "staging", "prod"])("stack %s", (stack) => {
     const root = one(p(), "mlops:services:MlopsServices", "services");
     for (const [name, type] of Object.entries(SERVICE_COMPONENTS)) {
       const enabled = services[name as keyof typeof SERVICE_COMPONENTS].enabled;
-      expect(ofType(p(), type).map((r) => r.parent), name).toEqual(enabled ? [root.urn] : []);
+      expect(
+        ofType(p(), type).map((r) => r.parent),
+        name,
+      ).toEqual(enabled ? [root.urn] : []);
     }
   });
 
@@ -115,14 +126,28 @@ describe("on AWS (prod)", () => {
 
   it("gives Kubeflow Pipelines its own RDS MySQL with TLS required", () => {
     const db = one(p(), RDS, "services-pipelines-mysql");
-    expect(db.inputs).toMatchObject({ engine: "mysql", identifier: "mlops-prod-pipelines-mysql", storageEncrypted: true, manageMasterUserPassword: true, multiAz: true, deletionProtection: true });
+    expect(db.inputs).toMatchObject({
+      engine: "mysql",
+      identifier: "mlops-prod-pipelines-mysql",
+      storageEncrypted: true,
+      manageMasterUserPassword: true,
+      multiAz: true,
+      deletionProtection: true,
+    });
     const params = one(p(), "aws:rds/parameterGroup:ParameterGroup", "services-pipelines-mysql").inputs.parameters as { name: string; value: string }[];
     expect(params).toContainEqual(expect.objectContaining({ name: "require_secure_transport", value: "1" }));
   });
 
   it("keeps Feast's online store in ElastiCache with TLS, AUTH, our key and failover across AZs", () => {
     const cache = one(p(), CACHE, "services-feast-online");
-    expect(cache.inputs).toMatchObject({ transitEncryptionEnabled: true, atRestEncryptionEnabled: true, kmsKeyId: keyArn("prod", "databases"), automaticFailoverEnabled: true, multiAzEnabled: true, numCacheClusters: 2 });
+    expect(cache.inputs).toMatchObject({
+      transitEncryptionEnabled: true,
+      atRestEncryptionEnabled: true,
+      kmsKeyId: keyArn("prod", "databases"),
+      automaticFailoverEnabled: true,
+      multiAzEnabled: true,
+      numCacheClusters: 2,
+    });
     expect(cache.inputs.authToken).toBe(SECRET_PLACEHOLDER);
   });
 
@@ -130,11 +155,19 @@ describe("on AWS (prod)", () => {
     const cases = [
       { role: "services-mlflow-artifacts", ns: "mlflow", sas: ["mlflow"], resource: `arn:aws:s3:::mlops-prod-artifacts-${ACCOUNT}/mlflow/*` },
       { role: "services-feast-data", ns: "feast", sas: ["feast-platform"], resource: `arn:aws:s3:::mlops-prod-datasets-${ACCOUNT}/feast/*` },
-      { role: "services-pipelines", ns: "kubeflow", sas: ["ml-pipeline", "ml-pipeline-ui", "pipeline-runner"], resource: `arn:aws:s3:::mlops-prod-artifacts-${ACCOUNT}/pipelines/*` },
+      {
+        role: "services-pipelines",
+        ns: "kubeflow",
+        sas: ["ml-pipeline", "ml-pipeline-ui", "pipeline-runner"],
+        resource: `arn:aws:s3:::mlops-prod-artifacts-${ACCOUNT}/pipelines/*`,
+      },
     ];
     for (const c of cases) {
       const trust = doc(one(p(), T.role, c.role), "assumeRolePolicy");
-      expect(trust.Statement[0].Condition.StringEquals).toEqual({ "aws:RequestTag/kubernetes-namespace": c.ns, "aws:RequestTag/kubernetes-service-account": c.sas });
+      expect(trust.Statement[0].Condition.StringEquals).toEqual({
+        "aws:RequestTag/kubernetes-namespace": c.ns,
+        "aws:RequestTag/kubernetes-service-account": c.sas,
+      });
       const policy = doc(one(p(), T.rolePolicy, c.role), "policy");
       expect(policy.Statement.find((s: { Sid: string }) => s.Sid === "OwnPrefixObjects").Resource).toBe(c.resource);
       const assoc = ofType(p(), T.podIdentity).filter((a) => a.name.startsWith(`${c.role}-`));
@@ -144,7 +177,12 @@ describe("on AWS (prod)", () => {
 
   it("keeps generated credentials in Secrets Manager (our key) and syncs them with External Secrets, never as Secret objects", () => {
     const secrets = ofType(p(), SM_SECRET).filter((s) => s.name.startsWith("services-"));
-    expect(secrets.map((s) => s.inputs.name).sort()).toEqual(["mlops-prod/mlops/services-evidently", "mlops-prod/mlops/services-feast", "mlops-prod/mlops/services-mlflow", "mlops-prod/mlops/services-pipelines-database"]);
+    expect(secrets.map((s) => s.inputs.name).sort()).toEqual([
+      "mlops-prod/mlops/services-evidently",
+      "mlops-prod/mlops/services-feast",
+      "mlops-prod/mlops/services-mlflow",
+      "mlops-prod/mlops/services-pipelines-database",
+    ]);
     for (const s of secrets) expect(s.inputs.kmsKeyId).toBe(keyArn("prod", "databases"));
     for (const v of ofType(p(), SM_VERSION).filter((s) => s.name.startsWith("services-"))) expect(v.inputs.secretString).toBe(SECRET_PLACEHOLDER);
     const services = one(p(), "mlops:services:MlopsServices", "services");
@@ -152,24 +190,38 @@ describe("on AWS (prod)", () => {
     expect(under.filter((r) => r.type === K8S_SECRET)).toEqual([]);
     expect(services).toBeDefined();
     const sync = objs(one(p(), T.configGroup, "services-mlflow-sync"));
-    expect(sync.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual(["ExternalSecret mlflow/mlflow", "ExternalSecret databases/mlflow-db"]);
+    expect(sync.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      "ExternalSecret mlflow/mlflow",
+      "ExternalSecret databases/mlflow-db",
+    ]);
     expect(sync[0].spec.secretStoreRef).toEqual({ kind: "ClusterSecretStore", name: "aws-secrets-manager" });
-    expect(sync[0].spec.data.map((d: { remoteRef: { key: string } }) => d.remoteRef.key)).toEqual(["mlops-prod/mlops/services-mlflow", "mlops-prod/mlops/services-mlflow", "mlops-prod/mlops/services-mlflow"]);
+    expect(sync[0].spec.data.map((d: { remoteRef: { key: string } }) => d.remoteRef.key)).toEqual([
+      "mlops-prod/mlops/services-mlflow",
+      "mlops-prod/mlops/services-mlflow",
+      "mlops-prod/mlops/services-mlflow",
+    ]);
   });
 
   it("lets External Secrets read the platform's secrets and both RDS master secrets, nothing else", () => {
     const policy = doc(one(p(), T.rolePolicy, "services-secrets-controller"), "policy");
     const read = policy.Statement.find((s: { Sid: string }) => s.Sid === "ReadPlatformSecrets");
     // The platform's own prefix, plus the Postgres master secret (an ARN only the cloud knows).
-    expect(read.Resource).toEqual([`arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:mlops-prod/mlops/*`, "<computed:services-postgres.masterUserSecretArn>"]);
-    expect(policy.Statement.find((s: { Sid: string }) => s.Sid === "SecretKeyThroughSecretsManager").Condition).toEqual({ StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } });
+    expect(read.Resource).toEqual([
+      `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:mlops-prod/mlops/*`,
+      "<computed:services-postgres.masterUserSecretArn>",
+    ]);
+    expect(policy.Statement.find((s: { Sid: string }) => s.Sid === "SecretKeyThroughSecretsManager").Condition).toEqual({
+      StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" },
+    });
     const grant = one(p(), T.rolePolicy, "services-secrets-pipelines-master");
     // KFP's setup objects wait for the grant on their master secret, so the first sync is not refused.
     expect(one(p(), T.configGroup, "services-pipelines-database").dependsOn).toContain(grant.urn);
     const setupEgress = obj(one(p(), T.configGroup, "services-postgres-setup"), "NetworkPolicy", "allow-egress").spec.egress;
     expect(setupEgress).toEqual([{ to: [{ ipBlock: { cidr: "10.30.0.0/16" } }], ports: [5432, 3306].map((port) => ({ protocol: "TCP", port })) }]);
     const kfp = doc(grant, "policy");
-    expect(kfp.Statement.find((s: { Sid: string }) => s.Sid === "ReadPlatformSecrets").Resource[1]).toBe("<computed:services-pipelines-mysql.masterUserSecretArn>");
+    expect(kfp.Statement.find((s: { Sid: string }) => s.Sid === "ReadPlatformSecrets").Resource[1]).toBe(
+      "<computed:services-pipelines-mysql.masterUserSecretArn>",
+    );
     const store = obj(one(p(), T.configGroup, "services-secrets-store"), "ClusterSecretStore", "aws-secrets-manager");
     expect(store.spec.provider.aws).toEqual({ service: "SecretsManager", region: "eu-west-1" });
     expect(store.spec.conditions[0].namespaces).toEqual(expect.arrayContaining(["mlflow", "feast", "evidently", "databases", "kubeflow"]));
@@ -189,7 +241,9 @@ describe("on AWS (prod)", () => {
     expect(env.MLFLOW_BACKEND_STORE_URI).toEqual({ secretKeyRef: { name: "mlflow", key: "backend-store-uri" } });
     expect(obj(server, "Service", "mlflow").spec.type).toBe("ClusterIP");
     const clients = obj(server, "NetworkPolicy", "allow-clients");
-    expect(clients.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { [serviceOptInLabel("mlflow")]: "true" } } }], ports: [{ protocol: "TCP", port: 5000 }] }]);
+    expect(clients.spec.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { [serviceOptInLabel("mlflow")]: "true" } } }], ports: [{ protocol: "TCP", port: 5000 }] },
+    ]);
     const egress = obj(server, "NetworkPolicy", "allow-egress").spec.egress;
     expect(egress[0]).toEqual({ to: [{ ipBlock: { cidr: "10.30.0.0/16" } }], ports: [{ protocol: "TCP", port: 5432 }] });
     // Server pods start after their Pod Identity association and credentials exist.
@@ -202,15 +256,20 @@ describe("on AWS (prod)", () => {
     const job = objs(setup).find((o) => o.kind === "Job")!;
     const env = job.spec.template.spec.containers[0].env;
     expect(env.find((e: { name: string }) => e.name === "PGPASSWORD").valueFrom).toEqual({ secretKeyRef: { name: "postgres-master", key: "password" } });
-    expect(env.find((e: { name: string }) => e.name === "GRANTS").value).toBe("mlflow:mlflow:PASSWORD_MLFLOW feast:feast:PASSWORD_FEAST evidently:evidently:PASSWORD_EVIDENTLY");
-    for (const sync of ["services-mlflow-sync", "services-feast-sync", "services-evidently-sync"]) expect(setup.dependsOn).toContain(one(p(), T.configGroup, sync).urn);
+    expect(env.find((e: { name: string }) => e.name === "GRANTS").value).toBe(
+      "mlflow:mlflow:PASSWORD_MLFLOW feast:feast:PASSWORD_FEAST evidently:evidently:PASSWORD_EVIDENTLY",
+    );
+    for (const sync of ["services-mlflow-sync", "services-feast-sync", "services-evidently-sync"])
+      expect(setup.dependsOn).toContain(one(p(), T.configGroup, sync).urn);
     const master = obj(one(p(), T.configGroup, "services-postgres-master"), "ExternalSecret", "postgres-master");
     expect(master.spec.data.map((d: { secretKey: string }) => d.secretKey)).toEqual(["username", "password"]);
   });
 
   it("installs KServe after cert-manager and its CRDs, and the runtimes after the controller", () => {
     const chart = (n: string) => one(p(), T.chart, n);
-    expect(chart("services-kserve-controller").dependsOn).toEqual(expect.arrayContaining([chart("services-kserve-cert-manager").urn, chart("services-kserve-crds").urn]));
+    expect(chart("services-kserve-controller").dependsOn).toEqual(
+      expect.arrayContaining([chart("services-kserve-cert-manager").urn, chart("services-kserve-crds").urn]),
+    );
     expect(chart("services-kserve-runtimes").dependsOn).toContain(chart("services-kserve-controller").urn);
     expect(input(chart("services-kserve-controller"), "values.kserve.controller.deploymentMode")).toBe("Standard");
     expect(chart("services-kserve-controller").inputs.chart).toBe(`${CHARTS.kserveResources.repo}/${CHARTS.kserveResources.chart}`);
@@ -247,14 +306,27 @@ describe("on an existing cluster (local)", () => {
     expect(one(p(), T.chart, "services-postgres-operator").inputs.chart).toBe(CHARTS.cloudnativePg.chart);
     const cluster = objs(one(p(), T.configGroup, "services-postgres-cluster"));
     const pg = cluster.find((o) => o.kind === "Cluster")!;
-    expect(pg.spec.managed.roles.map((r: { name: string; passwordSecret: { name: string } }) => [r.name, r.passwordSecret.name])).toEqual([["mlflow", "mlflow-db"], ["feast", "feast-db"], ["evidently", "evidently-db"]]);
+    expect(pg.spec.managed.roles.map((r: { name: string; passwordSecret: { name: string } }) => [r.name, r.passwordSecret.name])).toEqual([
+      ["mlflow", "mlflow-db"],
+      ["feast", "feast-db"],
+      ["evidently", "evidently-db"],
+    ]);
     expect(cluster.filter((o) => o.kind === "Database").map((o) => o.spec.owner)).toEqual(["mlflow", "feast", "evidently"]);
   });
 
   it("writes the generated credentials as Secrets (masked in the plan), basic-auth where CNPG reads them", () => {
     const secrets = ofType(p(), K8S_SECRET).filter((s) => s.urn.includes("mlops:services"));
     const byName = Object.fromEntries(secrets.map((s) => [`${input(s, "metadata.namespace")}/${input(s, "metadata.name")}`, s]));
-    expect(Object.keys(byName)).toEqual(expect.arrayContaining(["mlflow/mlflow", "databases/mlflow-db", "feast/feast-data-stores", "feast/feast-redis-auth", "evidently/evidently", "sandbox/evidently"]));
+    expect(Object.keys(byName)).toEqual(
+      expect.arrayContaining([
+        "mlflow/mlflow",
+        "databases/mlflow-db",
+        "feast/feast-data-stores",
+        "feast/feast-redis-auth",
+        "evidently/evidently",
+        "sandbox/evidently",
+      ]),
+    );
     expect(byName["databases/mlflow-db"].inputs.type).toBe("kubernetes.io/basic-auth");
     for (const s of secrets) expect(s.inputs.stringData).toBe(SECRET_PLACEHOLDER);
   });
@@ -262,7 +334,9 @@ describe("on an existing cluster (local)", () => {
   it("runs Redis in the feast namespace with AUTH and Kubeflow Pipelines from upstream's platform-agnostic env", () => {
     const store = objs(one(p(), T.configGroup, "services-feast-store"));
     const redis = store.find((o) => o.kind === "StatefulSet")!;
-    expect(redis.spec.template.spec.containers[0].env).toEqual([{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "feast-redis-auth", key: "redisPassword" } } }]);
+    expect(redis.spec.template.spec.containers[0].env).toEqual([
+      { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "feast-redis-auth", key: "redisPassword" } } },
+    ]);
     const dirs = ofType(p(), "kubernetes:kustomize/v2:Directory").map((d) => d.inputs.directory);
     expect(dirs).toEqual([
       "https://github.com/kubeflow/pipelines//manifests/kustomize/cluster-scoped-resources?ref=2.17.0",

@@ -5,9 +5,24 @@ import { fixture, validate } from "../config/fixtures";
 
 describe("tier defaults (resolveServices)", () => {
   it.each([
-    ["dev", { kind: "rds", instanceClass: "db.t4g.medium", storageGiB: 20, maxStorageGiB: 80, multiAz: false, backupRetentionDays: 7 }, 1, { nodeType: "cache.t4g.small", nodes: 1 }],
-    ["staging", { kind: "rds", instanceClass: "db.t4g.large", storageGiB: 50, maxStorageGiB: 200, multiAz: true, backupRetentionDays: 7 }, 2, { nodeType: "cache.t4g.medium", nodes: 2 }],
-    ["prod", { kind: "rds", instanceClass: "db.r7g.large", storageGiB: 100, maxStorageGiB: 400, multiAz: true, backupRetentionDays: 14 }, 2, { nodeType: "cache.r7g.large", nodes: 2 }],
+    [
+      "dev",
+      { kind: "rds", instanceClass: "db.t4g.medium", storageGiB: 20, maxStorageGiB: 80, multiAz: false, backupRetentionDays: 7 },
+      1,
+      { nodeType: "cache.t4g.small", nodes: 1 },
+    ],
+    [
+      "staging",
+      { kind: "rds", instanceClass: "db.t4g.large", storageGiB: 50, maxStorageGiB: 200, multiAz: true, backupRetentionDays: 7 },
+      2,
+      { nodeType: "cache.t4g.medium", nodes: 2 },
+    ],
+    [
+      "prod",
+      { kind: "rds", instanceClass: "db.r7g.large", storageGiB: 100, maxStorageGiB: 400, multiAz: true, backupRetentionDays: 14 },
+      2,
+      { nodeType: "cache.r7g.large", nodes: 2 },
+    ],
   ] as const)("%s on EKS: RDS, replicas and online store from the tier", (env, database, replicas, onlineStore) => {
     const s = resolveServices(undefined, env, true);
     expect(s.database).toEqual(database);
@@ -39,11 +54,19 @@ describe("tier defaults (resolveServices)", () => {
   });
 
   it("explicit values win over the tier", () => {
-    const s = resolveServices({ database: { instanceClass: "db.m7g.xlarge", multiAz: true, backupRetentionDays: 30 }, mlflow: { replicas: 3 }, feast: { onlineStore: { nodes: 3 } } }, "dev", true);
+    const s = resolveServices(
+      { database: { instanceClass: "db.m7g.xlarge", multiAz: true, backupRetentionDays: 30 }, mlflow: { replicas: 3 }, feast: { onlineStore: { nodes: 3 } } },
+      "dev",
+      true,
+    );
     expect(s.database).toMatchObject({ instanceClass: "db.m7g.xlarge", multiAz: true, backupRetentionDays: 30 });
     expect(s.mlflow.replicas).toBe(3);
     expect(s.feast.onlineStore).toEqual({ nodeType: "cache.t4g.small", nodes: 3 });
-    expect(resolveServices({ database: { instances: 3, storageGiB: 8 } }, "local", false).database).toEqual({ kind: "in-cluster", instances: 3, storageGiB: 8 });
+    expect(resolveServices({ database: { instances: 3, storageGiB: 8 } }, "local", false).database).toEqual({
+      kind: "in-cluster",
+      instances: 3,
+      storageGiB: 8,
+    });
   });
 
   const off = { enabled: false };

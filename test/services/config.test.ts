@@ -12,7 +12,9 @@ const RDS_SETTING = "is an RDS setting (EKS); an existing cluster runs CloudNati
 
 /** Every problem reported under `services.` or for a team's services/monitors, to check nothing else fires. */
 const serviceRelated = (cfg: Record<string, unknown>) =>
-  problemsOf(cfg).filter((p) => p.path.startsWith("services.") || /^teams\[\d+\]\.(services|modelMonitors)/.test(p.path) || p.path.startsWith("storage.objectStore"));
+  problemsOf(cfg).filter(
+    (p) => p.path.startsWith("services.") || /^teams\[\d+\]\.(services|modelMonitors)/.test(p.path) || p.path.startsWith("storage.objectStore"),
+  );
 
 describe("the fixture stacks", () => {
   it.each(STACKS)("%s validates with its services section and model monitors", (stack) => {
@@ -74,7 +76,7 @@ describe("services schema", () => {
   it("rejects a non-boolean enabled switch", () => {
     const cfg = fixture("prod");
     cfg.services.evidently = { enabled: "yes" };
-    expectProblem(cfg, "services.evidently.enabled", "should be true or false, but is the text \"yes\"");
+    expectProblem(cfg, "services.evidently.enabled", 'should be true or false, but is the text "yes"');
   });
 });
 
@@ -257,16 +259,30 @@ describe("modelMonitors", () => {
 
   it("rejects comparing the reference dataset with itself", () => {
     const cfg = withMonitor((m) => (m.current = m.reference));
-    expect(serviceRelated(cfg)).toEqual([{ path: "teams[0].modelMonitors[0].current", message: "is the reference dataset itself; drift compares two different datasets" }]);
+    expect(serviceRelated(cfg)).toEqual([
+      { path: "teams[0].modelMonitors[0].current", message: "is the reference dataset itself; drift compares two different datasets" },
+    ]);
   });
 
   it("rejects a name that is not a DNS label", () => {
-    expectProblem(withMonitor((m) => (m.name = "Ranking_V2")), "teams[0].modelMonitors[0].name", "is not a DNS-1123 label");
+    expectProblem(
+      withMonitor((m) => (m.name = "Ranking_V2")),
+      "teams[0].modelMonitors[0].name",
+      "is not a DNS-1123 label",
+    );
   });
 
   it("rejects a schedule that is not five cron fields", () => {
-    expectProblem(withMonitor((m) => (m.schedule = "0 * *")), "teams[0].modelMonitors[0].schedule", 'is not a five-field cron schedule such as "0 * * * *"');
-    expectProblem(withMonitor((m) => (m.schedule = "0 * * * * *")), "teams[0].modelMonitors[0].schedule", "is not a five-field cron schedule");
+    expectProblem(
+      withMonitor((m) => (m.schedule = "0 * *")),
+      "teams[0].modelMonitors[0].schedule",
+      'is not a five-field cron schedule such as "0 * * * *"',
+    );
+    expectProblem(
+      withMonitor((m) => (m.schedule = "0 * * * * *")),
+      "teams[0].modelMonitors[0].schedule",
+      "is not a five-field cron schedule",
+    );
   });
 
   it("accepts the descriptors a CronJob knows", () => {
@@ -274,12 +290,23 @@ describe("modelMonitors", () => {
     expectValid(withMonitor((m) => (m.schedule = "@every 6h")));
   });
 
-  it.each(["ranking/training.json", "/ranking/training.parquet", "s3://bucket/x.parquet", "Ranking/training.parquet"])("rejects the dataset path %s", (path) => {
-    expectProblem(withMonitor((m) => (m.reference = path)), "teams[0].modelMonitors[0].reference", 'is not a .parquet or .csv path below the team prefix such as "churn/reference.parquet"');
-  });
+  it.each(["ranking/training.json", "/ranking/training.parquet", "s3://bucket/x.parquet", "Ranking/training.parquet"])(
+    "rejects the dataset path %s",
+    (path) => {
+      expectProblem(
+        withMonitor((m) => (m.reference = path)),
+        "teams[0].modelMonitors[0].reference",
+        'is not a .parquet or .csv path below the team prefix such as "churn/reference.parquet"',
+      );
+    },
+  );
 
   it("rejects a dataset path that leaves the team prefix", () => {
-    expectProblem(withMonitor((m) => (m.current = "ranking/../../other-team/data.csv")), "teams[0].modelMonitors[0].current", "must not leave the team prefix (..)");
+    expectProblem(
+      withMonitor((m) => (m.current = "ranking/../../other-team/data.csv")),
+      "teams[0].modelMonitors[0].current",
+      "must not leave the team prefix (..)",
+    );
   });
 
   it("accepts .csv and nested paths", () => {
@@ -287,13 +314,25 @@ describe("modelMonitors", () => {
   });
 
   it("takes a drift share threshold in (0, 1]", () => {
-    expectProblem(withMonitor((m) => (m.driftShareThreshold = 0)), "teams[0].modelMonitors[0].driftShareThreshold", "0 must be greater than 0");
-    expectProblem(withMonitor((m) => (m.driftShareThreshold = 1.01)), "teams[0].modelMonitors[0].driftShareThreshold", "is above the maximum 1");
+    expectProblem(
+      withMonitor((m) => (m.driftShareThreshold = 0)),
+      "teams[0].modelMonitors[0].driftShareThreshold",
+      "0 must be greater than 0",
+    );
+    expectProblem(
+      withMonitor((m) => (m.driftShareThreshold = 1.01)),
+      "teams[0].modelMonitors[0].driftShareThreshold",
+      "is above the maximum 1",
+    );
     expectValid(withMonitor((m) => (m.driftShareThreshold = 1)));
   });
 
   it("rejects an unknown key in a monitor", () => {
-    expectProblem(withMonitor((m) => (m.bucket = "models")), "teams[0].modelMonitors[0].bucket", "unknown key");
+    expectProblem(
+      withMonitor((m) => (m.bucket = "models")),
+      "teams[0].modelMonitors[0].bucket",
+      "unknown key",
+    );
   });
 
   it("resolves schedule and threshold defaults", () => {
@@ -301,7 +340,9 @@ describe("modelMonitors", () => {
     const result = validate(cfg);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.teams[0].modelMonitors).toEqual([{ name: "churn", schedule: "0 * * * *", reference: "churn/reference.parquet", current: "churn/current.parquet", driftShareThreshold: 0.5 }]);
+    expect(result.config.teams[0].modelMonitors).toEqual([
+      { name: "churn", schedule: "0 * * * *", reference: "churn/reference.parquet", current: "churn/current.parquet", driftShareThreshold: 0.5 },
+    ]);
   });
 });
 
@@ -310,7 +351,10 @@ describe("extra RBAC rules on External Secrets", () => {
     const cfg = fixture("prod");
     cfg.teams[1].rbac = { extraRules: [{ role: "edit", apiGroups: ["batch", group], resources: ["externalsecrets"], verbs: ["create"] }] };
     expect(problemsOf(cfg)).toEqual([
-      { path: "teams[1].rbac.extraRules[0].apiGroups[1]", message: `"${group}" is the platform's: ExternalSecrets in a team namespace could read the platform's credentials` },
+      {
+        path: "teams[1].rbac.extraRules[0].apiGroups[1]",
+        message: `"${group}" is the platform's: ExternalSecrets in a team namespace could read the platform's credentials`,
+      },
     ]);
   });
 
@@ -326,7 +370,10 @@ describe("the in-cluster object store and the services that keep data in it", ()
     const cfg = fixture("local");
     cfg.storage.objectStore.enabled = false;
     expect(serviceRelated(cfg)).toEqual([
-      { path: "storage.objectStore.enabled", message: "is false, but mlflow, feast, evidently keep their data in the in-cluster object store; enable it or disable them under services" },
+      {
+        path: "storage.objectStore.enabled",
+        message: "is false, but mlflow, feast, evidently keep their data in the in-cluster object store; enable it or disable them under services",
+      },
     ]);
   });
 

@@ -47,7 +47,8 @@ const cronJob = (name: string, a: Partial<ModelMonitorArgs> = {}) => {
 };
 const pod = (c: Obj) => c.spec.jobTemplate.spec.template.spec;
 const report = (c: Obj) => pod(c).containers.find((x: { name: string }) => x.name === "report");
-const envOf = (container: { env: { name: string; value?: string; valueFrom?: unknown }[] }) => Object.fromEntries(container.env.map((e) => [e.name, e.value ?? e.valueFrom]));
+const envOf = (container: { env: { name: string; value?: string; valueFrom?: unknown }[] }) =>
+  Object.fromEntries(container.env.map((e) => [e.name, e.value ?? e.valueFrom]));
 
 /** What the script really does, read from its source: pushed metric names, env it reads, push path. */
 const SCRIPT = readFileSync(DRIFT_SCRIPT_FILE, "utf8");
@@ -58,8 +59,13 @@ const PUSH_LABELS = ["team", "model"]; // the grouping key: /metrics/job/<job>/t
 
 describe("drift_report.py (as read by the tests)", () => {
   it("pushes the four gauges, in the grouping key team/model", () => {
-    expect(PUSHED.sort()).toEqual(["mlops_model_drift_last_run_timestamp_seconds", "mlops_model_drift_share", "mlops_model_drift_threshold", "mlops_model_drifted_columns"]);
-    expect(SCRIPT).toContain('url = f"{gateway.rstrip(\'/\')}/metrics/job/{PUSH_JOB}/team/{quote(team, safe=\'\')}/model/{quote(model, safe=\'\')}"');
+    expect(PUSHED.sort()).toEqual([
+      "mlops_model_drift_last_run_timestamp_seconds",
+      "mlops_model_drift_share",
+      "mlops_model_drift_threshold",
+      "mlops_model_drifted_columns",
+    ]);
+    expect(SCRIPT).toContain("url = f\"{gateway.rstrip('/')}/metrics/job/{PUSH_JOB}/team/{quote(team, safe='')}/model/{quote(model, safe='')}\"");
     expect(SCRIPT).toMatch(/method="PUT"/);
     expect(SCRIPT).not.toMatch(/prometheus_client/);
   });
@@ -86,7 +92,8 @@ describe("modelMonitorObjects", () => {
 
   it("labels everything with the team labels and app.kubernetes.io/name model-drift, pods included", () => {
     for (const o of build()) expect(o.metadata).toMatchObject({ labels: { ...teamLabels(team), "app.kubernetes.io/name": "model-drift" } });
-    for (const c of cronJobs()) expect(c.spec.jobTemplate.spec.template.metadata.labels).toMatchObject({ ...teamLabels(team), "app.kubernetes.io/name": "model-drift" });
+    for (const c of cronJobs())
+      expect(c.spec.jobTemplate.spec.template.metadata.labels).toMatchObject({ ...teamLabels(team), "app.kubernetes.io/name": "model-drift" });
   });
 
   it("schedules each monitor (hourly by default), never overlapping, with bounded history", () => {
@@ -178,7 +185,8 @@ describe("modelMonitorObjects", () => {
         expect(envOf(x).HOME, x.name).toBe("/tmp");
         const tmp = x.volumeMounts.find((m: { mountPath: string }) => m.mountPath === "/tmp");
         expect(volumes[tmp.name].emptyDir, x.name).toBeDefined();
-        for (const m of x.volumeMounts.filter((m: { readOnly?: boolean }) => !m.readOnly)) expect(volumes[m.name].emptyDir, `${x.name} ${m.mountPath}`).toBeDefined();
+        for (const m of x.volumeMounts.filter((m: { readOnly?: boolean }) => !m.readOnly))
+          expect(volumes[m.name].emptyDir, `${x.name} ${m.mountPath}`).toBeDefined();
         expect(x.resources).toEqual({ requests: { ...team.limits.defaultRequest }, limits: { ...team.limits.default } });
       }
     }
@@ -243,9 +251,16 @@ describe("the model-drift dashboard and alerts", () => {
 
   it("ships as a sidecar ConfigMap and a PrometheusRule in monitoring", () => {
     const [cm, rules] = modelDriftObservabilityObjects({ "cost-center": "platform" }) as Obj[];
-    expect(cm).toMatchObject({ kind: "ConfigMap", metadata: { name: "dashboard-model-drift", namespace: MONITORING_NAMESPACE, labels: { ...DASHBOARD_LABEL, "cost-center": "platform" } } });
+    expect(cm).toMatchObject({
+      kind: "ConfigMap",
+      metadata: { name: "dashboard-model-drift", namespace: MONITORING_NAMESPACE, labels: { ...DASHBOARD_LABEL, "cost-center": "platform" } },
+    });
     expect(JSON.parse(cm.data!["model-drift.json"])).toEqual(MODEL_DRIFT_DASHBOARD);
-    expect(rules).toMatchObject({ apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "model-drift", namespace: MONITORING_NAMESPACE } });
+    expect(rules).toMatchObject({
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PrometheusRule",
+      metadata: { name: "model-drift", namespace: MONITORING_NAMESPACE },
+    });
     expect(JSON.parse(JSON.stringify(rules.spec.groups))).toEqual([MODEL_DRIFT_RULES]);
   });
 });

@@ -40,7 +40,15 @@ const env = (name: string) => container().env.find((e: { name: string }) => e.na
 describe("evidentlyObjects", () => {
   it("builds the service account, deployment, service and the namespace's network policies, all in evidently", () => {
     const kinds = objects().map((o) => `${o.kind}/${o.metadata?.name}`);
-    expect(kinds).toEqual(expect.arrayContaining(["ServiceAccount/evidently", "Deployment/evidently", "Service/evidently", "NetworkPolicy/default-deny", "NetworkPolicy/allow-clients"]));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        "ServiceAccount/evidently",
+        "Deployment/evidently",
+        "Service/evidently",
+        "NetworkPolicy/default-deny",
+        "NetworkPolicy/allow-clients",
+      ]),
+    );
     for (const o of objects()) expect(o.metadata?.namespace, `${o.kind} ${o.metadata?.name}`).toBe(EVIDENTLY_NAMESPACE);
     expect(find("ServiceAccount", "evidently").automountServiceAccountToken).toBe(false);
   });
@@ -132,7 +140,10 @@ describe("the evidently namespace's network policies", () => {
     expect(p.ingress).toEqual([
       {
         from: [{ namespaceSelector: { matchLabels: { [serviceOptInLabel("evidently")]: "true" } } }],
-        ports: [{ protocol: "TCP", port: EVIDENTLY_PORT }, { protocol: "TCP", port: PUSHGATEWAY_PORT }],
+        ports: [
+          { protocol: "TCP", port: EVIDENTLY_PORT },
+          { protocol: "TCP", port: PUSHGATEWAY_PORT },
+        ],
       },
     ]);
   });
@@ -146,13 +157,19 @@ describe("the evidently namespace's network policies", () => {
 
   it("lets Prometheus scrape only the Pushgateway port, from the monitoring namespace", () => {
     expect(policy("allow-monitoring-scrape").ingress).toEqual([
-      { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }], ports: [{ protocol: "TCP", port: PUSHGATEWAY_PORT }] },
+      {
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }],
+        ports: [{ protocol: "TCP", port: PUSHGATEWAY_PORT }],
+      },
     ]);
   });
 
   it("allows egress to the database only (besides DNS and the namespace itself)", () => {
     expect(policy("allow-egress").egress).toEqual([{ to: [{ ipBlock: { cidr: "10.20.0.0/16" } }], ports: [{ protocol: "TCP", port: 5432 }] }]);
-    const names = objects().filter((o) => o.kind === "NetworkPolicy").map((o) => o.metadata?.name).sort();
+    const names = objects()
+      .filter((o) => o.kind === "NetworkPolicy")
+      .map((o) => o.metadata?.name)
+      .sort();
     expect(names).toEqual(["allow-clients", "allow-dns", "allow-egress", "allow-monitoring-scrape", "allow-same-namespace", "default-deny"]);
   });
 });
@@ -169,7 +186,9 @@ describe("evidentlyConfigTemplate", () => {
   it("renders to YAML with SQL storage and the Postgres URL (TLS required, psycopg2 driver)", () => {
     const config = parse(rendered()["config.yaml"]) as Record<string, any>;
     expect(config.storage).toEqual({ type: "sql" });
-    expect(config.database.url).toBe("postgresql+psycopg2://evidently:Xy7pQ2rT9wKm4LnB@mlops.abc123.eu-west-1.rds.amazonaws.com:5432/evidently?sslmode=require");
+    expect(config.database.url).toBe(
+      "postgresql+psycopg2://evidently:Xy7pQ2rT9wKm4LnB@mlops.abc123.eu-west-1.rds.amazonaws.com:5432/evidently?sslmode=require",
+    );
     const url = new URL(config.database.url);
     expect(url.protocol).toBe("postgresql+psycopg2:");
     expect([url.username, url.password, url.hostname, url.port, url.pathname]).toEqual(["evidently", "Xy7pQ2rT9wKm4LnB", db.host, "5432", "/evidently"]);
@@ -184,7 +203,25 @@ describe("evidentlyConfigTemplate", () => {
 
   it("uses only sections evidently's config loader knows (v0.7.21 load_config raises on others)", () => {
     // LocalConfig fields and component __section__ names in evidently/ui/service at v0.7.21.
-    const known = ["security", "service", "storage", "telemetry", "dashboard", "datasets", "tracing", "litestar", "database", "dataset_storage", "dataset_metadata", "snapshot_dataset_links", "metadata", "data", "blob", "tracing_storage", "local_state"];
+    const known = [
+      "security",
+      "service",
+      "storage",
+      "telemetry",
+      "dashboard",
+      "datasets",
+      "tracing",
+      "litestar",
+      "database",
+      "dataset_storage",
+      "dataset_metadata",
+      "snapshot_dataset_links",
+      "metadata",
+      "data",
+      "blob",
+      "tracing_storage",
+      "local_state",
+    ];
     const config = parse(rendered()["config.yaml"]) as Record<string, unknown>;
     for (const section of Object.keys(config)) expect(known, section).toContain(section);
   });
@@ -194,7 +231,12 @@ describe("Pushgateway chart", () => {
   const file = () => loadValuesFile("prometheus-pushgateway") as Record<string, any>;
 
   it("is in the catalogue at 3.8.0 from the prometheus-community repository, values.yaml at the chart's tag", () => {
-    expect(CHARTS.pushgateway).toMatchObject({ repo: "https://prometheus-community.github.io/helm-charts", chart: "prometheus-pushgateway", version: "3.8.0", gitRef: "prometheus-pushgateway-3.8.0" });
+    expect(CHARTS.pushgateway).toMatchObject({
+      repo: "https://prometheus-community.github.io/helm-charts",
+      chart: "prometheus-pushgateway",
+      version: "3.8.0",
+      gitRef: "prometheus-pushgateway-3.8.0",
+    });
     expect(CHARTS.pushgateway.valuesUrl).toBe(
       "https://github.com/prometheus-community/helm-charts/blob/prometheus-pushgateway-3.8.0/charts/prometheus-pushgateway/values.yaml",
     );
@@ -207,16 +249,71 @@ describe("Pushgateway chart", () => {
   it("sets only keys the chart's values.yaml at 3.8.0 has", () => {
     // Top-level keys of charts/prometheus-pushgateway/values.yaml at prometheus-pushgateway-3.8.0.
     const upstream = [
-      "global", "nameOverride", "fullnameOverride", "namespaceOverride", "image", "imagePullSecrets", "service", "automountServiceAccountToken",
-      "deploymentAnnotations", "podAnnotations", "podLabels", "serviceAnnotations", "serviceLabels", "serviceAccountLabels", "persistentVolumeLabels",
-      "extraVars", "extraArgs", "extraInitContainers", "extraContainers", "resources", "webConfiguration", "liveness", "readiness", "serviceAccount",
-      "ingress", "route", "tolerations", "nodeSelector", "replicaCount", "hostAliases", "runAsStatefulSet", "securityContext", "containerSecurityContext",
-      "affinity", "podAntiAffinity", "podAntiAffinityTopologyKey", "topologySpreadConstraints", "serviceMonitor", "podDisruptionBudget",
-      "priorityClassName", "strategy", "persistentVolume", "extraVolumes", "extraVolumeMounts", "networkPolicy", "extraManifests", "lifecycle",
+      "global",
+      "nameOverride",
+      "fullnameOverride",
+      "namespaceOverride",
+      "image",
+      "imagePullSecrets",
+      "service",
+      "automountServiceAccountToken",
+      "deploymentAnnotations",
+      "podAnnotations",
+      "podLabels",
+      "serviceAnnotations",
+      "serviceLabels",
+      "serviceAccountLabels",
+      "persistentVolumeLabels",
+      "extraVars",
+      "extraArgs",
+      "extraInitContainers",
+      "extraContainers",
+      "resources",
+      "webConfiguration",
+      "liveness",
+      "readiness",
+      "serviceAccount",
+      "ingress",
+      "route",
+      "tolerations",
+      "nodeSelector",
+      "replicaCount",
+      "hostAliases",
+      "runAsStatefulSet",
+      "securityContext",
+      "containerSecurityContext",
+      "affinity",
+      "podAntiAffinity",
+      "podAntiAffinityTopologyKey",
+      "topologySpreadConstraints",
+      "serviceMonitor",
+      "podDisruptionBudget",
+      "priorityClassName",
+      "strategy",
+      "persistentVolume",
+      "extraVolumes",
+      "extraVolumeMounts",
+      "networkPolicy",
+      "extraManifests",
+      "lifecycle",
     ];
     for (const key of Object.keys(pushgatewayValues())) expect(upstream, key).toContain(key);
     const nested: Record<string, string[]> = {
-      serviceMonitor: ["enabled", "namespace", "telemetryPath", "interval", "scheme", "basicAuth", "bearerTokenFile", "tlsConfig", "scrapeTimeout", "additionalLabels", "honorLabels", "metricRelabelings", "relabelings"],
+      serviceMonitor: [
+        "enabled",
+        "namespace",
+        "telemetryPath",
+        "interval",
+        "scheme",
+        "basicAuth",
+        "bearerTokenFile",
+        "tlsConfig",
+        "scrapeTimeout",
+        "additionalLabels",
+        "honorLabels",
+        "metricRelabelings",
+        "relabelings",
+      ],
       persistentVolume: ["enabled", "accessModes", "annotations", "existingClaim", "mountPath", "size", "storageClass", "subPath", "emptyDir"],
     };
     for (const [key, keys] of Object.entries(nested)) for (const k of Object.keys(file()[key])) expect(keys, `${key}.${k}`).toContain(k);

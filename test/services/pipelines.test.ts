@@ -25,7 +25,19 @@ import {
 } from "../../charts/services/pipelines";
 import { podSecurityLabels } from "../../charts/pod-security";
 import { Pipelines } from "../../components/services/pipelines";
-import { ARGO_KEY_FORMAT, CACHE_V1_OBJECTS, type EnvPatch, STATIC_PATCHES, STATIC_PATCH_DIR, defaultPipelineRoot, overlayHash, overlayKustomization, overlayPatches, pipelinesOverlay, writeOverlay } from "../../components/services/pipelines/overlay";
+import {
+  ARGO_KEY_FORMAT,
+  CACHE_V1_OBJECTS,
+  type EnvPatch,
+  STATIC_PATCHES,
+  STATIC_PATCH_DIR,
+  defaultPipelineRoot,
+  overlayHash,
+  overlayKustomization,
+  overlayPatches,
+  pipelinesOverlay,
+  writeOverlay,
+} from "../../components/services/pipelines/overlay";
 import { kubeflowNamespaceLabels } from "../../components/services/pipelines/transforms";
 import { KUSTOMIZE } from "../../domain/versions";
 import type { PolicyDocument } from "../../components/aws/iam";
@@ -57,11 +69,7 @@ describe("EKS overlay (pure)", () => {
 
   it("builds platform-agnostic's bases by remote URL at the pinned ref, without in-cluster MySQL and SeaweedFS", () => {
     expect(k.namespace).toBe("kubeflow");
-    expect(k.resources).toEqual([
-      KFP_URL("base/installs/generic"),
-      KFP_URL("base/metadata/base"),
-      KFP_URL("third-party/argo/installs/namespace"),
-    ]);
+    expect(k.resources).toEqual([KFP_URL("base/installs/generic"), KFP_URL("base/metadata/base"), KFP_URL("third-party/argo/installs/namespace")]);
     expect(k.resources.join(" ")).not.toMatch(/seaweedfs|third-party\/mysql/);
     expect(k.labels).toEqual([{ includeSelectors: true, pairs: { "application-crd-id": "kubeflow-pipelines" } }]);
   });
@@ -78,7 +86,9 @@ describe("EKS overlay (pure)", () => {
     expect(defaultPipelineRoot("b")).toBe("s3://b/pipelines/v2/artifacts");
     expect(p.launcher.data.defaultPipelineRoot).toBe(p.installConfig.data.defaultPipelineRoot);
     expect(parse(p.launcher.data.providers)).toEqual({
-      s3: { default: { endpoint: "s3.eu-west-1.amazonaws.com", region: "eu-west-1", disableSSL: false, forcePathStyle: false, credentials: { fromEnv: true } } },
+      s3: {
+        default: { endpoint: "s3.eu-west-1.amazonaws.com", region: "eu-west-1", disableSSL: false, forcePathStyle: false, credentials: { fromEnv: true } },
+      },
     });
   });
 
@@ -112,7 +122,14 @@ describe("EKS overlay (pure)", () => {
     const repo = parse(p.argo.data.artifactRepository);
     expect(repo).toEqual({
       archiveLogs: true,
-      s3: { endpoint: "s3.eu-west-1.amazonaws.com", bucket: SETTINGS.bucket, region: "eu-west-1", insecure: false, useSDKCreds: true, keyFormat: ARGO_KEY_FORMAT },
+      s3: {
+        endpoint: "s3.eu-west-1.amazonaws.com",
+        bucket: SETTINGS.bucket,
+        region: "eu-west-1",
+        insecure: false,
+        useSDKCreds: true,
+        keyFormat: ARGO_KEY_FORMAT,
+      },
     });
     expect(repo.s3.keyFormat.startsWith("pipelines/private-artifacts/{{workflow.namespace}}/")).toBe(true);
     expect(p.argo.data.artifactRepository).not.toContain("mlpipeline-minio-artifact");
@@ -132,7 +149,9 @@ describe("EKS overlay (pure)", () => {
     expect(read("mysql-secret-delete.yaml")).toMatchObject({ $patch: "delete", kind: "Secret", metadata: { name: "mysql-secret" } });
     const mlmd = read("metadata-grpc-tls.yaml") as { op: string; path: string; value: unknown }[];
     expect(mlmd[0]).toMatchObject({ op: "replace", path: "/spec/template/spec/containers/0/args" });
-    expect(mlmd[0].value).toEqual(expect.arrayContaining(["--metadata_source_config_type=config_file", `--metadata_store_server_config_file=/etc/mlmd/${MLMD_CONFIG_FILE}`]));
+    expect(mlmd[0].value).toEqual(
+      expect.arrayContaining(["--metadata_source_config_type=config_file", `--metadata_store_server_config_file=/etc/mlmd/${MLMD_CONFIG_FILE}`]),
+    );
     expect(JSON.stringify(mlmd[0].value)).not.toContain("mysql_config_password");
     expect(mlmd[1].value).toEqual([{ name: "mlmd-config", secret: { secretName: MLMD_CONFIG_SECRET } }]);
   });
@@ -184,7 +203,9 @@ describe("kubeflow Namespace transform (pure)", () => {
   });
 
   it("sets enforce baseline, warn/audit restricted with the pinned version, over upstream's labels", () => {
-    const out = transform(ns("kubeflow", { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted", other: "kept" })) as pulumi.ResourceTransformResult;
+    const out = transform(
+      ns("kubeflow", { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted", other: "kept" }),
+    ) as pulumi.ResourceTransformResult;
     expect(out.props.metadata.labels).toEqual({ other: "kept", "cost-center": "ml", ...podSecurityLabels("baseline", "restricted") });
     expect(out.props.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
     expect(out.props.metadata.labels["pod-security.kubernetes.io/audit"]).toBe("restricted");
@@ -215,7 +236,9 @@ describe("database objects (pure)", () => {
     const master = mysqlMasterSecret("aws-secrets-manager", "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db-x");
     // Not in kubeflow, where every team's pipeline steps may read Secrets as pipeline-runner.
     expect(master.metadata).toMatchObject({ name: "kfp-mysql-master", namespace: "databases" });
-    expect(master.spec.data).toEqual(["username", "password"].map((k) => ({ secretKey: k, remoteRef: { key: "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db-x", property: k } })));
+    expect(master.spec.data).toEqual(
+      ["username", "password"].map((k) => ({ secretKey: k, remoteRef: { key: "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db-x", property: k } })),
+    );
   });
 
   it("the setup Job creates the user and KFP's three databases over TLS, with no password on a command line", () => {
@@ -263,14 +286,20 @@ describe("Pipelines component under mocks", () => {
   let overlayDir: string | undefined;
 
   beforeAll(async () => {
-    await pulumi.runtime.setMocks({
-      newResource(args) {
-        const base = planMocks.newResource(args) as { id: string; state: Record<string, unknown> };
-        if (args.type === "aws:rds/instance:Instance") return { id: base.id, state: { ...base.state, address: RDS_ADDRESS, masterUserSecrets: [{ secretArn: MASTER_ARN }] } };
-        return base;
+    await pulumi.runtime.setMocks(
+      {
+        newResource(args) {
+          const base = planMocks.newResource(args) as { id: string; state: Record<string, unknown> };
+          if (args.type === "aws:rds/instance:Instance")
+            return { id: base.id, state: { ...base.state, address: RDS_ADDRESS, masterUserSecrets: [{ secretArn: MASTER_ARN }] } };
+          return base;
+        },
+        call: (args) => planMocks.call(args),
       },
-      call: (args) => planMocks.call(args),
-    }, "mlops-platform", "test", false);
+      "mlops-platform",
+      "test",
+      false,
+    );
     const recorder = new Recorder();
     recorder.attach();
     const store = new Stub("test:index:SecretStore", "store");
@@ -304,7 +333,13 @@ describe("Pipelines component under mocks", () => {
 
   const one = (type: string, name: string) => {
     const hits = resources.filter((r) => r.type === type && r.name === name);
-    if (hits.length !== 1) throw new Error(`expected one ${type} ${name}, found ${hits.length}: ${resources.filter((r) => r.type === type).map((r) => r.name).join(", ")}`);
+    if (hits.length !== 1)
+      throw new Error(
+        `expected one ${type} ${name}, found ${hits.length}: ${resources
+          .filter((r) => r.type === type)
+          .map((r) => r.name)
+          .join(", ")}`,
+      );
     return hits[0];
   };
   const DIR = "kubernetes:kustomize/v2:Directory";
@@ -317,7 +352,10 @@ describe("Pipelines component under mocks", () => {
 
   it("existing cluster: cluster-scoped-resources, then env/platform-agnostic, both by remote URL at 2.17.0", () => {
     const component = one("mlops:services:Pipelines", "pipelines-local");
-    const children = resources.filter((r) => r.parent === component.urn).map((r) => `${r.type} ${r.name}`).sort();
+    const children = resources
+      .filter((r) => r.parent === component.urn)
+      .map((r) => `${r.type} ${r.name}`)
+      .sort();
     expect(children).toEqual([`${DIR} pipelines-local`, `${DIR} pipelines-local-cluster-scoped`]);
     const cs = one(DIR, "pipelines-local-cluster-scoped");
     expect(cs.inputs.directory).toBe(KFP_URL("cluster-scoped-resources"));
@@ -329,7 +367,10 @@ describe("Pipelines component under mocks", () => {
 
   it("EKS: database, role, one Pod Identity association per S3 client, KFP's credential, database objects and the overlay", () => {
     const component = one("mlops:services:Pipelines", "pipelines");
-    const children = resources.filter((r) => r.parent === component.urn).map((r) => `${r.type} ${r.name}`).sort();
+    const children = resources
+      .filter((r) => r.parent === component.urn)
+      .map((r) => `${r.type} ${r.name}`)
+      .sort();
     expect(children).toEqual([
       "aws:eks/podIdentityAssociation:PodIdentityAssociation pipelines-ml-pipeline",
       "aws:eks/podIdentityAssociation:PodIdentityAssociation pipelines-ml-pipeline-ui",
@@ -349,45 +390,81 @@ describe("Pipelines component under mocks", () => {
 
   it("EKS: the database is RDS MySQL, TLS only, from the cluster security group", () => {
     const db = one("aws:rds/instance:Instance", "pipelines-mysql");
-    expect(db.inputs).toMatchObject({ engine: "mysql", engineVersion: "8.4", port: 3306, manageMasterUserPassword: true, publiclyAccessible: false, storageEncrypted: true, kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/db" });
+    expect(db.inputs).toMatchObject({
+      engine: "mysql",
+      engineVersion: "8.4",
+      port: 3306,
+      manageMasterUserPassword: true,
+      publiclyAccessible: false,
+      storageEncrypted: true,
+      kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/db",
+    });
     const params = one("aws:rds/parameterGroup:ParameterGroup", "pipelines-mysql").inputs.parameters as { name: string; value: string }[];
     expect(params).toContainEqual(expect.objectContaining({ name: "require_secure_transport", value: "1" }));
   });
 
   it("EKS: the role is assumable by the three KFP service accounts only and reaches pipelines/ of the artifacts bucket", () => {
     const trust = JSON.parse(one("aws:iam/role:Role", "pipelines").inputs.assumeRolePolicy as string) as PolicyDocument;
-    expect(trust.Statement[0].Condition).toEqual({ StringEquals: { "aws:RequestTag/kubernetes-namespace": "kubeflow", "aws:RequestTag/kubernetes-service-account": ["ml-pipeline", "ml-pipeline-ui", "pipeline-runner"] } });
+    expect(trust.Statement[0].Condition).toEqual({
+      StringEquals: {
+        "aws:RequestTag/kubernetes-namespace": "kubeflow",
+        "aws:RequestTag/kubernetes-service-account": ["ml-pipeline", "ml-pipeline-ui", "pipeline-runner"],
+      },
+    });
     const policy = JSON.parse(one("aws:iam/rolePolicy:RolePolicy", "pipelines").inputs.policy as string) as PolicyDocument;
     const objects = policy.Statement.find((s) => s.Sid === "OwnPrefixObjects")!;
     expect(objects.Resource).toBe("arn:aws:s3:::mlops-dev-artifacts-111122223333/pipelines/*");
     expect(policy.Statement.find((s) => s.Sid === "BucketKeyThroughS3")!.Resource).toBe("arn:aws:kms:eu-west-1:111122223333:key/s3");
     for (const sa of KFP_S3_SERVICE_ACCOUNTS) {
-      expect(one("aws:eks/podIdentityAssociation:PodIdentityAssociation", `pipelines-${sa}`).inputs).toMatchObject({ clusterName: "mlops-dev-eks", namespace: "kubeflow", serviceAccount: sa });
+      expect(one("aws:eks/podIdentityAssociation:PodIdentityAssociation", `pipelines-${sa}`).inputs).toMatchObject({
+        clusterName: "mlops-dev-eks",
+        namespace: "kubeflow",
+        serviceAccount: sa,
+      });
     }
   });
 
   it("EKS: the alias Service, the master secret and the setup Job wait for the namespace, the store and KFP's credential", () => {
     const group = one("kubernetes:yaml/v2:ConfigGroup", "pipelines-database");
     const docs = (group.inputs.yaml as string).split("\n---\n").map((d) => JSON.parse(d));
-    expect(docs.map((d) => `${d.kind} ${d.metadata.namespace}/${d.metadata.name}`.replace(/-[0-9a-f]{8}$/, ""))).toEqual(["Service kubeflow/kfp-mysql", "ExternalSecret databases/kfp-mysql-master", "Job databases/kfp-database-setup"]);
+    expect(docs.map((d) => `${d.kind} ${d.metadata.namespace}/${d.metadata.name}`.replace(/-[0-9a-f]{8}$/, ""))).toEqual([
+      "Service kubeflow/kfp-mysql",
+      "ExternalSecret databases/kfp-mysql-master",
+      "Job databases/kfp-database-setup",
+    ]);
     expect(docs[0].spec.externalName).toBe(RDS_ADDRESS);
     expect(docs[1].spec.data[0].remoteRef.key).toBe(MASTER_ARN);
     const sync = one("kubernetes:yaml/v2:ConfigGroup", "pipelines-database-sync");
     const synced = (sync.inputs.yaml as string).split("\n---\n").map((d) => JSON.parse(d));
-    expect(synced.map((d) => `${d.kind} ${d.metadata.namespace}/${d.metadata.name}`)).toEqual(["ExternalSecret kubeflow/mysql-secret", "ExternalSecret kubeflow/metadata-grpc-mysql", "ExternalSecret databases/kfp-db"]);
-    expect(group.dependsOn).toEqual(expect.arrayContaining([urnOf(DIR, "pipelines-cluster-scoped"), urnOf("test:index:SecretStore", "store"), sync.urn, urnOf("aws:rds/instance:Instance", "pipelines-mysql")]));
+    expect(synced.map((d) => `${d.kind} ${d.metadata.namespace}/${d.metadata.name}`)).toEqual([
+      "ExternalSecret kubeflow/mysql-secret",
+      "ExternalSecret kubeflow/metadata-grpc-mysql",
+      "ExternalSecret databases/kfp-db",
+    ]);
+    expect(group.dependsOn).toEqual(
+      expect.arrayContaining([
+        urnOf(DIR, "pipelines-cluster-scoped"),
+        urnOf("test:index:SecretStore", "store"),
+        sync.urn,
+        urnOf("aws:rds/instance:Instance", "pipelines-mysql"),
+      ]),
+    );
   });
 
   it("EKS: builds the overlay written for this stack, after the namespace, the database objects and the associations", () => {
     const dir = one(DIR, "pipelines");
     expect(overlayDir).toBeDefined();
     expect(existsSync(join(overlayDir!, "kustomization.yaml"))).toBe(true);
-    expect(parse(readFileSync(join(overlayDir!, "kustomization.yaml"), "utf8"))).toEqual(overlayKustomization({ bucket: "mlops-dev-artifacts-111122223333", region: "eu-west-1" }));
-    expect(dir.dependsOn.sort()).toEqual([
-      urnOf(DIR, "pipelines-cluster-scoped"),
-      urnOf("kubernetes:yaml/v2:ConfigGroup", "pipelines-database"),
-      ...KFP_S3_SERVICE_ACCOUNTS.map((sa) => urnOf("aws:eks/podIdentityAssociation:PodIdentityAssociation", `pipelines-${sa}`)),
-    ].sort());
+    expect(parse(readFileSync(join(overlayDir!, "kustomization.yaml"), "utf8"))).toEqual(
+      overlayKustomization({ bucket: "mlops-dev-artifacts-111122223333", region: "eu-west-1" }),
+    );
+    expect(dir.dependsOn.sort()).toEqual(
+      [
+        urnOf(DIR, "pipelines-cluster-scoped"),
+        urnOf("kubernetes:yaml/v2:ConfigGroup", "pipelines-database"),
+        ...KFP_S3_SERVICE_ACCOUNTS.map((sa) => urnOf("aws:eks/podIdentityAssociation:PodIdentityAssociation", `pipelines-${sa}`)),
+      ].sort(),
+    );
     expect(one(DIR, "pipelines-cluster-scoped").inputs.directory).toBe(KFP_URL("cluster-scoped-resources"));
   });
 });

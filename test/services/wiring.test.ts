@@ -4,7 +4,8 @@ import { resolveServices } from "../../config/services";
 import type { TeamConfig } from "../../config/teams";
 import { serviceWiring } from "../../components/services/wiring";
 
-const team = (name: string, monitors: number) => ({ name, modelMonitors: Array.from({ length: monitors }, (_, i) => ({ name: `m${i}` })) }) as unknown as TeamConfig;
+const team = (name: string, monitors: number) =>
+  ({ name, modelMonitors: Array.from({ length: monitors }, (_, i) => ({ name: `m${i}` })) }) as unknown as TeamConfig;
 const TEAMS = [team("recsys", 1), team("vision", 0), team("nlp", 2)];
 const off = { enabled: false };
 

@@ -84,12 +84,17 @@ describe.each(["prod", "dev"])("DataBuckets (%s)", (stack) => {
     const logging = ofType(p(), S3.logging);
     expect(logging.map((l) => l.name).sort()).toEqual(DATA.map((k) => `storage-buckets-${k}`).sort());
     for (const kind of DATA) {
-      expect(one(p(), S3.logging, `storage-buckets-${kind}`).inputs).toEqual({ bucket: physical(kind), targetBucket: physical("access-logs"), targetPrefix: `${kind}/` });
+      expect(one(p(), S3.logging, `storage-buckets-${kind}`).inputs).toEqual({
+        bucket: physical(kind),
+        targetBucket: physical("access-logs"),
+        targetPrefix: `${kind}/`,
+      });
     }
   });
 
   it("every bucket resource uses the explicit AWS provider", () => {
-    for (const type of Object.values(S3)) for (const r of ofType(p(), type)) expect(r.provider).toBe("urn:pulumi:" + stack + "::mlops-platform::pulumi:providers:aws::aws");
+    for (const type of Object.values(S3))
+      for (const r of ofType(p(), type)) expect(r.provider).toBe("urn:pulumi:" + stack + "::mlops-platform::pulumi:providers:aws::aws");
   });
 });
 
@@ -111,7 +116,14 @@ describe("bucket protection", () => {
 
   it("dev's own datasets lifecycle is what the stack file says", () => {
     expect(input(one(plans.dev, S3.lifecycle, "storage-buckets-datasets"), "rules")).toEqual([
-      expect.objectContaining({ transitions: [{ days: 30, storageClass: "STANDARD_IA" }, { days: 60, storageClass: "GLACIER" }], noncurrentVersionExpiration: { noncurrentDays: 7 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } }),
+      expect.objectContaining({
+        transitions: [
+          { days: 30, storageClass: "STANDARD_IA" },
+          { days: 60, storageClass: "GLACIER" },
+        ],
+        noncurrentVersionExpiration: { noncurrentDays: 7 },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+      }),
     ]);
   });
 });

@@ -11,7 +11,15 @@ const ARN = "arn:aws:s3:::mlops-prod-datasets-111122223333";
 
 describe("lifecycleRules", () => {
   it("builds one whole-bucket rule with IA then archive, noncurrent expiry and abort", () => {
-    expect(lifecycleRules({ infrequentAccessAfterDays: 30, archiveAfterDays: 180, archiveClass: "GLACIER", noncurrentVersionExpireAfterDays: 30, abortIncompleteUploadAfterDays: 7 })).toEqual([
+    expect(
+      lifecycleRules({
+        infrequentAccessAfterDays: 30,
+        archiveAfterDays: 180,
+        archiveClass: "GLACIER",
+        noncurrentVersionExpireAfterDays: 30,
+        abortIncompleteUploadAfterDays: 7,
+      }),
+    ).toEqual([
       {
         id: "tiering",
         status: "Enabled",
@@ -28,10 +36,18 @@ describe("lifecycleRules", () => {
 
   it("uses the configured archive class and leaves out transitions that are not set", () => {
     const [artifacts] = lifecycleRules(DEFAULT_LIFECYCLE.artifacts);
-    expect(artifacts.transitions).toEqual([{ days: 60, storageClass: "STANDARD_IA" }, { days: 365, storageClass: "GLACIER_IR" }]);
+    expect(artifacts.transitions).toEqual([
+      { days: 60, storageClass: "STANDARD_IA" },
+      { days: 365, storageClass: "GLACIER_IR" },
+    ]);
     const [models] = lifecycleRules(DEFAULT_LIFECYCLE.models);
     expect(models.transitions).toEqual([{ days: 90, storageClass: "STANDARD_IA" }]);
-    const [archiveOnly] = lifecycleRules({ archiveAfterDays: 10, archiveClass: "GLACIER_IR", noncurrentVersionExpireAfterDays: 1, abortIncompleteUploadAfterDays: 1 });
+    const [archiveOnly] = lifecycleRules({
+      archiveAfterDays: 10,
+      archiveClass: "GLACIER_IR",
+      noncurrentVersionExpireAfterDays: 1,
+      abortIncompleteUploadAfterDays: 1,
+    });
     expect(archiveOnly.transitions).toEqual([{ days: 10, storageClass: "GLACIER_IR" }]);
     const [none] = lifecycleRules({ archiveClass: "GLACIER", noncurrentVersionExpireAfterDays: 5, abortIncompleteUploadAfterDays: 2 });
     expect(none.transitions).toEqual([]);
@@ -43,7 +59,14 @@ describe("lifecycleRules", () => {
 describe("accessLogRules", () => {
   it("expires logs, old versions after 7 days and incomplete uploads after 1 day", () => {
     expect(accessLogRules(731)).toEqual([
-      { id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: 731 }, noncurrentVersionExpiration: { noncurrentDays: 7 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+      {
+        id: "expire-logs",
+        status: "Enabled",
+        filter: {},
+        expiration: { days: 731 },
+        noncurrentVersionExpiration: { noncurrentDays: 7 },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+      },
     ]);
   });
 });
@@ -93,8 +116,17 @@ describe("ebsCsiKeyPolicy", () => {
 
   it("grants data-key use and AWS-resource grants on exactly this key", () => {
     expect(doc.Statement).toHaveLength(2);
-    expect(doc.Statement[0]).toEqual({ Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: key });
-    expect(doc.Statement[1]).toEqual({ Effect: "Allow", Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], Resource: key, Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } } });
+    expect(doc.Statement[0]).toEqual({
+      Effect: "Allow",
+      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+      Resource: key,
+    });
+    expect(doc.Statement[1]).toEqual({
+      Effect: "Allow",
+      Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+      Resource: key,
+      Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+    });
   });
 
   it("never uses a wildcard resource or kms:*", () => {
@@ -115,7 +147,9 @@ describe("teamAccessPoint", () => {
   });
 
   it("never lands in the gid range the efs class hands to dynamic volumes", () => {
-    const efs = storageObjects({ ebsKmsKeyArn: "k", reclaimPolicy: "Retain", efsFileSystemId: "fs-1" }).find((o) => (o as { metadata: { name: string } }).metadata.name === "efs") as { parameters: Record<string, string> };
+    const efs = storageObjects({ ebsKmsKeyArn: "k", reclaimPolicy: "Retain", efsFileSystemId: "fs-1" }).find(
+      (o) => (o as { metadata: { name: string } }).metadata.name === "efs",
+    ) as { parameters: Record<string, string> };
     const [lo, hi] = [Number(efs.parameters.gidRangeStart), Number(efs.parameters.gidRangeEnd)];
     for (const team of ["recsys", "nlp", "fraud", "sandbox", "a", "z".repeat(30)]) {
       const id = teamPosixId(team);

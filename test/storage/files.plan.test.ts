@@ -33,7 +33,12 @@ describe.each(["prod", "dev"])("SharedFiles on EFS (%s)", (stack) => {
 
   it("is encrypted with the files key, elastic, tagged for backup, with its backup policy ENABLED", () => {
     const fs = one(p(), R.efs, "storage-files");
-    expect(fs.inputs).toMatchObject({ encrypted: true, kmsKeyId: `<computed:${cluster}-files.arn>`, throughputMode: "elastic", performanceMode: "generalPurpose" });
+    expect(fs.inputs).toMatchObject({
+      encrypted: true,
+      kmsKeyId: `<computed:${cluster}-files.arn>`,
+      throughputMode: "elastic",
+      performanceMode: "generalPurpose",
+    });
     expect(input(fs, "tags")).toMatchObject({ [BACKUP_TAG.key]: BACKUP_TAG.value });
     expect(one(p(), R.efsBackup, "storage-files").inputs).toEqual({ fileSystemId: "<computed:storage-files.id>", backupPolicy: { status: "ENABLED" } });
     expect(fs.protect).toBe(stack === "prod");
@@ -45,7 +50,8 @@ describe.each(["prod", "dev"])("SharedFiles on EFS (%s)", (stack) => {
     expect(privateSubnets.length).toBeGreaterThan(0);
     expect(targets).toHaveLength(privateSubnets.length);
     expect(targets.map((t) => t.inputs.subnetId).sort()).toEqual(privateSubnets.map((s) => `<computed:${s.name}.id>`).sort());
-    for (const t of targets) expect(t.inputs).toMatchObject({ fileSystemId: "<computed:storage-files.id>", securityGroups: ["<computed:storage-files-nfs.id>"] });
+    for (const t of targets)
+      expect(t.inputs).toMatchObject({ fileSystemId: "<computed:storage-files.id>", securityGroups: ["<computed:storage-files-nfs.id>"] });
   });
 
   it("allows NFS (2049/tcp) only from the cluster security group, and no egress", () => {
@@ -73,7 +79,13 @@ describe("Scratch on FSx for Lustre", () => {
 
   it("dev: SCRATCH_2 linked through import/export paths, no customer key, no association", () => {
     const fs = one(plans.dev, R.lustre, "storage-scratch");
-    expect(fs.inputs).toMatchObject({ deploymentType: "SCRATCH_2", storageCapacity: 1200, importPath: datasets("dev"), exportPath: datasets("dev"), autoImportPolicy: "NEW_CHANGED_DELETED" });
+    expect(fs.inputs).toMatchObject({
+      deploymentType: "SCRATCH_2",
+      storageCapacity: 1200,
+      importPath: datasets("dev"),
+      exportPath: datasets("dev"),
+      autoImportPolicy: "NEW_CHANGED_DELETED",
+    });
     expect(fs.inputs.kmsKeyId).toBeUndefined();
     expect(fs.inputs.perUnitStorageThroughput).toBeUndefined();
     expect(ofType(plans.dev, R.dra)).toEqual([]);
@@ -82,7 +94,12 @@ describe("Scratch on FSx for Lustre", () => {
 
   it("prod: PERSISTENT_2 with the files key, 250 MB/s/TiB, automatic backups, protected", () => {
     const fs = one(plans.prod, R.lustre, "storage-scratch");
-    expect(fs.inputs).toMatchObject({ deploymentType: "PERSISTENT_2", storageCapacity: 2400, kmsKeyId: "<computed:mlops-prod-files.arn>", perUnitStorageThroughput: 250 });
+    expect(fs.inputs).toMatchObject({
+      deploymentType: "PERSISTENT_2",
+      storageCapacity: 2400,
+      kmsKeyId: "<computed:mlops-prod-files.arn>",
+      perUnitStorageThroughput: 250,
+    });
     expect(fs.inputs.automaticBackupRetentionDays).toBeGreaterThan(0);
     expect(fs.inputs.importPath).toBeUndefined();
     expect(fs.inputs.exportPath).toBeUndefined();
@@ -93,16 +110,30 @@ describe("Scratch on FSx for Lustre", () => {
   it("prod: a data repository association imports and exports automatically from the datasets prefix", () => {
     const dra = one(plans.prod, R.dra, "storage-scratch");
     const events = ["NEW", "CHANGED", "DELETED"];
-    expect(dra.inputs).toMatchObject({ fileSystemId: "<computed:storage-scratch.id>", dataRepositoryPath: datasets("prod"), batchImportMetaDataOnCreate: true, s3: { autoImportPolicy: { events }, autoExportPolicy: { events } } });
+    expect(dra.inputs).toMatchObject({
+      fileSystemId: "<computed:storage-scratch.id>",
+      dataRepositoryPath: datasets("prod"),
+      batchImportMetaDataOnCreate: true,
+      s3: { autoImportPolicy: { events }, autoExportPolicy: { events } },
+    });
   });
 
   it.each(["prod", "dev"])("%s: Lustre ports 988 and 1018-1023 only from the cluster SG and between file servers", (stack) => {
     const p = plans[stack];
     const sgId = "<computed:storage-scratch-lustre.id>";
     const rules = ofType(p, R.ingress).filter((r) => r.inputs.securityGroupId === sgId);
-    expect(LUSTRE_PORTS).toEqual([[988, 988], [1018, 1023]]);
+    expect(LUSTRE_PORTS).toEqual([
+      [988, 988],
+      [1018, 1023],
+    ]);
     for (const [from, to] of LUSTRE_PORTS) {
-      expect(one(p, R.ingress, `storage-scratch-clients-${from}`).inputs).toMatchObject({ securityGroupId: sgId, referencedSecurityGroupId: `<computed:mlops-${stack}.clusterSecurityGroupId>`, ipProtocol: "tcp", fromPort: from, toPort: to });
+      expect(one(p, R.ingress, `storage-scratch-clients-${from}`).inputs).toMatchObject({
+        securityGroupId: sgId,
+        referencedSecurityGroupId: `<computed:mlops-${stack}.clusterSecurityGroupId>`,
+        ipProtocol: "tcp",
+        fromPort: from,
+        toPort: to,
+      });
       expect(one(p, R.ingress, `storage-scratch-servers-${from}`).inputs).toMatchObject({ referencedSecurityGroupId: sgId, fromPort: from, toPort: to });
     }
     expect(rules).toHaveLength(4);
@@ -113,9 +144,11 @@ describe("Scratch on FSx for Lustre", () => {
 describe("AWS Backup", () => {
   it("prod: a KMS vault, a daily plan with the configured retention, and a selection by backup tag", () => {
     const backup = one(plans.prod, "mlops:storage:Backup", "storage-backup");
-    expect(childrenOf(plans.prod, backup).map((c) => c.type).sort()).toEqual(
-      [R.backupPlan, R.selection, R.vault, T.role, T.rpa, T.rpa].sort(),
-    );
+    expect(
+      childrenOf(plans.prod, backup)
+        .map((c) => c.type)
+        .sort(),
+    ).toEqual([R.backupPlan, R.selection, R.vault, T.role, T.rpa, T.rpa].sort());
     const vault = one(plans.prod, R.vault, "storage-backup");
     expect(vault.inputs.kmsKeyArn).toBe("<computed:mlops-prod-backup.arn>");
     expect(vault.protect).toBe(true);
@@ -144,7 +177,10 @@ describe.each(["prod", "dev"])("storage add-ons (%s)", (stack) => {
     expect(addon.inputs.podIdentityAssociations).toEqual([{ roleArn: `<computed:${prefix}-aws-efs-csi-driver.arn>`, serviceAccount: "efs-csi-controller-sa" }]);
     const role = one(p(), T.role, `${prefix}-aws-efs-csi-driver`);
     expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
-    expect(one(p(), T.rpa, `${prefix}-aws-efs-csi-driver`).inputs).toEqual({ role: `<computed:${prefix}-aws-efs-csi-driver.name>`, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy" });
+    expect(one(p(), T.rpa, `${prefix}-aws-efs-csi-driver`).inputs).toEqual({
+      role: `<computed:${prefix}-aws-efs-csi-driver.name>`,
+      policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy",
+    });
   });
 
   it("installs the FSx CSI driver and the snapshot controller", () => {

@@ -31,29 +31,57 @@ describe.each([
   const ebsKey = `<computed:mlops-${stack}-ebs.arn>`;
 
   it("holds gp3, io2, efs and the snapshot class, nothing else", () => {
-    expect(classes().map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(
-      [`StorageClass/${STORAGE_CLASSES.gp3}`, `StorageClass/${STORAGE_CLASSES.io2}`, `StorageClass/${STORAGE_CLASSES.efs}`, `VolumeSnapshotClass/${SNAPSHOT_CLASS}`].sort(),
+    expect(
+      classes()
+        .map((o) => `${o.kind}/${o.metadata.name}`)
+        .sort(),
+    ).toEqual(
+      [
+        `StorageClass/${STORAGE_CLASSES.gp3}`,
+        `StorageClass/${STORAGE_CLASSES.io2}`,
+        `StorageClass/${STORAGE_CLASSES.efs}`,
+        `VolumeSnapshotClass/${SNAPSHOT_CLASS}`,
+      ].sort(),
     );
   });
 
   it("has exactly one default class: gp3, encrypted with the ebs key, bound on first consumer", () => {
     const defaults = classes().filter((o) => o.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true");
     expect(defaults.map((o) => o.metadata.name)).toEqual(["gp3"]);
-    expect(sc("gp3")).toMatchObject({ provisioner: "ebs.csi.aws.com", volumeBindingMode: "WaitForFirstConsumer", allowVolumeExpansion: true, reclaimPolicy: reclaim, parameters: { type: "gp3", encrypted: "true", kmsKeyId: ebsKey } });
+    expect(sc("gp3")).toMatchObject({
+      provisioner: "ebs.csi.aws.com",
+      volumeBindingMode: "WaitForFirstConsumer",
+      allowVolumeExpansion: true,
+      reclaimPolicy: reclaim,
+      parameters: { type: "gp3", encrypted: "true", kmsKeyId: ebsKey },
+    });
   });
 
   it("io2 takes iopsPerGB from the config and the same key", () => {
     const iops = plans[stack].config!.storage.io2IopsPerGB;
     expect(iops).toBeDefined();
-    expect(sc("io2")).toMatchObject({ provisioner: "ebs.csi.aws.com", reclaimPolicy: reclaim, volumeBindingMode: "WaitForFirstConsumer", parameters: { type: "io2", iopsPerGB: String(iops), encrypted: "true", kmsKeyId: ebsKey } });
+    expect(sc("io2")).toMatchObject({
+      provisioner: "ebs.csi.aws.com",
+      reclaimPolicy: reclaim,
+      volumeBindingMode: "WaitForFirstConsumer",
+      parameters: { type: "io2", iopsPerGB: String(iops), encrypted: "true", kmsKeyId: ebsKey },
+    });
   });
 
   it("the efs class provisions access points on the platform's file system", () => {
-    expect(sc("efs")).toMatchObject({ provisioner: "efs.csi.aws.com", reclaimPolicy: reclaim, parameters: { provisioningMode: "efs-ap", fileSystemId: "<computed:storage-files.id>" } });
+    expect(sc("efs")).toMatchObject({
+      provisioner: "efs.csi.aws.com",
+      reclaimPolicy: reclaim,
+      parameters: { provisioningMode: "efs-ap", fileSystemId: "<computed:storage-files.id>" },
+    });
   });
 
   it("the VolumeSnapshotClass uses the EBS driver and the tier's deletion policy", () => {
-    expect(classes().find((o) => o.kind === "VolumeSnapshotClass")).toMatchObject({ apiVersion: "snapshot.storage.k8s.io/v1", driver: "ebs.csi.aws.com", deletionPolicy: reclaim });
+    expect(classes().find((o) => o.kind === "VolumeSnapshotClass")).toMatchObject({
+      apiVersion: "snapshot.storage.k8s.io/v1",
+      driver: "ebs.csi.aws.com",
+      deletionPolicy: reclaim,
+    });
   });
 
   it("tags EBS volumes for backup only where backup is on", () => {
@@ -83,12 +111,22 @@ describe.each(["prod", "dev"])("team volumes (%s)", (stack) => {
       const pvName = `${claim === "shared-files" ? "efs" : "fsx"}-${team}`;
       const pv = all.find((o) => o.kind === "PersistentVolume" && o.metadata.name === pvName)!;
       const pvc = all.find((o) => o.kind === "PersistentVolumeClaim" && o.metadata.namespace === team && o.metadata.name === claim)!;
-      expect(pv.spec).toMatchObject({ claimRef: { namespace: team, name: claim }, accessModes: ["ReadWriteMany"], storageClassName: "", persistentVolumeReclaimPolicy: reclaim, capacity: { storage: "1Gi" } });
+      expect(pv.spec).toMatchObject({
+        claimRef: { namespace: team, name: claim },
+        accessModes: ["ReadWriteMany"],
+        storageClassName: "",
+        persistentVolumeReclaimPolicy: reclaim,
+        capacity: { storage: "1Gi" },
+      });
       expect(pvc.spec).toMatchObject({ volumeName: pvName, storageClassName: "", accessModes: ["ReadWriteMany"], resources: { requests: { storage: "1Gi" } } });
       if (claim === "shared-files") {
         expect(pv.spec.csi).toEqual({ driver: "efs.csi.aws.com", volumeHandle: `<computed:storage-files.id>::<computed:storage-files-${team}.id>` });
       } else {
-        expect(pv.spec.csi).toEqual({ driver: "fsx.csi.aws.com", volumeHandle: "<computed:storage-scratch.id>", volumeAttributes: { dnsname: "<computed:storage-scratch.dnsName>", mountname: "<computed:storage-scratch.mountName>" } });
+        expect(pv.spec.csi).toEqual({
+          driver: "fsx.csi.aws.com",
+          volumeHandle: "<computed:storage-scratch.id>",
+          volumeAttributes: { dnsname: "<computed:storage-scratch.dnsName>", mountname: "<computed:storage-scratch.mountName>" },
+        });
       }
     }
     expect(all.filter((o) => o.kind === "PersistentVolumeClaim" && o.metadata.name === claim)).toHaveLength(p().config!.teams.length);
@@ -112,7 +150,12 @@ describe("object store on an existing cluster (local)", () => {
 
   it("deploys the catalogue's SeaweedFS chart with S3 auth and our identities secret", () => {
     const chart = one(p(), T.chart, "object-store");
-    expect(chart.inputs).toMatchObject({ chart: CHARTS.seaweedfs.chart, version: CHARTS.seaweedfs.version, repositoryOpts: { repo: CHARTS.seaweedfs.repo }, namespace: OBJECT_STORE_NAMESPACE });
+    expect(chart.inputs).toMatchObject({
+      chart: CHARTS.seaweedfs.chart,
+      version: CHARTS.seaweedfs.version,
+      repositoryOpts: { repo: CHARTS.seaweedfs.repo },
+      namespace: OBJECT_STORE_NAMESPACE,
+    });
     expect(input(chart, "values.s3")).toEqual({ enabled: true, enableAuth: true, existingConfigSecret: "s3-identities" });
     expect(chart.dependsOn).toContain(one(p(), "kubernetes:core/v1:Secret", "object-store-identities").urn);
   });
@@ -122,17 +165,26 @@ describe("object store on an existing cluster (local)", () => {
     expect(secret.inputs.metadata).toMatchObject({ name: "s3-identities", namespace: OBJECT_STORE_NAMESPACE });
     expect(secret.inputs.stringData).toBe("[secret]");
     expect(JSON.stringify(secret.inputs)).not.toMatch(/accessKey|secretKey/);
-    expect(ofType(p(), "random:index/randomPassword:RandomPassword").map((r) => r.name)).toEqual(expect.arrayContaining(["object-store-access-key", "object-store-secret-key"]));
+    expect(ofType(p(), "random:index/randomPassword:RandomPassword").map((r) => r.name)).toEqual(
+      expect.arrayContaining(["object-store-access-key", "object-store-secret-key"]),
+    );
   });
 
   it("puts it in its own namespace enforcing Pod Security baseline", () => {
     const [ns] = objs(one(p(), T.configGroup, "object-store-namespace"));
-    expect(ns).toMatchObject({ kind: "Namespace", metadata: { name: OBJECT_STORE_NAMESPACE, labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" } } });
+    expect(ns).toMatchObject({
+      kind: "Namespace",
+      metadata: { name: OBJECT_STORE_NAMESPACE, labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" } },
+    });
   });
 
   it("creates no AWS resource and none of the EKS storage components", () => {
     expect(p().resources.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("pulumi:providers:aws"))).toEqual([]);
-    expect(p().resources.filter((r) => r.type.startsWith("mlops:storage:")).map((r) => r.type)).toEqual(["mlops:storage:ObjectStore"]);
+    expect(
+      p()
+        .resources.filter((r) => r.type.startsWith("mlops:storage:"))
+        .map((r) => r.type),
+    ).toEqual(["mlops:storage:ObjectStore"]);
     expect(ofType(p(), T.configGroup).map((g) => g.name)).not.toContain("storage-classes");
   });
 

@@ -13,7 +13,13 @@ describe("resolveStorage tier defaults", () => {
     expect(s.reclaimPolicy).toBe("Delete");
     expect(s.backup).toEqual({ enabled: false, retentionDays: 35, schedule: "cron(0 3 * * ? *)" });
     expect(s.sharedFiles).toEqual({ enabled: true, throughputMode: "elastic" });
-    expect(s.scratch).toEqual({ enabled: false, deploymentType: "SCRATCH_2", storageCapacityGiB: 1200, perUnitStorageThroughput: undefined, dataPrefix: "lustre/" });
+    expect(s.scratch).toEqual({
+      enabled: false,
+      deploymentType: "SCRATCH_2",
+      storageCapacityGiB: 1200,
+      perUnitStorageThroughput: undefined,
+      dataPrefix: "lustre/",
+    });
     expect(s.objectStore.enabled).toBe(false);
     expect(s.io2IopsPerGB).toBe(50);
     expect(s.accessLogExpireAfterDays).toBe(365);
@@ -45,7 +51,15 @@ describe("resolveStorage tier defaults", () => {
   });
 
   it("honours explicit settings", () => {
-    const s = resolve({ block: { reclaimPolicy: "Retain", io2: { enabled: false } }, sharedFiles: { throughputMode: "bursting" }, backup: { enabled: true, retentionDays: 7, schedule: "cron(0 1 * * ? *)" }, buckets: { accessLogs: { expireAfterDays: 90 } } }, "dev");
+    const s = resolve(
+      {
+        block: { reclaimPolicy: "Retain", io2: { enabled: false } },
+        sharedFiles: { throughputMode: "bursting" },
+        backup: { enabled: true, retentionDays: 7, schedule: "cron(0 1 * * ? *)" },
+        buckets: { accessLogs: { expireAfterDays: 90 } },
+      },
+      "dev",
+    );
     expect(s.reclaimPolicy).toBe("Retain");
     expect(s.io2IopsPerGB).toBeUndefined();
     expect(s.sharedFiles.throughputMode).toBe("bursting");
@@ -57,7 +71,8 @@ describe("resolveStorage tier defaults", () => {
 describe("resolveStorage lifecycle", () => {
   it("uses DEFAULT_LIFECYCLE per bucket when nothing is set", () => {
     const s = resolve(undefined, "prod");
-    for (const kind of KINDS) expect(s.lifecycle[kind]).toEqual({ infrequentAccessAfterDays: undefined, archiveAfterDays: undefined, ...DEFAULT_LIFECYCLE[kind] });
+    for (const kind of KINDS)
+      expect(s.lifecycle[kind]).toEqual({ infrequentAccessAfterDays: undefined, archiveAfterDays: undefined, ...DEFAULT_LIFECYCLE[kind] });
     expect(s.lifecycle.models.archiveAfterDays).toBeUndefined();
     expect(s.lifecycle.datasets.archiveClass).toBe("GLACIER");
     expect(s.lifecycle.artifacts.archiveClass).toBe("GLACIER_IR");

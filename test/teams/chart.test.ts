@@ -32,7 +32,10 @@ const get = (objs: Obj[], kind: string, name: string): Obj => {
   return hits[0];
 };
 const policies = (objs: Obj[]) => objs.filter((o) => o.kind === "NetworkPolicy");
-const policyNames = (objs: Obj[]) => policies(objs).map((p) => p.metadata.name).sort();
+const policyNames = (objs: Obj[]) =>
+  policies(objs)
+    .map((p) => p.metadata.name)
+    .sort();
 
 /** A team with every feature switched on, accepted by the dev stack's config checks. */
 const VISION = teamEntry("vision", {
@@ -41,7 +44,13 @@ const VISION = teamEntry("vision", {
     edit: { iamPrincipals: ["arn:aws:iam::111122223333:role/vision-ci"] },
     view: { groups: ["vision-analysts"] },
   },
-  egress: { internetHttps: true, allow: [{ cidr: "10.40.0.0/16", ports: [5432] }, { cidr: "203.0.113.0/24", ports: [8443], description: "partner APIs" }] },
+  egress: {
+    internetHttps: true,
+    allow: [
+      { cidr: "10.40.0.0/16", ports: [5432] },
+      { cidr: "203.0.113.0/24", ports: [8443], description: "partner APIs" },
+    ],
+  },
   services: ["kserve", "mlflow", "feast", "pipelines"],
   rbac: { extraRules: [{ role: "view", apiGroups: ["metrics.k8s.io"], resources: ["pods"], verbs: ["get", "list"] }] },
 });
@@ -111,7 +120,17 @@ describe.each(CASES)("team chart %s", (_label, team, environment) => {
   it("ResourceQuota covers exactly the NS-02 keys, no LoadBalancers or NodePorts", () => {
     const hard = get(objs, "ResourceQuota", "team-quota").spec.hard as Record<string, string>;
     expect(Object.keys(hard).sort()).toEqual(
-      ["limits.memory", "persistentvolumeclaims", "pods", "requests.cpu", "requests.memory", "requests.nvidia.com/gpu", "requests.storage", "services.loadbalancers", "services.nodeports"].sort(),
+      [
+        "limits.memory",
+        "persistentvolumeclaims",
+        "pods",
+        "requests.cpu",
+        "requests.memory",
+        "requests.nvidia.com/gpu",
+        "requests.storage",
+        "services.loadbalancers",
+        "services.nodeports",
+      ].sort(),
     );
     expect(hard).toMatchObject({
       "requests.cpu": team.quota.cpu,
@@ -140,10 +159,15 @@ describe.each(CASES)("team chart %s", (_label, team, environment) => {
   it("default deny and DNS to kube-dns on UDP and TCP 53", () => {
     expect(get(objs, "NetworkPolicy", "default-deny").spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
     const dns = get(objs, "NetworkPolicy", "allow-dns").spec;
-    expect(dns.egress).toEqual([{
-      to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-      ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
-    }]);
+    expect(dns.egress).toEqual([
+      {
+        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+        ports: [
+          { protocol: "UDP", port: 53 },
+          { protocol: "TCP", port: 53 },
+        ],
+      },
+    ]);
   });
 
   it("no ipBlock reaches 169.254.169.254", () => {
@@ -162,10 +186,12 @@ describe.each(CASES)("team chart %s", (_label, team, environment) => {
         expect(present, `${name} has no egress target`).toEqual([]);
         continue;
       }
-      expect(present[0].spec.egress).toEqual(svc.targets.map((t) => ({
-        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": svc.namespace } }, podSelector: { matchLabels: t.podSelector } }],
-        ports: t.ports.map((port) => ({ protocol: "TCP", port })),
-      })));
+      expect(present[0].spec.egress).toEqual(
+        svc.targets.map((t) => ({
+          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": svc.namespace } }, podSelector: { matchLabels: t.podSelector } }],
+          ports: t.ports.map((port) => ({ protocol: "TCP", port })),
+        })),
+      );
     }
     expect(policies(objs).some((p) => p.metadata.name === "allow-inference-ingress")).toBe(team.services.includes("kserve"));
   });
@@ -183,8 +209,22 @@ describe.each(CASES)("team chart %s", (_label, team, environment) => {
 
   describe("Roles", () => {
     const rules = (role: TeamRole) => get(objs, "Role", `team-${role}`).rules!;
-    const triples = (role: TeamRole) => new Set(rules(role).flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}|${res}|${v}`)))));
-    const CLUSTER = ["nodes", "nodes/proxy", "namespaces", "persistentvolumes", "clusterroles", "clusterrolebindings", "customresourcedefinitions", "storageclasses", "validatingwebhookconfigurations", "mutatingwebhookconfigurations", "priorityclasses", "certificatesigningrequests"];
+    const triples = (role: TeamRole) =>
+      new Set(rules(role).flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}|${res}|${v}`)))));
+    const CLUSTER = [
+      "nodes",
+      "nodes/proxy",
+      "namespaces",
+      "persistentvolumes",
+      "clusterroles",
+      "clusterrolebindings",
+      "customresourcedefinitions",
+      "storageclasses",
+      "validatingwebhookconfigurations",
+      "mutatingwebhookconfigurations",
+      "priorityclasses",
+      "certificatesigningrequests",
+    ];
     const PLATFORM_OWNED = ["resourcequotas", "limitranges", "networkpolicies", "roles", "rolebindings"];
     const WRITE = ["create", "update", "patch", "delete", "deletecollection"];
 
@@ -252,7 +292,11 @@ describe("chart variants", () => {
     expect(team.owners.view).toEqual({ groups: [], iamPrincipals: [] });
     const [limit] = get(synth(team, "dev"), "LimitRange", "team-limits").spec.limits;
     expect(limit).toEqual({ type: "Container", ...DEFAULT_LIMITS, max: { cpu: "4", memory: "16Gi" } });
-    expect(synth(team, "dev").filter((o) => o.kind === "RoleBinding").map((o) => o.metadata.name)).toEqual(["team-admin"]);
+    expect(
+      synth(team, "dev")
+        .filter((o) => o.kind === "RoleBinding")
+        .map((o) => o.metadata.name),
+    ).toEqual(["team-admin"]);
   });
 
   it("reaches the Pod Identity agent only with podIdentity", () => {
@@ -274,7 +318,8 @@ describe("chart variants", () => {
     }
   });
 
-  const sources = (rule: { from: { namespaceSelector: { matchLabels: Record<string, string> } }[] }) => rule.from.map((f) => f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]);
+  const sources = (rule: { from: { namespaceSelector: { matchLabels: Record<string, string> } }[] }) =>
+    rule.from.map((f) => f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]);
 
   it("kserve inference ingress admits the platform ingress and Prometheus on the predictor port", () => {
     const spec = get(synth(recsys, "dev"), "NetworkPolicy", "allow-inference-ingress").spec;
@@ -327,7 +372,8 @@ describe("chart variants", () => {
   });
 
   it("the metadata checker itself flags an ipBlock without an except", () => {
-    const leak = (block: object) => [{ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "x" }, spec: { egress: [{ to: [{ ipBlock: block }] }] } }] as Obj[];
+    const leak = (block: object) =>
+      [{ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "x" }, spec: { egress: [{ to: [{ ipBlock: block }] }] } }] as Obj[];
     expect(metadataLeaks(leak({ cidr: "169.0.0.0/8" }))).toHaveLength(1);
     expect(metadataLeaks(leak({ cidr: "169.0.0.0/8", except: ["10.0.0.0/8"] }))).toHaveLength(1);
     expect(metadataLeaks(leak({ cidr: "169.0.0.0/8", except: ["169.254.0.0/16"] }))).toEqual([]);
@@ -337,7 +383,10 @@ describe("chart variants", () => {
   it("property: no allowlist the config accepts opens the metadata address", () => {
     const block = fc
       // Half the prefixes are /16 or narrower, the widest the config accepts, so enough allowlists get through.
-      .tuple(fc.oneof(fc.constant(METADATA.base), fc.integer({ min: 0, max: 0xffffffff })), fc.oneof(fc.integer({ min: 0, max: 32 }), fc.integer({ min: 16, max: 32 })))
+      .tuple(
+        fc.oneof(fc.constant(METADATA.base), fc.integer({ min: 0, max: 0xffffffff })),
+        fc.oneof(fc.integer({ min: 0, max: 32 }), fc.integer({ min: 16, max: 32 })),
+      )
       .map(([ip, prefix]) => formatCidr({ base: (ip & maskOf(prefix)) >>> 0, prefix }));
     let accepted = 0;
     fc.assert(

@@ -59,7 +59,14 @@ describe("teamReport on EKS (dev)", () => {
 
   it("network: defaults, Pod Identity agent, opted-in services, HTTPS, never metadata", () => {
     const network = line(lines, "network");
-    for (const part of ["everything denied by default", "DNS", "pods of its own namespace", "the EKS Pod Identity agent", "HTTPS to public addresses", "never the instance metadata address"]) {
+    for (const part of [
+      "everything denied by default",
+      "DNS",
+      "pods of its own namespace",
+      "the EKS Pod Identity agent",
+      "HTTPS to public addresses",
+      "never the instance metadata address",
+    ]) {
       expect(network).toContain(part);
     }
     for (const s of ["mlflow", "feast", "pipelines", "kserve"]) expect(network).toContain(`platform service ${s}`);
@@ -83,7 +90,9 @@ describe("teamReport on EKS (dev)", () => {
   });
 
   it("monitors: each drift report with its schedule, datasets and alert threshold; its jobs reach the bucket", () => {
-    expect(line(lines, "monitors")).toBe('  monitors   drift-ranker "30 * * * *": ranker/last-hour.parquet against ranker/training.parquet, alert at drift share ≥ 0.3');
+    expect(line(lines, "monitors")).toBe(
+      '  monitors   drift-ranker "30 * * * *": ranker/last-hour.parquet against ranker/training.parquet, alert at drift share ≥ 0.3',
+    );
     expect(line(lines, "network")).toContain("its drift jobs to the datasets bucket");
     const nlp = teamReport(byName(fixtureTeams("dev"), "nlp"), { environment: "dev", eksClusterName: "mlops-dev" });
     expect(nlp.some((l) => l.startsWith("  monitors"))).toBe(false);
@@ -108,7 +117,9 @@ describe("teamReport in prod", () => {
   });
 
   it("names the prod buckets for each team's identity", () => {
-    expect(line(report("fraud"), "identity")).toContain("s3 teams/fraud/ in mlops-prod-datasets-<account>, mlops-prod-artifacts-<account>, mlops-prod-models-<account>");
+    expect(line(report("fraud"), "identity")).toContain(
+      "s3 teams/fraud/ in mlops-prod-datasets-<account>, mlops-prod-artifacts-<account>, mlops-prod-models-<account>",
+    );
   });
 
   it("lists referenced exceptions", () => {

@@ -41,7 +41,11 @@ beforeAll(async () => {
   shared = await plan("dev", stackConfig(cfg));
 });
 
-const STACKS = [["dev", () => dev, true], ["prod", () => prod, true], ["local", () => local, false]] as const;
+const STACKS = [
+  ["dev", () => dev, true],
+  ["prod", () => prod, true],
+  ["local", () => local, false],
+] as const;
 
 describe.each(STACKS)("Teams component on %s", (stack, result, onAws) => {
   const teams = () => result().config!.teams;
@@ -54,11 +58,21 @@ describe.each(STACKS)("Teams component on %s", (stack, result, onAws) => {
 
   it("one ConfigGroup per team, parented to the component, whose YAML is the team chart", () => {
     const groups = ofType(result(), T.configGroup).filter((g) => g.parent === component().urn);
-    expect(groups.map((g) => g.name).sort()).toEqual(teams().map((t) => `teams-${t.name}`).sort());
+    expect(groups.map((g) => g.name).sort()).toEqual(
+      teams()
+        .map((t) => `teams-${t.name}`)
+        .sort(),
+    );
     for (const team of teams()) {
       const group = one(result(), T.configGroup, `teams-${team.name}`);
       expect(group.parent).toBe(component().urn);
-      const expected = teamObjects({ team, environment: stack, podIdentity: onAws, kserveMode: result().config!.services.kserve.mode, objectStore: onAws ? undefined : { namespace: "object-store", port: 8333 } });
+      const expected = teamObjects({
+        team,
+        environment: stack,
+        podIdentity: onAws,
+        kserveMode: result().config!.services.kserve.mode,
+        objectStore: onAws ? undefined : { namespace: "object-store", port: 8333 },
+      });
       expect(parseYamlStream(group.inputs.yaml as string)).toEqual(JSON.parse(JSON.stringify(expected)));
     }
   });
@@ -78,12 +92,14 @@ describe.each(STACKS)("Teams component on %s", (stack, result, onAws) => {
       expect(role.parent).toBe(component().urn);
       expect(role.inputs.permissionsBoundary).toBe(`<computed:${boundary.name}.arn>`);
       expect(role.inputs.tags).toEqual({ team: team.name, "cost-center": team.costCenter });
-      expect(doc(role, "assumeRolePolicy").Statement).toEqual([{
-        Effect: "Allow",
-        Principal: { Service: "pods.eks.amazonaws.com" },
-        Action: ["sts:AssumeRole", "sts:TagSession"],
-        Condition: { StringEquals: { "aws:RequestTag/kubernetes-namespace": team.name, "aws:RequestTag/kubernetes-service-account": "team-workload" } },
-      }]);
+      expect(doc(role, "assumeRolePolicy").Statement).toEqual([
+        {
+          Effect: "Allow",
+          Principal: { Service: "pods.eks.amazonaws.com" },
+          Action: ["sts:AssumeRole", "sts:TagSession"],
+          Condition: { StringEquals: { "aws:RequestTag/kubernetes-namespace": team.name, "aws:RequestTag/kubernetes-service-account": "team-workload" } },
+        },
+      ]);
     }
   });
 
@@ -106,7 +122,9 @@ describe.each(STACKS)("Teams component on %s", (stack, result, onAws) => {
   });
 
   it("one access entry per team IAM principal, mapped to team groups, with no access policy", () => {
-    const principals = teams().flatMap((t) => (["admin", "edit", "view"] as const).flatMap((r) => t.owners[r].iamPrincipals.map((p) => [p, teamGroup(t.name, r)] as const)));
+    const principals = teams().flatMap((t) =>
+      (["admin", "edit", "view"] as const).flatMap((r) => t.owners[r].iamPrincipals.map((p) => [p, teamGroup(t.name, r)] as const)),
+    );
     expect(principals.length).toBeGreaterThan(0);
     const entries = ofType(result(), T.accessEntry).filter((e) => e.parent === component().urn);
     expect(entries).toHaveLength(new Set(principals.map(([p]) => p)).size);
@@ -236,10 +254,12 @@ describe("principalSlug", () => {
     expect(principalSlug("arn:aws:iam::111122223333:role/recsys-admin")).toMatch(/^111122223333-role-recsys-admin-[0-9a-f]{8}$/);
     expect(principalSlug("arn:aws:iam::444455556666:user/ops/alice@example.com")).toMatch(/^444455556666-user-ops-alice-example-com-[0-9a-f]{8}$/);
     const arn = fc.stringMatching(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,40}$/);
-    fc.assert(fc.property(arn, (a) => {
-      expect(principalSlug(a)).toBe(principalSlug(a));
-      expect(principalSlug(a)).toMatch(/^[A-Za-z0-9-]+$/);
-    }));
+    fc.assert(
+      fc.property(arn, (a) => {
+        expect(principalSlug(a)).toBe(principalSlug(a));
+        expect(principalSlug(a)).toMatch(/^[A-Za-z0-9-]+$/);
+      }),
+    );
   });
 
   // Regression: the slug mapped every character outside [A-Za-z0-9-] to '-', so distinct, valid IAM names collide.
@@ -264,11 +284,15 @@ describe("gpuCapacity", () => {
   const pool = (over: Partial<GpuPoolShape>): GpuPoolShape => ({ name: "p", role: "gpu", instanceTypes: ["g5.xlarge"], maxSize: 2, ...over });
 
   it("is maxSize × the most GPUs any instance type of the pool has", () => {
-    expect(gpuCapacity([pool({ instanceTypes: ["g5.xlarge", "g5.12xlarge"], maxSize: 3 })], "none")).toEqual([{ pool: "p", units: 12, formula: "3 nodes (maxSize) × 4 GPUs per node" }]);
+    expect(gpuCapacity([pool({ instanceTypes: ["g5.xlarge", "g5.12xlarge"], maxSize: 3 })], "none")).toEqual([
+      { pool: "p", units: 12, formula: "3 nodes (maxSize) × 4 GPUs per node" },
+    ]);
   });
 
   it("multiplies by the time-slicing replicas", () => {
-    expect(gpuCapacity([pool({ gpuSharing: { mode: "time-slicing", replicas: 4 } })], "none")).toEqual([{ pool: "p", units: 8, formula: "2 nodes (maxSize) × 1 GPU per node × 4 time slices per GPU", timeSliced: true }]);
+    expect(gpuCapacity([pool({ gpuSharing: { mode: "time-slicing", replicas: 4 } })], "none")).toEqual([
+      { pool: "p", units: 8, formula: "2 nodes (maxSize) × 1 GPU per node × 4 time slices per GPU", timeSliced: true },
+    ]);
   });
 
   it("counts a MIG pool as 0 nvidia.com/gpu under the mixed strategy", () => {
@@ -287,11 +311,19 @@ describe("gpuCapacity", () => {
       role: fc.constantFrom("gpu", "cpu", "system"),
       instanceTypes: fc.subarray(gpuTypes, { minLength: 1 }),
       maxSize: fc.integer({ min: 1, max: 20 }),
-      gpuSharing: fc.option(fc.oneof(fc.record({ mode: fc.constant("time-slicing"), replicas: fc.integer({ min: 1, max: 8 }) }), fc.record({ mode: fc.constantFrom("mig", "exclusive") })), { nil: undefined }),
+      gpuSharing: fc.option(
+        fc.oneof(
+          fc.record({ mode: fc.constant("time-slicing"), replicas: fc.integer({ min: 1, max: 8 }) }),
+          fc.record({ mode: fc.constantFrom("mig", "exclusive") }),
+        ),
+        { nil: undefined },
+      ),
     });
-    fc.assert(fc.property(fc.array(arb), fc.array(arb), fc.constantFrom("none", "single", "mixed"), (a, b, strategy) => {
-      const s = strategy as "none" | "single" | "mixed";
-      expect(totalGpuUnits(gpuCapacity([...a, ...b], s))).toBe(totalGpuUnits(gpuCapacity(a, s)) + totalGpuUnits(gpuCapacity(b, s)));
-    }));
+    fc.assert(
+      fc.property(fc.array(arb), fc.array(arb), fc.constantFrom("none", "single", "mixed"), (a, b, strategy) => {
+        const s = strategy as "none" | "single" | "mixed";
+        expect(totalGpuUnits(gpuCapacity([...a, ...b], s))).toBe(totalGpuUnits(gpuCapacity(a, s)) + totalGpuUnits(gpuCapacity(b, s)));
+      }),
+    );
   });
 });

@@ -169,7 +169,10 @@ function planNamespaces(r: PlanResult): Found {
 const plans = new Map<string, { result: PlanResult; found: Found }>();
 
 beforeAll(async () => {
-  for (const [name, cfg] of [["eks-all", EKS_ALL], ["existing-all", EXISTING_ALL]] as const) {
+  for (const [name, cfg] of [
+    ["eks-all", EKS_ALL],
+    ["existing-all", EXISTING_ALL],
+  ] as const) {
     const result = await runPlan(name, { stackConfig: stackConfig(cfg), today: TODAY });
     plans.set(name, { result, found: planNamespaces(result) });
   }
@@ -214,10 +217,27 @@ describe("the plans together", () => {
   const union = () => new Set([...plans.values()].flatMap((p) => [...p.found.keys()]));
 
   it("show the platform namespaces of every optional piece", () => {
-    expect([...union()]).toEqual(expect.arrayContaining([
-      "knative-serving", "knative-operator", "databases", "node-exporter", "external-secrets", "kube-system", "monitoring", "gpu-operator",
-      "object-store", "cnpg-system", "cert-manager", "kserve", "kubeflow", "feast", "feast-operator-system", "mlflow", "evidently",
-    ]));
+    expect([...union()]).toEqual(
+      expect.arrayContaining([
+        "knative-serving",
+        "knative-operator",
+        "databases",
+        "node-exporter",
+        "external-secrets",
+        "kube-system",
+        "monitoring",
+        "gpu-operator",
+        "object-store",
+        "cnpg-system",
+        "cert-manager",
+        "kserve",
+        "kubeflow",
+        "feast",
+        "feast-operator-system",
+        "mlflow",
+        "evidently",
+      ]),
+    );
   });
 
   it("account for every entry of the list but those reserved ahead of use", () => {

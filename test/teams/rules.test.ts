@@ -59,7 +59,11 @@ describe("quota", () => {
     expectProblem(cfg, "teams[0].quota.cpu", '"lots" is not a Kubernetes quantity');
   });
 
-  it.each([["cpu", "0"], ["memory", "0Gi"], ["storage", "0Gi"]])("rejects a zero %s (%s)", (key, value) => {
+  it.each([
+    ["cpu", "0"],
+    ["memory", "0Gi"],
+    ["storage", "0Gi"],
+  ])("rejects a zero %s (%s)", (key, value) => {
     const cfg = fixture("dev");
     teamsOf(cfg)[1].quota[key] = value;
     expectProblem(cfg, `teams[1].quota.${key}`, `"${value}" must be greater than zero`);
@@ -176,9 +180,12 @@ describe("rbac.extraRules", () => {
     expectProblem(withRule("dev", { resources: [r] }), `${at}.resources[0]`, `"${r}" is cluster-scoped`);
   });
 
-  it.each(["resourcequotas", "networkpolicies", "rolebindings", "serviceaccounts/token", "limitranges", "roles"])("rejects the platform-owned resource %s", (r) => {
-    expectProblem(withRule("dev", { resources: [r] }), `${at}.resources[0]`, `"${r}" is managed by the platform`);
-  });
+  it.each(["resourcequotas", "networkpolicies", "rolebindings", "serviceaccounts/token", "limitranges", "roles"])(
+    "rejects the platform-owned resource %s",
+    (r) => {
+      expectProblem(withRule("dev", { resources: [r] }), `${at}.resources[0]`, `"${r}" is managed by the platform`);
+    },
+  );
 
   it.each(["escalate", "bind", "impersonate"])("rejects the verb %s", (v) => {
     expectProblem(withRule("dev", { verbs: ["get", v] }), `${at}.verbs[1]`, `"${v}" lets a subject grant itself more rights`);
@@ -263,14 +270,16 @@ describe("all problems at once", () => {
     nlp.rbac = { extraRules: [{ role: "admin", apiGroups: [""], resources: ["pods"], verbs: ["impersonate"] }] };
     const problems = problemsOf(cfg);
     const paths = problems.map((p) => p.path);
-    expect(paths).toEqual(expect.arrayContaining([
-      "teams[0].name",
-      "teams[0].quota.storage",
-      "teams[1].quota.gpu",
-      "teams[1].owners",
-      "teams[1].exceptions[0]",
-      "teams[1].rbac.extraRules[0].verbs[0]",
-    ]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "teams[0].name",
+        "teams[0].quota.storage",
+        "teams[1].quota.gpu",
+        "teams[1].owners",
+        "teams[1].exceptions[0]",
+        "teams[1].rbac.extraRules[0].verbs[0]",
+      ]),
+    );
     expect(problems).toHaveLength(6);
   });
 });

@@ -70,11 +70,21 @@ export const MODEL_DRIFT_DASHBOARD: Dashboard = {
       },
     ],
     [
-      { type: "timeseries", title: "Drifted columns", targets: [t(`max by (team, model) (mlops_model_drifted_columns{${SEL}})`, "{{team}}/{{model}}")], unit: "none" },
+      {
+        type: "timeseries",
+        title: "Drifted columns",
+        targets: [t(`max by (team, model) (mlops_model_drifted_columns{${SEL}})`, "{{team}}/{{model}}")],
+        unit: "none",
+      },
       {
         type: "stat",
         title: "Models at or over their threshold",
-        targets: [t(`count(max by (team, model) (mlops_model_drift_share{${SEL}}) >= on (team, model) max by (team, model) (mlops_model_drift_threshold{${SEL}})) or vector(0)`, "drifted")],
+        targets: [
+          t(
+            `count(max by (team, model) (mlops_model_drift_share{${SEL}}) >= on (team, model) max by (team, model) (mlops_model_drift_threshold{${SEL}})) or vector(0)`,
+            "drifted",
+          ),
+        ],
         unit: "none",
       },
     ],
@@ -85,7 +95,12 @@ export const MODEL_DRIFT_DASHBOARD: Dashboard = {
         targets: [t(`time() - max by (team, model) (mlops_model_drift_last_run_timestamp_seconds{${SEL}})`, "{{team}}/{{model}}")],
         unit: "s",
       },
-      { type: "table", title: "Threshold per model", targets: [t(`max by (team, model) (mlops_model_drift_threshold{${SEL}})`, "{{team}}/{{model}}")], unit: "percentunit" },
+      {
+        type: "table",
+        title: "Threshold per model",
+        targets: [t(`max by (team, model) (mlops_model_drift_threshold{${SEL}})`, "{{team}}/{{model}}")],
+        unit: "percentunit",
+      },
     ],
   ]),
 };

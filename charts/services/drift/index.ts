@@ -59,7 +59,12 @@ export function modelMonitorObjects(team: TeamConfig, args: ModelMonitorArgs): R
   if (team.modelMonitors.length === 0) return [];
   const labels = { ...args.labels, ...teamLabels(team), ...DRIFT_APP_LABEL };
   return [
-    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: DRIFT_SCRIPT_CONFIGMAP, namespace: team.name, labels }, data: { "drift_report.py": driftScript() } },
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: DRIFT_SCRIPT_CONFIGMAP, namespace: team.name, labels },
+      data: { "drift_report.py": driftScript() },
+    },
     ...team.modelMonitors.map((m) => driftCronJob(team, m, args, labels)),
   ];
 }
@@ -85,7 +90,14 @@ function driftCronJob(team: TeamConfig, monitor: ModelMonitor, args: ModelMonito
       name: `fetch-${kind}`,
       image: imageRef("awsCli"),
       // The image's entrypoint is `aws`.
-      args: ["s3", "cp", datasetUri(args.datasetsBucket, team.name, path), localDataPath(kind, path), "--only-show-errors", ...(args.s3Endpoint ? ["--endpoint-url", args.s3Endpoint] : [])],
+      args: [
+        "s3",
+        "cp",
+        datasetUri(args.datasetsBucket, team.name, path),
+        localDataPath(kind, path),
+        "--only-show-errors",
+        ...(args.s3Endpoint ? ["--endpoint-url", args.s3Endpoint] : []),
+      ],
       env: s3Env,
       resources,
       volumeMounts: [data, tmp],

@@ -52,23 +52,35 @@ export class OnlineStoreCache extends pulumi.ComponentResource {
     super("mlops:services:OnlineStoreCache", name, {}, opts);
     const child = { parent: this };
     const subnets = new aws.elasticache.SubnetGroup(name, { subnetIds: args.subnetIds, description: "Private subnets of the platform VPC" }, child);
-    const sg = new aws.ec2.SecurityGroup(`${name}-redis`, { vpcId: args.vpcId, description: "Redis from the EKS cluster security group only", egress: [] }, child);
-    new aws.vpc.SecurityGroupIngressRule(`${name}-redis`, {
-      securityGroupId: sg.id,
-      referencedSecurityGroupId: args.clientSecurityGroupId,
-      ipProtocol: "tcp",
-      fromPort: REDIS_PORT,
-      toPort: REDIS_PORT,
-      description: "Redis from the EKS cluster security group",
-    }, child);
-    const group = new aws.elasticache.ReplicationGroup(name, {
-      ...replicationGroupSettings(args.nodes, args.nodeType, args.snapshotRetentionDays ?? 1),
-      description: "Feast online store",
-      kmsKeyId: args.kmsKeyArn,
-      authToken: args.authToken,
-      subnetGroupName: subnets.name,
-      securityGroupIds: [sg.id],
-    }, { ...child, additionalSecretOutputs: ["authToken"] });
+    const sg = new aws.ec2.SecurityGroup(
+      `${name}-redis`,
+      { vpcId: args.vpcId, description: "Redis from the EKS cluster security group only", egress: [] },
+      child,
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-redis`,
+      {
+        securityGroupId: sg.id,
+        referencedSecurityGroupId: args.clientSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: REDIS_PORT,
+        toPort: REDIS_PORT,
+        description: "Redis from the EKS cluster security group",
+      },
+      child,
+    );
+    const group = new aws.elasticache.ReplicationGroup(
+      name,
+      {
+        ...replicationGroupSettings(args.nodes, args.nodeType, args.snapshotRetentionDays ?? 1),
+        description: "Feast online store",
+        kmsKeyId: args.kmsKeyArn,
+        authToken: args.authToken,
+        subnetGroupName: subnets.name,
+        securityGroupIds: [sg.id],
+      },
+      { ...child, additionalSecretOutputs: ["authToken"] },
+    );
     this.address = group.primaryEndpointAddress;
     this.registerOutputs({ address: this.address });
   }

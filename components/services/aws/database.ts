@@ -87,31 +87,51 @@ export class ManagedDatabase extends pulumi.ComponentResource {
     const e = RDS_ENGINES[engine];
     this.port = e.port;
     const subnets = new aws.rds.SubnetGroup(name, { subnetIds: args.subnetIds, description: "Private subnets of the platform VPC" }, child);
-    const sg = new aws.ec2.SecurityGroup(`${name}-${engine}`, { vpcId: args.vpcId, description: `${engine} from the EKS cluster security group only`, egress: [] }, child);
-    new aws.vpc.SecurityGroupIngressRule(`${name}-${engine}`, {
-      securityGroupId: sg.id,
-      referencedSecurityGroupId: args.clientSecurityGroupId,
-      ipProtocol: "tcp",
-      fromPort: e.port,
-      toPort: e.port,
-      description: `${engine} from the EKS cluster security group`,
-    }, child);
-    const params = new aws.rds.ParameterGroup(name, {
-      family: e.parameterGroupFamily,
-      description: "TLS only, strong password hashing, slow statements logged",
-      parameters: Object.entries(DATABASE_PARAMETERS[engine]).map(([n, value]) => ({ name: n, value, applyMethod: STATIC_PARAMETERS.has(n) ? "pending-reboot" : "immediate" })),
-    }, child);
-    const db = new aws.rds.Instance(name, {
-      ...databaseInstanceSettings(args.identifier, args.config, protect, engine),
-      identifier: args.identifier,
-      kmsKeyId: args.kmsKeyArn,
-      masterUserSecretKmsKeyId: args.kmsKeyArn,
-      performanceInsightsKmsKeyId: args.kmsKeyArn,
-      dbSubnetGroupName: subnets.name,
-      vpcSecurityGroupIds: [sg.id],
-      parameterGroupName: params.name,
-      tags: args.backup ? { [BACKUP_TAG.key]: BACKUP_TAG.value } : {},
-    }, { ...child, protect, retainOnDelete: protect });
+    const sg = new aws.ec2.SecurityGroup(
+      `${name}-${engine}`,
+      { vpcId: args.vpcId, description: `${engine} from the EKS cluster security group only`, egress: [] },
+      child,
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-${engine}`,
+      {
+        securityGroupId: sg.id,
+        referencedSecurityGroupId: args.clientSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: e.port,
+        toPort: e.port,
+        description: `${engine} from the EKS cluster security group`,
+      },
+      child,
+    );
+    const params = new aws.rds.ParameterGroup(
+      name,
+      {
+        family: e.parameterGroupFamily,
+        description: "TLS only, strong password hashing, slow statements logged",
+        parameters: Object.entries(DATABASE_PARAMETERS[engine]).map(([n, value]) => ({
+          name: n,
+          value,
+          applyMethod: STATIC_PARAMETERS.has(n) ? "pending-reboot" : "immediate",
+        })),
+      },
+      child,
+    );
+    const db = new aws.rds.Instance(
+      name,
+      {
+        ...databaseInstanceSettings(args.identifier, args.config, protect, engine),
+        identifier: args.identifier,
+        kmsKeyId: args.kmsKeyArn,
+        masterUserSecretKmsKeyId: args.kmsKeyArn,
+        performanceInsightsKmsKeyId: args.kmsKeyArn,
+        dbSubnetGroupName: subnets.name,
+        vpcSecurityGroupIds: [sg.id],
+        parameterGroupName: params.name,
+        tags: args.backup ? { [BACKUP_TAG.key]: BACKUP_TAG.value } : {},
+      },
+      { ...child, protect, retainOnDelete: protect },
+    );
     this.address = db.address;
     // RDS creates the master secret with the instance; the first (only) entry names it.
     this.masterSecretArn = db.masterUserSecrets.apply((s) => s[0].secretArn);

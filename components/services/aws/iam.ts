@@ -29,7 +29,13 @@ export function servicePrefixPolicy(where: BucketPrefix, clusterName: string, ac
   const bucket = `arn:aws:s3:::${dataBucketName(clusterName, where.bucket, accountId)}`;
   return policyDocument(
     { Sid: "OwnPrefixObjects", Effect: "Allow", Action: OBJECT_ACTIONS, Resource: `${bucket}/${where.prefix}*` },
-    { Sid: "ListOwnPrefix", Effect: "Allow", Action: "s3:ListBucket", Resource: bucket, Condition: { StringLike: { "s3:prefix": [where.prefix, `${where.prefix}*`] } } },
+    {
+      Sid: "ListOwnPrefix",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: bucket,
+      Condition: { StringLike: { "s3:prefix": [where.prefix, `${where.prefix}*`] } },
+    },
     { Sid: "BucketLocation", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: bucket },
     keyThroughService(key, "s3"),
   );
@@ -44,10 +50,21 @@ export function secretNamePrefix(clusterName: string): string {
  * External Secrets' controller: read the platform's own secrets (by name prefix) and the RDS-managed master
  * secret (all encrypted with the databases key), decrypting only through Secrets Manager. Nothing else.
  */
-export function secretsReaderPolicy(clusterName: string, accountId: string, region: string, extraSecretArns: readonly string[], key: BucketKey): PolicyDocument {
+export function secretsReaderPolicy(
+  clusterName: string,
+  accountId: string,
+  region: string,
+  extraSecretArns: readonly string[],
+  key: BucketKey,
+): PolicyDocument {
   const own = `arn:aws:secretsmanager:${region}:${accountId}:secret:${secretNamePrefix(clusterName)}*`;
   return policyDocument(
-    { Sid: "ReadPlatformSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: [own, ...extraSecretArns] },
+    {
+      Sid: "ReadPlatformSecrets",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+      Resource: [own, ...extraSecretArns],
+    },
     keyThroughService(key, "secretsmanager"),
   );
 }

@@ -3,7 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RdsConfig } from "../../../config/services";
 import * as random from "@pulumi/random";
 import {
-  KFP_MYSQL_SECRET, KFP_SETUP_SECRET, KFP_S3_SERVICE_ACCOUNTS, KUBEFLOW_NAMESPACE, MLMD_CONFIG_SECRET, kfpCredentialTemplates, mysqlAliasService, mysqlMasterSecret, mysqlSetupObjects,
+  KFP_MYSQL_SECRET,
+  KFP_SETUP_SECRET,
+  KFP_S3_SERVICE_ACCOUNTS,
+  KUBEFLOW_NAMESPACE,
+  MLMD_CONFIG_SECRET,
+  kfpCredentialTemplates,
+  mysqlAliasService,
+  mysqlMasterSecret,
+  mysqlSetupObjects,
 } from "../../../charts/services/pipelines";
 import { createCredential } from "../credentials";
 import { DATABASES_NAMESPACE } from "../../../charts/services/database-setup";
@@ -87,11 +95,15 @@ export class Pipelines extends pulumi.ComponentResource {
 
     // The Namespace, CRDs (Application, Argo, ScheduledWorkflow, Viewer) and cluster RBAC; Directory's children
     // wait for CRDs to be established, so the namespaced install below can depend on this component.
-    const clusterScoped = new k8s.kustomize.v2.Directory(`${name}-cluster-scoped`, { directory: kustomizeUrl(KFP.paths.clusterScoped) }, {
-      ...child,
-      dependsOn,
-      transforms: [kubeflowNamespaceLabels(labels)],
-    });
+    const clusterScoped = new k8s.kustomize.v2.Directory(
+      `${name}-cluster-scoped`,
+      { directory: kustomizeUrl(KFP.paths.clusterScoped) },
+      {
+        ...child,
+        dependsOn,
+        transforms: [kubeflowNamespaceLabels(labels)],
+      },
+    );
 
     if (!args.aws) {
       new k8s.kustomize.v2.Directory(name, { directory: kustomizeUrl(KFP.paths.platformAgnostic) }, { ...child, dependsOn: [clusterScoped] });
@@ -111,55 +123,80 @@ export class Pipelines extends pulumi.ComponentResource {
  * On EKS: KFP's RDS MySQL and its own user (made by a setup Job as the master user), the Pod Identity role for
  * artifacts, and our overlay of upstream's tree rendered once the account id is known.
  */
-function createPipelinesOnAws(name: string, aws: PipelinesAwsArgs, clusterScoped: pulumi.Resource, labels: Record<string, string>, opts: { parent: pulumi.Resource }) {
-  const db = new ManagedDatabase(`${name}-mysql`, {
-    identifier: `${aws.clusterName}-pipelines-mysql`,
-    engine: "mysql",
-    config: aws.database,
-    vpcId: aws.vpcId,
-    subnetIds: aws.subnetIds,
-    clientSecurityGroupId: aws.clusterSecurityGroupId,
-    kmsKeyArn: aws.kmsKeyArns.databases,
-    protect: aws.protect,
-    backup: aws.backup,
-  }, opts);
+function createPipelinesOnAws(
+  name: string,
+  aws: PipelinesAwsArgs,
+  clusterScoped: pulumi.Resource,
+  labels: Record<string, string>,
+  opts: { parent: pulumi.Resource },
+) {
+  const db = new ManagedDatabase(
+    `${name}-mysql`,
+    {
+      identifier: `${aws.clusterName}-pipelines-mysql`,
+      engine: "mysql",
+      config: aws.database,
+      vpcId: aws.vpcId,
+      subnetIds: aws.subnetIds,
+      clientSecurityGroupId: aws.clusterSecurityGroupId,
+      kmsKeyArn: aws.kmsKeyArns.databases,
+      protect: aws.protect,
+      backup: aws.backup,
+    },
+    opts,
+  );
 
   // One role for every KFP pod that reads or writes artifacts, limited to pipelines/ of the artifacts bucket.
   // Pod Identity injects credentials when a pod is created: the associations exist before KFP's pods.
-  const { role, associations } = createServiceRole(name, {
-    namespace: KUBEFLOW_NAMESPACE,
-    serviceAccounts: KFP_S3_SERVICE_ACCOUNTS,
-    where: { bucket: "artifacts", prefix: KFP_BUCKET_PREFIX },
-    aws: { clusterName: aws.clusterName, eksClusterName: aws.eksClusterName, accountId: aws.accountId, region: aws.region, bucketKeyArn: aws.kmsKeyArns.s3 },
-    description: "Kubeflow Pipelines: artifacts under pipelines/ of the artifacts bucket",
-  }, opts);
+  const { role, associations } = createServiceRole(
+    name,
+    {
+      namespace: KUBEFLOW_NAMESPACE,
+      serviceAccounts: KFP_S3_SERVICE_ACCOUNTS,
+      where: { bucket: "artifacts", prefix: KFP_BUCKET_PREFIX },
+      aws: { clusterName: aws.clusterName, eksClusterName: aws.eksClusterName, accountId: aws.accountId, region: aws.region, bucketKeyArn: aws.kmsKeyArns.s3 },
+      description: "Kubeflow Pipelines: artifacts under pipelines/ of the artifacts bucket",
+    },
+    opts,
+  );
 
   // KFP's own MySQL user (generated password in Secrets Manager, synced by External Secrets), made by a setup
   // Job as the master user: RDS rotates the master password, which KFP would only re-read on restart.
   const password = new random.RandomPassword(`${name}-database`, { length: 32, special: false }, opts).result;
   const templates = kfpCredentialTemplates(db.port);
-  const credential = createCredential(`${name}-database`, {
-    store: { kind: "secrets-manager", clusterName: aws.clusterName, kmsKeyArn: aws.kmsKeyArns.databases, storeName: aws.secretStoreName },
-    values: { password },
-    targets: [
-      { namespace: KUBEFLOW_NAMESPACE, secretName: KFP_MYSQL_SECRET, template: templates.mysql },
-      { namespace: KUBEFLOW_NAMESPACE, secretName: MLMD_CONFIG_SECRET, template: templates.mlmd },
-      { namespace: DATABASES_NAMESPACE, secretName: KFP_SETUP_SECRET, template: { password: "{{ .password }}" } },
-    ],
-    labels,
-    dependsOn: [clusterScoped, aws.secretStore],
-  }, opts);
-  const objects = pulumi.all([db.address, db.masterSecretArn]).apply(([address, arn]) => [
-    mysqlAliasService(address, labels),
-    mysqlMasterSecret(aws.secretStoreName, arn, labels),
-    ...mysqlSetupObjects({ host: address, port: db.port, credentialSecret: KFP_SETUP_SECRET, labels }),
-  ]);
-  const database = createObjectGroup(`${name}-database`, objects, { ...opts, dependsOn: [clusterScoped, aws.secretStore, ...credential, ...(aws.masterSecretAccess ? [aws.masterSecretAccess(db.masterSecretArn)] : [])] });
+  const credential = createCredential(
+    `${name}-database`,
+    {
+      store: { kind: "secrets-manager", clusterName: aws.clusterName, kmsKeyArn: aws.kmsKeyArns.databases, storeName: aws.secretStoreName },
+      values: { password },
+      targets: [
+        { namespace: KUBEFLOW_NAMESPACE, secretName: KFP_MYSQL_SECRET, template: templates.mysql },
+        { namespace: KUBEFLOW_NAMESPACE, secretName: MLMD_CONFIG_SECRET, template: templates.mlmd },
+        { namespace: DATABASES_NAMESPACE, secretName: KFP_SETUP_SECRET, template: { password: "{{ .password }}" } },
+      ],
+      labels,
+      dependsOn: [clusterScoped, aws.secretStore],
+    },
+    opts,
+  );
+  const objects = pulumi
+    .all([db.address, db.masterSecretArn])
+    .apply(([address, arn]) => [
+      mysqlAliasService(address, labels),
+      mysqlMasterSecret(aws.secretStoreName, arn, labels),
+      ...mysqlSetupObjects({ host: address, port: db.port, credentialSecret: KFP_SETUP_SECRET, labels }),
+    ]);
+  const database = createObjectGroup(`${name}-database`, objects, {
+    ...opts,
+    dependsOn: [clusterScoped, aws.secretStore, ...credential, ...(aws.masterSecretAccess ? [aws.masterSecretAccess(db.masterSecretArn)] : [])],
+  });
 
   // The overlay carries the bucket (it embeds the account id) and the region: rendered once those are known.
-  const directory = pulumi.output(aws.accountId).apply((accountId) =>
-    writeOverlay(pipelinesOverlay({ bucket: dataBucketName(aws.clusterName, "artifacts", accountId), region: aws.region, mysqlPort: db.port })),
-  );
+  const directory = pulumi
+    .output(aws.accountId)
+    .apply((accountId) =>
+      writeOverlay(pipelinesOverlay({ bucket: dataBucketName(aws.clusterName, "artifacts", accountId), region: aws.region, mysqlPort: db.port })),
+    );
   new k8s.kustomize.v2.Directory(name, { directory }, { ...opts, dependsOn: [clusterScoped, database, ...associations] });
   return { databaseAddress: db.address, masterSecretArn: db.masterSecretArn, roleArn: role.arn };
 }

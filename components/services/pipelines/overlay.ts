@@ -76,7 +76,12 @@ const env = (name: string, value: string): EnvPatch => ({ name, value });
 const literalEnv = (name: string, value: string): EnvPatch => ({ name, value, valueFrom: null });
 
 function deploymentEnvPatch(deployment: string, container: string, envs: readonly EnvPatch[]) {
-  return { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: deployment }, spec: { template: { spec: { containers: [{ name: container, env: envs }] } } } };
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: deployment },
+    spec: { template: { spec: { containers: [{ name: container, env: envs }] } } },
+  };
 }
 
 /** The overlay's patches that carry stack values, as objects (strategic merge patches). */
@@ -90,7 +95,13 @@ export function overlayPatches(settings: OverlaySettings) {
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: "pipeline-install-config" },
-      data: { mysqlHost: host, mysqlPort: port, bucketName: settings.bucket, defaultPipelineRoot: root, ARTIFACT_NAMESPACE_KEY_PREFIX: KFP_ARTIFACT_KEY_PREFIX },
+      data: {
+        mysqlHost: host,
+        mysqlPort: port,
+        bucketName: settings.bucket,
+        defaultPipelineRoot: root,
+        ARTIFACT_NAMESPACE_KEY_PREFIX: KFP_ARTIFACT_KEY_PREFIX,
+      },
     },
     // base/installs/generic copies defaultPipelineRoot into kfp-launcher inside its own build, before this
     // overlay's patches, so the launcher config is patched directly. `providers` makes the v2 launcher build an
@@ -162,7 +173,10 @@ export function overlayKustomization(settings: OverlaySettings) {
 }
 
 /** Every file of the overlay directory: the rendered kustomization and the committed static patches. */
-export function pipelinesOverlay(settings: OverlaySettings, readStatic: (file: string) => string = (f) => readFileSync(join(STATIC_PATCH_DIR, f), "utf8")): Record<string, string> {
+export function pipelinesOverlay(
+  settings: OverlaySettings,
+  readStatic: (file: string) => string = (f) => readFileSync(join(STATIC_PATCH_DIR, f), "utf8"),
+): Record<string, string> {
   if (!settings.bucket || !settings.region) throw new Error("pipelinesOverlay: bucket and region are required");
   return {
     "kustomization.yaml": toYaml(overlayKustomization(settings)),
