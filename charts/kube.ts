@@ -21,6 +21,21 @@ export function manifests(build: (scope: Construct) => void): Manifest[] {
   return chart.toJson() as Manifest[];
 }
 
+/** The one object `build` makes, for builders that hand a single object on. */
+export function singleManifest(build: (scope: Construct) => void): Manifest {
+  const [only] = manifests(build);
+  return only;
+}
+
+/** An object as our builders hand it on: the manifest cdk8s renders, with its spec typed. */
+export interface TypedManifest<Spec> {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: Metadata;
+  readonly spec: Spec;
+  readonly [field: string]: unknown;
+}
+
 /** The metadata every object we author carries: an explicit name (cdk8s would otherwise invent one). */
 export interface Metadata {
   readonly name: string;

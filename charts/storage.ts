@@ -3,7 +3,8 @@
  * shared files through per-volume access points, and the EBS VolumeSnapshotClass. All EBS volumes are
  * encrypted with the platform's key; prod keeps volumes when claims go (Retain).
  */
-import { ApiObject, App, Chart, type ChartProps } from "cdk8s";
+import { App, Chart, type ChartProps } from "cdk8s";
+import { volumeSnapshotClass } from "./crds/snapshot";
 import { k8s } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
 
@@ -70,13 +71,7 @@ export class StorageChart extends Chart {
         reclaimPolicy: props.reclaimPolicy,
       });
     }
-    new ApiObject(this, "snapshot-class", {
-      apiVersion: "snapshot.storage.k8s.io/v1",
-      kind: "VolumeSnapshotClass",
-      metadata: { name: SNAPSHOT_CLASS },
-      driver: "ebs.csi.aws.com",
-      deletionPolicy: props.reclaimPolicy,
-    });
+    volumeSnapshotClass(this, "snapshot-class", { name: SNAPSHOT_CLASS }, { driver: "ebs.csi.aws.com", deletionPolicy: props.reclaimPolicy });
   }
 }
 

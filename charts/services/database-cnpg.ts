@@ -4,6 +4,9 @@
  * TLS with its own CA, so clients connect with sslmode=require as they do to RDS.
  */
 import { imageRef } from "../../domain/versions";
+import { cnpgCluster, cnpgDatabase } from "../crds/cloudnative-pg";
+import { podMonitor } from "../crds/monitoring";
+import { manifests, type Manifest } from "../kube";
 import { DATABASES_NAMESPACE, type DatabaseGrant } from "./database-setup";
 import { CNPG_OPERATOR_NAMESPACE } from "../../domain/platform-namespaces";
 
@@ -19,38 +22,29 @@ export interface InClusterDatabaseArgs {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-export function cnpgObjects(args: InClusterDatabaseArgs): unknown[] {
+export function cnpgObjects(args: InClusterDatabaseArgs): Manifest[] {
   const labels = { ...args.labels };
-  return [
-    {
-      apiVersion: "postgresql.cnpg.io/v1",
-      kind: "Cluster",
-      metadata: { name: CNPG_CLUSTER, namespace: DATABASES_NAMESPACE, labels },
-      spec: {
-        instances: args.instances,
-        imageName: imageRef("cnpgPostgres"),
-        storage: { size: `${args.storageGiB}Gi` },
-        // No superuser secret: services get their own roles below.
-        enableSuperuserAccess: false,
-        managed: {
-          // Roles need a password Secret of type basic-auth (username, password) in this namespace.
-          roles: args.grants.map((g) => ({ name: g.role, ensure: "present", login: true, passwordSecret: { name: g.secretName } })),
-        },
-        postgresql: { parameters: { password_encryption: "scram-sha-256", log_min_duration_statement: "1000" } },
-        resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
+  const meta = (name: string) => ({ name, namespace: DATABASES_NAMESPACE, labels });
+  return manifests((scope) => {
+    cnpgCluster(scope, "cluster", meta(CNPG_CLUSTER), {
+      instances: args.instances,
+      imageName: imageRef("cnpgPostgres"),
+      storage: { size: `${args.storageGiB}Gi` },
+      // No superuser secret: services get their own roles below.
+      enableSuperuserAccess: false,
+      managed: {
+        // Roles need a password Secret of type basic-auth (username, password) in this namespace.
+        roles: args.grants.map((g) => ({ name: g.role, ensure: "present", login: true, passwordSecret: { name: g.secretName } })),
       },
-    },
-    ...args.grants.map((g) => ({
-      apiVersion: "postgresql.cnpg.io/v1",
-      kind: "Database",
-      metadata: { name: g.database, namespace: DATABASES_NAMESPACE, labels },
-      spec: { name: g.database, owner: g.role, cluster: { name: CNPG_CLUSTER }, ensure: "present" },
-    })),
-    {
-      apiVersion: "monitoring.coreos.com/v1",
-      kind: "PodMonitor",
-      metadata: { name: CNPG_CLUSTER, namespace: DATABASES_NAMESPACE, labels },
-      spec: { selector: { matchLabels: { "cnpg.io/cluster": CNPG_CLUSTER } }, podMetricsEndpoints: [{ port: "metrics" }] },
-    },
-  ];
+      postgresql: { parameters: { password_encryption: "scram-sha-256", log_min_duration_statement: "1000" } },
+      resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
+    });
+    for (const g of args.grants) {
+      cnpgDatabase(scope, `database-${g.database}`, meta(g.database), { name: g.database, owner: g.role, cluster: { name: CNPG_CLUSTER }, ensure: "present" });
+    }
+    podMonitor(scope, "monitor", meta(CNPG_CLUSTER), {
+      selector: { matchLabels: { "cnpg.io/cluster": CNPG_CLUSTER } },
+      podMetricsEndpoints: [{ port: "metrics" }],
+    });
+  });
 }

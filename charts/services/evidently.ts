@@ -1,13 +1,13 @@
 /**
  * Evidently's monitoring service (the `evidently ui` API and UI, with its workspace in the platform Postgres)
  * and the Prometheus Pushgateway the scheduled drift reports push to, both in the evidently namespace.
- * Pure builders: plain Kubernetes objects and chart values; credentials arrive as Secret names and keys.
+ * Pure builders: Kubernetes objects (charts/kube.ts) and chart values; credentials arrive as Secret names and keys.
  */
 import { loadValuesFile, mergeValues, type Values } from "../values";
 import { imageRef } from "../../domain/versions";
 import type { SecretTemplate } from "./external-secrets";
-import { serviceNetworkPolicies, type EgressRule } from "./network";
-import { restrictedContainer, restrictedPod } from "./workload";
+import { addServiceNetworkPolicies, type EgressRule } from "./network";
+import { k8s, manifests, port, resources, restrictedPodSpec, type Manifest } from "../kube";
 import { EVIDENTLY_NAMESPACE } from "../../domain/platform-namespaces";
 
 export { EVIDENTLY_NAMESPACE };
@@ -75,33 +75,31 @@ export interface EvidentlyArgs {
 }
 
 /** ServiceAccount, Deployment, Service and the namespace's NetworkPolicies (the namespace itself is the caller's). */
-export function evidentlyObjects(args: EvidentlyArgs): object[] {
+export function evidentlyObjects(args: EvidentlyArgs): Manifest[] {
   const labels = { ...args.labels, ...EVIDENTLY_POD_LABELS };
   const podLabels = { ...labels, ...EVIDENTLY_SERVED_POD_LABELS };
-  const meta = (name: string, l: Record<string, string> = labels) => ({ name, namespace: EVIDENTLY_NAMESPACE, labels: { ...l } });
-  const probe = (initialDelaySeconds: number, periodSeconds: number) => ({
-    httpGet: { path: "/api/version", port: "http" },
+  const meta = (name: string) => ({ name, namespace: EVIDENTLY_NAMESPACE, labels: { ...labels } });
+  const probe = (initialDelaySeconds: number, periodSeconds: number): k8s.Probe => ({
+    httpGet: { path: "/api/version", port: port("http") },
     initialDelaySeconds,
     periodSeconds,
     timeoutSeconds: 5,
     failureThreshold: 6,
   });
-  return [
-    { apiVersion: "v1", kind: "ServiceAccount", metadata: meta("evidently"), automountServiceAccountToken: false },
-    {
-      apiVersion: "apps/v1",
-      kind: "Deployment",
+  return manifests((scope) => {
+    new k8s.KubeServiceAccount(scope, "service-account", { metadata: meta("evidently"), automountServiceAccountToken: false });
+    new k8s.KubeDeployment(scope, "deployment", {
       metadata: meta("evidently"),
       spec: {
         replicas: args.replicas ?? 1,
         selector: { matchLabels: { ...EVIDENTLY_POD_LABELS } },
         template: {
           metadata: { labels: podLabels },
-          spec: restrictedPod(
+          spec: restrictedPodSpec(
             {
               serviceAccountName: "evidently",
               containers: [
-                restrictedContainer({
+                {
                   name: "evidently",
                   image: imageRef("evidently"),
                   // Appended to the image's ENTRYPOINT ["evidently", "ui", "--host", "0.0.0.0"].
@@ -118,37 +116,35 @@ export function evidentlyObjects(args: EvidentlyArgs): object[] {
                   ],
                   readinessProbe: probe(5, 10),
                   livenessProbe: probe(30, 20),
-                  resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+                  resources: resources({ cpu: "100m", memory: "512Mi" }, { memory: "1Gi" }),
                   volumeMounts: [
                     // A directory mount (no subPath), so a rotated Secret reaches the file.
                     { name: "config", mountPath: EVIDENTLY_CONFIG_DIR, readOnly: true },
                     { name: "tmp", mountPath: "/tmp" },
                     { name: "workspace", mountPath: WORKSPACE_DIR },
                   ],
-                }),
+                },
               ],
               volumes: [
                 { name: "config", secret: { secretName: args.secretName, items: [{ key: "config.yaml", path: "config.yaml" }] } },
-                { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
-                { name: "workspace", emptyDir: { sizeLimit: "256Mi" } },
+                { name: "tmp", emptyDir: { sizeLimit: k8s.Quantity.fromString("256Mi") } },
+                { name: "workspace", emptyDir: { sizeLimit: k8s.Quantity.fromString("256Mi") } },
               ],
             },
             { uid: UID },
           ),
         },
       },
-    },
-    {
-      apiVersion: "v1",
-      kind: "Service",
+    });
+    new k8s.KubeService(scope, "service", {
       metadata: meta("evidently"),
       spec: {
         type: "ClusterIP",
         selector: { ...EVIDENTLY_POD_LABELS },
-        ports: [{ name: "http", port: EVIDENTLY_PORT, targetPort: "http", protocol: "TCP" }],
+        ports: [{ name: "http", port: EVIDENTLY_PORT, targetPort: port("http"), protocol: "TCP" }],
       },
-    },
-    ...serviceNetworkPolicies({
+    });
+    addServiceNetworkPolicies(scope, {
       namespace: EVIDENTLY_NAMESPACE,
       service: "evidently",
       servedPods: EVIDENTLY_SERVED_POD_LABELS,
@@ -157,8 +153,8 @@ export function evidentlyObjects(args: EvidentlyArgs): object[] {
       // Prometheus scrapes the pushgateway (the chart's ServiceMonitor); Evidently serves no /metrics.
       metricsPort: PUSHGATEWAY_PORT,
       labels: args.labels,
-    }),
-  ];
+    });
+  });
 }
 
 /** Values for the upstream prometheus-pushgateway chart (CHARTS.pushgateway): our file plus the pod label. */

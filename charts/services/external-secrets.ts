@@ -1,10 +1,12 @@
 /**
- * External Secrets objects as plain data: the ClusterSecretStore over AWS Secrets Manager (restricted to
- * the platform's service namespaces) and one ExternalSecret per generated credential.
+ * External Secrets objects: the ClusterSecretStore over AWS Secrets Manager (restricted to the platform's
+ * service namespaces) and one ExternalSecret per generated credential.
  */
+import { manifests, type TypedManifest } from "../kube";
+import * as eso from "../crds/external-secrets";
 import { EXTERNAL_SECRETS_NAMESPACE } from "../../domain/platform-namespaces";
 
-export const EXTERNAL_SECRETS_API = "external-secrets.io/v1";
+export { EXTERNAL_SECRETS_API } from "../crds/external-secrets";
 export { EXTERNAL_SECRETS_NAMESPACE };
 export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = "external-secrets";
 export const CLUSTER_SECRET_STORE = "aws-secrets-manager";
@@ -48,24 +50,27 @@ export interface ExternalSecretArgs {
   readonly refreshInterval?: string;
 }
 
-export function externalSecret(args: ExternalSecretArgs) {
-  return {
-    apiVersion: EXTERNAL_SECRETS_API,
-    kind: "ExternalSecret",
-    metadata: { name: args.name, namespace: args.namespace, labels: { ...args.labels } },
-    spec: {
-      refreshInterval: args.refreshInterval ?? "1h",
-      secretStoreRef: { kind: "ClusterSecretStore", name: args.storeName },
-      target: {
-        name: args.name,
-        creationPolicy: "Owner",
-        ...(args.template || args.type
-          ? { template: { type: args.type ?? "Opaque", engineVersion: "v2", ...(args.template ? { data: { ...args.template } } : {}) } }
-          : {}),
+export function externalSecret(args: ExternalSecretArgs): TypedManifest<eso.ExternalSecretSpec> {
+  const [object] = manifests((scope) => {
+    eso.externalSecret(
+      scope,
+      args.name,
+      { name: args.name, namespace: args.namespace, labels: { ...args.labels } },
+      {
+        refreshInterval: args.refreshInterval ?? "1h",
+        secretStoreRef: { kind: "ClusterSecretStore", name: args.storeName },
+        target: {
+          name: args.name,
+          creationPolicy: "Owner",
+          ...(args.template || args.type
+            ? { template: { type: args.type ?? "Opaque", engineVersion: "v2", ...(args.template ? { data: { ...args.template } } : {}) } }
+            : {}),
+        },
+        data: args.keys.map((k) => ({ secretKey: k, remoteRef: { key: args.remoteKey, property: k } })),
       },
-      data: args.keys.map((k) => ({ secretKey: k, remoteRef: { key: args.remoteKey, property: k } })),
-    },
-  };
+    );
+  });
+  return object as TypedManifest<eso.ExternalSecretSpec>;
 }
 
 /**
@@ -74,14 +79,21 @@ export function externalSecret(args: ExternalSecretArgs) {
  * service whose credential they hold). Only the platform writes ExternalSecrets: team roles get no rights on
  * external-secrets.io, and the chart's aggregation into the built-in roles is off.
  */
-export function clusterSecretStore(region: string, namespaces: readonly string[], namespaceLabels: readonly string[] = []) {
-  return {
-    apiVersion: EXTERNAL_SECRETS_API,
-    kind: "ClusterSecretStore",
-    metadata: { name: CLUSTER_SECRET_STORE },
-    spec: {
-      provider: { aws: { service: "SecretsManager", region } },
-      conditions: [{ namespaces: [...namespaces] }, ...namespaceLabels.map((label) => ({ namespaceSelector: { matchLabels: { [label]: "true" } } }))],
-    },
-  };
+export function clusterSecretStore(
+  region: string,
+  namespaces: readonly string[],
+  namespaceLabels: readonly string[] = [],
+): TypedManifest<eso.ClusterSecretStoreSpec> {
+  const [object] = manifests((scope) => {
+    eso.clusterSecretStore(
+      scope,
+      CLUSTER_SECRET_STORE,
+      { name: CLUSTER_SECRET_STORE },
+      {
+        provider: { aws: { service: "SecretsManager", region } },
+        conditions: [{ namespaces: [...namespaces] }, ...namespaceLabels.map((label) => ({ namespaceSelector: { matchLabels: { [label]: "true" } } }))],
+      },
+    );
+  });
+  return object as TypedManifest<eso.ClusterSecretStoreSpec>;
 }

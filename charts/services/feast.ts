@@ -8,7 +8,9 @@ import { imageRef } from "../../domain/versions";
 import { postgresUrlTemplate, type DatabaseLocation } from "./mlflow";
 import type { SecretTemplate } from "./external-secrets";
 import { serviceNetworkPolicies, type EgressRule } from "./network";
-import { restrictedContainer, restrictedPod } from "./workload";
+import { DEFAULT_UID, k8s, manifests, port, resources, restrictedPodSpec, type Manifest, singleManifest } from "../kube";
+import { featureStoreResource, type ResourceRequirements } from "../crds/feast";
+import { serviceMonitor } from "../crds/monitoring";
 import { FEAST_NAMESPACE } from "../../domain/platform-namespaces";
 
 export { FEAST_NAMESPACE };
@@ -57,65 +59,74 @@ export interface FeatureStoreArgs {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-const serverResources = (cpu: string, memory: string, limit: string) => ({ requests: { cpu, memory }, limits: { memory: limit } });
+const serverResources = (cpu: string, memory: string, limit: string): ResourceRequirements => ({ requests: { cpu, memory }, limits: { memory: limit } });
 
-export function featureStore(args: FeatureStoreArgs) {
+export function featureStore(args: FeatureStoreArgs): Manifest {
   const keys = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
-  const env = [
+  const credentials = args.credentialsSecret;
+  const env: k8s.EnvVar[] = [
     ...(args.env ?? []),
-    ...(args.credentialsSecret ? keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: args.credentialsSecret, key } } })) : []),
+    ...(credentials ? keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: credentials, key } } })) : []),
     ...Object.entries(FEAST_SECRET_ENV).map(([name, key]) => ({ name, valueFrom: { secretKeyRef: { name: FEAST_DATA_STORES_SECRET, key } } })),
   ];
-  return {
-    apiVersion: "feast.dev/v1",
-    kind: "FeatureStore",
-    metadata: { name: FEATURE_STORE, namespace: FEAST_NAMESPACE, labels: { ...args.labels } },
-    spec: {
-      feastProject: args.project,
-      services: {
-        // Pod level only: the operator offers no per-container security context (hence a baseline namespace).
-        securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
-        registry: {
-          local: {
-            persistence: { store: { type: "sql", secretRef: { name: FEAST_DATA_STORES_SECRET } } },
-            server: { restAPI: true, env, resources: serverResources("100m", "256Mi", "1Gi") },
+  return singleManifest((scope) =>
+    featureStoreResource(
+      scope,
+      FEATURE_STORE,
+      { name: FEATURE_STORE, namespace: FEAST_NAMESPACE, labels: { ...args.labels } },
+      {
+        feastProject: args.project,
+        services: {
+          // Pod level only: the operator offers no per-container security context (hence a baseline namespace).
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: DEFAULT_UID,
+            runAsGroup: DEFAULT_UID,
+            fsGroup: DEFAULT_UID,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+          registry: {
+            local: {
+              persistence: { store: { type: "sql", secretRef: { name: FEAST_DATA_STORES_SECRET } } },
+              server: { restAPI: true, env, resources: serverResources("100m", "256Mi", "1Gi") },
+            },
+          },
+          offlineStore: {
+            persistence: { file: { type: "duckdb" } },
+            server: { env, resources: serverResources("250m", "1Gi", "4Gi") },
+          },
+          onlineStore: {
+            persistence: { store: { type: "redis", secretRef: { name: FEAST_DATA_STORES_SECRET } } },
+            server: { env, metrics: true, resources: serverResources("250m", "512Mi", "2Gi") },
           },
         },
-        offlineStore: {
-          persistence: { file: { type: "duckdb" } },
-          server: { env, resources: serverResources("250m", "1Gi", "4Gi") },
-        },
-        onlineStore: {
-          persistence: { store: { type: "redis", secretRef: { name: FEAST_DATA_STORES_SECRET } } },
-          server: { env, metrics: true, resources: serverResources("250m", "512Mi", "2Gi") },
-        },
+        // Access is decided by NetworkPolicy: only namespaces that opted into feast reach the servers.
+        authz: { noAuth: true },
       },
-      // Access is decided by NetworkPolicy: only namespaces that opted into feast reach the servers.
-      authz: { noAuth: true },
-    },
-  };
+    ),
+  );
 }
 
 /** The online server's metrics (port 8000, named metrics on the online Service). */
-export function feastServiceMonitor(labels: Readonly<Record<string, string>> = {}) {
-  return {
-    apiVersion: "monitoring.coreos.com/v1",
-    kind: "ServiceMonitor",
-    metadata: { name: "feast-online", namespace: FEAST_NAMESPACE, labels: { ...labels } },
-    spec: { selector: { matchLabels: { ...FEAST_POD_LABELS, "feast.dev/service-type": "online" } }, endpoints: [{ port: "metrics", interval: "30s" }] },
-  };
+export function feastServiceMonitor(labels: Readonly<Record<string, string>> = {}): Manifest {
+  return singleManifest((scope) =>
+    serviceMonitor(
+      scope,
+      "feast-online",
+      { name: "feast-online", namespace: FEAST_NAMESPACE, labels: { ...labels } },
+      { selector: { matchLabels: { ...FEAST_POD_LABELS, "feast.dev/service-type": "online" } }, endpoints: [{ port: "metrics", interval: "30s" }] },
+    ),
+  );
 }
 
 /** Redis for existing clusters: one replica, AUTH from the data-store credential, data on a volume. */
-export function redisObjects(args: { passwordSecret: string; labels?: Readonly<Record<string, string>> }): unknown[] {
+export function redisObjects(args: { passwordSecret: string; labels?: Readonly<Record<string, string>> }): Manifest[] {
   const selector = { "app.kubernetes.io/name": REDIS_NAME };
   const labels = { ...args.labels, ...selector };
   const meta = { name: REDIS_NAME, namespace: FEAST_NAMESPACE, labels };
-  return [
-    { apiVersion: "v1", kind: "ServiceAccount", metadata: meta, automountServiceAccountToken: false },
-    {
-      apiVersion: "apps/v1",
-      kind: "StatefulSet",
+  return manifests((scope) => {
+    new k8s.KubeServiceAccount(scope, "service-account", { metadata: meta, automountServiceAccountToken: false });
+    new k8s.KubeStatefulSet(scope, "stateful-set", {
       metadata: meta,
       spec: {
         serviceName: REDIS_NAME,
@@ -123,36 +134,36 @@ export function redisObjects(args: { passwordSecret: string; labels?: Readonly<R
         selector: { matchLabels: selector },
         template: {
           metadata: { labels },
-          spec: restrictedPod(
+          spec: restrictedPodSpec(
             {
               serviceAccountName: REDIS_NAME,
               containers: [
-                restrictedContainer({
+                {
                   name: "redis",
                   image: imageRef("redis"),
                   // The password is read from the environment by the shell, never written into the args.
                   command: ["sh", "-c", 'exec redis-server --requirepass "$REDIS_PASSWORD" --appendonly yes --dir /data --protected-mode yes'],
                   env: [{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: args.passwordSecret, key: "redisPassword" } } }],
                   ports: [{ name: "redis", containerPort: REDIS_PORT }],
-                  readinessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 10 },
-                  resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
+                  readinessProbe: { tcpSocket: { port: port("redis") }, periodSeconds: 10 },
+                  resources: resources({ cpu: "100m", memory: "256Mi" }, { memory: "1Gi" }),
                   volumeMounts: [{ name: "data", mountPath: "/data" }],
-                }),
+                },
               ],
             },
             { uid: REDIS_UID },
           ),
         },
-        volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "5Gi" } } } }],
+        volumeClaimTemplates: [
+          { metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: k8s.Quantity.fromString("5Gi") } } } },
+        ],
       },
-    },
-    {
-      apiVersion: "v1",
-      kind: "Service",
+    });
+    new k8s.KubeService(scope, "service", {
       metadata: meta,
-      spec: { type: "ClusterIP", selector, ports: [{ name: "redis", port: REDIS_PORT, targetPort: "redis" }] },
-    },
-  ];
+      spec: { type: "ClusterIP", selector, ports: [{ name: "redis", port: REDIS_PORT, targetPort: port("redis") }] },
+    });
+  });
 }
 
 export interface FeastNetworkArgs {
@@ -161,7 +172,7 @@ export interface FeastNetworkArgs {
 }
 
 /** Teams that opted in reach the online, registry and offline servers; Redis (when here) only from this namespace. */
-export function feastNetworkPolicies(args: FeastNetworkArgs) {
+export function feastNetworkPolicies(args: FeastNetworkArgs): Manifest[] {
   return serviceNetworkPolicies({
     namespace: FEAST_NAMESPACE,
     service: "feast",

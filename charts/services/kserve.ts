@@ -5,6 +5,9 @@
 import { MONITORING_NAMESPACE } from "../../domain/team-services";
 import type { KserveMode } from "../../config/services";
 import { KNATIVE_OPERATOR_NAMESPACE, KNATIVE_SERVING_NAMESPACE, KSERVE_NAMESPACE } from "../../domain/platform-namespaces";
+import { type Manifest, singleManifest } from "../kube";
+import { knativeServingResource } from "../crds/knative";
+import { podMonitor } from "../crds/monitoring";
 
 export { KNATIVE_QUEUE_PORTS } from "../team/network";
 export { KNATIVE_OPERATOR_NAMESPACE, KNATIVE_SERVING_NAMESPACE, KSERVE_NAMESPACE };
@@ -18,42 +21,46 @@ export function kserveDeploymentMode(mode: KserveMode): "Standard" | "Knative" {
   return mode === "serverless" ? "Knative" : "Standard";
 }
 
-export function knativeServing(labels: Readonly<Record<string, string>> = {}) {
-  return {
-    apiVersion: "operator.knative.dev/v1beta1",
-    kind: "KnativeServing",
-    metadata: { name: "knative-serving", namespace: KNATIVE_SERVING_NAMESPACE, labels: { ...labels } },
-    spec: {
-      version: KNATIVE_SERVING_VERSION,
-      ingress: { kourier: { enabled: true, "service-type": "ClusterIP" } },
-      config: {
-        network: { "ingress-class": "kourier.ingress.networking.knative.dev" },
-        // Cluster-local URLs: exposure goes through the platform ingress (EXP-01).
-        domain: { "svc.cluster.local": "" },
+export function knativeServing(labels: Readonly<Record<string, string>> = {}): Manifest {
+  return singleManifest((scope) =>
+    knativeServingResource(
+      scope,
+      "knative-serving",
+      { name: "knative-serving", namespace: KNATIVE_SERVING_NAMESPACE, labels: { ...labels } },
+      {
+        version: KNATIVE_SERVING_VERSION,
+        ingress: { kourier: { enabled: true, "service-type": "ClusterIP" } },
+        config: {
+          network: { "ingress-class": "kourier.ingress.networking.knative.dev" },
+          // Cluster-local URLs: exposure goes through the platform ingress (EXP-01).
+          domain: { "svc.cluster.local": "" },
+        },
       },
-    },
-  };
+    ),
+  );
 }
 
 /**
  * Serving metrics of every InferenceService in any namespace: KServe's runtimes serve /metrics on the
  * model-server port (the predictor container declares no named port, hence the port number).
  */
-export function predictorPodMonitor(labels: Readonly<Record<string, string>> = {}) {
-  return {
-    apiVersion: "monitoring.coreos.com/v1",
-    kind: "PodMonitor",
-    metadata: { name: "kserve-predictors", namespace: MONITORING_NAMESPACE, labels: { ...labels } },
-    spec: {
-      namespaceSelector: { any: true },
-      selector: { matchExpressions: [{ key: "serving.kserve.io/inferenceservice", operator: "Exists" }] },
-      podMetricsEndpoints: [
-        {
-          portNumber: PREDICTOR_PORT,
-          path: "/metrics",
-          relabelings: [{ sourceLabels: ["__meta_kubernetes_pod_label_serving_kserve_io_inferenceservice"], targetLabel: "inferenceservice" }],
-        },
-      ],
-    },
-  };
+export function predictorPodMonitor(labels: Readonly<Record<string, string>> = {}): Manifest {
+  return singleManifest((scope) =>
+    podMonitor(
+      scope,
+      "kserve-predictors",
+      { name: "kserve-predictors", namespace: MONITORING_NAMESPACE, labels: { ...labels } },
+      {
+        namespaceSelector: { any: true },
+        selector: { matchExpressions: [{ key: "serving.kserve.io/inferenceservice", operator: "Exists" }] },
+        podMetricsEndpoints: [
+          {
+            portNumber: PREDICTOR_PORT,
+            path: "/metrics",
+            relabelings: [{ sourceLabels: ["__meta_kubernetes_pod_label_serving_kserve_io_inferenceservice"], targetLabel: "inferenceservice" }],
+          },
+        ],
+      },
+    ),
+  );
 }

@@ -5,8 +5,9 @@
  */
 import { imageRef } from "../../domain/versions";
 import type { SecretTemplate } from "./external-secrets";
-import { serviceNetworkPolicies, type EgressRule } from "./network";
-import { restrictedContainer, restrictedPod } from "./workload";
+import { addServiceNetworkPolicies, type EgressRule } from "./network";
+import { k8s, manifests, port, resources, restrictedPodSpec, type Manifest } from "../kube";
+import { serviceMonitor } from "../crds/monitoring";
 import { MLFLOW_NAMESPACE } from "../../domain/platform-namespaces";
 
 export { MLFLOW_NAMESPACE };
@@ -78,12 +79,12 @@ export interface MlflowArgs {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-const fromSecret = (name: string, key: string, secret = MLFLOW_SECRET) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+const fromSecret = (name: string, key: string, secret = MLFLOW_SECRET): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
 
-export function mlflowObjects(args: MlflowArgs): unknown[] {
+export function mlflowObjects(args: MlflowArgs): Manifest[] {
   const labels = { ...args.labels, ...SELECTOR };
   const meta = (name: string) => ({ name, namespace: MLFLOW_NAMESPACE, labels });
-  const env = [
+  const env: k8s.EnvVar[] = [
     fromSecret("MLFLOW_BACKEND_STORE_URI", "backend-store-uri"),
     fromSecret("MLFLOW_FLASK_SERVER_SECRET_KEY", "flask-secret-key"),
     fromSecret("MLFLOW_AUTH_ADMIN_USERNAME", "admin-username"),
@@ -102,19 +103,22 @@ export function mlflowObjects(args: MlflowArgs): unknown[] {
         ]
       : []),
   ];
-  const probe = (initialDelaySeconds: number) => ({ httpGet: { path: "/health", port: "http" }, initialDelaySeconds, periodSeconds: 10, timeoutSeconds: 5 });
-  const objects: unknown[] = [
-    { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(MLFLOW_SERVICE_ACCOUNT), automountServiceAccountToken: false },
-    {
-      apiVersion: "apps/v1",
-      kind: "Deployment",
+  const probe = (initialDelaySeconds: number): k8s.Probe => ({
+    httpGet: { path: "/health", port: port("http") },
+    initialDelaySeconds,
+    periodSeconds: 10,
+    timeoutSeconds: 5,
+  });
+  return manifests((scope) => {
+    new k8s.KubeServiceAccount(scope, "service-account", { metadata: meta(MLFLOW_SERVICE_ACCOUNT), automountServiceAccountToken: false });
+    new k8s.KubeDeployment(scope, "deployment", {
       metadata: meta("mlflow"),
       spec: {
         replicas: args.replicas,
         selector: { matchLabels: SELECTOR },
         template: {
           metadata: { labels },
-          spec: restrictedPod(
+          spec: restrictedPodSpec(
             {
               serviceAccountName: MLFLOW_SERVICE_ACCOUNT,
               // Spread replicas over zones; a lost AZ leaves the server up.
@@ -122,7 +126,7 @@ export function mlflowObjects(args: MlflowArgs): unknown[] {
                 { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: SELECTOR } },
               ],
               containers: [
-                restrictedContainer({
+                {
                   name: "mlflow",
                   image: imageRef("mlflow"),
                   command: ["mlflow", "server"],
@@ -138,15 +142,15 @@ export function mlflowObjects(args: MlflowArgs): unknown[] {
                   env,
                   readinessProbe: probe(5),
                   livenessProbe: { ...probe(30), failureThreshold: 6 },
-                  resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+                  resources: resources({ cpu: "250m", memory: "1Gi" }, { memory: "2Gi" }),
                   volumeMounts: [
                     { name: "tmp", mountPath: "/tmp" },
                     { name: "auth", mountPath: "/etc/mlflow", readOnly: true },
                   ],
-                }),
+                },
               ],
               volumes: [
-                { name: "tmp", emptyDir: { sizeLimit: "2Gi" } },
+                { name: "tmp", emptyDir: { sizeLimit: k8s.Quantity.fromString("2Gi") } },
                 { name: "auth", secret: { secretName: MLFLOW_SECRET, items: [{ key: "basic_auth.ini", path: "basic_auth.ini" }] } },
               ],
             },
@@ -154,34 +158,30 @@ export function mlflowObjects(args: MlflowArgs): unknown[] {
           ),
         },
       },
-    },
-    {
-      apiVersion: "v1",
-      kind: "Service",
+    });
+    new k8s.KubeService(scope, "service", {
       metadata: meta("mlflow"),
-      spec: { type: "ClusterIP", selector: SELECTOR, ports: [{ name: "http", port: MLFLOW_PORT, targetPort: "http" }] },
-    },
-    {
-      // /metrics sits behind basic auth: Prometheus scrapes as the admin, from the same Secret.
-      apiVersion: "monitoring.coreos.com/v1",
-      kind: "ServiceMonitor",
-      metadata: meta("mlflow"),
-      spec: {
-        selector: { matchLabels: SELECTOR },
-        endpoints: [
-          {
-            port: "http",
-            path: "/metrics",
-            interval: "30s",
-            basicAuth: { username: { name: MLFLOW_SECRET, key: "admin-username" }, password: { name: MLFLOW_SECRET, key: "admin-password" } },
-          },
-        ],
-      },
-    },
-    ...(args.replicas > 1
-      ? [{ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta("mlflow"), spec: { minAvailable: 1, selector: { matchLabels: SELECTOR } } }]
-      : []),
-    ...serviceNetworkPolicies({
+      spec: { type: "ClusterIP", selector: SELECTOR, ports: [{ name: "http", port: MLFLOW_PORT, targetPort: port("http") }] },
+    });
+    // /metrics sits behind basic auth: Prometheus scrapes as the admin, from the same Secret.
+    serviceMonitor(scope, "service-monitor", meta("mlflow"), {
+      selector: { matchLabels: SELECTOR },
+      endpoints: [
+        {
+          port: "http",
+          path: "/metrics",
+          interval: "30s",
+          basicAuth: { username: { name: MLFLOW_SECRET, key: "admin-username" }, password: { name: MLFLOW_SECRET, key: "admin-password" } },
+        },
+      ],
+    });
+    if (args.replicas > 1) {
+      new k8s.KubePodDisruptionBudget(scope, "disruption-budget", {
+        metadata: meta("mlflow"),
+        spec: { minAvailable: port(1), selector: { matchLabels: SELECTOR } },
+      });
+    }
+    addServiceNetworkPolicies(scope, {
       namespace: MLFLOW_NAMESPACE,
       service: "mlflow",
       servedPods: SELECTOR,
@@ -189,7 +189,6 @@ export function mlflowObjects(args: MlflowArgs): unknown[] {
       metricsPort: MLFLOW_PORT,
       egress: [args.databaseEgress, ...args.storageEgress],
       labels: args.labels,
-    }),
-  ];
-  return objects;
+    });
+  });
 }

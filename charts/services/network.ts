@@ -3,19 +3,14 @@
  * the namespace itself, Prometheus on the metrics port, and ingress from exactly the team namespaces that
  * opted into the service (the label the team chart stamps). Egress beyond that is listed per service.
  */
+import type { Construct } from "constructs";
 import { MONITORING_NAMESPACE, serviceOptInLabel } from "../../domain/team-services";
 import { KUBE_SYSTEM_NAMESPACE } from "../../domain/platform-namespaces";
 import { POD_IDENTITY_AGENT_CIDR, publicHttpsEgress } from "../team/network";
+import { k8s, manifests, port, type Manifest } from "../kube";
 
-export interface PolicyObject {
-  readonly apiVersion: "networking.k8s.io/v1";
-  readonly kind: "NetworkPolicy";
-  readonly metadata: { readonly name: string; readonly namespace: string; readonly labels?: Record<string, string> };
-  readonly spec: Record<string, unknown>;
-}
-
-const nsSelector = (name: string) => ({ matchLabels: { "kubernetes.io/metadata.name": name } });
-const tcp = (port: number | string) => ({ protocol: "TCP", port });
+const nsSelector = (name: string): k8s.LabelSelector => ({ matchLabels: { "kubernetes.io/metadata.name": name } });
+const tcp = (target: number | string): k8s.NetworkPolicyPort => ({ protocol: "TCP", port: port(target) });
 
 /** Egress a service's pods need besides DNS and their own namespace. */
 export type EgressRule =
@@ -41,7 +36,7 @@ export interface ServiceNetworkArgs {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-function egressPeer(rule: EgressRule) {
+function egressPeer(rule: EgressRule): k8s.NetworkPolicyEgressRule {
   switch (rule.kind) {
     case "namespace":
       return {
@@ -57,58 +52,54 @@ function egressPeer(rule: EgressRule) {
   }
 }
 
-export function serviceNetworkPolicies(args: ServiceNetworkArgs): PolicyObject[] {
-  const meta = (name: string) => ({ name, namespace: args.namespace, ...(args.labels ? { labels: { ...args.labels } } : {}) });
-  const obj = (name: string, spec: Record<string, unknown>): PolicyObject => ({
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: meta(name),
-    spec,
+/** The service namespace's NetworkPolicies, made in `scope` (for builders that make other objects there too). */
+export function addServiceNetworkPolicies(scope: Construct, args: ServiceNetworkArgs): void {
+  const policy = (name: string, spec: k8s.NetworkPolicySpec) =>
+    new k8s.KubeNetworkPolicy(scope, `network-policy-${name}`, {
+      metadata: { name, namespace: args.namespace, ...(args.labels ? { labels: { ...args.labels } } : {}) },
+      spec,
+    });
+  policy("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+  policy("allow-dns", {
+    podSelector: {},
+    policyTypes: ["Egress"],
+    egress: [
+      {
+        to: [{ namespaceSelector: nsSelector(KUBE_SYSTEM_NAMESPACE), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+        ports: [{ protocol: "UDP", port: port(53) }, tcp(53)],
+      },
+    ],
   });
-  const out: PolicyObject[] = [
-    obj("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
-    obj("allow-dns", {
-      podSelector: {},
-      policyTypes: ["Egress"],
-      egress: [
-        {
-          to: [{ namespaceSelector: nsSelector(KUBE_SYSTEM_NAMESPACE), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-          ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
-        },
-      ],
-    }),
-    obj("allow-same-namespace", {
-      podSelector: {},
-      policyTypes: ["Ingress", "Egress"],
-      ingress: [{ from: [{ podSelector: {} }] }],
-      egress: [{ to: [{ podSelector: {} }] }],
-    }),
-  ];
+  policy("allow-same-namespace", {
+    podSelector: {},
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [{ from: [{ podSelector: {} }] }],
+    egress: [{ to: [{ podSelector: {} }] }],
+  });
   const metrics = args.metricsPort ?? "metrics";
   if (metrics !== false) {
-    out.push(
-      obj("allow-monitoring-scrape", {
-        podSelector: {},
-        policyTypes: ["Ingress"],
-        ingress: [{ from: [{ namespaceSelector: nsSelector(MONITORING_NAMESPACE) }], ports: [tcp(metrics)] }],
-      }),
-    );
+    policy("allow-monitoring-scrape", {
+      podSelector: {},
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [{ namespaceSelector: nsSelector(MONITORING_NAMESPACE) }], ports: [tcp(metrics)] }],
+    });
   }
   if (args.servedPods && args.servedPorts) {
-    const from = [
+    const from: k8s.NetworkPolicyPeer[] = [
       ...(args.service ? [{ namespaceSelector: { matchLabels: { [serviceOptInLabel(args.service)]: "true" } } }] : []),
       ...(args.alsoFrom ?? []).map((ns) => ({ namespaceSelector: nsSelector(ns) })),
     ];
     if (from.length > 0) {
-      out.push(
-        obj("allow-clients", {
-          podSelector: { matchLabels: { ...args.servedPods } },
-          policyTypes: ["Ingress"],
-          ingress: [{ from, ports: args.servedPorts.map(tcp) }],
-        }),
-      );
+      policy("allow-clients", {
+        podSelector: { matchLabels: { ...args.servedPods } },
+        policyTypes: ["Ingress"],
+        ingress: [{ from, ports: args.servedPorts.map(tcp) }],
+      });
     }
   }
-  if (args.egress.length > 0) out.push(obj("allow-egress", { podSelector: {}, policyTypes: ["Egress"], egress: args.egress.map(egressPeer) }));
-  return out;
+  if (args.egress.length > 0) policy("allow-egress", { podSelector: {}, policyTypes: ["Egress"], egress: args.egress.map(egressPeer) });
+}
+
+export function serviceNetworkPolicies(args: ServiceNetworkArgs): Manifest[] {
+  return manifests((scope) => addServiceNetworkPolicies(scope, args));
 }

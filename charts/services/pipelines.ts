@@ -1,12 +1,12 @@
 /**
- * Objects we author next to the upstream Kubeflow Pipelines manifests (as plain data): the database alias
+ * Objects we author next to the upstream Kubeflow Pipelines manifests: the database alias
  * Service and the External Secrets that give KFP its MySQL credential on AWS. The names, labels and ports of
  * the upstream objects we rely on are checked against the 2.17.0 manifests (see test/services/pipelines.test.ts).
  */
 import { createHash } from "node:crypto";
 import { imageRef } from "../../domain/versions";
 import { externalSecret, type SecretTemplate } from "./external-secrets";
-import { oneShotJob } from "./workload";
+import { k8s, manifests, oneShotJob, resources, type Manifest } from "../kube";
 import { DATABASES_NAMESPACE } from "./database-setup";
 import { KUBEFLOW_NAMESPACE } from "../../domain/platform-namespaces";
 
@@ -63,13 +63,14 @@ export const KFP_TEAM_TARGETS = [
 ] as const;
 
 /** The ExternalName Service KFP's pods reach MySQL through. */
-export function mysqlAliasService(address: string, labels: Readonly<Record<string, string>> = {}) {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: KFP_MYSQL_SERVICE, namespace: KUBEFLOW_NAMESPACE, labels: { ...labels } },
-    spec: { type: "ExternalName", externalName: address },
-  };
+export function mysqlAliasService(address: string, labels: Readonly<Record<string, string>> = {}): Manifest {
+  const [service] = manifests((scope) => {
+    new k8s.KubeService(scope, KFP_MYSQL_SERVICE, {
+      metadata: { name: KFP_MYSQL_SERVICE, namespace: KUBEFLOW_NAMESPACE, labels: { ...labels } },
+      spec: { type: "ExternalName", externalName: address },
+    });
+  });
+  return service;
 }
 
 /**
@@ -136,12 +137,12 @@ export function mysqlSetupObjects(args: {
   readonly port: number;
   readonly credentialSecret: string;
   readonly labels?: Readonly<Record<string, string>>;
-}): unknown[] {
+}): Manifest[] {
   const labels = { ...args.labels, "app.kubernetes.io/name": "kfp-database-setup" };
   const name = `kfp-database-setup-${createHash("sha256").update(MYSQL_SETUP_SCRIPT).digest("hex").slice(0, 8)}`;
-  const fromSecret = (env: string, secret: string, key: string) => ({ name: env, valueFrom: { secretKeyRef: { name: secret, key } } });
-  return [
-    oneShotJob({
+  const fromSecret = (env: string, secret: string, key: string): k8s.EnvVar => ({ name: env, valueFrom: { secretKeyRef: { name: secret, key } } });
+  return manifests((scope) => {
+    oneShotJob(scope, {
       name,
       namespace: DATABASES_NAMESPACE,
       labels,
@@ -158,8 +159,8 @@ export function mysqlSetupObjects(args: {
           fromSecret("MASTER_PASSWORD", KFP_MYSQL_MASTER_SECRET, "password"),
           fromSecret("KFP_PASSWORD", args.credentialSecret, "password"),
         ],
-        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+        resources: resources({ cpu: "50m", memory: "64Mi" }, { memory: "256Mi" }),
       },
-    }),
-  ];
+    });
+  });
 }

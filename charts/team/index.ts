@@ -3,7 +3,7 @@
  * bindings and service accounts. Deployed as one ConfigGroup per team, so every object stays visible to the
  * plan and to policies while a team costs one Pulumi resource on the Kubernetes side.
  */
-import { ApiObject, App, Chart, type ChartProps } from "cdk8s";
+import { App, Chart, type ChartProps } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
 import { TEAM_ROLES, type TeamConfig } from "../../config/teams";
@@ -82,13 +82,7 @@ export class TeamChart extends Chart {
       spec: { limits: [{ type: "Container", min: pair(l.min), defaultRequest: pair(l.defaultRequest), default: pair(l.default), max: pair(l.max) }] },
     });
     for (const policy of teamNetworkPolicies(team, { podIdentity: props.podIdentity ?? false, kserveMode: props.kserveMode, objectStore: props.objectStore })) {
-      // Plain ApiObject: the spec is built as plain JSON in network.ts (ports stay numbers or named ports).
-      new ApiObject(this, `netpol-${policy.name}`, {
-        apiVersion: "networking.k8s.io/v1",
-        kind: "NetworkPolicy",
-        metadata: meta(policy.name),
-        spec: policy.spec,
-      });
+      new k8s.KubeNetworkPolicy(this, `netpol-${policy.name}`, { metadata: meta(policy.name), spec: policy.spec });
     }
     for (const role of TEAM_ROLES) {
       const name = `team-${role}`;

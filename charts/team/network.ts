@@ -16,6 +16,7 @@ import {
 } from "../../domain/team-services";
 import type { KserveMode } from "../../config/services";
 import { KNATIVE_SERVING_NAMESPACE, KUBE_SYSTEM_NAMESPACE } from "../../domain/platform-namespaces";
+import { k8s, port } from "../kube";
 
 /** Knative Serving's namespace and its queue-proxy ports on a serverless predictor. */
 export { KNATIVE_SERVING_NAMESPACE };
@@ -28,17 +29,17 @@ export const LINK_LOCAL_CIDR = LINK_LOCAL_TEXT;
 export const POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32";
 
 /** Egress to HTTPS on public addresses only (AWS APIs, S3, mirrors): private ranges and link-local excepted. */
-export function publicHttpsEgress() {
+export function publicHttpsEgress(): k8s.NetworkPolicyEgressRule {
   return { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...NON_PUBLIC_TEXTS] } }], ports: [tcp(443)] };
 }
 
 export interface NetworkPolicySpec {
   readonly name: string;
-  readonly spec: Record<string, unknown>;
+  readonly spec: k8s.NetworkPolicySpec;
 }
 
 const nsSelector = (name: string) => ({ matchLabels: { "kubernetes.io/metadata.name": name } });
-const tcp = (port: number | string) => ({ protocol: "TCP", port });
+const tcp = (target: number | string): k8s.NetworkPolicyPort => ({ protocol: "TCP", port: port(target) });
 
 function cidrOf(text: string): Cidr {
   const parsed = parseCidr(text);
@@ -47,7 +48,7 @@ function cidrOf(text: string): Cidr {
 }
 
 /** An ipBlock that never includes link-local addresses, the metadata address among them. */
-export function ipBlock(cidr: string): { cidr: string; except?: string[] } {
+export function ipBlock(cidr: string): k8s.IpBlock {
   const block = cidrOf(cidr);
   return contains(block, cidrOf(LINK_LOCAL_CIDR)) ? { cidr, except: [LINK_LOCAL_CIDR] } : { cidr };
 }
@@ -78,7 +79,7 @@ export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions):
         egress: [
           {
             to: [{ namespaceSelector: nsSelector(KUBE_SYSTEM_NAMESPACE), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-            ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
+            ports: [{ protocol: "UDP", port: port(53) }, tcp(53)],
           },
         ],
       },
@@ -121,7 +122,7 @@ export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions):
     // Predictors take requests from the platform ingress and are scraped by Prometheus on the model-server port;
     // serverless ones are reached through Knative's activator and Kourier gateway on the queue-proxy ports.
     const serverless = opts.kserveMode === "serverless";
-    const ingress: Record<string, unknown>[] = [
+    const ingress: k8s.NetworkPolicyIngressRule[] = [
       {
         from: [{ namespaceSelector: nsSelector(INGRESS_NAMESPACE) }, { namespaceSelector: nsSelector(MONITORING_NAMESPACE) }],
         ports: [tcp(KSERVE_PREDICTOR_PORT)],

@@ -3,7 +3,7 @@
  * Pulumi's helm.v4.Chart does not run, so a Job of ours creates them (idempotently) with the AWS CLI.
  */
 import { createHash } from "node:crypto";
-import { oneShotJob } from "../../charts/services/workload";
+import { manifests, oneShotJob, resources, type Manifest } from "../../charts/kube";
 import { DATA_BUCKET_KINDS } from "../../domain/storage-naming";
 import { imageRef } from "../../domain/versions";
 import { OBJECT_STORE_NAMESPACE } from "../../domain/platform-namespaces";
@@ -17,13 +17,13 @@ export const OBJECT_STORE_CREDENTIALS_SECRET = "object-store-credentials";
 /** On the local stack a bucket is named after its kind. */
 export const localBucketName = (kind: (typeof DATA_BUCKET_KINDS)[number]) => kind;
 
-export function bucketJobObjects(namespace: string): unknown[] {
+export function bucketJobObjects(namespace: string): Manifest[] {
   const buckets = DATA_BUCKET_KINDS.map(localBucketName);
   const script = buckets.map((b) => `aws s3api head-bucket --bucket ${b} 2>/dev/null || aws s3api create-bucket --bucket ${b}`).join("\n");
   const name = `create-buckets-${createHash("sha256").update(script).digest("hex").slice(0, 8)}`;
   const labels = { "app.kubernetes.io/name": "create-buckets" };
-  return [
-    oneShotJob({
+  return manifests((scope) => {
+    oneShotJob(scope, {
       name,
       namespace,
       labels,
@@ -37,8 +37,8 @@ export function bucketJobObjects(namespace: string): unknown[] {
           { name: "AWS_ACCESS_KEY_ID", valueFrom: { secretKeyRef: { name: OBJECT_STORE_CREDENTIALS_SECRET, key: "AWS_ACCESS_KEY_ID" } } },
           { name: "AWS_SECRET_ACCESS_KEY", valueFrom: { secretKeyRef: { name: OBJECT_STORE_CREDENTIALS_SECRET, key: "AWS_SECRET_ACCESS_KEY" } } },
         ],
-        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+        resources: resources({ cpu: "50m", memory: "64Mi" }, { memory: "256Mi" }),
       },
-    }),
-  ];
+    });
+  });
 }

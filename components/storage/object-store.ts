@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { k8s as kube, manifests } from "../../charts/kube";
 import { podSecurityLabels } from "../../charts/pod-security";
 import { loadValuesFile, mergeValues } from "../../charts/values";
 import { createObjectGroup } from "../kubernetes/object-group";
@@ -33,11 +34,10 @@ export class ObjectStore extends pulumi.ComponentResource {
 
   constructor(name: string, args: { labels?: Readonly<Record<string, string>> } = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:storage:ObjectStore", name, {}, opts);
-    const ns = createObjectGroup(
-      `${name}-namespace`,
-      [{ apiVersion: "v1", kind: "Namespace", metadata: { name: OBJECT_STORE_NAMESPACE, labels: { ...args.labels, ...podSecurityLabels("baseline") } } }],
-      { parent: this },
-    );
+    const namespace = manifests((scope) => {
+      new kube.KubeNamespace(scope, "namespace", { metadata: { name: OBJECT_STORE_NAMESPACE, labels: { ...args.labels, ...podSecurityLabels("baseline") } } });
+    });
+    const ns = createObjectGroup(`${name}-namespace`, namespace, { parent: this });
     const accessKey = new random.RandomPassword(`${name}-access-key`, { length: 20, special: false, upper: true, lower: false }, { parent: this });
     const secretKey = new random.RandomPassword(`${name}-secret-key`, { length: 40, special: false }, { parent: this });
     const secret = new k8s.core.v1.Secret(

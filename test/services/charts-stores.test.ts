@@ -62,8 +62,8 @@ describe("serviceNetworkPolicies", () => {
   it("adds platform namespaces named in alsoFrom; no allow-clients without a service or served pods", () => {
     const also = byName(policies([], { alsoFrom: ["kubeflow"] }), "allow-clients").spec.ingress[0].from;
     expect(also).toContainEqual({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kubeflow" } } });
-    const none = serviceNetworkPolicies({ namespace: "databases", metricsPort: false, egress: [] });
-    expect(none.map((p) => p.metadata.name)).toEqual(["default-deny", "allow-dns", "allow-same-namespace"]);
+    const none = serviceNetworkPolicies({ namespace: "databases", metricsPort: false, egress: [] }) as Obj[];
+    expect(none.map((p) => p.metadata?.name)).toEqual(["default-deny", "allow-dns", "allow-same-namespace"]);
   });
 
   it("lets Prometheus scrape the metrics port from the monitoring namespace, unless metrics are off", () => {

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Construct } from "constructs";
 import type { ModelMonitor, TeamConfig } from "../../../config/teams";
 import { teamPrefix } from "../../../domain/storage-naming";
 import { imageRef } from "../../../domain/versions";
@@ -13,7 +14,8 @@ import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from "../../observability";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamLabels } from "../../team";
 import { MODEL_DRIFT_POD_LABELS } from "../../team/network";
 import { EVIDENTLY_URL, PUSHGATEWAY_URL } from "../evidently";
-import { restrictedContainer, restrictedPod } from "../workload";
+import { k8s, manifests, resources, restrictedPodSpec, type Manifest } from "../../kube";
+import { prometheusRule } from "../../crds/monitoring";
 import { MODEL_DRIFT_RULES } from "./alerts";
 import { MODEL_DRIFT_DASHBOARD } from "./dashboard";
 
@@ -55,56 +57,52 @@ export const localDataPath = (kind: "reference" | "current", path: string) => `/
 export const datasetUri = (bucket: string, team: string, path: string) => `s3://${bucket}/${teamPrefix(team)}${path}`;
 
 /** The ConfigMap with the script and one CronJob per monitor; nothing for a team without monitors. */
-export function modelMonitorObjects(team: TeamConfig, args: ModelMonitorArgs): Record<string, unknown>[] {
+export function modelMonitorObjects(team: TeamConfig, args: ModelMonitorArgs): Manifest[] {
   if (team.modelMonitors.length === 0) return [];
   const labels = { ...args.labels, ...teamLabels(team), ...DRIFT_APP_LABEL };
-  return [
-    {
-      apiVersion: "v1",
-      kind: "ConfigMap",
+  return manifests((scope) => {
+    new k8s.KubeConfigMap(scope, "script", {
       metadata: { name: DRIFT_SCRIPT_CONFIGMAP, namespace: team.name, labels },
       data: { "drift_report.py": driftScript() },
-    },
-    ...team.modelMonitors.map((m) => driftCronJob(team, m, args, labels)),
-  ];
+    });
+    for (const monitor of team.modelMonitors) driftCronJob(scope, team, monitor, args, labels);
+  });
 }
 
-function driftCronJob(team: TeamConfig, monitor: ModelMonitor, args: ModelMonitorArgs, baseLabels: Record<string, string>) {
+function driftCronJob(scope: Construct, team: TeamConfig, monitor: ModelMonitor, args: ModelMonitorArgs, baseLabels: Record<string, string>): k8s.KubeCronJob {
   const labels = { ...baseLabels, [MONITOR_LABEL]: monitor.name };
   // Fits the team's LimitRange by construction: its own default request and limit.
-  const resources = {
-    requests: { cpu: team.limits.defaultRequest.cpu, memory: team.limits.defaultRequest.memory },
-    limits: { cpu: team.limits.default.cpu, memory: team.limits.default.memory },
-  };
-  const tmp = { name: "tmp", mountPath: "/tmp" };
-  const data = { name: "data", mountPath: "/data" };
-  const s3Env = [
+  const teamDefaults = resources(
+    { cpu: team.limits.defaultRequest.cpu, memory: team.limits.defaultRequest.memory },
+    { cpu: team.limits.default.cpu, memory: team.limits.default.memory },
+  );
+  const tmp: k8s.VolumeMount = { name: "tmp", mountPath: "/tmp" };
+  const data: k8s.VolumeMount = { name: "data", mountPath: "/data" };
+  const credentialsSecret = args.s3CredentialsSecret;
+  const s3Env: k8s.EnvVar[] = [
     { name: "HOME", value: "/tmp" },
     ...(args.region ? [{ name: "AWS_REGION", value: args.region }] : []),
-    ...(args.s3CredentialsSecret
-      ? ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: args.s3CredentialsSecret, key } } }))
+    ...(credentialsSecret
+      ? ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: credentialsSecret, key } } }))
       : []),
   ];
-  const fetch = (kind: "reference" | "current", path: string) =>
-    restrictedContainer({
-      name: `fetch-${kind}`,
-      image: imageRef("awsCli"),
-      // The image's entrypoint is `aws`.
-      args: [
-        "s3",
-        "cp",
-        datasetUri(args.datasetsBucket, team.name, path),
-        localDataPath(kind, path),
-        "--only-show-errors",
-        ...(args.s3Endpoint ? ["--endpoint-url", args.s3Endpoint] : []),
-      ],
-      env: s3Env,
-      resources,
-      volumeMounts: [data, tmp],
-    });
-  return {
-    apiVersion: "batch/v1",
-    kind: "CronJob",
+  const fetch = (kind: "reference" | "current", path: string): k8s.Container => ({
+    name: `fetch-${kind}`,
+    image: imageRef("awsCli"),
+    // The image's entrypoint is `aws`.
+    args: [
+      "s3",
+      "cp",
+      datasetUri(args.datasetsBucket, team.name, path),
+      localDataPath(kind, path),
+      "--only-show-errors",
+      ...(args.s3Endpoint ? ["--endpoint-url", args.s3Endpoint] : []),
+    ],
+    env: s3Env,
+    resources: teamDefaults,
+    volumeMounts: [data, tmp],
+  });
+  return new k8s.KubeCronJob(scope, `drift-${monitor.name}`, {
     metadata: { name: `drift-${monitor.name}`, namespace: team.name, labels },
     spec: {
       schedule: monitor.schedule,
@@ -120,12 +118,12 @@ function driftCronJob(team: TeamConfig, monitor: ModelMonitor, args: ModelMonito
           activeDeadlineSeconds: 3600,
           template: {
             metadata: { labels },
-            spec: restrictedPod({
+            spec: restrictedPodSpec({
               serviceAccountName: TEAM_WORKLOAD_SERVICE_ACCOUNT,
               restartPolicy: "Never",
               initContainers: [fetch("reference", monitor.reference), fetch("current", monitor.current)],
               containers: [
-                restrictedContainer({
+                {
                   name: "report",
                   image: imageRef("evidently"),
                   command: ["python", "/scripts/drift_report.py"],
@@ -142,37 +140,30 @@ function driftCronJob(team: TeamConfig, monitor: ModelMonitor, args: ModelMonito
                     { name: "DO_NOT_TRACK", value: "1" },
                     { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
                   ],
-                  resources,
+                  resources: teamDefaults,
                   volumeMounts: [{ name: "script", mountPath: "/scripts", readOnly: true }, { ...data, readOnly: true }, tmp],
-                }),
+                },
               ],
               volumes: [
                 { name: "script", configMap: { name: DRIFT_SCRIPT_CONFIGMAP } },
-                { name: "data", emptyDir: { sizeLimit: args.dataSizeLimit ?? "2Gi" } },
-                { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+                { name: "data", emptyDir: { sizeLimit: k8s.Quantity.fromString(args.dataSizeLimit ?? "2Gi") } },
+                { name: "tmp", emptyDir: { sizeLimit: k8s.Quantity.fromString("256Mi") } },
               ],
             }),
           },
         },
       },
     },
-  };
+  });
 }
 
 /** The dashboard (a Grafana sidecar ConfigMap) and the PrometheusRule, both in the monitoring namespace. */
-export function modelDriftObservabilityObjects(labels: Readonly<Record<string, string>> = {}): Record<string, unknown>[] {
-  return [
-    {
-      apiVersion: "v1",
-      kind: "ConfigMap",
+export function modelDriftObservabilityObjects(labels: Readonly<Record<string, string>> = {}): Manifest[] {
+  return manifests((scope) => {
+    new k8s.KubeConfigMap(scope, "dashboard", {
       metadata: { name: `dashboard-${MODEL_DRIFT_DASHBOARD.uid}`, namespace: MONITORING_NAMESPACE, labels: { ...labels, ...DASHBOARD_LABEL } },
       data: { [`${MODEL_DRIFT_DASHBOARD.uid}.json`]: JSON.stringify(MODEL_DRIFT_DASHBOARD) },
-    },
-    {
-      apiVersion: "monitoring.coreos.com/v1",
-      kind: "PrometheusRule",
-      metadata: { name: "model-drift", namespace: MONITORING_NAMESPACE, labels: { ...labels } },
-      spec: { groups: [MODEL_DRIFT_RULES] },
-    },
-  ];
+    });
+    prometheusRule(scope, "rules", { name: "model-drift", namespace: MONITORING_NAMESPACE, labels: { ...labels } }, { groups: [MODEL_DRIFT_RULES] });
+  });
 }
