@@ -31,7 +31,10 @@ async function main(): Promise<number> {
   const dir = await writePlan(result, outRoot, violations);
   console.log(summary(result, dir, violations));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  console.log(`Planned in ${seconds.toFixed(2)} s, peak memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  const cpu = process.cpuUsage();
+  console.log(
+    `Planned in ${seconds.toFixed(2)} s, peak memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s for the whole process`,
+  );
   for (const line of blockingProblems(result, violations)) console.error(line);
   if (!result.ok) return EXIT.schema;
   return mandatory(violations).length > 0 ? EXIT.policy : EXIT.ok;

@@ -10,11 +10,29 @@ import { writePlan } from "../plan/report";
 import { runPlan } from "../plan/run";
 import { runPolicies } from "../plan/policy";
 import { stackConfigFromDocument, stackFilePath } from "../plan/stack-file";
+import { teamPosixId } from "../../domain/posix";
+
+/**
+ * team-0000, team-0001, …; a name whose shared-files POSIX id clashes with an earlier one (the config refuses
+ * it; the first clash is at team-1041) gets a -b, -c, … suffix instead, so 2000 and 5000 teams plan at all.
+ * Up to 1000 teams the names are the same as before.
+ */
+function teamNames(count: number): string[] {
+  const ids = new Set<number>();
+  return Array.from({ length: count }, (_, i) => {
+    const base = `team-${String(i).padStart(4, "0")}`;
+    let name = base;
+    for (let k = 1; ids.has(teamPosixId(name)); k++) name = `${base}-${String.fromCharCode(97 + k)}`;
+    ids.add(teamPosixId(name));
+    return name;
+  });
+}
 
 export function stackWithTeams(teams: number): ReturnType<typeof stackConfigFromDocument> {
+  const names = teamNames(teams);
   const doc = parse(readFileSync(stackFilePath("dev"), "utf8")) as { config: Record<string, unknown> };
   doc.config["mlops-platform:teams"] = Array.from({ length: teams }, (_, i) => ({
-    name: `team-${String(i).padStart(4, "0")}`,
+    name: names[i],
     costCenter: `cc-${1000 + (i % 50)}`,
     owners: { admin: { groups: [`team-${i}-leads`], iamPrincipals: [`arn:aws:iam::111122223333:role/team-${i}-admin`] }, edit: { groups: [`team-${i}-eng`] } },
     quota: { cpu: "16", memory: "64Gi", gpu: 0, storage: "200Gi", persistentVolumeClaims: 10, pods: 50 },

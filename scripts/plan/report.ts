@@ -46,7 +46,14 @@ export async function writePlan(result: PlanResult, outRoot: string, violations?
   mkdirSync(join(dir, "charts"), { recursive: true });
   writeFileSync(join(dir, "plan.json"), JSON.stringify(planDocument(result), null, 2) + "\n");
   const byFile = new Map<string, KubeObject[]>();
-  for (const { object } of result.objects) byFile.set(manifestPath(object), [...(byFile.get(manifestPath(object)) ?? []), object]);
+  // Append in place: copying a file's list for every object was quadratic in _cluster.yaml, which gets three
+  // cluster-scoped objects per team (15,000 at 5000 teams).
+  for (const { object } of result.objects) {
+    const file = manifestPath(object);
+    const list = byFile.get(file);
+    if (list) list.push(object);
+    else byFile.set(file, [object]);
+  }
   const render = (objects: KubeObject[]) =>
     objects
       .sort(manifestOrder)

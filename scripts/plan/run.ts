@@ -9,6 +9,7 @@ import { PROJECT } from "../../domain/project";
 import { chartReferences, kubernetesObjects, manifestReferences, type ChartReference, type KubeObject, type ManifestReference } from "./extract";
 import { planMocks } from "./mocks";
 import { Recorder, type PlannedResource } from "./recorder";
+import { withoutSdkDiagnostics } from "./sdk-diagnostics";
 import { fileLocation, readStackFile, type StackConfig } from "./stack-file";
 import { validateObjects, type SchemaProblem } from "./validate";
 
@@ -62,10 +63,12 @@ export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<Pl
   // ts-node's source maps dominated plan time and memory at 1000 teams. Source positions mean nothing offline.
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
+  const restoreSdk = withoutSdkDiagnostics();
   try {
     createPlatform(config);
     await Recorder.settle();
   } finally {
+    restoreSdk();
     Error.stackTraceLimit = stackTraceLimit;
   }
 

@@ -15,7 +15,7 @@ const BIN = join(ROOT, "node_modules", ".bin");
 const FIXTURES = join(ROOT, "test", "fixtures", "stacks");
 
 function runCli(cwd: string, args: string[], script = "scripts/plan.ts") {
-  const result = spawnSync(join(BIN, "ts-node"), ["--transpile-only", script, ...args], {
+  const result = spawnSync(join(BIN, "ts-node"), ["--swc", script, ...args], {
     cwd,
     env: { ...process.env, PATH: `${BIN}:${process.env.PATH ?? ""}` },
     encoding: "utf8",

@@ -152,7 +152,7 @@ describe("npm run check (CLI, every fixture stack)", () => {
   let run: { code: number | null; stdout: string; stderr: string; error?: Error };
 
   beforeAll(() => {
-    const r = spawnSync(join(BIN, "ts-node"), ["--transpile-only", "scripts/check.ts", "--stacks-dir", FIXTURE_STACKS_DIR], {
+    const r = spawnSync(join(BIN, "ts-node"), ["--swc", "scripts/check.ts", "--stacks-dir", FIXTURE_STACKS_DIR], {
       cwd: ROOT,
       env: { ...process.env, PATH: `${BIN}:${process.env.PATH ?? ""}` },
       encoding: "utf8",
