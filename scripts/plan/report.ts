@@ -1,5 +1,5 @@
 /** Writes a plan to out/<stack>/ and renders the stdout summary. */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { stringify, type CreateNodeOptions, type ToStringOptions } from "yaml";
@@ -20,6 +20,30 @@ export function planDocument(result: PlanResult) {
 }
 
 /**
+ * plan.json as `JSON.stringify(planDocument(result), null, 2)` writes it, in pieces: one resource at a time, so
+ * the whole document (well over 100 MB of text at 1000 teams) never sits in memory as one string.
+ */
+export function* planJsonChunks(document: ReturnType<typeof planDocument>): Generator<string> {
+  const { resources, ...head } = document;
+  const opening = JSON.stringify(head, null, 2);
+  // The head's closing brace is replaced by the resources array, written as JSON.stringify nests it (4 spaces).
+  yield `${opening.slice(0, -2)},\n  "resources": ${resources.length === 0 ? "[]" : "["}`;
+  for (const [i, resource] of resources.entries()) {
+    yield `${i === 0 ? "" : ","}\n    ${JSON.stringify(resource, null, 2).replace(/\n/g, "\n    ")}`;
+  }
+  yield `${resources.length === 0 ? "" : "\n  ]"}\n}\n`;
+}
+
+function writeChunks(path: string, chunks: Iterable<string>): void {
+  const fd = openSync(path, "w");
+  try {
+    for (const chunk of chunks) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * How manifests and chart references are written: never fold a long line (yaml's default folds at 80 columns,
  * which broke the drift script's ConfigMap into a `>` block of re-wrapped lines), and write multi-line strings
  * as literal `|` blocks, line for line as they are. Objects we generate share no structure worth YAML anchors;
@@ -32,11 +56,14 @@ export const YAML_WRITE_OPTIONS: CreateNodeOptions & ToStringOptions = {
   blockQuote: "literal",
 };
 
-/** Writes files a batch at a time, so the thread pool overlaps the disk work (tens of thousands at 1000 teams). */
-async function writeAll(files: readonly [string, string][]): Promise<void> {
-  const dirs = new Set(files.map(([f]) => dirname(f)));
-  for (const d of dirs) mkdirSync(d, { recursive: true });
-  for (let i = 0; i < files.length; i += 64) await Promise.all(files.slice(i, i + 64).map(([f, text]) => writeFile(f, text)));
+/**
+ * Writes files a batch at a time, so the thread pool overlaps the disk work (tens of thousands at 1000 teams),
+ * rendering each batch just before it is written: the texts of all files never sit in memory together.
+ */
+async function writeAll(files: readonly (readonly [string, () => string])[]): Promise<void> {
+  const dirs = new Set(files.map(([file]) => dirname(file)));
+  for (const folder of dirs) mkdirSync(folder, { recursive: true });
+  for (let i = 0; i < files.length; i += 64) await Promise.all(files.slice(i, i + 64).map(([file, render]) => writeFile(file, render())));
 }
 
 export async function writePlan(result: PlanResult, outRoot: string, violations?: readonly Violation[]): Promise<string> {
@@ -44,7 +71,7 @@ export async function writePlan(result: PlanResult, outRoot: string, violations?
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, "manifests"), { recursive: true });
   mkdirSync(join(dir, "charts"), { recursive: true });
-  writeFileSync(join(dir, "plan.json"), JSON.stringify(planDocument(result), null, 2) + "\n");
+  writeChunks(join(dir, "plan.json"), planJsonChunks(planDocument(result)));
   const byFile = new Map<string, KubeObject[]>();
   // Append in place: copying a file's list for every object was quadratic in _cluster.yaml, which gets three
   // cluster-scoped objects per team (15,000 at 5000 teams).
@@ -59,7 +86,7 @@ export async function writePlan(result: PlanResult, outRoot: string, violations?
       .sort(manifestOrder)
       .map((o) => stringify(o, YAML_WRITE_OPTIONS))
       .join("---\n");
-  await writeAll([...byFile].map(([file, objects]) => [join(dir, "manifests", file), render(objects)]));
+  await writeAll([...byFile].map(([file, objects]) => [join(dir, "manifests", file), () => render(objects)] as const));
   if (violations) writeFileSync(join(dir, "policy.json"), JSON.stringify({ violations }, null, 2) + "\n");
   for (const chart of result.charts) {
     const { urn: _urn, ...reference } = chart;

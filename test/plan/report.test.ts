@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, visit } from "yaml";
 import { DRIFT_SCRIPT_CONFIGMAP, driftScript } from "../../charts/services/drift";
-import { cannotKnowLines, summary, writePlan } from "../../scripts/plan/report";
+import { cannotKnowLines, summary, writePlan, planJsonChunks } from "../../scripts/plan/report";
 import { runPlan, type PlanResult } from "../../scripts/plan/run";
 import { readStackConfig } from "../../scripts/plan/stack-file";
 import { stackConfig, TODAY } from "../helpers/stack";
@@ -184,5 +184,21 @@ describe("summary: what this plan cannot know, for the stack's cluster kind", ()
         .map((l) => l.replace(/^ {2}- \d+ /, "  - N ").split(":")[0]);
     expect(pick(existing)).toEqual([`  - ${helm}`, "  - what the existing cluster already has"]);
     expect(pick(eks)).toEqual(["  - N input value(s) wait on values the cloud assigns", `  - ${helm}`, "  - whether AWS accepts the plan"]);
+  });
+});
+
+describe("planJsonChunks: plan.json written a resource at a time", () => {
+  const resource = (i: number) => ({
+    urn: `urn:pulumi:dev::mlops-platform::kubernetes:core/v1:ConfigMap::cm-${i}`,
+    type: "kubernetes:core/v1:ConfigMap",
+    name: `cm-${i}`,
+    parent: i % 2 === 0 ? null : "urn:parent",
+    inputs: { data: { script: 'line 1\nline 2 "quoted" é', list: [1, [2, { deep: true }], []], empty: {} }, skipped: undefined },
+    protect: i % 3 === 0,
+  });
+
+  it.each([0, 1, 2, 7])("is exactly JSON.stringify(document, null, 2) plus a newline, with %i resources", (count) => {
+    const document = { stack: "dev", note: "a note with <computed:x.y>", resources: Array.from({ length: count }, (_, i) => resource(i)) };
+    expect([...planJsonChunks(document)].join("")).toBe(JSON.stringify(document, null, 2) + "\n");
   });
 });
