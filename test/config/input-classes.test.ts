@@ -4,7 +4,7 @@
  */
 import { describe, it, expect } from "vitest";
 import { validateStackConfig } from "../../config/loader";
-import { EKS_MANAGED_NODE_GROUP_LIMITS } from "../../config/semantic";
+import { EKS_MANAGED_NODE_GROUP_LIMITS } from "../../config/pool-rules";
 import { regionPartition } from "../../config/partition";
 import { secretValueKind, SECRET_VALUE_PATTERNS } from "../../config/secrets";
 import { expectProblem, expectValid, fixture, problemsOf, type Cfg } from "./fixtures";
