@@ -92,13 +92,11 @@ describe("control ids", () => {
 });
 
 describe("nothing outside the repository", () => {
-  // Built from pieces so this file does not match itself.
-  const SIBLING = ["..", "shared"].join("/");
-  /** The documents that sibling checkout holds. */
-  const SIBLING_DOCUMENTS = [["SECURITY", "BASELINE"].join("-"), ["PULUMI", "NOTES"].join("-")];
+  /** Reference documents that live beside a developer's checkout, never in a user's clone (built from pieces so this file does not match itself). */
+  const OUTSIDE_DOCUMENTS = [["SECURITY", "BASELINE"].join("-"), ["PULUMI", "NOTES"].join("-")];
 
-  it("no file refers to the sibling checkout or the documents it holds", () => {
-    const hits = FILES.filter((f) => f.text.includes(SIBLING) || SIBLING_DOCUMENTS.some((d) => f.text.includes(d))).map((f) => f.rel);
+  it("no file names a document that lives outside the repository", () => {
+    const hits = FILES.filter((f) => OUTSIDE_DOCUMENTS.some((d) => f.text.includes(d))).map((f) => f.rel);
     expect(hits).toEqual([]);
   });
 
@@ -107,7 +105,8 @@ describe("nothing outside the repository", () => {
   /** The longest climb a file's code makes: "..", "..", … arguments or a "../../…" string. */
   const climb = (text: string): number => {
     const args = [...text.matchAll(/(?:["']\.\.["']\s*,\s*)*["']\.\.["']/g)].map((m) => m[0].split("..").length - 1);
-    const strings = [...text.matchAll(/["'`]((?:\.\.\/)+)/g)].map((m) => m[1].length / 3);
+    // Quoted in code, or in prose and Markdown links: after a quote, a bracket, a space or a line start.
+    const strings = [...text.matchAll(/(?:^|[\s"'`(\[])((?:\.\.\/)+)/gm)].map((m) => m[1].length / 3);
     return Math.max(0, ...args, ...strings);
   };
 
@@ -118,6 +117,14 @@ describe("nothing outside the repository", () => {
     expect(climb(`resolve(__dirname, ${up(2)})`)).toBe(2);
     expect(climb('import { a } from "../../config";')).toBe(2);
     expect(climb('resolve(ROOT, "docs")')).toBe(0);
+    expect(climb(`see [the notes](${"../".repeat(1)}notes.md)`)).toBe(1);
+    expect(climb(`read ${"../".repeat(2)}x`)).toBe(2);
+  });
+  it("no document or config file points above the repository root", () => {
+    const prose = FILES.filter((f) => ![".ts", ".mts", ".js", ".mjs"].includes(extname(f.rel)));
+    expect(prose.length).toBeGreaterThan(10);
+    const escapes = prose.filter((f) => climb(f.text) > depth(f.rel)).map((f) => `${f.rel} climbs ${climb(f.text)} levels from depth ${depth(f.rel)}`);
+    expect(escapes).toEqual([]);
   });
   it("no source file climbs above the repository root", () => {
     const code = FILES.filter((f) => [".ts", ".mts", ".js", ".mjs"].includes(extname(f.rel)));
