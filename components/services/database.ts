@@ -55,8 +55,6 @@ type Server =
  */
 export class PlatformDatabase extends pulumi.ComponentResource {
   readonly endpoint: DatabaseEndpoint;
-  /** The RDS-managed master secret (AWS), for the secret store's policy. */
-  readonly masterSecretArn?: pulumi.Output<string>;
   readonly server: Server;
 
   constructor(name: string, args: PlatformDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -79,7 +77,6 @@ export class PlatformDatabase extends pulumi.ComponentResource {
         { parent: this },
       );
       this.endpoint = { host: rds.address, port: rds.port };
-      this.masterSecretArn = rds.masterSecretArn;
       this.server = { kind: "rds", args: aws, masterSecretArn: rds.masterSecretArn };
     } else {
       const operator = createUpstreamChart(`${name}-operator`, CHARTS.cloudnativePg, CNPG_OPERATOR_NAMESPACE, loadValuesFile("cloudnative-pg"), {
@@ -90,6 +87,11 @@ export class PlatformDatabase extends pulumi.ComponentResource {
       this.server = { kind: "in-cluster", config: server.config, operator };
     }
     this.registerOutputs({ host: this.endpoint.host });
+  }
+
+  /** The RDS-managed master secret (AWS), for the secret store's policy. */
+  get masterSecretArn(): pulumi.Output<string> | undefined {
+    return this.server.kind === "rds" ? this.server.masterSecretArn : undefined;
   }
 }
 

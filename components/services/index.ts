@@ -4,6 +4,7 @@ import type { ServicesConfig } from "../../config/services";
 import type { TeamConfig } from "../../config/teams";
 import { OBJECT_STORE_NAMESPACE } from "../../domain/platform-namespaces";
 import { namespaceObjects } from "../../charts/services/namespaces";
+import { CLUSTER_SECRET_STORE } from "../../charts/services/external-secrets";
 import { serviceOptInLabel } from "../../domain/team-services";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { inheritedDependsOn } from "../dependencies";
@@ -67,7 +68,7 @@ function databaseServer(database: NonNullable<ServicesConfig["database"]>, aws: 
       kmsKeyArn: aws.keys.databases,
       protect: aws.protect,
       backup: aws.backup,
-      secretStoreName: "aws-secrets-manager",
+      secretStoreName: CLUSTER_SECRET_STORE,
       egressPorts: wiring.databaseEgressPorts,
     },
   };
