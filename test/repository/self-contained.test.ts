@@ -106,7 +106,7 @@ describe("nothing outside the repository", () => {
   const climb = (text: string): number => {
     const args = [...text.matchAll(/(?:["']\.\.["']\s*,\s*)*["']\.\.["']/g)].map((m) => m[0].split("..").length - 1);
     // Quoted in code, or in prose and Markdown links: after a quote, a bracket, a space or a line start.
-    const strings = [...text.matchAll(/(?:^|[\s"'`(\[])((?:\.\.\/)+)/gm)].map((m) => m[1].length / 3);
+    const strings = [...text.matchAll(/(?:^|[\s"'`([])((?:\.\.\/)+)/gm)].map((m) => m[1].length / 3);
     return Math.max(0, ...args, ...strings);
   };
 
