@@ -1,6 +1,6 @@
 /** Shared helpers for the config suites: compliant fixtures to break, and one way to assert a rejection. */
 import { expect } from "vitest";
-import { validateConfig } from "../../config/loader";
+import { validateConfig, validateStackConfig } from "../../config/loader";
 import type { Problem } from "../../config/problems";
 import { clone, fixtureStack, rawConfig, TODAY } from "../helpers/stack";
 
@@ -40,3 +40,18 @@ export function expectValid(cfg: Record<string, unknown>, opts: ValidateOptions 
   const result = validate(cfg, opts);
   expect(result.ok ? [] : result.problems).toEqual([]);
 }
+
+/** The teams list of a fixture, to break one team in. */
+export const teamsOf = (cfg: Cfg) => cfg.teams as Cfg[];
+
+/** A whole stack as Pulumi hands it over: every namespace, keys as `<namespace>:<key>`. */
+export const namespaced = (cfg: Cfg, extra: Record<string, string> = {}) => ({
+  ...Object.fromEntries(Object.entries(rawConfig(cfg)).map(([k, v]) => [`mlops-platform:${k}`, v])),
+  ...extra,
+});
+
+/** The problems of a whole stack's config (every namespace), as loadConfig would report them. */
+export const stackProblems = (values: Record<string, string>, secretKeys: string[] = []) => {
+  const r = validateStackConfig(values, new Set(secretKeys), { today: TODAY });
+  return r.ok ? [] : r.problems;
+};

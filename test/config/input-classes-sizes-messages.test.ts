@@ -3,22 +3,9 @@
  * some 250 bad stack files found. Every case starts from a compliant fixture stack and breaks one thing.
  */
 import { describe, it, expect } from "vitest";
-import { validateStackConfig } from "../../config/loader";
 import { EKS_MANAGED_NODE_GROUP_LIMITS } from "../../config/pool-rules";
 import { regionPartition } from "../../config/partition";
-import { expectProblem, expectValid, fixture, problemsOf, type Cfg } from "./fixtures";
-import { rawConfig, TODAY } from "../helpers/stack";
-
-const teamsOf = (cfg: Cfg) => cfg.teams as Cfg[];
-/** A whole stack as Pulumi hands it over: every namespace, keys as `<namespace>:<key>`. */
-const namespaced = (cfg: Cfg, extra: Record<string, string> = {}) => ({
-  ...Object.fromEntries(Object.entries(rawConfig(cfg)).map(([k, v]) => [`mlops-platform:${k}`, v])),
-  ...extra,
-});
-const stackProblems = (values: Record<string, string>, secretKeys: string[] = []) => {
-  const r = validateStackConfig(values, new Set(secretKeys), { today: TODAY });
-  return r.ok ? [] : r.problems;
-};
+import { expectProblem, expectValid, fixture, problemsOf, type Cfg, namespaced, stackProblems, teamsOf } from "./fixtures";
 
 describe("6. quantities that overflow or are absurd", () => {
   it("rejects a quantity that parses to Infinity, or beyond what Kubernetes can store", () => {

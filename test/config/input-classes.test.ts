@@ -4,21 +4,8 @@
  * stack and breaks one thing.
  */
 import { describe, it, expect } from "vitest";
-import { validateStackConfig } from "../../config/loader";
 import { secretValueKind, SECRET_VALUE_PATTERNS } from "../../config/secrets";
-import { expectProblem, expectValid, fixture, problemsOf, type Cfg } from "./fixtures";
-import { rawConfig, TODAY } from "../helpers/stack";
-
-const teamsOf = (cfg: Cfg) => cfg.teams as Cfg[];
-/** A whole stack as Pulumi hands it over: every namespace, keys as `<namespace>:<key>`. */
-const namespaced = (cfg: Cfg, extra: Record<string, string> = {}) => ({
-  ...Object.fromEntries(Object.entries(rawConfig(cfg)).map(([k, v]) => [`mlops-platform:${k}`, v])),
-  ...extra,
-});
-const stackProblems = (values: Record<string, string>, secretKeys: string[] = []) => {
-  const r = validateStackConfig(values, new Set(secretKeys), { today: TODAY });
-  return r.ok ? [] : r.problems;
-};
+import { expectProblem, expectValid, fixture, problemsOf, type Cfg, namespaced, stackProblems, teamsOf } from "./fixtures";
 
 describe("1. team egress that would open private address space", () => {
   const allow = (cfg: Cfg, cidr: string, ports = [5432]) => (teamsOf(cfg)[0].egress = { allow: [{ cidr, ports }] });
