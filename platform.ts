@@ -78,6 +78,7 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
       environment: cfg.environment,
       kserveMode: cfg.services.kserve.mode,
       objectStore: objectStore && { namespace: OBJECT_STORE_NAMESPACE, port: OBJECT_STORE_S3_PORT },
+      guardrails: cfg.guardrails,
     },
     { providers: [provider] },
   );
@@ -225,6 +226,7 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
       teams: cfg.teams,
       environment: cfg.environment,
       kserveMode: cfg.services.kserve.mode,
+      guardrails: cfg.guardrails,
       aws: { eksClusterName: eks.clusterName, clusterName: cluster.name, accountId: identity.accountId, bucketKeyArn: keys.keys.s3.arn, region },
     },
     both,

@@ -9,6 +9,7 @@ import { GIB, parseQuantity } from "./quantity";
 import { resolveTeam, type TeamConfig } from "./teams";
 import { resolveStorage, type StorageConfig } from "./storage";
 import { resolveServices, type ServicesConfig } from "./services";
+import { resolveGuardrails, type GuardrailsConfig } from "./guardrails";
 import { DEFAULT_LIFECYCLE } from "../domain/bucket-lifecycle";
 
 export interface TierDefaults {
@@ -131,6 +132,7 @@ interface CommonConfig {
   readonly teams: readonly TeamConfig[];
   readonly storage: StorageConfig;
   readonly services: ServicesConfig;
+  readonly guardrails: GuardrailsConfig;
 }
 
 /** A platform on an EKS cluster it creates: the AWS account, region and VPC are known by type. */
@@ -205,6 +207,7 @@ export function resolveConfig(input: StackConfigInput): PlatformConfig {
     teams: (input.teams ?? []).map(resolveTeam),
     storage: resolveStorage(input.storage, input.environment, onEks, DEFAULT_LIFECYCLE),
     services: resolveServices(input.services, input.environment, onEks),
+    guardrails: resolveGuardrails(input.guardrails),
   };
   if (c.kind !== "eks") return { ...common, cluster: { kind: "existing", name: c.name, version: c.version, kubeconfig: c.kubeconfig, context: c.context } };
   // semantic.ts reports an EKS stack without aws or network; reaching here without them is a bug, not bad input.

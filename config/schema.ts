@@ -8,6 +8,7 @@ import { awsRegion, cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quant
 import { teamSchema } from "./teams";
 import { storageSchema } from "./storage";
 import { servicesSchema } from "./services";
+import { guardrailsSchema } from "./guardrails";
 import { ENVIRONMENTS, type Environment } from "../domain/environments";
 
 export { cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quantity } from "./primitives";
@@ -139,6 +140,8 @@ export const stackConfigSchema = z.strictObject({
   storage: storageSchema.optional(),
   /** MLOps services (MLflow, Feast, Kubeflow Pipelines, KServe, Evidently) and their data stores. */
   services: servicesSchema.optional(),
+  /** Runtime rules the API server enforces on what teams create (image registries). */
+  guardrails: guardrailsSchema.optional(),
 });
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;

@@ -15,6 +15,7 @@ import { storageProblems } from "./storage";
 import { clusterCapacity, completePools, gpuProblems, nodePoolProblems } from "./pool-rules";
 
 import { resolveServices, serviceEnabled, serviceProblems } from "./services";
+import { guardrailProblems } from "./guardrails";
 import { teamPosixId } from "../domain/posix";
 
 export interface CheckOptions {
@@ -69,6 +70,7 @@ export function semanticProblems(input: SemanticInput, opts: CheckOptions): Prob
     ...storageProblems(cfg.storage, cfg.environment, cfg.cluster.kind === "eks"),
     ...(skipped("storage") ? [] : posixProblems(cfg)),
     ...serviceProblems(cfg.services, cfg.environment, cfg.cluster.kind === "eks"),
+    ...(skipped("guardrails") ? [] : guardrailProblems(cfg.guardrails, cfg.environment)),
     ...(skipped("services") ? [] : teamServiceProblems(cfg)),
     ...(skipped("services") ? [] : serviceStorageProblems(cfg)),
     ...teamProblems(cfg.teams ?? [], {

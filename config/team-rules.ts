@@ -13,6 +13,9 @@ import { gpuCapacity, totalGpuUnits, type GpuPoolShape, type PoolGpuCapacity } f
 import { DEFAULT_LIMITS, extraRule, TEAM_ROLES, type TeamInput } from "./team-schema";
 import type { TeamDraft } from "./team-salvage";
 
+/** Into a running container (a shell, an attached terminal, a debug container): never granted in prod. */
+const INTERACTIVE_RESOURCES = ["pods/exec", "pods/attach", "pods/ephemeralcontainers"];
+
 /** Namespace names no team may take. */
 export function reservedNameProblem(name: string): string | undefined {
   if (name.startsWith("kube-")) return `"${name}" is reserved: kube-* namespaces belong to Kubernetes`;
@@ -54,7 +57,7 @@ export function extraRuleProblems(rule: z.infer<typeof extraRule>, at: string, e
       out.push({ path: `${at}.resources[${i}]`, message: `"${r}" is cluster-scoped: teams get namespaced rights only` });
     else if (FORBIDDEN_RESOURCES.has(r) || FORBIDDEN_RESOURCES.has(base))
       out.push({ path: `${at}.resources[${i}]`, message: `"${r}" is managed by the platform; a team cannot be granted it` });
-    if (environment === "prod" && (r === "pods/exec" || r === "pods/attach")) {
+    if (environment === "prod" && INTERACTIVE_RESOURCES.includes(r)) {
       out.push({ path: `${at}.resources[${i}]`, message: `"${r}" is not granted in prod` });
     }
   });

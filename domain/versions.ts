@@ -245,3 +245,22 @@ export const ELASTICACHE = { engine: "valkey", engineVersion: "8.0", parameterGr
 
 /** Pod Security Standards version pinned on every namespace label we write. */
 export const POD_SECURITY_VERSION = "v1.35";
+
+/**
+ * The control plane the real-server tests run (`npm run test:cluster`), built from Go modules: kube-apiserver and
+ * kube-controller-manager from `k8s.io/kubernetes` at a patch release of the stacks' minor, with each staging
+ * module taken at its published `k8s.io/<name>` version; etcd at the version that Kubernetes release pins.
+ */
+export const TEST_CONTROL_PLANE = {
+  kubernetes: "v1.35.4",
+  /** Published versions of the staging modules (k8s.io/api, apiserver, client-go ...) for that release. */
+  staging: "v0.35.4",
+  /** go.etcd.io/etcd/server/v3, as k8s.io/kubernetes v1.35.4's go.mod requires it. */
+  etcd: "v3.6.5",
+} as const;
+
+/** The registry and path an image's repository sits under (`docker.io/evidently` for `docker.io/evidently/evidently-service`). */
+export function imageRegistryPrefix(name: ImageName): string {
+  const repository = IMAGES[name].repository;
+  return repository.slice(0, repository.lastIndexOf("/"));
+}

@@ -17,6 +17,8 @@ export interface SecretStoreRef {
 export interface ExternalSecretTemplate {
   readonly type?: string;
   readonly engineVersion?: "v2";
+  /** Labels and annotations of the Secret made. */
+  readonly metadata?: { readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> };
   readonly data?: Readonly<Record<string, string>>;
 }
 

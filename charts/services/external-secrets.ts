@@ -51,6 +51,7 @@ export interface ExternalSecretArgs {
 }
 
 export function externalSecret(args: ExternalSecretArgs): TypedManifest<eso.ExternalSecretSpec> {
+  const labels = args.labels && Object.keys(args.labels).length > 0 ? { ...args.labels } : undefined;
   const [object] = manifests((scope) => {
     eso.externalSecret(
       scope,
@@ -62,8 +63,16 @@ export function externalSecret(args: ExternalSecretArgs): TypedManifest<eso.Exte
         target: {
           name: args.name,
           creationPolicy: "Owner",
-          ...(args.template || args.type
-            ? { template: { type: args.type ?? "Opaque", engineVersion: "v2", ...(args.template ? { data: { ...args.template } } : {}) } }
+          ...(args.template || args.type || labels
+            ? {
+                template: {
+                  type: args.type ?? "Opaque",
+                  engineVersion: "v2",
+                  // The synced Secret carries the ExternalSecret's labels: in a team namespace they mark it platform-owned.
+                  ...(labels ? { metadata: { labels } } : {}),
+                  ...(args.template ? { data: { ...args.template } } : {}),
+                },
+              }
             : {}),
         },
         data: args.keys.map((k) => ({ secretKey: k, remoteRef: { key: args.remoteKey, property: k } })),

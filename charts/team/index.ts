@@ -9,6 +9,7 @@ import type { Construct } from "constructs";
 import { TEAM_ROLES, type TeamConfig } from "../../config/teams";
 import { podSecurityLabels } from "../pod-security";
 import { serviceOptInLabel } from "../../domain/team-services";
+import { PLATFORM_OWNED_LABELS, TEAM_NAMESPACE_LABEL, TEAM_GROUPS_ANNOTATION } from "../../domain/ownership";
 import type { KserveMode } from "../../config/services";
 import { teamNetworkPolicies } from "./network";
 import { roleRules, roleSubjects } from "./rbac";
@@ -33,7 +34,7 @@ export interface TeamChartProps extends ChartProps {
 
 /** Labels for cost attribution and ownership on every object (OPS-01). */
 export function teamLabels(team: TeamConfig): Record<string, string> {
-  return { team: team.name, "cost-center": team.costCenter, "app.kubernetes.io/managed-by": "mlops-platform" };
+  return { team: team.name, "cost-center": team.costCenter, ...PLATFORM_OWNED_LABELS };
 }
 
 export function resourceQuotaHard(team: TeamConfig): Record<string, string> {
@@ -45,11 +46,18 @@ export function resourceQuotaHard(team: TeamConfig): Record<string, string> {
     "requests.nvidia.com/gpu": String(team.quota.gpu),
     "requests.storage": team.quota.storage,
     persistentvolumeclaims: String(team.quota.persistentVolumeClaims),
+    // Snapshots cost storage outside requests.storage: one per claim the team may hold.
+    "count/volumesnapshots.snapshot.storage.k8s.io": String(team.quota.persistentVolumeClaims),
     pods: String(team.quota.pods),
     // Exposure goes through the platform's ingress only (EXP-01).
     "services.loadbalancers": "0",
     "services.nodeports": "0",
   };
+}
+
+/** Every group any of the team's roles is bound to: the team's own identities, as the admission rules know them. */
+export function teamGroups(team: TeamConfig): string[] {
+  return [...new Set(TEAM_ROLES.flatMap((role) => roleSubjects(team, role).map((s) => s.name)))].sort();
 }
 
 export class TeamChart extends Chart {
@@ -64,9 +72,10 @@ export class TeamChart extends Chart {
     new k8s.KubeNamespace(this, "namespace", {
       metadata: {
         name: team.name,
+        annotations: { [TEAM_GROUPS_ANNOTATION]: teamGroups(team).join(",") },
         labels: {
           ...podSecurityLabels("restricted"),
-          "mlops.platform/team": team.name,
+          [TEAM_NAMESPACE_LABEL]: team.name,
           ...Object.fromEntries(team.services.map((s) => [serviceOptInLabel(s), "true"])),
         },
       },

@@ -1,7 +1,10 @@
 /**
- * The role catalogue a team namespace gets: view, edit, admin. Explicit verbs and resources, no wildcards
- * (RBAC-02), nothing cluster-scoped (RBAC-01), no escalate/bind/impersonate, no token minting, no changes to
- * the quota, limits, network policies or RBAC the platform owns (RBAC-03). pods/exec and attach only outside prod.
+ * The role catalogue a team namespace gets: view, edit, admin (the README's "Team roles" table lists it, and the
+ * real-server tests compare each role's `auth can-i --list` with that table). Explicit verbs and resources, no
+ * wildcards (RBAC-02), nothing cluster-scoped (RBAC-01), no escalate/bind/impersonate, no token minting, no
+ * changes to the quota, limits, network policies or RBAC the platform owns (RBAC-03). pods/exec, attach and
+ * ephemeral containers (`kubectl debug`) only outside prod. What the platform places in the namespace is
+ * read-only to the team whatever the role says (the platform-owned-objects admission rule, RBAC-04).
  */
 import type { TeamConfig, TeamRole } from "../../config/teams";
 
@@ -36,12 +39,19 @@ const VIEW_RULES: PolicyRule[] = [
   { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: READ },
   { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: READ },
   { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: READ },
+  // `kubectl top pod`, where a metrics server runs.
+  { apiGroups: ["metrics.k8s.io"], resources: ["pods"], verbs: ["get", "list"] },
+  { apiGroups: ["snapshot.storage.k8s.io"], resources: ["volumesnapshots"], verbs: READ },
 ];
 
 const EDIT_RULES: PolicyRule[] = [
   { apiGroups: [""], resources: ["pods", "services", "configmaps", "persistentvolumeclaims"], verbs: WRITE },
   { apiGroups: [""], resources: ["secrets"], verbs: [...READ, ...WRITE] },
   { apiGroups: [""], resources: ["pods/portforward"], verbs: ["create"] },
+  // Evicting a pod honours its PodDisruptionBudget, unlike deleting it.
+  { apiGroups: [""], resources: ["pods/eviction"], verbs: ["create"] },
+  // Snapshots of the team's own claims; the quota counts them (one per claim allowed).
+  { apiGroups: ["snapshot.storage.k8s.io"], resources: ["volumesnapshots"], verbs: WRITE },
   { apiGroups: ["apps"], resources: ["deployments", "replicasets", "statefulsets"], verbs: WRITE },
   { apiGroups: ["apps"], resources: ["deployments/scale", "statefulsets/scale"], verbs: ["get", "update", "patch"] },
   { apiGroups: ["batch"], resources: ["jobs", "cronjobs"], verbs: WRITE },
@@ -62,13 +72,17 @@ const SERVICE_RULES: Record<string, { view: PolicyRule[]; edit: PolicyRule[] }> 
   },
 };
 
-const INTERACTIVE: PolicyRule = { apiGroups: [""], resources: ["pods/exec", "pods/attach"], verbs: ["create"] };
+/** Into a running container: a shell, an attached terminal, a debug container (outside prod only). */
+const INTERACTIVE: PolicyRule[] = [
+  { apiGroups: [""], resources: ["pods/exec", "pods/attach"], verbs: ["create"] },
+  { apiGroups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["patch", "update"] },
+];
 
 export function roleRules(team: TeamConfig, role: TeamRole, environment: string): PolicyRule[] {
   const rules: PolicyRule[] = [...VIEW_RULES, ...team.services.flatMap((s) => SERVICE_RULES[s]?.view ?? [])];
   if (role === "edit" || role === "admin") {
     rules.push(...EDIT_RULES, ...team.services.flatMap((s) => SERVICE_RULES[s]?.edit ?? []));
-    if (environment !== "prod") rules.push(INTERACTIVE);
+    if (environment !== "prod") rules.push(...INTERACTIVE);
   }
   if (role === "admin") rules.push(...ADMIN_RULES);
   const inherited: TeamRole[] = role === "admin" ? ["view", "edit", "admin"] : role === "edit" ? ["view", "edit"] : ["view"];

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { externalSecret, renderTemplate, type SecretTemplate } from "../../charts/services/external-secrets";
+import { PLATFORM_OWNED_LABELS } from "../../domain/ownership";
 
 /**
  * Where the services' generated credentials live. On AWS: Secrets Manager (encrypted with the databases key),
@@ -42,13 +43,15 @@ export function remoteSecretName(clusterName: string, credential: string): strin
 export function createCredential(name: string, args: CredentialArgs, opts: { parent: pulumi.Resource }): pulumi.Resource[] {
   const values = pulumi.secret(pulumi.output(args.values as Record<string, pulumi.Input<string>>));
   const keys = Object.keys(args.values);
+  // Marked platform-owned wherever they land: read-only for a team whose namespace receives one.
+  const labels = { ...PLATFORM_OWNED_LABELS, ...args.labels };
   if (args.store.kind === "kubernetes") {
     return args.targets.map((t) => {
       const data = pulumi.all([values, pulumi.output(t.template)]).apply(([v, tpl]) => (tpl ? renderTemplate(tpl, v) : v));
       return new k8s.core.v1.Secret(
         `${name}-${t.namespace}-${t.secretName}`,
         {
-          metadata: { name: t.secretName, namespace: t.namespace, labels: { ...args.labels } },
+          metadata: { name: t.secretName, namespace: t.namespace, labels },
           type: t.type ?? "Opaque",
           stringData: data,
         },
@@ -79,7 +82,7 @@ export function createCredential(name: string, args: CredentialArgs, opts: { par
         keys,
         template: templates[i],
         type: t.type,
-        labels: args.labels,
+        labels,
       }),
     ),
   );

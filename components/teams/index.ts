@@ -5,6 +5,10 @@ import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamGroup, teamObjects } from "../../cha
 import type { TeamConfig } from "../../config/teams";
 import type { KserveMode } from "../../config/services";
 import { createObjectGroup } from "../kubernetes/object-group";
+import { guardrailObjects } from "../../charts/guardrails";
+import { DRIFT_JOB_IMAGES } from "../../charts/services/drift";
+import { imageRegistryPrefix } from "../../domain/versions";
+import type { GuardrailsConfig } from "../../config/guardrails";
 import { teamAccessEntries, teamBoundaryPolicy, teamDataPolicy, teamTrustPolicy } from "./iam";
 
 export * from "./iam";
@@ -23,6 +27,12 @@ export function principalSlug(arn: string): string {
 }
 export * from "../../domain/team-services";
 
+/** The registries team images may come from: the configured ones plus those of the images the platform itself runs in team namespaces. */
+export function teamImageRegistries(cfg: GuardrailsConfig | undefined): string[] | undefined {
+  if (cfg?.imageRegistries === undefined) return undefined;
+  return [...new Set([...cfg.imageRegistries, ...DRIFT_JOB_IMAGES.map(imageRegistryPrefix)])];
+}
+
 export interface TeamsArgs {
   readonly teams: readonly TeamConfig[];
   /** Tier; prod withholds pods/exec and attach from team roles. */
@@ -31,6 +41,8 @@ export interface TeamsArgs {
   readonly kserveMode?: KserveMode;
   /** The in-cluster S3 store of an existing cluster (the drift jobs fetch datasets from it). */
   readonly objectStore?: { readonly namespace: string; readonly port: number };
+  /** Settings of the runtime admission rules (charts/guardrails). @default any image registry */
+  readonly guardrails?: GuardrailsConfig;
   /** AWS identity for team workloads; omitted on an existing cluster (Kubernetes side only). */
   readonly aws?: {
     /** EKS cluster name as an output, for Pod Identity associations and access entries. */
@@ -57,6 +69,8 @@ export class Teams extends pulumi.ComponentResource {
     super("mlops:teams:Teams", name, {}, opts);
     const child = { parent: this };
     const onAws = args.aws;
+    // Cluster-wide and for every team namespace, so they come first and stand even with no team.
+    createObjectGroup(`${name}-guardrails`, guardrailObjects({ imageRegistries: teamImageRegistries(args.guardrails) }), child);
     for (const team of args.teams) {
       const objects = teamObjects({
         team,

@@ -42,7 +42,7 @@ export const rbac = resourcePolicy(
           report(`RBAC-03: team role ${obj.metadata?.name} may change ${r}, which the platform owns`);
       }
       if (environmentOf(args) === "prod") {
-        for (const r of resources.filter((r) => r === "pods/exec" || r === "pods/attach"))
+        for (const r of resources.filter((r) => ["pods/exec", "pods/attach", "pods/ephemeralcontainers"].includes(r)))
           report(`RBAC-03: team role ${obj.metadata?.name} grants ${r} in prod`);
       }
     }

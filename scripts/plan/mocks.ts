@@ -25,6 +25,8 @@ const COMPUTED_OUTPUTS: Record<string, (name: string, inputs: Record<string, any
     masterUserSecrets: [{ secretArn: computed(n, "masterUserSecretArn"), kmsKeyId: computed(n, "masterUserSecretKmsKeyId") }],
   }),
   "aws:elasticache/replicationGroup:ReplicationGroup": (n) => ({ primaryEndpointAddress: computed(n, "primaryEndpointAddress") }),
+  // Generated at `pulumi up`; without a value the key that holds it would vanish from the written Secret.
+  "random:index/randomPassword:RandomPassword": (n) => ({ result: computed(n, "result") }),
 };
 
 export const planMocks: pulumi.runtime.Mocks = {

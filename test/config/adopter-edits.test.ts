@@ -76,6 +76,11 @@ function adopterEdit(config: Record<string, unknown>): Cfg {
     cfg.aws.region = region;
     if (Array.isArray(cfg.aws.allowedAccountIds))
       cfg.aws.allowedAccountIds = cfg.aws.allowedAccountIds.map((id: string) => (/^\d{12}$/.test(id) ? otherAccount(id) : id));
+    // Their private ECR moves with them.
+    if (Array.isArray(cfg.guardrails?.imageRegistries))
+      cfg.guardrails.imageRegistries = cfg.guardrails.imageRegistries.map((r: string) =>
+        r.replace(/^(\d{12})\.dkr\.ecr\.[a-z0-9-]+\./, (_: string, id: string) => `${otherAccount(id)}.dkr.ecr.${region}.`),
+      );
     if (Array.isArray(cfg.network?.availabilityZones))
       cfg.network.availabilityZones = cfg.network.availabilityZones.map((_: string, i: number) => `${region}${"abcdef"[i]}`);
   }

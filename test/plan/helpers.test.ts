@@ -19,8 +19,14 @@ describe("maskValue", () => {
 
   it("masks secrets nested in objects and arrays and keeps everything else", () => {
     const masked = maskValue({ a: [1, { [SIG]: SECRET, value: "hunter2" }], b: { c: { [SIG]: SECRET, value: { deep: "x" } } }, d: null, e: "plain" });
-    expect(masked).toEqual({ a: [1, "[secret]"], b: { c: "[secret]" }, d: null, e: "plain" });
+    expect(masked).toEqual({ a: [1, "[secret]"], b: { c: { deep: "[secret]" } }, d: null, e: "plain" });
     expect(JSON.stringify(masked)).not.toContain("hunter2");
+  });
+
+  it("keeps a secret map's keys and shape, so a Secret's stringData stays a map the API server accepts", () => {
+    const masked = maskValue({ stringData: { [SIG]: SECRET, value: { user: "mlflow", password: "hunter2", list: ["a", 1] } } });
+    expect(masked).toEqual({ stringData: { user: "[secret]", password: "[secret]", list: ["[secret]", "[secret]"] } });
+    expect(JSON.stringify(masked)).not.toMatch(/hunter2|mlflow/);
   });
 
   it("replaces resource references by their URN", () => {

@@ -326,7 +326,7 @@ describe("k8s-rbac (RBAC-01..03)", () => {
     ]);
     expect(check(withRule({ apiGroups: [""], resources: [resource], verbs: ["get", "list"] }))).toEqual([]);
   });
-  it.each(["pods/exec", "pods/attach"])("%s only outside prod (config or URN)", (resource) => {
+  it.each(["pods/exec", "pods/attach", "pods/ephemeralcontainers"])("%s only outside prod (config or URN)", (resource) => {
     const role = withRule({ apiGroups: [""], resources: [resource], verbs: ["create"] });
     expect(check(role)).toEqual([`RBAC-03: team role team-admin grants ${resource} in prod`]);
     expect(check(role, ROLE_T, null, "prod")).toEqual([`RBAC-03: team role team-admin grants ${resource} in prod`]);

@@ -328,7 +328,12 @@ describe("on an existing cluster (local)", () => {
       ]),
     );
     expect(byName["databases/mlflow-db"].inputs.type).toBe("kubernetes.io/basic-auth");
-    for (const s of secrets) expect(s.inputs.stringData).toBe(SECRET_PLACEHOLDER);
+    for (const s of secrets) {
+      // Masked value by value: the keys stay, so the written Secret is still a valid object.
+      const values = Object.values(s.inputs.stringData as Record<string, unknown>);
+      expect(values.length, s.name).toBeGreaterThan(0);
+      for (const v of values) expect(v).toBe(SECRET_PLACEHOLDER);
+    }
   });
 
   it("runs Redis in the feast namespace with AUTH and Kubeflow Pipelines from upstream's platform-agnostic env", () => {

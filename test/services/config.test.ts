@@ -154,6 +154,8 @@ describe("services rules of the tier", () => {
     ]);
     cfg.services.database.instances = 2;
     cfg.services.mlflow.replicas = 2;
+    // Prod also lists its image registries (config/guardrails.ts).
+    cfg.guardrails = { imageRegistries: ["registry.example.com"] };
     expectValid(cfg);
   });
 

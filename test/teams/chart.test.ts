@@ -47,8 +47,10 @@ describe.each(CASES)("team chart %s", (_label, team, environment) => {
         "requests.storage",
         "services.loadbalancers",
         "services.nodeports",
+        "count/volumesnapshots.snapshot.storage.k8s.io",
       ].sort(),
     );
+    expect(hard["count/volumesnapshots.snapshot.storage.k8s.io"]).toBe(String(team.quota.persistentVolumeClaims));
     expect(hard).toMatchObject({
       "requests.cpu": team.quota.cpu,
       "requests.memory": team.quota.memory,
@@ -156,11 +158,13 @@ describe.each(CASES)("team chart %s", (_label, team, environment) => {
       }
     });
 
-    it("pods/exec and attach for edit and admin outside prod only; view never", () => {
-      const exec = (role: TeamRole) => [...triples(role)].filter((t) => /\|pods\/(exec|attach)\|/.test(t));
+    it("pods/exec, attach and ephemeral containers (kubectl debug) for edit and admin outside prod only; view never", () => {
+      const exec = (role: TeamRole) => [...triples(role)].filter((t) => /\|pods\/(exec|attach|ephemeralcontainers)\|/.test(t));
       expect(exec("view")).toEqual([]);
       for (const role of ["edit", "admin"] as const) {
-        expect(exec(role)).toEqual(environment === "prod" ? [] : ["|pods/exec|create", "|pods/attach|create"]);
+        expect(exec(role)).toEqual(
+          environment === "prod" ? [] : ["|pods/exec|create", "|pods/attach|create", "|pods/ephemeralcontainers|patch", "|pods/ephemeralcontainers|update"],
+        );
       }
     });
 

@@ -191,10 +191,11 @@ describe("rbac.extraRules", () => {
     expectProblem(withRule("dev", { verbs: ["get", v] }), `${at}.verbs[1]`, `"${v}" lets a subject grant itself more rights`);
   });
 
-  it("rejects pods/exec and pods/attach in prod", () => {
-    const cfg = withRule("prod", { resources: ["pods/exec", "pods/attach"], verbs: ["create"] });
+  it("rejects pods/exec, pods/attach and pods/ephemeralcontainers (kubectl debug) in prod", () => {
+    const cfg = withRule("prod", { resources: ["pods/exec", "pods/attach", "pods/ephemeralcontainers"], verbs: ["create", "patch"] });
     expectProblem(cfg, `${at}.resources[0]`, '"pods/exec" is not granted in prod');
     expectProblem(cfg, `${at}.resources[1]`, '"pods/attach" is not granted in prod');
+    expectProblem(cfg, `${at}.resources[2]`, '"pods/ephemeralcontainers" is not granted in prod');
   });
 
   it("allows pods/exec in dev", () => {

@@ -9,7 +9,10 @@ import { join } from "node:path";
 import type { Construct } from "constructs";
 import type { ModelMonitor, TeamConfig } from "../../../config/teams";
 import { teamPrefix } from "../../../domain/storage-naming";
-import { imageRef } from "../../../domain/versions";
+import { imageRef, type ImageName } from "../../../domain/versions";
+
+/** The images the drift jobs run in team namespaces: the image-registry rule always admits their registries. */
+export const DRIFT_JOB_IMAGES: readonly ImageName[] = ["awsCli", "evidently"];
 import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from "../../observability";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamLabels } from "../../team";
 import { MODEL_DRIFT_POD_LABELS } from "../../team/network";

@@ -1,0 +1,170 @@
+/**
+ * The platform's runtime rules: what teams create later with kubectl or pipelines is checked by the API server
+ * itself, as ValidatingAdmissionPolicies (native since Kubernetes 1.30, nothing extra to run). Each rule names
+ * its owner, its reason and the controls of docs/security-controls.md it serves, like the CrossGuard policies,
+ * and is proven on a real API server (test/cluster/guardrails.test.ts).
+ */
+import { MANAGED_BY, MANAGED_BY_LABEL, TEAM_GROUPS_ANNOTATION, TEAM_NAMESPACE_LABEL } from "../../domain/ownership";
+import type { AdmissionPolicySpec, LabelSelector, ResourceRule } from "../crds/admission";
+import { POD_VARIABLES, RESTRICTED_VALIDATIONS, WORKLOAD_RESOURCES } from "./pod-templates";
+
+export interface GuardrailRule {
+  /** The policy's name, prefixed `mlops-` on the cluster. */
+  readonly name: string;
+  /** Who answers for the rule and decides on exceptions. */
+  readonly owner: "platform-security" | "platform-operations";
+  readonly reason: string;
+  /** Control ids of docs/security-controls.md. */
+  readonly controls: readonly string[];
+  readonly spec: AdmissionPolicySpec;
+}
+
+export interface GuardrailInputs {
+  /**
+   * Registries (or registry/path prefixes) team images may come from; undefined lets any registry through.
+   * Resolved from `guardrails.imageRegistries` (config/guardrails.ts).
+   */
+  readonly imageRegistries?: readonly string[];
+}
+
+const TEAM_NAMESPACES: LabelSelector = { matchExpressions: [{ key: TEAM_NAMESPACE_LABEL, operator: "Exists" }] };
+const RESTRICTED_NAMESPACES: LabelSelector = { matchLabels: { "pod-security.kubernetes.io/enforce": "restricted" } };
+const WRITES = ["CREATE", "UPDATE"] as const;
+
+const core = (resources: string[], operations: ResourceRule["operations"] = WRITES): ResourceRule => ({ apiGroups: [""], apiVersions: ["v1"], resources, operations });
+const workloadRules = (operations: ResourceRule["operations"] = WRITES): ResourceRule[] =>
+  WORKLOAD_RESOURCES.map((w) => ({ apiGroups: [w.apiGroup], apiVersions: ["v1"], resources: [...w.resources], operations }));
+
+const label = (object: string) => `${object}.?metadata.?labels[?'${MANAGED_BY_LABEL}'].orValue('') == '${MANAGED_BY}'`;
+
+/** A request made by one of the namespace's team groups or its service accounts, and not by a cluster admin. */
+const BY_THE_TEAM =
+  `!('system:masters' in request.userInfo.groups) && request.userInfo.groups.exists(g, ` +
+  `g in namespaceObject.?metadata.?annotations[?'${TEAM_GROUPS_ANNOTATION}'].orValue('').split(',') || g == 'system:serviceaccounts:' + request.namespace)`;
+
+/** An image reference with its registry spelled out, as the container runtime resolves it (docker.io by default). */
+const NORMALIZED_IMAGE =
+  "(i.contains('/') && (i.split('/')[0].contains('.') || i.split('/')[0].contains(':') || i.split('/')[0] == 'localhost')) ? i : " +
+  "(i.contains('/') ? 'docker.io/' + i : 'docker.io/library/' + i)";
+
+function imageRegistryRule(registries: readonly string[]): GuardrailRule {
+  const allowed = `[${registries.map((r) => `'${r}'`).join(", ")}]`;
+  return {
+    name: "image-registries",
+    owner: "platform-security",
+    reason: "Team images come only from registries the company vets and scans; anything else is an unreviewed supply chain.",
+    controls: ["POD-12"],
+    spec: {
+      failurePolicy: "Fail",
+      matchConstraints: { namespaceSelector: TEAM_NAMESPACES, resourceRules: [core(["pods", "pods/ephemeralcontainers"]), ...workloadRules()] },
+      variables: [...POD_VARIABLES, { name: "images", expression: `variables.containers.map(c, c.image).map(i, ${NORMALIZED_IMAGE})` }],
+      validations: [
+        {
+          expression: `variables.images.all(i, ${allowed}.exists(r, i.startsWith(r + '/')))`,
+          messageExpression: `'images must come from ${registries.join(", ")}; not allowed here: ' + variables.images.filter(i, !${allowed}.exists(r, i.startsWith(r + '/'))).join(', ')`,
+          reason: "Forbidden",
+        },
+      ],
+    },
+  };
+}
+
+export function guardrailRules(inputs: GuardrailInputs): GuardrailRule[] {
+  const rules: GuardrailRule[] = [
+    {
+      name: "service-external-ips",
+      owner: "platform-security",
+      reason:
+        "spec.externalIPs lets whoever may create a Service intercept traffic to any address (CVE-2020-8554); EKS does not enable the DenyServiceExternalIPs admission plugin.",
+      controls: ["EXP-04"],
+      spec: {
+        failurePolicy: "Fail",
+        matchConstraints: { resourceRules: [core(["services"])] },
+        validations: [
+          {
+            expression: "object.spec.?externalIPs.orValue([]).size() == 0",
+            message: "Services may not set spec.externalIPs (CVE-2020-8554): expose through the platform's ingress instead",
+            reason: "Forbidden",
+          },
+        ],
+      },
+    },
+    {
+      name: "team-external-name-services",
+      owner: "platform-security",
+      reason: "An ExternalName Service in a team namespace can alias any name, in or out of the cluster, behind an in-namespace DNS name.",
+      controls: ["EXP-04"],
+      spec: {
+        failurePolicy: "Fail",
+        matchConstraints: { namespaceSelector: TEAM_NAMESPACES, resourceRules: [core(["services"])] },
+        validations: [
+          {
+            expression: "object.spec.?type.orValue('ClusterIP') != 'ExternalName'",
+            message: "team namespaces may not hold ExternalName Services: reach platform services by their own names, external hosts through the team's egress allowlist",
+            reason: "Forbidden",
+          },
+        ],
+      },
+    },
+    {
+      name: "platform-owned-objects",
+      owner: "platform-operations",
+      reason:
+        "What the platform puts into a team namespace (service accounts, credentials, the drift job and its script, quota, limits, policies, roles) keeps working only if the team cannot rewrite or remove it, nor pass its own objects off as the platform's.",
+      controls: ["RBAC-04", "NS-06"],
+      spec: {
+        failurePolicy: "Fail",
+        matchConstraints: {
+          namespaceSelector: TEAM_NAMESPACES,
+          resourceRules: [{ apiGroups: ["*"], apiVersions: ["*"], resources: ["*"], operations: ["CREATE", "UPDATE", "DELETE"] }],
+        },
+        matchConditions: [
+          { name: "namespaced", expression: "request.namespace != ''" },
+          {
+            name: "platform-owned",
+            expression: `(request.operation != 'DELETE' && ${label("object")}) || (request.operation != 'CREATE' && ${label("oldObject")})`,
+          },
+        ],
+        validations: [
+          {
+            expression: `!(${BY_THE_TEAM})`,
+            messageExpression: `request.resource.resource + ' ' + request.name + ' is managed by the platform (${MANAGED_BY_LABEL}=${MANAGED_BY}): the team may read it but not create, change or delete such objects; change it through the stack config'`,
+            reason: "Forbidden",
+          },
+        ],
+      },
+    },
+    {
+      name: "team-service-account-tokens",
+      owner: "platform-security",
+      reason: "A Secret of type kubernetes.io/service-account-token mints a token that never expires; pods get short-lived, audience-bound tokens instead.",
+      controls: ["RBAC-03"],
+      spec: {
+        failurePolicy: "Fail",
+        matchConstraints: { namespaceSelector: TEAM_NAMESPACES, resourceRules: [core(["secrets"])] },
+        validations: [
+          {
+            expression: "object.?type.orValue('') != 'kubernetes.io/service-account-token'",
+            message: "team namespaces mint no long-lived service account tokens: a pod gets a short-lived token from a projected serviceAccountToken volume",
+            reason: "Forbidden",
+          },
+        ],
+      },
+    },
+    {
+      name: "restricted-workload-templates",
+      owner: "platform-operations",
+      reason:
+        "A Deployment, Job or CronJob whose pod template breaks the namespace's restricted Pod Security level is accepted and then never gets a pod; saying so at admission, with the field to add, saves a debugging session.",
+      controls: ["NS-01", "POD-01", "POD-02", "POD-03", "POD-04", "POD-05", "POD-06"],
+      spec: {
+        failurePolicy: "Fail",
+        matchConstraints: { namespaceSelector: RESTRICTED_NAMESPACES, resourceRules: workloadRules() },
+        variables: [...POD_VARIABLES],
+        validations: RESTRICTED_VALIDATIONS,
+      },
+    },
+  ];
+  if (inputs.imageRegistries !== undefined) rules.push(imageRegistryRule(inputs.imageRegistries));
+  return rules;
+}

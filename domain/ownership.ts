@@ -1,0 +1,16 @@
+/**
+ * How the platform marks what it owns. Every object the platform puts into a team namespace carries this label;
+ * the `platform-owned-objects` admission rule makes such objects read-only for the team (charts/guardrails).
+ */
+export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+export const MANAGED_BY = "mlops-platform";
+export const PLATFORM_OWNED_LABELS: Readonly<Record<string, string>> = { [MANAGED_BY_LABEL]: MANAGED_BY };
+
+/** The label that names a team namespace's team; the admission rules select team namespaces by it. */
+export const TEAM_NAMESPACE_LABEL = "mlops.platform/team";
+
+/**
+ * The namespace annotation listing the groups a team's roles are bound to (comma-separated). Admission rules
+ * read it from the namespace to tell the team's own requests from the platform's.
+ */
+export const TEAM_GROUPS_ANNOTATION = "mlops.platform/team-groups";

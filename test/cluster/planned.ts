@@ -1,0 +1,63 @@
+/**
+ * The objects a stack's offline plan writes, read back from the written manifests (out/<stack>/manifests/*.yaml)
+ * exactly as a person would apply them, and the helpers the real-server suites share.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { inject } from "vitest";
+import type { KubeObject } from "../../scripts/plan/extract";
+import { writePlan } from "../../scripts/plan/report";
+import { runPlan, type PlanResult } from "../../scripts/plan/run";
+import { readStackConfig } from "../../scripts/plan/stack-file";
+import { KubeClient, type KubeObjectRef } from "../../scripts/cluster/kube-client";
+import { TODAY } from "../helpers/stack";
+
+/** The real-server suites' own fixture stacks. */
+export const CLUSTER_STACKS_DIR = join(__dirname, "stacks");
+
+export interface WrittenPlan {
+  readonly result: PlanResult;
+  readonly objects: KubeObject[];
+}
+
+/** Plans a stack of test/cluster/stacks and returns the objects of the manifests it writes. */
+export async function writtenPlan(stack: string): Promise<WrittenPlan> {
+  const result = await runPlan(stack, { stackConfig: readStackConfig(stack, CLUSTER_STACKS_DIR), today: TODAY });
+  if (!result.ok) throw new Error(`stack ${stack} did not plan: ${JSON.stringify([...result.problems, ...result.schemaProblems])}`);
+  const out = mkdtempSync(join(tmpdir(), "mlops-plan-"));
+  try {
+    const dir = await writePlan(result, out);
+    const files = readdirSync(join(dir, "manifests"));
+    const objects = files.flatMap((file) =>
+      parseAllDocuments(readFileSync(join(dir, "manifests", file), "utf8")).map((doc) => doc.toJS() as KubeObject),
+    );
+    return { result, objects };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** The admin client of the control plane the global setup started. */
+export function adminClient(): KubeClient {
+  return new KubeClient(inject("kube"));
+}
+
+/** Namespaces first, then other cluster-scoped objects, then namespaced ones: what applying in one pass needs. */
+export function applyOrder(left: KubeObjectRef, right: KubeObjectRef): number {
+  const rank = (o: KubeObjectRef) => (o.kind === "Namespace" ? 0 : o.metadata?.namespace === undefined ? 1 : 2);
+  return rank(left) - rank(right);
+}
+
+export const describeObject = (o: KubeObjectRef): string => `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name}`;
+
+/** Waits until check() holds, up to `seconds`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, seconds = 30): Promise<T | undefined> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
