@@ -22,38 +22,37 @@ export const POD_VARIABLES = [
   { name: "containers", expression: ALL_CONTAINERS },
 ] as const;
 
-/** A check over every container: `holds` is a CEL predicate on `c`; the message lists the containers where it fails. */
-function everyContainer(holds: string, add: string): { expression: string; messageExpression: string; reason: "Forbidden" } {
+/** One restricted check: a CEL condition, and a CEL string saying what to change when it fails. */
+interface Check {
+  readonly holds: string;
+  readonly fix: string;
+}
+
+/** A check over every container: `holds` is a CEL predicate on `c`; the fix names the containers where it fails. */
+function everyContainer(holds: string, add: string): Check {
   return {
-    expression: `variables.containers.all(c, ${holds})`,
-    messageExpression: `'restricted Pod Security: set ${add} on container(s) ' + variables.containers.filter(c, !(${holds})).map(c, c.name).join(', ')`,
-    reason: "Forbidden",
+    holds: `variables.containers.all(c, ${holds})`,
+    fix: `'set ${add} on container(s) ' + variables.containers.filter(c, !(${holds})).map(c, c.name).join(', ')`,
   };
 }
 
 const POD_SC = "variables.podSpec.?securityContext";
 const RESTRICTED_VOLUMES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
+const ALLOWED_VOLUME = RESTRICTED_VOLUMES.map((t) => `has(v.${t})`).join(" || ");
 
 /**
  * The restricted Pod Security standard (pinned version, domain/versions.ts POD_SECURITY_VERSION) over a pod
- * spec: what admission would refuse on the pods, said at the time the workload is created.
+ * spec: what admission would refuse on the pods, said when the workload is created.
  */
-export const RESTRICTED_VALIDATIONS = [
+export const RESTRICTED_CHECKS: readonly Check[] = [
   everyContainer("!c.?securityContext.?privileged.orValue(false)", "securityContext.privileged: false (or leave it out)"),
   {
-    expression: "!variables.podSpec.?hostNetwork.orValue(false) && !variables.podSpec.?hostPID.orValue(false) && !variables.podSpec.?hostIPC.orValue(false)",
-    message: "restricted Pod Security: remove hostNetwork, hostPID and hostIPC from the pod spec",
-    reason: "Forbidden" as const,
+    holds: "!variables.podSpec.?hostNetwork.orValue(false) && !variables.podSpec.?hostPID.orValue(false) && !variables.podSpec.?hostIPC.orValue(false)",
+    fix: "'remove hostNetwork, hostPID and hostIPC from the pod spec'",
   },
   {
-    expression: "variables.podSpec.?volumes.orValue([]).all(v, " + RESTRICTED_VOLUMES.map((t) => `has(v.${t})`).join(" || ") + ")",
-    messageExpression:
-      "'restricted Pod Security: volumes may only be " +
-      RESTRICTED_VOLUMES.join(", ") +
-      "; not ' + variables.podSpec.?volumes.orValue([]).filter(v, !(" +
-      RESTRICTED_VOLUMES.map((t) => `has(v.${t})`).join(" || ") +
-      ")).map(v, v.name).join(', ')",
-    reason: "Forbidden" as const,
+    holds: `variables.podSpec.?volumes.orValue([]).all(v, ${ALLOWED_VOLUME})`,
+    fix: `'use only ${RESTRICTED_VOLUMES.join(", ")} volumes, not ' + variables.podSpec.?volumes.orValue([]).filter(v, !(${ALLOWED_VOLUME})).map(v, v.name).join(', ')`,
   },
   everyContainer("c.?ports.orValue([]).all(p, p.?hostPort.orValue(0) == 0)", "no hostPort"),
   everyContainer(
@@ -63,12 +62,19 @@ export const RESTRICTED_VALIDATIONS = [
   everyContainer(`c.?securityContext.?runAsUser.orValue(${POD_SC}.?runAsUser.orValue(1)) != 0`, "a non-zero securityContext.runAsUser"),
   everyContainer("c.?securityContext.?allowPrivilegeEscalation.orValue(true) == false", "securityContext.allowPrivilegeEscalation: false"),
   everyContainer("'ALL' in c.?securityContext.?capabilities.?drop.orValue([])", "securityContext.capabilities.drop: [ALL]"),
-  everyContainer(
-    "c.?securityContext.?capabilities.?add.orValue([]).all(a, a == 'NET_BIND_SERVICE')",
-    "no capabilities.add other than NET_BIND_SERVICE",
-  ),
+  everyContainer("c.?securityContext.?capabilities.?add.orValue([]).all(a, a == 'NET_BIND_SERVICE')", "no capabilities.add other than NET_BIND_SERVICE"),
   everyContainer(
     `c.?securityContext.?seccompProfile.?type.orValue(${POD_SC}.?seccompProfile.?type.orValue('')) in ['RuntimeDefault', 'Localhost']`,
     "securityContext.seccompProfile.type: RuntimeDefault (on the pod or the container)",
   ),
 ];
+
+/**
+ * All checks as one validation: a policy reports only its first failing validation, and a team should learn
+ * every field to add from one refusal, not one per attempt.
+ */
+export const RESTRICTED_VALIDATION = {
+  expression: RESTRICTED_CHECKS.map((c) => `(${c.holds})`).join(" && "),
+  messageExpression: `'restricted Pod Security: ' + [${RESTRICTED_CHECKS.map((c) => `(${c.holds}) ? '' : ${c.fix}`).join(", ")}].filter(m, m != '').join('; ')`,
+  reason: "Forbidden" as const,
+};

@@ -6,7 +6,7 @@
  */
 import { MANAGED_BY, MANAGED_BY_LABEL, TEAM_GROUPS_ANNOTATION, TEAM_NAMESPACE_LABEL } from "../../domain/ownership";
 import type { AdmissionPolicySpec, LabelSelector, ResourceRule } from "../crds/admission";
-import { POD_VARIABLES, RESTRICTED_VALIDATIONS, WORKLOAD_RESOURCES } from "./pod-templates";
+import { POD_VARIABLES, RESTRICTED_VALIDATION, WORKLOAD_RESOURCES } from "./pod-templates";
 
 export interface GuardrailRule {
   /** The policy's name, prefixed `mlops-` on the cluster. */
@@ -161,7 +161,7 @@ export function guardrailRules(inputs: GuardrailInputs): GuardrailRule[] {
         failurePolicy: "Fail",
         matchConstraints: { namespaceSelector: RESTRICTED_NAMESPACES, resourceRules: workloadRules() },
         variables: [...POD_VARIABLES],
-        validations: RESTRICTED_VALIDATIONS,
+        validations: [RESTRICTED_VALIDATION],
       },
     },
   ];

@@ -124,8 +124,9 @@ export class KubeClient {
     return this.request("PATCH", `${item}?fieldManager=${fieldManager}&force=true`, object, "application/apply-patch+yaml");
   }
 
-  async create(object: KubeObjectRef): Promise<KubeResponse> {
-    return this.request("POST", (await this.paths(object)).collection, object);
+  /** Creates the object; with dryRun the server admits it in full (quota, Pod Security, policies) and stores nothing. */
+  async create(object: KubeObjectRef, opts: { dryRun?: boolean } = {}): Promise<KubeResponse> {
+    return this.request("POST", `${(await this.paths(object)).collection}${opts.dryRun ? "?dryRun=All" : ""}`, object);
   }
 
   async get(object: KubeObjectRef): Promise<KubeResponse> {

@@ -5,7 +5,7 @@ import { OBJECT_STORE_NAMESPACE } from "../../components/storage";
 import { CHARTS } from "../../domain/versions";
 import { parseYamlStream } from "../../scripts/plan/extract";
 import type { PlanResult } from "../../scripts/plan/run";
-import { T, childrenOf, input, one, ofType, plan, type Res } from "../components/plan-query";
+import { T, input, one, ofType, plan, type Res } from "../components/plan-query";
 
 type Obj = {
   apiVersion: string;

@@ -1,0 +1,67 @@
+/**
+ * The isolation fixture on a running control plane: its planned objects applied once per file, the people the
+ * tests act as (impersonated members of a team's view, edit and admin groups), and compliant objects to vary.
+ */
+import type { TeamRole } from "../../config/teams";
+import type { KubeClient, KubeObjectRef } from "../../scripts/cluster/kube-client";
+import type { KubeObject } from "../../scripts/plan/extract";
+import { describeObject, writtenPlan } from "./planned";
+
+/** The groups of test/cluster/stacks/Pulumi.isolation.yaml. */
+export const GROUPS = {
+  vision: { view: "vision-viewers", edit: "vision-editors", admin: "vision-admins" },
+  nlp: { edit: "nlp-editors", admin: "nlp-admins" },
+} as const;
+
+export const ALLOWED_IMAGE = "registry.example.com/ml/trainer:1.0";
+
+/** A person in one of a team's groups, as the API server sees them through impersonation. */
+export function member(admin: KubeClient, team: keyof typeof GROUPS, role: TeamRole): KubeClient {
+  const groups = GROUPS[team] as Partial<Record<TeamRole, string>>;
+  const group = groups[role];
+  if (!group) throw new Error(`team ${team} has no ${role} group in the fixture`);
+  return admin.as(`${role}-of-${team}@example.com`, [group]);
+}
+
+/** Applies every served object of the fixture's written plan (idempotent) and returns what was applied. */
+export async function applyFixture(admin: KubeClient): Promise<KubeObject[]> {
+  const { objects } = await writtenPlan("isolation");
+  const applied: KubeObject[] = [];
+  for (const object of objects.sort((a, b) => (a.kind === "Namespace" ? -1 : b.kind === "Namespace" ? 1 : 0))) {
+    if (!(await admin.serves(object))) continue;
+    const response = await admin.apply(object);
+    if (response.status >= 300) throw new Error(`${describeObject(object)}: ${response.status} ${JSON.stringify(response.body)}`);
+    applied.push(object);
+  }
+  return applied;
+}
+
+type Spec = Record<string, unknown>;
+
+/** A container that meets the restricted Pod Security level. */
+export function container(name = "main", extra: Spec = {}): Spec {
+  return {
+    name,
+    image: ALLOWED_IMAGE,
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
+    ...extra,
+  };
+}
+
+export function pod(namespace: string, name: string, spec: Spec = {}): KubeObjectRef & { spec: Spec } {
+  return { apiVersion: "v1", kind: "Pod", metadata: { name, namespace }, spec: { containers: [container()], ...spec } };
+}
+
+export function deployment(namespace: string, name: string, podSpec: Spec): KubeObjectRef & { spec: Spec } {
+  const labels = { app: name };
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace },
+    spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: podSpec } },
+  };
+}
+
+export function object(apiVersion: string, kind: string, namespace: string | undefined, name: string, body: Spec = {}): KubeObjectRef & Spec {
+  return { apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) }, ...body };
+}
