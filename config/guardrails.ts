@@ -7,11 +7,10 @@ import type { Environment } from "../domain/environments";
 import type { Problem } from "./problems";
 
 /** A registry host (with an optional port) or a registry/path prefix, lowercase, no scheme, tag or trailing slash. */
-const registryPrefix = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
-    message: 'is not a registry or registry/path prefix such as "123456789012.dkr.ecr.eu-west-1.amazonaws.com" or "ghcr.io/acme" (no scheme, tag or trailing slash)',
-  });
+const registryPrefix = z.string().regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
+  message:
+    'is not a registry or registry/path prefix such as "123456789012.dkr.ecr.eu-west-1.amazonaws.com" or "ghcr.io/acme" (no scheme, tag or trailing slash)',
+});
 
 export const guardrailsSchema = z.strictObject({
   /**

@@ -18,7 +18,12 @@ export function guardrailObjects(inputs: GuardrailInputs): Manifest[] {
         annotations: { "mlops.platform/owner": rule.owner, "mlops.platform/reason": rule.reason, "mlops.platform/controls": rule.controls.join(",") },
       };
       validatingAdmissionPolicy(scope, `${name}-policy`, metadata, rule.spec);
-      validatingAdmissionPolicyBinding(scope, `${name}-binding`, { name, labels: { ...PLATFORM_OWNED_LABELS } }, { policyName: name, validationActions: ["Deny"] });
+      validatingAdmissionPolicyBinding(
+        scope,
+        `${name}-binding`,
+        { name, labels: { ...PLATFORM_OWNED_LABELS } },
+        { policyName: name, validationActions: ["Deny"] },
+      );
     }
   });
 }

@@ -11,7 +11,8 @@ export const WORKLOAD_RESOURCES = [
 ] as const;
 
 /** The pod spec of a Pod, a CronJob or any other workload. */
-export const POD_SPEC = "object.kind == 'Pod' ? object.spec : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)";
+export const POD_SPEC =
+  "object.kind == 'Pod' ? object.spec : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)";
 
 /** Containers, init containers and (on Pods) ephemeral containers, as one list. */
 export const ALL_CONTAINERS =

@@ -31,7 +31,12 @@ const TEAM_NAMESPACES: LabelSelector = { matchExpressions: [{ key: TEAM_NAMESPAC
 const RESTRICTED_NAMESPACES: LabelSelector = { matchLabels: { "pod-security.kubernetes.io/enforce": "restricted" } };
 const WRITES = ["CREATE", "UPDATE"] as const;
 
-const core = (resources: string[], operations: ResourceRule["operations"] = WRITES): ResourceRule => ({ apiGroups: [""], apiVersions: ["v1"], resources, operations });
+const core = (resources: string[], operations: ResourceRule["operations"] = WRITES): ResourceRule => ({
+  apiGroups: [""],
+  apiVersions: ["v1"],
+  resources,
+  operations,
+});
 const workloadRules = (operations: ResourceRule["operations"] = WRITES): ResourceRule[] =>
   WORKLOAD_RESOURCES.map((w) => ({ apiGroups: [w.apiGroup], apiVersions: ["v1"], resources: [...w.resources], operations }));
 
@@ -100,7 +105,8 @@ export function guardrailRules(inputs: GuardrailInputs): GuardrailRule[] {
         validations: [
           {
             expression: "object.spec.?type.orValue('ClusterIP') != 'ExternalName'",
-            message: "team namespaces may not hold ExternalName Services: reach platform services by their own names, external hosts through the team's egress allowlist",
+            message:
+              "team namespaces may not hold ExternalName Services: reach platform services by their own names, external hosts through the team's egress allowlist",
             reason: "Forbidden",
           },
         ],

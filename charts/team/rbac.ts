@@ -103,3 +103,35 @@ export function roleSubjects(team: TeamConfig, role: TeamRole): { kind: "Group";
   const groups = [...owners.groups, ...(owners.iamPrincipals.length > 0 ? [teamGroup(team.name, role)] : [])];
   return groups.map((name) => ({ kind: "Group", name, apiGroup: "rbac.authorization.k8s.io" }));
 }
+
+/** One line of the role catalogue: what each role may do with one resource. */
+export interface CatalogueEntry {
+  readonly apiGroup: string;
+  readonly resource: string;
+  readonly verbs: Readonly<Record<TeamRole, readonly string[]>>;
+}
+
+const VERB_ORDER = ["get", "list", "watch", "create", "update", "patch", "delete"];
+const byVerbOrder = (left: string, right: string) => VERB_ORDER.indexOf(left) - VERB_ORDER.indexOf(right) || left.localeCompare(right);
+
+/** The roles' rules as a table, resource by resource (the README's "Team roles" table is this, for a team with every service outside prod). */
+export function roleCatalogue(team: TeamConfig, environment: string): CatalogueEntry[] {
+  const table = new Map<string, Record<TeamRole, Set<string>>>();
+  for (const role of ["view", "edit", "admin"] as const) {
+    for (const rule of roleRules(team, role, environment)) {
+      for (const apiGroup of rule.apiGroups) {
+        for (const resource of rule.resources) {
+          const key = `${apiGroup}|${resource}`;
+          const row = table.get(key) ?? { view: new Set<string>(), edit: new Set<string>(), admin: new Set<string>() };
+          for (const verb of rule.verbs) row[role].add(verb);
+          table.set(key, row);
+        }
+      }
+    }
+  }
+  return [...table].map(([key, row]) => {
+    const [apiGroup, resource] = key.split("|");
+    const verbs = { view: [...row.view].sort(byVerbOrder), edit: [...row.edit].sort(byVerbOrder), admin: [...row.admin].sort(byVerbOrder) };
+    return { apiGroup, resource, verbs };
+  });
+}

@@ -43,7 +43,10 @@ function moduleFiles(versions: ControlPlaneVersions, goMod: string): Record<stri
   return { "go.mod": controlPlaneGoMod(versions, goMod), "etcd/main.go": ETCD_MAIN, "tools.go": toolsFile(), ldflags: versionLdflags(versions.kubernetes) };
 }
 
-export function ensureControlPlaneBinaries(log: (line: string) => void = (line) => process.stderr.write(`${line}\n`), versions = TEST_CONTROL_PLANE): ControlPlaneBinaries {
+export function ensureControlPlaneBinaries(
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  versions = TEST_CONTROL_PLANE,
+): ControlPlaneBinaries {
   const root = join(cacheRoot(), `control-plane-${versions.kubernetes}-etcd-${versions.etcd}`);
   const bin = join(root, "bin");
   const paths = Object.fromEntries(Object.keys(BINARIES).map((name) => [name, join(bin, name)])) as Record<BinaryName, string>;

@@ -93,7 +93,9 @@ export class KubeClient {
     if (!found) {
       // Discovery as the admin: a team member may not be allowed to list what exists.
       const admin = new KubeClient(this.connection, undefined, this.agent);
-      found = admin.request("GET", apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`).then((r) => (r.status === 200 ? (r.body.resources as ApiResource[]) : undefined));
+      found = admin
+        .request("GET", apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`)
+        .then((r) => (r.status === 200 ? (r.body.resources as ApiResource[]) : undefined));
       perServer.set(apiVersion, found);
     }
     return found;

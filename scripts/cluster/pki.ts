@@ -34,7 +34,24 @@ function signed(dir: string, name: string, subject: string, extensions: string[]
   const key = ecKey(dir, `${name}.key`);
   writeFileSync(join(dir, `${name}.ext`), extensions.join("\n") + "\n");
   openssl(dir, "req", "-new", "-key", key, "-subj", subject, "-out", `${name}.csr`);
-  openssl(dir, "x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", DAYS, "-extfile", `${name}.ext`, "-out", `${name}.crt`);
+  openssl(
+    dir,
+    "x509",
+    "-req",
+    "-in",
+    `${name}.csr`,
+    "-CA",
+    "ca.crt",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-days",
+    DAYS,
+    "-extfile",
+    `${name}.ext`,
+    "-out",
+    `${name}.crt`,
+  );
   return { cert: join(dir, `${name}.crt`), key };
 }
 

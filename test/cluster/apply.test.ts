@@ -9,7 +9,15 @@ import type { KubeObject } from "../../scripts/plan/extract";
 import { adminClient, applyOrder, describeObject, eventually, writtenPlan } from "./planned";
 
 /** API groups whose CRDs upstream charts and manifests install at deploy time. */
-const UPSTREAM_CRD_GROUPS = ["monitoring.coreos.com", "external-secrets.io", "postgresql.cnpg.io", "feast.dev", "serving.kserve.io", "operator.knative.dev", "snapshot.storage.k8s.io"];
+const UPSTREAM_CRD_GROUPS = [
+  "monitoring.coreos.com",
+  "external-secrets.io",
+  "postgresql.cnpg.io",
+  "feast.dev",
+  "serving.kserve.io",
+  "operator.knative.dev",
+  "snapshot.storage.k8s.io",
+];
 
 const admin = adminClient();
 let objects: KubeObject[] = [];

@@ -43,7 +43,13 @@ export function container(name = "main", extra: Spec = {}): Spec {
   return {
     name,
     image: ALLOWED_IMAGE,
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      seccompProfile: { type: "RuntimeDefault" },
+    },
     ...extra,
   };
 }

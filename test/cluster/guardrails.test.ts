@@ -44,7 +44,8 @@ describe("the admission policies themselves", () => {
 });
 
 describe("hole 1: Services that intercept or alias traffic", () => {
-  const service = (namespace: string, spec: object) => object("v1", "Service", namespace, "svc", { spec: { selector: { app: "x" }, ports: [{ port: 80 }], ...spec } });
+  const service = (namespace: string, spec: object) =>
+    object("v1", "Service", namespace, "svc", { spec: { selector: { app: "x" }, ports: [{ port: 80 }], ...spec } });
 
   it("refuses spec.externalIPs to a team editor and to a cluster admin alike (CVE-2020-8554)", async () => {
     const message = /may not set spec.externalIPs \(CVE-2020-8554\)/;
@@ -91,7 +92,9 @@ describe("hole 2: what the platform put into the team namespace", () => {
   });
 
   it("a team editor cannot pass an object off as the platform's", async () => {
-    const forged = object("v1", "ConfigMap", "vision", "forged", { metadata: { name: "forged", namespace: "vision", labels: { "app.kubernetes.io/managed-by": "mlops-platform" } } });
+    const forged = object("v1", "ConfigMap", "vision", "forged", {
+      metadata: { name: "forged", namespace: "vision", labels: { "app.kubernetes.io/managed-by": "mlops-platform" } },
+    });
     expectRefused(await editor.create(forged, { dryRun: true }), /managed by the platform/);
   });
 
@@ -104,7 +107,14 @@ describe("hole 2: what the platform put into the team namespace", () => {
 
   it("the platform (a cluster admin) still changes what it owns", async () => {
     const script = object("v1", "ConfigMap", "vision", "model-drift-script");
-    expectAdmitted(await admin.request("PATCH", "/api/v1/namespaces/vision/configmaps/model-drift-script?dryRun=All", { metadata: { annotations: { touched: "yes" } } }, "application/merge-patch+json"));
+    expectAdmitted(
+      await admin.request(
+        "PATCH",
+        "/api/v1/namespaces/vision/configmaps/model-drift-script?dryRun=All",
+        { metadata: { annotations: { touched: "yes" } } },
+        "application/merge-patch+json",
+      ),
+    );
     expect((await admin.get(script)).body.metadata.annotations?.touched).toBeUndefined();
   });
 });
@@ -149,7 +159,10 @@ describe("hole 4: workloads that would never get a pod are refused at admission,
 
   it("refuses a CronJob's template the same way, and host namespaces and hostPath volumes", async () => {
     const cronJob = object("batch/v1", "CronJob", "vision", "nightly", {
-      spec: { schedule: "0 2 * * *", jobTemplate: { spec: { template: { spec: { restartPolicy: "Never", hostNetwork: true, containers: [container("job")] } } } } },
+      spec: {
+        schedule: "0 2 * * *",
+        jobTemplate: { spec: { template: { spec: { restartPolicy: "Never", hostNetwork: true, containers: [container("job")] } } } },
+      },
     });
     expectRefused(await editor.create(cronJob, { dryRun: true }), /remove hostNetwork, hostPID and hostIPC/);
     const withHostPath = deployment("vision", "hp", { containers: [container("train")], volumes: [{ name: "root", hostPath: { path: "/" } }] });
@@ -175,7 +188,10 @@ describe("hole 4: workloads that would never get a pod are refused at admission,
 describe("image registries (the fixture admits registry.example.com/ml)", () => {
   it("refuses a pod from another registry, or from Docker Hub by a short name, naming the image in full", async () => {
     const hub = pod("vision", "hub", { containers: [container("main", { image: "python:3.12" })] });
-    expectRefused(await editor.create(hub, { dryRun: true }), /images must come from registry.example.com\/ml.*not allowed here: docker.io\/library\/python:3.12/);
+    expectRefused(
+      await editor.create(hub, { dryRun: true }),
+      /images must come from registry.example.com\/ml.*not allowed here: docker.io\/library\/python:3.12/,
+    );
     const elsewhere = pod("vision", "elsewhere", { containers: [container("main", { image: "registry.example.com/other/tool:1" })] });
     expectRefused(await editor.create(elsewhere, { dryRun: true }), /not allowed here: registry.example.com\/other\/tool:1/);
   });

@@ -35,7 +35,9 @@ describe("Pod Security (restricted) as a team editor", () => {
   it.each([
     [
       "privileged",
-      { containers: [container("main", { securityContext: { ...(container().securityContext as object), privileged: true, allowPrivilegeEscalation: true } })] },
+      {
+        containers: [container("main", { securityContext: { ...(container().securityContext as object), privileged: true, allowPrivilegeEscalation: true } })],
+      },
       /privileged/,
     ],
     ["hostPath", { volumes: [{ name: "host", hostPath: { path: "/" } }] }, /hostPath/],
@@ -44,7 +46,11 @@ describe("Pod Security (restricted) as a team editor", () => {
     ["hostPID", { hostPID: true }, /host namespaces/],
     ["no securityContext", { containers: [{ name: "main", image: "registry.example.com/ml/trainer:1.0" }] }, /allowPrivilegeEscalation != false/],
   ])("refuses a %s pod", async (_, spec, message) => {
-    expectRefused(await editor.create(pod("vision", "bad", spec), { dryRun: true }), 403, new RegExp(`violates PodSecurity "restricted:v1\\.35".*${message.source}`));
+    expectRefused(
+      await editor.create(pod("vision", "bad", spec), { dryRun: true }),
+      403,
+      new RegExp(`violates PodSecurity "restricted:v1\\.35".*${message.source}`),
+    );
   });
 });
 
@@ -58,7 +64,11 @@ describe("LimitRange team-limits", () => {
   it("refuses a container above the maximum or below the minimum", async () => {
     const sized = (resources: object) => pod("vision", "sized", { containers: [container("main", { resources })] });
     expectRefused(await editor.create(sized({ limits: { cpu: "3" } }), { dryRun: true }), 403, "maximum cpu usage per Container is 2, but limit is 3");
-    expectRefused(await editor.create(sized({ requests: { memory: "8Mi" } }), { dryRun: true }), 403, "minimum memory usage per Container is 16Mi, but request is 8Mi");
+    expectRefused(
+      await editor.create(sized({ requests: { memory: "8Mi" } }), { dryRun: true }),
+      403,
+      "minimum memory usage per Container is 16Mi, but request is 8Mi",
+    );
   });
 });
 
@@ -77,12 +87,16 @@ describe("ResourceQuota team-quota", () => {
   });
 
   it("refuses any GPU to a team whose quota has none", async () => {
-    const gpuPod = pod("nlp", "gpu", { containers: [container("main", { resources: { requests: { "nvidia.com/gpu": "1" }, limits: { "nvidia.com/gpu": "1" } } })] });
+    const gpuPod = pod("nlp", "gpu", {
+      containers: [container("main", { resources: { requests: { "nvidia.com/gpu": "1" }, limits: { "nvidia.com/gpu": "1" } } })],
+    });
     expectRefused(await member(admin, "nlp", "edit").create(gpuPod, { dryRun: true }), 403, /exceeded quota: team-quota.*requests.nvidia.com\/gpu=0/);
   });
 
   it("refuses a claim over the team's storage", async () => {
-    const claim = object("v1", "PersistentVolumeClaim", "vision", "big", { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "30Gi" } } } });
+    const claim = object("v1", "PersistentVolumeClaim", "vision", "big", {
+      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "30Gi" } } },
+    });
     expectRefused(await editor.create(claim, { dryRun: true }), 403, /exceeded quota: team-quota.*requests.storage=30Gi.*limited: .*requests.storage=20Gi/);
   });
 
@@ -96,11 +110,15 @@ describe("ResourceQuota team-quota", () => {
 
   it("refuses the pod and the claim past the team's counts", async () => {
     const pods = [...Array(6).keys()].map((i) => pod("vision", `count-${i}`));
-    const claims = [0, 1].map((i) => object("v1", "PersistentVolumeClaim", "vision", `claim-${i}`, { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }));
+    const claims = [0, 1].map((i) =>
+      object("v1", "PersistentVolumeClaim", "vision", `claim-${i}`, { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }),
+    );
     try {
       for (const p of [...pods, ...claims]) expectAdmitted(await editor.create(p));
       expectRefused(await editor.create(pod("vision", "count-6")), 403, /exceeded quota: team-quota.*pods=1.*limited: .*pods=6/);
-      const third = object("v1", "PersistentVolumeClaim", "vision", "claim-2", { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } });
+      const third = object("v1", "PersistentVolumeClaim", "vision", "claim-2", {
+        spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+      });
       expectRefused(await editor.create(third), 403, /exceeded quota: team-quota.*persistentvolumeclaims=1.*limited: .*persistentvolumeclaims=2/);
     } finally {
       for (const p of [...pods, ...claims]) await admin.remove(p);
@@ -139,7 +157,10 @@ describe("other namespaces", () => {
 
 describe("no escalation from inside the namespace", () => {
   it.each([
-    ["create a Role", object("rbac.authorization.k8s.io/v1", "Role", "vision", "mine", { rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }] })],
+    [
+      "create a Role",
+      object("rbac.authorization.k8s.io/v1", "Role", "vision", "mine", { rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }] }),
+    ],
     [
       "bind the admin ClusterRole",
       object("rbac.authorization.k8s.io/v1", "RoleBinding", "vision", "mine", {
@@ -199,11 +220,22 @@ describe("no escalation from inside the namespace", () => {
 
 describe("what the platform set up stays as set up (RBAC)", () => {
   it.each([
-    ["relabel the namespace to privileged", () => teamAdmin.mergePatch(object("v1", "Namespace", undefined, "vision"), { metadata: { labels: { "pod-security.kubernetes.io/enforce": "privileged" } } })],
-    ["raise the quota", () => teamAdmin.mergePatch(object("v1", "ResourceQuota", "vision", "team-quota"), { spec: { hard: { "requests.nvidia.com/gpu": "8" } } })],
+    [
+      "relabel the namespace to privileged",
+      () =>
+        teamAdmin.mergePatch(object("v1", "Namespace", undefined, "vision"), { metadata: { labels: { "pod-security.kubernetes.io/enforce": "privileged" } } }),
+    ],
+    [
+      "raise the quota",
+      () => teamAdmin.mergePatch(object("v1", "ResourceQuota", "vision", "team-quota"), { spec: { hard: { "requests.nvidia.com/gpu": "8" } } }),
+    ],
     ["delete the limits", () => teamAdmin.remove(object("v1", "LimitRange", "vision", "team-limits"))],
     ["delete the default-deny network policy", () => teamAdmin.remove(object("networking.k8s.io/v1", "NetworkPolicy", "vision", "default-deny"))],
-    ["add a network policy", () => teamAdmin.create(object("networking.k8s.io/v1", "NetworkPolicy", "vision", "allow-all", { spec: { podSelector: {}, egress: [{}] } }), { dryRun: true })],
+    [
+      "add a network policy",
+      () =>
+        teamAdmin.create(object("networking.k8s.io/v1", "NetworkPolicy", "vision", "allow-all", { spec: { podSelector: {}, egress: [{}] } }), { dryRun: true }),
+    ],
     ["delete the namespace", () => teamAdmin.remove(object("v1", "Namespace", undefined, "vision"))],
   ])("a team admin cannot %s", async (_, attempt) => {
     expectRefused(await attempt(), 403, /forbidden/);

@@ -30,9 +30,7 @@ export async function writtenPlan(stack: string): Promise<WrittenPlan> {
   try {
     const dir = await writePlan(result, out);
     const files = readdirSync(join(dir, "manifests"));
-    const objects = files.flatMap((file) =>
-      parseAllDocuments(readFileSync(join(dir, "manifests", file), "utf8")).map((doc) => doc.toJS() as KubeObject),
-    );
+    const objects = files.flatMap((file) => parseAllDocuments(readFileSync(join(dir, "manifests", file), "utf8")).map((doc) => doc.toJS() as KubeObject));
     return { result, objects };
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -50,7 +48,8 @@ export function applyOrder(left: KubeObjectRef, right: KubeObjectRef): number {
   return rank(left) - rank(right);
 }
 
-export const describeObject = (o: KubeObjectRef): string => `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name}`;
+export const describeObject = (o: KubeObjectRef): string =>
+  `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name}`;
 
 /** Waits until check() holds, up to `seconds`. */
 export async function eventually<T>(check: () => Promise<T | undefined>, seconds = 30): Promise<T | undefined> {

@@ -329,8 +329,19 @@ describe("External Secrets objects", () => {
     expect(plain.spec.target).toEqual({ name: "m", creationPolicy: "Owner" });
     const typed = externalSecret({ name: "m", namespace: "databases", storeName: "s", remoteKey: "k", keys: ["username"], type: "kubernetes.io/basic-auth" });
     expect(typed.spec.target.template).toEqual({ type: "kubernetes.io/basic-auth", engineVersion: "v2" });
-    const labelled = externalSecret({ name: "m", namespace: "vision", storeName: "s", remoteKey: "k", keys: ["u"], labels: { "app.kubernetes.io/managed-by": "mlops-platform" } });
-    expect(labelled.spec.target.template).toEqual({ type: "Opaque", engineVersion: "v2", metadata: { labels: { "app.kubernetes.io/managed-by": "mlops-platform" } } });
+    const labelled = externalSecret({
+      name: "m",
+      namespace: "vision",
+      storeName: "s",
+      remoteKey: "k",
+      keys: ["u"],
+      labels: { "app.kubernetes.io/managed-by": "mlops-platform" },
+    });
+    expect(labelled.spec.target.template).toEqual({
+      type: "Opaque",
+      engineVersion: "v2",
+      metadata: { labels: { "app.kubernetes.io/managed-by": "mlops-platform" } },
+    });
   });
 
   it("the ClusterSecretStore uses Secrets Manager in the region, limited to the listed namespaces and labels", () => {

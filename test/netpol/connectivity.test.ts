@@ -1,0 +1,130 @@
+/**
+ * Who may talk to whom under the NetworkPolicies the plan writes, evaluated by scripts/netpol/evaluate.ts (no CNI
+ * runs here to enforce them): team to team denied, team to a service it opted into allowed on that service's
+ * ports, to a service it did not opt into denied, DNS allowed, the instance metadata address denied. Planned
+ * for the real-server fixture (an existing cluster with an in-cluster object store) and the dev fixture (EKS).
+ */
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { MODEL_DRIFT_POD_LABELS } from "../../charts/team/network";
+import { EVIDENTLY_SERVED_POD_LABELS } from "../../charts/services/evidently";
+import { KUBE_SYSTEM_NAMESPACE, MONITORING_NAMESPACE, OBJECT_STORE_NAMESPACE } from "../../domain/platform-namespaces";
+import { PLATFORM_SERVICES, PLATFORM_SERVICE_NAMES } from "../../domain/team-services";
+import { allowed, type Connection, type NetworkPolicy, type Pod, type World } from "../../scripts/netpol/evaluate";
+import { runPlan, type PlanResult } from "../../scripts/plan/run";
+import { readStackConfig } from "../../scripts/plan/stack-file";
+import { fixtureStackConfig, TODAY } from "../helpers/stack";
+
+const METADATA = { ip: "169.254.169.254" };
+const KUBE_DNS: Pod = { namespace: KUBE_SYSTEM_NAMESPACE, name: "coredns", labels: { "k8s-app": "kube-dns" } };
+const PROMETHEUS: Pod = { namespace: MONITORING_NAMESPACE, name: "prometheus", labels: { "app.kubernetes.io/name": "prometheus" } };
+
+function worldOf(result: PlanResult): World {
+  const objects = result.objects.map((o) => o.object);
+  const namespaces = Object.fromEntries(
+    objects.filter((o) => o.kind === "Namespace").map((o) => [o.metadata?.name ?? "", (o.metadata as { labels?: Record<string, string> }).labels ?? {}]),
+  );
+  return { namespaces, policies: objects.filter((o) => o.kind === "NetworkPolicy") as unknown as NetworkPolicy[] };
+}
+
+const workload = (team: string): Pod => ({ namespace: team, name: "train", labels: {}, namedPorts: { metrics: 9090 } });
+const driftJob = (team: string): Pod => ({ namespace: team, name: "drift", labels: { ...MODEL_DRIFT_POD_LABELS } });
+/**
+ * A service's pods as they are labelled: the target's selector, plus the label the platform puts on both
+ * Evidently pods for its client policy (test/services/evidently.test.ts proves they carry it).
+ */
+const SERVED_LABELS: Record<string, Record<string, string>> = { evidently: { ...EVIDENTLY_SERVED_POD_LABELS } };
+const servicePods = (service: string): Pod[] =>
+  PLATFORM_SERVICES[service as keyof typeof PLATFORM_SERVICES].targets.map((t, i) => ({
+    namespace: PLATFORM_SERVICES[service as keyof typeof PLATFORM_SERVICES].namespace,
+    name: `${service}-${i}`,
+    labels: { ...t.podSelector, ...SERVED_LABELS[service] },
+  }));
+
+describe.each([
+  ["isolation", () => readStackConfig("isolation", join(__dirname, "..", "cluster", "stacks"))],
+  ["dev", () => fixtureStackConfig("dev")],
+])("the planned NetworkPolicies of the %s fixture", (stack, config) => {
+  let world: World;
+  let teams: { name: string; services: readonly string[]; monitors: number }[] = [];
+  const can = (connection: Connection) => allowed(world, connection);
+
+  beforeAll(async () => {
+    const result = await runPlan(stack, { stackConfig: config(), today: TODAY });
+    world = worldOf(result);
+    teams = (result.config?.teams ?? []).map((t) => ({ name: t.name, services: t.services, monitors: t.modelMonitors.length }));
+  });
+
+  it("plans at least two teams and their policies", () => {
+    expect(teams.length).toBeGreaterThanOrEqual(2);
+    expect(world.policies.length).toBeGreaterThan(10);
+  });
+
+  it("keeps every team's pods from every other team's, both ways, on any port", () => {
+    for (const from of teams)
+      for (const to of teams.filter((t) => t !== from))
+        for (const port of [53, 80, 443, 5000, 8080])
+          expect(can({ from: workload(from.name), to: workload(to.name), port }), `${from.name} -> ${to.name}:${port}`).toBe(false);
+  });
+
+  it("lets a team's pods talk among themselves", () => {
+    for (const t of teams) expect(can({ from: workload(t.name), to: driftJob(t.name), port: 8080 })).toBe(true);
+  });
+
+  it("allows DNS to kube-dns over UDP and TCP 53, and nothing else there", () => {
+    for (const t of teams) {
+      expect(can({ from: workload(t.name), to: KUBE_DNS, port: 53, protocol: "UDP" })).toBe(true);
+      expect(can({ from: workload(t.name), to: KUBE_DNS, port: 53, protocol: "TCP" })).toBe(true);
+      expect(can({ from: workload(t.name), to: KUBE_DNS, port: 80 })).toBe(false);
+    }
+  });
+
+  it("never reaches the instance metadata address, from any team pod, on any port", () => {
+    for (const t of teams)
+      for (const pod of [workload(t.name), driftJob(t.name)]) for (const port of [80, 443, 8080]) expect(can({ from: pod, to: METADATA, port })).toBe(false);
+  });
+
+  it("reaches a platform service on its ports exactly when the team opted into it", () => {
+    let opted = 0;
+    for (const t of teams) {
+      for (const service of PLATFORM_SERVICE_NAMES) {
+        const target = PLATFORM_SERVICES[service];
+        for (const [i, pod] of servicePods(service).entries()) {
+          for (const port of target.targets[i].ports) {
+            const reach = can({ from: workload(t.name), to: pod, port });
+            expect(reach, `${t.name} -> ${service} ${pod.name}:${port} (opted in: ${t.services.includes(service)})`).toBe(t.services.includes(service));
+            if (reach) opted++;
+          }
+          // A port the service does not publish to teams stays closed even to a team that opted in.
+          expect(can({ from: workload(t.name), to: pod, port: 22 })).toBe(false);
+        }
+      }
+    }
+    expect(opted).toBeGreaterThan(0);
+  });
+
+  it("lets Prometheus scrape a team pod's port named metrics, and only that", () => {
+    for (const t of teams) {
+      expect(can({ from: PROMETHEUS, to: workload(t.name), port: 9090 })).toBe(true);
+      expect(can({ from: PROMETHEUS, to: workload(t.name), port: 8080 })).toBe(false);
+    }
+  });
+
+  if (stack === "isolation") {
+    it("lets only the drift jobs, not other team pods, fetch datasets from the in-cluster object store", () => {
+      const store: Pod = { namespace: OBJECT_STORE_NAMESPACE, name: "s3", labels: {} };
+      const withMonitors = teams.filter((t) => t.monitors > 0);
+      expect(withMonitors.length).toBeGreaterThan(0);
+      for (const t of withMonitors) {
+        const port = 8333;
+        expect(can({ from: workload(t.name), to: store, port })).toBe(false);
+        expect(egressOnly(world, { from: driftJob(t.name), to: store, port })).toBe(true);
+      }
+    });
+  }
+});
+
+/** The source side alone: the object store's own ingress policies are upstream's chart's, not in the plan. */
+function egressOnly(world: World, connection: Connection): boolean {
+  return allowed({ ...world, policies: world.policies.filter((p) => p.metadata.namespace !== OBJECT_STORE_NAMESPACE) }, connection);
+}
