@@ -1,0 +1,25 @@
+/** Every line of the README's "What the platform guarantees to teams" names a test that exists. */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readmeTable } from "../helpers/readme";
+
+const ROOT = join(__dirname, "..", "..");
+
+describe("the README's guarantees table", () => {
+  const rows = readmeTable("What the platform guarantees to teams");
+
+  it("has its lines", () => {
+    expect(rows.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it.each(rows.map((r) => [r[0], r[1]]))("%s: names a test file, and the describe block it cites, that exist", (_, tests) => {
+    const cited = [...tests.matchAll(/`(test\/[^`]+\.test\.ts)`(?: › ([^;`]+))?/g)];
+    expect(cited.length).toBeGreaterThan(0);
+    for (const [, file, block] of cited) {
+      expect(existsSync(join(ROOT, file)), file).toBe(true);
+      for (const name of block?.split(",").map((b) => b.trim()) ?? [])
+        expect(readFileSync(join(ROOT, file), "utf8"), `${file} › ${name}`).toContain(`describe("${name}`);
+    }
+  });
+});
