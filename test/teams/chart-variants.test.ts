@@ -124,7 +124,9 @@ describe("chart variants", () => {
         accepted++;
         expect(metadataLeaks(synth(resolved(cfg).teams[0], "local", false))).toEqual([]);
       }),
-      { numRuns: 300 },
+      // About one run in five passes the config; 600 runs put 50 accepted allowlists far below the expected
+      // count (300 runs fell under it now and then).
+      { numRuns: 600 },
     );
     expect(accepted).toBeGreaterThan(50);
   });
