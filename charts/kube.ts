@@ -44,6 +44,16 @@ export interface Metadata {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
+/** A label selector as custom resources and admission policies take it (matchLabels, matchExpressions). */
+export interface LabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: readonly {
+    readonly key: string;
+    readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+    readonly values?: readonly string[];
+  }[];
+}
+
 /** A custom resource: its CRD's apiVersion and kind, and a spec (or other top-level fields) typed by the CRD's interface. */
 export function customResource<Body extends object>(
   scope: Construct,

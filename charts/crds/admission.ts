@@ -4,7 +4,7 @@
  * resources, with the fields we set typed after the v1 API. The plan checks them against the API schema.
  */
 import type { Construct } from "constructs";
-import { customResource, type Metadata } from "../kube";
+import { customResource, type LabelSelector, type Metadata } from "../kube";
 
 export const ADMISSION_API = "admissionregistration.k8s.io/v1";
 
@@ -15,15 +15,6 @@ export interface ResourceRule {
   readonly apiVersions: readonly string[];
   readonly resources: readonly string[];
   readonly operations: readonly AdmissionOperation[];
-}
-
-export interface LabelSelector {
-  readonly matchLabels?: Readonly<Record<string, string>>;
-  readonly matchExpressions?: readonly {
-    readonly key: string;
-    readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
-    readonly values?: readonly string[];
-  }[];
 }
 
 export interface MatchResources {

@@ -4,7 +4,7 @@
  * The plan validates every such object against the CRD's own schema (scripts/plan/validate.ts).
  */
 import type { Construct } from "constructs";
-import { customResource, type Metadata } from "../kube";
+import { customResource, type LabelSelector, type Metadata } from "../kube";
 
 const API_VERSION = "monitoring.coreos.com/v1";
 
@@ -12,15 +12,6 @@ const API_VERSION = "monitoring.coreos.com/v1";
 export interface SecretKeySelector {
   readonly name: string;
   readonly key: string;
-}
-
-export interface LabelSelector {
-  readonly matchLabels?: Readonly<Record<string, string>>;
-  readonly matchExpressions?: readonly {
-    readonly key: string;
-    readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
-    readonly values?: readonly string[];
-  }[];
 }
 
 /** Which namespaces a monitor looks in: any, or these. */

@@ -5,7 +5,8 @@
  * and is proven on a real API server (test/cluster/guardrails.test.ts).
  */
 import { MANAGED_BY, MANAGED_BY_LABEL, TEAM_GROUPS_ANNOTATION, TEAM_NAMESPACE_LABEL } from "../../domain/ownership";
-import type { AdmissionPolicySpec, LabelSelector, ResourceRule } from "../crds/admission";
+import type { AdmissionPolicySpec, ResourceRule } from "../crds/admission";
+import type { LabelSelector } from "../kube";
 import { POD_VARIABLES, RESTRICTED_VALIDATION, WORKLOAD_RESOURCES } from "./pod-templates";
 
 export interface GuardrailRule {

@@ -135,35 +135,32 @@ function selecting(world: World, pod: Pod, direction: "Ingress" | "Egress"): Net
   return world.policies.filter((p) => p.metadata.namespace === pod.namespace && types(p).includes(direction) && selects(p.spec.podSelector, pod.labels));
 }
 
-/** Whether the source's policies let the connection out. */
-export function egressAllowed(world: World, connection: Connection): boolean {
-  const source = connection.from;
-  if (!isPod(source)) return true;
-  const policies = selecting(world, source, "Egress");
+/**
+ * Whether one side's policies let the connection through: `pod` is the side's pod, `other` the far end; a pod
+ * no policy isolates in that direction lets everything through.
+ */
+function sideAllows(world: World, connection: Connection, direction: "Ingress" | "Egress"): boolean {
+  const [pod, other] = direction === "Egress" ? [connection.from, connection.to] : [connection.to, connection.from];
+  if (!isPod(pod)) return true;
+  const policies = selecting(world, pod, direction);
   if (policies.length === 0) return true;
   return policies.some((p) =>
-    (p.spec.egress ?? []).some(
+    (direction === "Egress"
+      ? (p.spec.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports }))
+      : (p.spec.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports }))
+    ).some(
       (rule) =>
-        (!rule.to || rule.to.length === 0 || rule.to.some((peer) => peerMatches(world, source.namespace, peer, connection.to))) &&
+        (!rule.peers || rule.peers.length === 0 || rule.peers.some((peer) => peerMatches(world, pod.namespace, peer, other))) &&
         portMatches(rule.ports, connection),
     ),
   );
 }
 
+/** Whether the source's policies let the connection out. */
+export const egressAllowed = (world: World, connection: Connection): boolean => sideAllows(world, connection, "Egress");
+
 /** Whether the destination's policies let the connection in. */
-export function ingressAllowed(world: World, connection: Connection): boolean {
-  const destination = connection.to;
-  if (!isPod(destination)) return true;
-  const policies = selecting(world, destination, "Ingress");
-  if (policies.length === 0) return true;
-  return policies.some((p) =>
-    (p.spec.ingress ?? []).some(
-      (rule) =>
-        (!rule.from || rule.from.length === 0 || rule.from.some((peer) => peerMatches(world, destination.namespace, peer, connection.from))) &&
-        portMatches(rule.ports, connection),
-    ),
-  );
-}
+export const ingressAllowed = (world: World, connection: Connection): boolean => sideAllows(world, connection, "Ingress");
 
 export function allowed(world: World, connection: Connection): boolean {
   return egressAllowed(world, connection) && ingressAllowed(world, connection);

@@ -3,9 +3,10 @@
  * tests act as (impersonated members of a team's view, edit and admin groups), and compliant objects to vary.
  */
 import type { TeamRole } from "../../config/teams";
-import type { KubeClient, KubeObjectRef } from "../../scripts/cluster/kube-client";
+import { expect } from "vitest";
+import { refusal, type KubeClient, type KubeObjectRef, type KubeResponse } from "../../scripts/cluster/kube-client";
 import type { KubeObject } from "../../scripts/plan/extract";
-import { describeObject, writtenPlan } from "./planned";
+import { describeObject, eventually, writtenPlan } from "./planned";
 
 /** The groups of test/cluster/stacks/Pulumi.isolation.yaml. */
 export const GROUPS = {
@@ -35,6 +36,21 @@ export async function applyFixture(admin: KubeClient): Promise<KubeObject[]> {
   }
   return applied;
 }
+
+/** Applies the fixture and waits for the quota controller to fill in status.hard, before which admission refuses pods. */
+export async function readyFixture(admin: KubeClient): Promise<void> {
+  await applyFixture(admin);
+  for (const team of Object.keys(GROUPS)) {
+    await eventually(async () => ((await admin.get(object("v1", "ResourceQuota", team, "team-quota"))).body?.status?.hard ? true : undefined));
+  }
+}
+
+export function expectRefused(response: KubeResponse, message: string | RegExp, status = 403): void {
+  expect(response.status, JSON.stringify(response.body)).toBe(status);
+  expect(refusal(response)).toMatch(message);
+}
+
+export const expectAdmitted = (response: KubeResponse): void => expect(response.status, refusal(response)).toBeLessThan(300);
 
 type Spec = Record<string, unknown>;
 

@@ -4,26 +4,17 @@
  * namespace, long-lived token Secrets, workload templates that could never get a pod, image registries.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { refusal, type KubeResponse } from "../../scripts/cluster/kube-client";
+import { refusal } from "../../scripts/cluster/kube-client";
 import { guardrailPolicyName, guardrailRules } from "../../charts/guardrails";
 import { adminClient, eventually } from "./planned";
-import { ALLOWED_IMAGE, applyFixture, container, deployment, member, object, pod } from "./fixtures";
+import { ALLOWED_IMAGE, container, deployment, expectAdmitted, expectRefused, member, object, pod, readyFixture } from "./fixtures";
 
 const admin = adminClient();
 const editor = member(admin, "vision", "edit");
 const teamAdmin = member(admin, "vision", "admin");
 
-beforeAll(async () => {
-  await applyFixture(admin);
-  await eventually(async () => ((await admin.get(object("v1", "ResourceQuota", "vision", "team-quota"))).body?.status?.hard ? true : undefined));
-});
+beforeAll(() => readyFixture(admin));
 afterAll(() => admin.close());
-
-function expectRefused(response: KubeResponse, message: string | RegExp): void {
-  expect(response.status, JSON.stringify(response.body)).toBe(403);
-  expect(refusal(response)).toMatch(message);
-}
-const expectAdmitted = (response: KubeResponse) => expect(response.status, refusal(response)).toBeLessThan(300);
 
 describe("the admission policies themselves", () => {
   const names = guardrailRules({ imageRegistries: ["registry.example.com/ml"] }).map((r) => guardrailPolicyName(r.name));
