@@ -10,7 +10,9 @@ export const PLATFORM_OWNED_LABELS: Readonly<Record<string, string>> = { [MANAGE
 export const TEAM_NAMESPACE_LABEL = "mlops.platform/team";
 
 /**
- * The namespace annotation listing the groups a team's roles are bound to (comma-separated). Admission rules
- * read it from the namespace to tell the team's own requests from the platform's.
+ * Prefix of the namespace annotations that name the groups a team's roles are bound to, one group each
+ * (`mlops.platform/team-group-0: vision-admins`): group names may hold any character, a directory name's commas
+ * among them, so no separator could list them in one value. Admission rules read them from the namespace to tell
+ * the team's own requests from the platform's.
  */
-export const TEAM_GROUPS_ANNOTATION = "mlops.platform/team-groups";
+export const TEAM_GROUP_ANNOTATION_PREFIX = "mlops.platform/team-group-";

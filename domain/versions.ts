@@ -258,9 +258,3 @@ export const TEST_CONTROL_PLANE = {
   /** go.etcd.io/etcd/server/v3, as k8s.io/kubernetes v1.35.4's go.mod requires it. */
   etcd: "v3.6.5",
 } as const;
-
-/** The registry and path an image's repository sits under (`docker.io/evidently` for `docker.io/evidently/evidently-service`). */
-export function imageRegistryPrefix(name: ImageName): string {
-  const repository = IMAGES[name].repository;
-  return repository.slice(0, repository.lastIndexOf("/"));
-}

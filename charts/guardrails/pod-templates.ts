@@ -23,6 +23,28 @@ export const POD_VARIABLES = [
   { name: "containers", expression: ALL_CONTAINERS },
 ] as const;
 
+/** The pod spec of `object` or `oldObject`, for comparing an update's before and after. */
+const podSpecOf = (which: "object" | "oldObject") =>
+  `(${which}.kind == 'Pod' ? ${which}.spec : (${which}.kind == 'CronJob' ? ${which}.spec.jobTemplate.spec.template.spec : ${which}.spec.template.spec))`;
+
+/**
+ * Judge a pod spec when it is made or changed, never on updates that leave it as it was: the garbage collector
+ * removing a finalizer, a controller scaling a ReplicaSet, a label change. With failurePolicy Fail, re-judging
+ * those would wedge objects made before a rule (or a narrower registry list) existed.
+ */
+export const POD_SPEC_CHANGED = {
+  name: "pod-spec-created-or-changed",
+  expression: `request.operation == 'CREATE' || (!has(object.metadata.deletionTimestamp) && ${podSpecOf("object")} != ${podSpecOf("oldObject")})`,
+} as const;
+
+/** The labels the pods will carry: a Pod's own, or its workload's template labels. */
+export const POD_LABELS =
+  "object.kind == 'Pod' ? object.metadata.?labels.orValue({}) : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.?metadata.?labels.orValue({}) : object.spec.template.?metadata.?labels.orValue({}))";
+
+/** Every image a pod pulls: its containers' and its image volumes' (pickled model weights are code too). */
+export const IMAGE_REFERENCES =
+  "variables.containers.map(c, c.image) + variables.podSpec.?volumes.orValue([]).filter(v, has(v.image)).map(v, v.image.?reference.orValue(''))";
+
 /** One restricted check: a CEL condition, and a CEL string saying what to change when it fails. */
 interface Check {
   readonly holds: string;
@@ -38,7 +60,9 @@ function everyContainer(holds: string, add: string): Check {
 }
 
 const POD_SC = "variables.podSpec.?securityContext";
-const RESTRICTED_VOLUMES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
+const RESTRICTED_VOLUMES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim", "projected", "secret"];
+/** Pods in their own user namespace (hostUsers: false) may run as UID 0 inside it (restricted, since 1.33). */
+const USER_NAMESPACE = "variables.podSpec.?hostUsers.orValue(true) == false";
 const ALLOWED_VOLUME = RESTRICTED_VOLUMES.map((t) => `has(v.${t})`).join(" || ");
 
 /**
@@ -56,11 +80,22 @@ export const RESTRICTED_CHECKS: readonly Check[] = [
     fix: `'use only ${RESTRICTED_VOLUMES.join(", ")} volumes, not ' + variables.podSpec.?volumes.orValue([]).filter(v, !(${ALLOWED_VOLUME})).map(v, v.name).join(', ')`,
   },
   everyContainer("c.?ports.orValue([]).all(p, p.?hostPort.orValue(0) == 0)", "no hostPort"),
+  {
+    // Pod-level settings count even where every container overrides them.
+    holds: `${USER_NAMESPACE} || (${POD_SC}.?runAsNonRoot.orValue(true) == true && ${POD_SC}.?runAsUser.orValue(1) != 0)`,
+    fix: "'set the pod securityContext.runAsNonRoot to true (or leave it out) and runAsUser to a non-zero user'",
+  },
+  {
+    holds: `${POD_SC}.?seccompProfile.?type.orValue('RuntimeDefault') in ['RuntimeDefault', 'Localhost'] && ${POD_SC}.?appArmorProfile.?type.orValue('RuntimeDefault') != 'Unconfined'`,
+    fix: "'set the pod securityContext.seccompProfile.type to RuntimeDefault and leave appArmorProfile confined'",
+  },
   everyContainer(
-    `c.?securityContext.?runAsNonRoot.orValue(${POD_SC}.?runAsNonRoot.orValue(false)) == true`,
+    `${USER_NAMESPACE} || c.?securityContext.?runAsNonRoot.orValue(${POD_SC}.?runAsNonRoot.orValue(false)) == true`,
     "securityContext.runAsNonRoot: true (on the pod or the container)",
   ),
-  everyContainer(`c.?securityContext.?runAsUser.orValue(${POD_SC}.?runAsUser.orValue(1)) != 0`, "a non-zero securityContext.runAsUser"),
+  everyContainer(`${USER_NAMESPACE} || c.?securityContext.?runAsUser.orValue(${POD_SC}.?runAsUser.orValue(1)) != 0`, "a non-zero securityContext.runAsUser"),
+  everyContainer("c.?securityContext.?appArmorProfile.?type.orValue('RuntimeDefault') != 'Unconfined'", "no Unconfined securityContext.appArmorProfile"),
+  everyContainer("c.?securityContext.?procMount.orValue('Default') == 'Default'", "securityContext.procMount: Default (or leave it out)"),
   everyContainer("c.?securityContext.?allowPrivilegeEscalation.orValue(true) == false", "securityContext.allowPrivilegeEscalation: false"),
   everyContainer("'ALL' in c.?securityContext.?capabilities.?drop.orValue([])", "securityContext.capabilities.drop: [ALL]"),
   everyContainer("c.?securityContext.?capabilities.?add.orValue([]).all(a, a == 'NET_BIND_SERVICE')", "no capabilities.add other than NET_BIND_SERVICE"),

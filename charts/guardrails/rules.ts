@@ -4,10 +4,11 @@
  * its owner, its reason and the controls of docs/security-controls.md it serves, like the CrossGuard policies,
  * and is proven on a real API server (test/cluster/guardrails.test.ts).
  */
-import { MANAGED_BY, MANAGED_BY_LABEL, TEAM_GROUPS_ANNOTATION, TEAM_NAMESPACE_LABEL } from "../../domain/ownership";
+import { MANAGED_BY, MANAGED_BY_LABEL, TEAM_GROUP_ANNOTATION_PREFIX, TEAM_NAMESPACE_LABEL } from "../../domain/ownership";
+import { INFERENCE_POD_LABEL, MODEL_DRIFT_POD_LABELS } from "../team/network";
 import type { AdmissionPolicySpec, ResourceRule } from "../crds/admission";
 import type { LabelSelector } from "../kube";
-import { POD_VARIABLES, RESTRICTED_VALIDATION, WORKLOAD_RESOURCES } from "./pod-templates";
+import { IMAGE_REFERENCES, POD_LABELS, POD_SPEC_CHANGED, POD_VARIABLES, RESTRICTED_VALIDATION, WORKLOAD_RESOURCES } from "./pod-templates";
 
 export interface GuardrailRule {
   /** The policy's name, prefixed `mlops-` on the cluster. */
@@ -43,15 +44,32 @@ const workloadRules = (operations: ResourceRule["operations"] = WRITES): Resourc
 
 const label = (object: string) => `${object}.?metadata.?labels[?'${MANAGED_BY_LABEL}'].orValue('') == '${MANAGED_BY}'`;
 
-/** A request made by one of the namespace's team groups or its service accounts, and not by a cluster admin. */
+const ANNOTATIONS = "namespaceObject.?metadata.?annotations.orValue({})";
+
+/**
+ * A request made by one of the team's groups (the namespace's `mlops.platform/team-group-*` annotations, one
+ * group each) or by a service account of the namespace, and not by a cluster admin.
+ */
 const BY_THE_TEAM =
   `!('system:masters' in request.userInfo.groups) && request.userInfo.groups.exists(g, ` +
-  `g in namespaceObject.?metadata.?annotations[?'${TEAM_GROUPS_ANNOTATION}'].orValue('').split(',') || g == 'system:serviceaccounts:' + request.namespace)`;
+  `g == 'system:serviceaccounts:' + request.namespace || ${ANNOTATIONS}.exists(k, k.startsWith('${TEAM_GROUP_ANNOTATION_PREFIX}') && ${ANNOTATIONS}[k] == g))`;
 
-/** An image reference with its registry spelled out, as the container runtime resolves it (docker.io by default). */
-const NORMALIZED_IMAGE =
-  "(i.contains('/') && (i.split('/')[0].contains('.') || i.split('/')[0].contains(':') || i.split('/')[0] == 'localhost')) ? i : " +
-  "(i.contains('/') ? 'docker.io/' + i : 'docker.io/library/' + i)";
+/**
+ * Image references as the container runtime resolves them: a short name is on Docker Hub (`python:3.12` is
+ * `docker.io/library/python:3.12`), and index.docker.io is docker.io.
+ */
+const IMAGE_VARIABLES = [
+  {
+    name: "qualified",
+    expression: `(${IMAGE_REFERENCES}).map(i, (i.contains('/') && (i.split('/')[0].contains('.') || i.split('/')[0].contains(':') || i.split('/')[0] == 'localhost')) ? i : 'docker.io/' + i)`,
+  },
+  { name: "hub", expression: "variables.qualified.map(i, i.startsWith('index.docker.io/') ? 'docker.io/' + i.substring(16) : i)" },
+  { name: "images", expression: "variables.hub.map(i, i.startsWith('docker.io/') && i.split('/').size() == 2 ? 'docker.io/library/' + i.substring(10) : i)" },
+];
+
+/** An image under an allowed entry: a registry (`host/…`), or a repository path (`host/path/…`, `host/path:tag`, `host/path@digest`). */
+const underAllowed = (allowed: string) =>
+  `${allowed}.exists(r, i.startsWith(r + '/') || (r.contains('/') && (i.startsWith(r + ':') || i.startsWith(r + '@'))))`;
 
 function imageRegistryRule(registries: readonly string[]): GuardrailRule {
   const allowed = `[${registries.map((r) => `'${r}'`).join(", ")}]`;
@@ -63,11 +81,12 @@ function imageRegistryRule(registries: readonly string[]): GuardrailRule {
     spec: {
       failurePolicy: "Fail",
       matchConstraints: { namespaceSelector: TEAM_NAMESPACES, resourceRules: [core(["pods", "pods/ephemeralcontainers"]), ...workloadRules()] },
-      variables: [...POD_VARIABLES, { name: "images", expression: `variables.containers.map(c, c.image).map(i, ${NORMALIZED_IMAGE})` }],
+      matchConditions: [POD_SPEC_CHANGED],
+      variables: [...POD_VARIABLES, ...IMAGE_VARIABLES],
       validations: [
         {
-          expression: `variables.images.all(i, ${allowed}.exists(r, i.startsWith(r + '/')))`,
-          messageExpression: `'images must come from ${registries.join(", ")}; not allowed here: ' + variables.images.filter(i, !${allowed}.exists(r, i.startsWith(r + '/'))).join(', ')`,
+          expression: `variables.images.all(i, ${underAllowed(allowed)})`,
+          messageExpression: `'images must come from ${registries.join(", ")}; not allowed here: ' + variables.images.filter(i, !${underAllowed(allowed)}).join(', ')`,
           reason: "Forbidden",
         },
       ],
@@ -123,7 +142,8 @@ export function guardrailRules(inputs: GuardrailInputs): GuardrailRule[] {
         failurePolicy: "Fail",
         matchConstraints: {
           namespaceSelector: TEAM_NAMESPACES,
-          resourceRules: [{ apiGroups: ["*"], apiVersions: ["*"], resources: ["*"], operations: ["CREATE", "UPDATE", "DELETE"] }],
+          // Subresources too: an ephemeral container in a platform pod is an update of pods/ephemeralcontainers.
+          resourceRules: [{ apiGroups: ["*"], apiVersions: ["*"], resources: ["*/*"], operations: ["CREATE", "UPDATE", "DELETE"] }],
         },
         matchConditions: [
           { name: "namespaced", expression: "request.namespace != ''" },
@@ -167,8 +187,37 @@ export function guardrailRules(inputs: GuardrailInputs): GuardrailRule[] {
       spec: {
         failurePolicy: "Fail",
         matchConstraints: { namespaceSelector: RESTRICTED_NAMESPACES, resourceRules: workloadRules() },
+        matchConditions: [POD_SPEC_CHANGED],
         variables: [...POD_VARIABLES],
         validations: [RESTRICTED_VALIDATION],
+      },
+    },
+    {
+      name: "team-reserved-pod-labels",
+      owner: "platform-security",
+      reason:
+        "NetworkPolicies and the platform-owned rule recognise pods by label: a team pod labelled as a drift job, a KServe predictor or the platform's own would get their network access, or be one the team cannot remove.",
+      controls: ["NS-04", "RBAC-04"],
+      spec: {
+        failurePolicy: "Fail",
+        matchConstraints: { namespaceSelector: TEAM_NAMESPACES, resourceRules: [core(["pods"]), ...workloadRules()] },
+        // Objects already the platform's are the platform-owned rule's to judge.
+        matchConditions: [{ name: "not-platform-owned", expression: `!(${label("object")}) && !(request.operation == 'UPDATE' && ${label("oldObject")})` }],
+        variables: [{ name: "podLabels", expression: POD_LABELS }],
+        validations: [
+          {
+            expression:
+              `!(${BY_THE_TEAM}) || (variables.podLabels[?'${MANAGED_BY_LABEL}'].orValue('') != '${MANAGED_BY}' && ` +
+              Object.entries(MODEL_DRIFT_POD_LABELS)
+                .map(([key, value]) => `variables.podLabels[?'${key}'].orValue('') != '${value}'`)
+                .join(" && ") +
+              ` && !('${INFERENCE_POD_LABEL}' in variables.podLabels))`,
+            message: `pods the team makes may not carry the platform's labels (${MANAGED_BY_LABEL}=${MANAGED_BY}, ${Object.entries(MODEL_DRIFT_POD_LABELS)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(", ")}, ${INFERENCE_POD_LABEL}): serve models through an InferenceService, which KServe labels itself`,
+            reason: "Forbidden",
+          },
+        ],
       },
     },
   ];

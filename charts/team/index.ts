@@ -9,7 +9,7 @@ import type { Construct } from "constructs";
 import { TEAM_ROLES, type TeamConfig } from "../../config/teams";
 import { podSecurityLabels } from "../pod-security";
 import { serviceOptInLabel } from "../../domain/team-services";
-import { PLATFORM_OWNED_LABELS, TEAM_NAMESPACE_LABEL, TEAM_GROUPS_ANNOTATION } from "../../domain/ownership";
+import { PLATFORM_OWNED_LABELS, TEAM_NAMESPACE_LABEL, TEAM_GROUP_ANNOTATION_PREFIX } from "../../domain/ownership";
 import type { KserveMode } from "../../config/services";
 import { teamNetworkPolicies } from "./network";
 import { roleRules, roleSubjects } from "./rbac";
@@ -72,7 +72,7 @@ export class TeamChart extends Chart {
     new k8s.KubeNamespace(this, "namespace", {
       metadata: {
         name: team.name,
-        annotations: { [TEAM_GROUPS_ANNOTATION]: teamGroups(team).join(",") },
+        annotations: Object.fromEntries(teamGroups(team).map((group, i) => [`${TEAM_GROUP_ANNOTATION_PREFIX}${i}`, group])),
         labels: {
           ...podSecurityLabels("restricted"),
           [TEAM_NAMESPACE_LABEL]: team.name,

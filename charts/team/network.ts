@@ -62,8 +62,10 @@ export interface TeamNetworkOptions {
   readonly objectStore?: { readonly namespace: string; readonly port: number };
 }
 
-/** Pods of the team's InferenceServices (KServe labels every predictor pod with its service's name). */
-const INFERENCE_PODS = { matchExpressions: [{ key: "serving.kserve.io/inferenceservice", operator: "Exists" }] };
+/** The label KServe puts on every predictor pod, with its InferenceService's name. */
+export const INFERENCE_POD_LABEL = "serving.kserve.io/inferenceservice";
+/** Pods of the team's InferenceServices. */
+const INFERENCE_PODS = { matchExpressions: [{ key: INFERENCE_POD_LABEL, operator: "Exists" }] };
 
 /** Pods of the team's model-drift CronJobs (charts/services/drift). */
 export const MODEL_DRIFT_POD_LABELS = { "app.kubernetes.io/name": "model-drift" } as const;

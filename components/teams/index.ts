@@ -7,7 +7,7 @@ import type { KserveMode } from "../../config/services";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { guardrailObjects } from "../../charts/guardrails";
 import { DRIFT_JOB_IMAGES } from "../../charts/services/drift";
-import { imageRegistryPrefix } from "../../domain/versions";
+import { IMAGES } from "../../domain/versions";
 import type { GuardrailsConfig } from "../../config/guardrails";
 import { teamAccessEntries, teamBoundaryPolicy, teamDataPolicy, teamTrustPolicy } from "./iam";
 
@@ -30,7 +30,8 @@ export * from "../../domain/team-services";
 /** The registries team images may come from: the configured ones plus those of the images the platform itself runs in team namespaces. */
 export function teamImageRegistries(cfg: GuardrailsConfig | undefined): string[] | undefined {
   if (cfg?.imageRegistries === undefined) return undefined;
-  return [...new Set([...cfg.imageRegistries, ...DRIFT_JOB_IMAGES.map(imageRegistryPrefix)])];
+  // The drift images' exact repositories, not their registries' whole organisations.
+  return [...new Set([...cfg.imageRegistries, ...DRIFT_JOB_IMAGES.map((image) => IMAGES[image].repository)])];
 }
 
 export interface TeamsArgs {

@@ -3,7 +3,7 @@
  * (https://kubernetes.io/docs/concepts/services-networking/network-policies/), for proving the connectivity the
  * planned policies allow without a CNI that enforces them:
  * - a pod is isolated for a direction when a policy of its namespace selects it with that policy type
- *   (Ingress always; Egress when listed, or when the policy has egress rules);
+ *   (without policyTypes: Ingress, and Egress when the policy has egress rules);
  * - a connection is allowed when the source side allows its egress and the destination side its ingress; a side
  *   that is not isolated allows everything; policies only add allowances, in any order;
  * - a peer with only podSelector means pods of the policy's namespace; with namespaceSelector, pods of the
@@ -129,7 +129,9 @@ function portMatches(ports: readonly PolicyPort[] | undefined, connection: Conne
   });
 }
 
-const types = (policy: NetworkPolicy): readonly string[] => policy.spec.policyTypes ?? (policy.spec.egress ? ["Ingress", "Egress"] : ["Ingress"]);
+/** policyTypes as the API server defaults it when absent or empty: Ingress, and Egress when there are egress rules. */
+const types = (policy: NetworkPolicy): readonly string[] =>
+  policy.spec.policyTypes?.length ? policy.spec.policyTypes : policy.spec.egress?.length ? ["Ingress", "Egress"] : ["Ingress"];
 
 function selecting(world: World, pod: Pod, direction: "Ingress" | "Egress"): NetworkPolicy[] {
   return world.policies.filter((p) => p.metadata.namespace === pod.namespace && types(p).includes(direction) && selects(p.spec.podSelector, pod.labels));

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { guardrailObjects, guardrailPolicyName, guardrailRules } from "../../charts/guardrails";
 import { DRIFT_JOB_IMAGES } from "../../charts/services/drift";
 import { teamImageRegistries } from "../../components/teams";
-import { imageRef, imageRegistryPrefix } from "../../domain/versions";
+import { IMAGES, imageRef } from "../../domain/versions";
 
 const CONTROLS = readFileSync(join(__dirname, "..", "..", "docs", "security-controls.md"), "utf8");
 
@@ -17,7 +17,7 @@ describe("guardrail rules", () => {
   const rules = guardrailRules({ imageRegistries: ["registry.example.com"] });
 
   it("each has a unique name, an owner, a reason and controls the baseline defines", () => {
-    expect(rules.length).toBe(6);
+    expect(rules.length).toBe(7);
     expect(new Set(rules.map((r) => r.name)).size).toBe(rules.length);
     for (const rule of rules) {
       expect(rule.reason.length, rule.name).toBeGreaterThan(40);
@@ -67,12 +67,12 @@ describe("teamImageRegistries", () => {
     expect(teamImageRegistries({})).toBeUndefined();
   });
 
-  it("adds the registries of the images the drift jobs run, so the platform's own jobs pass", () => {
+  it("adds the exact repositories of the images the drift jobs run (not their whole organisations), so the platform's own jobs pass", () => {
     const registries = teamImageRegistries({ imageRegistries: ["registry.example.com"] }) ?? [];
     expect(registries[0]).toBe("registry.example.com");
     for (const image of DRIFT_JOB_IMAGES) {
-      expect(registries).toContain(imageRegistryPrefix(image));
-      expect(imageRef(image).startsWith(`${imageRegistryPrefix(image)}/`)).toBe(true);
+      expect(registries).toContain(IMAGES[image].repository);
+      expect(imageRef(image).startsWith(`${IMAGES[image].repository}:`)).toBe(true);
     }
   });
 });

@@ -74,13 +74,14 @@ export function pod(namespace: string, name: string, spec: Spec = {}): KubeObjec
   return { apiVersion: "v1", kind: "Pod", metadata: { name, namespace }, spec: { containers: [container()], ...spec } };
 }
 
-export function deployment(namespace: string, name: string, podSpec: Spec): KubeObjectRef & { spec: Spec } {
-  const labels = { app: name };
+/** A Deployment of one replica; its pods carry `app: <name>` and any extra template labels. */
+export function deployment(namespace: string, name: string, podSpec: Spec, templateLabels: Record<string, string> = {}): KubeObjectRef & { spec: Spec } {
+  const selector = { app: name };
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name, namespace },
-    spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: podSpec } },
+    spec: { replicas: 1, selector: { matchLabels: selector }, template: { metadata: { labels: { ...templateLabels, ...selector } }, spec: podSpec } },
   };
 }
 

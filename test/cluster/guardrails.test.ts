@@ -89,6 +89,23 @@ describe("hole 2: what the platform put into the team namespace", () => {
     expectRefused(await editor.create(forged, { dryRun: true }), /managed by the platform/);
   });
 
+  it("a member of a group whose name holds commas (a directory name) is the team too", async () => {
+    const lead = admin.as("lead@example.com", ["CN=vision-leads,OU=Groups,DC=example,DC=com"]);
+    const script = object("v1", "ConfigMap", "vision", "model-drift-script");
+    expectRefused(await lead.mergePatch(script, { data: { "drift_report.py": "print('pwned')" } }), /managed by the platform/);
+    expectRefused(await lead.remove(object("batch/v1", "CronJob", "vision", "drift-churn")), /managed by the platform/);
+  });
+
+  it("a team editor cannot pass pods off as the platform's, a drift job's or a KServe predictor's through their labels", async () => {
+    const forged = (labels: Record<string, string>) => ({ ...pod("vision", "forged"), metadata: { name: "forged", namespace: "vision", labels } });
+    const message = /may not carry the platform's labels/;
+    expectRefused(await editor.create(forged({ "app.kubernetes.io/name": "model-drift" }), { dryRun: true }), message);
+    expectRefused(await editor.create(forged({ "serving.kserve.io/inferenceservice": "fraud" }), { dryRun: true }), message);
+    const template = deployment("vision", "forged", { containers: [container("main")] }, { "app.kubernetes.io/managed-by": "mlops-platform" });
+    expectRefused(await editor.create(template, { dryRun: true }), message);
+    expectAdmitted(await editor.create(forged({ app: "trainer" }), { dryRun: true }));
+  });
+
   it("a team editor keeps full use of the team's own objects (the control)", async () => {
     const own = object("v1", "ConfigMap", "vision", "own", { data: { a: "b" } });
     expectAdmitted(await editor.create(own));
@@ -187,6 +204,22 @@ describe("image registries (the fixture admits registry.example.com/ml)", () => 
     expectRefused(await editor.create(elsewhere, { dryRun: true }), /not allowed here: registry.example.com\/other\/tool:1/);
   });
 
+  it("resolves Docker Hub names as the runtime does, and matches repository paths exactly", async () => {
+    const image = (ref: string) => pod("vision", "img", { containers: [container("main", { image: ref })] });
+    expectRefused(await editor.create(image("index.docker.io/python:3.12"), { dryRun: true }), /not allowed here: docker.io\/library\/python:3.12/);
+    expectRefused(await editor.create(image("acme/trainer:1"), { dryRun: true }), /not allowed here: docker.io\/acme\/trainer:1/);
+    expectRefused(await editor.create(image("registry.example.com/mlevil/x:1"), { dryRun: true }), /not allowed here: registry.example.com\/mlevil\/x:1/);
+    expectAdmitted(await editor.create(image("registry.example.com/ml@sha256:" + "a".repeat(64)), { dryRun: true }));
+  });
+
+  it("refuses an image volume from another registry (model weights are code too)", async () => {
+    const weights = pod("vision", "weights", {
+      containers: [container("main", { volumeMounts: [{ name: "weights", mountPath: "/weights" }] })],
+      volumes: [{ name: "weights", image: { reference: "docker.io/attacker/weights:1" } }],
+    });
+    expectRefused(await editor.create(weights, { dryRun: true }), /not allowed here: docker.io\/attacker\/weights:1/);
+  });
+
   it("refuses a Deployment template with such an image at creation", async () => {
     const hub = deployment("vision", "hub", { containers: [container("main", { image: "docker.io/library/busybox:1.37" })] });
     expectRefused(await editor.create(hub, { dryRun: true }), /not allowed here: docker.io\/library\/busybox:1.37/);
@@ -210,15 +243,54 @@ describe("image registries (the fixture admits registry.example.com/ml)", () => 
     }
   });
 
-  it("admits the platform's own drift job: a Job made from the drift CronJob gets its pod", async () => {
+  it("admits the platform's own drift job: a Job made from the drift CronJob gets its pod, into which the team cannot debug", async () => {
     const cronJob = (await admin.get(object("batch/v1", "CronJob", "vision", "drift-churn"))).body;
-    const job = object("batch/v1", "Job", "vision", "drift-churn-manual", { spec: cronJob.spec.jobTemplate.spec });
+    const job = object("batch/v1", "Job", "vision", "drift-churn-manual", {
+      metadata: { name: "drift-churn-manual", namespace: "vision", labels: cronJob.spec.jobTemplate.metadata?.labels },
+      spec: cronJob.spec.jobTemplate.spec,
+    });
     try {
       expectAdmitted(await admin.create(job));
       const active = await eventually(async () => ((await admin.get(job)).body?.status?.active > 0 ? true : undefined));
       expect(active, "the job controller created no pod: Pod Security, quota or the registry rule refused it").toBe(true);
+      const pods = await admin.request("GET", "/api/v1/namespaces/vision/pods?labelSelector=job-name%3Ddrift-churn-manual");
+      const driftPod = pods.body.items[0].metadata.name as string;
+      const debug = await editor.request(
+        "PATCH",
+        `/api/v1/namespaces/vision/pods/${driftPod}/ephemeralcontainers`,
+        { spec: { ephemeralContainers: [{ ...container("debugger"), targetContainerName: "report" }] } },
+        "application/strategic-merge-patch+json",
+      );
+      expectRefused(debug, /is managed by the platform/);
     } finally {
       await admin.request("DELETE", "/apis/batch/v1/namespaces/vision/jobs/drift-churn-manual?propagationPolicy=Background");
+    }
+  });
+});
+
+describe("objects made before a rule", () => {
+  it("keep taking metadata and scale updates, and are judged again only when their pod template changes", async () => {
+    const legacy = object("v1", "Namespace", undefined, "legacy", {
+      metadata: { name: "legacy", labels: { "pod-security.kubernetes.io/enforce": "privileged" } },
+    });
+    const old = object("apps/v1", "ReplicaSet", "legacy", "old", {
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: "old" } },
+        template: { metadata: { labels: { app: "old" } }, spec: { containers: [{ name: "c", image: "busybox:1.37" }] } },
+      },
+    });
+    try {
+      expectAdmitted(await admin.create(legacy));
+      expectAdmitted(await admin.create(old));
+      // The namespace turns restricted after the fact, as when the platform takes over an existing cluster.
+      expectAdmitted(await admin.mergePatch(legacy, { metadata: { labels: { "pod-security.kubernetes.io/enforce": "restricted" } } }));
+      expectAdmitted(await admin.mergePatch(old, { metadata: { labels: { touched: "yes" }, finalizers: ["example.com/hold"] } }));
+      expectAdmitted(await admin.mergePatch(old, { metadata: { finalizers: null }, spec: { replicas: 0 } }));
+      const changed = await admin.mergePatch(old, { spec: { template: { spec: { containers: [{ name: "c", image: "busybox:1.38" }] } } } });
+      expectRefused(changed, /restricted Pod Security: set .*securityContext.allowPrivilegeEscalation: false/);
+    } finally {
+      await admin.remove(legacy);
     }
   });
 });

@@ -29,6 +29,9 @@ describe("examples from the NetworkPolicy reference", () => {
     expect(allowed(world([policy("a", { podSelector: {} })]), tcp(a, b))).toBe(true);
     expect(allowed(world([policy("a", { podSelector: {} })]), tcp(b, a))).toBe(false);
     expect(allowed(world([policy("a", { podSelector: {}, egress: [{ to: [{ podSelector: {} }] }] })]), tcp(a, b))).toBe(false);
+    // The API server defaults empty policyTypes like absent ones, and an empty egress list adds no Egress.
+    expect(allowed(world([policy("a", { podSelector: {}, egress: [] })]), tcp(a, b))).toBe(true);
+    expect(allowed(world([policy("a", { podSelector: {}, policyTypes: [] })]), tcp(b, a))).toBe(false);
   });
 
   it("podSelector alone means the policy's own namespace; with namespaceSelector, both must match", () => {
