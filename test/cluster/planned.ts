@@ -22,9 +22,9 @@ export interface WrittenPlan {
   readonly objects: KubeObject[];
 }
 
-/** Plans a stack of test/cluster/stacks and returns the objects of the manifests it writes. */
-export async function writtenPlan(stack: string): Promise<WrittenPlan> {
-  const result = await runPlan(stack, { stackConfig: readStackConfig(stack, CLUSTER_STACKS_DIR), today: TODAY });
+/** Plans a stack (of test/cluster/stacks unless told) and returns the objects of the manifests it writes. */
+export async function writtenPlan(stack: string, stacksDir = CLUSTER_STACKS_DIR): Promise<WrittenPlan> {
+  const result = await runPlan(stack, { stackConfig: readStackConfig(stack, stacksDir), today: TODAY });
   if (!result.ok) throw new Error(`stack ${stack} did not plan: ${JSON.stringify([...result.problems, ...result.schemaProblems])}`);
   const out = mkdtempSync(join(tmpdir(), "mlops-plan-"));
   try {
