@@ -12,17 +12,8 @@ import { KubeClient, refusal, type KubeResponse } from "../../scripts/cluster/ku
 import type { KubeObject } from "../../scripts/plan/extract";
 import { COMPUTED_PREFIX } from "../../scripts/plan/mocks";
 import { FIXTURE_STACKS_DIR } from "../helpers/stack";
-import { applyOrder, describeObject, writtenPlan } from "./planned";
+import { applyOrder, describeObject, UPSTREAM_CRD_GROUPS, writtenPlan } from "./planned";
 
-const UPSTREAM_CRD_GROUPS = [
-  "monitoring.coreos.com",
-  "external-secrets.io",
-  "postgresql.cnpg.io",
-  "feast.dev",
-  "serving.kserve.io",
-  "operator.knative.dev",
-  "snapshot.storage.k8s.io",
-];
 /** Namespaces an upstream manifest creates: Kubeflow Pipelines' kustomization brings its own. */
 const UPSTREAM_NAMESPACES = ["kubeflow"];
 

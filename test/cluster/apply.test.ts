@@ -6,18 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { refusal, type KubeResponse } from "../../scripts/cluster/kube-client";
 import type { KubeObject } from "../../scripts/plan/extract";
-import { adminClient, applyOrder, describeObject, eventually, writtenPlan } from "./planned";
-
-/** API groups whose CRDs upstream charts and manifests install at deploy time. */
-const UPSTREAM_CRD_GROUPS = [
-  "monitoring.coreos.com",
-  "external-secrets.io",
-  "postgresql.cnpg.io",
-  "feast.dev",
-  "serving.kserve.io",
-  "operator.knative.dev",
-  "snapshot.storage.k8s.io",
-];
+import { adminClient, applyOrder, describeObject, eventually, UPSTREAM_CRD_GROUPS, writtenPlan } from "./planned";
 
 const admin = adminClient();
 let objects: KubeObject[] = [];

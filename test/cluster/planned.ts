@@ -14,6 +14,17 @@ import { readStackConfig } from "../../scripts/plan/stack-file";
 import { KubeClient, type KubeObjectRef } from "../../scripts/cluster/kube-client";
 import { TODAY } from "../helpers/stack";
 
+/** API groups whose CRDs upstream charts and manifests install at deploy time: their objects are counted, never applied. */
+export const UPSTREAM_CRD_GROUPS = [
+  "monitoring.coreos.com",
+  "external-secrets.io",
+  "postgresql.cnpg.io",
+  "feast.dev",
+  "serving.kserve.io",
+  "operator.knative.dev",
+  "snapshot.storage.k8s.io",
+];
+
 /** The real-server suites' own fixture stacks. */
 export const CLUSTER_STACKS_DIR = join(__dirname, "stacks");
 
