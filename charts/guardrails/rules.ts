@@ -56,14 +56,16 @@ const BY_THE_TEAM =
 
 /**
  * Image references as the container runtime resolves them: a short name is on Docker Hub (`python:3.12` is
- * `docker.io/library/python:3.12`), and index.docker.io is docker.io.
+ * `docker.io/library/python:3.12`), index.docker.io is docker.io, and the host is matched in lower case.
  */
 const IMAGE_VARIABLES = [
   {
     name: "qualified",
     expression: `(${IMAGE_REFERENCES}).map(i, (i.contains('/') && (i.split('/')[0].contains('.') || i.split('/')[0].contains(':') || i.split('/')[0] == 'localhost')) ? i : 'docker.io/' + i)`,
   },
-  { name: "hub", expression: "variables.qualified.map(i, i.startsWith('index.docker.io/') ? 'docker.io/' + i.substring(16) : i)" },
+  // Registry hosts are case-insensitive; paths are not.
+  { name: "lowered", expression: "variables.qualified.map(i, i.split('/')[0].lowerAscii() + i.substring(i.split('/')[0].size()))" },
+  { name: "hub", expression: "variables.lowered.map(i, i.startsWith('index.docker.io/') ? 'docker.io/' + i.substring(16) : i)" },
   { name: "images", expression: "variables.hub.map(i, i.startsWith('docker.io/') && i.split('/').size() == 2 ? 'docker.io/library/' + i.substring(10) : i)" },
 ];
 

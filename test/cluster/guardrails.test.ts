@@ -210,6 +210,7 @@ describe("image registries (the fixture admits registry.example.com/ml)", () => 
     expectRefused(await editor.create(image("acme/trainer:1"), { dryRun: true }), /not allowed here: docker.io\/acme\/trainer:1/);
     expectRefused(await editor.create(image("registry.example.com/mlevil/x:1"), { dryRun: true }), /not allowed here: registry.example.com\/mlevil\/x:1/);
     expectAdmitted(await editor.create(image("registry.example.com/ml@sha256:" + "a".repeat(64)), { dryRun: true }));
+    expectAdmitted(await editor.create(image("Registry.Example.com/ml/trainer:1.0"), { dryRun: true }));
   });
 
   it("refuses an image volume from another registry (model weights are code too)", async () => {
