@@ -10,9 +10,11 @@ export const WORKLOAD_RESOURCES = [
   { apiGroup: "batch", resources: ["jobs", "cronjobs"] },
 ] as const;
 
-/** The pod spec of a Pod, a CronJob or any other workload. */
-export const POD_SPEC =
-  "object.kind == 'Pod' ? object.spec : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)";
+/** The pod spec of a Pod, a CronJob or any other workload, in `object` or (for comparing an update's before and after) `oldObject`. */
+const podSpecOf = (which: "object" | "oldObject") =>
+  `${which}.kind == 'Pod' ? ${which}.spec : (${which}.kind == 'CronJob' ? ${which}.spec.jobTemplate.spec.template.spec : ${which}.spec.template.spec)`;
+
+export const POD_SPEC = podSpecOf("object");
 
 /** Containers, init containers and (on Pods) ephemeral containers, as one list. */
 export const ALL_CONTAINERS =
@@ -23,10 +25,6 @@ export const POD_VARIABLES = [
   { name: "containers", expression: ALL_CONTAINERS },
 ] as const;
 
-/** The pod spec of `object` or `oldObject`, for comparing an update's before and after. */
-const podSpecOf = (which: "object" | "oldObject") =>
-  `(${which}.kind == 'Pod' ? ${which}.spec : (${which}.kind == 'CronJob' ? ${which}.spec.jobTemplate.spec.template.spec : ${which}.spec.template.spec))`;
-
 /**
  * Judge a pod spec when it is made or changed, never on updates that leave it as it was: the garbage collector
  * removing a finalizer, a controller scaling a ReplicaSet, a label change. With failurePolicy Fail, re-judging
@@ -34,7 +32,7 @@ const podSpecOf = (which: "object" | "oldObject") =>
  */
 export const POD_SPEC_CHANGED = {
   name: "pod-spec-created-or-changed",
-  expression: `request.operation == 'CREATE' || (!has(object.metadata.deletionTimestamp) && ${podSpecOf("object")} != ${podSpecOf("oldObject")})`,
+  expression: `request.operation == 'CREATE' || (!has(object.metadata.deletionTimestamp) && (${podSpecOf("object")}) != (${podSpecOf("oldObject")}))`,
 } as const;
 
 /** The labels the pods will carry: a Pod's own, or its workload's template labels. */

@@ -8,6 +8,7 @@ import { MANAGED_BY, MANAGED_BY_LABEL, TEAM_GROUP_ANNOTATION_PREFIX, TEAM_NAMESP
 import { INFERENCE_POD_LABEL, MODEL_DRIFT_POD_LABELS } from "../team/network";
 import type { AdmissionPolicySpec, ResourceRule } from "../crds/admission";
 import type { LabelSelector } from "../kube";
+import { POD_SECURITY_ENFORCE_LABEL } from "../pod-security";
 import { IMAGE_REFERENCES, POD_LABELS, POD_SPEC_CHANGED, POD_VARIABLES, RESTRICTED_VALIDATION, WORKLOAD_RESOURCES } from "./pod-templates";
 
 export interface GuardrailRule {
@@ -30,7 +31,7 @@ export interface GuardrailInputs {
 }
 
 const TEAM_NAMESPACES: LabelSelector = { matchExpressions: [{ key: TEAM_NAMESPACE_LABEL, operator: "Exists" }] };
-const RESTRICTED_NAMESPACES: LabelSelector = { matchLabels: { "pod-security.kubernetes.io/enforce": "restricted" } };
+const RESTRICTED_NAMESPACES: LabelSelector = { matchLabels: { [POD_SECURITY_ENFORCE_LABEL]: "restricted" } };
 const WRITES = ["CREATE", "UPDATE"] as const;
 
 const core = (resources: string[], operations: ResourceRule["operations"] = WRITES): ResourceRule => ({

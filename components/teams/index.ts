@@ -31,7 +31,7 @@ export * from "../../domain/team-services";
 export function teamImageRegistries(cfg: GuardrailsConfig | undefined): string[] | undefined {
   if (cfg?.imageRegistries === undefined) return undefined;
   // The drift images' exact repositories, not their registries' whole organisations.
-  return [...new Set([...cfg.imageRegistries, ...DRIFT_JOB_IMAGES.map((image) => IMAGES[image].repository)])];
+  return [...new Set([...cfg.imageRegistries, ...Object.values(DRIFT_JOB_IMAGES).map((image) => IMAGES[image].repository)])];
 }
 
 export interface TeamsArgs {

@@ -28,28 +28,22 @@ export interface PlannedResource {
 }
 
 /**
- * A secret's value with every leaf replaced by "[secret]" and its shape kept: a Secret's `stringData` stays a
- * map of its keys, so the written manifest is still a valid object that a real API server accepts.
+ * Replaces secret values by "[secret]" and resource references by their URN. Inside a secret every leaf is
+ * masked and the shape kept: a Secret's `stringData` stays a map of its keys, so the written manifest is still a
+ * valid object that a real API server accepts.
  */
-function maskSecret(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(maskSecret);
-  if (value !== null && typeof value === "object") {
-    const obj = value as Record<string, unknown>;
-    if (obj[SIG_KEY] === SECRET_SIG) return maskSecret(obj.value);
-    if (obj[SIG_KEY] === RESOURCE_SIG) return obj.urn;
-    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, maskSecret(v)]));
-  }
-  return SECRET_PLACEHOLDER;
+function mask(value: unknown, inSecret: boolean): unknown {
+  if (Array.isArray(value)) return value.map((item) => mask(item, inSecret));
+  if (value === null || typeof value !== "object") return inSecret ? SECRET_PLACEHOLDER : value;
+  const obj = value as Record<string, unknown>;
+  if (obj[SIG_KEY] === SECRET_SIG) return mask(obj.value, true);
+  if (obj[SIG_KEY] === RESOURCE_SIG) return obj.urn;
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, mask(v, inSecret)]));
 }
 
 /** Replaces secret values by "[secret]" (keeping a secret map's keys) and resource references by their URN. */
 export function maskValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(maskValue);
-  if (value === null || typeof value !== "object") return value;
-  const obj = value as Record<string, unknown>;
-  if (obj[SIG_KEY] === SECRET_SIG) return maskSecret(obj.value);
-  if (obj[SIG_KEY] === RESOURCE_SIG) return obj.urn;
-  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, maskValue(v)]));
+  return mask(value, false);
 }
 
 interface RegisterRequest {

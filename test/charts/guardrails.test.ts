@@ -70,7 +70,7 @@ describe("teamImageRegistries", () => {
   it("adds the exact repositories of the images the drift jobs run (not their whole organisations), so the platform's own jobs pass", () => {
     const registries = teamImageRegistries({ imageRegistries: ["registry.example.com"] }) ?? [];
     expect(registries[0]).toBe("registry.example.com");
-    for (const image of DRIFT_JOB_IMAGES) {
+    for (const image of Object.values(DRIFT_JOB_IMAGES)) {
       expect(registries).toContain(IMAGES[image].repository);
       expect(imageRef(image).startsWith(`${IMAGES[image].repository}:`)).toBe(true);
     }

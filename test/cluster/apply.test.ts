@@ -6,19 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { refusal, type KubeResponse } from "../../scripts/cluster/kube-client";
 import type { KubeObject } from "../../scripts/plan/extract";
-import { adminClient, applyOrder, describeObject, eventually, UPSTREAM_CRD_GROUPS, writtenPlan } from "./planned";
+import { adminClient, applyOrder, applyServed, describeObject, eventually, UPSTREAM_CRD_GROUPS, writtenPlan } from "./planned";
 
 const admin = adminClient();
 let objects: KubeObject[] = [];
-const applied = new Map<string, KubeResponse>();
-const upstream: KubeObject[] = [];
+let applied = new Map<string, KubeResponse>();
+let upstream: KubeObject[] = [];
 
 beforeAll(async () => {
   objects = (await writtenPlan("isolation")).objects.sort(applyOrder);
-  for (const object of objects) {
-    if (await admin.serves(object)) applied.set(describeObject(object), await admin.apply(object));
-    else upstream.push(object);
-  }
+  ({ applied, unserved: upstream } = await applyServed(admin, objects));
   const kinds = [...new Set(upstream.map((o) => `${o.apiVersion} ${o.kind}`))].sort();
   console.log(`Applied ${applied.size} of ${objects.length} planned objects; ${upstream.length} custom resources wait for upstream CRDs: ${kinds.join(", ")}`);
 });

@@ -5,8 +5,7 @@
 import type { TeamRole } from "../../config/teams";
 import { expect } from "vitest";
 import { refusal, type KubeClient, type KubeObjectRef, type KubeResponse } from "../../scripts/cluster/kube-client";
-import type { KubeObject } from "../../scripts/plan/extract";
-import { describeObject, eventually, writtenPlan } from "./planned";
+import { applyServed, eventually, writtenPlan } from "./planned";
 
 /** The groups of test/cluster/stacks/Pulumi.isolation.yaml. */
 export const GROUPS = {
@@ -25,16 +24,10 @@ export function member(admin: KubeClient, team: keyof typeof GROUPS, role: TeamR
 }
 
 /** Applies every served object of the fixture's written plan (idempotent) and returns what was applied. */
-export async function applyFixture(admin: KubeClient): Promise<KubeObject[]> {
-  const { objects } = await writtenPlan("isolation");
-  const applied: KubeObject[] = [];
-  for (const object of objects.sort((a, b) => (a.kind === "Namespace" ? -1 : b.kind === "Namespace" ? 1 : 0))) {
-    if (!(await admin.serves(object))) continue;
-    const response = await admin.apply(object);
-    if (response.status >= 300) throw new Error(`${describeObject(object)}: ${response.status} ${JSON.stringify(response.body)}`);
-    applied.push(object);
-  }
-  return applied;
+export async function applyFixture(admin: KubeClient): Promise<void> {
+  const { applied } = await applyServed(admin, (await writtenPlan("isolation")).objects);
+  const refused = [...applied].filter(([, r]) => r.status >= 300).map(([name, r]) => `${name}: ${r.status} ${JSON.stringify(r.body)}`);
+  if (refused.length > 0) throw new Error(refused.join("\n"));
 }
 
 /** Applies the fixture and waits for the quota controller to fill in status.hard, before which admission refuses pods. */

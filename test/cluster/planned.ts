@@ -11,7 +11,7 @@ import type { KubeObject } from "../../scripts/plan/extract";
 import { writePlan } from "../../scripts/plan/report";
 import { runPlan, type PlanResult } from "../../scripts/plan/run";
 import { readStackConfig } from "../../scripts/plan/stack-file";
-import { KubeClient, type KubeObjectRef } from "../../scripts/cluster/kube-client";
+import { KubeClient, type KubeObjectRef, type KubeResponse } from "../../scripts/cluster/kube-client";
 import { TODAY } from "../helpers/stack";
 
 /** API groups whose CRDs upstream charts and manifests install at deploy time: their objects are counted, never applied. */
@@ -57,6 +57,20 @@ export function adminClient(): KubeClient {
 export function applyOrder(left: KubeObjectRef, right: KubeObjectRef): number {
   const rank = (o: KubeObjectRef) => (o.kind === "Namespace" ? 0 : o.metadata?.namespace === undefined ? 1 : 2);
   return rank(left) - rank(right);
+}
+
+/**
+ * Applies, in apply order, every object whose kind the server serves; the others (custom resources of CRDs
+ * nobody installed here) come back unapplied.
+ */
+export async function applyServed(admin: KubeClient, objects: readonly KubeObject[]): Promise<{ applied: Map<string, KubeResponse>; unserved: KubeObject[] }> {
+  const applied = new Map<string, KubeResponse>();
+  const unserved: KubeObject[] = [];
+  for (const object of [...objects].sort(applyOrder)) {
+    if (await admin.serves(object)) applied.set(describeObject(object), await admin.apply(object));
+    else unserved.push(object);
+  }
+  return { applied, unserved };
 }
 
 export const describeObject = (o: KubeObjectRef): string =>

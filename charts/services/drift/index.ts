@@ -10,9 +10,6 @@ import type { Construct } from "constructs";
 import type { ModelMonitor, TeamConfig } from "../../../config/teams";
 import { teamPrefix } from "../../../domain/storage-naming";
 import { imageRef, type ImageName } from "../../../domain/versions";
-
-/** The images the drift jobs run in team namespaces: the image-registry rule always admits their registries. */
-export const DRIFT_JOB_IMAGES: readonly ImageName[] = ["awsCli", "evidently"];
 import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from "../../observability";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamLabels } from "../../team";
 import { MODEL_DRIFT_POD_LABELS } from "../../team/network";
@@ -21,6 +18,9 @@ import { k8s, manifests, resources, restrictedPodSpec, type Manifest } from "../
 import { prometheusRule } from "../../crds/monitoring";
 import { MODEL_DRIFT_RULES } from "./alerts";
 import { MODEL_DRIFT_DASHBOARD } from "./dashboard";
+
+/** The images the drift jobs run in team namespaces, by step: the image-registry rule always admits their repositories. */
+export const DRIFT_JOB_IMAGES = { fetch: "awsCli", report: "evidently" } as const satisfies Record<string, ImageName>;
 
 export { MODEL_DRIFT_RULES, STALE_AFTER_HOURS } from "./alerts";
 export { MODEL_DRIFT_DASHBOARD, MODEL_DRIFT_DASHBOARD_UID } from "./dashboard";
@@ -91,7 +91,7 @@ function driftCronJob(scope: Construct, team: TeamConfig, monitor: ModelMonitor,
   ];
   const fetch = (kind: "reference" | "current", path: string): k8s.Container => ({
     name: `fetch-${kind}`,
-    image: imageRef("awsCli"),
+    image: imageRef(DRIFT_JOB_IMAGES.fetch),
     // The image's entrypoint is `aws`.
     args: [
       "s3",
@@ -128,7 +128,7 @@ function driftCronJob(scope: Construct, team: TeamConfig, monitor: ModelMonitor,
               containers: [
                 {
                   name: "report",
-                  image: imageRef("evidently"),
+                  image: imageRef(DRIFT_JOB_IMAGES.report),
                   command: ["python", "/scripts/drift_report.py"],
                   env: [
                     { name: "TEAM", value: team.name },
