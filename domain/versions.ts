@@ -258,3 +258,9 @@ export const TEST_CONTROL_PLANE = {
   /** go.etcd.io/etcd/server/v3, as k8s.io/kubernetes v1.35.4's go.mod requires it. */
   etcd: "v3.6.5",
 } as const;
+
+/**
+ * The Helm CLI `npm run charts:inventory` renders the pinned charts with, built from its Go module
+ * (`go install helm.sh/helm/v3/cmd/helm@<version>`). The inventory records it: a bump makes the inventory stale.
+ */
+export const INVENTORY_HELM = { module: "helm.sh/helm/v3", version: "v3.22.0" } as const;

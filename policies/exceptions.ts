@@ -9,7 +9,15 @@ import { UPSTREAM_CHART_EXCEPTIONS } from "./exceptions/upstream-charts";
 export interface PolicyException {
   readonly id: string;
   readonly controls: readonly string[];
-  readonly scope: { readonly component: string; readonly namespace: string; readonly workloads: readonly string[] };
+  readonly scope: {
+    readonly component: string;
+    /** The namespace the component runs in; namespaced objects match only there. */
+    readonly namespace: string;
+    /** Workload names (a name or its generated `name-…` children); empty: the whole namespace. */
+    readonly workloads: readonly string[];
+    /** Cluster-scoped objects of the component (ClusterRoles …), by exact name. @default none */
+    readonly clusterObjects?: readonly string[];
+  };
   readonly reason: string;
   readonly owner: string;
   /** ISO date; an expired entry is itself a violation. */

@@ -3,7 +3,8 @@
  * The offline plan: runs the program under mocks with stacks/Pulumi.<name>.yaml and writes out/<name>/.
  * Exit codes (scripts/cli/args.ts, the README has the table): 0 valid and written; 1 config problems, an
  * unreadable stack file or an unknown stack (nothing written); 2 manifests fail the API schema; 3 a mandatory
- * policy violation (out/<name>/policy.json lists every violation); 64 usage; 70 a crash. The summary goes to
+ * policy violation (out/<name>/policy.json lists every violation); 4 a chart release without a current inventory
+ * (charts/inventory/; `npm run charts:inventory` refreshes it); 64 usage; 70 a crash. The summary goes to
  * stdout, and every problem behind a non-zero exit also to stderr.
  */
 import { join } from "node:path";
@@ -37,7 +38,8 @@ async function main(): Promise<number> {
   );
   for (const line of blockingProblems(result, violations)) console.error(line);
   if (!result.ok) return EXIT.schema;
-  return mandatory(violations).length > 0 ? EXIT.policy : EXIT.ok;
+  if (mandatory(violations).length > 0) return EXIT.policy;
+  return result.upstream.some((r) => r.inventory === undefined) ? EXIT.inventory : EXIT.ok;
 }
 
 runCli(USAGE, main);

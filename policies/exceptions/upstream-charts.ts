@@ -1,7 +1,7 @@
 import type { PolicyException } from "../exceptions";
 
 /** Relaxations for objects that upstream charts render (see charts/inventory/): what no chart value can fix. */
-export const UPSTREAM_CHART_EXCEPTIONS: readonly PolicyException[] = ([] = [
+export const UPSTREAM_CHART_EXCEPTIONS: readonly PolicyException[] = [
   {
     id: "gpu-operator-operands",
     controls: ["POD-01", "POD-02", "POD-03", "POD-04", "POD-05", "POD-06", "POD-07", "NS-01"],
@@ -33,4 +33,4 @@ export const UPSTREAM_CHART_EXCEPTIONS: readonly PolicyException[] = ([] = [
     owner: "platform-team",
     expires: "2027-06-30",
   },
-]);
+];

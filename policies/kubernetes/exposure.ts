@@ -1,5 +1,6 @@
 import { resourcePolicy } from "../lib/define";
-import { namespaceOf } from "../lib/k8s";
+import { controlChecker } from "../lib/exceptions";
+import { nameOf, namespaceOf } from "../lib/k8s";
 
 export const INGRESS_NAMESPACE = "ingress";
 const AUTH_ANNOTATIONS = ["alb.ingress.kubernetes.io/auth-type", "nginx.ingress.kubernetes.io/auth-url", "nginx.ingress.kubernetes.io/auth-signin"];
@@ -14,25 +15,37 @@ export const exposure = resourcePolicy(
   },
   ["kubernetes:core/v1:Service", "kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:helm.sh/v4:Chart"],
   (obj, args, report) => {
+    // A Chart resource is judged by its release namespace and name, like the objects it renders.
+    const check = controlChecker(namespaceOf(obj) ?? obj.namespace, nameOf(obj) ?? obj.name, report);
     if (args.type === "kubernetes:core/v1:Service") {
       const type = obj.spec?.type;
       if (type !== "LoadBalancer" && type !== "NodePort") return;
-      if (namespaceOf(obj) !== INGRESS_NAMESPACE) report(`EXP-01: Service ${obj.metadata?.name} of type ${type} outside the ${INGRESS_NAMESPACE} namespace`);
-      else if (type === "LoadBalancer" && obj.spec?.loadBalancerClass !== "service.k8s.aws/nlb")
-        report("EXP-01: LoadBalancer Services use loadBalancerClass service.k8s.aws/nlb (AWS LBC, internal by default)");
+      if (namespaceOf(obj) !== INGRESS_NAMESPACE)
+        return check("EXP-01", false, `Service ${obj.metadata?.name} of type ${type} outside the ${INGRESS_NAMESPACE} namespace`);
+      check(
+        "EXP-01",
+        type !== "LoadBalancer" || obj.spec?.loadBalancerClass === "service.k8s.aws/nlb",
+        "LoadBalancer Services use loadBalancerClass service.k8s.aws/nlb (AWS LBC, internal by default)",
+      );
       return;
     }
     if (args.type === "kubernetes:networking.k8s.io/v1:Ingress") {
       const annotations: Record<string, string> = obj.metadata?.annotations ?? {};
-      if (!AUTH_ANNOTATIONS.some((a) => annotations[a]))
-        report(`EXP-02: Ingress ${obj.metadata?.name} exposes a service without authentication (OIDC, ALB auth or oauth2-proxy)`);
+      check(
+        "EXP-02",
+        AUTH_ANNOTATIONS.some((a) => annotations[a]),
+        `Ingress ${obj.metadata?.name} exposes a service without authentication (OIDC, ALB auth or oauth2-proxy)`,
+      );
       return;
     }
     if (obj.chart === "kube-prometheus-stack") {
       const grafana = obj.values?.grafana ?? {};
-      if (grafana.enabled !== false && !grafana.admin?.existingSecret)
-        report('EXP-02: Grafana must take its admin credentials from an existing secret, never the chart default "prom-operator"');
-      if (grafana["grafana.ini"]?.["auth.anonymous"]?.enabled === true) report("EXP-02: Grafana anonymous access must be off");
+      check(
+        "EXP-02",
+        grafana.enabled === false || Boolean(grafana.admin?.existingSecret),
+        'Grafana must take its admin credentials from an existing secret, never the chart default "prom-operator"',
+      );
+      check("EXP-02", grafana["grafana.ini"]?.["auth.anonymous"]?.enabled !== true, "Grafana anonymous access must be off");
     }
   },
 );

@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../lib/define";
-import { ANY_WORKLOAD, exemption } from "../lib/exceptions";
+import { ANY_WORKLOAD, controlChecker, exemption } from "../lib/exceptions";
 import { TEAM_LABEL, nameOf } from "../lib/k8s";
 
 const ENFORCE = "pod-security.kubernetes.io/enforce";
@@ -16,20 +16,32 @@ export const namespacePodSecurity = resourcePolicy(
   (obj, _args, report) => {
     const labels: Record<string, string> = obj.metadata?.labels ?? {};
     const name = nameOf(obj);
+    // A Namespace is cluster-scoped: the registry matches it by name in clusterObjects, like any cluster object.
+    const check = controlChecker(undefined, name, report);
     const level = labels[ENFORCE];
-    if (!level) return report(`namespace ${name} has no ${ENFORCE} label`);
-    if (!/^v1\.\d+$/.test(labels[`${ENFORCE}-version`] ?? ""))
-      report(`namespace ${name} does not pin ${ENFORCE}-version to a release such as v1.35 (got ${labels[`${ENFORCE}-version`] ?? "none"})`);
+    if (!level) return check("NS-01", false, `namespace ${name} has no ${ENFORCE} label`);
+    check(
+      "NS-01",
+      /^v1\.\d+$/.test(labels[`${ENFORCE}-version`] ?? ""),
+      `namespace ${name} does not pin ${ENFORCE}-version to a release such as v1.35 (got ${labels[`${ENFORCE}-version`] ?? "none"})`,
+    );
     for (const mode of ["warn", "audit"]) {
       const v = labels[`pod-security.kubernetes.io/${mode}-version`];
-      if (labels[`pod-security.kubernetes.io/${mode}`] && v !== undefined && !/^v1\.\d+$/.test(v))
-        report(`namespace ${name} does not pin pod-security.kubernetes.io/${mode}-version to a release (got ${v})`);
+      check(
+        "NS-01",
+        !(labels[`pod-security.kubernetes.io/${mode}`] && v !== undefined && !/^v1\.\d+$/.test(v)),
+        `namespace ${name} does not pin pod-security.kubernetes.io/${mode}-version to a release (got ${v})`,
+      );
     }
     if (labels[TEAM_LABEL]) {
-      for (const mode of ["enforce", "warn", "audit"]) {
-        if (labels[`pod-security.kubernetes.io/${mode}`] !== "restricted") report(`team namespace ${name} must ${mode} restricted`);
-      }
+      for (const mode of ["enforce", "warn", "audit"])
+        check("NS-01", labels[`pod-security.kubernetes.io/${mode}`] === "restricted", `team namespace ${name} must ${mode} restricted`);
     }
-    if (level === "privileged" && !exemption(name, ANY_WORKLOAD, "NS-01")) report(`namespace ${name} is privileged without an exceptions-registry entry`);
+    // A privileged namespace is what an entry for a workload in it needs: any entry of the namespace with NS-01 allows it.
+    check(
+      "NS-01",
+      level !== "privileged" || exemption(name, ANY_WORKLOAD, "NS-01") !== undefined,
+      `namespace ${name} is privileged without an exceptions-registry entry`,
+    );
   },
 );

@@ -17,8 +17,10 @@ export function controlChecker(namespace: string | undefined, workload: string |
 export const ANY_WORKLOAD = Symbol("any workload");
 
 /**
- * The unexpired registry entry, if any, that relaxes `control` for this workload. A workload without a
- * name matches no entry that lists workloads.
+ * The unexpired registry entry, if any, that relaxes `control` for this object. A namespaced object matches its
+ * namespace's entries by workload name (an entry without workloads covers the namespace); a cluster-scoped
+ * object (namespace undefined) matches only an entry that lists its exact name in `clusterObjects`. An object
+ * without a name matches no entry that lists names.
  */
 export function exemption(
   namespace: string | undefined,
@@ -27,6 +29,10 @@ export function exemption(
   today = isoDay(),
   registry: readonly PolicyException[] = EXCEPTIONS,
 ): PolicyException | undefined {
+  if (namespace === undefined)
+    return registry.find(
+      (e) => e.controls.includes(control) && e.expires >= today && typeof workload === "string" && (e.scope.clusterObjects ?? []).includes(workload),
+    );
   return registry.find(
     (e) =>
       e.scope.namespace === namespace &&

@@ -12,6 +12,8 @@ export const EXIT = {
   schema: 2,
   /** A mandatory policy violation (plan). */
   policy: 3,
+  /** The chart inventory (charts/inventory/) lacks a release's render, so the pack could not see its objects (plan). */
+  inventory: 4,
   /** The command line itself is wrong. */
   usage: 64,
   /** A bug: the tool crashed. The stack trace follows on stderr. */

@@ -8,6 +8,7 @@ import { RESOURCE_POLICIES, STACK_POLICIES } from "../../policies/all";
 import { enforcementFor, type Environment } from "../../policies/lib/define";
 import { kubernetesType } from "../../policies/lib/k8s";
 import type { PlanResult } from "./run";
+import { upstreamObjects } from "./upstream";
 
 export interface Violation {
   readonly policy: string;
@@ -15,18 +16,21 @@ export interface Violation {
   readonly enforcement: "mandatory" | "advisory";
   readonly urn: string;
   readonly message: string;
+  /** For an object inside an upstream chart: the chart it comes from (from charts/inventory/). */
+  readonly chart?: string;
 }
 
-interface Subject {
+export interface PolicySubject {
   type: string;
   name: string;
   urn: string;
   props: Record<string, any>;
   protect: boolean;
   parent?: string;
+  chart?: string;
 }
 
-function subjects(result: PlanResult): Subject[] {
+function subjects(result: PlanResult): PolicySubject[] {
   const fromResources = result.resources.map((r) => ({
     type: r.type,
     name: r.name,
@@ -40,14 +44,23 @@ function subjects(result: PlanResult): Subject[] {
     const name = `${object.metadata?.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata?.name ?? "unnamed"}`;
     return { type, name, urn: `${source}$${type}::${name}`, props: object as Record<string, any>, protect: false, parent: source };
   });
-  return [...fromResources, ...fromObjects];
+  const fromCharts = upstreamObjects(result.upstream).map(({ type, name, urn, parent, chart, object }) => ({
+    type,
+    name,
+    urn,
+    props: object,
+    protect: false,
+    parent,
+    chart,
+  }));
+  return [...fromResources, ...fromObjects, ...fromCharts];
 }
 
 const notApplicable = (reason?: string): never => {
   throw new Error(`notApplicable: ${reason ?? ""}`);
 };
 
-function opts(subject: Subject) {
+function opts(subject: PolicySubject) {
   return {
     protect: subject.protect,
     ignoreChanges: [],
@@ -58,10 +71,11 @@ function opts(subject: Subject) {
   };
 }
 
-export async function runPolicies(result: PlanResult, environment: Environment, plant: Subject[] = []): Promise<Violation[]> {
+export async function runPolicies(result: PlanResult, environment: Environment, plant: PolicySubject[] = []): Promise<Violation[]> {
   const all = [...subjects(result), ...plant];
   const getConfig = <T extends object>() => ({ environment }) as unknown as T;
   const violations: Violation[] = [];
+  const chartOf = new Map(all.flatMap((s) => (s.chart ? [[s.urn, s.chart] as const] : [])));
   const collect = (policy: { name: string; severity?: Severity }, defaultUrn: string) => (message: string, urn?: string) => {
     const severity = policy.severity ?? "medium";
     violations.push({
@@ -70,6 +84,7 @@ export async function runPolicies(result: PlanResult, environment: Environment, 
       enforcement: enforcementFor(severity, environment) === "mandatory" ? "mandatory" : "advisory",
       urn: urn ?? defaultUrn,
       message,
+      ...(chartOf.has(urn ?? defaultUrn) ? { chart: chartOf.get(urn ?? defaultUrn) } : {}),
     });
   };
   for (const s of all) {

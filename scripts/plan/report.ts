@@ -10,6 +10,19 @@ import type { PlannedResource } from "./recorder";
 import type { PlanResult } from "./run";
 import type { Violation } from "./policy";
 import { schemaVersionsFor, uncheckedObjects } from "./validate";
+import { chartLabel, type UpstreamRender } from "./upstream";
+import { inventoryFileName } from "../inventory/store";
+
+/** Where each chart release's objects came from: its inventory file, or null when the inventory is stale. */
+export function inventoryReport(renders: readonly UpstreamRender[]) {
+  return renders.map((r) => ({
+    release: r.chart.release,
+    chart: r.chart.chart,
+    version: r.chart.version,
+    inventory: r.inventory ? `charts/inventory/${inventoryFileName(r.chart.release, r.key)}` : null,
+    objects: r.inventory?.objects.length ?? 0,
+  }));
+}
 
 export function planDocument(result: PlanResult) {
   return {
@@ -87,10 +100,11 @@ export async function writePlan(result: PlanResult, outRoot: string, violations?
       .map((o) => stringify(o, YAML_WRITE_OPTIONS))
       .join("---\n");
   await writeAll([...byFile].map(([file, objects]) => [join(dir, "manifests", file), () => render(objects)] as const));
-  if (violations) writeFileSync(join(dir, "policy.json"), JSON.stringify({ violations }, null, 2) + "\n");
-  for (const chart of result.charts) {
+  const charts = inventoryReport(result.upstream);
+  if (violations) writeFileSync(join(dir, "policy.json"), JSON.stringify({ violations, charts }, null, 2) + "\n");
+  for (const [i, chart] of result.charts.entries()) {
     const { urn: _urn, ...reference } = chart;
-    writeFileSync(join(dir, "charts", `${chart.release}.yaml`), stringify(reference, YAML_WRITE_OPTIONS));
+    writeFileSync(join(dir, "charts", `${chart.release}.yaml`), stringify({ ...reference, inventory: charts[i]?.inventory ?? null }, YAML_WRITE_OPTIONS));
   }
   return dir;
 }
@@ -122,7 +136,7 @@ export function resourcesByComponent(resources: readonly PlannedResource[]): Map
 function policyLines(violations: readonly Violation[]): string[] {
   const mandatoryCount = violations.filter((v) => v.enforcement === "mandatory").length;
   const lines = [`Policy pack: ${violations.length} violation(s), ${mandatoryCount} mandatory`];
-  for (const v of violations) lines.push(`  - [${v.enforcement}] ${v.policy}: ${v.message} (${v.urn.split("::").pop()})`);
+  for (const v of violations) lines.push(`  - [${v.enforcement}] ${v.policy}: ${v.message} (${v.urn.split("::").pop()}${v.chart ? `, chart ${v.chart}` : ""})`);
   return lines;
 }
 
@@ -130,7 +144,7 @@ function policyLines(violations: readonly Violation[]): string[] {
 export function cannotKnowLines(result: PlanResult): string[] {
   const computedInputs = result.resources.reduce((n, r) => n + countComputed(r.inputs), 0);
   const charts =
-    "  - the objects inside upstream Helm charts and manifests: the provider renders them at deploy time; charts/ holds each chart reference and the values we pass";
+    "  - what the cluster changes in upstream charts at deploy time: the pack judges each chart's objects from charts/inventory/ (rendered for this Kubernetes minor without a cluster), and the upstream manifests and kustomizations are not rendered at all";
   if (result.config?.cluster.kind === "existing") {
     return [
       "What this plan cannot know (only the cluster can tell, during `pulumi up`):",
@@ -162,6 +176,18 @@ export function summary(result: PlanResult, dir?: string, violations?: readonly 
     `  ${"total".padEnd(width)}  ${String(result.resources.length).padStart(4)}  (${custom} custom resources; the rest are components, ConfigGroups, charts and providers)`,
   );
   lines.push("", `Kubernetes objects: ${result.objects.length}; upstream charts: ${result.charts.map((c) => `${c.chart}@${c.version}`).join(", ") || "none"}`);
+  const inventoried = result.upstream.filter((r) => r.inventory);
+  if (result.upstream.length > 0)
+    lines.push(
+      `Chart inventory: ${inventoried.length} of ${result.upstream.length} release(s) inventoried, ${inventoried.reduce((n, r) => n + (r.inventory?.objects.length ?? 0), 0)} upstream objects judged by the policy pack${
+        inventoried.length < result.upstream.length
+          ? `; stale: ${result.upstream
+              .filter((r) => !r.inventory)
+              .map((r) => chartLabel(r.chart))
+              .join(", ")}`
+          : ""
+      }`,
+    );
   if (result.manifests.length > 0) lines.push(`Upstream manifests: ${result.manifests.map((m) => m.source).join(", ")}`);
   const version = result.config?.cluster.version ?? "?";
   lines.push(

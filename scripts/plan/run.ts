@@ -11,6 +11,7 @@ import { planMocks } from "./mocks";
 import { Recorder, type PlannedResource } from "./recorder";
 import { withoutSdkDiagnostics } from "./sdk-diagnostics";
 import { fileLocation, readStackFile, type StackConfig } from "./stack-file";
+import { upstreamRenders, type UpstreamRender } from "./upstream";
 import { validateObjects, type SchemaProblem } from "./validate";
 
 export interface PlanResult {
@@ -24,6 +25,8 @@ export interface PlanResult {
   readonly charts: readonly ChartReference[];
   /** Upstream manifests (by URL or kustomization) the provider renders at deploy time. */
   readonly manifests: readonly ManifestReference[];
+  /** Each chart release with its inventory entry (charts/inventory/), when one matches its render input. */
+  readonly upstream: readonly UpstreamRender[];
   readonly schemaProblems: readonly SchemaProblem[];
   readonly duplicateUrns: readonly string[];
 }
@@ -38,7 +41,7 @@ export interface PlanOptions {
 }
 
 export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<PlanResult> {
-  const empty = { resources: [], objects: [], charts: [], manifests: [], schemaProblems: [], duplicateUrns: [] };
+  const empty = { resources: [], objects: [], charts: [], manifests: [], upstream: [], schemaProblems: [], duplicateUrns: [] };
   let stackConfig = opts.stackConfig;
   if (!stackConfig) {
     const read = readStackFile(stack, opts.stacksDir);
@@ -73,6 +76,7 @@ export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<Pl
   }
 
   const objects = kubernetesObjects(recorder.resources);
+  const charts = chartReferences(recorder.resources);
   const schemaProblems = await validateObjects(
     objects.map((o) => o.object),
     config.cluster.version,
@@ -84,7 +88,8 @@ export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<Pl
     config,
     resources: recorder.resources,
     objects,
-    charts: chartReferences(recorder.resources),
+    charts,
+    upstream: upstreamRenders(charts, config.cluster.version),
     manifests: manifestReferences(recorder.resources),
     schemaProblems,
     duplicateUrns: recorder.duplicateUrns,

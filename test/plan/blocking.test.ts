@@ -12,6 +12,7 @@ const result = (over: Partial<PlanResult>): PlanResult => ({
   objects: [],
   charts: [],
   manifests: [],
+  upstream: [],
   schemaProblems: [],
   duplicateUrns: [],
   ...over,

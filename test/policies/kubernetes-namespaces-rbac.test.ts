@@ -36,9 +36,9 @@ describe("k8s-namespace-pod-security (NS-01)", () => {
     expect(packViolations(NS_T, GPU_NS)).toEqual([]);
   });
   it("every namespace carries an enforce label (and nothing else is judged without it)", () => {
-    expect(label((l) => delete l["pod-security.kubernetes.io/enforce"])).toEqual(["namespace recsys has no pod-security.kubernetes.io/enforce label"]);
+    expect(label((l) => delete l["pod-security.kubernetes.io/enforce"])).toEqual(["NS-01: namespace recsys has no pod-security.kubernetes.io/enforce label"]);
   });
-  const unpinned = (got: string) => `namespace recsys does not pin pod-security.kubernetes.io/enforce-version to a release such as v1.35 (got ${got})`;
+  const unpinned = (got: string) => `NS-01: namespace recsys does not pin pod-security.kubernetes.io/enforce-version to a release such as v1.35 (got ${got})`;
   it("pins the enforce version", () => {
     expect(label((l) => delete l["pod-security.kubernetes.io/enforce-version"])).toEqual([unpinned("none")]);
   });
@@ -50,20 +50,20 @@ describe("k8s-namespace-pod-security (NS-01)", () => {
     expect(label((l) => (l["pod-security.kubernetes.io/enforce-version"] = "v1.29"))).toEqual([]);
   });
   it.each(["enforce", "warn", "audit"])("team namespaces %s restricted", (mode) => {
-    expect(label((l) => (l[`pod-security.kubernetes.io/${mode}`] = "baseline"))).toEqual([`team namespace recsys must ${mode} restricted`]);
+    expect(label((l) => (l[`pod-security.kubernetes.io/${mode}`] = "baseline"))).toEqual([`NS-01: team namespace recsys must ${mode} restricted`]);
   });
   it("a missing warn label is reported for team namespaces", () => {
-    expect(label((l) => delete l["pod-security.kubernetes.io/warn"])).toEqual(["team namespace recsys must warn restricted"]);
+    expect(label((l) => delete l["pod-security.kubernetes.io/warn"])).toEqual(["NS-01: team namespace recsys must warn restricted"]);
   });
   it("a privileged team namespace breaks both rules", () => {
     expect(label((l) => (l["pod-security.kubernetes.io/enforce"] = "privileged"))).toEqual([
-      "team namespace recsys must enforce restricted",
-      "namespace recsys is privileged without an exceptions-registry entry",
+      "NS-01: team namespace recsys must enforce restricted",
+      "NS-01: namespace recsys is privileged without an exceptions-registry entry",
     ]);
   });
   it("privileged only where the registry allows it", () => {
     const monitoring = mutate(GPU_NS, (n) => (n.metadata.name = "monitoring"));
-    expect(check(monitoring)).toEqual(["namespace monitoring is privileged without an exceptions-registry entry"]);
+    expect(check(monitoring)).toEqual(["NS-01: namespace monitoring is privileged without an exceptions-registry entry"]);
   });
   it("non-team namespaces may enforce baseline", () => {
     expect(check(mutate(GPU_NS, (n) => Object.assign(n.metadata, { name: "ingress", labels: PSA("baseline") })))).toEqual([]);

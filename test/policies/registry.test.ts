@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it, expect, afterEach, vi } from "vitest";
 import { EXCEPTIONS, EXCEPTION_IDS, exceptionById, type PolicyException } from "../../policies/exceptions";
+import { OWN_WORKLOAD_EXCEPTIONS } from "../../policies/exceptions/own-workloads";
+import { UPSTREAM_CHART_EXCEPTIONS } from "../../policies/exceptions/upstream-charts";
 import { exceptionsRegistry, expiredExceptions, unusedExceptions } from "../../policies/exceptions-registry";
 import { ANY_WORKLOAD, exemption, isoDay } from "../../policies/lib/exceptions";
 import { stackReports, stackViolations, type StackItem } from "./harness";
@@ -43,11 +45,21 @@ describe("the shipped registry", () => {
     expect(CONTROL_IDS.size).toBeGreaterThan(50);
     for (const e of EXCEPTIONS) for (const c of e.controls) expect(CONTROL_IDS.has(c), `${e.id}: ${c}`).toBe(true);
   });
-  it("never relaxes RBAC, exposure or IAM controls, and never the default namespace", () => {
+  it("never relaxes exposure or IAM controls, and never the default namespace", () => {
     for (const e of EXCEPTIONS) {
-      for (const c of e.controls) expect(c, e.id).not.toMatch(/^(RBAC|EXP|IAM)-/);
+      for (const c of e.controls) expect(c, e.id).not.toMatch(/^(EXP|IAM)-/);
       expect(e.scope.namespace, e.id).not.toBe("default");
     }
+  });
+  it("relaxes RBAC only for named cluster objects of upstream charts: our own roles are fixed, never excepted", () => {
+    const rbacEntries = EXCEPTIONS.filter((e) => e.controls.some((c) => c.startsWith("RBAC-")));
+    expect(rbacEntries.length).toBeGreaterThan(0);
+    for (const e of rbacEntries) {
+      expect(UPSTREAM_CHART_EXCEPTIONS, e.id).toContain(e);
+      expect(e.scope.clusterObjects?.length ?? 0, e.id).toBeGreaterThan(0);
+      for (const name of e.scope.clusterObjects ?? []) expect(name, e.id).not.toMatch(/^team-/);
+    }
+    for (const e of OWN_WORKLOAD_EXCEPTIONS) for (const c of e.controls) expect(c, e.id).not.toMatch(/^RBAC-/);
   });
   it("none has expired on the fixed test day", () => {
     expect(expiredExceptions("2026-11-22")).toEqual([]);
@@ -92,6 +104,23 @@ describe("exemption()", () => {
     expect(exemption("kubeflow", "ml-pipeline", "POD-07", DAY, registry)).toBeUndefined();
     expect(exemption("kubeflow", "ml-pipeline", "POD-07", "2026-01-31", registry)?.id).toBe("kfp-baseline");
     expect(exemption("kubeflow", "ml-pipeline-ui", "POD-01", DAY, registry)?.id).toBe("kfp-current");
+  });
+  it("a cluster-scoped object (no namespace) matches only an entry naming it exactly in clusterObjects", () => {
+    const registry = [
+      {
+        ...entry({ id: "operator-role", controls: ["RBAC-02"], namespace: "monitoring", workloads: [] }),
+        scope: { component: "observability", namespace: "monitoring", workloads: [], clusterObjects: ["prom-operator"] },
+      },
+    ];
+    expect(exemption(undefined, "prom-operator", "RBAC-02", DAY, registry)?.id).toBe("operator-role");
+    expect(exemption(undefined, "prom-operator-extra", "RBAC-02", DAY, registry)).toBeUndefined();
+    expect(exemption(undefined, "prom-operator", "RBAC-01", DAY, registry)).toBeUndefined();
+    expect(exemption(undefined, "prom-operator", "RBAC-02", "2027-01-01", registry)).toBeUndefined();
+    // The entry's empty workloads list covers its namespace's workloads, never a cluster object it does not name.
+    expect(exemption(undefined, "other-role", "RBAC-02", DAY, registry)).toBeUndefined();
+    expect(exemption(undefined, undefined, "RBAC-02", DAY, registry)).toBeUndefined();
+    // A namespaced object of the same name is judged by namespace and workloads, not by clusterObjects.
+    expect(exemption("recsys", "prom-operator", "RBAC-02", DAY, registry)).toBeUndefined();
   });
   it("an entry with no workloads covers the whole namespace", () => {
     expect(exemption("security-scan", "kube-bench", "POD-05", DAY, [entry({ namespace: "security-scan", workloads: [], controls: ["POD-05"] })])).toBeDefined();

@@ -87,7 +87,7 @@ describe("Pod Security versions", () => {
       "pod-security.kubernetes.io/warn-version": "latest",
     };
     expect(violations(namespacePodSecurity, "kubernetes:core/v1:Namespace", { metadata: { name: "x", labels } })).toEqual([
-      "namespace x does not pin pod-security.kubernetes.io/warn-version to a release (got latest)",
+      "NS-01: namespace x does not pin pod-security.kubernetes.io/warn-version to a release (got latest)",
     ]);
   });
 });
