@@ -8,7 +8,7 @@ export const EXIT = {
   ok: 0,
   /** Config problems, an unreadable stack file or an unknown stack (plan); any problem at all (check). */
   problems: 1,
-  /** Manifests fail the Kubernetes API schema, or two resources share a URN (plan). */
+  /** Manifests fail the Kubernetes API schema, two resources share a URN, or a custom resource does not wait for its chart (plan). */
   schema: 2,
   /** A mandatory policy violation (plan). */
   policy: 3,

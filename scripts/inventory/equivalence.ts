@@ -21,6 +21,7 @@ const bareResult = (stack: string): PlanResult => ({
   upstream: [],
   schemaProblems: [],
   duplicateUrns: [],
+  orderProblems: [],
 });
 
 function subject(stack: string, obj: Obj, index: number): PolicySubject {

@@ -5,7 +5,7 @@
  */
 
 /** Bumped when the projection changes: every inventory file records it, so a change makes them all stale. */
-export const FACTS_FORMAT = 1;
+export const FACTS_FORMAT = 2;
 
 type Obj = Record<string, any>;
 
@@ -166,7 +166,14 @@ function kindFacts(kind: string, obj: Obj): Obj {
         webhooks: (obj.webhooks ?? []).map((w: Obj) => pick(w, ["name", "failurePolicy", "sideEffects", "namespaceSelector", "objectSelector", "rules"])),
       };
     case "CustomResourceDefinition":
-      return { spec: compact({ group: obj.spec?.group, scope: obj.spec?.scope, versions: obj.spec?.versions?.map((v: Obj) => v.name) }) };
+      return {
+        spec: compact({
+          group: obj.spec?.group,
+          names: pick(obj.spec?.names, ["kind"]),
+          scope: obj.spec?.scope,
+          versions: obj.spec?.versions?.map((v: Obj) => v.name),
+        }),
+      };
     default:
       return {};
   }

@@ -9,6 +9,7 @@ export function blockingProblems(result: PlanResult, violations: readonly Violat
     ...result.problems.map(formatProblem),
     ...result.schemaProblems.map((p) => `manifest ${p.object} fails the Kubernetes ${p.schemaVersion} API schema: ${p.message}`),
     ...result.duplicateUrns.map((urn) => `two resources share the URN ${urn}`),
+    ...result.orderProblems,
     ...mandatory(violations).map((v) => `mandatory policy ${v.policy} (${v.urn.split("::").pop()}${v.chart ? `, chart ${v.chart}` : ""}): ${v.message}`),
     ...staleInventoryLines(result.upstream),
   ];

@@ -12,6 +12,7 @@ import { Recorder, type PlannedResource } from "./recorder";
 import { withoutSdkDiagnostics } from "./sdk-diagnostics";
 import { fileLocation, readStackFile, type StackConfig } from "./stack-file";
 import { upstreamRenders, type UpstreamRender } from "./upstream";
+import { unorderedCustomResourceLines } from "./crd-order";
 import { validateObjects, type SchemaProblem } from "./validate";
 
 export interface PlanResult {
@@ -29,6 +30,8 @@ export interface PlanResult {
   readonly upstream: readonly UpstreamRender[];
   readonly schemaProblems: readonly SchemaProblem[];
   readonly duplicateUrns: readonly string[];
+  /** Custom resources that do not wait for the chart defining their kind (scripts/plan/crd-order.ts). */
+  readonly orderProblems: readonly string[];
 }
 
 export interface PlanOptions {
@@ -41,7 +44,7 @@ export interface PlanOptions {
 }
 
 export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<PlanResult> {
-  const empty = { resources: [], objects: [], charts: [], manifests: [], upstream: [], schemaProblems: [], duplicateUrns: [] };
+  const empty = { resources: [], objects: [], charts: [], manifests: [], upstream: [], schemaProblems: [], duplicateUrns: [], orderProblems: [] };
   let stackConfig = opts.stackConfig;
   if (!stackConfig) {
     const read = readStackFile(stack, opts.stacksDir);
@@ -81,9 +84,8 @@ export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<Pl
     objects.map((o) => o.object),
     config.cluster.version,
   );
-  return {
+  const planned = {
     stack,
-    ok: schemaProblems.length === 0 && recorder.duplicateUrns.length === 0,
     problems: [],
     config,
     resources: recorder.resources,
@@ -94,4 +96,6 @@ export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<Pl
     schemaProblems,
     duplicateUrns: recorder.duplicateUrns,
   };
+  const orderProblems = unorderedCustomResourceLines({ ...planned, ok: true, orderProblems: [] });
+  return { ...planned, ok: schemaProblems.length === 0 && recorder.duplicateUrns.length === 0 && orderProblems.length === 0, orderProblems };
 }

@@ -125,7 +125,7 @@ describe("objectFacts", () => {
       },
       "ns",
     );
-    expect(crd.spec).toEqual({ group: "example.com", scope: "Namespaced", versions: ["v1"] });
+    expect(crd.spec).toEqual({ group: "example.com", names: { kind: "X" }, scope: "Namespaced", versions: ["v1"] });
   });
 
   it("keeps a Service's exposure and a CronJob's pod template", () => {

@@ -15,6 +15,7 @@ const result = (over: Partial<PlanResult>): PlanResult => ({
   upstream: [],
   schemaProblems: [],
   duplicateUrns: [],
+  orderProblems: [],
   ...over,
 });
 const violation = (enforcement: Violation["enforcement"]): Violation => ({
