@@ -6,7 +6,7 @@ import { createObjectGroup } from "../kubernetes/object-group";
 import { inheritedDependsOn } from "../dependencies";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
 import { CHARTS } from "../../domain/versions";
-import { GRAFANA_ADMIN_SECRET, prometheusStackValues } from "./values";
+import { GRAFANA_ADMIN_SECRET, GRAFANA_ADMIN_USER, prometheusStackValues } from "./values";
 
 export { GRAFANA_ADMIN_SECRET, prometheusStackValues } from "./values";
 
@@ -34,7 +34,7 @@ export class Observability extends pulumi.ComponentResource {
       {
         metadata: { name: GRAFANA_ADMIN_SECRET, namespace: MONITORING_NAMESPACE, labels: { ...args.labels } },
         type: "Opaque",
-        stringData: { "admin-user": "admin", "admin-password": password.result },
+        stringData: { "admin-user": GRAFANA_ADMIN_USER, "admin-password": password.result },
       },
       { parent: this, dependsOn: [namespaces], additionalSecretOutputs: ["stringData", "data"] },
     );

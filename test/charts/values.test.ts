@@ -15,9 +15,10 @@ const FILE_TO_CHART: Record<string, keyof typeof CHARTS> = {
   "kserve-resources": "kserveResources",
   "kserve-runtime-configs": "kserveRuntimes",
   "prometheus-pushgateway": "pushgateway",
+  "knative-operator": "knativeOperator",
 };
 /** Charts deployed with the upstream defaults as they are: no overrides file. */
-const NO_OVERRIDES: readonly (keyof typeof CHARTS)[] = ["kserveCrd", "knativeOperator"];
+const NO_OVERRIDES: readonly (keyof typeof CHARTS)[] = ["kserveCrd"];
 const valuesFiles = readdirSync(VALUES_DIR)
   .filter((f) => f.endsWith(".yaml"))
   .map((f) => f.replace(/\.yaml$/, ""));
@@ -71,6 +72,62 @@ describe("values files", () => {
       securityContext: { runAsNonRoot: true },
       containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
     });
+  });
+});
+
+/** POD-08: cpu and memory requests and a memory limit. */
+const sized = (resources: any, where: string) => {
+  expect(Object.keys(resources?.requests ?? {}).sort(), where).toEqual(["cpu", "memory"]);
+  expect(resources?.limits?.memory, where).toMatch(/^\d+(Mi|Gi)$/);
+};
+const RUNTIME_DEFAULT = { seccompProfile: { type: "RuntimeDefault" } };
+
+describe("values files set what the pack asks of upstream pods", () => {
+  it("size the containers of cluster-autoscaler, cloudnative-pg and kube-prometheus-stack (POD-08)", () => {
+    sized(loadValuesFile("cluster-autoscaler").resources, "cluster-autoscaler");
+    sized(loadValuesFile("cloudnative-pg").resources, "cloudnative-pg");
+    const kps = loadValuesFile("kube-prometheus-stack") as Record<string, any>;
+    sized(kps.grafana.resources, "grafana");
+    sized(kps.grafana.sidecar.resources, "grafana sidecars");
+    sized(kps["prometheus-node-exporter"].resources, "node-exporter");
+    sized(kps.prometheusOperator.resources, "prometheus-operator");
+    sized(kps["kube-state-metrics"].resources, "kube-state-metrics");
+  });
+
+  it("give NFD's pods in the gpu-operator chart a seccomp profile (POD-04)", () => {
+    const nfd = (loadValuesFile("gpu-operator") as Record<string, any>)["node-feature-discovery"];
+    for (const part of ["master", "gc", "worker"]) expect(nfd[part].podSecurityContext, part).toEqual(RUNTIME_DEFAULT);
+  });
+
+  it("give the Knative operator's two pods a seccomp profile (POD-04)", () => {
+    const kn = (loadValuesFile("knative-operator") as Record<string, any>).knative_operator;
+    for (const part of ["knative_operator", "operator_webhook"]) expect(kn[part].securityContext, part).toEqual(RUNTIME_DEFAULT);
+  });
+
+  it("run SeaweedFS restricted: claims instead of host paths, logs to stderr, non-root, read-only, sized (POD-01..08)", () => {
+    const sw = loadValuesFile("seaweedfs") as Record<string, any>;
+    for (const part of ["master", "volume", "filer", "s3"]) {
+      expect(sw[part].podSecurityContext, part).toEqual({
+        enabled: true,
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        runAsGroup: 1000,
+        fsGroup: 1000,
+        ...RUNTIME_DEFAULT,
+      });
+      expect(sw[part].containerSecurityContext, part).toEqual({
+        enabled: true,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ["ALL"] },
+      });
+      sized(sw[part].resources, part);
+    }
+    for (const part of ["master", "filer"]) expect(sw[part].data, part).toMatchObject({ type: "persistentVolumeClaim", storageClass: "" });
+    expect(sw.volume.dataDirs.map((d: { type: string }) => d.type)).toEqual(["persistentVolumeClaim"]);
+    // An empty logs type makes the templates pass -logtostderr and mount no log volume.
+    for (const part of ["master", "filer", "s3"]) expect(sw[part].logs, part).toEqual({ type: "" });
+    expect(JSON.stringify(sw)).not.toContain("hostPath");
   });
 });
 

@@ -42,16 +42,25 @@ describe("sharingConfigs (pure)", () => {
 });
 
 describe("gpuOperatorValues (pure)", () => {
+  const nfdOf = (values: Record<string, unknown>) => values["node-feature-discovery"] as Record<string, Record<string, unknown>>;
   const base = { driver: "preinstalled", toolkit: "preinstalled", migStrategy: "none", migManager: false, dcgmExporter: true } as const;
 
   it("places the operator and NFD controllers on the system pool only when asked", () => {
     const onEks = gpuOperatorValues({ ...base, systemPool: true });
     expect(onEks.operator).toEqual({ nodeSelector: { "mlops.platform/role": "system" }, tolerations: CRITICAL });
-    expect(onEks["node-feature-discovery"]).toEqual({ master: onEks.operator, gc: onEks.operator });
+    expect(onEks["node-feature-discovery"]).toMatchObject({ master: onEks.operator, gc: onEks.operator });
+    expect(nfdOf(onEks).worker).not.toHaveProperty("nodeSelector");
     const anywhere = gpuOperatorValues({ ...base, driver: "operator", toolkit: "operator", systemPool: false });
     expect(anywhere.operator).toBeUndefined();
-    expect(anywhere["node-feature-discovery"]).toBeUndefined();
+    for (const part of ["master", "gc", "worker"]) expect(nfdOf(anywhere)[part], part).not.toHaveProperty("nodeSelector");
     expect(anywhere).toMatchObject({ driver: { enabled: true }, toolkit: { enabled: true } });
+  });
+
+  it("gives NFD's master, gc and worker pods the runtime's seccomp profile, placed or not (POD-04)", () => {
+    for (const systemPool of [true, false]) {
+      const nfd = nfdOf(gpuOperatorValues({ ...base, systemPool }));
+      for (const part of ["master", "gc", "worker"]) expect(nfd[part].podSecurityContext, part).toEqual({ seccompProfile: { type: "RuntimeDefault" } });
+    }
   });
 });
 
@@ -157,7 +166,7 @@ describe("GpuOperator on an existing cluster (local)", () => {
   it("does not pin anything to a system pool the cluster may not have", () => {
     const v = input<Record<string, unknown>>(chart(), "values");
     expect(v.operator).toBeUndefined();
-    expect(v["node-feature-discovery"]).toBeUndefined();
+    expect(JSON.stringify(v["node-feature-discovery"])).not.toContain("nodeSelector");
     expect(JSON.stringify(v)).not.toContain("CriticalAddonsOnly");
   });
 

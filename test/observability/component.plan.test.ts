@@ -3,6 +3,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { DCGM_METRICS_CONFIG_MAP, DCGM_METRICS_FILE } from "../../charts/gpu-operator";
 import { DASHBOARDS, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../../charts/observability";
 import { GRAFANA_ADMIN_SECRET } from "../../components/observability";
+import { GRAFANA_ADMIN_MOUNT, GRAFANA_ADMIN_USER } from "../../components/observability/values";
 import { CHARTS } from "../../domain/versions";
 import { exemption, ANY_WORKLOAD } from "../../policies/lib/exceptions";
 import { parseYamlStream } from "../../scripts/plan/extract";
@@ -86,7 +87,7 @@ describe.each(["prod", "local"])("Observability (%s)", (stack) => {
 
   it("configures Grafana, Prometheus selectors, node-exporter's namespace and Alertmanager", () => {
     const v = input<Record<string, any>>(chart(), "values");
-    expect(v.grafana.admin).toMatchObject({ existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" });
+    expect(v.grafana.admin).toEqual({ existingSecret: GRAFANA_ADMIN_SECRET });
     expect(v.grafana["grafana.ini"]["auth.anonymous"].enabled).toBe(false);
     expect(v.grafana.sidecar.dashboards).toMatchObject({ enabled: true, label: "grafana_dashboard", labelValue: "1" });
     expect(v.prometheus.prometheusSpec).toMatchObject({
@@ -96,6 +97,39 @@ describe.each(["prod", "local"])("Observability (%s)", (stack) => {
     });
     expect(v["prometheus-node-exporter"].namespaceOverride).toBe(NODE_EXPORTER_NAMESPACE);
     expect(v.alertmanager.enabled).toBe(true);
+  });
+
+  it("gives Grafana its admin password as a mounted file, so no container takes a Secret through its environment (POD-11)", () => {
+    const g = input<Record<string, any>>(chart(), "values").grafana;
+    expect(g.env).toEqual({ GF_SECURITY_ADMIN_USER: GRAFANA_ADMIN_USER, GF_SECURITY_ADMIN_PASSWORD__FILE: `${GRAFANA_ADMIN_MOUNT}/admin-password` });
+    expect(g.extraSecretMounts).toEqual([
+      { name: "admin", secretName: GRAFANA_ADMIN_SECRET, mountPath: GRAFANA_ADMIN_MOUNT, readOnly: true, defaultMode: 0o440 },
+    ]);
+    // With both admin variables set the chart adds no REQ_USERNAME/REQ_PASSWORD to the sidecars; they reload nothing.
+    expect(g.sidecar.dashboards.skipReload).toBe(true);
+    expect(g.sidecar.datasources).toMatchObject({ initDatasources: true, watchMethod: "LIST", skipReload: true });
+  });
+
+  it("runs Grafana, its sidecars and the exporters read-only, sized, and node-exporter without escalation or capabilities", () => {
+    const v = input<Record<string, any>>(chart(), "values");
+    expect(v.grafana.containerSecurityContext.readOnlyRootFilesystem).toBe(true);
+    expect(v.grafana.sidecar.securityContext.readOnlyRootFilesystem).toBe(true);
+    // k8s-sidecar needs a writable temp directory under a read-only root.
+    expect(v.grafana.extraEmptyDirMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
+    for (const s of ["dashboards", "datasources"]) expect(v.grafana.sidecar[s].extraMounts, s).toContainEqual({ name: "tmp", mountPath: "/tmp" });
+    const ne = v["prometheus-node-exporter"];
+    expect(ne.securityContext.seccompProfile).toEqual({ type: "RuntimeDefault" });
+    expect(ne.containerSecurityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    for (const [name, r] of Object.entries({
+      grafana: v.grafana.resources,
+      "grafana sidecars": v.grafana.sidecar.resources,
+      "node-exporter": ne.resources,
+      "prometheus-operator": v.prometheusOperator.resources,
+      "kube-state-metrics": v["kube-state-metrics"].resources,
+    }) as [string, any][]) {
+      expect(Object.keys(r.requests).sort(), name).toEqual(["cpu", "memory"]);
+      expect(Object.keys(r.limits), name).toEqual(["memory"]);
+    }
   });
 
   it("adds dashboards, the PrometheusRule and the platform ServiceMonitor only after the chart", () => {
