@@ -20,16 +20,71 @@ export const UPSTREAM_CHART_EXCEPTIONS: readonly PolicyException[] = [
       ],
     },
     reason:
-      "NVIDIA's operands load kernel modules, configure containerd and read host devices (privileged, hostPID, hostPath); NVIDIA GPU Operator 'Security Considerations'. Confined to the gpu-operator namespace, which teams cannot reach.",
+      "NVIDIA's operands load kernel modules, configure containerd and read host devices (privileged, hostPID, hostPath); NVIDIA GPU Operator 'Security Considerations'. The node-feature-discovery worker (NFD 0.19.0, templates/worker.yaml) reads /boot, /sys, /lib, /usr/lib, /proc/swaps and features.d through read-only host paths that no value removes. Confined to the gpu-operator namespace, which teams cannot reach.",
+    owner: "platform-team",
+    expires: "2027-06-30",
+  },
+  {
+    id: "gpu-operator-controller",
+    controls: ["POD-01", "POD-02", "POD-03", "POD-04", "POD-07"],
+    scope: { component: "gpu", namespace: "gpu-operator", workloads: ["gpu-operator"] },
+    reason:
+      "gpu-operator v26.7.0, templates/operator.yaml: the operator's own Deployment renders no pod or container securityContext and the chart has no value for one (operator.* covers image, env, logging, resources, annotations and placement), so it runs with the image's defaults. It holds no host access; upstream (NVIDIA/gpu-operator) would need a securityContext value.",
     owner: "platform-team",
     expires: "2027-06-30",
   },
   {
     id: "node-exporter-host-access",
-    controls: ["POD-01", "POD-05", "POD-06", "NS-01"],
+    controls: ["POD-05", "POD-06", "NS-01"],
     scope: { component: "observability", namespace: "node-exporter", workloads: ["monitoring-prometheus-node-exporter"] },
     reason:
-      "node-exporter reads host metrics through hostNetwork, hostPID and a read-only host root mount (prometheus-node-exporter chart defaults); it runs non-root with a read-only root filesystem and no service-account token. Its own namespace keeps monitoring restricted.",
+      "node-exporter reads host metrics through hostNetwork, hostPID and read-only host mounts of /proc, /sys and / (prometheus-node-exporter 4.56.1, templates/daemonset.yaml: /proc and /sys are mounted unconditionally; turning hostNetwork, hostPID or hostRootFsMount off would make it measure its own container, not the node). It runs non-root with a read-only root filesystem, no escalation, no capabilities, RuntimeDefault seccomp and no service-account token (charts/values/kube-prometheus-stack.yaml). Its own namespace keeps monitoring restricted.",
+    owner: "platform-team",
+    expires: "2027-06-30",
+  },
+  {
+    id: "prometheus-operator-cluster-role",
+    controls: ["RBAC-02"],
+    scope: {
+      component: "observability",
+      namespace: "monitoring",
+      workloads: ["monitoring-kube-prometheus-operator"],
+      clusterObjects: ["monitoring-kube-prometheus-operator"],
+    },
+    reason:
+      'kube-prometheus-stack 88.5.3, templates/prometheus-operator/clusterrole.yaml (after prometheus-operator\'s Documentation/platform/rbac.md) grants verbs "*" on the monitoring.coreos.com kinds, apps/statefulsets and core configmaps and secrets; no value narrows the verbs. The operator creates, updates and deletes the StatefulSets, Secrets and ConfigMaps of every Prometheus and Alertmanager; only its own service account is bound.',
+    owner: "platform-team",
+    expires: "2027-06-30",
+  },
+  {
+    id: "kserve-webhook-secret-name",
+    controls: ["POD-11"],
+    scope: { component: "kserve", namespace: "kserve", workloads: ["kserve-controller-manager"] },
+    reason:
+      "kserve-resources v0.20.0, files/kserve/resources.yaml (rendered by templates/kserve/resources.yaml): the manager's SECRET_NAME env var holds the name of the webhook certificate Secret (kserve-webhook-server-cert), not a secret value; the certificate itself is a mounted file. The variable's name is fixed in the template.",
+    owner: "platform-team",
+    expires: "2027-06-30",
+  },
+  {
+    id: "knative-operator-cluster-roles",
+    controls: ["RBAC-02"],
+    scope: {
+      component: "kserve",
+      namespace: "knative-operator",
+      workloads: ["knative-operator"],
+      clusterObjects: ["knative-serving-operator", "knative-eventing-operator"],
+    },
+    reason:
+      'knative-operator v1.23.0, templates/rbac/serving-operator-role.yaml and eventing-operator-role.yaml: "*" verbs and resources on operator.knative.dev and the groups it installs, and apiGroups "*" for configmaps and services (eventing); the templates take no values, and the eventing role is rendered even though only Serving is used. Bound only to the knative-operator service account.',
+    owner: "platform-team",
+    expires: "2027-06-30",
+  },
+  {
+    id: "knative-webhook-secret-name",
+    controls: ["POD-11"],
+    scope: { component: "kserve", namespace: "knative-operator", workloads: ["operator-webhook"] },
+    reason:
+      "knative-operator v1.23.0, templates/operator.yaml: the webhook's WEBHOOK_SECRET_NAME env var holds the name of its certificate Secret (operator-webhook-certs), not a secret value. The variable's name is fixed in the template.",
     owner: "platform-team",
     expires: "2027-06-30",
   },
