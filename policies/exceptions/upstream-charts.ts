@@ -16,11 +16,19 @@ export const UPSTREAM_CHART_EXCEPTIONS: readonly PolicyException[] = [
         "gpu-feature-discovery",
         "nvidia-mig-manager",
         "nvidia-operator-validator",
-        "gpu-operator-node-feature-discovery-worker",
       ],
     },
     reason:
-      "NVIDIA's operands load kernel modules, configure containerd and read host devices (privileged, hostPID, hostPath); NVIDIA GPU Operator 'Security Considerations'. The node-feature-discovery worker (NFD 0.19.0, templates/worker.yaml) reads /boot, /sys, /lib, /usr/lib, /proc/swaps and features.d through read-only host paths that no value removes. Confined to the gpu-operator namespace, which teams cannot reach.",
+      "NVIDIA's operands load kernel modules, configure containerd and read host devices (privileged, hostPID, hostPath); NVIDIA GPU Operator 'Security Considerations'. The operator creates them from its ClusterPolicy at run time, so no chart value reaches their pod specs. Confined to the gpu-operator namespace, which teams cannot reach.",
+    owner: "platform-team",
+    expires: "2027-06-30",
+  },
+  {
+    id: "nfd-worker-host-paths",
+    controls: ["POD-05", "POD-06"],
+    scope: { component: "gpu", namespace: "gpu-operator", workloads: ["gpu-operator-node-feature-discovery-worker"] },
+    reason:
+      "node-feature-discovery 0.19.0 (gpu-operator v26.7.0's subchart), templates/worker.yaml: the worker reads /boot, /sys, /lib, /usr/lib, /proc/swaps, /etc/os-release and features.d through read-only host paths, unconditionally; they are how it detects the node's features. It runs non-root, read-only, without capabilities and with RuntimeDefault seccomp (charts/values/gpu-operator.yaml).",
     owner: "platform-team",
     expires: "2027-06-30",
   },
@@ -48,7 +56,7 @@ export const UPSTREAM_CHART_EXCEPTIONS: readonly PolicyException[] = [
     scope: {
       component: "observability",
       namespace: "monitoring",
-      workloads: ["monitoring-kube-prometheus-operator"],
+      workloads: [],
       clusterObjects: ["monitoring-kube-prometheus-operator"],
     },
     reason:
@@ -71,7 +79,7 @@ export const UPSTREAM_CHART_EXCEPTIONS: readonly PolicyException[] = [
     scope: {
       component: "kserve",
       namespace: "knative-operator",
-      workloads: ["knative-operator"],
+      workloads: [],
       clusterObjects: ["knative-serving-operator", "knative-eventing-operator"],
     },
     reason:
