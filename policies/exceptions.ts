@@ -17,6 +17,11 @@ export interface PolicyException {
     readonly workloads: readonly string[];
     /** Cluster-scoped objects of the component (ClusterRoles …), by exact name. @default none */
     readonly clusterObjects?: readonly string[];
+    /**
+     * The workloads are created at run time by an operator, outside any chart or manifest of ours, so no plan
+     * shows them and the registry's usage test cannot hold their names to a finding. @default false
+     */
+    readonly createdAtRuntime?: boolean;
   };
   readonly reason: string;
   readonly owner: string;

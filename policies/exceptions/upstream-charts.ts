@@ -17,6 +17,7 @@ export const UPSTREAM_CHART_EXCEPTIONS: readonly PolicyException[] = [
         "nvidia-mig-manager",
         "nvidia-operator-validator",
       ],
+      createdAtRuntime: true,
     },
     reason:
       "NVIDIA's operands load kernel modules, configure containerd and read host devices (privileged, hostPID, hostPath); NVIDIA GPU Operator 'Security Considerations'. The operator creates them from its ClusterPolicy at run time, so no chart value reaches their pod specs. Confined to the gpu-operator namespace, which teams cannot reach.",

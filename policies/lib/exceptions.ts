@@ -16,11 +16,16 @@ export function controlChecker(namespace: string | undefined, workload: string |
 /** For namespace-level checks: any workload of the entry's namespace will do. */
 export const ANY_WORKLOAD = Symbol("any workload");
 
+/** An entry that names no workload and no cluster object covers its whole namespace. */
+const coversWholeNamespace = (e: PolicyException): boolean => e.scope.workloads.length === 0 && (e.scope.clusterObjects ?? []).length === 0;
+
 /**
- * The unexpired registry entry, if any, that relaxes `control` for this object. A namespaced object matches its
- * namespace's entries by workload name (an entry without workloads covers the namespace); a cluster-scoped
- * object (namespace undefined) matches only an entry that lists its exact name in `clusterObjects`. An object
- * without a name matches no entry that lists names.
+ * The unexpired registry entry, if any, that relaxes `control` for this object. Names match exactly: the pack
+ * judges the objects a stack declares (a Deployment, a ClusterRole), never the pods controllers make of them, so
+ * a prefix would only widen an entry to neighbours (`gpu-operator` to `gpu-operator-node-feature-discovery-gc`).
+ * A namespaced object matches its namespace's entries by workload name (an entry that names nothing covers the
+ * namespace); a cluster-scoped object (namespace undefined) only an entry listing it in `clusterObjects`. An
+ * object without a name matches no entry that lists names.
  */
 export function exemption(
   namespace: string | undefined,
@@ -38,8 +43,6 @@ export function exemption(
       e.scope.namespace === namespace &&
       e.controls.includes(control) &&
       e.expires >= today &&
-      (workload === ANY_WORKLOAD ||
-        e.scope.workloads.length === 0 ||
-        (typeof workload === "string" && e.scope.workloads.some((w) => workload === w || workload.startsWith(`${w}-`)))),
+      (workload === ANY_WORKLOAD || coversWholeNamespace(e) || (typeof workload === "string" && e.scope.workloads.includes(workload))),
   );
 }

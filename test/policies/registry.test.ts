@@ -70,7 +70,10 @@ describe("exemption()", () => {
   const DAY = "2026-11-22";
   it("exempts a listed gpu-operator workload for a listed control", () => {
     expect(exemption("gpu-operator", "nvidia-driver-daemonset", "POD-05", DAY)?.id).toBe("gpu-operator-operands");
-    expect(exemption("gpu-operator", "nvidia-dcgm-exporter-xk2p9", "POD-01", DAY)?.id).toBe("gpu-operator-operands");
+    expect(exemption("gpu-operator", "nvidia-dcgm-exporter", "POD-01", DAY)?.id).toBe("gpu-operator-operands");
+    // Names match exactly: a prefix would widen an entry to its neighbours.
+    expect(exemption("gpu-operator", "nvidia-dcgm-exporter-xk2p9", "POD-01", DAY)).toBeUndefined();
+    expect(exemption("gpu-operator", "gpu-operator-node-feature-discovery-gc", "POD-04", DAY)).toBeUndefined();
   });
   it("not for an unlisted control, workload or namespace", () => {
     expect(exemption("gpu-operator", "nvidia-driver-daemonset", "POD-08", DAY)).toBeUndefined();
@@ -103,7 +106,8 @@ describe("exemption()", () => {
     const registry = [entry({ expires: "2026-01-31" }), entry({ id: "kfp-current", controls: ["POD-01"], expires: "2027-01-31" })];
     expect(exemption("kubeflow", "ml-pipeline", "POD-07", DAY, registry)).toBeUndefined();
     expect(exemption("kubeflow", "ml-pipeline", "POD-07", "2026-01-31", registry)?.id).toBe("kfp-baseline");
-    expect(exemption("kubeflow", "ml-pipeline-ui", "POD-01", DAY, registry)?.id).toBe("kfp-current");
+    expect(exemption("kubeflow", "ml-pipeline", "POD-01", DAY, registry)?.id).toBe("kfp-current");
+    expect(exemption("kubeflow", "ml-pipeline-ui", "POD-01", DAY, registry)).toBeUndefined();
   });
   it("a cluster-scoped object (no namespace) matches only an entry naming it exactly in clusterObjects", () => {
     const registry = [
@@ -173,7 +177,11 @@ describe("exceptions-registry stack policy", () => {
   });
   it("reports an expired entry the stack relies on, at the stack", () => {
     at("2027-07-01");
-    expect(stackReports(exceptionsRegistry, [ns("gpu-operator"), ns("recsys")])).toEqual([{ message: EXPIRED, urn: undefined }]);
+    const reports = stackReports(exceptionsRegistry, [ns("gpu-operator"), ns("recsys")]);
+    expect(reports).toContainEqual({ message: EXPIRED, urn: undefined });
+    // One report per expired entry of the namespace, each naming its own id.
+    const inGpuOperator = EXCEPTIONS.filter((e) => e.scope.namespace === "gpu-operator" && e.expires === "2027-06-30").map((e) => e.id);
+    expect(reports.map((r) => /exception (\S+) /.exec(r.message)?.[1]).sort()).toEqual([...inGpuOperator].sort());
   });
   it("ignores an expired entry for a namespace the stack does not create", () => {
     at("2027-07-01");
