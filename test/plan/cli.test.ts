@@ -145,6 +145,26 @@ describe("npm run plan on broken and unknown stacks", () => {
   });
 });
 
+describe("npm run plan on a stack whose charts the inventory has not rendered", () => {
+  it("exits 4, names each stale release and the command that refreshes the inventory, and still writes the plan", () => {
+    const stacks = join(tmp, "stale-stacks");
+    mkdirSync(stacks);
+    // The same local stack on a newer Kubernetes minor: every chart renders anew, and no inventory file has it yet.
+    const local = readFileSync(join(FIXTURES, "Pulumi.local.yaml"), "utf8").replace('version: "1.35"', 'version: "1.36"');
+    writeFileSync(join(stacks, "Pulumi.local.yaml"), local);
+    const out = join(tmp, "stale-out");
+    const r = runCli(ROOT, ["--stack", "local", "--out", out, "--stacks-dir", stacks]);
+    expect(r.code, r.stdout + r.stderr).toBe(4);
+    const stale = r.stderr.split("\n").filter((l) => l.includes("has no inventory for the values this stack passes"));
+    expect(stale.length).toBeGreaterThan(3);
+    for (const line of stale) expect(line).toMatch(/run `npm run charts:inventory`$/);
+    expect(r.stdout).toMatch(/Chart inventory: 0 of \d+ release\(s\) inventoried/);
+    const charts = JSON.parse(readFileSync(join(out, "local", "policy.json"), "utf8")).charts as { inventory: string | null }[];
+    expect(charts.length).toBe(stale.length);
+    expect(charts.every((c) => c.inventory === null)).toBe(true);
+  });
+});
+
 describe("npm run check", () => {
   let stacks: string;
   let all: ReturnType<typeof runCli>;
