@@ -7,6 +7,7 @@ import { loadValuesFile, mergeValues, type Values } from "../values";
 import { imageRef } from "../../domain/versions";
 import type { SecretTemplate } from "./external-secrets";
 import { addServiceNetworkPolicies, type EgressRule } from "./network";
+import { secretFiles } from "./secret-files";
 import { k8s, manifests, port, resources, restrictedPodSpec, type Manifest } from "../kube";
 import { EVIDENTLY_NAMESPACE } from "../../domain/platform-namespaces";
 
@@ -32,7 +33,8 @@ export const EVIDENTLY_SERVED_PORTS = [EVIDENTLY_PORT, PUSHGATEWAY_PORT] as cons
 
 /** Where the config Secret is mounted, and the paths the service writes to (emptyDirs; root FS is read-only). */
 const EVIDENTLY_CONFIG_DIR = "/etc/evidently";
-export const EVIDENTLY_CONFIG_PATH = `${EVIDENTLY_CONFIG_DIR}/config.yaml`;
+const EVIDENTLY_CONFIG_FILE = "config.yaml";
+export const EVIDENTLY_CONFIG_PATH = `${EVIDENTLY_CONFIG_DIR}/${EVIDENTLY_CONFIG_FILE}`;
 /** The image's WORKDIR is /app; `evidently ui` defaults its local workspace to ./workspace. */
 const WORKSPACE_DIR = "/app/workspace";
 const UID = 10001;
@@ -41,8 +43,11 @@ const UID = 10001;
  * config.yaml for `evidently ui --conf-path` (keys as loaded by evidently.ui.service.config.load_config at
  * v0.7.21; example: examples/service/postgres_config.yaml): projects, snapshots and datasets all in Postgres
  * (`dataset_storage: sql` instead of the example's fsspec path, so nothing lives on the pod's disk), telemetry
- * off. The password is the generated credential's `password`; `secret` gates writes (header evidently-secret).
- * The URL carries the password verbatim: generate it without URL- or YAML-special characters.
+ * off. The password is the generated credential's `password`. The write secret (`secret`, sent by writers in
+ * the evidently-secret header) is the `security` section's token: `security: {type: token}` parses to
+ * TokenSecurityComponent (evidently/ui/service/components/security.py), the same component the EVIDENTLY_SECRET
+ * variable would set (evidently/ui/service/app.py get_config), so the secret never enters the environment.
+ * The URL and the token carry the values verbatim: generate them without URL- or YAML-special characters.
  */
 export function evidentlyConfigTemplate(db: { host: string; port: number; database: string; user: string }): SecretTemplate {
   // The driver is explicit: SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3, which the image lacks
@@ -58,13 +63,16 @@ export function evidentlyConfigTemplate(db: { host: string; port: number; databa
     "  type: sql",
     "telemetry:",
     "  enabled: false",
+    "security:",
+    "  type: token",
+    '  token: "{{ .secret }}"',
     "",
   ].join("\n");
-  return { "config.yaml": config, secret: "{{ .secret }}" };
+  return { [EVIDENTLY_CONFIG_FILE]: config };
 }
 
 export interface EvidentlyArgs {
-  /** Secret in the evidently namespace with keys `config.yaml` (evidentlyConfigTemplate) and `secret`. */
+  /** Secret in the evidently namespace with the key `config.yaml` (evidentlyConfigTemplate): database and write secret. */
   readonly secretName: string;
   /** How the service reaches Postgres (RDS CIDR, or the in-cluster database namespace). */
   readonly databaseEgress: EgressRule;
@@ -86,6 +94,7 @@ export function evidentlyObjects(args: EvidentlyArgs): Manifest[] {
     timeoutSeconds: 5,
     failureThreshold: 6,
   });
+  const config = secretFiles("config", args.secretName, EVIDENTLY_CONFIG_DIR, [EVIDENTLY_CONFIG_FILE]);
   return manifests((scope) => {
     new k8s.KubeServiceAccount(scope, "service-account", { metadata: meta("evidently"), automountServiceAccountToken: false });
     new k8s.KubeDeployment(scope, "deployment", {
@@ -103,10 +112,9 @@ export function evidentlyObjects(args: EvidentlyArgs): Manifest[] {
                   name: "evidently",
                   image: imageRef("evidently"),
                   // Appended to the image's ENTRYPOINT ["evidently", "ui", "--host", "0.0.0.0"].
-                  args: ["--port", String(EVIDENTLY_PORT), "--conf-path", EVIDENTLY_CONFIG_PATH],
+                  args: ["--port", String(EVIDENTLY_PORT), "--conf-path", config.path(EVIDENTLY_CONFIG_FILE)],
                   ports: [{ name: "http", containerPort: EVIDENTLY_PORT, protocol: "TCP" }],
                   env: [
-                    { name: "EVIDENTLY_SECRET", valueFrom: { secretKeyRef: { name: args.secretName, key: "secret" } } },
                     // No usage telemetry (iterative_telemetry honours DO_NOT_TRACK).
                     { name: "DO_NOT_TRACK", value: "1" },
                     // /api/version runs `git rev-parse` unless GIT_COMMIT is set.
@@ -119,14 +127,14 @@ export function evidentlyObjects(args: EvidentlyArgs): Manifest[] {
                   resources: resources({ cpu: "100m", memory: "512Mi" }, { memory: "1Gi" }),
                   volumeMounts: [
                     // A directory mount (no subPath), so a rotated Secret reaches the file.
-                    { name: "config", mountPath: EVIDENTLY_CONFIG_DIR, readOnly: true },
+                    config.mount,
                     { name: "tmp", mountPath: "/tmp" },
                     { name: "workspace", mountPath: WORKSPACE_DIR },
                   ],
                 },
               ],
               volumes: [
-                { name: "config", secret: { secretName: args.secretName, items: [{ key: "config.yaml", path: "config.yaml" }] } },
+                config.volume,
                 { name: "tmp", emptyDir: { sizeLimit: k8s.Quantity.fromString("256Mi") } },
                 { name: "workspace", emptyDir: { sizeLimit: k8s.Quantity.fromString("256Mi") } },
               ],

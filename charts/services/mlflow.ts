@@ -5,6 +5,7 @@
  */
 import { imageRef } from "../../domain/versions";
 import type { SecretTemplate } from "./external-secrets";
+import { objectStoreCredentialsFile, PG_SERVICE_KEY, pgServiceEnv, pgServiceFile, secretFiles } from "./secret-files";
 import { addServiceNetworkPolicies, type EgressRule } from "./network";
 import { k8s, manifests, port, resources, restrictedPodSpec, type Manifest } from "../kube";
 import { serviceMonitor } from "../crds/monitoring";
@@ -25,28 +26,41 @@ export interface DatabaseLocation {
   readonly user: string;
 }
 
-/** A SQLAlchemy URL with the password as a template placeholder; TLS required (RDS forces it, CNPG serves it). */
-export function postgresUrlTemplate(db: DatabaseLocation, driver = "postgresql+psycopg2"): string {
-  return `${driver}://${db.user}:{{ .password }}@${db.host}:${db.port}/${db.database}?sslmode=require`;
+/**
+ * A SQLAlchemy URL without a password (libpq takes it from the service file that PGSERVICEFILE and PGSERVICE
+ * name, see secret-files.ts); TLS required (RDS forces it, CNPG serves it). Nothing secret: a plain value.
+ */
+export function postgresUrl(db: DatabaseLocation, driver = "postgresql+psycopg2"): string {
+  return `${driver}://${db.user}@${db.host}:${db.port}/${db.database}?sslmode=require`;
 }
 
+/** The libpq service the MLflow server connects to Postgres as: its password comes from the mlflow Secret. */
+export const MLFLOW_PG_SERVICE = "mlflow";
+/** Where the mlflow Secret's files are mounted. */
+const MLFLOW_CONFIG_DIR = "/etc/mlflow";
+const AUTH_CONFIG = "basic_auth.ini";
+
 /**
- * The mlflow Secret, built from the generated values password, adminPassword and secretKey. Auth tables share
- * the tracking database (MLflow keeps them apart with their own migration table). New users see nothing until
- * granted (default_permission NO_PERMISSIONS): teams share one server without sharing experiments.
+ * The mlflow Secret, built from the generated values password, adminPassword and secretKey: basic auth's
+ * config file (MLFLOW_AUTH_CONFIG_PATH; MLflow 3.17 reads admin_password from it when MLFLOW_AUTH_ADMIN_PASSWORD
+ * is unset, mlflow/server/auth/config.py), libpq's service file with the database password, the admin's
+ * credentials for Prometheus' scrape, and the Flask session key. Auth tables share the tracking database
+ * (MLflow keeps them apart with their own migration table). New users see nothing until granted
+ * (default_permission NO_PERMISSIONS): teams share one server without sharing experiments. configparser reads
+ * `%` as interpolation: the generated values are alphanumeric.
  */
 export function mlflowSecretTemplate(db: DatabaseLocation): SecretTemplate {
-  const url = postgresUrlTemplate(db);
   return {
-    "backend-store-uri": url,
-    "basic_auth.ini": [
+    [AUTH_CONFIG]: [
       "[mlflow]",
       "default_permission = NO_PERMISSIONS",
-      `database_uri = ${url}`,
+      `database_uri = ${postgresUrl(db)}`,
       "admin_username = admin",
+      "admin_password = {{ .adminPassword }}",
       "authorization_function = mlflow.server.auth:authenticate_request_basic_auth",
       "",
     ].join("\n"),
+    [PG_SERVICE_KEY]: pgServiceFile(MLFLOW_PG_SERVICE, { password: "{{ .password }}" }),
     "admin-username": "admin",
     "admin-password": "{{ .adminPassword }}",
     "flask-secret-key": "{{ .secretKey }}",
@@ -66,11 +80,13 @@ export function allowedHosts(namespace = MLFLOW_NAMESPACE): string[] {
 
 export interface MlflowArgs {
   readonly replicas: number;
+  /** The tracking database (its password reaches the server in the mlflow Secret's service file). */
+  readonly database: DatabaseLocation;
   /** Where proxied artifacts go, e.g. s3://<artifacts bucket>/mlflow/. */
   readonly artifactsDestination: string;
   /** AWS region (EKS) for the S3 client. */
   readonly region?: string;
-  /** An S3-compatible endpoint (the local stack's SeaweedFS) and the Secret with its keys. */
+  /** An S3-compatible endpoint (the local stack's SeaweedFS) and the Secret with its credentials file. */
   readonly s3?: { readonly endpoint: string; readonly credentialsSecret: string };
   /** How pods reach Postgres (the VPC on EKS, the databases namespace in-cluster). */
   readonly databaseEgress: EgressRule;
@@ -79,29 +95,24 @@ export interface MlflowArgs {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-const fromSecret = (name: string, key: string, secret = MLFLOW_SECRET): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
-
 export function mlflowObjects(args: MlflowArgs): Manifest[] {
   const labels = { ...args.labels, ...SELECTOR };
   const meta = (name: string) => ({ name, namespace: MLFLOW_NAMESPACE, labels });
+  const config = secretFiles("config", MLFLOW_SECRET, MLFLOW_CONFIG_DIR, [AUTH_CONFIG, PG_SERVICE_KEY]);
+  const s3 = args.s3 && { endpoint: args.s3.endpoint, ...objectStoreCredentialsFile(args.s3.credentialsSecret) };
   const env: k8s.EnvVar[] = [
-    fromSecret("MLFLOW_BACKEND_STORE_URI", "backend-store-uri"),
-    fromSecret("MLFLOW_FLASK_SERVER_SECRET_KEY", "flask-secret-key"),
-    fromSecret("MLFLOW_AUTH_ADMIN_USERNAME", "admin-username"),
-    fromSecret("MLFLOW_AUTH_ADMIN_PASSWORD", "admin-password"),
-    { name: "MLFLOW_AUTH_CONFIG_PATH", value: "/etc/mlflow/basic_auth.ini" },
+    { name: "MLFLOW_BACKEND_STORE_URI", value: postgresUrl(args.database) },
+    ...pgServiceEnv(config, MLFLOW_PG_SERVICE),
+    // MLflow 3.17.2 reads the Flask key from this variable only (mlflow/server/auth/__init__.py,
+    // get_flask_server_secret_key): registered exception mlflow-flask-secret-key (policies/exceptions/own-workloads.ts).
+    { name: "MLFLOW_FLASK_SERVER_SECRET_KEY", valueFrom: { secretKeyRef: { name: MLFLOW_SECRET, key: "flask-secret-key" } } },
+    { name: "MLFLOW_AUTH_CONFIG_PATH", value: config.path(AUTH_CONFIG) },
     { name: "MLFLOW_ARTIFACTS_DESTINATION", value: args.artifactsDestination },
     { name: "MLFLOW_SERVER_ALLOWED_HOSTS", value: allowedHosts().join(",") },
     { name: "MLFLOW_DISABLE_TELEMETRY", value: "true" },
     { name: "HOME", value: "/tmp" },
     ...(args.region ? [{ name: "AWS_REGION", value: args.region }] : []),
-    ...(args.s3
-      ? [
-          { name: "MLFLOW_S3_ENDPOINT_URL", value: args.s3.endpoint },
-          fromSecret("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID", args.s3.credentialsSecret),
-          fromSecret("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", args.s3.credentialsSecret),
-        ]
-      : []),
+    ...(s3 ? [{ name: "MLFLOW_S3_ENDPOINT_URL", value: s3.endpoint }, s3.env] : []),
   ];
   const probe = (initialDelaySeconds: number): k8s.Probe => ({
     httpGet: { path: "/health", port: port("http") },
@@ -143,16 +154,10 @@ export function mlflowObjects(args: MlflowArgs): Manifest[] {
                   readinessProbe: probe(5),
                   livenessProbe: { ...probe(30), failureThreshold: 6 },
                   resources: resources({ cpu: "250m", memory: "1Gi" }, { memory: "2Gi" }),
-                  volumeMounts: [
-                    { name: "tmp", mountPath: "/tmp" },
-                    { name: "auth", mountPath: "/etc/mlflow", readOnly: true },
-                  ],
+                  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, config.mount, ...(s3 ? [s3.files.mount] : [])],
                 },
               ],
-              volumes: [
-                { name: "tmp", emptyDir: { sizeLimit: k8s.Quantity.fromString("2Gi") } },
-                { name: "auth", secret: { secretName: MLFLOW_SECRET, items: [{ key: "basic_auth.ini", path: "basic_auth.ini" }] } },
-              ],
+              volumes: [{ name: "tmp", emptyDir: { sizeLimit: k8s.Quantity.fromString("2Gi") } }, config.volume, ...(s3 ? [s3.files.volume] : [])],
             },
             { uid: MLFLOW_UID },
           ),

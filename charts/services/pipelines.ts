@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { imageRef } from "../../domain/versions";
 import { externalSecret, type SecretTemplate } from "./external-secrets";
 import { k8s, manifests, oneShotJob, resources, type Manifest } from "../kube";
+import { secretFiles } from "./secret-files";
 import { DATABASES_NAMESPACE } from "./database-setup";
 import { KUBEFLOW_NAMESPACE } from "../../domain/platform-namespaces";
 
@@ -28,7 +29,7 @@ export const KFP_MYSQL_USER = "kfp";
  * pipeline steps run as pipeline-runner, which may read that namespace's Secrets.
  */
 export const KFP_MYSQL_MASTER_SECRET = "kfp-mysql-master";
-/** KFP's password where the setup Job reads it. */
+/** KFP's password where the setup Job reads it: inside the statements that set it (kfpSetupTemplate). */
 export const KFP_SETUP_SECRET = "kfp-db";
 
 /**
@@ -104,7 +105,28 @@ export function kfpCredentialTemplates(mysqlPort: number): { readonly mysql: Sec
   };
 }
 
-/** The RDS-managed master credential, synced for the setup Job. */
+/**
+ * A Go template (External Secrets, sprig) that escapes a value for a double-quoted MySQL option-file value:
+ * backslash and double quote get a backslash (mysys reads `\\` and `\"` back inside quotes), and the quotes
+ * keep a `#` from starting a comment.
+ */
+const optionFileValue = (field: string) => `"{{ .${field} | replace "\\\\" "\\\\\\\\" | replace "\\"" "\\\\\\"" }}"`;
+
+/** The key of the master Secret holding the mysql client's option file. */
+export const MYSQL_CLIENT_CONFIG = "client.cnf";
+/** The key of KFP's setup Secret holding the statements that make its user and databases. */
+export const KFP_SETUP_SQL = "setup.sql";
+
+/**
+ * The master Secret's content, an External Secrets template over the RDS-managed secret's `username` and
+ * `password`: the mysql client's option file (a [client] group with user and password), which the client reads
+ * from `--defaults-extra-file`, so nothing secret is in the Job's environment or arguments.
+ */
+export function mysqlMasterTemplate(): SecretTemplate {
+  return { [MYSQL_CLIENT_CONFIG]: ["[client]", `user=${optionFileValue("username")}`, `password=${optionFileValue("password")}`, ""].join("\n") };
+}
+
+/** The RDS-managed master credential, synced for the setup Job (mysqlMasterTemplate). */
 export function mysqlMasterSecret(storeName: string, masterSecretArn: string, labels: Readonly<Record<string, string>> = {}) {
   return externalSecret({
     name: KFP_MYSQL_MASTER_SECRET,
@@ -112,26 +134,35 @@ export function mysqlMasterSecret(storeName: string, masterSecretArn: string, la
     storeName,
     remoteKey: masterSecretArn,
     keys: ["username", "password"],
+    template: mysqlMasterTemplate(),
     labels,
   });
 }
 
 /**
- * Creates (or re-passwords) KFP's user and its three databases as the master user, over TLS. Passwords reach
- * the mysql client through a file in an emptyDir and stdin, never its command line. Safe to repeat.
+ * KFP's setup Secret (databases namespace), an External Secrets template over KFP's generated `password`: the
+ * statements that create (or re-password) KFP's user and its three databases, so the password reaches the
+ * mysql client inside a mounted file. Safe to repeat. The string literal escapes backslash and quote (the
+ * generated password is alphanumeric anyway).
  */
-export const MYSQL_SETUP_SCRIPT = `set -eu
-esc() { printf '%s' "$1" | sed 's/\\\\/\\\\\\\\/g; s/"/\\\\"/g'; }
-printf '[client]\nuser="%s"\npassword="%s"\nhost=%s\nport=%s\nssl-mode=REQUIRED\n' "$(esc "$MASTER_USER")" "$(esc "$MASTER_PASSWORD")" "$MYSQL_HOST" "$MYSQL_PORT" > /tmp/client.cnf
-mysql --defaults-extra-file=/tmp/client.cnf <<SQL
-CREATE USER IF NOT EXISTS '${KFP_MYSQL_USER}'@'%' IDENTIFIED WITH mysql_native_password BY '$KFP_PASSWORD' REQUIRE SSL;
-ALTER USER '${KFP_MYSQL_USER}'@'%' IDENTIFIED WITH mysql_native_password BY '$KFP_PASSWORD' REQUIRE SSL;
-${Object.values(KFP_DATABASES)
-  .map((db) => `CREATE DATABASE IF NOT EXISTS \\\`${db}\\\`;\nGRANT ALL PRIVILEGES ON \\\`${db}\\\`.* TO '${KFP_MYSQL_USER}'@'%';`)
-  .join("\n")}
-SQL
-`;
+export function kfpSetupTemplate(): SecretTemplate {
+  const password = `'{{ .password | replace "\\\\" "\\\\\\\\" | replace "'" "\\\\'" }}'`;
+  const user = `'${KFP_MYSQL_USER}'@'%'`;
+  return {
+    [KFP_SETUP_SQL]: [
+      `CREATE USER IF NOT EXISTS ${user} IDENTIFIED WITH mysql_native_password BY ${password} REQUIRE SSL;`,
+      `ALTER USER ${user} IDENTIFIED WITH mysql_native_password BY ${password} REQUIRE SSL;`,
+      ...Object.values(KFP_DATABASES).flatMap((db) => [`CREATE DATABASE IF NOT EXISTS \`${db}\`;`, `GRANT ALL PRIVILEGES ON \`${db}\`.* TO ${user};`]),
+      "",
+    ].join("\n"),
+  };
+}
 
+/**
+ * The Job that runs KFP's setup statements as the master user, over TLS: the mysql client reads the master's
+ * option file (`--defaults-extra-file`, which must come first) and `source`s the statements, both mounted from
+ * their Secrets. Named by a hash of what it runs, so a change runs it again (Jobs are immutable).
+ */
 export function mysqlSetupObjects(args: {
   readonly host: string;
   readonly port: number;
@@ -139,28 +170,34 @@ export function mysqlSetupObjects(args: {
   readonly labels?: Readonly<Record<string, string>>;
 }): Manifest[] {
   const labels = { ...args.labels, "app.kubernetes.io/name": "kfp-database-setup" };
-  const name = `kfp-database-setup-${createHash("sha256").update(MYSQL_SETUP_SCRIPT).digest("hex").slice(0, 8)}`;
-  const fromSecret = (env: string, secret: string, key: string): k8s.EnvVar => ({ name: env, valueFrom: { secretKeyRef: { name: secret, key } } });
+  const master = secretFiles("master", KFP_MYSQL_MASTER_SECRET, "/etc/kfp-setup/master", [MYSQL_CLIENT_CONFIG]);
+  const sql = secretFiles("sql", args.credentialSecret, "/etc/kfp-setup/sql", [KFP_SETUP_SQL]);
+  const command = [
+    "mysql",
+    `--defaults-extra-file=${master.path(MYSQL_CLIENT_CONFIG)}`,
+    `--host=${args.host}`,
+    `--port=${args.port}`,
+    "--ssl-mode=REQUIRED",
+    `--execute=source ${sql.path(KFP_SETUP_SQL)}`,
+  ];
+  const hash = createHash("sha256")
+    .update(JSON.stringify([command, mysqlMasterTemplate(), kfpSetupTemplate()]))
+    .digest("hex")
+    .slice(0, 8);
   return manifests((scope) => {
     oneShotJob(scope, {
-      name,
+      name: `kfp-database-setup-${hash}`,
       namespace: DATABASES_NAMESPACE,
       labels,
-      memoryTmp: true,
       uid: 999,
       container: {
         name: "setup",
         image: imageRef("mysql"),
-        command: ["/bin/sh", "-c", MYSQL_SETUP_SCRIPT],
-        env: [
-          { name: "MYSQL_HOST", value: args.host },
-          { name: "MYSQL_PORT", value: String(args.port) },
-          fromSecret("MASTER_USER", KFP_MYSQL_MASTER_SECRET, "username"),
-          fromSecret("MASTER_PASSWORD", KFP_MYSQL_MASTER_SECRET, "password"),
-          fromSecret("KFP_PASSWORD", args.credentialSecret, "password"),
-        ],
+        command,
         resources: resources({ cpu: "50m", memory: "64Mi" }, { memory: "256Mi" }),
+        volumeMounts: [master.mount, sql.mount],
       },
+      volumes: [master.volume, sql.volume],
     });
   });
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { InClusterDatabaseConfig, RdsConfig } from "../../config/services";
 import { CNPG_CLUSTER, CNPG_HOST, CNPG_OPERATOR_NAMESPACE, cnpgObjects } from "../../charts/services/database-cnpg";
-import { DATABASES_NAMESPACE, databaseSetupObjects, MASTER_SECRET, type DatabaseGrant } from "../../charts/services/database-setup";
+import { DATABASES_NAMESPACE, databaseSetupObjects, MASTER_SECRET, masterServiceTemplate, type DatabaseGrant } from "../../charts/services/database-setup";
 import { externalSecret } from "../../charts/services/external-secrets";
 import { serviceNetworkPolicies } from "../../charts/services/network";
 import { loadValuesFile } from "../../charts/values";
@@ -124,6 +124,8 @@ export function createDatabaseRoles(name: string, database: PlatformDatabase, ar
       storeName: server.args.secretStoreName,
       remoteKey: arn,
       keys: ["username", "password"],
+      // The Job mounts the credential as libpq's service file: the synced Secret holds that file alone.
+      template: masterServiceTemplate(),
       labels: args.labels,
     }),
   ]);

@@ -12,6 +12,7 @@ import {
   featureStore,
   REDIS_NAME,
   REDIS_PORT,
+  redisAuthTemplate,
   redisObjects,
 } from "../../charts/services/feast";
 import { podSecurityLabels } from "../../charts/pod-security";
@@ -74,7 +75,7 @@ export class Feast extends pulumi.ComponentResource {
         targets: [
           { namespace: FEAST_NAMESPACE, secretName: FEAST_DATA_STORES_SECRET, template },
           databasePasswordTarget(ctx, FEAST_GRANT),
-          ...(cache ? [] : [{ namespace: FEAST_NAMESPACE, secretName: REDIS_AUTH_SECRET, template: { redisPassword: "{{ .redisPassword }}" } }]),
+          ...(cache ? [] : [{ namespace: FEAST_NAMESPACE, secretName: REDIS_AUTH_SECRET, template: redisAuthTemplate() }]),
         ],
         labels: ctx.labels,
         dependsOn: ctx.dependsOn,

@@ -5,6 +5,7 @@ import type { TeamConfig } from "../../config/teams";
 import { OBJECT_STORE_NAMESPACE } from "../../domain/platform-namespaces";
 import { namespaceObjects } from "../../charts/services/namespaces";
 import { CLUSTER_SECRET_STORE } from "../../charts/services/external-secrets";
+import { objectStoreCredentialsTemplate } from "../../charts/services/secret-files";
 import { serviceOptInLabel } from "../../domain/team-services";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { inheritedDependsOn } from "../dependencies";
@@ -187,7 +188,12 @@ export class MlopsServices extends pulumi.ComponentResource {
         {
           store,
           values: args.objectStore.credentials as Record<string, pulumi.Input<string>>,
-          targets: wiring.objectStoreReaders.map((namespace) => ({ namespace, secretName: OBJECT_STORE_CREDENTIALS_SECRET })),
+          // Each reader mounts the shared credentials file; Feast's DuckDB reads only the raw keys (see own-workloads.ts).
+          targets: wiring.objectStoreReaders.map((namespace) => ({
+            namespace,
+            secretName: OBJECT_STORE_CREDENTIALS_SECRET,
+            template: objectStoreCredentialsTemplate(),
+          })),
           labels,
           dependsOn: [...storeReady, ...args.teamNamespaces],
         },

@@ -30,9 +30,8 @@ export class Mlflow extends pulumi.ComponentResource {
     const child = { parent: this };
     const ctx = args.context;
     const secret = (suffix: string, length: number) => new random.RandomPassword(`${name}-${suffix}`, { length, special: false }, child).result;
-    const template = args.database.host.apply((host) =>
-      mlflowSecretTemplate({ host, port: args.database.port, database: MLFLOW_GRANT.database, user: MLFLOW_GRANT.role }),
-    );
+    const location = args.database.host.apply((host) => ({ host, port: args.database.port, database: MLFLOW_GRANT.database, user: MLFLOW_GRANT.role }));
+    const template = location.apply(mlflowSecretTemplate);
     const [app, db] = [{ namespace: MLFLOW_NAMESPACE, secretName: MLFLOW_SECRET, template }, databasePasswordTarget(ctx, MLFLOW_GRANT)];
     this.databasePassword = createCredential(
       name,
@@ -58,9 +57,10 @@ export class Mlflow extends pulumi.ComponentResource {
           child,
         ).associations
       : [];
-    const objects = pulumi.output(ctx.bucketName("artifacts")).apply((bucket) =>
+    const objects = pulumi.all([ctx.bucketName("artifacts"), location]).apply(([bucket, database]) =>
       mlflowObjects({
         replicas: args.replicas,
+        database,
         artifactsDestination: `s3://${bucket}/${MLFLOW_ARTIFACTS_PREFIX}`,
         region: ctx.aws?.region,
         s3: ctx.objectStore ? { endpoint: ctx.objectStore.endpoint, credentialsSecret: ctx.objectStore.credentialsSecret } : undefined,

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { TeamConfig } from "../../config/teams";
 import { EVIDENTLY_NAMESPACE, evidentlyConfigTemplate, evidentlyObjects, PUSHGATEWAY_RELEASE, pushgatewayValues } from "../../charts/services/evidently";
-import { modelDriftObservabilityObjects, modelMonitorObjects } from "../../charts/services/drift";
+import { EVIDENTLY_SECRET_KEY, modelDriftObservabilityObjects, modelMonitorObjects } from "../../charts/services/drift";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
 import { CHARTS } from "../../domain/versions";
@@ -37,7 +37,12 @@ export class ModelMonitoring extends pulumi.ComponentResource {
     const template = args.database.host.apply((host) =>
       evidentlyConfigTemplate({ host, port: args.database.port, database: EVIDENTLY_GRANT.database, user: EVIDENTLY_GRANT.role }),
     );
-    const teamTargets: CredentialTarget[] = optedIn.map((t) => ({ namespace: t.name, secretName: EVIDENTLY_SECRET, template: { secret: "{{ .secret }}" } }));
+    // Teams get the write secret alone; their drift jobs mount it as a file (EVIDENTLY_SECRET_FILE).
+    const teamTargets: CredentialTarget[] = optedIn.map((t) => ({
+      namespace: t.name,
+      secretName: EVIDENTLY_SECRET,
+      template: { [EVIDENTLY_SECRET_KEY]: "{{ .secret }}" },
+    }));
     this.databasePassword = createCredential(
       name,
       {

@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { manifests, oneShotJob, resources, type Manifest } from "../../charts/kube";
+import { objectStoreCredentialsFile } from "../../charts/services/secret-files";
 import { DATA_BUCKET_KINDS } from "../../domain/storage-naming";
 import { imageRef } from "../../domain/versions";
 import { OBJECT_STORE_NAMESPACE } from "../../domain/platform-namespaces";
@@ -11,7 +12,11 @@ import { OBJECT_STORE_NAMESPACE } from "../../domain/platform-namespaces";
 export const OBJECT_STORE_S3_PORT = 8333;
 /** SeaweedFS's S3 gateway (fullnameOverride seaweedfs in charts/values/seaweedfs.yaml). */
 export const OBJECT_STORE_S3_ENDPOINT = `http://seaweedfs-s3.${OBJECT_STORE_NAMESPACE}.svc:${OBJECT_STORE_S3_PORT}`;
-/** The Secret (in each consuming namespace) with the S3 keys, as the AWS SDKs read them from the environment. */
+/**
+ * The Secret (in each consuming namespace) with the S3 keys: as an AWS shared credentials file (key
+ * `credentials`, mounted and named by AWS_SHARED_CREDENTIALS_FILE) and as the raw keys beside it
+ * (charts/services/secret-files.ts objectStoreCredentialsTemplate).
+ */
 export const OBJECT_STORE_CREDENTIALS_SECRET = "object-store-credentials";
 
 /** On the local stack a bucket is named after its kind. */
@@ -22,6 +27,7 @@ export function bucketJobObjects(namespace: string): Manifest[] {
   const script = buckets.map((b) => `aws s3api head-bucket --bucket ${b} 2>/dev/null || aws s3api create-bucket --bucket ${b}`).join("\n");
   const name = `create-buckets-${createHash("sha256").update(script).digest("hex").slice(0, 8)}`;
   const labels = { "app.kubernetes.io/name": "create-buckets" };
+  const credentials = objectStoreCredentialsFile(OBJECT_STORE_CREDENTIALS_SECRET);
   return manifests((scope) => {
     oneShotJob(scope, {
       name,
@@ -31,14 +37,11 @@ export function bucketJobObjects(namespace: string): Manifest[] {
         name: "create",
         image: imageRef("awsCli"),
         command: ["/bin/sh", "-ec", script],
-        env: [
-          { name: "AWS_ENDPOINT_URL", value: OBJECT_STORE_S3_ENDPOINT },
-          { name: "AWS_REGION", value: "us-east-1" },
-          { name: "AWS_ACCESS_KEY_ID", valueFrom: { secretKeyRef: { name: OBJECT_STORE_CREDENTIALS_SECRET, key: "AWS_ACCESS_KEY_ID" } } },
-          { name: "AWS_SECRET_ACCESS_KEY", valueFrom: { secretKeyRef: { name: OBJECT_STORE_CREDENTIALS_SECRET, key: "AWS_SECRET_ACCESS_KEY" } } },
-        ],
+        env: [{ name: "AWS_ENDPOINT_URL", value: OBJECT_STORE_S3_ENDPOINT }, { name: "AWS_REGION", value: "us-east-1" }, credentials.env],
         resources: resources({ cpu: "50m", memory: "64Mi" }, { memory: "256Mi" }),
+        volumeMounts: [credentials.files.mount],
       },
+      volumes: [credentials.files.volume],
     });
   });
 }

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { k8s as kube, manifests } from "../../charts/kube";
 import { podSecurityLabels } from "../../charts/pod-security";
+import { renderTemplate } from "../../charts/services/external-secrets";
+import { objectStoreCredentialsTemplate } from "../../charts/services/secret-files";
 import { loadValuesFile, mergeValues } from "../../charts/values";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
@@ -55,7 +57,8 @@ export class ObjectStore extends pulumi.ComponentResource {
       `${name}-credentials`,
       {
         metadata: { name: OBJECT_STORE_CREDENTIALS_SECRET, namespace: OBJECT_STORE_NAMESPACE },
-        stringData: this.credentials,
+        // The bucket Job mounts the credentials file from it; the raw keys stay for the same layout as every reader's copy.
+        stringData: this.credentials.apply((keys) => renderTemplate(objectStoreCredentialsTemplate(), keys)),
       },
       { parent: this, dependsOn: [ns], additionalSecretOutputs: ["stringData", "data"] },
     );

@@ -15,6 +15,7 @@ export const RDS_EGRESS: EgressRule = { kind: "cidr", cidr: "10.20.0.0/16", port
 export const S3_EGRESS: EgressRule[] = [{ kind: "aws-apis" }, { kind: "pod-identity" }];
 export const MLFLOW_ARGS: MlflowArgs = {
   replicas: 2,
+  database: DB,
   artifactsDestination: "s3://mlops-prod-artifacts-444455556666/mlflow/",
   region: "eu-west-1",
   databaseEgress: RDS_EGRESS,
@@ -66,3 +67,27 @@ export function parseIni(text: string): Record<string, Record<string, string>> {
   }
   return out;
 }
+
+/** A Go string literal's value (the escapes our templates use: \\ and \"). */
+const goString = (literal: string): string => JSON.parse(literal) as string;
+const GO_STRING = String.raw`"(?:[^"\\]|\\.)*"`;
+
+/**
+ * Renders the External Secrets templates we write the way Go's text/template with sprig does: `{{ .field }}`,
+ * optionally piped through sprig's `replace "old" "new"` (every occurrence) any number of times.
+ */
+export function renderGoTemplate(template: string, values: Readonly<Record<string, string>>): string {
+  const action = new RegExp(String.raw`\{\{\s*\.(\w+)((?:\s*\|\s*replace\s+${GO_STRING}\s+${GO_STRING})*)\s*\}\}`, "g");
+  const pipe = new RegExp(String.raw`replace\s+(${GO_STRING})\s+(${GO_STRING})`, "g");
+  const out = template.replace(action, (_m, field: string, pipes: string) => {
+    if (!(field in values)) throw new Error(`no value for ${field}`);
+    let value = values[field];
+    for (const [, from, to] of pipes.matchAll(pipe)) value = value.split(goString(from)).join(goString(to));
+    return value;
+  });
+  if (out.includes("{{")) throw new Error(`unrendered action in ${out}`);
+  return out;
+}
+
+/** A credential that breaks naive quoting in every file format we write: quotes, backslash, comment and separators. */
+export const HOSTILE = String.raw`p"a's\s#w:o=r%d`;

@@ -1,8 +1,9 @@
 /** The objects we author for the MLOps services, part 3: service namespaces, the local bucket Job, component helpers, and every builder against the Kubernetes and CRD schemas. */
 import { describe, it, expect } from "vitest";
 import { cnpgObjects } from "../../charts/services/database-cnpg";
-import { DATABASES_NAMESPACE, MASTER_SECRET } from "../../charts/services/database-setup";
-import { CLUSTER_SECRET_STORE, clusterSecretStore, externalSecret } from "../../charts/services/external-secrets";
+import { DATABASES_NAMESPACE, MASTER_SECRET, masterServiceTemplate } from "../../charts/services/database-setup";
+import { CLUSTER_SECRET_STORE, clusterSecretStore, externalSecret, renderTemplate } from "../../charts/services/external-secrets";
+import { objectStoreCredentialsTemplate } from "../../charts/services/secret-files";
 import { feastNetworkPolicies, feastServiceMonitor, featureStore } from "../../charts/services/feast";
 import { knativeServing, predictorPodMonitor } from "../../charts/services/kserve";
 import { mlflowSecretTemplate } from "../../charts/services/mlflow";
@@ -15,7 +16,24 @@ import { serviceOptInLabel } from "../../domain/team-services";
 import { CHARTS, POD_SECURITY_VERSION } from "../../domain/versions";
 import { resolveServices } from "../../config/services";
 import { validateObjects } from "../../scripts/plan/validate";
-import { Obj, LABELS, DB, RDS_EGRESS, S3_EGRESS, GRANTS, mlflow, setup, redis, buckets, find, containersOf, envMap, AUTHORED } from "./chart-fixtures";
+import {
+  Obj,
+  LABELS,
+  DB,
+  RDS_EGRESS,
+  S3_EGRESS,
+  GRANTS,
+  mlflow,
+  setup,
+  redis,
+  buckets,
+  find,
+  containersOf,
+  envMap,
+  AUTHORED,
+  parseIni,
+  podSpecOf,
+} from "./chart-fixtures";
 
 describe("service namespaces", () => {
   const PSA = "pod-security.kubernetes.io/enforce";
@@ -79,9 +97,32 @@ describe("local buckets Job", () => {
     expect(j.metadata?.name).toMatch(/^create-buckets-[0-9a-f]{8}$/);
     expect(j.metadata?.namespace).toBe("object-store");
     expect(bucketJobObjects("elsewhere")[0]).toMatchObject({ metadata: { name: j.metadata?.name, namespace: "elsewhere" } });
-    const env = envMap(containersOf(j)[0]);
+    const c = containersOf(j)[0];
+    const env = envMap(c);
     expect(env.AWS_ENDPOINT_URL).toBe(OBJECT_STORE_S3_ENDPOINT);
-    expect(env.AWS_SECRET_ACCESS_KEY).toEqual({ secretKeyRef: { name: OBJECT_STORE_CREDENTIALS_SECRET, key: "AWS_SECRET_ACCESS_KEY" } });
+  });
+
+  it("reads the store's keys from the mounted credentials file, none from the environment", () => {
+    const j = job();
+    const c = containersOf(j)[0];
+    const env = envMap(c);
+    expect(env.AWS_SHARED_CREDENTIALS_FILE).toBe("/etc/object-store/credentials");
+    expect(c.volumeMounts).toContainEqual({ name: "object-store-credentials", mountPath: "/etc/object-store", readOnly: true });
+    expect(podSpecOf(j).volumes).toContainEqual({
+      name: "object-store-credentials",
+      secret: { secretName: OBJECT_STORE_CREDENTIALS_SECRET, defaultMode: 0o440, items: [{ key: "credentials", path: "credentials" }] },
+    });
+    expect(env).not.toHaveProperty("AWS_ACCESS_KEY_ID");
+    expect(env).not.toHaveProperty("AWS_SECRET_ACCESS_KEY");
+    expect(c.env.some((e: any) => e.valueFrom)).toBe(false);
+  });
+
+  it("the credentials Secret's file is the AWS shared credentials format, profile default, beside the raw keys", () => {
+    const keys = { AWS_ACCESS_KEY_ID: "AKIAEXAMPLEKEY000000", AWS_SECRET_ACCESS_KEY: "secretExample0000000000000000000000000000" };
+    const s = renderTemplate(objectStoreCredentialsTemplate(), keys);
+    expect(Object.keys(s).sort()).toEqual(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "credentials"]);
+    expect(parseIni(s.credentials)).toEqual({ default: { aws_access_key_id: keys.AWS_ACCESS_KEY_ID, aws_secret_access_key: keys.AWS_SECRET_ACCESS_KEY } });
+    expect(s.AWS_ACCESS_KEY_ID).toBe(keys.AWS_ACCESS_KEY_ID);
   });
 });
 
@@ -140,6 +181,7 @@ describe("schema", () => {
       storeName: CLUSTER_SECRET_STORE,
       remoteKey: "arn",
       keys: ["username", "password"],
+      template: masterServiceTemplate(),
     }) as Obj,
     clusterSecretStore("eu-west-1", ["mlflow", "feast"], [serviceOptInLabel("evidently")]) as Obj,
     ...(namespaceObjects(serviceNamespaces(resolveServices({ kserve: { mode: "serverless" } }, "prod", true), true), LABELS) as Obj[]),

@@ -1,7 +1,15 @@
 /** The objects we author for the MLOps services, part 2: service network policies, Feast, the database setup (RDS Job, CloudNativePG), KServe. */
 import { describe, it, expect } from "vitest";
 import { CNPG_CLUSTER, CNPG_HOST, cnpgObjects } from "../../charts/services/database-cnpg";
-import { DATABASES_NAMESPACE, SETUP_SQL, setupJobName } from "../../charts/services/database-setup";
+import {
+  DATABASES_NAMESPACE,
+  MASTER_PG_SERVICE,
+  MASTER_SECRET,
+  masterServiceTemplate,
+  PASSWORDS_DIR,
+  SETUP_SQL,
+  setupJobName,
+} from "../../charts/services/database-setup";
 import {
   FEAST_DATA_STORES_SECRET,
   FEAST_NAMESPACE,
@@ -19,7 +27,23 @@ import { LINK_LOCAL_CIDR, POD_IDENTITY_AGENT_CIDR } from "../../charts/team/netw
 import { kserveValues } from "../../components/services/model-serving";
 import { MONITORING_NAMESPACE, serviceOptInLabel } from "../../domain/team-services";
 import { CHARTS } from "../../domain/versions";
-import { Obj, LABELS, DB, RDS_EGRESS, GRANTS, mlflow, setup, redis, find, podSpecOf, containersOf, envMap } from "./chart-fixtures";
+import {
+  Obj,
+  LABELS,
+  DB,
+  RDS_EGRESS,
+  GRANTS,
+  HOSTILE,
+  mlflow,
+  setup,
+  redis,
+  find,
+  podSpecOf,
+  containersOf,
+  envMap,
+  parseIni,
+  renderGoTemplate,
+} from "./chart-fixtures";
 
 describe("serviceNetworkPolicies", () => {
   const policies = (egress: EgressRule[] = [], extra: object = {}) =>
@@ -142,9 +166,16 @@ describe("Feast", () => {
     expect(s.onlineStore.server.metrics).toBe(true);
   });
 
-  it("the data-stores Secret's keys are the store types the FeatureStore names, plus the passwords the servers read", () => {
-    const types = [fs().spec.services.registry.local.persistence.store.type, fs().spec.services.onlineStore.persistence.store.type];
-    expect(Object.keys(feastDataStoresTemplate(DB, { host: "h", port: 6379, tls: true })).sort()).toEqual([...types, "db-password", "redis-password"].sort());
+  it("the data-stores Secret's keys are the store types the FeatureStore names, plus the files and variables the servers read", () => {
+    const services = fs().spec.services;
+    const types = [services.registry.local.persistence.store.type, services.onlineStore.persistence.store.type];
+    const mounted = services.volumes.flatMap((v: any) => (v.secret?.secretName === "feast-data-stores" ? v.secret.items.map((i: any) => i.key) : []));
+    const variables = services.onlineStore.server.env.flatMap((e: any) =>
+      e.valueFrom?.secretKeyRef?.name === "feast-data-stores" ? [e.valueFrom.secretKeyRef.key] : [],
+    );
+    expect(mounted).toEqual(["pg_service.conf"]);
+    expect(variables).toEqual(["redis-password"]);
+    expect(Object.keys(feastDataStoresTemplate(DB, { host: "h", port: 6379, tls: true })).sort()).toEqual([...types, ...mounted, ...variables].sort());
   });
 
   it("every server has a memory limit", () => {
@@ -164,7 +195,13 @@ describe("Feast", () => {
     expect(sts.spec.replicas).toBe(1);
     const c = containersOf(sts)[0];
     expect(c.command.join(" ")).toMatch(/--appendonly yes --dir \/data --protected-mode yes/);
-    expect(c.volumeMounts).toEqual([{ name: "data", mountPath: "/data" }]);
+    expect(c.volumeMounts).toEqual([
+      { name: "data", mountPath: "/data" },
+      { name: "config", mountPath: "/etc/redis", readOnly: true },
+    ]);
+    expect(podSpecOf(sts).volumes).toEqual([
+      { name: "config", secret: { secretName: "feast-redis-auth", defaultMode: 0o440, items: [{ key: "redis.conf", path: "redis.conf" }] } },
+    ]);
     expect(sts.spec.volumeClaimTemplates[0].metadata.name).toBe("data");
     expect(find(redis(), "Service").spec).toMatchObject({ type: "ClusterIP", ports: [{ port: 6379 }] });
   });
@@ -207,20 +244,43 @@ describe("database setup Job (RDS)", () => {
     const entry = cm.data!["entrypoint.sh"];
     expect(entry).toMatch(/^set -eu\n/);
     expect(entry).toMatch(/for grant in \$GRANTS; do/);
-    // The password stays in the environment: psql reads it with \getenv, it is never on a command line.
-    expect(entry).toContain('psql -v role="$role" -v db="$db" -v passwordvar="$var" -f /sql/setup.sql');
+    // psql gets the path of the role's password file; it reads the file itself, so the password is never on a command line.
+    expect(entry).toContain(`psql -v role="$role" -v db="$db" -v passwordfile="${PASSWORDS_DIR}/$role" -f /sql/setup.sql`);
     expect(entry).not.toMatch(/password=/);
-    expect(SETUP_SQL.split("\n")[1]).toBe("\\getenv password :passwordvar");
+    expect(SETUP_SQL.split("\n")[1]).toBe("\\set password `cat :'passwordfile'`");
+    expect(SETUP_SQL).not.toMatch(/getenv/);
   });
 
-  it("passes one role:database:env entry per grant", () => {
-    const env = envMap(containersOf(job())[0]);
-    expect(env.GRANTS).toBe("mlflow:mlflow:PASSWORD_MLFLOW feast:feast:PASSWORD_FEAST evidently:evidently:PASSWORD_EVIDENTLY");
+  it("passes one role:database entry per grant, and mounts one password file per grant, named after its role", () => {
+    const j = job();
+    const c = containersOf(j)[0];
+    const env = envMap(c);
+    expect(env.GRANTS).toBe("mlflow:mlflow feast:feast evidently:evidently");
     expect(env.PGHOST).toBe(DB.host);
     expect(env.PGPORT).toBe("5432");
-    const hyphen = envMap(containersOf(find(setup([{ role: "model-registry", database: "registry", secretName: "r" }]), "Job"))[0]);
-    expect(hyphen.GRANTS).toBe("model-registry:registry:PASSWORD_MODEL_REGISTRY");
-    expect(hyphen.PASSWORD_MODEL_REGISTRY).toEqual({ secretKeyRef: { name: "r", key: "password" } });
+    expect(c.volumeMounts).toContainEqual({ name: "passwords", mountPath: PASSWORDS_DIR, readOnly: true });
+    expect(podSpecOf(j).volumes).toContainEqual({
+      name: "passwords",
+      projected: { defaultMode: 0o440, sources: GRANTS.map((g) => ({ secret: { name: g.secretName, items: [{ key: "password", path: g.role }] } })) },
+    });
+    const hyphen = find(setup([{ role: "model-registry", database: "registry", secretName: "r" }]), "Job");
+    expect(envMap(containersOf(hyphen)[0]).GRANTS).toBe("model-registry:registry");
+    expect(podSpecOf(hyphen).volumes.find((v: any) => v.name === "passwords").projected.sources).toEqual([
+      { secret: { name: "r", items: [{ key: "password", path: "model-registry" }] } },
+    ]);
+  });
+
+  it("connects as the master through libpq's service file, mounted from the synced master Secret", () => {
+    const j = job();
+    const c = containersOf(j)[0];
+    expect(envMap(c)).toMatchObject({ PGSERVICE: MASTER_PG_SERVICE, PGSERVICEFILE: "/etc/database-setup/master/pg_service.conf", PGDATABASE: "postgres" });
+    expect(c.volumeMounts).toContainEqual({ name: "master", mountPath: "/etc/database-setup/master", readOnly: true });
+    expect(podSpecOf(j).volumes).toContainEqual({
+      name: "master",
+      secret: { secretName: MASTER_SECRET, defaultMode: 0o440, items: [{ key: "pg_service.conf", path: "pg_service.conf" }] },
+    });
+    const file = renderGoTemplate(masterServiceTemplate()["pg_service.conf"], { username: "mlops_admin", password: HOSTILE });
+    expect(parseIni(file)).toEqual({ [MASTER_PG_SERVICE]: { user: "mlops_admin", password: HOSTILE } });
   });
 
   it("the entrypoint splits each entry as the env builds it (simulated)", () => {
@@ -228,11 +288,10 @@ describe("database setup Job (RDS)", () => {
     const calls = String(env.GRANTS)
       .split(" ")
       .map((grant) => {
-        const [role, db, variable] = grant.split(":");
-        return { role, db, variable };
+        const [role, db] = grant.split(":");
+        return { role, db };
       });
-    expect(calls.map((c) => c.role)).toEqual(GRANTS.map((g) => g.role));
-    for (const c of calls) expect(env[c.variable], c.variable).toBeDefined();
+    expect(calls).toEqual(GRANTS.map((g) => ({ role: g.role, db: g.database })));
   });
 
   it("runs the script from the ConfigMap, retries, and cleans up after a day", () => {

@@ -2,7 +2,7 @@
 import { describe, it, expect } from "vitest";
 import { parse } from "yaml";
 import { cnpgObjects } from "../../charts/services/database-cnpg";
-import { MASTER_SECRET } from "../../charts/services/database-setup";
+import { MASTER_PG_SERVICE, MASTER_SECRET, PASSWORDS_DIR } from "../../charts/services/database-setup";
 import {
   CLUSTER_SECRET_STORE,
   clusterSecretStore,
@@ -11,8 +11,16 @@ import {
   renderTemplate,
   templateKeys,
 } from "../../charts/services/external-secrets";
-import { FEAST_NAMESPACE, feastDataStoresTemplate, featureStore, REDIS_NAME } from "../../charts/services/feast";
-import { allowedHosts, MLFLOW_NAMESPACE, MLFLOW_PORT, MLFLOW_SECRET, mlflowSecretTemplate, postgresUrlTemplate } from "../../charts/services/mlflow";
+import {
+  FEAST_NAMESPACE,
+  FEAST_PG_SERVICE,
+  feastDataStoresTemplate,
+  featureStore,
+  REDIS_CONFIG_KEY,
+  REDIS_NAME,
+  redisAuthTemplate,
+} from "../../charts/services/feast";
+import { allowedHosts, MLFLOW_NAMESPACE, MLFLOW_PG_SERVICE, MLFLOW_PORT, MLFLOW_SECRET, mlflowSecretTemplate, postgresUrl } from "../../charts/services/mlflow";
 import { OBJECT_STORE_CREDENTIALS_SECRET, OBJECT_STORE_S3_ENDPOINT } from "../../components/storage/local-buckets";
 import { serviceOptInLabel } from "../../domain/team-services";
 import { IMAGES, imageRef } from "../../domain/versions";
@@ -74,78 +82,144 @@ describe("images", () => {
   });
 });
 
-describe("secrets are referenced by name and key, never written into env", () => {
+describe("secrets reach the containers as files (POD-11)", () => {
   const SECRETISH = /PASSWORD|SECRET|TOKEN|ACCESS_KEY|PASSWD|CREDENTIAL/;
+  /** The one variable still taken from a Secret, by a registered exception (mlflow-flask-secret-key). */
+  const REGISTERED = ["MLFLOW_FLASK_SERVER_SECRET_KEY"];
+  /** Variables that name a mounted secret file. */
+  const FILE_VARIABLES = /_FILE$|^PGSERVICEFILE$|^MLFLOW_AUTH_CONFIG_PATH$/;
 
-  it.each(Object.keys(AUTHORED))("%s: secret-like env vars come from secretKeyRef; plain values are not secrets", (builder) => {
-    for (const w of workloads(AUTHORED[builder]())) {
-      for (const c of containersOf(w)) {
-        for (const e of c.env ?? []) {
-          if (SECRETISH.test(e.name))
-            expect(e.valueFrom?.secretKeyRef, `${c.name} ${e.name}`).toMatchObject({ name: expect.any(String), key: expect.any(String) });
-          if (e.value !== undefined) expect(e.value, `${c.name} ${e.name}`).not.toMatch(/password=|:\/\/[^/]*:[^@/]+@/i);
+  /** The Secret (and key) a path in this pod is read from, through a secret or projected volume's mount. */
+  function secretAt(pod: any, container: any, path: string): { secret: string; key: string } | undefined {
+    for (const m of container.volumeMounts ?? []) {
+      if (!path.startsWith(`${m.mountPath}/`)) continue;
+      const file = path.slice(m.mountPath.length + 1);
+      const v = pod.volumes.find((x: any) => x.name === m.name);
+      const sources = v.secret ? [{ secret: { name: v.secret.secretName, items: v.secret.items } }] : (v.projected?.sources ?? []);
+      for (const src of sources) {
+        const item = src.secret?.items?.find((i: any) => i.path === file);
+        if (item) return { secret: src.secret.name, key: item.key };
+      }
+    }
+    return undefined;
+  }
+
+  it.each(Object.keys(AUTHORED))(
+    "%s: no env var from a Secret but the registered ones, no envFrom, and every file variable names a mounted Secret key",
+    (builder) => {
+      let files = 0;
+      for (const w of workloads(AUTHORED[builder]())) {
+        for (const c of containersOf(w)) {
+          expect(c.envFrom, c.name).toBeUndefined();
+          for (const e of c.env ?? []) {
+            if (e.valueFrom?.secretKeyRef) expect(REGISTERED, `${c.name} ${e.name}`).toContain(e.name);
+            else if (SECRETISH.test(e.name)) expect(e.name, c.name).toMatch(FILE_VARIABLES);
+            if (e.value !== undefined) expect(e.value, `${c.name} ${e.name}`).not.toMatch(/password=|:\/\/[^/]*:[^@/]+@/i);
+            if (FILE_VARIABLES.test(e.name)) expect(secretAt(podSpecOf(w), c, e.value), `${c.name} ${e.name}`).toBeDefined();
+          }
+          // The secret files it is pointed at, by a variable or an argument.
+          const strings = [...(c.env ?? []).map((e: any) => e.value), ...(c.command ?? []), ...(c.args ?? [])].filter((v) => typeof v === "string");
+          files += strings.filter((v: string) => secretAt(podSpecOf(w), c, v) !== undefined).length;
         }
+      }
+      expect(files, builder).toBeGreaterThan(0);
+    },
+  );
+
+  it("every secret volume is read-only and mode 0440: the pod's user and fsGroup only", () => {
+    for (const builder of Object.keys(AUTHORED)) {
+      for (const w of workloads(AUTHORED[builder]())) {
+        const pod = podSpecOf(w);
+        const secretVolumes = pod.volumes.filter((v: any) => v.secret || v.projected);
+        for (const v of secretVolumes) expect(v.secret?.defaultMode ?? v.projected?.defaultMode, `${builder} ${v.name}`).toBe(0o440);
+        for (const c of containersOf(w))
+          for (const m of c.volumeMounts ?? [])
+            if (secretVolumes.some((v: any) => v.name === m.name)) expect(m.readOnly, `${builder} ${c.name} ${m.name}`).toBe(true);
+        expect(pod.securityContext.fsGroup, builder).toBeGreaterThan(0);
       }
     }
   });
 
-  it("MLflow reads its database URL, session key and admin credentials from the mlflow Secret", () => {
-    const env = envMap(containersOf(find(mlflow(), "Deployment"))[0]);
-    const ref = (key: string) => ({ secretKeyRef: { name: MLFLOW_SECRET, key } });
-    expect(env.MLFLOW_BACKEND_STORE_URI).toEqual(ref("backend-store-uri"));
-    expect(env.MLFLOW_FLASK_SERVER_SECRET_KEY).toEqual(ref("flask-secret-key"));
-    expect(env.MLFLOW_AUTH_ADMIN_USERNAME).toEqual(ref("admin-username"));
-    expect(env.MLFLOW_AUTH_ADMIN_PASSWORD).toEqual(ref("admin-password"));
+  it("MLflow: the database URL has no password, libpq reads it from the mounted service file; the admin password is in basic_auth.ini", () => {
+    const deployment = find(mlflow(), "Deployment");
+    const c = containersOf(deployment)[0];
+    const env = envMap(c);
+    expect(env.MLFLOW_BACKEND_STORE_URI).toBe(`postgresql+psycopg2://mlflow@${DB.host}:5432/mlflow?sslmode=require`);
+    expect(env.PGSERVICE).toBe(MLFLOW_PG_SERVICE);
+    expect(env.PGSERVICEFILE).toBe("/etc/mlflow/pg_service.conf");
+    expect(secretAt(podSpecOf(deployment), c, env.PGSERVICEFILE as string)).toEqual({ secret: MLFLOW_SECRET, key: "pg_service.conf" });
+    expect(secretAt(podSpecOf(deployment), c, env.MLFLOW_AUTH_CONFIG_PATH as string)).toEqual({ secret: MLFLOW_SECRET, key: "basic_auth.ini" });
+    expect(env).not.toHaveProperty("MLFLOW_AUTH_ADMIN_PASSWORD");
+    expect(env).not.toHaveProperty("MLFLOW_AUTH_ADMIN_USERNAME");
+    expect(env.MLFLOW_FLASK_SERVER_SECRET_KEY).toEqual({ secretKeyRef: { name: MLFLOW_SECRET, key: "flask-secret-key" } });
   });
 
-  it("the MLflow secret keys it reads are exactly those the template makes", () => {
+  it("the MLflow secret keys the server and its scrape read are exactly those the template makes", () => {
     const template = mlflowSecretTemplate(DB);
-    const deployment = find(mlflow(), "Deployment");
+    const objs = mlflow();
+    const deployment = find(objs, "Deployment");
     const envKeys = containersOf(deployment)[0]
       .env.filter((e: any) => e.valueFrom?.secretKeyRef?.name === MLFLOW_SECRET)
       .map((e: any) => e.valueFrom.secretKeyRef.key);
     const volumeKeys = podSpecOf(deployment).volumes.flatMap((v: any) => (v.secret?.secretName === MLFLOW_SECRET ? v.secret.items.map((i: any) => i.key) : []));
-    expect([...envKeys, ...volumeKeys].sort()).toEqual(Object.keys(template).sort());
+    const scrapeKeys = find(objs, "ServiceMonitor").spec.endpoints.flatMap((e: any) => [e.basicAuth.username.key, e.basicAuth.password.key]);
+    expect([...new Set([...envKeys, ...volumeKeys, ...scrapeKeys])].sort()).toEqual(Object.keys(template).sort());
   });
 
-  it("Redis takes its password from the environment, not from its args", () => {
-    const c = containersOf(find(redis(), "StatefulSet"))[0];
-    expect(envMap(c).REDIS_PASSWORD).toEqual({ secretKeyRef: { name: "feast-redis-auth", key: "redisPassword" } });
-    expect(c.command.join(" ")).toContain('--requirepass "$REDIS_PASSWORD"');
+  it("Redis reads its password from the mounted config file: nothing in its env or args", () => {
+    const sts = find(redis(), "StatefulSet");
+    const c = containersOf(sts)[0];
+    expect(c.env).toBeUndefined();
+    expect(c.command).toEqual(["redis-server", "/etc/redis/redis.conf", "--appendonly", "yes", "--dir", "/data", "--protected-mode", "yes"]);
+    expect(secretAt(podSpecOf(sts), c, c.command[1])).toEqual({ secret: "feast-redis-auth", key: REDIS_CONFIG_KEY });
+    expect(renderTemplate(redisAuthTemplate(), { redisPassword: "redisPass000" })).toEqual({ [REDIS_CONFIG_KEY]: 'requirepass "redisPass000"\n' });
   });
 
-  it("the setup Job reads the master user and one password per grant from Secrets", () => {
-    const env = envMap(containersOf(find(setup(), "Job"))[0]);
-    expect(env.PGUSER).toEqual({ secretKeyRef: { name: MASTER_SECRET, key: "username" } });
-    expect(env.PGPASSWORD).toEqual({ secretKeyRef: { name: MASTER_SECRET, key: "password" } });
-    expect(env.PASSWORD_MLFLOW).toEqual({ secretKeyRef: { name: "mlflow-db", key: "password" } });
-    expect(env.PASSWORD_FEAST).toEqual({ secretKeyRef: { name: "feast-db", key: "password" } });
+  it("the setup Job reads the master user from libpq's service file and one password file per grant", () => {
+    const job = find(setup(), "Job");
+    const c = containersOf(job)[0];
+    const env = envMap(c);
+    expect(env.PGSERVICE).toBe(MASTER_PG_SERVICE);
+    expect(secretAt(podSpecOf(job), c, env.PGSERVICEFILE as string)).toEqual({ secret: MASTER_SECRET, key: "pg_service.conf" });
+    for (const g of GRANTS) expect(secretAt(podSpecOf(job), c, `${PASSWORDS_DIR}/${g.role}`), g.role).toEqual({ secret: g.secretName, key: "password" });
+    expect(env).not.toHaveProperty("PGUSER");
+    expect(env).not.toHaveProperty("PGPASSWORD");
     expect(env.PGSSLMODE).toBe("require");
+    expect(Object.keys(env).filter((k) => k.startsWith("PASSWORD_"))).toEqual([]);
   });
 
-  // The operator copies the store parameters into the Deployment as plain env: passwords come by secretKeyRef.
-  const PASSWORD_ENV = [
-    { name: "FEAST_DB_PASSWORD", valueFrom: { secretKeyRef: { name: "feast-data-stores", key: "db-password" } } },
-    { name: "FEAST_REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "feast-data-stores", key: "redis-password" } } },
+  // Feast 0.66 reads Redis' password from its connection string only: the one variable from a Secret
+  // (registered exception feast-servers-env-secrets). The registry's Postgres password is the service file.
+  const SERVICE_ENV = [
+    { name: "PGSERVICEFILE", value: "/etc/feast/secrets/pg_service.conf" },
+    { name: "PGSERVICE", value: FEAST_PG_SERVICE },
   ];
+  const REDIS_ENV = [{ name: "FEAST_REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "feast-data-stores", key: "redis-password" } } }];
 
-  it("the FeatureStore's object-store keys come from the credentials Secret, and only when given", () => {
+  it("the FeatureStore mounts the data-store Secret's service file into every server; object-store keys only when given", () => {
     const withKeys = featureStore({
       project: "platform",
       credentialsSecret: OBJECT_STORE_CREDENTIALS_SECRET,
       env: [{ name: "AWS_ENDPOINT_URL", value: OBJECT_STORE_S3_ENDPOINT }],
     }) as Obj;
-    const env = withKeys.spec.services.onlineStore.server.env;
+    const services = withKeys.spec.services;
+    const env = services.onlineStore.server.env;
     expect(env).toEqual([
       { name: "AWS_ENDPOINT_URL", value: OBJECT_STORE_S3_ENDPOINT },
+      ...SERVICE_ENV,
       { name: "AWS_ACCESS_KEY_ID", valueFrom: { secretKeyRef: { name: OBJECT_STORE_CREDENTIALS_SECRET, key: "AWS_ACCESS_KEY_ID" } } },
       { name: "AWS_SECRET_ACCESS_KEY", valueFrom: { secretKeyRef: { name: OBJECT_STORE_CREDENTIALS_SECRET, key: "AWS_SECRET_ACCESS_KEY" } } },
-      ...PASSWORD_ENV,
+      ...REDIS_ENV,
     ]);
-    expect(withKeys.spec.services.registry.local.server.env).toEqual(env);
-    expect(withKeys.spec.services.offlineStore.server.env).toEqual(env);
+    expect(services.volumes).toEqual([
+      { name: "data-stores", secret: { secretName: "feast-data-stores", defaultMode: 0o440, items: [{ key: "pg_service.conf", path: "pg_service.conf" }] } },
+    ]);
+    for (const server of [services.registry.local.server, services.offlineStore.server, services.onlineStore.server]) {
+      expect(server.env).toEqual(env);
+      expect(server.volumeMounts).toEqual([{ name: "data-stores", mountPath: "/etc/feast/secrets", readOnly: true }]);
+    }
     const aws = featureStore({ project: "platform", env: [{ name: "AWS_REGION", value: "eu-west-1" }] }) as Obj;
-    expect(aws.spec.services.onlineStore.server.env).toEqual([{ name: "AWS_REGION", value: "eu-west-1" }, ...PASSWORD_ENV]);
+    expect(aws.spec.services.onlineStore.server.env).toEqual([{ name: "AWS_REGION", value: "eu-west-1" }, ...SERVICE_ENV, ...REDIS_ENV]);
   });
 });
 
@@ -169,21 +243,39 @@ describe("MLflow server", () => {
     expect(env).not.toHaveProperty("AWS_ACCESS_KEY_ID");
   });
 
-  it("on the local store: the S3 endpoint and keys from the credentials Secret, no region", () => {
-    const env = envMap(containersOf(find(AUTHORED["mlflow (local S3)"](), "Deployment"))[0]);
+  it("on the local store: the S3 endpoint and the mounted credentials file (AWS_SHARED_CREDENTIALS_FILE), no keys in env, no region", () => {
+    const local = find(AUTHORED["mlflow (local S3)"](), "Deployment");
+    const c = containersOf(local)[0];
+    const env = envMap(c);
     expect(env.MLFLOW_S3_ENDPOINT_URL).toBe(OBJECT_STORE_S3_ENDPOINT);
-    expect(env.AWS_ACCESS_KEY_ID).toEqual({ secretKeyRef: { name: OBJECT_STORE_CREDENTIALS_SECRET, key: "AWS_ACCESS_KEY_ID" } });
+    expect(env.AWS_SHARED_CREDENTIALS_FILE).toBe("/etc/object-store/credentials");
+    expect(c.volumeMounts).toContainEqual({ name: "object-store-credentials", mountPath: "/etc/object-store", readOnly: true });
+    expect(podSpecOf(local).volumes).toContainEqual({
+      name: "object-store-credentials",
+      secret: { secretName: OBJECT_STORE_CREDENTIALS_SECRET, defaultMode: 0o440, items: [{ key: "credentials", path: "credentials" }] },
+    });
+    expect(env).not.toHaveProperty("AWS_ACCESS_KEY_ID");
+    expect(env).not.toHaveProperty("AWS_SECRET_ACCESS_KEY");
     expect(env).not.toHaveProperty("AWS_REGION");
+    expect(envMap(container())).not.toHaveProperty("AWS_SHARED_CREDENTIALS_FILE");
   });
 
-  it("mounts basic_auth.ini from the Secret read-only at the configured path, and /tmp writable", () => {
+  it("mounts basic_auth.ini and libpq's service file from the Secret, read-only with mode 0440, at the configured paths, and /tmp writable", () => {
     const mounts = container().volumeMounts;
-    expect(mounts).toContainEqual({ name: "auth", mountPath: "/etc/mlflow", readOnly: true });
+    expect(mounts).toContainEqual({ name: "config", mountPath: "/etc/mlflow", readOnly: true });
     expect(mounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
     expect(podSpecOf(deployment()).volumes).toContainEqual({
-      name: "auth",
-      secret: { secretName: MLFLOW_SECRET, items: [{ key: "basic_auth.ini", path: "basic_auth.ini" }] },
+      name: "config",
+      secret: {
+        secretName: MLFLOW_SECRET,
+        defaultMode: 0o440,
+        items: [
+          { key: "basic_auth.ini", path: "basic_auth.ini" },
+          { key: "pg_service.conf", path: "pg_service.conf" },
+        ],
+      },
     });
+    expect(envMap(container())).toMatchObject({ MLFLOW_AUTH_CONFIG_PATH: "/etc/mlflow/basic_auth.ini", PGSERVICEFILE: "/etc/mlflow/pg_service.conf" });
   });
 
   it("accepts Host headers for every service name, with and without port, and the pod ranges", () => {
@@ -238,19 +330,19 @@ describe("MLflow server", () => {
 describe("secret templates", () => {
   const VALUES = { password: "dbPass123", adminPassword: "adminPass456", secretKey: "flaskKey789", redisPassword: "redisPass000" };
 
-  it("postgresUrlTemplate builds a TLS-required SQLAlchemy URL with the password as a placeholder", () => {
-    expect(postgresUrlTemplate(DB)).toBe(`postgresql+psycopg2://mlflow:{{ .password }}@${DB.host}:5432/mlflow?sslmode=require`);
-    expect(postgresUrlTemplate(DB, "postgresql+psycopg")).toMatch(/^postgresql\+psycopg:\/\//);
+  it("postgresUrl builds a TLS-required SQLAlchemy URL without a password", () => {
+    expect(postgresUrl(DB)).toBe(`postgresql+psycopg2://mlflow@${DB.host}:5432/mlflow?sslmode=require`);
+    expect(postgresUrl(DB, "postgresql+psycopg")).toMatch(/^postgresql\+psycopg:\/\//);
   });
 
   it("the MLflow template reads password, adminPassword and secretKey", () => {
     expect(templateKeys(mlflowSecretTemplate(DB)).sort()).toEqual(["adminPassword", "password", "secretKey"]);
   });
 
-  it("renders the MLflow Secret: the URL, the admin credentials and an ini MLflow can read", () => {
+  it("renders the MLflow Secret: an ini MLflow can read with the admin password, libpq's service file, the scrape credentials", () => {
     const s = renderTemplate(mlflowSecretTemplate(DB), VALUES);
-    const url = `postgresql+psycopg2://mlflow:dbPass123@${DB.host}:5432/mlflow?sslmode=require`;
-    expect(s["backend-store-uri"]).toBe(url);
+    const url = `postgresql+psycopg2://mlflow@${DB.host}:5432/mlflow?sslmode=require`;
+    expect(Object.keys(s).sort()).toEqual(["admin-password", "admin-username", "basic_auth.ini", "flask-secret-key", "pg_service.conf"]);
     expect(s["admin-username"]).toBe("admin");
     expect(s["admin-password"]).toBe("adminPass456");
     expect(s["flask-secret-key"]).toBe("flaskKey789");
@@ -259,26 +351,29 @@ describe("secret templates", () => {
         default_permission: "NO_PERMISSIONS",
         database_uri: url,
         admin_username: "admin",
+        admin_password: "adminPass456",
         authorization_function: "mlflow.server.auth:authenticate_request_basic_auth",
       },
     });
+    expect(parseIni(s["pg_service.conf"])).toEqual({ [MLFLOW_PG_SERVICE]: { password: "dbPass123" } });
     expect(Object.values(s).join("\n")).not.toContain("{{");
   });
 
-  it("renders Feast's data stores as YAML: SQL registry over psycopg 3 and Redis with TLS and AUTH", () => {
+  it("renders Feast's data stores as YAML: SQL registry over psycopg 3 without a password, Redis with TLS and AUTH, the service file", () => {
     const t = feastDataStoresTemplate({ ...DB, database: "feast", user: "feast" }, { host: "master.feast.cache.amazonaws.com", port: 6379, tls: true });
     expect(templateKeys(t).sort()).toEqual(["password", "redisPassword"]);
     const s = renderTemplate(t, VALUES);
-    // The parameters name the passwords as ${VAR} (Feast expands them in the pod); the values sit in their own keys.
+    // The operator copies sql and redis into the Deployment's env: neither may hold a password value.
     expect(parse(s.sql)).toEqual({
-      path: `postgresql+psycopg://feast:\${FEAST_DB_PASSWORD}@${DB.host}:5432/feast?sslmode=require`,
+      path: `postgresql+psycopg://feast@${DB.host}:5432/feast?sslmode=require`,
       cache_ttl_seconds: 60,
       sqlalchemy_config_kwargs: { pool_pre_ping: true },
     });
     expect(parse(s.redis)).toEqual({ connection_string: "master.feast.cache.amazonaws.com:6379,ssl=true,password=${FEAST_REDIS_PASSWORD}" });
     expect(s.sql + s.redis).not.toMatch(/dbPass123|redisPass000/);
-    expect(s["db-password"]).toBe("dbPass123");
+    expect(parseIni(s["pg_service.conf"])).toEqual({ [FEAST_PG_SERVICE]: { password: "dbPass123" } });
     expect(s["redis-password"]).toBe("redisPass000");
+    expect(Object.keys(s).sort()).toEqual(["pg_service.conf", "redis", "redis-password", "sql"]);
   });
 
   it("the in-cluster Redis connection has no ssl flag", () => {

@@ -92,7 +92,7 @@ describe("a stack that disables services", () => {
     // The setup Job gives only the remaining Postgres users their role and database.
     const job = objs(one(p, T.configGroup, "services-postgres-setup")).find((o) => o.kind === "Job")!;
     const grants = job.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "GRANTS").value;
-    expect(grants).toBe("mlflow:mlflow:PASSWORD_MLFLOW");
+    expect(grants).toBe("mlflow:mlflow");
   });
 });
 
@@ -237,8 +237,12 @@ describe("on AWS (prod)", () => {
     expect(c.args).toContain("--app-name=basic-auth");
     const env = Object.fromEntries(c.env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.value ?? e.valueFrom]));
     expect(env.MLFLOW_ARTIFACTS_DESTINATION).toBe(`s3://mlops-prod-artifacts-${ACCOUNT}/mlflow/`);
-    expect(env.MLFLOW_AUTH_ADMIN_PASSWORD).toEqual({ secretKeyRef: { name: "mlflow", key: "admin-password" } });
-    expect(env.MLFLOW_BACKEND_STORE_URI).toEqual({ secretKeyRef: { name: "mlflow", key: "backend-store-uri" } });
+    // The database URL is a plain value without a password; the password is libpq's mounted service file.
+    expect(env.MLFLOW_BACKEND_STORE_URI).toMatch(/^postgresql\+psycopg2:\/\/mlflow@\S+:5432\/mlflow\?sslmode=require$/);
+    expect(env).toMatchObject({ PGSERVICE: "mlflow", PGSERVICEFILE: "/etc/mlflow/pg_service.conf" });
+    expect(env).not.toHaveProperty("MLFLOW_AUTH_ADMIN_PASSWORD");
+    const fromSecrets = c.env.filter((e: { valueFrom?: { secretKeyRef?: unknown } }) => e.valueFrom?.secretKeyRef).map((e: { name: string }) => e.name);
+    expect(fromSecrets).toEqual(["MLFLOW_FLASK_SERVER_SECRET_KEY"]);
     expect(obj(server, "Service", "mlflow").spec.type).toBe("ClusterIP");
     const clients = obj(server, "NetworkPolicy", "allow-clients");
     expect(clients.spec.ingress).toEqual([
@@ -255,14 +259,20 @@ describe("on AWS (prod)", () => {
     const setup = one(p(), T.configGroup, "services-postgres-setup");
     const job = objs(setup).find((o) => o.kind === "Job")!;
     const env = job.spec.template.spec.containers[0].env;
-    expect(env.find((e: { name: string }) => e.name === "PGPASSWORD").valueFrom).toEqual({ secretKeyRef: { name: "postgres-master", key: "password" } });
-    expect(env.find((e: { name: string }) => e.name === "GRANTS").value).toBe(
-      "mlflow:mlflow:PASSWORD_MLFLOW feast:feast:PASSWORD_FEAST evidently:evidently:PASSWORD_EVIDENTLY",
-    );
+    expect(env.filter((e: { valueFrom?: unknown }) => e.valueFrom)).toEqual([]);
+    expect(env.find((e: { name: string }) => e.name === "PGSERVICE").value).toBe("master");
+    expect(env.find((e: { name: string }) => e.name === "GRANTS").value).toBe("mlflow:mlflow feast:feast evidently:evidently");
+    expect(job.spec.template.spec.volumes.find((v: { name: string }) => v.name === "passwords").projected.sources.map((x: any) => x.secret.name)).toEqual([
+      "mlflow-db",
+      "feast-db",
+      "evidently-db",
+    ]);
     for (const sync of ["services-mlflow-sync", "services-feast-sync", "services-evidently-sync"])
       expect(setup.dependsOn).toContain(one(p(), T.configGroup, sync).urn);
     const master = obj(one(p(), T.configGroup, "services-postgres-master"), "ExternalSecret", "postgres-master");
     expect(master.spec.data.map((d: { secretKey: string }) => d.secretKey)).toEqual(["username", "password"]);
+    // Synced as libpq's service file, the one key the Job mounts.
+    expect(Object.keys(master.spec.target.template.data)).toEqual(["pg_service.conf"]);
   });
 
   it("installs KServe after cert-manager and its CRDs, and the runtimes after the controller", () => {
@@ -339,9 +349,14 @@ describe("on an existing cluster (local)", () => {
   it("runs Redis in the feast namespace with AUTH and Kubeflow Pipelines from upstream's platform-agnostic env", () => {
     const store = objs(one(p(), T.configGroup, "services-feast-store"));
     const redis = store.find((o) => o.kind === "StatefulSet")!;
-    expect(redis.spec.template.spec.containers[0].env).toEqual([
-      { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "feast-redis-auth", key: "redisPassword" } } },
+    const container = redis.spec.template.spec.containers[0];
+    expect(container.env).toBeUndefined();
+    expect(container.command.slice(0, 2)).toEqual(["redis-server", "/etc/redis/redis.conf"]);
+    expect(redis.spec.template.spec.volumes).toEqual([
+      { name: "config", secret: { secretName: "feast-redis-auth", defaultMode: 0o440, items: [{ key: "redis.conf", path: "redis.conf" }] } },
     ]);
+    const auth = ofType(p(), K8S_SECRET).find((s) => input(s, "metadata.name") === "feast-redis-auth")!;
+    expect(Object.keys(input<Record<string, unknown>>(auth, "stringData"))).toEqual(["redis.conf"]);
     const dirs = ofType(p(), "kubernetes:kustomize/v2:Directory").map((d) => d.inputs.directory);
     expect(dirs).toEqual([
       "https://github.com/kubeflow/pipelines//manifests/kustomize/cluster-scoped-resources?ref=2.17.0",
@@ -352,9 +367,18 @@ describe("on an existing cluster (local)", () => {
   it("gives MLflow, Feast and the drift jobs the in-cluster store's keys, and MLflow its endpoint", () => {
     const secrets = ofType(p(), K8S_SECRET).filter((s) => input(s, "metadata.name") === "object-store-credentials" && s.urn.includes("mlops:services"));
     expect(secrets.map((s) => input(s, "metadata.namespace")).sort()).toEqual(["feast", "mlflow", "sandbox"]);
+    // Each copy holds the shared credentials file beside the raw keys (only Feast's DuckDB reads those).
+    for (const s of secrets)
+      expect(Object.keys(input<Record<string, unknown>>(s, "stringData")).sort(), input(s, "metadata.namespace")).toEqual([
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "credentials",
+      ]);
     const deploy = obj(one(p(), T.configGroup, "services-mlflow-server"), "Deployment", "mlflow");
     const env = deploy.spec.template.spec.containers[0].env;
     expect(env).toContainEqual({ name: "MLFLOW_S3_ENDPOINT_URL", value: "http://seaweedfs-s3.object-store.svc:8333" });
+    expect(env).toContainEqual({ name: "AWS_SHARED_CREDENTIALS_FILE", value: "/etc/object-store/credentials" });
+    expect(env.map((e: { name: string }) => e.name)).not.toContain("AWS_ACCESS_KEY_ID");
     expect(env).toContainEqual({ name: "MLFLOW_ARTIFACTS_DESTINATION", value: "s3://artifacts/mlflow/" });
     expect(childrenOf(p(), one(p(), "mlops:services:Mlflow", "services-mlflow")).some((r) => r.type === T.role)).toBe(false);
   });

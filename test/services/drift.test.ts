@@ -135,21 +135,61 @@ describe("modelMonitorObjects", () => {
     }
   });
 
-  it("passes --endpoint-url only when an S3 endpoint is set, and static keys only from the named Secret", () => {
-    for (const x of cronJobs().flatMap((c) => pod(c).initContainers)) {
-      expect(x.args).not.toContain("--endpoint-url");
-      expect(x.env.map((e: { name: string }) => e.name)).not.toContain("AWS_ACCESS_KEY_ID");
+  it("passes --endpoint-url only when an S3 endpoint is set, and static keys only as the named Secret's mounted credentials file", () => {
+    for (const c of cronJobs()) {
+      for (const x of pod(c).initContainers) {
+        expect(x.args).not.toContain("--endpoint-url");
+        expect(Object.keys(envOf(x))).not.toContain("AWS_SHARED_CREDENTIALS_FILE");
+        expect(Object.keys(envOf(x))).not.toContain("AWS_ACCESS_KEY_ID");
+      }
+      expect(pod(c).volumes.map((v: { name: string }) => v.name)).not.toContain("object-store-credentials");
     }
     const local = { s3Endpoint: "http://seaweedfs-s3.object-store.svc:8333", s3CredentialsSecret: "s3-keys", region: "us-east-1" };
-    for (const x of cronJobs(local).flatMap((c) => pod(c).initContainers)) {
-      const i = x.args.indexOf("--endpoint-url");
-      expect(i).toBeGreaterThan(0);
-      expect(x.args[i + 1]).toBe(local.s3Endpoint);
-      const env = envOf(x);
-      expect(env.AWS_ACCESS_KEY_ID).toEqual({ secretKeyRef: { name: "s3-keys", key: "AWS_ACCESS_KEY_ID" } });
-      expect(env.AWS_SECRET_ACCESS_KEY).toEqual({ secretKeyRef: { name: "s3-keys", key: "AWS_SECRET_ACCESS_KEY" } });
-      expect(env.AWS_REGION).toBe("us-east-1");
+    for (const c of cronJobs(local)) {
+      expect(pod(c).volumes).toContainEqual({
+        name: "object-store-credentials",
+        secret: { secretName: "s3-keys", defaultMode: 0o440, items: [{ key: "credentials", path: "credentials" }] },
+      });
+      for (const x of pod(c).initContainers) {
+        const i = x.args.indexOf("--endpoint-url");
+        expect(i).toBeGreaterThan(0);
+        expect(x.args[i + 1]).toBe(local.s3Endpoint);
+        const env = envOf(x);
+        expect(env.AWS_SHARED_CREDENTIALS_FILE).toBe("/etc/object-store/credentials");
+        expect(x.volumeMounts).toContainEqual({ name: "object-store-credentials", mountPath: "/etc/object-store", readOnly: true });
+        expect(env).not.toHaveProperty("AWS_ACCESS_KEY_ID");
+        expect(env).not.toHaveProperty("AWS_SECRET_ACCESS_KEY");
+        expect(env.AWS_REGION).toBe("us-east-1");
+      }
+      // The report step reads no S3: it does not get the store's keys.
+      expect(report(c).volumeMounts.map((m: { name: string }) => m.name)).not.toContain("object-store-credentials");
     }
+  });
+
+  it("takes no variable from a Secret in any step: the write secret is a mounted file the script reads (EVIDENTLY_SECRET_FILE)", () => {
+    for (const c of cronJobs({ s3CredentialsSecret: "s3-keys" })) {
+      for (const x of [...pod(c).initContainers, ...pod(c).containers]) {
+        expect(
+          x.env.filter((e: { valueFrom?: unknown }) => e.valueFrom),
+          x.name,
+        ).toEqual([]);
+        expect(x.envFrom, x.name).toBeUndefined();
+      }
+      const r = report(c);
+      expect(envOf(r).EVIDENTLY_SECRET_FILE).toBe("/etc/evidently/secret");
+      expect(r.volumeMounts).toContainEqual({ name: "evidently", mountPath: "/etc/evidently", readOnly: true });
+      expect(pod(c).volumes).toContainEqual({
+        name: "evidently",
+        secret: { secretName: ARGS.evidentlySecretName, defaultMode: 0o440, items: [{ key: "secret", path: "secret" }] },
+      });
+      for (const x of pod(c).initContainers)
+        expect(
+          x.volumeMounts.map((m: { name: string }) => m.name),
+          x.name,
+        ).not.toContain("evidently");
+    }
+    expect(SCRIPT).toContain('read_secret(env("EVIDENTLY_SECRET_FILE"))');
+    expect(SCRIPT).not.toMatch(/env\("EVIDENTLY_SECRET"\)/);
   });
 
   it("runs the mounted script in the evidently image with every variable the script reads", () => {
@@ -164,7 +204,7 @@ describe("modelMonitorObjects", () => {
     for (const name of ENV_READ) expect(env[name], name).toBeDefined();
     expect(env).toMatchObject({ TEAM: "fraud", MODEL: "scoring", DRIFT_SHARE_THRESHOLD: "0.3", PUSHGATEWAY_URL, EVIDENTLY_URL });
     expect(envOf(report(cronJob("drift-churn"))).DRIFT_SHARE_THRESHOLD).toBe("0.5");
-    expect(env.EVIDENTLY_SECRET).toEqual({ secretKeyRef: { name: ARGS.evidentlySecretName, key: "secret" } });
+    expect(env).not.toHaveProperty("EVIDENTLY_SECRET");
     expect(PUSHGATEWAY_URL).toBe("http://pushgateway.evidently.svc:9091");
   });
 

@@ -93,17 +93,20 @@ describe("evidentlyObjects", () => {
     expect(container().ports).toEqual([{ name: "http", containerPort: EVIDENTLY_PORT, protocol: "TCP" }]);
   });
 
-  it("reads the write secret and config.yaml from the one Secret, keys the config template provides", () => {
+  it("reads the write secret inside config.yaml, mounted read-only with mode 0440 from the key the config template provides; nothing from a Secret in its env", () => {
     const provided = Object.keys(evidentlyConfigTemplate({ host: "h", port: 5432, database: "d", user: "u" }));
-    expect(env("EVIDENTLY_SECRET")).toEqual({ name: "EVIDENTLY_SECRET", valueFrom: { secretKeyRef: { name: "evidently-config", key: "secret" } } });
+    expect(env("EVIDENTLY_SECRET")).toBeUndefined();
+    expect(container().env.filter((e: { valueFrom?: unknown }) => e.valueFrom)).toEqual([]);
     const mount = container().volumeMounts.find((m: { mountPath: string }) => EVIDENTLY_CONFIG_PATH.startsWith(`${m.mountPath}/`));
     expect(mount, "a mount holding the config path").toBeDefined();
     expect(mount.subPath).toBeUndefined(); // a subPath mount never sees a rotated Secret
+    expect(mount.readOnly).toBe(true);
     const volume = podSpec().volumes.find((v: { name: string }) => v.name === mount.name);
     expect(volume.secret.secretName).toBe("evidently-config");
+    expect(volume.secret.defaultMode).toBe(0o440);
     const file = EVIDENTLY_CONFIG_PATH.slice(mount.mountPath.length + 1);
     expect(volume.secret.items).toEqual([{ key: "config.yaml", path: file }]);
-    for (const key of ["secret", "config.yaml"]) expect(provided).toContain(key);
+    expect(provided).toEqual(["config.yaml"]);
   });
 
   it("turns telemetry and the git subprocess off", () => {
@@ -178,9 +181,14 @@ describe("evidentlyConfigTemplate", () => {
   const db = { host: "mlops.abc123.eu-west-1.rds.amazonaws.com", port: 5432, database: "evidently", user: "evidently" };
   const rendered = () => renderTemplate(evidentlyConfigTemplate(db), { password: "Xy7pQ2rT9wKm4LnB", secret: "write-secret-123" });
 
-  it("reads exactly the generated password and secret", () => {
+  it("reads exactly the generated password and secret, into the one file", () => {
     expect(templateKeys(evidentlyConfigTemplate(db)).sort()).toEqual(["password", "secret"]);
-    expect(rendered().secret).toBe("write-secret-123");
+    expect(Object.keys(rendered())).toEqual(["config.yaml"]);
+  });
+
+  it("sets the write secret as the token of the security section (TokenSecurityComponent, type alias token)", () => {
+    const config = parse(rendered()["config.yaml"]) as Record<string, any>;
+    expect(config.security).toEqual({ type: "token", token: "write-secret-123" });
   });
 
   it("renders to YAML with SQL storage and the Postgres URL (TLS required, psycopg2 driver)", () => {

@@ -17,9 +17,12 @@ import {
   MLMD_CONFIG_SECRET,
   kfpCredentialTemplates,
   KFP_MYSQL_USER,
+  KFP_SETUP_SQL,
+  kfpSetupTemplate,
+  MYSQL_CLIENT_CONFIG,
   mysqlMasterSecret,
+  mysqlMasterTemplate,
   mysqlSetupObjects,
-  MYSQL_SETUP_SCRIPT,
   mlmdServerConfigTemplate,
   mysqlAliasService,
 } from "../../charts/services/pipelines";
@@ -38,6 +41,7 @@ import {
   writeOverlay,
 } from "../../components/services/pipelines/overlay";
 import { kubeflowNamespaceLabels } from "../../components/services/pipelines/transforms";
+import { HOSTILE, renderGoTemplate } from "./chart-fixtures";
 import { KUSTOMIZE } from "../../domain/versions";
 
 const SETTINGS = { bucket: "mlops-dev-artifacts-111122223333", region: "eu-west-1" };
@@ -228,24 +232,67 @@ describe("database objects (pure)", () => {
     expect(master.spec.data).toEqual(
       ["username", "password"].map((k) => ({ secretKey: k, remoteRef: { key: "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db-x", property: k } })),
     );
+    // The synced Secret holds the mysql client's option file alone.
+    expect(master.spec.target.template?.data).toEqual(mysqlMasterTemplate());
+    expect(Object.keys(mysqlMasterTemplate())).toEqual([MYSQL_CLIENT_CONFIG]);
   });
 
-  it("the setup Job creates the user and KFP's three databases over TLS, with no password on a command line", () => {
+  /** An option-file value as mysys reads it: surrounding quotes dropped, backslash escapes resolved. */
+  const optionValue = (raw: string) => {
+    const quoted = /^"(.*)"$/.exec(raw)?.[1];
+    if (quoted === undefined) throw new Error(`unquoted option value ${raw}`);
+    return quoted.replace(/\\(.)/g, (_m, c: string) => ({ n: "\n", t: "\t", r: "\r", b: "\b", s: " " })[c] ?? c);
+  };
+
+  it("the master's option file carries any RDS-generated credential through mysql's quoting", () => {
+    const cnf = renderGoTemplate(mysqlMasterTemplate()[MYSQL_CLIENT_CONFIG], { username: "mlops_admin", password: HOSTILE });
+    const lines = cnf.trimEnd().split("\n");
+    expect(lines[0]).toBe("[client]");
+    const options = Object.fromEntries(lines.slice(1).map((l) => [l.slice(0, l.indexOf("=")), optionValue(l.slice(l.indexOf("=") + 1))]));
+    expect(options).toEqual({ user: "mlops_admin", password: HOSTILE });
+  });
+
+  it("KFP's setup statements carry its password as an escaped string literal and make its three databases", () => {
+    const sql = renderGoTemplate(kfpSetupTemplate()[KFP_SETUP_SQL], { password: HOSTILE });
+    const literals = [...sql.matchAll(/BY '((?:[^'\\]|\\.)*)' REQUIRE SSL;/g)].map((m) => m[1].replace(/\\(.)/g, "$1"));
+    expect(literals).toEqual([HOSTILE, HOSTILE]);
+    expect(sql).toContain(`CREATE USER IF NOT EXISTS '${KFP_MYSQL_USER}'@'%' IDENTIFIED WITH mysql_native_password BY`);
+    expect(sql).toContain(`ALTER USER '${KFP_MYSQL_USER}'@'%' IDENTIFIED WITH mysql_native_password BY`);
+    for (const db of Object.values(KFP_DATABASES)) {
+      expect(sql).toContain(`CREATE DATABASE IF NOT EXISTS \`${db}\`;`);
+      expect(sql).toContain(`GRANT ALL PRIVILEGES ON \`${db}\`.* TO '${KFP_MYSQL_USER}'@'%';`);
+    }
+  });
+
+  it("the setup Job runs the mounted statements with the mounted option file over TLS: no secret in its env or args", () => {
     const [job] = mysqlSetupObjects({ host: "db.abc.eu-west-1.rds.amazonaws.com", port: 3306, credentialSecret: "kfp-db" }) as any[];
     expect(job.metadata.namespace).toBe("databases");
-    const c = job.spec.template.spec.containers[0];
-    expect(c.command).toEqual(["/bin/sh", "-c", MYSQL_SETUP_SCRIPT]);
+    const spec = job.spec.template.spec;
+    const c = spec.containers[0];
     expect(c.image).toMatch(/^docker\.io\/library\/mysql:8\.4\.\d+$/);
-    const env = Object.fromEntries(c.env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.value ?? e.valueFrom]));
-    expect(env.MASTER_PASSWORD).toEqual({ secretKeyRef: { name: "kfp-mysql-master", key: "password" } });
-    expect(env.KFP_PASSWORD).toEqual({ secretKeyRef: { name: "kfp-db", key: "password" } });
-    expect(env.MYSQL_HOST).toBe("db.abc.eu-west-1.rds.amazonaws.com");
-    expect(MYSQL_SETUP_SCRIPT).toContain("ssl-mode=REQUIRED");
-    expect(MYSQL_SETUP_SCRIPT).toContain("mysql --defaults-extra-file=/tmp/client.cnf <<SQL");
-    expect(MYSQL_SETUP_SCRIPT).toContain("IDENTIFIED WITH mysql_native_password BY '$KFP_PASSWORD' REQUIRE SSL");
-    for (const db of Object.values(KFP_DATABASES)) expect(MYSQL_SETUP_SCRIPT).toContain(`CREATE DATABASE IF NOT EXISTS \\\`${db}\\\``);
+    expect(c.command).toEqual([
+      "mysql",
+      "--defaults-extra-file=/etc/kfp-setup/master/client.cnf",
+      "--host=db.abc.eu-west-1.rds.amazonaws.com",
+      "--port=3306",
+      "--ssl-mode=REQUIRED",
+      "--execute=source /etc/kfp-setup/sql/setup.sql",
+    ]);
+    expect(c.env).toEqual([{ name: "HOME", value: "/tmp" }]);
+    expect(c.volumeMounts).toEqual([
+      { name: "master", mountPath: "/etc/kfp-setup/master", readOnly: true },
+      { name: "sql", mountPath: "/etc/kfp-setup/sql", readOnly: true },
+      { name: "tmp", mountPath: "/tmp" },
+    ]);
+    expect(spec.volumes).toEqual([
+      { name: "master", secret: { secretName: "kfp-mysql-master", defaultMode: 0o440, items: [{ key: MYSQL_CLIENT_CONFIG, path: MYSQL_CLIENT_CONFIG }] } },
+      { name: "sql", secret: { secretName: "kfp-db", defaultMode: 0o440, items: [{ key: KFP_SETUP_SQL, path: KFP_SETUP_SQL }] } },
+      { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+    ]);
+    expect(spec.securityContext).toMatchObject({ runAsUser: 999, fsGroup: 999 });
     expect(job.metadata.name).toMatch(/^kfp-database-setup-[0-9a-f]{8}$/);
-    expect(job.spec.template.spec.volumes).toEqual([{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }]);
+    const other = mysqlSetupObjects({ host: "other.rds.amazonaws.com", port: 3306, credentialSecret: "kfp-db" }) as any[];
+    expect(other[0].metadata.name).not.toBe(job.metadata.name);
   });
 
   it("writes MLMD's config with TLS on, quoted credentials and schema upgrades", () => {

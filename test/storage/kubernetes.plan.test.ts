@@ -157,7 +157,8 @@ describe("object store on an existing cluster (local)", () => {
       repositoryOpts: { repo: CHARTS.seaweedfs.repo },
       namespace: OBJECT_STORE_NAMESPACE,
     });
-    expect(input(chart, "values.s3")).toEqual({ enabled: true, enableAuth: true, existingConfigSecret: "s3-identities" });
+    // The gateway's security context, logs and resources come from charts/values/seaweedfs.yaml; these three from the component.
+    expect(input(chart, "values.s3")).toMatchObject({ enabled: true, enableAuth: true, existingConfigSecret: "s3-identities" });
     expect(chart.dependsOn).toContain(one(p(), "kubernetes:core/v1:Secret", "object-store-identities").urn);
   });
 
@@ -169,6 +170,20 @@ describe("object store on an existing cluster (local)", () => {
     expect(ofType(p(), "random:index/randomPassword:RandomPassword").map((r) => r.name)).toEqual(
       expect.arrayContaining(["object-store-access-key", "object-store-secret-key"]),
     );
+  });
+
+  it("keeps the store's keys for the bucket Job as an AWS credentials file beside the raw keys, masked, and the Job mounts the file", () => {
+    const secret = one(p(), "kubernetes:core/v1:Secret", "object-store-credentials");
+    expect(secret.inputs.metadata).toMatchObject({ name: "object-store-credentials", namespace: OBJECT_STORE_NAMESPACE });
+    expect(secret.inputs.stringData).toEqual({ AWS_ACCESS_KEY_ID: "[secret]", AWS_SECRET_ACCESS_KEY: "[secret]", credentials: "[secret]" });
+    const job = objs(one(p(), T.configGroup, "object-store-buckets")).find((o) => o.kind === "Job") as any;
+    const pod = job.spec.template.spec;
+    expect(pod.containers[0].env).toContainEqual({ name: "AWS_SHARED_CREDENTIALS_FILE", value: "/etc/object-store/credentials" });
+    expect(pod.containers[0].env.filter((e: { valueFrom?: unknown }) => e.valueFrom)).toEqual([]);
+    expect(pod.volumes).toContainEqual({
+      name: "object-store-credentials",
+      secret: { secretName: "object-store-credentials", defaultMode: 0o440, items: [{ key: "credentials", path: "credentials" }] },
+    });
   });
 
   it("puts it in its own namespace enforcing Pod Security baseline", () => {

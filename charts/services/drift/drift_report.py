@@ -3,7 +3,8 @@ Pushgateway, upload the snapshot to the Evidently service. Runs in the evidently
 pandas with pyarrow); every input comes from the environment. Exits non-zero on any failure.
 
 Env: TEAM, MODEL, REFERENCE_PATH, CURRENT_PATH (.csv or .parquet), DRIFT_SHARE_THRESHOLD,
-     PUSHGATEWAY_URL, EVIDENTLY_URL, EVIDENTLY_SECRET.
+     PUSHGATEWAY_URL, EVIDENTLY_URL, EVIDENTLY_SECRET_FILE (the mounted file holding the write secret:
+     secrets reach the job as files, never in its environment).
 """
 import os
 import sys
@@ -31,6 +32,15 @@ def env(name):
     value = os.environ.get(name, "")
     if not value:
         raise SystemExit(f"missing environment variable {name}")
+    return value
+
+
+def read_secret(path):
+    """A secret from its mounted file, without surrounding whitespace."""
+    with open(path, encoding="utf-8") as f:
+        value = f.read().strip()
+    if not value:
+        raise SystemExit(f"secret file {path} is empty")
     return value
 
 
@@ -89,7 +99,7 @@ def main():
         "mlops_model_drift_last_run_timestamp_seconds": time.time(),
     })
     push(env("PUSHGATEWAY_URL"), team, model, body)
-    upload(env("EVIDENTLY_URL"), env("EVIDENTLY_SECRET"), f"{team}-{model}", snapshot)
+    upload(env("EVIDENTLY_URL"), read_secret(env("EVIDENTLY_SECRET_FILE")), f"{team}-{model}", snapshot)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamLabels } from "../../team";
 import { MODEL_DRIFT_POD_LABELS } from "../../team/network";
 import { EVIDENTLY_URL, PUSHGATEWAY_URL } from "../evidently";
 import { k8s, manifests, resources, restrictedPodSpec, type Manifest } from "../../kube";
+import { objectStoreCredentialsFile, secretFiles } from "../secret-files";
 import { prometheusRule } from "../../crds/monitoring";
 import { MODEL_DRIFT_RULES } from "./alerts";
 import { MODEL_DRIFT_DASHBOARD } from "./dashboard";
@@ -26,6 +27,9 @@ export { MODEL_DRIFT_RULES, STALE_AFTER_HOURS } from "./alerts";
 export { MODEL_DRIFT_DASHBOARD, MODEL_DRIFT_DASHBOARD_UID } from "./dashboard";
 
 export const DRIFT_SCRIPT_FILE = join(__dirname, "drift_report.py");
+/** The key of the team's `evidently` Secret holding the write secret, and where the report step finds it. */
+export const EVIDENTLY_SECRET_KEY = "secret";
+const EVIDENTLY_SECRET_DIR = "/etc/evidently";
 export const DRIFT_SCRIPT_CONFIGMAP = "model-drift-script";
 export const DRIFT_APP_LABEL = MODEL_DRIFT_POD_LABELS;
 /** Label with the monitor's name on each CronJob and its pods. */
@@ -43,11 +47,12 @@ export interface ModelMonitorArgs {
   /** Region for the AWS CLI. @default the CLI's own resolution (on EKS, the Pod Identity agent's region env) */
   readonly region?: string;
   /**
-   * Secret in the team namespace with keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, for an S3 endpoint
-   * without Pod Identity. @default none: the team-workload ServiceAccount's Pod Identity role
+   * Secret in the team namespace with the AWS shared credentials file (key `credentials`, see
+   * objectStoreCredentialsTemplate), for an S3 endpoint without Pod Identity; mounted for the fetch steps.
+   * @default none: the team-workload ServiceAccount's Pod Identity role
    */
   readonly s3CredentialsSecret?: string;
-  /** Secret in the team namespace whose key `secret` is Evidently's write secret. */
+  /** Secret in the team namespace whose key `secret` is Evidently's write secret; mounted as a file for the report step. */
   readonly evidentlySecretName: string;
   /** Size limit of the emptyDir that holds both datasets. @default "2Gi" */
   readonly dataSizeLimit?: string;
@@ -81,14 +86,13 @@ function driftCronJob(scope: Construct, team: TeamConfig, monitor: ModelMonitor,
   );
   const tmp: k8s.VolumeMount = { name: "tmp", mountPath: "/tmp" };
   const data: k8s.VolumeMount = { name: "data", mountPath: "/data" };
-  const credentialsSecret = args.s3CredentialsSecret;
+  const s3Credentials = args.s3CredentialsSecret ? objectStoreCredentialsFile(args.s3CredentialsSecret) : undefined;
   const s3Env: k8s.EnvVar[] = [
     { name: "HOME", value: "/tmp" },
     ...(args.region ? [{ name: "AWS_REGION", value: args.region }] : []),
-    ...(credentialsSecret
-      ? ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: credentialsSecret, key } } }))
-      : []),
+    ...(s3Credentials ? [s3Credentials.env] : []),
   ];
+  const writeSecret = secretFiles("evidently", args.evidentlySecretName, EVIDENTLY_SECRET_DIR, [EVIDENTLY_SECRET_KEY]);
   const fetch = (kind: "reference" | "current", path: string): k8s.Container => ({
     name: `fetch-${kind}`,
     image: imageRef(DRIFT_JOB_IMAGES.fetch),
@@ -103,7 +107,7 @@ function driftCronJob(scope: Construct, team: TeamConfig, monitor: ModelMonitor,
     ],
     env: s3Env,
     resources: teamDefaults,
-    volumeMounts: [data, tmp],
+    volumeMounts: [data, tmp, ...(s3Credentials ? [s3Credentials.files.mount] : [])],
   });
   return new k8s.KubeCronJob(scope, `drift-${monitor.name}`, {
     metadata: { name: `drift-${monitor.name}`, namespace: team.name, labels },
@@ -138,19 +142,21 @@ function driftCronJob(scope: Construct, team: TeamConfig, monitor: ModelMonitor,
                     { name: "DRIFT_SHARE_THRESHOLD", value: String(monitor.driftShareThreshold) },
                     { name: "PUSHGATEWAY_URL", value: PUSHGATEWAY_URL },
                     { name: "EVIDENTLY_URL", value: EVIDENTLY_URL },
-                    { name: "EVIDENTLY_SECRET", valueFrom: { secretKeyRef: { name: args.evidentlySecretName, key: "secret" } } },
+                    { name: "EVIDENTLY_SECRET_FILE", value: writeSecret.path(EVIDENTLY_SECRET_KEY) },
                     { name: "HOME", value: "/tmp" },
                     { name: "DO_NOT_TRACK", value: "1" },
                     { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
                   ],
                   resources: teamDefaults,
-                  volumeMounts: [{ name: "script", mountPath: "/scripts", readOnly: true }, { ...data, readOnly: true }, tmp],
+                  volumeMounts: [{ name: "script", mountPath: "/scripts", readOnly: true }, { ...data, readOnly: true }, tmp, writeSecret.mount],
                 },
               ],
               volumes: [
                 { name: "script", configMap: { name: DRIFT_SCRIPT_CONFIGMAP } },
                 { name: "data", emptyDir: { sizeLimit: k8s.Quantity.fromString(args.dataSizeLimit ?? "2Gi") } },
                 { name: "tmp", emptyDir: { sizeLimit: k8s.Quantity.fromString("256Mi") } },
+                writeSecret.volume,
+                ...(s3Credentials ? [s3Credentials.files.volume] : []),
               ],
             }),
           },

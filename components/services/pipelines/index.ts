@@ -9,6 +9,7 @@ import {
   KUBEFLOW_NAMESPACE,
   MLMD_CONFIG_SECRET,
   kfpCredentialTemplates,
+  kfpSetupTemplate,
   mysqlAliasService,
   mysqlMasterSecret,
   mysqlSetupObjects,
@@ -172,7 +173,7 @@ function createPipelinesOnAws(
       targets: [
         { namespace: KUBEFLOW_NAMESPACE, secretName: KFP_MYSQL_SECRET, template: templates.mysql },
         { namespace: KUBEFLOW_NAMESPACE, secretName: MLMD_CONFIG_SECRET, template: templates.mlmd },
-        { namespace: DATABASES_NAMESPACE, secretName: KFP_SETUP_SECRET, template: { password: "{{ .password }}" } },
+        { namespace: DATABASES_NAMESPACE, secretName: KFP_SETUP_SECRET, template: kfpSetupTemplate() },
       ],
       labels,
       dependsOn: [clusterScoped, aws.secretStore],
