@@ -36,7 +36,7 @@ export const workloadHygiene = resourcePolicy(
   {
     name: "k8s-workload-hygiene",
     description:
-      "Containers set CPU/memory requests and a memory limit (GPUs whole, requests = limits), use pinned image tags, read secrets from files, keep a read-only root filesystem; nothing runs in default or kube-*.",
+      "Containers set CPU/memory requests and a memory limit (GPUs whole, requests = limits), use pinned image tags, read secrets from mounted files (no secret-looking literal env value, no env var from a Secret, no envFrom of a Secret), keep a read-only root filesystem; nothing runs in default or kube-*.",
     severity: "medium",
     controls: ["POD-07", "POD-08", "POD-09", "POD-11", "NS-05"],
   },
@@ -80,6 +80,22 @@ export const workloadHygiene = resourcePolicy(
           "POD-11",
           !(SECRET_NAME.test(e.name) && !/_FILE$/i.test(e.name) && typeof e.value === "string" && e.value !== ""),
           `${where} passes ${e.name} as a literal env value; mount it from a Secret as a file`,
+        );
+        // A Secret's value in the environment is visible to every process of the container, in crash dumps and
+        // in `env` output: mount the Secret as a file and point the program at the file.
+        const ref = e.valueFrom?.secretKeyRef;
+        check(
+          "POD-11",
+          ref === undefined,
+          `${where} takes ${e.name} from Secret ${ref?.name ?? "(unnamed)"} as an environment variable; mount the Secret as a file instead`,
+        );
+      }
+      for (const source of c.envFrom ?? []) {
+        const secret = source.secretRef;
+        check(
+          "POD-11",
+          secret === undefined,
+          `${where} takes every key of Secret ${secret?.name ?? "(unnamed)"} as environment variables (envFrom); mount the Secret as a file instead`,
         );
       }
       check("POD-07", c.securityContext?.readOnlyRootFilesystem === true, `${where} should set readOnlyRootFilesystem: true`);

@@ -16,16 +16,25 @@ const CONTAINER = {
   resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } },
   env: [
     { name: "LOG_LEVEL", value: "info" },
-    { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } },
+    // The secret as a mounted file, the variable naming the file (POD-11).
+    { name: "DB_PASSWORD_FILE", value: "/etc/db/password" },
+    { name: "DB_HOST", valueFrom: { configMapKeyRef: { name: "db", key: "host" } } },
   ],
-  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+  envFrom: [{ configMapRef: { name: "ranker-settings" } }],
+  volumeMounts: [
+    { name: "tmp", mountPath: "/tmp" },
+    { name: "db", mountPath: "/etc/db", readOnly: true },
+  ],
 };
 type Spec = Record<string, any>;
 const SPEC: Spec = {
   securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
   serviceAccountName: "team-workload",
   containers: [CONTAINER],
-  volumes: [{ name: "tmp", emptyDir: {} }],
+  volumes: [
+    { name: "tmp", emptyDir: {} },
+    { name: "db", secret: { secretName: "db", defaultMode: 0o440, items: [{ key: "password", path: "password" }] } },
+  ],
 };
 
 /** Wraps a pod spec the way each workload kind carries it. */
@@ -151,9 +160,11 @@ describe("exceptions registry in workload policies", () => {
       { name, namespace },
     );
 
-  it("exempts listed gpu-operator workloads (and their generated suffixes) from POD-01..06", () => {
+  it("exempts listed gpu-operator workloads, by exact name, from POD-01..06", () => {
     expect(violations(podSecurity, DAEMONSET_T, driver("nvidia-driver-daemonset"))).toEqual([]);
-    expect(violations(podSecurity, DAEMONSET_T, driver("nvidia-dcgm-exporter-7f9c"))).toEqual([]);
+    expect(violations(podSecurity, DAEMONSET_T, driver("nvidia-dcgm-exporter"))).toEqual([]);
+    // Registry names match exactly: a name with a suffix is another workload.
+    expect(violations(podSecurity, DAEMONSET_T, driver("nvidia-dcgm-exporter-7f9c"))).toHaveLength(8);
   });
   it("exempts POD-07 but not the unlisted POD-08 and POD-09 controls", () => {
     expect(violations(workloadHygiene, DAEMONSET_T, driver("nvidia-driver-daemonset"))).toEqual([
@@ -200,6 +211,18 @@ describe("exceptions registry in workload policies", () => {
       "POD-02: container node-exporter must set allowPrivilegeEscalation: false",
       "POD-03: container node-exporter must drop ALL capabilities and add none but NET_BIND_SERVICE",
       "POD-04: container node-exporter needs seccompProfile RuntimeDefault or Localhost",
+    ]);
+  });
+  it("POD-11: the registered MLflow server may take a Secret in its environment; other workloads and other controls may not", () => {
+    const flaskKey = (s: Spec) =>
+      s.containers[0].env.push({ name: "MLFLOW_FLASK_SERVER_SECRET_KEY", valueFrom: { secretKeyRef: { name: "mlflow", key: "k" } } });
+    const FINDING =
+      "POD-11: container app takes MLFLOW_FLASK_SERVER_SECRET_KEY from Secret mlflow as an environment variable; mount the Secret as a file instead";
+    expect(hyg(flaskKey, { name: "mlflow", namespace: "mlflow" })).toEqual([]);
+    expect(hyg(flaskKey, { name: "tracking", namespace: "mlflow" })).toEqual([FINDING]);
+    expect(hyg(flaskKey, { name: "mlflow", namespace: "recsys" })).toEqual([FINDING]);
+    expect(hyg((s) => delete s.containers[0].securityContext.readOnlyRootFilesystem, { name: "mlflow", namespace: "mlflow" })).toEqual([
+      "POD-07: container app should set readOnlyRootFilesystem: true",
     ]);
   });
   it("a workload without metadata.name in gpu-operator is exempt from nothing", () => {
@@ -284,8 +307,42 @@ describe("k8s-workload-hygiene", () => {
       ]);
     },
   );
-  it("secret references and empty values are fine", () => {
+  it("empty values, ConfigMap references and Secret volumes are fine (POD-11)", () => {
     expect(hyg((s) => s.containers[0].env.push({ name: "API_KEY", value: "" }))).toEqual([]);
+    expect(hyg((s) => s.containers[0].env.push({ name: "API_KEY", valueFrom: { configMapKeyRef: { name: "settings", key: "key-id" } } }))).toEqual([]);
+    expect(hyg((s) => s.containers[0].envFrom.push({ configMapRef: { name: "more-settings" } }))).toEqual([]);
+    expect(hyg((s) => s.volumes.push({ name: "tls", projected: { sources: [{ secret: { name: "tls" } }] } }))).toEqual([]);
+  });
+  it("an env var taken from a Secret is reported, whatever its name, in every container kind (POD-11)", () => {
+    const fromSecret = { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } };
+    expect(hyg((s) => s.containers[0].env.push(fromSecret))).toEqual([
+      "POD-11: container app takes DB_PASSWORD from Secret db as an environment variable; mount the Secret as a file instead",
+    ]);
+    expect(
+      hyg((s) => s.containers[0].env.push({ name: "LOG_FORMAT", valueFrom: { secretKeyRef: { name: "settings", key: "format", optional: true } } })),
+    ).toEqual(["POD-11: container app takes LOG_FORMAT from Secret settings as an environment variable; mount the Secret as a file instead"]);
+    expect(hyg((s) => (s.initContainers = [{ ...structuredClone(CONTAINER), name: "migrate", env: [fromSecret] }]))).toEqual([
+      "POD-11: initContainer migrate takes DB_PASSWORD from Secret db as an environment variable; mount the Secret as a file instead",
+    ]);
+  });
+  it("envFrom of a Secret is reported, naming the Secret (POD-11)", () => {
+    expect(hyg((s) => s.containers[0].envFrom.push({ secretRef: { name: "ranker-keys" } }))).toEqual([
+      "POD-11: container app takes every key of Secret ranker-keys as environment variables (envFrom); mount the Secret as a file instead",
+    ]);
+    expect(hyg((s) => s.containers[0].envFrom.push({ prefix: "KEYS_", secretRef: { name: "ranker-keys", optional: true } }))).toEqual([
+      "POD-11: container app takes every key of Secret ranker-keys as environment variables (envFrom); mount the Secret as a file instead",
+    ]);
+  });
+  it("a literal and a Secret reference of the same variable are two findings (POD-11)", () => {
+    expect(
+      hyg((s) => {
+        s.containers[0].env.push({ name: "API_TOKEN", value: "hunter2" });
+        s.containers[0].envFrom.push({ secretRef: { name: "tokens" } });
+      }),
+    ).toEqual([
+      "POD-11: container app passes API_TOKEN as a literal env value; mount it from a Secret as a file",
+      "POD-11: container app takes every key of Secret tokens as environment variables (envFrom); mount the Secret as a file instead",
+    ]);
   });
   it.each(["DB_PASSWORD_FILE", "MLFLOW_TRACKING_TOKEN_FILE", "aws_secret_access_key_file"])(
     "%s points at a mounted secret file: not a literal (POD-11)",
