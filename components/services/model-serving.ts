@@ -40,13 +40,10 @@ export class ModelServing extends pulumi.ComponentResource {
     const crds = createUpstreamChart(`${name}-crds`, CHARTS.kserveCrd, KSERVE_NAMESPACE, {}, { ...child, dependsOn: args.dependsOn });
     const knative: pulumi.Resource[] = [];
     if (args.mode === "serverless") {
-      const operator = createUpstreamChart(
-        `${name}-knative-operator`,
-        CHARTS.knativeOperator,
-        KNATIVE_OPERATOR_NAMESPACE,
-        {},
-        { ...child, dependsOn: args.dependsOn },
-      );
+      const operator = createUpstreamChart(`${name}-knative-operator`, CHARTS.knativeOperator, KNATIVE_OPERATOR_NAMESPACE, loadValuesFile("knative-operator"), {
+        ...child,
+        dependsOn: args.dependsOn,
+      });
       knative.push(createObjectGroup(`${name}-knative-serving`, [knativeServing(args.labels)], { ...child, dependsOn: [operator] }));
     }
     // The controller's Certificate and Issuer need cert-manager's CRDs and a running cert-manager.

@@ -1,4 +1,4 @@
-import type { PolicyException } from "../exceptions";
+import type { PolicyException } from "./entry";
 
 /** Relaxations for objects that upstream charts render (see charts/inventory/): what no chart value can fix. */
 export const UPSTREAM_CHART_EXCEPTIONS: readonly PolicyException[] = [

@@ -17,7 +17,7 @@ export function controlChecker(namespace: string | undefined, workload: string |
 export const ANY_WORKLOAD = Symbol("any workload");
 
 /** An entry that names no workload and no cluster object covers its whole namespace. */
-const coversWholeNamespace = (e: PolicyException): boolean => e.scope.workloads.length === 0 && (e.scope.clusterObjects ?? []).length === 0;
+const coversWholeNamespace = (entry: PolicyException): boolean => entry.scope.workloads.length === 0 && (entry.scope.clusterObjects ?? []).length === 0;
 
 /**
  * The unexpired registry entry, if any, that relaxes `control` for this object. Names match exactly: the pack

@@ -5,8 +5,16 @@
  * multi-language component covers its children, pulumi/pulumi#7788), so an operator is still running when the
  * custom resources it put finalizers on go.
  */
-import type { PlanResult } from "./run";
-import { chartLabel, upstreamObjects } from "./upstream";
+import type { KubeObject } from "./extract";
+import type { PlannedResource } from "./recorder";
+import { chartLabel, upstreamObjects, type UpstreamRender } from "./upstream";
+
+/** What the check reads of a plan (run.ts calls it while building the PlanResult). */
+export interface PlannedGraph {
+  readonly resources: readonly PlannedResource[];
+  readonly objects: readonly { source: string; object: KubeObject }[];
+  readonly upstream: readonly UpstreamRender[];
+}
 
 export interface CustomResourceUse {
   /** "monitoring.coreos.com/ServiceMonitor" */
@@ -22,7 +30,7 @@ export interface CustomResourceUse {
 const groupOf = (apiVersion: string): string => (apiVersion.includes("/") ? apiVersion.split("/")[0] : "");
 
 /** Every resource a resource waits for: its dependsOn and its parent, transitively. */
-function waitsFor(result: PlanResult): (urn: string) => ReadonlySet<string> {
+function waitsFor(result: PlannedGraph): (urn: string) => ReadonlySet<string> {
   const byUrn = new Map(result.resources.map((r) => [r.urn, r]));
   const memo = new Map<string, Set<string>>();
   const closure = (urn: string): Set<string> => {
@@ -40,7 +48,7 @@ function waitsFor(result: PlanResult): (urn: string) => ReadonlySet<string> {
   return closure;
 }
 
-export function customResourceUses(result: PlanResult): CustomResourceUse[] {
+export function customResourceUses(result: PlannedGraph): CustomResourceUse[] {
   const definedBy = new Map<string, { urn: string; label: string }>();
   for (const { chart, inventory } of result.upstream) {
     for (const o of inventory?.objects ?? []) {
@@ -71,7 +79,7 @@ export function customResourceUses(result: PlanResult): CustomResourceUse[] {
   return [...uses.values()];
 }
 
-export function unorderedCustomResourceLines(result: PlanResult): string[] {
+export function unorderedCustomResourceLines(result: PlannedGraph): string[] {
   return customResourceUses(result)
     .filter((u) => !u.ordered)
     .map((u) => `${u.consumer.split("::").pop()} creates ${u.kind} but does not wait for ${u.providerChart}, which defines it: add the chart to its dependsOn`);

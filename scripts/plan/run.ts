@@ -96,6 +96,6 @@ export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<Pl
     schemaProblems,
     duplicateUrns: recorder.duplicateUrns,
   };
-  const orderProblems = unorderedCustomResourceLines({ ...planned, ok: true, orderProblems: [] });
+  const orderProblems = unorderedCustomResourceLines(planned);
   return { ...planned, ok: schemaProblems.length === 0 && recorder.duplicateUrns.length === 0 && orderProblems.length === 0, orderProblems };
 }

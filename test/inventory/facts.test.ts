@@ -121,7 +121,12 @@ describe("objectFacts", () => {
         apiVersion: "apiextensions.k8s.io/v1",
         kind: "CustomResourceDefinition",
         metadata: { name: "x.example.com" },
-        spec: { group: "example.com", scope: "Namespaced", versions: [{ name: "v1", schema: { openAPIV3Schema: { type: "object" } } }] },
+        spec: {
+          group: "example.com",
+          names: { kind: "X", plural: "xs" },
+          scope: "Namespaced",
+          versions: [{ name: "v1", schema: { openAPIV3Schema: { type: "object" } } }],
+        },
       },
       "ns",
     );

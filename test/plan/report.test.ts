@@ -153,7 +153,7 @@ describe("writePlan: YAML without line folding", () => {
 });
 
 describe("summary: what this plan cannot know, for the stack's cluster kind", () => {
-  const helm = "the objects inside upstream Helm charts and manifests";
+  const helm = "what the cluster changes in upstream charts at deploy time";
 
   it("existing cluster: no AWS lines; what the cluster already has; the Helm line", () => {
     expect(existing.config?.cluster.kind).toBe("existing");

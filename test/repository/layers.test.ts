@@ -15,11 +15,12 @@ const FLOORS = ["domain", "config", "charts", "components", "platform", "scripts
 type Floor = (typeof FLOORS)[number] | "policies";
 
 /**
- * Where a program file lives. The pack's registry data (policies/exceptions.ts) imports nothing and the config
- * reads exception ids from it, so it counts as a domain fact; node-version.ts imports nothing either.
+ * Where a program file lives. The pack's registry data (policies/exceptions.ts and the entries under
+ * policies/exceptions/) imports nothing else and the config reads exception ids from it, so it counts as a domain
+ * fact; node-version.ts imports nothing either.
  */
 function floorOf(rel: string): Floor | undefined {
-  if (rel === "policies/exceptions.ts" || rel === "node-version.ts") return "domain";
+  if (rel === "policies/exceptions.ts" || rel.startsWith("policies/exceptions/") || rel === "node-version.ts") return "domain";
   if (rel === "platform.ts" || rel === "index.ts") return "platform";
   const top = rel.split("/")[0];
   return top === "policies" || (FLOORS as readonly string[]).includes(top) ? (top as Floor) : undefined;
