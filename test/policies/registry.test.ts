@@ -61,6 +61,16 @@ describe("the shipped registry", () => {
     }
     for (const e of OWN_WORKLOAD_EXCEPTIONS) for (const c of e.controls) expect(c, e.id).not.toMatch(/^RBAC-/);
   });
+  it("docs/security-controls.md's table lists every entry with its origin and exact controls", () => {
+    const doc = readFileSync(join(__dirname, "..", "..", "docs", "security-controls.md"), "utf8");
+    const rows = [...doc.matchAll(/^\| `([a-z0-9-]+)` \| (upstream chart|our workload) \| [^|]+ \| ([A-Z0-9-, ]+) \|/gm)].map((m) => ({
+      id: m[1],
+      origin: m[2],
+      controls: m[3].split(", "),
+    }));
+    const origin = (e: PolicyException) => (UPSTREAM_CHART_EXCEPTIONS.includes(e) ? "upstream chart" : "our workload");
+    expect(rows).toEqual(EXCEPTIONS.map((e) => ({ id: e.id, origin: origin(e), controls: [...e.controls] })));
+  });
   it("none has expired on the fixed test day", () => {
     expect(expiredExceptions("2026-11-22")).toEqual([]);
   });
