@@ -13,7 +13,33 @@ const admin = adminClient();
 const editor = member(admin, "vision", "edit");
 const teamAdmin = member(admin, "vision", "admin");
 
-beforeAll(() => readyFixture(admin));
+/**
+ * The API server enforces a ValidatingAdmissionPolicy only once its policy source has compiled the policy and its
+ * binding, a moment after both are stored (longer on a loaded machine). Probes for several rules, by dry run,
+ * must all be refused before any test asserts a refusal.
+ */
+async function guardrailsEnforcing(): Promise<void> {
+  const probes = [
+    () => admin.create(object("v1", "Service", "vision", "probe", { spec: { ports: [{ port: 80 }], externalIPs: ["203.0.113.10"] } }), { dryRun: true }),
+    () => editor.create(object("v1", "Service", "vision", "probe", { spec: { type: "ExternalName", externalName: "x.example.com" } }), { dryRun: true }),
+    () =>
+      editor.create(
+        object("v1", "Secret", "vision", "probe", {
+          type: "kubernetes.io/service-account-token",
+          metadata: { name: "probe", namespace: "vision", annotations: { "kubernetes.io/service-account.name": "team-workload" } },
+        }),
+        { dryRun: true },
+      ),
+    () => editor.create(deployment("vision", "probe", { containers: [{ name: "c", image: ALLOWED_IMAGE }] }), { dryRun: true }),
+  ];
+  const enforcing = await eventually(async () => ((await Promise.all(probes.map((probe) => probe()))).every((r) => r.status === 403) ? true : undefined), 60);
+  if (!enforcing) throw new Error("the guardrail policies were not enforced within 60 s of being applied");
+}
+
+beforeAll(async () => {
+  await readyFixture(admin);
+  await guardrailsEnforcing();
+});
 afterAll(() => admin.close());
 
 describe("the admission policies themselves", () => {
