@@ -8,7 +8,7 @@ export interface PolicyException {
     readonly namespace: string;
     /** Workload names, exact; an entry naming no workload and no cluster object covers the whole namespace. */
     readonly workloads: readonly string[];
-    /** Cluster-scoped objects of the component (ClusterRoles …), by exact name. @default none */
+    /** Cluster-scoped objects of the component as `Kind/name` (`ClusterRole/operator`), exact. @default none */
     readonly clusterObjects?: readonly string[];
     /**
      * The workloads are created at run time by an operator, outside any chart or manifest of ours, so no plan

@@ -58,7 +58,7 @@ export const UPSTREAM_CHART_EXCEPTIONS: readonly PolicyException[] = [
       component: "observability",
       namespace: "monitoring",
       workloads: [],
-      clusterObjects: ["monitoring-kube-prometheus-operator"],
+      clusterObjects: ["ClusterRole/monitoring-kube-prometheus-operator"],
     },
     reason:
       'kube-prometheus-stack 88.5.3, templates/prometheus-operator/clusterrole.yaml (after prometheus-operator\'s Documentation/platform/rbac.md) grants verbs "*" on the monitoring.coreos.com kinds, apps/statefulsets and core configmaps and secrets; no value narrows the verbs. The operator creates, updates and deletes the StatefulSets, Secrets and ConfigMaps of every Prometheus and Alertmanager; only its own service account is bound.',
@@ -81,7 +81,7 @@ export const UPSTREAM_CHART_EXCEPTIONS: readonly PolicyException[] = [
       component: "kserve",
       namespace: "knative-operator",
       workloads: [],
-      clusterObjects: ["knative-serving-operator", "knative-eventing-operator"],
+      clusterObjects: ["ClusterRole/knative-serving-operator", "ClusterRole/knative-eventing-operator"],
     },
     reason:
       'knative-operator v1.23.0, templates/rbac/serving-operator-role.yaml and eventing-operator-role.yaml: "*" verbs and resources on operator.knative.dev and the groups it installs, and apiGroups "*" for configmaps and services (eventing); the templates take no values, and the eventing role is rendered even though only Serving is used. Bound only to the knative-operator service account.',

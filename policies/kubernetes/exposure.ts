@@ -16,7 +16,7 @@ export const exposure = resourcePolicy(
   ["kubernetes:core/v1:Service", "kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:helm.sh/v4:Chart"],
   (obj, args, report) => {
     // A Chart resource is judged by its release namespace and name, like the objects it renders.
-    const check = controlChecker(namespaceOf(obj) ?? obj.namespace, nameOf(obj) ?? obj.name, report);
+    const check = controlChecker(namespaceOf(obj) ?? obj.namespace, nameOf(obj) ?? obj.name, report, args.type.split(":").pop());
     if (args.type === "kubernetes:core/v1:Service") {
       const type = obj.spec?.type;
       if (type !== "LoadBalancer" && type !== "NodePort") return;

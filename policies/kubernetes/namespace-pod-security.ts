@@ -16,8 +16,8 @@ export const namespacePodSecurity = resourcePolicy(
   (obj, _args, report) => {
     const labels: Record<string, string> = obj.metadata?.labels ?? {};
     const name = nameOf(obj);
-    // A Namespace is cluster-scoped: the registry matches it by name in clusterObjects, like any cluster object.
-    const check = controlChecker(undefined, name, report);
+    // A Namespace is cluster-scoped: the registry knows it as `Namespace/<name>` in clusterObjects, like any cluster object.
+    const check = controlChecker(undefined, name, report, "Namespace");
     const level = labels[ENFORCE];
     if (!level) return check("NS-01", false, `namespace ${name} has no ${ENFORCE} label`);
     check(

@@ -19,7 +19,7 @@ export const podSecurity = resourcePolicy(
     if (!spec) return;
     const ns = namespaceOf(obj);
     const name = nameOf(obj);
-    const check = controlChecker(ns, name, report);
+    const check = controlChecker(ns, name, report, args.type.split(":").pop());
     const podCtx = spec.securityContext ?? {};
     check("POD-05", !spec.hostNetwork && !spec.hostPID && !spec.hostIPC, "hostNetwork, hostPID and hostIPC must be off");
     for (const v of spec.volumes ?? []) {

@@ -24,7 +24,7 @@ export const rbac = resourcePolicy(
   (obj, args, report) => {
     const kind = args.type.split(":").pop();
     const name = nameOf(obj);
-    const check = controlChecker(namespaceOf(obj), name, report);
+    const check = controlChecker(namespaceOf(obj), name, report, kind);
     if (kind === "ClusterRoleBinding" || kind === "RoleBinding") {
       const ref = obj.roleRef?.name;
       check("RBAC-01", !(ref === "cluster-admin" || (kind === "ClusterRoleBinding" && ref === "admin")), `${kind} ${name} grants ${ref}`);

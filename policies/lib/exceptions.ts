@@ -4,14 +4,19 @@ import { EXCEPTIONS, type PolicyException } from "../exceptions";
 export const isoDay = (date: Date = new Date()): string => date.toISOString().slice(0, 10);
 
 /**
- * A reporter for one workload's control checks: a failed check is reported with its control id unless an
- * unexpired registry entry exempts this workload from that control.
+ * A reporter for one object's control checks: a failed check is reported with its control id unless an unexpired
+ * registry entry exempts this object from that control. A cluster-scoped object (no namespace) is known to the
+ * registry as `Kind/name`, so an entry for a ClusterRole never covers a Namespace of the same name.
  */
-export function controlChecker(namespace: string | undefined, workload: string | undefined, report: (message: string) => void) {
+export function controlChecker(namespace: string | undefined, workload: string | undefined, report: (message: string) => void, kind?: string) {
+  const identity = namespace === undefined && kind !== undefined && workload !== undefined ? clusterObject(kind, workload) : workload;
   return (control: string, ok: boolean, message: string): void => {
-    if (!ok && !exemption(namespace, workload, control)) report(`${control}: ${message}`);
+    if (!ok && !exemption(namespace, identity, control)) report(`${control}: ${message}`);
   };
 }
+
+/** How the registry names a cluster-scoped object in `clusterObjects`. */
+export const clusterObject = (kind: string, name: string): string => `${kind}/${name}`;
 
 /** For namespace-level checks: any workload of the entry's namespace will do. */
 export const ANY_WORKLOAD = Symbol("any workload");
@@ -24,8 +29,8 @@ const coversWholeNamespace = (entry: PolicyException): boolean => entry.scope.wo
  * judges the objects a stack declares (a Deployment, a ClusterRole), never the pods controllers make of them, so
  * a prefix would only widen an entry to neighbours (`gpu-operator` to `gpu-operator-node-feature-discovery-gc`).
  * A namespaced object matches its namespace's entries by workload name (an entry that names nothing covers the
- * namespace); a cluster-scoped object (namespace undefined) only an entry listing it in `clusterObjects`. An
- * object without a name matches no entry that lists names.
+ * namespace); a cluster-scoped object (namespace undefined) only an entry listing it as `Kind/name` in
+ * `clusterObjects`. An object without a name matches no entry that lists names.
  */
 export function exemption(
   namespace: string | undefined,

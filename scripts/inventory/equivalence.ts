@@ -5,24 +5,13 @@
 import type { Environment } from "../../policies/lib/define";
 import { kubernetesType } from "../../policies/lib/k8s";
 import { runPolicies, type PolicySubject } from "../plan/policy";
-import type { PlanResult } from "../plan/run";
+import { NOTHING_PLANNED, type PlanResult } from "../plan/run";
 import { asRegistered, objectFacts } from "./facts";
+import type { ScopeOf } from "./scope";
 
 type Obj = Record<string, any>;
 
-const bareResult = (stack: string): PlanResult => ({
-  stack,
-  ok: true,
-  problems: [],
-  resources: [],
-  objects: [],
-  charts: [],
-  manifests: [],
-  upstream: [],
-  schemaProblems: [],
-  duplicateUrns: [],
-  orderProblems: [],
-});
+const bareResult = (stack: string): PlanResult => ({ stack, ok: true, problems: [], ...NOTHING_PLANNED });
 
 function subject(stack: string, obj: Obj, index: number): PolicySubject {
   const type = kubernetesType(obj.apiVersion, obj.kind);
@@ -51,10 +40,10 @@ export async function projectionDifferencesOf(full: readonly Obj[], facts: reado
 }
 
 /** The rendered objects (as the provider registers them) against their facts; empty when the projection is faithful. */
-export function projectionDifferences(rendered: readonly Obj[], releaseNamespace: string, stack: string, environment: Environment): Promise<string[]> {
+export function projectionDifferences(rendered: readonly Obj[], releaseNamespace: string, stack: string, environment: Environment, scopeOf?: ScopeOf): Promise<string[]> {
   return projectionDifferencesOf(
-    rendered.map((o) => asRegistered(o, releaseNamespace)),
-    rendered.map((o) => objectFacts(o, releaseNamespace)),
+    rendered.map((o) => asRegistered(o, releaseNamespace, scopeOf)),
+    rendered.map((o) => objectFacts(o, releaseNamespace, scopeOf)),
     stack,
     environment,
   );

@@ -5,45 +5,18 @@
  */
 
 /** Bumped when the projection changes: every inventory file records it, so a change makes them all stale. */
-export const FACTS_FORMAT = 2;
+export const FACTS_FORMAT = 3;
+
+import { scopeResolver, type ScopeOf } from "./scope";
 
 type Obj = Record<string, any>;
-
-/** Kinds a chart renders that are not namespaced (helm leaves their namespace empty). */
-export const CLUSTER_SCOPED_KINDS = new Set([
-  "APIService",
-  "ClusterIssuer",
-  "ClusterPolicy",
-  "ClusterRole",
-  "ClusterRoleBinding",
-  "ClusterSecretStore",
-  "ClusterServingRuntime",
-  "ClusterStorageContainer",
-  "ClusterExternalSecret",
-  "ClusterGenerator",
-  "ClusterPushSecret",
-  "CSIDriver",
-  "CustomResourceDefinition",
-  "IngressClass",
-  "MutatingWebhookConfiguration",
-  "Namespace",
-  "NodeFeatureRule",
-  "NVIDIADriver",
-  "PersistentVolume",
-  "PriorityClass",
-  "RuntimeClass",
-  "StorageClass",
-  "ValidatingAdmissionPolicy",
-  "ValidatingAdmissionPolicyBinding",
-  "ValidatingWebhookConfiguration",
-]);
 
 const WORKLOAD_KINDS = new Set(["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"]);
 
 /** Labels and annotations that carry policy meaning; the rest (chart, version, selectors) are noise. */
 const KEPT_LABEL = /^(pod-security\.kubernetes\.io\/|mlops\.platform\/|team$)/;
 const KEPT_ANNOTATION =
-  /^(helm\.sh\/(resource-policy|hook)|.*auth.*|seccomp\.security\.alpha\.kubernetes\.io\/|container\.apparmor\.security\.beta\.kubernetes\.io\/)/;
+  /^(helm\.sh\/(resource-policy|hook)|.*auth.*|seccomp\.security\.alpha\.kubernetes\.io\/|container\.apparmor\.security\.beta\.kubernetes\.io\/|service\.beta\.kubernetes\.io\/|alb\.ingress\.kubernetes\.io\/|nginx\.ingress\.kubernetes\.io\/)/;
 
 /** Marks a literal env value in the facts: the pack needs to know there is one, never what it is. */
 export const LITERAL_VALUE = "[literal]";
@@ -114,6 +87,9 @@ function podSpecFacts(spec: Obj | undefined): Obj | undefined {
     hostPID: spec.hostPID,
     hostIPC: spec.hostIPC,
     priorityClassName: spec.priorityClassName,
+    runtimeClassName: spec.runtimeClassName,
+    hostUsers: spec.hostUsers,
+    shareProcessNamespace: spec.shareProcessNamespace,
     securityContext: spec.securityContext,
     volumes: spec.volumes?.map(volumeFacts),
     containers: spec.containers?.map(containerFacts),
@@ -136,9 +112,15 @@ function specFacts(kind: string, obj: Obj): Obj | undefined {
   if (WORKLOAD_KINDS.has(kind)) return workloadSpecFacts(kind, obj.spec);
   switch (kind) {
     case "Service":
-      return pick(obj.spec, ["type", "loadBalancerClass", "externalIPs", "externalName", "externalTrafficPolicy"]);
+      return compact({
+        ...pick(obj.spec, ["type", "loadBalancerClass", "externalIPs", "externalName", "externalTrafficPolicy", "loadBalancerSourceRanges"]),
+        ports: obj.spec?.ports?.map((p: Obj) => pick(p, ["port", "nodePort", "protocol"])),
+      });
     case "Ingress":
-      return pick(obj.spec, ["ingressClassName"]);
+      return compact({
+        ...pick(obj.spec, ["ingressClassName", "tls"]),
+        rules: obj.spec?.rules?.map((r: Obj) => pick(r, ["host"])),
+      });
     case "NetworkPolicy":
     case "ResourceQuota":
     case "LimitRange":
@@ -181,18 +163,18 @@ function kindFacts(kind: string, obj: Obj): Obj {
 
 /**
  * The facts of one object as the provider would register it: namespaced kinds without a namespace are put in the
- * release's namespace, as helm.v4.Chart does.
+ * release's namespace, as helm.v4.Chart does. `scopeOf` knows the built-in kinds and the rendered CRDs.
  */
-export function objectFacts(obj: Obj, releaseNamespace: string): Obj {
+export function objectFacts(obj: Obj, releaseNamespace: string, scopeOf: ScopeOf = scopeResolver()): Obj {
   const kind = String(obj.kind);
   const metadata = metadataFacts(obj.metadata);
-  if (!CLUSTER_SCOPED_KINDS.has(kind) && metadata.namespace === undefined) metadata.namespace = releaseNamespace;
-  return compact({ apiVersion: obj.apiVersion, kind, metadata, ...kindFacts(kind, obj), spec: specFacts(kind, obj) ?? kindFacts(kind, obj).spec });
+  if (scopeOf(String(obj.apiVersion), kind) === "Namespaced" && metadata.namespace === undefined) metadata.namespace = releaseNamespace;
+  const byKind = kindFacts(kind, obj);
+  return compact({ apiVersion: obj.apiVersion, kind, metadata, ...byKind, spec: specFacts(kind, obj) ?? byKind.spec });
 }
 
 /** An object as the provider registers it (namespace defaulted), for comparing the pack's verdicts with the facts'. */
-export function asRegistered(obj: Obj, releaseNamespace: string): Obj {
-  const kind = String(obj.kind);
-  if (CLUSTER_SCOPED_KINDS.has(kind) || obj.metadata?.namespace !== undefined) return obj;
+export function asRegistered(obj: Obj, releaseNamespace: string, scopeOf: ScopeOf = scopeResolver()): Obj {
+  if (scopeOf(String(obj.apiVersion), String(obj.kind)) === "Cluster" || obj.metadata?.namespace !== undefined) return obj;
   return { ...obj, metadata: { ...obj.metadata, namespace: releaseNamespace } };
 }

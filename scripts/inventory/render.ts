@@ -1,6 +1,7 @@
 /** From `helm template` output to inventory content: the objects' facts and the hooks the provider drops. */
 import { parseAllDocuments } from "yaml";
 import { objectFacts } from "./facts";
+import type { ScopeOf } from "./scope";
 import type { DroppedHook } from "./store";
 
 type Obj = Record<string, any>;
@@ -29,10 +30,10 @@ const byKindAndName = (left: { kind: string; name?: string }, right: { kind: str
   left.kind.localeCompare(right.kind) || (left.name ?? "").localeCompare(right.name ?? "");
 
 /** Facts of the objects the provider registers (hooks excluded, as helm.v4.Chart renders with hooks disabled). */
-export function inventoryContent(rendered: readonly Obj[], releaseNamespace: string): { objects: Obj[]; hooks: DroppedHook[] } {
+export function inventoryContent(rendered: readonly Obj[], releaseNamespace: string, scopeOf?: ScopeOf): { objects: Obj[]; hooks: DroppedHook[] } {
   const objects = rendered
     .filter((o) => !isHook(o))
-    .map((o) => objectFacts(o, releaseNamespace))
+    .map((o) => objectFacts(o, releaseNamespace, scopeOf))
     .sort((a, b) =>
       byKindAndName(
         { kind: a.kind, name: `${a.metadata?.namespace ?? ""}/${a.metadata?.name}` },

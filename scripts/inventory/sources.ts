@@ -3,11 +3,14 @@
  * for reading, e.g. `helm pull --untar`), or else `helm pull` from the catalogue's repository into the cache.
  * Charts are never copied into the repository; only the facts derived from them are.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { cacheRoot } from "../cluster/binaries";
 import { runTool } from "./helm";
+import { chartName } from "./store";
+
+export { chartName } from "./store";
 
 export interface ChartCoordinates {
   readonly repo?: string;
@@ -16,8 +19,6 @@ export interface ChartCoordinates {
   readonly version: string;
 }
 
-/** The chart's own name: the last segment of an OCI reference. */
-export const chartName = (chart: string): string => chart.split("/").pop() ?? chart;
 
 export const chartFolder = (ref: ChartCoordinates): string => `${chartName(ref.chart)}-${ref.version}`;
 
@@ -58,4 +59,17 @@ export function chartDirectory(ref: ChartCoordinates, helm: string, chartsDir?: 
   }
   assertChart(dir, ref);
   return dir;
+}
+
+/** The subcharts vendored under a chart folder, `name@version`, nested ones included, sorted. */
+export function chartDependencies(dir: string): string[] {
+  const charts = join(dir, "charts");
+  if (!existsSync(charts)) return [];
+  return readdirSync(charts, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(charts, entry.name, "Chart.yaml")))
+    .flatMap((entry) => {
+      const meta = parse(readFileSync(join(charts, entry.name, "Chart.yaml"), "utf8")) as { name?: string; version?: string };
+      return [`${meta.name}@${meta.version}`, ...chartDependencies(join(charts, entry.name))];
+    })
+    .sort();
 }

@@ -29,11 +29,17 @@ export interface RenderInput {
 }
 
 /**
- * The custom-resource API versions the rendered charts test with `.Capabilities.APIVersions.Has`: at deploy
- * time helm.v4.Chart asks the cluster, where the platform has installed them (the Prometheus operator's), so
- * the inventory renders as a cluster that serves them.
+ * What helm is told the cluster serves beyond the built-in APIs: the Prometheus operator's API and kinds, which
+ * kube-prometheus-stack installs on every stack. At deploy time helm.v4.Chart asks the live cluster; of the
+ * pinned charts, external-secrets asks for `monitoring.coreos.com/v1/ServiceMonitor` (templates/_helpers.tpl)
+ * before rendering its ServiceMonitors, so the inventory renders as a cluster where the platform is installed.
  */
-export const RENDER_API_VERSIONS: readonly string[] = ["monitoring.coreos.com/v1"];
+export const RENDER_API_VERSIONS: readonly string[] = [
+  "monitoring.coreos.com/v1",
+  "monitoring.coreos.com/v1/ServiceMonitor",
+  "monitoring.coreos.com/v1/PodMonitor",
+  "monitoring.coreos.com/v1/PrometheusRule",
+];
 
 /** A Helm hook the provider skips (helm.v4.Chart renders without hooks). */
 export interface DroppedHook {
@@ -43,14 +49,13 @@ export interface DroppedHook {
   readonly events: readonly string[];
 }
 
-export interface InventoryFile {
-  readonly release: string;
-  readonly namespace: string;
-  readonly repo?: string;
-  readonly chart: string;
-  readonly version: string;
-  readonly kubeVersion: string;
-  readonly apiVersions: readonly string[];
+/** A rendered release: its render input without the values (which may be large; the key stands for them). */
+export interface InventoryFile extends Omit<RenderInput, "values"> {
+  /**
+   * The subcharts the rendered chart folder held (`name@version`, from their Chart.yaml files): the key covers
+   * the chart's version, not how its dependencies were resolved, so this is what to compare against `helm pull`.
+   */
+  readonly dependencies: readonly string[];
   readonly helm: string;
   readonly factsFormat: number;
   /** sha256 of the render's inputs (renderKey). */
@@ -76,6 +81,9 @@ export function renderKey(input: RenderInput, helm: string = INVENTORY_HELM.vers
     .update(canonicalJson({ ...input, helm, factsFormat }))
     .digest("hex");
 }
+
+/** The chart's own name: the last segment of an OCI reference. */
+export const chartName = (chart: string): string => chart.split("/").pop() ?? chart;
 
 /** charts/inventory/<release>-<first 16 hex of the key>.json */
 export const inventoryFileName = (release: string, key: string): string => `${release}-${key.slice(0, 16)}.json`;

@@ -43,13 +43,24 @@ export interface PlanOptions {
   readonly stacksDir?: string;
 }
 
+/** The parts of a PlanResult when nothing was planned (config problems; or a bare result to run policies over). */
+export const NOTHING_PLANNED = {
+  resources: [],
+  objects: [],
+  charts: [],
+  manifests: [],
+  upstream: [],
+  schemaProblems: [],
+  duplicateUrns: [],
+  orderProblems: [],
+} as const satisfies Partial<PlanResult>;
+
 export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<PlanResult> {
-  const empty = { resources: [], objects: [], charts: [], manifests: [], upstream: [], schemaProblems: [], duplicateUrns: [], orderProblems: [] };
   let stackConfig = opts.stackConfig;
   if (!stackConfig) {
     const read = readStackFile(stack, opts.stacksDir);
     // A stack file that is not YAML is reported like config: `file:line:column` stands where a key path would.
-    if (!read.ok) return { stack, ok: false, problems: read.problems.map((p) => ({ path: fileLocation(p), message: p.message })), ...empty };
+    if (!read.ok) return { stack, ok: false, problems: read.problems.map((p) => ({ path: fileLocation(p), message: p.message })), ...NOTHING_PLANNED };
     stackConfig = read.config;
   }
   pulumi.runtime.setAllConfig(stackConfig.values, stackConfig.secretKeys);
@@ -62,7 +73,7 @@ export async function runPlan(stack: string, opts: PlanOptions = {}): Promise<Pl
   try {
     config = loadConfig({ today: opts.today ?? new Date() });
   } catch (err) {
-    if (err instanceof ConfigError) return { stack, ok: false, problems: err.problems, ...empty };
+    if (err instanceof ConfigError) return { stack, ok: false, problems: err.problems, ...NOTHING_PLANNED };
     throw err;
   }
   // The SDK stores a formatted stack trace on every internal promise (runtime/debuggable.js), which under

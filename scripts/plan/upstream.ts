@@ -3,7 +3,7 @@
  * offline plan's policy pack judges them as `pulumi preview --policy-pack` judges the rendered children.
  */
 import { kubernetesType } from "../../policies/lib/k8s";
-import { inventoryByKey, inventoryFileName, REFRESH_COMMAND, RENDER_API_VERSIONS, renderKey, type InventoryFile, type RenderInput } from "../inventory/store";
+import { chartName, inventoryByKey, inventoryFileName, REFRESH_COMMAND, RENDER_API_VERSIONS, renderKey, type InventoryFile, type RenderInput } from "../inventory/store";
 import type { ChartReference } from "./extract";
 
 export interface UpstreamRender {
@@ -38,7 +38,7 @@ export function upstreamRenders(charts: readonly ChartReference[], kubeVersion: 
 
 /** "kube-prometheus-stack@88.5.3 (release monitoring)": how violations and summaries name a chart. */
 export const chartLabel = (chart: Pick<ChartReference, "chart" | "version" | "release">): string =>
-  `${chart.chart.split("/").pop()}@${chart.version} (release ${chart.release})`;
+  `${chartName(chart.chart)}@${chart.version} (release ${chart.release})`;
 
 export function staleInventoryLines(renders: readonly UpstreamRender[]): string[] {
   return renders

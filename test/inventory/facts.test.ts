@@ -4,7 +4,8 @@
  */
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { asRegistered, CLUSTER_SCOPED_KINDS, LITERAL_VALUE, objectFacts } from "../../scripts/inventory/facts";
+import { asRegistered, LITERAL_VALUE, objectFacts } from "../../scripts/inventory/facts";
+import { scopeResolver } from "../../scripts/inventory/scope";
 import { projectionDifferences, projectionDifferencesOf } from "../../scripts/inventory/equivalence";
 
 const daemonSet = {
@@ -95,11 +96,25 @@ describe("objectFacts", () => {
   it("puts a namespaced object without a namespace into the release's, as helm.v4.Chart does; cluster-scoped ones stay without", () => {
     expect(facts.metadata.namespace).toBe("monitoring");
     expect(objectFacts({ ...daemonSet, metadata: { name: "x", namespace: "other" } }, "monitoring").metadata.namespace).toBe("other");
-    for (const kind of ["ClusterRole", "CustomResourceDefinition", "Namespace"]) {
-      expect(CLUSTER_SCOPED_KINDS.has(kind)).toBe(true);
-      expect(objectFacts({ apiVersion: "v1", kind, metadata: { name: "x" } }, "monitoring").metadata.namespace).toBeUndefined();
+    for (const [apiVersion, kind] of [
+      ["rbac.authorization.k8s.io/v1", "ClusterRole"],
+      ["apiextensions.k8s.io/v1", "CustomResourceDefinition"],
+      ["v1", "Namespace"],
+    ]) {
+      expect(objectFacts({ apiVersion, kind, metadata: { name: "x" } }, "monitoring").metadata.namespace).toBeUndefined();
     }
     expect(asRegistered({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" } }, "ns").metadata.namespace).toBe("ns");
+  });
+
+  it("takes a custom kind's scope from its CRD, and refuses a kind it cannot place", () => {
+    const crd = { spec: { group: "nvidia.com", names: { kind: "ClusterPolicy" }, scope: "Cluster" } };
+    const policy = { apiVersion: "nvidia.com/v1", kind: "ClusterPolicy", metadata: { name: "cluster-policy" } };
+    expect(objectFacts(policy, "gpu-operator", scopeResolver([crd])).metadata.namespace).toBeUndefined();
+    const monitor = { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "m" } };
+    const namespaced = { spec: { group: "monitoring.coreos.com", names: { kind: "ServiceMonitor" }, scope: "Namespaced" } };
+    expect(objectFacts(monitor, "monitoring", scopeResolver([namespaced])).metadata.namespace).toBe("monitoring");
+    expect(() => objectFacts(policy, "gpu-operator")).toThrow("unknown kind nvidia.com/ClusterPolicy");
+    expect(() => asRegistered(policy, "gpu-operator")).toThrow("add it to BUILT_IN in scripts/inventory/scope.ts");
   });
 
   it("keeps RBAC rules and bindings whole, a Secret's keys only, a CRD's identity only", () => {
@@ -143,7 +158,7 @@ describe("objectFacts", () => {
       },
       "ns",
     );
-    expect(svc.spec).toEqual({ type: "LoadBalancer", loadBalancerClass: "x" });
+    expect(svc.spec).toEqual({ type: "LoadBalancer", loadBalancerClass: "x", ports: [{ port: 80 }] });
     const cron = objectFacts(
       {
         apiVersion: "batch/v1",
@@ -249,6 +264,116 @@ describe("the pack judges the facts as it judges the full object", () => {
       fc.asyncProperty(workload, fc.constantFrom("dev", "prod") as fc.Arbitrary<"dev" | "prod">, async (w, env) => {
         expect(await projectionDifferences([asObject(w)], "monitoring", env, env)).toEqual([]);
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  // Objects of every kind the pack judges, with the fields the facts keep and, beside them, fields they drop: if a
+  // policy starts reading a dropped field, the verdicts part and this property fails.
+  const dropped = fc.record(
+    {
+      tolerations: maybe(fc.constant([{ operator: "Exists" }])),
+      nodeSelector: maybe(fc.constant({ "kubernetes.io/os": "linux" })),
+      dnsPolicy: maybe(fc.constantFrom("ClusterFirst", "Default")),
+      terminationGracePeriodSeconds: maybe(fc.constant(30)),
+      runtimeClassName: maybe(fc.constantFrom("nvidia", "kata")),
+      hostUsers: maybe(fc.boolean()),
+      shareProcessNamespace: maybe(fc.boolean()),
+    },
+    { requiredKeys: [] },
+  );
+  const labels = fc.dictionary(
+    fc.constantFrom(
+      "pod-security.kubernetes.io/enforce",
+      "pod-security.kubernetes.io/enforce-version",
+      "pod-security.kubernetes.io/warn",
+      "mlops.platform/team",
+      "team",
+      "app",
+      "helm.sh/chart",
+    ),
+    fc.constantFrom("restricted", "privileged", "baseline", "v1.35", "latest", "recsys", "x"),
+  );
+  const annotations = fc.dictionary(
+    fc.constantFrom(
+      "service.beta.kubernetes.io/aws-load-balancer-scheme",
+      "alb.ingress.kubernetes.io/auth-type",
+      "nginx.ingress.kubernetes.io/auth-url",
+      "checksum/config",
+      "prometheus.io/scrape",
+    ),
+    fc.constantFrom("internal", "internet-facing", "oidc", "x"),
+  );
+  const rule = fc.record({
+    apiGroups: fc.constantFrom([""], ["*"], ["apps"]),
+    resources: fc.constantFrom(["pods"], ["*"], ["pods/exec"], ["secrets"], ["networkpolicies"], ["serviceaccounts/token"]),
+    verbs: fc.constantFrom(["get"], ["*"], ["create", "patch"], ["escalate"], ["impersonate"]),
+  });
+  const anyObject = fc.oneof(
+    fc.record({
+      apiVersion: fc.constant("v1"),
+      kind: fc.constant("Service"),
+      metadata: fc.record({ name: fc.constantFrom("web", "ui"), namespace: fc.constantFrom("ingress", "monitoring"), annotations }),
+      spec: fc.record(
+        {
+          type: fc.constantFrom("ClusterIP", "NodePort", "LoadBalancer"),
+          loadBalancerClass: maybe(fc.constantFrom("service.k8s.aws/nlb", "other")),
+          ports: fc.constant([{ port: 80, targetPort: 8080, nodePort: 30080 }]),
+          selector: fc.constant({ app: "web" }),
+          externalIPs: maybe(fc.constant(["203.0.113.1"])),
+        },
+        { requiredKeys: ["type"] },
+      ),
+    }),
+    fc.record({
+      apiVersion: fc.constant("networking.k8s.io/v1"),
+      kind: fc.constant("Ingress"),
+      metadata: fc.record({ name: fc.constant("web"), namespace: fc.constantFrom("ingress", "monitoring"), annotations }),
+      spec: fc.record({
+        rules: fc.constant([
+          { host: "x.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } },
+        ]),
+        tls: maybe(fc.constant([{ hosts: ["x.example.com"], secretName: "tls" }])),
+      }),
+    }),
+    fc.record({
+      apiVersion: fc.constant("rbac.authorization.k8s.io/v1"),
+      kind: fc.constantFrom("Role", "ClusterRole"),
+      metadata: fc.record({ name: fc.constantFrom("team-edit", "operator"), namespace: maybe(fc.constant("recsys")) }, { requiredKeys: ["name"] }),
+      rules: fc.array(rule, { maxLength: 3 }),
+    }),
+    fc.record({
+      apiVersion: fc.constant("rbac.authorization.k8s.io/v1"),
+      kind: fc.constantFrom("RoleBinding", "ClusterRoleBinding"),
+      metadata: fc.record({ name: fc.constant("b"), namespace: maybe(fc.constant("recsys")) }, { requiredKeys: ["name"] }),
+      roleRef: fc.record({ kind: fc.constant("ClusterRole"), name: fc.constantFrom("cluster-admin", "admin", "view") }),
+      subjects: fc.constant([{ kind: "Group", name: "g" }]),
+    }),
+    fc.record({
+      apiVersion: fc.constant("v1"),
+      kind: fc.constant("Namespace"),
+      metadata: fc.record({ name: fc.constantFrom("recsys", "gpu-operator", "monitoring"), labels }),
+    }),
+  );
+
+  it("for 300 generated objects of every judged kind, dropped fields included (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          anyObject,
+          fc.tuple(workload, dropped).map(([w, extra]) => {
+            const o = asObject(w);
+            const spec = o.kind === "Pod" ? o.spec : o.kind === "CronJob" ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec;
+            Object.assign(spec, extra);
+            for (const c of spec.containers) Object.assign(c, { command: ["run"], args: ["--x"], livenessProbe: { httpGet: { path: "/", port: 80 } } });
+            return o;
+          }),
+        ),
+        fc.constantFrom("dev", "prod") as fc.Arbitrary<"dev" | "prod">,
+        async (object, env) => {
+          expect(await projectionDifferences([object], "monitoring", env, env)).toEqual([]);
+        },
+      ),
       { numRuns: 300 },
     );
   });

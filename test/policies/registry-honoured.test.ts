@@ -83,14 +83,15 @@ const FINDING = /^k8s-[a-z-]+: ([A-Z0-9]+-\d+): /;
 const controlOf = (message: string): string => FINDING.exec(message)?.[1] ?? "none";
 
 /** An entry scoped to exactly this object: its namespace and name, or its name among cluster objects. */
-function entryFor(object: Record<string, any>, controls: string[], name = object.metadata.name): PolicyException {
+function entryFor(type: string, object: Record<string, any>, controls: string[], name = object.metadata.name): PolicyException {
   const namespace: string | undefined = object.metadata.namespace;
+  const kind = type.split(":").pop();
   return {
     id: "test-entry",
     controls,
     scope: namespace
       ? { component: "test", namespace, workloads: [name] }
-      : { component: "test", namespace: "monitoring", workloads: [], clusterObjects: [name] },
+      : { component: "test", namespace: "monitoring", workloads: [], clusterObjects: [`${kind}/${name}`] },
     reason: "a test entry scoped to one object",
     owner: "platform-team",
     expires: "2999-12-31",
@@ -116,16 +117,16 @@ describe("every Kubernetes policy honours the exceptions registry the same way",
 
   it.each(CASES)("$policy: $type $object.metadata.name — an entry for exactly this object and its controls silences it", ({ type, object }) => {
     const controls = [...new Set(packViolations(type, object).map(controlOf))];
-    registry.entries = [entryFor(object, controls)];
+    registry.entries = [entryFor(type, object, controls)];
     expect(packViolations(type, object)).toEqual([]);
   });
 
   it.each(CASES)("$policy: $type $object.metadata.name — the entry for another object, or for other controls, does not", ({ type, object }) => {
     const before = packViolations(type, object);
     const controls = [...new Set(before.map(controlOf))];
-    registry.entries = [entryFor(object, controls, "someone-else")];
+    registry.entries = [entryFor(type, object, controls, "someone-else")];
     expect(packViolations(type, object)).toEqual(before);
-    registry.entries = [entryFor(object, ["IAM-01"])];
+    registry.entries = [entryFor(type, object, ["IAM-01"])];
     expect(packViolations(type, object)).toEqual(before);
   });
 });

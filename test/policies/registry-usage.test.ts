@@ -5,7 +5,7 @@
  */
 import { describe, it, expect, beforeAll, vi } from "vitest";
 import type { PolicyException } from "../../policies/exceptions";
-import { exemption } from "../../policies/lib/exceptions";
+import { clusterObject, exemption } from "../../policies/lib/exceptions";
 import { runPolicies, type Violation } from "../../scripts/plan/policy";
 import { fixtureStacks } from "../helpers/stack";
 import { plan } from "../components/plan-query";
@@ -23,18 +23,22 @@ vi.mock("../../policies/exceptions", async (original) => {
 
 interface Finding {
   readonly namespace?: string;
+  /** A workload's name, or `Kind/name` for a cluster-scoped object (as the registry names it). */
   readonly name: string;
   readonly control: string;
+  /** The chart the object comes from, for objects inside upstream charts. */
+  readonly chart?: string;
 }
 
 /** The object a violation is about, from its URN: `ns/name` or `name`, behind `release:` for chart objects. */
-export function findingOf(violation: Violation): Finding | undefined {
+function findingOf(violation: Violation): Finding | undefined {
   const control = /^([A-Z0-9]+-\d+): /.exec(violation.message)?.[1];
   if (!control || !violation.urn.includes("$kubernetes:")) return undefined;
   const last = violation.urn.slice(violation.urn.lastIndexOf("::") + 2);
+  const kind = violation.urn.slice(0, violation.urn.lastIndexOf("::")).split(":").pop() ?? "";
   const object = violation.chart ? last.slice(last.indexOf(":") + 1) : last;
-  const [namespace, name] = object.includes("/") ? object.split("/") : [undefined, object];
-  return { namespace, name, control };
+  const [namespace, name] = object.includes("/") ? object.split("/") : [undefined, clusterObject(kind, object)];
+  return { namespace, name, control, chart: violation.chart };
 }
 
 let actual: readonly PolicyException[];
@@ -69,7 +73,7 @@ describe("the exceptions registry, used as scoped", () => {
       // Run-time operands show no findings in any plan; only their namespace's NS-01 can be held to one.
       e.controls
         .filter((c) => !e.scope.createdAtRuntime || c === "NS-01")
-        .filter((c) => !(c === "NS-01" && findings.some((f) => f.control === "NS-01" && f.name === e.scope.namespace)))
+        .filter((c) => !(c === "NS-01" && findings.some((f) => f.control === "NS-01" && f.name === clusterObject("Namespace", e.scope.namespace))))
         .filter((c) => !findings.some((f) => f.control === c && covers(e, f)))
         .map((c) => `${e.id}: ${c}`),
     );
@@ -81,8 +85,14 @@ describe("the exceptions registry, used as scoped", () => {
       ...(e.scope.createdAtRuntime ? [] : e.scope.workloads)
         .filter((w) => !findings.some((f) => covers({ ...e, scope: { ...e.scope, workloads: [w], clusterObjects: [] } }, f)))
         .map((w) => `${e.id}: workload ${w}`),
+      // A cluster object must be one an upstream chart renders: our own cluster objects are fixed, never excepted.
       ...(e.scope.clusterObjects ?? [])
-        .filter((o) => !findings.some((f) => covers({ ...e, scope: { ...e.scope, workloads: [], clusterObjects: [o] } }, f) && f.namespace === undefined))
+        .filter(
+          (o) =>
+            !findings.some(
+              (f) => f.namespace === undefined && f.chart !== undefined && covers({ ...e, scope: { ...e.scope, workloads: [], clusterObjects: [o] } }, f),
+            ),
+        )
         .map((o) => `${e.id}: cluster object ${o}`),
     ]);
     expect(unused).toEqual([]);

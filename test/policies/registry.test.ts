@@ -36,6 +36,13 @@ describe("the shipped registry", () => {
       expect(Number.isNaN(Date.parse(e.expires)), e.id).toBe(false);
     }
   });
+  it("names cluster objects as Kind/name, and never a Namespace: a namespace's own rules are relaxed only by its namespace's entries", () => {
+    for (const e of EXCEPTIONS)
+      for (const object of e.scope.clusterObjects ?? []) {
+        expect(object, e.id).toMatch(/^[A-Z][A-Za-z]+\/[a-z0-9.-]+$/);
+        expect(object, e.id).not.toMatch(/^Namespace\//);
+      }
+  });
   it("ids are unique and indexed", () => {
     expect(EXCEPTION_IDS.size).toBe(EXCEPTIONS.length);
     for (const e of EXCEPTIONS) expect(exceptionById(e.id)).toBe(e);
@@ -57,7 +64,9 @@ describe("the shipped registry", () => {
     for (const e of rbacEntries) {
       expect(UPSTREAM_CHART_EXCEPTIONS, e.id).toContain(e);
       expect(e.scope.clusterObjects?.length ?? 0, e.id).toBeGreaterThan(0);
-      for (const name of e.scope.clusterObjects ?? []) expect(name, e.id).not.toMatch(/^team-/);
+      // No workload names: RBAC-01/03 would otherwise be relaxed for a namespaced Role or binding of that name.
+      expect(e.scope.workloads, e.id).toEqual([]);
+      for (const name of e.scope.clusterObjects ?? []) expect(name, e.id).toMatch(/^Cluster(Role|RoleBinding)\/(?!team-)/);
     }
     for (const e of OWN_WORKLOAD_EXCEPTIONS) for (const c of e.controls) expect(c, e.id).not.toMatch(/^RBAC-/);
   });
@@ -119,22 +128,23 @@ describe("exemption()", () => {
     expect(exemption("kubeflow", "ml-pipeline", "POD-01", DAY, registry)?.id).toBe("kfp-current");
     expect(exemption("kubeflow", "ml-pipeline-ui", "POD-01", DAY, registry)).toBeUndefined();
   });
-  it("a cluster-scoped object (no namespace) matches only an entry naming it exactly in clusterObjects", () => {
+  it("a cluster-scoped object (no namespace) matches only an entry naming it exactly, as Kind/name, in clusterObjects", () => {
     const registry = [
       {
         ...entry({ id: "operator-role", controls: ["RBAC-02"], namespace: "monitoring", workloads: [] }),
-        scope: { component: "observability", namespace: "monitoring", workloads: [], clusterObjects: ["prom-operator"] },
+        scope: { component: "observability", namespace: "monitoring", workloads: [], clusterObjects: ["ClusterRole/prom-operator"] },
       },
     ];
-    expect(exemption(undefined, "prom-operator", "RBAC-02", DAY, registry)?.id).toBe("operator-role");
-    expect(exemption(undefined, "prom-operator-extra", "RBAC-02", DAY, registry)).toBeUndefined();
-    expect(exemption(undefined, "prom-operator", "RBAC-01", DAY, registry)).toBeUndefined();
-    expect(exemption(undefined, "prom-operator", "RBAC-02", "2027-01-01", registry)).toBeUndefined();
-    // The entry's empty workloads list covers its namespace's workloads, never a cluster object it does not name.
-    expect(exemption(undefined, "other-role", "RBAC-02", DAY, registry)).toBeUndefined();
+    expect(exemption(undefined, "ClusterRole/prom-operator", "RBAC-02", DAY, registry)?.id).toBe("operator-role");
+    expect(exemption(undefined, "ClusterRole/prom-operator-extra", "RBAC-02", DAY, registry)).toBeUndefined();
+    expect(exemption(undefined, "Namespace/prom-operator", "RBAC-02", DAY, registry)).toBeUndefined();
+    expect(exemption(undefined, "ClusterRole/prom-operator", "RBAC-01", DAY, registry)).toBeUndefined();
+    expect(exemption(undefined, "ClusterRole/prom-operator", "RBAC-02", "2027-01-01", registry)).toBeUndefined();
+    expect(exemption(undefined, "ClusterRole/other-role", "RBAC-02", DAY, registry)).toBeUndefined();
     expect(exemption(undefined, undefined, "RBAC-02", DAY, registry)).toBeUndefined();
-    // A namespaced object of the same name is judged by namespace and workloads, not by clusterObjects.
-    expect(exemption("recsys", "prom-operator", "RBAC-02", DAY, registry)).toBeUndefined();
+    // An entry naming only cluster objects does not cover its namespace's workloads or Roles.
+    expect(exemption("monitoring", "prom-operator", "RBAC-02", DAY, registry)).toBeUndefined();
+    expect(exemption("recsys", "ClusterRole/prom-operator", "RBAC-02", DAY, registry)).toBeUndefined();
   });
   it("an entry with no workloads covers the whole namespace", () => {
     expect(exemption("security-scan", "kube-bench", "POD-05", DAY, [entry({ namespace: "security-scan", workloads: [], controls: ["POD-05"] })])).toBeDefined();
