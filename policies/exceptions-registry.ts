@@ -20,7 +20,11 @@ export const exceptionsRegistry = stackPolicy(
     controls: ["NS-01", "POD-05"],
   },
   (args, report) => {
-    const namespaces = new Set(args.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => r.props.metadata?.name));
+    // The namespaces the stack creates or puts objects in (a namespace an upstream manifest creates counts too).
+    const namespaces = new Set([
+      ...args.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => r.props.metadata?.name),
+      ...args.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.props.metadata?.namespace),
+    ]);
     for (const e of expiredExceptions()) {
       if (namespaces.has(e.scope.namespace)) report(`exception ${e.id} (owner ${e.owner}) expired on ${e.expires}; renew it with a reason or remove the need`);
     }

@@ -28,7 +28,7 @@ import type { UpstreamRender } from "./plan/upstream";
 
 const USAGE = "usage: npm run charts:inventory [-- --charts <dir>] [--helm <path>] [--check]";
 
-type Obj = Record<string, any>;
+type Obj = Record<string, unknown> & { kind?: unknown };
 
 interface Needed {
   readonly render: UpstreamRender;
@@ -53,8 +53,8 @@ function neededRenders(stacks: readonly StackRenders[]): Map<string, Needed> {
   return needed;
 }
 
-const describe = (n: Needed) =>
-  `${n.render.input.release} (${chartName(n.render.input.chart)} ${n.render.input.version}) for ${n.users.map((u) => u.stack).join(", ")}`;
+const describe = (needed: Needed) =>
+  `${needed.render.input.release} (${chartName(needed.render.input.chart)} ${needed.render.input.version}) for ${needed.users.map((u) => u.stack).join(", ")}`;
 
 function render(needed: Needed, helm: string, chartsDir: string | undefined, scratch: string): Rendered {
   const { input, key } = needed.render;
@@ -78,13 +78,25 @@ async function factsDifferences(rendered: Rendered, scopeOf: ScopeOf): Promise<s
 function inventoryFile(rendered: Rendered, scopeOf: ScopeOf): InventoryFile {
   const { values: _values, ...input } = rendered.needed.render.input;
   const { objects, hooks } = inventoryContent(rendered.objects, input.namespace, scopeOf);
-  return { ...input, dependencies: rendered.dependencies, helm: INVENTORY_HELM.version, factsFormat: FACTS_FORMAT, key: rendered.needed.render.key, objects, hooks };
+  return {
+    ...input,
+    dependencies: rendered.dependencies,
+    helm: INVENTORY_HELM.version,
+    factsFormat: FACTS_FORMAT,
+    key: rendered.needed.render.key,
+    objects,
+    hooks,
+  };
 }
 
 async function main(): Promise<number> {
   let flags: { charts?: string; helm?: string; check?: boolean };
   try {
-    flags = parseArgs({ args: process.argv.slice(2), options: { charts: { type: "string" }, helm: { type: "string" }, check: { type: "boolean" } }, strict: true }).values;
+    flags = parseArgs({
+      args: process.argv.slice(2),
+      options: { charts: { type: "string" }, helm: { type: "string" }, check: { type: "boolean" } },
+      strict: true,
+    }).values;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -108,7 +120,9 @@ async function main(): Promise<number> {
     rmSync(scratch, { recursive: true, force: true });
   }
   // Custom kinds are namespaced or not as their CRDs say, whichever chart installs them.
-  const crds = [...rendered.flatMap((r) => r.objects), ...[...existing.values()].flatMap((f) => f.content.objects)].filter((o) => o.kind === "CustomResourceDefinition");
+  const crds = [...rendered.flatMap((r) => r.objects), ...[...existing.values()].flatMap((f) => f.content.objects)].filter(
+    (o) => o.kind === "CustomResourceDefinition",
+  );
   const scopeOf = scopeResolver(crds);
   const differences = (await Promise.all(rendered.map((r) => factsDifferences(r, scopeOf)))).flat();
   if (differences.length > 0) {
@@ -126,7 +140,9 @@ async function main(): Promise<number> {
     unlinkSync(join(INVENTORY_DIR, f.file));
     console.log(`removed charts/inventory/${f.file}: no stack renders it any more`);
   }
-  console.log(`${needed.size} release render(s) across ${stacks.length} stacks: ${missing.length} rendered, ${needed.size - missing.length} already current, ${orphans.length} removed`);
+  console.log(
+    `${needed.size} release render(s) across ${stacks.length} stacks: ${missing.length} rendered, ${needed.size - missing.length} already current, ${orphans.length} removed`,
+  );
   return EXIT.ok;
 }
 

@@ -12,6 +12,7 @@ import { runPlan } from "./plan/run";
 import { listStacks } from "./plan/stack-file";
 import { teamReport } from "./check/team-report";
 import { runPolicies } from "./plan/policy";
+import { usedNamespaces } from "./plan/upstream";
 import { blockingProblems } from "./plan/blocking";
 import { unusedExceptions, expiredExceptions } from "../policies/exceptions-registry";
 
@@ -48,7 +49,7 @@ async function checkStack(stack: string, stacksDir: string, outRoot: string): Pr
         .map((l) => `  ${l}`)
         .join("\n"),
     );
-  const namespaces = result.objects.flatMap(({ object }) => (object.kind === "Namespace" && object.metadata?.name ? [object.metadata.name] : []));
+  const namespaces = usedNamespaces(result);
   return { problems: blocking.length, planned: true, namespaces };
 }
 
@@ -74,7 +75,7 @@ async function main(): Promise<number> {
   if (opts.allStacks && unplanned > 0) console.log(`\nexceptions registry: unused entries not judged; ${unplanned} stack(s) could not be planned`);
   const registry = [
     ...(judgeUnused
-      ? unusedExceptions(namespacesInUse).map((e) => `exceptions registry: entry ${e.id} is unused (no stack has namespace ${e.scope.namespace}); remove it`)
+      ? unusedExceptions(namespacesInUse).map((e) => `exceptions registry: entry ${e.id} is unused (no stack creates or uses namespace ${e.scope.namespace}); remove it`)
       : []),
     ...expiredExceptions().map((e) => `exceptions registry: entry ${e.id} expired on ${e.expires}`),
   ];

@@ -1,3 +1,4 @@
+import { SECRET_FILE_MODE } from "../../charts/services/secret-files";
 import { loadValuesFile, mergeValues, type Values } from "../../charts/values";
 
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
@@ -16,7 +17,7 @@ export function prometheusStackValues(): Values {
     grafana: {
       admin: { existingSecret: GRAFANA_ADMIN_SECRET },
       env: { GF_SECURITY_ADMIN_USER: GRAFANA_ADMIN_USER, GF_SECURITY_ADMIN_PASSWORD__FILE: `${GRAFANA_ADMIN_MOUNT}/admin-password` },
-      extraSecretMounts: [{ name: "admin", secretName: GRAFANA_ADMIN_SECRET, mountPath: GRAFANA_ADMIN_MOUNT, readOnly: true, defaultMode: 0o440 }],
+      extraSecretMounts: [{ name: "admin", secretName: GRAFANA_ADMIN_SECRET, mountPath: GRAFANA_ADMIN_MOUNT, readOnly: true, defaultMode: SECRET_FILE_MODE }],
     },
   });
 }

@@ -11,10 +11,12 @@ export interface PolicyException {
     /** Cluster-scoped objects of the component as `Kind/name` (`ClusterRole/operator`), exact. @default none */
     readonly clusterObjects?: readonly string[];
     /**
-     * The workloads are created at run time by an operator, outside any chart or manifest of ours, so no plan
-     * shows them and the registry's usage test cannot hold their names to a finding. @default false
+     * Why no plan shows the workloads, when none does: an operator creates them at run time, or the provider
+     * renders them from an upstream kustomization at deploy time. The registry's usage test then cannot hold their
+     * names to a finding; the online preview (kustomizations) or the live cluster (operators) is where they meet
+     * the controls. @default undefined: the plan shows them
      */
-    readonly createdAtRuntime?: boolean;
+    readonly notPlanned?: "created by an operator at run time" | "rendered from an upstream kustomization at deploy time";
   };
   readonly reason: string;
   readonly owner: string;

@@ -1,6 +1,6 @@
 import type { PolicyException } from "./entry";
 
-/** Relaxations for objects that upstream charts render (see charts/inventory/): what no chart value can fix. */
+/** Relaxations for objects of upstream software (charts, see charts/inventory/; kustomizations): what no value we pass can fix. */
 export const UPSTREAM_CHART_EXCEPTIONS: readonly PolicyException[] = [
   {
     id: "gpu-operator-operands",
@@ -17,7 +17,7 @@ export const UPSTREAM_CHART_EXCEPTIONS: readonly PolicyException[] = [
         "nvidia-mig-manager",
         "nvidia-operator-validator",
       ],
-      createdAtRuntime: true,
+      notPlanned: "created by an operator at run time",
     },
     reason:
       "NVIDIA's operands load kernel modules, configure containerd and read host devices (privileged, hostPID, hostPath); NVIDIA GPU Operator 'Security Considerations'. The operator creates them from its ClusterPolicy at run time, so no chart value reaches their pod specs. Confined to the gpu-operator namespace, which teams cannot reach.",
@@ -65,15 +65,7 @@ export const UPSTREAM_CHART_EXCEPTIONS: readonly PolicyException[] = [
     owner: "platform-team",
     expires: "2027-06-30",
   },
-  {
-    id: "kserve-webhook-secret-name",
-    controls: ["POD-11"],
-    scope: { component: "kserve", namespace: "kserve", workloads: ["kserve-controller-manager"] },
-    reason:
-      "kserve-resources v0.20.0, files/kserve/resources.yaml (rendered by templates/kserve/resources.yaml): the manager's SECRET_NAME env var holds the name of the webhook certificate Secret (kserve-webhook-server-cert), not a secret value; the certificate itself is a mounted file. The variable's name is fixed in the template.",
-    owner: "platform-team",
-    expires: "2027-06-30",
-  },
+
   {
     id: "knative-operator-cluster-roles",
     controls: ["RBAC-02"],
@@ -89,12 +81,17 @@ export const UPSTREAM_CHART_EXCEPTIONS: readonly PolicyException[] = [
     expires: "2027-06-30",
   },
   {
-    id: "knative-webhook-secret-name",
+    id: "kfp-database-credentials-env",
     controls: ["POD-11"],
-    scope: { component: "kserve", namespace: "knative-operator", workloads: ["operator-webhook"] },
+    scope: {
+      component: "pipelines",
+      namespace: "kubeflow",
+      workloads: ["ml-pipeline", "cache-server"],
+      notPlanned: "rendered from an upstream kustomization at deploy time",
+    },
     reason:
-      "knative-operator v1.23.0, templates/operator.yaml: the webhook's WEBHOOK_SECRET_NAME env var holds the name of its certificate Secret (operator-webhook-certs), not a secret value. The variable's name is fixed in the template.",
+      "Kubeflow Pipelines 2.17.0's kustomize manifests (base/pipeline/ml-pipeline-apiserver-deployment.yaml, base/cache/cache-deployment.yaml) give the API server and the cache server their MySQL user and password as DBCONFIG_USER/DBCONFIG_PASSWORD from mysql-secret through secretKeyRef; both read the database settings from the environment (or flags), with no file option. The Secret holds a generated password for the kfp user only, which reaches only the pipeline database.",
     owner: "platform-team",
-    expires: "2027-06-30",
+    expires: "2027-06-07",
   },
 ];

@@ -1,5 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { stackPolicy } from "../lib/define";
+import { controlChecker } from "../lib/exceptions";
 import { TEAM_LABEL, namespaceOf, nameOf } from "../lib/k8s";
 import { quantityValue } from "../lib/quantity";
 
@@ -36,31 +37,45 @@ export const teamGuardrails = stackPolicy(
     for (const ns of args.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace" && r.props.metadata?.labels?.[TEAM_LABEL])) {
       const name = nameOf(ns.props);
       if (name === undefined) continue; // a Namespace without a name fails the API schema, not this policy
+      // Namespace-level rules: only an entry covering the whole namespace (naming no workload) relaxes them.
+      const check = controlChecker(name, undefined, report);
       const quotas = inNs("kubernetes:core/v1:ResourceQuota", name);
       const hard: Record<string, unknown> = Object.assign({}, ...quotas.map((q) => q.props.spec?.hard ?? {}));
       const missing = QUOTA_KEYS.filter((k) => hard[k] === undefined);
-      if (missing.length > 0) report(`NS-02: team namespace ${name} has no quota for ${missing.join(", ")}`, ns.urn);
+      check("NS-02", missing.length === 0, `team namespace ${name} has no quota for ${missing.join(", ")}`, ns.urn);
       for (const k of ["services.loadbalancers", "services.nodeports"])
-        if (String(hard[k]) !== "0") report(`NS-02: team namespace ${name} must set ${k} to 0`, ns.urn);
+        check("NS-02", String(hard[k]) === "0", `team namespace ${name} must set ${k} to 0`, ns.urn);
       const ranges = inNs("kubernetes:core/v1:LimitRange", name);
-      if (ranges.length === 0) report(`NS-03: team namespace ${name} has no LimitRange`, ns.urn);
+      check("NS-03", ranges.length > 0, `team namespace ${name} has no LimitRange`, ns.urn);
       for (const lr of ranges) {
         for (const l of lr.props.spec?.limits ?? []) {
           for (const res of ["cpu", "memory"]) {
             // Every defined pair in order, so a missing middle value cannot hide min > default.
             const values = [l.min?.[res], l.defaultRequest?.[res], l.default?.[res], l.max?.[res]].filter((v) => v !== undefined);
             const chain = values.map(quantityValue);
-            if (chain.some(Number.isNaN)) report(`NS-03: LimitRange ${nameOf(lr.props)} in ${name} has a ${res} value that is not a quantity`, lr.urn);
-            if (chain.some((v, i) => chain.slice(i + 1).some((later) => later < v)))
-              report(`NS-03: LimitRange ${nameOf(lr.props)} in ${name} breaks min ≤ defaultRequest ≤ default ≤ max for ${res}`, lr.urn);
+            check("NS-03", !chain.some(Number.isNaN), `LimitRange ${nameOf(lr.props)} in ${name} has a ${res} value that is not a quantity`, lr.urn);
+            check(
+              "NS-03",
+              !chain.some((v, i) => chain.slice(i + 1).some((later) => later < v)),
+              `LimitRange ${nameOf(lr.props)} in ${name} breaks min ≤ defaultRequest ≤ default ≤ max for ${res}`,
+              lr.urn,
+            );
           }
         }
       }
-      if (!inNs("kubernetes:networking.k8s.io/v1:NetworkPolicy", name).some(isDefaultDeny))
-        report(`NS-04: team namespace ${name} has no default-deny NetworkPolicy`, ns.urn);
+      check(
+        "NS-04",
+        inNs("kubernetes:networking.k8s.io/v1:NetworkPolicy", name).some(isDefaultDeny),
+        `team namespace ${name} has no default-deny NetworkPolicy`,
+        ns.urn,
+      );
       const sa = inNs("kubernetes:core/v1:ServiceAccount", name).find((s) => nameOf(s.props) === "default");
-      if (!sa || sa.props.automountServiceAccountToken !== false)
-        report(`NS-06: the default service account in ${name} must set automountServiceAccountToken: false`, ns.urn);
+      check(
+        "NS-06",
+        sa?.props.automountServiceAccountToken === false,
+        `the default service account in ${name} must set automountServiceAccountToken: false`,
+        ns.urn,
+      );
     }
   },
 );

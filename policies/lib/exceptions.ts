@@ -8,10 +8,10 @@ export const isoDay = (date: Date = new Date()): string => date.toISOString().sl
  * registry entry exempts this object from that control. A cluster-scoped object (no namespace) is known to the
  * registry as `Kind/name`, so an entry for a ClusterRole never covers a Namespace of the same name.
  */
-export function controlChecker(namespace: string | undefined, workload: string | undefined, report: (message: string) => void, kind?: string) {
+export function controlChecker(namespace: string | undefined, workload: string | undefined, report: (message: string, urn?: string) => void, kind?: string) {
   const identity = namespace === undefined && kind !== undefined && workload !== undefined ? clusterObject(kind, workload) : workload;
-  return (control: string, ok: boolean, message: string): void => {
-    if (!ok && !exemption(namespace, identity, control)) report(`${control}: ${message}`);
+  return (control: string, ok: boolean, message: string, urn?: string): void => {
+    if (!ok && !exemption(namespace, identity, control)) report(`${control}: ${message}`, urn);
   };
 }
 

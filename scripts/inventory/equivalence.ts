@@ -40,7 +40,13 @@ export async function projectionDifferencesOf(full: readonly Obj[], facts: reado
 }
 
 /** The rendered objects (as the provider registers them) against their facts; empty when the projection is faithful. */
-export function projectionDifferences(rendered: readonly Obj[], releaseNamespace: string, stack: string, environment: Environment, scopeOf?: ScopeOf): Promise<string[]> {
+export function projectionDifferences(
+  rendered: readonly Obj[],
+  releaseNamespace: string,
+  stack: string,
+  environment: Environment,
+  scopeOf?: ScopeOf,
+): Promise<string[]> {
   return projectionDifferencesOf(
     rendered.map((o) => asRegistered(o, releaseNamespace, scopeOf)),
     rendered.map((o) => objectFacts(o, releaseNamespace, scopeOf)),

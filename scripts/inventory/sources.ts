@@ -19,7 +19,6 @@ export interface ChartCoordinates {
   readonly version: string;
 }
 
-
 export const chartFolder = (ref: ChartCoordinates): string => `${chartName(ref.chart)}-${ref.version}`;
 
 /** Helm matches versions as semver, so "v1.23.0" asks for a chart whose Chart.yaml says 1.23.0 (knative's does). */

@@ -3,8 +3,17 @@
  * offline plan's policy pack judges them as `pulumi preview --policy-pack` judges the rendered children.
  */
 import { kubernetesType } from "../../policies/lib/k8s";
-import { chartName, inventoryByKey, inventoryFileName, REFRESH_COMMAND, RENDER_API_VERSIONS, renderKey, type InventoryFile, type RenderInput } from "../inventory/store";
-import type { ChartReference } from "./extract";
+import {
+  chartName,
+  inventoryByKey,
+  inventoryFileName,
+  REFRESH_COMMAND,
+  RENDER_API_VERSIONS,
+  renderKey,
+  type InventoryFile,
+  type RenderInput,
+} from "../inventory/store";
+import type { ChartReference, KubeObject } from "./extract";
 
 export interface UpstreamRender {
   readonly chart: ChartReference;
@@ -68,4 +77,17 @@ export function upstreamObjects(renders: readonly UpstreamRender[]): UpstreamObj
       return { type, name, urn: `${chart.urn}$${type}::${name}`, parent: chart.urn, chart: chartLabel(chart), object };
     }),
   );
+}
+
+/**
+ * The namespaces a plan uses: those it creates and those it puts objects in (ours or, from the inventory, the
+ * charts'), so a namespace only an upstream manifest creates (`kubeflow` on EKS) counts once we put anything in it.
+ */
+export function usedNamespaces(result: { objects: readonly { object: KubeObject }[]; upstream: readonly UpstreamRender[] }): string[] {
+  const names = new Set<string>();
+  for (const object of [...result.objects.map((o) => o.object), ...upstreamObjects(result.upstream).map((o) => o.object)]) {
+    if (object.kind === "Namespace" && object.metadata?.name) names.add(object.metadata.name);
+    if (object.metadata?.namespace) names.add(object.metadata.namespace);
+  }
+  return [...names].sort();
 }

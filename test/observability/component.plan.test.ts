@@ -1,5 +1,6 @@
 /** The Observability component under the offline plan (prod on EKS, local on an existing cluster). */
 import { describe, it, expect, beforeAll } from "vitest";
+import { readInventory } from "../../scripts/inventory/store";
 import { DCGM_METRICS_CONFIG_MAP, DCGM_METRICS_FILE } from "../../charts/gpu-operator";
 import { DASHBOARDS, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../../charts/observability";
 import { GRAFANA_ADMIN_SECRET } from "../../components/observability";
@@ -108,6 +109,27 @@ describe.each(["prod", "local"])("Observability (%s)", (stack) => {
     // With both admin variables set the chart adds no REQ_USERNAME/REQ_PASSWORD to the sidecars; they reload nothing.
     expect(g.sidecar.dashboards.skipReload).toBe(true);
     expect(g.sidecar.datasources).toMatchObject({ initDatasources: true, watchMethod: "LIST", skipReload: true });
+  });
+
+  it("and the rendered chart agrees: no container of kube-prometheus-stack takes a Secret through its environment (from the inventory)", () => {
+    const monitoring = readInventory().filter((f) => f.chart === "kube-prometheus-stack");
+    expect(monitoring.length).toBeGreaterThan(0);
+    for (const file of monitoring) {
+      const containers = file.objects.flatMap((o) => [...(o.spec?.template?.spec?.containers ?? []), ...(o.spec?.template?.spec?.initContainers ?? [])]);
+      expect(containers.map((c) => c.name)).toContain("grafana");
+      for (const c of containers) {
+        expect(
+          (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef),
+          c.name,
+        ).toEqual([]);
+        expect(
+          (c.envFrom ?? []).filter((e: any) => e.secretRef),
+          c.name,
+        ).toEqual([]);
+      }
+      const grafana = containers.find((c) => c.name === "grafana");
+      expect(grafana.env.map((e: any) => e.name)).toContain("GF_SECURITY_ADMIN_PASSWORD__FILE");
+    }
   });
 
   it("runs Grafana, its sidecars and the exporters read-only, sized, and node-exporter without escalation or capabilities", () => {

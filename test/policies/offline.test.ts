@@ -9,6 +9,7 @@ import type { Environment } from "../../policies/lib/define";
 import { kubernetesType } from "../../policies/lib/k8s";
 import { mandatory, runPolicies, type Violation } from "../../scripts/plan/policy";
 import type { PlanResult } from "../../scripts/plan/run";
+import { usedNamespaces } from "../../scripts/plan/upstream";
 import { fixtureStacks } from "../helpers/stack";
 import { plan } from "../components/plan-query";
 
@@ -26,7 +27,7 @@ afterEach(() => {
 
 const get = (stack: string) => plans.get(stack)!;
 const envOf = (stack: string) => get(stack).config!.environment as Environment;
-const namespacesOf = (p: PlanResult) => p.objects.filter((o) => o.object.kind === "Namespace").map((o) => o.object.metadata!.name!);
+const namespacesOf = (p: PlanResult) => usedNamespaces(p);
 const teamNamespaces = (p: PlanResult) =>
   p.objects.filter((o) => o.object.kind === "Namespace" && (o.object.metadata as any)?.labels?.["mlops.platform/team"]).map((o) => o.object.metadata!.name!);
 

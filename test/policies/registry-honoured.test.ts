@@ -5,8 +5,9 @@
  */
 import { describe, it, expect, vi, beforeEach } from "vitest";
 import type { PolicyException } from "../../policies/exceptions";
-import { RESOURCE_POLICIES } from "../../policies/all";
-import { packViolations } from "./harness";
+import { RESOURCE_POLICIES, STACK_POLICIES } from "../../policies/all";
+import { teamGuardrails } from "../../policies/kubernetes/team-guardrails";
+import { packViolations, stackReports } from "./harness";
 
 const registry = vi.hoisted(() => ({ entries: [] as PolicyException[] }));
 vi.mock("../../policies/exceptions", async (original) => {
@@ -104,9 +105,9 @@ beforeEach(() => {
 
 describe("every Kubernetes policy honours the exceptions registry the same way", () => {
   it("the cases cover every policy that judges Kubernetes objects", () => {
-    const kubernetesPolicies = RESOURCE_POLICIES.filter((p) => p.name.startsWith("k8s-")).map((p) => p.name);
-    expect(kubernetesPolicies.length).toBeGreaterThan(4);
-    expect(new Set(CASES.map((c) => c.policy))).toEqual(new Set(kubernetesPolicies));
+    const kubernetesPolicies = [...RESOURCE_POLICIES, ...STACK_POLICIES].filter((p) => p.name.startsWith("k8s-")).map((p) => p.name);
+    expect(kubernetesPolicies.length).toBeGreaterThan(5);
+    expect(new Set([...CASES.map((c) => c.policy), teamGuardrails.name])).toEqual(new Set(kubernetesPolicies));
   });
 
   it.each(CASES)("$policy: $type $object.metadata.name — findings name their control", ({ type, object }) => {
@@ -128,5 +129,30 @@ describe("every Kubernetes policy honours the exceptions registry the same way",
     expect(packViolations(type, object)).toEqual(before);
     registry.entries = [entryFor(type, object, ["IAM-01"])];
     expect(packViolations(type, object)).toEqual(before);
+  });
+});
+
+describe("k8s-team-guardrails (a stack policy) honours it the same way, for the namespace as a whole", () => {
+  const bare = [{ type: "kubernetes:core/v1:Namespace", name: "recsys", props: { metadata: { name: "recsys", labels: { "mlops.platform/team": "recsys" } } } }];
+  const messages = () => stackReports(teamGuardrails, bare).map((r) => r.message);
+
+  it("reports each missing guardrail with its control", () => {
+    expect(messages().length).toBeGreaterThan(3);
+    for (const message of messages()) expect(message).toMatch(/^NS-0[2346]: /);
+  });
+  it("an entry covering the whole team namespace for those controls silences them; one naming a workload does not", () => {
+    const controls = [...new Set(messages().map((m) => m.slice(0, 5)))];
+    const whole: PolicyException = {
+      id: "t",
+      controls,
+      scope: { component: "teams", namespace: "recsys", workloads: [] },
+      reason: "a test entry for one namespace",
+      owner: "platform-team",
+      expires: "2999-12-31",
+    };
+    registry.entries = [{ ...whole, scope: { ...whole.scope, workloads: ["trainer"] } }];
+    expect(messages().length).toBeGreaterThan(3);
+    registry.entries = [whole];
+    expect(messages()).toEqual([]);
   });
 });

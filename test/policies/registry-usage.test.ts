@@ -68,11 +68,11 @@ describe("the exceptions registry, used as scoped", () => {
     expect(findings.length).toBeGreaterThan(10);
   });
 
-  it("every control an entry lists relaxes a finding (for run-time operands: their namespace's NS-01)", () => {
+  it("every control an entry lists relaxes a finding (for workloads no plan shows: their namespace's NS-01)", () => {
     const unused = actual.flatMap((e) =>
-      // Run-time operands show no findings in any plan; only their namespace's NS-01 can be held to one.
+      // Workloads no plan shows have no findings; only their namespace's NS-01 can be held to one.
       e.controls
-        .filter((c) => !e.scope.createdAtRuntime || c === "NS-01")
+        .filter((c) => !e.scope.notPlanned || c === "NS-01")
         .filter((c) => !(c === "NS-01" && findings.some((f) => f.control === "NS-01" && f.name === clusterObject("Namespace", e.scope.namespace))))
         .filter((c) => !findings.some((f) => f.control === c && covers(e, f)))
         .map((c) => `${e.id}: ${c}`),
@@ -80,9 +80,9 @@ describe("the exceptions registry, used as scoped", () => {
     expect(unused).toEqual([]);
   });
 
-  it("every workload and cluster object an entry names has a finding it relaxes (run-time operands excepted)", () => {
+  it("every workload and cluster object an entry names has a finding it relaxes (workloads no plan shows excepted)", () => {
     const unused = actual.flatMap((e) => [
-      ...(e.scope.createdAtRuntime ? [] : e.scope.workloads)
+      ...(e.scope.notPlanned ? [] : e.scope.workloads)
         .filter((w) => !findings.some((f) => covers({ ...e, scope: { ...e.scope, workloads: [w], clusterObjects: [] } }, f)))
         .map((w) => `${e.id}: workload ${w}`),
       // A cluster object must be one an upstream chart renders: our own cluster objects are fixed, never excepted.
