@@ -75,7 +75,9 @@ async function main(): Promise<number> {
   if (opts.allStacks && unplanned > 0) console.log(`\nexceptions registry: unused entries not judged; ${unplanned} stack(s) could not be planned`);
   const registry = [
     ...(judgeUnused
-      ? unusedExceptions(namespacesInUse).map((e) => `exceptions registry: entry ${e.id} is unused (no stack creates or uses namespace ${e.scope.namespace}); remove it`)
+      ? unusedExceptions(namespacesInUse).map(
+          (e) => `exceptions registry: entry ${e.id} is unused (no stack creates or uses namespace ${e.scope.namespace}); remove it`,
+        )
       : []),
     ...expiredExceptions().map((e) => `exceptions registry: entry ${e.id} expired on ${e.expires}`),
   ];
