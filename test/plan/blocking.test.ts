@@ -1,23 +1,10 @@
 /** What plan and check print on stderr and count: every problem behind a non-zero exit, one line each. */
 import { describe, it, expect } from "vitest";
 import { blockingProblems } from "../../scripts/plan/blocking";
-import type { PlanResult } from "../../scripts/plan/run";
+import { NOTHING_PLANNED, type PlanResult } from "../../scripts/plan/run";
 import type { Violation } from "../../scripts/plan/policy";
 
-const result = (over: Partial<PlanResult>): PlanResult => ({
-  stack: "dev",
-  ok: false,
-  problems: [],
-  resources: [],
-  objects: [],
-  charts: [],
-  manifests: [],
-  upstream: [],
-  schemaProblems: [],
-  duplicateUrns: [],
-  orderProblems: [],
-  ...over,
-});
+const result = (over: Partial<PlanResult>): PlanResult => ({ stack: "dev", ok: false, problems: [], ...NOTHING_PLANNED, ...over });
 const violation = (enforcement: Violation["enforcement"]): Violation => ({
   policy: "k8s-pod-security",
   severity: "high",
