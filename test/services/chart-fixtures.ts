@@ -1,4 +1,5 @@
 /** Fixtures shared by the chart builder tests (charts*.test.ts). */
+import { expect } from "vitest";
 import { databaseSetupObjects, type DatabaseGrant } from "../../charts/services/database-setup";
 import { redisObjects } from "../../charts/services/feast";
 import { mlflowObjects, type MlflowArgs } from "../../charts/services/mlflow";
@@ -91,3 +92,21 @@ export function renderGoTemplate(template: string, values: Readonly<Record<strin
 
 /** A credential that breaks naive quoting in every file format we write: quotes, backslash, comment and separators. */
 export const HOSTILE = String.raw`p"a's\s#w:o=r%d`;
+
+/**
+ * The in-cluster object store's keys reach this workload's first container as the mounted AWS shared credentials
+ * file (read-only, mode 0440), and no key is in its environment.
+ */
+export function expectObjectStoreCredentialsFile(workload: Obj): any {
+  const c = containersOf(workload)[0];
+  const env = envMap(c);
+  expect(env.AWS_SHARED_CREDENTIALS_FILE).toBe("/etc/object-store/credentials");
+  expect(c.volumeMounts).toContainEqual({ name: "object-store-credentials", mountPath: "/etc/object-store", readOnly: true });
+  expect(podSpecOf(workload).volumes).toContainEqual({
+    name: "object-store-credentials",
+    secret: { secretName: OBJECT_STORE_CREDENTIALS_SECRET, defaultMode: 0o440, items: [{ key: "credentials", path: "credentials" }] },
+  });
+  expect(env).not.toHaveProperty("AWS_ACCESS_KEY_ID");
+  expect(env).not.toHaveProperty("AWS_SECRET_ACCESS_KEY");
+  return c;
+}

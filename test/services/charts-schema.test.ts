@@ -11,7 +11,7 @@ import { namespaceObjects } from "../../charts/services/namespaces";
 import { serviceNamespaces } from "../../components/services/index";
 import { namespaceLabelsTransform } from "../../components/kubernetes/namespace-labels";
 import { chartSource } from "../../components/kubernetes/upstream-chart";
-import { bucketJobObjects, OBJECT_STORE_CREDENTIALS_SECRET, OBJECT_STORE_S3_ENDPOINT } from "../../components/storage/local-buckets";
+import { bucketJobObjects, OBJECT_STORE_S3_ENDPOINT } from "../../components/storage/local-buckets";
 import { serviceOptInLabel } from "../../domain/team-services";
 import { CHARTS, POD_SECURITY_VERSION } from "../../domain/versions";
 import { resolveServices } from "../../config/services";
@@ -32,7 +32,7 @@ import {
   envMap,
   AUTHORED,
   parseIni,
-  podSpecOf,
+  expectObjectStoreCredentialsFile,
 } from "./chart-fixtures";
 
 describe("service namespaces", () => {
@@ -103,17 +103,7 @@ describe("local buckets Job", () => {
   });
 
   it("reads the store's keys from the mounted credentials file, none from the environment", () => {
-    const j = job();
-    const c = containersOf(j)[0];
-    const env = envMap(c);
-    expect(env.AWS_SHARED_CREDENTIALS_FILE).toBe("/etc/object-store/credentials");
-    expect(c.volumeMounts).toContainEqual({ name: "object-store-credentials", mountPath: "/etc/object-store", readOnly: true });
-    expect(podSpecOf(j).volumes).toContainEqual({
-      name: "object-store-credentials",
-      secret: { secretName: OBJECT_STORE_CREDENTIALS_SECRET, defaultMode: 0o440, items: [{ key: "credentials", path: "credentials" }] },
-    });
-    expect(env).not.toHaveProperty("AWS_ACCESS_KEY_ID");
-    expect(env).not.toHaveProperty("AWS_SECRET_ACCESS_KEY");
+    const c = expectObjectStoreCredentialsFile(job());
     expect(c.env.some((e: any) => e.valueFrom)).toBe(false);
   });
 
