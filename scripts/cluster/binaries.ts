@@ -4,12 +4,12 @@
  * hash check; a cold one a Go build (about 12 CPU-minutes, 2 GB of memory). Needs Go (1.25 or newer) and the
  * Go module proxy.
  */
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { TEST_CONTROL_PLANE } from "../../domain/versions";
+import { runTool } from "../cli/run-tool";
 import { BINARIES, type BinaryName, controlPlaneGoMod, ETCD_MAIN, toolsFile, versionLdflags, type ControlPlaneVersions } from "./go-module";
 
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -17,12 +17,9 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "mlops-platform");
 }
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
-  const result = spawnSync(command, args, { cwd, env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (result.error) throw new Error(`${command} ${args.join(" ")}: ${result.error.message} (the real-server tests need Go on the PATH)`);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status}):\n${result.stderr}`);
-  return result.stdout;
-}
+/** The real-server tests' Go steps: a missing Go says what it is needed for. */
+const run = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string =>
+  runTool(command, args, { cwd, env, whenMissing: "the real-server tests need Go on the PATH" });
 
 /** The k8s.io/kubernetes go.mod, from the module proxy (or Go's module cache). */
 function kubernetesGoMod(versions: ControlPlaneVersions, scratch: string): string {

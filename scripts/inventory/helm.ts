@@ -2,18 +2,11 @@
  * The Helm CLI the inventory renders with: the catalogue's version, built once from its Go module into the same
  * cache as the test control plane (`$MLOPS_TEST_CACHE` or `~/.cache/mlops-platform`), or given with --helm.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { INVENTORY_HELM } from "../../domain/versions";
 import { cacheRoot } from "../cluster/binaries";
-
-export function runTool(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): string {
-  const result = spawnSync(command, args, { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  if (result.error) throw new Error(`${command}: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status}):\n${result.stderr}`);
-  return result.stdout;
-}
+import { runTool } from "../cli/run-tool";
 
 /** The main module of a Go binary as `go version -m` records it. */
 export function parseModuleLine(info: string): { path: string; version: string } | undefined {
@@ -27,7 +20,7 @@ export function parseModuleLine(info: string): { path: string; version: string }
  * `helm version`, so the module version recorded in the binary is the exact one. The inventory's key includes it.
  */
 export function helmVersion(helm: string): string {
-  const main = parseModuleLine(runTool("go", ["version", "-m", helm]));
+  const main = parseModuleLine(runTool("go", ["version", "-m", helm], { whenMissing: "checking the helm binary needs Go on the PATH" }));
   return main?.path === INVENTORY_HELM.module ? main.version : `not built from ${INVENTORY_HELM.module}`;
 }
 
@@ -37,7 +30,10 @@ export function ensureHelm(given?: string, log: (line: string) => void = (line) 
     const bin = join(cacheRoot(), `helm-${INVENTORY_HELM.version}`, "bin");
     mkdirSync(bin, { recursive: true });
     log(`Building helm ${INVENTORY_HELM.version} from ${INVENTORY_HELM.module} into ${bin} (once per version)`);
-    runTool("go", ["install", `${INVENTORY_HELM.module}/cmd/helm@${INVENTORY_HELM.version}`], { GOBIN: bin, CGO_ENABLED: "0" });
+    runTool("go", ["install", `${INVENTORY_HELM.module}/cmd/helm@${INVENTORY_HELM.version}`], {
+      env: { GOBIN: bin, CGO_ENABLED: "0" },
+      whenMissing: "building helm needs Go on the PATH",
+    });
   }
   const version = helmVersion(helm);
   if (version !== INVENTORY_HELM.version)

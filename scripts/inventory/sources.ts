@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { join } from "node:path";
 import { parse } from "yaml";
 import { cacheRoot } from "../cluster/binaries";
-import { runTool } from "./helm";
+import { runTool } from "../cli/run-tool";
 import { chartName } from "./store";
 
 export { chartName } from "./store";
