@@ -10,6 +10,7 @@ import { resolveTeam, type TeamConfig } from "./teams";
 import { resolveStorage, type StorageConfig } from "./storage";
 import { resolveServices, type ServicesConfig } from "./services";
 import { resolveGuardrails, type GuardrailsConfig } from "./guardrails";
+import { resolveQueues, type QueuesConfig } from "./queues";
 import { DEFAULT_LIFECYCLE } from "../domain/bucket-lifecycle";
 
 export interface TierDefaults {
@@ -133,6 +134,7 @@ interface CommonConfig {
   readonly storage: StorageConfig;
   readonly services: ServicesConfig;
   readonly guardrails: GuardrailsConfig;
+  readonly queues: QueuesConfig;
 }
 
 /** A platform on an EKS cluster it creates: the AWS account, region and VPC are known by type. */
@@ -183,6 +185,7 @@ export function resolveConfig(input: StackConfigInput): PlatformConfig {
   const c = input.cluster;
   const g = input.gpu ?? {};
   const onEks = c.kind === "eks";
+  const queues = resolveQueues(input.queues);
   const common: CommonConfig = {
     environment: input.environment,
     costCenter: input.costCenter,
@@ -204,10 +207,16 @@ export function resolveConfig(input: StackConfigInput): PlatformConfig {
       defaultSharing: g.defaultSharing ?? { mode: "exclusive" },
       dcgmExporter: g.dcgmExporter ?? true,
     },
-    teams: (input.teams ?? []).map(resolveTeam),
+    teams: (input.teams ?? []).map((t) =>
+      resolveTeam(
+        t,
+        queues.priorities.map((p) => p.name),
+      ),
+    ),
     storage: resolveStorage(input.storage, input.environment, onEks, DEFAULT_LIFECYCLE),
     services: resolveServices(input.services, input.environment, onEks),
     guardrails: resolveGuardrails(input.guardrails),
+    queues,
   };
   if (c.kind !== "eks") return { ...common, cluster: { kind: "existing", name: c.name, version: c.version, kubeconfig: c.kubeconfig, context: c.context } };
   // semantic.ts reports an EKS stack without aws or network; reaching here without them is a bug, not bad input.

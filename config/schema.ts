@@ -9,6 +9,7 @@ import { teamSchema } from "./teams";
 import { storageSchema } from "./storage";
 import { servicesSchema } from "./services";
 import { guardrailsSchema } from "./guardrails";
+import { queuesSchema } from "./queues";
 import { ENVIRONMENTS, type Environment } from "../domain/environments";
 
 export { cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quantity } from "./primitives";
@@ -142,6 +143,8 @@ export const stackConfigSchema = z.strictObject({
   services: servicesSchema.optional(),
   /** Runtime rules the API server enforces on what teams create (image registries). */
   guardrails: guardrailsSchema.optional(),
+  /** How teams share the GPU pools through Kueue: cohort, priority classes, preemption, the pipelines' queue. */
+  queues: queuesSchema.optional(),
 });
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;

@@ -16,6 +16,7 @@ import { clusterCapacity, completePools, gpuProblems, nodePoolProblems } from ".
 
 import { resolveServices, serviceEnabled, serviceProblems } from "./services";
 import { guardrailProblems } from "./guardrails";
+import { queueProblems } from "./queue-rules";
 import { teamPosixId } from "../domain/posix";
 
 export interface CheckOptions {
@@ -72,15 +73,29 @@ export function semanticProblems(input: SemanticInput, opts: CheckOptions): Prob
     ...serviceProblems(cfg.services, cfg.environment, cfg.cluster.kind === "eks"),
     ...(skipped("guardrails") ? [] : guardrailProblems(cfg.guardrails, cfg.environment)),
     ...(skipped("services") ? [] : teamServiceProblems(cfg)),
+    ...(skipped("queues")
+      ? []
+      : queueProblems({
+          // GPU shares are judged against pools only when the pools and the gpu section parsed.
+          platform:
+            (eks && !pools) || skipped("gpu")
+              ? undefined
+              : {
+                  clusterKind: cfg.cluster.kind,
+                  nodePools: pools ?? [],
+                  migStrategy: cfg.gpu?.migStrategy ?? (usesMig(cfg) ? "mixed" : "none"),
+                  defaultSharing: cfg.gpu?.defaultSharing ?? { mode: "exclusive" },
+                },
+          teams: cfg.teams ?? [],
+          queues: cfg.queues,
+          pipelines: !skipped("services") && serviceEnabled(resolveServices(cfg.services, cfg.environment, cfg.cluster.kind === "eks"), "pipelines"),
+        })),
     ...(skipped("services") ? [] : serviceStorageProblems(cfg)),
     ...teamProblems(cfg.teams ?? [], {
       environment: cfg.environment,
       clusterKind: cfg.cluster.kind,
       clusterAdmins: eks ? eks.admins : [],
-      // Existing clusters declare no pools, so their GPU capacity is unknown here and not summed.
-      nodePools: eks ? pools : undefined,
       clusterCapacity: eks && pools ? clusterCapacity(pools) : undefined,
-      migStrategy: cfg.gpu?.migStrategy ?? (usesMig(cfg) ? "mixed" : "none"),
       exceptionScopes: exceptionScopes(),
       partition: eks && cfg.aws ? regionPartition(cfg.aws.region) : undefined,
       clusterRanges: eks

@@ -1,6 +1,7 @@
 /**
  * Rules about teams beyond their schema: reserved names, limits against quotas, owners, extra RBAC rules,
- * egress allowlists, drift monitors, and the rules across teams (duplicates, GPU totals, cluster capacity).
+ * egress allowlists, drift monitors, and the rules across teams (duplicates, cluster capacity). GPU shares are
+ * judged with the pools and queues in queue-rules.ts.
  * Each reads only the fields that parsed (TeamDraft).
  */
 import { z } from "zod";
@@ -9,7 +10,6 @@ import { broadAllowlistReason, contains, formatCidr, LINK_LOCAL, LINK_LOCAL_TEXT
 import type { Problem } from "./problems";
 import { arnPartition, partitionMessage } from "./partition";
 import { PLATFORM_NAMESPACES } from "../domain/platform-namespaces";
-import { gpuCapacity, totalGpuUnits, type GpuPoolShape, type PoolGpuCapacity } from "../domain/gpu-capacity";
 import { DEFAULT_LIMITS, extraRule, TEAM_ROLES, type TeamInput } from "./team-schema";
 import type { TeamDraft } from "./team-salvage";
 
@@ -113,9 +113,6 @@ function limitProblems(team: Pick<TeamInput, "limits" | "quota">, at: string): P
 
 export interface TeamContext {
   readonly environment: string;
-  /** GPU pools to sum capacity over; undefined when unknown (existing clusters, or a pool failed its schema). */
-  readonly nodePools?: readonly GpuPoolShape[];
-  readonly migStrategy?: "none" | "single" | "mixed";
   /** What all node pools together offer at their maximum size; undefined when unknown. */
   readonly clusterCapacity?: { readonly cpu: number; readonly memory: number; readonly formula: string };
   /** Exception ids of the registry (policies/exceptions.ts) → the namespace each is scoped to. */
@@ -164,12 +161,6 @@ function quotaProblems(team: TeamDraft, at: string, ctx: TeamContext): Problem[]
   const out: Problem[] = [];
   const q = team.quota ?? {};
   for (const key of ["cpu", "memory", "storage"] as const) if (q[key] !== undefined) out.push(...positive(q[key], `${at}.quota.${key}`));
-  if (q.gpu !== undefined && !Number.isInteger(q.gpu)) {
-    out.push({
-      path: `${at}.quota.gpu`,
-      message: `${q.gpu} is a fractional GPU; quotas count whole nvidia.com/gpu units (share GPUs with a time-sliced pool)`,
-    });
-  }
   const storage = q.storage === undefined ? undefined : parseQuantity(q.storage);
   if (storage !== undefined && storage > 0 && storage < GIB)
     out.push({ path: `${at}.quota.storage`, message: `"${q.storage}" is below 1Gi, smaller than one volume` });
@@ -256,30 +247,9 @@ function singleTeamProblems(team: TeamDraft, at: string, ctx: TeamContext): Prob
   return out;
 }
 
-function gpuTotalMessage(
-  teams: readonly (TeamDraft | undefined)[],
-  last: number,
-  requested: number,
-  capacity: readonly PoolGpuCapacity[],
-  available: number,
-): string {
-  const counted = (t: TeamDraft | undefined) => t?.quota?.gpu !== undefined && Number.isInteger(t.quota.gpu) && t.quota.gpu > 0;
-  const names = teams.slice(0, last + 1).flatMap((t) => (counted(t) && t?.name !== undefined ? [t.name] : []));
-  const pools = capacity.map((c) => `pool ${c.pool}: ${c.formula}${c.units > 0 ? ` = ${c.units}` : ""}`).join("; ") || "no GPU pools";
-  const sliced = capacity.some((c) => c.timeSliced) ? " On a time-sliced pool one unit is one time slice of a shared GPU, not a whole GPU." : "";
-  return (
-    `teams[0..${last}] (${names.join(", ")}) request ${requested} nvidia.com/gpu units together, but the GPU pools provide at most ${available} (${pools}).${sliced}` +
-    " Lower the GPU quotas, or ask the platform team to raise a GPU pool's maxSize or add a GPU pool."
-  );
-}
-
 export function teamProblems(teams: readonly (TeamDraft | undefined)[], ctx: TeamContext): Problem[] {
   const out: Problem[] = [];
   const seen = new Map<string, number>();
-  let gpuSoFar = 0;
-  let capacityReported = false;
-  const capacity = ctx.nodePools ? gpuCapacity(ctx.nodePools, ctx.migStrategy ?? "none") : undefined;
-  const available = capacity ? totalGpuUnits(capacity) : undefined;
   teams.forEach((team, i) => {
     if (team === undefined) return;
     const at = `teams[${i}]`;
@@ -290,13 +260,6 @@ export function teamProblems(teams: readonly (TeamDraft | undefined)[], ctx: Tea
       else seen.set(folded, i);
     }
     out.push(...singleTeamProblems(team, at, ctx));
-    // A team whose GPU quota did not parse adds nothing: the sum stays a lower bound, so an excess is real.
-    const gpu = team.quota?.gpu;
-    if (gpu !== undefined && Number.isInteger(gpu)) gpuSoFar += gpu;
-    if (available !== undefined && capacity && !capacityReported && (gpu ?? 0) > 0 && gpuSoFar > available) {
-      capacityReported = true;
-      out.push({ path: `${at}.quota.gpu`, message: gpuTotalMessage(teams, i, gpuSoFar, capacity, available) });
-    }
   });
   return out;
 }

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { cronProblem } from "./cron";
 import { cidr, dnsLabel, iamPrincipalArn, labelValue, quantity } from "./primitives";
 import { PLATFORM_SERVICE_NAMES } from "../domain/team-services";
+import { teamGpuQuotaSchema } from "./queues";
 
 export const TEAM_ROLES = ["admin", "edit", "view"] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
@@ -68,9 +69,13 @@ export const teamSchema = z.strictObject({
   quota: z.strictObject({
     cpu: quantity,
     memory: quantity,
-    /** Whole GPUs (nvidia.com/gpu units; on a time-sliced pool a unit is a slice). */
+    /**
+     * GPU pool → the team's share of it, in the pool's unit (a whole GPU, a time slice or a MIG instance): a number
+     * (nominal quota) or { nominal, borrowingLimit, lendingLimit }. Pools not listed are out of the team's reach.
+     * A single number (the pre-queue form) is refused unless 0, which means no GPUs. @default {} (no GPUs)
+     */
     // The bound keeps sums finite where capacity is unknown (existing clusters): no one cluster has this many.
-    gpu: z.number().min(0).max(100_000),
+    gpu: z.union([z.number().min(0).max(100_000), teamGpuQuotaSchema]).optional(),
     storage: quantity,
     persistentVolumeClaims: z.number().int().min(1),
     pods: z.number().int().min(1),
@@ -90,6 +95,8 @@ export const teamSchema = z.strictObject({
   /** Ids from the exceptions registry (policies/exceptions.ts); nothing else can relax a control. */
   exceptions: z.array(z.string()).optional(),
   rbac: z.strictObject({ extraRules: z.array(extraRule) }).optional(),
+  /** WorkloadPriorityClasses (queues.priorities) the team's workloads may name. @default all of them */
+  priorities: z.array(dnsLabel(63)).min(1).optional(),
   /** Models watched for data drift: a scheduled Evidently report per entry (needs the "evidently" service). */
   modelMonitors: z.array(modelMonitorSchema).optional(),
 });

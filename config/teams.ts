@@ -4,6 +4,7 @@
  * default filled, and the one import for all of it.
  */
 import { DEFAULT_LIMITS, type TeamInput, type TeamRole } from "./team-schema";
+import { resolveGpuShares, type GpuShare } from "./queues";
 
 export * from "./team-schema";
 export * from "./team-salvage";
@@ -18,7 +19,8 @@ export interface TeamConfig {
   readonly quota: {
     readonly cpu: string;
     readonly memory: string;
-    readonly gpu: number;
+    /** The team's share of each GPU pool it may use, in config order; empty for a team without GPUs. */
+    readonly gpu: readonly GpuShare[];
     readonly storage: string;
     readonly persistentVolumeClaims: number;
     readonly pods: number;
@@ -37,6 +39,8 @@ export interface TeamConfig {
     readonly verbs: readonly string[];
   }[];
   readonly modelMonitors: readonly ModelMonitor[];
+  /** WorkloadPriorityClasses the team's workloads may name. */
+  readonly priorities: readonly string[];
 }
 
 export interface ModelMonitor {
@@ -47,14 +51,16 @@ export interface ModelMonitor {
   readonly driftShareThreshold: number;
 }
 
-export function resolveTeam(team: TeamInput): TeamConfig {
+/** `priorities`: the names of every class of the queues section, which a team gets unless it lists fewer. */
+export function resolveTeam(team: TeamInput, priorities: readonly string[]): TeamConfig {
   const l = team.limits ?? {};
   const role = (r: TeamRole) => ({ groups: team.owners[r]?.groups ?? [], iamPrincipals: team.owners[r]?.iamPrincipals ?? [] });
   return {
     name: team.name,
     costCenter: team.costCenter,
     owners: { admin: role("admin"), edit: role("edit"), view: role("view") },
-    quota: team.quota,
+    // A bare number passed the rules only as 0: no GPUs.
+    quota: { ...team.quota, gpu: typeof team.quota.gpu === "number" ? [] : resolveGpuShares(team.quota.gpu) },
     limits: {
       min: l.min ?? DEFAULT_LIMITS.min,
       defaultRequest: l.defaultRequest ?? DEFAULT_LIMITS.defaultRequest,
@@ -72,5 +78,6 @@ export function resolveTeam(team: TeamInput): TeamConfig {
       current: m.current,
       driftShareThreshold: m.driftShareThreshold ?? 0.5,
     })),
+    priorities: team.priorities ?? priorities,
   };
 }

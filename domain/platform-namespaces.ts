@@ -20,6 +20,8 @@ export const DEFAULT_NAMESPACE = "default";
 export const KUBE_SYSTEM_NAMESPACE = "kube-system";
 /** With the GPU layer (gpu.enabled): the NVIDIA GPU operator and its device-plugin config. */
 export const GPU_OPERATOR_NAMESPACE = "gpu-operator";
+/** Always: Kueue, the job queueing controller every team's GPU and batch work is admitted through. */
+export const KUEUE_NAMESPACE = "kueue-system";
 /** Always: kube-prometheus-stack, Grafana, dashboards, alert rules, the platform ServiceMonitor and PodMonitors. */
 export const MONITORING_NAMESPACE = "monitoring";
 /** Always: node-exporter, privileged by exception (host namespaces and paths), so monitoring stays restricted. */
@@ -63,6 +65,7 @@ export const PLATFORM_NAMESPACES: readonly string[] = [
   KUBE_SYSTEM_NAMESPACE, // always (EKS add-ons, cluster-autoscaler, scrape Services)
   GPU_OPERATOR_NAMESPACE, // gpu.enabled
   MONITORING_NAMESPACE, // always
+  KUEUE_NAMESPACE, // always
   NODE_EXPORTER_NAMESPACE, // always (privileged)
   OBJECT_STORE_NAMESPACE, // existing cluster + storage.objectStore
   EXTERNAL_SECRETS_NAMESPACE, // EKS + any service

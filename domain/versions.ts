@@ -93,6 +93,14 @@ export const CHARTS = {
     valuesUrl: "https://github.com/prometheus-community/helm-charts/blob/prometheus-pushgateway-3.8.0/charts/prometheus-pushgateway/values.yaml",
     gitRef: "prometheus-pushgateway-3.8.0",
   },
+  // Kueue publishes its chart to OCI only; the Go module sigs.k8s.io/kueue at gitRef is what the real-server tests build.
+  kueue: {
+    repo: "oci://registry.k8s.io/kueue/charts",
+    chart: "kueue",
+    version: "0.19.2",
+    valuesUrl: "https://github.com/kubernetes-sigs/kueue/blob/v0.19.2/charts/kueue/values.yaml",
+    gitRef: "v0.19.2",
+  },
 } as const satisfies Record<string, ChartRef>;
 
 export type ChartName = keyof typeof CHARTS;

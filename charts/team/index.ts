@@ -12,6 +12,7 @@ import { serviceOptInLabel } from "../../domain/team-services";
 import { PLATFORM_OWNED_LABELS, TEAM_NAMESPACE_LABEL, TEAM_GROUP_ANNOTATION_PREFIX } from "../../domain/ownership";
 import type { KserveMode } from "../../config/services";
 import { teamNetworkPolicies } from "./network";
+import { NAMESPACE_GPU_POOLS_ANNOTATION, NAMESPACE_PRIORITIES_ANNOTATION, NAMESPACE_QUEUE_LABEL } from "../../domain/queues";
 import { roleRules, roleSubjects } from "./rbac";
 
 export { teamNetworkPolicies, ipBlock, METADATA_CIDR, POD_IDENTITY_AGENT_CIDR } from "./network";
@@ -42,8 +43,8 @@ export function resourceQuotaHard(team: TeamConfig): Record<string, string> {
     "requests.cpu": team.quota.cpu,
     "requests.memory": team.quota.memory,
     "limits.memory": team.quota.memory,
-    // Extended resources can only be quota'd by their requests.* key.
-    "requests.nvidia.com/gpu": String(team.quota.gpu),
+    // No GPU line: GPUs are Kueue's quota (charts/queues). A ResourceQuota would count gated pods waiting in the
+    // queue and refuse them, and could not follow borrowing; the queue guardrail keeps every GPU pod in the queue.
     "requests.storage": team.quota.storage,
     persistentvolumeclaims: String(team.quota.persistentVolumeClaims),
     // Snapshots cost storage outside requests.storage: one per claim the team may hold.
@@ -53,6 +54,11 @@ export function resourceQuotaHard(team: TeamConfig): Record<string, string> {
     "services.loadbalancers": "0",
     "services.nodeports": "0",
   };
+}
+
+/** What the queue guardrail reads of the namespace: the GPU pools and priority classes the team may use. */
+export function queueAnnotations(team: Pick<TeamConfig, "quota" | "priorities">): Record<string, string> {
+  return { [NAMESPACE_GPU_POOLS_ANNOTATION]: team.quota.gpu.map((s) => s.pool).join(","), [NAMESPACE_PRIORITIES_ANNOTATION]: team.priorities.join(",") };
 }
 
 /** Every group any of the team's roles is bound to: the team's own identities, as the admission rules know them. */
@@ -72,10 +78,12 @@ export class TeamChart extends Chart {
     new k8s.KubeNamespace(this, "namespace", {
       metadata: {
         name: team.name,
-        annotations: Object.fromEntries(teamGroups(team).map((group, i) => [`${TEAM_GROUP_ANNOTATION_PREFIX}${i}`, group])),
+        annotations: { ...Object.fromEntries(teamGroups(team).map((group, i) => [`${TEAM_GROUP_ANNOTATION_PREFIX}${i}`, group])), ...queueAnnotations(team) },
         labels: {
           ...podSecurityLabels("restricted"),
           [TEAM_NAMESPACE_LABEL]: team.name,
+          // Kueue manages this namespace's Jobs and queued pods; its LocalQueue is named after the team.
+          [NAMESPACE_QUEUE_LABEL]: team.name,
           ...Object.fromEntries(team.services.map((s) => [serviceOptInLabel(s), "true"])),
         },
       },

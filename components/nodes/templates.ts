@@ -4,7 +4,7 @@
  */
 import type { NodePoolConfig } from "../../config";
 import { instanceType } from "../../domain/instance-types";
-import { migInstancesPerGpu } from "../../domain/gpu-capacity";
+import { migResourcesPerNode } from "../../domain/gpu-capacity";
 import { AMI_TYPES } from "../../domain/versions";
 
 export type EksTaintEffect = "NO_SCHEDULE" | "PREFER_NO_SCHEDULE" | "NO_EXECUTE";
@@ -74,8 +74,8 @@ export function launchTemplateData(pool: NodePoolConfig, tags: Readonly<Record<s
  */
 export function nodeTemplateTags(pool: NodePoolConfig): Record<string, string> {
   if (pool.role !== "gpu" || pool.gpuSharing.mode !== "mig") return {};
-  const mig = migInstancesPerGpu(pool.gpuSharing.profile);
-  const gpus = Math.min(...pool.instanceTypes.map((n) => instanceType(n)?.gpus ?? 0));
-  if (!mig || gpus === 0) return {};
-  return { [`k8s.io/cluster-autoscaler/node-template/resources/${mig.resource}`]: String(gpus * mig.perGpu) };
+  const resources = migResourcesPerNode(pool, pool.gpuSharing.profile);
+  return Object.fromEntries(
+    Object.entries(resources).map(([resource, count]) => [`k8s.io/cluster-autoscaler/node-template/resources/${resource}`, String(count)]),
+  );
 }

@@ -12,7 +12,7 @@ import {
   poolLabels,
   poolTaints,
 } from "../../components/nodes";
-import { migInstancesPerGpu } from "../../domain/gpu-capacity";
+import { migResourcesPerNode } from "../../domain/gpu-capacity";
 import type { PlanResult } from "../../scripts/plan/run";
 import { fixtureStack } from "../helpers/stack";
 import { AWS_PROVIDER, T, input, one, ofType, plan, type Res } from "./plan-query";
@@ -101,12 +101,17 @@ describe("pool helpers (pure)", () => {
 });
 
 describe("autoscaler node-template hints for MIG pools (pure)", () => {
-  it("counts MIG instances per GPU from a uniform profile", () => {
-    expect(migInstancesPerGpu("all-1g.10gb")).toEqual({ resource: "nvidia.com/mig-1g.10gb", perGpu: 7 });
-    expect(migInstancesPerGpu("all-2g.20gb")).toEqual({ resource: "nvidia.com/mig-2g.20gb", perGpu: 3 });
-    expect(migInstancesPerGpu("all-3g.40gb")?.perGpu).toBe(2);
-    expect(migInstancesPerGpu("all-7g.80gb")?.perGpu).toBe(1);
-    expect(migInstancesPerGpu("all-balanced")).toBeUndefined();
+  it("counts MIG instances per node from the operator's layout for the pool's GPU model, not from 7 / slices", () => {
+    expect(migResourcesPerNode({ instanceTypes: ["p5.48xlarge"] }, "all-1g.10gb")).toEqual({ "nvidia.com/mig-1g.10gb": 56 });
+    // A 40 GB A100 fits only four 1g.10gb instances (NVIDIA's mig-parted config), not seven.
+    expect(migResourcesPerNode({ instanceTypes: ["p4d.24xlarge"] }, "all-1g.10gb")).toEqual({ "nvidia.com/mig-1g.10gb": 32 });
+    expect(migResourcesPerNode({ instanceTypes: ["p4de.24xlarge"] }, "all-balanced")).toEqual({
+      "nvidia.com/mig-1g.10gb": 16,
+      "nvidia.com/mig-2g.20gb": 8,
+      "nvidia.com/mig-3g.40gb": 8,
+    });
+    // H200s have no 1g.10gb profile: nothing to promise.
+    expect(migResourcesPerNode({ instanceTypes: ["p5e.48xlarge"] }, "all-1g.10gb")).toEqual({});
   });
 
   it("tags a MIG pool with its MIG resource count per node, and nothing else", () => {

@@ -36,6 +36,7 @@ const team: TeamConfig = resolveTeam(
       { name: "scoring", schedule: "15 3 * * *", reference: "scoring/train.csv", current: "scoring/2026-11/live.csv", driftShareThreshold: 0.3 },
     ],
   }),
+  ["experiments"],
 );
 const ARGS: ModelMonitorArgs = { datasetsBucket: "mlops-prod-datasets-123456789012", evidentlySecretName: "evidently-writer" };
 const build = (a: Partial<ModelMonitorArgs> = {}) => modelMonitorObjects(team, { ...ARGS, ...a }) as Obj[];

@@ -13,7 +13,7 @@ describe("chart variants", () => {
   const [recsys, nlp] = fixtureTeams("dev");
 
   it("resolveTeam fills the container defaults and caps max at the quota; the LimitRange carries them", () => {
-    const team = resolveTeam(teamSchema.parse(teamEntry("vision")));
+    const team = resolveTeam(teamSchema.parse(teamEntry("vision")), ["experiments"]);
     expect(team.limits).toEqual({ ...DEFAULT_LIMITS, max: { cpu: "4", memory: "16Gi" } });
     expect(team.egress).toEqual({ internetHttps: false, allow: [] });
     expect(team.owners.view).toEqual({ groups: [], iamPrincipals: [] });

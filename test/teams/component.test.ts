@@ -6,7 +6,6 @@ import { describe, it, expect, beforeAll } from "vitest";
 import fc from "fast-check";
 import { teamObjects } from "../../charts/team";
 import { teamGroup } from "../../charts/team/rbac";
-import { gpuCapacity, totalGpuUnits, type GpuPoolShape } from "../../domain/gpu-capacity";
 import { principalSlug, teamAccessEntries, teamBoundaryPolicy, teamDataPolicy } from "../../components/teams";
 import type { PolicyDocument, PolicyStatement } from "../../components/aws/iam";
 import type { TeamConfig } from "../../config/teams";
@@ -277,53 +276,5 @@ describe("principalSlug", () => {
     const result = await plan("dev", stackConfig(cfg));
     expect(result.duplicateUrns).toEqual([]);
     expect(ofType(result, T.accessEntry).filter((e) => /ml.admin$/.test(e.inputs.principalArn as string))).toHaveLength(2);
-  });
-});
-
-describe("gpuCapacity", () => {
-  const pool = (over: Partial<GpuPoolShape>): GpuPoolShape => ({ name: "p", role: "gpu", instanceTypes: ["g5.xlarge"], maxSize: 2, ...over });
-
-  it("is maxSize × the most GPUs any instance type of the pool has", () => {
-    expect(gpuCapacity([pool({ instanceTypes: ["g5.xlarge", "g5.12xlarge"], maxSize: 3 })], "none")).toEqual([
-      { pool: "p", units: 12, formula: "3 nodes (maxSize) × 4 GPUs per node" },
-    ]);
-  });
-
-  it("multiplies by the time-slicing replicas", () => {
-    expect(gpuCapacity([pool({ gpuSharing: { mode: "time-slicing", replicas: 4 } })], "none")).toEqual([
-      { pool: "p", units: 8, formula: "2 nodes (maxSize) × 1 GPU per node × 4 time slices per GPU", timeSliced: true },
-    ]);
-  });
-
-  it("counts a MIG pool as 0 nvidia.com/gpu under the mixed strategy", () => {
-    const mig = pool({ instanceTypes: ["p5.48xlarge"], gpuSharing: { mode: "mig" } });
-    expect(gpuCapacity([mig], "mixed")).toEqual([{ pool: "p", units: 0, formula: "0 (its MIG slices are nvidia.com/mig-* resources, not nvidia.com/gpu)" }]);
-  });
-
-  it("ignores CPU and system pools", () => {
-    expect(gpuCapacity([pool({ role: "cpu", instanceTypes: ["m6i.large"] }), pool({ role: "system" })], "none")).toEqual([]);
-  });
-
-  it("property: capacity is additive over pools", () => {
-    const gpuTypes = ["g5.xlarge", "g5.12xlarge", "g6e.48xlarge", "p4d.24xlarge", "p5.48xlarge", "g4dn.metal"];
-    const arb = fc.record({
-      name: fc.string({ minLength: 1, maxLength: 8 }),
-      role: fc.constantFrom("gpu", "cpu", "system"),
-      instanceTypes: fc.subarray(gpuTypes, { minLength: 1 }),
-      maxSize: fc.integer({ min: 1, max: 20 }),
-      gpuSharing: fc.option(
-        fc.oneof(
-          fc.record({ mode: fc.constant("time-slicing"), replicas: fc.integer({ min: 1, max: 8 }) }),
-          fc.record({ mode: fc.constantFrom("mig", "exclusive") }),
-        ),
-        { nil: undefined },
-      ),
-    });
-    fc.assert(
-      fc.property(fc.array(arb), fc.array(arb), fc.constantFrom("none", "single", "mixed"), (a, b, strategy) => {
-        const s = strategy as "none" | "single" | "mixed";
-        expect(totalGpuUnits(gpuCapacity([...a, ...b], s))).toBe(totalGpuUnits(gpuCapacity(a, s)) + totalGpuUnits(gpuCapacity(b, s)));
-      }),
-    );
   });
 });

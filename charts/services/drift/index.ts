@@ -4,6 +4,7 @@
  * own credentials), runs an Evidently drift report (drift_report.py in the evidently image), pushes the result
  * to the Pushgateway and uploads the snapshot to the Evidently service. Plus the dashboard and alerts over it.
  */
+import { QUEUE_NAME_LABEL } from "../../../domain/queues";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Construct } from "constructs";
@@ -119,7 +120,8 @@ function driftCronJob(scope: Construct, team: TeamConfig, monitor: ModelMonitor,
       successfulJobsHistoryLimit: 3,
       failedJobsHistoryLimit: 3,
       jobTemplate: {
-        metadata: { labels },
+        // Through the team's queue like any batch work: the report's CPU counts against the team's queue quota.
+        metadata: { labels: { ...labels, [QUEUE_NAME_LABEL]: team.name } },
         spec: {
           backoffLimit: 2,
           activeDeadlineSeconds: 3600,

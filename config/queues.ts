@@ -1,0 +1,122 @@
+/**
+ * The `queues` section and the GPU share of a team: how Kueue shares the GPU pools. The schema and defaults are
+ * here; the rules across teams, pools and this section in queue-rules.ts; the Kueue objects in domain/queues.ts.
+ */
+import { z } from "zod";
+import { dnsLabel, quantity } from "./primitives";
+
+/** Units on one GPU pool: a whole GPU (exclusive), a time slice (time-sliced) or a MIG instance (MIG). */
+const gpuUnits = z.number().min(0).max(100_000);
+
+/** MIG instance size → units, for pools whose profile cuts several sizes (all-balanced). */
+const perMigSize = z.record(z.string().regex(/^[1-7]g\.\d+gb$/, { message: 'is not a MIG instance size such as "1g.10gb"' }), gpuUnits);
+
+/** A team's share of one GPU pool: a number is the nominal quota with the defaults below. */
+export const gpuShareSchema = z.union([
+  gpuUnits,
+  z.strictObject({
+    /** Units guaranteed to the team: it gets them back from borrowers by preemption. */
+    nominal: z.union([gpuUnits, perMigSize]),
+    /** Units the team may borrow beyond its nominal quota while others leave theirs idle. @default unlimited (as much as the cohort lends) */
+    borrowingLimit: gpuUnits.optional(),
+    /** Units of its nominal quota the team lends to others while idle. @default all of it */
+    lendingLimit: gpuUnits.optional(),
+  }),
+]);
+export type GpuShareInput = z.infer<typeof gpuShareSchema>;
+
+/** `teams[].quota.gpu`: GPU pool name → share. A pool not listed is out of the team's reach. */
+export const teamGpuQuotaSchema = z.record(dnsLabel(30), gpuShareSchema);
+
+const RECLAIM = ["Never", "LowerPriority", "Any"] as const;
+const WITHIN_QUEUE = ["Never", "LowerPriority", "LowerOrNewerEqualPriority"] as const;
+
+export const queuesSchema = z.strictObject({
+  /** The cohort every team's ClusterQueue joins: borrowing and reclaiming happen inside it. @default "platform" */
+  cohort: dnsLabel(63).optional(),
+  /** WorkloadPriorityClasses, chosen per workload with the label kueue.x-k8s.io/priority-class. @default DEFAULT_PRIORITIES */
+  priorities: z
+    .array(
+      z.strictObject({
+        name: dnsLabel(63),
+        value: z.number().int().min(-2_147_483_648).max(1_000_000_000),
+        description: z.string().max(2048).optional(),
+      }),
+    )
+    .min(1)
+    .optional(),
+  /** The class a workload without the label has; its value must be 0, the priority Kueue gives such workloads. @default "experiments" */
+  defaultPriority: dnsLabel(63).optional(),
+  preemption: z
+    .strictObject({
+      /** Whom a team may preempt to get its nominal quota back from borrowers. @default "Any" */
+      reclaimWithinCohort: z.enum(RECLAIM).optional(),
+      /** Whom a workload may preempt inside its own team's queue. @default "LowerPriority" */
+      withinClusterQueue: z.enum(WITHIN_QUEUE).optional(),
+      /** Let a team preempt lower-priority work of others while borrowing, up to this class (inclusive). @default off */
+      borrowWithinCohortUpTo: dnsLabel(63).optional(),
+    })
+    .optional(),
+  /** The queue of Kubeflow Pipelines' GPU steps, which run in the kubeflow namespace (with services.pipelines). */
+  pipelines: z
+    .strictObject({
+      /** @default "8" */
+      cpu: quantity.optional(),
+      /** @default "32Gi" */
+      memory: quantity.optional(),
+      /** GPU pool → share, as for a team. @default {} (pipelines get no GPUs) */
+      gpu: teamGpuQuotaSchema.optional(),
+    })
+    .optional(),
+});
+export type QueuesInput = z.infer<typeof queuesSchema>;
+
+export interface PriorityClass {
+  readonly name: string;
+  readonly value: number;
+  readonly description: string;
+}
+
+export const DEFAULT_PRIORITIES: readonly PriorityClass[] = [
+  { name: "production", value: 10_000, description: "Production inference and jobs that must not wait; preempts lower work in the team's own queue." },
+  { name: "training", value: 1_000, description: "Scheduled training and retraining." },
+  { name: "experiments", value: 0, description: "Interactive work and experiments: the default, first to give way." },
+];
+
+/** A share with its nominal quota per resource still in the config's words (number, or per MIG size). */
+export interface GpuShare {
+  readonly pool: string;
+  readonly nominal: number | Readonly<Record<string, number>>;
+  readonly borrowingLimit?: number;
+  readonly lendingLimit?: number;
+}
+
+export interface QueuesConfig {
+  readonly cohort: string;
+  readonly priorities: readonly PriorityClass[];
+  readonly defaultPriority: string;
+  readonly preemption: {
+    readonly reclaimWithinCohort: (typeof RECLAIM)[number];
+    readonly withinClusterQueue: (typeof WITHIN_QUEUE)[number];
+    readonly borrowWithinCohortUpTo?: string;
+  };
+  readonly pipelines: { readonly cpu: string; readonly memory: string; readonly gpu: readonly GpuShare[] };
+}
+
+export const resolveGpuShares = (quota: z.infer<typeof teamGpuQuotaSchema> | undefined): GpuShare[] =>
+  Object.entries(quota ?? {}).map(([pool, share]) => (typeof share === "number" ? { pool, nominal: share } : { pool, ...share }));
+
+export function resolveQueues(input: QueuesInput | undefined): QueuesConfig {
+  const q = input ?? {};
+  return {
+    cohort: q.cohort ?? "platform",
+    priorities: (q.priorities ?? DEFAULT_PRIORITIES).map((p) => ({ name: p.name, value: p.value, description: p.description ?? "" })),
+    defaultPriority: q.defaultPriority ?? "experiments",
+    preemption: {
+      reclaimWithinCohort: q.preemption?.reclaimWithinCohort ?? "Any",
+      withinClusterQueue: q.preemption?.withinClusterQueue ?? "LowerPriority",
+      borrowWithinCohortUpTo: q.preemption?.borrowWithinCohortUpTo,
+    },
+    pipelines: { cpu: q.pipelines?.cpu ?? "8", memory: q.pipelines?.memory ?? "32Gi", gpu: resolveGpuShares(q.pipelines?.gpu) },
+  };
+}
