@@ -11,6 +11,9 @@ import { writePlan } from "./plan/report";
 import { runPlan } from "./plan/run";
 import { listStacks } from "./plan/stack-file";
 import { teamReport } from "./check/team-report";
+import { poolLines } from "./check/queue-report";
+import { queueHolders, queuePlatform } from "../charts/queues";
+import { gpuFlavors } from "../domain/queues";
 import { runPolicies } from "./plan/policy";
 import { usedNamespaces } from "./plan/upstream";
 import { blockingProblems } from "./plan/blocking";
@@ -42,7 +45,10 @@ async function checkStack(stack: string, stacksDir: string, outRoot: string): Pr
   for (const v of violations.filter((x) => x.enforcement === "advisory")) console.log(`  - [advisory] ${v.policy}: ${v.message}`);
   const eksClusterName = cfg.cluster.kind === "eks" ? cfg.cluster.name : undefined;
   console.log(cfg.teams.length === 0 ? "no teams" : `${cfg.teams.length} team(s):`);
-  const ctx = { environment: cfg.environment, eksClusterName, sharedFiles: cfg.storage.sharedFiles.enabled, scratch: cfg.storage.scratch.enabled };
+  const flavors = gpuFlavors(queuePlatform(cfg));
+  const queue = { flavors, queues: cfg.queues };
+  const ctx = { environment: cfg.environment, eksClusterName, sharedFiles: cfg.storage.sharedFiles.enabled, scratch: cfg.storage.scratch.enabled, queue };
+  for (const line of poolLines(queueHolders(cfg), flavors)) console.log(line);
   for (const team of cfg.teams)
     console.log(
       teamReport(team, ctx)

@@ -15,6 +15,7 @@ export const PLATFORM_NAMESPACES = [
   "external-secrets",
   "databases",
   "cnpg-system",
+  "kueue-system",
   "mlflow",
   "feast",
   "feast-operator-system",

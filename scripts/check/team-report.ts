@@ -4,6 +4,7 @@ import { POD_SECURITY_VERSION } from "../../domain/versions";
 import { DATA_BUCKET_KINDS, teamPrefix } from "../../domain/storage-naming";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT } from "../../charts/team";
 import { SCRATCH_CLAIM, SHARED_FILES_CLAIM } from "../../charts/team-volumes";
+import { queueLines, type QueueReportContext } from "./queue-report";
 
 export interface TeamReportContext {
   readonly environment: string;
@@ -12,6 +13,8 @@ export interface TeamReportContext {
   /** Shared tiers each team gets a pre-bound claim on. @default both off */
   readonly sharedFiles?: boolean;
   readonly scratch?: boolean;
+  /** The stack's GPU flavors and queue settings, for the queue lines. */
+  readonly queue: QueueReportContext;
 }
 
 /** How a team uses each service it opted into (the endpoints are the in-cluster Service names). */
@@ -60,7 +63,8 @@ export function teamReport(team: TeamConfig, ctx: TeamReportContext): string[] {
   return [
     `${team.name} (cost center ${team.costCenter})`,
     `  namespace  ${team.name}: Pod Security restricted (enforce, warn, audit; ${POD_SECURITY_VERSION}), labels team=${team.name}, cost-center=${team.costCenter}`,
-    `  quota      cpu ${q.cpu}, memory ${q.memory}, GPUs ${q.gpu}, storage ${q.storage}, ${q.persistentVolumeClaims} PVCs, ${q.pods} pods; no LoadBalancer or NodePort services`,
+    `  quota      cpu ${q.cpu}, memory ${q.memory}, storage ${q.storage}, ${q.persistentVolumeClaims} PVCs, ${q.pods} pods; no LoadBalancer or NodePort services`,
+    ...queueLines({ name: team.name, namespace: team.name, cpu: q.cpu, memory: q.memory, gpu: q.gpu, priorities: team.priorities }, ctx.queue),
     `  defaults   per container: request ${l.defaultRequest.cpu}/${l.defaultRequest.memory}, limit ${l.default.cpu}/${l.default.memory}, between ${l.min.cpu}/${l.min.memory} and ${l.max.cpu}/${l.max.memory}`,
     `  roles      ${roles.join("; ")}${ctx.environment === "prod" ? " (no pods/exec or attach in prod)" : ""}`,
     `  network    ${network.join("; ")}; never the instance metadata address`,
