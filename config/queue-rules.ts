@@ -66,10 +66,12 @@ const fractional = (n: number | undefined) => n !== undefined && !Number.isInteg
 function shareProblems(share: GpuShare, at: string, flavor: GpuFlavor): Problem[] {
   const out: Problem[] = [];
   const nominals = typeof share.nominal === "number" ? [share.nominal] : Object.values(share.nominal);
-  const whole = `counts whole units; a unit of pool ${flavor.name} is ${UNIT_WORDS[flavor.unit]} (share a GPU through a time-sliced or MIG pool)`;
-  if (nominals.some(fractional)) out.push(problem(at, `nominal ${whole}`));
-  if (fractional(share.borrowingLimit)) out.push(problem(`${at}.borrowingLimit`, whole));
-  if (fractional(share.lendingLimit)) out.push(problem(`${at}.lendingLimit`, whole));
+  const hint = flavor.unit === "gpu" ? "; to share a GPU, use a time-sliced or MIG pool" : "";
+  const whole = (value: number) => `${value} is not a whole unit: a unit of pool ${flavor.name} is ${UNIT_WORDS[flavor.unit]}${hint}`;
+  const fractionalNominal = nominals.find(fractional);
+  if (fractionalNominal !== undefined) out.push(problem(at, whole(fractionalNominal)));
+  if (share.borrowingLimit !== undefined && fractional(share.borrowingLimit)) out.push(problem(`${at}.borrowingLimit`, whole(share.borrowingLimit)));
+  if (share.lendingLimit !== undefined && fractional(share.lendingLimit)) out.push(problem(`${at}.lendingLimit`, whole(share.lendingLimit)));
   const resources = shareResources(share, flavor);
   if ("problem" in resources) return [...out, problem(at, resources.problem)];
   if (share.lendingLimit !== undefined) {
@@ -106,7 +108,8 @@ function capacityProblems(holders: readonly Holder[], flavors: readonly GpuFlavo
         const share = holder.shares.find((s) => s.pool === flavor.name);
         const resources = share ? shareResources(share, flavor) : undefined;
         const mine = resources && !("problem" in resources) ? (resources.find((r) => r.resource === offered.resource)?.nominal ?? 0) : 0;
-        if (mine === 0 || !Number.isFinite(mine)) continue;
+        // A fractional share is reported on its own and adds nothing: the sum stays a lower bound, so an excess is real.
+        if (mine === 0 || !Number.isInteger(mine)) continue;
         sum += mine;
         names.push(holder.name);
         if (sum > offered.units) {
