@@ -28,6 +28,13 @@ export interface Relabeling {
   readonly action?: string;
 }
 
+/** TLS settings of a scrape endpoint (the operator's TLSConfig, the fields we set). */
+export interface EndpointTlsConfig {
+  readonly serverName?: string;
+  readonly insecureSkipVerify?: boolean;
+  readonly caFile?: string;
+}
+
 export interface ServiceMonitorSpec {
   readonly selector: LabelSelector;
   readonly namespaceSelector?: NamespaceSelector;
@@ -37,6 +44,11 @@ export interface ServiceMonitorSpec {
     readonly interval?: string;
     readonly scheme?: "http" | "https";
     readonly basicAuth?: { readonly username: SecretKeySelector; readonly password: SecretKeySelector };
+    /** A file in the Prometheus container holding the bearer token (deprecated upstream, still served by the CRD). */
+    readonly bearerTokenFile?: string;
+    readonly tlsConfig?: EndpointTlsConfig;
+    /** Keep the target's own labels (e.g. `namespace`) over the ones Prometheus attaches. */
+    readonly honorLabels?: boolean;
     readonly relabelings?: readonly Relabeling[];
   }[];
 }

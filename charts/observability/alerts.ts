@@ -2,6 +2,8 @@
  * Alert rules of the platform (a PrometheusRule for the Prometheus operator). Each rule names the metrics
  * it needs, so tests can check them against what the exporters publish.
  */
+import { KUEUE_ALERT_GROUP } from "./queues";
+
 export interface AlertRule {
   readonly alert: string;
   readonly expr: string;
@@ -15,7 +17,7 @@ export interface RuleGroup {
   readonly rules: readonly AlertRule[];
 }
 
-/** Metric sources: DCGM exporter (GPU), kube-state-metrics (objects), kubelet (volumes), Prometheus (up). */
+/** Metric sources: DCGM exporter (GPU), kube-state-metrics (objects), kubelet (volumes), Prometheus (up), Kueue (queues.ts). */
 export const ALERT_GROUPS: readonly RuleGroup[] = [
   {
     name: "mlops-gpu",
@@ -110,4 +112,5 @@ export const ALERT_GROUPS: readonly RuleGroup[] = [
       },
     ],
   },
+  KUEUE_ALERT_GROUP,
 ];

@@ -1,6 +1,6 @@
 /**
  * Objects we author for observability: the monitoring namespaces, the dashboards (sidecar ConfigMaps), the
- * platform's alert rules, and the ServiceMonitor every platform service is scraped through. The
+ * platform's alert rules, the ServiceMonitor every platform service is scraped through, and Kueue's scrape. The
  * Prometheus stack itself is the upstream kube-prometheus-stack chart (components/observability).
  */
 import { App, Chart, type ChartProps } from "cdk8s";
@@ -10,10 +10,12 @@ import type { Construct } from "constructs";
 import { podSecurityLabels } from "../pod-security";
 import { ALERT_GROUPS } from "./alerts";
 import { DASHBOARDS } from "./dashboards";
+import { addKueueScrape } from "./queues";
 import { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../../domain/platform-namespaces";
 
 export { ALERT_GROUPS, type AlertRule, type RuleGroup } from "./alerts";
 export { DASHBOARDS, type Dashboard, type Panel } from "./dashboards";
+export { GPU_QUEUES_DASHBOARD, KUEUE_ALERT_GROUP, kueueScrapeObjects } from "./queues";
 
 /** node-exporter needs host namespaces and paths: it lives apart so monitoring stays restricted (§1d). */
 export { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE };
@@ -52,6 +54,8 @@ export class ObservabilityChart extends Chart {
         endpoints: [{ port: METRICS_PORT, interval: "30s" }],
       },
     );
+    // Kueue serves metrics over HTTPS behind Kubernetes authn/authz, outside the convention above.
+    addKueueScrape(this);
   }
 }
 
