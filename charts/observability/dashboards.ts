@@ -2,6 +2,8 @@
  * Grafana dashboards as code, provisioned through the kube-prometheus-stack sidecar (ConfigMaps labelled
  * grafana_dashboard=1). Built from a small panel helper so every query is visible and testable.
  */
+import { GPU_QUEUES_DASHBOARD } from "./queues";
+
 export interface Panel {
   readonly id: number;
   readonly type: "timeseries" | "stat" | "table" | "bargauge";
@@ -221,4 +223,6 @@ export const DASHBOARDS: readonly Dashboard[] = [
       },
     ],
   ]),
+  // Kueue's queues per team and flavor (charts/observability/queues.ts).
+  GPU_QUEUES_DASHBOARD,
 ];

@@ -200,7 +200,7 @@ function layout(rows: readonly (readonly PanelSpec[])[]) {
 }
 
 export const GPU_QUEUES_DASHBOARD = {
-  uid: "gpu-queues",
+  uid: "mlops-gpu-queues",
   title: "MLOps / GPU queues",
   tags: ["mlops-platform", "kueue"],
   schemaVersion: 39,

@@ -14,8 +14,8 @@ const metricsOf = (d: Dashboard) => new Set(exprs(d).flatMap((e) => parsePromQL(
 const allExprs = [...DASHBOARDS.flatMap(exprs), ...ALERT_GROUPS.flatMap((g) => g.rules.map((r) => r.expr))];
 
 describe("Grafana dashboard JSON", () => {
-  it("ships the four platform dashboards with unique uids", () => {
-    expect(DASHBOARDS.map((d) => d.uid).sort()).toEqual(["mlops-capacity", "mlops-gpus", "mlops-storage", "mlops-teams"]);
+  it("ships the five platform dashboards with unique uids", () => {
+    expect(DASHBOARDS.map((d) => d.uid).sort()).toEqual(["mlops-capacity", "mlops-gpu-queues", "mlops-gpus", "mlops-storage", "mlops-teams"]);
   });
 
   describe.each(DASHBOARDS.map((d) => [d.uid, d] as const))("%s", (_uid, d) => {

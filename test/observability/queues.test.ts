@@ -248,7 +248,7 @@ describe("the GPU queues dashboard", () => {
 
   it("is dashboard JSON like the platform's: uid, unique ids, 24 columns without overlaps, the datasource variable", () => {
     expect(JSON.parse(JSON.stringify(d))).toEqual(d);
-    expect(d.uid).toBe("gpu-queues");
+    expect(d.uid).toBe("mlops-gpu-queues");
     expect(DASHBOARDS.filter((other) => other !== d).map((other) => other.uid)).not.toContain(d.uid);
     const ids = d.panels.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
