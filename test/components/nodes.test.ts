@@ -118,7 +118,14 @@ describe("autoscaler node-template hints for MIG pools (pure)", () => {
     const mig = pool({ role: "gpu", instanceTypes: ["p5.48xlarge"], gpuSharing: { mode: "mig", profile: "all-1g.10gb" } });
     expect(nodeTemplateTags(mig)).toEqual({ "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/mig-1g.10gb": "56" });
     expect(nodeTemplateTags(pool({ role: "gpu", instanceTypes: ["g6.xlarge"], gpuSharing: { mode: "time-slicing", replicas: 4 } }))).toEqual({});
-    expect(nodeTemplateTags(pool({ role: "gpu", instanceTypes: ["p5.48xlarge"], gpuSharing: { mode: "mig", profile: "all-balanced" } }))).toEqual({});
+    // all-balanced cuts three sizes per H100 (2 × 1g.10gb, 1 × 2g.20gb, 1 × 3g.40gb): one tag per size, 8 GPUs per node.
+    expect(nodeTemplateTags(pool({ role: "gpu", instanceTypes: ["p5.48xlarge"], gpuSharing: { mode: "mig", profile: "all-balanced" } }))).toEqual({
+      "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/mig-1g.10gb": "16",
+      "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/mig-2g.20gb": "8",
+      "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/mig-3g.40gb": "8",
+    });
+    // A profile the pool's GPU model lacks (H200s have no 1g.10gb): no promise at all.
+    expect(nodeTemplateTags(pool({ role: "gpu", instanceTypes: ["p5e.48xlarge"], gpuSharing: { mode: "mig", profile: "all-1g.10gb" } }))).toEqual({});
   });
 });
 

@@ -2,6 +2,7 @@
 import { describe, it, expect } from "vitest";
 import { DEFAULT_DISK_SIZE, DEFAULT_SERVICE_CIDR, TIER_DEFAULTS, type EksClusterConfig, type PlatformConfig } from "../../config/defaults";
 import { EKS_LOG_TYPES } from "../../config/schema";
+import { DEFAULT_PRIORITIES } from "../../config/queues";
 import { fixture, validate, type Cfg } from "./fixtures";
 
 function resolve(cfg: Cfg): PlatformConfig {
@@ -105,5 +106,36 @@ describe("gpu defaults", () => {
     delete cfg.gpu.migStrategy;
     cfg.gpu.defaultSharing = { mode: "mig", profile: "all-1g.10gb" };
     expect(resolve(cfg).gpu.migStrategy).toBe("mixed");
+  });
+});
+
+describe("queues defaults", () => {
+  it("without a queues section: cohort platform, the three default classes, experiments (value 0) by default, no pipeline GPUs", () => {
+    const cfg = resolve(fixture("dev"));
+    expect(cfg.queues).toEqual({
+      cohort: "platform",
+      priorities: DEFAULT_PRIORITIES.map((p) => ({ name: p.name, value: p.value, description: p.description })),
+      defaultPriority: "experiments",
+      preemption: { reclaimWithinCohort: "Any", withinClusterQueue: "LowerPriority", borrowWithinCohortUpTo: undefined },
+      pipelines: { cpu: "8", memory: "32Gi", gpu: [] },
+    });
+    expect(cfg.queues.priorities.find((p) => p.name === cfg.queues.defaultPriority)?.value).toBe(0);
+  });
+
+  it("gives a team every priority class unless it lists fewer, and resolves its GPU map to shares in config order", () => {
+    const [recsys] = resolve(fixture("prod")).teams;
+    const fraud = resolve(fixture("prod")).teams[2];
+    expect(recsys.priorities).toEqual(["production", "training", "experiments"]);
+    expect(fraud.priorities).toEqual(["production", "experiments"]);
+    expect(recsys.quota.gpu).toEqual([
+      { pool: "gpu-inference", nominal: 8 },
+      { pool: "gpu-training", nominal: 28, borrowingLimit: 28 },
+    ]);
+  });
+
+  it("resolves gpu: 0 (the one accepted bare number) to no shares", () => {
+    const cfg = fixture("dev");
+    cfg.teams[1].quota.gpu = 0;
+    expect(resolve(cfg).teams[1].quota.gpu).toEqual([]);
   });
 });

@@ -93,20 +93,20 @@ describe("10. item by item: a broken item hides no rule of another", () => {
     expectProblem(cfg, "teams[1].name", `"databases" is reserved for the platform's own namespace`);
   });
 
-  it("a bad name does not hide the GPU total, nor the team's own other rules", () => {
+  it("a bad name does not hide the pool's GPU sum, nor the team's own other rules", () => {
     const cfg = fixture("dev");
     teamsOf(cfg)[0].name = "Recsys_Team";
-    teamsOf(cfg)[1].quota.gpu = 5;
+    teamsOf(cfg)[1].quota.gpu = { gpu: 5 };
     expectProblem(cfg, "teams[0].name", "is not a DNS-1123 label");
-    expectProblem(cfg, "teams[1].quota.gpu", "request 9 nvidia.com/gpu units together, but the GPU pools provide at most 8");
+    expectProblem(cfg, "teams[1].quota.gpu.gpu", "hold 9 nominal nvidia.com/gpu units of pool gpu together, but it offers 8");
   });
 
-  it("a bad memory does not hide a fractional GPU in the same team", () => {
+  it("a bad memory does not hide a fractional GPU share in the same team", () => {
     const cfg = fixture("dev");
     teamsOf(cfg)[0].quota.memory = "lots";
-    teamsOf(cfg)[0].quota.gpu = 0.5;
+    teamsOf(cfg)[0].quota.gpu = { gpu: 0.5 };
     expectProblem(cfg, "teams[0].quota.memory", '"lots" is not a Kubernetes quantity');
-    expectProblem(cfg, "teams[0].quota.gpu", "0.5 is a fractional GPU");
+    expectProblem(cfg, "teams[0].quota.gpu.gpu", "0.5 is not a whole unit: a unit of pool gpu is a time slice of a shared GPU");
   });
 
   it("a field that failed is not judged by its default: broken limits raise no limit rule", () => {
@@ -120,21 +120,21 @@ describe("10. item by item: a broken item hides no rule of another", () => {
     const cfg = fixture("dev");
     cfg.nodePools[1].colour = "blue";
     cfg.nodePools[2].maxSize = 1000;
-    teamsOf(cfg)[0].quota.gpu = 1000;
+    teamsOf(cfg)[0].quota.gpu = { gpu: 1000 };
     const paths = problemsOf(cfg).map((p) => p.path);
     expect(paths).toContain("nodePools[1].colour");
     expect(paths).toContain("nodePools[2].maxSize");
-    expect(paths).not.toContain("teams[0].quota.gpu");
+    expect(paths.filter((p) => p.startsWith("teams[0].quota.gpu"))).toEqual([]);
   });
 });
 
 describe("messages a team lead can act on", () => {
   it("names teams and pools by name as well as index", () => {
     const cfg = fixture("dev");
-    teamsOf(cfg)[1].quota.gpu = 0.5;
+    teamsOf(cfg)[1].quota.gpu = { gpu: 0.5 };
     cfg.nodePools[2].maxSize = 1000;
     const problems = stackProblems(namespaced(cfg));
-    expect(problems).toContainEqual(expect.objectContaining({ path: "teams[1].quota.gpu", where: "teams[1] (nlp).quota.gpu" }));
+    expect(problems).toContainEqual(expect.objectContaining({ path: "teams[1].quota.gpu.gpu", where: "teams[1] (nlp).quota.gpu.gpu" }));
     expect(problems).toContainEqual(expect.objectContaining({ path: "nodePools[2].maxSize", where: "nodePools[2] (gpu).maxSize" }));
   });
 
@@ -268,7 +268,7 @@ describe("found by probing ~250 bad stack files", () => {
       .join("\n");
     expect(messages).toContain("is required with cluster kind");
     expect(messages).not.toContain("can ever offer");
-    expect(messages).not.toContain("GPU pools provide");
+    expect(messages).not.toContain("together, but it offers");
   });
 
   it("an empty string says it is empty; an empty team name is not shown as a name", () => {
@@ -320,7 +320,7 @@ describe("found by probing ~250 bad stack files", () => {
     expectProblem(cluster, `cluster.admins[${cluster.cluster.admins.length - 1}]`, "names a role or user longer than the 64 characters IAM allows");
     expectProblem(cluster, "network.vpcCidr", '"010.010.0.0/16" is not an IPv4 CIDR');
     const local = fixture("local");
-    teamsOf(local)[0].quota.gpu = 1e300;
-    expectProblem(local, "teams[0].quota.gpu", "is above the maximum 100000");
+    teamsOf(local)[0].quota.gpu = { gpus: 1e300 };
+    expectProblem(local, "teams[0].quota.gpu.gpus", "is above the maximum 100000");
   });
 });

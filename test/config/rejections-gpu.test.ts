@@ -27,9 +27,14 @@ describe("gpuSharing", () => {
     expectProblem(cfg, "nodePools[3].gpuSharing.profile", "is not a MIG profile such as all-1g.10gb or all-balanced");
   });
 
-  it("accepts the all-balanced MIG profile", () => {
+  it("accepts the all-balanced MIG profile, with every share of the pool given per MIG size", () => {
     const cfg = fixture("prod");
     cfg.nodePools[3].gpuSharing.profile = "all-balanced";
+    // 2 nodes × 8 H100s × (2 1g.10gb + 1 2g.20gb + 1 3g.40gb): 32, 16 and 16 instances, all held.
+    const [recsys, nlp] = cfg.teams;
+    recsys.quota.gpu["gpu-training"] = { nominal: { "1g.10gb": 8, "2g.20gb": 4, "3g.40gb": 4 }, borrowingLimit: 4 };
+    nlp.quota.gpu["gpu-training"] = { nominal: { "1g.10gb": 16, "2g.20gb": 8, "3g.40gb": 8 } };
+    cfg.queues.pipelines.gpu["gpu-training"] = { nominal: { "1g.10gb": 8, "2g.20gb": 4, "3g.40gb": 4 } };
     expectValid(cfg);
   });
 

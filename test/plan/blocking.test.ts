@@ -17,14 +17,20 @@ describe("blockingProblems", () => {
   it("lists config problems with their names, schema problems, duplicate URNs and mandatory violations; not advisory ones", () => {
     const lines = blockingProblems(
       result({
-        problems: [{ path: "teams[1].quota.gpu", where: "teams[1] (nlp).quota.gpu", message: "0.5 is a fractional GPU" }],
+        problems: [
+          {
+            path: "teams[1].quota.gpu.gpu",
+            where: "teams[1] (nlp).quota.gpu.gpu",
+            message: "0.5 is not a whole unit: a unit of pool gpu is a time slice of a shared GPU",
+          },
+        ],
         schemaProblems: [{ object: "v1 ConfigMap team/x", schemaVersion: "1.33", message: "data must be object" }],
         duplicateUrns: ["urn:pulumi:dev::mlops-platform::x::y"],
       }),
       [violation("mandatory"), violation("advisory")],
     );
     expect(lines).toEqual([
-      "teams[1] (nlp).quota.gpu: 0.5 is a fractional GPU",
+      "teams[1] (nlp).quota.gpu.gpu: 0.5 is not a whole unit: a unit of pool gpu is a time slice of a shared GPU",
       "manifest v1 ConfigMap team/x fails the Kubernetes 1.33 API schema: data must be object",
       "two resources share the URN urn:pulumi:dev::mlops-platform::x::y",
       "mandatory policy k8s-pod-security (team/ranker): POD-02: no privilege escalation",

@@ -15,6 +15,7 @@ import { EVIDENTLY_URL, PUSHGATEWAY_URL } from "../../charts/services/evidently"
 import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from "../../charts/observability";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamLabels } from "../../charts/team";
 import { teamPrefix } from "../../domain/storage-naming";
+import { QUEUE_NAME_LABEL } from "../../domain/queues";
 import { imageRef } from "../../domain/versions";
 import { resolveTeam, teamSchema, type TeamConfig } from "../../config/teams";
 import type { KubeObject } from "../../scripts/plan/extract";
@@ -95,6 +96,15 @@ describe("modelMonitorObjects", () => {
     for (const o of build()) expect(o.metadata).toMatchObject({ labels: { ...teamLabels(team), "app.kubernetes.io/name": "model-drift" } });
     for (const c of cronJobs())
       expect(c.spec.jobTemplate.spec.template.metadata.labels).toMatchObject({ ...teamLabels(team), "app.kubernetes.io/name": "model-drift" });
+  });
+
+  it("queues every drift Job through the team's LocalQueue: the jobTemplate, not the CronJob, carries the queue label", () => {
+    expect(cronJobs()).toHaveLength(2);
+    for (const c of cronJobs()) {
+      expect(c.spec.jobTemplate.metadata.labels).toMatchObject({ ...teamLabels(team), [QUEUE_NAME_LABEL]: "fraud" });
+      // Kueue's batch/job integration reads the label on the Job; a CronJob is nothing Kueue admits.
+      expect((c.metadata as { labels?: Record<string, string> }).labels).not.toHaveProperty([QUEUE_NAME_LABEL]);
+    }
   });
 
   it("schedules each monitor (hourly by default), never overlapping, with bounded history", () => {

@@ -25,6 +25,11 @@ describe.each(CASES)("team chart %s", (_label, team, environment) => {
       "pod-security.kubernetes.io/warn-version": POD_SECURITY_VERSION,
       "pod-security.kubernetes.io/audit": "restricted",
       "pod-security.kubernetes.io/audit-version": POD_SECURITY_VERSION,
+      "mlops.platform/queue": team.name,
+    });
+    expect((ns.metadata as { annotations?: Record<string, string> }).annotations).toMatchObject({
+      "mlops.platform/gpu-pools": team.quota.gpu.map((s) => s.pool).join(","),
+      "mlops.platform/queue-priorities": team.priorities.join(","),
     });
   });
 
@@ -43,7 +48,6 @@ describe.each(CASES)("team chart %s", (_label, team, environment) => {
         "pods",
         "requests.cpu",
         "requests.memory",
-        "requests.nvidia.com/gpu",
         "requests.storage",
         "services.loadbalancers",
         "services.nodeports",
@@ -55,13 +59,14 @@ describe.each(CASES)("team chart %s", (_label, team, environment) => {
       "requests.cpu": team.quota.cpu,
       "requests.memory": team.quota.memory,
       "limits.memory": team.quota.memory,
-      "requests.nvidia.com/gpu": String(team.quota.gpu),
       "requests.storage": team.quota.storage,
       persistentvolumeclaims: String(team.quota.persistentVolumeClaims),
       pods: String(team.quota.pods),
       "services.loadbalancers": "0",
       "services.nodeports": "0",
     });
+    // GPUs are Kueue's quota (charts/queues): no extended-resource line at all.
+    expect(hard["requests.nvidia.com/gpu"]).toBeUndefined();
     expect(hard["limits.nvidia.com/gpu"]).toBeUndefined();
   });
 

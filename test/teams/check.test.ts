@@ -6,6 +6,10 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { teamReport } from "../../scripts/check/team-report";
+import type { QueueReportContext } from "../../scripts/check/queue-report";
+import { queuePlatform } from "../../charts/queues";
+import { gpuFlavors } from "../../domain/queues";
+import type { PlatformConfig } from "../../config/defaults";
 import { POD_SECURITY_VERSION } from "../../domain/versions";
 import type { TeamConfig } from "../../config/teams";
 import { FIXTURE_STACKS_DIR, fixtureStacks } from "../helpers/stack";
@@ -21,13 +25,20 @@ const line = (lines: string[], label: string): string => {
   return hits[0];
 };
 const byName = (teams: readonly TeamConfig[], name: string) => teams.find((t) => t.name === name)!;
+/** The queue part of the report context, as scripts/check.ts builds it from the resolved stack. */
+const queueOf = (cfg: PlatformConfig): QueueReportContext => ({ flavors: gpuFlavors(queuePlatform(cfg)), queues: cfg.queues });
+const QUEUE = {
+  dev: queueOf(resolved(fixture("dev"))),
+  prod: queueOf(resolved(fixture("prod"))),
+  local: queueOf(resolved(fixture("local"))),
+};
 
 describe("teamReport on EKS (dev)", () => {
   const recsys = byName(fixtureTeams("dev"), "recsys");
-  const lines = teamReport(recsys, { environment: "dev", eksClusterName: "mlops-dev" });
+  const lines = teamReport(recsys, { environment: "dev", eksClusterName: "mlops-dev", queue: QUEUE.dev });
 
   it("volumes: the shared-files claim, and a scratch claim that says plainly it is shared with every team", () => {
-    const withTiers = teamReport(recsys, { environment: "dev", eksClusterName: "mlops-dev", sharedFiles: true, scratch: true });
+    const withTiers = teamReport(recsys, { environment: "dev", eksClusterName: "mlops-dev", sharedFiles: true, scratch: true, queue: QUEUE.dev });
     expect(line(withTiers, "volumes")).toBe(
       "  volumes    block volumes from the default class gp3; claims shared-files (EFS, RWX, own access point and POSIX id), scratch (FSx for Lustre, RWX, SHARED with every other team: same file-system root, exported to lustre/ of the datasets bucket)",
     );
@@ -43,8 +54,15 @@ describe("teamReport on EKS (dev)", () => {
     );
   });
 
-  it("quota: every figure, and no LoadBalancer or NodePort services", () => {
-    expect(line(lines, "quota")).toBe("  quota      cpu 32, memory 128Gi, GPUs 4, storage 500Gi, 20 PVCs, 100 pods; no LoadBalancer or NodePort services");
+  it("quota: every figure, and no LoadBalancer or NodePort services; GPUs are the queue's, not the ResourceQuota's", () => {
+    expect(line(lines, "quota")).toBe("  quota      cpu 32, memory 128Gi, storage 500Gi, 20 PVCs, 100 pods; no LoadBalancer or NodePort services");
+  });
+
+  it("queue and gpus: the team's LocalQueue label and its share of the time-sliced pool", () => {
+    expect(line(lines, "queue")).toContain("kueue.x-k8s.io/queue-name: recsys;");
+    expect(line(lines, "gpus")).toBe(
+      "  gpus       gpu: nominal 4 nvidia.com/gpu (time slices of shared GPUs), may borrow whatever the cohort leaves idle, lends all of it while idle",
+    );
   });
 
   it("defaults: the LimitRange figures, max defaulting to the quota", () => {
@@ -94,7 +112,7 @@ describe("teamReport on EKS (dev)", () => {
       '  monitors   drift-ranker "30 * * * *": ranker/last-hour.parquet against ranker/training.parquet, alert at drift share ≥ 0.3',
     );
     expect(line(lines, "network")).toContain("its drift jobs to the datasets bucket");
-    const nlp = teamReport(byName(fixtureTeams("dev"), "nlp"), { environment: "dev", eksClusterName: "mlops-dev" });
+    const nlp = teamReport(byName(fixtureTeams("dev"), "nlp"), { environment: "dev", eksClusterName: "mlops-dev", queue: QUEUE.dev });
     expect(nlp.some((l) => l.startsWith("  monitors"))).toBe(false);
     expect(line(nlp, "network")).not.toContain("drift jobs");
   });
@@ -102,7 +120,7 @@ describe("teamReport on EKS (dev)", () => {
 
 describe("teamReport in prod", () => {
   const teams = fixtureTeams("prod");
-  const report = (name: string) => teamReport(byName(teams, name), { environment: "prod", eksClusterName: "mlops-prod" });
+  const report = (name: string) => teamReport(byName(teams, name), { environment: "prod", eksClusterName: "mlops-prod", queue: QUEUE.prod });
 
   it("says roles get no pods/exec or attach", () => {
     for (const t of teams) expect(line(report(t.name), "roles")).toMatch(/ \(no pods\/exec or attach in prod\)$/);
@@ -124,13 +142,13 @@ describe("teamReport in prod", () => {
 
   it("lists referenced exceptions", () => {
     const nlp = { ...byName(teams, "nlp"), exceptions: ["a", "b"] };
-    expect(line(teamReport(nlp, { environment: "prod", eksClusterName: "mlops-prod" }), "exceptions")).toBe("  exceptions a, b");
+    expect(line(teamReport(nlp, { environment: "prod", eksClusterName: "mlops-prod", queue: QUEUE.prod }), "exceptions")).toBe("  exceptions a, b");
   });
 });
 
 describe("teamReport on an existing cluster (local)", () => {
   const [sandbox] = fixtureTeams("local");
-  const lines = teamReport(sandbox, { environment: "local" });
+  const lines = teamReport(sandbox, { environment: "local", queue: QUEUE.local });
 
   it("has no AWS identity and no Pod Identity agent", () => {
     expect(line(lines, "identity")).toBe("  identity   none (existing cluster: Kubernetes side only)");
@@ -141,7 +159,7 @@ describe("teamReport on an existing cluster (local)", () => {
   it("reports a changed cost center on the first and namespace lines", () => {
     const cfg = fixture("local");
     teamsOf(cfg)[0].costCenter = "cc-9000";
-    const l = teamReport(resolved(cfg).teams[0], { environment: "local" });
+    const l = teamReport(resolved(cfg).teams[0], { environment: "local", queue: QUEUE.local });
     expect(l[0]).toBe("sandbox (cost center cc-9000)");
     expect(line(l, "namespace")).toContain("labels team=sandbox, cost-center=cc-9000");
   });

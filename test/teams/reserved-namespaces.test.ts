@@ -16,11 +16,13 @@ import { expectProblem, expectValid } from "../config/fixtures";
 
 const PLATFORM_MESSAGE = "is reserved for the platform's own namespace";
 
-const quota = (gpu: number) => ({ cpu: "8", memory: "32Gi", gpu, storage: "100Gi", persistentVolumeClaims: 10, pods: 50 });
+/** `gpu`: GPU pool → share, or 0 for a team without GPUs. */
+type GpuQuota = 0 | Readonly<Record<string, number>>;
+const quota = (gpu: GpuQuota) => ({ cpu: "8", memory: "32Gi", gpu, storage: "100Gi", persistentVolumeClaims: 10, pods: 50 });
 const ALL_SERVICES = ["mlflow", "feast", "pipelines", "kserve", "evidently"];
 
 /** Teams: one with every service and a drift monitor, one with none. Their own namespaces are not the platform's. */
-const teams = (gpu: number) => [
+const teams = (gpu: GpuQuota) => [
   {
     name: "vision",
     costCenter: "cc-4800",
@@ -60,7 +62,7 @@ const EKS_ALL = {
     kserve: { enabled: true, mode: "serverless" },
     evidently: { enabled: true },
   },
-  teams: teams(2),
+  teams: teams({ "gpu-shared": 2, "gpu-mig": 8 }),
 };
 
 /** An existing cluster with every optional piece: the object store, all services, serverless KServe, the GPU operator. */

@@ -75,47 +75,55 @@ describe("quota", () => {
     expectProblem(cfg, "teams[2].quota.storage", '"512Mi" is below 1Gi');
   });
 
-  it("rejects a fractional GPU", () => {
+  it("rejects a fractional GPU share, in the pool's unit", () => {
     const cfg = fixture("dev");
-    teamsOf(cfg)[1].quota.gpu = 0.5;
-    expectProblem(cfg, "teams[1].quota.gpu", "0.5 is a fractional GPU");
+    teamsOf(cfg)[1].quota.gpu = { gpu: 0.5 };
+    expectProblem(cfg, "teams[1].quota.gpu.gpu", "0.5 is not a whole unit: a unit of pool gpu is a time slice of a shared GPU");
+  });
+
+  it("rejects the pre-queue single GPU number, naming the pools; 0 still means no GPUs", () => {
+    const cfg = fixture("dev");
+    teamsOf(cfg)[1].quota.gpu = 4;
+    expectProblem(cfg, "teams[1].quota.gpu", "is one number; GPU quotas are per GPU pool now, each in that pool's unit: gpu: { gpu: 4 } (GPU pools: gpu)");
+    teamsOf(cfg)[1].quota.gpu = 0;
+    expect(problemsOf(cfg)).toEqual([]);
   });
 });
 
 describe("GPU capacity", () => {
-  it("rejects dev teams asking for more than 2 nodes × 1 GPU × 4 slices, once, at the first team that crosses", () => {
+  it("rejects dev teams holding more than 2 nodes × 1 GPU × 4 slices of pool gpu, once, at the first team that crosses", () => {
     const cfg = fixture("dev");
-    teamsOf(cfg)[1].quota.gpu = 5; // 4 + 5 = 9 > 8
-    teamsOf(cfg).push(teamEntry("vision", { quota: { ...teamsOf(cfg)[1].quota, gpu: 2 } }));
+    teamsOf(cfg)[1].quota.gpu = { gpu: 5 }; // 4 + 5 = 9 > 8
+    teamsOf(cfg).push(teamEntry("vision", { quota: { ...teamsOf(cfg)[1].quota, gpu: { gpu: 2 } } }));
     const problems = expectProblem(
       cfg,
-      "teams[1].quota.gpu",
-      "teams[0..1] (recsys, nlp) request 9 nvidia.com/gpu units together, but the GPU pools provide at most 8 (pool gpu: 2 nodes (maxSize) × 1 GPU per node × 4 time slices per GPU = 8). On a time-sliced pool one unit is one time slice of a shared GPU, not a whole GPU. Lower the GPU quotas, or ask the platform team to raise a GPU pool's maxSize or add a GPU pool.",
+      "teams[1].quota.gpu.gpu",
+      "recsys, nlp hold 9 nominal nvidia.com/gpu units of pool gpu together, but it offers 8 (2 nodes (maxSize) × 1 GPU per node × 4 time slices per GPU). On this pool a unit is a time slice of a shared GPU, not a whole GPU. Lower the nominal quotas (teams still borrow what others leave idle), or ask the platform team to raise the pool's maxSize or add a pool.",
     );
-    expect(problems.filter((p) => p.message.includes("GPU pools provide"))).toHaveLength(1);
+    expect(problems.filter((p) => p.message.includes("together, but it offers"))).toHaveLength(1);
   });
 
-  it("accepts dev teams that exactly fill the pools", () => {
+  it("accepts dev teams that exactly fill the pool", () => {
     const cfg = fixture("dev");
-    expect(teamsOf(cfg).reduce((n, t) => n + t.quota.gpu, 0)).toBe(8);
+    expect(teamsOf(cfg).reduce((n, t) => n + (t.quota.gpu.gpu as number), 0)).toBe(8);
     expect(check(cfg).ok).toBe(true);
   });
 
-  it("counts nothing for the MIG pool under the mixed strategy (prod)", () => {
+  it("sums each pool on its own: the MIG pool's instances do not make room on the time-sliced pool (prod)", () => {
     const cfg = fixture("prod");
-    // 8 + 6 + 2 = 16 fills the time-sliced inference pool; one more unit crosses even though
-    // gpu-training (2 × p5.48xlarge = 16 H100s) exists: its MIG slices are not nvidia.com/gpu.
-    teamsOf(cfg)[2].quota.gpu = 3;
+    // 8 + 6 + 2 = 16 fills the time-sliced inference pool; one more slice crosses even though gpu-training
+    // (2 × p5.48xlarge × 7 MIG 1g.10gb = 112 instances) has room of its own.
+    teamsOf(cfg)[2].quota.gpu = { "gpu-inference": 3 };
     expectProblem(
       cfg,
-      "teams[2].quota.gpu",
-      "teams[0..2] (recsys, nlp, fraud) request 17 nvidia.com/gpu units together, but the GPU pools provide at most 16 (pool gpu-inference: 8 nodes (maxSize) × 1 GPU per node × 2 time slices per GPU = 16; pool gpu-training: 0 (its MIG slices are nvidia.com/mig-* resources, not nvidia.com/gpu)).",
+      "teams[2].quota.gpu.gpu-inference",
+      "recsys, nlp, fraud hold 17 nominal nvidia.com/gpu units of pool gpu-inference together, but it offers 16 (8 nodes (maxSize) × 1 GPU per node × 2 time slices per GPU).",
     );
   });
 
-  it("does not sum GPUs on an existing cluster, whose pools are unknown", () => {
+  it("does not sum GPUs on an existing cluster, whose GPU nodes are not declared", () => {
     const cfg = fixture("local");
-    teamsOf(cfg)[0].quota.gpu = 64;
+    teamsOf(cfg)[0].quota.gpu = { gpus: 64 };
     expect(problemsOf(cfg)).toEqual([]);
   });
 });
@@ -265,7 +273,7 @@ describe("all problems at once", () => {
     const [recsys, nlp] = teamsOf(cfg);
     recsys.name = "kube-ml";
     recsys.quota.storage = "100Mi";
-    nlp.quota.gpu = 1.5;
+    nlp.quota.gpu = { gpu: 1.5 };
     nlp.owners = { admin: {} };
     nlp.exceptions = ["nope"];
     nlp.rbac = { extraRules: [{ role: "admin", apiGroups: [""], resources: ["pods"], verbs: ["impersonate"] }] };
@@ -275,7 +283,7 @@ describe("all problems at once", () => {
       expect.arrayContaining([
         "teams[0].name",
         "teams[0].quota.storage",
-        "teams[1].quota.gpu",
+        "teams[1].quota.gpu.gpu",
         "teams[1].owners",
         "teams[1].exceptions[0]",
         "teams[1].rbac.extraRules[0].verbs[0]",
