@@ -17,6 +17,7 @@ import { ObjectStore, Storage } from "./components/storage";
 import { Observability } from "./components/observability";
 import { Teams } from "./components/teams";
 import { MlopsServices } from "./components/services";
+import { eksApiServer, kubeflowQueueMetadata, Queues, type QueuesArgs } from "./components/queues";
 import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_S3_PORT } from "./components/storage";
 import { EKS_VERSIONS } from "./domain/versions";
 
@@ -39,7 +40,32 @@ const servicesArgs = (cfg: PlatformConfig, teams: Teams) => ({
   environment: cfg.environment,
   labels: platformLabels(cfg),
   teamNamespaces: [teams],
+  pipelinesNamespaceQueue: kubeflowQueueMetadata(cfg),
 });
+
+/**
+ * Kueue and the queue model. LocalQueues wait for the team namespaces and, with pipelines, for the services that
+ * make `kubeflow`; Kueue itself waits only for what `dependsOn` names.
+ */
+function createQueues(
+  cfg: PlatformConfig,
+  provider: k8s.Provider,
+  namespaces: { teams: Teams; services: MlopsServices },
+  placement: Pick<QueuesArgs, "systemPool" | "apiServer">,
+  dependsOn: pulumi.Input<pulumi.Resource>[],
+): Queues {
+  return new Queues(
+    "queues",
+    {
+      cfg,
+      labels: platformLabels(cfg),
+      ...placement,
+      teamNamespaces: [namespaces.teams],
+      kubeflowNamespace: cfg.services.pipelines.enabled ? [namespaces.services] : [],
+    },
+    { providers: [provider], dependsOn },
+  );
+}
 
 export function createPlatform(cfg: PlatformConfig): PlatformOutputs {
   return isEksPlatform(cfg) ? createEksPlatform(cfg) : createExistingClusterPlatform(cfg);
@@ -82,7 +108,7 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
     },
     { providers: [provider] },
   );
-  new MlopsServices(
+  const services = new MlopsServices(
     "services",
     {
       ...servicesArgs(cfg, teams),
@@ -90,6 +116,7 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
     },
     { providers: [provider], dependsOn: [observability] },
   );
+  createQueues(cfg, provider, { teams, services }, {}, [observability]);
   return { clusterName: cluster.name, nodePools: [], gpuOperatorNamespace: gpu?.namespace, teamNamespaces: teams.namespaces };
 }
 
@@ -199,7 +226,7 @@ function createEksFoundation(cfg: EksPlatformConfig): EksFoundation {
   return { awsProvider, k8sProvider, identity, keys, net, eks, nodes, workloadAddons };
 }
 
-/** The platform on EKS: the foundation, then the autoscaler, monitoring, GPU operator, teams, storage and services. */
+/** The platform on EKS: the foundation, then the autoscaler, monitoring, GPU operator, teams, storage, services and queues. */
 function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
   const { cluster, network } = cfg;
   const { region } = cfg.aws;
@@ -248,7 +275,7 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
     },
     { ...both, dependsOn: [workloadAddons] },
   );
-  new MlopsServices(
+  const services = new MlopsServices(
     "services",
     {
       ...servicesArgs(cfg, teams),
@@ -269,6 +296,9 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
     },
     { ...both, dependsOn: [...nodeGroups, workloadAddons, observability, storage] },
   );
+  // On the system pool like the other controllers; its webhooks are called from the control plane's interfaces in the VPC.
+  const placement = { systemPool: true, apiServer: eksApiServer(network.vpcCidr, cluster.serviceCidr) };
+  createQueues(cfg, k8sProvider, { teams, services }, placement, [...nodeGroups, observability]);
 
   return {
     clusterName: eks.clusterName,

@@ -19,6 +19,7 @@ import { ModelServing } from "./model-serving";
 import { Mlflow } from "./mlflow";
 import { Pipelines, type PipelinesAwsArgs } from "./pipelines";
 import type { ServiceContext } from "./context";
+import type { NamespaceQueueMetadata } from "../queues/kubeflow";
 import { DATABASE_USERS, serviceWiring, type ServiceWiring } from "./wiring";
 
 export { serviceNamespaces } from "./wiring";
@@ -51,6 +52,8 @@ export interface MlopsServicesArgs {
   readonly aws?: MlopsServicesAwsArgs;
   /** The in-cluster S3 store of an existing cluster: its generated keys and readiness. */
   readonly objectStore?: { readonly endpoint: string; readonly credentials: pulumi.Input<Record<string, string>>; readonly ready: pulumi.Resource };
+  /** The queue label and annotations of the `kubeflow` Namespace, with pipelines. @default none */
+  readonly pipelinesNamespaceQueue?: NamespaceQueueMetadata;
 }
 
 /** The platform Postgres: RDS on AWS, CloudNativePG on an existing cluster. */
@@ -232,7 +235,16 @@ export class MlopsServices extends pulumi.ComponentResource {
     }
     if (services.kserve.enabled) new ModelServing(`${name}-kserve`, { mode: services.kserve.mode, dependsOn: ready, labels }, child);
     if (services.pipelines.enabled) {
-      new Pipelines(`${name}-pipelines`, { labels, aws: aws && secrets && pipelinesAws(name, aws, services.database, secrets.sync), dependsOn: ready }, child);
+      new Pipelines(
+        `${name}-pipelines`,
+        {
+          labels,
+          aws: aws && secrets && pipelinesAws(name, aws, services.database, secrets.sync),
+          namespaceQueue: args.pipelinesNamespaceQueue,
+          dependsOn: ready,
+        },
+        child,
+      );
     }
     this.registerOutputs({ namespaces: wiring.namespaces.map((n) => n.name) });
   }

@@ -23,6 +23,8 @@ export const UPSTREAM_CRD_GROUPS = [
   "serving.kserve.io",
   "operator.knative.dev",
   "snapshot.storage.k8s.io",
+  // Applied by the queue real-server tests, which install Kueue's CRDs first.
+  "kueue.x-k8s.io",
 ];
 
 /** The real-server suites' own fixture stacks. */

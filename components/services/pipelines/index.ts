@@ -24,6 +24,7 @@ import { ManagedDatabase } from "../aws/database";
 import { createServiceRole } from "../aws/role";
 import { KFP_BUCKET_PREFIX, kustomizeUrl, pipelinesOverlay, writeOverlay } from "./overlay";
 import { kubeflowNamespaceLabels } from "./transforms";
+import type { NamespaceQueueMetadata } from "../../queues/kubeflow";
 
 export { KFP_BUCKET_PREFIX, kustomizeUrl, overlayHash, overlayKustomization, overlayPatches, pipelinesOverlay, writeOverlay } from "./overlay";
 export { kubeflowNamespaceLabels } from "./transforms";
@@ -66,6 +67,8 @@ export interface PipelinesArgs {
    * `env/platform-agnostic` as it is, with KFP's own in-cluster MySQL and SeaweedFS. @default undefined
    */
   readonly aws?: PipelinesAwsArgs;
+  /** The queue label and annotations of the `kubeflow` Namespace: Kueue manages the steps' pods there. @default none */
+  readonly namespaceQueue?: NamespaceQueueMetadata;
   /** What must exist first (nodes, and on AWS the cluster add-ons); children that need it wait for it. */
   readonly dependsOn: pulumi.Input<pulumi.Resource>[];
 }
@@ -102,7 +105,7 @@ export class Pipelines extends pulumi.ComponentResource {
       {
         ...child,
         dependsOn,
-        transforms: [kubeflowNamespaceLabels(labels)],
+        transforms: [kubeflowNamespaceLabels(labels, args.namespaceQueue)],
       },
     );
 

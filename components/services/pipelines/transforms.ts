@@ -7,7 +7,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import { KUBEFLOW_NAMESPACE } from "../../../charts/services/pipelines";
 import { podSecurityLabels } from "../../../charts/pod-security";
 import { namespaceLabelsTransform } from "../../kubernetes/namespace-labels";
+import type { NamespaceQueueMetadata } from "../../queues/kubeflow";
 
-export function kubeflowNamespaceLabels(extra: Readonly<Record<string, string>> = {}): pulumi.ResourceTransform {
-  return namespaceLabelsTransform({ ...extra, ...podSecurityLabels("baseline") }, KUBEFLOW_NAMESPACE);
+/** Our labels, the queue's label and annotations when given, and Pod Security baseline (which wins). */
+export function kubeflowNamespaceLabels(extra: Readonly<Record<string, string>> = {}, queue?: NamespaceQueueMetadata): pulumi.ResourceTransform {
+  return namespaceLabelsTransform({ ...extra, ...queue?.labels, ...podSecurityLabels("baseline") }, KUBEFLOW_NAMESPACE, queue?.annotations);
 }
