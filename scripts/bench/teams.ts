@@ -31,11 +31,15 @@ function teamNames(count: number): string[] {
 export function stackWithTeams(teams: number): ReturnType<typeof stackConfigFromDocument> {
   const names = teamNames(teams);
   const doc = parse(readFileSync(stackFilePath("dev"), "utf8")) as { config: Record<string, unknown> };
+  // Every team may borrow from the stack's first GPU pool (nominal 0 fits any pool), so each gets a GPU flavor in its queue.
+  const pools = (doc.config["mlops-platform:nodePools"] ?? []) as { name: string; role: string }[];
+  const gpuPool = pools.find((p) => p.role === "gpu")?.name;
+  const gpu = gpuPool ? { [gpuPool]: { nominal: 0, borrowingLimit: 1 } } : {};
   doc.config["mlops-platform:teams"] = Array.from({ length: teams }, (_, i) => ({
     name: names[i],
     costCenter: `cc-${1000 + (i % 50)}`,
     owners: { admin: { groups: [`team-${i}-leads`], iamPrincipals: [`arn:aws:iam::111122223333:role/team-${i}-admin`] }, edit: { groups: [`team-${i}-eng`] } },
-    quota: { cpu: "16", memory: "64Gi", gpu: 0, storage: "200Gi", persistentVolumeClaims: 10, pods: 50 },
+    quota: { cpu: "16", memory: "64Gi", gpu, storage: "200Gi", persistentVolumeClaims: 10, pods: 50 },
     egress: { internetHttps: i % 2 === 0 },
     services: ["mlflow", "pipelines"],
   }));

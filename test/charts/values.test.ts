@@ -16,6 +16,7 @@ const FILE_TO_CHART: Record<string, keyof typeof CHARTS> = {
   "kserve-runtime-configs": "kserveRuntimes",
   "prometheus-pushgateway": "pushgateway",
   "knative-operator": "knativeOperator",
+  kueue: "kueue",
 };
 /** Charts deployed with the upstream defaults as they are: no overrides file. */
 const NO_OVERRIDES: readonly (keyof typeof CHARTS)[] = ["kserveCrd"];
