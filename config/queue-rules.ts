@@ -27,7 +27,7 @@ interface Holder {
   readonly shares: readonly GpuShare[];
 }
 
-const units = (n: number) => `${n} unit${n === 1 ? "" : "s"}`;
+const units = (count: number) => `${count} unit${count === 1 ? "" : "s"}`;
 
 function priorityProblems(queues: QueuesInput | undefined): Problem[] {
   const out: Problem[] = [];
@@ -60,7 +60,7 @@ function priorityProblems(queues: QueuesInput | undefined): Problem[] {
   return out;
 }
 
-const fractional = (n: number | undefined) => n !== undefined && !Number.isInteger(n);
+const fractional = (value: number | undefined) => value !== undefined && !Number.isInteger(value);
 
 /** One share against its flavor: form, whole units, limits that can be reached. */
 function shareProblems(share: GpuShare, at: string, flavor: GpuFlavor): Problem[] {
@@ -178,6 +178,8 @@ export function queueProblems(input: QueueRulesInput): Problem[] {
     }
     holders.push({ at: `${at}.quota.gpu`, name: team.name ?? at, shares: resolveGpuShares(gpu) });
   });
+  if (input.queues?.pipelines !== undefined && !input.pipelines)
+    out.push(problem("queues.pipelines", "is set, but Kubeflow Pipelines is off in this stack (services.pipelines.enabled), so there is no pipelines queue"));
   if (input.pipelines && input.queues?.pipelines?.gpu)
     holders.push({ at: "queues.pipelines.gpu", name: "pipelines", shares: resolveGpuShares(input.queues.pipelines.gpu) });
   if (!input.platform) return out;

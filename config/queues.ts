@@ -4,25 +4,50 @@
  */
 import { z } from "zod";
 import { dnsLabel, quantity } from "./primitives";
+import { explainIssue } from "./messages";
 
 /** Units on one GPU pool: a whole GPU (exclusive), a time slice (time-sliced) or a MIG instance (MIG). */
 const gpuUnits = z.number().min(0).max(100_000);
 
+const MIG_SIZE = /^[1-7]g\.\d+gb$/;
+
 /** MIG instance size → units, for pools whose profile cuts several sizes (all-balanced). */
-const perMigSize = z.record(z.string().regex(/^[1-7]g\.\d+gb$/, { message: 'is not a MIG instance size such as "1g.10gb"' }), gpuUnits);
+const perMigSize = z.record(z.string(), gpuUnits).superRefine((sizes, ctx) => {
+  for (const size of Object.keys(sizes))
+    if (!MIG_SIZE.test(size)) ctx.addIssue({ code: "custom", path: [size], message: 'is not a MIG instance size such as "1g.10gb"' });
+});
+
+/**
+ * A number of units, or the other form. Not a zod union: a union that fails reports "Invalid input" at its own
+ * path, and the problem inside the object form (a misspelt key, a negative limit) would never reach the user.
+ */
+export function unitsOr<T extends z.ZodType>(other: T, otherForm: string) {
+  return z
+    .custom<number | z.output<T>>(() => true)
+    .superRefine((value, ctx) => {
+      if (typeof value !== "number" && (value === null || typeof value !== "object" || Array.isArray(value))) {
+        ctx.addIssue({ code: "custom", message: `is neither a number of units nor ${otherForm}` });
+        return;
+      }
+      // The inner parse gets the loader's wording itself: an error map does not reach into a refinement's own parse.
+    const parsed = (typeof value === "number" ? gpuUnits : other).safeParse(value, { error: explainIssue });
+      // The issues go on as they are (code included), so the loader words them like any other.
+    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
+    });
+}
 
 /** A team's share of one GPU pool: a number is the nominal quota with the defaults below. */
-export const gpuShareSchema = z.union([
-  gpuUnits,
+export const gpuShareSchema = unitsOr(
   z.strictObject({
     /** Units guaranteed to the team: it gets them back from borrowers by preemption. */
-    nominal: z.union([gpuUnits, perMigSize]),
+    nominal: unitsOr(perMigSize, 'units per MIG size such as { "1g.10gb": 2 }'),
     /** Units the team may borrow beyond its nominal quota while others leave theirs idle. @default unlimited (as much as the cohort lends) */
     borrowingLimit: gpuUnits.optional(),
     /** Units of its nominal quota the team lends to others while idle. @default all of it */
     lendingLimit: gpuUnits.optional(),
   }),
-]);
+  "{ nominal, borrowingLimit, lendingLimit }",
+);
 export type GpuShareInput = z.infer<typeof gpuShareSchema>;
 
 /** `teams[].quota.gpu`: GPU pool name → share. A pool not listed is out of the team's reach. */

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { cronProblem } from "./cron";
 import { cidr, dnsLabel, iamPrincipalArn, labelValue, quantity } from "./primitives";
 import { PLATFORM_SERVICE_NAMES } from "../domain/team-services";
-import { teamGpuQuotaSchema } from "./queues";
+import { teamGpuQuotaSchema, unitsOr } from "./queues";
 
 export const TEAM_ROLES = ["admin", "edit", "view"] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
@@ -75,7 +75,7 @@ export const teamSchema = z.strictObject({
      * A single number (the pre-queue form) is refused unless 0, which means no GPUs. @default {} (no GPUs)
      */
     // The bound keeps sums finite where capacity is unknown (existing clusters): no one cluster has this many.
-    gpu: z.union([z.number().min(0).max(100_000), teamGpuQuotaSchema]).optional(),
+    gpu: unitsOr(teamGpuQuotaSchema, "a map of GPU pool to share").optional(),
     storage: quantity,
     persistentVolumeClaims: z.number().int().min(1),
     pods: z.number().int().min(1),

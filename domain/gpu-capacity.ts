@@ -69,7 +69,7 @@ export function poolMigLayout(pool: Pick<GpuPoolShape, "instanceTypes">, profile
   };
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
 export function poolGpuOffer(pool: GpuPoolShape, migStrategy: MigStrategy): PoolGpuOffer {
   const perNode = maxGpusPerNode(pool.instanceTypes);

@@ -209,13 +209,17 @@ export function resourceGroups(holder: QueueHolder, flavors: readonly GpuFlavor[
       flavors: members.map(({ share, flavor, nominal }) => ({
         name: flavor.name,
         resources: covered.map((resource) => {
-          const offered = nominal.has(resource);
+          // The pool's own resources take the share's limits, sizes the share left out included (nominal 0);
+          // a resource this pool does not have is never borrowed on its flavor.
+          const offered = flavor.offer.resources.some((r) => r.resource === resource);
+          const mine = nominal.get(resource) ?? 0;
+          // Kueue wants lendingLimit ≤ nominalQuota; lending more than one holds means lending all of it.
+          const lending = share.lendingLimit === undefined ? undefined : Math.min(share.lendingLimit, mine);
           return {
             name: resource,
-            nominalQuota: String(nominal.get(resource) ?? 0),
-            // A resource this pool does not have is neither borrowed nor lent on its flavor.
+            nominalQuota: String(mine),
             ...(offered ? limit("borrowingLimit", share.borrowingLimit) : { borrowingLimit: "0" }),
-            ...(offered ? limit("lendingLimit", share.lendingLimit) : {}),
+            ...(offered ? limit("lendingLimit", lending) : {}),
           };
         }),
       })),

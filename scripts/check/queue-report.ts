@@ -21,8 +21,14 @@ function shareWords(share: GpuShare, flavor: GpuFlavor | undefined): string {
   if (!flavor) return `${share.pool}: not a GPU pool`;
   const resources = shareResources(share, flavor);
   const nominal = "problem" in resources ? resources.problem : resources.map((r) => `${r.nominal} ${r.resource}`).join(" + ");
-  const borrow = share.borrowingLimit === undefined ? "may borrow whatever the cohort leaves idle" : `may borrow up to ${share.borrowingLimit} more`;
-  const lend = share.lendingLimit === undefined ? "lends all of it while idle" : `lends at most ${share.lendingLimit}`;
+  const borrow =
+    share.borrowingLimit === undefined
+      ? "may borrow whatever the cohort leaves idle"
+      : share.borrowingLimit === 0
+        ? "borrows nothing"
+        : `may borrow up to ${share.borrowingLimit} more`;
+  const lend =
+    share.lendingLimit === undefined ? "lends all of it while idle" : share.lendingLimit === 0 ? "lends nothing" : `lends at most ${share.lendingLimit}`;
   return `${share.pool}: nominal ${nominal} (${UNIT_PLURAL[flavor.unit]}), ${borrow}, ${lend}`;
 }
 

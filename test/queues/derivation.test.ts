@@ -210,6 +210,21 @@ describe("resourceGroups", () => {
     ]);
   });
 
+  it("sizes of its pool a share leaves out get nominal 0 and the share's own limits; lending is capped at each nominal", () => {
+    const [, group] = resourceGroups(holder([{ pool: "balanced", nominal: { "1g.10gb": 8 }, borrowingLimit: 2, lendingLimit: 4 }]), flavorsOf("balanced"));
+    expect(group?.flavors).toEqual([
+      {
+        name: "balanced",
+        resources: [
+          // Kueue refuses a lendingLimit above the nominal quota; lending 4 of 0 is lending nothing.
+          { name: "nvidia.com/mig-1g.10gb", nominalQuota: "8", borrowingLimit: "2", lendingLimit: "4" },
+          { name: "nvidia.com/mig-2g.20gb", nominalQuota: "0", borrowingLimit: "2", lendingLimit: "0" },
+          { name: "nvidia.com/mig-3g.40gb", nominalQuota: "0", borrowingLimit: "2", lendingLimit: "0" },
+        ],
+      },
+    ]);
+  });
+
   it("leaves out shares of unknown pools and shares whose resources cannot be derived (the config rules report them)", () => {
     const groups = resourceGroups(
       holder([

@@ -73,7 +73,7 @@ describe("queueLines", () => {
     };
     expect(queueLines(holder, { flavors, queues })).toEqual([
       "  queue      label Jobs (a CronJob's jobTemplate) and GPU pods kueue.x-k8s.io/queue-name: vision; over quota they wait in the queue; ClusterQueue vision in cohort research, cpu 16 and memory 64Gi for queued work",
-      "  gpus       whole: nominal 2 nvidia.com/gpu (whole GPUs), may borrow up to 0 more, lends at most 1; " +
+      "  gpus       whole: nominal 2 nvidia.com/gpu (whole GPUs), borrows nothing, lends at most 1; " +
         "balanced: nominal 8 nvidia.com/mig-1g.10gb + 4 nvidia.com/mig-2g.20gb + 2 nvidia.com/mig-3g.40gb (MIG instances), may borrow whatever the cohort leaves idle, lends all of it while idle; " +
         "nope: not a GPU pool",
       "  priorities high 10, low 0 (default), gone ? (label kueue.x-k8s.io/priority-class); reclaims its nominal from borrowers (LowerPriority), preempts within the team (Never)",

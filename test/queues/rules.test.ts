@@ -179,12 +179,21 @@ describe("the form of a share", () => {
     expectAt(cfg, "teams[1].quota.gpu.gpu-inference", "pool gpu-inference has no MIG 1g.10gb instances (it is not a MIG pool: give one number)");
   });
 
-  it("a per-size key that is no MIG size is refused by the schema", () => {
+  it("a per-size key that is no MIG size is refused by the schema, at the key, in its own words", () => {
     const cfg = fixture("prod");
     cfg.teams[1].quota.gpu["gpu-training"] = { nominal: { big: 2 } };
-    // The rejection and its place only: zod reports the nested unions' failure as "Invalid input" at quota.gpu,
-    // and the schema's own wording for a bad size does not get through.
-    expect(problemsOf(cfg).map((p) => p.path)).toEqual(["teams[1].quota.gpu"]);
+    expectAt(cfg, "teams[1].quota.gpu.gpu-training.nominal.big", 'is not a MIG instance size such as "1g.10gb"');
+  });
+
+  it("a share that is neither a number nor an object says which forms it takes", () => {
+    const cfg = fixture("prod");
+    cfg.teams[1].quota.gpu["gpu-training"] = "56";
+    expectAt(cfg, "teams[1].quota.gpu.gpu-training", "is neither a number of units nor { nominal, borrowingLimit, lendingLimit }");
+    cfg.teams[1].quota.gpu["gpu-training"] = { nominal: 56, borowingLimit: 4 };
+    // A misspelt limit inside the object form is named at its own path, like any unknown key.
+    expect(problemsOf(cfg).filter((p) => p.path.startsWith("teams[1].quota.gpu.gpu-training"))).toEqual([
+      { path: "teams[1].quota.gpu.gpu-training.borowingLimit", message: "unknown key" },
+    ]);
   });
 });
 
@@ -255,7 +264,13 @@ describe("capacity per pool and resource", () => {
     expect(problemsAt(cfg, "queues.pipelines.gpu.gpu-training")).toHaveLength(1);
     cfg.services.pipelines = { enabled: false };
     for (const team of cfg.teams) team.services = team.services.filter((s: string) => s !== "pipelines");
-    expect(problemsOf(cfg)).toEqual([]);
+    // Without pipelines the share is not summed; the section itself is then a mistake, said once.
+    expect(problemsOf(cfg)).toEqual([
+      {
+        path: "queues.pipelines",
+        message: "is set, but Kubeflow Pipelines is off in this stack (services.pipelines.enabled), so there is no pipelines queue",
+      },
+    ]);
   });
 
   it("per MIG size on an all-balanced pool: each size against its own count", () => {
