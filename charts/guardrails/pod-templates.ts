@@ -11,7 +11,7 @@ export const WORKLOAD_RESOURCES = [
 ] as const;
 
 /** The pod spec of a Pod, a CronJob or any other workload, in `object` or (for comparing an update's before and after) `oldObject`. */
-const podSpecOf = (which: "object" | "oldObject") =>
+export const podSpecOf = (which: "object" | "oldObject") =>
   `${which}.kind == 'Pod' ? ${which}.spec : (${which}.kind == 'CronJob' ? ${which}.spec.jobTemplate.spec.template.spec : ${which}.spec.template.spec)`;
 
 export const POD_SPEC = podSpecOf("object");

@@ -6,21 +6,14 @@
  */
 import { MANAGED_BY, MANAGED_BY_LABEL, TEAM_GROUP_ANNOTATION_PREFIX, TEAM_NAMESPACE_LABEL } from "../../domain/ownership";
 import { INFERENCE_POD_LABEL, MODEL_DRIFT_POD_LABELS } from "../team/network";
-import type { AdmissionPolicySpec, ResourceRule } from "../crds/admission";
+import type { ResourceRule } from "../crds/admission";
 import type { LabelSelector } from "../kube";
 import { POD_SECURITY_ENFORCE_LABEL } from "../pod-security";
+import { queueRule } from "./queues";
+import type { GuardrailRule } from "./rule";
 import { IMAGE_REFERENCES, POD_LABELS, POD_SPEC_CHANGED, POD_VARIABLES, RESTRICTED_VALIDATION, WORKLOAD_RESOURCES } from "./pod-templates";
 
-export interface GuardrailRule {
-  /** The policy's name, prefixed `mlops-` on the cluster. */
-  readonly name: string;
-  /** Who answers for the rule and decides on exceptions. */
-  readonly owner: "platform-security" | "platform-operations";
-  readonly reason: string;
-  /** Control ids of docs/security-controls.md. */
-  readonly controls: readonly string[];
-  readonly spec: AdmissionPolicySpec;
-}
+export type { GuardrailRule } from "./rule";
 
 export interface GuardrailInputs {
   /**
@@ -28,6 +21,11 @@ export interface GuardrailInputs {
    * Resolved from `guardrails.imageRegistries` (config/guardrails.ts).
    */
   readonly imageRegistries?: readonly string[];
+  /**
+   * Every GPU pool of the stack (the Kueue flavors, gpuFlavors in domain/queues.ts): a nodeSelector naming one of
+   * them must name a pool the namespace is entitled to. @default none, so no nodeSelector is judged
+   */
+  readonly gpuPools?: readonly string[];
 }
 
 const TEAM_NAMESPACES: LabelSelector = { matchExpressions: [{ key: TEAM_NAMESPACE_LABEL, operator: "Exists" }] };
@@ -195,6 +193,7 @@ export function guardrailRules(inputs: GuardrailInputs): GuardrailRule[] {
         validations: [RESTRICTED_VALIDATION],
       },
     },
+    queueRule(inputs.gpuPools ?? []),
     {
       name: "team-reserved-pod-labels",
       owner: "platform-security",

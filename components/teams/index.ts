@@ -34,6 +34,11 @@ export function teamImageRegistries(cfg: GuardrailsConfig | undefined): string[]
   return [...new Set([...cfg.imageRegistries, ...Object.values(DRIFT_JOB_IMAGES).map((image) => IMAGES[image].repository)])];
 }
 
+/** The GPU pools the teams' quotas name: the stack's GPU pools as far as the teams alone tell. */
+export function teamGpuPools(teams: readonly TeamConfig[]): string[] {
+  return [...new Set(teams.flatMap((t) => t.quota.gpu.map((share) => share.pool)))];
+}
+
 export interface TeamsArgs {
   readonly teams: readonly TeamConfig[];
   /** Tier; prod withholds pods/exec and attach from team roles. */
@@ -44,6 +49,11 @@ export interface TeamsArgs {
   readonly objectStore?: { readonly namespace: string; readonly port: number };
   /** Settings of the runtime admission rules (charts/guardrails). @default any image registry */
   readonly guardrails?: GuardrailsConfig;
+  /**
+   * Every GPU pool of the stack, for the queue rule (a nodeSelector on a pool the namespace is not entitled to is
+   * refused): pass gpuFlavors(queuePlatform(cfg)) names. @default the pools some team's quota names (teamGpuPools)
+   */
+  readonly gpuPools?: readonly string[];
   /** AWS identity for team workloads; omitted on an existing cluster (Kubernetes side only). */
   readonly aws?: {
     /** EKS cluster name as an output, for Pod Identity associations and access entries. */
@@ -71,7 +81,8 @@ export class Teams extends pulumi.ComponentResource {
     const child = { parent: this };
     const onAws = args.aws;
     // Cluster-wide and for every team namespace, so they come first and stand even with no team.
-    createObjectGroup(`${name}-guardrails`, guardrailObjects({ imageRegistries: teamImageRegistries(args.guardrails) }), child);
+    const guardrails = { imageRegistries: teamImageRegistries(args.guardrails), gpuPools: args.gpuPools ?? teamGpuPools(args.teams) };
+    createObjectGroup(`${name}-guardrails`, guardrailObjects(guardrails), child);
     for (const team of args.teams) {
       const objects = teamObjects({
         team,

@@ -1,10 +1,12 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { stackPolicy } from "../lib/define";
 import { controlChecker } from "../lib/exceptions";
-import { TEAM_LABEL, namespaceOf, nameOf } from "../lib/k8s";
+import { KUEUE_API, NAMESPACE_QUEUE_LABEL, TEAM_LABEL, kubernetesType, namespaceOf, nameOf } from "../lib/k8s";
 import { quantityValue } from "../lib/quantity";
 
-const QUOTA_KEYS = ["requests.cpu", "requests.memory", "limits.memory", "requests.nvidia.com/gpu", "requests.storage", "persistentvolumeclaims", "pods"];
+// No GPU key: GPUs are Kueue's quota, reached through the namespace's LocalQueue (NS-07).
+const QUOTA_KEYS = ["requests.cpu", "requests.memory", "limits.memory", "requests.storage", "persistentvolumeclaims", "pods"];
+const LOCAL_QUEUE = kubernetesType(KUEUE_API, "LocalQueue");
 
 function isDefaultDeny(np: PolicyResource): boolean {
   const spec = np.props.spec ?? {};
@@ -17,9 +19,9 @@ export const teamGuardrails = stackPolicy(
   {
     name: "k8s-team-guardrails",
     description:
-      "Every team namespace has a complete ResourceQuota (no LoadBalancers or NodePorts), an ordered LimitRange, a default-deny NetworkPolicy and a default service account without a token.",
+      "Every team namespace has a complete ResourceQuota (no LoadBalancers or NodePorts), an ordered LimitRange, a default-deny NetworkPolicy, a default service account without a token, and a LocalQueue named after the team that its queue label names.",
     severity: "high",
-    controls: ["NS-02", "NS-03", "NS-04", "NS-06"],
+    controls: ["NS-02", "NS-03", "NS-04", "NS-06", "NS-07"],
   },
   (args, report) => {
     // Resources by type, then namespace, in one pass: filtering every resource for every team namespace was
@@ -74,6 +76,20 @@ export const teamGuardrails = stackPolicy(
         "NS-06",
         sa?.props.automountServiceAccountToken === false,
         `the default service account in ${name} must set automountServiceAccountToken: false`,
+        ns.urn,
+      );
+      // The queue rule (mlops-gpu-queues) sends GPU work to the queue the label names; Kueue needs it to exist.
+      const team = ns.props.metadata.labels[TEAM_LABEL];
+      check(
+        "NS-07",
+        ns.props.metadata.labels[NAMESPACE_QUEUE_LABEL] === team,
+        `team namespace ${name} must carry the label ${NAMESPACE_QUEUE_LABEL}=${team}, naming its LocalQueue`,
+        ns.urn,
+      );
+      check(
+        "NS-07",
+        inNs(LOCAL_QUEUE, name).some((q) => nameOf(q.props) === team),
+        `team namespace ${name} has no LocalQueue ${team}: its GPU work would have no queue to go through`,
         ns.urn,
       );
     }

@@ -38,3 +38,7 @@ export function containersOf(spec: any): ContainerRef[] {
 export const nameOf = (obj: any): string | undefined => obj?.metadata?.name;
 export const namespaceOf = (obj: any): string | undefined => obj?.metadata?.namespace;
 export const TEAM_LABEL = "mlops.platform/team";
+/** The pack's copy of domain/queues.ts NAMESPACE_QUEUE_LABEL: on a namespace Kueue serves, its LocalQueue's name. */
+export const NAMESPACE_QUEUE_LABEL = "mlops.platform/queue";
+/** The pack's copy of charts/crds/kueue.ts KUEUE_API (a test keeps both equal). */
+export const KUEUE_API = "kueue.x-k8s.io/v1beta2";

@@ -65,7 +65,6 @@ describe("ResourceQuota team-quota", () => {
   it.each([
     ["CPU", wide(3, { requests: { cpu: "2" }, limits: { cpu: "2" } }), "requests.cpu=6", "requests.cpu=4"],
     ["memory", wide(3, { requests: { memory: "4Gi" }, limits: { memory: "4Gi" } }), "requests.memory=12Gi", "requests.memory=8Gi"],
-    ["GPU", wide(1, { requests: { "nvidia.com/gpu": "2" }, limits: { "nvidia.com/gpu": "2" } }), "requests.nvidia.com/gpu=2", "requests.nvidia.com/gpu=1"],
   ])("refuses a pod over the team's %s", async (_, overQuota, requested, limited) => {
     const refused = await editor.create(overQuota, { dryRun: true });
     expectRefused(refused, "exceeded quota: team-quota");
@@ -73,11 +72,25 @@ describe("ResourceQuota team-quota", () => {
     expect(refusal(refused)).toContain(limited);
   });
 
-  it("refuses any GPU to a team whose quota has none", async () => {
-    const gpuPod = pod("nlp", "gpu", {
-      containers: [container("main", { resources: { requests: { "nvidia.com/gpu": "1" }, limits: { "nvidia.com/gpu": "1" } } })],
-    });
-    expectRefused(await member(admin, "nlp", "edit").create(gpuPod, { dryRun: true }), /exceeded quota: team-quota.*requests.nvidia.com\/gpu=0/);
+  it("leaves GPUs to the team's queue: a GPU pod that names none is refused by the queue rule, in every team", async () => {
+    const gpuPod = (namespace: string) =>
+      pod(namespace, "gpu", { containers: [container("main", { resources: { requests: { "nvidia.com/gpu": "2" }, limits: { "nvidia.com/gpu": "2" } } })] });
+    const unqueued = (team: "vision" | "nlp") =>
+      eventually(async () => {
+        const response = await member(admin, team, "edit").create(gpuPod(team), { dryRun: true });
+        return response.status === 403 ? response : undefined;
+      }, 25);
+    for (const team of ["vision", "nlp"] as const) {
+      const refused = await unqueued(team);
+      expect(refused, `the queue rule did not refuse ${team}'s GPU pod within 25 s`).toBeDefined();
+      if (refused)
+        expectRefused(
+          refused,
+          new RegExp(
+            `'mlops-gpu-queues' .*denied request: Pod gpu requests GPUs \\(main\\) but names no queue: .*add the label kueue.x-k8s.io/queue-name: ${team} to metadata.labels`,
+          ),
+        );
+    }
   });
 
   it("refuses a claim over the team's storage", async () => {

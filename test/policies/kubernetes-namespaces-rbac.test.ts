@@ -1,4 +1,4 @@
-/** Namespace Pod Security labels (NS-01), team guardrails (NS-02/03/04/06) and RBAC (RBAC-01..03). */
+/** Namespace Pod Security labels (NS-01), team guardrails (NS-02/03/04/06/07) and RBAC (RBAC-01..03). */
 import { describe, it, expect } from "vitest";
 import { namespacePodSecurity } from "../../policies/kubernetes/namespace-pod-security";
 import { rbac } from "../../policies/kubernetes/rbac";
@@ -19,7 +19,10 @@ const PSA = (level: string, warn = level, audit = level) => ({
 const TEAM_NS = {
   apiVersion: "v1",
   kind: "Namespace",
-  metadata: { name: "recsys", labels: { ...PSA("restricted"), "mlops.platform/team": "recsys", team: "recsys", "cost-center": "cc-4711" } },
+  metadata: {
+    name: "recsys",
+    labels: { ...PSA("restricted"), "mlops.platform/team": "recsys", "mlops.platform/queue": "recsys", team: "recsys", "cost-center": "cc-4711" },
+  },
 } as Record<string, any>;
 const GPU_NS = {
   apiVersion: "v1",
@@ -70,11 +73,18 @@ describe("k8s-namespace-pod-security (NS-01)", () => {
   });
 });
 
-/** A team namespace with its guardrails as components/teams renders them. */
+const LQ_T = "kubernetes:kueue.x-k8s.io/v1beta2:LocalQueue";
+/** A team namespace with its guardrails as components/teams renders them, and its LocalQueue (charts/queues). */
 function guardrails(ns = "recsys", omit: string[] = []): StackItem[] {
   const meta = (name: string) => ({ name, namespace: ns });
   const all: Record<string, StackItem> = {
-    namespace: { type: NS_T, name: ns, props: mutate(TEAM_NS, (n) => (n.metadata.name = ns)) },
+    namespace: {
+      type: NS_T,
+      name: ns,
+      props: mutate(TEAM_NS, (n) =>
+        Object.assign(n.metadata, { name: ns, labels: { ...n.metadata.labels, "mlops.platform/team": ns, "mlops.platform/queue": ns } }),
+      ),
+    },
     quota: {
       type: "kubernetes:core/v1:ResourceQuota",
       name: `${ns}/team-quota`,
@@ -87,7 +97,6 @@ function guardrails(ns = "recsys", omit: string[] = []): StackItem[] {
             pods: "300",
             "requests.cpu": "128",
             "requests.memory": "512Gi",
-            "requests.nvidia.com/gpu": "8",
             "requests.storage": "2Ti",
             "services.loadbalancers": "0",
             "services.nodeports": "0",
@@ -119,6 +128,11 @@ function guardrails(ns = "recsys", omit: string[] = []): StackItem[] {
       props: { metadata: meta("default-deny"), spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
     },
     sa: { type: "kubernetes:core/v1:ServiceAccount", name: `${ns}/default`, props: { metadata: meta("default"), automountServiceAccountToken: false } },
+    queue: {
+      type: LQ_T,
+      name: `${ns}/${ns}`,
+      props: { apiVersion: "kueue.x-k8s.io/v1beta2", kind: "LocalQueue", metadata: meta(ns), spec: { clusterQueue: ns } },
+    },
   };
   return Object.entries(all)
     .filter(([k]) => !omit.includes(k))
@@ -127,7 +141,7 @@ function guardrails(ns = "recsys", omit: string[] = []): StackItem[] {
 const patch = (items: StackItem[], type: string, change: (props: any) => void) =>
   items.map((i) => (i.type === type ? { ...i, props: mutate(i.props, change) } : i));
 
-describe("k8s-team-guardrails (NS-02/03/04/06)", () => {
+describe("k8s-team-guardrails (NS-02/03/04/06/07)", () => {
   const check = (items: StackItem[]) => stackViolations(teamGuardrails, items);
   const QUOTA_T = "kubernetes:core/v1:ResourceQuota";
   const LR_T = "kubernetes:core/v1:LimitRange";
@@ -138,16 +152,16 @@ describe("k8s-team-guardrails (NS-02/03/04/06)", () => {
   });
   it("names missing quota keys, at the namespace's URN", () => {
     const items = patch(guardrails(), QUOTA_T, (q) => {
-      delete q.spec.hard["requests.nvidia.com/gpu"];
+      delete q.spec.hard["requests.storage"];
       delete q.spec.hard.pods;
     });
     expect(stackReports(teamGuardrails, items)).toEqual([
-      { message: "NS-02: team namespace recsys has no quota for requests.nvidia.com/gpu, pods", urn: urnOf("prod", NS_T, "recsys") },
+      { message: "NS-02: team namespace recsys has no quota for requests.storage, pods", urn: urnOf("prod", NS_T, "recsys") },
     ]);
   });
   it("reports everything when the quota is missing", () => {
     expect(check(guardrails("recsys", ["quota"]))).toEqual([
-      "NS-02: team namespace recsys has no quota for requests.cpu, requests.memory, limits.memory, requests.nvidia.com/gpu, requests.storage, persistentvolumeclaims, pods",
+      "NS-02: team namespace recsys has no quota for requests.cpu, requests.memory, limits.memory, requests.storage, persistentvolumeclaims, pods",
       "NS-02: team namespace recsys must set services.loadbalancers to 0",
       "NS-02: team namespace recsys must set services.nodeports to 0",
     ]);
@@ -248,6 +262,22 @@ describe("k8s-team-guardrails (NS-02/03/04/06)", () => {
     const SA = "NS-06: the default service account in recsys must set automountServiceAccountToken: false";
     expect(check(guardrails("recsys", ["sa"]))).toEqual([SA]);
     expect(check(patch(guardrails(), "kubernetes:core/v1:ServiceAccount", (s) => (s.automountServiceAccountToken = true)))).toEqual([SA]);
+  });
+  it("asks no GPU line of the quota: GPUs are Kueue's, through the namespace's queue", () => {
+    expect(JSON.stringify(guardrails())).not.toContain("nvidia.com/gpu");
+    expect(check(guardrails())).toEqual([]);
+  });
+  it("requires the LocalQueue named after the team, in the team's namespace", () => {
+    const NONE = "NS-07: team namespace recsys has no LocalQueue recsys: its GPU work would have no queue to go through";
+    expect(check(guardrails("recsys", ["queue"]))).toEqual([NONE]);
+    expect(check(patch(guardrails(), LQ_T, (q) => (q.metadata.name = "default")))).toEqual([NONE]);
+    const nlpQueue = guardrails("nlp").filter((i) => i.type === LQ_T);
+    expect(check([...guardrails("recsys", ["queue"]), ...nlpQueue])).toEqual([NONE]);
+  });
+  it("requires the queue label naming that LocalQueue, which the queue rule and Kueue select on", () => {
+    const LABEL = "NS-07: team namespace recsys must carry the label mlops.platform/queue=recsys, naming its LocalQueue";
+    expect(check(patch(guardrails(), NS_T, (n) => delete n.metadata.labels["mlops.platform/queue"]))).toEqual([LABEL]);
+    expect(check(patch(guardrails(), NS_T, (n) => (n.metadata.labels["mlops.platform/queue"] = "default")))).toEqual([LABEL]);
   });
   it("judges only namespaces labelled with a team", () => {
     expect(check([{ type: NS_T, name: "monitoring", props: { metadata: { name: "monitoring", labels: PSA("restricted") } } }])).toEqual([]);

@@ -158,15 +158,17 @@ describe("violations planted into the prod plan", () => {
     const ns = structuredClone(real);
     ns.metadata.name = "planted-team";
     ns.metadata.labels["mlops.platform/team"] = "planted-team";
+    ns.metadata.labels["mlops.platform/queue"] = "planted-team";
     const plant = k8sPlant(p(), ns);
     const vs = await runPolicies(p(), "prod", [plant]);
     expect(summary(vs)).toEqual([
-      `mandatory k8s-team-guardrails ${plant.urn}: NS-02: team namespace planted-team has no quota for requests.cpu, requests.memory, limits.memory, requests.nvidia.com/gpu, requests.storage, persistentvolumeclaims, pods`,
+      `mandatory k8s-team-guardrails ${plant.urn}: NS-02: team namespace planted-team has no quota for requests.cpu, requests.memory, limits.memory, requests.storage, persistentvolumeclaims, pods`,
       `mandatory k8s-team-guardrails ${plant.urn}: NS-02: team namespace planted-team must set services.loadbalancers to 0`,
       `mandatory k8s-team-guardrails ${plant.urn}: NS-02: team namespace planted-team must set services.nodeports to 0`,
       `mandatory k8s-team-guardrails ${plant.urn}: NS-03: team namespace planted-team has no LimitRange`,
       `mandatory k8s-team-guardrails ${plant.urn}: NS-04: team namespace planted-team has no default-deny NetworkPolicy`,
       `mandatory k8s-team-guardrails ${plant.urn}: NS-06: the default service account in planted-team must set automountServiceAccountToken: false`,
+      `mandatory k8s-team-guardrails ${plant.urn}: NS-07: team namespace planted-team has no LocalQueue planted-team: its GPU work would have no queue to go through`,
     ]);
   });
   it("a gpu-operator operand is exempt from pod security, not from hygiene", async () => {

@@ -9,6 +9,9 @@ import { ENVIRONMENTS } from "../../domain/environments";
 import { COMPUTED_PREFIX as PLAN_COMPUTED_PREFIX } from "../../scripts/plan/mocks";
 import { COMPUTED_PREFIX, ENVIRONMENTS as PACK_ENVIRONMENTS } from "../../policies/lib/define";
 import { quantityValue } from "../../policies/lib/quantity";
+import { KUEUE_API as PACK_KUEUE_API, NAMESPACE_QUEUE_LABEL as PACK_QUEUE_LABEL } from "../../policies/lib/k8s";
+import { KUEUE_API } from "../../charts/crds/kueue";
+import { NAMESPACE_QUEUE_LABEL } from "../../domain/queues";
 
 const SUFFIXES = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n", "u", "m", "k", "M", "G", "T", "P", "E", "e3", "E-2", "e+1", "X", "gi", "Gb"];
 
@@ -37,5 +40,10 @@ describe("the pack's copies", () => {
   it("the environments and the computed-value marker are the program's", () => {
     expect(PACK_ENVIRONMENTS).toEqual(ENVIRONMENTS);
     expect(COMPUTED_PREFIX).toBe(PLAN_COMPUTED_PREFIX);
+  });
+
+  it("the namespace queue label and Kueue's API version are the program's", () => {
+    expect(PACK_QUEUE_LABEL).toBe(NAMESPACE_QUEUE_LABEL);
+    expect(PACK_KUEUE_API).toBe(KUEUE_API);
   });
 });

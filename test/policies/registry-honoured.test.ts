@@ -138,7 +138,7 @@ describe("k8s-team-guardrails (a stack policy) honours it the same way, for the 
 
   it("reports each missing guardrail with its control", () => {
     expect(messages().length).toBeGreaterThan(3);
-    for (const message of messages()) expect(message).toMatch(/^NS-0[2346]: /);
+    for (const message of messages()) expect(message).toMatch(/^NS-0[23467]: /);
   });
   it("an entry covering the whole team namespace for those controls silences them; one naming a workload does not", () => {
     const controls = [...new Set(messages().map((m) => m.slice(0, 5)))];
