@@ -20,6 +20,8 @@ import { MlopsServices } from "./components/services";
 import { eksApiServer, kubeflowQueueMetadata, Queues, type QueuesArgs } from "./components/queues";
 import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_S3_PORT } from "./components/storage";
 import { EKS_VERSIONS } from "./domain/versions";
+import { gpuFlavors } from "./domain/queues";
+import { queuePlatform } from "./charts/queues";
 
 export interface PlatformOutputs {
   readonly clusterName: pulumi.Input<string>;
@@ -67,6 +69,9 @@ function createQueues(
   );
 }
 
+/** Every GPU pool of the stack: the queue guardrail refuses a node selector on one the namespace has no share of. */
+const stackGpuPools = (cfg: PlatformConfig): string[] => gpuFlavors(queuePlatform(cfg)).map((flavor) => flavor.name);
+
 export function createPlatform(cfg: PlatformConfig): PlatformOutputs {
   return isEksPlatform(cfg) ? createEksPlatform(cfg) : createExistingClusterPlatform(cfg);
 }
@@ -105,6 +110,7 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
       kserveMode: cfg.services.kserve.mode,
       objectStore: objectStore && { namespace: OBJECT_STORE_NAMESPACE, port: OBJECT_STORE_S3_PORT },
       guardrails: cfg.guardrails,
+      gpuPools: stackGpuPools(cfg),
     },
     { providers: [provider] },
   );
@@ -254,6 +260,7 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
       environment: cfg.environment,
       kserveMode: cfg.services.kserve.mode,
       guardrails: cfg.guardrails,
+      gpuPools: stackGpuPools(cfg),
       aws: { eksClusterName: eks.clusterName, clusterName: cluster.name, accountId: identity.accountId, bucketKeyArn: keys.keys.s3.arn, region },
     },
     both,

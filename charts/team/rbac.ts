@@ -42,6 +42,9 @@ const VIEW_RULES: PolicyRule[] = [
   // `kubectl top pod`, where a metrics server runs.
   { apiGroups: ["metrics.k8s.io"], resources: ["pods"], verbs: ["get", "list"] },
   { apiGroups: ["snapshot.storage.k8s.io"], resources: ["volumesnapshots"], verbs: READ },
+  // The team's queue and its Workloads: why a Job waits, was admitted or was preempted. Read only: the LocalQueue is
+  // the platform's, and Workloads are Kueue's record of the team's Jobs.
+  { apiGroups: ["kueue.x-k8s.io"], resources: ["localqueues", "workloads"], verbs: READ },
 ];
 
 const EDIT_RULES: PolicyRule[] = [
