@@ -15,6 +15,8 @@ export interface ResourceRule {
   readonly apiVersions: readonly string[];
   readonly resources: readonly string[];
   readonly operations: readonly AdmissionOperation[];
+  /** Namespaced, cluster-scoped or both. @default "*" */
+  readonly scope?: "Cluster" | "Namespaced" | "*";
 }
 
 export interface MatchResources {

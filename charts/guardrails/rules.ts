@@ -144,7 +144,9 @@ export function guardrailRules(inputs: GuardrailInputs): GuardrailRule[] {
         matchConstraints: {
           namespaceSelector: TEAM_NAMESPACES,
           // Subresources too: an ephemeral container in a platform pod is an update of pods/ephemeralcontainers.
-          resourceRules: [{ apiGroups: ["*"], apiVersions: ["*"], resources: ["*/*"], operations: ["CREATE", "UPDATE", "DELETE"] }],
+          // Namespaced only: a namespaceSelector never skips a cluster-scoped object, whose requests carry no
+          // namespace, so the "namespaced" condition below would fail on every ClusterQueue or node status update.
+          resourceRules: [{ apiGroups: ["*"], apiVersions: ["*"], resources: ["*/*"], operations: ["CREATE", "UPDATE", "DELETE"], scope: "Namespaced" }],
         },
         matchConditions: [
           { name: "namespaced", expression: "request.namespace != ''" },

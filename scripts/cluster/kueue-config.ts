@@ -3,6 +3,7 @@
  * and CRD conversion settings derived from the module's own manifests but addressed to 127.0.0.1 (the test
  * control plane routes no Services), the webhook Secret and a kubeconfig. Unit-tested without a server.
  */
+import { KUEUE_FRAMEWORKS, NAMESPACE_QUEUE_LABEL } from "../../domain/queues";
 import { KUEUE_NAMESPACE } from "../../domain/platform-namespaces";
 import type { KubeObject } from "../plan/extract";
 import type { KubeConnection } from "./kube-client";
@@ -15,10 +16,10 @@ export const WEBHOOK_SECRET_NAME = `${KUEUE_PREFIX}-webhook-server-cert`;
 export const WEBHOOK_SERVICE_DNS_NAME = `${WEBHOOK_SERVICE_NAME}.${KUEUE_NAMESPACE}.svc`;
 
 /** The label the platform puts on team namespaces (their LocalQueue's name): Kueue manages jobs and pods there only. */
-export const QUEUE_NAMESPACE_LABEL = "mlops.platform/queue";
+export const QUEUE_NAMESPACE_LABEL = NAMESPACE_QUEUE_LABEL;
 export const MANAGED_JOBS_NAMESPACE_SELECTOR = { matchExpressions: [{ key: QUEUE_NAMESPACE_LABEL, operator: "Exists" }] };
 /** The integrations the platform turns on. */
-export const KUEUE_FRAMEWORKS = ["batch/job", "pod"] as const;
+export { KUEUE_FRAMEWORKS };
 
 export interface KueuePorts {
   readonly webhook: number;

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { refusal } from "../../scripts/cluster/kube-client";
 import { guardrailPolicyName, guardrailRules } from "../../charts/guardrails";
+import { PLATFORM_OWNED_LABELS } from "../../domain/ownership";
 import { adminClient, eventually } from "./planned";
 import { ALLOWED_IMAGE, container, deployment, expectAdmitted, expectRefused, member, object, pod, readyFixture } from "./fixtures";
 
@@ -57,6 +58,15 @@ describe("the admission policies themselves", () => {
       const binding = await admin.request("GET", `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/${name}`);
       expect(binding.body.spec.validationActions, name).toEqual(["Deny"]);
     }
+  });
+
+  it("leave cluster-scoped objects alone: a ClusterRole labelled as the platform's is created (its request has no namespace)", async () => {
+    // The label matches the platform-owned rule's condition; a rule matching only namespaced kinds never evaluates it.
+    const role = object("rbac.authorization.k8s.io/v1", "ClusterRole", undefined, "probe-cluster-scoped", {
+      metadata: { name: "probe-cluster-scoped", labels: { ...PLATFORM_OWNED_LABELS } },
+      rules: [],
+    });
+    expectAdmitted(await admin.create(role, { dryRun: true }));
   });
 });
 

@@ -1,12 +1,12 @@
 /**
  * The queueing fixture on a running control plane with Kueue: the platform's Kueue objects for two teams sharing
  * GPUs in one cohort, GPU Jobs as a team submits them, and reads of what Kueue made of them (Workloads, the
- * ClusterQueue's reservation). Until the platform plans its Kueue objects, queueObjects() writes them here.
+ * ClusterQueue's reservation). The Kueue objects are the ones the offline plan writes for the queues stack.
  */
 import type { KubeObject } from "../../scripts/plan/extract";
 import { refusal, type KubeClient } from "../../scripts/cluster/kube-client";
 import { container } from "./fixtures";
-import { applyOrder, eventually } from "./planned";
+import { applyOrder, eventually, writtenPlan } from "./planned";
 
 export const TEAMS = ["vision", "speech"] as const;
 export type Team = (typeof TEAMS)[number];
@@ -24,58 +24,22 @@ export const FIELD_MANAGER = "mlops-queues-test";
 /** An object as the tests write it: named, perhaps namespaced and labelled. */
 export type Manifest = KubeObject & { metadata: { name: string; namespace?: string; labels?: Record<string, string> } };
 
-const GPU_TOLERATION = { key: GPU, operator: "Equal", value: "true", effect: "NoSchedule" };
-const flavor = (name: string, spec: object): Manifest => ({ apiVersion: KUEUE, kind: "ResourceFlavor", metadata: { name }, spec });
-const priority = (name: string, value: number, description: string): Manifest => ({
-  apiVersion: KUEUE,
-  kind: "WorkloadPriorityClass",
-  metadata: { name },
-  value,
-  description,
-});
-
-function clusterQueue(team: Team, gpuFlavors: object[]): Manifest {
-  const cpuAndMemory = [
-    { name: "cpu", nominalQuota: "16", borrowingLimit: "0", lendingLimit: "0" },
-    { name: "memory", nominalQuota: "64Gi", borrowingLimit: "0", lendingLimit: "0" },
-  ];
-  return {
-    apiVersion: KUEUE,
-    kind: "ClusterQueue",
-    metadata: { name: team },
-    spec: {
-      cohortName: "platform",
-      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": team } },
-      queueingStrategy: "BestEffortFIFO",
-      preemption: { reclaimWithinCohort: "Any", withinClusterQueue: "LowerPriority" },
-      resourceGroups: [
-        { coveredResources: ["cpu", "memory"], flavors: [{ name: "default", resources: cpuAndMemory }] },
-        { coveredResources: [GPU], flavors: gpuFlavors },
-      ],
-    },
-  };
-}
-
 /**
- * The Kueue objects the platform plans for the fixture's teams: vision is entitled to pool gpu-a, speech to gpu-a
- * and gpu-b; each has 2 GPUs of its own on gpu-a and may borrow 2 more there. Later: the Kueue kinds of
- * `(await writtenPlan("queues")).objects`.
+ * The Kueue objects the platform plans for the queues fixture stack (test/cluster/stacks/Pulumi.queues.yaml), and
+ * the teams' Namespaces with the queue label Kueue's webhooks select on: vision holds 2 GPUs of pool gpu-a and may
+ * borrow 2 more there; speech holds 2 of gpu-a and both slices of gpu-b. The pipelines' LocalQueue lives in
+ * kubeflow, which Kubeflow's own manifests create at deploy time, so it is left out here.
  */
 export async function queueObjects(): Promise<Manifest[]> {
-  const gpuA = { name: "gpu-a", resources: [{ name: GPU, nominalQuota: "2", borrowingLimit: "2" }] };
-  return [
-    flavor("default", {}),
-    ...["gpu-a", "gpu-b"].map((pool) => flavor(pool, { nodeLabels: { [POOL_LABEL]: pool }, tolerations: [GPU_TOLERATION] })),
-    priority("production", 10000, "Serving-critical and deadline work: preempts the rest"),
-    priority("training", 1000, "Scheduled training runs"),
-    priority("experiments", 0, "Exploratory work: the first to be preempted"),
-    clusterQueue("vision", [gpuA]),
-    clusterQueue("speech", [gpuA, { name: "gpu-b", resources: [{ name: GPU, nominalQuota: "2" }] }]),
-    ...TEAMS.flatMap((team): Manifest[] => [
-      { apiVersion: "v1", kind: "Namespace", metadata: { name: team, labels: { "mlops.platform/queue": team, "mlops.platform/team": team } } },
-      { apiVersion: KUEUE, kind: "LocalQueue", metadata: { name: team, namespace: team }, spec: { clusterQueue: team } },
-    ]),
-  ];
+  const { objects } = await writtenPlan("queues");
+  const teams: readonly string[] = TEAMS;
+  const ours = (objects as Manifest[]).filter(
+    (o) =>
+      (o.kind === "Namespace" && teams.includes(o.metadata.name)) ||
+      (o.apiVersion === KUEUE && (o.metadata.namespace === undefined || teams.includes(o.metadata.namespace))),
+  );
+  if (!ours.some((o) => o.kind === "ClusterQueue")) throw new Error("the queues stack planned no ClusterQueue");
+  return ours;
 }
 
 export interface GpuJobOptions {
