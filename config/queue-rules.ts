@@ -7,7 +7,7 @@ import type { Problem } from "./problems";
 import type { TeamDraft } from "./team-salvage";
 import { DEFAULT_PRIORITIES, resolveGpuShares, type GpuShare, type QueuesInput } from "./queues";
 import { UNIT_WORDS } from "../domain/gpu-capacity";
-import { CPU_FLAVOR, EXISTING_CLUSTER_GPU_POOL, gpuFlavors, shareResources, type GpuFlavor, type QueuePlatform } from "../domain/queues";
+import { CPU_FLAVOR, EXISTING_CLUSTER_GPU_POOL, PIPELINES_QUEUE, gpuFlavors, shareResources, type GpuFlavor, type QueuePlatform } from "../domain/queues";
 
 export interface QueueRulesInput {
   /** The pools and GPU settings, or undefined when they did not parse: then no share is judged against pools. */
@@ -159,6 +159,13 @@ export function queueProblems(input: QueueRulesInput): Problem[] {
   input.teams.forEach((team, i) => {
     if (!team) return;
     const at = `teams[${i}]`;
+    if (team.name === PIPELINES_QUEUE)
+      out.push(
+        problem(
+          `${at}.name`,
+          `"${PIPELINES_QUEUE}" names the ClusterQueue of Kubeflow Pipelines' GPU steps; a team's queue is named after the team, so choose another name`,
+        ),
+      );
     (team.priorities ?? []).forEach((name, j) => {
       if (!classes.has(name)) out.push(problem(`${at}.priorities[${j}]`, `"${name}" is not one of queues.priorities (${[...classes].join(", ")})`));
     });

@@ -30,9 +30,9 @@ export function unitsOr<T extends z.ZodType>(other: T, otherForm: string) {
         return;
       }
       // The inner parse gets the loader's wording itself: an error map does not reach into a refinement's own parse.
-    const parsed = (typeof value === "number" ? gpuUnits : other).safeParse(value, { error: explainIssue });
+      const parsed = (typeof value === "number" ? gpuUnits : other).safeParse(value, { error: explainIssue });
       // The issues go on as they are (code included), so the loader words them like any other.
-    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
+      if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
     });
 }
 
@@ -70,7 +70,7 @@ export const queuesSchema = z.strictObject({
     )
     .min(1)
     .optional(),
-  /** The class a workload without the label has; its value must be 0, the priority Kueue gives such workloads. @default "experiments" */
+  /** The class a workload without the label has; its value must be 0, the priority Kueue gives such workloads (their pods carry no priority class: the queue guardrail refuses one). @default "experiments" */
   defaultPriority: dnsLabel(63).optional(),
   preemption: z
     .strictObject({

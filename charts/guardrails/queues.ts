@@ -67,6 +67,16 @@ const ASPECTS = {
   queue: (which: Which) => `${ref(which, "labels")}[?'${QUEUE_NAME_LABEL}'].orValue('')`,
   priority: (which: Which) => `${ref(which, "labels")}[?'${PRIORITY_CLASS_LABEL}'].orValue('')`,
   pool: (which: Which) => `${ref(which, "podSpec")}.?nodeSelector.orValue({})[?'${POOL_LABEL}'].orValue('')`,
+  /** A pod priority class: Kueue falls back to it without the priority label, so it would bypass the namespace's list. */
+  podPriority: (which: Which) => `${ref(which, "podSpec")}.?priorityClassName.orValue('')`,
+  /**
+   * A controller that is a Job or a Pod, which Kueue's webhooks and reconciler take as the owner of the workload:
+   * they leave the "child" ungated and unsuspended while that owner is admitted (Kueue treats same-namespace
+   * ownership spoofing as out of its scope), so a team could run GPUs beside any admitted Job of its own.
+   */
+  kueueOwner: (which: Which) =>
+    `${which}.metadata.?ownerReferences.orValue([]).filter(r, r.?controller.orValue(false) && ` +
+    `((r.apiVersion == 'batch/v1' && r.kind == 'Job') || (r.apiVersion == 'v1' && r.kind == 'Pod'))).map(r, r.kind + ' ' + r.name).join(', ')`,
 };
 type Aspect = keyof typeof ASPECTS;
 const ASPECT_NAMES = Object.keys(ASPECTS) as Aspect[];
@@ -107,12 +117,13 @@ export function queueRule(gpuPools: readonly string[]): GuardrailRule {
       matchConditions: [
         // The Job was judged, and Kueue reads the queue from the Job, not from its pods (which carry the template's labels).
         { name: "not-a-job-controllers-pod", expression: `!(${byJobController})` },
-        // As POD_SPEC_CHANGED, and the labels Kueue reads: Kueue's suspend and unsuspend, a scale, a finalizer are not judged.
+        // As POD_SPEC_CHANGED, the labels Kueue reads and the owners: Kueue's suspend and unsuspend, a scale, a finalizer are not judged.
         {
           name: "pod-spec-or-queue-labels-created-or-changed",
           expression:
             `request.operation == 'CREATE' || (!has(object.metadata.deletionTimestamp) && ` +
-            `((${podSpecOf("object")}) != (${podSpecOf("oldObject")}) || (${labelsOf("object")}) != (${labelsOf("oldObject")})))`,
+            `((${podSpecOf("object")}) != (${podSpecOf("oldObject")}) || (${labelsOf("object")}) != (${labelsOf("oldObject")}) || ` +
+            "object.metadata.?ownerReferences.orValue([]) != oldObject.metadata.?ownerReferences.orValue([])))",
         },
       ],
       variables: [
@@ -156,6 +167,20 @@ export function queueRule(gpuPools: readonly string[]): GuardrailRule {
           messageExpression:
             `${WHAT} + ': nodeSelector ${POOL_LABEL}: ' + variables.pool + ' is a GPU pool namespace ' + request.namespace + ' is not entitled to: ' + ` +
             `(variables.nsPools.size() == 0 ? 'it may use no GPU pool' : 'use ' + variables.nsPools.join(', ')) + ', or leave the pool out and let Kueue place the work on an entitled one'`,
+          reason: "Forbidden",
+        },
+        {
+          expression: `variables.kueueOwner == '' || !${judged("kueueOwner")}`,
+          messageExpression:
+            `${WHAT} + ' names ' + variables.kueueOwner + ' as its controller: in namespace ' + request.namespace + ` +
+            "' only the job controller makes pods with a Job as controller, and nothing may have a Pod as controller: Kueue would run it outside the queue, as part of that owner'",
+          reason: "Forbidden",
+        },
+        {
+          expression: `variables.podPriority == '' || (variables.gpu == '' && variables.queue == '') || !${judged("podPriority", "gpu", "queue")}`,
+          messageExpression:
+            `${WHAT} + ': priorityClassName ' + variables.podPriority + ' on queued or GPU work would set its queue priority past the classes namespace ' + request.namespace + ` +
+            `' may use; leave it out and set the label ${PRIORITY_CLASS_LABEL} in ' + variables.where`,
           reason: "Forbidden",
         },
       ],

@@ -3,6 +3,7 @@
  * grafana_dashboard=1). Built from a small panel helper so every query is visible and testable.
  */
 import { GPU_QUEUES_DASHBOARD } from "./queues";
+import { DATASOURCE_VARIABLE } from "./grafana-variables";
 
 export interface Panel {
   readonly id: number;
@@ -25,8 +26,6 @@ export interface Dashboard {
   readonly templating: { readonly list: readonly Record<string, unknown>[] };
   readonly panels: readonly Panel[];
 }
-
-const DATASOURCE_VARIABLE = { name: "datasource", type: "datasource", query: "prometheus", label: "Data source", hide: 0, current: {} };
 
 type PanelSpec = Omit<Panel, "id" | "gridPos" | "datasource" | "fieldConfig"> & { unit: string; max?: number };
 

@@ -3,6 +3,7 @@
  * the "GPU queues" dashboard and the queue alerts. Metric names and labels are Kueue v0.19.2's
  * (pkg/metrics/metrics.go); the ClusterQueue resource metrics need `metrics.enableClusterQueueResources`.
  */
+import { DATASOURCE_VARIABLE, labelVariable } from "./grafana-variables";
 import type { Construct } from "constructs";
 import { serviceMonitor } from "../crds/monitoring";
 import { k8s, manifests, type Manifest } from "../kube";
@@ -161,21 +162,6 @@ const waitQuantile = (quantile: number) =>
   `histogram_quantile(${quantile}, sum by (cluster_queue, le) (rate(kueue_admission_wait_time_seconds_bucket{${CQ}, ${LEADER}}[5m])))`;
 const t = (expr: string, legendFormat: string, refId = "A") => ({ refId, expr, legendFormat });
 const QUEUE_FLAVOR_LEGEND = "{{cluster_queue}} {{flavor}} {{resource}}";
-
-const DATASOURCE_VARIABLE = { name: "datasource", type: "datasource", query: "prometheus", label: "Data source", hide: 0, current: {} };
-const labelVariable = (name: string, label: string, query: string) => ({
-  name,
-  label,
-  type: "query",
-  datasource: { type: "prometheus", uid: "${datasource}" },
-  query: { query, refId: `${name}-values` },
-  definition: query,
-  refresh: 2,
-  includeAll: true,
-  multi: true,
-  current: {},
-  hide: 0,
-});
 
 interface PanelSpec {
   readonly type: "timeseries" | "stat" | "table" | "bargauge";

@@ -52,6 +52,26 @@ function egressPeer(rule: EgressRule): k8s.NetworkPolicyEgressRule {
   }
 }
 
+/** What every platform namespace starts from: everything denied, then DNS to kube-dns. */
+export function baselineNetworkPolicies(): { name: string; spec: k8s.NetworkPolicySpec }[] {
+  return [
+    { name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+    {
+      name: "allow-dns",
+      spec: {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [
+          {
+            to: [{ namespaceSelector: nsSelector(KUBE_SYSTEM_NAMESPACE), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+            ports: [{ protocol: "UDP", port: port(53) }, tcp(53)],
+          },
+        ],
+      },
+    },
+  ];
+}
+
 /** The service namespace's NetworkPolicies, made in `scope` (for builders that make other objects there too). */
 export function addServiceNetworkPolicies(scope: Construct, args: ServiceNetworkArgs): void {
   const policy = (name: string, spec: k8s.NetworkPolicySpec) =>
@@ -59,17 +79,7 @@ export function addServiceNetworkPolicies(scope: Construct, args: ServiceNetwork
       metadata: { name, namespace: args.namespace, ...(args.labels ? { labels: { ...args.labels } } : {}) },
       spec,
     });
-  policy("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-  policy("allow-dns", {
-    podSelector: {},
-    policyTypes: ["Egress"],
-    egress: [
-      {
-        to: [{ namespaceSelector: nsSelector(KUBE_SYSTEM_NAMESPACE), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-        ports: [{ protocol: "UDP", port: port(53) }, tcp(53)],
-      },
-    ],
-  });
+  for (const baseline of baselineNetworkPolicies()) policy(baseline.name, baseline.spec);
   policy("allow-same-namespace", {
     podSelector: {},
     policyTypes: ["Ingress", "Egress"],

@@ -4,10 +4,11 @@
  * DNS and the API server. Pure: plain manifests for an object group.
  */
 import { ipBlock } from "../../charts/team/network";
+import { baselineNetworkPolicies } from "../../charts/services/network";
 import { k8s, manifests, port, type Manifest } from "../../charts/kube";
 import { podSecurityLabels } from "../../charts/pod-security";
 import { formatCidr, parseCidr, subnet } from "../../domain/cidr";
-import { KUBE_SYSTEM_NAMESPACE, KUEUE_NAMESPACE, MONITORING_NAMESPACE } from "../../domain/platform-namespaces";
+import { KUEUE_NAMESPACE, MONITORING_NAMESPACE } from "../../domain/platform-namespaces";
 import { KUEUE_POD_LABELS, KUEUE_PORTS } from "./values";
 
 /** Where the API server is, as NetworkPolicy sees it: the addresses of its endpoints and their ports. */
@@ -55,17 +56,7 @@ export function kueueNamespaceObjects(args: KueueNamespaceArgs = {}): Manifest[]
     new k8s.KubeNamespace(scope, "namespace", { metadata: { name: KUEUE_NAMESPACE, labels: { ...labels, ...podSecurityLabels("restricted") } } });
     const policy = (name: string, spec: k8s.NetworkPolicySpec) =>
       new k8s.KubeNetworkPolicy(scope, `network-policy-${name}`, { metadata: { name, namespace: KUEUE_NAMESPACE, labels }, spec });
-    policy("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-    policy("allow-dns", {
-      podSelector: {},
-      policyTypes: ["Egress"],
-      egress: [
-        {
-          to: [{ namespaceSelector: nsSelector(KUBE_SYSTEM_NAMESPACE), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-          ports: [{ protocol: "UDP", port: port(53) }, tcp(53)],
-        },
-      ],
-    });
+    for (const baseline of baselineNetworkPolicies()) policy(baseline.name, baseline.spec);
     // Admission and CRD conversion webhooks (fail closed) and the visibility APIService, both called by the API server.
     policy("allow-api-server-calls", {
       podSelector: controller,

@@ -217,6 +217,44 @@ describe("the pods of a Job", () => {
   });
 });
 
+describe("borrowed owners and pod priorities", () => {
+  const jobOwner = { apiVersion: "batch/v1", kind: "Job", name: "finished", uid: "6c1d1f6e-0000-4000-8000-000000000002", controller: true };
+  const podOwner = { apiVersion: "v1", kind: "Pod", name: "any", uid: "6c1d1f6e-0000-4000-8000-000000000003", controller: true };
+  const owned = (owner: object, kind: "Pod" | "Job" | "ReplicaSet") => {
+    const meta = { name: "sidecar-gpus", namespace: "vision", labels: queued(), ownerReferences: [owner] };
+    const podSpec = { restartPolicy: kind === "ReplicaSet" ? "Always" : "Never", containers: [gpu()] };
+    if (kind === "Pod") return object("v1", "Pod", "vision", meta.name, { metadata: meta, spec: podSpec });
+    if (kind === "Job") return object("batch/v1", "Job", "vision", meta.name, { metadata: meta, spec: { template: { spec: podSpec } } });
+    const selector = { matchLabels: { app: "gpus" } };
+    return object("apps/v1", "ReplicaSet", "vision", meta.name, {
+      metadata: meta,
+      spec: { selector, template: { metadata: { labels: { app: "gpus", ...queued() } }, spec: podSpec } },
+    });
+  };
+
+  it("refuses a team's pod, Job or ReplicaSet that names a Job or a Pod as its controller: Kueue would leave it unqueued", async () => {
+    for (const kind of ["Pod", "Job", "ReplicaSet"] as const) {
+      expectRefused(await editor.create(owned(jobOwner, kind), { dryRun: true }), new RegExp(`${kind} sidecar-gpus names Job finished as its controller`));
+      expectRefused(await editor.create(owned(podOwner, kind), { dryRun: true }), new RegExp(`${kind} sidecar-gpus names Pod any as its controller`));
+    }
+    // The control: the same pod without the borrowed owner is admitted (it is queued through its label).
+    const free = owned(jobOwner, "Pod") as any;
+    expectAdmitted(await editor.create({ ...free, metadata: { ...free.metadata, ownerReferences: [] } }, { dryRun: true }));
+  });
+
+  it("refuses a pod priority class on queued or GPU work, and leaves it to CPU work outside the queue", async () => {
+    const withPriority = (opts: { labels?: Labels; cpuOnly?: boolean }) => {
+      const built = job("ranked", opts) as any;
+      return { ...built, spec: { ...built.spec, template: { ...built.spec.template, spec: { ...built.spec.template.spec, priorityClassName: "high" } } } };
+    };
+    expectRefused(await editor.create(withPriority({ labels: queued() }), { dryRun: true }), /priorityClassName high on queued or GPU work/);
+    expectRefused(await editor.create(withPriority({ labels: queued(), cpuOnly: true }), { dryRun: true }), /priorityClassName high/);
+    // Admission goes on past the rule to the Priority plugin, which knows no class "high": not our refusal.
+    const cpu = await editor.create(withPriority({ cpuOnly: true }), { dryRun: true });
+    expect(refusal(cpu)).not.toMatch(/gpu-queues/);
+  });
+});
+
 describe("updates", () => {
   it("Kueue's flavor injection and unsuspend pass, even after the namespace lost the Job's priority class; a team's move to another pool does not", async () => {
     const namespace = object("v1", "Namespace", undefined, "vision");

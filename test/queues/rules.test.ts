@@ -197,6 +197,18 @@ describe("the form of a share", () => {
   });
 });
 
+describe("queue names", () => {
+  it("a team may not be named after the pipelines' ClusterQueue", () => {
+    const cfg = fixture("dev");
+    cfg.teams[1].name = "pipelines";
+    expectAt(
+      cfg,
+      "teams[1].name",
+      `"pipelines" names the ClusterQueue of Kubeflow Pipelines' GPU steps; a team's queue is named after the team, so choose another name`,
+    );
+  });
+});
+
 describe("borrowing and lending limits", () => {
   it("lending more than the nominal quota", () => {
     const cfg = fixture("prod");

@@ -2,25 +2,10 @@
  * The model-drift Grafana dashboard: what the teams' drift reports push (drift_report.py METRICS), per team
  * and model. Same JSON shape and datasource variable as the platform dashboards (charts/observability).
  */
+import { DATASOURCE_VARIABLE, labelVariable } from "../../observability/grafana-variables";
 import type { Dashboard, Panel } from "../../observability/dashboards";
 
 export const MODEL_DRIFT_DASHBOARD_UID = "model-drift";
-
-const DATASOURCE_VARIABLE = { name: "datasource", type: "datasource", query: "prometheus", label: "Data source", hide: 0, current: {} };
-/** Team and model pickers over the pushed series (multi-select, "All" by default). */
-const labelVariable = (name: string, query: string) => ({
-  name,
-  label: name[0].toUpperCase() + name.slice(1),
-  type: "query",
-  datasource: { type: "prometheus", uid: "${datasource}" },
-  query: { query, refId: `${name}-values` },
-  definition: query,
-  refresh: 2,
-  includeAll: true,
-  multi: true,
-  current: {},
-  hide: 0,
-});
 
 /** The team/model filter every query carries. */
 const SEL = 'team=~"$team", model=~"$model"';
@@ -52,8 +37,8 @@ export const MODEL_DRIFT_DASHBOARD: Dashboard = {
   templating: {
     list: [
       DATASOURCE_VARIABLE,
-      labelVariable("team", "label_values(mlops_model_drift_share, team)"),
-      labelVariable("model", 'label_values(mlops_model_drift_share{team=~"$team"}, model)'),
+      labelVariable("team", "Team", "label_values(mlops_model_drift_share, team)"),
+      labelVariable("model", "Model", 'label_values(mlops_model_drift_share{team=~"$team"}, model)'),
     ],
   },
   panels: layout([
