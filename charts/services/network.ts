@@ -5,8 +5,7 @@
  */
 import type { Construct } from "constructs";
 import { MONITORING_NAMESPACE, serviceOptInLabel } from "../../domain/team-services";
-import { KUBE_SYSTEM_NAMESPACE } from "../../domain/platform-namespaces";
-import { POD_IDENTITY_AGENT_CIDR, publicHttpsEgress } from "../team/network";
+import { baselineNetworkPolicies, POD_IDENTITY_AGENT_CIDR, publicHttpsEgress } from "../team/network";
 import { k8s, manifests, port, type Manifest } from "../kube";
 
 const nsSelector = (name: string): k8s.LabelSelector => ({ matchLabels: { "kubernetes.io/metadata.name": name } });
@@ -50,26 +49,6 @@ function egressPeer(rule: EgressRule): k8s.NetworkPolicyEgressRule {
     case "pod-identity":
       return { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [tcp(80)] };
   }
-}
-
-/** What every platform namespace starts from: everything denied, then DNS to kube-dns. */
-export function baselineNetworkPolicies(): { name: string; spec: k8s.NetworkPolicySpec }[] {
-  return [
-    { name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
-    {
-      name: "allow-dns",
-      spec: {
-        podSelector: {},
-        policyTypes: ["Egress"],
-        egress: [
-          {
-            to: [{ namespaceSelector: nsSelector(KUBE_SYSTEM_NAMESPACE), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-            ports: [{ protocol: "UDP", port: port(53) }, tcp(53)],
-          },
-        ],
-      },
-    },
-  ];
 }
 
 /** The service namespace's NetworkPolicies, made in `scope` (for builders that make other objects there too). */

@@ -70,8 +70,9 @@ const INFERENCE_PODS = { matchExpressions: [{ key: INFERENCE_POD_LABEL, operator
 /** Pods of the team's model-drift CronJobs (charts/services/drift). */
 export const MODEL_DRIFT_POD_LABELS = { "app.kubernetes.io/name": "model-drift" } as const;
 
-export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions): NetworkPolicySpec[] {
-  const policies: NetworkPolicySpec[] = [
+/** What every namespace of ours starts from: everything denied, then DNS to kube-dns. */
+export function baselineNetworkPolicies(): NetworkPolicySpec[] {
+  return [
     { name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
     {
       name: "allow-dns",
@@ -86,6 +87,12 @@ export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions):
         ],
       },
     },
+  ];
+}
+
+export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions): NetworkPolicySpec[] {
+  const policies: NetworkPolicySpec[] = [
+    ...baselineNetworkPolicies(),
     {
       name: "allow-same-namespace",
       spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] },

@@ -3,8 +3,7 @@
  * server call the webhooks and the visibility API, let Prometheus scrape metrics, and let the controller reach
  * DNS and the API server. Pure: plain manifests for an object group.
  */
-import { ipBlock } from "../../charts/team/network";
-import { baselineNetworkPolicies } from "../../charts/services/network";
+import { baselineNetworkPolicies, ipBlock } from "../../charts/team/network";
 import { k8s, manifests, port, type Manifest } from "../../charts/kube";
 import { podSecurityLabels } from "../../charts/pod-security";
 import { formatCidr, parseCidr, subnet } from "../../domain/cidr";

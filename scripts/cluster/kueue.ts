@@ -6,11 +6,11 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KUEUE_NAMESPACE } from "../../domain/platform-namespaces";
 import type { KubeObject } from "../plan/extract";
+import { freePort } from "./control-plane";
 import { KubeClient, type KubeConnection } from "./kube-client";
 import { createKueueCerts } from "./kueue-certs";
 import {
@@ -32,17 +32,6 @@ export interface RunningKueue {
 }
 
 const FIELD_MANAGER = "mlops-kueue-harness";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 async function applyAll(admin: KubeClient, objects: readonly KubeObject[]): Promise<void> {
   for (const object of objects) {
