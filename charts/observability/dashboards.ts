@@ -3,48 +3,12 @@
  * grafana_dashboard=1). Built from a small panel helper so every query is visible and testable.
  */
 import { GPU_QUEUES_DASHBOARD } from "./queues";
-import { DATASOURCE_VARIABLE } from "./grafana-variables";
+import { DATASOURCE_VARIABLE, layoutPanels, target as t, type Dashboard, type PanelSpec } from "./grafana";
 
-export interface Panel {
-  readonly id: number;
-  readonly type: "timeseries" | "stat" | "table" | "bargauge";
-  readonly title: string;
-  readonly gridPos: { readonly x: number; readonly y: number; readonly w: number; readonly h: number };
-  readonly datasource: { readonly type: "prometheus"; readonly uid: "${datasource}" };
-  readonly targets: readonly { readonly refId: string; readonly expr: string; readonly legendFormat: string }[];
-  readonly fieldConfig: { readonly defaults: { readonly unit: string; readonly max?: number }; readonly overrides: readonly [] };
-}
-
-export interface Dashboard {
-  readonly uid: string;
-  readonly title: string;
-  readonly tags: readonly string[];
-  readonly schemaVersion: number;
-  readonly editable: boolean;
-  readonly time: { readonly from: string; readonly to: string };
-  readonly refresh: string;
-  readonly templating: { readonly list: readonly Record<string, unknown>[] };
-  readonly panels: readonly Panel[];
-}
-
-type PanelSpec = Omit<Panel, "id" | "gridPos" | "datasource" | "fieldConfig"> & { unit: string; max?: number };
+export type { Dashboard, Panel } from "./grafana";
 
 function dashboard(uid: string, title: string, rows: readonly (readonly PanelSpec[])[]): Dashboard {
-  let id = 0;
-  const panels: Panel[] = [];
-  rows.forEach((row, r) => {
-    const w = Math.floor(24 / row.length);
-    row.forEach((p, c) => {
-      const { unit, max, ...rest } = p;
-      panels.push({
-        ...rest,
-        id: ++id,
-        gridPos: { x: c * w, y: r * 8, w, h: 8 },
-        datasource: { type: "prometheus", uid: "${datasource}" },
-        fieldConfig: { defaults: { unit, ...(max !== undefined ? { max } : {}) }, overrides: [] },
-      });
-    });
-  });
+  const panels = layoutPanels(rows);
   return {
     uid,
     title,
@@ -57,8 +21,6 @@ function dashboard(uid: string, title: string, rows: readonly (readonly PanelSpe
     panels,
   };
 }
-
-const t = (expr: string, legendFormat: string, refId = "A") => ({ refId, expr, legendFormat });
 
 export const DASHBOARDS: readonly Dashboard[] = [
   dashboard("mlops-gpus", "MLOps / GPUs", [

@@ -3,14 +3,14 @@
  * the "GPU queues" dashboard and the queue alerts. Metric names and labels are Kueue v0.19.2's
  * (pkg/metrics/metrics.go); the ClusterQueue resource metrics need `metrics.enableClusterQueueResources`.
  */
-import { DATASOURCE_VARIABLE, labelVariable } from "./grafana-variables";
+import { DATASOURCE_VARIABLE, labelVariable, layoutPanels, target as t, type Dashboard } from "./grafana";
 import type { Construct } from "constructs";
 import { serviceMonitor } from "../crds/monitoring";
 import { k8s, manifests, type Manifest } from "../kube";
 import { KUEUE_NAMESPACE, MONITORING_NAMESPACE } from "../../domain/platform-namespaces";
 
-// The alert group and the dashboard are typed where they are registered (RuleGroup in alerts.ts, Dashboard in
-// dashboards.ts, and queues.test.ts): importing those types here would make an import cycle.
+// The alert group is typed where it is registered (RuleGroup in alerts.ts, and queues.test.ts): importing that
+// type here would make an import cycle.
 
 /** The Kueue chart's metrics Service (release "kueue"): its name, the labels that tell it apart, its port. */
 export const KUEUE_METRICS_SERVICE = "kueue-controller-manager-metrics-service";
@@ -160,32 +160,9 @@ const GPU_QUEUE = `${GPU}, ${CQ}, ${FLAVOR}, ${LEADER}`;
 const byQueueFlavor = (metric: string) => `max by (cluster_queue, flavor, resource) (${metric}{${GPU_QUEUE}})`;
 const waitQuantile = (quantile: number) =>
   `histogram_quantile(${quantile}, sum by (cluster_queue, le) (rate(kueue_admission_wait_time_seconds_bucket{${CQ}, ${LEADER}}[5m])))`;
-const t = (expr: string, legendFormat: string, refId = "A") => ({ refId, expr, legendFormat });
 const QUEUE_FLAVOR_LEGEND = "{{cluster_queue}} {{flavor}} {{resource}}";
 
-interface PanelSpec {
-  readonly type: "timeseries" | "stat" | "table" | "bargauge";
-  readonly title: string;
-  readonly targets: readonly { readonly refId: string; readonly expr: string; readonly legendFormat: string }[];
-  readonly unit: string;
-  readonly max?: number;
-}
-
-function layout(rows: readonly (readonly PanelSpec[])[]) {
-  let id = 0;
-  return rows.flatMap((row, rowIndex) => {
-    const width = Math.floor(24 / row.length);
-    return row.map(({ unit, max, ...rest }, column) => ({
-      ...rest,
-      id: ++id,
-      gridPos: { x: column * width, y: rowIndex * 8, w: width, h: 8 },
-      datasource: { type: "prometheus" as const, uid: "${datasource}" as const },
-      fieldConfig: { defaults: { unit, ...(max !== undefined ? { max } : {}) }, overrides: [] as const },
-    }));
-  });
-}
-
-export const GPU_QUEUES_DASHBOARD = {
+export const GPU_QUEUES_DASHBOARD: Dashboard = {
   uid: "mlops-gpu-queues",
   title: "MLOps / GPU queues",
   tags: ["mlops-platform", "kueue"],
@@ -200,7 +177,7 @@ export const GPU_QUEUES_DASHBOARD = {
       labelVariable("flavor", "Flavor", `label_values(kueue_cluster_queue_nominal_quota{${GPU}, ${CQ}}, flavor)`),
     ],
   },
-  panels: layout([
+  panels: layoutPanels([
     [
       {
         type: "timeseries",

@@ -2,29 +2,12 @@
  * The model-drift Grafana dashboard: what the teams' drift reports push (drift_report.py METRICS), per team
  * and model. Same JSON shape and datasource variable as the platform dashboards (charts/observability).
  */
-import { DATASOURCE_VARIABLE, labelVariable } from "../../observability/grafana-variables";
-import type { Dashboard, Panel } from "../../observability/dashboards";
+import { DATASOURCE_VARIABLE, labelVariable, layoutPanels, target as t, type Dashboard } from "../../observability/grafana";
 
 export const MODEL_DRIFT_DASHBOARD_UID = "model-drift";
 
 /** The team/model filter every query carries. */
 const SEL = 'team=~"$team", model=~"$model"';
-const t = (expr: string, legendFormat: string, refId = "A") => ({ refId, expr, legendFormat });
-type PanelSpec = Omit<Panel, "id" | "gridPos" | "datasource" | "fieldConfig"> & { unit: string; max?: number };
-
-function layout(rows: readonly (readonly PanelSpec[])[]): Panel[] {
-  let id = 0;
-  return rows.flatMap((row, r) => {
-    const w = Math.floor(24 / row.length);
-    return row.map(({ unit, max, ...rest }, c) => ({
-      ...rest,
-      id: ++id,
-      gridPos: { x: c * w, y: r * 8, w, h: 8 },
-      datasource: { type: "prometheus" as const, uid: "${datasource}" as const },
-      fieldConfig: { defaults: { unit, ...(max !== undefined ? { max } : {}) }, overrides: [] as const },
-    }));
-  });
-}
 
 export const MODEL_DRIFT_DASHBOARD: Dashboard = {
   uid: MODEL_DRIFT_DASHBOARD_UID,
@@ -41,7 +24,7 @@ export const MODEL_DRIFT_DASHBOARD: Dashboard = {
       labelVariable("model", "Model", 'label_values(mlops_model_drift_share{team=~"$team"}, model)'),
     ],
   },
-  panels: layout([
+  panels: layoutPanels([
     [
       {
         type: "timeseries",
