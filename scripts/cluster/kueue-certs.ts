@@ -8,10 +8,10 @@
  * - the serving certificate names the webhook Service (what the rotator verifies) and 127.0.0.1 (what the API server dials);
  * - both outlive the rotator's 90-day look-ahead, so it renews neither.
  */
-import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { openssl } from "./pki";
 
 /** The rotator's CA name (Kueue's pkg/util/cert). */
 export const KUEUE_CA_NAME = "kueue-ca";
@@ -37,10 +37,6 @@ function rsaKey(): string {
 /** An openssl configuration of its own, so the system's openssl.cnf adds no extensions of its own. */
 function opensslConfig(commonName: string, extensions: string[]): string {
   return ["[req]", "distinguished_name = dn", "prompt = no", "[dn]", `CN = ${commonName}`, "[ext]", ...extensions, ""].join("\n");
-}
-
-function openssl(cwd: string, ...args: string[]): void {
-  execFileSync("openssl", args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
 }
 
 /** Certificates for a webhook Service `serviceDnsName` reached at 127.0.0.1, written under `parent`. */

@@ -20,7 +20,8 @@ export interface Pki {
 
 const DAYS = "2";
 
-function openssl(dir: string, ...args: string[]): void {
+/** Runs openssl in `dir`, its stderr kept for the error when it fails. */
+export function openssl(dir: string, ...args: string[]): void {
   execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
 }
 
