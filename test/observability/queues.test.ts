@@ -246,26 +246,9 @@ describe("the Kueue scrape", () => {
 describe("the GPU queues dashboard", () => {
   const d = DASHBOARD;
 
-  it("is dashboard JSON like the platform's: uid, unique ids, 24 columns without overlaps, the datasource variable", () => {
-    expect(JSON.parse(JSON.stringify(d))).toEqual(d);
+  it("is one of the platform's dashboards, whose shared checks (JSON, ids, layout, datasource, PromQL) cover it", () => {
     expect(d.uid).toBe("mlops-gpu-queues");
-    expect(DASHBOARDS.filter((other) => other !== d).map((other) => other.uid)).not.toContain(d.uid);
-    const ids = d.panels.map((p) => p.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const [i, a] of d.panels.entries()) {
-      expect(a.id).toBeGreaterThan(0);
-      expect(a.gridPos.x + a.gridPos.w).toBeLessThanOrEqual(24);
-      expect(a.datasource).toEqual({ type: "prometheus", uid: "${datasource}" });
-      expect(new Set(a.targets.map((t) => t.refId)).size).toBe(a.targets.length);
-      for (const b of d.panels.slice(i + 1)) {
-        const apart =
-          a.gridPos.x + a.gridPos.w <= b.gridPos.x ||
-          b.gridPos.x + b.gridPos.w <= a.gridPos.x ||
-          a.gridPos.y + a.gridPos.h <= b.gridPos.y ||
-          b.gridPos.y + b.gridPos.h <= a.gridPos.y;
-        expect(apart, `${a.title} overlaps ${b.title}`).toBe(true);
-      }
-    }
+    expect(DASHBOARDS.filter((other) => other.uid === d.uid)).toEqual([d]);
   });
 
   it("has datasource, cluster_queue and flavor variables, and filters every queue panel on them", () => {
