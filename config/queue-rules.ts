@@ -7,7 +7,16 @@ import type { Problem } from "./problems";
 import type { TeamDraft } from "./team-salvage";
 import { DEFAULT_PRIORITIES, resolveGpuShares, type GpuShare, type QueuesInput } from "./queues";
 import { UNIT_WORDS } from "../domain/gpu-capacity";
-import { CPU_FLAVOR, EXISTING_CLUSTER_GPU_POOL, PIPELINES_QUEUE, gpuFlavors, shareResources, type GpuFlavor, type QueuePlatform } from "../domain/queues";
+import {
+  CPU_FLAVOR,
+  EXISTING_CLUSTER_GPU_POOL,
+  PIPELINES_QUEUE,
+  gpuFlavors,
+  nominalOf,
+  shareResources,
+  type GpuFlavor,
+  type QueuePlatform,
+} from "../domain/queues";
 
 export interface QueueRulesInput {
   /** The pools and GPU settings, or undefined when they did not parse: then no share is judged against pools. */
@@ -105,9 +114,7 @@ function capacityProblems(holders: readonly Holder[], flavors: readonly GpuFlavo
       let sum = 0;
       const names: string[] = [];
       for (const holder of holders) {
-        const share = holder.shares.find((s) => s.pool === flavor.name);
-        const resources = share ? shareResources(share, flavor) : undefined;
-        const mine = resources && !("problem" in resources) ? (resources.find((r) => r.resource === offered.resource)?.nominal ?? 0) : 0;
+        const mine = nominalOf(holder.shares, flavor, offered.resource);
         // A fractional share is reported on its own and adds nothing: the sum stays a lower bound, so an excess is real.
         if (mine === 0 || !Number.isInteger(mine)) continue;
         sum += mine;

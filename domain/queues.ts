@@ -147,6 +147,13 @@ export function shareResources(share: Share, flavor: GpuFlavor): { resource: str
   return out;
 }
 
+/** What a holder's shares give it of `resource` on `flavor`: 0 without a share there or with one whose form the pool does not take. */
+export function nominalOf(shares: readonly Share[], flavor: GpuFlavor, resource: string): number {
+  const share = shares.find((s) => s.pool === flavor.name);
+  const resources = share ? shareResources(share, flavor) : undefined;
+  return resources && !("problem" in resources) ? (resources.find((r) => r.resource === resource)?.nominal ?? 0) : 0;
+}
+
 export interface QueueHolder {
   /** ClusterQueue name: the team's name, or "pipelines". */
   readonly name: string;

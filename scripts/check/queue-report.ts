@@ -4,7 +4,7 @@
  */
 import type { GpuShare, QueuesConfig } from "../../config/queues";
 import { UNIT_WORDS } from "../../domain/gpu-capacity";
-import { QUEUE_NAME_LABEL, PRIORITY_CLASS_LABEL, shareResources, type GpuFlavor, type QueueHolder } from "../../domain/queues";
+import { QUEUE_NAME_LABEL, PRIORITY_CLASS_LABEL, nominalOf, shareResources, type GpuFlavor, type QueueHolder } from "../../domain/queues";
 
 export interface QueueReportContext {
   readonly flavors: readonly GpuFlavor[];
@@ -50,9 +50,7 @@ export function poolLines(holders: readonly QueueHolder[], flavors: readonly Gpu
   return flavors.flatMap((flavor) =>
     flavor.offer.resources.map((offered) => {
       const held = holders.flatMap((h) => {
-        const share = h.gpu.find((s) => s.pool === flavor.name);
-        const resources = share ? shareResources(share, flavor) : undefined;
-        const n = resources && !("problem" in resources) ? (resources.find((r) => r.resource === offered.resource)?.nominal ?? 0) : 0;
+        const n = nominalOf(h.gpu, flavor, offered.resource);
         return n > 0 ? [{ name: h.name, n }] : [];
       });
       const sum = held.reduce((total, h) => total + h.n, 0);
