@@ -136,7 +136,7 @@ function capacityProblems(holders: readonly Holder[], flavors: readonly GpuFlavo
   return out;
 }
 
-function poolProblems(platform: QueuePlatform): Problem[] {
+function poolProblems(platform: QueuePlatform, flavors: readonly GpuFlavor[]): Problem[] {
   const out: Problem[] = [];
   platform.nodePools.forEach((pool, i) => {
     if (pool.role !== "gpu") return;
@@ -151,7 +151,7 @@ function poolProblems(platform: QueuePlatform): Problem[] {
         ),
       );
   });
-  for (const flavor of gpuFlavors(platform)) {
+  for (const flavor of flavors) {
     if (!flavor.offer.problem) continue;
     const i = platform.nodePools.findIndex((p) => p.name === flavor.name);
     out.push(problem(i >= 0 ? `nodePools[${i}].gpuSharing.profile` : "gpu.defaultSharing.profile", flavor.offer.problem));
@@ -163,6 +163,8 @@ export function queueProblems(input: QueueRulesInput): Problem[] {
   const out = priorityProblems(input.queues);
   const classes = new Set((input.queues?.priorities ?? DEFAULT_PRIORITIES).map((c) => c.name));
   const holders: Holder[] = [];
+  // The flavors once: the pools a share may name, the capacity they offer.
+  const flavors = input.platform ? gpuFlavors(input.platform) : undefined;
   input.teams.forEach((team, i) => {
     if (!team) return;
     const at = `teams[${i}]`;
@@ -179,7 +181,7 @@ export function queueProblems(input: QueueRulesInput): Problem[] {
     const gpu = team.quota?.gpu;
     if (typeof gpu === "number") {
       if (gpu > 0) {
-        const pools = input.platform ? gpuFlavors(input.platform).map((f) => f.name) : [];
+        const pools = (flavors ?? []).map((f) => f.name);
         const example = pools[0] ?? "<pool>";
         out.push(
           problem(
@@ -196,9 +198,8 @@ export function queueProblems(input: QueueRulesInput): Problem[] {
     out.push(problem("queues.pipelines", "is set, but Kubeflow Pipelines is off in this stack (services.pipelines.enabled), so there is no pipelines queue"));
   if (input.pipelines && input.queues?.pipelines?.gpu)
     holders.push({ at: "queues.pipelines.gpu", name: "pipelines", shares: resolveGpuShares(input.queues.pipelines.gpu) });
-  if (!input.platform) return out;
-  out.push(...poolProblems(input.platform));
-  const flavors = gpuFlavors(input.platform);
+  if (!input.platform || !flavors) return out;
+  out.push(...poolProblems(input.platform, flavors));
   const byName = new Map(flavors.map((f) => [f.name, f]));
   for (const holder of holders) {
     for (const share of holder.shares) {
