@@ -11,6 +11,7 @@ import { resolveStorage, type StorageConfig } from "./storage";
 import { resolveServices, type ServicesConfig } from "./services";
 import { resolveGuardrails, type GuardrailsConfig } from "./guardrails";
 import { resolveQueues, type QueuesConfig } from "./queues";
+import { resolveAccess, type AccessConfig } from "./access";
 import { DEFAULT_LIFECYCLE } from "../domain/bucket-lifecycle";
 
 export interface TierDefaults {
@@ -135,6 +136,8 @@ interface CommonConfig {
   readonly services: ServicesConfig;
   readonly guardrails: GuardrailsConfig;
   readonly queues: QueuesConfig;
+  /** Undefined: no gateway, no routes, no identity provider. */
+  readonly access?: AccessConfig;
 }
 
 /** A platform on an EKS cluster it creates: the AWS account, region and VPC are known by type. */
@@ -217,6 +220,7 @@ export function resolveConfig(input: StackConfigInput): PlatformConfig {
     services: resolveServices(input.services, input.environment, onEks),
     guardrails: resolveGuardrails(input.guardrails),
     queues,
+    access: resolveAccess(input.access),
   };
   if (c.kind !== "eks") return { ...common, cluster: { kind: "existing", name: c.name, version: c.version, kubeconfig: c.kubeconfig, context: c.context } };
   // semantic.ts reports an EKS stack without aws or network; reaching here without them is a bug, not bad input.

@@ -10,6 +10,7 @@ import { storageSchema } from "./storage";
 import { servicesSchema } from "./services";
 import { guardrailsSchema } from "./guardrails";
 import { queuesSchema } from "./queues";
+import { accessSchema } from "./access";
 import { ENVIRONMENTS, type Environment } from "../domain/environments";
 
 export { cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quantity } from "./primitives";
@@ -145,6 +146,8 @@ export const stackConfigSchema = z.strictObject({
   guardrails: guardrailsSchema.optional(),
   /** How teams share the GPU pools through Kueue: cohort, priority classes, preemption, the pipelines' queue. */
   queues: queuesSchema.optional(),
+  /** Sign-in (the company's identity provider, or a local Dex), the gateway's domain, TLS and exposure. @default none: no gateway, no routes */
+  access: accessSchema.optional(),
 });
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;

@@ -97,6 +97,19 @@ export const teamSchema = z.strictObject({
   rbac: z.strictObject({ extraRules: z.array(extraRule) }).optional(),
   /** WorkloadPriorityClasses (queues.priorities) the team's workloads may name. @default all of them */
   priorities: z.array(dnsLabel(63)).min(1).optional(),
+  /**
+   * Serve the team's InferenceServices on the gateway at <isvc>-<team>.models.<domain>, for a JWT: an IdP token of an
+   * owner or platform admin, or a service-account token (audience mlops-models) of a listed caller. Needs "kserve" and
+   * `access`. @default off; callers @default the team's own workload service account
+   */
+  modelEndpoints: z
+    .strictObject({
+      callers: z
+        .array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'is not "<namespace>/<service account>"' }))
+        .min(1)
+        .optional(),
+    })
+    .optional(),
   /** Models watched for data drift: a scheduled Evidently report per entry (needs the "evidently" service). */
   modelMonitors: z.array(modelMonitorSchema).optional(),
 });

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_LIMITS, type TeamInput, type TeamRole } from "./team-schema";
 import { resolveGpuShares, type GpuShare } from "./queues";
+import { TEAM_WORKLOAD_SERVICE_ACCOUNT } from "../domain/ownership";
 
 export * from "./team-schema";
 export * from "./team-salvage";
@@ -41,6 +42,8 @@ export interface TeamConfig {
   readonly modelMonitors: readonly ModelMonitor[];
   /** WorkloadPriorityClasses the team's workloads may name. */
   readonly priorities: readonly string[];
+  /** Its InferenceServices on the gateway, and the service accounts (namespace/name) that may call them; undefined: not served. */
+  readonly modelEndpoints?: { readonly callers: readonly { readonly namespace: string; readonly serviceAccount: string }[] };
 }
 
 export interface ModelMonitor {
@@ -79,5 +82,11 @@ export function resolveTeam(team: TeamInput, priorities: readonly string[]): Tea
       driftShareThreshold: m.driftShareThreshold ?? 0.5,
     })),
     priorities: team.priorities ?? priorities,
+    modelEndpoints: team.modelEndpoints && {
+      callers: (team.modelEndpoints.callers ?? [`${team.name}/${TEAM_WORKLOAD_SERVICE_ACCOUNT}`]).map((ref) => {
+        const [namespace, serviceAccount] = ref.split("/");
+        return { namespace, serviceAccount };
+      }),
+    },
   };
 }

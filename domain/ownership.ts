@@ -16,3 +16,6 @@ export const TEAM_NAMESPACE_LABEL = "mlops.platform/team";
  * the team's own requests from the platform's.
  */
 export const TEAM_GROUP_ANNOTATION_PREFIX = "mlops.platform/team-group-";
+
+/** The service account team workloads run as: the team's AWS role through EKS Pod Identity, and its own default model caller. */
+export const TEAM_WORKLOAD_SERVICE_ACCOUNT = "team-workload";

@@ -9,7 +9,7 @@ import type { Construct } from "constructs";
 import { TEAM_ROLES, type TeamConfig } from "../../config/teams";
 import { podSecurityLabels } from "../pod-security";
 import { serviceOptInLabel } from "../../domain/team-services";
-import { PLATFORM_OWNED_LABELS, TEAM_NAMESPACE_LABEL, TEAM_GROUP_ANNOTATION_PREFIX } from "../../domain/ownership";
+import { PLATFORM_OWNED_LABELS, TEAM_NAMESPACE_LABEL, TEAM_GROUP_ANNOTATION_PREFIX, TEAM_WORKLOAD_SERVICE_ACCOUNT } from "../../domain/ownership";
 import type { KserveMode } from "../../config/services";
 import { teamNetworkPolicies } from "./network";
 import { NAMESPACE_GPU_POOLS_ANNOTATION, NAMESPACE_PRIORITIES_ANNOTATION, NAMESPACE_QUEUE_LABEL } from "../../domain/queues";
@@ -18,8 +18,7 @@ import { roleRules, roleSubjects } from "./rbac";
 export { teamNetworkPolicies, ipBlock, METADATA_CIDR, POD_IDENTITY_AGENT_CIDR } from "./network";
 export { roleRules, roleSubjects, teamGroup } from "./rbac";
 
-/** The service account whose pods get the team's AWS role through EKS Pod Identity. */
-export const TEAM_WORKLOAD_SERVICE_ACCOUNT = "team-workload";
+export { TEAM_WORKLOAD_SERVICE_ACCOUNT };
 
 export interface TeamChartProps extends ChartProps {
   readonly team: TeamConfig;

@@ -1,0 +1,149 @@
+/**
+ * The `access` section: how people sign in (the company's OpenID Connect identity provider, or a local Dex outside
+ * prod), the domain the platform's UIs and model endpoints are served under, their TLS, and how the gateway is
+ * exposed. Field-local rules here; rules across sections in access-rules.ts.
+ */
+import { z } from "zod";
+import { cidr, dnsLabel } from "./primitives";
+
+/** An https:// URL without credentials, query or fragment (an issuer or one of its endpoints). */
+export const httpsUrl = z.string().regex(/^https:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$/, {
+  message: "is not an https:// URL without credentials, query or fragment",
+});
+
+/** A DNS name such as mlops.example.com: lowercase labels, at least two. */
+const domainName = z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/, {
+  message: "is not a lowercase DNS name such as mlops.example.com",
+});
+
+/** An IdP group as the identity provider sends it in the groups claim (the cluster sees it with `groupsPrefix`). */
+const idpGroup = z
+  .string()
+  .min(1)
+  .refine((g) => !g.startsWith("system:"), { message: "is a Kubernetes built-in group (system:*)" });
+
+/** A claim mapping prefix such as "oidc:"; never system: (the API server refuses it). */
+const claimPrefix = z
+  .string()
+  .max(32)
+  .refine((p) => !p.startsWith("system:"), { message: "must not start with system: (the API server refuses it)" });
+
+/** What the company's identity provider publishes; endpoints are explicit so nothing fetches discovery at deploy time. */
+const oidcProviderSchema = z.strictObject({
+  kind: z.literal("oidc"),
+  /** The issuer (the `iss` of its tokens), public https; EKS fetches its keys from there. */
+  issuer: httpsUrl,
+  /** The OIDC client the platform signs people in with (the audience of their ID tokens). */
+  clientId: z.string().min(1).max(255),
+  /** From the issuer's .well-known/openid-configuration: the gateway and Grafana do not run discovery. */
+  endpoints: z.strictObject({ authorization: httpsUrl, token: httpsUrl, userInfo: httpsUrl, jwks: httpsUrl }),
+});
+
+/** A Dex run by the platform, with one test user per owner group and per admin group (never in prod). */
+const dexProviderSchema = z.strictObject({ kind: z.literal("dex") });
+
+const claimsSchema = z.strictObject({
+  /** @default "email" */
+  username: z.string().min(1).optional(),
+  /** @default "groups" */
+  groups: z.string().min(1).optional(),
+});
+
+export const accessSchema = z.strictObject({
+  identityProvider: z.discriminatedUnion("kind", [oidcProviderSchema, dexProviderSchema]),
+  /** Which ID-token claims name a person and their groups. @default { username: "email", groups: "groups" } */
+  claims: claimsSchema.optional(),
+  /**
+   * What the Kubernetes API server puts before IdP user and group names (EKS: the identity provider config; an
+   * existing cluster: its own OIDC settings must match). RBAC subjects are prefix + group. @default "oidc:"
+   */
+  usernamePrefix: claimPrefix.optional(),
+  groupsPrefix: claimPrefix.optional(),
+  /** IdP groups of the platform admins: cluster-admin through kubectl and admin in every UI. */
+  adminGroups: z.array(idpGroup).min(1, { message: "needs at least one IdP group of platform admins" }),
+  /** UIs are served at <ui>.<domain>, model endpoints at <model>-<team>.models.<domain>. */
+  domain: domainName,
+  tls: z
+    .strictObject({
+      /** EKS: the ACM certificate (covering <domain>'s and models.<domain>'s wildcards) the load balancer presents. */
+      acmCertificateArn: z
+        .string()
+        .regex(/^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, { message: "is not an ACM certificate ARN" })
+        .optional(),
+      /** Existing clusters: the cert-manager issuer that signs the gateway's certificate; "self-signed" only outside prod. */
+      issuer: z.union([z.strictObject({ kind: z.enum(["Issuer", "ClusterIssuer"]), name: dnsLabel(63) }), z.literal("self-signed")]).optional(),
+    })
+    .optional(),
+  exposure: z
+    .strictObject({
+      /** @default "internal" (reachable from the VPC or the site network only) */
+      scheme: z.enum(["internal", "internet-facing"]).optional(),
+      /** Client ranges the load balancer admits; required for internet-facing in prod. @default any */
+      sourceRanges: z.array(cidr).min(1).optional(),
+    })
+    .optional(),
+});
+
+export type AccessInput = z.infer<typeof accessSchema>;
+
+/** The company's IdP, or the platform's Dex (whose issuer and endpoints follow from the domain). */
+export type IdentityProviderConfig =
+  | { readonly kind: "oidc"; readonly issuer: string; readonly clientId: string; readonly endpoints: IdpEndpoints }
+  | { readonly kind: "dex"; readonly issuer: string; readonly clientId: string; readonly endpoints: IdpEndpoints };
+
+export interface IdpEndpoints {
+  readonly authorization: string;
+  readonly token: string;
+  readonly userInfo: string;
+  readonly jwks: string;
+}
+
+export interface AccessConfig {
+  readonly identityProvider: IdentityProviderConfig;
+  readonly claims: { readonly username: string; readonly groups: string };
+  readonly usernamePrefix: string;
+  readonly groupsPrefix: string;
+  readonly adminGroups: readonly string[];
+  readonly domain: string;
+  readonly tls: { readonly acmCertificateArn?: string; readonly issuer?: { readonly kind: "Issuer" | "ClusterIssuer"; readonly name: string } | "self-signed" };
+  readonly exposure: { readonly scheme: "internal" | "internet-facing"; readonly sourceRanges?: readonly string[] };
+}
+
+/** The client id of the platform's own Dex, and its path below the login host. */
+export const DEX_CLIENT_ID = "mlops-platform";
+export const DEX_HOST_LABEL = "login";
+export const DEX_PATH = "/dex";
+
+/** Dex's issuer on the gateway, with the in-cluster token and keys endpoints the proxies call (no DNS for the public name). */
+function dexProvider(domain: string, inCluster: string): IdentityProviderConfig {
+  const issuer = `https://${DEX_HOST_LABEL}.${domain}${DEX_PATH}`;
+  return {
+    kind: "dex",
+    issuer,
+    clientId: DEX_CLIENT_ID,
+    endpoints: {
+      authorization: `${issuer}/auth`,
+      token: `${inCluster}${DEX_PATH}/token`,
+      userInfo: `${inCluster}${DEX_PATH}/userinfo`,
+      jwks: `${inCluster}${DEX_PATH}/keys`,
+    },
+  };
+}
+
+/** Dex's in-cluster address (charts/access/dex.ts serves it there). */
+export const DEX_IN_CLUSTER_URL = "http://dex.dex.svc.cluster.local:5556";
+
+export function resolveAccess(input: AccessInput | undefined): AccessConfig | undefined {
+  if (!input) return undefined;
+  const idp = input.identityProvider;
+  return {
+    identityProvider: idp.kind === "dex" ? dexProvider(input.domain, DEX_IN_CLUSTER_URL) : { ...idp },
+    claims: { username: input.claims?.username ?? "email", groups: input.claims?.groups ?? "groups" },
+    usernamePrefix: input.usernamePrefix ?? "oidc:",
+    groupsPrefix: input.groupsPrefix ?? "oidc:",
+    adminGroups: [...new Set(input.adminGroups)],
+    domain: input.domain,
+    tls: { ...input.tls },
+    exposure: { scheme: input.exposure?.scheme ?? "internal", sourceRanges: input.exposure?.sourceRanges },
+  };
+}
