@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isEksPlatform, type EksPlatformConfig, type ExistingPlatformConfig, type PlatformConfig } from "./config";
 import { ClusterAutoscaler } from "./components/autoscaler";
 import { KmsKeys } from "./components/aws/kms";
-import { Cluster, WorkloadAddons } from "./components/cluster";
+import { Cluster, WorkloadAddons, eksOidcSignIn } from "./components/cluster";
 import { GpuOperator } from "./components/gpu";
 import { createKubernetesProvider } from "./components/kubernetes/provider";
 import { Network } from "./components/network";
@@ -193,6 +193,7 @@ function createEksFoundation(cfg: EksPlatformConfig): EksFoundation {
       addonVersions: versions.addons,
       region,
       protect: cluster.protect,
+      oidc: eksOidcSignIn(cfg.access),
     },
     withAws,
   );

@@ -5,8 +5,10 @@ import { MANAGED_POLICIES, policyDocument, serviceTrustPolicy } from "../aws/iam
 import type { AddonVersion, EksAddonName } from "../../domain/versions";
 import { BOOTSTRAP_ADDONS, createAddons } from "./addons";
 import { renderKubeconfig } from "./kubeconfig";
+import { EKS_IDP_CONFIG_NAME, type EksOidcSignIn } from "./oidc";
 
 export { renderKubeconfig } from "./kubeconfig";
+export { EKS_IDP_CONFIG_NAME, eksOidcSignIn, type EksOidcSignIn } from "./oidc";
 export { vpcCniConfiguration, addonConfiguration, BOOTSTRAP_ADDONS, WORKLOAD_ADDONS, ADDON_IDENTITIES, createAddons } from "./addons";
 
 export const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
@@ -38,7 +40,12 @@ export interface ClusterArgs {
   readonly region: string;
   /** protect + retain-on-delete + EKS deletion protection. @default false (true in prod via config) */
   readonly protect?: boolean;
+  /** kubectl sign-in with the company's IdP (eksOidcSignIn(cfg.access)); IAM access entries stay. @default none */
+  readonly oidc?: EksOidcSignIn;
 }
+
+/** How long EKS may take to associate or disassociate the identity provider (the provider's own default is 40 min). */
+export const IDP_CONFIG_TIMEOUT = "45m";
 
 /**
  * An EKS control plane with secure defaults: private endpoint, API authentication mode without implicit
@@ -55,6 +62,8 @@ export class Cluster extends pulumi.ComponentResource {
   readonly eksCluster: aws.eks.Cluster;
   /** The security group EKS creates for the control plane and managed nodes; data tiers admit only it. */
   readonly clusterSecurityGroupId: pulumi.Output<string>;
+  /** The OIDC identity provider config, when `oidc` is set. Nothing waits on it: it takes up to 40 minutes. */
+  readonly identityProvider?: aws.eks.IdentityProviderConfig;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:cluster:Cluster", name, {}, opts);
@@ -129,6 +138,8 @@ export class Cluster extends pulumi.ComponentResource {
       this.adminAccess.push(association);
     });
 
+    if (args.oidc) this.identityProvider = identityProviderConfig(name, cluster, args.oidc, { parent: this, protect: args.protect });
+
     this.bootstrapAddons = createAddons(
       name,
       { clusterName: cluster.name, addons: BOOTSTRAP_ADDONS, versions: args.addonVersions, kubernetesVersion: args.version },
@@ -147,3 +158,21 @@ export class Cluster extends pulumi.ComponentResource {
   }
 }
 export { WorkloadAddons, ebsCsiKeyPolicy, type WorkloadAddonsArgs } from "./workload-addons";
+
+/**
+ * EKS takes one identity provider config per cluster and replaces it on any change (every oidc field forces a new
+ * one): the old one goes first, or the new one's association fails. Protected like the cluster, so in prod a
+ * changed prefix or claim stops at the plan until someone unprotects it on purpose (group bindings change with it).
+ */
+function identityProviderConfig(
+  name: string,
+  cluster: aws.eks.Cluster,
+  oidc: EksOidcSignIn,
+  opts: pulumi.CustomResourceOptions,
+): aws.eks.IdentityProviderConfig {
+  return new aws.eks.IdentityProviderConfig(
+    `${name}-oidc`,
+    { clusterName: cluster.name, oidc: { identityProviderConfigName: EKS_IDP_CONFIG_NAME, ...oidc } },
+    { ...opts, deleteBeforeReplace: true, customTimeouts: { create: IDP_CONFIG_TIMEOUT, delete: IDP_CONFIG_TIMEOUT } },
+  );
+}
