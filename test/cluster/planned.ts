@@ -25,6 +25,10 @@ export const UPSTREAM_CRD_GROUPS = [
   "snapshot.storage.k8s.io",
   // Applied by the queue real-server tests, which install Kueue's CRDs first.
   "kueue.x-k8s.io",
+  // Applied by the access real-server tests, which install the gateway chart's CRDs first (GATEWAY_CRD_GROUPS).
+  "gateway.networking.k8s.io",
+  "gateway.networking.x-k8s.io",
+  "gateway.envoyproxy.io",
 ];
 
 /** The real-server suites' own fixture stacks. */
@@ -63,14 +67,20 @@ export function applyOrder(left: KubeObjectRef, right: KubeObjectRef): number {
 
 /**
  * Applies, in apply order, every object whose kind the server serves; the others (custom resources of CRDs
- * nobody installed here) come back unapplied.
+ * nobody installed here) come back unapplied. `upstreamGroups` names upstream groups whose CRDs the caller
+ * installed and whose objects it wants applied too.
  */
-export async function applyServed(admin: KubeClient, objects: readonly KubeObject[]): Promise<{ applied: Map<string, KubeResponse>; unserved: KubeObject[] }> {
+export async function applyServed(
+  admin: KubeClient,
+  objects: readonly KubeObject[],
+  upstreamGroups: readonly string[] = [],
+): Promise<{ applied: Map<string, KubeResponse>; unserved: KubeObject[] }> {
   const applied = new Map<string, KubeResponse>();
   const unserved: KubeObject[] = [];
   for (const object of [...objects].sort(applyOrder)) {
     // Upstream groups stay unapplied even where a file before installed their CRDs (the queue tests install Kueue's).
-    const upstream = UPSTREAM_CRD_GROUPS.includes(object.apiVersion.split("/")[0] ?? "");
+    const group = object.apiVersion.split("/")[0] ?? "";
+    const upstream = UPSTREAM_CRD_GROUPS.includes(group) && !upstreamGroups.includes(group);
     if (!upstream && (await admin.serves(object))) applied.set(describeObject(object), await admin.apply(object));
     else unserved.push(object);
   }
