@@ -20,6 +20,8 @@ import { statefulProtection } from "./aws/stateful-protection";
 import { vpcCniNetworkPolicy } from "./aws/vpc-cni-network-policy";
 import { exceptionsRegistry } from "./exceptions-registry";
 import { exposure } from "./kubernetes/exposure";
+import { gatewayAuth } from "./kubernetes/gateway-auth";
+import { gatewayListeners } from "./kubernetes/gateway-listeners";
 import { namespacePodSecurity } from "./kubernetes/namespace-pod-security";
 import { podSecurity } from "./kubernetes/pod-security";
 import { rbac } from "./kubernetes/rbac";
@@ -51,6 +53,6 @@ export const RESOURCE_POLICIES = [
   exposure,
 ];
 
-export const STACK_POLICIES = [s3PublicAccessBlock, s3BucketHardening, vpcFlowLogs, teamGuardrails, exceptionsRegistry];
+export const STACK_POLICIES = [s3PublicAccessBlock, s3BucketHardening, vpcFlowLogs, teamGuardrails, gatewayListeners, gatewayAuth, exceptionsRegistry];
 
 export const ALL_POLICIES = [...RESOURCE_POLICIES, ...STACK_POLICIES];

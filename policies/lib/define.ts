@@ -47,6 +47,11 @@ export function environmentOf(args: { urn: string; getConfig<T extends object>()
   return (ENVIRONMENTS as readonly string[]).includes(env ?? "") ? (env as Environment) : "prod";
 }
 
+/** The same for a stack policy: its config, else the stack name in its resources' URNs, else prod. */
+export function stackEnvironmentOf(args: { resources: readonly { urn: string }[]; getConfig<T extends object>(): T }): Environment {
+  return environmentOf({ urn: args.resources[0]?.urn ?? "", getConfig: args.getConfig });
+}
+
 const configSchema = { properties: { environment: { type: "string" as const, enum: [...ENVIRONMENTS] } } };
 
 function common(meta: PolicyMeta) {

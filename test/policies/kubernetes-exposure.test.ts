@@ -1,12 +1,16 @@
-/** Exposure (EXP-01, EXP-02) and pinned Helm charts (OPS-04). */
+/** Exposure of single objects (EXP-01, EXP-02) and pinned Helm charts (OPS-04); the gateway as a whole: gateway-*.test.ts. */
 import { describe, it, expect } from "vitest";
 import { chartsPinned } from "../../policies/aws/charts-pinned";
 import { INGRESS_NAMESPACE, exposure } from "../../policies/kubernetes/exposure";
+import { envoyProxy, gateway } from "./gateway-fixture";
 import { mutate, packViolations, violations } from "./harness";
 
 const SVC_T = "kubernetes:core/v1:Service";
 const ING_T = "kubernetes:networking.k8s.io/v1:Ingress";
 const CHART_T = "kubernetes:helm.sh/v4:Chart";
+const EP_T = "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy";
+const GW_T = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
+const SCHEME = "service.beta.kubernetes.io/aws-load-balancer-scheme";
 
 const service = (type: string | undefined, namespace = "recsys", extra: object = {}) => ({
   apiVersion: "v1",
@@ -31,22 +35,90 @@ describe("k8s-exposure: Services (EXP-01)", () => {
       ),
     ).toEqual([`EXP-01: Service ranker of type ${type} outside the ingress namespace`]);
   });
-  it("a LoadBalancer in the ingress namespace goes through the AWS LBC", () => {
+  it("a LoadBalancer or NodePort in the ingress namespace passes (the NLB class is judged per stack, on EKS: k8s-gateway-listeners)", () => {
     expect(INGRESS_NAMESPACE).toBe("ingress");
     expect(violations(exposure, SVC_T, service("LoadBalancer", "ingress", NLB))).toEqual([]);
-    expect(violations(exposure, SVC_T, service("LoadBalancer", "ingress"))).toEqual([
-      "EXP-01: LoadBalancer Services use loadBalancerClass service.k8s.aws/nlb (AWS LBC, internal by default)",
-    ]);
-    expect(violations(exposure, SVC_T, service("LoadBalancer", "ingress", { loadBalancerClass: "example.com/other" }))).toEqual([
-      "EXP-01: LoadBalancer Services use loadBalancerClass service.k8s.aws/nlb (AWS LBC, internal by default)",
-    ]);
-  });
-  it("a NodePort in the ingress namespace is allowed", () => {
+    expect(violations(exposure, SVC_T, service("LoadBalancer", "ingress"))).toEqual([]);
     expect(violations(exposure, SVC_T, service("NodePort", "ingress"))).toEqual([]);
   });
 });
 
-describe("k8s-exposure: Ingresses (EXP-02)", () => {
+describe("k8s-exposure: internet-facing load balancers (EXP-01)", () => {
+  const facing = (extra: object = {}) =>
+    mutate(service("LoadBalancer", "ingress", { ...NLB, ...extra }), (s: any) => (s.metadata.annotations = { [SCHEME]: "internet-facing" }));
+  const NEEDS_RANGES =
+    "EXP-01: Service ranker: an internet-facing load balancer in prod needs loadBalancerSourceRanges naming its sources (not the whole internet)";
+
+  it("in prod, only with a source allowlist that is not the whole internet", () => {
+    expect(violations(exposure, SVC_T, facing())).toEqual([NEEDS_RANGES]);
+    expect(violations(exposure, SVC_T, facing({ loadBalancerSourceRanges: ["0.0.0.0/0"] }))).toEqual([NEEDS_RANGES]);
+    expect(violations(exposure, SVC_T, facing({ loadBalancerSourceRanges: ["10.0.0.0/8", "::/0"] }))).toEqual([NEEDS_RANGES]);
+    expect(violations(exposure, SVC_T, facing({ loadBalancerSourceRanges: ["203.0.113.0/24"] }))).toEqual([]);
+  });
+  it("outside prod, and when internal, no allowlist is needed", () => {
+    for (const environment of ["local", "dev", "staging"]) expect(violations(exposure, SVC_T, facing(), { environment })).toEqual([]);
+    expect(violations(exposure, SVC_T, facing(), { environment: null, stack: "prod" })).toEqual([NEEDS_RANGES]);
+    expect(
+      violations(
+        exposure,
+        SVC_T,
+        mutate(facing(), (s: any) => (s.metadata.annotations[SCHEME] = "internal")),
+      ),
+    ).toEqual([]);
+  });
+  it("the EnvoyProxy's proxy Service is judged the same way", () => {
+    const proxy = mutate(envoyProxy(true), (p: any) => (p.spec.provider.kubernetes.envoyService.annotations[SCHEME] = "internet-facing"));
+    const message = NEEDS_RANGES.replace("Service ranker", "EnvoyProxy platform-proxy");
+    expect(violations(exposure, EP_T, proxy)).toEqual([message]);
+    expect(violations(exposure, EP_T, proxy, { environment: "dev" })).toEqual([]);
+    expect(
+      violations(
+        exposure,
+        EP_T,
+        mutate(proxy, (p: any) => (p.spec.provider.kubernetes.envoyService.loadBalancerSourceRanges = ["198.51.100.7/32"])),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe("k8s-exposure: EnvoyProxies and Gateways (EXP-01)", () => {
+  it("the platform's EnvoyProxy and Gateway pass every policy of the pack", () => {
+    for (const eks of [true, false]) {
+      expect(packViolations(EP_T, envoyProxy(eks))).toEqual([]);
+      expect(packViolations(GW_T, gateway(eks))).toEqual([]);
+    }
+  });
+  it("an EnvoyProxy lives in the ingress namespace, whatever Service it asks for", () => {
+    const moved = mutate(envoyProxy(true), (p: any) => (p.metadata.namespace = "recsys"));
+    expect(violations(exposure, EP_T, moved)).toEqual([
+      "EXP-01: EnvoyProxy platform-proxy outside the ingress namespace: it shapes the gateway's proxy Service",
+    ]);
+    expect(
+      violations(
+        exposure,
+        EP_T,
+        mutate(moved, (p: any) => (p.spec.provider.kubernetes.envoyService.type = "ClusterIP")),
+      ),
+    ).toHaveLength(1);
+  });
+  it("a patched proxy Service cannot be judged and is refused", () => {
+    const patched = mutate(envoyProxy(true), (p: any) => (p.spec.provider.kubernetes.envoyService.patch = { type: "StrategicMerge", value: { spec: {} } }));
+    expect(violations(exposure, EP_T, patched)).toEqual([
+      "EXP-01: EnvoyProxy platform-proxy patches its proxy Service (envoyService.patch): set the fields themselves so they can be judged",
+    ]);
+  });
+  it("a Gateway lives in the ingress namespace", () => {
+    expect(
+      violations(
+        exposure,
+        GW_T,
+        mutate(gateway(true), (g: any) => (g.metadata.namespace = "recsys")),
+      ),
+    ).toEqual(["EXP-01: Gateway platform outside the ingress namespace"]);
+  });
+});
+
+describe("k8s-exposure: Ingresses are refused (EXP-02)", () => {
   const ingress = (annotations: Record<string, string> = {}) => ({
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
@@ -58,27 +130,13 @@ describe("k8s-exposure: Ingresses (EXP-02)", () => {
       ],
     },
   });
-  it("an Ingress without an auth annotation is reported", () => {
-    expect(violations(exposure, ING_T, ingress({ "alb.ingress.kubernetes.io/scheme": "internal" }))).toEqual([
-      "EXP-02: Ingress mlflow exposes a service without authentication (OIDC, ALB auth or oauth2-proxy)",
-    ]);
-    expect(
-      violations(
-        exposure,
-        ING_T,
-        mutate(ingress(), (i: any) => delete i.metadata.annotations),
-      ),
-    ).toHaveLength(1);
-  });
+  const REFUSED = "EXP-02: Ingress mlflow: the platform serves only through the Gateway API; attach an HTTPRoute to the platform's Gateway instead";
   it.each([
-    ["alb.ingress.kubernetes.io/auth-type", "oidc"],
-    ["nginx.ingress.kubernetes.io/auth-url", "https://oauth2-proxy.auth/oauth2/auth"],
-    ["nginx.ingress.kubernetes.io/auth-signin", "https://oauth2-proxy.auth/oauth2/start"],
-  ])("%s authenticates", (key, value) => {
-    expect(packViolations(ING_T, ingress({ [key]: value }))).toEqual([]);
-  });
-  it("an empty auth annotation does not count", () => {
-    expect(violations(exposure, ING_T, ingress({ "alb.ingress.kubernetes.io/auth-type": "" }))).toHaveLength(1);
+    ["no annotation", {}],
+    ["ALB OIDC", { "alb.ingress.kubernetes.io/auth-type": "oidc" }],
+    ["oauth2-proxy", { "nginx.ingress.kubernetes.io/auth-url": "https://oauth2-proxy.auth/oauth2/auth" }],
+  ])("with %s", (_case, annotations) => {
+    expect(violations(exposure, ING_T, ingress(annotations))).toEqual([REFUSED]);
   });
 });
 
