@@ -52,6 +52,8 @@ export const KNATIVE_OPERATOR_NAMESPACE = "knative-operator";
 export const KNATIVE_SERVING_NAMESPACE = "knative-serving";
 /** With services.evidently: the Evidently service and the Pushgateway the drift reports push to. */
 export const EVIDENTLY_NAMESPACE = "evidently";
+/** With access.identityProvider.kind dex (outside prod): Dex, the platform's own identity provider, and its test users. */
+export const DEX_NAMESPACE = "dex";
 /** Reserved: the shared ingress (not created by this program), the only source team NetworkPolicies admit to inference services. */
 export const INGRESS_NAMESPACE = "ingress";
 /** Reserved for the platform's image and configuration scanning. */
@@ -80,6 +82,7 @@ export const PLATFORM_NAMESPACES: readonly string[] = [
   KNATIVE_OPERATOR_NAMESPACE, // services.kserve, serverless
   KNATIVE_SERVING_NAMESPACE, // services.kserve, serverless
   EVIDENTLY_NAMESPACE, // services.evidently
+  DEX_NAMESPACE, // access.identityProvider.kind dex
   INGRESS_NAMESPACE, // reserved
   SECURITY_SCAN_NAMESPACE, // reserved
   PLATFORM_NAMESPACE, // reserved

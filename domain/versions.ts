@@ -101,6 +101,15 @@ export const CHARTS = {
     valuesUrl: "https://github.com/kubernetes-sigs/kueue/blob/v0.19.2/charts/kueue/values.yaml",
     gitRef: "v0.19.2",
   },
+  // The local stack's identity provider (access.identityProvider.kind: dex). The chart lags Dex (0.24.0 ships
+  // 2.44.0); charts/values/dex.yaml runs v2.45.1, the first line whose static users carry groups is v2.45.0.
+  dex: {
+    repo: "https://charts.dexidp.io",
+    chart: "dex",
+    version: "0.24.0",
+    valuesUrl: "https://github.com/dexidp/helm-charts/blob/dex-0.24.0/charts/dex/values.yaml",
+    gitRef: "dex-0.24.0",
+  },
 } as const satisfies Record<string, ChartRef>;
 
 export type ChartName = keyof typeof CHARTS;

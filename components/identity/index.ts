@@ -1,0 +1,103 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import {
+  DEX_CONFIG_KEY,
+  DEX_CONFIG_SECRET,
+  DEX_RELEASE,
+  dexConfigChecksum,
+  dexConfigYaml,
+  dexRedirectUris,
+  dexRouteObjects,
+  dexTestUsers,
+  type DexTestUser,
+} from "../../charts/access/dex";
+import type { AccessConfig } from "../../config/access";
+import type { TeamConfig } from "../../config/teams";
+import type { UiRoute } from "../../domain/access";
+import { DEX_NAMESPACE } from "../../domain/platform-namespaces";
+import { CHARTS } from "../../domain/versions";
+import { inheritedDependsOn } from "../dependencies";
+import { createObjectGroup } from "../kubernetes/object-group";
+import { createUpstreamChart } from "../kubernetes/upstream-chart";
+import { dexNamespaceObjects } from "./namespace";
+import { dexValues } from "./values";
+
+export { dexNamespaceObjects, ENVOY_PROXY_POD_LABELS, GRAFANA_POD_LABELS } from "./namespace";
+export { DEX_CONFIG_CHECKSUM_ANNOTATION, dexValues } from "./values";
+
+/** A test user as the stack output shows it: sign in at login.<domain> with the email and password. */
+export interface TestUserCredentials {
+  readonly email: string;
+  readonly group: string;
+  readonly password: string;
+}
+
+export interface IdentityProviderArgs {
+  /** The access section; its identity provider must be kind dex (issuer and endpoints resolved in config/access.ts). */
+  readonly access: AccessConfig;
+  /** Every team: one test user per owner group, in any role. */
+  readonly teams: readonly Pick<TeamConfig, "owners">[];
+  /** The UIs the gateway serves (domain/access.ts uiRoutes): the client may return to each one's callback. */
+  readonly uiRoutes: readonly Pick<UiRoute, "host">[];
+  /** Labels for the objects we author (cost attribution). @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** What makes the Gateway API CRDs and the gateway's namespace (the gateway component): the route waits for it. @default [] */
+  readonly gateway?: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * Dex from its upstream chart in `dex` (restricted; only the gateway's proxies and Grafana reach it), with a
+ * generated password per test user (its bcrypt hash in Dex's config, the password a stack output) and a
+ * generated client secret, and the route that serves login.<domain> through the gateway.
+ */
+export class IdentityProvider extends pulumi.ComponentResource {
+  readonly namespace = DEX_NAMESPACE;
+  readonly chart: k8s.helm.v4.Chart;
+  /** The `mlops-platform` client's secret, for the gateway's OIDC filters and Grafana. */
+  readonly clientSecret: pulumi.Output<string>;
+  /** Each test user's email, group and password: a secret. */
+  readonly testUsers: pulumi.Output<TestUserCredentials[]>;
+
+  constructor(name: string, args: IdentityProviderArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:identity:IdentityProvider", name, {}, opts);
+    const inherited = inheritedDependsOn(opts);
+    const child = { parent: this };
+    const users = dexTestUsers(args.access, args.teams);
+    const redirectURIs = dexRedirectUris(args.access.domain, args.uiRoutes);
+    const client = new random.RandomPassword(`${name}-client-secret`, { length: 48, special: false }, child);
+    const passwords = users.map((user) => ({
+      user,
+      password: new random.RandomPassword(`${name}-user-${user.username}`, { length: 24, special: false }, child),
+    }));
+
+    const base = createObjectGroup(`${name}-namespace`, dexNamespaceObjects({ labels: args.labels }), { ...child, dependsOn: inherited });
+    const configYaml = pulumi
+      .all([client.result, pulumi.all(passwords.map(({ password }) => password.bcryptHash))])
+      .apply(([clientSecret, hashes]) =>
+        dexConfigYaml({ access: args.access, clientSecret, redirectURIs, users: users.map((user: DexTestUser, i) => ({ user, hash: hashes[i] })) }),
+      );
+    const config = new k8s.core.v1.Secret(
+      `${name}-config`,
+      {
+        metadata: { name: DEX_CONFIG_SECRET, namespace: DEX_NAMESPACE, labels: { ...args.labels } },
+        type: "Opaque",
+        stringData: { [DEX_CONFIG_KEY]: pulumi.secret(configYaml) },
+      },
+      { ...child, dependsOn: [base], additionalSecretOutputs: ["stringData", "data"] },
+    );
+    // Released as "dex" whatever the component is called: the Service (dex.dex.svc) is named after the release.
+    const values = dexValues(dexConfigChecksum({ access: args.access, users, redirectURIs }));
+    this.chart = createUpstreamChart(DEX_RELEASE, CHARTS.dex, DEX_NAMESPACE, values, { ...child, dependsOn: [base, config, ...inherited] });
+    // HTTPRoute and ReferenceGrant are Gateway API kinds: after the gateway's CRDs, and the grant after `dex` exists.
+    createObjectGroup(`${name}-route`, dexRouteObjects(args.access.domain, { ...args.labels }), { ...child, dependsOn: [base, ...(args.gateway ?? [])] });
+
+    this.clientSecret = pulumi.secret(client.result);
+    this.testUsers = pulumi.secret(
+      pulumi
+        .all(passwords.map(({ password }) => password.result))
+        .apply((plain) => users.map((user, i) => ({ email: user.email, group: user.group, password: plain[i] }))),
+    );
+    this.registerOutputs({ namespace: this.namespace, clientSecret: this.clientSecret, testUsers: this.testUsers });
+  }
+}
