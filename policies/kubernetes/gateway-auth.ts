@@ -116,9 +116,12 @@ export const gatewayAuth = stackPolicy(
             route.urn,
           );
         if (parents.length === 0) continue; // attached to no Gateway: served nowhere
+        const wholeRoute = own.filter((a) => a.sections.includes(undefined));
         check(
           "EXP-02",
-          own.some((a) => a.sections.includes(undefined) && authenticates(a.policy.props)) || fallback,
+          wholeRoute.length > 0
+            ? wholeRoute.every((a) => authenticates(a.policy.props) || (a.policy.props.spec?.mergeType !== undefined && fallback))
+            : fallback,
           `${kind} ${qualified(route)} has no SecurityPolicy with oidc or jwt targeting it, and no Gateway-level policy that authenticates and denies by default on every listener it attaches to`,
           route.urn,
         );

@@ -1,7 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { stackPolicy } from "../lib/define";
 import { controlChecker } from "../lib/exceptions";
-import { ENVOY_GATEWAY_GROUP, GATEWAY_API_GROUP, NLB_CLASS, StackObjects, envoyProxyFor, nlbTerminatesTls, proxyServiceOf, serviceOf } from "../lib/gateway";
+import { GATEWAY_API_GROUP, NLB_CLASS, StackObjects, envoyProxyFor, nlbTerminatesTls, proxyServiceOf, serviceOf } from "../lib/gateway";
 import { nameOf, namespaceOf } from "../lib/k8s";
 import { INGRESS_NAMESPACE } from "./exposure";
 
@@ -16,27 +16,36 @@ function listenerServesTls(listener: any): boolean {
   return false;
 }
 
-/** On EKS a LoadBalancer must be the AWS LBC's NLB: without the class the in-tree controller makes an internet-facing CLB. */
+const NEEDS_NLB = `on EKS a LoadBalancer uses loadBalancerClass ${NLB_CLASS} (AWS LBC, internal by default)`;
+
+/**
+ * On EKS a LoadBalancer must be the AWS LBC's NLB: without the class the in-tree controller makes an internet-facing
+ * CLB. An EnvoyProxy is judged as each Gateway resolves it (a merging one means nothing alone).
+ */
 function eksLoadBalancers(objects: StackObjects, resources: readonly PolicyResource[], report: (m: string, urn?: string) => void): void {
-  const services = resources.filter((r) => r.type === "kubernetes:core/v1:Service").map((r) => ({ r, svc: serviceOf(r.props), kind: "Service" }));
-  const proxies = objects.all(ENVOY_GATEWAY_GROUP, "EnvoyProxy").map((r) => ({ r, svc: proxyServiceOf(r.props), kind: "EnvoyProxy" }));
-  for (const { r, svc, kind } of [...services, ...proxies]) {
-    // Outside ingress, k8s-exposure already refuses the Service.
-    if (svc.type !== "LoadBalancer" || (kind === "Service" && namespaceOf(r.props) !== INGRESS_NAMESPACE)) continue;
-    const check = controlChecker(namespaceOf(r.props), nameOf(r.props), report, kind);
-    check(
-      "EXP-01",
-      svc.loadBalancerClass === NLB_CLASS,
-      `${kind} ${nameOf(r.props)}: on EKS a LoadBalancer uses loadBalancerClass ${NLB_CLASS} (AWS LBC, internal by default)`,
-      r.urn,
-    );
+  // Outside ingress, k8s-exposure already refuses the Service.
+  for (const r of resources.filter((x) => x.type === "kubernetes:core/v1:Service" && namespaceOf(x.props) === INGRESS_NAMESPACE)) {
+    const svc = serviceOf(r.props);
+    const check = controlChecker(namespaceOf(r.props), nameOf(r.props), report, "Service");
+    check("EXP-01", svc.type !== "LoadBalancer" || svc.loadBalancerClass === NLB_CLASS, `Service ${nameOf(r.props)}: ${NEEDS_NLB}`, r.urn);
   }
   for (const gw of objects.all(GATEWAY_API_GROUP, "Gateway")) {
     const check = controlChecker(namespaceOf(gw.props), nameOf(gw.props), report, "Gateway");
+    const proxy = envoyProxyFor(gw.props, objects);
+    if (!proxy) {
+      check(
+        "EXP-01",
+        false,
+        `Gateway ${nameOf(gw.props)} has no EnvoyProxy (GatewayClass or Gateway parametersRef): its proxy Service would be a LoadBalancer without the NLB class`,
+        gw.urn,
+      );
+      continue;
+    }
+    const svc = proxyServiceOf(proxy);
     check(
       "EXP-01",
-      envoyProxyFor(gw.props, objects) !== undefined,
-      `Gateway ${nameOf(gw.props)} has no EnvoyProxy (GatewayClass or Gateway parametersRef): its proxy Service would be a LoadBalancer without the NLB class`,
+      svc.type !== "LoadBalancer" || svc.loadBalancerClass === NLB_CLASS,
+      `EnvoyProxy ${nameOf(proxy)} of Gateway ${nameOf(gw.props)}: ${NEEDS_NLB}`,
       gw.urn,
     );
   }
