@@ -1,0 +1,169 @@
+import { describe, expect, it } from "vitest";
+import {
+  ACCESS_TOKEN_COOKIE,
+  chunked,
+  eksServiceAccountIssuer,
+  ENVOY_GATEWAY_API,
+  ID_TOKEN_COOKIE,
+  identityProviderPolicyObjects,
+  MAX_CLAIM_VALUES,
+  securityPolicyObjects,
+} from "../../charts/access/security";
+import { GATEWAY_NAMESPACE, MODEL_TOKEN_AUDIENCE, teamIdpGroups, uiRoutes } from "../../domain/access";
+import { ADMINS, ALL_UIS, body, dexAccess, oidcAccess, ofKind, team } from "./fixtures";
+
+const access = oidcAccess();
+const teams = [
+  team("vision", ["mlflow", "kserve"], { modelEndpoints: { callers: [{ namespace: "vision", serviceAccount: "team-workload" }] } }),
+  team("nlp", ["pipelines", "evidently", "mlflow"]),
+];
+const routes = uiRoutes(access, ALL_UIS, teams);
+const objects = securityPolicyObjects({ access, routes, teams, labels: { "cost-center": "platform" } });
+const named = (name: string, namespace = GATEWAY_NAMESPACE) => {
+  const found = objects.filter((o) => body(o).metadata.name === name && body(o).metadata.namespace === namespace);
+  expect(found, `${namespace}/${name}`).toHaveLength(1);
+  return body(found[0]);
+};
+
+describe("security: every SecurityPolicy", () => {
+  it("is gateway.envoyproxy.io/v1alpha1, labelled, and has jwt whenever a rule names a jwt provider (the CRD's CEL rule)", () => {
+    const policies = ofKind(objects, "SecurityPolicy");
+    expect(policies.length).toBeGreaterThan(0);
+    expect(policies).toHaveLength(objects.length);
+    for (const policy of policies) {
+      expect(policy.apiVersion).toBe(ENVOY_GATEWAY_API);
+      const { metadata, spec } = body(policy);
+      expect(metadata.labels).toMatchObject({ "cost-center": "platform" });
+      expect(spec.authorization.defaultAction).toBe("Deny");
+      const providers = new Set(spec.jwt.providers.map((p: { name: string }) => p.name));
+      for (const rule of spec.authorization.rules) {
+        expect(providers.has(rule.principal.jwt.provider), rule.name).toBe(true);
+        for (const claim of rule.principal.jwt.claims) expect(claim.values.length).toBeLessThanOrEqual(MAX_CLAIM_VALUES);
+      }
+      for (const provider of spec.jwt.providers) expect(Boolean(provider.remoteJWKS) !== Boolean(provider.localJWKS), provider.name).toBe(true);
+    }
+  });
+});
+
+describe("security: (a) the Gateway-wide default", () => {
+  it("targets the Gateway and lets only platform admins' IdP tokens through", () => {
+    const { spec } = named("gateway-default");
+    expect(spec.targetRefs).toEqual([{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "platform" }]);
+    expect(spec.oidc).toBeUndefined();
+    expect(spec.jwt.providers).toEqual([
+      {
+        name: "idp",
+        issuer: "https://idp.example.com",
+        audiences: ["mlops"],
+        remoteJWKS: { uri: "https://idp.example.com/keys" },
+        extractFrom: { cookies: [ID_TOKEN_COOKIE], headers: [{ name: "Authorization", valuePrefix: "Bearer " }] },
+      },
+    ]);
+    expect(spec.authorization.rules).toEqual([
+      {
+        name: "platform-admins",
+        action: "Allow",
+        principal: { jwt: { provider: "idp", claims: [{ name: "groups", valueType: "StringArray", values: ADMINS }] } },
+      },
+    ]);
+  });
+});
+
+describe("security: (b) one policy per UI route", () => {
+  it("signs people in through the IdP and allows the admins and the groups of the teams using the UI", () => {
+    expect(routes.length).toBeGreaterThan(0);
+    for (const route of routes) {
+      const { spec } = named(`ui-${route.app}`);
+      expect(spec.targetRefs).toEqual([{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: `ui-${route.app}` }]);
+      expect(spec.oidc).toEqual({
+        provider: {
+          issuer: "https://idp.example.com",
+          authorizationEndpoint: "https://idp.example.com/authorize",
+          tokenEndpoint: "https://idp.example.com/token",
+        },
+        clientID: "mlops",
+        clientSecret: { name: "oidc-client" },
+        redirectURL: `https://${route.app}.mlops.example.com/oauth2/callback`,
+        cookieDomain: "mlops.example.com",
+        cookieNames: { idToken: ID_TOKEN_COOKIE, accessToken: ACCESS_TOKEN_COOKIE },
+        scopes: ["openid", "email", "profile", "groups"],
+        disableTokenEncryption: true,
+        passThroughAuthHeader: true,
+      });
+      expect(spec.oidc).not.toHaveProperty("clientIDRef");
+      expect(spec.jwt.providers.map((p: { name: string }) => p.name)).toEqual(["idp"]);
+      const allowed = spec.authorization.rules.flatMap((r: any) => r.principal.jwt.claims[0].values);
+      const users = teams.filter((t) => route.app === "grafana" || t.services.includes(route.app)).flatMap(teamIdpGroups);
+      expect(new Set(allowed)).toEqual(new Set([...ADMINS, ...users]));
+      expect(allowed).toEqual(route.groups);
+    }
+  });
+
+  it("gives MLflow the groups of both teams using it, Pipelines only nlp's, never an unprefixed cluster name", () => {
+    const values = (app: string) => named(`ui-${app}`).spec.authorization.rules.flatMap((r: any) => r.principal.jwt.claims[0].values);
+    expect(values("mlflow")).toEqual(expect.arrayContaining(["vision-leads", "nlp-leads", ...ADMINS]));
+    expect(values("pipelines")).toEqual(expect.arrayContaining(["nlp-leads", "nlp-engineers", "nlp-analysts", "shared-ml"]));
+    expect(values("pipelines")).not.toContain("vision-leads");
+    expect(values("mlflow").some((g: string) => g.startsWith(access.groupsPrefix))).toBe(false);
+  });
+
+  it("reads the groups claim the access section names", () => {
+    const custom = oidcAccess({ claims: { groups: "roles" } });
+    const [policy] = securityPolicyObjects({ access: custom, routes: uiRoutes(custom, new Set(), []), teams: [] }).filter(
+      (o) => body(o).metadata.name === "ui-grafana",
+    );
+    expect(body(policy).spec.authorization.rules[0].principal.jwt.claims[0].name).toBe("roles");
+  });
+
+  it("splits more than 128 groups into rules of at most 128", () => {
+    const many = Array.from({ length: 300 }, (_, i) => team(`t${i}`, ["mlflow"]));
+    const spec = body(
+      securityPolicyObjects({ access, routes: uiRoutes(access, new Set(["mlflow"]), many), teams: many }).find((o) => body(o).metadata.name === "ui-mlflow") ??
+        {},
+    ).spec;
+    const sizes = spec.authorization.rules.map((r: any) => r.principal.jwt.claims[0].values.length);
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(Math.max(...sizes)).toBe(MAX_CLAIM_VALUES);
+    expect(new Set(spec.authorization.rules.map((r: any) => r.name)).size).toBe(sizes.length);
+    expect(sizes.reduce((a: number, b: number) => a + b, 0)).toBe(new Set(uiRoutes(access, new Set(["mlflow"]), many)[0].groups).size);
+    expect(chunked([1, 2, 3], 2)).toEqual([[1, 2], [3]]);
+    expect(chunked([])).toEqual([]);
+  });
+
+  it("with the platform's Dex: its public authorization endpoint, its in-cluster token and key endpoints", () => {
+    const dex = dexAccess();
+    const [policy] = securityPolicyObjects({ access: dex, routes: uiRoutes(dex, new Set(), []), teams: [] }).filter(
+      (o) => body(o).metadata.name === "ui-grafana",
+    );
+    const { spec } = body(policy);
+    expect(spec.oidc.provider).toEqual({
+      issuer: "https://login.mlops.example.com/dex",
+      authorizationEndpoint: "https://login.mlops.example.com/dex/auth",
+      tokenEndpoint: "http://dex.dex.svc.cluster.local:5556/dex/token",
+    });
+    expect(spec.oidc.clientID).toBe("mlops-platform");
+    expect(spec.jwt.providers[0].remoteJWKS).toEqual({ uri: "http://dex.dex.svc.cluster.local:5556/dex/keys" });
+  });
+});
+
+describe("security: the IdP route's open policy", () => {
+  it("targets only that route and allows without a token, in the gateway's namespace", () => {
+    const [policy] = identityProviderPolicyObjects("identity-provider");
+    expect(body(policy).metadata).toMatchObject({ name: "identity-provider", namespace: GATEWAY_NAMESPACE });
+    expect(body(policy).spec).toEqual({
+      targetRefs: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "identity-provider" }],
+      authorization: { defaultAction: "Allow" },
+    });
+  });
+});
+
+describe("security: service-account issuers", () => {
+  it("on EKS: the cluster's OIDC issuer with its keys at <issuer>/keys", () => {
+    expect(eksServiceAccountIssuer("https://oidc.eks.eu-west-1.amazonaws.com/id/ABC")).toEqual({
+      issuer: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+      jwksUri: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC/keys",
+    });
+    expect(eksServiceAccountIssuer("https://oidc.example/id/X/")).toMatchObject({ jwksUri: "https://oidc.example/id/X/keys" });
+  });
+  it("the model token audience is the platform's own", () => expect(MODEL_TOKEN_AUDIENCE).toBe("mlops-models"));
+});
