@@ -54,7 +54,7 @@ export const KNATIVE_SERVING_NAMESPACE = "knative-serving";
 export const EVIDENTLY_NAMESPACE = "evidently";
 /** With access.identityProvider.kind dex (outside prod): Dex, the platform's own identity provider, and its test users. */
 export const DEX_NAMESPACE = "dex";
-/** Reserved: the shared ingress (not created by this program), the only source team NetworkPolicies admit to inference services. */
+/** With access: the gateway (Envoy Gateway's controller and proxies), the only source team NetworkPolicies admit to inference services. */
 export const INGRESS_NAMESPACE = "ingress";
 /** Reserved for the platform's image and configuration scanning. */
 export const SECURITY_SCAN_NAMESPACE = "security-scan";
@@ -83,7 +83,7 @@ export const PLATFORM_NAMESPACES: readonly string[] = [
   KNATIVE_SERVING_NAMESPACE, // services.kserve, serverless
   EVIDENTLY_NAMESPACE, // services.evidently
   DEX_NAMESPACE, // access.identityProvider.kind dex
-  INGRESS_NAMESPACE, // reserved
+  INGRESS_NAMESPACE, // access
   SECURITY_SCAN_NAMESPACE, // reserved
   PLATFORM_NAMESPACE, // reserved
 ];

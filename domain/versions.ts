@@ -12,6 +12,11 @@ export interface ChartRef {
   readonly valuesUrl: string;
   /** The git tag of valuesUrl when it is not spelled like the chart version. @default version */
   readonly gitRef?: string;
+  /**
+   * For a chart whose git tree holds a values template, not values.yaml (its release generates values.yaml by
+   * substituting these variables): valuesUrl names the template, and a render from git substitutes them first.
+   */
+  readonly valuesTemplate?: Readonly<Record<string, string>>;
 }
 
 export const CHARTS = {
@@ -100,6 +105,14 @@ export const CHARTS = {
     version: "0.19.2",
     valuesUrl: "https://github.com/kubernetes-sigs/kueue/blob/v0.19.2/charts/kueue/values.yaml",
     gitRef: "v0.19.2",
+  },
+  // Envoy Gateway publishes gateway-helm to OCI only, versioned like its release tag; the chart bundles the Gateway API CRDs.
+  envoyGateway: {
+    repo: "oci://docker.io/envoyproxy",
+    chart: "gateway-helm",
+    version: "v1.9.0",
+    valuesUrl: "https://github.com/envoyproxy/gateway/blob/v1.9.0/charts/gateway-helm/values.tmpl.yaml",
+    valuesTemplate: { GatewayImage: "docker.io/envoyproxy/gateway:v1.9.0", GatewayImagePullPolicy: "IfNotPresent" },
   },
   // The local stack's identity provider (access.identityProvider.kind: dex). The chart lags Dex (0.24.0 ships
   // 2.44.0); charts/values/dex.yaml runs v2.45.1, the first line whose static users carry groups is v2.45.0.

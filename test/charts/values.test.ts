@@ -17,6 +17,7 @@ const FILE_TO_CHART: Record<string, keyof typeof CHARTS> = {
   "prometheus-pushgateway": "pushgateway",
   "knative-operator": "knativeOperator",
   kueue: "kueue",
+  "envoy-gateway": "envoyGateway",
 };
 /** Charts deployed with the upstream defaults as they are: no overrides file. */
 const NO_OVERRIDES: readonly (keyof typeof CHARTS)[] = ["kserveCrd"];
@@ -142,7 +143,15 @@ describe("version catalogue", () => {
 
   it.each(Object.entries(CHARTS))("chart %s points at the upstream values.yaml of that version", (_name, ref: ChartRef) => {
     expect(ref.valuesUrl).toContain((ref as ChartRef).gitRef ?? ref.version);
-    expect(ref.valuesUrl).toMatch(/^https:\/\/github\.com\/.+\/values\.yaml$/);
+    // A chart released from a values template (gateway-helm) names the template; every other chart its values.yaml.
+    const file = (ref as ChartRef).valuesTemplate ? "values\\.tmpl\\.yaml" : "values\\.yaml";
+    expect(ref.valuesUrl).toMatch(new RegExp(`^https://github\\.com/.+/${file}$`));
+  });
+
+  it("substitutes only an image pinned to the chart version in a values template", () => {
+    const templated = (Object.values(CHARTS) as ChartRef[]).filter((ref) => ref.valuesTemplate);
+    expect(templated.map((ref) => ref.chart)).toEqual(["gateway-helm"]);
+    for (const ref of templated) expect(Object.values(ref.valuesTemplate ?? {})).toContain(`docker.io/envoyproxy/gateway:${ref.version}`);
   });
 
   it("pins every EKS add-on to an exact eksbuild version", () => {

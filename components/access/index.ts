@@ -1,0 +1,100 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { gatewayObjects } from "../../charts/access/gateway";
+import { gatewayTlsObjects } from "../../charts/access/tls";
+import type { Manifest } from "../../charts/kube";
+import type { AccessConfig } from "../../config/access";
+import { GATEWAY_NAMESPACE, type UiApp } from "../../domain/access";
+import type { Environment } from "../../domain/environments";
+import { CHARTS } from "../../domain/versions";
+import { inheritedDependsOn } from "../dependencies";
+import { createObjectGroup } from "../kubernetes/object-group";
+import { createUpstreamChart } from "../kubernetes/upstream-chart";
+import type { ApiServerAddresses } from "../queues";
+import { certgenObjects } from "./certgen";
+import { ingressNamespaceObjects } from "./namespace";
+import { ENVOY_GATEWAY_RELEASE, envoyGatewayValues } from "./values";
+
+export { CERTGEN_NAME, certgenObjects, ENVOY_GATEWAY_IMAGE } from "./certgen";
+export { ingressNamespaceObjects } from "./namespace";
+export { CONTROLLER_POD_LABELS, CONTROLLER_PORTS, ENVOY_GATEWAY_RELEASE, envoyGatewayValues } from "./values";
+
+/** The Secret and key the UI SecurityPolicies read the IdP client secret from (Envoy Gateway's OIDC clientSecret). */
+export const OIDC_CLIENT_SECRET_NAME = "oidc-client";
+export const OIDC_CLIENT_SECRET_KEY = "client-secret";
+
+export interface AccessArgs {
+  readonly access: AccessConfig;
+  readonly environment: Environment;
+  /** EKS: NLB with ACM, HTTP listeners; otherwise the site's LoadBalancer and HTTPS listeners with cert-manager's certificate. */
+  readonly onEks: boolean;
+  /** The IdP client secret (a Pulumi secret: it stays one in the state). */
+  readonly clientSecret: pulumi.Input<string>;
+  /** The UIs the gateway serves: the proxies may reach their namespaces. @default [] */
+  readonly uiApps?: readonly UiApp[];
+  /** Routes and SecurityPolicies (charts/access/routes.ts and security.ts), applied after the Gateway. @default [] */
+  readonly objects?: readonly Manifest[] | pulumi.Output<readonly Manifest[]>;
+  /** What makes the namespaces those objects live in (teams, services, monitoring). @default [] */
+  readonly objectNamespaces?: pulumi.Input<pulumi.Resource>[];
+  /** Existing clusters: what installs cert-manager, which signs the gateway's certificate. @default [] */
+  readonly certManager?: pulumi.Input<pulumi.Resource>[];
+  /** Where the API server is, for the namespace's NetworkPolicies. @default any address */
+  readonly apiServer?: ApiServerAddresses;
+  /** Schedule the controller and the proxies on the system pool (EKS). @default false */
+  readonly systemPool?: boolean;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The gateway: the `ingress` namespace (restricted, default deny), Envoy Gateway's certificates (certgen), its
+ * chart (the Gateway API and Envoy Gateway CRDs and the controller), then the GatewayClass, EnvoyProxy and Gateway,
+ * on existing clusters the gateway's certificate, the IdP client Secret, and the routes and policies.
+ */
+export class Access extends pulumi.ComponentResource {
+  readonly namespace = GATEWAY_NAMESPACE;
+  readonly chart: k8s.helm.v4.Chart;
+  /** The Gateway and its class: routes and KServe's HTTPRoutes attach to it. */
+  readonly gateway: k8s.yaml.v2.ConfigGroup;
+
+  constructor(name: string, args: AccessArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:access:Access", name, {}, opts);
+    const inherited = inheritedDependsOn(opts);
+    const labels = { ...args.labels };
+    const namespace = createObjectGroup(
+      `${name}-namespace`,
+      ingressNamespaceObjects({ access: args.access, uiApps: args.uiApps ?? [], apiServer: args.apiServer, labels }),
+      { parent: this, dependsOn: inherited },
+    );
+    // The chart's certgen is a Helm hook helm.v4.Chart drops: run it first, so the controller starts with its certificates.
+    const certgen = createObjectGroup(`${name}-certgen`, certgenObjects(labels), { parent: this, dependsOn: [namespace] });
+    const values = envoyGatewayValues({ environment: args.environment, systemPool: args.systemPool });
+    this.chart = createUpstreamChart(ENVOY_GATEWAY_RELEASE, CHARTS.envoyGateway, GATEWAY_NAMESPACE, values, { parent: this, dependsOn: [namespace, certgen] });
+    const clientSecret = new k8s.core.v1.Secret(
+      `${name}-oidc-client`,
+      {
+        metadata: { name: OIDC_CLIENT_SECRET_NAME, namespace: GATEWAY_NAMESPACE, labels },
+        type: "Opaque",
+        stringData: { [OIDC_CLIENT_SECRET_KEY]: pulumi.secret(args.clientSecret) },
+      },
+      { parent: this, dependsOn: [namespace] },
+    );
+    // Gateway API and Envoy Gateway kinds come with the chart's CRDs (pulumi-kubernetes #3176).
+    const gatewayArgs = { access: args.access, environment: args.environment, onEks: args.onEks, systemPool: args.systemPool, labels };
+    this.gateway = createObjectGroup(`${name}-gateway`, gatewayObjects(gatewayArgs), { parent: this, dependsOn: [this.chart] });
+    const tls = args.onEks
+      ? []
+      : [
+          createObjectGroup(`${name}-tls`, gatewayTlsObjects({ access: args.access, labels }), {
+            parent: this,
+            dependsOn: [namespace, ...(args.certManager ?? [])],
+          }),
+        ];
+    if (args.objects) {
+      createObjectGroup(`${name}-routes`, args.objects, {
+        parent: this,
+        dependsOn: [this.gateway, clientSecret, ...tls, ...(args.objectNamespaces ?? [])],
+      });
+    }
+    this.registerOutputs({ namespace: this.namespace });
+  }
+}

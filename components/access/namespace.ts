@@ -1,0 +1,83 @@
+/**
+ * The `ingress` namespace (restricted) and its NetworkPolicies (NS-04): deny everything and allow DNS, then the
+ * listener port from anywhere (the load balancer, or on EKS the NLB's addresses, which are the clients'), the
+ * proxies to the UI backends, the opted-in teams' predictors, the identity provider and the controller's xDS;
+ * the controller and certgen to the API server; Prometheus to both metrics ports. Pure: plain manifests.
+ */
+import { manifests, port, k8s, type Manifest } from "../../charts/kube";
+import { podSecurityLabels } from "../../charts/pod-security";
+import { baselineNetworkPolicies, ipBlock, publicHttpsEgress } from "../../charts/team/network";
+import { PROXY_LISTENER_PORT, PROXY_METRICS_PORT, PROXY_POD_LABELS } from "../../charts/access/gateway";
+import { DEX_IN_CLUSTER_URL, type AccessConfig } from "../../config/access";
+import { GATEWAY_NAMESPACE, MODEL_ROUTES_LABEL, UI_BACKENDS, type UiApp } from "../../domain/access";
+import { MONITORING_NAMESPACE } from "../../domain/platform-namespaces";
+import { KSERVE_PREDICTOR_PORT } from "../../domain/team-services";
+import { ANY_API_SERVER, type ApiServerAddresses } from "../queues";
+import { CERTGEN_POD_LABELS } from "./certgen";
+import { CONTROLLER_PORTS, CONTROLLER_POD_LABELS } from "./values";
+
+/** Dex's namespace and port, from the in-cluster address the proxies call (<service>.<namespace>.svc…:<port>). */
+const DEX = new URL(DEX_IN_CLUSTER_URL);
+const DEX_NAMESPACE = DEX.hostname.split(".")[1];
+const DEX_PORT = Number(DEX.port);
+
+export interface IngressNamespaceArgs {
+  readonly access: Pick<AccessConfig, "identityProvider">;
+  /** The UIs the gateway serves: the proxies reach their namespaces. */
+  readonly uiApps: readonly UiApp[];
+  /** Where the API server is. @default ANY_API_SERVER */
+  readonly apiServer?: ApiServerAddresses;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+const nsSelector = (name: string): k8s.LabelSelector => ({ matchLabels: { "kubernetes.io/metadata.name": name } });
+const tcp = (target: number): k8s.NetworkPolicyPort => ({ protocol: "TCP", port: port(target) });
+
+/** The proxies' egress to the identity provider: Dex in its namespace, or the company's IdP over public HTTPS. */
+function toIdentityProvider(access: IngressNamespaceArgs["access"]): k8s.NetworkPolicyEgressRule {
+  if (access.identityProvider.kind === "dex") return { to: [{ namespaceSelector: nsSelector(DEX_NAMESPACE) }], ports: [tcp(DEX_PORT)] };
+  return publicHttpsEgress();
+}
+
+export function ingressNamespaceObjects(args: IngressNamespaceArgs): Manifest[] {
+  const labels = { ...args.labels };
+  const apiServer = args.apiServer ?? ANY_API_SERVER;
+  const proxies = { matchLabels: { ...PROXY_POD_LABELS } };
+  const controller = { matchLabels: { ...CONTROLLER_POD_LABELS } };
+  const backendNamespaces = [...new Set(args.uiApps.map((app) => UI_BACKENDS[app].namespace))].sort();
+  const toApiServer: k8s.NetworkPolicyEgressRule = { to: apiServer.cidrs.map((cidr) => ({ ipBlock: ipBlock(cidr) })), ports: apiServer.ports.map(tcp) };
+  return manifests((scope) => {
+    // Envoy Gateway's controller, certgen and proxies meet restricted (non-root 65532, RuntimeDefault, no capabilities).
+    new k8s.KubeNamespace(scope, "namespace", { metadata: { name: GATEWAY_NAMESPACE, labels: { ...labels, ...podSecurityLabels("restricted") } } });
+    const policy = (name: string, spec: k8s.NetworkPolicySpec) =>
+      new k8s.KubeNetworkPolicy(scope, `network-policy-${name}`, { metadata: { name, namespace: GATEWAY_NAMESPACE, labels }, spec });
+    for (const baseline of baselineNetworkPolicies()) policy(baseline.name, baseline.spec);
+    // The listener port from any address: who may connect is the load balancer's sourceRanges, who may pass the SecurityPolicies.
+    policy("allow-listener", { podSelector: proxies, policyTypes: ["Ingress"], ingress: [{ ports: [tcp(PROXY_LISTENER_PORT)] }] });
+    policy("allow-proxy-egress", {
+      podSelector: proxies,
+      policyTypes: ["Egress"],
+      egress: [
+        // The backends' own allow-gateway policies name their UI ports.
+        ...(backendNamespaces.length > 0 ? [{ to: backendNamespaces.map((ns) => ({ namespaceSelector: nsSelector(ns) })) }] : []),
+        { to: [{ namespaceSelector: { matchLabels: { [MODEL_ROUTES_LABEL]: "true" } } }], ports: [tcp(KSERVE_PREDICTOR_PORT)] },
+        toIdentityProvider(args.access),
+        { to: [{ podSelector: controller }], ports: [tcp(CONTROLLER_PORTS.xds)] },
+      ],
+    });
+    policy("allow-xds", {
+      podSelector: controller,
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [{ podSelector: proxies }], ports: [tcp(CONTROLLER_PORTS.xds)] }],
+    });
+    // The controller watches and writes through the API server; certgen writes its Secrets there.
+    policy("allow-api-server", { podSelector: controller, policyTypes: ["Egress"], egress: [toApiServer] });
+    policy("allow-certgen-api-server", { podSelector: { matchLabels: { ...CERTGEN_POD_LABELS } }, policyTypes: ["Egress"], egress: [toApiServer] });
+    // The proxies and the controller both serve Prometheus metrics on 19001.
+    policy("allow-monitoring-scrape", {
+      podSelector: {},
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [{ namespaceSelector: nsSelector(MONITORING_NAMESPACE) }], ports: [tcp(PROXY_METRICS_PORT)] }],
+    });
+  });
+}
