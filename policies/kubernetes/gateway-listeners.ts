@@ -55,7 +55,7 @@ export const gatewayListeners = stackPolicy(
   {
     name: "k8s-gateway-listeners",
     description:
-      "Every Gateway listener serves TLS: HTTPS or TLS with certificateRefs, or HTTP only behind an AWS NLB that terminates TLS with an ACM certificate on that port (the EnvoyProxy of the Gateway or its GatewayClass says so). On EKS, LoadBalancer Services and EnvoyProxies go through the AWS Load Balancer Controller's NLB class.",
+      "Every Gateway listener serves TLS: HTTPS or TLS with certificateRefs, or HTTP only behind an AWS NLB that terminates TLS 1.2 or newer with an ACM certificate on that port (the EnvoyProxy of the Gateway or its GatewayClass says so). On EKS, LoadBalancer Services and EnvoyProxies go through the AWS Load Balancer Controller's NLB class.",
     severity: "high",
     controls: ["EXP-01", "EXP-05"],
   },
@@ -72,7 +72,7 @@ export const gatewayListeners = stackPolicy(
         check(
           "EXP-05",
           listenerServesTls(listener) || behindNlb,
-          `Gateway ${name} listener ${listener?.name} (${listener?.protocol} on ${listener?.port}) serves no TLS: use HTTPS with certificateRefs, or HTTP only behind an NLB (loadBalancerClass ${NLB_CLASS}) terminating TLS with an ACM certificate on port ${listener?.port}`,
+          `Gateway ${name} listener ${listener?.name} (${listener?.protocol} on ${listener?.port}) serves no TLS: use HTTPS with certificateRefs, or HTTP only behind an NLB (loadBalancerClass ${NLB_CLASS}) terminating TLS 1.2+ (ssl-negotiation-policy) with an ACM certificate on port ${listener?.port}`,
           gw.urn,
         );
       }

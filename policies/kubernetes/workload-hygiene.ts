@@ -25,6 +25,7 @@ export const PLATFORM_NAMESPACES = [
   "knative-operator",
   "knative-serving",
   "evidently",
+  "dex",
   "ingress",
   "security-scan",
   "platform",

@@ -3,6 +3,7 @@
  * EnvoyProxy asks for, which EnvoyProxy serves a Gateway, and what a SecurityPolicy demands of a request.
  */
 import type { PolicyResource } from "@pulumi/policy";
+import { isComputed } from "./define";
 import { namespaceOf, nameOf } from "./k8s";
 
 export const GATEWAY_API_GROUP = "gateway.networking.k8s.io";
@@ -13,7 +14,10 @@ export const NLB_CLASS = "service.k8s.aws/nlb";
 export const SCHEME_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-scheme";
 export const SSL_CERT_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-ssl-cert";
 export const SSL_PORTS_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-ssl-ports";
+export const TLS_POLICY_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy";
 const ACM_ARN = /^arn:aws[a-z-]*:acm:/;
+/** AWS's predefined ELB security policies that accept TLS 1.2 or newer only (TLS13-1-0/1-1 and 2016-08 accept older). */
+const TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)/;
 const WHOLE_INTERNET = ["0.0.0.0/0", "::/0"];
 
 /** The group and kind of a Kubernetes type token (kubernetes:<group>/<version>:<Kind>), any version. */
@@ -64,11 +68,13 @@ export const hasSourceAllowlist = (svc: ProxyService): boolean =>
 
 /**
  * Whether the AWS Load Balancer Controller's NLB terminates TLS on `port` with an ACM certificate: the NLB class,
- * a certificate ARN (or a value computed at deploy), and the port among the TLS ports (all ports when unset).
+ * a certificate ARN (or a value computed at deploy), the port among the TLS ports (all ports when unset), and a
+ * named TLS 1.2+ security policy (the controller's default is not pinned here, so it must be said).
  */
 export function nlbTerminatesTls(svc: ProxyService, port: unknown): boolean {
   const cert = svc.annotations[SSL_CERT_ANNOTATION];
-  const certOk = typeof cert === "string" && (ACM_ARN.test(cert) || cert.startsWith("<computed:"));
+  const certOk = typeof cert === "string" && (ACM_ARN.test(cert) || isComputed(cert));
+  const tlsPolicyOk = TLS12_POLICY.test(svc.annotations[TLS_POLICY_ANNOTATION] ?? "");
   const ports = svc.annotations[SSL_PORTS_ANNOTATION];
   const portOk =
     ports === undefined ||
@@ -76,7 +82,7 @@ export function nlbTerminatesTls(svc: ProxyService, port: unknown): boolean {
       .split(",")
       .map((p) => p.trim())
       .some((p) => p === "*" || p === String(port));
-  return svc.type === "LoadBalancer" && svc.loadBalancerClass === NLB_CLASS && certOk && portOk;
+  return svc.type === "LoadBalancer" && svc.loadBalancerClass === NLB_CLASS && certOk && portOk && tlsPolicyOk;
 }
 
 /** Resources of a stack by group/kind, and lookups by namespace and name. */

@@ -25,6 +25,7 @@ export function envoyProxy(eks: boolean): Record<string, any> {
         "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
         "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": ACM_ARN,
         "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "443",
+        "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
       }
     : {};
   return {

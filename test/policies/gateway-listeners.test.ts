@@ -7,7 +7,7 @@ import { mutate, stackReports, stackViolations, type StackItem } from "./harness
 const SSL_CERT = "service.beta.kubernetes.io/aws-load-balancer-ssl-cert";
 const SSL_PORTS = "service.beta.kubernetes.io/aws-load-balancer-ssl-ports";
 const NO_TLS = (listener: string, protocol: string, port = 443) =>
-  `EXP-05: Gateway platform listener ${listener} (${protocol} on ${port}) serves no TLS: use HTTPS with certificateRefs, or HTTP only behind an NLB (loadBalancerClass service.k8s.aws/nlb) terminating TLS with an ACM certificate on port ${port}`;
+  `EXP-05: Gateway platform listener ${listener} (${protocol} on ${port}) serves no TLS: use HTTPS with certificateRefs, or HTTP only behind an NLB (loadBalancerClass service.k8s.aws/nlb) terminating TLS 1.2+ (ssl-negotiation-policy) with an ACM certificate on port ${port}`;
 const BOTH_HTTP = [NO_TLS("apps", "HTTP"), NO_TLS("models", "HTTP")];
 
 /** The compliant stack with one object replaced (matched by kind and name). */
@@ -63,6 +63,31 @@ describe("k8s-gateway-listeners: HTTP listeners need TLS at the NLB (EXP-05)", (
         withProxy((p) => (serviceOf(p).annotations[SSL_CERT] = iam)),
       ),
     ).toEqual(BOTH_HTTP);
+  });
+  it("without a security policy that refuses TLS older than 1.2", () => {
+    const TLS_POLICY = "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy";
+    expect(
+      stackViolations(
+        gatewayListeners,
+        withProxy((p) => delete serviceOf(p).annotations[TLS_POLICY]),
+      ),
+    ).toEqual(BOTH_HTTP);
+    for (const old of ["ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-TLS13-1-1-2021-06", "ELBSecurityPolicy-TLS13-1-0-2021-06"])
+      expect(
+        stackViolations(
+          gatewayListeners,
+          withProxy((p) => (serviceOf(p).annotations[TLS_POLICY] = old)),
+        ),
+        old,
+      ).toEqual(BOTH_HTTP);
+    for (const current of ["ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS-1-2-Ext-2018-06", "ELBSecurityPolicy-FS-1-2-Res-2020-10"])
+      expect(
+        stackViolations(
+          gatewayListeners,
+          withProxy((p) => (serviceOf(p).annotations[TLS_POLICY] = current)),
+        ),
+        current,
+      ).toEqual([]);
   });
   it("an ARN computed at deploy counts", () => {
     expect(

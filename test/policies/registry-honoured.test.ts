@@ -6,7 +6,10 @@
 import { describe, it, expect, vi, beforeEach } from "vitest";
 import type { PolicyException } from "../../policies/exceptions";
 import { RESOURCE_POLICIES, STACK_POLICIES } from "../../policies/all";
+import { gatewayAuth } from "../../policies/kubernetes/gateway-auth";
+import { gatewayListeners } from "../../policies/kubernetes/gateway-listeners";
 import { teamGuardrails } from "../../policies/kubernetes/team-guardrails";
+import { gatewayStack } from "./gateway-fixture";
 import { packViolations, stackReports } from "./harness";
 
 const registry = vi.hoisted(() => ({ entries: [] as PolicyException[] }));
@@ -77,6 +80,25 @@ const CASES: { policy: string; type: string; object: Record<string, any> }[] = [
     type: "kubernetes:core/v1:Service",
     object: { metadata: { name: "ui", namespace: "monitoring" }, spec: { type: "NodePort" } },
   },
+  {
+    policy: "k8s-exposure",
+    type: "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy",
+    object: { metadata: { name: "proxy", namespace: "monitoring" }, spec: {} },
+  },
+];
+
+/** The gateway's stack policies, each on the compliant gateway with its Gateway broken (plain HTTP, no default policy). */
+const GATEWAY_CASES = [
+  {
+    policy: gatewayListeners,
+    stack: () =>
+      gatewayStack(false).map((i) =>
+        i.type.endsWith(":Gateway")
+          ? { ...i, props: { ...i.props, spec: { ...(i.props.spec as object), listeners: [{ name: "apps", protocol: "HTTP", port: 80 }] } } }
+          : i,
+      ),
+  },
+  { policy: gatewayAuth, stack: () => gatewayStack(false).filter((i) => !i.name?.endsWith("/gateway-default")) },
 ];
 
 /** packViolations reports "<policy>: <CONTROL>: <message>". */
@@ -107,7 +129,8 @@ describe("every Kubernetes policy honours the exceptions registry the same way",
   it("the cases cover every policy that judges Kubernetes objects", () => {
     const kubernetesPolicies = [...RESOURCE_POLICIES, ...STACK_POLICIES].filter((p) => p.name.startsWith("k8s-")).map((p) => p.name);
     expect(kubernetesPolicies.length).toBeGreaterThan(5);
-    expect(new Set([...CASES.map((c) => c.policy), teamGuardrails.name])).toEqual(new Set(kubernetesPolicies));
+    const stackCases = [teamGuardrails.name, ...GATEWAY_CASES.map((c) => c.policy.name)];
+    expect(new Set([...CASES.map((c) => c.policy), ...stackCases])).toEqual(new Set(kubernetesPolicies));
   });
 
   it.each(CASES)("$policy: $type $object.metadata.name — findings name their control", ({ type, object }) => {
@@ -154,5 +177,26 @@ describe("k8s-team-guardrails (a stack policy) honours it the same way, for the 
     expect(messages().length).toBeGreaterThan(3);
     registry.entries = [whole];
     expect(messages()).toEqual([]);
+  });
+});
+
+describe("the gateway's stack policies honour it the same way, for the object at fault", () => {
+  const entry = (name: string, controls: string[]): PolicyException => ({
+    id: "t",
+    controls,
+    scope: { component: "access", namespace: "ingress", workloads: [name] },
+    reason: "a test entry for one object",
+    owner: "platform-team",
+    expires: "2999-12-31",
+  });
+  it.each(GATEWAY_CASES.map((c) => [c.policy.name, c] as const))("%s", (_name, { policy, stack }) => {
+    const before = stackReports(policy, stack()).map((r) => r.message);
+    expect(before.length).toBeGreaterThan(0);
+    for (const message of before) expect(message).toMatch(/^EXP-0[125]: Gateway /);
+    const controls = [...new Set(before.map((m) => m.slice(0, 6)))];
+    registry.entries = [entry("other", controls)];
+    expect(stackReports(policy, stack()).map((r) => r.message)).toEqual(before);
+    registry.entries = [entry("platform", controls)];
+    expect(stackReports(policy, stack())).toEqual([]);
   });
 });
