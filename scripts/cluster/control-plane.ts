@@ -71,7 +71,12 @@ async function waitFor(what: string, check: () => Promise<boolean>, processes: r
   throw new Error(`timed out after ${seconds} s waiting for ${what}; logs in ${logs}`);
 }
 
-export async function startControlPlane(binaries: Readonly<Record<BinaryName, string>>): Promise<ControlPlane> {
+export interface ControlPlaneOptions {
+  /** An AuthenticationConfiguration (apiserver.config.k8s.io/v1) for `--authentication-config`: whose tokens the server trusts. */
+  readonly authenticationConfig?: Readonly<Record<string, unknown>>;
+}
+
+export async function startControlPlane(binaries: Readonly<Record<BinaryName, string>>, options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), "mlops-control-plane-"));
   const pki = createPki(dir, SERVICE_IP);
@@ -113,6 +118,12 @@ export async function startControlPlane(binaries: Readonly<Record<BinaryName, st
     await waitFor("etcd", async () => (await fetch(`${etcdUrl}/health`)).ok, processes, dir);
 
     const server = `https://127.0.0.1:${apiPort}`;
+    const authentication: string[] = [];
+    if (options.authenticationConfig) {
+      const file = join(dir, "authentication-config.json");
+      writeFileSync(file, JSON.stringify(options.authenticationConfig));
+      authentication.push(`--authentication-config=${file}`);
+    }
     launch("kube-apiserver", [
       `--etcd-servers=${etcdUrl}`,
       "--bind-address=127.0.0.1",
@@ -131,6 +142,7 @@ export async function startControlPlane(binaries: Readonly<Record<BinaryName, st
       // EKS lets privileged containers through to admission: Pod Security, not this flag, must refuse them.
       "--allow-privileged=true",
       "--profiling=false",
+      ...authentication,
     ]);
     const connection: KubeConnection = {
       server,
