@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import { DEX_CLIENT_ID, DEX_HOST_LABEL, DEX_PATH, type AccessConfig } from "../../config/access";
 import type { TeamConfig } from "../../config/teams";
-import { teamIdpGroups, uiHost, type UiBackend, type UiRoute } from "../../domain/access";
+import { teamIdpGroups, UI_APPS, uiHost, type UiBackend } from "../../domain/access";
 import { DEX_NAMESPACE } from "../../domain/platform-namespaces";
 import type { Manifest } from "../kube";
 import { backendRouteObjects, IDENTITY_PROVIDER_ROUTE_LABEL } from "./routes";
@@ -71,16 +71,15 @@ export function dexTestUsers(access: Pick<AccessConfig, "adminGroups" | "domain"
 }
 
 /**
- * Where Dex may send people back to: the gateway's OIDC callback on each UI host, Grafana's own OAuth callback
- * (same client), and kubelogin on the person's machine.
+ * Where Dex may send people back to: the gateway's OIDC callback on every UI host the platform can serve (a host
+ * the stack does not route leads nowhere, and the list then follows the domain alone), Grafana's own OAuth
+ * callback (same client), and kubelogin on the person's machine.
  */
-export function dexRedirectUris(domain: string, routes: readonly Pick<UiRoute, "host">[]): string[] {
+export function dexRedirectUris(domain: string): string[] {
   return [
-    ...new Set([
-      ...routes.map((route) => `https://${route.host}/oauth2/callback`),
-      `https://${uiHost(domain, "grafana")}/login/generic_oauth`,
-      ...KUBELOGIN_REDIRECT_URIS,
-    ]),
+    ...UI_APPS.map((app) => `https://${uiHost(domain, app)}/oauth2/callback`),
+    `https://${uiHost(domain, "grafana")}/login/generic_oauth`,
+    ...KUBELOGIN_REDIRECT_URIS,
   ];
 }
 

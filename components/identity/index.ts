@@ -14,7 +14,6 @@ import {
 } from "../../charts/access/dex";
 import type { AccessConfig } from "../../config/access";
 import type { TeamConfig } from "../../config/teams";
-import type { UiRoute } from "../../domain/access";
 import { DEX_NAMESPACE } from "../../domain/platform-namespaces";
 import { CHARTS } from "../../domain/versions";
 import { inheritedDependsOn } from "../dependencies";
@@ -38,8 +37,6 @@ export interface IdentityProviderArgs {
   readonly access: AccessConfig;
   /** Every team: one test user per owner group, in any role. */
   readonly teams: readonly Pick<TeamConfig, "owners">[];
-  /** The UIs the gateway serves (domain/access.ts uiRoutes): the client may return to each one's callback. */
-  readonly uiRoutes: readonly Pick<UiRoute, "host">[];
   /** Labels for the objects we author (cost attribution). @default {} */
   readonly labels?: Readonly<Record<string, string>>;
   /** What makes the Gateway API CRDs and the gateway's namespace (the gateway component): the route waits for it. @default [] */
@@ -64,7 +61,7 @@ export class IdentityProvider extends pulumi.ComponentResource {
     const inherited = inheritedDependsOn(opts);
     const child = { parent: this };
     const users = dexTestUsers(args.access, args.teams);
-    const redirectURIs = dexRedirectUris(args.access.domain, args.uiRoutes);
+    const redirectURIs = dexRedirectUris(args.access.domain);
     const client = new random.RandomPassword(`${name}-client-secret`, { length: 48, special: false }, child);
     const passwords = users.map((user) => ({
       user,
