@@ -199,3 +199,54 @@ describe("violations planted into the dev plan", () => {
     expect(mandatory(vs).map((v) => v.policy)).toEqual(["k8s-exposure"]);
   });
 });
+
+describe("the gateway in the real plans (k8s-gateway-listeners, k8s-gateway-auth)", () => {
+  const kinds = (p: PlanResult, kind: string) => p.objects.filter((o) => o.object.kind === kind);
+  const routeOf = (p: PlanResult) =>
+    kinds(p, "HTTPRoute").find((o) => o.object.metadata?.namespace === "ingress" && !(o.object.metadata as any)?.labels?.["mlops.platform/identity-provider"])!;
+  /** A second Gateway on the platform's class with one plain HTTP listener on port 80, and no policy of its own. */
+  const plantedGateway = (p: PlanResult) =>
+    k8sPlant(p, {
+      ...structuredClone(kinds(p, "Gateway")[0].object),
+      metadata: { name: "planted", namespace: "ingress" },
+      spec: { gatewayClassName: "mlops-platform", listeners: [{ name: "web", port: 80, protocol: "HTTP" }] },
+    });
+  /** A SecurityPolicy that opens one of the plan's UI routes to everyone. */
+  const openPolicy = (p: PlanResult, route: string) =>
+    k8sPlant(p, {
+      apiVersion: "gateway.envoyproxy.io/v1alpha1",
+      kind: "SecurityPolicy",
+      metadata: { name: "planted-open", namespace: "ingress" },
+      spec: { targetRefs: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: route }], authorization: { defaultAction: "Allow" } },
+    });
+
+  it.each(STACKS)("%s plans one Gateway with its class, EnvoyProxy, routes and policies", (stack) => {
+    for (const kind of ["GatewayClass", "EnvoyProxy", "Gateway"]) expect(kinds(get(stack), kind), kind).toHaveLength(1);
+    expect(kinds(get(stack), "HTTPRoute").length).toBeGreaterThan(0);
+    expect(kinds(get(stack), "SecurityPolicy").length).toBeGreaterThan(
+      kinds(get(stack), "HTTPRoute").filter((r) => r.object.metadata?.namespace === "ingress").length - 1,
+    );
+  });
+  it.each([
+    ["prod", "mandatory"],
+    ["local", "advisory"],
+  ] as const)("%s: a plain HTTP listener is reported (%s there) and left without authentication (mandatory everywhere)", async (stack, listenerLevel) => {
+    const plant = plantedGateway(get(stack));
+    const vs = of(await runPolicies(get(stack), envOf(stack), [plant]), plant.urn);
+    expect(vs.map((v) => `${v.enforcement} ${v.policy}: ${v.message.split(" serves no TLS")[0].split(" has no Gateway-level")[0]}`)).toEqual([
+      `${listenerLevel} k8s-gateway-listeners: EXP-05: Gateway planted listener web (HTTP on 80)`,
+      "mandatory k8s-gateway-auth: EXP-02: Gateway ingress/planted listener web",
+    ]);
+  });
+  it("prod: an open SecurityPolicy on a UI route fails the pack", async () => {
+    const route = routeOf(get("prod"));
+    const name = route.object.metadata!.name!;
+    const plant = openPolicy(get("prod"), name);
+    const vs = await runPolicies(get("prod"), "prod", [plant]);
+    expect(summary(vs).map((s) => s.replace(/ urn:\S+/, ""))).toEqual([
+      `mandatory k8s-gateway-auth EXP-02: HTTPRoute ingress/${name} is targeted by SecurityPolicy planted-open, which authenticates nobody (no oidc, no required jwt) and replaces the Gateway's policy there`,
+      `mandatory k8s-gateway-auth EXP-02: HTTPRoute ingress/${name} has no SecurityPolicy with oidc or jwt targeting it, and no Gateway-level policy that authenticates and denies by default on every listener it attaches to`,
+      "mandatory k8s-gateway-auth EXP-02: SecurityPolicy ingress/planted-open allows by default and denies nothing: everyone who reaches it is authorised (only the identity provider's own route may be open)",
+    ]);
+  });
+});
