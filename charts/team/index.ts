@@ -9,6 +9,7 @@ import type { Construct } from "constructs";
 import { TEAM_ROLES, type TeamConfig } from "../../config/teams";
 import { podSecurityLabels } from "../pod-security";
 import { serviceOptInLabel } from "../../domain/team-services";
+import { MODEL_ROUTES_LABEL } from "../../domain/access";
 import { PLATFORM_OWNED_LABELS, TEAM_NAMESPACE_LABEL, TEAM_GROUP_ANNOTATION_PREFIX, TEAM_WORKLOAD_SERVICE_ACCOUNT } from "../../domain/ownership";
 import type { KserveMode } from "../../config/services";
 import { teamNetworkPolicies } from "./network";
@@ -84,6 +85,8 @@ export class TeamChart extends Chart {
           // Kueue manages this namespace's Jobs and queued pods; its LocalQueue is named after the team.
           [NAMESPACE_QUEUE_LABEL]: team.name,
           ...Object.fromEntries(team.services.map((s) => [serviceOptInLabel(s), "true"])),
+          // The gateway's models listener admits HTTPRoutes (KServe's) of namespaces carrying it.
+          ...(team.modelEndpoints ? { [MODEL_ROUTES_LABEL]: "true" } : {}),
         },
       },
     });

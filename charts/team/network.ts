@@ -67,6 +67,21 @@ export const INFERENCE_POD_LABEL = "serving.kserve.io/inferenceservice";
 /** Pods of the team's InferenceServices. */
 const INFERENCE_PODS = { matchExpressions: [{ key: INFERENCE_POD_LABEL, operator: "Exists" }] };
 
+/**
+ * The labels Envoy Gateway v1.9.0 puts on every proxy pod it creates (internal/infrastructure/kubernetes/proxy
+ * resource.go EnvoyAppLabel); with the gateway's namespace they name the proxies and nothing else in it.
+ */
+export const ENVOY_PROXY_POD_LABELS = {
+  "app.kubernetes.io/name": "envoy",
+  "app.kubernetes.io/component": "proxy",
+  "app.kubernetes.io/managed-by": "envoy-gateway",
+} as const;
+
+/** The gateway's proxy pods as a NetworkPolicy peer (not the controller, not anything else in its namespace). */
+export function gatewayProxyPeer(): k8s.NetworkPolicyPeer {
+  return { namespaceSelector: nsSelector(INGRESS_NAMESPACE), podSelector: { matchLabels: { ...ENVOY_PROXY_POD_LABELS } } };
+}
+
 /** Pods of the team's model-drift CronJobs (charts/services/drift). */
 export const MODEL_DRIFT_POD_LABELS = { "app.kubernetes.io/name": "model-drift" } as const;
 
@@ -128,12 +143,13 @@ export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions):
     });
   }
   if (team.services.includes("kserve")) {
-    // Predictors take requests from the platform ingress and are scraped by Prometheus on the model-server port;
-    // serverless ones are reached through Knative's activator and Kourier gateway on the queue-proxy ports.
+    // Predictors are scraped by Prometheus on the model-server port and, when the team serves its models on the
+    // gateway, called by the gateway's proxies there; serverless ones are reached through Knative's activator and
+    // Kourier gateway on the queue-proxy ports.
     const serverless = opts.kserveMode === "serverless";
     const ingress: k8s.NetworkPolicyIngressRule[] = [
       {
-        from: [{ namespaceSelector: nsSelector(INGRESS_NAMESPACE) }, { namespaceSelector: nsSelector(MONITORING_NAMESPACE) }],
+        from: [...(team.modelEndpoints ? [gatewayProxyPeer()] : []), { namespaceSelector: nsSelector(MONITORING_NAMESPACE) }],
         ports: [tcp(KSERVE_PREDICTOR_PORT)],
       },
     ];

@@ -2,7 +2,7 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { teamObjects } from "../../charts/team";
-import { ipBlock } from "../../charts/team/network";
+import { ENVOY_PROXY_POD_LABELS, ipBlock } from "../../charts/team/network";
 import { formatCidr, maskOf } from "../../domain/cidr";
 import { DEFAULT_LIMITS, resolveTeam, teamSchema } from "../../config/teams";
 import { PLATFORM_SERVICES, PLATFORM_SERVICE_NAMES, serviceOptInLabel } from "../../domain/team-services";
@@ -48,11 +48,15 @@ describe("chart variants", () => {
   const sources = (rule: { from: { namespaceSelector: { matchLabels: Record<string, string> } }[] }) =>
     rule.from.map((f) => f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]);
 
-  it("kserve inference ingress admits the platform ingress and Prometheus on the predictor port", () => {
+  it("kserve inference ingress admits the gateway's proxies (a team with modelEndpoints) and Prometheus on the predictor port", () => {
+    expect(recsys.modelEndpoints).toBeDefined();
     const spec = get(synth(recsys, "dev"), "NetworkPolicy", "allow-inference-ingress").spec;
     expect(spec.podSelector).toEqual({ matchExpressions: [{ key: "serving.kserve.io/inferenceservice", operator: "Exists" }] });
     expect(spec.ingress.map(sources)).toEqual([["ingress", "monitoring"]]);
+    expect(spec.ingress[0].from[0].podSelector).toEqual({ matchLabels: { ...ENVOY_PROXY_POD_LABELS } });
     expect(spec.ingress[0].ports).toEqual([{ protocol: "TCP", port: 8080 }]);
+    const internal = get(synth({ ...recsys, modelEndpoints: undefined }, "dev"), "NetworkPolicy", "allow-inference-ingress").spec;
+    expect(internal.ingress.map(sources)).toEqual([["monitoring"]]);
   });
 
   it("predictors may fetch their model from object storage: S3 over HTTPS on EKS, the in-cluster store otherwise", () => {
