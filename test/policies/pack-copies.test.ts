@@ -12,6 +12,11 @@ import { quantityValue } from "../../policies/lib/quantity";
 import { KUEUE_API as PACK_KUEUE_API, NAMESPACE_QUEUE_LABEL as PACK_QUEUE_LABEL } from "../../policies/lib/k8s";
 import { KUEUE_API } from "../../charts/crds/kueue";
 import { NAMESPACE_QUEUE_LABEL } from "../../domain/queues";
+import { NLB_CLASS } from "../../charts/access/gateway";
+import { IDENTITY_PROVIDER_ROUTE_LABEL } from "../../charts/access/routes";
+import { INGRESS_NAMESPACE } from "../../domain/platform-namespaces";
+import { IDP_ROUTE_LABEL, NLB_CLASS as PACK_NLB_CLASS } from "../../policies/lib/gateway";
+import { INGRESS_NAMESPACE as PACK_INGRESS_NAMESPACE } from "../../policies/kubernetes/exposure";
 
 const SUFFIXES = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n", "u", "m", "k", "M", "G", "T", "P", "E", "e3", "E-2", "e+1", "X", "gi", "Gb"];
 
@@ -45,5 +50,11 @@ describe("the pack's copies", () => {
   it("the namespace queue label and Kueue's API version are the program's", () => {
     expect(PACK_QUEUE_LABEL).toBe(NAMESPACE_QUEUE_LABEL);
     expect(PACK_KUEUE_API).toBe(KUEUE_API);
+  });
+
+  it("the gateway's namespace, the NLB class and the identity provider's route label are the program's", () => {
+    expect(PACK_INGRESS_NAMESPACE).toBe(INGRESS_NAMESPACE);
+    expect(PACK_NLB_CLASS).toBe(NLB_CLASS);
+    expect(IDP_ROUTE_LABEL).toBe(IDENTITY_PROVIDER_ROUTE_LABEL);
   });
 });
