@@ -22,6 +22,7 @@ import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_S3_PORT } from "./components/stora
 import { EKS_VERSIONS } from "./domain/versions";
 import { gpuFlavors } from "./domain/queues";
 import { queuePlatform } from "./charts/queues";
+import { createStackAccess } from "./components/access/wiring";
 
 export interface PlatformOutputs {
   readonly clusterName: pulumi.Input<string>;
@@ -123,6 +124,11 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
     { providers: [provider], dependsOn: [observability] },
   );
   createQueues(cfg, provider, { teams, services }, {}, [observability]);
+  // cert-manager (installed with KServe by the services) signs the gateway's certificate.
+  createStackAccess(
+    { cfg, labels: platformLabels(cfg), onEks: false, certManager: [services], objectNamespaces: [teams, services, observability] },
+    { providers: [provider], dependsOn: [observability] },
+  );
   return { clusterName: cluster.name, nodePools: [], gpuOperatorNamespace: gpu?.namespace, teamNamespaces: teams.namespaces };
 }
 
@@ -307,6 +313,10 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
   // On the system pool like the other controllers; its webhooks are called from the control plane's interfaces in the VPC.
   const placement = { systemPool: true, apiServer: eksApiServer(network.vpcCidr, cluster.serviceCidr) };
   createQueues(cfg, k8sProvider, { teams, services }, placement, [...nodeGroups, observability]);
+  createStackAccess(
+    { cfg, labels: platformLabels(cfg), onEks: true, ...placement, objectNamespaces: [teams, services, observability] },
+    { providers: [k8sProvider], dependsOn: [...nodeGroups, observability] },
+  );
 
   return {
     clusterName: eks.clusterName,
