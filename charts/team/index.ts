@@ -14,10 +14,11 @@ import { PLATFORM_OWNED_LABELS, TEAM_NAMESPACE_LABEL, TEAM_GROUP_ANNOTATION_PREF
 import type { KserveMode } from "../../config/services";
 import { teamNetworkPolicies } from "./network";
 import { NAMESPACE_GPU_POOLS_ANNOTATION, NAMESPACE_PRIORITIES_ANNOTATION, NAMESPACE_QUEUE_LABEL } from "../../domain/queues";
-import { roleRules, roleSubjects } from "./rbac";
+import { roleRules, roleSubjects, type GroupNaming } from "./rbac";
 
 export { teamNetworkPolicies, ipBlock, METADATA_CIDR, POD_IDENTITY_AGENT_CIDR } from "./network";
-export { roleRules, roleSubjects, teamGroup } from "./rbac";
+export { roleRules, roleSubjects, teamGroup, type GroupNaming } from "./rbac";
+export { PLATFORM_ADMINS_BINDING, platformAdminObjects } from "./admins";
 
 export { TEAM_WORKLOAD_SERVICE_ACCOUNT };
 
@@ -31,6 +32,8 @@ export interface TeamChartProps extends ChartProps {
   readonly kserveMode?: KserveMode;
   /** The in-cluster S3 store of an existing cluster, for the drift jobs' egress. */
   readonly objectStore?: { readonly namespace: string; readonly port: number };
+  /** With the stack's `access`, IdP groups are bound as the API server names them (its groupsPrefix). @default unprefixed */
+  readonly access?: GroupNaming;
 }
 
 /** Labels for cost attribution and ownership on every object (OPS-01). */
@@ -62,8 +65,8 @@ export function queueAnnotations(team: Pick<TeamConfig, "quota" | "priorities">)
 }
 
 /** Every group any of the team's roles is bound to: the team's own identities, as the admission rules know them. */
-export function teamGroups(team: TeamConfig): string[] {
-  return [...new Set(TEAM_ROLES.flatMap((role) => roleSubjects(team, role).map((s) => s.name)))].sort();
+export function teamGroups(team: TeamConfig, access?: GroupNaming): string[] {
+  return [...new Set(TEAM_ROLES.flatMap((role) => roleSubjects(team, role, access).map((s) => s.name)))].sort();
 }
 
 export class TeamChart extends Chart {
@@ -78,7 +81,10 @@ export class TeamChart extends Chart {
     new k8s.KubeNamespace(this, "namespace", {
       metadata: {
         name: team.name,
-        annotations: { ...Object.fromEntries(teamGroups(team).map((group, i) => [`${TEAM_GROUP_ANNOTATION_PREFIX}${i}`, group])), ...queueAnnotations(team) },
+        annotations: {
+          ...Object.fromEntries(teamGroups(team, props.access).map((group, i) => [`${TEAM_GROUP_ANNOTATION_PREFIX}${i}`, group])),
+          ...queueAnnotations(team),
+        },
         labels: {
           ...podSecurityLabels("restricted"),
           [TEAM_NAMESPACE_LABEL]: team.name,
@@ -106,7 +112,7 @@ export class TeamChart extends Chart {
     for (const role of TEAM_ROLES) {
       const name = `team-${role}`;
       new k8s.KubeRole(this, `role-${role}`, { metadata: meta(name), rules: roleRules(team, role, props.environment) });
-      const subjects = roleSubjects(team, role);
+      const subjects = roleSubjects(team, role, props.access);
       if (subjects.length > 0) {
         new k8s.KubeRoleBinding(this, `binding-${role}`, {
           metadata: meta(name),

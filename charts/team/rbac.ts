@@ -6,7 +6,9 @@
  * ephemeral containers (`kubectl debug`) only outside prod. What the platform places in the namespace is
  * read-only to the team whatever the role says (the platform-owned-objects admission rule, RBAC-04).
  */
+import type { AccessConfig } from "../../config/access";
 import type { TeamConfig, TeamRole } from "../../config/teams";
+import { clusterGroup } from "../../domain/access";
 
 export interface PolicyRule {
   readonly apiGroups: string[];
@@ -100,10 +102,16 @@ export function teamGroup(team: string, role: TeamRole): string {
   return `mlops:team:${team}:${role}`;
 }
 
-/** Subjects bound to a role: the configured IdP groups plus the group IAM principals map to. */
-export function roleSubjects(team: TeamConfig, role: TeamRole): { kind: "Group"; name: string; apiGroup: string }[] {
+/** How the API server names the stack's IdP groups: with `access`, its groupsPrefix before each. */
+export type GroupNaming = Pick<AccessConfig, "groupsPrefix"> | undefined;
+
+/**
+ * Subjects bound to a role: the configured IdP groups as the API server sees them (with `access`, prefixed by its
+ * groupsPrefix) plus the group IAM principals map to, which an access entry names and so never takes the prefix.
+ */
+export function roleSubjects(team: TeamConfig, role: TeamRole, access?: GroupNaming): { kind: "Group"; name: string; apiGroup: string }[] {
   const owners = team.owners[role];
-  const groups = [...owners.groups, ...(owners.iamPrincipals.length > 0 ? [teamGroup(team.name, role)] : [])];
+  const groups = [...owners.groups.map((g) => clusterGroup(access, g)), ...(owners.iamPrincipals.length > 0 ? [teamGroup(team.name, role)] : [])];
   return groups.map((name) => ({ kind: "Group", name, apiGroup: "rbac.authorization.k8s.io" }));
 }
 

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamGroup, teamObjects } from "../../charts/team";
+import { TEAM_WORKLOAD_SERVICE_ACCOUNT, platformAdminObjects, teamGroup, teamObjects } from "../../charts/team";
+import type { AccessConfig } from "../../config/access";
 import type { TeamConfig } from "../../config/teams";
 import type { KserveMode } from "../../config/services";
 import { createObjectGroup } from "../kubernetes/object-group";
@@ -54,6 +55,11 @@ export interface TeamsArgs {
    * refused): pass gpuFlavors(queuePlatform(cfg)) names. @default the pools some team's quota names (teamGpuPools)
    */
   readonly gpuPools?: readonly string[];
+  /**
+   * The stack's `access`: owner groups are bound with its groupsPrefix, and the admins' groups get cluster-admin
+   * (one ClusterRoleBinding). @default none (groups bound as configured, no admin binding)
+   */
+  readonly access?: AccessConfig;
   /** AWS identity for team workloads; omitted on an existing cluster (Kubernetes side only). */
   readonly aws?: {
     /** EKS cluster name as an output, for Pod Identity associations and access entries. */
@@ -83,6 +89,7 @@ export class Teams extends pulumi.ComponentResource {
     // Cluster-wide and for every team namespace, so they come first and stand even with no team.
     const guardrails = { imageRegistries: teamImageRegistries(args.guardrails), gpuPools: args.gpuPools ?? teamGpuPools(args.teams) };
     createObjectGroup(`${name}-guardrails`, guardrailObjects(guardrails), child);
+    if (args.access) createObjectGroup(`${name}-platform-admins`, platformAdminObjects(args.access), child);
     for (const team of args.teams) {
       const objects = teamObjects({
         team,
@@ -90,6 +97,7 @@ export class Teams extends pulumi.ComponentResource {
         podIdentity: onAws !== undefined,
         kserveMode: args.kserveMode,
         objectStore: args.objectStore,
+        access: args.access,
       });
       createObjectGroup(`${name}-${team.name}`, objects, child);
     }
