@@ -87,6 +87,18 @@ export async function applyServed(
   return { applied, unserved };
 }
 
+/**
+ * `<computed:services-pipelines-mysql.address>` → `services-pipelines-mysql.address.computed.invalid`: valid wherever
+ * a name or host is, for values AWS assigns at `pulumi up`.
+ */
+export function standIns(object: KubeObject): KubeObject {
+  const text = JSON.stringify(object).replace(
+    /<computed:([^>]+)>/g,
+    (_, what: string) => `${what.toLowerCase().replace(/[^a-z0-9.-]/g, "-")}.computed.invalid`,
+  );
+  return JSON.parse(text) as KubeObject;
+}
+
 export const describeObject = (o: KubeObjectRef): string =>
   `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name}`;
 
