@@ -1,0 +1,55 @@
+/**
+ * NetworkPolicies `allow-gateway` in the namespaces of the UIs the gateway serves: the gateway's proxy pods reach
+ * the UI's pods on the port those pods listen on (a NetworkPolicy names the pod's port, not the Service's).
+ * Namespaces without a default deny of ours (kubeflow, monitoring: upstream manifests and charts) become isolated
+ * for those pods by this policy, so it also admits the namespace's own pods (Prometheus scrapes Grafana there).
+ */
+import type { UiApp, UiRoute } from "../../domain/access";
+import { PLATFORM_OWNED_LABELS } from "../../domain/ownership";
+import { k8s, manifests, port, type Manifest } from "../kube";
+import { gatewayProxyPeer } from "../team/network";
+import { EVIDENTLY_PORT, EVIDENTLY_POD_LABELS } from "./evidently";
+import { MLFLOW_PORT } from "./mlflow";
+
+export const ALLOW_GATEWAY_POLICY = "allow-gateway";
+
+export interface UiPods {
+  /** Labels every pod behind the UI's Service carries (matchLabels). */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** The container port behind the Service's port. */
+  readonly port: number;
+  /** Whether the namespace has our default deny already (else this policy is the first to isolate these pods). */
+  readonly defaultDeny: boolean;
+}
+
+export const UI_PODS: Readonly<Record<UiApp, UiPods>> = {
+  mlflow: { podLabels: { "app.kubernetes.io/name": "mlflow" }, port: MLFLOW_PORT, defaultDeny: true },
+  // KFP 2.17.0 manifests/kustomize/base/pipeline/ml-pipeline-ui-{deployment,service}.yaml: Service 80 → container 3000.
+  pipelines: { podLabels: { app: "ml-pipeline-ui" }, port: 3000, defaultDeny: false },
+  // grafana chart (kube-prometheus-stack 88.5.3): selector app.kubernetes.io/name=grafana, Service 80 → service.targetPort 3000.
+  grafana: { podLabels: { "app.kubernetes.io/name": "grafana" }, port: 3000, defaultDeny: false },
+  evidently: { podLabels: EVIDENTLY_POD_LABELS, port: EVIDENTLY_PORT, defaultDeny: true },
+};
+
+/** The `allow-gateway` policy of one UI, in its backend's namespace. */
+export function allowGatewaySpec(app: UiApp): k8s.NetworkPolicySpec {
+  const pods = UI_PODS[app];
+  const from: k8s.NetworkPolicyPeer[] = [gatewayProxyPeer(), ...(pods.defaultDeny ? [] : [{ podSelector: {} }])];
+  return {
+    podSelector: { matchLabels: { ...pods.podLabels } },
+    policyTypes: ["Ingress"],
+    ingress: [{ from, ports: [{ protocol: "TCP", port: port(pods.port) }] }],
+  };
+}
+
+/** One `allow-gateway` NetworkPolicy per UI the stack serves (domain/access.ts uiRoutes). */
+export function gatewayUiNetworkPolicies(routes: readonly UiRoute[], labels: Readonly<Record<string, string>> = {}): Manifest[] {
+  return manifests((scope) => {
+    for (const route of routes) {
+      new k8s.KubeNetworkPolicy(scope, `allow-gateway-${route.app}`, {
+        metadata: { name: ALLOW_GATEWAY_POLICY, namespace: route.backend.namespace, labels: { ...labels, ...PLATFORM_OWNED_LABELS } },
+        spec: allowGatewaySpec(route.app),
+      });
+    }
+  });
+}
