@@ -1,0 +1,88 @@
+/** The Access component in the offline plan of the fixture stacks: its children, their order, the chart and the client Secret. */
+import { beforeAll, describe, expect, it } from "vitest";
+import { CHARTS } from "../../domain/versions";
+import { parseYamlStream } from "../../scripts/plan/extract";
+import type { PlanResult } from "../../scripts/plan/run";
+import { T, childrenOf, one, plan, type Res } from "../components/plan-query";
+
+const ACCESS = "mlops:access:Access";
+const SECRET = "kubernetes:core/v1:Secret";
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: any };
+const objs = (group: Res) => parseYamlStream(group.inputs.yaml as string) as Obj[];
+
+const STACKS = ["local", "dev", "prod"] as const;
+const plans: Record<string, PlanResult> = {};
+beforeAll(async () => {
+  for (const stack of STACKS) plans[stack] = await plan(stack);
+});
+
+const component = (stack: string) => one(plans[stack], ACCESS, "access");
+const group = (stack: string, name: string) => one(plans[stack], T.configGroup, name);
+const chart = (stack: string) => one(plans[stack], T.chart, "envoy-gateway");
+
+describe("Access (fixture stacks with access)", () => {
+  it.each(STACKS)("%s: a top-level component with the namespace, certgen, chart, client Secret, gateway and routes", (stack) => {
+    expect(component(stack).parent).toBeNull();
+    const names = childrenOf(plans[stack], component(stack)).map((c) => `${c.type} ${c.name}`);
+    const expected = [
+      `${T.configGroup} access-namespace`,
+      `${T.configGroup} access-certgen`,
+      `${T.chart} envoy-gateway`,
+      `${SECRET} access-oidc-client`,
+      `${T.configGroup} access-gateway`,
+      `${T.configGroup} access-routes`,
+      ...(stack === "local" ? [`${T.configGroup} access-tls`] : []),
+    ];
+    expect(names.sort()).toEqual(expected.sort());
+  });
+
+  it.each(STACKS)("%s: the catalogue's chart from its OCI registry into ingress", (stack) => {
+    const ref = CHARTS.envoyGateway;
+    expect(chart(stack).inputs).toMatchObject({ chart: `${ref.repo}/${ref.chart}`, version: ref.version, namespace: "ingress" });
+  });
+
+  it.each(STACKS)("%s: namespace, then certgen, then the chart, then the Gateway, then the routes", (stack) => {
+    expect(group(stack, "access-certgen").dependsOn).toContain(group(stack, "access-namespace").urn);
+    expect(chart(stack).dependsOn).toEqual(expect.arrayContaining([group(stack, "access-namespace").urn, group(stack, "access-certgen").urn]));
+    expect(group(stack, "access-gateway").dependsOn).toContain(chart(stack).urn);
+    expect(group(stack, "access-routes").dependsOn).toEqual(
+      expect.arrayContaining([group(stack, "access-gateway").urn, one(plans[stack], SECRET, "access-oidc-client").urn]),
+    );
+  });
+
+  it("EKS (dev, prod): an NLB EnvoyProxy with the ACM certificate and HTTP listeners; no cert-manager objects", () => {
+    for (const stack of ["dev", "prod"]) {
+      const proxy = objs(group(stack, "access-gateway")).find((o) => o.kind === "EnvoyProxy");
+      expect(proxy?.spec.provider.kubernetes.envoyService.loadBalancerClass, stack).toBe("service.k8s.aws/nlb");
+      const gw = objs(group(stack, "access-gateway")).find((o) => o.kind === "Gateway");
+      expect(
+        gw?.spec.listeners.map((l: { protocol: string }) => l.protocol),
+        stack,
+      ).toEqual(["HTTP", "HTTP"]);
+      expect(
+        plans[stack].resources.some((r) => r.name === "access-tls"),
+        stack,
+      ).toBe(false);
+    }
+  });
+
+  it("local: HTTPS listeners and the gateway's certificate after cert-manager (installed with KServe by the services)", () => {
+    const gw = objs(group("local", "access-gateway")).find((o) => o.kind === "Gateway");
+    expect(gw?.spec.listeners.map((l: { protocol: string }) => l.protocol)).toEqual(["HTTPS", "HTTPS"]);
+    const tls = group("local", "access-tls");
+    expect(objs(tls).map((o) => o.kind)).toContain("Certificate");
+    // A component in dependsOn stands for its resources: the cert-manager chart's among them.
+    expect(tls.dependsOn.some((urn) => urn.endsWith("::services-kserve-cert-manager"))).toBe(true);
+  });
+
+  it.each(STACKS)("%s: the IdP client secret is a Pulumi secret in the oidc-client Secret", (stack) => {
+    const secret = one(plans[stack], SECRET, "access-oidc-client");
+    expect(secret.inputs.metadata).toMatchObject({ name: "oidc-client", namespace: "ingress" });
+    // Dex's generated secret (local) is masked key by key; the company IdP's, unknown offline, as a whole.
+    expect(secret.inputs.stringData).toEqual(stack === "local" ? { "client-secret": "[secret]" } : "[secret]");
+  });
+
+  it.each(STACKS)("%s: staging/prod tiers get two controller replicas, the others one", (stack) => {
+    expect((chart(stack).inputs.values as any).deployment.replicas).toBe(stack === "prod" ? 2 : 1);
+  });
+});
