@@ -78,7 +78,7 @@ describe("k8s-gateway-auth: the Gateway-level default", () => {
 describe("k8s-gateway-auth: routes", () => {
   it("a route without a policy of its own falls back on the listener's default", () => {
     expect(auth(with_(httpRoute("ingress", "grafana", "apps")))).toEqual([]);
-    expect(auth([...with_(httpRoute("ingress", "grafana", "apps")).filter((i) => !i.name.endsWith("gateway-default"))])).toEqual([
+    expect(auth([...with_(httpRoute("ingress", "grafana", "apps")).filter((i) => !i.name?.endsWith("gateway-default"))])).toEqual([
       LISTENER_OPEN("apps"),
       LISTENER_OPEN("models"),
       ROUTE_OPEN("ingress/grafana"),
@@ -118,11 +118,11 @@ describe("k8s-gateway-auth: routes", () => {
   it("a policy on one rule of the route does not cover the rest", () => {
     const rule = mutate(uiPolicy("grafana"), (p) => (p.spec.targetRefs = [targetRef("HTTPRoute", "grafana", "rule-0")]));
     expect(auth(with_(httpRoute("ingress", "grafana", "apps"), rule))).toEqual([]);
-    const noDefault = with_(httpRoute("ingress", "grafana", "apps"), rule).filter((i) => !i.name.endsWith("gateway-default"));
+    const noDefault = with_(httpRoute("ingress", "grafana", "apps"), rule).filter((i) => !i.name?.endsWith("gateway-default"));
     expect(auth(noDefault)).toContain(ROUTE_OPEN("ingress/grafana"));
   });
   it("a team's selector covers its routes; labels must match; other namespaces are not selected", () => {
-    const noDefault = (...objects: Record<string, any>[]) => with_(...objects).filter((i) => !i.name.endsWith("gateway-default"));
+    const noDefault = (...objects: Record<string, any>[]) => with_(...objects).filter((i) => !i.name?.endsWith("gateway-default"));
     const listeners = [LISTENER_OPEN("apps"), LISTENER_OPEN("models")];
     expect(auth(noDefault())).toEqual(listeners);
     const labelled = mutate(teamPolicy("recsys"), (p) => (p.spec.targetSelectors[0].matchLabels = { "serving.kserve.io/inferenceservice": "ranker" }));
@@ -136,7 +136,7 @@ describe("k8s-gateway-auth: routes", () => {
   it("a GRPCRoute is judged like an HTTPRoute", () => {
     const grpc = mutate(httpRoute("ingress", "feast", "apps"), (r) => Object.assign(r, { kind: "GRPCRoute" }));
     expect(auth(with_(grpc))).toEqual([]);
-    expect(auth(with_(grpc).filter((i) => !i.name.endsWith("gateway-default")))).toContain(ROUTE_OPEN("ingress/feast", "GRPCRoute"));
+    expect(auth(with_(grpc).filter((i) => !i.name?.endsWith("gateway-default")))).toContain(ROUTE_OPEN("ingress/feast", "GRPCRoute"));
   });
   it.each(["TCPRoute", "TLSRoute", "UDPRoute"])("a %s is refused", (kind) => {
     const l4 = mutate(httpRoute("ingress", "redis", "apps"), (r) => Object.assign(r, { apiVersion: "gateway.networking.k8s.io/v1alpha2", kind }));
