@@ -42,6 +42,36 @@ const oidcProviderSchema = z.strictObject({
 /** A Dex run by the platform, with one test user per owner group and per admin group (never in prod). */
 const dexProviderSchema = z.strictObject({ kind: z.literal("dex") });
 
+/** Why a JWKS text is not the public key set of a cluster, or undefined when it is. */
+export function jwksProblem(text: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return "is not JSON: paste the output of `kubectl get --raw /openid/v1/jwks` as it is";
+  }
+  const keys = (parsed as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys) || keys.length === 0) return 'has no "keys": a JWKS lists the public keys that sign the cluster\'s service-account tokens';
+  if (keys.some((k) => k === null || typeof k !== "object" || Array.isArray(k))) return 'has a "keys" entry that is not a JSON Web Key object';
+  // "d" is a JWK's private part: a committed private key would let anyone mint the cluster's tokens.
+  if (keys.some((k) => "d" in (k as object))) return "holds a private key (a JWK member d): publish the public keys only; rotate the signing key";
+  return undefined;
+}
+
+/**
+ * An existing cluster's service-account token issuer, so model endpoints can verify tokens of its service
+ * accounts. The API server serves its keys only to authenticated callers, so the JWKS is stated here.
+ */
+const serviceAccountIssuerSchema = z.strictObject({
+  /** The `iss` of the cluster's service-account tokens (kube-apiserver --service-account-issuer). */
+  issuer: httpsUrl,
+  /** The public JWKS as JSON text: the output of `kubectl get --raw /openid/v1/jwks`. */
+  jwks: z.string().superRefine((text, ctx) => {
+    const problem = jwksProblem(text);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
+});
+
 const claimsSchema = z.strictObject({
   /** @default "email" */
   username: z.string().min(1).optional(),
@@ -82,6 +112,12 @@ export const accessSchema = z.strictObject({
       sourceRanges: z.array(cidr).min(1).optional(),
     })
     .optional(),
+  /**
+   * Existing clusters: the cluster's service-account issuer and its public keys, so listed callers
+   * (teams[].modelEndpoints.callers) can call model endpoints with service-account tokens. EKS: never set (the
+   * cluster's own OIDC issuer is used). @default none: model endpoints accept IdP tokens only
+   */
+  serviceAccountIssuer: serviceAccountIssuerSchema.optional(),
 });
 
 export type AccessInput = z.infer<typeof accessSchema>;
@@ -107,6 +143,8 @@ export interface AccessConfig {
   readonly domain: string;
   readonly tls: { readonly acmCertificateArn?: string; readonly issuer?: { readonly kind: "Issuer" | "ClusterIssuer"; readonly name: string } | "self-signed" };
   readonly exposure: { readonly scheme: "internal" | "internet-facing"; readonly sourceRanges?: readonly string[] };
+  /** Existing clusters: the service-account issuer model endpoints trust; undefined on EKS (its OIDC issuer) or when not given. */
+  readonly serviceAccountIssuer?: { readonly issuer: string; readonly jwks: string };
 }
 
 /** The client id of the platform's own Dex, and its path below the login host. */
@@ -145,5 +183,6 @@ export function resolveAccess(input: AccessInput | undefined): AccessConfig | un
     domain: input.domain,
     tls: { ...input.tls },
     exposure: { scheme: input.exposure?.scheme ?? "internal", sourceRanges: input.exposure?.sourceRanges },
+    serviceAccountIssuer: input.serviceAccountIssuer && { ...input.serviceAccountIssuer },
   };
 }

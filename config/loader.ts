@@ -14,6 +14,8 @@ import { credentialKeyMessage, plaintextSecrets, REDACTED, redactSecrets, SECRET
 import { semanticProblems, type CheckOptions, type SemanticInput } from "./semantic";
 import { didYouMean } from "./suggest";
 import { salvageTeam } from "./teams";
+import { accessSchema } from "./access";
+import { ACCESS_CLIENT_SECRET_KEY, clientSecretProblems, isOfflinePlan, type ClientSecretState } from "./access-secret";
 
 export { PROJECT };
 
@@ -144,14 +146,20 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string>, 
   const problems: Problem[] = [];
   const plain: Record<string, unknown> = {};
   const reported = new Set<string>();
+  let clientSecret: ClientSecretState = "absent";
   for (const [key, value] of Object.entries(raw)) {
     const keyKind = secretValueKind(key);
     if (keyKind) {
       problems.push({ path: "config", message: credentialKeyMessage(keyKind) });
       continue;
     }
+    if (key === ACCESS_CLIENT_SECRET_KEY) {
+      // The one secret key: its value never enters the plain config, so no message can echo it.
+      clientSecret = secretKeys.has(key) ? "secret" : "plain";
+      continue;
+    }
     if (secretKeys.has(key)) {
-      // No key of the schema holds a secret yet; secrets arrive through dedicated keys as features need them.
+      // Plain settings only: secrets arrive through dedicated keys (accessClientSecret above), never inside the schema.
       reported.add(key); // and no "is required" for the key set the wrong way
       problems.push({
         path: key,
@@ -178,6 +186,9 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string>, 
     plain[key] = leaks.values.length > 0 ? redactSecrets(decoded) : decoded;
   }
   const parsed = stackConfigSchema.safeParse(plain, { error: explainIssue });
+  // Judged against the access section when it parsed; a broken one reports its own problems.
+  const access = accessSchema.safeParse(plain.access).data?.identityProvider;
+  if (plain.access === undefined || access !== undefined) problems.push(...clientSecretProblems(clientSecret, access, opts.missingSecrets ?? "plan"));
   const later = parsed.success ? semanticProblems(parsed.data, opts) : [...zodProblems(parsed.error), ...salvagedSemanticProblems(plain, opts)];
   // Where a secret was reported, its placeholder or its unknown key says nothing more.
   problems.push(...later.filter((p) => !reported.has(p.path) && !p.path.includes(REDACTED)));
@@ -237,7 +248,12 @@ export function validateStackConfig(all: RawConfig, secretKeys: ReadonlySet<stri
 export function loadConfig(opts?: CheckOptions): PlatformConfig {
   const all = pulumi.runtime.allConfig();
   const secretKeys = new Set(Object.keys(all).filter((key) => runtimeConfig.isConfigSecret(key)));
-  const result = validateStackConfig(all, secretKeys, opts);
+  // Offline (runtime mocks) nothing is decrypted, so a missing secret is planned; a real engine would have it.
+  const result = validateStackConfig(all, secretKeys, {
+    today: new Date(),
+    ...opts,
+    missingSecrets: opts?.missingSecrets ?? (isOfflinePlan() ? "plan" : "refuse"),
+  });
   if (!result.ok) throw new ConfigError(pulumi.getStack(), result.problems);
   return result.config;
 }

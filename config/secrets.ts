@@ -11,9 +11,12 @@ export const SECRET_NAME = /password|passwd|(^|[_.-])pass$|secret|token|credenti
 /** Maps whose keys are data (label names), not setting names: never read as secret-looking keys. */
 const DATA_MAPS = new Set(["labels"]);
 
-/** No setting of this program takes a secret yet, so the advice is to remove it, not to encrypt it. */
+/** Settings of the schema whose name says secret but that hold none (the IdP's token endpoint is a public URL). */
+const NOT_SECRETS = new Set(["access.identityProvider.endpoints.token"]);
+
+/** Only accessClientSecret takes a secret (the loader judges it apart), so the advice is to remove it, not to encrypt it. */
 export const SECRET_KEY_MESSAGE =
-  "looks like a secret, and no setting of this program takes one: remove it from the stack file (AWS credentials come from the environment or an AWS profile, never from stack config) and rotate it if it was real";
+  "looks like a secret, and no setting of this program takes one: remove it from the stack file (AWS credentials come from the environment or an AWS profile, never from stack config; the identity provider's client secret goes to accessClientSecret, set with --secret) and rotate it if it was real";
 
 /** A credential used as a key: reported where the key stands, never in a path that spells it out. */
 export const credentialKeyMessage = (kind: string): string =>
@@ -67,7 +70,8 @@ export function plaintextSecrets(value: unknown, path: readonly PathSegment[]): 
         const kind = secretValueKind(k);
         // A credential used as a key is reported where the key stands, never in a path that spells it out.
         if (kind) found.values.push({ path: formatPath(at), message: credentialKeyMessage(kind) });
-        else if (!inDataMap && SECRET_NAME.test(k)) found.keys.push({ path: formatPath([...at, k]), message: SECRET_KEY_MESSAGE });
+        else if (!inDataMap && SECRET_NAME.test(k) && !NOT_SECRETS.has(formatPath([...at, k])))
+          found.keys.push({ path: formatPath([...at, k]), message: SECRET_KEY_MESSAGE });
         else walk(item, [...at, k]);
       }
     }

@@ -18,10 +18,17 @@ import { resolveServices, serviceEnabled, serviceProblems } from "./services";
 import { guardrailProblems } from "./guardrails";
 import { queueProblems } from "./queue-rules";
 import { teamPosixId } from "../domain/posix";
+import { accessProblems } from "./access-rules";
+import type { MissingSecrets } from "./access-secret";
 
 export interface CheckOptions {
   /** The day support windows are judged against; tests pin it. */
   readonly today: Date;
+  /**
+   * What a missing secret (accessClientSecret) means: "refuse" where the engine holds the stack's secrets, "plan"
+   * (an unknown secret) in the offline plan. @default "plan": pure validation never sees secrets
+   */
+  readonly missingSecrets?: MissingSecrets;
 }
 
 /**
@@ -91,6 +98,15 @@ export function semanticProblems(input: SemanticInput, opts: CheckOptions): Prob
           pipelines: !skipped("services") && serviceEnabled(resolveServices(cfg.services, cfg.environment, cfg.cluster.kind === "eks"), "pipelines"),
         })),
     ...(skipped("services") ? [] : serviceStorageProblems(cfg)),
+    ...accessProblems({
+      environment: cfg.environment,
+      clusterKind: cfg.cluster.kind,
+      aws: skipped("aws") ? undefined : cfg.aws,
+      access: cfg.access,
+      teams: cfg.teams ?? [],
+      services: skipped("services") ? undefined : { input: cfg.services },
+      accessUnparsed: skipped("access"),
+    }),
     ...teamProblems(cfg.teams ?? [], {
       environment: cfg.environment,
       clusterKind: cfg.cluster.kind,

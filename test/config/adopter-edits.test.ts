@@ -81,6 +81,9 @@ function adopterEdit(config: Record<string, unknown>): Cfg {
       cfg.guardrails.imageRegistries = cfg.guardrails.imageRegistries.map((r: string) =>
         r.replace(/^(\d{12})\.dkr\.ecr\.[a-z0-9-]+\./, (_: string, id: string) => `${otherAccount(id)}.dkr.ecr.${region}.`),
       );
+    // ACM certificates are regional: theirs is requested in their region.
+    if (typeof cfg.access?.tls?.acmCertificateArn === "string")
+      cfg.access.tls.acmCertificateArn = cfg.access.tls.acmCertificateArn.replace(/^(arn:[^:]+:acm:)[^:]+:/, `$1${region}:`);
     if (Array.isArray(cfg.network?.availabilityZones))
       cfg.network.availabilityZones = cfg.network.availabilityZones.map((_: string, i: number) => `${region}${"abcdef"[i]}`);
   }
@@ -134,6 +137,12 @@ describe("adopterEdit (pure)", () => {
       teams: [{ name: "recsys", owners: { admin: { groups: ["recsys-leads"], iamPrincipals: [`arn:aws:iam::${other}:role/acme-recsys-admin`] } } }],
     });
     expect(accountsIn(edited)).not.toContain("444455556666");
+  });
+
+  it("moves the gateway's ACM certificate to the new region and account", () => {
+    const arn = "arn:aws:acm:eu-west-1:444455556666:certificate/0b8e2c6a-4f1d-4e8a-9c3b-5d7e1f2a6b90";
+    const edited = adopterEdit({ ...eks, access: { tls: { acmCertificateArn: arn } } });
+    expect(edited.access.tls.acmCertificateArn).toBe(`arn:aws:acm:us-east-2:${otherAccount("444455556666")}:certificate/0b8e2c6a-4f1d-4e8a-9c3b-5d7e1f2a6b90`);
   });
 
   it("moves an existing-cluster stack to another cluster name, context and kubeconfig", () => {

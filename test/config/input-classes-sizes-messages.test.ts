@@ -78,6 +78,7 @@ describe("8. IAM principals of another partition than the region's", () => {
     cfg.network.availabilityZones = ["cn-north-1a", "cn-north-1b"];
     const toCn = (arn: string) => arn.replace(/^arn:aws:/, "arn:aws-cn:");
     cfg.cluster.admins = cfg.cluster.admins.map(toCn);
+    cfg.access.tls.acmCertificateArn = toCn(cfg.access.tls.acmCertificateArn).replace(":eu-west-1:", ":cn-north-1:");
     for (const t of teamsOf(cfg))
       for (const role of ["admin", "edit", "view"]) if (t.owners[role]?.iamPrincipals) t.owners[role].iamPrincipals = t.owners[role].iamPrincipals.map(toCn);
     expectValid(cfg);

@@ -83,12 +83,16 @@ describe("raw values", () => {
 });
 
 describe("loadConfig", () => {
+  // The fixtures sign in through an OIDC IdP, whose client secret a real run must hold (test/config/access-secret.test.ts).
+  const clientSecret = { "mlops-platform:accessClientSecret": "client-secret-value" };
+  const secretKeys = ["mlops-platform:accessClientSecret"];
+
   it("reads the mlops-platform: keys from the Pulumi runtime and throws one ConfigError listing every problem", () => {
     const cfg = fixture("prod");
     cfg.network.natGateways = "single";
     cfg.cluster.protect = false;
     const values = Object.fromEntries(Object.entries(rawConfig(cfg)).map(([k, v]) => [`mlops-platform:${k}`, v]));
-    pulumi.runtime.setAllConfig({ ...values, "pulumi:tags": '{"team":"platform"}' }, []); // Pulumi's own namespace: allowed, not ours to read
+    pulumi.runtime.setAllConfig({ ...values, ...clientSecret, "pulumi:tags": '{"team":"platform"}' }, secretKeys); // Pulumi's own namespace: allowed, not ours to read
     let thrown: unknown;
     try {
       loadConfig({ today: TODAY });
@@ -104,7 +108,7 @@ describe("loadConfig", () => {
 
   it("returns the resolved config of a valid stack", () => {
     const values = Object.fromEntries(Object.entries(rawConfig(fixture("dev"))).map(([k, v]) => [`mlops-platform:${k}`, v]));
-    pulumi.runtime.setAllConfig(values, []);
+    pulumi.runtime.setAllConfig({ ...values, ...clientSecret }, secretKeys);
     const cfg = loadConfig({ today: TODAY });
     expect(cfg.environment).toBe("dev");
     expect(cfg.network?.natGateways).toBe("single");
@@ -112,7 +116,7 @@ describe("loadConfig", () => {
 
   it("treats keys the runtime marks secret as secrets: unknown if the schema lacks them, never as plaintext", () => {
     const values = Object.fromEntries(Object.entries(rawConfig(fixture("dev"))).map(([k, v]) => [`mlops-platform:${k}`, v]));
-    pulumi.runtime.setAllConfig({ ...values, "mlops-platform:grafanaPassword": "hunter2" }, ["mlops-platform:grafanaPassword"]);
+    pulumi.runtime.setAllConfig({ ...values, ...clientSecret, "mlops-platform:grafanaPassword": "hunter2" }, [...secretKeys, "mlops-platform:grafanaPassword"]);
     let thrown: unknown;
     try {
       loadConfig({ today: TODAY });

@@ -1,0 +1,102 @@
+/**
+ * The company IdP's client secret: the one setting of this program that is a secret. It has its own project key,
+ * set only with `pulumi config set --secret`, and never enters the plain config object; components get it as a
+ * secret Output from accessClientSecret(). The offline plan runs without it (no passphrase, no cloud).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT } from "../domain/project";
+import type { AccessConfig } from "./access";
+import type { Problem } from "./problems";
+
+/** The project key (mlops-platform:accessClientSecret) that holds the OIDC client secret. */
+export const ACCESS_CLIENT_SECRET_KEY = "accessClientSecret";
+
+/** The command that sets it, run in the project folder against the stack. */
+export const SET_CLIENT_SECRET_COMMAND = `pulumi config set --secret ${PROJECT}:${ACCESS_CLIENT_SECRET_KEY} <client secret>`;
+
+/** How the stack holds the key: as a secret, as a plain (leaked) value, or not at all. */
+export type ClientSecretState = "secret" | "plain" | "absent";
+
+/**
+ * What a missing client secret means: refused (`pulumi up` and preview, where the engine has the stack's secrets)
+ * or planned as an unknown secret (the offline plan, which never decrypts anything).
+ */
+export type MissingSecrets = "refuse" | "plan";
+
+/** Problems with the client secret key; never repeats its value. */
+export function clientSecretProblems(
+  state: ClientSecretState,
+  access: { readonly kind: "oidc" | "dex"; readonly clientId?: string } | undefined,
+  missing: MissingSecrets,
+): Problem[] {
+  const at = ACCESS_CLIENT_SECRET_KEY;
+  if (state === "plain") {
+    return [
+      {
+        path: at,
+        message: `holds the identity provider's client secret in plain text (the value is not repeated here), and it is accepted only as a secret: remove it from the stack file, rotate it, and set it with \`${SET_CLIENT_SECRET_COMMAND}\``,
+      },
+    ];
+  }
+  if (state === "secret" && access === undefined) {
+    return [{ path: at, message: `is set, but there is no access section that uses it; remove it (pulumi config rm ${PROJECT}:${at})` }];
+  }
+  if (state === "secret" && access?.kind === "dex") {
+    return [
+      {
+        path: at,
+        message: `is not used with identityProvider kind dex: the platform generates its own Dex's client secret; remove it (pulumi config rm ${PROJECT}:${at})`,
+      },
+    ];
+  }
+  if (state === "absent" && access?.kind === "oidc" && missing === "refuse") {
+    return [
+      {
+        path: at,
+        message: `is required: the gateway and Grafana sign people in as client ${access.clientId ?? "(access.identityProvider.clientId)"} of the company's identity provider; set its client secret with \`${SET_CLIENT_SECRET_COMMAND}\``,
+      },
+    ];
+  }
+  return [];
+}
+
+// Internal SDK modules, reached the way the loader and the plan's recorder reach them: the mock monitor tells the
+// offline plan from a real engine, and the Output class makes an unknown value the typings offer no factory for.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): unknown };
+const mocks = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (...args: never[]) => unknown };
+const outputs = require("@pulumi/pulumi/output") as {
+  Output: new (
+    resources: Set<never>,
+    value: Promise<undefined>,
+    isKnown: Promise<boolean>,
+    isSecret: Promise<boolean>,
+    all: Promise<Set<never>>,
+  ) => pulumi.Output<string>;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Whether the program runs under Pulumi's runtime mocks (the offline plan, tests) rather than a real engine. */
+export function isOfflinePlan(): boolean {
+  return settings.getMonitor() instanceof mocks.MockMonitor;
+}
+
+/** What the offline plan says once when it plans the client secret as unknown. */
+export const UNSET_CLIENT_SECRET_NOTE = `${PROJECT}:${ACCESS_CLIENT_SECRET_KEY} is not set: the offline plan plans the identity provider's client secret as an unknown secret; \`pulumi up\` needs it (${SET_CLIENT_SECRET_COMMAND})`;
+
+let noted = false;
+
+/**
+ * The client secret of the company's IdP as a secret Output, for the gateway's OIDC policy and Grafana; undefined
+ * without access or with Dex (whose secret the platform generates). Unset, it is an unknown secret in the offline
+ * plan and an error anywhere else (the loader has refused that stack before any component runs).
+ */
+export function accessClientSecret(access: Pick<AccessConfig, "identityProvider"> | undefined): pulumi.Output<string> | undefined {
+  if (access?.identityProvider.kind !== "oidc") return undefined;
+  const value = new pulumi.Config(PROJECT).getSecret(ACCESS_CLIENT_SECRET_KEY);
+  if (value !== undefined) return value;
+  if (!isOfflinePlan()) throw new Error(`${ACCESS_CLIENT_SECRET_KEY}: is required; set it with \`${SET_CLIENT_SECRET_COMMAND}\``);
+  if (!noted) void pulumi.log.info(UNSET_CLIENT_SECRET_NOTE);
+  noted = true;
+  return new outputs.Output(new Set(), Promise.resolve(undefined), Promise.resolve(false), Promise.resolve(true), Promise.resolve(new Set()));
+}
