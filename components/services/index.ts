@@ -15,7 +15,7 @@ import { createDatabaseRoles, PlatformDatabase, type DatabaseEndpoint, type Data
 import { ModelMonitoring } from "./model-monitoring";
 import { SecretSync } from "./secret-sync";
 import { Feast } from "./feast";
-import { ModelServing } from "./model-serving";
+import { ModelServing, type ModelServingArgs } from "./model-serving";
 import { Mlflow } from "./mlflow";
 import { Pipelines, type PipelinesAwsArgs } from "./pipelines";
 import type { ServiceContext } from "./context";
@@ -54,6 +54,8 @@ export interface MlopsServicesArgs {
   readonly objectStore?: { readonly endpoint: string; readonly credentials: pulumi.Input<Record<string, string>>; readonly ready: pulumi.Resource };
   /** The queue label and annotations of the `kubeflow` Namespace, with pipelines. @default none */
   readonly pipelinesNamespaceQueue?: NamespaceQueueMetadata;
+  /** KServe's routes on the platform's Gateway (with `access` and a team serving models). @default none */
+  readonly kserveGateway?: ModelServingArgs["gateway"];
 }
 
 /** The platform Postgres: RDS on AWS, CloudNativePG on an existing cluster. */
@@ -233,7 +235,8 @@ export class MlopsServices extends pulumi.ComponentResource {
       const orphans = DATABASE_USERS.filter((service) => services[service].enabled);
       if (orphans.length > 0) throw new Error(`${orphans.join(", ")} need the platform database, but the services config has none (resolveServices sets it)`);
     }
-    if (services.kserve.enabled) new ModelServing(`${name}-kserve`, { mode: services.kserve.mode, dependsOn: ready, labels }, child);
+    if (services.kserve.enabled)
+      new ModelServing(`${name}-kserve`, { mode: services.kserve.mode, dependsOn: ready, labels, gateway: args.kserveGateway }, child);
     if (services.pipelines.enabled) {
       new Pipelines(
         `${name}-pipelines`,

@@ -6,6 +6,7 @@ import { createObjectGroup } from "../kubernetes/object-group";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
 import { CHARTS } from "../../domain/versions";
 import { CERT_MANAGER_NAMESPACE } from "../../domain/platform-namespaces";
+import { GATEWAY_NAME, GATEWAY_NAMESPACE, modelsDomain } from "../../domain/access";
 
 export { CERT_MANAGER_NAMESPACE };
 
@@ -15,13 +16,40 @@ export interface ModelServingArgs {
   /** The namespaces (cert-manager, kserve, knative-*) and the Prometheus operator's CRDs, created before. */
   readonly dependsOn: pulumi.Input<pulumi.Resource>[];
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * With `access` and a team serving models: KServe makes an HTTPRoute per InferenceService on the platform's
+   * Gateway. Its controller refuses to start without the HTTPRoute CRD, so it waits for `crds` (the gateway chart).
+   */
+  readonly gateway?: { readonly domain: string; readonly crds: pulumi.Input<pulumi.Resource>[] };
 }
 
-/** kserve-resources values: our overrides file plus the deployment mode. */
-export function kserveValues(mode: KserveMode) {
-  return mergeValues(loadValuesFile("kserve-resources"), {
-    kserve: { version: CHARTS.kserveResources.version, controller: { deploymentMode: kserveDeploymentMode(mode) } },
-  });
+/**
+ * KServe's Gateway API settings (kserve-resources v0.20.0 values kserve.controller.gateway, rendered into the
+ * inferenceservice-config `ingress` entry): routes on ingress/platform for <isvc>-<namespace>.models.<domain>, URLs
+ * https (TLS ends at the gateway or its load balancer), no Gateway of KServe's own.
+ */
+export function kserveGatewayValues(domain: string) {
+  return {
+    kserve: {
+      controller: {
+        gateway: {
+          domain: modelsDomain(domain),
+          urlScheme: "https",
+          disableIngressCreation: false,
+          ingressGateway: { enableGatewayApi: true, kserveGateway: `${GATEWAY_NAMESPACE}/${GATEWAY_NAME}`, createGateway: false },
+        },
+      },
+    },
+  };
+}
+
+/** kserve-resources values: our overrides file plus the deployment mode and, with a gateway domain, the Gateway API settings. */
+export function kserveValues(mode: KserveMode, gatewayDomain?: string) {
+  return mergeValues(
+    loadValuesFile("kserve-resources"),
+    { kserve: { version: CHARTS.kserveResources.version, controller: { deploymentMode: kserveDeploymentMode(mode) } } },
+    ...(gatewayDomain ? [kserveGatewayValues(gatewayDomain)] : []),
+  );
 }
 
 /**
@@ -47,9 +75,9 @@ export class ModelServing extends pulumi.ComponentResource {
       knative.push(createObjectGroup(`${name}-knative-serving`, [knativeServing(args.labels)], { ...child, dependsOn: [operator] }));
     }
     // The controller's Certificate and Issuer need cert-manager's CRDs and a running cert-manager.
-    const controller = createUpstreamChart(`${name}-controller`, CHARTS.kserveResources, KSERVE_NAMESPACE, kserveValues(args.mode), {
+    const controller = createUpstreamChart(`${name}-controller`, CHARTS.kserveResources, KSERVE_NAMESPACE, kserveValues(args.mode, args.gateway?.domain), {
       ...child,
-      dependsOn: [certManager, crds, ...knative],
+      dependsOn: [certManager, crds, ...knative, ...(args.gateway?.crds ?? [])],
     });
     createUpstreamChart(
       `${name}-runtimes`,
