@@ -6,13 +6,26 @@ import { createObjectGroup } from "../kubernetes/object-group";
 import { inheritedDependsOn } from "../dependencies";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
 import { CHARTS } from "../../domain/versions";
+import type { AccessConfig } from "../../config/access";
+import type { TeamConfig } from "../../config/teams";
+import { GRAFANA_OAUTH_SECRET, GRAFANA_OAUTH_SECRET_KEY } from "./oauth";
 import { GRAFANA_ADMIN_SECRET, GRAFANA_ADMIN_USER, prometheusStackValues } from "./values";
 
 export { GRAFANA_ADMIN_SECRET, prometheusStackValues } from "./values";
+export { GRAFANA_OAUTH_SECRET, grafanaOAuthValues, grafanaRoleExpression } from "./oauth";
 
 export interface ObservabilityArgs {
   /** Labels for the objects we author (cost attribution). @default {} */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Grafana sign-in with the stack's identity provider: its client (the gateway's) and the client secret, and the
+   * teams whose owner groups get Grafana roles. @default admin login only
+   */
+  readonly oauth?: {
+    readonly access: AccessConfig;
+    readonly teams: readonly TeamConfig[];
+    readonly clientSecret: pulumi.Input<string>;
+  };
 }
 
 /**
@@ -38,12 +51,26 @@ export class Observability extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [namespaces], additionalSecretOutputs: ["stringData", "data"] },
     );
-    this.chart = createUpstreamChart(name, CHARTS.kubePrometheusStack, MONITORING_NAMESPACE, prometheusStackValues(), {
+    const oauth = args.oauth && this.oauthSecret(name, args.oauth.clientSecret, args.labels, namespaces);
+    this.chart = createUpstreamChart(name, CHARTS.kubePrometheusStack, MONITORING_NAMESPACE, prometheusStackValues(args.oauth), {
       parent: this,
-      dependsOn: [namespaces, secret, ...inheritedDependsOn(opts)],
+      dependsOn: [namespaces, secret, ...(oauth ? [oauth] : []), ...inheritedDependsOn(opts)],
     });
     // PrometheusRule and ServiceMonitor need the chart's CRDs first (pulumi-kubernetes #3176).
     createObjectGroup(`${name}-content`, objects.resources, { parent: this, dependsOn: [this.chart] });
     this.registerOutputs({ namespace: this.namespace });
+  }
+
+  /** The IdP client's secret, which Grafana reads as a file (values.ts mounts it). */
+  private oauthSecret(name: string, clientSecret: pulumi.Input<string>, labels: ObservabilityArgs["labels"], namespaces: pulumi.Resource): k8s.core.v1.Secret {
+    return new k8s.core.v1.Secret(
+      `${name}-grafana-oauth`,
+      {
+        metadata: { name: GRAFANA_OAUTH_SECRET, namespace: MONITORING_NAMESPACE, labels: { ...labels } },
+        type: "Opaque",
+        stringData: { [GRAFANA_OAUTH_SECRET_KEY]: pulumi.secret(clientSecret) },
+      },
+      { parent: this, dependsOn: [namespaces], additionalSecretOutputs: ["stringData", "data"] },
+    );
   }
 }
