@@ -47,6 +47,15 @@ export type ServiceAccountIssuer = { readonly issuer: string; readonly jwksUri: 
 /** The EKS cluster's OIDC issuer (aws.eks.Cluster identities[0].oidcs[0].issuer) and its keys. */
 export const eksServiceAccountIssuer = (issuer: string): ServiceAccountIssuer => ({ issuer, jwksUri: `${issuer.replace(/\/+$/, "")}/keys` });
 
+/**
+ * Whose service-account tokens model endpoints accept: on EKS the cluster's OIDC issuer (pass the resolved
+ * `identities[0].oidcs[0].issuer`), elsewhere `access.serviceAccountIssuer` with its keys inline, else nobody's.
+ */
+export function serviceAccountIssuerOf(access: Pick<AccessConfig, "serviceAccountIssuer">, eksIssuer?: string): ServiceAccountIssuer | undefined {
+  if (eksIssuer) return eksServiceAccountIssuer(eksIssuer);
+  return access.serviceAccountIssuer && { issuer: access.serviceAccountIssuer.issuer, jwks: access.serviceAccountIssuer.jwks };
+}
+
 /** The redirect URL the IdP client must allow for a UI host. */
 export const oidcRedirectUrl = (host: string): string => `https://${host}${OIDC_CALLBACK_PATH}`;
 

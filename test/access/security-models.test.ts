@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eksServiceAccountIssuer, securityPolicyObjects } from "../../charts/access/security";
+import { eksServiceAccountIssuer, securityPolicyObjects, serviceAccountIssuerOf } from "../../charts/access/security";
 import { MODEL_TOKEN_AUDIENCE, teamIdpGroups } from "../../domain/access";
 import { ADMINS, body, oidcAccess, team } from "./fixtures";
 
@@ -99,5 +99,16 @@ describe("security: (c) a policy per team that serves models", () => {
       expect(spec.jwt.providers.map((p: { name: string }) => p.name)).toEqual(["idp"]);
       expect(spec.authorization.rules.map((r: any) => r.principal.jwt.provider)).toEqual(["idp"]);
     }
+  });
+});
+
+describe("security: which service-account issuer model endpoints trust", () => {
+  const existing = { issuer: "https://kubernetes.default.svc", jwks: '{"keys":[]}' };
+  it("on EKS the cluster's OIDC issuer with remote keys, even where the section names one", () => {
+    expect(serviceAccountIssuerOf({ serviceAccountIssuer: existing }, "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC")).toEqual(eks);
+  });
+  it("elsewhere access.serviceAccountIssuer with its keys inline, or none", () => {
+    expect(serviceAccountIssuerOf({ serviceAccountIssuer: existing })).toEqual(existing);
+    expect(serviceAccountIssuerOf({})).toBeUndefined();
   });
 });
