@@ -84,7 +84,8 @@ export function isOfflinePlan(): boolean {
 /** What the offline plan says once when it plans the client secret as unknown. */
 export const UNSET_CLIENT_SECRET_NOTE = `${PROJECT}:${ACCESS_CLIENT_SECRET_KEY} is not set: the offline plan plans the identity provider's client secret as an unknown secret; \`pulumi up\` needs it (${SET_CLIENT_SECRET_COMMAND})`;
 
-let noted = false;
+/** Stacks the note was given for: `npm run check` plans several in one process. */
+const noted = new Set<string>();
 
 /**
  * The client secret of the company's IdP as a secret Output, for the gateway's OIDC policy and Grafana; undefined
@@ -96,7 +97,7 @@ export function accessClientSecret(access: Pick<AccessConfig, "identityProvider"
   const value = new pulumi.Config(PROJECT).getSecret(ACCESS_CLIENT_SECRET_KEY);
   if (value !== undefined) return value;
   if (!isOfflinePlan()) throw new Error(`${ACCESS_CLIENT_SECRET_KEY}: is required; set it with \`${SET_CLIENT_SECRET_COMMAND}\``);
-  if (!noted) void pulumi.log.info(UNSET_CLIENT_SECRET_NOTE);
-  noted = true;
+  if (!noted.has(pulumi.getStack())) void pulumi.log.info(UNSET_CLIENT_SECRET_NOTE);
+  noted.add(pulumi.getStack());
   return new outputs.Output(new Set(), Promise.resolve(undefined), Promise.resolve(false), Promise.resolve(true), Promise.resolve(new Set()));
 }

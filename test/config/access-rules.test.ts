@@ -3,7 +3,7 @@
  * message, and the neighbouring case that is accepted. Fixtures: dev and prod (EKS, OIDC), local (existing, Dex).
  */
 import { describe, it, expect } from "vitest";
-import { expectProblem, expectValid, fixture, problemsOf, teamsOf, validate, type Cfg } from "./fixtures";
+import { eksAccess, expectProblem, expectValid, fixture, problemsOf, teamsOf, validate, type Cfg } from "./fixtures";
 
 const JWKS = JSON.stringify({ keys: [{ kty: "RSA", kid: "k1", n: "u1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw", e: "AQAB" }] });
 const paths = (cfg: Cfg) => problemsOf(cfg).map((p) => p.path);
@@ -15,6 +15,12 @@ describe("sign-in of group owners on EKS", () => {
     delete teamsOf(cfg)[0].modelEndpoints;
     expectProblem(cfg, "teams[0].owners.admin.groups", "cannot sign in to EKS: its groups come from an identity provider");
     expectProblem(cfg, "teams[0].owners.edit.groups", "add access with identityProvider kind oidc (the company's IdP), or name IAM principals");
+  });
+
+  it("accepts eksAccess(), the access section test stacks of their own spread in", () => {
+    const cfg = fixture("dev");
+    cfg.access = eksAccess();
+    expectValid(cfg);
   });
 
   it("accepts IAM principals alone on EKS without access", () => {

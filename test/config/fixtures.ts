@@ -55,3 +55,24 @@ export const stackProblems = (values: Record<string, string>, secretKeys: string
   const r = validateStackConfig(values, new Set(secretKeys), { today: TODAY });
   return r.ok ? [] : r.problems;
 };
+
+/**
+ * An access section for a test's own EKS stack (region eu-west-1, account 111122223333): EKS refuses team owner
+ * groups without an OIDC identity provider (config/access-rules.ts). Spread it in: `{ ...stack, access: eksAccess() }`.
+ */
+export const eksAccess = (region = "eu-west-1", account = "111122223333"): Cfg => ({
+  identityProvider: {
+    kind: "oidc",
+    issuer: "https://login.example.com",
+    clientId: "mlops-test",
+    endpoints: {
+      authorization: "https://login.example.com/oauth2/v1/authorize",
+      token: "https://login.example.com/oauth2/v1/token",
+      userInfo: "https://login.example.com/oauth2/v1/userinfo",
+      jwks: "https://login.example.com/oauth2/v1/keys",
+    },
+  },
+  adminGroups: ["platform-admins"],
+  domain: "mlops-test.example.com",
+  tls: { acmCertificateArn: `arn:aws:acm:${region}:${account}:certificate/0b8e2c6a-4f1d-4e8a-9c3b-5d7e1f2a6b90` },
+});
