@@ -7,14 +7,15 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { CHARTS } from "../../domain/versions";
 import { runTool } from "../cli/run-tool";
 import type { KubeObject } from "../plan/extract";
 import { cacheRoot } from "./binaries";
 import type { KubeClient } from "./kube-client";
 
 export const GATEWAY_MODULE = "github.com/envoyproxy/gateway";
-/** The gateway-helm chart's version is the module's release tag. */
-export const GATEWAY_RELEASE = "v1.9.0";
+/** The catalogue's gateway-helm chart version is the module's release tag. */
+export const GATEWAY_RELEASE: string = CHARTS.envoyGateway.version;
 /** Where the gateway-helm chart keeps the CRDs Helm installs before its templates. */
 export const GATEWAY_CRD_DIR = "charts/gateway-helm/charts/crds/crds";
 /** The API groups those CRDs serve: Gateway API (standard and experimental x-k8s.io) and Envoy Gateway's own. */

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { GATEWAY_CRD_DIR, GATEWAY_CRD_GROUPS, readGatewayCrds } from "../../scripts/cluster/gateway-crds";
+import { CHARTS } from "../../domain/versions";
+import { GATEWAY_CRD_DIR, GATEWAY_CRD_GROUPS, GATEWAY_RELEASE, readGatewayCrds } from "../../scripts/cluster/gateway-crds";
 import { UPSTREAM_CRD_GROUPS } from "../cluster/planned";
 
 const roots: string[] = [];
@@ -47,5 +48,12 @@ describe("readGatewayCrds", () => {
 
   it("knows only groups the other suites leave unapplied", () => {
     for (const group of GATEWAY_CRD_GROUPS) expect(UPSTREAM_CRD_GROUPS).toContain(group);
+  });
+});
+
+describe("GATEWAY_RELEASE", () => {
+  it("is the catalogue's gateway-helm version, spelt as a release tag the module proxy knows (v1.2.3)", () => {
+    expect(CHARTS.envoyGateway.version).toMatch(/^v\d+\.\d+\.\d+$/);
+    expect(GATEWAY_RELEASE).toBe(CHARTS.envoyGateway.version);
   });
 });

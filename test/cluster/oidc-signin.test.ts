@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { refusal, type KubeResponse } from "../../scripts/cluster/kube-client";
 import { idTokenClaims, newSigningKey, signJwt, type SigningKey } from "../../scripts/cluster/oidc-token";
 import type { KubeObject } from "../../scripts/plan/extract";
-import { applyOrder, adminClient, describeObject, writtenPlan } from "./planned";
+import { applyOrder, adminClient, describeObject, eventually, writtenPlan } from "./planned";
 
 const admin = adminClient();
 const { access, signingKey } = inject("oidc");
@@ -104,10 +104,16 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   // Namespaces take their roles with them; the cluster bindings go one by one.
-  for (const object of applied.filter((o) => o.kind === "Namespace" || o.kind === "ClusterRoleBinding")) await admin.remove(object);
+  const removed = applied.filter((o) => o.kind === "Namespace" || o.kind === "ClusterRoleBinding");
+  for (const object of removed) await admin.remove(object);
+  // Gone before the next file, which may plan the same namespaces (access.test.ts does).
+  await eventually(async () => {
+    for (const object of removed) if ((await admin.get(object)).status !== 404) return undefined;
+    return true;
+  }, 120);
   admin.close();
   agent.destroy();
-});
+}, 180_000);
 
 describe("the planned sign-in objects", () => {
   it("bind each team role and the platform admins to IdP groups with the access section's prefix", () => {
