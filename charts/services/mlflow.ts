@@ -1,7 +1,8 @@
 /**
  * MLflow tracking server and model registry, run from the upstream image (MLflow ships no chart of its own
  * on a Helm repository we can pin): Postgres backend, artifacts proxied to object storage, basic auth with a
- * generated admin password, internal Service only, metrics scraped with the admin's credentials.
+ * generated admin password and one workspace per team (mlflow-teams.ts), internal Service only, metrics scraped
+ * with the admin's credentials.
  */
 import { imageRef } from "../../domain/versions";
 import type { SecretTemplate } from "./external-secrets";
@@ -16,7 +17,7 @@ export const MLFLOW_PORT = 5000;
 export const MLFLOW_SECRET = "mlflow";
 export const MLFLOW_SERVICE_ACCOUNT = "mlflow";
 /** Upstream's own chart runs the image as this user. */
-const MLFLOW_UID = 1000;
+export const MLFLOW_UID = 1000;
 const SELECTOR = { "app.kubernetes.io/name": "mlflow" };
 
 export interface DatabaseLocation {
@@ -45,27 +46,42 @@ const AUTH_CONFIG = "basic_auth.ini";
  * config file (MLFLOW_AUTH_CONFIG_PATH; MLflow 3.17 reads admin_password from it when MLFLOW_AUTH_ADMIN_PASSWORD
  * is unset, mlflow/server/auth/config.py), libpq's service file with the database password, the admin's
  * credentials for Prometheus' scrape, and the Flask session key. Auth tables share the tracking database
- * (MLflow keeps them apart with their own migration table). New users see nothing until granted
- * (default_permission NO_PERMISSIONS): teams share one server without sharing experiments. configparser reads
- * `%` as interpolation: the generated values are alphanumeric.
+ * (MLflow keeps them apart with their own migration table). configparser reads `%` as interpolation: the
+ * generated values are alphanumeric.
  */
 export function mlflowSecretTemplate(db: DatabaseLocation): SecretTemplate {
   return {
-    [AUTH_CONFIG]: [
-      "[mlflow]",
-      "default_permission = NO_PERMISSIONS",
-      `database_uri = ${postgresUrl(db)}`,
-      "admin_username = admin",
-      "admin_password = {{ .adminPassword }}",
-      "authorization_function = mlflow.server.auth:authenticate_request_basic_auth",
-      "",
-    ].join("\n"),
+    [AUTH_CONFIG]: basicAuthConfig(postgresUrl(db), "{{ .adminPassword }}"),
     [PG_SERVICE_KEY]: pgServiceFile(MLFLOW_PG_SERVICE, { password: "{{ .password }}" }),
     "admin-username": "admin",
     "admin-password": "{{ .adminPassword }}",
     "flask-secret-key": "{{ .secretKey }}",
   };
 }
+
+/**
+ * basic_auth.ini: the auth database, the admin, and no access without a grant. With workspaces on, a user sees
+ * only the workspaces a role grants it (grant_default_workspace_access stays at its default, false), which is
+ * how teams share one server without sharing experiments (mlflow-teams.ts). The real-server test starts MLflow
+ * with this same text.
+ */
+export function basicAuthConfig(databaseUri: string, adminPassword: string): string {
+  return [
+    "[mlflow]",
+    "default_permission = NO_PERMISSIONS",
+    `database_uri = ${databaseUri}`,
+    "admin_username = admin",
+    `admin_password = ${adminPassword}`,
+    "authorization_function = mlflow.server.auth:authenticate_request_basic_auth",
+    "",
+  ].join("\n");
+}
+
+/**
+ * How the server runs, besides where it listens: the basic-auth app, proxied artifacts, and workspaces (MLflow
+ * 3.17's unit of isolation: experiments, models and prompts live in one, roles grant per workspace).
+ */
+export const MLFLOW_SERVER_FLAGS = ["--serve-artifacts", "--app-name=basic-auth", "--enable-workspaces"] as const;
 
 /**
  * Host headers MLflow accepts (its DNS-rebinding guard replaces, not extends, its defaults): the Service
@@ -141,14 +157,7 @@ export function mlflowObjects(args: MlflowArgs): Manifest[] {
                   name: "mlflow",
                   image: imageRef("mlflow"),
                   command: ["mlflow", "server"],
-                  args: [
-                    "--host=0.0.0.0",
-                    `--port=${MLFLOW_PORT}`,
-                    "--workers=2",
-                    "--serve-artifacts",
-                    "--app-name=basic-auth",
-                    "--expose-prometheus=/tmp/metrics",
-                  ],
+                  args: ["--host=0.0.0.0", `--port=${MLFLOW_PORT}`, "--workers=2", ...MLFLOW_SERVER_FLAGS, "--expose-prometheus=/tmp/metrics"],
                   ports: [{ name: "http", containerPort: MLFLOW_PORT }],
                   env,
                   readinessProbe: probe(5),

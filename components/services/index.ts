@@ -100,7 +100,8 @@ function createSecretStore(
       kmsKeyArn: aws.keys.databases,
       extraSecretArns: database?.masterSecretArn ? [database.masterSecretArn] : [],
       namespaces: wiring.secretStoreNamespaces,
-      namespaceLabels: [serviceOptInLabel("evidently")],
+      // Teams that opted into Evidently or MLflow receive a generated credential in their namespace.
+      namespaceLabels: [serviceOptInLabel("evidently"), serviceOptInLabel("mlflow")],
       dependsOn: ready,
       labels,
     },
@@ -121,7 +122,10 @@ function createDatabaseUsers(
   const { services, aws } = args;
   const passwords: pulumi.Resource[] = [];
   if (services.mlflow.enabled)
-    passwords.push(...new Mlflow(`${name}-mlflow`, { replicas: services.mlflow.replicas, database, context }, opts).databasePassword);
+    passwords.push(
+      ...new Mlflow(`${name}-mlflow`, { replicas: services.mlflow.replicas, database, context, teams: args.teams, teamNamespaces: args.teamNamespaces }, opts)
+        .databasePassword,
+    );
   if (services.feast.enabled) {
     const cache = aws && {
       nodeType: services.feast.onlineStore.nodeType,

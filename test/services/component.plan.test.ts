@@ -181,6 +181,9 @@ describe("on AWS (prod)", () => {
       "mlops-prod/mlops/services-evidently",
       "mlops-prod/mlops/services-feast",
       "mlops-prod/mlops/services-mlflow",
+      "mlops-prod/mlops/services-mlflow-team-fraud",
+      "mlops-prod/mlops/services-mlflow-team-nlp",
+      "mlops-prod/mlops/services-mlflow-team-recsys",
       "mlops-prod/mlops/services-pipelines-database",
     ]);
     for (const s of secrets) expect(s.inputs.kmsKeyId).toBe(keyArn("prod", "databases"));
