@@ -2,8 +2,6 @@
  * Who reaches what through the gateway: the UIs the stack serves and the IdP groups allowed on each, the hosts,
  * and how IdP groups appear to the Kubernetes API server. Pure: config types in, plain data out.
  */
-import type { AccessConfig } from "../config/access";
-import type { TeamConfig } from "../config/teams";
 import { EVIDENTLY_NAMESPACE, INGRESS_NAMESPACE, KUBEFLOW_NAMESPACE, MLFLOW_NAMESPACE, MONITORING_NAMESPACE } from "./platform-namespaces";
 
 /** The Gateway every route attaches to, its class, and its two HTTPS listeners. */
@@ -43,8 +41,13 @@ export const modelsDomain = (domain: string): string => `models.${domain}`;
 /** KServe's default domainTemplate with the models domain: <isvc>-<namespace>.models.<domain>. */
 export const modelHost = (domain: string, inferenceService: string, team: string): string => `${inferenceService}-${team}.${modelsDomain(domain)}`;
 
+/** What the route model reads of a team (config/teams.ts TeamConfig): the domain floor imports nothing of config. */
+export interface TeamOwners {
+  readonly owners: Readonly<Record<"admin" | "edit" | "view", { readonly groups: readonly string[] }>>;
+}
+
 /** Every IdP group that owns the team in any role. */
-export function teamIdpGroups(team: Pick<TeamConfig, "owners">): string[] {
+export function teamIdpGroups(team: TeamOwners): string[] {
   const { admin, edit, view } = team.owners;
   return [...new Set([...admin.groups, ...edit.groups, ...view.groups])];
 }
@@ -63,9 +66,9 @@ export interface UiRoute {
  * dashboards of their namespaces); a service UI is for the teams that opted into the service.
  */
 export function uiRoutes(
-  access: Pick<AccessConfig, "domain" | "adminGroups">,
+  access: { readonly domain: string; readonly adminGroups: readonly string[] },
   enabled: ReadonlySet<UiApp>,
-  teams: readonly Pick<TeamConfig, "owners" | "services">[],
+  teams: readonly (TeamOwners & { readonly services: readonly string[] })[],
 ): UiRoute[] {
   return UI_APPS.filter((app) => app === "grafana" || enabled.has(app)).map((app) => {
     const users = teams.filter((t) => app === "grafana" || t.services.includes(app)).flatMap(teamIdpGroups);
@@ -74,5 +77,5 @@ export function uiRoutes(
 }
 
 /** How the API server names an IdP group (EKS identity provider config, or the existing cluster's OIDC settings). */
-export const clusterGroup = (access: Pick<AccessConfig, "groupsPrefix"> | undefined, group: string): string =>
+export const clusterGroup = (access: { readonly groupsPrefix: string } | undefined, group: string): string =>
   access ? `${access.groupsPrefix}${group}` : group;
