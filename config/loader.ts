@@ -165,7 +165,7 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string>, 
         path: key,
         message: TOP_LEVEL_KEYS.includes(key)
           ? "is plain configuration but was set as a secret; set it without --secret"
-          : `unknown key${didYouMean(key, TOP_LEVEL_KEYS)}`,
+          : `unknown key${didYouMean(key, [...TOP_LEVEL_KEYS, ACCESS_CLIENT_SECRET_KEY])}`,
       });
       continue;
     }

@@ -10,6 +10,7 @@ import { ConfigError } from "../../config/problems";
 import { accessClientSecret, isOfflinePlan, SET_CLIENT_SECRET_COMMAND, UNSET_CLIENT_SECRET_NOTE } from "../../config/access-secret";
 import { fixture, namespaced, type Cfg } from "./fixtures";
 import { TODAY } from "../helpers/stack";
+import { parseStackFile } from "../../scripts/plan/stack-file";
 
 const KEY = "mlops-platform:accessClientSecret";
 const VALUE = "client-secret-value-4711";
@@ -81,6 +82,29 @@ describe("validation of the client secret", () => {
     expect(problems(check(cfg, { value: VALUE, asSecret: true }, "refuse"))).toEqual([
       { path: "accessClientSecret", message: expect.stringContaining("is set, but there is no access section that uses it") },
     ]);
+  });
+
+  it("is read from a stack file's secure: value, which the offline plan never decrypts", () => {
+    const text = [
+      "config:",
+      ...Object.entries(namespaced(fixture("dev"))).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`),
+      `  ${KEY}:`,
+      "    secure: v1:abc:def",
+    ].join("\n");
+    const read = parseStackFile(text, "Pulumi.dev.yaml");
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.config.secretKeys).toEqual([KEY]);
+    const result = validateStackConfig(read.config.values, new Set(read.config.secretKeys), { today: TODAY, missingSecrets: "refuse" });
+    expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+
+  it("suggests the key when a misspelt one is set as a secret", () => {
+    const { values } = stack(fixture("dev"));
+    const result = validateStackConfig({ ...values, "mlops-platform:accessClientSecrt": VALUE }, new Set(["mlops-platform:accessClientSecrt"]), {
+      today: TODAY,
+    });
+    expect(problems(result)).toContainEqual({ path: "accessClientSecrt", message: 'unknown key (did you mean "accessClientSecret"?)' });
   });
 
   it("is judged apart from the access section when that failed its schema", () => {
