@@ -11,6 +11,7 @@ import { writePlan } from "./plan/report";
 import { runPlan } from "./plan/run";
 import { listStacks } from "./plan/stack-file";
 import { teamReport } from "./check/team-report";
+import { enabledUis } from "../components/access/wiring";
 import { poolLines } from "./check/queue-report";
 import { queueHolders, queuePlatform } from "../charts/queues";
 import { gpuFlavors } from "../domain/queues";
@@ -47,7 +48,21 @@ async function checkStack(stack: string, stacksDir: string, outRoot: string): Pr
   console.log(cfg.teams.length === 0 ? "no teams" : `${cfg.teams.length} team(s):`);
   const flavors = gpuFlavors(queuePlatform(cfg));
   const queue = { flavors, queues: cfg.queues };
-  const ctx = { environment: cfg.environment, eksClusterName, sharedFiles: cfg.storage.sharedFiles.enabled, scratch: cfg.storage.scratch.enabled, queue };
+  const signIn = {
+    access: cfg.access,
+    region: cfg.aws?.region,
+    uiApps: enabledUis(cfg),
+    // Model endpoints verify service-account tokens only with a known issuer (charts/access/security.ts serviceAccountIssuerOf).
+    serviceAccountTokens: cfg.access?.serviceAccountIssuer !== undefined,
+  };
+  const ctx = {
+    environment: cfg.environment,
+    eksClusterName,
+    sharedFiles: cfg.storage.sharedFiles.enabled,
+    scratch: cfg.storage.scratch.enabled,
+    queue,
+    ...signIn,
+  };
   for (const line of poolLines(queueHolders(cfg), flavors)) console.log(line);
   for (const team of cfg.teams)
     console.log(

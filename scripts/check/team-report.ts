@@ -5,11 +5,10 @@ import { DATA_BUCKET_KINDS, teamPrefix } from "../../domain/storage-naming";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT } from "../../charts/team";
 import { SCRATCH_CLAIM, SHARED_FILES_CLAIM } from "../../charts/team-volumes";
 import { queueLines, type QueueReportContext } from "./queue-report";
+import { signInLines, type SignInContext } from "./sign-in-report";
 
-export interface TeamReportContext {
+export interface TeamReportContext extends SignInContext {
   readonly environment: string;
-  /** EKS cluster name when the stack runs on AWS; undefined on an existing cluster. */
-  readonly eksClusterName?: string;
   /** Shared tiers each team gets a pre-bound claim on. @default both off */
   readonly sharedFiles?: boolean;
   readonly scratch?: boolean;
@@ -22,9 +21,16 @@ const SERVICE_USE: Readonly<Record<string, string>> = {
   mlflow: "mlflow at http://mlflow.mlflow.svc:5000 (basic auth, users made by the platform's MLflow admin)",
   feast: "feast online features at feast-platform-online.feast.svc:80, registry feast-platform-registry.feast.svc:80",
   pipelines: "pipelines API at http://ml-pipeline.kubeflow.svc:8888 (runs execute in kubeflow)",
-  kserve: "kserve InferenceServices in its own namespace (served on 8080 to the platform ingress)",
+  kserve: "kserve InferenceServices in its own namespace",
   evidently: "evidently at http://evidently.evidently.svc:8000 with the write secret in Secret evidently",
 };
+
+/** Predictors are called through the gateway only when the team opted into model endpoints and the stack has one. */
+function serviceUse(team: TeamConfig, service: string, ctx: TeamReportContext): string {
+  const use = SERVICE_USE[service] ?? service;
+  if (service !== "kserve") return use;
+  return `${use}, ${team.modelEndpoints && ctx.access ? "called from it and through the gateway (see models)" : "called from it only (no model endpoints)"}`;
+}
 
 function volumes(ctx: TeamReportContext): string {
   const claims = [
@@ -67,10 +73,11 @@ export function teamReport(team: TeamConfig, ctx: TeamReportContext): string[] {
     ...queueLines({ name: team.name, namespace: team.name, cpu: q.cpu, memory: q.memory, gpu: q.gpu, priorities: team.priorities }, ctx.queue),
     `  defaults   per container: request ${l.defaultRequest.cpu}/${l.defaultRequest.memory}, limit ${l.default.cpu}/${l.default.memory}, between ${l.min.cpu}/${l.min.memory} and ${l.max.cpu}/${l.max.memory}`,
     `  roles      ${roles.join("; ")}${ctx.environment === "prod" ? " (no pods/exec or attach in prod)" : ""}`,
+    ...signInLines(team, ctx),
     `  network    ${network.join("; ")}; never the instance metadata address`,
     `  identity   ${identity}`,
     `  volumes    ${volumes(ctx)}`,
-    `  services   ${team.services.length > 0 ? team.services.map((x) => SERVICE_USE[x] ?? x).join("; ") : "none"}`,
+    `  services   ${team.services.length > 0 ? team.services.map((x) => serviceUse(team, x, ctx)).join("; ") : "none"}`,
     ...(team.modelMonitors.length > 0
       ? [
           `  monitors   ${team.modelMonitors.map((m) => `drift-${m.name} "${m.schedule}": ${m.current} against ${m.reference}, alert at drift share ≥ ${m.driftShareThreshold}`).join("; ")}`,
