@@ -44,7 +44,7 @@ export function certgenObjects(labels: Readonly<Record<string, string>> = {}): M
                   imagePullPolicy: "IfNotPresent",
                   command: ["envoy-gateway", "certgen", "--disable-topology-injector"],
                   env: [
-                    { name: "ENVOY_GATEWAY_NAMESPACE", valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "metadata.namespace" } } },
+                    { name: "ENVOY_GATEWAY_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
                     { name: "KUBERNETES_CLUSTER_DOMAIN", value: "cluster.local" },
                   ],
                   resources: resources({ cpu: "10m", memory: "32Mi" }, { memory: "128Mi" }),
