@@ -150,23 +150,26 @@ class Reconciler:
         username = team["user"]
         user = users.get(username)
         if user is None:
-            self.api.call("POST", "/api/2.0/mlflow/users/create", {"username": username, "password": password})
+            body = {"username": username, "password": password}
+            user = {**self.api.call("POST", "/api/2.0/mlflow/users/create", body)["user"], "roles": []}
             self.change(f"created user {username}")
-            user = {"is_admin": False, "roles": []}
         elif not password_works(self.url, username, password):
             self.api.call("PATCH", "/api/2.0/mlflow/users/update-password", {"username": username, "password": password})
             self.change(f"set the generated password of {username}")
         if user.get("is_admin"):
             self.api.call("PATCH", "/api/2.0/mlflow/users/update-admin", {"username": username, "is_admin": False})
             self.change(f"removed admin from {username}")
-        # The platform owns team users: exactly its role, nothing granted by hand.
-        assigned = {r["id"] for r in user.get("roles", [])}
-        if role_id not in assigned:
+        # The platform owns team users: its role, plus the user's own per-user role in its workspace (MLflow
+        # keeps there the MANAGE grants on what the user created); any other role was granted by hand.
+        roles = user.get("roles", [])
+        if role_id not in {r["id"] for r in roles}:
             self.api.call("POST", "/api/3.0/mlflow/roles/assign", {"username": username, "role_id": role_id})
             self.change(f"assigned role {self.spec['role']} in {team['workspace']} to {username}")
-        for other in assigned - {role_id}:
-            self.api.call("DELETE", "/api/3.0/mlflow/roles/unassign", {"username": username, "role_id": other})
-            self.change(f"unassigned role {other} from {username}")
+        own = f"__user_{user.get('id')}__"
+        for other in roles:
+            if other["id"] != role_id and not (other["name"] == own and other["workspace"] == team["workspace"]):
+                self.api.call("DELETE", "/api/3.0/mlflow/roles/unassign", {"username": username, "role_id": other["id"]})
+                self.change(f"unassigned role {other['name']} in {other['workspace']} from {username}")
 
     def leftovers(self, users):
         """Users of teams no longer listed go; their workspaces and data stay (only an admin deletes data)."""
