@@ -8,9 +8,9 @@ import type { AccessConfig } from "../../config/access";
 import { APPS_LISTENER, GATEWAY_CLASS, GATEWAY_NAME, GATEWAY_NAMESPACE, MODEL_ROUTES_LABEL, MODELS_LISTENER, modelsDomain } from "../../domain/access";
 import type { Environment } from "../../domain/environments";
 import { customResource, manifests, type Manifest } from "../kube";
+import { GATEWAY_API_GROUP, GATEWAY_API_VERSION } from "./routes";
+import { ENVOY_GATEWAY_API } from "./security";
 
-export const GATEWAY_API_V1 = "gateway.networking.k8s.io/v1";
-export const ENVOY_GATEWAY_V1ALPHA1 = "gateway.envoyproxy.io/v1alpha1";
 /** The controller name of the chart's default EnvoyGateway configuration. */
 export const ENVOY_GATEWAY_CONTROLLER = "gateway.envoyproxy.io/gatewayclass-controller";
 export const ENVOY_PROXY_NAME = "platform-proxy";
@@ -117,7 +117,7 @@ function listener(name: string, hostname: string, onEks: boolean, allowedRoutes:
 
 export function gatewaySpec(args: Pick<GatewayArgs, "access" | "onEks">): Record<string, unknown> {
   const hosts = listenerHostnames(args.access.domain);
-  const httpRoutes = [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }];
+  const httpRoutes = [{ group: GATEWAY_API_GROUP, kind: "HTTPRoute" }];
   return {
     gatewayClassName: GATEWAY_CLASS,
     listeners: [
@@ -137,7 +137,7 @@ export function gatewayObjects(args: GatewayArgs): Manifest[] {
   const labels = { ...args.labels };
   return manifests((scope) => {
     customResource(scope, "gateway-class", {
-      apiVersion: GATEWAY_API_V1,
+      apiVersion: GATEWAY_API_VERSION,
       kind: "GatewayClass",
       metadata: { name: GATEWAY_CLASS, labels },
       spec: {
@@ -146,13 +146,13 @@ export function gatewayObjects(args: GatewayArgs): Manifest[] {
       },
     });
     customResource(scope, "envoy-proxy", {
-      apiVersion: ENVOY_GATEWAY_V1ALPHA1,
+      apiVersion: ENVOY_GATEWAY_API,
       kind: "EnvoyProxy",
       metadata: { name: ENVOY_PROXY_NAME, namespace: GATEWAY_NAMESPACE, labels },
       spec: envoyProxySpec(args),
     });
     customResource(scope, "gateway", {
-      apiVersion: GATEWAY_API_V1,
+      apiVersion: GATEWAY_API_VERSION,
       kind: "Gateway",
       metadata: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE, labels },
       spec: gatewaySpec(args),

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { gatewayObjects } from "../../charts/access/gateway";
+import { OIDC_CLIENT_SECRET, OIDC_CLIENT_SECRET_KEY } from "../../charts/access/security";
 import { gatewayTlsObjects } from "../../charts/access/tls";
 import type { Manifest } from "../../charts/kube";
 import type { AccessConfig } from "../../config/access";
@@ -18,10 +19,6 @@ import { ENVOY_GATEWAY_RELEASE, envoyGatewayValues } from "./values";
 export { CERTGEN_NAME, certgenObjects, ENVOY_GATEWAY_IMAGE } from "./certgen";
 export { ingressNamespaceObjects } from "./namespace";
 export { CONTROLLER_POD_LABELS, CONTROLLER_PORTS, ENVOY_GATEWAY_RELEASE, envoyGatewayValues } from "./values";
-
-/** The Secret and key the UI SecurityPolicies read the IdP client secret from (Envoy Gateway's OIDC clientSecret). */
-export const OIDC_CLIENT_SECRET_NAME = "oidc-client";
-export const OIDC_CLIENT_SECRET_KEY = "client-secret";
 
 export interface AccessArgs {
   readonly access: AccessConfig;
@@ -69,10 +66,11 @@ export class Access extends pulumi.ComponentResource {
     const certgen = createObjectGroup(`${name}-certgen`, certgenObjects(labels), { parent: this, dependsOn: [namespace] });
     const values = envoyGatewayValues({ environment: args.environment, systemPool: args.systemPool });
     this.chart = createUpstreamChart(ENVOY_GATEWAY_RELEASE, CHARTS.envoyGateway, GATEWAY_NAMESPACE, values, { parent: this, dependsOn: [namespace, certgen] });
+    // The Secret the UI SecurityPolicies' OIDC clientSecret names.
     const clientSecret = new k8s.core.v1.Secret(
       `${name}-oidc-client`,
       {
-        metadata: { name: OIDC_CLIENT_SECRET_NAME, namespace: GATEWAY_NAMESPACE, labels },
+        metadata: { name: OIDC_CLIENT_SECRET, namespace: GATEWAY_NAMESPACE, labels },
         type: "Opaque",
         stringData: { [OIDC_CLIENT_SECRET_KEY]: pulumi.secret(args.clientSecret) },
       },
