@@ -37,17 +37,19 @@ async function call(user: [string, string] | undefined, method: string, path: st
   // Once more when the server closed an idle kept-alive connection just as it was reused.
   const res = await send().catch(send);
   const text = await res.text();
-  let parsed: Record<string, any> = {};
+  return { status: res.status, body: parseBody(text) };
+}
+/** JSON bodies parsed; MLflow's plain-text refusals ("Permission denied") kept as `text`. */
+function parseBody(text: string): Record<string, any> {
   try {
-    parsed = text ? JSON.parse(text) : {};
+    return text ? JSON.parse(text) : {};
   } catch {
-    parsed = { text };
+    return { text };
   }
-  return { status: res.status, body: parsed };
 }
 const admin: [string, string] = ["admin", ADMIN];
 const as = (name: string, pw = PASSWORDS[name]): [string, string] => [`team-${name}`, pw];
-const createExperiment = (user: [string, string], workspace: string | undefined, name: string) =>
+const createExperiment = (user: [string, string] | undefined, workspace: string | undefined, name: string) =>
   call(user, "POST", "/api/2.0/mlflow/experiments/create", { name }, workspace);
 
 beforeAll(async () => {

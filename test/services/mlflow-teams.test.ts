@@ -78,10 +78,10 @@ describe("mlflow teams: the reconcile Job", () => {
   it("runs in mlflow with its ConfigMap, both named after the input's hash", () => {
     const configMap = find(objs, "ConfigMap");
     expect(job.metadata).toMatchObject({ name: mlflowTeamsJobName(INPUT), namespace: "mlflow" });
-    expect(configMap.metadata).toMatchObject({ name: job.metadata.name, namespace: "mlflow" });
-    expect(configMap.data["mlflow-teams.py"]).toBe(mlflowTeamsScript());
-    expect(JSON.parse(configMap.data["input.json"])).toEqual(INPUT);
-    expect(spec.volumes).toContainEqual({ name: "job", configMap: { name: job.metadata.name } });
+    expect(configMap.metadata).toMatchObject({ name: job.metadata?.name, namespace: "mlflow" });
+    expect(configMap.data?.["mlflow-teams.py"]).toBe(mlflowTeamsScript());
+    expect(JSON.parse(configMap.data?.["input.json"] ?? "null")).toEqual(INPUT);
+    expect(spec.volumes).toContainEqual({ name: "job", configMap: { name: job.metadata?.name } });
   });
 
   it("uses the platform's MLflow image and runs restricted, as MLflow's user, with resources and no API token", () => {
@@ -129,7 +129,7 @@ describe("mlflow teams: the reconcile Job", () => {
   });
 
   it("reaches the server: MLflow's namespace admits its own pods", () => {
-    const same = mlflow().find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "allow-same-namespace");
+    const same = mlflow().find((o) => o.kind === "NetworkPolicy" && o.metadata?.name === "allow-same-namespace");
     expect(same?.spec).toMatchObject({ podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] });
   });
 
@@ -137,7 +137,7 @@ describe("mlflow teams: the reconcile Job", () => {
     const empty = mlflowTeamsInput([], {});
     const none = find(objects(empty), "Job");
     expect(podSpecOf(none).volumes.map((v: { name: string }) => v.name)).not.toContain("passwords");
-    expect(none.metadata.name).not.toBe(job.metadata.name);
+    expect(none.metadata?.name).not.toBe(job.metadata?.name);
   });
 });
 
