@@ -9,6 +9,7 @@ import { INFERENCE_POD_LABEL, MODEL_DRIFT_POD_LABELS } from "../team/network";
 import type { ResourceRule } from "../crds/admission";
 import type { LabelSelector } from "../kube";
 import { POD_SECURITY_ENFORCE_LABEL } from "../pod-security";
+import { clusterLocalModelsRule } from "./models";
 import { queueRule } from "./queues";
 import type { GuardrailRule } from "./rule";
 import { IMAGE_REFERENCES, POD_LABELS, POD_SPEC_CHANGED, POD_VARIABLES, RESTRICTED_VALIDATION, WORKLOAD_RESOURCES } from "./pod-templates";
@@ -26,6 +27,11 @@ export interface GuardrailInputs {
    * them must name a pool the namespace is entitled to. @default none, so no nodeSelector is judged
    */
   readonly gpuPools?: readonly string[];
+  /**
+   * KServe makes a gateway route for every InferenceService (kserveRoutesInferenceServices in ./models): those of
+   * team namespaces without model endpoints must be cluster-local. @default false, so no rule
+   */
+  readonly kserveRoutes?: boolean;
 }
 
 const TEAM_NAMESPACES: LabelSelector = { matchExpressions: [{ key: TEAM_NAMESPACE_LABEL, operator: "Exists" }] };
@@ -226,5 +232,6 @@ export function guardrailRules(inputs: GuardrailInputs): GuardrailRule[] {
     },
   ];
   if (inputs.imageRegistries !== undefined) rules.push(imageRegistryRule(inputs.imageRegistries));
+  if (inputs.kserveRoutes === true) rules.push(clusterLocalModelsRule());
   return rules;
 }

@@ -7,6 +7,7 @@ import type { TeamConfig } from "../../config/teams";
 import type { KserveMode } from "../../config/services";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { guardrailObjects } from "../../charts/guardrails";
+import { kserveRoutesInferenceServices } from "../../charts/guardrails/models";
 import { DRIFT_JOB_IMAGES } from "../../charts/services/drift";
 import { IMAGES } from "../../domain/versions";
 import type { GuardrailsConfig } from "../../config/guardrails";
@@ -87,7 +88,11 @@ export class Teams extends pulumi.ComponentResource {
     const child = { parent: this };
     const onAws = args.aws;
     // Cluster-wide and for every team namespace, so they come first and stand even with no team.
-    const guardrails = { imageRegistries: teamImageRegistries(args.guardrails), gpuPools: args.gpuPools ?? teamGpuPools(args.teams) };
+    const guardrails = {
+      imageRegistries: teamImageRegistries(args.guardrails),
+      gpuPools: args.gpuPools ?? teamGpuPools(args.teams),
+      kserveRoutes: kserveRoutesInferenceServices(args),
+    };
     createObjectGroup(`${name}-guardrails`, guardrailObjects(guardrails), child);
     if (args.access) createObjectGroup(`${name}-platform-admins`, platformAdminObjects(args.access), child);
     for (const team of args.teams) {
