@@ -4,7 +4,7 @@
  */
 import { describe, it, expect, beforeAll } from "vitest";
 import fc from "fast-check";
-import { teamObjects } from "../../charts/team";
+import { platformAdminObjects, teamObjects } from "../../charts/team";
 import { teamGroup } from "../../charts/team/rbac";
 import { principalSlug, teamAccessEntries, teamBoundaryPolicy, teamDataPolicy } from "../../components/teams";
 import type { PolicyDocument, PolicyStatement } from "../../components/aws/iam";
@@ -56,7 +56,8 @@ describe.each(STACKS)("Teams component on %s", (stack, result, onAws) => {
   });
 
   it("one ConfigGroup per team, parented to the component, whose YAML is the team chart", () => {
-    const groups = ofType(result(), T.configGroup).filter((g) => g.parent === component().urn && g.name !== "teams-guardrails");
+    const shared = ["teams-guardrails", "teams-platform-admins"];
+    const groups = ofType(result(), T.configGroup).filter((g) => g.parent === component().urn && !shared.includes(g.name));
     expect(groups.map((g) => g.name).sort()).toEqual(
       teams()
         .map((t) => `teams-${t.name}`)
@@ -71,9 +72,18 @@ describe.each(STACKS)("Teams component on %s", (stack, result, onAws) => {
         podIdentity: onAws,
         kserveMode: result().config!.services.kserve.mode,
         objectStore: onAws ? undefined : { namespace: "object-store", port: 8333 },
+        access: result().config!.access,
       });
       expect(parseYamlStream(group.inputs.yaml as string)).toEqual(JSON.parse(JSON.stringify(expected)));
     }
+  });
+
+  it("binds the stack's access: the admins' groups get cluster-admin (prefixed as the API server names them)", () => {
+    const access = result().config!.access;
+    expect(access).toBeDefined();
+    const admins = one(result(), T.configGroup, "teams-platform-admins");
+    expect(admins.parent).toBe(component().urn);
+    expect(parseYamlStream(admins.inputs.yaml as string)).toEqual(JSON.parse(JSON.stringify(platformAdminObjects(access!))));
   });
 
   if (!onAws) {
