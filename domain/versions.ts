@@ -114,6 +114,15 @@ export const CHARTS = {
     valuesUrl: "https://github.com/envoyproxy/gateway/blob/v1.9.0/charts/gateway-helm/values.tmpl.yaml",
     valuesTemplate: { GatewayImage: "docker.io/envoyproxy/gateway:v1.9.0", GatewayImagePullPolicy: "IfNotPresent" },
   },
+  // EKS only: provisions the gateway's NLB from its LoadBalancer Service (class service.k8s.aws/nlb). Published to
+  // aws/eks-charts; the chart's source and values.yaml live in the controller's repository at the v-prefixed tag.
+  awsLoadBalancerController: {
+    repo: "https://aws.github.io/eks-charts",
+    chart: "aws-load-balancer-controller",
+    version: "3.5.0",
+    valuesUrl: "https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v3.5.0/helm/aws-load-balancer-controller/values.yaml",
+    gitRef: "v3.5.0",
+  },
   // The local stack's identity provider (access.identityProvider.kind: dex). The chart lags Dex (0.24.0 ships
   // 2.44.0); charts/values/dex.yaml runs v2.45.1, the first line whose static users carry groups is v2.45.0.
   dex: {
