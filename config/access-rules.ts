@@ -33,6 +33,7 @@ export function accessProblems(ctx: AccessContext): Problem[] {
     ...(ctx.access ? exposureProblems(ctx.access, ctx) : []),
     ...(ctx.access ? serviceAccountIssuerProblems(ctx.access, ctx) : []),
     ...ownerSignInProblems(ctx),
+    ...uiSignInProblems(ctx),
     ...modelEndpointProblems(ctx),
   ];
 }
@@ -200,6 +201,27 @@ function ownerSignInProblems(ctx: AccessContext): Problem[] {
         ),
       );
     }
+  });
+  return out;
+}
+
+/** The gateway lets people into the UIs by IdP group: a team owned only by IAM principals would have kubectl and no UI. */
+function uiSignInProblems(ctx: AccessContext): Problem[] {
+  if (ctx.access === undefined) return [];
+  const out: Problem[] = [];
+  ctx.teams.forEach((team, i) => {
+    // A team whose owners failed to parse is judged by the schema's message alone.
+    if (team?.owners === undefined || team.invalid?.has("owners")) return;
+    const owners = team.owners;
+    if (TEAM_ROLES.some((role) => (owners[role]?.groups?.length ?? 0) > 0)) return;
+    // A team with no owner at all has the team rule's problem already.
+    if (!TEAM_ROLES.some((role) => (owners[role]?.iamPrincipals?.length ?? 0) > 0)) return;
+    out.push(
+      problem(
+        `teams[${i}].owners`,
+        "names no IdP group: with the access section people reach the UIs (Grafana for every team, and the services it opted into) by signing in with the identity provider, which IAM principals cannot do; add the team's IdP group under owners.<role>.groups",
+      ),
+    );
   });
   return out;
 }

@@ -47,6 +47,24 @@ describe("sign-in of group owners on EKS", () => {
   });
 });
 
+describe("UI sign-in of IAM-only teams", () => {
+  it("refuses a team owned only by IAM principals when access is set: the UIs admit IdP groups", () => {
+    const cfg = fixture("dev");
+    const team = teamsOf(cfg)[0];
+    team.owners = { admin: { iamPrincipals: team.owners.admin.iamPrincipals } };
+    expectProblem(cfg, "teams[0].owners", "names no IdP group: with the access section people reach the UIs");
+  });
+
+  it("accepts IAM principals beside one IdP group, and a team with no owner at all is the team rule's alone", () => {
+    const cfg = fixture("dev");
+    const team = teamsOf(cfg)[0];
+    team.owners = { admin: { iamPrincipals: team.owners.admin.iamPrincipals }, view: { groups: ["recsys-analysts"] } };
+    expectValid(cfg);
+    team.owners = { admin: {} };
+    expect(problemsOf(cfg).filter((p) => p.path === "teams[0].owners")).toHaveLength(1);
+  });
+});
+
 describe("identity provider", () => {
   it("refuses Dex on EKS, which needs a public issuer with a CA-signed certificate", () => {
     const cfg = fixture("dev");
