@@ -10,6 +10,15 @@ export const GATEWAY_NAME = "platform";
 export const GATEWAY_CLASS = "mlops-platform";
 export const APPS_LISTENER = "apps";
 export const MODELS_LISTENER = "models";
+/**
+ * The labels Envoy Gateway v1.9.0 puts on every proxy pod it creates (internal/infrastructure/kubernetes/proxy
+ * resource.go EnvoyAppLabel); with the gateway's namespace they name the proxies and nothing else in it.
+ */
+export const ENVOY_PROXY_POD_LABELS = {
+  "app.kubernetes.io/name": "envoy",
+  "app.kubernetes.io/component": "proxy",
+  "app.kubernetes.io/managed-by": "envoy-gateway",
+} as const;
 /** Team namespaces carrying this label have their InferenceServices' routes admitted to the models listener. */
 export const MODEL_ROUTES_LABEL = "mlops.platform/model-endpoints";
 /** The audience of service-account tokens that model endpoints accept (never the API server's own audience). */

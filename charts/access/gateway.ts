@@ -5,7 +5,16 @@
  * existing clusters: the site's load balancer passes TCP through and Envoy terminates TLS with cert-manager's Secret.
  */
 import type { AccessConfig } from "../../config/access";
-import { APPS_LISTENER, GATEWAY_CLASS, GATEWAY_NAME, GATEWAY_NAMESPACE, MODEL_ROUTES_LABEL, MODELS_LISTENER, modelsDomain } from "../../domain/access";
+import {
+  APPS_LISTENER,
+  ENVOY_PROXY_POD_LABELS,
+  GATEWAY_CLASS,
+  GATEWAY_NAME,
+  GATEWAY_NAMESPACE,
+  MODEL_ROUTES_LABEL,
+  MODELS_LISTENER,
+  modelsDomain,
+} from "../../domain/access";
 import type { Environment } from "../../domain/environments";
 import { customResource, manifests, type Manifest } from "../kube";
 import { GATEWAY_API_GROUP, GATEWAY_API_VERSION } from "./routes";
@@ -20,12 +29,6 @@ export const LISTENER_PORT = 443;
 export const PROXY_LISTENER_PORT = LISTENER_PORT + 10000;
 /** The proxies' Prometheus endpoint (/stats/prometheus); the admin port 19000 listens on localhost only. */
 export const PROXY_METRICS_PORT = 19001;
-/** The labels Envoy Gateway puts on every proxy pod it runs. */
-export const PROXY_POD_LABELS = {
-  "app.kubernetes.io/name": "envoy",
-  "app.kubernetes.io/component": "proxy",
-  "app.kubernetes.io/managed-by": "envoy-gateway",
-} as const;
 /** The Secret cert-manager fills with the gateway's certificate on existing clusters. */
 export const GATEWAY_TLS_SECRET = "platform-gateway-tls";
 export const NLB_CLASS = "service.k8s.aws/nlb";
@@ -88,7 +91,12 @@ export function envoyProxySpec(args: GatewayArgs): Record<string, unknown> {
     ...(ha
       ? {
           topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { ...PROXY_POD_LABELS } } },
+            {
+              maxSkew: 1,
+              topologyKey: "kubernetes.io/hostname",
+              whenUnsatisfiable: "ScheduleAnyway",
+              labelSelector: { matchLabels: { ...ENVOY_PROXY_POD_LABELS } },
+            },
           ],
         }
       : {}),

@@ -15,6 +15,7 @@ import {
   type PlatformServiceName,
 } from "../../domain/team-services";
 import type { KserveMode } from "../../config/services";
+import { ENVOY_PROXY_POD_LABELS } from "../../domain/access";
 import { KNATIVE_SERVING_NAMESPACE, KUBE_SYSTEM_NAMESPACE } from "../../domain/platform-namespaces";
 import { k8s, port } from "../kube";
 
@@ -67,15 +68,7 @@ export const INFERENCE_POD_LABEL = "serving.kserve.io/inferenceservice";
 /** Pods of the team's InferenceServices. */
 const INFERENCE_PODS = { matchExpressions: [{ key: INFERENCE_POD_LABEL, operator: "Exists" }] };
 
-/**
- * The labels Envoy Gateway v1.9.0 puts on every proxy pod it creates (internal/infrastructure/kubernetes/proxy
- * resource.go EnvoyAppLabel); with the gateway's namespace they name the proxies and nothing else in it.
- */
-export const ENVOY_PROXY_POD_LABELS = {
-  "app.kubernetes.io/name": "envoy",
-  "app.kubernetes.io/component": "proxy",
-  "app.kubernetes.io/managed-by": "envoy-gateway",
-} as const;
+export { ENVOY_PROXY_POD_LABELS };
 
 /** The gateway's proxy pods as a NetworkPolicy peer (not the controller, not anything else in its namespace). */
 export function gatewayProxyPeer(): k8s.NetworkPolicyPeer {

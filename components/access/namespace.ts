@@ -7,9 +7,9 @@
 import { manifests, port, k8s, type Manifest } from "../../charts/kube";
 import { podSecurityLabels } from "../../charts/pod-security";
 import { baselineNetworkPolicies, ipBlock, publicHttpsEgress } from "../../charts/team/network";
-import { PROXY_LISTENER_PORT, PROXY_METRICS_PORT, PROXY_POD_LABELS } from "../../charts/access/gateway";
+import { PROXY_LISTENER_PORT, PROXY_METRICS_PORT } from "../../charts/access/gateway";
 import { DEX_IN_CLUSTER_URL, type AccessConfig } from "../../config/access";
-import { GATEWAY_NAMESPACE, MODEL_ROUTES_LABEL, UI_BACKENDS, type UiApp } from "../../domain/access";
+import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE, MODEL_ROUTES_LABEL, UI_BACKENDS, type UiApp } from "../../domain/access";
 import { MONITORING_NAMESPACE } from "../../domain/platform-namespaces";
 import { KSERVE_PREDICTOR_PORT } from "../../domain/team-services";
 import { ANY_API_SERVER, type ApiServerAddresses } from "../queues";
@@ -42,7 +42,7 @@ function toIdentityProvider(access: IngressNamespaceArgs["access"]): k8s.Network
 export function ingressNamespaceObjects(args: IngressNamespaceArgs): Manifest[] {
   const labels = { ...args.labels };
   const apiServer = args.apiServer ?? ANY_API_SERVER;
-  const proxies = { matchLabels: { ...PROXY_POD_LABELS } };
+  const proxies = { matchLabels: { ...ENVOY_PROXY_POD_LABELS } };
   const controller = { matchLabels: { ...CONTROLLER_POD_LABELS } };
   const backendNamespaces = [...new Set(args.uiApps.map((app) => UI_BACKENDS[app].namespace))].sort();
   const toApiServer: k8s.NetworkPolicyEgressRule = { to: apiServer.cidrs.map((cidr) => ({ ipBlock: ipBlock(cidr) })), ports: apiServer.ports.map(tcp) };

@@ -22,7 +22,7 @@ import { createUpstreamChart } from "../kubernetes/upstream-chart";
 import { dexNamespaceObjects } from "./namespace";
 import { dexValues } from "./values";
 
-export { dexNamespaceObjects, ENVOY_PROXY_POD_LABELS, GRAFANA_POD_LABELS } from "./namespace";
+export { dexNamespaceObjects, GRAFANA_POD_LABELS } from "./namespace";
 export { DEX_CONFIG_CHECKSUM_ANNOTATION, dexValues } from "./values";
 
 /** A test user as the stack output shows it: sign in at login.<domain> with the email and password. */

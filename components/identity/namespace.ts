@@ -8,14 +8,9 @@ import { DEX_POD_LABELS, DEX_PORTS } from "../../charts/access/dex";
 import { k8s, manifests, port, type Manifest } from "../../charts/kube";
 import { podSecurityLabels } from "../../charts/pod-security";
 import { baselineNetworkPolicies } from "../../charts/team/network";
+import { ENVOY_PROXY_POD_LABELS } from "../../domain/access";
 import { DEX_NAMESPACE, INGRESS_NAMESPACE, MONITORING_NAMESPACE } from "../../domain/platform-namespaces";
 
-/** The labels Envoy Gateway puts on the proxy pods it runs for a Gateway (decision 4 of issue 15). */
-export const ENVOY_PROXY_POD_LABELS = {
-  "app.kubernetes.io/name": "envoy",
-  "app.kubernetes.io/component": "proxy",
-  "app.kubernetes.io/managed-by": "envoy-gateway",
-} as const;
 /** Grafana's pods in kube-prometheus-stack (the grafana subchart's selector label). */
 export const GRAFANA_POD_LABELS = { "app.kubernetes.io/name": "grafana" } as const;
 

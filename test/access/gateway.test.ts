@@ -6,7 +6,6 @@ import {
   GATEWAY_TLS_SECRET,
   NLB_CLASS,
   PROXY_LISTENER_PORT,
-  PROXY_POD_LABELS,
   envoyProxySpec,
   gatewayObjects,
   gatewaySpec,
@@ -14,7 +13,7 @@ import {
 import { GATEWAY_CERTIFICATE, PLATFORM_CA, PLATFORM_CA_ISSUER, SELF_SIGNED_ISSUER, gatewayTlsObjects } from "../../charts/access/tls";
 import { resolveAccess, type AccessConfig, type AccessInput } from "../../config/access";
 import { CERTGEN_NAME, CONTROLLER_POD_LABELS, certgenObjects, envoyGatewayValues, ingressNamespaceObjects } from "../../components/access";
-import { GATEWAY_CLASS, GATEWAY_NAME, MODEL_ROUTES_LABEL } from "../../domain/access";
+import { ENVOY_PROXY_POD_LABELS, GATEWAY_CLASS, GATEWAY_NAME, MODEL_ROUTES_LABEL } from "../../domain/access";
 import { CERT_MANAGER_NAMESPACE, DEX_NAMESPACE, MONITORING_NAMESPACE } from "../../domain/platform-namespaces";
 import { CHARTS } from "../../domain/versions";
 
@@ -203,7 +202,7 @@ describe("the ingress namespace", () => {
     const p = policies(access());
     expect(Object.keys(p)).toEqual(expect.arrayContaining(["default-deny", "allow-dns", "allow-listener"]));
     expect(p["allow-listener"]).toEqual({
-      podSelector: { matchLabels: { ...PROXY_POD_LABELS } },
+      podSelector: { matchLabels: { ...ENVOY_PROXY_POD_LABELS } },
       policyTypes: ["Ingress"],
       ingress: [{ ports: [{ protocol: "TCP", port: PROXY_LISTENER_PORT }] }],
     });
@@ -225,7 +224,9 @@ describe("the ingress namespace", () => {
 
   it("the controller takes xDS from the proxies and reaches the API server; Prometheus scrapes 19001", () => {
     const p = policies(access());
-    expect(p["allow-xds"].ingress).toEqual([{ from: [{ podSelector: { matchLabels: { ...PROXY_POD_LABELS } } }], ports: [{ protocol: "TCP", port: 18000 }] }]);
+    expect(p["allow-xds"].ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: { ...ENVOY_PROXY_POD_LABELS } } }], ports: [{ protocol: "TCP", port: 18000 }] },
+    ]);
     expect(p["allow-api-server"].egress[0].ports).toEqual([
       { protocol: "TCP", port: 443 },
       { protocol: "TCP", port: 6443 },

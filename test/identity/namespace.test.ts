@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { DEX_POD_LABELS, DEX_PORTS } from "../../charts/access/dex";
 import { podSecurityLabels } from "../../charts/pod-security";
-import { dexNamespaceObjects, ENVOY_PROXY_POD_LABELS, GRAFANA_POD_LABELS } from "../../components/identity";
+import { dexNamespaceObjects, GRAFANA_POD_LABELS } from "../../components/identity";
+import { ENVOY_PROXY_POD_LABELS } from "../../domain/access";
 import { DEX_NAMESPACE, INGRESS_NAMESPACE, KUBE_SYSTEM_NAMESPACE, MONITORING_NAMESPACE } from "../../domain/platform-namespaces";
 import { allowed, type NetworkPolicy, type Pod, type World } from "../../scripts/netpol/evaluate";
 
