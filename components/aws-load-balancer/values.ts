@@ -1,5 +1,6 @@
 /** Chart values for the AWS Load Balancer Controller on EKS: it makes the gateway's NLB, nothing else. */
 import type * as pulumi from "@pulumi/pulumi";
+import { NLB_CLASS } from "../../charts/access/gateway";
 import { loadValuesFile, mergeValues, type Values } from "../../charts/values";
 import type { Environment } from "../../domain/environments";
 import { KUBE_SYSTEM_NAMESPACE } from "../../domain/platform-namespaces";
@@ -7,8 +8,6 @@ import { KUBE_SYSTEM_NAMESPACE } from "../../domain/platform-namespaces";
 /** Beside the other cluster add-ons and the autoscaler, where upstream installs it. */
 export const LOAD_BALANCER_CONTROLLER_NAMESPACE = KUBE_SYSTEM_NAMESPACE;
 export const LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
-/** The Service class it serves (its --load-balancer-class default), the class the gateway's EnvoyProxy asks for. */
-export const NLB_LOAD_BALANCER_CLASS = "service.k8s.aws/nlb";
 
 const HIGHLY_AVAILABLE: readonly Environment[] = ["staging", "prod"];
 
@@ -28,6 +27,8 @@ export function loadBalancerControllerValues(args: LoadBalancerControllerValuesA
     clusterName: args.clusterName,
     region: args.region,
     vpcId: args.vpcId,
+    // Its default class, said here so it stays the one the gateway's EnvoyProxy asks for.
+    loadBalancerClass: NLB_CLASS,
     // Credentials come from EKS Pod Identity (association on this name), so no IRSA role annotation.
     serviceAccount: { create: true, name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT, annotations: {} },
     // Upstream runs 2; one leader reconciles, the second takes over. The budget keeps one through node drains.
