@@ -16,10 +16,18 @@ import type { TeamDraft } from "./team-salvage";
 /** Into a running container (a shell, an attached terminal, a debug container): never granted in prod. */
 const INTERACTIVE_RESOURCES = ["pods/exec", "pods/attach", "pods/ephemeralcontainers"];
 
+/** The Teams component's own object groups, named like the teams' (components/teams: guardrails, admins' binding). */
+const TEAMS_COMPONENT_GROUPS = ["guardrails", "platform-admins"];
+/** Workspace names MLflow 3.17.2 refuses (its URL paths). */
+const MLFLOW_RESERVED_WORKSPACES = ["api", "ajax-api", "static-files", "workspaces"];
+
 /** Namespace names no team may take. */
 export function reservedNameProblem(name: string): string | undefined {
   if (name.startsWith("kube-")) return `"${name}" is reserved: kube-* namespaces belong to Kubernetes`;
   if (PLATFORM_NAMESPACES.includes(name)) return `"${name}" is reserved for the platform's own namespace`;
+  if (TEAMS_COMPONENT_GROUPS.includes(name)) return `"${name}" is reserved: the Teams component names its own ${name} objects so, beside each team's`;
+  if (MLFLOW_RESERVED_WORKSPACES.includes(name))
+    return `"${name}" is reserved: MLflow refuses it as a workspace name, and each team gets the workspace of its name`;
   return undefined;
 }
 

@@ -18,7 +18,7 @@ export interface TeamReportContext extends SignInContext {
 
 /** How a team uses each service it opted into (the endpoints are the in-cluster Service names). */
 const SERVICE_USE: Readonly<Record<string, string>> = {
-  mlflow: "mlflow at http://mlflow.mlflow.svc:5000 (basic auth, users made by the platform's MLflow admin)",
+  mlflow: "mlflow at http://mlflow.mlflow.svc:5000",
   feast: "feast online features at feast-platform-online.feast.svc:80, registry feast-platform-registry.feast.svc:80",
   pipelines: "pipelines API at http://ml-pipeline.kubeflow.svc:8888 (runs execute in kubeflow)",
   kserve: "kserve InferenceServices in its own namespace",
@@ -28,6 +28,8 @@ const SERVICE_USE: Readonly<Record<string, string>> = {
 /** Predictors are called through the gateway only when the team opted into model endpoints and the stack has one. */
 function serviceUse(team: TeamConfig, service: string, ctx: TeamReportContext): string {
   const use = SERVICE_USE[service] ?? service;
+  if (service === "mlflow")
+    return `${use} as user team-${team.name} in workspace ${team.name} (URI, user, password and workspace in Secret mlflow-credentials)`;
   if (service !== "kserve") return use;
   return `${use}, ${team.modelEndpoints && ctx.access ? "called from it and through the gateway (see models)" : "called from it only (no model endpoints)"}`;
 }

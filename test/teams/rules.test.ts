@@ -29,6 +29,10 @@ describe("team names", () => {
     ["mlflow", "reserved for the platform's own namespace"],
     ["monitoring", "reserved for the platform's own namespace"],
     ["kubeflow", "reserved for the platform's own namespace"],
+    ["guardrails", "the Teams component names its own guardrails objects so"],
+    ["platform-admins", "the Teams component names its own platform-admins objects so"],
+    ["api", "MLflow refuses it as a workspace name"],
+    ["static-files", "MLflow refuses it as a workspace name"],
   ])("reserves %s", (name, rule) => {
     const cfg = fixture("dev");
     teamsOf(cfg)[0].name = name;
