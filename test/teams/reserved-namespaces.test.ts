@@ -12,7 +12,7 @@ import { PLATFORM_NAMESPACES as FROM_MODULE } from "../../domain/platform-namesp
 import { PLATFORM_NAMESPACES, PLATFORM_SERVICE_NAMES, PLATFORM_SERVICES } from "../../domain/team-services";
 import { runPlan, type PlanResult } from "../../scripts/plan/run";
 import { stackConfig, TODAY } from "../helpers/stack";
-import { expectProblem, expectValid } from "../config/fixtures";
+import { eksAccess, expectProblem, expectValid } from "../config/fixtures";
 
 const PLATFORM_MESSAGE = "is reserved for the platform's own namespace";
 
@@ -63,6 +63,8 @@ const EKS_ALL = {
     evidently: { enabled: true },
   },
   teams: teams({ "gpu-shared": 2, "gpu-mig": 8 }),
+  // Team owner groups sign in to EKS through the company's IdP; the gateway's namespace comes with it.
+  access: eksAccess(),
 };
 
 /** An existing cluster with every optional piece: the object store, all services, serverless KServe, the GPU operator. */
@@ -82,6 +84,8 @@ const EXISTING_ALL = {
     evidently: { enabled: true },
   },
   teams: teams(0),
+  // Dex (its namespace) and the gateway with a self-signed CA from cert-manager (ingress, cert-manager).
+  access: { identityProvider: { kind: "dex" }, adminGroups: ["platform-admins"], domain: "mlops.localhost", tls: { issuer: "self-signed" } },
 };
 
 /**
@@ -238,6 +242,8 @@ describe("the plans together", () => {
         "feast-operator-system",
         "mlflow",
         "evidently",
+        "ingress",
+        "dex",
       ]),
     );
   });
