@@ -156,6 +156,9 @@ describe("services rules of the tier", () => {
     cfg.services.mlflow.replicas = 2;
     // Prod also lists its image registries (config/guardrails.ts).
     cfg.guardrails = { imageRegistries: ["registry.example.com"] };
+    // And signs people in with the company's IdP, its certificate from a real CA (no Dex, no self-signed CA).
+    cfg.access.identityProvider = fixture("dev").access.identityProvider;
+    cfg.access.tls = { issuer: { kind: "ClusterIssuer", name: "corp-ca" } };
     expectValid(cfg);
   });
 
