@@ -25,8 +25,9 @@ const COMPUTED_OUTPUTS: Record<string, (name: string, inputs: Record<string, any
     masterUserSecrets: [{ secretArn: computed(n, "masterUserSecretArn"), kmsKeyId: computed(n, "masterUserSecretKmsKeyId") }],
   }),
   "aws:elasticache/replicationGroup:ReplicationGroup": (n) => ({ primaryEndpointAddress: computed(n, "primaryEndpointAddress") }),
-  // Generated at `pulumi up`; without a value the key that holds it would vanish from the written Secret.
-  "random:index/randomPassword:RandomPassword": (n) => ({ result: computed(n, "result") }),
+  // Generated at `pulumi up`; without a value the key that holds it would vanish from the written Secret. Dex's
+  // static users carry the bcrypt hash, not the password.
+  "random:index/randomPassword:RandomPassword": (n) => ({ result: computed(n, "result"), bcryptHash: computed(n, "bcryptHash") }),
 };
 
 export const planMocks: pulumi.runtime.Mocks = {

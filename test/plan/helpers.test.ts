@@ -193,6 +193,18 @@ describe("plan mocks", () => {
     expect(created.state).toMatchObject({ version: "1.35", endpoint: "<computed:c.endpoint>", arn: "<computed:c.arn>", name: "<computed:c.name>" });
   });
 
+  it("answer a generated password and its bcrypt hash (Dex's static users read the hash) as placeholders", () => {
+    const created = planMocks.newResource({
+      type: "random:index/randomPassword:RandomPassword",
+      name: "pw",
+      inputs: { length: 32 },
+      custom: true,
+    } as never) as {
+      state: Record<string, unknown>;
+    };
+    expect(created.state).toMatchObject({ length: 32, result: "<computed:pw.result>", bcryptHash: "<computed:pw.bcryptHash>" });
+  });
+
   it("refuse invokes they have no answer for", () => {
     expect(() => planMocks.call({ token: "aws:ec2/getAmi:getAmi", inputs: {} } as never)).toThrow(/no answer for invoke aws:ec2\/getAmi:getAmi/);
   });
