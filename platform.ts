@@ -22,7 +22,7 @@ import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_S3_PORT } from "./components/stora
 import { EKS_VERSIONS } from "./domain/versions";
 import { gpuFlavors } from "./domain/queues";
 import { queuePlatform } from "./charts/queues";
-import { createStackAccess } from "./components/access/wiring";
+import { createStackAccess, createStackIdentity, grafanaOAuth } from "./components/access/wiring";
 
 export interface PlatformOutputs {
   readonly clusterName: pulumi.Input<string>;
@@ -100,7 +100,9 @@ function createGpuOperator(cfg: PlatformConfig, provider: k8s.Provider, onEks: b
 function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOutputs {
   const { cluster } = cfg;
   const provider = createKubernetesProvider(cluster.name, { kubeconfig: cluster.kubeconfig, context: cluster.context });
-  const observability = new Observability("monitoring", { labels: platformLabels(cfg) }, { providers: [provider] });
+  // Before Grafana and the gateway: both sign people in as the identity provider's client.
+  const identity = createStackIdentity(cfg, platformLabels(cfg), { providers: [provider] });
+  const observability = new Observability("monitoring", { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, identity) }, { providers: [provider] });
   const gpu = createGpuOperator(cfg, provider, false, [observability]);
   const objectStore = cfg.storage.objectStore.enabled ? new ObjectStore("object-store", { labels: platformLabels(cfg) }, { providers: [provider] }) : undefined;
   const teams = new Teams(
@@ -127,7 +129,7 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
   createQueues(cfg, provider, { teams, services }, {}, [observability]);
   // cert-manager (installed with KServe by the services) signs the gateway's certificate.
   createStackAccess(
-    { cfg, labels: platformLabels(cfg), onEks: false, certManager: [services], objectNamespaces: [teams, services, observability] },
+    { cfg, identity, labels: platformLabels(cfg), onEks: false, certManager: [services], objectNamespaces: [teams, services, observability] },
     { providers: [provider], dependsOn: [observability] },
   );
   return { clusterName: cluster.name, nodePools: [], gpuOperatorNamespace: gpu?.namespace, teamNamespaces: teams.namespaces };
@@ -259,7 +261,13 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
     },
     { ...both, dependsOn: nodeGroups },
   );
-  const observability = new Observability("monitoring", { labels: platformLabels(cfg) }, { providers: [k8sProvider], dependsOn: nodeGroups });
+  // Before Grafana and the gateway: both sign people in as the identity provider's client.
+  const signIn = createStackIdentity(cfg, platformLabels(cfg), { providers: [k8sProvider], dependsOn: nodeGroups });
+  const observability = new Observability(
+    "monitoring",
+    { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, signIn) },
+    { providers: [k8sProvider], dependsOn: nodeGroups },
+  );
   const gpu = createGpuOperator(cfg, k8sProvider, true, [...nodeGroups, observability]);
   const teams = new Teams(
     "teams",
@@ -316,7 +324,7 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
   const placement = { systemPool: true, apiServer: eksApiServer(network.vpcCidr, cluster.serviceCidr) };
   createQueues(cfg, k8sProvider, { teams, services }, placement, [...nodeGroups, observability]);
   createStackAccess(
-    { cfg, labels: platformLabels(cfg), onEks: true, ...placement, objectNamespaces: [teams, services, observability] },
+    { cfg, identity: signIn, labels: platformLabels(cfg), onEks: true, ...placement, objectNamespaces: [teams, services, observability] },
     { providers: [k8sProvider], dependsOn: [...nodeGroups, observability] },
   );
 

@@ -1,11 +1,16 @@
 /**
- * The access slice of a stack: the gateway (Access), with Dex the platform's own identity provider, and the
- * routes and SecurityPolicies of the UIs the stack serves and of the teams that serve models.
+ * The access slice of a stack: the identity provider's client (with Dex, the platform's own IdP), the gateway
+ * (Access), and the routes, SecurityPolicies and NetworkPolicies of the UIs the stack serves and of the teams that
+ * serve models.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DEX_ROUTE_NAME, dexRouteObjects } from "../../charts/access/dex";
 import { uiRouteObjects } from "../../charts/access/routes";
-import { securityPolicyObjects } from "../../charts/access/security";
+import { identityProviderPolicyObjects, securityPolicyObjects, serviceAccountIssuerOf } from "../../charts/access/security";
+import type { Manifest } from "../../charts/kube";
+import { gatewayUiNetworkPolicies } from "../../charts/services/ui-network";
 import type { PlatformConfig } from "../../config";
+import type { AccessConfig } from "../../config/access";
 import { accessClientSecret } from "../../config/access-secret";
 import { UI_APPS, uiRoutes, type UiApp } from "../../domain/access";
 import { IdentityProvider } from "../identity";
@@ -22,44 +27,82 @@ export function enabledUis(cfg: Pick<PlatformConfig, "services">): Set<UiApp> {
   return new Set(UI_APPS.filter((app) => on[app]));
 }
 
-export interface StackAccessArgs extends Pick<AccessArgs, "onEks" | "systemPool" | "apiServer" | "certManager" | "objectNamespaces"> {
-  readonly cfg: PlatformConfig;
-  readonly labels: Readonly<Record<string, string>>;
+/** Who signs people in: the platform's Dex (kind dex) or the company's IdP, and the client secret of both. */
+export interface StackIdentity {
+  readonly access: AccessConfig;
+  /** The platform's own Dex, for kind dex. */
+  readonly provider?: IdentityProvider;
+  /** The `mlops-platform` client's secret (Dex's generated one, or the stack's accessClientSecret): a Pulumi secret. */
+  readonly clientSecret: pulumi.Output<string>;
 }
 
-export interface StackAccess {
-  readonly gateway: Access;
-  readonly identityProvider?: IdentityProvider;
-}
-
-/** Nothing without `access`. Routes wait for the namespaces they name (`objectNamespaces`). */
-export function createStackAccess(args: StackAccessArgs, opts: pulumi.ComponentResourceOptions): StackAccess | undefined {
-  const { cfg } = args;
+/**
+ * Nothing without `access`. Made before Grafana and the gateway, which both sign people in as the IdP's client.
+ * Dex waits for nothing but what `opts` names: its route joins the gateway's objects.
+ */
+export function createStackIdentity(
+  cfg: PlatformConfig,
+  labels: Readonly<Record<string, string>>,
+  opts: pulumi.ComponentResourceOptions,
+): StackIdentity | undefined {
   const access = cfg.access;
   if (!access) return undefined;
-  // Dex's login route needs the gateway's CRDs, and the gateway needs Dex's client secret: the route waits on a promise
-  // of the Gateway, kept once the gateway exists.
-  let gatewayMade: (gateway: pulumi.Resource) => void = () => undefined;
-  const gatewayReady = new Promise<pulumi.Resource>((resolve) => (gatewayMade = resolve));
-  const identityProvider =
-    access.identityProvider.kind === "dex"
-      ? new IdentityProvider("identity", { access, teams: cfg.teams, labels: args.labels, gateway: [gatewayReady] }, opts)
-      : undefined;
-  const clientSecret = identityProvider?.clientSecret ?? accessClientSecret(access);
+  if (access.identityProvider.kind === "dex") {
+    const provider = new IdentityProvider("identity", { access, teams: cfg.teams, labels }, opts);
+    return { access, provider, clientSecret: provider.clientSecret };
+  }
+  const clientSecret = accessClientSecret(access);
   if (!clientSecret) throw new Error("access: no client secret for the identity provider");
+  return { access, clientSecret };
+}
+
+/** Grafana's sign-in with the stack's IdP (Observability's `oauth`); none without `access`. */
+export function grafanaOAuth(cfg: Pick<PlatformConfig, "teams">, identity: StackIdentity | undefined) {
+  return identity && { access: identity.access, teams: cfg.teams, clientSecret: identity.clientSecret };
+}
+
+export interface StackAccessArgs extends Pick<AccessArgs, "onEks" | "systemPool" | "apiServer" | "certManager" | "objectNamespaces"> {
+  readonly cfg: PlatformConfig;
+  readonly identity: StackIdentity | undefined;
+  readonly labels: Readonly<Record<string, string>>;
+  /** EKS: the cluster's OIDC issuer (identities[0].oidcs[0].issuer), whose service-account tokens model endpoints accept. */
+  readonly eksIssuer?: pulumi.Input<string>;
+}
+
+/**
+ * The objects the gateway applies after its Gateway: the UI routes and their NetworkPolicies, the SecurityPolicies,
+ * and with Dex its login route with the one open policy. `eksIssuer` is only known once the cluster exists.
+ */
+export function stackAccessObjects(cfg: PlatformConfig, access: AccessConfig, labels: Readonly<Record<string, string>>, eksIssuer?: string): Manifest[] {
   const routes = uiRoutes(access, enabledUis(cfg), cfg.teams);
-  // EKS service-account tokens at model endpoints need the cluster's OIDC issuer (not wired yet): IdP tokens only.
-  const objects = [...uiRouteObjects(routes, args.labels), ...securityPolicyObjects({ access, routes, teams: cfg.teams, labels: args.labels })];
-  const gateway = new Access(
+  const serviceAccountIssuer = serviceAccountIssuerOf(access, eksIssuer);
+  return [
+    ...uiRouteObjects(routes, labels),
+    ...gatewayUiNetworkPolicies(routes, labels),
+    ...securityPolicyObjects({ access, routes, teams: cfg.teams, serviceAccountIssuer, labels }),
+    ...(access.identityProvider.kind === "dex" ? [...dexRouteObjects(access.domain, labels), ...identityProviderPolicyObjects(DEX_ROUTE_NAME, labels)] : []),
+  ];
+}
+
+/** Nothing without `access`. Routes and policies wait for the namespaces they name (`objectNamespaces`, Dex's). */
+export function createStackAccess(args: StackAccessArgs, opts: pulumi.ComponentResourceOptions): Access | undefined {
+  const { cfg, identity } = args;
+  if (!identity) return undefined;
+  const { access } = identity;
+  const objects =
+    args.eksIssuer === undefined
+      ? stackAccessObjects(cfg, access, args.labels)
+      : pulumi.output(args.eksIssuer).apply((issuer) => stackAccessObjects(cfg, access, args.labels, issuer));
+  return new Access(
     "access",
     {
       access,
       environment: cfg.environment,
       onEks: args.onEks,
-      clientSecret,
-      uiApps: routes.map((route) => route.app),
+      clientSecret: identity.clientSecret,
+      uiApps: [...enabledUis(cfg)],
       objects,
-      objectNamespaces: args.objectNamespaces,
+      objectNamespaces: [...(args.objectNamespaces ?? []), ...(identity.provider ? [identity.provider] : [])],
       certManager: args.certManager,
       apiServer: args.apiServer,
       systemPool: args.systemPool,
@@ -67,6 +110,4 @@ export function createStackAccess(args: StackAccessArgs, opts: pulumi.ComponentR
     },
     opts,
   );
-  gatewayMade(gateway.gateway);
-  return { gateway, identityProvider };
 }

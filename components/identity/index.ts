@@ -8,7 +8,6 @@ import {
   dexConfigChecksum,
   dexConfigYaml,
   dexRedirectUris,
-  dexRouteObjects,
   dexTestUsers,
   type DexTestUser,
 } from "../../charts/access/dex";
@@ -39,14 +38,12 @@ export interface IdentityProviderArgs {
   readonly teams: readonly Pick<TeamConfig, "owners">[];
   /** Labels for the objects we author (cost attribution). @default {} */
   readonly labels?: Readonly<Record<string, string>>;
-  /** What makes the Gateway API CRDs and the gateway's namespace (the gateway component): the route waits for it. @default [] */
-  readonly gateway?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
  * Dex from its upstream chart in `dex` (restricted; only the gateway's proxies and Grafana reach it), with a
  * generated password per test user (its bcrypt hash in Dex's config, the password a stack output) and a
- * generated client secret, and the route that serves login.<domain> through the gateway.
+ * generated client secret. Its route (login.<domain>) is the gateway's: components/access/wiring.ts.
  */
 export class IdentityProvider extends pulumi.ComponentResource {
   readonly namespace = DEX_NAMESPACE;
@@ -86,8 +83,6 @@ export class IdentityProvider extends pulumi.ComponentResource {
     // Released as "dex" whatever the component is called: the Service (dex.dex.svc) is named after the release.
     const values = dexValues(dexConfigChecksum({ access: args.access, users, redirectURIs }));
     this.chart = createUpstreamChart(DEX_RELEASE, CHARTS.dex, DEX_NAMESPACE, values, { ...child, dependsOn: [base, config, ...inherited] });
-    // HTTPRoute and ReferenceGrant are Gateway API kinds: after the gateway's CRDs, and the grant after `dex` exists.
-    createObjectGroup(`${name}-route`, dexRouteObjects(args.access.domain, { ...args.labels }), { ...child, dependsOn: [base, ...(args.gateway ?? [])] });
 
     this.clientSecret = pulumi.secret(client.result);
     this.testUsers = pulumi.secret(

@@ -82,6 +82,33 @@ describe("Access (fixture stacks with access)", () => {
     expect(secret.inputs.stringData).toEqual(stack === "local" ? { "client-secret": "[secret]" } : "[secret]");
   });
 
+  it.each(STACKS)("%s: the routes group holds the UI routes, their allow-gateway NetworkPolicies and the SecurityPolicies", (stack) => {
+    const names = objs(group(stack, "access-routes")).map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
+    for (const expected of ["HTTPRoute ingress/ui-grafana", "NetworkPolicy monitoring/allow-gateway", "SecurityPolicy ingress/gateway-default"])
+      expect(names, stack).toContain(expected);
+    expect(names.filter((n) => n.startsWith("NetworkPolicy ")).length, stack).toBe(names.filter((n) => n.startsWith("HTTPRoute ingress/ui-")).length);
+  });
+
+  it("local: Dex's login route, its ReferenceGrant and its open policy are the gateway's, after Dex's namespace", () => {
+    const routes = group("local", "access-routes");
+    const byName = (kind: string, name: string) => objs(routes).filter((o) => o.kind === kind && o.metadata.name === name);
+    expect(byName("HTTPRoute", "identity-provider").map((o) => o.metadata.namespace)).toEqual(["ingress"]);
+    expect(byName("ReferenceGrant", "gateway-identity-provider").map((o) => o.metadata.namespace)).toEqual(["dex"]);
+    const [open] = byName("SecurityPolicy", "identity-provider");
+    expect(open.spec).toEqual({
+      targetRefs: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "identity-provider" }],
+      authorization: { defaultAction: "Allow" },
+    });
+    // A component in dependsOn stands for its resources: Dex's namespace group among them.
+    expect(routes.dependsOn).toContain(group("local", "identity-namespace").urn);
+    // The company IdP's stacks have no route or open policy of an IdP.
+    for (const stack of ["dev", "prod"])
+      expect(
+        objs(group(stack, "access-routes")).filter((o) => o.metadata.name === "identity-provider"),
+        stack,
+      ).toEqual([]);
+  });
+
   it.each(STACKS)("%s: staging/prod tiers get two controller replicas, the others one", (stack) => {
     expect((chart(stack).inputs.values as any).deployment.replicas).toBe(stack === "prod" ? 2 : 1);
   });

@@ -10,7 +10,6 @@ import { loadValuesFile } from "../../charts/values";
 import { DEX_CONFIG_CHECKSUM_ANNOTATION, IdentityProvider, type TestUserCredentials } from "../../components/identity";
 import { DEX_NAMESPACE } from "../../domain/platform-namespaces";
 import { CHARTS } from "../../domain/versions";
-import { parseYamlStream } from "../../scripts/plan/extract";
 import { planMocks } from "../../scripts/plan/mocks";
 import { Recorder, type PlannedResource } from "../../scripts/plan/recorder";
 import { dexAccess, owners } from "./fixtures";
@@ -18,7 +17,7 @@ import { dexAccess, owners } from "./fixtures";
 type AnyObj = Record<string, any>;
 const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
 
-/** A resource other components would provide (the gateway, what the platform waits for). */
+/** A resource other components would provide (what the platform waits for). */
 class Stub extends pulumi.CustomResource {
   constructor(type: string, name: string) {
     super(type, name, {});
@@ -36,7 +35,6 @@ const users = dexTestUsers(access, teams);
 const resources: PlannedResource[] = [];
 const secretInputs: AnyObj[] = [];
 let provider: IdentityProvider;
-let gateway: Stub;
 let platform: Stub;
 
 beforeAll(async () => {
@@ -57,9 +55,8 @@ beforeAll(async () => {
   );
   const recorder = new Recorder();
   recorder.attach();
-  gateway = new Stub("test:index:Gateway", "gateway");
   platform = new Stub("test:index:Monitoring", "monitoring");
-  provider = new IdentityProvider("identity", { access, teams, labels: { team: "platform" }, gateway: [gateway] }, { dependsOn: [platform] });
+  provider = new IdentityProvider("identity", { access, teams, labels: { team: "platform" } }, { dependsOn: [platform] });
   await Recorder.settle();
   resources.push(...recorder.resources);
 });
@@ -75,14 +72,13 @@ const secret = () => one("kubernetes:core/v1:Secret", "identity-config");
 const urnOf = (stub: Stub) => valueOf(stub.urn);
 
 describe("IdentityProvider children", () => {
-  it("makes the namespace group, a password per test user and the client secret, the config Secret, the chart and the route", () => {
+  it("makes the namespace group, a password per test user and the client secret, the config Secret and the chart (its route is the gateway's)", () => {
     const children = resources.filter((r) => r.parent?.endsWith("mlops:identity:IdentityProvider::identity"));
     expect(children.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
       [
         "kubernetes:core/v1:Secret identity-config",
         "kubernetes:helm.sh/v4:Chart dex",
         "kubernetes:yaml/v2:ConfigGroup identity-namespace",
-        "kubernetes:yaml/v2:ConfigGroup identity-route",
         "random:index/randomPassword:RandomPassword identity-client-secret",
         ...users.map((u) => `random:index/randomPassword:RandomPassword identity-user-${u.username}`),
       ].sort(),
@@ -146,18 +142,6 @@ describe("the config Secret", () => {
   it("lets the client return to the UIs, Grafana's OAuth callback and kubelogin", () => {
     expect(config().staticClients[0].redirectURIs).toEqual(dexRedirectUris(access.domain));
     expect(config().staticClients[0].redirectURIs).toContain(`https://mlflow.${access.domain}/oauth2/callback`);
-  });
-});
-
-describe("the login route", () => {
-  const objects = () => parseYamlStream(group("identity-route").inputs.yaml as string) as AnyObj[];
-
-  it("is the HTTPRoute in ingress and the ReferenceGrant in dex, after the gateway (its CRDs) and the namespace", async () => {
-    expect(objects().map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
-      "HTTPRoute ingress/identity-provider",
-      "ReferenceGrant dex/gateway-identity-provider",
-    ]);
-    expect(group("identity-route").dependsOn).toEqual(expect.arrayContaining([await urnOf(gateway), group("identity-namespace").urn]));
   });
 });
 

@@ -4,6 +4,7 @@ import { readInventory } from "../../scripts/inventory/store";
 import { DCGM_METRICS_CONFIG_MAP, DCGM_METRICS_FILE } from "../../charts/gpu-operator";
 import { DASHBOARDS, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../../charts/observability";
 import { GRAFANA_ADMIN_SECRET } from "../../components/observability";
+import { grafanaOAuthMount } from "../../components/observability/oauth";
 import { GRAFANA_ADMIN_MOUNT, GRAFANA_ADMIN_USER } from "../../components/observability/values";
 import { CHARTS } from "../../domain/versions";
 import { exemption, ANY_WORKLOAD } from "../../policies/lib/exceptions";
@@ -29,7 +30,7 @@ describe.each(["prod", "local"])("Observability (%s)", (stack) => {
   const chart = () => one(p(), T.chart, "monitoring");
   const content = () => one(p(), T.configGroup, "monitoring-content");
 
-  it("is a top-level component with namespaces, password, secret, chart and content", () => {
+  it("is a top-level component with namespaces, password, secrets (admin, IdP client), chart and content", () => {
     expect(component().parent).toBeNull();
     expect(
       childrenOf(p(), component())
@@ -41,6 +42,8 @@ describe.each(["prod", "local"])("Observability (%s)", (stack) => {
         `${T.configGroup} monitoring-namespaces`,
         `${T.chart} monitoring`,
         `${SECRET} monitoring-grafana-admin`,
+        // The stack has access: Grafana signs people in as the IdP's client.
+        `${SECRET} monitoring-grafana-oauth`,
         "random:index/randomPassword:RandomPassword monitoring-grafana-admin",
       ].sort(),
     );
@@ -102,9 +105,11 @@ describe.each(["prod", "local"])("Observability (%s)", (stack) => {
 
   it("gives Grafana its admin password as a mounted file, so no container takes a Secret through its environment (POD-11)", () => {
     const g = input<Record<string, any>>(chart(), "values").grafana;
-    expect(g.env).toEqual({ GF_SECURITY_ADMIN_USER: GRAFANA_ADMIN_USER, GF_SECURITY_ADMIN_PASSWORD__FILE: `${GRAFANA_ADMIN_MOUNT}/admin-password` });
+    expect(g.env).toMatchObject({ GF_SECURITY_ADMIN_USER: GRAFANA_ADMIN_USER, GF_SECURITY_ADMIN_PASSWORD__FILE: `${GRAFANA_ADMIN_MOUNT}/admin-password` });
+    // With access, the IdP client secret is a mounted file too (components/observability/oauth.ts).
     expect(g.extraSecretMounts).toEqual([
       { name: "admin", secretName: GRAFANA_ADMIN_SECRET, mountPath: GRAFANA_ADMIN_MOUNT, readOnly: true, defaultMode: 0o440 },
+      grafanaOAuthMount,
     ]);
     // With both admin variables set the chart adds no REQ_USERNAME/REQ_PASSWORD to the sidecars; they reload nothing.
     expect(g.sidecar.dashboards.skipReload).toBe(true);
