@@ -324,7 +324,15 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
   const placement = { systemPool: true, apiServer: eksApiServer(network.vpcCidr, cluster.serviceCidr) };
   createQueues(cfg, k8sProvider, { teams, services }, placement, [...nodeGroups, observability]);
   createStackAccess(
-    { cfg, identity: signIn, labels: platformLabels(cfg), onEks: true, ...placement, objectNamespaces: [teams, services, observability] },
+    {
+      cfg,
+      identity: signIn,
+      labels: platformLabels(cfg),
+      onEks: true,
+      eksIssuer: eks.oidcIssuer,
+      ...placement,
+      objectNamespaces: [teams, services, observability],
+    },
     { providers: [k8sProvider], dependsOn: [...nodeGroups, observability] },
   );
 

@@ -52,8 +52,9 @@ async function checkStack(stack: string, stacksDir: string, outRoot: string): Pr
     access: cfg.access,
     region: cfg.aws?.region,
     uiApps: enabledUis(cfg),
-    // Model endpoints verify service-account tokens only with a known issuer (charts/access/security.ts serviceAccountIssuerOf).
-    serviceAccountTokens: cfg.access?.serviceAccountIssuer !== undefined,
+    // Model endpoints verify service-account tokens only with a known issuer (charts/access/security.ts serviceAccountIssuerOf):
+    // the EKS cluster's own, or access.serviceAccountIssuer on an existing cluster.
+    serviceAccountTokens: cfg.access?.serviceAccountIssuer !== undefined || cfg.cluster.kind === "eks",
   };
   const ctx = {
     environment: cfg.environment,

@@ -62,6 +62,11 @@ export class Cluster extends pulumi.ComponentResource {
   readonly eksCluster: aws.eks.Cluster;
   /** The security group EKS creates for the control plane and managed nodes; data tiers admit only it. */
   readonly clusterSecurityGroupId: pulumi.Output<string>;
+  /**
+   * The issuer of the cluster's service-account tokens (identities[0].oidcs[0].issuer, public, keys at <issuer>/keys):
+   * model endpoints verify in-cluster callers' tokens against it.
+   */
+  readonly oidcIssuer: pulumi.Output<string>;
   /** The OIDC identity provider config, when `oidc` is set. Nothing waits on it: it takes up to 40 minutes. */
   readonly identityProvider?: aws.eks.IdentityProviderConfig;
 
@@ -150,6 +155,11 @@ export class Cluster extends pulumi.ComponentResource {
     this.clusterSecurityGroupId = cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId);
     this.clusterName = cluster.name;
     this.endpoint = cluster.endpoint;
+    this.oidcIssuer = cluster.identities.apply((identities) => {
+      const issuer = identities?.[0]?.oidcs?.[0]?.issuer;
+      if (!issuer) throw new Error(`EKS cluster ${name} reports no OIDC issuer`);
+      return issuer;
+    });
     // No credential inside (tokens come from `aws eks get-token`), so it need not be a secret.
     this.kubeconfig = pulumi
       .all([cluster.name, cluster.endpoint, cluster.certificateAuthority])

@@ -109,6 +109,21 @@ describe("Access (fixture stacks with access)", () => {
       ).toEqual([]);
   });
 
+  it("EKS (dev): model endpoints accept the team's callers' service-account tokens from the cluster's OIDC issuer", () => {
+    const teams = plans.dev.config!.teams.filter((t) => t.modelEndpoints);
+    expect(teams.length).toBeGreaterThan(0);
+    const policies = objs(group("dev", "access-routes")).filter((o) => o.kind === "SecurityPolicy" && o.metadata.name === "model-endpoints");
+    expect(policies.map((o) => o.metadata.namespace).sort()).toEqual(teams.map((t) => t.name).sort());
+    for (const policy of policies) {
+      const cluster = policy.spec.jwt.providers.find((p: { name: string }) => p.name === "cluster");
+      expect(cluster).toMatchObject({
+        issuer: "<computed:mlops-dev.oidcIssuer>",
+        remoteJWKS: { uri: "<computed:mlops-dev.oidcIssuer>/keys" },
+        audiences: ["mlops-models"],
+      });
+    }
+  });
+
   it.each(STACKS)("%s: staging/prod tiers get two controller replicas, the others one", (stack) => {
     expect((chart(stack).inputs.values as any).deployment.replicas).toBe(stack === "prod" ? 2 : 1);
   });
