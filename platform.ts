@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { isEksPlatform, type EksPlatformConfig, type ExistingPlatformConfig, type PlatformConfig } from "./config";
 import { ClusterAutoscaler } from "./components/autoscaler";
+import { CertManager } from "./components/cert-manager";
 import { KmsKeys } from "./components/aws/kms";
 import { Cluster, WorkloadAddons, eksOidcSignIn } from "./components/cluster";
 import { GpuOperator } from "./components/gpu";
@@ -37,13 +38,14 @@ export interface PlatformOutputs {
 const platformLabels = (cfg: PlatformConfig) => ({ team: "platform", "cost-center": cfg.costCenter });
 
 /** What the MLOps services take from the config on either kind of cluster. */
-const servicesArgs = (cfg: PlatformConfig, teams: Teams) => ({
+const servicesArgs = (cfg: PlatformConfig, teams: Teams, certManager: CertManager | undefined) => ({
   services: cfg.services,
   teams: cfg.teams,
   environment: cfg.environment,
   labels: platformLabels(cfg),
   teamNamespaces: [teams],
   pipelinesNamespaceQueue: kubeflowQueueMetadata(cfg),
+  certManager: certManager && [certManager],
 });
 
 /**
@@ -68,6 +70,15 @@ function createQueues(
     },
     { providers: [provider], dependsOn },
   );
+}
+
+/**
+ * cert-manager when something needs it: KServe's webhook certificates, or the gateway's certificate on an existing
+ * cluster. Before both, so neither waits on the other (KServe's controller waits for the gateway's CRDs).
+ */
+function createCertManager(cfg: PlatformConfig, onEks: boolean, opts: pulumi.ComponentResourceOptions): CertManager | undefined {
+  const needed = cfg.services.kserve.enabled || (cfg.access !== undefined && !onEks);
+  return needed ? new CertManager("cert-manager", { labels: platformLabels(cfg) }, opts) : undefined;
 }
 
 /** Every GPU pool of the stack: the queue guardrail refuses a node selector on one the namespace has no share of. */
@@ -118,18 +129,26 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
     },
     { providers: [provider] },
   );
+  const certManager = createCertManager(cfg, false, { providers: [provider], dependsOn: [observability] });
   const services = new MlopsServices(
     "services",
     {
-      ...servicesArgs(cfg, teams),
+      ...servicesArgs(cfg, teams, certManager),
       objectStore: objectStore && { endpoint: objectStore.endpoint, credentials: objectStore.credentials, ready: objectStore.ready },
     },
     { providers: [provider], dependsOn: [observability] },
   );
   createQueues(cfg, provider, { teams, services }, {}, [observability]);
-  // cert-manager (installed with KServe by the services) signs the gateway's certificate.
+  // cert-manager signs the gateway's certificate.
   createStackAccess(
-    { cfg, identity, labels: platformLabels(cfg), onEks: false, certManager: [services], objectNamespaces: [teams, services, observability] },
+    {
+      cfg,
+      identity,
+      labels: platformLabels(cfg),
+      onEks: false,
+      certManager: certManager ? [certManager] : [],
+      objectNamespaces: [teams, services, observability],
+    },
     { providers: [provider], dependsOn: [observability] },
   );
   return { clusterName: cluster.name, nodePools: [], gpuOperatorNamespace: gpu?.namespace, teamNamespaces: teams.namespaces };
@@ -299,10 +318,11 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
     },
     { ...both, dependsOn: [workloadAddons] },
   );
+  const certManager = createCertManager(cfg, true, { providers: [k8sProvider], dependsOn: [...nodeGroups, observability] });
   const services = new MlopsServices(
     "services",
     {
-      ...servicesArgs(cfg, teams),
+      ...servicesArgs(cfg, teams, certManager),
       aws: {
         clusterName: cluster.name,
         eksClusterName: eks.clusterName,

@@ -54,6 +54,8 @@ export interface MlopsServicesArgs {
   readonly objectStore?: { readonly endpoint: string; readonly credentials: pulumi.Input<Record<string, string>>; readonly ready: pulumi.Resource };
   /** The queue label and annotations of the `kubeflow` Namespace, with pipelines. @default none */
   readonly pipelinesNamespaceQueue?: NamespaceQueueMetadata;
+  /** The platform's cert-manager (components/cert-manager): KServe's controller waits for it. Required with KServe. */
+  readonly certManager?: pulumi.Input<pulumi.Resource>[];
   /** KServe's routes on the platform's Gateway (with `access` and a team serving models). @default none */
   readonly kserveGateway?: ModelServingArgs["gateway"];
 }
@@ -239,8 +241,14 @@ export class MlopsServices extends pulumi.ComponentResource {
       const orphans = DATABASE_USERS.filter((service) => services[service].enabled);
       if (orphans.length > 0) throw new Error(`${orphans.join(", ")} need the platform database, but the services config has none (resolveServices sets it)`);
     }
-    if (services.kserve.enabled)
-      new ModelServing(`${name}-kserve`, { mode: services.kserve.mode, dependsOn: ready, labels, gateway: args.kserveGateway }, child);
+    if (services.kserve.enabled) {
+      if (!args.certManager) throw new Error("KServe needs the platform's cert-manager (MlopsServicesArgs.certManager)");
+      new ModelServing(
+        `${name}-kserve`,
+        { mode: services.kserve.mode, dependsOn: ready, certManager: args.certManager, labels, gateway: args.kserveGateway },
+        child,
+      );
+    }
     if (services.pipelines.enabled) {
       new Pipelines(
         `${name}-pipelines`,

@@ -5,16 +5,15 @@ import { KNATIVE_OPERATOR_NAMESPACE, KSERVE_NAMESPACE, kserveDeploymentMode, kna
 import { createObjectGroup } from "../kubernetes/object-group";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
 import { CHARTS } from "../../domain/versions";
-import { CERT_MANAGER_NAMESPACE } from "../../domain/platform-namespaces";
 import { GATEWAY_NAME, GATEWAY_NAMESPACE, modelsDomain } from "../../domain/access";
-
-export { CERT_MANAGER_NAMESPACE };
 
 export interface ModelServingArgs {
   /** `standard`: plain Deployments; `serverless`: Knative Serving with Kourier. */
   readonly mode: KserveMode;
-  /** The namespaces (cert-manager, kserve, knative-*) and the Prometheus operator's CRDs, created before. */
+  /** The namespaces (kserve, knative-*) and the Prometheus operator's CRDs, created before. */
   readonly dependsOn: pulumi.Input<pulumi.Resource>[];
+  /** The platform's cert-manager (components/cert-manager), which signs the controller's webhook certificate. */
+  readonly certManager: pulumi.Input<pulumi.Resource>[];
   readonly labels?: Readonly<Record<string, string>>;
   /**
    * With `access` and a team serving models: KServe makes an HTTPRoute per InferenceService on the platform's
@@ -53,18 +52,14 @@ export function kserveValues(mode: KserveMode, gatewayDomain?: string) {
 }
 
 /**
- * KServe from its upstream charts, in the order they need: cert-manager (webhook certificates), the CRDs,
- * the controller, then the serving runtimes its webhook validates. Serverless mode adds the Knative operator
+ * KServe from its upstream charts, in the order they need: the CRDs, the controller (after the platform's
+ * cert-manager, which signs its webhook certificate), then the serving runtimes its webhook validates. Serverless mode adds the Knative operator
  * and a KnativeServing with Kourier (no Istio). A PodMonitor scrapes every predictor.
  */
 export class ModelServing extends pulumi.ComponentResource {
   constructor(name: string, args: ModelServingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:services:ModelServing", name, {}, opts);
     const child = { parent: this };
-    const certManager = createUpstreamChart(`${name}-cert-manager`, CHARTS.certManager, CERT_MANAGER_NAMESPACE, loadValuesFile("cert-manager"), {
-      ...child,
-      dependsOn: args.dependsOn,
-    });
     const crds = createUpstreamChart(`${name}-crds`, CHARTS.kserveCrd, KSERVE_NAMESPACE, {}, { ...child, dependsOn: args.dependsOn });
     const knative: pulumi.Resource[] = [];
     if (args.mode === "serverless") {
@@ -77,7 +72,7 @@ export class ModelServing extends pulumi.ComponentResource {
     // The controller's Certificate and Issuer need cert-manager's CRDs and a running cert-manager.
     const controller = createUpstreamChart(`${name}-controller`, CHARTS.kserveResources, KSERVE_NAMESPACE, kserveValues(args.mode, args.gateway?.domain), {
       ...child,
-      dependsOn: [certManager, crds, ...knative, ...(args.gateway?.crds ?? [])],
+      dependsOn: [...args.certManager, crds, ...knative, ...(args.gateway?.crds ?? [])],
     });
     createUpstreamChart(
       `${name}-runtimes`,

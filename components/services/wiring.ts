@@ -8,7 +8,6 @@ import type { TeamConfig } from "../../config/teams";
 import type { DatabaseGrant } from "../../charts/services/database-setup";
 import type { ServiceNamespace } from "../../charts/services/namespaces";
 import {
-  CERT_MANAGER_NAMESPACE,
   CNPG_OPERATOR_NAMESPACE,
   DATABASES_NAMESPACE,
   EVIDENTLY_NAMESPACE,
@@ -47,7 +46,8 @@ export function serviceNamespaces(services: ServicesConfig, onAws: boolean): Ser
   if (services.mlflow.enabled) out.push({ name: MLFLOW_NAMESPACE, level: "restricted" });
   if (services.feast.enabled)
     out.push({ name: FEAST_NAMESPACE, level: "baseline", reason: "the Feast operator sets no container-level securityContext on the pods it creates" });
-  if (services.kserve.enabled) out.push({ name: CERT_MANAGER_NAMESPACE, level: "restricted" }, { name: KSERVE_NAMESPACE, level: "restricted" });
+  // cert-manager's namespace is the platform's cert-manager component's (components/cert-manager).
+  if (services.kserve.enabled) out.push({ name: KSERVE_NAMESPACE, level: "restricted" });
   if (services.kserve.enabled && services.kserve.mode === "serverless") {
     out.push(
       { name: KNATIVE_OPERATOR_NAMESPACE, level: "baseline", reason: "the Knative operator chart sets no seccomp profile or dropped capabilities" },

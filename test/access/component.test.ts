@@ -66,7 +66,7 @@ describe("Access (fixture stacks with access)", () => {
     }
   });
 
-  it("local: HTTPS listeners and the gateway's certificate after cert-manager (installed with KServe by the services)", () => {
+  it("local: HTTPS listeners and the gateway's certificate after the platform's cert-manager", () => {
     const gw = objs(group("local", "access-gateway")).find((o) => o.kind === "Gateway");
     expect(gw?.spec.listeners.map((l: { protocol: string }) => l.protocol)).toEqual(["HTTPS", "HTTPS"]);
     const tls = group("local", "access-tls");

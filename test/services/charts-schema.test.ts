@@ -45,20 +45,19 @@ describe("service namespaces", () => {
       "databases",
       "mlflow",
       "feast",
-      "cert-manager",
       "kserve",
       "knative-operator",
       "knative-serving",
       "evidently",
     ]);
     const local = resolveServices(undefined, "local", false);
-    expect(serviceNamespaces(local, false).map((n) => n.name)).toEqual(["databases", "cnpg-system", "mlflow", "feast", "cert-manager", "kserve", "evidently"]);
+    expect(serviceNamespaces(local, false).map((n) => n.name)).toEqual(["databases", "cnpg-system", "mlflow", "feast", "kserve", "evidently"]);
     const off = { enabled: false };
     expect(serviceNamespaces(resolveServices({ mlflow: off, feast: off, pipelines: off, evidently: off }, "dev", true), true).map((n) => n.name)).toEqual([
       "external-secrets",
-      "cert-manager",
       "kserve",
     ]);
+    // cert-manager's namespace is the platform's cert-manager component's (components/cert-manager).
   });
 
   it("feast, knative-operator and knative-serving are baseline with a reason; every other namespace is restricted", () => {
