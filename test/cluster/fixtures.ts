@@ -15,12 +15,15 @@ export const GROUPS = {
 
 export const ALLOWED_IMAGE = "registry.example.com/ml/trainer:1.0";
 
-/** A person in one of a team's groups, as the API server sees them through impersonation. */
-export function member(admin: KubeClient, team: keyof typeof GROUPS, role: TeamRole): KubeClient {
+/**
+ * A person in one of a team's groups, as the API server sees them through impersonation: with the group prefix a
+ * fixture with an access section binds (its groupsPrefix, e.g. "oidc:"), without one for a fixture without.
+ */
+export function member(admin: KubeClient, team: keyof typeof GROUPS, role: TeamRole, groupsPrefix = ""): KubeClient {
   const groups = GROUPS[team] as Partial<Record<TeamRole, string>>;
   const group = groups[role];
   if (!group) throw new Error(`team ${team} has no ${role} group in the fixture`);
-  return admin.as(`${role}-of-${team}@example.com`, [group]);
+  return admin.as(`${role}-of-${team}@example.com`, [`${groupsPrefix}${group}`]);
 }
 
 /** Applies every served object of the fixture's written plan (idempotent) and returns what was applied. */

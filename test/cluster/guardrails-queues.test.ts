@@ -12,7 +12,8 @@ import { adminClient, applyOrder, eventually, writtenPlan } from "./planned";
 import { container, deployment, expectAdmitted, expectRefused, member, object } from "./fixtures";
 
 const admin = adminClient();
-const editor = member(admin, "vision", "edit");
+// The queues fixture has an access section: its RoleBindings name the IdP groups with the default prefix.
+const editor = member(admin, "vision", "edit", "oidc:");
 const POLICY = guardrailPolicyName("gpu-queues");
 /** This file's own field manager: the isolation fixture applies the same namespaces and policies with its own. */
 const FIELD_MANAGER = "mlops-guardrails-queues-test";
