@@ -23,7 +23,8 @@ import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_S3_PORT } from "./components/stora
 import { EKS_VERSIONS } from "./domain/versions";
 import { gpuFlavors } from "./domain/queues";
 import { queuePlatform } from "./charts/queues";
-import { createStackAccess, createStackIdentity, grafanaOAuth } from "./components/access/wiring";
+import type { Access } from "./components/access";
+import { createStackAccess, createStackIdentity, createStackRoutes, grafanaOAuth, kserveGateway } from "./components/access/wiring";
 
 export interface PlatformOutputs {
   readonly clusterName: pulumi.Input<string>;
@@ -38,7 +39,7 @@ export interface PlatformOutputs {
 const platformLabels = (cfg: PlatformConfig) => ({ team: "platform", "cost-center": cfg.costCenter });
 
 /** What the MLOps services take from the config on either kind of cluster. */
-const servicesArgs = (cfg: PlatformConfig, teams: Teams, certManager: CertManager | undefined) => ({
+const servicesArgs = (cfg: PlatformConfig, teams: Teams, certManager: CertManager | undefined, gateway: Access | undefined) => ({
   services: cfg.services,
   teams: cfg.teams,
   environment: cfg.environment,
@@ -46,6 +47,7 @@ const servicesArgs = (cfg: PlatformConfig, teams: Teams, certManager: CertManage
   teamNamespaces: [teams],
   pipelinesNamespaceQueue: kubeflowQueueMetadata(cfg),
   certManager: certManager && [certManager],
+  kserveGateway: kserveGateway(cfg, gateway),
 });
 
 /**
@@ -130,27 +132,22 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
     { providers: [provider] },
   );
   const certManager = createCertManager(cfg, false, { providers: [provider], dependsOn: [observability] });
+  // The gateway before the services (KServe's controller waits for its CRDs), its routes after them; cert-manager
+  // signs its certificate.
+  const gateway = createStackAccess(
+    { cfg, identity, labels: platformLabels(cfg), onEks: false, certManager: certManager ? [certManager] : [] },
+    { providers: [provider], dependsOn: [observability] },
+  );
   const services = new MlopsServices(
     "services",
     {
-      ...servicesArgs(cfg, teams, certManager),
+      ...servicesArgs(cfg, teams, certManager, gateway),
       objectStore: objectStore && { endpoint: objectStore.endpoint, credentials: objectStore.credentials, ready: objectStore.ready },
     },
     { providers: [provider], dependsOn: [observability] },
   );
   createQueues(cfg, provider, { teams, services }, {}, [observability]);
-  // cert-manager signs the gateway's certificate.
-  createStackAccess(
-    {
-      cfg,
-      identity,
-      labels: platformLabels(cfg),
-      onEks: false,
-      certManager: certManager ? [certManager] : [],
-      objectNamespaces: [teams, services, observability],
-    },
-    { providers: [provider], dependsOn: [observability] },
-  );
+  if (gateway && identity) createStackRoutes(gateway, { cfg, identity, labels: platformLabels(cfg), namespaces: [teams, services, observability] });
   return { clusterName: cluster.name, nodePools: [], gpuOperatorNamespace: gpu?.namespace, teamNamespaces: teams.namespaces };
 }
 
@@ -319,10 +316,17 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
     { ...both, dependsOn: [workloadAddons] },
   );
   const certManager = createCertManager(cfg, true, { providers: [k8sProvider], dependsOn: [...nodeGroups, observability] });
+  // On the system pool like the other controllers; its webhooks are called from the control plane's interfaces in the VPC.
+  const placement = { systemPool: true, apiServer: eksApiServer(network.vpcCidr, cluster.serviceCidr) };
+  // The gateway before the services (KServe's controller waits for its CRDs), its routes after them.
+  const gateway = createStackAccess(
+    { cfg, identity: signIn, labels: platformLabels(cfg), onEks: true, ...placement },
+    { providers: [k8sProvider], dependsOn: [...nodeGroups, observability] },
+  );
   const services = new MlopsServices(
     "services",
     {
-      ...servicesArgs(cfg, teams, certManager),
+      ...servicesArgs(cfg, teams, certManager, gateway),
       aws: {
         clusterName: cluster.name,
         eksClusterName: eks.clusterName,
@@ -340,21 +344,11 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
     },
     { ...both, dependsOn: [...nodeGroups, workloadAddons, observability, storage] },
   );
-  // On the system pool like the other controllers; its webhooks are called from the control plane's interfaces in the VPC.
-  const placement = { systemPool: true, apiServer: eksApiServer(network.vpcCidr, cluster.serviceCidr) };
   createQueues(cfg, k8sProvider, { teams, services }, placement, [...nodeGroups, observability]);
-  createStackAccess(
-    {
-      cfg,
-      identity: signIn,
-      labels: platformLabels(cfg),
-      onEks: true,
-      eksIssuer: eks.oidcIssuer,
-      ...placement,
-      objectNamespaces: [teams, services, observability],
-    },
-    { providers: [k8sProvider], dependsOn: [...nodeGroups, observability] },
-  );
+  if (gateway && signIn) {
+    const namespaces = [teams, services, observability];
+    createStackRoutes(gateway, { cfg, identity: signIn, labels: platformLabels(cfg), namespaces, eksIssuer: eks.oidcIssuer });
+  }
 
   return {
     clusterName: eks.clusterName,

@@ -29,10 +29,6 @@ export interface AccessArgs {
   readonly clientSecret: pulumi.Input<string>;
   /** The UIs the gateway serves: the proxies may reach their namespaces. @default [] */
   readonly uiApps?: readonly UiApp[];
-  /** Routes and SecurityPolicies (charts/access/routes.ts and security.ts), applied after the Gateway. @default [] */
-  readonly objects?: readonly Manifest[] | pulumi.Output<readonly Manifest[]>;
-  /** What makes the namespaces those objects live in (teams, services, monitoring). @default [] */
-  readonly objectNamespaces?: pulumi.Input<pulumi.Resource>[];
   /** Existing clusters: what installs cert-manager, which signs the gateway's certificate. @default [] */
   readonly certManager?: pulumi.Input<pulumi.Resource>[];
   /** Where the API server is, for the namespace's NetworkPolicies. @default any address */
@@ -45,16 +41,22 @@ export interface AccessArgs {
 /**
  * The gateway: the `ingress` namespace (restricted, default deny), Envoy Gateway's certificates (certgen), its
  * chart (the Gateway API and Envoy Gateway CRDs and the controller), then the GatewayClass, EnvoyProxy and Gateway,
- * on existing clusters the gateway's certificate, the IdP client Secret, and the routes and policies.
+ * on existing clusters the gateway's certificate, and the IdP client Secret. The routes and policies come later
+ * (`addRoutes`), once the namespaces they name exist: KServe, one of those, waits for this chart's CRDs.
  */
 export class Access extends pulumi.ComponentResource {
   readonly namespace = GATEWAY_NAMESPACE;
   readonly chart: k8s.helm.v4.Chart;
   /** The Gateway and its class: routes and KServe's HTTPRoutes attach to it. */
   readonly gateway: k8s.yaml.v2.ConfigGroup;
+  /** What the routes wait for besides their namespaces: the Gateway, the client Secret, the certificate. */
+  private readonly routesAfter: pulumi.Resource[];
+
+  private readonly name: string;
 
   constructor(name: string, args: AccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:access:Access", name, {}, opts);
+    this.name = name;
     const inherited = inheritedDependsOn(opts);
     const labels = { ...args.labels };
     const namespace = createObjectGroup(
@@ -87,12 +89,15 @@ export class Access extends pulumi.ComponentResource {
             dependsOn: [namespace, ...(args.certManager ?? [])],
           }),
         ];
-    if (args.objects) {
-      createObjectGroup(`${name}-routes`, args.objects, {
-        parent: this,
-        dependsOn: [this.gateway, clientSecret, ...tls, ...(args.objectNamespaces ?? [])],
-      });
-    }
+    this.routesAfter = [this.gateway, clientSecret, ...tls];
     this.registerOutputs({ namespace: this.namespace });
+  }
+
+  /**
+   * Routes and policies (charts/access/routes.ts, security.ts; NetworkPolicies of their backends), applied after the
+   * Gateway and after `namespaces`, what makes the namespaces they live in (teams, services, monitoring, dex).
+   */
+  addRoutes(objects: readonly Manifest[] | pulumi.Output<readonly Manifest[]>, namespaces: pulumi.Input<pulumi.Resource>[]): k8s.yaml.v2.ConfigGroup {
+    return createObjectGroup(`${this.name}-routes`, objects, { parent: this, dependsOn: [...this.routesAfter, ...namespaces] });
   }
 }

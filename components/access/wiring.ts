@@ -61,12 +61,40 @@ export function grafanaOAuth(cfg: Pick<PlatformConfig, "teams">, identity: Stack
   return identity && { access: identity.access, teams: cfg.teams, clientSecret: identity.clientSecret };
 }
 
-export interface StackAccessArgs extends Pick<AccessArgs, "onEks" | "systemPool" | "apiServer" | "certManager" | "objectNamespaces"> {
+export interface StackAccessArgs extends Pick<AccessArgs, "onEks" | "systemPool" | "apiServer" | "certManager"> {
   readonly cfg: PlatformConfig;
   readonly identity: StackIdentity | undefined;
   readonly labels: Readonly<Record<string, string>>;
-  /** EKS: the cluster's OIDC issuer (identities[0].oidcs[0].issuer), whose service-account tokens model endpoints accept. */
-  readonly eksIssuer?: pulumi.Input<string>;
+}
+
+/**
+ * Nothing without `access`. The gateway comes before the services: KServe's controller refuses to start without
+ * the HTTPRoute CRD its chart brings. Its routes come after them (createStackRoutes).
+ */
+export function createStackAccess(args: StackAccessArgs, opts: pulumi.ComponentResourceOptions): Access | undefined {
+  const { cfg, identity } = args;
+  if (!identity) return undefined;
+  return new Access(
+    "access",
+    {
+      access: identity.access,
+      environment: cfg.environment,
+      onEks: args.onEks,
+      clientSecret: identity.clientSecret,
+      uiApps: [...enabledUis(cfg)],
+      certManager: args.certManager,
+      apiServer: args.apiServer,
+      systemPool: args.systemPool,
+      labels: args.labels,
+    },
+    opts,
+  );
+}
+
+/** KServe's routes on the gateway: with `access`, KServe on, and a team that serves models. @default none */
+export function kserveGateway(cfg: PlatformConfig, gateway: Access | undefined): { domain: string; crds: pulumi.Resource[] } | undefined {
+  const serving = cfg.services.kserve.enabled && cfg.teams.some((team) => team.modelEndpoints);
+  return cfg.access && gateway && serving ? { domain: cfg.access.domain, crds: [gateway.chart] } : undefined;
 }
 
 /**
@@ -84,30 +112,22 @@ export function stackAccessObjects(cfg: PlatformConfig, access: AccessConfig, la
   ];
 }
 
-/** Nothing without `access`. Routes and policies wait for the namespaces they name (`objectNamespaces`, Dex's). */
-export function createStackAccess(args: StackAccessArgs, opts: pulumi.ComponentResourceOptions): Access | undefined {
-  const { cfg, identity } = args;
-  if (!identity) return undefined;
-  const { access } = identity;
+export interface StackRoutesArgs {
+  readonly cfg: PlatformConfig;
+  readonly identity: StackIdentity;
+  readonly labels: Readonly<Record<string, string>>;
+  /** What makes the namespaces the objects live in (teams, services, monitoring); Dex's is added. */
+  readonly namespaces: pulumi.Input<pulumi.Resource>[];
+  /** EKS: the cluster's OIDC issuer (identities[0].oidcs[0].issuer), whose service-account tokens model endpoints accept. */
+  readonly eksIssuer?: pulumi.Input<string>;
+}
+
+/** The gateway's routes and policies, after the namespaces they name exist. */
+export function createStackRoutes(gateway: Access, args: StackRoutesArgs): void {
+  const { cfg, identity, labels } = args;
   const objects =
     args.eksIssuer === undefined
-      ? stackAccessObjects(cfg, access, args.labels)
-      : pulumi.output(args.eksIssuer).apply((issuer) => stackAccessObjects(cfg, access, args.labels, issuer));
-  return new Access(
-    "access",
-    {
-      access,
-      environment: cfg.environment,
-      onEks: args.onEks,
-      clientSecret: identity.clientSecret,
-      uiApps: [...enabledUis(cfg)],
-      objects,
-      objectNamespaces: [...(args.objectNamespaces ?? []), ...(identity.provider ? [identity.provider] : [])],
-      certManager: args.certManager,
-      apiServer: args.apiServer,
-      systemPool: args.systemPool,
-      labels: args.labels,
-    },
-    opts,
-  );
+      ? stackAccessObjects(cfg, identity.access, labels)
+      : pulumi.output(args.eksIssuer).apply((issuer) => stackAccessObjects(cfg, identity.access, labels, issuer));
+  gateway.addRoutes(objects, [...args.namespaces, ...(identity.provider ? [identity.provider] : [])]);
 }

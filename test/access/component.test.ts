@@ -1,5 +1,6 @@
 /** The Access component in the offline plan of the fixture stacks: its children, their order, the chart and the client Secret. */
 import { beforeAll, describe, expect, it } from "vitest";
+import { kserveGatewayValues } from "../../components/services/model-serving";
 import { CHARTS } from "../../domain/versions";
 import { parseYamlStream } from "../../scripts/plan/extract";
 import type { PlanResult } from "../../scripts/plan/run";
@@ -122,6 +123,16 @@ describe("Access (fixture stacks with access)", () => {
         audiences: ["mlops-models"],
       });
     }
+  });
+
+  it.each(STACKS)("%s: KServe routes on the gateway: its controller takes the gateway values and waits for the gateway chart's CRDs", (stack) => {
+    const cfg = plans[stack].config!;
+    expect(cfg.teams.some((t) => t.modelEndpoints)).toBe(true);
+    const controller = one(plans[stack], T.chart, "services-kserve-controller");
+    expect((controller.inputs.values as any).kserve.controller.gateway).toMatchObject(kserveGatewayValues(cfg.access!.domain).kserve.controller.gateway);
+    expect(controller.dependsOn).toContain(chart(stack).urn);
+    // The routes wait for the services' namespaces (a component in dependsOn stands for its resources).
+    expect(group(stack, "access-routes").dependsOn).toContain(one(plans[stack], T.configGroup, "services-namespaces").urn);
   });
 
   it.each(STACKS)("%s: staging/prod tiers get two controller replicas, the others one", (stack) => {
