@@ -1,7 +1,8 @@
 /**
  * The company IdP's client secret: the one setting of this program that is a secret. It has its own project key,
  * set only with `pulumi config set --secret`, and never enters the plain config object; components get it as a
- * secret Output from accessClientSecret(). The offline plan runs without it (no passphrase, no cloud).
+ * secret Output from accessClientSecret(). The offline plan runs without it (no passphrase, no cloud) and plans a
+ * stand-in, masked like every secret.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../domain/project";
@@ -19,7 +20,7 @@ export type ClientSecretState = "secret" | "plain" | "absent";
 
 /**
  * What a missing client secret means: refused (`pulumi up` and preview, where the engine has the stack's secrets)
- * or planned as an unknown secret (the offline plan, which never decrypts anything).
+ * or planned as a masked stand-in secret (the offline plan, which never decrypts anything).
  */
 export type MissingSecrets = "refuse" | "plan";
 
@@ -61,19 +62,10 @@ export function clientSecretProblems(
 }
 
 // Internal SDK modules, reached the way the loader and the plan's recorder reach them: the mock monitor tells the
-// offline plan from a real engine, and the Output class makes an unknown value the typings offer no factory for.
+// offline plan from a real engine.
 /* eslint-disable @typescript-eslint/no-require-imports */
 const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): unknown };
 const mocks = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (...args: never[]) => unknown };
-const outputs = require("@pulumi/pulumi/output") as {
-  Output: new (
-    resources: Set<never>,
-    value: Promise<undefined>,
-    isKnown: Promise<boolean>,
-    isSecret: Promise<boolean>,
-    all: Promise<Set<never>>,
-  ) => pulumi.Output<string>;
-};
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Whether the program runs under Pulumi's runtime mocks (the offline plan, tests) rather than a real engine. */
@@ -82,15 +74,19 @@ export function isOfflinePlan(): boolean {
 }
 
 /** What the offline plan says once when it plans the client secret as unknown. */
-export const UNSET_CLIENT_SECRET_NOTE = `${PROJECT}:${ACCESS_CLIENT_SECRET_KEY} is not set: the offline plan plans the identity provider's client secret as an unknown secret; \`pulumi up\` needs it (${SET_CLIENT_SECRET_COMMAND})`;
+export const UNSET_CLIENT_SECRET_NOTE = `${PROJECT}:${ACCESS_CLIENT_SECRET_KEY} is not set: the offline plan plans a stand-in for the identity provider's client secret (a secret, masked); \`pulumi up\` needs it (${SET_CLIENT_SECRET_COMMAND})`;
+
+/** The offline plan's stand-in for an unset client secret: a secret, so every output shows it masked. */
+export const OFFLINE_CLIENT_SECRET = "offline-plan-client-secret";
 
 /** Stacks the note was given for: `npm run check` plans several in one process. */
 const noted = new Set<string>();
 
 /**
  * The client secret of the company's IdP as a secret Output, for the gateway's OIDC policy and Grafana; undefined
- * without access or with Dex (whose secret the platform generates). Unset, it is an unknown secret in the offline
- * plan and an error anywhere else (the loader has refused that stack before any component runs).
+ * without access or with Dex (whose secret the platform generates). Unset, it is a known stand-in secret in the
+ * offline plan (an unknown value would make a Secret's whole stringData unknown, so the plan could not write its
+ * keys) and an error anywhere else (the loader has refused that stack before any component runs).
  */
 export function accessClientSecret(access: Pick<AccessConfig, "identityProvider"> | undefined): pulumi.Output<string> | undefined {
   if (access?.identityProvider.kind !== "oidc") return undefined;
@@ -99,5 +95,5 @@ export function accessClientSecret(access: Pick<AccessConfig, "identityProvider"
   if (!isOfflinePlan()) throw new Error(`${ACCESS_CLIENT_SECRET_KEY}: is required; set it with \`${SET_CLIENT_SECRET_COMMAND}\``);
   if (!noted.has(pulumi.getStack())) void pulumi.log.info(UNSET_CLIENT_SECRET_NOTE);
   noted.add(pulumi.getStack());
-  return new outputs.Output(new Set(), Promise.resolve(undefined), Promise.resolve(false), Promise.resolve(true), Promise.resolve(new Set()));
+  return pulumi.secret(OFFLINE_CLIENT_SECRET);
 }

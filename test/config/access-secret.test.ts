@@ -1,13 +1,13 @@
 /**
  * The IdP client secret (mlops-platform:accessClientSecret): accepted only as a Pulumi secret, required for an
- * OIDC provider where the engine holds the stack's secrets, planned as an unknown secret offline, and never
+ * OIDC provider where the engine holds the stack's secrets, planned as a masked stand-in offline, and never
  * repeated in a message or the resolved config. Tests without runtime mocks come first: setMocks is for good.
  */
 import { describe, it, expect, vi } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig, validateStackConfig } from "../../config/loader";
 import { ConfigError } from "../../config/problems";
-import { accessClientSecret, isOfflinePlan, SET_CLIENT_SECRET_COMMAND, UNSET_CLIENT_SECRET_NOTE } from "../../config/access-secret";
+import { accessClientSecret, isOfflinePlan, OFFLINE_CLIENT_SECRET, SET_CLIENT_SECRET_COMMAND, UNSET_CLIENT_SECRET_NOTE } from "../../config/access-secret";
 import { fixture, namespaced, type Cfg } from "./fixtures";
 import { TODAY } from "../helpers/stack";
 import { parseStackFile } from "../../scripts/plan/stack-file";
@@ -58,7 +58,7 @@ describe("validation of the client secret", () => {
     ]);
   });
 
-  it("may be missing in the offline plan, which plans it as an unknown secret", () => {
+  it("may be missing in the offline plan, which plans a stand-in secret", () => {
     expect(problems(check(fixture("dev"), undefined, "plan"))).toEqual([]);
   });
 
@@ -143,7 +143,7 @@ describe("under runtime mocks (the offline plan)", () => {
   const resolve = <T>(output: pulumi.Output<T>) => new Promise<T>((done) => output.apply((v) => done(v)));
   const internals = (output: pulumi.Output<string>) => output as unknown as { isKnown: Promise<boolean>; isSecret: Promise<boolean> };
 
-  it("loads an OIDC stack without the secret and plans it as an unknown secret, with a note once", async () => {
+  it("loads an OIDC stack without the secret and plans a known stand-in secret (a Secret's keys stay plannable), with a note once", async () => {
     await pulumi.runtime.setMocks(
       { newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs },
       "mlops-platform",
@@ -157,8 +157,9 @@ describe("under runtime mocks (the offline plan)", () => {
       const secret = accessClientSecret(cfg.access);
       accessClientSecret(cfg.access);
       expect(secret).toBeDefined();
-      expect(await internals(secret as pulumi.Output<string>).isKnown).toBe(false);
+      expect(await internals(secret as pulumi.Output<string>).isKnown).toBe(true);
       expect(await internals(secret as pulumi.Output<string>).isSecret).toBe(true);
+      expect(await resolve(secret as pulumi.Output<string>)).toBe(OFFLINE_CLIENT_SECRET);
       expect(log.mock.calls.filter((c) => String(c[0]).includes(UNSET_CLIENT_SECRET_NOTE))).toHaveLength(1);
     } finally {
       log.mockRestore();
