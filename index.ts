@@ -12,3 +12,7 @@ export const vpcId = platform.vpcId;
 export const nodePools = platform.nodePools;
 export const gpuOperatorNamespace = platform.gpuOperatorNamespace;
 export const teamNamespaces = platform.teamNamespaces;
+/** With `access`: each UI's URL on the gateway. */
+export const gatewayUrls = platform.gatewayUrls;
+/** With Dex (local stacks): the test users' emails, groups and passwords, a secret (`--show-secrets`). */
+export const localTestUsers = platform.localTestUsers;

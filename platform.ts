@@ -24,9 +24,18 @@ import { EKS_VERSIONS } from "./domain/versions";
 import { gpuFlavors } from "./domain/queues";
 import { queuePlatform } from "./charts/queues";
 import type { Access } from "./components/access";
-import { createStackAccess, createStackIdentity, createStackRoutes, grafanaOAuth, kserveGateway } from "./components/access/wiring";
+import {
+  accessOutputs,
+  createStackAccess,
+  createStackIdentity,
+  createStackRoutes,
+  grafanaOAuth,
+  kserveGateway,
+  type AccessOutputs,
+} from "./components/access/wiring";
 
-export interface PlatformOutputs {
+/** The stack outputs (index.ts); access adds the UIs' URLs and, with Dex, its test users (AccessOutputs). */
+export interface PlatformOutputs extends AccessOutputs {
   readonly clusterName: pulumi.Input<string>;
   readonly kubeconfig?: pulumi.Output<string>;
   readonly vpcId?: pulumi.Output<string>;
@@ -148,7 +157,13 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
   );
   createQueues(cfg, provider, { teams, services }, {}, [observability]);
   if (gateway && identity) createStackRoutes(gateway, { cfg, identity, labels: platformLabels(cfg), namespaces: [teams, services, observability] });
-  return { clusterName: cluster.name, nodePools: [], gpuOperatorNamespace: gpu?.namespace, teamNamespaces: teams.namespaces };
+  return {
+    clusterName: cluster.name,
+    nodePools: [],
+    gpuOperatorNamespace: gpu?.namespace,
+    teamNamespaces: teams.namespaces,
+    ...accessOutputs(cfg, identity),
+  };
 }
 
 /** The AWS side of an EKS platform and its Kubernetes provider: everything workloads run on. */
@@ -357,5 +372,6 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
     nodePools: cfg.nodePools.map((p) => p.name),
     gpuOperatorNamespace: gpu?.namespace,
     teamNamespaces: teams.namespaces,
+    ...accessOutputs(cfg, signIn),
   };
 }

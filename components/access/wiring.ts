@@ -13,7 +13,7 @@ import type { PlatformConfig } from "../../config";
 import type { AccessConfig } from "../../config/access";
 import { accessClientSecret } from "../../config/access-secret";
 import { UI_APPS, uiRoutes, type UiApp } from "../../domain/access";
-import { IdentityProvider } from "../identity";
+import { IdentityProvider, type TestUserCredentials } from "../identity";
 import { Access, type AccessArgs } from ".";
 
 /** The UIs with a service behind them in this stack (Grafana is always there). */
@@ -130,4 +130,21 @@ export function createStackRoutes(gateway: Access, args: StackRoutesArgs): void 
       ? stackAccessObjects(cfg, identity.access, labels)
       : pulumi.output(args.eksIssuer).apply((issuer) => stackAccessObjects(cfg, identity.access, labels, issuer));
   gateway.addRoutes(objects, [...args.namespaces, ...(identity.provider ? [identity.provider] : [])]);
+}
+
+/** What a stack tells its users about access (index.ts exports these). */
+export interface AccessOutputs {
+  /** Each UI the gateway serves and its URL, e.g. { grafana: "https://grafana.<domain>/" }. */
+  readonly gatewayUrls?: Readonly<Record<string, string>>;
+  /** With Dex: each test user's email, group and password (a secret: `pulumi stack output --show-secrets`). */
+  readonly localTestUsers?: pulumi.Output<TestUserCredentials[]>;
+}
+
+export function accessOutputs(cfg: PlatformConfig, identity: StackIdentity | undefined): AccessOutputs {
+  if (!identity) return {};
+  const routes = uiRoutes(identity.access, enabledUis(cfg), cfg.teams);
+  return {
+    gatewayUrls: Object.fromEntries(routes.map((route) => [route.app, `https://${route.host}/`])),
+    localTestUsers: identity.provider?.testUsers,
+  };
 }
