@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { isEksPlatform, type EksPlatformConfig, type ExistingPlatformConfig, type PlatformConfig } from "./config";
 import { ClusterAutoscaler } from "./components/autoscaler";
+import { createAwsLoadBalancerController } from "./components/aws-load-balancer";
 import { CertManager } from "./components/cert-manager";
 import { KmsKeys } from "./components/aws/kms";
 import { Cluster, WorkloadAddons, eksOidcSignIn } from "./components/cluster";
@@ -292,6 +293,22 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
     },
     { ...both, dependsOn: nodeGroups },
   );
+  // The gateway's NLB: only a stack with access has a LoadBalancer Service for it to serve.
+  const loadBalancers = cfg.access
+    ? [
+        createAwsLoadBalancerController(
+          {
+            clusterName: cluster.name,
+            eksClusterName: eks.clusterName,
+            region,
+            vpcId: net.vpcId,
+            environment: cfg.environment,
+            kubernetesProvider: k8sProvider,
+          },
+          { ...both, dependsOn: nodeGroups },
+        ),
+      ]
+    : [];
   // Before Grafana and the gateway: both sign people in as the identity provider's client.
   const signIn = createStackIdentity(cfg, platformLabels(cfg), { providers: [k8sProvider], dependsOn: nodeGroups });
   const observability = new Observability(
@@ -336,7 +353,8 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
   // The gateway before the services (KServe's controller waits for its CRDs), its routes after them.
   const gateway = createStackAccess(
     { cfg, identity: signIn, labels: platformLabels(cfg), onEks: true, ...placement },
-    { providers: [k8sProvider], dependsOn: [...nodeGroups, observability] },
+    // After the controller, and destroyed before it: the controller deletes the NLB and frees the proxy Service.
+    { providers: [k8sProvider], dependsOn: [...nodeGroups, observability, ...loadBalancers] },
   );
   const services = new MlopsServices(
     "services",

@@ -13,8 +13,8 @@
 export const DEFAULT_NAMESPACE = "default";
 /**
  * Always: the EKS add-ons (vpc-cni, kube-proxy, CoreDNS, Pod Identity agent, CSI drivers, snapshot
- * controller), cluster-autoscaler (EKS), the kubelet/CoreDNS scrape Services of kube-prometheus-stack, and
- * cert-manager's leader-election Role (with KServe).
+ * controller), cluster-autoscaler (EKS), the AWS Load Balancer Controller (EKS with access), the kubelet/CoreDNS
+ * scrape Services of kube-prometheus-stack, and cert-manager's leader-election Role.
  * (kube-* is reserved as a whole too; named here because charts deploy into it.)
  */
 export const KUBE_SYSTEM_NAMESPACE = "kube-system";

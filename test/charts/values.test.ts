@@ -18,6 +18,8 @@ const FILE_TO_CHART: Record<string, keyof typeof CHARTS> = {
   "knative-operator": "knativeOperator",
   kueue: "kueue",
   "envoy-gateway": "envoyGateway",
+  dex: "dex",
+  "aws-load-balancer-controller": "awsLoadBalancerController",
 };
 /** Charts deployed with the upstream defaults as they are: no overrides file. */
 const NO_OVERRIDES: readonly (keyof typeof CHARTS)[] = ["kserveCrd"];
