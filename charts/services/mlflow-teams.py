@@ -9,7 +9,7 @@ Environment:
   MLFLOW_URL              the server, e.g. http://mlflow:5000
   MLFLOW_ADMIN_DIR        directory with the files admin-username and admin-password
   MLFLOW_TEAMS_INPUT      the JSON input (see mlflow-teams.ts, MlflowTeamsInput)
-  MLFLOW_TEAM_PASSWORDS   directory with one file per team (named after the team) holding its password
+  MLFLOW_TEAM_PASSWORDS_DIR   directory with one file per team (named after the team) holding its password
   MLFLOW_WAIT_SECONDS     how long to wait for the server and for rotated password files (default 300)
 """
 
@@ -199,7 +199,7 @@ def main():
     with open(os.environ["MLFLOW_TEAMS_INPUT"], encoding="utf-8") as f:
         spec = json.load(f)
     admin_dir = os.environ["MLFLOW_ADMIN_DIR"]
-    password_dir = os.environ.get("MLFLOW_TEAM_PASSWORDS", "")
+    password_dir = os.environ.get("MLFLOW_TEAM_PASSWORDS_DIR", "")
     passwords = {t["team"]: team_password(password_dir, t["team"], t["passwordSha256"], deadline) for t in spec["teams"]}
     wait_for_server(url, deadline)
     client = Client(url, read(os.path.join(admin_dir, "admin-username")), read(os.path.join(admin_dir, "admin-password")))

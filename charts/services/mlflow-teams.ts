@@ -143,7 +143,7 @@ export function mlflowTeamsObjects(input: MlflowTeamsInput, labels: Readonly<Rec
           { name: "MLFLOW_URL", value: `http://mlflow:${MLFLOW_PORT}` },
           { name: "MLFLOW_ADMIN_DIR", value: ADMIN_DIR },
           { name: "MLFLOW_TEAMS_INPUT", value: `${SCRIPT_DIR}/input.json` },
-          { name: "MLFLOW_TEAM_PASSWORDS", value: PASSWORDS_DIR },
+          { name: "MLFLOW_TEAM_PASSWORDS_DIR", value: PASSWORDS_DIR },
           { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
         ],
         resources: resources({ cpu: "50m", memory: "64Mi" }, { memory: "128Mi" }),

@@ -77,11 +77,12 @@ export const workloadHygiene = resourcePolicy(
       const tag = image.includes("@") ? "digest" : image.split("/").pop()?.split(":")[1];
       check("POD-09", tag !== undefined && tag !== "" && tag !== "latest", `${where} image ${image || "(none)"} must be pinned to a tag or digest, not latest`);
       for (const e of c.env ?? []) {
-        // *_FILE variables point at a mounted secret file (the recommended pattern), *_NAME ones name a Secret
-        // (a webhook's certificate Secret), *_URL ones are an address (an OAuth token endpoint): none holds a secret.
+        // *_FILE variables point at a mounted secret file (the recommended pattern), *_DIR ones at a folder of them,
+        // *_NAME ones name a Secret (a webhook's certificate Secret), *_URL ones are an address (an OAuth token
+        // endpoint): none holds a secret.
         check(
           "POD-11",
-          !(SECRET_NAME.test(e.name) && !/_(FILE|NAME|URL)$/i.test(e.name) && typeof e.value === "string" && e.value !== ""),
+          !(SECRET_NAME.test(e.name) && !/_(FILE|DIR|NAME|URL)$/i.test(e.name) && typeof e.value === "string" && e.value !== ""),
           `${where} passes ${e.name} as a literal env value; mount it from a Secret as a file`,
         );
         // A Secret's value in the environment is visible to every process of the container, in crash dumps and

@@ -117,7 +117,7 @@ export function runReconcile(venv: MlflowVenv, url: string, admin: string, input
         MLFLOW_URL: url,
         MLFLOW_ADMIN_DIR: adminDir,
         MLFLOW_TEAMS_INPUT: join(dir, "input.json"),
-        MLFLOW_TEAM_PASSWORDS: passwordDir,
+        MLFLOW_TEAM_PASSWORDS_DIR: passwordDir,
         MLFLOW_WAIT_SECONDS: "20",
       },
     });

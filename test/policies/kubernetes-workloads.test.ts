@@ -18,6 +18,8 @@ const CONTAINER = {
     { name: "LOG_LEVEL", value: "info" },
     // The secret as a mounted file, the variable naming the file (POD-11).
     { name: "DB_PASSWORD_FILE", value: "/etc/db/password" },
+    // A folder of mounted secret files (the MLflow team users' passwords).
+    { name: "TEAM_PASSWORDS_DIR", value: "/etc/passwords" },
     // An address, not a secret (Grafana's OAuth token endpoint).
     { name: "OAUTH_TOKEN_URL", value: "https://idp.example.com/token" },
     { name: "DB_HOST", valueFrom: { configMapKeyRef: { name: "db", key: "host" } } },

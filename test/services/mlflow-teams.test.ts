@@ -109,7 +109,7 @@ describe("mlflow teams: the reconcile Job", () => {
       { secret: { name: "mlflow-team-ranking", items: [{ key: "password", path: "ranking" }] } },
       { secret: { name: "mlflow-team-nlp", items: [{ key: "password", path: "nlp" }] } },
     ]);
-    expect(env.MLFLOW_TEAM_PASSWORDS).toBe(mountOf("passwords")?.mountPath);
+    expect(env.MLFLOW_TEAM_PASSWORDS_DIR).toBe(mountOf("passwords")?.mountPath);
     expect(env.MLFLOW_TEAMS_INPUT).toBe(`${mountOf("job")?.mountPath}/input.json`);
   });
 
