@@ -26,7 +26,7 @@ export interface CheckOptions {
   readonly today: Date;
   /**
    * What a missing secret (accessClientSecret) means: "refuse" where the engine holds the stack's secrets, "plan"
-   * (an unknown secret) in the offline plan. @default "plan": pure validation never sees secrets
+   * (a masked stand-in) in the offline plan. @default "plan": pure validation never sees secrets
    */
   readonly missingSecrets?: MissingSecrets;
 }

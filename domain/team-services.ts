@@ -13,7 +13,7 @@ import {
 export { PLATFORM_NAMESPACES };
 /** Where Prometheus runs; team namespaces let it scrape their metrics ports. */
 export { MONITORING_NAMESPACE };
-/** Where the shared ingress runs; it alone may reach a team's inference services. */
+/** Where the gateway runs (with `access`); its proxies alone may reach the predictors of teams with model endpoints. */
 export { INGRESS_NAMESPACE };
 
 /**

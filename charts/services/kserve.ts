@@ -32,7 +32,7 @@ export function knativeServing(labels: Readonly<Record<string, string>> = {}): M
         ingress: { kourier: { enabled: true, "service-type": "ClusterIP" } },
         config: {
           network: { "ingress-class": "kourier.ingress.networking.knative.dev" },
-          // Cluster-local URLs: exposure goes through the platform ingress (EXP-01).
+          // Cluster-local URLs: serverless predictors get no route on the gateway (model endpoints need Standard mode).
           domain: { "svc.cluster.local": "" },
         },
       },

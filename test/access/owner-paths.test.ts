@@ -39,71 +39,73 @@ function uiGroups(stack: string, host: string): string[] {
 
 const UI_SERVICES: readonly UiApp[] = ["mlflow", "pipelines", "evidently"];
 
-describe.each(STACKS)("every owner of the %s fixture stack", (stack) => {
-  const cfg = () => plans[stack].config;
+describe("owner paths", () => {
+  describe.each(STACKS)("every owner of the %s fixture stack", (stack) => {
+    const cfg = () => plans[stack].config;
 
-  it("has teams with owners to check", () => {
-    const config = cfg();
-    expect(config?.access, `${stack} has an access section`).toBeDefined();
-    expect(config?.teams.length).toBeGreaterThan(0);
-  });
+    it("has teams with owners to check", () => {
+      const config = cfg();
+      expect(config?.access, `${stack} has an access section`).toBeDefined();
+      expect(config?.teams.length).toBeGreaterThan(0);
+    });
 
-  it("IdP group owners: kubectl through the identity provider and a RoleBinding of the prefixed group in the team's namespace", () => {
-    const config = cfg();
-    if (!config?.access) throw new Error("no access");
-    const onEks = config.cluster.kind === "eks";
-    const idpConfigs = plans[stack].resources.filter((r) => r.type === "aws:eks/identityProviderConfig:IdentityProviderConfig");
-    // Existing clusters: the API server's own OIDC settings (the README's kubectl section); EKS: exactly one config.
-    expect(idpConfigs).toHaveLength(onEks ? 1 : 0);
-    let checked = 0;
-    for (const team of config.teams) {
-      for (const role of TEAM_ROLES) {
-        for (const group of team.owners[role].groups) {
-          const binding = objects(stack).find(
-            (o) =>
-              o.kind === "RoleBinding" &&
-              o.metadata.namespace === team.name &&
-              (o.subjects ?? []).some((s) => s.kind === "Group" && s.name === clusterGroup(config.access, group)),
-          );
-          expect(binding, `${stack}: ${team.name} ${role} ${group}`).toBeDefined();
-          checked += 1;
+    it("IdP group owners: kubectl through the identity provider and a RoleBinding of the prefixed group in the team's namespace", () => {
+      const config = cfg();
+      if (!config?.access) throw new Error("no access");
+      const onEks = config.cluster.kind === "eks";
+      const idpConfigs = plans[stack].resources.filter((r) => r.type === "aws:eks/identityProviderConfig:IdentityProviderConfig");
+      // Existing clusters: the API server's own OIDC settings (the README's kubectl section); EKS: exactly one config.
+      expect(idpConfigs).toHaveLength(onEks ? 1 : 0);
+      let checked = 0;
+      for (const team of config.teams) {
+        for (const role of TEAM_ROLES) {
+          for (const group of team.owners[role].groups) {
+            const binding = objects(stack).find(
+              (o) =>
+                o.kind === "RoleBinding" &&
+                o.metadata.namespace === team.name &&
+                (o.subjects ?? []).some((s) => s.kind === "Group" && s.name === clusterGroup(config.access, group)),
+            );
+            expect(binding, `${stack}: ${team.name} ${role} ${group}`).toBeDefined();
+            checked += 1;
+          }
         }
       }
-    }
-    expect(checked).toBeGreaterThan(0);
-  });
+      expect(checked).toBeGreaterThan(0);
+    });
 
-  it("IdP group owners: Grafana and each UI service the team opted into admit the group", () => {
-    const config = cfg();
-    if (!config?.access) throw new Error("no access");
-    let checked = 0;
-    for (const team of config.teams) {
-      const apps: UiApp[] = ["grafana", ...UI_SERVICES.filter((app) => team.services.includes(app))];
-      const groups = TEAM_ROLES.flatMap((role) => team.owners[role].groups);
-      for (const app of apps) {
-        const admitted = uiGroups(stack, uiHost(config.access.domain, app));
-        for (const group of groups) {
-          expect(admitted, `${stack}: ${team.name} ${group} on ${app}`).toContain(group);
-          checked += 1;
+    it("IdP group owners: Grafana and each UI service the team opted into admit the group", () => {
+      const config = cfg();
+      if (!config?.access) throw new Error("no access");
+      let checked = 0;
+      for (const team of config.teams) {
+        const apps: UiApp[] = ["grafana", ...UI_SERVICES.filter((app) => team.services.includes(app))];
+        const groups = TEAM_ROLES.flatMap((role) => team.owners[role].groups);
+        for (const app of apps) {
+          const admitted = uiGroups(stack, uiHost(config.access.domain, app));
+          for (const group of groups) {
+            expect(admitted, `${stack}: ${team.name} ${group} on ${app}`).toContain(group);
+            checked += 1;
+          }
         }
       }
-    }
-    expect(checked).toBeGreaterThan(0);
-  });
+      expect(checked).toBeGreaterThan(0);
+    });
 
-  it("IAM principal owners: an access entry mapped to the team's group for that role", () => {
-    const config = cfg();
-    const entries = plans[stack].resources.filter((r) => r.type === T.accessEntry);
-    const principals = (config?.teams ?? []).flatMap((team) => TEAM_ROLES.flatMap((role) => team.owners[role].iamPrincipals));
-    // dev and prod name IAM owners; staging and local name none.
-    expect(principals.length > 0).toBe(stack === "dev" || stack === "prod");
-    for (const team of config?.teams ?? []) {
-      for (const role of TEAM_ROLES) {
-        for (const principal of team.owners[role].iamPrincipals) {
-          const entry = entries.find((r) => r.inputs.principalArn === principal);
-          expect(entry?.inputs.kubernetesGroups, `${stack}: ${team.name} ${role} ${principal}`).toEqual([`mlops:team:${team.name}:${role}`]);
+    it("IAM principal owners: an access entry mapped to the team's group for that role", () => {
+      const config = cfg();
+      const entries = plans[stack].resources.filter((r) => r.type === T.accessEntry);
+      const principals = (config?.teams ?? []).flatMap((team) => TEAM_ROLES.flatMap((role) => team.owners[role].iamPrincipals));
+      // dev and prod name IAM owners; staging and local name none.
+      expect(principals.length > 0).toBe(stack === "dev" || stack === "prod");
+      for (const team of config?.teams ?? []) {
+        for (const role of TEAM_ROLES) {
+          for (const principal of team.owners[role].iamPrincipals) {
+            const entry = entries.find((r) => r.inputs.principalArn === principal);
+            expect(entry?.inputs.kubernetesGroups, `${stack}: ${team.name} ${role} ${principal}`).toEqual([`mlops:team:${team.name}:${role}`]);
+          }
         }
       }
-    }
+    });
   });
 });

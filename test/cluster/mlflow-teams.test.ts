@@ -63,7 +63,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe(`MLflow ${MLFLOW_VERSION} team users (real server, the Job's reconcile script)`, () => {
+describe("MLflow team users on a real server (the Job's reconcile script)", () => {
   const ids: Record<string, string> = {};
 
   it("the first run makes each team its workspace, the platform role and a user with the generated password", () => {

@@ -1,4 +1,4 @@
-/** Every line of the README's "What the platform guarantees to teams" names a test that exists. */
+/** Every line of the README's guarantees tables (teams; sign-in and the gateway) names a test, and the describe block it cites, that exist. */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -6,8 +6,8 @@ import { readmeTable } from "../helpers/readme";
 
 const ROOT = join(__dirname, "..", "..");
 
-describe("the README's guarantees table", () => {
-  const rows = readmeTable("What the platform guarantees to teams");
+describe.each(["What the platform guarantees to teams", "What sign-in and the gateway guarantee"])("the README's table %s", (heading) => {
+  const rows = readmeTable(heading);
 
   it("has its lines", () => {
     expect(rows.length).toBeGreaterThanOrEqual(10);
