@@ -12,6 +12,7 @@ import { runPlan } from "./plan/run";
 import { listStacks } from "./plan/stack-file";
 import { teamReport } from "./check/team-report";
 import { enabledUis } from "../components/access/wiring";
+import { kserveRoutesInferenceServices } from "../charts/guardrails/models";
 import { poolLines } from "./check/queue-report";
 import { queueHolders, queuePlatform } from "../charts/queues";
 import { gpuFlavors } from "../domain/queues";
@@ -62,6 +63,7 @@ async function checkStack(stack: string, stacksDir: string, outRoot: string): Pr
     sharedFiles: cfg.storage.sharedFiles.enabled,
     scratch: cfg.storage.scratch.enabled,
     queue,
+    kserveRoutes: kserveRoutesInferenceServices({ kserveMode: cfg.services.kserve.mode, teams: cfg.teams }),
     ...signIn,
   };
   for (const line of poolLines(queueHolders(cfg), flavors)) console.log(line);

@@ -14,6 +14,8 @@ export interface TeamReportContext extends SignInContext {
   readonly scratch?: boolean;
   /** The stack's GPU flavors and queue settings, for the queue lines. */
   readonly queue: QueueReportContext;
+  /** KServe routes every InferenceService through the gateway (charts/guardrails/models.ts): teams without model endpoints label theirs cluster-local. @default false */
+  readonly kserveRoutes?: boolean;
 }
 
 /** How a team uses each service it opted into (the endpoints are the in-cluster Service names). */
@@ -31,7 +33,11 @@ function serviceUse(team: TeamConfig, service: string, ctx: TeamReportContext): 
   if (service === "mlflow")
     return `${use} as user team-${team.name} in workspace ${team.name} (URI, user, password and workspace in Secret mlflow-credentials)`;
   if (service !== "kserve") return use;
-  return `${use}, ${team.modelEndpoints && ctx.access ? "called from it and through the gateway (see models)" : "called from it only (no model endpoints)"}`;
+  if (team.modelEndpoints && ctx.access) return `${use}, called from it and through the gateway (see models)`;
+  const label = ctx.kserveRoutes
+    ? ": label each InferenceService networking.kserve.io/visibility: cluster-local (the mlops-cluster-local-models rule refuses it otherwise)"
+    : "";
+  return `${use}, called from it only (no model endpoints)${label}`;
 }
 
 function volumes(ctx: TeamReportContext): string {

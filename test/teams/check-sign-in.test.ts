@@ -112,6 +112,9 @@ describe("sign-in lines on EKS with the company IdP (dev)", () => {
     expect(services({ ...recsys, modelEndpoints: undefined })).toContain(
       "kserve InferenceServices in its own namespace, called from it only (no model endpoints)",
     );
+    // Where KServe routes every InferenceService through the gateway, the team is told the label the admission rule asks for.
+    const routed = line(teamReport({ ...recsys, modelEndpoints: undefined }, { ...ctx, ...contextOf(dev), kserveRoutes: true }), "services");
+    expect(routed).toContain("called from it only (no model endpoints): label each InferenceService networking.kserve.io/visibility: cluster-local");
     expect(services(recsys)).not.toContain("platform ingress");
   });
 });
