@@ -1,7 +1,7 @@
 /**
  * Envoy Gateway SecurityPolicies (gateway.envoyproxy.io/v1alpha1 at v1.9.0): who gets through the gateway.
- * (a) the Gateway-wide default: a valid IdP token of a platform admin, so a route nobody wrote a policy for stays
- *     closed to everyone else; (b) per UI route: single sign-on through the IdP, then the groups of the teams using
+ * (a) the Gateway-wide default: a valid IdP bearer token of a platform admin, so a route nobody wrote a policy for stays
+ *     closed to everyone else; (b) per UI route: sign-in through the IdP (a session of its own per UI), then the groups of the teams using
  *     the UI and the admins; (c) per team serving models: IdP tokens of the team's groups and the admins, and
  *     service-account tokens (audience MODEL_TOKEN_AUDIENCE) of the team's listed callers. A route's own policy
  *     replaces the Gateway's (no merging), so each policy carries its whole rule set.
@@ -10,7 +10,7 @@
  */
 import type { AccessConfig } from "../../config/access";
 import type { TeamConfig } from "../../config/teams";
-import { GATEWAY_NAME, GATEWAY_NAMESPACE, MODEL_TOKEN_AUDIENCE, teamIdpGroups, type UiRoute } from "../../domain/access";
+import { GATEWAY_NAME, GATEWAY_NAMESPACE, MODEL_TOKEN_AUDIENCE, teamIdpGroups, type UiApp, type UiRoute } from "../../domain/access";
 import { PLATFORM_OWNED_LABELS } from "../../domain/ownership";
 import { customResource, manifests, type Manifest } from "../kube";
 import { GATEWAY_API_GROUP, uiRouteName } from "./routes";
@@ -22,9 +22,13 @@ export const ENVOY_GATEWAY_API = "gateway.envoyproxy.io/v1alpha1";
 /** The Secret (in the gateway's namespace) holding the OIDC client secret under the key Envoy Gateway reads. */
 export const OIDC_CLIENT_SECRET = "oidc-client";
 export const OIDC_CLIENT_SECRET_KEY = "client-secret";
-/** Fixed, so the JWT filter can read the ID token from the session the OIDC filter set (names are random otherwise). */
-export const ID_TOKEN_COOKIE = "mlops-id-token";
-export const ACCESS_TOKEN_COOKIE = "mlops-access-token";
+/**
+ * Named, so the JWT filter can read the ID token from the session the OIDC filter set (names are random otherwise).
+ * One pair per UI, host-only: Envoy's session HMAC covers the token cookies and is keyed per policy, so shared names
+ * would let signing in to one UI invalidate the others, and a domain-wide ID-token cookie would reach every host.
+ */
+export const idTokenCookie = (app: UiApp): string => `mlops-${app}-id-token`;
+export const accessTokenCookie = (app: UiApp): string => `mlops-${app}-access-token`;
 /** Where the IdP sends a browser back after sign-in (the OIDC filter answers it on every UI host). */
 export const OIDC_CALLBACK_PATH = "/oauth2/callback";
 export const OIDC_SCOPES = ["openid", "email", "profile", "groups"] as const;
@@ -83,11 +87,11 @@ const groupsClaim = (access: AccessConfig, groups: readonly string[]): ClaimRule
 });
 
 /**
- * The IdP as a JWT provider: its ID tokens (audience: the platform's client), read from the session cookie the OIDC
- * filter sets or from an Authorization bearer header. `bearerOnly` reads the header alone (model endpoints: a
- * browser session must not be able to call a model on a page's behalf).
+ * The IdP as a JWT provider: its ID tokens (audience: the platform's client), read from an Authorization bearer
+ * header and, for a UI, from the session cookie that UI's OIDC filter sets. Without `cookie` the header alone (the
+ * Gateway default has no sign-in; model endpoints: a browser session must not call a model on a page's behalf).
  */
-export function idpJwtProvider(access: AccessConfig, bearerOnly = false): JwtProvider {
+export function idpJwtProvider(access: AccessConfig, cookie?: string): JwtProvider {
   const idp = access.identityProvider;
   const bearer = { name: "Authorization", valuePrefix: "Bearer " };
   return {
@@ -95,7 +99,7 @@ export function idpJwtProvider(access: AccessConfig, bearerOnly = false): JwtPro
     issuer: idp.issuer,
     audiences: [idp.clientId],
     remoteJWKS: { uri: idp.endpoints.jwks },
-    extractFrom: bearerOnly ? { headers: [bearer] } : { cookies: [ID_TOKEN_COOKIE], headers: [bearer] },
+    extractFrom: cookie ? { cookies: [cookie], headers: [bearer] } : { headers: [bearer] },
   };
 }
 
@@ -110,7 +114,7 @@ export function clusterJwtProvider(issuer: ServiceAccountIssuer): JwtProvider {
   };
 }
 
-/** (a) Gateway-wide: platform admins' IdP tokens only; every other request to a route without its own policy is refused. */
+/** (a) Gateway-wide: platform admins' IdP bearer tokens only; every other request to a route without its own policy is refused. */
 export function gatewayDefaultPolicy(access: AccessConfig): SecurityPolicySpec {
   return {
     targetRefs: [{ group: GATEWAY_API_GROUP, kind: "Gateway", name: GATEWAY_NAME }],
@@ -130,15 +134,15 @@ export function uiPolicy(access: AccessConfig, route: UiRoute): SecurityPolicySp
       clientID: idp.clientId,
       clientSecret: { name: OIDC_CLIENT_SECRET },
       redirectURL: oidcRedirectUrl(route.host),
-      cookieDomain: access.domain,
-      cookieNames: { idToken: ID_TOKEN_COOKIE, accessToken: ACCESS_TOKEN_COOKIE },
+      // Host-only (no cookieDomain): each UI keeps its own session; the IdP's own session makes the next UI a redirect.
+      cookieNames: { idToken: idTokenCookie(route.app), accessToken: accessTokenCookie(route.app) },
       scopes: [...OIDC_SCOPES],
       // The JWT filter validates the raw cookie; encrypted cookies fail it (envoyproxy/gateway#6816).
       disableTokenEncryption: true,
       // A request with a bearer token skips the redirect and is judged by the JWT filter (scripts, CLIs).
       passThroughAuthHeader: true,
     },
-    jwt: { providers: [idpJwtProvider(access)] },
+    jwt: { providers: [idpJwtProvider(access, idTokenCookie(route.app))] },
     authorization: { defaultAction: "Deny", rules: allowClaim("groups", IDP_PROVIDER, groupsClaim(access, route.groups)) },
   };
 }
@@ -158,7 +162,7 @@ export function modelPolicy(access: AccessConfig, team: Pick<TeamConfig, "owners
   const serviceAccounts = issuer && subjects.length > 0;
   return {
     targetSelectors: [{ group: GATEWAY_API_GROUP, kind: "HTTPRoute" }],
-    jwt: { providers: [idpJwtProvider(access, true), ...(serviceAccounts ? [clusterJwtProvider(issuer)] : [])] },
+    jwt: { providers: [idpJwtProvider(access), ...(serviceAccounts ? [clusterJwtProvider(issuer)] : [])] },
     authorization: {
       defaultAction: "Deny",
       rules: [

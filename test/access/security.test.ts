@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
-  ACCESS_TOKEN_COOKIE,
+  accessTokenCookie,
   chunked,
   eksServiceAccountIssuer,
   ENVOY_GATEWAY_API,
-  ID_TOKEN_COOKIE,
   identityProviderPolicyObjects,
+  idTokenCookie,
   MAX_CLAIM_VALUES,
   securityPolicyObjects,
 } from "../../charts/access/security";
@@ -46,7 +46,7 @@ describe("security: every SecurityPolicy", () => {
 });
 
 describe("security: (a) the Gateway-wide default", () => {
-  it("targets the Gateway and lets only platform admins' IdP tokens through", () => {
+  it("targets the Gateway and lets only platform admins' IdP bearer tokens through (no sign-in, so no cookie)", () => {
     const { spec } = named("gateway-default");
     expect(spec.targetRefs).toEqual([{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "platform" }]);
     expect(spec.oidc).toBeUndefined();
@@ -56,7 +56,7 @@ describe("security: (a) the Gateway-wide default", () => {
         issuer: "https://idp.example.com",
         audiences: ["mlops"],
         remoteJWKS: { uri: "https://idp.example.com/keys" },
-        extractFrom: { cookies: [ID_TOKEN_COOKIE], headers: [{ name: "Authorization", valuePrefix: "Bearer " }] },
+        extractFrom: { headers: [{ name: "Authorization", valuePrefix: "Bearer " }] },
       },
     ]);
     expect(spec.authorization.rules).toEqual([
@@ -84,8 +84,7 @@ describe("security: (b) one policy per UI route", () => {
         clientID: "mlops",
         clientSecret: { name: "oidc-client" },
         redirectURL: `https://${route.app}.mlops.example.com/oauth2/callback`,
-        cookieDomain: "mlops.example.com",
-        cookieNames: { idToken: ID_TOKEN_COOKIE, accessToken: ACCESS_TOKEN_COOKIE },
+        cookieNames: { idToken: `mlops-${route.app}-id-token`, accessToken: `mlops-${route.app}-access-token` },
         scopes: ["openid", "email", "profile", "groups"],
         disableTokenEncryption: true,
         passThroughAuthHeader: true,
@@ -97,6 +96,28 @@ describe("security: (b) one policy per UI route", () => {
       expect(new Set(allowed)).toEqual(new Set([...ADMINS, ...users]));
       expect(allowed).toEqual(route.groups);
     }
+  });
+
+  it("keeps one session per UI: its own host-only cookies, and its JWT provider reads exactly its own ID-token cookie", () => {
+    expect(routes.length).toBeGreaterThan(1);
+    const idCookies = new Set<string>();
+    const accessCookies = new Set<string>();
+    for (const route of routes) {
+      const { spec } = named(`ui-${route.app}`);
+      expect(spec.oidc).not.toHaveProperty("cookieDomain");
+      expect(spec.oidc.cookieNames).toEqual({ idToken: idTokenCookie(route.app), accessToken: accessTokenCookie(route.app) });
+      expect(spec.jwt.providers).toHaveLength(1);
+      expect(spec.jwt.providers[0].extractFrom).toEqual({
+        cookies: [idTokenCookie(route.app)],
+        headers: [{ name: "Authorization", valuePrefix: "Bearer " }],
+      });
+      idCookies.add(spec.oidc.cookieNames.idToken);
+      accessCookies.add(spec.oidc.cookieNames.accessToken);
+    }
+    // Envoy's HMAC covers the token cookies, keyed per policy: a name shared by two UIs would end one's session at the other's sign-in.
+    expect(idCookies.size).toBe(routes.length);
+    expect(accessCookies.size).toBe(routes.length);
+    expect([...idCookies].some((c) => accessCookies.has(c))).toBe(false);
   });
 
   it("gives MLflow the groups of both teams using it, Pipelines only nlp's, never an unprefixed cluster name", () => {
