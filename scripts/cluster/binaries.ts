@@ -28,6 +28,38 @@ function kubernetesGoMod(versions: ControlPlaneVersions, scratch: string): strin
   return readFileSync(info.GoMod, "utf8");
 }
 
+/** The hash of what a cached build was made from, and whether the cache under `root` still holds that build. */
+export function cachedRecipe(root: string, recipe: unknown, binaries: readonly string[]): { stamp: string; warm: boolean } {
+  const stamp = createHash("sha256").update(JSON.stringify(recipe)).digest("hex");
+  const stampFile = join(root, "recipe.sha256");
+  return { stamp, warm: existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp && binaries.every((path) => existsSync(path)) };
+}
+
+/** Writes a generated Go module's files into `work`, emptied first. */
+export function writeModuleFiles(work: string, files: Readonly<Record<string, string>>): void {
+  rmSync(work, { recursive: true, force: true });
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(join(work, file, ".."), { recursive: true });
+    writeFileSync(join(work, file), text);
+  }
+}
+
+/** A fresh, empty folder beside `bin` to build into: `bin` changes only once a whole build succeeded. */
+export function stagingDir(root: string): string {
+  const staged = join(root, "bin.new");
+  rmSync(staged, { recursive: true, force: true });
+  mkdirSync(staged);
+  return staged;
+}
+
+/** Moves a finished build into `root`/bin and records the recipe that made it. */
+export function promoteBuild(root: string, staged: string, stamp: string): void {
+  const bin = join(root, "bin");
+  rmSync(bin, { recursive: true, force: true });
+  renameSync(staged, bin);
+  writeFileSync(join(root, "recipe.sha256"), stamp);
+}
+
 export interface ControlPlaneBinaries {
   readonly dir: string;
   readonly paths: Readonly<Record<BinaryName, string>>;
@@ -47,30 +79,19 @@ export function ensureControlPlaneBinaries(
   const root = join(cacheRoot(), `control-plane-${versions.kubernetes}-etcd-${versions.etcd}`);
   const bin = join(root, "bin");
   const paths = Object.fromEntries(Object.keys(BINARIES).map((name) => [name, join(bin, name)])) as Record<BinaryName, string>;
-  const stampFile = join(root, "recipe.sha256");
   mkdirSync(root, { recursive: true });
   const files = moduleFiles(versions, kubernetesGoMod(versions, root));
-  const stamp = createHash("sha256").update(JSON.stringify(files)).digest("hex");
-  if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp && Object.values(paths).every((p) => existsSync(p))) {
-    return { dir: bin, paths, buildSeconds: 0 };
-  }
+  const { stamp, warm } = cachedRecipe(root, files, Object.values(paths));
+  if (warm) return { dir: bin, paths, buildSeconds: 0 };
   log(`Building kube-apiserver, kube-controller-manager ${versions.kubernetes} and etcd ${versions.etcd} from Go modules into ${root} (once per version)`);
   const started = Date.now();
   const work = join(root, "module");
-  rmSync(work, { recursive: true, force: true });
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(join(work, file, ".."), { recursive: true });
-    writeFileSync(join(work, file), text);
-  }
+  writeModuleFiles(work, files);
   const goEnv = { CGO_ENABLED: "0" };
   run("go", ["mod", "tidy"], work, goEnv);
-  const staged = join(root, "bin.new");
-  rmSync(staged, { recursive: true, force: true });
-  mkdirSync(staged);
+  const staged = stagingDir(root);
   run("go", ["build", "-trimpath", "-ldflags", files.ldflags, "-o", `${staged}/`, ...Object.values(BINARIES)], work, goEnv);
-  rmSync(bin, { recursive: true, force: true });
-  renameSync(staged, bin);
-  writeFileSync(stampFile, stamp);
+  promoteBuild(root, staged, stamp);
   const buildSeconds = (Date.now() - started) / 1000;
   log(`Built in ${buildSeconds.toFixed(0)} s`);
   return { dir: bin, paths, buildSeconds };

@@ -4,13 +4,12 @@
  * build of a few minutes.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadValuesFile } from "../../charts/values";
 import { runTool } from "../cli/run-tool";
-import { cacheRoot } from "./binaries";
+import { cacheRoot, cachedRecipe, promoteBuild, stagingDir, writeModuleFiles } from "./binaries";
 import { freePort } from "./control-plane";
 import { DEX_BINARIES, dexModuleFiles, type DexBinaryName } from "./dex-recipe";
 
@@ -31,28 +30,17 @@ export function ensureDexBinaries(log: (line: string) => void = (line) => proces
   const root = join(cacheRoot(), `dex-${release}`);
   const bin = join(root, "bin");
   const paths = Object.fromEntries(Object.keys(DEX_BINARIES).map((name) => [name, join(bin, name)])) as Record<DexBinaryName, string>;
-  const stampFile = join(root, "recipe.sha256");
   const files = dexModuleFiles(release);
-  const stamp = createHash("sha256").update(JSON.stringify(files)).digest("hex");
-  if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp && Object.values(paths).every((p) => existsSync(p))) {
-    return { release, paths, buildSeconds: 0 };
-  }
+  const { stamp, warm } = cachedRecipe(root, files, Object.values(paths));
+  if (warm) return { release, paths, buildSeconds: 0 };
   log(`Building Dex ${release} from Go modules into ${root} (once per release)`);
   const started = Date.now();
   const work = join(root, "module");
-  rmSync(work, { recursive: true, force: true });
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(join(work, file, ".."), { recursive: true });
-    writeFileSync(join(work, file), text);
-  }
+  writeModuleFiles(work, files);
   go(["mod", "tidy"], work);
-  const staged = join(root, "bin.new");
-  rmSync(staged, { recursive: true, force: true });
-  mkdirSync(staged);
+  const staged = stagingDir(root);
   for (const [name, pkg] of Object.entries(DEX_BINARIES)) go(["build", "-trimpath", "-ldflags", files.ldflags, "-o", join(staged, name), pkg], work);
-  rmSync(bin, { recursive: true, force: true });
-  renameSync(staged, bin);
-  writeFileSync(stampFile, stamp);
+  promoteBuild(root, staged, stamp);
   const buildSeconds = (Date.now() - started) / 1000;
   log(`Built Dex in ${buildSeconds.toFixed(0)} s`);
   return { release, paths, buildSeconds };

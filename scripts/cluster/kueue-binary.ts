@@ -3,12 +3,11 @@
  * plane's binaries) and finds the module's source in Go's module cache, where its CRDs and webhook manifests are
  * read at start. A warm cache costs one `go mod download -json`; a cold one a Go build of a few minutes.
  */
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { CHARTS } from "../../domain/versions";
 import { runTool } from "../cli/run-tool";
-import { cacheRoot } from "./binaries";
+import { cacheRoot, cachedRecipe, promoteBuild, stagingDir } from "./binaries";
 import { KUEUE_BINARY, KUEUE_MODULE, kueueRecipe, type KueueModuleInfo } from "./kueue-recipe";
 
 export interface KueueBuild {
@@ -43,25 +42,18 @@ export function ensureKueueBinary(
   const root = join(cacheRoot(), `kueue-${version}`);
   const bin = join(root, "bin");
   const binary = join(bin, KUEUE_BINARY);
-  const stampFile = join(root, "recipe.sha256");
   mkdirSync(root, { recursive: true });
   const { info, dir } = downloadModule(version, root);
   const recipe = kueueRecipe(info);
   // The module's hash is part of the recipe: a re-tagged release would rebuild.
-  const stamp = createHash("sha256").update(JSON.stringify(recipe)).digest("hex");
-  if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp && existsSync(binary)) {
-    return { version, binary, moduleDir: dir, buildSeconds: 0 };
-  }
+  const { stamp, warm } = cachedRecipe(root, recipe, [binary]);
+  if (warm) return { version, binary, moduleDir: dir, buildSeconds: 0 };
   log(`Building Kueue ${version} (${KUEUE_MODULE}) into ${root} (once per version)`);
   const started = Date.now();
-  const staged = join(root, "bin.new");
-  rmSync(staged, { recursive: true, force: true });
-  mkdirSync(staged);
+  const staged = stagingDir(root);
   // Run from the cache directory, outside any module: `go install pkg@version` then uses the release's go.mod alone.
   run([...recipe.goArgs], root, { ...recipe.env, GOBIN: staged });
-  rmSync(bin, { recursive: true, force: true });
-  renameSync(staged, bin);
-  writeFileSync(stampFile, stamp);
+  promoteBuild(root, staged, stamp);
   const buildSeconds = (Date.now() - started) / 1000;
   log(`Built Kueue in ${buildSeconds.toFixed(0)} s`);
   return { version, binary, moduleDir: dir, buildSeconds };
