@@ -1,13 +1,15 @@
 /**
  * The `ingress` namespace (restricted) and its NetworkPolicies (NS-04): deny everything and allow DNS, then the
  * listener port from anywhere (the load balancer, or on EKS the NLB's addresses, which are the clients'), the
- * proxies to the UI backends, the opted-in teams' predictors, the identity provider and the controller's xDS;
+ * proxies to the UI pods on their own ports (never the rest of those namespaces), the opted-in teams' predictors, the identity provider and the controller's xDS;
  * the controller and certgen to the API server; Prometheus to both metrics ports. Pure: plain manifests.
  */
 import { manifests, port, k8s, type Manifest } from "../../charts/kube";
 import { podSecurityLabels } from "../../charts/pod-security";
 import { baselineNetworkPolicies, ipBlock, publicHttpsEgress } from "../../charts/team/network";
 import { PROXY_LISTENER_PORT, PROXY_METRICS_PORT } from "../../charts/access/gateway";
+import { DEX_POD_LABELS } from "../../charts/access/dex";
+import { UI_PODS } from "../../charts/services/ui-network";
 import { DEX_IN_CLUSTER_URL, type AccessConfig } from "../../config/access";
 import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE, MODEL_ROUTES_LABEL, UI_BACKENDS, type UiApp } from "../../domain/access";
 import { MONITORING_NAMESPACE } from "../../domain/platform-namespaces";
@@ -23,7 +25,7 @@ const DEX_PORT = Number(DEX.port);
 
 export interface IngressNamespaceArgs {
   readonly access: Pick<AccessConfig, "identityProvider">;
-  /** The UIs the gateway serves: the proxies reach their namespaces. */
+  /** The UIs the gateway serves: the proxies reach their pods, on the pods' port. */
   readonly uiApps: readonly UiApp[];
   /** Where the API server is. @default ANY_API_SERVER */
   readonly apiServer?: ApiServerAddresses;
@@ -33,10 +35,22 @@ export interface IngressNamespaceArgs {
 const nsSelector = (name: string): k8s.LabelSelector => ({ matchLabels: { "kubernetes.io/metadata.name": name } });
 const tcp = (target: number): k8s.NetworkPolicyPort => ({ protocol: "TCP", port: port(target) });
 
-/** The proxies' egress to the identity provider: Dex in its namespace, or the company's IdP over public HTTPS. */
+/** The proxies' egress to the identity provider: Dex's pods in its namespace, or the company's IdP over public HTTPS. */
 function toIdentityProvider(access: IngressNamespaceArgs["access"]): k8s.NetworkPolicyEgressRule {
-  if (access.identityProvider.kind === "dex") return { to: [{ namespaceSelector: nsSelector(DEX_NAMESPACE) }], ports: [tcp(DEX_PORT)] };
+  if (access.identityProvider.kind === "dex") {
+    return { to: [{ namespaceSelector: nsSelector(DEX_NAMESPACE), podSelector: { matchLabels: { ...DEX_POD_LABELS } } }], ports: [tcp(DEX_PORT)] };
+  }
   return publicHttpsEgress();
+}
+
+/**
+ * The proxies' egress to one UI: its pods (the labels and container port its allow-gateway policy admits) in its
+ * backend's namespace. kubeflow and monitoring have no default deny of ours, so a namespace-wide rule would open
+ * Prometheus, MySQL and the rest there.
+ */
+function toUi(app: UiApp): k8s.NetworkPolicyEgressRule {
+  const pods = UI_PODS[app];
+  return { to: [{ namespaceSelector: nsSelector(UI_BACKENDS[app].namespace), podSelector: { matchLabels: { ...pods.podLabels } } }], ports: [tcp(pods.port)] };
 }
 
 export function ingressNamespaceObjects(args: IngressNamespaceArgs): Manifest[] {
@@ -44,7 +58,6 @@ export function ingressNamespaceObjects(args: IngressNamespaceArgs): Manifest[] 
   const apiServer = args.apiServer ?? ANY_API_SERVER;
   const proxies = { matchLabels: { ...ENVOY_PROXY_POD_LABELS } };
   const controller = { matchLabels: { ...CONTROLLER_POD_LABELS } };
-  const backendNamespaces = [...new Set(args.uiApps.map((app) => UI_BACKENDS[app].namespace))].sort();
   const toApiServer: k8s.NetworkPolicyEgressRule = { to: apiServer.cidrs.map((cidr) => ({ ipBlock: ipBlock(cidr) })), ports: apiServer.ports.map(tcp) };
   return manifests((scope) => {
     // Envoy Gateway's controller, certgen and proxies meet restricted (non-root 65532, RuntimeDefault, no capabilities).
@@ -58,8 +71,7 @@ export function ingressNamespaceObjects(args: IngressNamespaceArgs): Manifest[] 
       podSelector: proxies,
       policyTypes: ["Egress"],
       egress: [
-        // The backends' own allow-gateway policies name their UI ports.
-        ...(backendNamespaces.length > 0 ? [{ to: backendNamespaces.map((ns) => ({ namespaceSelector: nsSelector(ns) })) }] : []),
+        ...[...new Set(args.uiApps)].map(toUi),
         { to: [{ namespaceSelector: { matchLabels: { [MODEL_ROUTES_LABEL]: "true" } } }], ports: [tcp(KSERVE_PREDICTOR_PORT)] },
         toIdentityProvider(args.access),
         { to: [{ podSelector: controller }], ports: [tcp(CONTROLLER_PORTS.xds)] },

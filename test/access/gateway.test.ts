@@ -13,8 +13,20 @@ import {
 import { GATEWAY_CERTIFICATE, PLATFORM_CA, PLATFORM_CA_ISSUER, SELF_SIGNED_ISSUER, gatewayTlsObjects } from "../../charts/access/tls";
 import { resolveAccess, type AccessConfig, type AccessInput } from "../../config/access";
 import { CERTGEN_NAME, CONTROLLER_POD_LABELS, certgenObjects, envoyGatewayValues, ingressNamespaceObjects } from "../../components/access";
-import { ENVOY_PROXY_POD_LABELS, GATEWAY_CLASS, GATEWAY_NAME, MODEL_ROUTES_LABEL } from "../../domain/access";
-import { CERT_MANAGER_NAMESPACE, DEX_NAMESPACE, MONITORING_NAMESPACE } from "../../domain/platform-namespaces";
+import { DEX_POD_LABELS } from "../../charts/access/dex";
+import { gatewayUiNetworkPolicies, UI_PODS } from "../../charts/services/ui-network";
+import {
+  ENVOY_PROXY_POD_LABELS,
+  GATEWAY_CLASS,
+  GATEWAY_NAME,
+  GATEWAY_NAMESPACE,
+  MODEL_ROUTES_LABEL,
+  UI_APPS,
+  UI_BACKENDS,
+  uiRoutes,
+} from "../../domain/access";
+import { CERT_MANAGER_NAMESPACE, DEX_NAMESPACE, KUBEFLOW_NAMESPACE, MONITORING_NAMESPACE } from "../../domain/platform-namespaces";
+import { allowed, type NetworkPolicy, type Pod } from "../../scripts/netpol/evaluate";
 import { CHARTS } from "../../domain/versions";
 
 const ACM = "arn:aws:acm:eu-west-1:123456789012:certificate/abcd-1234";
@@ -22,6 +34,7 @@ const oidc: AccessInput["identityProvider"] = {
   kind: "oidc",
   issuer: "https://idp.example.com",
   clientId: "mlops",
+  kubectlClientId: "mlops-kubectl",
   endpoints: {
     authorization: "https://idp.example.com/auth",
     token: "https://idp.example.com/token",
@@ -208,18 +221,57 @@ describe("the ingress namespace", () => {
     });
   });
 
-  it("proxies reach the UI namespaces, labelled teams' predictors on 8080, the controller's xDS, and the IdP", () => {
+  it("proxies reach each UI's pods on their port, labelled teams' predictors on 8080, the controller's xDS, and the IdP", () => {
     const egress = policies(access())["allow-proxy-egress"].egress;
-    expect(egress[0].to.map((t: any) => t.namespaceSelector.matchLabels["kubernetes.io/metadata.name"])).toEqual(["mlflow", MONITORING_NAMESPACE]);
-    expect(egress[1]).toEqual({ to: [{ namespaceSelector: { matchLabels: { [MODEL_ROUTES_LABEL]: "true" } } }], ports: [{ protocol: "TCP", port: 8080 }] });
-    expect(egress[2].ports).toEqual([{ protocol: "TCP", port: 443 }]);
-    expect(egress[3]).toEqual({ to: [{ podSelector: { matchLabels: { ...CONTROLLER_POD_LABELS } } }], ports: [{ protocol: "TCP", port: 18000 }] });
+    expect(egress.slice(0, 2)).toEqual(
+      (["mlflow", "grafana"] as const).map((app) => ({
+        to: [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": UI_BACKENDS[app].namespace } },
+            podSelector: { matchLabels: UI_PODS[app].podLabels },
+          },
+        ],
+        ports: [{ protocol: "TCP", port: UI_PODS[app].port }],
+      })),
+    );
+    expect(egress[2]).toEqual({ to: [{ namespaceSelector: { matchLabels: { [MODEL_ROUTES_LABEL]: "true" } } }], ports: [{ protocol: "TCP", port: 8080 }] });
+    expect(egress[3].ports).toEqual([{ protocol: "TCP", port: 443 }]);
+    expect(egress[4]).toEqual({ to: [{ podSelector: { matchLabels: { ...CONTROLLER_POD_LABELS } } }], ports: [{ protocol: "TCP", port: 18000 }] });
     const dex = resolveAccess({ identityProvider: { kind: "dex" }, adminGroups: ["a"], domain: "mlops.local.test", tls: { issuer: "self-signed" } });
     if (!dex) throw new Error("no access");
-    expect(policies(dex)["allow-proxy-egress"].egress[2]).toEqual({
-      to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": DEX_NAMESPACE } } }],
+    expect(policies(dex)["allow-proxy-egress"].egress[3]).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": DEX_NAMESPACE } }, podSelector: { matchLabels: { ...DEX_POD_LABELS } } }],
       ports: [{ protocol: "TCP", port: 5556 }],
     });
+  });
+
+  it("evaluated: a proxy reaches each UI pod, not Prometheus or Grafana's other ports in monitoring, not MySQL or the KFP API in kubeflow", () => {
+    const routes = uiRoutes({ domain: "mlops.example.com", adminGroups: ["a"] }, new Set(UI_APPS), []);
+    const world = {
+      namespaces: Object.fromEntries([GATEWAY_NAMESPACE, ...UI_APPS.map((app) => UI_BACKENDS[app].namespace)].map((n) => [n, {}])),
+      policies: [
+        ...byKind(ingressNamespaceObjects({ access: access(), uiApps: UI_APPS }), "NetworkPolicy"),
+        ...byKind(gatewayUiNetworkPolicies(routes), "NetworkPolicy"),
+      ] as unknown as NetworkPolicy[],
+    };
+    const proxy: Pod = { namespace: GATEWAY_NAMESPACE, name: "envoy", labels: { ...ENVOY_PROXY_POD_LABELS } };
+    const pod = (namespace: string, labels: Record<string, string>): Pod => ({ namespace, name: "target", labels });
+    expect(routes.length).toBe(UI_APPS.length);
+    for (const app of UI_APPS) {
+      const ui = pod(UI_BACKENDS[app].namespace, { ...UI_PODS[app].podLabels, "pod-template-hash": "x" });
+      expect(allowed(world, { from: proxy, to: ui, port: UI_PODS[app].port }), app).toBe(true);
+    }
+    const grafana = pod(MONITORING_NAMESPACE, { ...UI_PODS.grafana.podLabels });
+    for (const [target, port] of [
+      [pod(MONITORING_NAMESPACE, { "app.kubernetes.io/name": "prometheus" }), 9090],
+      [pod(MONITORING_NAMESPACE, { "app.kubernetes.io/name": "alertmanager" }), 9093],
+      [grafana, 9090],
+      [pod(KUBEFLOW_NAMESPACE, { app: "mysql" }), 3306],
+      [pod(KUBEFLOW_NAMESPACE, { app: "mysql" }), UI_PODS.pipelines.port],
+      [pod(KUBEFLOW_NAMESPACE, { app: "ml-pipeline" }), 8888],
+    ] as const) {
+      expect(allowed(world, { from: proxy, to: target, port }), `${target.namespace}/${JSON.stringify(target.labels)}:${port}`).toBe(false);
+    }
   });
 
   it("the controller takes xDS from the proxies and reaches the API server; Prometheus scrapes 19001", () => {
