@@ -1,12 +1,12 @@
 /**
  * Envoy Gateway SecurityPolicies (gateway.envoyproxy.io/v1alpha1 at v1.9.0): who gets through the gateway.
- * (a) the Gateway-wide default: a valid IdP bearer token of a platform admin, so a route nobody wrote a policy for stays
- *     closed to everyone else; (b) per UI route: sign-in through the IdP (a session of its own per UI), then the groups of the teams using
- *     the UI and the admins; (c) per team serving models: IdP tokens of the team's groups and the admins, and
- *     service-account tokens (audience MODEL_TOKEN_AUDIENCE) of the team's listed callers. A route's own policy
- *     replaces the Gateway's (no merging), so each policy carries its whole rule set.
+ * (a) the Gateway-wide default: a valid IdP bearer token of a platform admin, so a route nobody wrote a policy for
+ *     stays closed to everyone else; (b) per UI route: sign-in through the IdP (a session of its own per UI), then
+ *     the groups of the teams using the UI and the admins; (c) per team serving models: IdP tokens of the team's
+ *     groups and the admins, and service-account tokens (audience MODEL_TOKEN_AUDIENCE) of the team's listed
+ *     callers. A route's own policy replaces the Gateway's (no merging), so each policy carries its whole rule set.
  * Pure: config in, plain manifests out; the cluster's service-account issuer is an argument (on EKS it is only
- * known once the cluster exists, so the component calls these inside an Output).
+ * known once the cluster exists, so the component builds the model policies, and only those, inside an Output).
  */
 import type { AccessConfig } from "../../config/access";
 import type { TeamConfig } from "../../config/teams";
@@ -198,19 +198,33 @@ const policy = (name: string, namespace: string, spec: SecurityPolicySpec, label
   spec,
 });
 
-/** Every SecurityPolicy of the stack: the Gateway default, one per UI route, one per team that serves models. */
-export function securityPolicyObjects({ access, routes, teams, serviceAccountIssuer, labels = {} }: SecurityPolicyArgs): Manifest[] {
+/** The Gateway default and one policy per UI route: config alone, known at preview. */
+export function uiSecurityPolicyObjects({ access, routes, labels = {} }: Pick<SecurityPolicyArgs, "access" | "routes" | "labels">): Manifest[] {
   return manifests((scope) => {
     customResource(scope, "policy-gateway-default", policy(GATEWAY_DEFAULT_POLICY, GATEWAY_NAMESPACE, gatewayDefaultPolicy(access), labels));
     for (const route of routes) {
       const name = uiRouteName(route.app);
       customResource(scope, `policy-${name}`, policy(name, GATEWAY_NAMESPACE, uiPolicy(access, route), labels));
     }
+  });
+}
+
+/** One policy per team that serves models: the only ones naming the service-account issuer (on EKS, a cluster output). */
+export function modelSecurityPolicyObjects({
+  access,
+  teams,
+  serviceAccountIssuer,
+  labels = {},
+}: Pick<SecurityPolicyArgs, "access" | "teams" | "serviceAccountIssuer" | "labels">): Manifest[] {
+  return manifests((scope) => {
     for (const team of teams.filter((t) => t.modelEndpoints)) {
       customResource(scope, `policy-models-${team.name}`, policy(MODEL_ENDPOINTS_POLICY, team.name, modelPolicy(access, team, serviceAccountIssuer), labels));
     }
   });
 }
+
+/** Every SecurityPolicy of the stack: the Gateway default, one per UI route, one per team that serves models. */
+export const securityPolicyObjects = (args: SecurityPolicyArgs): Manifest[] => [...uiSecurityPolicyObjects(args), ...modelSecurityPolicyObjects(args)];
 
 /** The IdP route's open policy (see identityProviderPolicy), for whoever builds that route. */
 export function identityProviderPolicyObjects(routeName: string, labels: Readonly<Record<string, string>> = {}): Manifest[] {

@@ -96,8 +96,13 @@ export class Access extends pulumi.ComponentResource {
   /**
    * Routes and policies (charts/access/routes.ts, security.ts; NetworkPolicies of their backends), applied after the
    * Gateway and after `namespaces`, what makes the namespaces they live in (teams, services, monitoring, dex).
+   * `group` names the object group (`<name>-<group>`): objects waiting on a cluster output go in one of their own.
    */
-  addRoutes(objects: readonly Manifest[] | pulumi.Output<readonly Manifest[]>, namespaces: pulumi.Input<pulumi.Resource>[]): k8s.yaml.v2.ConfigGroup {
-    return createObjectGroup(`${this.name}-routes`, objects, { parent: this, dependsOn: [...this.routesAfter, ...namespaces] });
+  addRoutes(
+    objects: readonly Manifest[] | pulumi.Output<readonly Manifest[]>,
+    namespaces: pulumi.Input<pulumi.Resource>[],
+    group = "routes",
+  ): k8s.yaml.v2.ConfigGroup {
+    return createObjectGroup(`${this.name}-${group}`, objects, { parent: this, dependsOn: [...this.routesAfter, ...namespaces] });
   }
 }

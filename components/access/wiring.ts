@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DEX_ROUTE_NAME, dexRouteObjects } from "../../charts/access/dex";
 import { uiRouteObjects } from "../../charts/access/routes";
-import { identityProviderPolicyObjects, securityPolicyObjects, serviceAccountIssuerOf } from "../../charts/access/security";
+import { identityProviderPolicyObjects, modelSecurityPolicyObjects, serviceAccountIssuerOf, uiSecurityPolicyObjects } from "../../charts/access/security";
 import type { Manifest } from "../../charts/kube";
 import { gatewayUiNetworkPolicies } from "../../charts/services/ui-network";
 import type { PlatformConfig } from "../../config";
@@ -98,19 +98,26 @@ export function kserveGateway(cfg: PlatformConfig, gateway: Access | undefined):
 }
 
 /**
- * The objects the gateway applies after its Gateway: the UI routes and their NetworkPolicies, the SecurityPolicies,
- * and with Dex its login route with the one open policy. `eksIssuer` is only known once the cluster exists.
+ * The objects the gateway applies after its Gateway, from config alone (known at preview): the UI routes, their
+ * ReferenceGrants and NetworkPolicies, the Gateway default and UI SecurityPolicies, and with Dex its login route
+ * with the one open policy.
  */
-export function stackAccessObjects(cfg: PlatformConfig, access: AccessConfig, labels: Readonly<Record<string, string>>, eksIssuer?: string): Manifest[] {
+export function stackAccessObjects(cfg: PlatformConfig, access: AccessConfig, labels: Readonly<Record<string, string>>): Manifest[] {
   const routes = uiRoutes(access, enabledUis(cfg), cfg.teams);
-  const serviceAccountIssuer = serviceAccountIssuerOf(access, eksIssuer);
   return [
     ...uiRouteObjects(routes, labels),
     ...gatewayUiNetworkPolicies(routes, labels),
-    ...securityPolicyObjects({ access, routes, teams: cfg.teams, serviceAccountIssuer, labels }),
+    ...uiSecurityPolicyObjects({ access, routes, labels }),
     ...(access.identityProvider.kind === "dex" ? [...dexRouteObjects(access.domain, labels), ...identityProviderPolicyObjects(DEX_ROUTE_NAME, labels)] : []),
   ];
 }
+
+/** The teams' model-endpoint SecurityPolicies: the only objects naming the service-account issuer (`eksIssuer` on EKS). */
+export const modelPolicyObjects = (cfg: PlatformConfig, access: AccessConfig, labels: Readonly<Record<string, string>>, eksIssuer?: string): Manifest[] =>
+  modelSecurityPolicyObjects({ access, teams: cfg.teams, serviceAccountIssuer: serviceAccountIssuerOf(access, eksIssuer), labels });
+
+/** The object group of the teams' model-endpoint SecurityPolicies (apart: on EKS they wait on the cluster's issuer). */
+export const MODEL_POLICIES_GROUP = "model-policies";
 
 export interface StackRoutesArgs {
   readonly cfg: PlatformConfig;
@@ -122,14 +129,21 @@ export interface StackRoutesArgs {
   readonly eksIssuer?: pulumi.Input<string>;
 }
 
-/** The gateway's routes and policies, after the namespaces they name exist. */
-export function createStackRoutes(gateway: Access, args: StackRoutesArgs): void {
+/**
+ * The gateway's routes and policies, after the namespaces they name exist. Only the model policies wait on the EKS
+ * issuer (a cluster output, unknown on a new stack's preview); everything else is planned plainly.
+ */
+export function createStackRoutes(gateway: Pick<Access, "addRoutes">, args: StackRoutesArgs): void {
   const { cfg, identity, labels } = args;
-  const objects =
+  const access = identity.access;
+  const namespaces = [...args.namespaces, ...(identity.provider ? [identity.provider] : [])];
+  gateway.addRoutes(stackAccessObjects(cfg, access, labels), namespaces);
+  if (!cfg.teams.some((team) => team.modelEndpoints)) return;
+  const models =
     args.eksIssuer === undefined
-      ? stackAccessObjects(cfg, identity.access, labels)
-      : pulumi.output(args.eksIssuer).apply((issuer) => stackAccessObjects(cfg, identity.access, labels, issuer));
-  gateway.addRoutes(objects, [...args.namespaces, ...(identity.provider ? [identity.provider] : [])]);
+      ? modelPolicyObjects(cfg, access, labels)
+      : pulumi.output(args.eksIssuer).apply((issuer) => modelPolicyObjects(cfg, access, labels, issuer));
+  gateway.addRoutes(models, namespaces, MODEL_POLICIES_GROUP);
 }
 
 /** What a stack tells its users about access (index.ts exports these). */

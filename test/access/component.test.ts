@@ -1,5 +1,8 @@
 /** The Access component in the offline plan of the fixture stacks: its children, their order, the chart and the client Secret. */
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Manifest } from "../../charts/kube";
+import { createStackRoutes } from "../../components/access/wiring";
 import { kserveGatewayValues } from "../../components/services/model-serving";
 import { CHARTS } from "../../domain/versions";
 import { parseYamlStream } from "../../scripts/plan/extract";
@@ -32,6 +35,7 @@ describe("Access (fixture stacks with access)", () => {
       `${SECRET} access-oidc-client`,
       `${T.configGroup} access-gateway`,
       `${T.configGroup} access-routes`,
+      `${T.configGroup} access-model-policies`,
       ...(stack === "local" ? [`${T.configGroup} access-tls`] : []),
     ];
     expect(names.sort()).toEqual(expected.sort());
@@ -46,9 +50,10 @@ describe("Access (fixture stacks with access)", () => {
     expect(group(stack, "access-certgen").dependsOn).toContain(group(stack, "access-namespace").urn);
     expect(chart(stack).dependsOn).toEqual(expect.arrayContaining([group(stack, "access-namespace").urn, group(stack, "access-certgen").urn]));
     expect(group(stack, "access-gateway").dependsOn).toContain(chart(stack).urn);
-    expect(group(stack, "access-routes").dependsOn).toEqual(
-      expect.arrayContaining([group(stack, "access-gateway").urn, one(plans[stack], SECRET, "access-oidc-client").urn]),
-    );
+    for (const routes of ["access-routes", "access-model-policies"])
+      expect(group(stack, routes).dependsOn, routes).toEqual(
+        expect.arrayContaining([group(stack, "access-gateway").urn, one(plans[stack], SECRET, "access-oidc-client").urn]),
+      );
   });
 
   it("EKS (dev, prod): an NLB EnvoyProxy with the ACM certificate and HTTP listeners; no cert-manager objects", () => {
@@ -89,6 +94,10 @@ describe("Access (fixture stacks with access)", () => {
     const names = objs(group(stack, "access-routes")).map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
     for (const expected of ["HTTPRoute ingress/ui-grafana", "NetworkPolicy monitoring/allow-gateway", "SecurityPolicy ingress/gateway-default"])
       expect(names, stack).toContain(expected);
+    expect(
+      names.filter((n) => n.includes("/model-endpoints")),
+      stack,
+    ).toEqual([]);
     expect(names.filter((n) => n.startsWith("NetworkPolicy ")).length, stack).toBe(names.filter((n) => n.startsWith("HTTPRoute ingress/ui-")).length);
   });
 
@@ -115,7 +124,7 @@ describe("Access (fixture stacks with access)", () => {
   it("EKS (dev): model endpoints accept the team's callers' service-account tokens from the cluster's OIDC issuer", () => {
     const teams = plans.dev.config!.teams.filter((t) => t.modelEndpoints);
     expect(teams.length).toBeGreaterThan(0);
-    const policies = objs(group("dev", "access-routes")).filter((o) => o.kind === "SecurityPolicy" && o.metadata.name === "model-endpoints");
+    const policies = objs(group("dev", "access-model-policies")).filter((o) => o.kind === "SecurityPolicy" && o.metadata.name === "model-endpoints");
     expect(policies.map((o) => o.metadata.namespace).sort()).toEqual(teams.map((t) => t.name).sort());
     for (const policy of policies) {
       const cluster = policy.spec.jwt.providers.find((p: { name: string }) => p.name === "cluster");
@@ -139,5 +148,29 @@ describe("Access (fixture stacks with access)", () => {
 
   it.each(STACKS)("%s: staging/prod tiers get two controller replicas, the others one", (stack) => {
     expect((chart(stack).inputs.values as any).deployment.replicas).toBe(stack === "prod" ? 2 : 1);
+  });
+
+  it("EKS: only the model policies wait on the cluster's issuer; routes, grants, UI policies and NetworkPolicies are plain at preview", () => {
+    const cfg = plans.dev.config;
+    if (!cfg?.access) throw new Error("dev has no access");
+    const calls: { group: string; objects: readonly Manifest[] | pulumi.Output<readonly Manifest[]> }[] = [];
+    const gateway = {
+      addRoutes: (objects: readonly Manifest[] | pulumi.Output<readonly Manifest[]>, _namespaces: unknown, group = "routes") => {
+        calls.push({ group, objects });
+        return undefined as never;
+      },
+    };
+    const identity = { access: cfg.access, clientSecret: pulumi.output("unused") };
+    createStackRoutes(gateway, { cfg, identity, labels: {}, namespaces: [], eksIssuer: pulumi.output("https://oidc.example/id/X") });
+    expect(calls.map((c) => c.group)).toEqual(["routes", "model-policies"]);
+    const [routes, models] = calls.map((c) => c.objects);
+    expect(Array.isArray(routes)).toBe(true);
+    const kinds = new Set((routes as readonly Manifest[]).map((o) => (o as unknown as Obj).kind));
+    expect([...kinds].sort()).toEqual(["HTTPRoute", "NetworkPolicy", "ReferenceGrant", "SecurityPolicy"]);
+    expect(pulumi.Output.isInstance(models)).toBe(true);
+    // Without model endpoints there is no model group at all.
+    calls.length = 0;
+    createStackRoutes(gateway, { cfg: { ...cfg, teams: cfg.teams.map((t) => ({ ...t, modelEndpoints: undefined })) }, identity, labels: {}, namespaces: [] });
+    expect(calls.map((c) => c.group)).toEqual(["routes"]);
   });
 });
