@@ -47,8 +47,16 @@ const CLUSTER_SCOPED = new Set([
   "certificatesigningrequests",
 ]);
 const FORBIDDEN_VERBS = new Set(["escalate", "bind", "impersonate"]);
-/** API groups only the platform writes to. */
-const PLATFORM_API_GROUPS = new Set(["external-secrets.io", "generators.external-secrets.io"]);
+/** API groups only the platform writes to, and why. */
+const EXTERNAL_SECRETS = "ExternalSecrets in a team namespace could read the platform's credentials";
+const GATEWAY =
+  "a team's routes are KServe's and its SecurityPolicies the platform's: its own routes or policies could take another team's host or open its models";
+const PLATFORM_API_GROUPS: ReadonlyMap<string, string> = new Map([
+  ["external-secrets.io", EXTERNAL_SECRETS],
+  ["generators.external-secrets.io", EXTERNAL_SECRETS],
+  ["gateway.networking.k8s.io", GATEWAY],
+  ["gateway.envoyproxy.io", GATEWAY],
+]);
 const FORBIDDEN_RESOURCES = new Set(["serviceaccounts/token", "resourcequotas", "limitranges", "networkpolicies", "roles", "rolebindings"]);
 
 export function extraRuleProblems(rule: z.infer<typeof extraRule>, at: string, environment: string): Problem[] {
@@ -70,11 +78,8 @@ export function extraRuleProblems(rule: z.infer<typeof extraRule>, at: string, e
     }
   });
   rule.apiGroups.forEach((g, i) => {
-    if (PLATFORM_API_GROUPS.has(g))
-      out.push({
-        path: `${at}.apiGroups[${i}]`,
-        message: `"${g}" is the platform's: ExternalSecrets in a team namespace could read the platform's credentials`,
-      });
+    const why = PLATFORM_API_GROUPS.get(g);
+    if (why) out.push({ path: `${at}.apiGroups[${i}]`, message: `"${g}" is the platform's: ${why}` });
   });
   rule.verbs.forEach((v, i) => {
     if (FORBIDDEN_VERBS.has(v)) out.push({ path: `${at}.verbs[${i}]`, message: `"${v}" lets a subject grant itself more rights; it is never granted` });

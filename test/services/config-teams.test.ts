@@ -176,6 +176,20 @@ describe("extra RBAC rules on External Secrets", () => {
     ]);
   });
 
+  it.each([
+    ["gateway.networking.k8s.io", "httproutes"],
+    ["gateway.envoyproxy.io", "securitypolicies"],
+  ])("rejects apiGroup %s (%s): the gateway's routes and policies are KServe's and the platform's", (group, resource) => {
+    const cfg = fixture("prod");
+    cfg.teams[1].rbac = { extraRules: [{ role: "edit", apiGroups: [group], resources: [resource], verbs: ["create", "update"] }] };
+    expect(problemsOf(cfg)).toEqual([
+      {
+        path: "teams[1].rbac.extraRules[0].apiGroups[0]",
+        message: `"${group}" is the platform's: a team's routes are KServe's and its SecurityPolicies the platform's: its own routes or policies could take another team's host or open its models`,
+      },
+    ]);
+  });
+
   it("accepts an extra rule on other API groups", () => {
     const cfg = fixture("prod");
     cfg.teams[1].rbac = { extraRules: [{ role: "edit", apiGroups: ["serving.kserve.io"], resources: ["inferenceservices"], verbs: ["create", "delete"] }] };
