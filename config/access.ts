@@ -29,15 +29,26 @@ const claimPrefix = z
   .refine((p) => !p.startsWith("system:"), { message: "must not start with system: (the API server refuses it)" });
 
 /** What the company's identity provider publishes; endpoints are explicit so nothing fetches discovery at deploy time. */
-const oidcProviderSchema = z.strictObject({
-  kind: z.literal("oidc"),
-  /** The issuer (the `iss` of its tokens), public https; EKS fetches its keys from there. */
-  issuer: httpsUrl,
-  /** The OIDC client the platform signs people in with (the audience of their ID tokens). */
-  clientId: z.string().min(1).max(255),
-  /** From the issuer's .well-known/openid-configuration: the gateway and Grafana do not run discovery. */
-  endpoints: z.strictObject({ authorization: httpsUrl, token: httpsUrl, userInfo: httpsUrl, jwks: httpsUrl }),
-});
+const oidcProviderSchema = z
+  .strictObject({
+    kind: z.literal("oidc"),
+    /** The issuer (the `iss` of its tokens), public https; EKS fetches its keys from there. */
+    issuer: httpsUrl,
+    /** The confidential OIDC client (with a secret) the gateway and Grafana sign people in with. */
+    clientId: z.string().min(1).max(255),
+    /**
+     * The public client (PKCE, no secret; redirects http://localhost:8000 and http://localhost:18000) kubelogin signs
+     * in with: the audience the API server accepts. Its own, so the gateway's session token is no kubectl credential.
+     */
+    kubectlClientId: z.string().min(1).max(255),
+    /** From the issuer's .well-known/openid-configuration: the gateway and Grafana do not run discovery. */
+    endpoints: z.strictObject({ authorization: httpsUrl, token: httpsUrl, userInfo: httpsUrl, jwks: httpsUrl }),
+  })
+  .refine((idp) => idp.kubectlClientId !== idp.clientId, {
+    path: ["kubectlClientId"],
+    message:
+      "is the gateway's client: kubelogin holds no secret, and the API server would accept the gateway's session cookie as a kubectl credential; register a separate public client (PKCE, redirects http://localhost:8000 and http://localhost:18000)",
+  });
 
 /** A Dex run by the platform, with one test user per owner group and per admin group (never in prod). */
 const dexProviderSchema = z.strictObject({ kind: z.literal("dex") });
@@ -72,6 +83,12 @@ const serviceAccountIssuerSchema = z.strictObject({
   }),
 });
 
+/** What the gateway, Grafana and kubelogin ask the IdP for when nothing else is said. */
+export const DEFAULT_SCOPES = ["openid", "email", "profile", "groups"] as const;
+
+/** An OAuth scope token (RFC 6749 §3.3) narrowed to characters Grafana's and kubelogin's lists keep as written. */
+const scope = z.string().regex(/^[A-Za-z0-9._~:/%+=@-]+$/, { message: "is not a scope: letters, digits and ._~:/%+=@- only, no spaces or commas" });
+
 const claimsSchema = z.strictObject({
   /** @default "email" */
   username: z.string().min(1).optional(),
@@ -81,6 +98,15 @@ const claimsSchema = z.strictObject({
 
 export const accessSchema = z.strictObject({
   identityProvider: z.discriminatedUnion("kind", [oidcProviderSchema, dexProviderSchema]),
+  /**
+   * The scopes the gateway, Grafana and kubelogin ask for; they must bring the username and groups claims. Some IdPs
+   * (Entra ID, Google) refuse a scope they do not define, such as groups. @default ["openid","email","profile","groups"]
+   */
+  scopes: z
+    .array(scope)
+    .min(1)
+    .refine((list) => list.includes("openid"), { message: "must include openid: without it the IdP issues no ID token, and nothing signs in" })
+    .optional(),
   /** Which ID-token claims name a person and their groups. @default { username: "email", groups: "groups" } */
   claims: claimsSchema.optional(),
   /**
@@ -123,9 +149,13 @@ export const accessSchema = z.strictObject({
 export type AccessInput = z.infer<typeof accessSchema>;
 
 /** The company's IdP, or the platform's Dex (whose issuer and endpoints follow from the domain). */
-export type IdentityProviderConfig =
-  | { readonly kind: "oidc"; readonly issuer: string; readonly clientId: string; readonly endpoints: IdpEndpoints }
-  | { readonly kind: "dex"; readonly issuer: string; readonly clientId: string; readonly endpoints: IdpEndpoints };
+export type IdentityProviderConfig = {
+  readonly kind: "oidc" | "dex";
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly kubectlClientId: string;
+  readonly endpoints: IdpEndpoints;
+};
 
 export interface IdpEndpoints {
   readonly authorization: string;
@@ -136,6 +166,8 @@ export interface IdpEndpoints {
 
 export interface AccessConfig {
   readonly identityProvider: IdentityProviderConfig;
+  /** What the gateway, Grafana and kubelogin ask the IdP for. */
+  readonly scopes: readonly string[];
   readonly claims: { readonly username: string; readonly groups: string };
   readonly usernamePrefix: string;
   readonly groupsPrefix: string;
@@ -147,8 +179,9 @@ export interface AccessConfig {
   readonly serviceAccountIssuer?: { readonly issuer: string; readonly jwks: string };
 }
 
-/** The client id of the platform's own Dex, and its path below the login host. */
+/** The client ids of the platform's own Dex (the gateway's and Grafana's; kubelogin's public one), and its path below the login host. */
 export const DEX_CLIENT_ID = "mlops-platform";
+export const DEX_KUBECTL_CLIENT_ID = "mlops-kubectl";
 export const DEX_HOST_LABEL = "login";
 export const DEX_PATH = "/dex";
 
@@ -159,6 +192,7 @@ function dexProvider(domain: string, inCluster: string): IdentityProviderConfig 
     kind: "dex",
     issuer,
     clientId: DEX_CLIENT_ID,
+    kubectlClientId: DEX_KUBECTL_CLIENT_ID,
     endpoints: {
       authorization: `${issuer}/auth`,
       token: `${inCluster}${DEX_PATH}/token`,
@@ -176,6 +210,7 @@ export function resolveAccess(input: AccessInput | undefined): AccessConfig | un
   const idp = input.identityProvider;
   return {
     identityProvider: idp.kind === "dex" ? dexProvider(input.domain, DEX_IN_CLUSTER_URL) : { ...idp },
+    scopes: [...new Set(input.scopes ?? DEFAULT_SCOPES)],
     claims: { username: input.claims?.username ?? "email", groups: input.claims?.groups ?? "groups" },
     usernamePrefix: input.usernamePrefix ?? "oidc:",
     groupsPrefix: input.groupsPrefix ?? "oidc:",

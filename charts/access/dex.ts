@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { stringify } from "yaml";
-import { DEX_CLIENT_ID, DEX_HOST_LABEL, DEX_PATH, type AccessConfig } from "../../config/access";
+import { DEX_HOST_LABEL, DEX_PATH, type AccessConfig } from "../../config/access";
 import type { TeamConfig } from "../../config/teams";
 import { teamIdpGroups, UI_APPS, uiHost, type UiBackend } from "../../domain/access";
 import { DEX_NAMESPACE } from "../../domain/platform-namespaces";
@@ -25,7 +25,7 @@ export const DEX_CONFIG_KEY = "config.yaml";
 /** The route of login.<domain> in the gateway's namespace, and the backend it reaches. */
 export const DEX_ROUTE_NAME = "identity-provider";
 export const DEX_BACKEND: UiBackend = { namespace: DEX_NAMESPACE, service: DEX_RELEASE, port: DEX_PORTS.http };
-/** kubelogin's default callback addresses (its --listen-address default and fallback). */
+/** kubelogin's default callback addresses (its --listen-address default and fallback): the public kubectl client's only redirects. */
 export const KUBELOGIN_REDIRECT_URIS = ["http://localhost:8000", "http://localhost:18000"] as const;
 /** Dex's built-in connector of the static users. */
 export const DEX_LOCAL_CONNECTOR = "local";
@@ -71,16 +71,12 @@ export function dexTestUsers(access: Pick<AccessConfig, "adminGroups" | "domain"
 }
 
 /**
- * Where Dex may send people back to: the gateway's OIDC callback on every UI host the platform can serve (a host
- * the stack does not route leads nowhere, and the list then follows the domain alone), Grafana's own OAuth
- * callback (same client), and kubelogin on the person's machine.
+ * Where Dex may send people back to from the confidential client: the gateway's OIDC callback on every UI host the
+ * platform can serve (a host the stack does not route leads nowhere, and the list then follows the domain alone) and
+ * Grafana's own OAuth callback (same client). Never localhost: kubelogin has its own public client.
  */
 export function dexRedirectUris(domain: string): string[] {
-  return [
-    ...UI_APPS.map((app) => `https://${uiHost(domain, app)}/oauth2/callback`),
-    `https://${uiHost(domain, "grafana")}/login/generic_oauth`,
-    ...KUBELOGIN_REDIRECT_URIS,
-  ];
+  return [...UI_APPS.map((app) => `https://${uiHost(domain, app)}/oauth2/callback`), `https://${uiHost(domain, "grafana")}/login/generic_oauth`];
 }
 
 export interface DexConfigArgs {
@@ -96,7 +92,8 @@ export interface DexConfigArgs {
  * access, no CRDs; one replica; a restart signs everyone out), the static users with their group (staticPasswords
  * `groups`, new in v2.45.0), and the one confidential client. The password grant through the static users
  * (oauth2.passwordConnector) lets kubelogin --grant-type password and tests get tokens without a browser; the
- * same passwords open the login page, so it adds no way in.
+ * same passwords open the login page, so it adds no way in. Two clients: the gateway's and Grafana's confidential
+ * one, and kubelogin's public one (no secret, PKCE, localhost redirects only), the only audience the API server takes.
  */
 export function dexConfig(args: DexConfigArgs): Record<string, unknown> {
   const idp = args.access.identityProvider;
@@ -114,7 +111,10 @@ export function dexConfig(args: DexConfigArgs): Record<string, unknown> {
       skipApprovalScreen: true,
       passwordConnector: DEX_LOCAL_CONNECTOR,
     },
-    staticClients: [{ id: DEX_CLIENT_ID, name: "MLOps platform", secret: args.clientSecret, redirectURIs: [...args.redirectURIs] }],
+    staticClients: [
+      { id: idp.clientId, name: "MLOps platform", secret: args.clientSecret, redirectURIs: [...args.redirectURIs] },
+      { id: idp.kubectlClientId, name: "MLOps platform kubectl", public: true, redirectURIs: [...KUBELOGIN_REDIRECT_URIS] },
+    ],
     enablePasswordDB: true,
     staticPasswords: args.users.map(({ user, hash }) => ({
       email: user.email,
@@ -131,14 +131,25 @@ export function dexConfig(args: DexConfigArgs): Record<string, unknown> {
 
 export const dexConfigYaml = (args: DexConfigArgs): string => stringify(dexConfig(args));
 
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
 /**
- * A checksum of the config without its secrets, for the pod annotation that restarts Dex when users, groups,
- * redirect URIs or the issuer change (Dex reads its config once, and the chart's own checksum covers only the
- * Secret it makes itself). Generated passwords stay as they are for the life of the stack.
+ * A digest of the generated secrets in Dex's config (the client secret, each user's bcrypt hash), so a replaced
+ * password restarts Dex. Publishable: the secret is 48 random characters and the hashes are salted bcrypt, so
+ * neither can be recovered from it.
  */
-export function dexConfigChecksum(args: Omit<DexConfigArgs, "users" | "clientSecret"> & { readonly users: readonly DexTestUser[] }): string {
+export const dexSecretsDigest = (clientSecret: string, hashes: readonly string[]): string => sha256(JSON.stringify([clientSecret, ...hashes]));
+
+/**
+ * The checksum for the pod annotation that restarts Dex when its config changes (Dex reads it once, and the chart's
+ * own checksum covers only a Secret it makes itself): the config without its secrets (users, groups, clients,
+ * redirect URIs, the issuer), combined with dexSecretsDigest, so a replaced client secret or password counts too.
+ */
+export function dexConfigChecksum(
+  args: Omit<DexConfigArgs, "users" | "clientSecret"> & { readonly users: readonly DexTestUser[]; readonly secretsDigest: string },
+): string {
   const config = dexConfig({ ...args, users: args.users.map((user) => ({ user, hash: "" })), clientSecret: "" });
-  return createHash("sha256").update(JSON.stringify(config)).digest("hex");
+  return sha256(`${JSON.stringify(config)}\n${args.secretsDigest}`);
 }
 
 /** Dex's HTTPRoute on the gateway (login.<domain>, Dex's path only) and the ReferenceGrant in `dex` that admits it. */

@@ -136,7 +136,7 @@ export function uiPolicy(access: AccessConfig, route: UiRoute): SecurityPolicySp
       redirectURL: oidcRedirectUrl(route.host),
       // Host-only (no cookieDomain): each UI keeps its own session; the IdP's own session makes the next UI a redirect.
       cookieNames: { idToken: idTokenCookie(route.app), accessToken: accessTokenCookie(route.app) },
-      scopes: [...OIDC_SCOPES],
+      scopes: [...access.scopes],
       // The JWT filter validates the raw cookie; encrypted cookies fail it (envoyproxy/gateway#6816).
       disableTokenEncryption: true,
       // A request with a bearer token skips the redirect and is judged by the JWT filter (scripts, CLIs).

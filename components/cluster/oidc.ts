@@ -7,7 +7,10 @@ import type { AccessConfig } from "../../config/access";
 
 export interface EksOidcSignIn {
   readonly issuerUrl: string;
-  /** The audience of the ID tokens kubectl presents (kubelogin's --oidc-client-id). */
+  /**
+   * The audience of the ID tokens kubectl presents (kubelogin's --oidc-client-id): the public kubectl client, never
+   * the gateway's, so a gateway session token is no kubectl credential.
+   */
   readonly clientId: string;
   readonly groupsClaim: string;
   /** RBAC subjects are this prefix + the IdP group (domain/access.ts clusterGroup). */
@@ -26,7 +29,7 @@ export function eksOidcSignIn(access: AccessConfig | undefined): EksOidcSignIn |
   const idp = access.identityProvider;
   return {
     issuerUrl: idp.issuer,
-    clientId: idp.clientId,
+    clientId: idp.kubectlClientId,
     groupsClaim: access.claims.groups,
     groupsPrefix: access.groupsPrefix,
     usernameClaim: access.claims.username,

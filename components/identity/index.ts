@@ -7,6 +7,7 @@ import {
   DEX_RELEASE,
   dexConfigChecksum,
   dexConfigYaml,
+  dexSecretsDigest,
   dexRedirectUris,
   dexTestUsers,
   type DexTestUser,
@@ -66,11 +67,10 @@ export class IdentityProvider extends pulumi.ComponentResource {
     }));
 
     const base = createObjectGroup(`${name}-namespace`, dexNamespaceObjects({ labels: args.labels }), { ...child, dependsOn: inherited });
-    const configYaml = pulumi
-      .all([client.result, pulumi.all(passwords.map(({ password }) => password.bcryptHash))])
-      .apply(([clientSecret, hashes]) =>
-        dexConfigYaml({ access: args.access, clientSecret, redirectURIs, users: users.map((user: DexTestUser, i) => ({ user, hash: hashes[i] })) }),
-      );
+    const secrets = pulumi.all([client.result, pulumi.all(passwords.map(({ password }) => password.bcryptHash))]);
+    const configYaml = secrets.apply(([clientSecret, hashes]) =>
+      dexConfigYaml({ access: args.access, clientSecret, redirectURIs, users: users.map((user: DexTestUser, i) => ({ user, hash: hashes[i] })) }),
+    );
     const config = new k8s.core.v1.Secret(
       `${name}-config`,
       {
@@ -81,7 +81,14 @@ export class IdentityProvider extends pulumi.ComponentResource {
       { ...child, dependsOn: [base], additionalSecretOutputs: ["stringData", "data"] },
     );
     // Released as "dex" whatever the component is called: the Service (dex.dex.svc) is named after the release.
-    const values = dexValues(dexConfigChecksum({ access: args.access, users, redirectURIs }));
+    // A digest of the secrets, not the secrets: the values stay publishable (unsecret). It is unknown until the
+    // passwords exist, so a new stack's first preview shows Dex's chart incomplete; `up` renders it in full.
+    const checksum = pulumi.unsecret(
+      secrets.apply(([clientSecret, hashes]) =>
+        dexConfigChecksum({ access: args.access, users, redirectURIs, secretsDigest: dexSecretsDigest(clientSecret, hashes) }),
+      ),
+    );
+    const values = dexValues(checksum);
     this.chart = createUpstreamChart(DEX_RELEASE, CHARTS.dex, DEX_NAMESPACE, values, { ...child, dependsOn: [base, config, ...inherited] });
 
     this.clientSecret = pulumi.secret(client.result);

@@ -73,6 +73,8 @@ export function grafanaOAuthValues({ access, teams }: GrafanaOAuthInputs): Value
   const idp = access.identityProvider;
   const env = {
     CLIENT_ID: idp.clientId,
+    // access.scopes: a scope token holds no space, comma, # or ; (config/access.ts), so the list reads back as given.
+    SCOPES: access.scopes.join(" "),
     AUTH_URL: idp.endpoints.authorization,
     TOKEN_URL: idp.endpoints.token,
     API_URL: idp.endpoints.userInfo,
@@ -90,7 +92,6 @@ export function grafanaOAuthValues({ access, teams }: GrafanaOAuthInputs): Value
         name: "Single sign-on",
         // The chart refuses a literal secret here (assertNoLeakedSecrets); Grafana expands the file reference.
         client_secret: `$__file{${GRAFANA_OAUTH_MOUNT}/${GRAFANA_OAUTH_SECRET_KEY}}`,
-        scopes: "openid profile email groups",
         use_pkce: true,
         allow_sign_up: true,
         auto_login: true,

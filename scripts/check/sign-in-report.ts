@@ -20,20 +20,25 @@ export interface SignInContext {
   readonly serviceAccountTokens?: boolean;
 }
 
-/** The scopes kubelogin asks for beyond openid: the claims the API server reads (email, groups), as the gateway asks. */
-export const KUBELOGIN_EXTRA_SCOPES = ["email", "profile", "groups"] as const;
+/** The scopes kubelogin asks for beyond openid (which it always sends): the stack's, as the gateway and Grafana ask. */
+export const kubeloginExtraScopes = (access: Pick<AccessConfig, "scopes">): string[] => access.scopes.filter((scope) => scope !== "openid");
 
-/** kubelogin's arguments for the stack's IdP (int128/kubelogin: `kubectl oidc-login get-token`). */
-export const kubeloginArgs = (access: Pick<AccessConfig, "identityProvider">): string[] => [
+type KubeloginAccess = Pick<AccessConfig, "identityProvider" | "scopes">;
+
+/**
+ * kubelogin's arguments for the stack's IdP (int128/kubelogin: `kubectl oidc-login get-token`): the public kubectl
+ * client, with PKCE and no secret; the gateway's client is confidential and its tokens are not the API server's.
+ */
+export const kubeloginArgs = (access: KubeloginAccess): string[] => [
   "oidc-login",
   "get-token",
   `--oidc-issuer-url=${access.identityProvider.issuer}`,
-  `--oidc-client-id=${access.identityProvider.clientId}`,
-  ...KUBELOGIN_EXTRA_SCOPES.map((scope) => `--oidc-extra-scope=${scope}`),
+  `--oidc-client-id=${access.identityProvider.kubectlClientId}`,
+  ...kubeloginExtraScopes(access).map((scope) => `--oidc-extra-scope=${scope}`),
 ];
 
 /** The kubeconfig user for IdP sign-in, as one command (kubelogin's setup: an exec credential plugin run through kubectl). */
-export function kubeloginCommand(access: Pick<AccessConfig, "identityProvider">, user = "oidc"): string {
+export function kubeloginCommand(access: KubeloginAccess, user = "oidc"): string {
   const exec = ["--exec-api-version=client.authentication.k8s.io/v1", "--exec-interactive-mode=Never", "--exec-command=kubectl"];
   return `kubectl config set-credentials ${user} ${[...exec, ...kubeloginArgs(access).map((arg) => `--exec-arg=${arg}`)].join(" ")}`;
 }
@@ -48,7 +53,7 @@ function kubectlLine(team: TeamConfig, ctx: SignInContext): string {
     const access = ctx.access;
     if (access)
       parts.push(
-        `groups ${groups.join(", ")} sign in with kubelogin (issuer ${access.identityProvider.issuer}, client ${access.identityProvider.clientId}, extra scopes ${KUBELOGIN_EXTRA_SCOPES.join(" ")}) and act as ${groups.map((g) => clusterGroup(access, g)).join(", ")}`,
+        `groups ${groups.join(", ")} sign in with kubelogin (issuer ${access.identityProvider.issuer}, client ${access.identityProvider.kubectlClientId}, extra scopes ${kubeloginExtraScopes(access).join(" ")}) and act as ${groups.map((g) => clusterGroup(access, g)).join(", ")}`,
       );
     else if (ctx.eksClusterName)
       parts.push(`groups ${groups.join(", ")} CANNOT sign in: the stack has no access section, so the cluster has no identity provider`);
@@ -56,7 +61,7 @@ function kubectlLine(team: TeamConfig, ctx: SignInContext): string {
   }
   if (groups.length > 0 && ctx.access?.identityProvider.kind === "dex")
     parts.push(
-      "the platform's Dex signs in its test users (stack output), and its client is confidential: add --exec-arg=--oidc-client-secret=<Dex client secret>",
+      `the platform's Dex signs in its test users (stack output) through its public client ${ctx.access.identityProvider.kubectlClientId} (no secret)`,
     );
   if (iam.length > 0) parts.push(`IAM principals ${iam.join(", ")} with \`${updateKubeconfig(ctx)}\` (access entries)`);
   return `  kubectl    ${parts.length > 0 ? parts.join("; ") : "nobody: the team names no owners"}`;
@@ -83,7 +88,7 @@ function uiLine(team: TeamConfig, access: AccessConfig | undefined, ctx: SignInC
 
 function modelsLine(team: TeamConfig, access: AccessConfig, ctx: SignInContext): string {
   const host = modelHost(access.domain, "<inference-service>", team.name);
-  const idToken = `an IdP ID token (client ${access.identityProvider.clientId}) of its groups or the platform admins, e.g. \`kubectl ${kubeloginArgs(access).join(" ")}\` → .status.token`;
+  const idToken = `an IdP ID token (client ${access.identityProvider.kubectlClientId}) of its groups or the platform admins, e.g. \`kubectl ${kubeloginArgs(access).join(" ")}\` → .status.token`;
   const callers = (team.modelEndpoints?.callers ?? []).map((c) => `${c.namespace}/${c.serviceAccount}`);
   const serviceAccounts = ctx.serviceAccountTokens
     ? ` or a projected service-account token (audience ${MODEL_TOKEN_AUDIENCE}) of ${callers.join(", ")}`

@@ -25,7 +25,8 @@ export function authenticationConfiguration(access: AccessConfig, trust: IssuerT
           url: idp.issuer,
           discoveryURL: trust.discoveryUrl,
           certificateAuthority: trust.caCert,
-          audiences: [idp.clientId],
+          // kubectl's public client only: tokens of the gateway's client (its session cookie) are no kubectl credential.
+          audiences: [idp.kubectlClientId],
         },
         claimMappings: {
           username: { claim: access.claims.username, prefix: access.usernamePrefix },

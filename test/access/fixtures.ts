@@ -15,6 +15,7 @@ export function oidcAccess(overrides: Partial<Parameters<typeof resolveAccess>[0
       kind: "oidc",
       issuer: "https://idp.example.com",
       clientId: "mlops",
+      kubectlClientId: "mlops-kubectl",
       endpoints: {
         authorization: "https://idp.example.com/authorize",
         token: "https://idp.example.com/token",

@@ -98,6 +98,13 @@ describe("security: (b) one policy per UI route", () => {
     }
   });
 
+  it("asks the IdP for the access section's scopes (an IdP without a groups scope is not asked for one)", () => {
+    const entra = { ...access, scopes: ["openid", "email", "profile"] };
+    const policies = securityPolicyObjects({ access: entra, routes, teams }).filter((o) => body(o).spec.oidc);
+    expect(policies.length).toBe(routes.length);
+    for (const policy of policies) expect(body(policy).spec.oidc.scopes).toEqual(["openid", "email", "profile"]);
+  });
+
   it("keeps one session per UI: its own host-only cookies, and its JWT provider reads exactly its own ID-token cookie", () => {
     expect(routes.length).toBeGreaterThan(1);
     const idCookies = new Set<string>();

@@ -14,6 +14,7 @@ const INPUT: AccessInput = {
     kind: "oidc",
     issuer: "https://idp.example.com",
     clientId: "mlops",
+    kubectlClientId: "mlops-kubectl",
     endpoints: {
       authorization: "https://idp.example.com/a",
       token: "https://idp.example.com/t",
@@ -63,7 +64,7 @@ describe("idTokenClaims", () => {
 });
 
 describe("authenticationConfiguration", () => {
-  it("trusts the stack's issuer for its client, mapping username and groups with the access section's claims and prefixes", () => {
+  it("trusts the stack's issuer for its kubectl client (never the gateway's), mapping username and groups with the access section's claims and prefixes", () => {
     const access = resolveAccess({ ...INPUT, claims: { username: "upn", groups: "roles" }, usernamePrefix: "corp-user:", groupsPrefix: "corp:" });
     if (!access) throw new Error("no access");
     const config = authenticationConfiguration(access, { discoveryUrl: "https://127.0.0.1:1/.well-known/openid-configuration", caCert: "PEM" });
@@ -76,7 +77,7 @@ describe("authenticationConfiguration", () => {
             url: "https://idp.example.com",
             discoveryURL: "https://127.0.0.1:1/.well-known/openid-configuration",
             certificateAuthority: "PEM",
-            audiences: ["mlops"],
+            audiences: ["mlops-kubectl"],
           },
           claimMappings: { username: { claim: "upn", prefix: "corp-user:" }, groups: { claim: "roles", prefix: "corp:" } },
         },

@@ -54,7 +54,7 @@ interface TokenOptions {
 function idToken(email: string, groups: readonly string[], opts: TokenOptions = {}): string {
   const claims = idTokenClaims({
     issuer: opts.issuer ?? access.identityProvider.issuer,
-    audience: opts.audience ?? access.identityProvider.clientId,
+    audience: opts.audience ?? access.identityProvider.kubectlClientId,
     email,
     groups,
     claims: access.claims,
@@ -189,6 +189,11 @@ describe("the API server refuses, unauthenticated (401)", () => {
 
   it("a token for another client (audience)", async () => {
     expect((await listPods(lead({ audience: "some-other-app" }), "recsys")).status).toBe(401);
+  });
+
+  it("a token for the gateway's and Grafana's client: their session token is no kubectl credential", async () => {
+    expect(access.identityProvider.clientId).not.toBe(access.identityProvider.kubectlClientId);
+    expect((await listPods(lead({ audience: access.identityProvider.clientId }), "recsys")).status).toBe(401);
   });
 
   it("a token of another issuer", async () => {

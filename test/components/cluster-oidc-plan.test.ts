@@ -23,7 +23,7 @@ describe.each(["prod", "dev"])("identity provider config (%s, EKS with the compa
     expect(config.inputs.oidc).toEqual({
       identityProviderConfigName: EKS_IDP_CONFIG_NAME,
       issuerUrl: access.identityProvider.issuer,
-      clientId: access.identityProvider.clientId,
+      clientId: access.identityProvider.kubectlClientId,
       groupsClaim: access.claims.groups,
       groupsPrefix: access.groupsPrefix,
       usernameClaim: access.claims.username,

@@ -15,16 +15,16 @@ const ENDPOINTS = {
   jwks: "https://idp.example.com/oauth2/v1/keys",
 };
 const COMPANY: AccessInput = {
-  identityProvider: { kind: "oidc", issuer: "https://idp.example.com", clientId: "mlops-platform", endpoints: ENDPOINTS },
+  identityProvider: { kind: "oidc", issuer: "https://idp.example.com", clientId: "mlops-platform", kubectlClientId: "mlops-kubectl", endpoints: ENDPOINTS },
   adminGroups: ["ml-platform-admins"],
   domain: "mlops.example.com",
 };
 
 describe("eksOidcSignIn", () => {
-  it("maps the company IdP, its claims and prefixes (defaults email, groups, oidc:)", () => {
+  it("maps the company IdP's kubectl client (not the gateway's), its claims and prefixes (defaults email, groups, oidc:)", () => {
     expect(eksOidcSignIn(resolveAccess(COMPANY))).toEqual({
       issuerUrl: "https://idp.example.com",
-      clientId: "mlops-platform",
+      clientId: "mlops-kubectl",
       groupsClaim: "groups",
       groupsPrefix: "oidc:",
       usernameClaim: "email",
@@ -85,7 +85,7 @@ describe("Cluster component with and without oidc (mocks)", () => {
       oidc: {
         identityProviderConfigName: EKS_IDP_CONFIG_NAME,
         issuerUrl: "https://idp.example.com",
-        clientId: "mlops-platform",
+        clientId: "mlops-kubectl",
         groupsClaim: "groups",
         groupsPrefix: "oidc:",
         usernameClaim: "email",

@@ -3,7 +3,7 @@
  * service-account issuer's JWKS) and resolveAccess's defaults. Rules across sections: access-rules.test.ts.
  */
 import { describe, it, expect } from "vitest";
-import { accessSchema, DEX_CLIENT_ID, DEX_IN_CLUSTER_URL, jwksProblem, resolveAccess, type AccessInput } from "../../config/access";
+import { accessSchema, DEX_CLIENT_ID, DEX_IN_CLUSTER_URL, DEX_KUBECTL_CLIENT_ID, jwksProblem, resolveAccess, type AccessInput } from "../../config/access";
 import { expectProblem, expectValid, fixture } from "./fixtures";
 
 const OIDC: AccessInput = {
@@ -11,6 +11,7 @@ const OIDC: AccessInput = {
     kind: "oidc",
     issuer: "https://login.example.com",
     clientId: "mlops",
+    kubectlClientId: "mlops-kubectl",
     endpoints: {
       authorization: "https://login.example.com/authorize",
       token: "https://login.example.com/token",
@@ -35,6 +36,7 @@ describe("resolveAccess", () => {
   it("fills claims, prefixes and exposure with their defaults and lists each admin group once", () => {
     expect(resolveAccess(OIDC)).toEqual({
       identityProvider: OIDC.identityProvider,
+      scopes: ["openid", "email", "profile", "groups"],
       claims: { username: "email", groups: "groups" },
       usernamePrefix: "oidc:",
       groupsPrefix: "oidc:",
@@ -52,11 +54,13 @@ describe("resolveAccess", () => {
       claims: { username: "preferred_username", groups: "roles" },
       usernamePrefix: "corp:",
       groupsPrefix: "",
+      scopes: ["openid", "email", "email"],
       tls: { issuer: { kind: "ClusterIssuer", name: "corp-ca" } },
       exposure: { scheme: "internet-facing", sourceRanges: ["198.51.100.0/24"] },
       serviceAccountIssuer: { issuer: "https://kubernetes.default.svc.cluster.local", jwks: JWKS },
     });
     expect(resolved).toMatchObject({
+      scopes: ["openid", "email"],
       claims: { username: "preferred_username", groups: "roles" },
       usernamePrefix: "corp:",
       groupsPrefix: "",
@@ -77,6 +81,7 @@ describe("resolveAccess", () => {
       kind: "dex",
       issuer: "https://login.mlops.localhost/dex",
       clientId: DEX_CLIENT_ID,
+      kubectlClientId: DEX_KUBECTL_CLIENT_ID,
       endpoints: {
         authorization: "https://login.mlops.localhost/dex/auth",
         token: `${DEX_IN_CLUSTER_URL}/dex/token`,
@@ -115,6 +120,30 @@ describe("access schema: field-local rules", () => {
     expectValid(cfg);
     cfg.access.identityProvider.endpoints.jwks = "http://idp.example.com/keys";
     expectProblem(cfg, "access.identityProvider.endpoints.jwks", URL_MESSAGE);
+  });
+
+  it("needs kubectl's own client for the company IdP, and refuses the gateway's there", () => {
+    const cfg = fixture("dev");
+    delete cfg.access.identityProvider.kubectlClientId;
+    expectProblem(cfg, "access.identityProvider.kubectlClientId", "");
+    cfg.access.identityProvider.kubectlClientId = cfg.access.identityProvider.clientId;
+    expectProblem(
+      cfg,
+      "access.identityProvider.kubectlClientId",
+      "is the gateway's client: kubelogin holds no secret, and the API server would accept the gateway's session cookie as a kubectl credential",
+    );
+  });
+
+  it("takes scopes that include openid, and refuses a list without it or a scope with a space or comma", () => {
+    const cfg = fixture("dev");
+    cfg.access.scopes = ["openid", "email", "profile", "api://mlops/.default"];
+    expectValid(cfg);
+    cfg.access.scopes = ["email", "groups"];
+    expectProblem(cfg, "access.scopes", "must include openid: without it the IdP issues no ID token, and nothing signs in");
+    cfg.access.scopes = ["openid", "email profile"];
+    expectProblem(cfg, "access.scopes[1]", "is not a scope: letters, digits and ._~:/%+=@- only, no spaces or commas");
+    cfg.access.scopes = ["openid", "a,b"];
+    expectProblem(cfg, "access.scopes[1]", "is not a scope");
   });
 
   it("needs every endpoint: the gateway and Grafana do not run discovery", () => {

@@ -65,6 +65,7 @@ export const eksAccess = (region = "eu-west-1", account = "111122223333"): Cfg =
     kind: "oidc",
     issuer: "https://login.example.com",
     clientId: "mlops-test",
+    kubectlClientId: "mlops-test-kubectl",
     endpoints: {
       authorization: "https://login.example.com/oauth2/v1/authorize",
       token: "https://login.example.com/oauth2/v1/token",

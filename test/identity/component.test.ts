@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { DEX_CONFIG_SECRET, dexConfigChecksum, dexRedirectUris, dexTestUsers } from "../../charts/access/dex";
+import { DEX_CONFIG_SECRET, dexConfigChecksum, dexRedirectUris, dexSecretsDigest, dexTestUsers } from "../../charts/access/dex";
 import { loadValuesFile } from "../../charts/values";
 import { DEX_CONFIG_CHECKSUM_ANNOTATION, IdentityProvider, type TestUserCredentials } from "../../components/identity";
 import { DEX_NAMESPACE } from "../../domain/platform-namespaces";
@@ -104,9 +104,12 @@ describe("the chart", () => {
     });
   });
 
-  it("takes charts/values/dex.yaml, plus the checksum of the config without its secrets as a pod annotation", () => {
+  it("takes charts/values/dex.yaml, plus a pod annotation: the checksum of the config and of a digest of its generated secrets", () => {
     const values = chart().inputs.values as AnyObj;
-    const checksum = dexConfigChecksum({ access, users, redirectURIs: dexRedirectUris(access.domain) });
+    const hashes = users.map((u) => `$2a$10$hash-of-identity-user-${u.username}`);
+    const secretsDigest = dexSecretsDigest("pw-identity-client-secret", hashes);
+    const checksum = dexConfigChecksum({ access, users, redirectURIs: dexRedirectUris(access.domain), secretsDigest });
+    expect(JSON.stringify(values)).not.toContain("pw-identity-");
     expect(values).toEqual({ ...loadValuesFile("dex"), podAnnotations: { [DEX_CONFIG_CHECKSUM_ANNOTATION]: checksum } });
     expect(values).toMatchObject({ image: { tag: "v2.45.1" }, configSecret: { create: false, name: DEX_CONFIG_SECRET }, rbac: { create: false } });
   });
@@ -139,9 +142,15 @@ describe("the config Secret", () => {
     expect(config().staticClients[0]).toMatchObject({ id: "mlops-platform", secret: "pw-identity-client-secret" });
   });
 
-  it("lets the client return to the UIs, Grafana's OAuth callback and kubelogin", () => {
+  it("lets the confidential client return to the UIs and Grafana's OAuth callback; kubelogin uses the public client, without a secret", () => {
     expect(config().staticClients[0].redirectURIs).toEqual(dexRedirectUris(access.domain));
     expect(config().staticClients[0].redirectURIs).toContain(`https://mlflow.${access.domain}/oauth2/callback`);
+    expect(config().staticClients[1]).toEqual({
+      id: "mlops-kubectl",
+      name: "MLOps platform kubectl",
+      public: true,
+      redirectURIs: ["http://localhost:8000", "http://localhost:18000"],
+    });
   });
 });
 

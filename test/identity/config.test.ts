@@ -9,6 +9,7 @@ import {
   dexConfig,
   dexConfigChecksum,
   dexConfigYaml,
+  dexSecretsDigest,
   dexHost,
   dexRedirectUris,
   dexRouteObjects,
@@ -16,7 +17,7 @@ import {
   KUBELOGIN_REDIRECT_URIS,
 } from "../../charts/access/dex";
 import { IDENTITY_PROVIDER_ROUTE_LABEL } from "../../charts/access/routes";
-import { DEX_CLIENT_ID, DEX_IN_CLUSTER_URL } from "../../config/access";
+import { DEX_CLIENT_ID, DEX_IN_CLUSTER_URL, DEX_KUBECTL_CLIENT_ID } from "../../config/access";
 import { APPS_LISTENER, GATEWAY_NAME, GATEWAY_NAMESPACE, UI_APPS, uiRoutes } from "../../domain/access";
 import { DEX_NAMESPACE } from "../../domain/platform-namespaces";
 import { DOMAIN, dexAccess, oidcAccess, owners } from "./fixtures";
@@ -79,15 +80,13 @@ describe("dexTestUsers", () => {
 });
 
 describe("dexRedirectUris", () => {
-  it("lets the client return to every UI host's gateway callback, Grafana's own OAuth callback and kubelogin", () => {
+  it("lets the confidential client return to every UI host's gateway callback and Grafana's own OAuth callback, never localhost", () => {
     expect(dexRedirectUris(DOMAIN)).toEqual([
       `https://mlflow.${DOMAIN}/oauth2/callback`,
       `https://pipelines.${DOMAIN}/oauth2/callback`,
       `https://grafana.${DOMAIN}/oauth2/callback`,
       `https://evidently.${DOMAIN}/oauth2/callback`,
       `https://grafana.${DOMAIN}/login/generic_oauth`,
-      "http://localhost:8000",
-      "http://localhost:18000",
     ]);
     expect(KUBELOGIN_REDIRECT_URIS).toEqual(["http://localhost:8000", "http://localhost:18000"]);
   });
@@ -115,9 +114,14 @@ describe("dexConfig", () => {
     expect(configOf().storage).toEqual({ type: "memory" });
   });
 
-  it("has one confidential client, mlops-platform, with the generated secret and the given redirect URIs", () => {
-    expect(configOf().staticClients).toEqual([{ id: DEX_CLIENT_ID, name: "MLOps platform", secret: "s3cret", redirectURIs: ["https://a/cb"] }]);
-    expect(DEX_CLIENT_ID).toBe("mlops-platform");
+  it("has the confidential client mlops-platform (generated secret, given redirect URIs) and kubelogin's public mlops-kubectl (localhost only)", () => {
+    expect(configOf().staticClients).toEqual([
+      { id: DEX_CLIENT_ID, name: "MLOps platform", secret: "s3cret", redirectURIs: ["https://a/cb"] },
+      { id: DEX_KUBECTL_CLIENT_ID, name: "MLOps platform kubectl", public: true, redirectURIs: ["http://localhost:8000", "http://localhost:18000"] },
+    ]);
+    expect([DEX_CLIENT_ID, DEX_KUBECTL_CLIENT_ID]).toEqual(["mlops-platform", "mlops-kubectl"]);
+    expect(dexAccess().identityProvider).toMatchObject({ clientId: DEX_CLIENT_ID, kubectlClientId: DEX_KUBECTL_CLIENT_ID });
+    expect(configOf().staticClients[1].secret).toBeUndefined();
   });
 
   it("turns on the password database and makes each test user a static user of exactly its group, with its hash", () => {
@@ -169,7 +173,19 @@ describe("dexConfig", () => {
 
 describe("dexConfigChecksum", () => {
   const access = dexAccess();
-  const base = { access, users: dexTestUsers(access, teams), redirectURIs: ["https://a/cb"] };
+  const digest = dexSecretsDigest("client-secret", [HASH, HASH]);
+  const base = { access, users: dexTestUsers(access, teams), redirectURIs: ["https://a/cb"], secretsDigest: digest };
+
+  it("changes when the client secret or a user's hash is replaced, and holds neither (a digest of both)", () => {
+    const sum = dexConfigChecksum(base);
+    for (const other of [dexSecretsDigest("client-secret-2", [HASH, HASH]), dexSecretsDigest("client-secret", [HASH, `${HASH}x`])]) {
+      expect(other).not.toBe(digest);
+      expect(dexConfigChecksum({ ...base, secretsDigest: other })).not.toBe(sum);
+    }
+    expect(dexSecretsDigest("client-secret", [HASH, HASH])).toBe(digest);
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(digest).not.toContain("client-secret");
+  });
 
   it("is stable for the same users and clients, and changes when a group, a redirect URI or the issuer changes", () => {
     const sum = dexConfigChecksum(base);

@@ -17,6 +17,7 @@ export function oidcAccess(): AccessConfig {
       kind: "oidc",
       issuer,
       clientId: "mlops",
+      kubectlClientId: "mlops-kubectl",
       endpoints: { authorization: `${issuer}/auth`, token: `${issuer}/token`, userInfo: `${issuer}/userinfo`, jwks: `${issuer}/keys` },
     },
     adminGroups: ["platform-admins"],

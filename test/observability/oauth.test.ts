@@ -32,6 +32,7 @@ const INPUT: AccessInput = {
     kind: "oidc",
     issuer: "https://idp.example.com",
     clientId: "mlops-platform",
+    kubectlClientId: "mlops-kubectl",
     endpoints: {
       authorization: "https://idp.example.com/authorize",
       token: "https://idp.example.com/token",
@@ -138,7 +139,6 @@ describe("grafanaOAuthValues", () => {
         enabled: true,
         name: "Single sign-on",
         client_secret: `$__file{${GRAFANA_OAUTH_MOUNT}/client-secret}`,
-        scopes: "openid profile email groups",
         use_pkce: true,
         allow_sign_up: true,
         auto_login: true,
@@ -149,6 +149,12 @@ describe("grafanaOAuthValues", () => {
     });
   });
 
+  it("asks for the access section's scopes, so an IdP without a groups scope is not asked for one", () => {
+    const entra = grafanaOAuthValues({ access: { ...ACCESS, scopes: ["openid", "email", "profile"] }, teams: TEAMS }) as Record<string, any>;
+    expect(entra.env.GF_AUTH_GENERIC_OAUTH_SCOPES).toBe("openid email profile");
+    expect(entra["grafana.ini"]["auth.generic_oauth"]).not.toHaveProperty("scopes");
+  });
+
   it("gives the client secret as a file reference the chart's leaked-secret check accepts (grafana chart 12.11.1 _helpers.tpl)", () => {
     expect(values["grafana.ini"]["auth.generic_oauth"].client_secret).toMatch(/\$(?:__(?:env|file|vault))?{[^}]+}/);
   });
@@ -156,6 +162,7 @@ describe("grafanaOAuthValues", () => {
   it("passes the IdP client, endpoints, claims and generated group rules as environment values", () => {
     expect(values.env).toEqual({
       GF_AUTH_GENERIC_OAUTH_CLIENT_ID: "mlops-platform",
+      GF_AUTH_GENERIC_OAUTH_SCOPES: "openid email profile groups",
       GF_AUTH_GENERIC_OAUTH_AUTH_URL: "https://idp.example.com/authorize",
       GF_AUTH_GENERIC_OAUTH_TOKEN_URL: "https://idp.example.com/token",
       GF_AUTH_GENERIC_OAUTH_API_URL: "https://idp.example.com/userinfo",

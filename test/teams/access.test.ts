@@ -24,7 +24,7 @@ const ENDPOINTS = {
   jwks: "https://idp.example.com/keys",
 };
 const ACCESS = resolveAccess({
-  identityProvider: { kind: "oidc", issuer: "https://idp.example.com", clientId: "mlops", endpoints: ENDPOINTS },
+  identityProvider: { kind: "oidc", issuer: "https://idp.example.com", clientId: "mlops", kubectlClientId: "mlops-kubectl", endpoints: ENDPOINTS },
   adminGroups: ["ml-platform-admins", "sre"],
   groupsPrefix: "corp:",
   domain: "mlops.example.com",

@@ -40,22 +40,27 @@ const devAccess = (() => {
 })();
 
 describe("kubelogin", () => {
-  it("the exec credential command: kubectl oidc-login get-token with the issuer, client and extra scopes", () => {
+  it("the exec credential command: kubectl oidc-login get-token with the issuer, the public kubectl client and extra scopes", () => {
     const access = devAccess;
     expect(kubeloginArgs(access)).toEqual([
       "oidc-login",
       "get-token",
       "--oidc-issuer-url=https://login.example.com",
-      "--oidc-client-id=mlops-platform-dev",
+      "--oidc-client-id=mlops-kubectl-dev",
       "--oidc-extra-scope=email",
       "--oidc-extra-scope=profile",
       "--oidc-extra-scope=groups",
     ]);
     expect(kubeloginCommand(access)).toBe(
       "kubectl config set-credentials oidc --exec-api-version=client.authentication.k8s.io/v1 --exec-interactive-mode=Never --exec-command=kubectl " +
-        "--exec-arg=oidc-login --exec-arg=get-token --exec-arg=--oidc-issuer-url=https://login.example.com --exec-arg=--oidc-client-id=mlops-platform-dev " +
+        "--exec-arg=oidc-login --exec-arg=get-token --exec-arg=--oidc-issuer-url=https://login.example.com --exec-arg=--oidc-client-id=mlops-kubectl-dev " +
         "--exec-arg=--oidc-extra-scope=email --exec-arg=--oidc-extra-scope=profile --exec-arg=--oidc-extra-scope=groups",
     );
+  });
+
+  it("asks for the stack's scopes beyond openid, so an IdP without a groups scope is not asked for one", () => {
+    const args = kubeloginArgs({ ...devAccess, scopes: ["openid", "email", "api://mlops/.default"] });
+    expect(args.filter((arg) => arg.startsWith("--oidc-extra-scope="))).toEqual(["--oidc-extra-scope=email", "--oidc-extra-scope=api://mlops/.default"]);
   });
 });
 
@@ -77,7 +82,7 @@ describe("sign-in lines on EKS with the company IdP (dev)", () => {
 
   it("kubectl: groups through kubelogin acting as the prefixed groups, IAM principals through update-kubeconfig", () => {
     expect(line(lines, "kubectl")).toBe(
-      "  kubectl    groups recsys-leads, recsys-engineers, recsys-analysts sign in with kubelogin (issuer https://login.example.com, client mlops-platform-dev, extra scopes email profile groups) and act as oidc:recsys-leads, oidc:recsys-engineers, oidc:recsys-analysts; " +
+      "  kubectl    groups recsys-leads, recsys-engineers, recsys-analysts sign in with kubelogin (issuer https://login.example.com, client mlops-kubectl-dev, extra scopes email profile groups) and act as oidc:recsys-leads, oidc:recsys-engineers, oidc:recsys-analysts; " +
         "IAM principals arn:aws:iam::111122223333:role/recsys-admin (mlops:team:recsys:admin) with `aws eks update-kubeconfig --name mlops-dev --region eu-west-1` (access entries)",
     );
   });
@@ -98,7 +103,7 @@ describe("sign-in lines on EKS with the company IdP (dev)", () => {
     const models = line(lines, "models");
     expect(models).toContain("https://<inference-service>-recsys.models.mlops-dev.example.com with `Authorization: Bearer <token>`");
     expect(models).toContain(
-      `an IdP ID token (client mlops-platform-dev) of its groups or the platform admins, e.g. \`kubectl ${kubeloginArgs(devAccess).join(" ")}\` → .status.token`,
+      `an IdP ID token (client mlops-kubectl-dev) of its groups or the platform admins, e.g. \`kubectl ${kubeloginArgs(devAccess).join(" ")}\` → .status.token`,
     );
     expect(models).toMatch(/service-account tokens are not accepted in this stack \(no service-account issuer\)$/);
     const withIssuer = line(signInLines(recsys, { ...contextOf(dev), serviceAccountTokens: true }), "models");
@@ -145,10 +150,11 @@ describe("sign-in lines on an existing cluster with the platform's Dex (local)",
   const sandbox = local.teams[0];
   const lines = signInLines(sandbox, contextOf(local));
 
-  it("kubelogin against Dex on the login host, with its confidential client and test users named", () => {
+  it("kubelogin against Dex on the login host, with its public kubectl client (no secret) and test users named", () => {
     const kubectl = line(lines, "kubectl");
-    expect(kubectl).toContain("sign in with kubelogin (issuer https://login.mlops.localhost/dex, client mlops-platform,");
-    expect(kubectl).toContain("add --exec-arg=--oidc-client-secret=<Dex client secret>");
+    expect(kubectl).toContain("sign in with kubelogin (issuer https://login.mlops.localhost/dex, client mlops-kubectl,");
+    expect(kubectl).toContain("through its public client mlops-kubectl (no secret)");
+    expect(kubectl).not.toContain("client-secret");
   });
 
   it("the cluster comes from its own kubeconfig, whose API server must trust the issuer", () => {
