@@ -7,7 +7,7 @@
 import { createPublicKey, randomBytes, verify, type JsonWebKey } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dexConfigYaml, dexRedirectUris, dexTestUsers, type DexTestUser } from "../../charts/access/dex";
-import { DEX_CLIENT_ID, DEX_PATH } from "../../config/access";
+import { DEX_CLIENT_ID, DEX_KUBECTL_CLIENT_ID, DEX_PATH } from "../../config/access";
 import { bcryptHash, ensureDexBinaries, startDex, type RunningDex } from "../../scripts/cluster/dex-binary";
 import { dexAccess, DOMAIN, owners } from "../identity/fixtures";
 
@@ -85,6 +85,24 @@ describe("Dex v2.45.1 with the platform's config", () => {
       expect(claims).toMatchObject({ iss: access.identityProvider.issuer, aud: DEX_CLIENT_ID, email: user.email, email_verified: true, groups: [user.group] });
       expect(claims.preferred_username).toBe(user.username);
     }
+  });
+
+  it("gives kubelogin's public client mlops-kubectl a token without any secret, for its own audience only", async () => {
+    const user = users[0];
+    const response = await fetch(endpoint("/token"), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "password",
+        client_id: DEX_KUBECTL_CLIENT_ID,
+        username: user.email,
+        password: passwords.get(user.email) ?? "",
+        scope: "openid email groups",
+      }),
+    });
+    const body = (await response.json()) as Record<string, string>;
+    expect(response.status, JSON.stringify(body)).toBe(200);
+    expect(await verifiedClaims(body.id_token)).toMatchObject({ aud: DEX_KUBECTL_CLIENT_ID, email: user.email, groups: [user.group] });
   });
 
   it("puts groups in the token only when the client asks for the groups scope", async () => {
