@@ -56,7 +56,7 @@ export const PLATFORM_SERVICES = {
   kserve: {
     namespace: KSERVE_NAMESPACE,
     // Models are served from the team's own namespace: the team calls nothing in kserve (the API server calls
-    // KServe's webhooks), so there is no egress target; see the serving ingress in the team's policies.
+    // KServe's webhooks), so there is no egress target; see allow-inference-ingress in the team's policies.
     targets: [],
     description: "KServe (model serving in the team namespace)",
   },

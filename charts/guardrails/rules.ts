@@ -115,7 +115,9 @@ export function guardrailRules(inputs: GuardrailInputs): GuardrailRule[] {
         validations: [
           {
             expression: "object.spec.?externalIPs.orValue([]).size() == 0",
-            message: "Services may not set spec.externalIPs (CVE-2020-8554): expose through the platform's ingress instead",
+            message:
+              "Services may not set spec.externalIPs (CVE-2020-8554): " +
+              "a Service stays inside the cluster; with the access section, a team's models are served through the platform's gateway (teams[].modelEndpoints)",
             reason: "Forbidden",
           },
         ],

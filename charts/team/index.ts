@@ -28,7 +28,7 @@ export interface TeamChartProps extends ChartProps {
   readonly environment: string;
   /** On EKS, pods reach the Pod Identity agent for AWS credentials. @default false */
   readonly podIdentity?: boolean;
-  /** How KServe serves models (serverless adds Knative's ports to the serving ingress). @default "standard" */
+  /** How KServe serves models (serverless adds Knative's ports to allow-inference-ingress). @default "standard" */
   readonly kserveMode?: KserveMode;
   /** The in-cluster S3 store of an existing cluster, for the drift jobs' egress. */
   readonly objectStore?: { readonly namespace: string; readonly port: number };
@@ -53,7 +53,7 @@ export function resourceQuotaHard(team: TeamConfig): Record<string, string> {
     // Snapshots cost storage outside requests.storage: one per claim the team may hold.
     "count/volumesnapshots.snapshot.storage.k8s.io": String(team.quota.persistentVolumeClaims),
     pods: String(team.quota.pods),
-    // Exposure goes through the platform's ingress only (EXP-01).
+    // No load balancer of a team's own (EXP-01): with `access`, model endpoints go through the platform's gateway.
     "services.loadbalancers": "0",
     "services.nodeports": "0",
   };

@@ -45,7 +45,7 @@ export interface TeamsArgs {
   readonly teams: readonly TeamConfig[];
   /** Tier; prod withholds pods/exec and attach from team roles. */
   readonly environment: string;
-  /** How KServe serves the teams' models (their serving ingress follows it). @default "standard" */
+  /** How KServe serves the teams' models (how their predictors are reached follows it). @default "standard" */
   readonly kserveMode?: KserveMode;
   /** The in-cluster S3 store of an existing cluster (the drift jobs fetch datasets from it). */
   readonly objectStore?: { readonly namespace: string; readonly port: number };

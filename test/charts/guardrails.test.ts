@@ -28,6 +28,13 @@ describe("guardrail rules", () => {
     }
   });
 
+  it("externalIPs: says a Service stays in the cluster and names the gateway only as the access section's way out, never an ingress", () => {
+    const rule = rules.find((r) => r.name === "service-external-ips");
+    expect(rule?.spec.validations.map((v) => v.message)).toEqual([
+      "Services may not set spec.externalIPs (CVE-2020-8554): a Service stays inside the cluster; with the access section, a team's models are served through the platform's gateway (teams[].modelEndpoints)",
+    ]);
+  });
+
   it("binds the registry rule only when registries are configured", () => {
     expect(guardrailRules({}).map((r) => r.name)).not.toContain("image-registries");
     expect(rules.map((r) => r.name)).toContain("image-registries");

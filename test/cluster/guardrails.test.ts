@@ -75,7 +75,8 @@ describe("hole 1: Services that intercept or alias traffic", () => {
     object("v1", "Service", namespace, "svc", { spec: { selector: { app: "x" }, ports: [{ port: 80 }], ...spec } });
 
   it("refuses spec.externalIPs to a team editor and to a cluster admin alike (CVE-2020-8554)", async () => {
-    const message = /may not set spec.externalIPs \(CVE-2020-8554\)/;
+    const message =
+      /may not set spec.externalIPs \(CVE-2020-8554\): a Service stays inside the cluster; with the access section, a team's models are served through the platform's gateway \(teams\[\]\.modelEndpoints\)/;
     expectRefused(await editor.create(service("vision", { externalIPs: ["203.0.113.10"] }), { dryRun: true }), message);
     expectRefused(await admin.create(service("default", { externalIPs: ["203.0.113.10"] }), { dryRun: true }), message);
   });
