@@ -31,7 +31,6 @@ export const idTokenCookie = (app: UiApp): string => `mlops-${app}-id-token`;
 export const accessTokenCookie = (app: UiApp): string => `mlops-${app}-access-token`;
 /** Where the IdP sends a browser back after sign-in (the OIDC filter answers it on every UI host). */
 export const OIDC_CALLBACK_PATH = "/oauth2/callback";
-export const OIDC_SCOPES = ["openid", "email", "profile", "groups"] as const;
 /** Envoy Gateway's limit on the values of one claim rule (JWTClaim.values maxItems). */
 export const MAX_CLAIM_VALUES = 128;
 /** JWT provider names, which authorization rules refer to. */
@@ -87,9 +86,10 @@ const groupsClaim = (access: AccessConfig, groups: readonly string[]): ClaimRule
 });
 
 /**
- * The IdP as a JWT provider: its ID tokens (audience: the platform's client), read from an Authorization bearer
- * header and, for a UI, from the session cookie that UI's OIDC filter sets. Without `cookie` the header alone (the
- * Gateway default has no sign-in; model endpoints: a browser session must not call a model on a page's behalf).
+ * The IdP as a JWT provider: its ID tokens read from an Authorization bearer header and, for a UI, from the session
+ * cookie that UI's OIDC filter sets. Without `cookie` the header alone (the Gateway default has no sign-in; model
+ * endpoints: a browser session must not call a model on a page's behalf). A bearer token is what kubelogin gets
+ * (audience kubectlClientId); a UI's session cookie holds one minted for the gateway's own client.
  */
 export function idpJwtProvider(access: AccessConfig, cookie?: string): JwtProvider {
   const idp = access.identityProvider;
@@ -97,7 +97,7 @@ export function idpJwtProvider(access: AccessConfig, cookie?: string): JwtProvid
   return {
     name: IDP_PROVIDER,
     issuer: idp.issuer,
-    audiences: [idp.clientId],
+    audiences: cookie ? [idp.clientId, idp.kubectlClientId] : [idp.kubectlClientId],
     remoteJWKS: { uri: idp.endpoints.jwks },
     extractFrom: cookie ? { cookies: [cookie], headers: [bearer] } : { headers: [bearer] },
   };

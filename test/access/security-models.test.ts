@@ -41,7 +41,8 @@ describe("security: (c) a policy per team that serves models", () => {
       {
         name: "idp",
         issuer: "https://idp.example.com",
-        audiences: ["mlops"],
+        // What kubelogin gets: the kubectl client's ID token; the gateway's session token is not a model credential.
+        audiences: ["mlops-kubectl"],
         remoteJWKS: { uri: "https://idp.example.com/keys" },
         // No cookie: a browser session must not call a model on a page's behalf.
         extractFrom: { headers: [{ name: "Authorization", valuePrefix: "Bearer " }] },

@@ -54,7 +54,8 @@ describe("security: (a) the Gateway-wide default", () => {
       {
         name: "idp",
         issuer: "https://idp.example.com",
-        audiences: ["mlops"],
+        // A bearer token is kubelogin's (the kubectl client's), never the gateway client's session token.
+        audiences: ["mlops-kubectl"],
         remoteJWKS: { uri: "https://idp.example.com/keys" },
         extractFrom: { headers: [{ name: "Authorization", valuePrefix: "Bearer " }] },
       },
@@ -118,6 +119,8 @@ describe("security: (b) one policy per UI route", () => {
         cookies: [idTokenCookie(route.app)],
         headers: [{ name: "Authorization", valuePrefix: "Bearer " }],
       });
+      // The session cookie holds the gateway client's token; a script's bearer token is kubelogin's.
+      expect(spec.jwt.providers[0].audiences).toEqual(["mlops", "mlops-kubectl"]);
       idCookies.add(spec.oidc.cookieNames.idToken);
       accessCookies.add(spec.oidc.cookieNames.accessToken);
     }
