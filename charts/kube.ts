@@ -168,3 +168,18 @@ export function oneShotJob(scope: Construct, args: OneShotJobArgs): k8s.KubeJob 
     },
   });
 }
+
+/** The system pool's label and taint (components/nodes), as the platform's controllers place themselves on EKS. */
+export const SYSTEM_POOL_PLACEMENT = {
+  nodeSelector: { "mlops.platform/role": "system" },
+  tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }],
+};
+
+/** Replicas of one workload on different nodes where the nodes allow it (a soft spread). */
+export function hostnameSpread(podLabels: Readonly<Record<string, string>>): { topologySpreadConstraints: Record<string, unknown>[] } {
+  return {
+    topologySpreadConstraints: [
+      { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { ...podLabels } } },
+    ],
+  };
+}

@@ -15,8 +15,8 @@ import {
   MODELS_LISTENER,
   modelsDomain,
 } from "../../domain/access";
-import type { Environment } from "../../domain/environments";
-import { customResource, manifests, type Manifest } from "../kube";
+import { highlyAvailable, type Environment } from "../../domain/environments";
+import { customResource, hostnameSpread, manifests, SYSTEM_POOL_PLACEMENT, type Manifest } from "../kube";
 import { GATEWAY_API_GROUP, GATEWAY_API_VERSION } from "./routes";
 import { ENVOY_GATEWAY_API } from "./security";
 
@@ -36,8 +36,6 @@ export const NLB_CLASS = "service.k8s.aws/nlb";
 export const NLB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 const NLB = "service.beta.kubernetes.io/aws-load-balancer";
-const HIGHLY_AVAILABLE: readonly Environment[] = ["staging", "prod"];
-
 export interface GatewayArgs {
   readonly access: AccessConfig;
   readonly environment: Environment;
@@ -81,25 +79,12 @@ export function proxyService(args: Pick<GatewayArgs, "access" | "onEks">): Recor
 
 /** The EnvoyProxy: the proxies' replicas, resources, restricted pod, placement, disruption budget and Service. */
 export function envoyProxySpec(args: GatewayArgs): Record<string, unknown> {
-  const ha = HIGHLY_AVAILABLE.includes(args.environment);
+  const ha = highlyAvailable(args.environment);
   const pod = {
     // Envoy Gateway's container defaults are restricted already; the pod level says it too.
     securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
-    ...(args.systemPool
-      ? { nodeSelector: { "mlops.platform/role": "system" }, tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }] }
-      : {}),
-    ...(ha
-      ? {
-          topologySpreadConstraints: [
-            {
-              maxSkew: 1,
-              topologyKey: "kubernetes.io/hostname",
-              whenUnsatisfiable: "ScheduleAnyway",
-              labelSelector: { matchLabels: { ...ENVOY_PROXY_POD_LABELS } },
-            },
-          ],
-        }
-      : {}),
+    ...(args.systemPool ? SYSTEM_POOL_PLACEMENT : {}),
+    ...(ha ? hostnameSpread(ENVOY_PROXY_POD_LABELS) : {}),
   };
   // Envoy sizes its heap from the memory limit.
   const resources = ha

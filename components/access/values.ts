@@ -1,6 +1,7 @@
 /** Values for the upstream gateway-helm chart: our static overrides plus what the stack decides. */
+import { hostnameSpread, SYSTEM_POOL_PLACEMENT } from "../../charts/kube";
 import { loadValuesFile, mergeValues, type Values } from "../../charts/values";
-import type { Environment } from "../../domain/environments";
+import { highlyAvailable, type Environment } from "../../domain/environments";
 
 /** The Helm release name; with the values file's fullnameOverride every chart object is named envoy-gateway…. */
 export const ENVOY_GATEWAY_RELEASE = "envoy-gateway";
@@ -8,8 +9,6 @@ export const ENVOY_GATEWAY_RELEASE = "envoy-gateway";
 export const CONTROLLER_POD_LABELS = { "control-plane": "envoy-gateway", "app.kubernetes.io/instance": ENVOY_GATEWAY_RELEASE } as const;
 /** The controller's ports: xDS for the proxies, and its Prometheus metrics. */
 export const CONTROLLER_PORTS = { xds: 18000, metrics: 19001 } as const;
-
-const HIGHLY_AVAILABLE: readonly Environment[] = ["staging", "prod"];
 
 export interface EnvoyGatewayValuesArgs {
   /** staging and prod run two controller replicas behind a PodDisruptionBudget; the others one. */
@@ -23,23 +22,10 @@ export interface EnvoyGatewayValuesArgs {
  * changes; staging and prod keep a second (leader election picks who writes, every replica serves xDS).
  */
 export function envoyGatewayValues(args: EnvoyGatewayValuesArgs): Values {
-  const ha = HIGHLY_AVAILABLE.includes(args.environment);
+  const ha = highlyAvailable(args.environment);
   const pod: Values = {
-    ...(args.systemPool
-      ? { nodeSelector: { "mlops.platform/role": "system" }, tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }] }
-      : {}),
-    ...(ha
-      ? {
-          topologySpreadConstraints: [
-            {
-              maxSkew: 1,
-              topologyKey: "kubernetes.io/hostname",
-              whenUnsatisfiable: "ScheduleAnyway",
-              labelSelector: { matchLabels: { ...CONTROLLER_POD_LABELS } },
-            },
-          ],
-        }
-      : {}),
+    ...(args.systemPool ? SYSTEM_POOL_PLACEMENT : {}),
+    ...(ha ? hostnameSpread(CONTROLLER_POD_LABELS) : {}),
   };
   return mergeValues(loadValuesFile("envoy-gateway"), {
     deployment: { replicas: ha ? 2 : 1, pod },

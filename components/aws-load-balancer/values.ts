@@ -1,15 +1,14 @@
 /** Chart values for the AWS Load Balancer Controller on EKS: it makes the gateway's NLB, nothing else. */
 import type * as pulumi from "@pulumi/pulumi";
 import { NLB_CLASS } from "../../charts/access/gateway";
+import { SYSTEM_POOL_PLACEMENT } from "../../charts/kube";
 import { loadValuesFile, mergeValues, type Values } from "../../charts/values";
-import type { Environment } from "../../domain/environments";
+import { highlyAvailable, type Environment } from "../../domain/environments";
 import { KUBE_SYSTEM_NAMESPACE } from "../../domain/platform-namespaces";
 
 /** Beside the other cluster add-ons and the autoscaler, where upstream installs it. */
 export const LOAD_BALANCER_CONTROLLER_NAMESPACE = KUBE_SYSTEM_NAMESPACE;
 export const LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
-
-const HIGHLY_AVAILABLE: readonly Environment[] = ["staging", "prod"];
 
 export interface LoadBalancerControllerValuesArgs {
   /** The EKS cluster's name: the controller tags what it makes with it, and its IAM policy is scoped to that tag. */
@@ -21,7 +20,7 @@ export interface LoadBalancerControllerValuesArgs {
 }
 
 export function loadBalancerControllerValues(args: LoadBalancerControllerValuesArgs): Values {
-  const ha = HIGHLY_AVAILABLE.includes(args.environment);
+  const ha = highlyAvailable(args.environment);
   return mergeValues(loadValuesFile("aws-load-balancer-controller"), {
     fullnameOverride: "aws-load-balancer-controller",
     clusterName: args.clusterName,
@@ -34,7 +33,6 @@ export function loadBalancerControllerValues(args: LoadBalancerControllerValuesA
     // Upstream runs 2; one leader reconciles, the second takes over. The budget keeps one through node drains.
     replicaCount: ha ? 2 : 1,
     podDisruptionBudget: ha ? { maxUnavailable: 1 } : {},
-    nodeSelector: { "mlops.platform/role": "system" },
-    tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }],
+    ...SYSTEM_POOL_PLACEMENT,
   });
 }

@@ -1,7 +1,8 @@
 /** Values for the upstream Kueue chart: our static overrides plus the Configuration and what the stack decides. */
 import { stringify } from "yaml";
+import { SYSTEM_POOL_PLACEMENT } from "../../charts/kube";
 import { loadValuesFile, mergeValues, type Values } from "../../charts/values";
-import type { Environment } from "../../domain/environments";
+import { highlyAvailable, type Environment } from "../../domain/environments";
 import { KUEUE_FRAMEWORKS, NAMESPACE_QUEUE_LABEL } from "../../domain/queues";
 
 /**
@@ -20,9 +21,6 @@ export const KUEUE_PORTS = { webhook: 9443, visibility: 8082, metrics: 8443 } as
 
 /** The Configuration's API: a file Kueue reads at start, not an object of the Kubernetes API. */
 const CONFIGURATION_API_VERSION = "config.kueue.x-k8s.io/v1beta2";
-
-/** Tiers whose Kueue runs two replicas behind a PodDisruptionBudget. */
-const HIGHLY_AVAILABLE: readonly Environment[] = ["staging", "prod"];
 
 export interface KueueValuesArgs {
   /** The stack's tier: staging and prod run two replicas and a PodDisruptionBudget, the others one. */
@@ -77,16 +75,10 @@ export function kueueConfiguration(): Record<string, unknown> {
   };
 }
 
-/** The system pool's label and taint (components/nodes), as other platform controllers place themselves. */
-const SYSTEM_PLACEMENT = {
-  nodeSelector: { "mlops.platform/role": "system" },
-  tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }],
-};
-
 export function kueueValues(args: KueueValuesArgs): Values {
   // The webhooks fail closed: with the pod integration every pod created in a managed namespace waits for
   // Kueue, so tiers that people depend on keep one replica up through node drains.
-  const ha = HIGHLY_AVAILABLE.includes(args.environment);
+  const ha = highlyAvailable(args.environment);
   const controllerManager: Values = {
     replicas: ha ? 2 : 1,
     podDisruptionBudget: { enabled: ha, minAvailable: 1 },
@@ -97,7 +89,7 @@ export function kueueValues(args: KueueValuesArgs): Values {
           ],
         }
       : {}),
-    ...(args.systemPool ? SYSTEM_PLACEMENT : {}),
+    ...(args.systemPool ? SYSTEM_POOL_PLACEMENT : {}),
   };
   return mergeValues(loadValuesFile("kueue"), {
     controllerManager,
