@@ -84,3 +84,14 @@ export function deployment(namespace: string, name: string, podSpec: Spec, templ
 export function object(apiVersion: string, kind: string, namespace: string | undefined, name: string, body: Spec = {}): KubeObjectRef & Spec {
   return { apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) }, ...body };
 }
+
+/** An admission rule the server has type-checked without warnings (once it has seen its latest generation), bound to Deny. */
+export async function expectTypeCheckedDeny(admin: KubeClient, policy: string): Promise<void> {
+  const checked = await eventually(async () => {
+    const got = await admin.request("GET", `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/${policy}`);
+    return got.body?.status?.observedGeneration === got.body?.metadata?.generation ? got.body : undefined;
+  });
+  expect(checked?.status.typeChecking?.expressionWarnings ?? []).toEqual([]);
+  const binding = await admin.request("GET", `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/${policy}`);
+  expect(binding.body.spec.validationActions).toEqual(["Deny"]);
+}

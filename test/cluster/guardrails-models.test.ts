@@ -12,7 +12,7 @@ import { guardrailPolicyName } from "../../charts/guardrails";
 import { clusterLocalModelsRule } from "../../charts/guardrails/models";
 import { clusterGroup, MODEL_ROUTES_LABEL } from "../../domain/access";
 import { adminClient, applyOrder, eventually, writtenPlan } from "./planned";
-import { expectAdmitted, expectRefused, object } from "./fixtures";
+import { expectAdmitted, expectRefused, expectTypeCheckedDeny, object } from "./fixtures";
 
 const admin = adminClient();
 const POLICY = guardrailPolicyName(clusterLocalModelsRule().name);
@@ -129,13 +129,7 @@ afterAll(async () => {
 
 describe("the rule on the server", () => {
   it("type-checks cleanly against the InferenceService kind it matches and is bound to Deny", async () => {
-    const policy = await eventually(async () => {
-      const got = await admin.request("GET", `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/${POLICY}`);
-      return got.body?.status?.observedGeneration === got.body?.metadata?.generation ? got.body : undefined;
-    });
-    expect(policy?.status.typeChecking?.expressionWarnings ?? []).toEqual([]);
-    const binding = await admin.request("GET", `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/${POLICY}`);
-    expect(binding.body.spec.validationActions).toEqual(["Deny"]);
+    await expectTypeCheckedDeny(admin, POLICY);
   });
 
   it("plans the namespaces as the rule reads them: recsys labelled for model endpoints, fraud not", async () => {

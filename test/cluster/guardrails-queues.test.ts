@@ -9,7 +9,7 @@ import { refusal, type KubeObjectRef } from "../../scripts/cluster/kube-client";
 import type { KubeObject } from "../../scripts/plan/extract";
 import { guardrailPolicyName } from "../../charts/guardrails";
 import { adminClient, applyOrder, eventually, writtenPlan } from "./planned";
-import { container, deployment, expectAdmitted, expectRefused, member, object } from "./fixtures";
+import { container, deployment, expectAdmitted, expectRefused, expectTypeCheckedDeny, member, object } from "./fixtures";
 
 const admin = adminClient();
 // The queues fixture has an access section: its RoleBindings name the IdP groups with the default prefix.
@@ -85,13 +85,7 @@ afterAll(async () => {
 
 describe("the rule on the server", () => {
   it("type-checks cleanly against every kind it matches and is bound to Deny", async () => {
-    const policy = await eventually(async () => {
-      const got = await admin.request("GET", `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/${POLICY}`);
-      return got.body?.status?.observedGeneration === got.body?.metadata?.generation ? got.body : undefined;
-    });
-    expect(policy?.status.typeChecking?.expressionWarnings ?? []).toEqual([]);
-    const binding = await admin.request("GET", `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/${POLICY}`);
-    expect(binding.body.spec.validationActions).toEqual(["Deny"]);
+    await expectTypeCheckedDeny(admin, POLICY);
   });
 });
 
