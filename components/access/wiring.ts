@@ -4,6 +4,7 @@
  * serve models.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { kserveRoutesInferenceServices } from "../../charts/guardrails/models";
 import { DEX_ROUTE_NAME, dexRouteObjects } from "../../charts/access/dex";
 import { uiRouteObjects } from "../../charts/access/routes";
 import { identityProviderPolicyObjects, modelSecurityPolicyObjects, serviceAccountIssuerOf, uiSecurityPolicyObjects } from "../../charts/access/security";
@@ -91,9 +92,12 @@ export function createStackAccess(args: StackAccessArgs, opts: pulumi.ComponentR
   );
 }
 
-/** KServe's routes on the gateway: with `access`, KServe on, and a team that serves models. @default none */
+/**
+ * KServe's routes on the gateway: with `access`, KServe on, and KServe routing InferenceServices through the gateway
+ * (the same predicate as the cluster-local admission rule, so the values and the rule never disagree). @default none
+ */
 export function kserveGateway(cfg: PlatformConfig, gateway: Access | undefined): { domain: string; crds: pulumi.Resource[] } | undefined {
-  const serving = cfg.services.kserve.enabled && cfg.teams.some((team) => team.modelEndpoints);
+  const serving = cfg.services.kserve.enabled && kserveRoutesInferenceServices({ kserveMode: cfg.services.kserve.mode, teams: cfg.teams });
   return cfg.access && gateway && serving ? { domain: cfg.access.domain, crds: [gateway.chart] } : undefined;
 }
 
