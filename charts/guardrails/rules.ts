@@ -5,12 +5,13 @@
  * and is proven on a real API server (test/cluster/guardrails.test.ts).
  */
 import { MANAGED_BY, MANAGED_BY_LABEL, TEAM_GROUP_ANNOTATION_PREFIX, TEAM_NAMESPACE_LABEL } from "../../domain/ownership";
-import { INFERENCE_POD_LABEL, MODEL_DRIFT_POD_LABELS } from "../team/network";
+import { INFERENCE_POD_LABEL, RESERVED_TEAM_POD_LABELS } from "../team/network";
 import type { ResourceRule } from "../crds/admission";
 import type { LabelSelector } from "../kube";
 import { POD_SECURITY_ENFORCE_LABEL } from "../pod-security";
 import { clusterLocalModelsRule } from "./models";
 import { queueRule } from "./queues";
+import { inlineVolumesRule } from "./volumes";
 import type { GuardrailRule } from "./rule";
 import { IMAGE_REFERENCES, POD_LABELS, POD_SPEC_CHANGED, POD_VARIABLES, RESTRICTED_VALIDATION, WORKLOAD_RESOURCES } from "./pod-templates";
 
@@ -33,6 +34,9 @@ export interface GuardrailInputs {
    */
   readonly kserveRoutes?: boolean;
 }
+
+/** The platform's pod labels in team namespaces (drift jobs, the team's Pushgateway), as key/value pairs. */
+const RESERVED_LABEL_PAIRS = RESERVED_TEAM_POD_LABELS.flatMap((labels) => Object.entries(labels));
 
 const TEAM_NAMESPACES: LabelSelector = { matchExpressions: [{ key: TEAM_NAMESPACE_LABEL, operator: "Exists" }] };
 const RESTRICTED_NAMESPACES: LabelSelector = { matchLabels: { [POD_SECURITY_ENFORCE_LABEL]: "restricted" } };
@@ -204,11 +208,12 @@ export function guardrailRules(inputs: GuardrailInputs): GuardrailRule[] {
       },
     },
     queueRule(inputs.gpuPools ?? []),
+    inlineVolumesRule(),
     {
       name: "team-reserved-pod-labels",
       owner: "platform-security",
       reason:
-        "NetworkPolicies and the platform-owned rule recognise pods by label: a team pod labelled as a drift job, a KServe predictor or the platform's own would get their network access, or be one the team cannot remove.",
+        "NetworkPolicies, the platform-owned rule and the drift scrape recognise pods by label: a team pod labelled as a drift job, the team's Pushgateway, a KServe predictor or the platform's own would get their network access, be scraped as the team's drift metrics, or be one the team cannot remove.",
       controls: ["NS-04", "RBAC-04"],
       spec: {
         failurePolicy: "Fail",
@@ -220,13 +225,9 @@ export function guardrailRules(inputs: GuardrailInputs): GuardrailRule[] {
           {
             expression:
               `!(${BY_THE_TEAM}) || (variables.podLabels[?'${MANAGED_BY_LABEL}'].orValue('') != '${MANAGED_BY}' && ` +
-              Object.entries(MODEL_DRIFT_POD_LABELS)
-                .map(([key, value]) => `variables.podLabels[?'${key}'].orValue('') != '${value}'`)
-                .join(" && ") +
+              RESERVED_LABEL_PAIRS.map(([key, value]) => `variables.podLabels[?'${key}'].orValue('') != '${value}'`).join(" && ") +
               ` && !('${INFERENCE_POD_LABEL}' in variables.podLabels))`,
-            message: `pods the team makes may not carry the platform's labels (${MANAGED_BY_LABEL}=${MANAGED_BY}, ${Object.entries(MODEL_DRIFT_POD_LABELS)
-              .map(([k, v]) => `${k}=${v}`)
-              .join(", ")}, ${INFERENCE_POD_LABEL}): serve models through an InferenceService, which KServe labels itself`,
+            message: `pods the team makes may not carry the platform's labels (${MANAGED_BY_LABEL}=${MANAGED_BY}, ${RESERVED_LABEL_PAIRS.map(([k, v]) => `${k}=${v}`).join(", ")}, ${INFERENCE_POD_LABEL}): serve models through an InferenceService, which KServe labels itself`,
             reason: "Forbidden",
           },
         ],

@@ -1,0 +1,51 @@
+/**
+ * The inline-volume rule: a team's shared file systems reach its pods only through the PersistentVolumes the
+ * platform pre-binds to its claims (charts/team-volumes.ts), each confined to the team's own EFS access point or
+ * scratch directory. An inline `csi` volume names a driver and a file system directly (an EFS id, an FSx mount
+ * name), past those bounds; restricted Pod Security allows it, so this rule refuses it in team namespaces.
+ * Generic ephemeral volumes stay allowed: they provision a new claim from a storage class, never an existing volume.
+ */
+import { TEAM_NAMESPACE_LABEL } from "../../domain/ownership";
+import type { LabelSelector } from "../kube";
+import { POD_SPEC_CHANGED, POD_VARIABLES, WORKLOAD_RESOURCES } from "./pod-templates";
+import type { GuardrailRule } from "./rule";
+
+const TEAM_NAMESPACES: LabelSelector = { matchExpressions: [{ key: TEAM_NAMESPACE_LABEL, operator: "Exists" }] };
+const INLINE = "variables.podSpec.?volumes.orValue([]).filter(v, has(v.csi))";
+
+export function inlineVolumesRule(): GuardrailRule {
+  return {
+    name: "team-inline-volumes",
+    owner: "platform-security",
+    reason:
+      "An inline CSI volume mounts a file system by its id, past the team's own access point or scratch directory, so one team could read another's files on a shared tier.",
+    controls: ["FS-05"],
+    spec: {
+      failurePolicy: "Fail",
+      matchConstraints: {
+        namespaceSelector: TEAM_NAMESPACES,
+        resourceRules: [
+          { apiGroups: [""], apiVersions: ["v1"], resources: ["pods"], operations: ["CREATE", "UPDATE"] },
+          ...WORKLOAD_RESOURCES.map((w) => ({
+            apiGroups: [w.apiGroup],
+            apiVersions: ["v1"],
+            resources: [...w.resources],
+            operations: ["CREATE" as const, "UPDATE" as const],
+          })),
+        ],
+      },
+      matchConditions: [POD_SPEC_CHANGED],
+      variables: [...POD_VARIABLES],
+      validations: [
+        {
+          expression: `${INLINE}.size() == 0`,
+          messageExpression:
+            `'inline CSI volumes are not allowed in team namespaces (they mount a shared file system past the team\\'s own directory): ' + ` +
+            `${INLINE}.map(v, v.name + ' (' + v.csi.driver + ')').join(', ') + ` +
+            `'; mount the team\\'s claims (shared-files, scratch) or a PersistentVolumeClaim of a storage class instead'`,
+          reason: "Forbidden",
+        },
+      ],
+    },
+  };
+}
