@@ -1,11 +1,12 @@
 /**
  * Per team, statically provisioned volumes on the shared tiers: `shared-files` (EFS through the team's own
- * access point, RWX) and `scratch` (FSx for Lustre, RWX). Each PV is pre-bound to its team's claim, so no
- * other namespace can take it.
+ * access point, RWX) and `scratch` (FSx for Lustre, RWX, the team's directory /teams/<team> only, on a shared
+ * file system or the team's own). Each PV is pre-bound to its team's claim, so no other namespace can take it.
  */
 import { App, Chart, type ChartProps } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
+import { scratchTeamMountName } from "../domain/storage-naming";
 
 export const SHARED_FILES_CLAIM = "shared-files";
 export const SCRATCH_CLAIM = "scratch";
@@ -15,8 +16,8 @@ export interface TeamVolumesProps extends ChartProps {
   readonly teams: readonly string[];
   /** EFS file system and each team's access point id. */
   readonly efs?: { readonly fileSystemId: string; readonly accessPointIds: Readonly<Record<string, string>> };
-  /** FSx for Lustre file system. */
-  readonly fsx?: { readonly fileSystemId: string; readonly dnsName: string; readonly mountName: string };
+  /** Per team, the FSx for Lustre file system that holds its directory /teams/<team> (shared or its own). */
+  readonly fsx?: Readonly<Record<string, { readonly fileSystemId: string; readonly dnsName: string; readonly mountName: string }>>;
   readonly reclaimPolicy: "Retain" | "Delete";
 }
 
@@ -46,11 +47,14 @@ export class TeamVolumesChart extends Chart {
       // Capacities are nominal (the file systems are shared and sized elsewhere); 1Gi keeps these claims from
       // eating the team's requests.storage quota, which is meant for its own block volumes.
       if (props.efs && ap) bind(`efs-${team}`, SHARED_FILES_CLAIM, NOMINAL, { driver: "efs.csi.aws.com", volumeHandle: `${props.efs.fileSystemId}::${ap}` });
-      if (props.fsx) {
+      const fsx = props.fsx?.[team];
+      // The FSx CSI driver mounts `<dnsname>@tcp:/<mountname>` (pkg/driver/node.go): a mount name with a path is a
+      // Lustre subdirectory mount, so the team's pods see its own directory and nothing above it.
+      if (fsx) {
         bind(`fsx-${team}`, SCRATCH_CLAIM, NOMINAL, {
           driver: "fsx.csi.aws.com",
-          volumeHandle: props.fsx.fileSystemId,
-          volumeAttributes: { dnsname: props.fsx.dnsName, mountname: props.fsx.mountName },
+          volumeHandle: fsx.fileSystemId,
+          volumeAttributes: { dnsname: fsx.dnsName, mountname: scratchTeamMountName(fsx.mountName, team) },
         });
       }
     }

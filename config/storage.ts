@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Problem } from "./problems";
 import type { Lifecycle } from "../domain/bucket-lifecycle";
-import type { DataBucketKind } from "../domain/storage-naming";
+import { MAX_DATA_REPOSITORY_ASSOCIATIONS, type DataBucketKind } from "../domain/storage-naming";
 
 const days = z.number().int().min(1);
 
@@ -24,6 +24,13 @@ export const lifecycleSchema = z.strictObject({
 export type LifecycleInput = z.infer<typeof lifecycleSchema>;
 
 export const FSX_DEPLOYMENT_TYPES = ["SCRATCH_2", "PERSISTENT_2"] as const;
+/**
+ * How teams share scratch: "directory" gives each team its own directory /teams/<team> on one file system (its
+ * volume mounts that directory only; at most 8 teams, one data repository association each); "file-system" gives
+ * each team a file system of its own, sized and typed as the section says.
+ */
+export const SCRATCH_ISOLATION = ["directory", "file-system"] as const;
+export type ScratchIsolation = (typeof SCRATCH_ISOLATION)[number];
 
 export const storageSchema = z.strictObject({
   block: z
@@ -42,10 +49,15 @@ export const storageSchema = z.strictObject({
       storageCapacityGiB: z.number().int().optional(),
       /** MB/s per TiB, PERSISTENT_2 only. */
       perUnitStorageThroughput: z.number().int().optional(),
-      /** Prefix of the datasets bucket the file system imports from and exports to. @default "lustre/" */
+      /** Per team: its own directory on one shared file system, or its own file system. @default "directory" */
+      isolation: z.enum(SCRATCH_ISOLATION).optional(),
+      /**
+       * Sub-prefix of each team's own prefix teams/<team>/ in the datasets bucket that the team's scratch directory
+       * imports from and exports to (s3://<datasets>/teams/<team>/<dataPrefix>). @default "scratch/"
+       */
       dataPrefix: z
         .string()
-        .regex(/^([a-z0-9][a-z0-9._-]*\/)+$/, { message: 'is not a bucket prefix such as "lustre/"' })
+        .regex(/^([a-z0-9][a-z0-9._-]*\/)+$/, { message: 'is not a bucket prefix such as "scratch/"' })
         .optional(),
     })
     .optional(),
@@ -95,8 +107,14 @@ export function lifecycleProblems(lifecycle: LifecycleInput, at: string): Proble
  * FSx for Lustre capacity per deployment type (GiB): 1200, 2400, then steps of 2400.
  * PERSISTENT_2 throughput per TiB: 125, 250, 500 or 1000 MB/s.
  */
-export function scratchProblems(storage: NonNullable<StorageInput["scratch"]>, environment: string, at: string): Problem[] {
+export function scratchProblems(storage: NonNullable<StorageInput["scratch"]>, environment: string, at: string, teamCount = 0): Problem[] {
   const out: Problem[] = [];
+  if ((storage.isolation ?? "directory") === "directory" && teamCount > MAX_DATA_REPOSITORY_ASSOCIATIONS) {
+    out.push({
+      path: `${at}.isolation`,
+      message: `${teamCount} teams cannot share one file system: each team's directory is linked to its own S3 prefix by a data repository association, and FSx for Lustre allows ${MAX_DATA_REPOSITORY_ASSOCIATIONS} per file system; use isolation "file-system"`,
+    });
+  }
   const type = storage.deploymentType ?? (environment === "prod" ? "PERSISTENT_2" : "SCRATCH_2");
   const cap = storage.storageCapacityGiB ?? 1200;
   if (!(cap === 1200 || (cap >= 2400 && cap % 2400 === 0))) {
@@ -124,6 +142,7 @@ export interface StorageConfig {
     readonly deploymentType: "SCRATCH_2" | "PERSISTENT_2";
     readonly storageCapacityGiB: number;
     readonly perUnitStorageThroughput?: number;
+    readonly isolation: ScratchIsolation;
     readonly dataPrefix: string;
   };
   readonly lifecycle: Readonly<Record<DataBucketKind, Lifecycle>>;
@@ -161,7 +180,8 @@ export function resolveStorage(
       deploymentType: input?.scratch?.deploymentType ?? (prod ? "PERSISTENT_2" : "SCRATCH_2"),
       storageCapacityGiB: input?.scratch?.storageCapacityGiB ?? 1200,
       perUnitStorageThroughput: input?.scratch?.perUnitStorageThroughput,
-      dataPrefix: input?.scratch?.dataPrefix ?? "lustre/",
+      isolation: input?.scratch?.isolation ?? "directory",
+      dataPrefix: input?.scratch?.dataPrefix ?? "scratch/",
     },
     lifecycle: { datasets: bucket("datasets"), artifacts: bucket("artifacts"), models: bucket("models") },
     accessLogExpireAfterDays: input?.buckets?.accessLogs?.expireAfterDays ?? 365,
@@ -174,8 +194,8 @@ export function resolveStorage(
   };
 }
 
-/** Rules over the storage section that need the tier or the cluster kind. */
-export function storageProblems(input: StorageInput | undefined, environment: string, onEks: boolean): Problem[] {
+/** Rules over the storage section that need the tier, the cluster kind or the number of teams. */
+export function storageProblems(input: StorageInput | undefined, environment: string, onEks: boolean, teamCount = 0): Problem[] {
   if (!input) return [];
   const out: Problem[] = [];
   if (onEks && input.objectStore !== undefined)
@@ -191,7 +211,7 @@ export function storageProblems(input: StorageInput | undefined, environment: st
     if (l) out.push(...lifecycleProblems(l, `storage.buckets.${kind}`));
   }
   // Only an enabled scratch tier is built (resolveStorage), so only then are its settings checked.
-  if (input.scratch?.enabled === true) out.push(...scratchProblems(input.scratch, environment, "storage.scratch"));
+  if (input.scratch?.enabled === true) out.push(...scratchProblems(input.scratch, environment, "storage.scratch", teamCount));
   if (environment === "prod" && input.backup?.enabled === false)
     out.push({ path: "storage.backup.enabled", message: "prod keeps an AWS Backup plan for EFS and EBS volumes (OPS-03)" });
   if (environment === "prod" && input.block?.reclaimPolicy === "Delete")

@@ -1,6 +1,8 @@
 /**
- * POSIX identities for team access points: derived from the team name, so adding or reordering teams never
- * changes an existing team's uid (which would re-own its files). Collisions are a config error.
+ * POSIX identities of teams on the shared file tiers: the uid/gid of a team's EFS access point and the owner of
+ * its scratch directory /teams/<team> on FSx for Lustre (charts/storage-scratch.ts). Derived from the team name,
+ * so adding or reordering teams never changes an existing team's uid (which would re-own its files). Collisions
+ * are a config error.
  */
 import { createHash } from "node:crypto";
 

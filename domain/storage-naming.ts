@@ -14,3 +14,28 @@ export function dataBucketName(clusterName: string, kind: DataBucketKind, accoun
 export function teamPrefix(team: string): string {
   return `teams/${team}/`;
 }
+
+/**
+ * Scratch (FSx for Lustre) layout: every team's directory sits under /teams on its file system, whether the
+ * file system is shared or the team's own, so a team volume always mounts `<mountName>/teams/<team>` and its
+ * S3 link is always a prefix the team's identity may use.
+ */
+export const SCRATCH_TEAMS_DIR = "/teams";
+
+/** The team's directory on its scratch file system (a data repository association's fileSystemPath). */
+export function scratchTeamPath(team: string): string {
+  return `${SCRATCH_TEAMS_DIR}/${team}`;
+}
+
+/** The Lustre mount name of the team's directory: the file system's mount name, then the path (`abcdefgh/teams/nlp`). */
+export function scratchTeamMountName(fileSystemMountName: string, team: string): string {
+  return `${fileSystemMountName}${scratchTeamPath(team)}`;
+}
+
+/** Where the team's scratch directory is linked in S3: its sub-prefix `dataPrefix` of teams/<team>/ in the datasets bucket. */
+export function scratchDataRepositoryPath(datasetsBucket: string, team: string, dataPrefix: string): string {
+  return `s3://${datasetsBucket}/${teamPrefix(team)}${dataPrefix}`;
+}
+
+/** FSx for Lustre allows at most 8 data repository associations per file system (CreateDataRepositoryAssociation). */
+export const MAX_DATA_REPOSITORY_ASSOCIATIONS = 8;

@@ -2,11 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StorageConfig } from "../../config/storage";
 import { storageObjects } from "../../charts/storage";
 import { teamVolumeObjects } from "../../charts/team-volumes";
+import { scratchDirectoryObjects } from "../../charts/storage-scratch";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { inheritedDependsOn } from "../dependencies";
 import { Backup, BACKUP_TAG } from "./backup";
 import { DataBuckets } from "./buckets";
-import { Scratch } from "./scratch";
+import { Scratch, scratchFileSystems, type ScratchTarget } from "./scratch";
 import { SharedFiles } from "./shared-files";
 
 export * from "./lifecycle";
@@ -86,7 +87,10 @@ export class Storage extends pulumi.ComponentResource {
             deploymentType: s.scratch.deploymentType,
             storageCapacityGiB: s.scratch.storageCapacityGiB,
             perUnitStorageThroughput: s.scratch.perUnitStorageThroughput,
-            dataRepositoryPath: pulumi.interpolate`s3://${this.buckets.bucketNames.datasets}/${s.scratch.dataPrefix}`,
+            teams: args.teams,
+            isolation: s.scratch.isolation,
+            datasetsBucket: this.buckets.bucketNames.datasets,
+            dataPrefix: s.scratch.dataPrefix,
             kmsKeyArn: args.keys.files,
             protect: args.protect,
           },
@@ -111,18 +115,29 @@ export class Storage extends pulumi.ComponentResource {
     );
     // Classes wait for the component's dependsOn: the snapshot controller's CRDs and the CSI drivers.
     createObjectGroup(`${name}-classes`, classes, { parent: this, dependsOn: inheritedDependsOn(opts) });
+    const groups = fsx ? scratchFileSystems(args.teams, s.scratch.isolation) : [];
+    const scratchTargets = fsx ? pulumi.all(fsx.fileSystems) : pulumi.output({} as Record<string, ScratchTarget>);
     if (efs || fsx) {
-      const volumes = pulumi
-        .all([efs?.fileSystemId, pulumi.all(efs?.accessPointIds ?? {}), fsx?.fileSystemId, fsx?.dnsName, fsx?.mountName])
-        .apply(([efsId, aps, fsxId, dnsName, mountName]) =>
-          teamVolumeObjects({
-            teams: args.teams,
-            efs: efsId ? { fileSystemId: efsId, accessPointIds: aps } : undefined,
-            fsx: fsxId && dnsName && mountName ? { fileSystemId: fsxId, dnsName, mountName } : undefined,
-            reclaimPolicy: s.reclaimPolicy,
-          }),
-        );
+      const volumes = pulumi.all([efs?.fileSystemId, pulumi.all(efs?.accessPointIds ?? {}), scratchTargets]).apply(([efsId, aps, targets]) =>
+        teamVolumeObjects({
+          teams: args.teams,
+          efs: efsId ? { fileSystemId: efsId, accessPointIds: aps } : undefined,
+          // Each team's volume is on the file system that holds its directory.
+          fsx: fsx ? Object.fromEntries(groups.flatMap((g) => g.teams.map((team) => [team, targets[g.key]]))) : undefined,
+          reclaimPolicy: s.reclaimPolicy,
+        }),
+      );
       createObjectGroup(`${name}-team-volumes`, volumes, { parent: this, dependsOn: [...args.teamNamespaces, ...inheritedDependsOn(opts)] });
+    }
+    if (fsx) {
+      // After the associations, which create the teams' directories as root: the Job gives each to its team.
+      const directories = scratchTargets.apply((targets) =>
+        scratchDirectoryObjects(
+          groups.map((g) => ({ key: g.key, teams: g.teams, ...targets[g.key] })),
+          s.reclaimPolicy,
+        ),
+      );
+      createObjectGroup(`${name}-scratch-directories`, directories, { parent: this, dependsOn: [...fsx.associations, ...inheritedDependsOn(opts)] });
     }
     this.registerOutputs({});
   }

@@ -21,4 +21,13 @@ export const OWN_WORKLOAD_EXCEPTIONS: readonly PolicyException[] = [
     owner: "platform-team",
     expires: "2027-06-07",
   },
+  {
+    id: "scratch-directories-root",
+    controls: ["POD-01", "POD-03"],
+    scope: { component: "storage", namespace: "kube-system", workloads: ["scratch-directories"] },
+    reason:
+      "Each team's scratch directory /teams/<team> on FSx for Lustre must belong to the team's POSIX uid/gid (domain/posix.ts) for its non-root pods to write there, and nothing else can give it: FSx makes a data repository association's directory with no say in its owner (CreateDataRepositoryAssociation takes no owner or mode), the FSx CSI driver mounts without any ownership option, and its CSIDriver's fsGroupPolicy ReadWriteOnceWithFSType leaves RWX volumes alone (aws-fsx-csi-driver v1.9.0, pkg/driver/node.go, charts/aws-fsx-csi-driver/values.yaml). chown to another uid needs root with CAP_CHOWN, and re-applying the mode to a directory the team owns needs CAP_FOWNER and CAP_FSETID (the setgid bit); all three are within Pod Security baseline. The Job runs in kube-system, beside the CSI drivers, where teams have no rights; it adds nothing else (no privilege, no escalation, RuntimeDefault seccomp, read-only root file system, no service-account token) and only runs mkdir, chown and chmod (charts/storage-scratch.ts).",
+    owner: "platform-team",
+    expires: "2027-06-07",
+  },
 ];

@@ -110,7 +110,7 @@ describe("scratch (FSx for Lustre) rules", () => {
     expectValid(cfg);
     for (const bad of ["lustre", "/lustre/", "Lustre/", "lustre//"]) {
       cfg.storage.scratch.dataPrefix = bad;
-      expectProblem(cfg, "storage.scratch.dataPrefix", 'is not a bucket prefix such as "lustre/"');
+      expectProblem(cfg, "storage.scratch.dataPrefix", 'is not a bucket prefix such as "scratch/"');
     }
   });
 });

@@ -75,20 +75,14 @@ describe.each(["prod", "dev"])("SharedFiles on EFS (%s)", (stack) => {
 });
 
 describe("Scratch on FSx for Lustre", () => {
-  const datasets = (stack: string) => `s3://${dataBucketName(`mlops-${stack}`, "datasets", "<computed:account-id>")}/lustre/`;
+  const teamPath = (stack: string, team: string, prefix: string) =>
+    `s3://${dataBucketName(`mlops-${stack}`, "datasets", "<computed:account-id>")}/teams/${team}/${prefix}`;
 
-  it("dev: SCRATCH_2 linked through import/export paths, no customer key, no association", () => {
+  it("dev: SCRATCH_2 with no file-system-wide import or export path, no customer key", () => {
     const fs = one(plans.dev, R.lustre, "storage-scratch");
-    expect(fs.inputs).toMatchObject({
-      deploymentType: "SCRATCH_2",
-      storageCapacity: 1200,
-      importPath: datasets("dev"),
-      exportPath: datasets("dev"),
-      autoImportPolicy: "NEW_CHANGED_DELETED",
-    });
-    expect(fs.inputs.kmsKeyId).toBeUndefined();
-    expect(fs.inputs.perUnitStorageThroughput).toBeUndefined();
-    expect(ofType(plans.dev, R.dra)).toEqual([]);
+    expect(fs.inputs).toMatchObject({ deploymentType: "SCRATCH_2", storageCapacity: 1200 });
+    for (const key of ["importPath", "exportPath", "autoImportPolicy", "kmsKeyId", "perUnitStorageThroughput"]) expect(fs.inputs[key], key).toBeUndefined();
+    expect(ofType(plans.dev, R.lustre)).toHaveLength(1);
     expect(fs.protect).toBe(false);
   });
 
@@ -107,15 +101,28 @@ describe("Scratch on FSx for Lustre", () => {
     expect(fs.retainOnDelete).toBe(true);
   });
 
-  it("prod: a data repository association imports and exports automatically from the datasets prefix", () => {
-    const dra = one(plans.prod, R.dra, "storage-scratch");
+  it.each([
+    ["prod", "lustre/"],
+    ["dev", "scratch/"],
+  ])("%s: one association per team links its directory both ways to its own prefix only", (stack, prefix) => {
+    const p = plans[stack];
+    const teams = p.config!.teams.map((t) => t.name);
+    const dras = ofType(p, R.dra);
+    expect(teams.length).toBeGreaterThan(1);
+    expect(dras.map((d) => d.name).sort()).toEqual(teams.map((t) => `storage-scratch-${t}`).sort());
     const events = ["NEW", "CHANGED", "DELETED"];
-    expect(dra.inputs).toMatchObject({
-      fileSystemId: "<computed:storage-scratch.id>",
-      dataRepositoryPath: datasets("prod"),
-      batchImportMetaDataOnCreate: true,
-      s3: { autoImportPolicy: { events }, autoExportPolicy: { events } },
-    });
+    for (const team of teams) {
+      const dra = one(p, R.dra, `storage-scratch-${team}`);
+      expect(dra.inputs).toMatchObject({
+        fileSystemId: "<computed:storage-scratch.id>",
+        fileSystemPath: `/teams/${team}`,
+        dataRepositoryPath: teamPath(stack, team, prefix),
+        batchImportMetaDataOnCreate: true,
+        s3: { autoImportPolicy: { events }, autoExportPolicy: { events } },
+      });
+      // Team A's link never names team B's directory or prefix.
+      for (const other of teams.filter((t) => t !== team)) expect(JSON.stringify(dra.inputs)).not.toContain(`/teams/${other}`);
+    }
   });
 
   it.each(["prod", "dev"])("%s: Lustre ports 988 and 1018-1023 only from the cluster SG and between file servers", (stack) => {

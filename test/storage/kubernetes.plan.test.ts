@@ -126,7 +126,8 @@ describe.each(["prod", "dev"])("team volumes (%s)", (stack) => {
         expect(pv.spec.csi).toEqual({
           driver: "fsx.csi.aws.com",
           volumeHandle: "<computed:storage-scratch.id>",
-          volumeAttributes: { dnsname: "<computed:storage-scratch.dnsName>", mountname: "<computed:storage-scratch.mountName>" },
+          // The team's directory only: a Lustre subdirectory mount of /teams/<team>.
+          volumeAttributes: { dnsname: "<computed:storage-scratch.dnsName>", mountname: `<computed:storage-scratch.mountName>/teams/${team}` },
         });
       }
     }

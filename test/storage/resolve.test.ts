@@ -18,7 +18,8 @@ describe("resolveStorage tier defaults", () => {
       deploymentType: "SCRATCH_2",
       storageCapacityGiB: 1200,
       perUnitStorageThroughput: undefined,
-      dataPrefix: "lustre/",
+      isolation: "directory",
+      dataPrefix: "scratch/",
     });
     expect(s.objectStore.enabled).toBe(false);
     expect(s.io2IopsPerGB).toBe(50);
