@@ -26,6 +26,7 @@ import { namespacePodSecurity } from "./kubernetes/namespace-pod-security";
 import { podSecurity } from "./kubernetes/pod-security";
 import { rbac } from "./kubernetes/rbac";
 import { teamGuardrails } from "./kubernetes/team-guardrails";
+import { teamVolumes } from "./kubernetes/team-volumes";
 import { workloadHygiene } from "./kubernetes/workload-hygiene";
 
 export const RESOURCE_POLICIES = [
@@ -53,6 +54,15 @@ export const RESOURCE_POLICIES = [
   exposure,
 ];
 
-export const STACK_POLICIES = [s3PublicAccessBlock, s3BucketHardening, vpcFlowLogs, teamGuardrails, gatewayListeners, gatewayAuth, exceptionsRegistry];
+export const STACK_POLICIES = [
+  s3PublicAccessBlock,
+  s3BucketHardening,
+  vpcFlowLogs,
+  teamGuardrails,
+  teamVolumes,
+  gatewayListeners,
+  gatewayAuth,
+  exceptionsRegistry,
+];
 
 export const ALL_POLICIES = [...RESOURCE_POLICIES, ...STACK_POLICIES];
