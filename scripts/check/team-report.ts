@@ -1,7 +1,8 @@
 /** What each team gets, in words a team lead can review in a pull request. */
 import { TEAM_ROLES, type TeamConfig } from "../../config/teams";
 import { POD_SECURITY_VERSION } from "../../domain/versions";
-import { DATA_BUCKET_KINDS, teamPrefix } from "../../domain/storage-naming";
+import { DATA_BUCKET_KINDS, scratchTeamPath, teamPrefix } from "../../domain/storage-naming";
+import { SCRATCH_TEAM_MODE } from "../../charts/storage-scratch";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT } from "../../charts/team";
 import { SCRATCH_CLAIM, SHARED_FILES_CLAIM } from "../../charts/team-volumes";
 import { queueLines, type QueueReportContext } from "./queue-report";
@@ -11,11 +12,21 @@ export interface TeamReportContext extends SignInContext {
   readonly environment: string;
   /** Shared tiers each team gets a pre-bound claim on. @default both off */
   readonly sharedFiles?: boolean;
-  readonly scratch?: boolean;
+  /**
+   * Scratch on FSx for Lustre: true (or the scratch settings) when on. true reads as the defaults: a directory per
+   * team on a shared file system, linked to scratch/ of the team's prefix. @default off
+   */
+  readonly scratch?: boolean | ScratchReport;
   /** The stack's GPU flavors and queue settings, for the queue lines. */
   readonly queue: QueueReportContext;
   /** KServe routes every InferenceService through the gateway (charts/guardrails/models.ts): teams without model endpoints label theirs cluster-local. @default false */
   readonly kserveRoutes?: boolean;
+}
+
+/** What the report says about scratch: how teams are kept apart and which sub-prefix of theirs is linked. */
+export interface ScratchReport {
+  readonly isolation: "directory" | "file-system";
+  readonly dataPrefix: string;
 }
 
 /** How a team uses each service it opted into (the endpoints are the in-cluster Service names). */
@@ -40,13 +51,22 @@ function serviceUse(team: TeamConfig, service: string, ctx: TeamReportContext): 
   return `${use}, called from it only (no model endpoints)${label}`;
 }
 
-function volumes(ctx: TeamReportContext): string {
+/** The scratch claim's isolation, its S3 link and its limit, exactly. */
+function scratchLine(team: string, scratch: ScratchReport, datasets: string): string {
+  const where =
+    scratch.isolation === "file-system"
+      ? `own file system (the volume mounts its directory ${scratchTeamPath(team)}, owned by the team's POSIX id, mode ${SCRATCH_TEAM_MODE})`
+      : `own directory ${scratchTeamPath(team)} on a file system shared with the other teams (the volume mounts that directory only; owned by the team's POSIX id, mode ${SCRATCH_TEAM_MODE})`;
+  // No Lustre project quota: setting one needs CAP_SYS_ADMIN (lfs setquota), which the platform's pods never get.
+  return `${SCRATCH_CLAIM} (FSx for Lustre, RWX, ${where}; linked both ways, deletions included, to ${teamPrefix(team)}${scratch.dataPrefix} of ${datasets} only; no quota: the file system's capacity is shared)`;
+}
+
+function volumes(team: string, ctx: TeamReportContext): string {
+  const scratch = ctx.scratch === true ? { isolation: "directory" as const, dataPrefix: "scratch/" } : ctx.scratch || undefined;
+  const datasets = ctx.eksClusterName ? `${ctx.eksClusterName}-datasets-<account>` : "the datasets bucket";
   const claims = [
     ...(ctx.sharedFiles ? [`${SHARED_FILES_CLAIM} (EFS, RWX, own access point and POSIX id)`] : []),
-    // Said plainly until scratch is isolated per team: every team's claim mounts the same file-system root.
-    ...(ctx.scratch
-      ? [`${SCRATCH_CLAIM} (FSx for Lustre, RWX, SHARED with every other team: same file-system root, exported to lustre/ of the datasets bucket)`]
-      : []),
+    ...(scratch ? [scratchLine(team, scratch, datasets)] : []),
   ];
   const block = ctx.eksClusterName ? "block volumes from the default class gp3" : "block volumes from the cluster's default class";
   return `${block}${claims.length > 0 ? `; claims ${claims.join(", ")}` : ""}`;
@@ -84,7 +104,7 @@ export function teamReport(team: TeamConfig, ctx: TeamReportContext): string[] {
     ...signInLines(team, ctx),
     `  network    ${network.join("; ")}; never the instance metadata address`,
     `  identity   ${identity}`,
-    `  volumes    ${volumes(ctx)}`,
+    `  volumes    ${volumes(team.name, ctx)}`,
     `  services   ${team.services.length > 0 ? team.services.map((x) => serviceUse(team, x, ctx)).join("; ") : "none"}`,
     ...(team.modelMonitors.length > 0
       ? [
