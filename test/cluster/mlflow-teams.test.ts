@@ -39,6 +39,13 @@ async function call(user: [string, string] | undefined, method: string, path: st
   const text = await res.text();
   return { status: res.status, body: parseBody(text) };
 }
+/** A call with a plain-text body and response (the artifact proxy's uploads and downloads). */
+async function raw(user: [string, string], method: string, path: string, body?: string, workspace?: string): Promise<{ status: number; text: string }> {
+  const headers: Record<string, string> = { Authorization: `Basic ${Buffer.from(`${user[0]}:${user[1]}`).toString("base64")}` };
+  if (workspace) headers["X-MLFLOW-WORKSPACE"] = workspace;
+  const res = await fetch(`${server.url}${path}`, { method, headers, body });
+  return { status: res.status, text: await res.text() };
+}
 /** JSON bodies parsed; MLflow's plain-text refusals ("Permission denied") kept as `text`. */
 function parseBody(text: string): Record<string, any> {
   try {
@@ -107,6 +114,25 @@ describe("MLflow team users on a real server (the Job's reconcile script)", () =
     const workspaces = await call(as("alpha"), "GET", "/api/3.0/mlflow/workspaces");
     expect(workspaces.body.workspaces.map((w: { name: string }) => w.name)).toEqual(["alpha"]);
     expect((await call(as("beta"), "GET", `/api/2.0/mlflow/registered-models/get?name=alpha-model`, undefined, "alpha")).status).toBe(403);
+  });
+
+  it("artifacts proxied through the server stay in the team's workspace: another team can neither read, list, write nor delete them", async () => {
+    const run = await call(as("alpha"), "POST", "/api/2.0/mlflow/runs/create", { experiment_id: ids.alpha }, "alpha");
+    const uri: string = run.body.run.info.artifact_uri;
+    // Proxied artifacts live under the workspace (mlflow-artifacts:/workspaces/<workspace>/<experiment>/<run>/artifacts).
+    expect(uri).toMatch(/^mlflow-artifacts:\/workspaces\/alpha\//);
+    const file = `/api/2.0/mlflow-artifacts/artifacts/${uri.replace(/^mlflow-artifacts:\//, "")}/model.txt`;
+    const upload = (user: [string, string], workspace?: string) => raw(user, "PUT", file, "weights", workspace);
+    expect((await upload(as("alpha"), "alpha")).status).toBe(200);
+    expect((await raw(as("alpha"), "GET", file, undefined, "alpha")).text).toBe("weights");
+    for (const workspace of ["beta", "alpha", undefined]) {
+      expect((await raw(as("beta"), "GET", file, undefined, workspace)).status, `read in ${workspace}`).toBe(403);
+      expect((await upload(as("beta"), workspace)).status, `write in ${workspace}`).toBe(403);
+      expect((await raw(as("beta"), "DELETE", file, undefined, workspace)).status, `delete in ${workspace}`).toBe(403);
+      const listing = `/api/2.0/mlflow-artifacts/artifacts?path=${encodeURIComponent(uri.replace(/^mlflow-artifacts:\//, ""))}`;
+      expect((await raw(as("beta"), "GET", listing, undefined, workspace)).status, `list in ${workspace}`).toBe(403);
+    }
+    expect((await raw(as("alpha"), "GET", file, undefined, "alpha")).text).toBe("weights");
   });
 
   it("refuses unknown users, wrong passwords and anonymous calls", async () => {
