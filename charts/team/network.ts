@@ -77,6 +77,14 @@ export function gatewayProxyPeer(): k8s.NetworkPolicyPeer {
 
 /** Pods of the team's model-drift CronJobs (charts/services/drift). */
 export const MODEL_DRIFT_POD_LABELS = { "app.kubernetes.io/name": "model-drift" } as const;
+/**
+ * Pods of the team's own Pushgateway, which its drift jobs push to and Prometheus scrapes (charts/services/drift/
+ * pushgateway.ts). Reached in-namespace (allow-same-namespace) and from monitoring on its port named `metrics`
+ * (allow-monitoring-scrape): no policy of its own.
+ */
+export const MODEL_DRIFT_PUSHGATEWAY_POD_LABELS = { "app.kubernetes.io/name": "model-drift-pushgateway" } as const;
+/** Pod labels only the platform's pods in a team namespace carry (the team-reserved-pod-labels guardrail). */
+export const RESERVED_TEAM_POD_LABELS: readonly Readonly<Record<string, string>>[] = [MODEL_DRIFT_POD_LABELS, MODEL_DRIFT_PUSHGATEWAY_POD_LABELS];
 
 /** What every namespace of ours starts from: everything denied, then DNS to kube-dns. */
 export function baselineNetworkPolicies(): NetworkPolicySpec[] {
