@@ -75,7 +75,7 @@ export function semanticProblems(input: SemanticInput, opts: CheckOptions): Prob
     ...clusterProblems(cfg, opts),
     ...nodePoolProblems(cfg),
     ...gpuProblems(cfg),
-    ...storageProblems(cfg.storage, cfg.environment, cfg.cluster.kind === "eks"),
+    ...storageProblems(cfg.storage, cfg.environment, cfg.cluster.kind === "eks", (cfg.teams ?? []).length),
     ...(skipped("storage") ? [] : posixProblems(cfg)),
     ...serviceProblems(cfg.services, cfg.environment, cfg.cluster.kind === "eks"),
     ...(skipped("guardrails") ? [] : guardrailProblems(cfg.guardrails, cfg.environment)),
@@ -299,9 +299,13 @@ function protectProblems(cfg: WithCluster, cluster: EksClusterInput): Problem[] 
   return [];
 }
 
-/** Team access points on shared files need distinct POSIX ids; ids derive from names, so report a clash. */
+/**
+ * Team access points on shared files and team scratch directories need distinct POSIX ids (the id owns the team's
+ * files there); ids derive from names, so report a clash.
+ */
 function posixProblems(cfg: WithCluster): Problem[] {
-  if (cfg.cluster.kind !== "eks" || cfg.storage?.sharedFiles?.enabled === false) return [];
+  const owned = cfg.storage?.sharedFiles?.enabled !== false || cfg.storage?.scratch?.enabled === true;
+  if (cfg.cluster.kind !== "eks" || !owned) return [];
   const seen = new Map<number, number>();
   const out: Problem[] = [];
   const teams = cfg.teams ?? [];
@@ -310,7 +314,9 @@ function posixProblems(cfg: WithCluster): Problem[] {
     const id = teamPosixId(t.name);
     const other = seen.get(id);
     if (other !== undefined && teams[other]?.name !== t.name)
-      out.push(problem(`teams[${i}].name`, `its shared-files POSIX id ${id} collides with teams[${other}]; choose another name`));
+      out.push(
+        problem(`teams[${i}].name`, `its POSIX id ${id} (owner of its shared files and scratch directory) collides with teams[${other}]; choose another name`),
+      );
     seen.set(id, i);
   });
   return out;

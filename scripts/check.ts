@@ -61,7 +61,7 @@ async function checkStack(stack: string, stacksDir: string, outRoot: string): Pr
     environment: cfg.environment,
     eksClusterName,
     sharedFiles: cfg.storage.sharedFiles.enabled,
-    scratch: cfg.storage.scratch.enabled,
+    scratch: cfg.storage.scratch.enabled ? cfg.storage.scratch : false,
     queue,
     kserveRoutes: kserveRoutesInferenceServices({ kserveMode: cfg.services.kserve.mode, teams: cfg.teams }),
     ...signIn,

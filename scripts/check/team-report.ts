@@ -58,7 +58,8 @@ function scratchLine(team: string, scratch: ScratchReport, datasets: string): st
       ? `own file system (the volume mounts its directory ${scratchTeamPath(team)}, owned by the team's POSIX id, mode ${SCRATCH_TEAM_MODE})`
       : `own directory ${scratchTeamPath(team)} on a file system shared with the other teams (the volume mounts that directory only; owned by the team's POSIX id, mode ${SCRATCH_TEAM_MODE})`;
   // No Lustre project quota: setting one needs CAP_SYS_ADMIN (lfs setquota), which the platform's pods never get.
-  return `${SCRATCH_CLAIM} (FSx for Lustre, RWX, ${where}; linked both ways, deletions included, to ${teamPrefix(team)}${scratch.dataPrefix} of ${datasets} only; no quota: the file system's capacity is shared)`;
+  const limit = scratch.isolation === "file-system" ? "its capacity is the file system's" : "no quota: the file system's capacity is shared";
+  return `${SCRATCH_CLAIM} (FSx for Lustre, RWX, ${where}; linked both ways, deletions included, to ${teamPrefix(team)}${scratch.dataPrefix} of ${datasets} only; ${limit})`;
 }
 
 function volumes(team: string, ctx: TeamReportContext): string {

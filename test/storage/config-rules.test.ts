@@ -189,17 +189,36 @@ describe("team POSIX ids", () => {
     cfg.teams[1].name = "nlp";
     expectValid(cfg);
     cfg.teams[1].name = b;
-    expectProblem(cfg, "teams[1].name", `its shared-files POSIX id ${teamPosixId(a)} collides with teams[0]; choose another name`);
+    expectProblem(
+      cfg,
+      "teams[1].name",
+      `its POSIX id ${teamPosixId(a)} (owner of its shared files and scratch directory) collides with teams[0]; choose another name`,
+    );
   });
 
-  it("ignores the collision when shared files are off (no access points)", () => {
+  it("ignores the collision when neither shared files nor scratch are on (no files a POSIX id owns)", () => {
     const [a, b] = collidingTeamNames();
     const cfg = fixture("dev");
     cfg.teams[0].name = a;
     cfg.teams[1].name = b;
     cfg.storage.sharedFiles = { enabled: false };
+    cfg.storage.scratch = { enabled: false };
     const result = validate(cfg);
     expect(result.ok ? [] : result.problems.filter((p) => p.message.includes("POSIX"))).toEqual([]);
+  });
+
+  it("reports the collision when only scratch is on: the id owns each team's scratch directory", () => {
+    const [a, b] = collidingTeamNames();
+    const cfg = fixture("dev");
+    cfg.teams[0].name = a;
+    cfg.teams[1].name = b;
+    cfg.storage.sharedFiles = { enabled: false };
+    cfg.storage.scratch = { enabled: true };
+    expectProblem(
+      cfg,
+      "teams[1].name",
+      `its POSIX id ${teamPosixId(a)} (owner of its shared files and scratch directory) collides with teams[0]; choose another name`,
+    );
   });
 });
 

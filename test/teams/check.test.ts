@@ -37,10 +37,18 @@ describe("teamReport on EKS (dev)", () => {
   const recsys = byName(fixtureTeams("dev"), "recsys");
   const lines = teamReport(recsys, { environment: "dev", eksClusterName: "mlops-dev", queue: QUEUE.dev });
 
-  it("volumes: the shared-files claim, and a scratch claim that says plainly it is shared with every team", () => {
+  it("volumes: the shared-files claim, and a scratch claim that says exactly how it is kept apart, where it is linked and that it has no quota", () => {
     const withTiers = teamReport(recsys, { environment: "dev", eksClusterName: "mlops-dev", sharedFiles: true, scratch: true, queue: QUEUE.dev });
     expect(line(withTiers, "volumes")).toBe(
-      "  volumes    block volumes from the default class gp3; claims shared-files (EFS, RWX, own access point and POSIX id), scratch (FSx for Lustre, RWX, SHARED with every other team: same file-system root, exported to lustre/ of the datasets bucket)",
+      "  volumes    block volumes from the default class gp3; claims shared-files (EFS, RWX, own access point and POSIX id), scratch (FSx for Lustre, RWX, own directory /teams/recsys on a file system shared with the other teams (the volume mounts that directory only; owned by the team's POSIX id, mode 2770); linked both ways, deletions included, to teams/recsys/scratch/ of mlops-dev-datasets-<account> only; no quota: the file system's capacity is shared)",
+    );
+  });
+
+  it("volumes: a scratch file system of the team's own, linked to the configured sub-prefix", () => {
+    const scratch = { isolation: "file-system" as const, dataPrefix: "lustre/" };
+    const withTiers = teamReport(recsys, { environment: "dev", eksClusterName: "mlops-dev", scratch, queue: QUEUE.dev });
+    expect(line(withTiers, "volumes")).toBe(
+      "  volumes    block volumes from the default class gp3; claims scratch (FSx for Lustre, RWX, own file system (the volume mounts its directory /teams/recsys, owned by the team's POSIX id, mode 2770); linked both ways, deletions included, to teams/recsys/lustre/ of mlops-dev-datasets-<account> only; its capacity is the file system's)",
     );
   });
 
