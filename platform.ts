@@ -18,7 +18,7 @@ import { NodePools } from "./components/nodes";
 import { ObjectStore, Storage } from "./components/storage";
 import { Observability } from "./components/observability";
 import { Teams } from "./components/teams";
-import { MlopsServices } from "./components/services";
+import { MlopsServices, objectStoreConsumers } from "./components/services";
 import { eksApiServer, kubeflowQueueMetadata, Queues, type QueuesArgs } from "./components/queues";
 import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_S3_PORT } from "./components/storage";
 import { EKS_VERSIONS } from "./domain/versions";
@@ -127,7 +127,9 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
   const identity = createStackIdentity(cfg, platformLabels(cfg), { providers: [provider] });
   const observability = new Observability("monitoring", { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, identity) }, { providers: [provider] });
   const gpu = createGpuOperator(cfg, provider, false, [observability]);
-  const objectStore = cfg.storage.objectStore.enabled ? new ObjectStore("object-store", { labels: platformLabels(cfg) }, { providers: [provider] }) : undefined;
+  const objectStore = cfg.storage.objectStore.enabled
+    ? new ObjectStore("object-store", { labels: platformLabels(cfg), consumers: objectStoreConsumers(cfg.services, cfg.teams) }, { providers: [provider] })
+    : undefined;
   const teams = new Teams(
     "teams",
     {

@@ -19,6 +19,7 @@ import { podSecurityLabels } from "../../charts/pod-security";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { namespaceLabelsTransform } from "../kubernetes/namespace-labels";
 import { MANIFESTS } from "../../domain/versions";
+import { FEAST_DATA_PREFIX } from "../../domain/object-store-identities";
 import { OnlineStoreCache, type OnlineStoreCacheArgs } from "./aws/cache";
 import { createServiceRole } from "./aws/role";
 import { createCredential } from "./credentials";
@@ -27,7 +28,7 @@ import type { DatabaseEndpoint } from "./database";
 
 export const FEAST_GRANT = grantFor("feast");
 /** Feature data (offline store sources) under this prefix of the datasets bucket. */
-export const FEAST_DATA_PREFIX = "feast/";
+export { FEAST_DATA_PREFIX };
 const REDIS_AUTH_SECRET = "feast-redis-auth";
 
 /** Feast reads the in-cluster S3 store through both the AWS SDK's and its own endpoint setting. */

@@ -22,7 +22,7 @@ import type { ServiceContext } from "./context";
 import type { NamespaceQueueMetadata } from "../queues/kubeflow";
 import { DATABASE_USERS, serviceWiring, type ServiceWiring } from "./wiring";
 
-export { serviceNamespaces } from "./wiring";
+export { objectStoreConsumers, serviceNamespaces } from "./wiring";
 
 export interface MlopsServicesAwsArgs {
   readonly clusterName: string;
@@ -50,8 +50,12 @@ export interface MlopsServicesArgs {
   readonly teamNamespaces: pulumi.Input<pulumi.Resource>[];
   /** EKS; omitted on an existing cluster. */
   readonly aws?: MlopsServicesAwsArgs;
-  /** The in-cluster S3 store of an existing cluster: its generated keys and readiness. */
-  readonly objectStore?: { readonly endpoint: string; readonly credentials: pulumi.Input<Record<string, string>>; readonly ready: pulumi.Resource };
+  /** The in-cluster S3 store of an existing cluster: each consumer identity's generated keys (ObjectStore.credentials) and readiness. */
+  readonly objectStore?: {
+    readonly endpoint: string;
+    readonly credentials: Readonly<Record<string, pulumi.Input<Readonly<Record<string, string>>>>>;
+    readonly ready: pulumi.Resource;
+  };
   /** The queue label and annotations of the `kubeflow` Namespace, with pipelines. @default none */
   readonly pipelinesNamespaceQueue?: NamespaceQueueMetadata;
   /** The platform's cert-manager (components/cert-manager): KServe's controller waits for it. Required with KServe. */
@@ -193,23 +197,24 @@ export class MlopsServices extends pulumi.ComponentResource {
     const store: CredentialStore = secrets?.store ?? { kind: "kubernetes" };
 
     if (args.objectStore) {
-      // The store's keys in each namespace that reads or writes it (existing clusters have no Pod Identity).
-      createCredential(
-        `${name}-object-store`,
-        {
-          store,
-          values: args.objectStore.credentials as Record<string, pulumi.Input<string>>,
-          // Each reader mounts the shared credentials file; Feast's DuckDB reads only the raw keys (see own-workloads.ts).
-          targets: wiring.objectStoreReaders.map((namespace) => ({
-            namespace,
-            secretName: OBJECT_STORE_CREDENTIALS_SECRET,
-            template: objectStoreCredentialsTemplate(),
-          })),
-          labels,
-          dependsOn: [...storeReady, ...args.teamNamespaces],
-        },
-        child,
-      );
+      const keys = args.objectStore.credentials;
+      // Each consumer's own keys in its own namespace only (existing clusters have no Pod Identity); one Secret
+      // per namespace. Each reader mounts the credentials file; Feast's DuckDB reads only the raw keys (see own-workloads.ts).
+      for (const reader of wiring.objectStoreReaders) {
+        const values = keys[reader.identity];
+        if (!values) throw new Error(`the object store has no identity ${reader.identity}: give ObjectStore the consumers of objectStoreConsumers()`);
+        createCredential(
+          `${name}-object-store`,
+          {
+            store,
+            values: values as unknown as Record<string, pulumi.Input<string>>,
+            targets: [{ namespace: reader.namespace, secretName: OBJECT_STORE_CREDENTIALS_SECRET, template: objectStoreCredentialsTemplate() }],
+            labels,
+            dependsOn: [...storeReady, ...args.teamNamespaces],
+          },
+          child,
+        );
+      }
     }
     const ready = [...storeReady, ...(args.objectStore ? [args.objectStore.ready] : [])];
     const context: ServiceContext = {

@@ -13,13 +13,14 @@ import {
 } from "../../charts/services/mlflow-teams";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { createCredential } from "./credentials";
+import { MLFLOW_ARTIFACTS_PREFIX } from "../../domain/object-store-identities";
 import { createServiceRole } from "./aws/role";
 import { databaseEgress, databasePasswordTarget, grantFor, storageEgress, type ServiceContext } from "./context";
 import type { DatabaseEndpoint } from "./database";
 
 export const MLFLOW_GRANT = grantFor("mlflow");
 /** Where MLflow keeps proxied artifacts: its own prefix of the artifacts bucket. */
-export const MLFLOW_ARTIFACTS_PREFIX = "mlflow/";
+export { MLFLOW_ARTIFACTS_PREFIX };
 
 export interface MlflowArgs {
   readonly replicas: number;

@@ -19,6 +19,7 @@ import {
   KUBEFLOW_NAMESPACE,
   MLFLOW_NAMESPACE,
 } from "../../domain/platform-namespaces";
+import { objectStoreIdentities, type ObjectStoreConsumers } from "../../domain/object-store-identities";
 import { grantFor } from "./context";
 
 /** Postgres, and MySQL when Kubeflow Pipelines keeps its metadata in RDS. */
@@ -33,8 +34,11 @@ export interface ServiceWiring {
   readonly databaseEgressPorts: readonly number[];
   /** Namespaces the AWS secret store serves: every service namespace but its own, and Kubeflow's. */
   readonly secretStoreNamespaces: readonly string[];
-  /** Namespaces that get the in-cluster object store's keys (existing clusters): the services and the teams with drift monitors. */
-  readonly objectStoreReaders: readonly string[];
+  /**
+   * Who gets keys of the in-cluster object store (existing clusters): each consumer identity and the one namespace
+   * its own keys go to (domain/object-store-identities.ts). The admin identity is not among them.
+   */
+  readonly objectStoreReaders: readonly { readonly identity: string; readonly namespace: string }[];
 }
 
 /** The service namespaces this configuration needs, with their Pod Security level. */
@@ -72,10 +76,17 @@ export function serviceWiring(services: ServicesConfig, teams: readonly TeamConf
       ...namespaces.map((n) => n.name).filter((n) => n !== EXTERNAL_SECRETS_NAMESPACE),
       ...(services.pipelines.enabled ? [KUBEFLOW_NAMESPACE] : []),
     ],
-    objectStoreReaders: [
-      ...(services.mlflow.enabled ? [MLFLOW_NAMESPACE] : []),
-      ...(services.feast.enabled ? [FEAST_NAMESPACE] : []),
-      ...(services.evidently.enabled ? teams.filter((t) => t.modelMonitors.length > 0).map((t) => t.name) : []),
-    ],
+    objectStoreReaders: objectStoreIdentities(objectStoreConsumers(services, teams))
+      .filter((identity) => !identity.admin)
+      .map((identity) => ({ identity: identity.name, namespace: identity.namespace })),
   };
+}
+
+/**
+ * Who reads or writes the in-cluster object store of an existing cluster: MLflow and Feast when enabled, and
+ * every team (its workloads and drift jobs, within teams/<team>/ as a team role on EKS). ObjectStore makes one
+ * identity for each; MlopsServices delivers each one's keys to its namespace.
+ */
+export function objectStoreConsumers(services: ServicesConfig, teams: readonly TeamConfig[]): ObjectStoreConsumers {
+  return { mlflow: services.mlflow.enabled, feast: services.feast.enabled, teams: teams.map((t) => t.name) };
 }

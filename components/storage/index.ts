@@ -16,7 +16,7 @@ export * from "../../domain/posix";
 export { BACKUP_TAG } from "./backup";
 export { teamAccessPoint } from "./shared-files";
 export { LUSTRE_PORTS } from "./scratch";
-export { ObjectStore, OBJECT_STORE_NAMESPACE, s3Identities } from "./object-store";
+export { ObjectStore, OBJECT_STORE_NAMESPACE } from "./object-store";
 export * from "./local-buckets";
 
 export interface StorageArgs {

@@ -367,7 +367,7 @@ describe("on an existing cluster (local)", () => {
     ]);
   });
 
-  it("gives MLflow, Feast and the drift jobs the in-cluster store's keys, and MLflow its endpoint", () => {
+  it("gives MLflow, Feast and each team their own keys of the in-cluster store (test/services/object-store-keys.test.ts follows each key), and MLflow its endpoint", () => {
     const secrets = ofType(p(), K8S_SECRET).filter((s) => input(s, "metadata.name") === "object-store-credentials" && s.urn.includes("mlops:services"));
     expect(secrets.map((s) => input(s, "metadata.namespace")).sort()).toEqual(["feast", "mlflow", "sandbox"]);
     // Each copy holds the shared credentials file beside the raw keys (only Feast's DuckDB reads those).

@@ -2,7 +2,8 @@
 import { describe, it, expect } from "vitest";
 import { resolveServices } from "../../config/services";
 import type { TeamConfig } from "../../config/teams";
-import { serviceWiring } from "../../components/services/wiring";
+import { objectStoreConsumers, serviceWiring } from "../../components/services/wiring";
+import { OBJECT_STORE_ADMIN } from "../../domain/object-store-identities";
 
 const team = (name: string, monitors: number) =>
   ({ name, modelMonitors: Array.from({ length: monitors }, (_, i) => ({ name: `m${i}` })) }) as unknown as TeamConfig;
@@ -26,11 +27,27 @@ describe("serviceWiring", () => {
     expect(wiring.secretStoreNamespaces).not.toContain("kubeflow");
   });
 
-  it("on an existing cluster: the object store's keys go to the services and to the teams with drift monitors", () => {
+  it("on an existing cluster: MLflow, Feast and every team get their own object store identity, each in its own namespace", () => {
     const wiring = serviceWiring(resolveServices(undefined, "local", false), TEAMS, false);
-    expect(wiring.objectStoreReaders).toEqual(["mlflow", "feast", "recsys", "nlp"]);
+    expect(wiring.objectStoreReaders).toEqual([
+      { identity: "mlflow", namespace: "mlflow" },
+      { identity: "feast", namespace: "feast" },
+      { identity: "team-recsys", namespace: "recsys" },
+      { identity: "team-vision", namespace: "vision" },
+      { identity: "team-nlp", namespace: "nlp" },
+    ]);
     expect(wiring.namespaces.map((n) => n.name)).not.toContain("external-secrets");
-    const noDrift = serviceWiring(resolveServices({ evidently: off }, "local", false), TEAMS, false);
-    expect(noDrift.objectStoreReaders).toEqual(["mlflow", "feast"]);
+    // A team reads its own data whether or not it monitors drift; the admin identity is never a reader.
+    const noServices = serviceWiring(resolveServices({ evidently: off, mlflow: off, feast: off }, "local", false), TEAMS, false);
+    expect(noServices.objectStoreReaders.map((r) => r.identity)).toEqual(["team-recsys", "team-vision", "team-nlp"]);
+    expect(wiring.objectStoreReaders.map((r) => r.identity)).not.toContain(OBJECT_STORE_ADMIN);
+  });
+
+  it("objectStoreConsumers names the enabled services and every team", () => {
+    expect(objectStoreConsumers(resolveServices({ feast: off }, "local", false), TEAMS)).toEqual({
+      mlflow: true,
+      feast: false,
+      teams: ["recsys", "vision", "nlp"],
+    });
   });
 });

@@ -160,16 +160,19 @@ describe("object store on an existing cluster (local)", () => {
     });
     // The gateway's security context, logs and resources come from charts/values/seaweedfs.yaml; these three from the component.
     expect(input(chart, "values.s3")).toMatchObject({ enabled: true, enableAuth: true, existingConfigSecret: "s3-identities" });
+    // weed reads its identities at start only: the file's hash on the gateway's pods rolls them when it changes.
+    expect(input<Record<string, string>>(chart, "values.s3.podAnnotations")["checksum/s3-identities"]).toMatch(/^[0-9a-f]{64}$/);
     expect(chart.dependsOn).toContain(one(p(), "kubernetes:core/v1:Secret", "object-store-identities").urn);
   });
 
-  it("generates the keys and masks the identities secret in the plan", () => {
+  it("generates keys for each identity (admin, MLflow, Feast, each team) and masks the identities secret in the plan", () => {
     const secret = one(p(), "kubernetes:core/v1:Secret", "object-store-identities");
     expect(secret.inputs.metadata).toMatchObject({ name: "s3-identities", namespace: OBJECT_STORE_NAMESPACE });
     expect(secret.inputs.stringData).toEqual({ seaweedfs_s3_config: "[secret]" });
     expect(JSON.stringify(secret.inputs)).not.toMatch(/accessKey|secretKey/);
-    expect(ofType(p(), "random:index/randomPassword:RandomPassword").map((r) => r.name)).toEqual(
-      expect.arrayContaining(["object-store-access-key", "object-store-secret-key"]),
+    const keys = ofType(p(), "random:index/randomPassword:RandomPassword").filter((r) => r.name.startsWith("object-store-"));
+    expect(keys.map((r) => r.name).sort()).toEqual(
+      ["", "-mlflow", "-feast", "-team-sandbox"].flatMap((id) => [`object-store${id}-access-key`, `object-store${id}-secret-key`]).sort(),
     );
   });
 

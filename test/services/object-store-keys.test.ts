@@ -1,0 +1,121 @@
+/**
+ * The local stack's object store keys under runtime mocks (the real program, keys generated as known strings):
+ * one identity per consumer in SeaweedFS's identities file, and each consumer's keys only in its own namespace.
+ * The offline plan masks every key; here the mocks see them, so the test can follow each key to its Secret.
+ */
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../config/loader";
+import { createPlatform } from "../../platform";
+import { IDENTITIES_CHECKSUM_ANNOTATION, OBJECT_STORE_CONFIG_SECRET } from "../../components/storage/object-store";
+import { OBJECT_STORE_CREDENTIALS_SECRET } from "../../components/storage/local-buckets";
+import { identityActions, OBJECT_STORE_ADMIN, objectStoreIdentities } from "../../domain/object-store-identities";
+import { OBJECT_STORE_NAMESPACE } from "../../domain/platform-namespaces";
+import { planMocks } from "../../scripts/plan/mocks";
+import { Recorder } from "../../scripts/plan/recorder";
+import { fixtureStackConfig } from "../helpers/stack";
+
+type AnyObj = Record<string, any>;
+interface SecretSeen {
+  readonly name: string;
+  readonly namespace: string;
+  readonly data: Record<string, string>;
+}
+const secrets: SecretSeen[] = [];
+/** The mocks see a secret input as a wrapper with Pulumi's secret signature around its value. */
+const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
+const unwrap = (value: any): any => {
+  if (Array.isArray(value)) return value.map(unwrap);
+  if (value === null || typeof value !== "object") return value;
+  if (Object.values(value).includes(SECRET_SIGNATURE) && "value" in value) return unwrap(value.value);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrap(v)]));
+};
+const charts: AnyObj[] = [];
+let teams: string[] = [];
+
+beforeAll(async () => {
+  // The local fixture with a second team, so one team's keys can be told from another's.
+  const stack = fixtureStackConfig("local");
+  const fixtureTeams = JSON.parse(stack.values["mlops-platform:teams"]) as AnyObj[];
+  const values = { ...stack.values, "mlops-platform:teams": JSON.stringify([...fixtureTeams, { ...fixtureTeams[0], name: "vision", modelMonitors: [] }]) };
+  pulumi.runtime.setAllConfig(values, stack.secretKeys);
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const base = planMocks.newResource(args) as { id: string; state: AnyObj };
+        if (args.type === "kubernetes:core/v1:Secret" && args.inputs.stringData)
+          secrets.push({ name: args.inputs.metadata.name, namespace: args.inputs.metadata.namespace, data: unwrap(args.inputs.stringData) });
+        if (args.type === "kubernetes:helm.sh/v4:Chart") charts.push({ name: args.name, ...unwrap(args.inputs) });
+        if (args.type === "random:index/randomPassword:RandomPassword") return { id: base.id, state: { ...base.state, result: `pw-${args.name}` } };
+        return base;
+      },
+      call: (args) => planMocks.call(args),
+    },
+    "mlops-platform",
+    "local",
+    false,
+  );
+  const recorder = new Recorder();
+  recorder.attach();
+  const config = loadConfig({ today: new Date("2026-06-01") });
+  teams = config.teams.map((t) => t.name);
+  createPlatform(config);
+  await Recorder.settle();
+}, 120_000);
+
+const identitiesFile = () => {
+  const file = secrets.filter((s) => s.name === OBJECT_STORE_CONFIG_SECRET);
+  expect(file.map((s) => s.namespace)).toEqual([OBJECT_STORE_NAMESPACE]);
+  return JSON.parse(file[0].data.seaweedfs_s3_config) as {
+    identities: { name: string; credentials: { accessKey: string; secretKey: string }[]; actions: string[] }[];
+  };
+};
+const credentialSecrets = () => secrets.filter((s) => s.name === OBJECT_STORE_CREDENTIALS_SECRET);
+
+describe("object store keys on the local stack", () => {
+  it("the identities file holds the admin, MLflow, Feast and each team, each with its own scoped actions and keys", () => {
+    expect(teams).toEqual(["sandbox", "vision"]);
+    const expected = objectStoreIdentities({ mlflow: true, feast: true, teams });
+    const file = identitiesFile();
+    expect(file.identities.map((i) => [i.name, i.actions])).toEqual(expected.map((i) => [i.name, identityActions(i)]));
+    const accessKeys = file.identities.map((i) => i.credentials[0].accessKey);
+    expect(new Set(accessKeys).size).toBe(accessKeys.length);
+    // The admin's keys keep their first resource names; each consumer's are its own.
+    expect(file.identities[0].credentials[0]).toEqual({ accessKey: "pw-object-store-access-key", secretKey: "pw-object-store-secret-key" });
+    expect(file.identities[1].credentials[0]).toEqual({ accessKey: "pw-object-store-mlflow-access-key", secretKey: "pw-object-store-mlflow-secret-key" });
+  });
+
+  it("one credentials Secret per consumer namespace, each holding only that namespace's identity's keys", () => {
+    const file = identitiesFile();
+    const owner = new Map(file.identities.map((i) => [i.credentials[0].accessKey, i]));
+    const expected = objectStoreIdentities({ mlflow: true, feast: true, teams });
+    const found = credentialSecrets();
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.map((s) => s.namespace).sort()).toEqual(expected.map((i) => i.namespace).sort());
+    for (const secret of found) {
+      const identity = expected.find((i) => i.namespace === secret.namespace);
+      const held = owner.get(secret.data.AWS_ACCESS_KEY_ID);
+      expect(held?.name, secret.namespace).toBe(identity?.name);
+      expect(secret.data.AWS_SECRET_ACCESS_KEY).toBe(held?.credentials[0].secretKey);
+      expect(secret.data.credentials).toBe(
+        `[default]\naws_access_key_id = ${secret.data.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${secret.data.AWS_SECRET_ACCESS_KEY}\n`,
+      );
+    }
+  });
+
+  it("the admin's keys are nowhere but the object store's namespace", () => {
+    const admin = identitiesFile().identities.find((i) => i.name === OBJECT_STORE_ADMIN);
+    const holders = secrets.filter((s) => Object.values(s.data).some((v) => v.includes(admin?.credentials[0].secretKey ?? "none")));
+    expect(holders.map((s) => `${s.namespace}/${s.name}`).sort()).toEqual([
+      `${OBJECT_STORE_NAMESPACE}/${OBJECT_STORE_CREDENTIALS_SECRET}`,
+      `${OBJECT_STORE_NAMESPACE}/${OBJECT_STORE_CONFIG_SECRET}`,
+    ]);
+  });
+
+  it("the S3 gateway's pods carry the identities file's hash, so a changed file rolls them (weed reads it only at start)", () => {
+    const chart = charts.find((c) => c.name === "object-store");
+    const text = secrets.find((s) => s.name === OBJECT_STORE_CONFIG_SECRET)?.data.seaweedfs_s3_config ?? "";
+    expect(chart?.values.s3.podAnnotations).toEqual({ [IDENTITIES_CHECKSUM_ANNOTATION]: createHash("sha256").update(text).digest("hex") });
+  });
+});
