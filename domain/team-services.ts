@@ -62,11 +62,9 @@ export const PLATFORM_SERVICES = {
   },
   evidently: {
     namespace: EVIDENTLY_NAMESPACE,
-    // The Evidently service (snapshots) and the Pushgateway the drift reports push their metrics to.
-    targets: [
-      { podSelector: { "app.kubernetes.io/name": "evidently" }, ports: [8000] },
-      { podSelector: { "app.kubernetes.io/name": "prometheus-pushgateway" }, ports: [9091] },
-    ],
+    // The Evidently service (snapshots). The drift reports push their metrics to the team's own Pushgateway, in its
+    // namespace (charts/services/drift/pushgateway.ts): nothing shared to reach for that.
+    targets: [{ podSelector: { "app.kubernetes.io/name": "evidently" }, ports: [8000] }],
     description: "Evidently drift reports and their metrics",
   },
 } as const satisfies Record<string, PlatformService>;

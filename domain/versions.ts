@@ -257,6 +257,11 @@ export const IMAGES = {
   evidently: { repository: "docker.io/evidently/evidently-service", tag: "0.7.21" },
   /** AWS CLI v2 (ECR Public) for copying team datasets from S3 in the drift jobs' init container. */
   awsCli: { repository: "public.ecr.aws/aws-cli/aws-cli", tag: "2.36.49" },
+  /**
+   * Prometheus Pushgateway, one per team namespace with model monitors (its drift jobs push there, Prometheus scrapes
+   * it); the version the prometheus-pushgateway chart 3.8.0 ran (its appVersion), image by upstream's Dockerfile.
+   */
+  pushgateway: { repository: "quay.io/prometheus/pushgateway", tag: "v1.11.3" },
 } as const satisfies Record<string, { repository: string; tag: string }>;
 
 export type ImageName = keyof typeof IMAGES;

@@ -1,9 +1,8 @@
 /**
- * Evidently's monitoring service (the `evidently ui` API and UI, with its workspace in the platform Postgres)
- * and the Prometheus Pushgateway the scheduled drift reports push to, both in the evidently namespace.
- * Pure builders: Kubernetes objects (charts/kube.ts) and chart values; credentials arrive as Secret names and keys.
+ * Evidently's monitoring service (the `evidently ui` API and UI, with its workspace in the platform Postgres), in
+ * the evidently namespace. The drift reports push their metrics to each team's own Pushgateway (./drift/pushgateway.ts).
+ * Pure builders: Kubernetes objects (charts/kube.ts); credentials arrive as Secret names and keys.
  */
-import { loadValuesFile, mergeValues, type Values } from "../values";
 import { imageRef } from "../../domain/versions";
 import type { SecretTemplate } from "./external-secrets";
 import { addServiceNetworkPolicies, type EgressRule } from "./network";
@@ -13,23 +12,14 @@ import { EVIDENTLY_NAMESPACE } from "../../domain/platform-namespaces";
 
 export { EVIDENTLY_NAMESPACE };
 export const EVIDENTLY_PORT = 8000;
-export const PUSHGATEWAY_PORT = 9091;
-/** Release name of the upstream chart; values set fullnameOverride to it, so the Service is `pushgateway`. */
-export const PUSHGATEWAY_RELEASE = "pushgateway";
-/** In-cluster URLs (a team's drift job reaches both). */
+/** In-cluster URL (a team's drift job reaches it). */
 export const EVIDENTLY_URL = `http://evidently.${EVIDENTLY_NAMESPACE}.svc:${EVIDENTLY_PORT}`;
-export const PUSHGATEWAY_URL = `http://${PUSHGATEWAY_RELEASE}.${EVIDENTLY_NAMESPACE}.svc:${PUSHGATEWAY_PORT}`;
 
 /** Selector labels of the Evidently pods. */
 export const EVIDENTLY_POD_LABELS = { "app.kubernetes.io/name": "evidently" } as const;
-/** Selector labels the pushgateway chart puts on its pods (templates/_helpers.tpl selectorLabels, chart 3.8.0). */
-export const PUSHGATEWAY_POD_LABELS = { "app.kubernetes.io/name": "prometheus-pushgateway" } as const;
-/**
- * One label on both the Evidently and the pushgateway pods (the chart adds it through `podLabels`): the pods
- * a team that opted into "evidently" may reach, on SERVED_PORTS. NetworkPolicy selectors are matchLabels only.
- */
+/** The label on the Evidently pods that a team that opted into "evidently" may reach, on SERVED_PORTS. */
 export const EVIDENTLY_SERVED_POD_LABELS = { "app.kubernetes.io/part-of": "evidently" } as const;
-export const EVIDENTLY_SERVED_PORTS = [EVIDENTLY_PORT, PUSHGATEWAY_PORT] as const;
+export const EVIDENTLY_SERVED_PORTS = [EVIDENTLY_PORT] as const;
 
 /** Where the config Secret is mounted, and the paths the service writes to (emptyDirs; root FS is read-only). */
 const EVIDENTLY_CONFIG_DIR = "/etc/evidently";
@@ -158,14 +148,9 @@ export function evidentlyObjects(args: EvidentlyArgs): Manifest[] {
       servedPods: EVIDENTLY_SERVED_POD_LABELS,
       servedPorts: EVIDENTLY_SERVED_PORTS,
       egress: [args.databaseEgress],
-      // Prometheus scrapes the pushgateway (the chart's ServiceMonitor); Evidently serves no /metrics.
-      metricsPort: PUSHGATEWAY_PORT,
+      // Evidently serves no /metrics: nothing to scrape here.
+      metricsPort: false,
       labels: args.labels,
     });
   });
-}
-
-/** Values for the upstream prometheus-pushgateway chart (CHARTS.pushgateway): our file plus the pod label. */
-export function pushgatewayValues(): Values {
-  return mergeValues(loadValuesFile("prometheus-pushgateway"), { podLabels: { ...EVIDENTLY_SERVED_POD_LABELS } });
 }

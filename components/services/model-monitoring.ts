@@ -1,11 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { TeamConfig } from "../../config/teams";
-import { EVIDENTLY_NAMESPACE, evidentlyConfigTemplate, evidentlyObjects, PUSHGATEWAY_RELEASE, pushgatewayValues } from "../../charts/services/evidently";
+import { EVIDENTLY_NAMESPACE, evidentlyConfigTemplate, evidentlyObjects } from "../../charts/services/evidently";
 import { EVIDENTLY_SECRET_KEY, modelDriftObservabilityObjects, modelMonitorObjects } from "../../charts/services/drift";
 import { createObjectGroup } from "../kubernetes/object-group";
-import { createUpstreamChart } from "../kubernetes/upstream-chart";
-import { CHARTS } from "../../domain/versions";
 import { createCredential, type CredentialTarget } from "./credentials";
 import { databaseEgress, databasePasswordTarget, grantFor, type ServiceContext } from "./context";
 import type { DatabaseEndpoint } from "./database";
@@ -23,8 +21,8 @@ export interface ModelMonitoringArgs {
 }
 
 /**
- * Evidently's service (snapshots in the platform Postgres), the Pushgateway the teams' drift reports push
- * to, each team's drift CronJobs, and the drift dashboard and alerts.
+ * Evidently's service (snapshots in the platform Postgres), each team's drift CronJobs and the Pushgateway in its
+ * namespace they push to, the scrape that labels their metrics with the team, and the drift dashboard and alerts.
  */
 export class ModelMonitoring extends pulumi.ComponentResource {
   readonly databasePassword: pulumi.Resource[];
@@ -65,9 +63,16 @@ export class ModelMonitoring extends pulumi.ComponentResource {
         dependsOn: [...ctx.dependsOn, ...this.databasePassword],
       },
     );
-    createUpstreamChart(`${name}-${PUSHGATEWAY_RELEASE}`, CHARTS.pushgateway, EVIDENTLY_NAMESPACE, pushgatewayValues(), { ...child, dependsOn: ctx.dependsOn });
-    createObjectGroup(`${name}-drift-observability`, modelDriftObservabilityObjects(ctx.labels), { ...child, dependsOn: ctx.dependsOn });
-    for (const team of optedIn.filter((t) => t.modelMonitors.length > 0)) {
+    const monitoring = optedIn.filter((t) => t.modelMonitors.length > 0);
+    createObjectGroup(
+      `${name}-drift-observability`,
+      modelDriftObservabilityObjects(
+        ctx.labels,
+        monitoring.map((t) => t.name),
+      ),
+      { ...child, dependsOn: ctx.dependsOn },
+    );
+    for (const team of monitoring) {
       const objects = pulumi.output(ctx.bucketName("datasets")).apply((bucket) =>
         modelMonitorObjects(team, {
           datasetsBucket: bucket,

@@ -6,9 +6,10 @@
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MODEL_DRIFT_POD_LABELS } from "../../charts/team/network";
+import { MODEL_DRIFT_POD_LABELS, MODEL_DRIFT_PUSHGATEWAY_POD_LABELS } from "../../charts/team/network";
 import { EVIDENTLY_SERVED_POD_LABELS } from "../../charts/services/evidently";
-import { KUBE_SYSTEM_NAMESPACE, MONITORING_NAMESPACE, OBJECT_STORE_NAMESPACE } from "../../domain/platform-namespaces";
+import { PLATFORM_OWNED_LABELS } from "../../domain/ownership";
+import { EVIDENTLY_NAMESPACE, KUBE_SYSTEM_NAMESPACE, MONITORING_NAMESPACE, OBJECT_STORE_NAMESPACE } from "../../domain/platform-namespaces";
 import { PLATFORM_SERVICES, PLATFORM_SERVICE_NAMES } from "../../domain/team-services";
 import { allowed, type Connection, type NetworkPolicy, type Pod, type World } from "../../scripts/netpol/evaluate";
 import { runPlan, type PlanResult } from "../../scripts/plan/run";
@@ -29,6 +30,19 @@ function worldOf(result: PlanResult): World {
 
 const workload = (team: string): Pod => ({ namespace: team, name: "train", labels: {}, namedPorts: { metrics: 9090 } });
 const driftJob = (team: string): Pod => ({ namespace: team, name: "drift", labels: { ...MODEL_DRIFT_POD_LABELS } });
+/** The team's own Pushgateway pod (charts/services/drift/pushgateway.ts), its port 9091 named metrics. */
+const pushgateway = (team: string): Pod => ({
+  namespace: team,
+  name: "model-drift-pushgateway",
+  labels: { ...MODEL_DRIFT_PUSHGATEWAY_POD_LABELS, ...PLATFORM_OWNED_LABELS },
+  namedPorts: { metrics: 9091 },
+});
+/** Where the one shared Pushgateway ran before each team had its own. */
+const SHARED_PUSHGATEWAY: Pod = {
+  namespace: EVIDENTLY_NAMESPACE,
+  name: "pushgateway",
+  labels: { "app.kubernetes.io/name": "prometheus-pushgateway", ...EVIDENTLY_SERVED_POD_LABELS },
+};
 /**
  * A service's pods as they are labelled: the target's selector, plus the label the platform puts on both
  * Evidently pods for its client policy (test/services/evidently.test.ts proves they carry it).
@@ -107,6 +121,26 @@ describe.each([
     for (const t of teams) {
       expect(can({ from: PROMETHEUS, to: workload(t.name), port: 9090 })).toBe(true);
       expect(can({ from: PROMETHEUS, to: workload(t.name), port: 8080 })).toBe(false);
+    }
+  });
+
+  it("lets a team's drift jobs push to its own Pushgateway, Prometheus scrape it, and no other team reach it", () => {
+    const withMonitors = teams.filter((t) => t.monitors > 0);
+    expect(withMonitors.length).toBeGreaterThan(0);
+    for (const t of withMonitors) {
+      expect(can({ from: driftJob(t.name), to: pushgateway(t.name), port: 9091 }), t.name).toBe(true);
+      expect(can({ from: PROMETHEUS, to: pushgateway(t.name), port: 9091 }), t.name).toBe(true);
+      for (const other of teams.filter((o) => o !== t)) {
+        for (const from of [workload(other.name), driftJob(other.name), pushgateway(other.name)])
+          expect(can({ from, to: pushgateway(t.name), port: 9091 }), `${other.name}/${from.name} -> ${t.name}`).toBe(false);
+      }
+    }
+  });
+
+  it("no team reaches a Pushgateway in the evidently namespace any more", () => {
+    for (const t of teams) {
+      expect(can({ from: driftJob(t.name), to: SHARED_PUSHGATEWAY, port: 9091 }), t.name).toBe(false);
+      expect(can({ from: workload(t.name), to: SHARED_PUSHGATEWAY, port: 9091 }), t.name).toBe(false);
     }
   });
 

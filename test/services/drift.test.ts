@@ -2,6 +2,7 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import {
+  DRIFT_SCRAPE_JOB,
   DRIFT_SCRIPT_CONFIGMAP,
   DRIFT_SCRIPT_FILE,
   MODEL_DRIFT_DASHBOARD,
@@ -11,7 +12,7 @@ import {
   modelMonitorObjects,
   type ModelMonitorArgs,
 } from "../../charts/services/drift";
-import { EVIDENTLY_URL, PUSHGATEWAY_URL } from "../../charts/services/evidently";
+import { EVIDENTLY_URL } from "../../charts/services/evidently";
 import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from "../../charts/observability";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamLabels } from "../../charts/team";
 import { teamPrefix } from "../../domain/storage-naming";
@@ -20,7 +21,7 @@ import { imageRef } from "../../domain/versions";
 import { resolveTeam, teamSchema, type TeamConfig } from "../../config/teams";
 import type { KubeObject } from "../../scripts/plan/extract";
 import { validateObjects } from "../../scripts/plan/validate";
-import { parsePromQL } from "../observability/promql";
+import { equalityMatchers, parsePromQL } from "../observability/promql";
 
 type Obj = KubeObject & { spec?: any; data?: Record<string, string>; [k: string]: any };
 
@@ -57,17 +58,20 @@ const SCRIPT = readFileSync(DRIFT_SCRIPT_FILE, "utf8");
 const METRICS_BLOCK = /METRICS = \{([\s\S]*?)\n\}/.exec(SCRIPT)?.[1] ?? "";
 const PUSHED = [...METRICS_BLOCK.matchAll(/"(mlops_[a-z_]+)":/g)].map((m) => m[1]);
 const ENV_READ = [...SCRIPT.matchAll(/env\("([A-Z_]+)"\)/g)].map((m) => m[1]);
-const PUSH_LABELS = ["team", "model"]; // the grouping key: /metrics/job/<job>/team/<team>/model/<model>
+const PUSH_LABELS = ["model"]; // the grouping key: /metrics/job/<job>/model/<model>
+/** Labels the queries may read: the pushed grouping key, the scrape's `team` (from the namespace) and its `job`. */
+const QUERY_LABELS = [...PUSH_LABELS, "team", "job"];
 
 describe("drift_report.py (as read by the tests)", () => {
-  it("pushes the four gauges, in the grouping key team/model", () => {
+  it("pushes the four gauges, in the grouping key model alone: the scrape, not the push, says which team", () => {
     expect(PUSHED.sort()).toEqual([
       "mlops_model_drift_last_run_timestamp_seconds",
       "mlops_model_drift_share",
       "mlops_model_drift_threshold",
       "mlops_model_drifted_columns",
     ]);
-    expect(SCRIPT).toContain("url = f\"{gateway.rstrip('/')}/metrics/job/{PUSH_JOB}/team/{quote(team, safe='')}/model/{quote(model, safe='')}\"");
+    expect(SCRIPT).toContain("url = f\"{gateway.rstrip('/')}/metrics/job/{PUSH_JOB}/model/{quote(model, safe='')}\"");
+    expect(SCRIPT).not.toMatch(/\/team\//);
     expect(SCRIPT).toMatch(/method="PUT"/);
     expect(SCRIPT).not.toMatch(/prometheus_client/);
   });
@@ -85,15 +89,22 @@ describe("modelMonitorObjects", () => {
     expect(modelMonitorObjects({ ...team, modelMonitors: [] }, ARGS)).toEqual([]);
   });
 
-  it("builds the script ConfigMap and one CronJob per monitor, named drift-<monitor>, in the team namespace", () => {
+  it("builds the script ConfigMap, one CronJob per monitor, named drift-<monitor>, and the team's Pushgateway, in the team namespace", () => {
     const objs = build();
-    expect(objs.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual([`ConfigMap/${DRIFT_SCRIPT_CONFIGMAP}`, "CronJob/drift-churn", "CronJob/drift-scoring"]);
+    expect(objs.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual([
+      `ConfigMap/${DRIFT_SCRIPT_CONFIGMAP}`,
+      "CronJob/drift-churn",
+      "CronJob/drift-scoring",
+      "Deployment/model-drift-pushgateway",
+      "Service/model-drift-pushgateway",
+    ]);
     for (const o of objs) expect(o.metadata?.namespace).toBe("fraud");
     expect(objs[0].data).toEqual({ "drift_report.py": SCRIPT });
   });
 
-  it("labels everything with the team labels and app.kubernetes.io/name model-drift, pods included", () => {
-    for (const o of build()) expect(o.metadata).toMatchObject({ labels: { ...teamLabels(team), "app.kubernetes.io/name": "model-drift" } });
+  it("labels the jobs with the team labels and app.kubernetes.io/name model-drift, pods included", () => {
+    for (const o of build().filter((x) => x.kind === "ConfigMap" || x.kind === "CronJob"))
+      expect(o.metadata).toMatchObject({ labels: { ...teamLabels(team), "app.kubernetes.io/name": "model-drift" } });
     for (const c of cronJobs())
       expect(c.spec.jobTemplate.spec.template.metadata.labels).toMatchObject({ ...teamLabels(team), "app.kubernetes.io/name": "model-drift" });
   });
@@ -213,10 +224,11 @@ describe("modelMonitorObjects", () => {
     const env = envOf(r);
     expect(ENV_READ.length).toBeGreaterThan(5);
     for (const name of ENV_READ) expect(env[name], name).toBeDefined();
-    expect(env).toMatchObject({ TEAM: "fraud", MODEL: "scoring", DRIFT_SHARE_THRESHOLD: "0.3", PUSHGATEWAY_URL, EVIDENTLY_URL });
+    expect(env).toMatchObject({ TEAM: "fraud", MODEL: "scoring", DRIFT_SHARE_THRESHOLD: "0.3", EVIDENTLY_URL });
     expect(envOf(report(cronJob("drift-churn"))).DRIFT_SHARE_THRESHOLD).toBe("0.5");
     expect(env).not.toHaveProperty("EVIDENTLY_SECRET");
-    expect(PUSHGATEWAY_URL).toBe("http://pushgateway.evidently.svc:9091");
+    // Its own namespace's Pushgateway, never a shared one.
+    expect(env.PUSHGATEWAY_URL).toBe("http://model-drift-pushgateway.fraud.svc:9091");
   });
 
   it("runs every container restricted, HOME=/tmp on an emptyDir, resources within the team's LimitRange", () => {
@@ -258,8 +270,25 @@ describe("the model-drift dashboard and alerts", () => {
     }
   });
 
-  it("groups and matches only on the labels of the push grouping key", () => {
-    for (const e of [...exprs, ...ruleExprs]) for (const l of parsePromQL(e).labels) expect(PUSH_LABELS, `${l} in ${e}`).toContain(l);
+  it("groups and matches only on the pushed grouping key, the scrape's team and its job", () => {
+    for (const e of [...exprs, ...ruleExprs]) for (const l of parsePromQL(e).labels) expect(QUERY_LABELS, `${l} in ${e}`).toContain(l);
+  });
+
+  it("reads every drift series through the drift scrape's job, so `team` is the one it set from the namespace", () => {
+    const definitions = MODEL_DRIFT_DASHBOARD.templating.list.flatMap((v) => ("definition" in v ? [String(v.definition)] : []));
+    const variables = definitions.map((d) => d.replace(/^label_values\((.*), \w+\)$/, "$1"));
+    const all = [...exprs, ...ruleExprs, ...variables];
+    expect(variables.length).toBe(2);
+    for (const e of all) {
+      const selectors = parsePromQL(e).metrics.length;
+      const jobs = equalityMatchers(e).filter((m) => m.label === "job");
+      expect(selectors, e).toBeGreaterThan(0);
+      // One job matcher per vector selector, each naming the drift scrape.
+      expect(jobs.length, e).toBe((e.match(/mlops_model_/g) ?? []).length);
+      for (const m of jobs) expect(m.value, e).toBe(DRIFT_SCRAPE_JOB);
+      expect(e, e).not.toMatch(/exported_/);
+    }
+    expect(DRIFT_SCRAPE_JOB).toBe("monitoring/model-drift-pushgateway");
   });
 
   it("shows every pushed metric somewhere", () => {
@@ -283,7 +312,9 @@ describe("the model-drift dashboard and alerts", () => {
 
   it("ModelDriftDetected fires when the drift share reaches the model's threshold, matched on team and model", () => {
     const r = rule("ModelDriftDetected");
-    expect(r.expr.replace(/\s+/g, " ")).toMatch(/mlops_model_drift_share\) >= on \(team, model\) max by \(team, model\) \(mlops_model_drift_threshold\)$/);
+    expect(r.expr).toBe(
+      'max by (team, model) (mlops_model_drift_share{job="monitoring/model-drift-pushgateway"}) >= on (team, model) max by (team, model) (mlops_model_drift_threshold{job="monitoring/model-drift-pushgateway"})',
+    );
     expect(r.labels.severity).toBe("warning");
     expect(r.for).toMatch(/^\d+[sm]$/);
     for (const text of [r.annotations.summary, r.annotations.description]) {
@@ -295,7 +326,7 @@ describe("the model-drift dashboard and alerts", () => {
   it("ModelDriftReportStale fires after more than 26 hours without a report", () => {
     const r = rule("ModelDriftReportStale");
     expect(STALE_AFTER_HOURS).toBe(26);
-    expect(r.expr).toBe("time() - max by (team, model) (mlops_model_drift_last_run_timestamp_seconds) > 26 * 3600");
+    expect(r.expr).toBe('time() - max by (team, model) (mlops_model_drift_last_run_timestamp_seconds{job="monitoring/model-drift-pushgateway"}) > 26 * 3600');
     expect(r.labels.severity).toBe("warning");
     expect(r.annotations.summary).toContain("26h");
   });
@@ -318,8 +349,8 @@ describe("the model-drift dashboard and alerts", () => {
 
 describe("schema", () => {
   it("validates the monitor and observability objects against the schemas for Kubernetes 1.35", async () => {
-    const all = [...build({ s3Endpoint: "http://s3.local:8333", s3CredentialsSecret: "s3-keys" }), ...(modelDriftObservabilityObjects() as Obj[])];
-    expect(all.map((o) => o.kind)).toEqual(["ConfigMap", "CronJob", "CronJob", "ConfigMap", "PrometheusRule"]);
+    const all = [...build({ s3Endpoint: "http://s3.local:8333", s3CredentialsSecret: "s3-keys" }), ...(modelDriftObservabilityObjects({}, ["fraud"]) as Obj[])];
+    expect(all.map((o) => o.kind)).toEqual(["ConfigMap", "CronJob", "CronJob", "Deployment", "Service", "ConfigMap", "PrometheusRule", "ServiceMonitor"]);
     expect(await validateObjects(all, "1.35")).toEqual([]);
   });
 

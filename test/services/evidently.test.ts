@@ -1,4 +1,4 @@
-/** Evidently's service objects, its config.yaml template, and the Pushgateway chart values. */
+/** Evidently's service objects and its config.yaml template. No Pushgateway here: each team has its own (drift-pushgateway.test.ts). */
 import { describe, it, expect } from "vitest";
 import { parse } from "yaml";
 import {
@@ -8,19 +8,13 @@ import {
   EVIDENTLY_POD_LABELS,
   EVIDENTLY_SERVED_POD_LABELS,
   EVIDENTLY_URL,
-  PUSHGATEWAY_PORT,
-  PUSHGATEWAY_POD_LABELS,
-  PUSHGATEWAY_RELEASE,
-  PUSHGATEWAY_URL,
   evidentlyConfigTemplate,
   evidentlyObjects,
-  pushgatewayValues,
 } from "../../charts/services/evidently";
 import { renderTemplate, templateKeys } from "../../charts/services/external-secrets";
 import type { EgressRule } from "../../charts/services/network";
-import { loadValuesFile, valuesFileChartVersion } from "../../charts/values";
-import { MONITORING_NAMESPACE, serviceOptInLabel } from "../../domain/team-services";
-import { CHARTS, IMAGES, imageRef } from "../../domain/versions";
+import { serviceOptInLabel } from "../../domain/team-services";
+import { IMAGES, imageRef } from "../../domain/versions";
 import type { KubeObject } from "../../scripts/plan/extract";
 import { validateObjects } from "../../scripts/plan/validate";
 
@@ -137,34 +131,25 @@ describe("the evidently namespace's network policies", () => {
     expect(policy("default-deny")).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
   });
 
-  it("admits exactly the namespaces that opted into evidently, to the Evidently and Pushgateway pods on 8000 and 9091", () => {
+  it("admits exactly the namespaces that opted into evidently, to the Evidently pods on 8000 alone", () => {
     const p = policy("allow-clients");
     expect(p.podSelector).toEqual({ matchLabels: { ...EVIDENTLY_SERVED_POD_LABELS } });
     expect(p.ingress).toEqual([
       {
         from: [{ namespaceSelector: { matchLabels: { [serviceOptInLabel("evidently")]: "true" } } }],
-        ports: [
-          { protocol: "TCP", port: EVIDENTLY_PORT },
-          { protocol: "TCP", port: PUSHGATEWAY_PORT },
-        ],
+        ports: [{ protocol: "TCP", port: EVIDENTLY_PORT }],
       },
     ]);
   });
 
-  it("the served label is on the Evidently pods and, through podLabels, on the Pushgateway pods", () => {
+  it("the served label is on the Evidently pods, apart from their selector labels", () => {
     expect(deployment().spec.template.metadata.labels).toMatchObject(EVIDENTLY_SERVED_POD_LABELS);
-    expect(pushgatewayValues().podLabels).toEqual(EVIDENTLY_SERVED_POD_LABELS);
-    // The chart's selector labels stay its own: podLabels only add to them (templates/_helpers.tpl).
-    expect(Object.keys(EVIDENTLY_SERVED_POD_LABELS).some((k) => k in PUSHGATEWAY_POD_LABELS || k in EVIDENTLY_POD_LABELS)).toBe(false);
+    expect(Object.keys(EVIDENTLY_SERVED_POD_LABELS).some((k) => k in EVIDENTLY_POD_LABELS)).toBe(false);
   });
 
-  it("lets Prometheus scrape only the Pushgateway port, from the monitoring namespace", () => {
-    expect(policy("allow-monitoring-scrape").ingress).toEqual([
-      {
-        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }],
-        ports: [{ protocol: "TCP", port: PUSHGATEWAY_PORT }],
-      },
-    ]);
+  it("admits no scrape: Evidently serves no /metrics, and no Pushgateway runs here any more", () => {
+    expect(objects().some((o) => o.kind === "NetworkPolicy" && o.metadata?.name === "allow-monitoring-scrape")).toBe(false);
+    expect(objects().some((o) => JSON.stringify(o).includes("pushgateway"))).toBe(false);
   });
 
   it("allows egress to the database only (besides DNS and the namespace itself)", () => {
@@ -173,7 +158,7 @@ describe("the evidently namespace's network policies", () => {
       .filter((o) => o.kind === "NetworkPolicy")
       .map((o) => o.metadata?.name)
       .sort();
-    expect(names).toEqual(["allow-clients", "allow-dns", "allow-egress", "allow-monitoring-scrape", "allow-same-namespace", "default-deny"]);
+    expect(names).toEqual(["allow-clients", "allow-dns", "allow-egress", "allow-same-namespace", "default-deny"]);
   });
 });
 
@@ -232,132 +217,6 @@ describe("evidentlyConfigTemplate", () => {
     ];
     const config = parse(rendered()["config.yaml"]) as Record<string, unknown>;
     for (const section of Object.keys(config)) expect(known, section).toContain(section);
-  });
-});
-
-describe("Pushgateway chart", () => {
-  const file = () => loadValuesFile("prometheus-pushgateway") as Record<string, any>;
-
-  it("is in the catalogue at 3.8.0 from the prometheus-community repository, values.yaml at the chart's tag", () => {
-    expect(CHARTS.pushgateway).toMatchObject({
-      repo: "https://prometheus-community.github.io/helm-charts",
-      chart: "prometheus-pushgateway",
-      version: "3.8.0",
-      gitRef: "prometheus-pushgateway-3.8.0",
-    });
-    expect(CHARTS.pushgateway.valuesUrl).toBe(
-      "https://github.com/prometheus-community/helm-charts/blob/prometheus-pushgateway-3.8.0/charts/prometheus-pushgateway/values.yaml",
-    );
-  });
-
-  it("the values file says it was written for the catalogue's version", () => {
-    expect(valuesFileChartVersion("prometheus-pushgateway")).toBe(CHARTS.pushgateway.version);
-  });
-
-  it("sets only keys the chart's values.yaml at 3.8.0 has", () => {
-    // Top-level keys of charts/prometheus-pushgateway/values.yaml at prometheus-pushgateway-3.8.0.
-    const upstream = [
-      "global",
-      "nameOverride",
-      "fullnameOverride",
-      "namespaceOverride",
-      "image",
-      "imagePullSecrets",
-      "service",
-      "automountServiceAccountToken",
-      "deploymentAnnotations",
-      "podAnnotations",
-      "podLabels",
-      "serviceAnnotations",
-      "serviceLabels",
-      "serviceAccountLabels",
-      "persistentVolumeLabels",
-      "extraVars",
-      "extraArgs",
-      "extraInitContainers",
-      "extraContainers",
-      "resources",
-      "webConfiguration",
-      "liveness",
-      "readiness",
-      "serviceAccount",
-      "ingress",
-      "route",
-      "tolerations",
-      "nodeSelector",
-      "replicaCount",
-      "hostAliases",
-      "runAsStatefulSet",
-      "securityContext",
-      "containerSecurityContext",
-      "affinity",
-      "podAntiAffinity",
-      "podAntiAffinityTopologyKey",
-      "topologySpreadConstraints",
-      "serviceMonitor",
-      "podDisruptionBudget",
-      "priorityClassName",
-      "strategy",
-      "persistentVolume",
-      "extraVolumes",
-      "extraVolumeMounts",
-      "networkPolicy",
-      "extraManifests",
-      "lifecycle",
-    ];
-    for (const key of Object.keys(pushgatewayValues())) expect(upstream, key).toContain(key);
-    const nested: Record<string, string[]> = {
-      serviceMonitor: [
-        "enabled",
-        "namespace",
-        "telemetryPath",
-        "interval",
-        "scheme",
-        "basicAuth",
-        "bearerTokenFile",
-        "tlsConfig",
-        "scrapeTimeout",
-        "additionalLabels",
-        "honorLabels",
-        "metricRelabelings",
-        "relabelings",
-      ],
-      persistentVolume: ["enabled", "accessModes", "annotations", "existingClaim", "mountPath", "size", "storageClass", "subPath", "emptyDir"],
-    };
-    for (const [key, keys] of Object.entries(nested)) for (const k of Object.keys(file()[key])) expect(keys, `${key}.${k}`).toContain(k);
-  });
-
-  it("names the Service pushgateway, the host of PUSHGATEWAY_URL", () => {
-    expect(pushgatewayValues().fullnameOverride).toBe(PUSHGATEWAY_RELEASE);
-    expect(PUSHGATEWAY_URL).toBe(`http://${PUSHGATEWAY_RELEASE}.${EVIDENTLY_NAMESPACE}.svc:${PUSHGATEWAY_PORT}`);
-  });
-
-  it("is scraped by a ServiceMonitor in the release namespace that keeps the pushed labels", () => {
-    // The chart renders `namespace: default <release namespace> .Values.serviceMonitor.namespace`.
-    expect(file().serviceMonitor).toMatchObject({ enabled: true, namespace: "", honorLabels: true });
-  });
-
-  it("persists pushed metrics on a volume, with the persistence flag pointing into it", () => {
-    const v = file();
-    expect(v.persistentVolume.enabled).toBe(true);
-    const mountPath = v.persistentVolume.mountPath ?? "/data"; // chart default
-    const flag = (v.extraArgs as string[]).find((a) => a.startsWith("--persistence.file="));
-    expect(flag?.split("=")[1].startsWith(`${mountPath}/`)).toBe(true);
-  });
-
-  it("runs restricted, without a service-account token, with resources", () => {
-    const v = file();
-    expect(v.automountServiceAccountToken).toBe(false);
-    expect(v.securityContext).toMatchObject({ seccompProfile: { type: "RuntimeDefault" } });
-    expect(v.containerSecurityContext).toMatchObject({
-      runAsNonRoot: true,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ["ALL"] },
-      seccompProfile: { type: "RuntimeDefault" },
-    });
-    expect(v.resources.requests).toBeDefined();
-    expect(v.resources.limits.memory).toBeDefined();
   });
 });
 

@@ -1,13 +1,15 @@
 /**
  * The model-drift Grafana dashboard: what the teams' drift reports push (drift_report.py METRICS), per team
- * and model. Same JSON shape and datasource variable as the platform dashboards (charts/observability).
+ * and model, as the drift scrape collected it (`team` from the Pushgateway's namespace, see ./alerts.ts). Same
+ * JSON shape and datasource variable as the platform dashboards (charts/observability).
  */
 import { DATASOURCE_VARIABLE, labelVariable, layoutPanels, target as t, type Dashboard } from "../../observability/grafana";
+import { DRIFT_SERIES } from "./alerts";
 
 export const MODEL_DRIFT_DASHBOARD_UID = "model-drift";
 
-/** The team/model filter every query carries. */
-const SEL = 'team=~"$team", model=~"$model"';
+/** The drift scrape's series, filtered by team and model: every query carries it. */
+const SEL = `${DRIFT_SERIES}, team=~"$team", model=~"$model"`;
 
 export const MODEL_DRIFT_DASHBOARD: Dashboard = {
   uid: MODEL_DRIFT_DASHBOARD_UID,
@@ -20,8 +22,8 @@ export const MODEL_DRIFT_DASHBOARD: Dashboard = {
   templating: {
     list: [
       DATASOURCE_VARIABLE,
-      labelVariable("team", "Team", "label_values(mlops_model_drift_share, team)"),
-      labelVariable("model", "Model", 'label_values(mlops_model_drift_share{team=~"$team"}, model)'),
+      labelVariable("team", "Team", `label_values(mlops_model_drift_share{${DRIFT_SERIES}}, team)`),
+      labelVariable("model", "Model", `label_values(mlops_model_drift_share{${DRIFT_SERIES}, team=~"$team"}, model)`),
     ],
   },
   panels: layoutPanels([

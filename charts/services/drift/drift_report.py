@@ -1,5 +1,5 @@
 """Scheduled drift report of one model: compare current data with the reference, push the numbers to the
-Pushgateway, upload the snapshot to the Evidently service. Runs in the evidently image (Python, evidently,
+team's own Pushgateway (in its namespace), upload the snapshot to the Evidently service. Runs in the evidently image (Python, evidently,
 pandas with pyarrow); every input comes from the environment. Exits non-zero on any failure.
 
 Env: TEAM, MODEL, REFERENCE_PATH, CURRENT_PATH (.csv or .parquet), DRIFT_SHARE_THRESHOLD,
@@ -68,9 +68,10 @@ def exposition(values):
     return "\n".join(lines) + "\n"
 
 
-def push(gateway, team, model, body):
-    """PUT replaces every metric of this job/team/model group, so a run never leaves stale series behind."""
-    url = f"{gateway.rstrip('/')}/metrics/job/{PUSH_JOB}/team/{quote(team, safe='')}/model/{quote(model, safe='')}"
+def push(gateway, model, body):
+    """PUT replaces every metric of this job/model group, so a run never leaves stale series behind. No team label:
+    the scrape sets `team` from the Pushgateway's namespace, whatever a push says."""
+    url = f"{gateway.rstrip('/')}/metrics/job/{PUSH_JOB}/model/{quote(model, safe='')}"
     request = urllib.request.Request(url, data=body.encode(), method="PUT", headers={"Content-Type": "text/plain; version=0.0.4"})
     with urllib.request.urlopen(request, timeout=30) as response:  # raises HTTPError on 4xx/5xx
         print(f"pushed metrics to {url}: HTTP {response.status}")
@@ -98,7 +99,7 @@ def main():
         "mlops_model_drift_threshold": threshold,
         "mlops_model_drift_last_run_timestamp_seconds": time.time(),
     })
-    push(env("PUSHGATEWAY_URL"), team, model, body)
+    push(env("PUSHGATEWAY_URL"), model, body)
     upload(env("EVIDENTLY_URL"), read_secret(env("EVIDENTLY_SECRET_FILE")), f"{team}-{model}", snapshot)
 
 

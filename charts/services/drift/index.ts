@@ -2,7 +2,8 @@
  * How a team watches a model in production: per teams[].modelMonitors entry a CronJob in the team namespace
  * copies the reference and current datasets from the team's prefix of the datasets bucket (AWS CLI, the team's
  * own credentials), runs an Evidently drift report (drift_report.py in the evidently image), pushes the result
- * to the Pushgateway and uploads the snapshot to the Evidently service. Plus the dashboard and alerts over it.
+ * to the team's own Pushgateway in its namespace (./pushgateway.ts) and uploads the snapshot to the Evidently
+ * service. Plus the scrape that labels the metrics with the team, and the dashboard and alerts over them.
  */
 import { QUEUE_NAME_LABEL } from "../../../domain/queues";
 import { readFileSync } from "node:fs";
@@ -14,17 +15,33 @@ import { imageRef, type ImageName } from "../../../domain/versions";
 import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from "../../observability";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamLabels } from "../../team";
 import { MODEL_DRIFT_POD_LABELS } from "../../team/network";
-import { EVIDENTLY_URL, PUSHGATEWAY_URL } from "../evidently";
+import { EVIDENTLY_URL } from "../evidently";
 import { k8s, manifests, resources, restrictedPodSpec, type Manifest } from "../../kube";
 import { objectStoreCredentialsFile, secretFiles } from "../secret-files";
 import { prometheusRule } from "../../crds/monitoring";
 import { MODEL_DRIFT_RULES } from "./alerts";
 import { MODEL_DRIFT_DASHBOARD } from "./dashboard";
+import { driftPushgatewayObjects, driftPushgatewayUrl, driftScrapeObjects } from "./pushgateway";
 
-/** The images the drift jobs run in team namespaces, by step: the image-registry rule always admits their repositories. */
-export const DRIFT_JOB_IMAGES = { fetch: "awsCli", report: "evidently" } as const satisfies Record<string, ImageName>;
+/**
+ * The images model monitoring runs in team namespaces: the drift jobs' steps and the team's Pushgateway. The
+ * image-registry rule always admits their repositories.
+ */
+export const DRIFT_JOB_IMAGES = { fetch: "awsCli", report: "evidently", gateway: "pushgateway" } as const satisfies Record<string, ImageName>;
 
-export { MODEL_DRIFT_RULES, STALE_AFTER_HOURS } from "./alerts";
+export { DRIFT_SERIES, MODEL_DRIFT_RULES, STALE_AFTER_HOURS } from "./alerts";
+export {
+  DRIFT_PUSHGATEWAY,
+  DRIFT_PUSHGATEWAY_PORT,
+  DRIFT_PUSHGATEWAY_SELECTOR,
+  DRIFT_SCRAPE_JOB,
+  DRIFT_SCRAPE_RELABELINGS,
+  MODEL_DRIFT_PUSHGATEWAY_POD_LABELS,
+  driftPushgatewayObjects,
+  driftPushgatewayResources,
+  driftPushgatewayUrl,
+  driftScrapeObjects,
+} from "./pushgateway";
 export { MODEL_DRIFT_DASHBOARD, MODEL_DRIFT_DASHBOARD_UID } from "./dashboard";
 
 export const DRIFT_SCRIPT_FILE = join(__dirname, "drift_report.py");
@@ -65,17 +82,21 @@ const extension = (path: string) => (path.endsWith(".parquet") ? "parquet" : "cs
 export const localDataPath = (kind: "reference" | "current", path: string) => `/data/${kind}.${extension(path)}`;
 export const datasetUri = (bucket: string, team: string, path: string) => `s3://${bucket}/${teamPrefix(team)}${path}`;
 
-/** The ConfigMap with the script and one CronJob per monitor; nothing for a team without monitors. */
+/**
+ * The ConfigMap with the script, one CronJob per monitor, and the team's Pushgateway they push to; nothing for a
+ * team without monitors.
+ */
 export function modelMonitorObjects(team: TeamConfig, args: ModelMonitorArgs): Manifest[] {
   if (team.modelMonitors.length === 0) return [];
   const labels = { ...args.labels, ...teamLabels(team), ...DRIFT_APP_LABEL };
-  return manifests((scope) => {
+  const jobs = manifests((scope) => {
     new k8s.KubeConfigMap(scope, "script", {
       metadata: { name: DRIFT_SCRIPT_CONFIGMAP, namespace: team.name, labels },
       data: { "drift_report.py": driftScript() },
     });
     for (const monitor of team.modelMonitors) driftCronJob(scope, team, monitor, args, labels);
   });
+  return [...jobs, ...driftPushgatewayObjects(team, args.labels)];
 }
 
 function driftCronJob(scope: Construct, team: TeamConfig, monitor: ModelMonitor, args: ModelMonitorArgs, baseLabels: Record<string, string>): k8s.KubeCronJob {
@@ -142,7 +163,7 @@ function driftCronJob(scope: Construct, team: TeamConfig, monitor: ModelMonitor,
                     { name: "REFERENCE_PATH", value: localDataPath("reference", monitor.reference) },
                     { name: "CURRENT_PATH", value: localDataPath("current", monitor.current) },
                     { name: "DRIFT_SHARE_THRESHOLD", value: String(monitor.driftShareThreshold) },
-                    { name: "PUSHGATEWAY_URL", value: PUSHGATEWAY_URL },
+                    { name: "PUSHGATEWAY_URL", value: driftPushgatewayUrl(team.name) },
                     { name: "EVIDENTLY_URL", value: EVIDENTLY_URL },
                     { name: "EVIDENTLY_SECRET_FILE", value: writeSecret.path(EVIDENTLY_SECRET_KEY) },
                     { name: "HOME", value: "/tmp" },
@@ -168,13 +189,17 @@ function driftCronJob(scope: Construct, team: TeamConfig, monitor: ModelMonitor,
   });
 }
 
-/** The dashboard (a Grafana sidecar ConfigMap) and the PrometheusRule, both in the monitoring namespace. */
-export function modelDriftObservabilityObjects(labels: Readonly<Record<string, string>> = {}): Manifest[] {
-  return manifests((scope) => {
+/**
+ * The dashboard (a Grafana sidecar ConfigMap), the PrometheusRule and the scrape of the Pushgateways in these team
+ * namespaces (those with monitors), all in the monitoring namespace.
+ */
+export function modelDriftObservabilityObjects(labels: Readonly<Record<string, string>> = {}, teamNamespaces: readonly string[] = []): Manifest[] {
+  const objects = manifests((scope) => {
     new k8s.KubeConfigMap(scope, "dashboard", {
       metadata: { name: `dashboard-${MODEL_DRIFT_DASHBOARD.uid}`, namespace: MONITORING_NAMESPACE, labels: { ...labels, ...DASHBOARD_LABEL } },
       data: { [`${MODEL_DRIFT_DASHBOARD.uid}.json`]: JSON.stringify(MODEL_DRIFT_DASHBOARD) },
     });
     prometheusRule(scope, "rules", { name: "model-drift", namespace: MONITORING_NAMESPACE, labels: { ...labels } }, { groups: [MODEL_DRIFT_RULES] });
   });
+  return [...objects, ...driftScrapeObjects(teamNamespaces, labels)];
 }
