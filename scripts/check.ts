@@ -62,6 +62,7 @@ async function checkStack(stack: string, stacksDir: string, outRoot: string): Pr
     eksClusterName,
     sharedFiles: cfg.storage.sharedFiles.enabled,
     scratch: cfg.storage.scratch.enabled ? cfg.storage.scratch : false,
+    objectStore: cfg.storage.objectStore.enabled,
     queue,
     kserveRoutes: kserveRoutesInferenceServices({ kserveMode: cfg.services.kserve.mode, teams: cfg.teams }),
     ...signIn,

@@ -20,10 +20,10 @@ import { inheritedDependsOn } from "../dependencies";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
 import { dexNamespaceObjects } from "./namespace";
-import { dexValues } from "./values";
+import { dexConfigRollout, dexValues } from "./values";
 
 export { dexNamespaceObjects, GRAFANA_POD_LABELS } from "./namespace";
-export { DEX_CONFIG_CHECKSUM_ANNOTATION, dexValues } from "./values";
+export { DEX_CONFIG_CHECKSUM_ANNOTATION, DEX_DEPLOYMENT, dexConfigRollout, dexValues } from "./values";
 
 /** A test user as the stack output shows it: sign in at login.<domain> with the email and password. */
 export interface TestUserCredentials {
@@ -81,15 +81,18 @@ export class IdentityProvider extends pulumi.ComponentResource {
       { ...child, dependsOn: [base], additionalSecretOutputs: ["stringData", "data"] },
     );
     // Released as "dex" whatever the component is called: the Service (dex.dex.svc) is named after the release.
-    // A digest of the secrets, not the secrets: the values stay publishable (unsecret). It is unknown until the
-    // passwords exist, so a new stack's first preview shows Dex's chart incomplete; `up` renders it in full.
+    // A digest of the secrets, not the secrets: the annotation stays publishable (unsecret). It is unknown until the
+    // passwords exist, so a new stack's first preview shows only Dex's pod template incomplete.
     const checksum = pulumi.unsecret(
       secrets.apply(([clientSecret, hashes]) =>
         dexConfigChecksum({ access: args.access, users, redirectURIs, secretsDigest: dexSecretsDigest(clientSecret, hashes) }),
       ),
     );
-    const values = dexValues(checksum);
-    this.chart = createUpstreamChart(DEX_RELEASE, CHARTS.dex, DEX_NAMESPACE, values, { ...child, dependsOn: [base, config, ...inherited] });
+    this.chart = createUpstreamChart(DEX_RELEASE, CHARTS.dex, DEX_NAMESPACE, dexValues(), {
+      ...child,
+      dependsOn: [base, config, ...inherited],
+      transforms: [dexConfigRollout(checksum)],
+    });
 
     this.clientSecret = pulumi.secret(client.result);
     this.testUsers = pulumi.secret(

@@ -9,6 +9,7 @@ import { objectStoreCredentialsTemplate } from "../../charts/services/secret-fil
 import { loadValuesFile, mergeValues } from "../../charts/values";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { createUpstreamChart } from "../kubernetes/upstream-chart";
+import { podTemplateAnnotationsTransform } from "../kubernetes/pod-template-annotations";
 import { CHARTS } from "../../domain/versions";
 import {
   OBJECT_STORE_ADMIN,
@@ -29,6 +30,12 @@ export const OBJECT_STORE_CONFIG_SECRET = "s3-identities";
  * SIGHUP only (weed/s3api/s3api_server.go at 4.44, grace.OnReload), so a changed file reaches it by a rollout.
  */
 export const IDENTITIES_CHECKSUM_ANNOTATION = "checksum/s3-identities";
+/** The chart's S3 gateway Deployment (fullnameOverride seaweedfs in charts/values/seaweedfs.yaml), which reads the identities file. */
+export const OBJECT_STORE_S3_DEPLOYMENT = "seaweedfs-s3";
+
+/** weed reads the identities file only at start: its checksum on the gateway's pod template rolls them when it changes. */
+export const identitiesRollout = (checksum: pulumi.Input<string>): pulumi.ResourceTransform =>
+  podTemplateAnnotationsTransform(OBJECT_STORE_S3_DEPLOYMENT, { [IDENTITIES_CHECKSUM_ANNOTATION]: checksum });
 
 /** An identity's keys as the consumers' Secret holds them (charts/services/secret-files.ts objectStoreCredentialsTemplate). */
 export type ObjectStoreCredentials = pulumi.Output<{ readonly AWS_ACCESS_KEY_ID: string; readonly AWS_SECRET_ACCESS_KEY: string }>;
@@ -86,10 +93,12 @@ export class ObjectStore extends pulumi.ComponentResource {
     );
     // A hash of random keys reveals nothing about them; unmasked, so the plan shows when the gateway restarts.
     const checksum = pulumi.unsecret(config.apply((text) => createHash("sha256").update(text).digest("hex")));
-    const values = mergeValues(loadValuesFile("seaweedfs"), {
-      s3: { existingConfigSecret: OBJECT_STORE_CONFIG_SECRET, podAnnotations: { [IDENTITIES_CHECKSUM_ANNOTATION]: checksum } },
+    const values = mergeValues(loadValuesFile("seaweedfs"), { s3: { existingConfigSecret: OBJECT_STORE_CONFIG_SECRET } });
+    const chart = createUpstreamChart(name, CHARTS.seaweedfs, OBJECT_STORE_NAMESPACE, values, {
+      parent: this,
+      dependsOn: [secret],
+      transforms: [identitiesRollout(checksum)],
     });
-    const chart = createUpstreamChart(name, CHARTS.seaweedfs, OBJECT_STORE_NAMESPACE, values, { parent: this, dependsOn: [secret] });
     const asEnv = (own: pulumi.Output<ObjectStoreKeys>): ObjectStoreCredentials =>
       pulumi.secret(own.apply((k) => ({ AWS_ACCESS_KEY_ID: k.accessKey, AWS_SECRET_ACCESS_KEY: k.secretKey })));
     this.credentials = Object.fromEntries(this.identities.filter((i) => !i.admin).map((i) => [i.name, asEnv(keys[i.name])]));

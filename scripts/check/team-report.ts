@@ -2,6 +2,8 @@
 import { TEAM_ROLES, type TeamConfig } from "../../config/teams";
 import { POD_SECURITY_VERSION } from "../../domain/versions";
 import { DATA_BUCKET_KINDS, scratchTeamPath, teamPrefix } from "../../domain/storage-naming";
+import { teamIdentityName } from "../../domain/object-store-identities";
+import { OBJECT_STORE_CREDENTIALS_SECRET } from "../../components/storage/local-buckets";
 import { SCRATCH_TEAM_MODE } from "../../charts/storage-scratch";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT } from "../../charts/team";
 import { SCRATCH_CLAIM, SHARED_FILES_CLAIM } from "../../charts/team-volumes";
@@ -17,6 +19,8 @@ export interface TeamReportContext extends SignInContext {
    * team on a shared file system, linked to scratch/ of the team's prefix. @default off
    */
   readonly scratch?: boolean | ScratchReport;
+  /** The in-cluster object store of an existing cluster, where each team has a key of its own. @default off */
+  readonly objectStore?: boolean;
   /** The stack's GPU flavors and queue settings, for the queue lines. */
   readonly queue: QueueReportContext;
   /** KServe routes every InferenceService through the gateway (charts/guardrails/models.ts): teams without model endpoints label theirs cluster-local. @default false */
@@ -94,7 +98,9 @@ export function teamReport(team: TeamConfig, ctx: TeamReportContext): string[] {
   ];
   const identity = ctx.eksClusterName
     ? `IAM role via EKS Pod Identity for ${team.name}/${TEAM_WORKLOAD_SERVICE_ACCOUNT}: s3 ${teamPrefix(team.name)} in ${DATA_BUCKET_KINDS.map((k) => `${ctx.eksClusterName}-${k}-<account>`).join(", ")}; capped by the team permissions boundary`
-    : "none (existing cluster: Kubernetes side only)";
+    : ctx.objectStore
+      ? `object-store key of its own in Secret ${OBJECT_STORE_CREDENTIALS_SECRET} (identity ${teamIdentityName(team.name)}): read, write and list under ${teamPrefix(team.name)} of ${DATA_BUCKET_KINDS.join(", ")}, nothing else; reached from its predictors and drift jobs`
+      : "none (existing cluster: Kubernetes side only)";
   return [
     `${team.name} (cost center ${team.costCenter})`,
     `  namespace  ${team.name}: Pod Security restricted (enforce, warn, audit; ${POD_SECURITY_VERSION}), labels team=${team.name}, cost-center=${team.costCenter}`,

@@ -164,6 +164,13 @@ describe("teamReport on an existing cluster (local)", () => {
     expect(line(lines, "roles")).toBe("  roles      admin: group sandbox-admins");
   });
 
+  it("with the in-cluster object store: a key of the team's own, limited to its prefix of each bucket", () => {
+    const withStore = teamReport(sandbox, { environment: "local", queue: QUEUE.local, objectStore: true });
+    expect(line(withStore, "identity")).toBe(
+      "  identity   object-store key of its own in Secret object-store-credentials (identity team-sandbox): read, write and list under teams/sandbox/ of datasets, artifacts, models, nothing else; reached from its predictors and drift jobs",
+    );
+  });
+
   it("reports a changed cost center on the first and namespace lines", () => {
     const cfg = fixture("local");
     teamsOf(cfg)[0].costCenter = "cc-9000";
