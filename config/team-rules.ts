@@ -51,11 +51,14 @@ const FORBIDDEN_VERBS = new Set(["escalate", "bind", "impersonate"]);
 const EXTERNAL_SECRETS = "ExternalSecrets in a team namespace could read the platform's credentials";
 const GATEWAY =
   "a team's routes are KServe's and its SecurityPolicies the platform's: its own routes or policies could take another team's host or open its models";
+const MONITORING =
+  "PrometheusRules, ServiceMonitors and PodMonitors feed the platform's one Prometheus: a team's own could record or relabel series under another team's name and forge or silence its alerts";
 const PLATFORM_API_GROUPS: ReadonlyMap<string, string> = new Map([
   ["external-secrets.io", EXTERNAL_SECRETS],
   ["generators.external-secrets.io", EXTERNAL_SECRETS],
   ["gateway.networking.k8s.io", GATEWAY],
   ["gateway.envoyproxy.io", GATEWAY],
+  ["monitoring.coreos.com", MONITORING],
 ]);
 const FORBIDDEN_RESOURCES = new Set(["serviceaccounts/token", "resourcequotas", "limitranges", "networkpolicies", "roles", "rolebindings"]);
 

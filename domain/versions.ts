@@ -91,13 +91,7 @@ export const CHARTS = {
     valuesUrl: "https://github.com/knative/operator/blob/knative-v1.23.0/config/charts/knative-operator/values.yaml",
     gitRef: "knative-v1.23.0",
   },
-  pushgateway: {
-    repo: "https://prometheus-community.github.io/helm-charts",
-    chart: "prometheus-pushgateway",
-    version: "3.8.0",
-    valuesUrl: "https://github.com/prometheus-community/helm-charts/blob/prometheus-pushgateway-3.8.0/charts/prometheus-pushgateway/values.yaml",
-    gitRef: "prometheus-pushgateway-3.8.0",
-  },
+
   // Kueue publishes its chart to OCI only; the Go module sigs.k8s.io/kueue at gitRef is what the real-server tests build.
   kueue: {
     repo: "oci://registry.k8s.io/kueue/charts",

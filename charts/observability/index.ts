@@ -11,7 +11,7 @@ import { podSecurityLabels } from "../pod-security";
 import { ALERT_GROUPS } from "./alerts";
 import { DASHBOARDS } from "./dashboards";
 import { addKueueScrape } from "./queues";
-import { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../../domain/platform-namespaces";
+import { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE, PLATFORM_NAMESPACES } from "../../domain/platform-namespaces";
 
 export { ALERT_GROUPS, type AlertRule, type RuleGroup } from "./alerts";
 export { DASHBOARDS, type Dashboard, type Panel } from "./dashboards";
@@ -49,7 +49,9 @@ export class ObservabilityChart extends Chart {
       "platform-services",
       { name: "platform-services", namespace: MONITORING_NAMESPACE },
       {
-        namespaceSelector: { any: true },
+        // Platform namespaces only: a team's Service with the label would bring series with labels the team chose
+        // (a `team` of another team's name) under the platform's own scrape.
+        namespaceSelector: { matchNames: [...PLATFORM_NAMESPACES] },
         selector: { matchLabels: { ...METRICS_LABEL } },
         endpoints: [{ port: METRICS_PORT, interval: "30s" }],
       },

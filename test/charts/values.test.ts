@@ -14,7 +14,6 @@ const FILE_TO_CHART: Record<string, keyof typeof CHARTS> = {
   "cert-manager": "certManager",
   "kserve-resources": "kserveResources",
   "kserve-runtime-configs": "kserveRuntimes",
-  "prometheus-pushgateway": "pushgateway",
   "knative-operator": "knativeOperator",
   kueue: "kueue",
   "envoy-gateway": "envoyGateway",

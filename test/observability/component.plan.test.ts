@@ -1,4 +1,5 @@
 /** The Observability component under the offline plan (prod on EKS, local on an existing cluster). */
+import { PLATFORM_NAMESPACES } from "../../domain/platform-namespaces";
 import { describe, it, expect, beforeAll } from "vitest";
 import { readInventory } from "../../scripts/inventory/store";
 import { DCGM_METRICS_CONFIG_MAP, DCGM_METRICS_FILE } from "../../charts/gpu-operator";
@@ -173,7 +174,7 @@ describe.each(["prod", "local"])("Observability (%s)", (stack) => {
     expect(all.filter((o) => o.kind === "PrometheusRule")).toHaveLength(1);
     const sm = all.find((o) => o.kind === "ServiceMonitor" && o.metadata.name === "platform-services")!;
     expect(sm.spec).toEqual({
-      namespaceSelector: { any: true },
+      namespaceSelector: { matchNames: [...PLATFORM_NAMESPACES] },
       selector: { matchLabels: { "mlops.platform/metrics": "true" } },
       endpoints: [{ port: "metrics", interval: "30s" }],
     });

@@ -190,6 +190,18 @@ describe("extra RBAC rules on External Secrets", () => {
     ]);
   });
 
+  it("rejects apiGroup monitoring.coreos.com: a team's own rules or monitors could write series under another team's name", () => {
+    const cfg = fixture("prod");
+    cfg.teams[1].rbac = { extraRules: [{ role: "edit", apiGroups: ["monitoring.coreos.com"], resources: ["prometheusrules"], verbs: ["create"] }] };
+    expect(problemsOf(cfg)).toEqual([
+      {
+        path: "teams[1].rbac.extraRules[0].apiGroups[0]",
+        message:
+          "\"monitoring.coreos.com\" is the platform's: PrometheusRules, ServiceMonitors and PodMonitors feed the platform's one Prometheus: a team's own could record or relabel series under another team's name and forge or silence its alerts",
+      },
+    ]);
+  });
+
   it("accepts an extra rule on other API groups", () => {
     const cfg = fixture("prod");
     cfg.teams[1].rbac = { extraRules: [{ role: "edit", apiGroups: ["serving.kserve.io"], resources: ["inferenceservices"], verbs: ["create", "delete"] }] };
