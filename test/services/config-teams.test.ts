@@ -164,7 +164,7 @@ describe("modelMonitors", () => {
   });
 });
 
-describe("extra RBAC rules on External Secrets", () => {
+describe("extra RBAC rules on the platform's API groups", () => {
   it.each(["external-secrets.io", "generators.external-secrets.io"])("rejects apiGroup %s, which could read the platform's credentials", (group) => {
     const cfg = fixture("prod");
     cfg.teams[1].rbac = { extraRules: [{ role: "edit", apiGroups: ["batch", group], resources: ["externalsecrets"], verbs: ["create"] }] };
