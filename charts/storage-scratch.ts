@@ -14,6 +14,7 @@ import { teamPosixId } from "../domain/posix";
 import { SCRATCH_TEAMS_DIR, scratchTeamPath } from "../domain/storage-naming";
 import { imageRef } from "../domain/versions";
 import { k8s, manifests, resources, type Manifest } from "./kube";
+import { sourceNamedVolume } from "./team-volumes";
 
 /** The Job's name, exact: the exceptions registry names it; a changed script replaces it (its pod template is immutable). */
 export const SCRATCH_DIRECTORIES_JOB = "scratch-directories";
@@ -49,15 +50,22 @@ export function scratchDirectoryScript(fileSystems: readonly Pick<ScratchFileSys
   return lines.join("\n");
 }
 
-/** A pre-bound volume of a file system's root, for the Job only (claim in kube-system). */
+/** The Job's volume of a file system's root. */
 const rootVolume = (fs: ScratchFileSystemRoot) => `fsx-root-${fs.key}`;
+const rootSource = (fs: ScratchFileSystemRoot) => ({
+  driver: "fsx.csi.aws.com",
+  volumeHandle: fs.fileSystemId,
+  volumeAttributes: { dnsname: fs.dnsName, mountname: fs.mountName },
+});
+/** Its pre-bound PersistentVolume and claim (in kube-system, for the Job only), named after the file system. */
+export const rootClaim = (fs: ScratchFileSystemRoot): string => sourceNamedVolume(rootVolume(fs), rootSource(fs));
 
 export function scratchDirectoryObjects(fileSystems: readonly ScratchFileSystemRoot[], reclaimPolicy: "Retain" | "Delete"): Manifest[] {
   const labels = { "app.kubernetes.io/name": SCRATCH_DIRECTORIES_JOB };
   return manifests((scope) => {
     for (const fs of fileSystems) {
-      const name = rootVolume(fs);
-      new k8s.KubePersistentVolume(scope, name, {
+      const name = rootClaim(fs);
+      new k8s.KubePersistentVolume(scope, rootVolume(fs), {
         metadata: { name, labels },
         spec: {
           capacity: { storage: k8s.Quantity.fromString("1Gi") },
@@ -65,10 +73,10 @@ export function scratchDirectoryObjects(fileSystems: readonly ScratchFileSystemR
           persistentVolumeReclaimPolicy: reclaimPolicy,
           storageClassName: "",
           claimRef: { namespace: KUBE_SYSTEM_NAMESPACE, name },
-          csi: { driver: "fsx.csi.aws.com", volumeHandle: fs.fileSystemId, volumeAttributes: { dnsname: fs.dnsName, mountname: fs.mountName } },
+          csi: rootSource(fs),
         },
       });
-      new k8s.KubePersistentVolumeClaim(scope, `${name}-claim`, {
+      new k8s.KubePersistentVolumeClaim(scope, `${rootVolume(fs)}-claim`, {
         metadata: { name, namespace: KUBE_SYSTEM_NAMESPACE, labels },
         spec: { accessModes: ["ReadWriteMany"], storageClassName: "", volumeName: name, resources: { requests: { storage: k8s.Quantity.fromString("1Gi") } } },
       });
@@ -97,7 +105,7 @@ export function scratchDirectoryObjects(fileSystems: readonly ScratchFileSystemR
                 volumeMounts: fileSystems.map((fs) => ({ name: rootVolume(fs), mountPath: `${MOUNT_ROOT}/${fs.key}` })),
               },
             ],
-            volumes: fileSystems.map((fs) => ({ name: rootVolume(fs), persistentVolumeClaim: { claimName: rootVolume(fs) } })),
+            volumes: fileSystems.map((fs) => ({ name: rootVolume(fs), persistentVolumeClaim: { claimName: rootClaim(fs) } })),
           },
         },
       },

@@ -3,6 +3,7 @@
  * access point, RWX) and `scratch` (FSx for Lustre, RWX, the team's directory /teams/<team> only, on a shared
  * file system or the team's own). Each PV is pre-bound to its team's claim, so no other namespace can take it.
  */
+import { createHash } from "node:crypto";
 import { App, Chart, type ChartProps } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
 import type { Construct } from "constructs";
@@ -11,6 +12,18 @@ import { scratchTeamMountName } from "../domain/storage-naming";
 export const SHARED_FILES_CLAIM = "shared-files";
 export const SCRATCH_CLAIM = "scratch";
 const NOMINAL = "1Gi";
+
+/**
+ * A PersistentVolume's name for a source that can change (a scratch file system replaced, a directory moved): the
+ * source's spec is immutable, so a new source is a new volume, and a name of its own lets Pulumi create it before
+ * the old one goes and replace the claim that names it (delete first: the claim's name is fixed). The claim's
+ * deletion waits until no pod uses it.
+ */
+export function sourceNamedVolume(prefix: string, source: k8s.CsiPersistentVolumeSource): string {
+  const attributes = Object.entries(source.volumeAttributes ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const identity = JSON.stringify([source.driver, source.volumeHandle, attributes]);
+  return `${prefix}-${createHash("sha256").update(identity).digest("hex").slice(0, 8)}`;
+}
 
 export interface TeamVolumesProps extends ChartProps {
   readonly teams: readonly string[];
@@ -51,11 +64,12 @@ export class TeamVolumesChart extends Chart {
       // The FSx CSI driver mounts `<dnsname>@tcp:/<mountname>` (pkg/driver/node.go): a mount name with a path is a
       // Lustre subdirectory mount, so the team's pods see its own directory and nothing above it.
       if (fsx) {
-        bind(`fsx-${team}`, SCRATCH_CLAIM, NOMINAL, {
+        const source = {
           driver: "fsx.csi.aws.com",
           volumeHandle: fsx.fileSystemId,
           volumeAttributes: { dnsname: fsx.dnsName, mountname: scratchTeamMountName(fsx.mountName, team) },
-        });
+        };
+        bind(sourceNamedVolume(`fsx-${team}`, source), SCRATCH_CLAIM, NOMINAL, source);
       }
     }
   }

@@ -3,7 +3,8 @@
  * platform pre-binds to its claims (charts/team-volumes.ts), each confined to the team's own EFS access point or
  * scratch directory. An inline `csi` volume names a driver and a file system directly (an EFS id, an FSx mount
  * name), past those bounds; restricted Pod Security allows it, so this rule refuses it in team namespaces.
- * Generic ephemeral volumes stay allowed: they provision a new claim from a storage class, never an existing volume.
+ * Generic ephemeral volumes stay allowed: their claim could name an existing volume (volumeName), but every volume
+ * of a shared file system is pre-bound to one claim (claimRef), which the team-volumes policy requires.
  */
 import { TEAM_NAMESPACE_LABEL } from "../../domain/ownership";
 import type { LabelSelector } from "../kube";

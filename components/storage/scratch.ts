@@ -31,14 +31,17 @@ export interface ScratchArgs {
 /** The key of the shared file system in {@link scratchFileSystems}; a per-team file system is keyed by its team. */
 export const SHARED_SCRATCH = "shared";
 
-/** Which file systems to build and whose directories each holds: one shared, or one per team. */
-export function scratchFileSystems(teams: readonly string[], isolation: ScratchIsolation): { key: string; teams: string[] }[] {
-  if (isolation === "file-system") return teams.map((team) => ({ key: team, teams: [team] }));
+/**
+ * Which file systems to build and whose directories each holds: one shared, or one per team (keyed by the team,
+ * so `shared` says which is which: a team may be named "shared").
+ */
+export function scratchFileSystems(teams: readonly string[], isolation: ScratchIsolation): { key: string; teams: string[]; shared: boolean }[] {
+  if (isolation === "file-system") return teams.map((team) => ({ key: team, teams: [team], shared: false }));
   if (teams.length > MAX_DATA_REPOSITORY_ASSOCIATIONS)
     throw new Error(
       `${teams.length} teams on one scratch file system: FSx allows ${MAX_DATA_REPOSITORY_ASSOCIATIONS} data repository associations; use isolation "file-system"`,
     );
-  return [{ key: SHARED_SCRATCH, teams: [...teams] }];
+  return [{ key: SHARED_SCRATCH, teams: [...teams], shared: true }];
 }
 
 /**
@@ -141,7 +144,7 @@ export class Scratch extends pulumi.ComponentResource {
     const associations: aws.fsx.DataRepositoryAssociation[] = [];
     for (const group of scratchFileSystems(args.teams, args.isolation ?? "directory")) {
       // The shared file system keeps the component's name; a team's own is named after the team.
-      const fsName = group.key === SHARED_SCRATCH ? name : `${name}-${group.key}`;
+      const fsName = group.shared ? name : `${name}-${group.key}`;
       // No file-system-wide import or export path: each team's directory is linked to its own prefix only.
       const fs = new aws.fsx.LustreFileSystem(
         fsName,
@@ -154,7 +157,7 @@ export class Scratch extends pulumi.ComponentResource {
           dataCompressionType: "LZ4",
           copyTagsToBackups: true,
           ...(persistent ? { perUnitStorageThroughput: args.perUnitStorageThroughput ?? 125, kmsKeyId: args.kmsKeyArn, automaticBackupRetentionDays: 7 } : {}),
-          tags: { Name: fsName, ...(group.key === SHARED_SCRATCH ? {} : { team: group.key }) },
+          tags: { Name: fsName, ...(group.shared ? {} : { team: group.key }) },
         },
         { ...child, protect: persistent && args.protect, retainOnDelete: persistent && args.protect },
       );

@@ -6,6 +6,9 @@ import { TEAM_LABEL, nameOf } from "../lib/k8s";
 const PV = "kubernetes:core/v1:PersistentVolume";
 const DRA = "aws:fsx/dataRepositoryAssociation:DataRepositoryAssociation";
 const LUSTRE = "aws:fsx/lustreFileSystem:LustreFileSystem";
+/** The CSI drivers of the shared file systems (EFS, FSx for Lustre), and the one platform namespace that may bind their roots. */
+const SHARED_FILE_DRIVERS = ["efs.csi.aws.com", "fsx.csi.aws.com"];
+const KUBE_SYSTEM = "kube-system";
 
 /** Values the cloud assigns show as `<computed:...>` in an offline plan: one opaque token, colons and all. */
 const opaque = (value: string): string => value.replace(/<computed:[^>]*>/g, "X");
@@ -66,6 +69,16 @@ export const teamVolumes = stackPolicy(
     const check = controlChecker(undefined, undefined, report);
     for (const pv of args.resources.filter((r: PolicyResource) => r.type === PV)) {
       const team = pv.props.spec?.claimRef?.namespace;
+      // A shared file system's volume that no claim holds (or one outside the platform's own kube-system) is
+      // anyone's: a claim naming it in volumeName, in any namespace, would bind to it.
+      const driver: unknown = pv.props.spec?.csi?.driver;
+      if (typeof driver === "string" && SHARED_FILE_DRIVERS.includes(driver) && !(typeof team === "string" && (teams.has(team) || team === KUBE_SYSTEM)))
+        check(
+          "FS-05",
+          false,
+          `PersistentVolume ${nameOf(pv.props)} on ${driver} is pre-bound to ${typeof team === "string" ? `namespace ${team}` : "no claim"}: a shared file system's volume is pre-bound to a team's claim (or the platform's in kube-system), or any claim naming it could take it`,
+          pv.urn,
+        );
       if (typeof team !== "string" || !teams.has(team)) continue;
       const problem = pvProblem(pv.props, team);
       check("FS-05", problem === undefined, `PersistentVolume ${nameOf(pv.props)} ${problem}`, pv.urn);

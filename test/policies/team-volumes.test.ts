@@ -75,6 +75,15 @@ describe("team-volumes (FS-05)", () => {
     ]);
   });
 
+  it("fails a shared file system's volume that no claim holds, or one held outside the teams and kube-system", () => {
+    expect(broken("fsx-root-shared", (p) => delete p.spec.claimRef)).toEqual([
+      "FS-05: PersistentVolume fsx-root-shared on fsx.csi.aws.com is pre-bound to no claim: a shared file system's volume is pre-bound to a team's claim (or the platform's in kube-system), or any claim naming it could take it",
+    ]);
+    expect(broken("efs-nlp", (p) => (p.spec.claimRef.namespace = "default"))).toEqual([
+      "FS-05: PersistentVolume efs-nlp on efs.csi.aws.com is pre-bound to namespace default: a shared file system's volume is pre-bound to a team's claim (or the platform's in kube-system), or any claim naming it could take it",
+    ]);
+  });
+
   it("fails a volume whose team label is not the namespace it is bound to", () => {
     expect(broken("fsx-nlp", (p) => (p.metadata.labels.team = "recsys"))).toEqual([
       "FS-05: PersistentVolume fsx-nlp is bound to team nlp but labelled team recsys",

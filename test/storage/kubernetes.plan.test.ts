@@ -1,4 +1,5 @@
 /** The Kubernetes side of storage under the offline plan: classes, team volumes, and the local object store. */
+import { sourceNamedVolume } from "../../charts/team-volumes";
 import { describe, it, expect, beforeAll } from "vitest";
 import { SNAPSHOT_CLASS, STORAGE_CLASSES } from "../../charts/storage";
 import { OBJECT_STORE_NAMESPACE } from "../../components/storage";
@@ -92,6 +93,12 @@ describe.each([
   });
 });
 
+const fsxSource = (team: string) => ({
+  driver: "fsx.csi.aws.com",
+  volumeHandle: "<computed:storage-scratch.id>",
+  volumeAttributes: { dnsname: "<computed:storage-scratch.dnsName>", mountname: `<computed:storage-scratch.mountName>/teams/${team}` },
+});
+
 describe.each(["prod", "dev"])("team volumes (%s)", (stack) => {
   const p = () => plans[stack];
   const group = () => one(p(), T.configGroup, "storage-team-volumes");
@@ -109,7 +116,8 @@ describe.each(["prod", "dev"])("team volumes (%s)", (stack) => {
   it.each(["shared-files", "scratch"])("binds one %s PV to one claim per team", (claim) => {
     const all = objs(group());
     for (const team of p().config!.teams.map((t) => t.name)) {
-      const pvName = `${claim === "shared-files" ? "efs" : "fsx"}-${team}`;
+      // A scratch volume is named after its source too (sourceNamedVolume): a new file system is a new volume.
+      const pvName = claim === "shared-files" ? `efs-${team}` : sourceNamedVolume(`fsx-${team}`, fsxSource(team));
       const pv = all.find((o) => o.kind === "PersistentVolume" && o.metadata.name === pvName)!;
       const pvc = all.find((o) => o.kind === "PersistentVolumeClaim" && o.metadata.namespace === team && o.metadata.name === claim)!;
       expect(pv.spec).toMatchObject({
@@ -123,12 +131,8 @@ describe.each(["prod", "dev"])("team volumes (%s)", (stack) => {
       if (claim === "shared-files") {
         expect(pv.spec.csi).toEqual({ driver: "efs.csi.aws.com", volumeHandle: `<computed:storage-files.id>::<computed:storage-files-${team}.id>` });
       } else {
-        expect(pv.spec.csi).toEqual({
-          driver: "fsx.csi.aws.com",
-          volumeHandle: "<computed:storage-scratch.id>",
-          // The team's directory only: a Lustre subdirectory mount of /teams/<team>.
-          volumeAttributes: { dnsname: "<computed:storage-scratch.dnsName>", mountname: `<computed:storage-scratch.mountName>/teams/${team}` },
-        });
+        // The team's directory only: a Lustre subdirectory mount of /teams/<team>.
+        expect(pv.spec.csi).toEqual(fsxSource(team));
       }
     }
     expect(all.filter((o) => o.kind === "PersistentVolumeClaim" && o.metadata.name === claim)).toHaveLength(p().config!.teams.length);

@@ -49,7 +49,7 @@ describe("scratch with a file system per team (dev fixture)", () => {
   it("binds each team's volume to its own file system's team directory, and the Job mounts every root", () => {
     const volumes = parseYamlStream(one(p, T.configGroup, "storage-team-volumes").inputs.yaml as string) as Obj[];
     for (const team of teams) {
-      const pv = volumes.find((o) => o.kind === "PersistentVolume" && o.metadata.name === `fsx-${team}`);
+      const pv = volumes.find((o) => o.kind === "PersistentVolume" && o.metadata.name.startsWith(`fsx-${team}-`));
       expect(pv?.spec.csi).toMatchObject({
         volumeHandle: `<computed:storage-scratch-${team}.id>`,
         volumeAttributes: { mountname: `<computed:storage-scratch-${team}.mountName>/teams/${team}` },

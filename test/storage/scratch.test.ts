@@ -1,7 +1,7 @@
 /** Scratch isolation per team, as pure helpers: paths, file-system layout, association args, the team PVs, the directory Job and the config rule. */
 import { describe, it, expect } from "vitest";
 import { SCRATCH_DIRECTORIES_JOB, scratchDirectoryObjects, scratchDirectoryScript } from "../../charts/storage-scratch";
-import { teamVolumeObjects } from "../../charts/team-volumes";
+import { sourceNamedVolume, teamVolumeObjects } from "../../charts/team-volumes";
 import { SHARED_SCRATCH, scratchFileSystems, teamAssociationArgs } from "../../components/storage/scratch";
 import { storageProblems } from "../../config/storage";
 import { KUBE_SYSTEM_NAMESPACE } from "../../domain/platform-namespaces";
@@ -35,11 +35,13 @@ describe("scratch paths", () => {
 
 describe("scratchFileSystems", () => {
   it("directory isolation: one shared file system holding every team's directory", () => {
-    expect(scratchFileSystems(TEAMS, "directory")).toEqual([{ key: SHARED_SCRATCH, teams: TEAMS }]);
+    expect(scratchFileSystems(TEAMS, "directory")).toEqual([{ key: SHARED_SCRATCH, teams: TEAMS, shared: true }]);
   });
 
   it("file-system isolation: one file system per team, holding that team only", () => {
-    expect(scratchFileSystems(TEAMS, "file-system")).toEqual(TEAMS.map((t) => ({ key: t, teams: [t] })));
+    expect(scratchFileSystems(TEAMS, "file-system")).toEqual(TEAMS.map((t) => ({ key: t, teams: [t], shared: false })));
+    // A team named like the shared file system's key still gets a file system of its own.
+    expect(scratchFileSystems([SHARED_SCRATCH], "file-system")).toEqual([{ key: SHARED_SCRATCH, teams: [SHARED_SCRATCH], shared: false }]);
   });
 
   it("refuses more teams on one file system than it takes associations", () => {
@@ -73,8 +75,10 @@ describe("team scratch volumes", () => {
     const pvs = objects.filter((o) => o.kind === "PersistentVolume");
     expect(pvs).toHaveLength(TEAMS.length);
     for (const team of TEAMS) {
-      const pv = pvs.find((o) => o.metadata.name === `fsx-${team}`);
+      const pv = pvs.find((o) => o.metadata.name.startsWith(`fsx-${team}-`));
+      expect(pv?.metadata.name).toBe(sourceNamedVolume(`fsx-${team}`, pv?.spec.csi));
       expect(pv?.spec.claimRef).toEqual({ namespace: team, name: "scratch" });
+      expect(objects.find((o) => o.kind === "PersistentVolumeClaim" && o.metadata.namespace === team)?.spec.volumeName).toBe(pv?.metadata.name);
       expect(pv?.spec.csi).toEqual({
         driver: "fsx.csi.aws.com",
         volumeHandle: FS.fileSystemId,
@@ -82,6 +86,13 @@ describe("team scratch volumes", () => {
       });
       for (const other of TEAMS.filter((t) => t !== team)) expect(JSON.stringify(pv)).not.toContain(`/teams/${other}`);
     }
+  });
+
+  it("names a volume after its source: a moved directory or a new file system is a new volume, not a change to an immutable one", () => {
+    const moved = teamVolumeObjects({ teams: ["nlp"], fsx: { nlp: { ...FS, fileSystemId: "fs-new" } }, reclaimPolicy: "Delete" }) as Obj[];
+    const before = objects.find((o) => o.kind === "PersistentVolume" && o.metadata.name.startsWith("fsx-nlp-"));
+    expect(moved[0].metadata.name).toMatch(/^fsx-nlp-[0-9a-f]{8}$/);
+    expect(moved[0].metadata.name).not.toBe(before?.metadata.name);
   });
 
   it("puts a team with its own file system on that file system", () => {
@@ -135,9 +146,10 @@ describe("the scratch directory Job", () => {
     ]);
     const pvs = objects.filter((o) => o.kind === "PersistentVolume");
     expect(pvs.map((p) => p.spec.claimRef)).toEqual([
-      { namespace: KUBE_SYSTEM_NAMESPACE, name: "fsx-root-shared" },
-      { namespace: KUBE_SYSTEM_NAMESPACE, name: "fsx-root-fraud" },
+      { namespace: KUBE_SYSTEM_NAMESPACE, name: sourceNamedVolume("fsx-root-shared", pvs[0].spec.csi) },
+      { namespace: KUBE_SYSTEM_NAMESPACE, name: sourceNamedVolume("fsx-root-fraud", pvs[1].spec.csi) },
     ]);
+    expect(pod.volumes.map((v: Obj) => v.persistentVolumeClaim.claimName)).toEqual(pvs.map((p) => p.metadata.name));
     expect(pvs.map((p) => p.spec.csi.volumeAttributes.mountname)).toEqual(["abcdefgh", "abcdefgh"]);
   });
 });
