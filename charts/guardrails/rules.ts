@@ -4,7 +4,7 @@
  * its owner, its reason and the controls of docs/security-controls.md it serves, like the CrossGuard policies,
  * and is proven on a real API server (test/cluster/guardrails.test.ts).
  */
-import { MANAGED_BY, MANAGED_BY_LABEL, TEAM_GROUP_ANNOTATION_PREFIX, TEAM_NAMESPACE_LABEL } from "../../domain/ownership";
+import { MANAGED_BY, MANAGED_BY_LABEL, TEAM_GROUP_ANNOTATION_PREFIX } from "../../domain/ownership";
 import { INFERENCE_POD_LABEL, RESERVED_TEAM_POD_LABELS } from "../team/network";
 import type { ResourceRule } from "../crds/admission";
 import type { LabelSelector } from "../kube";
@@ -12,7 +12,7 @@ import { POD_SECURITY_ENFORCE_LABEL } from "../pod-security";
 import { clusterLocalModelsRule } from "./models";
 import { queueRule } from "./queues";
 import { inlineVolumesRule } from "./volumes";
-import type { GuardrailRule } from "./rule";
+import { TEAM_NAMESPACES, type GuardrailRule } from "./rule";
 import { IMAGE_REFERENCES, POD_LABELS, POD_SPEC_CHANGED, POD_VARIABLES, RESTRICTED_VALIDATION, WORKLOAD_RESOURCES } from "./pod-templates";
 
 export type { GuardrailRule } from "./rule";
@@ -38,7 +38,6 @@ export interface GuardrailInputs {
 /** The platform's pod labels in team namespaces (drift jobs, the team's Pushgateway), as key/value pairs. */
 const RESERVED_LABEL_PAIRS = RESERVED_TEAM_POD_LABELS.flatMap((labels) => Object.entries(labels));
 
-const TEAM_NAMESPACES: LabelSelector = { matchExpressions: [{ key: TEAM_NAMESPACE_LABEL, operator: "Exists" }] };
 const RESTRICTED_NAMESPACES: LabelSelector = { matchLabels: { [POD_SECURITY_ENFORCE_LABEL]: "restricted" } };
 const WRITES = ["CREATE", "UPDATE"] as const;
 

@@ -6,12 +6,8 @@
  * Generic ephemeral volumes stay allowed: their claim could name an existing volume (volumeName), but every volume
  * of a shared file system is pre-bound to one claim (claimRef), which the team-volumes policy requires.
  */
-import { TEAM_NAMESPACE_LABEL } from "../../domain/ownership";
-import type { LabelSelector } from "../kube";
 import { POD_SPEC_CHANGED, POD_VARIABLES, WORKLOAD_RESOURCES } from "./pod-templates";
-import type { GuardrailRule } from "./rule";
-
-const TEAM_NAMESPACES: LabelSelector = { matchExpressions: [{ key: TEAM_NAMESPACE_LABEL, operator: "Exists" }] };
+import { TEAM_NAMESPACES, type GuardrailRule } from "./rule";
 const INLINE = "variables.podSpec.?volumes.orValue([]).filter(v, has(v.csi))";
 
 export function inlineVolumesRule(): GuardrailRule {

@@ -2,6 +2,7 @@
 import { TEAM_ROLES, type TeamConfig } from "../../config/teams";
 import { POD_SECURITY_VERSION } from "../../domain/versions";
 import { DATA_BUCKET_KINDS, scratchTeamPath, teamPrefix } from "../../domain/storage-naming";
+import { teamPosixId } from "../../domain/posix";
 import { teamIdentityName } from "../../domain/object-store-identities";
 import { OBJECT_STORE_CREDENTIALS_SECRET } from "../../components/storage/local-buckets";
 import { SCRATCH_TEAM_MODE } from "../../charts/storage-scratch";
@@ -9,6 +10,9 @@ import { TEAM_WORKLOAD_SERVICE_ACCOUNT } from "../../charts/team";
 import { SCRATCH_CLAIM, SHARED_FILES_CLAIM } from "../../charts/team-volumes";
 import { queueLines, type QueueReportContext } from "./queue-report";
 import { signInLines, type SignInContext } from "./sign-in-report";
+import { evidentlyInstance, evidentlyUrl } from "../../domain/evidently";
+import { uiHost } from "../../domain/access";
+import { oidcRedirectUrl } from "../../charts/access/security";
 
 export interface TeamReportContext extends SignInContext {
   readonly environment: string;
@@ -39,12 +43,13 @@ const SERVICE_USE: Readonly<Record<string, string>> = {
   feast: "feast online features at feast-platform-online.feast.svc:80, registry feast-platform-registry.feast.svc:80",
   pipelines: "pipelines API at http://ml-pipeline.kubeflow.svc:8888 (runs execute in kubeflow)",
   kserve: "kserve InferenceServices in its own namespace",
-  evidently: "evidently at http://evidently.evidently.svc:8000 with the write secret in Secret evidently",
+  evidently: "evidently: its own instance",
 };
 
 /** Predictors are called through the gateway only when the team opted into model endpoints and the stack has one. */
 function serviceUse(team: TeamConfig, service: string, ctx: TeamReportContext): string {
   const use = SERVICE_USE[service] ?? service;
+  if (service === "evidently") return evidentlyUse(team, ctx);
   if (service === "mlflow")
     return `${use} as user team-${team.name} in workspace ${team.name} (URI, user, password and workspace in Secret mlflow-credentials)`;
   if (service !== "kserve") return use;
@@ -55,12 +60,27 @@ function serviceUse(team: TeamConfig, service: string, ctx: TeamReportContext): 
   return `${use}, called from it only (no model endpoints)${label}`;
 }
 
+/**
+ * The team's own Evidently instance: in-cluster URL, write token, UI and, with a company IdP, the redirect URI its
+ * client must allow (Dex's list is the platform's). No other team reaches the instance, in the cluster or through the gateway.
+ */
+function evidentlyUse(team: TeamConfig, ctx: TeamReportContext): string {
+  const inCluster = `${SERVICE_USE.evidently} at ${evidentlyUrl(team.name)} (no other team reaches it), its write token in Secret evidently`;
+  if (!ctx.access || !ctx.uiApps?.has("evidently")) return inCluster;
+  const host = uiHost(ctx.access.domain, evidentlyInstance(team.name));
+  const redirect = ctx.access.identityProvider.kind === "dex" ? "" : ` (the IdP client must allow ${oidcRedirectUrl(host)})`;
+  return `${inCluster}, its UI https://${host}/ for its groups and the platform admins${redirect}`;
+}
+
 /** The scratch claim's isolation, its S3 link and its limit, exactly. */
 function scratchLine(team: string, scratch: ScratchReport, datasets: string): string {
+  // The mount is the boundary between teams; the owner only decides who in the team writes (Lustre maps no ids).
+  const id = teamPosixId(team);
+  const owner = `owned by uid/gid ${id}, mode ${SCRATCH_TEAM_MODE}: to write, run pods with securityContext.supplementalGroups [${id}]`;
   const where =
     scratch.isolation === "file-system"
-      ? `own file system (the volume mounts its directory ${scratchTeamPath(team)}, owned by the team's POSIX id, mode ${SCRATCH_TEAM_MODE})`
-      : `own directory ${scratchTeamPath(team)} on a file system shared with the other teams (the volume mounts that directory only; owned by the team's POSIX id, mode ${SCRATCH_TEAM_MODE})`;
+      ? `own file system (the volume mounts its directory ${scratchTeamPath(team)}, ${owner})`
+      : `own directory ${scratchTeamPath(team)} on a file system shared with the other teams (the volume mounts that directory only, ${owner})`;
   // No Lustre project quota: setting one needs CAP_SYS_ADMIN (lfs setquota), which the platform's pods never get.
   const limit = scratch.isolation === "file-system" ? "its capacity is the file system's" : "no quota: the file system's capacity is shared";
   return `${SCRATCH_CLAIM} (FSx for Lustre, RWX, ${where}; linked both ways, deletions included, to ${teamPrefix(team)}${scratch.dataPrefix} of ${datasets} only; ${limit})`;
@@ -99,7 +119,7 @@ export function teamReport(team: TeamConfig, ctx: TeamReportContext): string[] {
   const identity = ctx.eksClusterName
     ? `IAM role via EKS Pod Identity for ${team.name}/${TEAM_WORKLOAD_SERVICE_ACCOUNT}: s3 ${teamPrefix(team.name)} in ${DATA_BUCKET_KINDS.map((k) => `${ctx.eksClusterName}-${k}-<account>`).join(", ")}; capped by the team permissions boundary`
     : ctx.objectStore
-      ? `object-store key of its own in Secret ${OBJECT_STORE_CREDENTIALS_SECRET} (identity ${teamIdentityName(team.name)}): read, write and list under ${teamPrefix(team.name)} of ${DATA_BUCKET_KINDS.join(", ")}, nothing else; reached from its predictors and drift jobs`
+      ? `object-store key of its own in Secret ${OBJECT_STORE_CREDENTIALS_SECRET} (identity ${teamIdentityName(team.name)}): read, write and list objects under ${teamPrefix(team.name)} of ${DATA_BUCKET_KINDS.join(", ")}, no other objects (SeaweedFS 4.44 still lets it change a whole bucket's settings, see the README); reached from its predictors and drift jobs`
       : "none (existing cluster: Kubernetes side only)";
   return [
     `${team.name} (cost center ${team.costCenter})`,

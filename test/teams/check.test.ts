@@ -40,7 +40,7 @@ describe("teamReport on EKS (dev)", () => {
   it("volumes: the shared-files claim, and a scratch claim that says exactly how it is kept apart, where it is linked and that it has no quota", () => {
     const withTiers = teamReport(recsys, { environment: "dev", eksClusterName: "mlops-dev", sharedFiles: true, scratch: true, queue: QUEUE.dev });
     expect(line(withTiers, "volumes")).toBe(
-      "  volumes    block volumes from the default class gp3; claims shared-files (EFS, RWX, own access point and POSIX id), scratch (FSx for Lustre, RWX, own directory /teams/recsys on a file system shared with the other teams (the volume mounts that directory only; owned by the team's POSIX id, mode 2770); linked both ways, deletions included, to teams/recsys/scratch/ of mlops-dev-datasets-<account> only; no quota: the file system's capacity is shared)",
+      "  volumes    block volumes from the default class gp3; claims shared-files (EFS, RWX, own access point and POSIX id), scratch (FSx for Lustre, RWX, own directory /teams/recsys on a file system shared with the other teams (the volume mounts that directory only, owned by uid/gid 517631, mode 2770: to write, run pods with securityContext.supplementalGroups [517631]); linked both ways, deletions included, to teams/recsys/scratch/ of mlops-dev-datasets-<account> only; no quota: the file system's capacity is shared)",
     );
   });
 
@@ -48,7 +48,7 @@ describe("teamReport on EKS (dev)", () => {
     const scratch = { isolation: "file-system" as const, dataPrefix: "lustre/" };
     const withTiers = teamReport(recsys, { environment: "dev", eksClusterName: "mlops-dev", scratch, queue: QUEUE.dev });
     expect(line(withTiers, "volumes")).toBe(
-      "  volumes    block volumes from the default class gp3; claims scratch (FSx for Lustre, RWX, own file system (the volume mounts its directory /teams/recsys, owned by the team's POSIX id, mode 2770); linked both ways, deletions included, to teams/recsys/lustre/ of mlops-dev-datasets-<account> only; its capacity is the file system's)",
+      "  volumes    block volumes from the default class gp3; claims scratch (FSx for Lustre, RWX, own file system (the volume mounts its directory /teams/recsys, owned by uid/gid 517631, mode 2770: to write, run pods with securityContext.supplementalGroups [517631]); linked both ways, deletions included, to teams/recsys/lustre/ of mlops-dev-datasets-<account> only; its capacity is the file system's)",
     );
   });
 
@@ -111,7 +111,7 @@ describe("teamReport on EKS (dev)", () => {
   it("services: where each opted-in service is reached, one entry per service", () => {
     const services = line(lines, "services");
     expect(services).toContain("mlflow at http://mlflow.mlflow.svc:5000");
-    expect(services).toContain("evidently at http://evidently.evidently.svc:8000");
+    expect(services).toContain("evidently: its own instance at http://evidently-recsys.evidently.svc:8000 (no other team reaches it)");
     expect(services.split("; ")).toHaveLength(recsys.services.length);
   });
 
@@ -167,7 +167,7 @@ describe("teamReport on an existing cluster (local)", () => {
   it("with the in-cluster object store: a key of the team's own, limited to its prefix of each bucket", () => {
     const withStore = teamReport(sandbox, { environment: "local", queue: QUEUE.local, objectStore: true });
     expect(line(withStore, "identity")).toBe(
-      "  identity   object-store key of its own in Secret object-store-credentials (identity team-sandbox): read, write and list under teams/sandbox/ of datasets, artifacts, models, nothing else; reached from its predictors and drift jobs",
+      "  identity   object-store key of its own in Secret object-store-credentials (identity team-sandbox): read, write and list objects under teams/sandbox/ of datasets, artifacts, models, no other objects (SeaweedFS 4.44 still lets it change a whole bucket's settings, see the README); reached from its predictors and drift jobs",
     );
   });
 
