@@ -2,7 +2,8 @@
  * Who reaches what through the gateway: the UIs the stack serves and the IdP groups allowed on each, the hosts,
  * and how IdP groups appear to the Kubernetes API server. Pure: config types in, plain data out.
  */
-import { EVIDENTLY_NAMESPACE, INGRESS_NAMESPACE, KUBEFLOW_NAMESPACE, MLFLOW_NAMESPACE, MONITORING_NAMESPACE } from "./platform-namespaces";
+import { EVIDENTLY_NAMESPACE, EVIDENTLY_PORT, evidentlyInstance } from "./evidently";
+import { INGRESS_NAMESPACE, KUBEFLOW_NAMESPACE, MLFLOW_NAMESPACE, MONITORING_NAMESPACE } from "./platform-namespaces";
 
 /** The Gateway every route attaches to, its class, and its two HTTPS listeners. */
 export const GATEWAY_NAMESPACE = INGRESS_NAMESPACE;
@@ -24,9 +25,18 @@ export const MODEL_ROUTES_LABEL = "mlops.platform/model-endpoints";
 /** The audience of service-account tokens that model endpoints accept (never the API server's own audience). */
 export const MODEL_TOKEN_AUDIENCE = "mlops-models";
 
-/** The UIs the gateway can serve, and the in-cluster Service behind each. */
+/** The UIs the gateway can serve. */
 export const UI_APPS = ["mlflow", "pipelines", "grafana", "evidently"] as const;
 export type UiApp = (typeof UI_APPS)[number];
+/**
+ * The UIs served once per team that uses them, each by the team's own instance at <app>-<team>.<domain> (Evidently:
+ * its OSS service has no read authorisation, so one instance per team is the only separation, domain/evidently.ts).
+ */
+export const TEAM_UI_APPS = ["evidently"] as const satisfies readonly UiApp[];
+export type TeamUiApp = (typeof TEAM_UI_APPS)[number];
+/** The UIs one instance serves for the whole stack. */
+export type SharedUiApp = Exclude<UiApp, TeamUiApp>;
+export const isTeamUiApp = (app: UiApp): app is TeamUiApp => (TEAM_UI_APPS as readonly UiApp[]).includes(app);
 
 export interface UiBackend {
   readonly namespace: string;
@@ -37,15 +47,40 @@ export interface UiBackend {
 /** Grafana's Service is named after the monitoring release (components/observability). */
 export const GRAFANA_SERVICE = "monitoring-grafana";
 
-export const UI_BACKENDS: Readonly<Record<UiApp, UiBackend>> = {
+/** The namespace each UI's backends run in. */
+export const UI_NAMESPACES: Readonly<Record<UiApp, string>> = {
+  mlflow: MLFLOW_NAMESPACE,
+  pipelines: KUBEFLOW_NAMESPACE,
+  grafana: MONITORING_NAMESPACE,
+  evidently: EVIDENTLY_NAMESPACE,
+};
+
+/** The in-cluster Service behind each shared UI. */
+export const UI_BACKENDS: Readonly<Record<SharedUiApp, UiBackend>> = {
   mlflow: { namespace: MLFLOW_NAMESPACE, service: "mlflow", port: 5000 },
   // The UI proxies the API itself: only the UI needs a route.
   pipelines: { namespace: KUBEFLOW_NAMESPACE, service: "ml-pipeline-ui", port: 80 },
   grafana: { namespace: MONITORING_NAMESPACE, service: GRAFANA_SERVICE, port: 80 },
-  evidently: { namespace: EVIDENTLY_NAMESPACE, service: "evidently", port: 8000 },
 };
 
-export const uiHost = (domain: string, app: UiApp): string => `${app}.${domain}`;
+/** The Service of a team's own instance of a per-team UI. */
+export function teamUiBackend(app: TeamUiApp, team: string): UiBackend {
+  switch (app) {
+    case "evidently":
+      return { namespace: EVIDENTLY_NAMESPACE, service: evidentlyInstance(team), port: EVIDENTLY_PORT };
+  }
+}
+
+/** The host label of a team's own instance of a per-team UI: <app>-<team>. */
+export const teamUiName = (app: TeamUiApp, team: string): string => {
+  switch (app) {
+    case "evidently":
+      return evidentlyInstance(team);
+  }
+};
+
+/** A UI's host: <label>.<domain>, the label a shared UI's name or a team instance's teamUiName. */
+export const uiHost = (domain: string, label: string): string => `${label}.${domain}`;
 export const modelsDomain = (domain: string): string => `models.${domain}`;
 /** KServe's default domainTemplate with the models domain: <isvc>-<namespace>.models.<domain>. */
 export const modelHost = (domain: string, inferenceService: string, team: string): string => `${inferenceService}-${team}.${modelsDomain(domain)}`;
@@ -61,27 +96,47 @@ export function teamIdpGroups(team: TeamOwners): string[] {
   return [...new Set([...admin.groups, ...edit.groups, ...view.groups])];
 }
 
-/** A UI and who may open it: platform admins, and the groups of the teams that use it. */
+/** A UI route and who may open it: platform admins, and the groups of the teams that use it. */
 export interface UiRoute {
+  /**
+   * The route's own name, unique in the stack: the UI for a shared one, teamUiName for a team's instance. Its
+   * HTTPRoute, SecurityPolicy, session cookies and gateway NetworkPolicy are named after it.
+   */
+  readonly name: string;
   readonly app: UiApp;
+  /** The team whose own instance this route serves (per-team UIs only). */
+  readonly team?: string;
   readonly host: string;
   readonly backend: UiBackend;
   /** IdP groups (as the IdP sends them) allowed through the gateway. */
   readonly groups: readonly string[];
 }
 
+/** A team as the route model reads it: its name, owners and services. */
+export type UiTeam = TeamOwners & { readonly name: string; readonly services: readonly string[] };
+
 /**
  * The UIs a stack serves: each enabled service with a UI, and Grafana always. Grafana is every team's (alerts and
- * dashboards of their namespaces); a service UI is for the teams that opted into the service.
+ * dashboards of their namespaces); a shared service UI is for the teams that opted into the service; a per-team UI
+ * (TEAM_UI_APPS) has one route per team that opted in, admitting that team's groups and the admins only.
  */
 export function uiRoutes(
   access: { readonly domain: string; readonly adminGroups: readonly string[] },
   enabled: ReadonlySet<UiApp>,
-  teams: readonly (TeamOwners & { readonly services: readonly string[] })[],
+  teams: readonly UiTeam[],
 ): UiRoute[] {
-  return UI_APPS.filter((app) => app === "grafana" || enabled.has(app)).map((app) => {
-    const users = teams.filter((t) => app === "grafana" || t.services.includes(app)).flatMap(teamIdpGroups);
-    return { app, host: uiHost(access.domain, app), backend: UI_BACKENDS[app], groups: [...new Set([...access.adminGroups, ...users])] };
+  const groups = (users: readonly UiTeam[]) => [...new Set([...access.adminGroups, ...users.flatMap(teamIdpGroups)])];
+  return UI_APPS.filter((app) => app === "grafana" || enabled.has(app)).flatMap((app): UiRoute[] => {
+    if (isTeamUiApp(app)) {
+      return teams
+        .filter((t) => t.services.includes(app))
+        .map((t) => {
+          const name = teamUiName(app, t.name);
+          return { name, app, team: t.name, host: uiHost(access.domain, name), backend: teamUiBackend(app, t.name), groups: groups([t]) };
+        });
+    }
+    const users = teams.filter((t) => app === "grafana" || t.services.includes(app));
+    return [{ name: app, app, host: uiHost(access.domain, app), backend: UI_BACKENDS[app], groups: groups(users) }];
   });
 }
 

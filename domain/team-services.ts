@@ -8,6 +8,7 @@ import {
   MONITORING_NAMESPACE,
   PLATFORM_NAMESPACES,
 } from "./platform-namespaces";
+import { EVIDENTLY_APP_LABELS, EVIDENTLY_PORT, evidentlyPodLabels } from "./evidently";
 
 /** Namespaces of platform components, in any configuration: never a team's name (domain/platform-namespaces.ts). */
 export { PLATFORM_NAMESPACES };
@@ -62,15 +63,25 @@ export const PLATFORM_SERVICES = {
   },
   evidently: {
     namespace: EVIDENTLY_NAMESPACE,
-    // The Evidently service (snapshots). The drift reports push their metrics to the team's own Pushgateway, in its
-    // namespace (charts/services/drift/pushgateway.ts): nothing shared to reach for that.
-    targets: [{ podSelector: { "app.kubernetes.io/name": "evidently" }, ports: [8000] }],
-    description: "Evidently drift reports and their metrics",
+    // The Evidently instances (snapshots), one per team (domain/evidently.ts): each admits only its own team's
+    // namespace, and teamServiceTargets narrows a team's egress to its own. The drift reports push their metrics to
+    // the team's own Pushgateway, in its namespace (charts/services/drift/pushgateway.ts): nothing shared to reach.
+    targets: [{ podSelector: EVIDENTLY_APP_LABELS, ports: [EVIDENTLY_PORT] }],
+    description: "Evidently drift reports and their metrics (the team's own instance)",
   },
 } as const satisfies Record<string, PlatformService>;
 
 export type PlatformServiceName = keyof typeof PLATFORM_SERVICES;
 export const PLATFORM_SERVICE_NAMES = Object.keys(PLATFORM_SERVICES) as PlatformServiceName[];
+
+/**
+ * What one team reaches of a service: the service's targets, narrowed to the team's own instance where the
+ * service runs one per team (Evidently: the pods labelled with the team, evidentlyPodLabels).
+ */
+export function teamServiceTargets(service: PlatformServiceName, team: string): readonly ServiceTarget[] {
+  if (service === "evidently") return [{ podSelector: evidentlyPodLabels(team), ports: [EVIDENTLY_PORT] }];
+  return PLATFORM_SERVICES[service].targets;
+}
 
 /**
  * Label on a team namespace that opted into a service. The service's own namespace admits traffic from

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import { DEX_HOST_LABEL, DEX_PATH, type AccessConfig } from "../../config/access";
 import type { TeamConfig } from "../../config/teams";
-import { teamIdpGroups, UI_APPS, uiHost, type UiBackend } from "../../domain/access";
+import { isTeamUiApp, TEAM_UI_APPS, teamIdpGroups, teamUiName, UI_APPS, uiHost, type UiBackend } from "../../domain/access";
 import { DEX_NAMESPACE } from "../../domain/platform-namespaces";
 import type { Manifest } from "../kube";
 import { backendRouteObjects, IDENTITY_PROVIDER_ROUTE_LABEL } from "./routes";
@@ -71,12 +71,16 @@ export function dexTestUsers(access: Pick<AccessConfig, "adminGroups" | "domain"
 }
 
 /**
- * Where Dex may send people back to from the confidential client: the gateway's OIDC callback on every UI host the
- * platform can serve (a host the stack does not route leads nowhere, and the list then follows the domain alone) and
- * Grafana's own OAuth callback (same client). Never localhost: kubelogin has its own public client.
+ * Where Dex may send people back to from the confidential client: the gateway's OIDC callback on every shared UI
+ * host the platform can serve (a host the stack does not route leads nowhere, so that part follows the domain alone),
+ * on the host of each team's own instance of a per-team UI the team opted into (evidently-<team>), and Grafana's own
+ * OAuth callback (same client). Never localhost: kubelogin has its own public client. Dex matches redirect URIs
+ * exactly, so each team host is listed. @default teams none
  */
-export function dexRedirectUris(domain: string): string[] {
-  return [...UI_APPS.map((app) => `https://${uiHost(domain, app)}/oauth2/callback`), `https://${uiHost(domain, "grafana")}/login/generic_oauth`];
+export function dexRedirectUris(domain: string, teams: readonly Pick<TeamConfig, "name" | "services">[] = []): string[] {
+  const shared = UI_APPS.filter((app) => !isTeamUiApp(app)).map((app) => uiHost(domain, app));
+  const perTeam = TEAM_UI_APPS.flatMap((app) => teams.filter((t) => t.services.includes(app)).map((t) => uiHost(domain, teamUiName(app, t.name))));
+  return [...[...shared, ...perTeam].map((host) => `https://${host}/oauth2/callback`), `https://${uiHost(domain, "grafana")}/login/generic_oauth`];
 }
 
 export interface DexConfigArgs {

@@ -3,7 +3,7 @@
  * admits routes of that namespace only), and in each backend's namespace a ReferenceGrant that lets exactly those
  * routes reach exactly that Service. Pure: route models in, plain manifests out.
  */
-import { APPS_LISTENER, GATEWAY_NAME, GATEWAY_NAMESPACE, type UiApp, type UiBackend, type UiRoute } from "../../domain/access";
+import { APPS_LISTENER, GATEWAY_NAME, GATEWAY_NAMESPACE, type UiBackend, type UiRoute } from "../../domain/access";
 import { PLATFORM_OWNED_LABELS } from "../../domain/ownership";
 import { customResource, manifests, type Manifest } from "../kube";
 
@@ -54,8 +54,8 @@ export interface BackendRoute {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-/** The HTTPRoute of a UI, in the gateway's namespace; its SecurityPolicy targets it by this name. */
-export const uiRouteName = (app: UiApp): string => `ui-${app}`;
+/** The HTTPRoute of a UI route (UiRoute.name: the UI, or a team's instance), in the gateway's namespace; its SecurityPolicy targets it by this name. */
+export const uiRouteName = (route: string): string => `ui-${route}`;
 /** The ReferenceGrant in a backend's namespace that lets the gateway's route `route` reach its Service. */
 export const referenceGrantName = (route: string): string => `gateway-${route}`;
 
@@ -104,5 +104,5 @@ export function backendRouteObjects(route: BackendRoute, labels: Readonly<Record
 
 /** One HTTPRoute per UI the stack serves (domain/access.ts uiRoutes) and its ReferenceGrant. */
 export function uiRouteObjects(routes: readonly UiRoute[], labels: Readonly<Record<string, string>> = {}): Manifest[] {
-  return routes.flatMap((route) => backendRouteObjects({ name: uiRouteName(route.app), host: route.host, backend: route.backend }, labels));
+  return routes.flatMap((route) => backendRouteObjects({ name: uiRouteName(route.name), host: route.host, backend: route.backend }, labels));
 }

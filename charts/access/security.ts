@@ -2,7 +2,7 @@
  * Envoy Gateway SecurityPolicies (gateway.envoyproxy.io/v1alpha1 at v1.9.0): who gets through the gateway.
  * (a) the Gateway-wide default: a valid IdP bearer token of a platform admin, so a route nobody wrote a policy for
  *     stays closed to everyone else; (b) per UI route: sign-in through the IdP (a session of its own per UI), then
- *     the groups of the teams using the UI and the admins; (c) per team serving models: IdP tokens of the team's
+ *     the groups of the teams using the UI and the admins (a team's own instance: that team's groups and the admins); (c) per team serving models: IdP tokens of the team's
  *     groups and the admins, and service-account tokens (audience MODEL_TOKEN_AUDIENCE) of the team's listed
  *     callers. A route's own policy replaces the Gateway's (no merging), so each policy carries its whole rule set.
  * Pure: config in, plain manifests out; the cluster's service-account issuer is an argument (on EKS it is only
@@ -10,7 +10,7 @@
  */
 import type { AccessConfig } from "../../config/access";
 import type { TeamConfig } from "../../config/teams";
-import { GATEWAY_NAME, GATEWAY_NAMESPACE, MODEL_TOKEN_AUDIENCE, teamIdpGroups, type UiApp, type UiRoute } from "../../domain/access";
+import { GATEWAY_NAME, GATEWAY_NAMESPACE, MODEL_TOKEN_AUDIENCE, teamIdpGroups, type UiRoute } from "../../domain/access";
 import { PLATFORM_OWNED_LABELS } from "../../domain/ownership";
 import { customResource, manifests, type Manifest } from "../kube";
 import { GATEWAY_API_GROUP, uiRouteName } from "./routes";
@@ -24,11 +24,12 @@ export const OIDC_CLIENT_SECRET = "oidc-client";
 export const OIDC_CLIENT_SECRET_KEY = "client-secret";
 /**
  * Named, so the JWT filter can read the ID token from the session the OIDC filter set (names are random otherwise).
- * One pair per UI, host-only: Envoy's session HMAC covers the token cookies and is keyed per policy, so shared names
- * would let signing in to one UI invalidate the others, and a domain-wide ID-token cookie would reach every host.
+ * One pair per UI route (UiRoute.name: each team's own instance has its own), host-only: Envoy's session HMAC covers
+ * the token cookies and is keyed per policy, so shared names would let signing in to one UI invalidate the others,
+ * and a domain-wide ID-token cookie would reach every host.
  */
-export const idTokenCookie = (app: UiApp): string => `mlops-${app}-id-token`;
-export const accessTokenCookie = (app: UiApp): string => `mlops-${app}-access-token`;
+export const idTokenCookie = (route: string): string => `mlops-${route}-id-token`;
+export const accessTokenCookie = (route: string): string => `mlops-${route}-access-token`;
 /** Where the IdP sends a browser back after sign-in (the OIDC filter answers it on every UI host). */
 export const OIDC_CALLBACK_PATH = "/oauth2/callback";
 /** Envoy Gateway's limit on the values of one claim rule (JWTClaim.values maxItems). */
@@ -127,7 +128,7 @@ export function gatewayDefaultPolicy(access: AccessConfig): SecurityPolicySpec {
 export function uiPolicy(access: AccessConfig, route: UiRoute): SecurityPolicySpec {
   const idp = access.identityProvider;
   return {
-    targetRefs: [{ group: GATEWAY_API_GROUP, kind: "HTTPRoute", name: uiRouteName(route.app) }],
+    targetRefs: [{ group: GATEWAY_API_GROUP, kind: "HTTPRoute", name: uiRouteName(route.name) }],
     oidc: {
       // Explicit endpoints: the controller would otherwise fetch the issuer's discovery document while translating.
       provider: { issuer: idp.issuer, authorizationEndpoint: idp.endpoints.authorization, tokenEndpoint: idp.endpoints.token },
@@ -135,14 +136,14 @@ export function uiPolicy(access: AccessConfig, route: UiRoute): SecurityPolicySp
       clientSecret: { name: OIDC_CLIENT_SECRET },
       redirectURL: oidcRedirectUrl(route.host),
       // Host-only (no cookieDomain): each UI keeps its own session; the IdP's own session makes the next UI a redirect.
-      cookieNames: { idToken: idTokenCookie(route.app), accessToken: accessTokenCookie(route.app) },
+      cookieNames: { idToken: idTokenCookie(route.name), accessToken: accessTokenCookie(route.name) },
       scopes: [...access.scopes],
       // The JWT filter validates the raw cookie; encrypted cookies fail it (envoyproxy/gateway#6816).
       disableTokenEncryption: true,
       // A request with a bearer token skips the redirect and is judged by the JWT filter (scripts, CLIs).
       passThroughAuthHeader: true,
     },
-    jwt: { providers: [idpJwtProvider(access, idTokenCookie(route.app))] },
+    jwt: { providers: [idpJwtProvider(access, idTokenCookie(route.name))] },
     authorization: { defaultAction: "Deny", rules: allowClaim("groups", IDP_PROVIDER, groupsClaim(access, route.groups)) },
   };
 }
@@ -203,7 +204,7 @@ export function uiSecurityPolicyObjects({ access, routes, labels = {} }: Pick<Se
   return manifests((scope) => {
     customResource(scope, "policy-gateway-default", policy(GATEWAY_DEFAULT_POLICY, GATEWAY_NAMESPACE, gatewayDefaultPolicy(access), labels));
     for (const route of routes) {
-      const name = uiRouteName(route.app);
+      const name = uiRouteName(route.name);
       customResource(scope, `policy-${name}`, policy(name, GATEWAY_NAMESPACE, uiPolicy(access, route), labels));
     }
   });

@@ -40,7 +40,13 @@ export function cnpgObjects(args: InClusterDatabaseArgs): Manifest[] {
       resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
     });
     for (const g of args.grants) {
-      cnpgDatabase(scope, `database-${g.database}`, meta(g.database), { name: g.database, owner: g.role, cluster: { name: CNPG_CLUSTER }, ensure: "present" });
+      // The object's name must be a DNS subdomain; a database name may hold `_` (evidently_<team>).
+      cnpgDatabase(scope, `database-${g.database}`, meta(g.database.replace(/_/g, "-")), {
+        name: g.database,
+        owner: g.role,
+        cluster: { name: CNPG_CLUSTER },
+        ensure: "present",
+      });
     }
     podMonitor(scope, "monitor", meta(CNPG_CLUSTER), {
       selector: { matchLabels: { "cnpg.io/cluster": CNPG_CLUSTER } },

@@ -1,25 +1,24 @@
 /**
- * Evidently's monitoring service (the `evidently ui` API and UI, with its workspace in the platform Postgres), in
- * the evidently namespace. The drift reports push their metrics to each team's own Pushgateway (./drift/pushgateway.ts).
+ * Evidently's monitoring service (the `evidently ui` API and UI, with its workspace in the platform Postgres): one
+ * instance per team that opted into "evidently", all in the evidently namespace (domain/evidently.ts). Each instance
+ * has its own database, write token and config Secret, and admits only its own team's namespace. The drift reports
+ * push their metrics to each team's own Pushgateway (./drift/pushgateway.ts).
  * Pure builders: Kubernetes objects (charts/kube.ts); credentials arrive as Secret names and keys.
  */
 import { imageRef } from "../../domain/versions";
+import { EVIDENTLY_APP_LABELS, EVIDENTLY_NAMESPACE, EVIDENTLY_PORT, evidentlyInstance, evidentlyPodLabels, evidentlyUrl } from "../../domain/evidently";
+import { serviceOptInLabel } from "../../domain/team-services";
 import type { SecretTemplate } from "./external-secrets";
 import { addServiceNetworkPolicies, type EgressRule } from "./network";
 import { secretFiles } from "./secret-files";
 import { k8s, manifests, port, resources, restrictedPodSpec, type Manifest } from "../kube";
-import { EVIDENTLY_NAMESPACE } from "../../domain/platform-namespaces";
 
-export { EVIDENTLY_NAMESPACE };
-export const EVIDENTLY_PORT = 8000;
-/** In-cluster URL (a team's drift job reaches it). */
-export const EVIDENTLY_URL = `http://evidently.${EVIDENTLY_NAMESPACE}.svc:${EVIDENTLY_PORT}`;
+export { EVIDENTLY_APP_LABELS, EVIDENTLY_NAMESPACE, EVIDENTLY_PORT, evidentlyInstance, evidentlyPodLabels, evidentlyUrl };
 
-/** Selector labels of the Evidently pods. */
-export const EVIDENTLY_POD_LABELS = { "app.kubernetes.io/name": "evidently" } as const;
-/** The label on the Evidently pods that a team that opted into "evidently" may reach, on SERVED_PORTS. */
-export const EVIDENTLY_SERVED_POD_LABELS = { "app.kubernetes.io/part-of": "evidently" } as const;
-export const EVIDENTLY_SERVED_PORTS = [EVIDENTLY_PORT] as const;
+/** The config Secret of a team's instance in the evidently namespace (key config.yaml, evidentlyConfigTemplate). */
+export const evidentlyConfigSecret = (team: string): string => `${evidentlyInstance(team)}-config`;
+/** The NetworkPolicy that admits a team's namespace to its own instance. */
+export const evidentlyClientPolicy = (team: string): string => `allow-team-${team}`;
 
 /** Where the config Secret is mounted, and the paths the service writes to (emptyDirs; root FS is read-only). */
 const EVIDENTLY_CONFIG_DIR = "/etc/evidently";
@@ -61,22 +60,30 @@ export function evidentlyConfigTemplate(db: { host: string; port: number; databa
   return { [EVIDENTLY_CONFIG_FILE]: config };
 }
 
-export interface EvidentlyArgs {
-  /** Secret in the evidently namespace with the key `config.yaml` (evidentlyConfigTemplate): database and write secret. */
-  readonly secretName: string;
-  /** How the service reaches Postgres (RDS CIDR, or the in-cluster database namespace). */
-  readonly databaseEgress: EgressRule;
+/** What each instance requests (and its memory limit): the cost of one team's Evidently. */
+export const EVIDENTLY_REQUESTS = { cpu: "100m", memory: "512Mi" } as const;
+export const EVIDENTLY_LIMITS = { memory: "1Gi" } as const;
+
+export interface EvidentlyInstanceArgs {
+  /** The team whose instance this is: names, pod labels, and the one namespace admitted. */
+  readonly team: string;
+  /** Secret in the evidently namespace with the key `config.yaml` (evidentlyConfigTemplate): database and write secret. @default evidentlyConfigSecret(team) */
+  readonly secretName?: string;
   /** Labels for cost attribution, on every object. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
   /** @default 1 */
   readonly replicas?: number;
 }
 
-/** ServiceAccount, Deployment, Service and the namespace's NetworkPolicies (the namespace itself is the caller's). */
-export function evidentlyObjects(args: EvidentlyArgs): Manifest[] {
-  const labels = { ...args.labels, ...EVIDENTLY_POD_LABELS };
-  const podLabels = { ...labels, ...EVIDENTLY_SERVED_POD_LABELS };
-  const meta = (name: string) => ({ name, namespace: EVIDENTLY_NAMESPACE, labels: { ...labels } });
+/**
+ * A team's instance: ServiceAccount, Deployment and Service `evidently-<team>`, and the NetworkPolicy that admits
+ * the team's namespace (only while it carries the evidently opt-in label) to these pods on EVIDENTLY_PORT alone.
+ */
+export function evidentlyInstanceObjects(args: EvidentlyInstanceArgs): Manifest[] {
+  const name = evidentlyInstance(args.team);
+  const podLabels = evidentlyPodLabels(args.team);
+  const labels = { ...args.labels, ...podLabels };
+  const meta = (objectName: string) => ({ name: objectName, namespace: EVIDENTLY_NAMESPACE, labels: { ...labels } });
   const probe = (initialDelaySeconds: number, periodSeconds: number): k8s.Probe => ({
     httpGet: { path: "/api/version", port: port("http") },
     initialDelaySeconds,
@@ -84,19 +91,19 @@ export function evidentlyObjects(args: EvidentlyArgs): Manifest[] {
     timeoutSeconds: 5,
     failureThreshold: 6,
   });
-  const config = secretFiles("config", args.secretName, EVIDENTLY_CONFIG_DIR, [EVIDENTLY_CONFIG_FILE]);
+  const config = secretFiles("config", args.secretName ?? evidentlyConfigSecret(args.team), EVIDENTLY_CONFIG_DIR, [EVIDENTLY_CONFIG_FILE]);
   return manifests((scope) => {
-    new k8s.KubeServiceAccount(scope, "service-account", { metadata: meta("evidently"), automountServiceAccountToken: false });
+    new k8s.KubeServiceAccount(scope, "service-account", { metadata: meta(name), automountServiceAccountToken: false });
     new k8s.KubeDeployment(scope, "deployment", {
-      metadata: meta("evidently"),
+      metadata: meta(name),
       spec: {
         replicas: args.replicas ?? 1,
-        selector: { matchLabels: { ...EVIDENTLY_POD_LABELS } },
+        selector: { matchLabels: { ...podLabels } },
         template: {
-          metadata: { labels: podLabels },
+          metadata: { labels: { ...labels } },
           spec: restrictedPodSpec(
             {
-              serviceAccountName: "evidently",
+              serviceAccountName: name,
               containers: [
                 {
                   name: "evidently",
@@ -114,7 +121,7 @@ export function evidentlyObjects(args: EvidentlyArgs): Manifest[] {
                   ],
                   readinessProbe: probe(5, 10),
                   livenessProbe: probe(30, 20),
-                  resources: resources({ cpu: "100m", memory: "512Mi" }, { memory: "1Gi" }),
+                  resources: resources(EVIDENTLY_REQUESTS, EVIDENTLY_LIMITS),
                   volumeMounts: [
                     // A directory mount (no subPath), so a rotated Secret reaches the file.
                     config.mount,
@@ -135,22 +142,52 @@ export function evidentlyObjects(args: EvidentlyArgs): Manifest[] {
       },
     });
     new k8s.KubeService(scope, "service", {
-      metadata: meta("evidently"),
+      metadata: meta(name),
       spec: {
         type: "ClusterIP",
-        selector: { ...EVIDENTLY_POD_LABELS },
+        selector: { ...podLabels },
         ports: [{ name: "http", port: EVIDENTLY_PORT, targetPort: port("http"), protocol: "TCP" }],
       },
     });
+    // The team's namespace by name AND its opt-in label: another team's namespace matches neither.
+    new k8s.KubeNetworkPolicy(scope, "network-policy-team", {
+      metadata: meta(evidentlyClientPolicy(args.team)),
+      spec: {
+        podSelector: { matchLabels: { ...podLabels } },
+        policyTypes: ["Ingress"],
+        ingress: [
+          {
+            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.team, [serviceOptInLabel("evidently")]: "true" } } }],
+            ports: [{ protocol: "TCP", port: port(EVIDENTLY_PORT) }],
+          },
+        ],
+      },
+    });
+  });
+}
+
+export interface EvidentlyArgs {
+  /** The teams that opted into "evidently": one instance each. */
+  readonly teams: readonly string[];
+  /** How the instances reach Postgres (RDS CIDR, or the in-cluster database namespace). */
+  readonly databaseEgress: EgressRule;
+  /** Labels for cost attribution, on every object. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The namespace's NetworkPolicies (default deny, DNS, the namespace itself, egress to the database; no shared
+ * client policy: each instance admits its own team) and one instance per team. The namespace itself is the caller's.
+ */
+export function evidentlyObjects(args: EvidentlyArgs): Manifest[] {
+  const namespace = manifests((scope) =>
     addServiceNetworkPolicies(scope, {
       namespace: EVIDENTLY_NAMESPACE,
-      service: "evidently",
-      servedPods: EVIDENTLY_SERVED_POD_LABELS,
-      servedPorts: EVIDENTLY_SERVED_PORTS,
       egress: [args.databaseEgress],
       // Evidently serves no /metrics: nothing to scrape here.
       metricsPort: false,
       labels: args.labels,
-    });
-  });
+    }),
+  );
+  return [...namespace, ...args.teams.flatMap((team) => evidentlyInstanceObjects({ team, labels: args.labels }))];
 }

@@ -4,11 +4,11 @@
  * Namespaces without a default deny of ours (kubeflow, monitoring: upstream manifests and charts) become isolated
  * for those pods by this policy, so it also admits the namespace's own pods (Prometheus scrapes Grafana there).
  */
-import type { UiApp, UiRoute } from "../../domain/access";
+import type { SharedUiApp, UiRoute } from "../../domain/access";
 import { PLATFORM_OWNED_LABELS } from "../../domain/ownership";
 import { k8s, manifests, port, type Manifest } from "../kube";
 import { gatewayProxyPeer } from "../team/network";
-import { EVIDENTLY_PORT, EVIDENTLY_POD_LABELS } from "./evidently";
+import { EVIDENTLY_APP_LABELS, EVIDENTLY_PORT, evidentlyPodLabels } from "./evidently";
 import { MLFLOW_PORT } from "./mlflow";
 
 export const ALLOW_GATEWAY_POLICY = "allow-gateway";
@@ -22,18 +22,31 @@ export interface UiPods {
   readonly defaultDeny: boolean;
 }
 
-export const UI_PODS: Readonly<Record<UiApp, UiPods>> = {
+export const UI_PODS: Readonly<Record<SharedUiApp, UiPods>> = {
   mlflow: { podLabels: { "app.kubernetes.io/name": "mlflow" }, port: MLFLOW_PORT, defaultDeny: true },
   // KFP 2.17.0 manifests/kustomize/base/pipeline/ml-pipeline-ui-{deployment,service}.yaml: Service 80 → container 3000.
   pipelines: { podLabels: { app: "ml-pipeline-ui" }, port: 3000, defaultDeny: false },
   // grafana chart (kube-prometheus-stack 88.5.3): selector app.kubernetes.io/name=grafana, Service 80 → service.targetPort 3000.
   grafana: { podLabels: { "app.kubernetes.io/name": "grafana" }, port: 3000, defaultDeny: false },
-  evidently: { podLabels: EVIDENTLY_POD_LABELS, port: EVIDENTLY_PORT, defaultDeny: true },
 };
 
-/** The `allow-gateway` policy of one UI, in its backend's namespace. */
-export function allowGatewaySpec(app: UiApp): k8s.NetworkPolicySpec {
-  const pods = UI_PODS[app];
+/** The pods of every team's Evidently instance (the proxies' egress); each route's policy admits the proxies to its own team's pods only. */
+export const EVIDENTLY_UI_PODS: UiPods = { podLabels: EVIDENTLY_APP_LABELS, port: EVIDENTLY_PORT, defaultDeny: true };
+
+/** The pods behind one UI route: a shared UI's, or the one team's own instance. */
+export function uiRoutePods(route: Pick<UiRoute, "app" | "team">): UiPods {
+  if (route.app !== "evidently") return UI_PODS[route.app];
+  if (!route.team) throw new Error("an Evidently UI route is a team's own instance: it names its team");
+  return { ...EVIDENTLY_UI_PODS, podLabels: evidentlyPodLabels(route.team) };
+}
+
+/** The name of a route's gateway policy: allow-gateway for a shared UI, allow-gateway-<route> for a team's instance (several share a namespace). */
+export const allowGatewayPolicyName = (route: Pick<UiRoute, "name" | "team">): string =>
+  route.team ? `${ALLOW_GATEWAY_POLICY}-${route.name}` : ALLOW_GATEWAY_POLICY;
+
+/** The `allow-gateway` policy of one UI route, in its backend's namespace. */
+export function allowGatewaySpec(route: Pick<UiRoute, "app" | "team">): k8s.NetworkPolicySpec {
+  const pods = uiRoutePods(route);
   const from: k8s.NetworkPolicyPeer[] = [gatewayProxyPeer(), ...(pods.defaultDeny ? [] : [{ podSelector: {} }])];
   return {
     podSelector: { matchLabels: { ...pods.podLabels } },
@@ -42,13 +55,13 @@ export function allowGatewaySpec(app: UiApp): k8s.NetworkPolicySpec {
   };
 }
 
-/** One `allow-gateway` NetworkPolicy per UI the stack serves (domain/access.ts uiRoutes). */
+/** One `allow-gateway` NetworkPolicy per UI route the stack serves (domain/access.ts uiRoutes). */
 export function gatewayUiNetworkPolicies(routes: readonly UiRoute[], labels: Readonly<Record<string, string>> = {}): Manifest[] {
   return manifests((scope) => {
     for (const route of routes) {
-      new k8s.KubeNetworkPolicy(scope, `allow-gateway-${route.app}`, {
-        metadata: { name: ALLOW_GATEWAY_POLICY, namespace: route.backend.namespace, labels: { ...labels, ...PLATFORM_OWNED_LABELS } },
-        spec: allowGatewaySpec(route.app),
+      new k8s.KubeNetworkPolicy(scope, `allow-gateway-${route.name}`, {
+        metadata: { name: allowGatewayPolicyName(route), namespace: route.backend.namespace, labels: { ...labels, ...PLATFORM_OWNED_LABELS } },
+        spec: allowGatewaySpec(route),
       });
     }
   });

@@ -11,6 +11,7 @@ import {
   KSERVE_PREDICTOR_PORT,
   MONITORING_NAMESPACE,
   PLATFORM_SERVICES,
+  teamServiceTargets,
   type PlatformService,
   type PlatformServiceName,
 } from "../../domain/team-services";
@@ -130,13 +131,15 @@ export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions):
   }
   for (const name of team.services as PlatformServiceName[]) {
     const svc: PlatformService = PLATFORM_SERVICES[name];
-    if (svc.targets.length === 0) continue;
+    // The team's own instance where the service runs one per team (Evidently), else the service's targets.
+    const targets = teamServiceTargets(name, team.name);
+    if (targets.length === 0) continue;
     policies.push({
       name: `allow-${name}`,
       spec: {
         podSelector: {},
         policyTypes: ["Egress"],
-        egress: svc.targets.map((t) => ({
+        egress: targets.map((t) => ({
           to: [{ namespaceSelector: nsSelector(svc.namespace), podSelector: { matchLabels: { ...t.podSelector } } }],
           ports: t.ports.map(tcp),
         })),

@@ -9,9 +9,9 @@ import { podSecurityLabels } from "../../charts/pod-security";
 import { baselineNetworkPolicies, ipBlock, publicHttpsEgress } from "../../charts/team/network";
 import { PROXY_LISTENER_PORT, PROXY_METRICS_PORT } from "../../charts/access/gateway";
 import { DEX_POD_LABELS } from "../../charts/access/dex";
-import { UI_PODS } from "../../charts/services/ui-network";
+import { EVIDENTLY_UI_PODS, UI_PODS } from "../../charts/services/ui-network";
 import { DEX_IN_CLUSTER_URL, type AccessConfig } from "../../config/access";
-import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE, MODEL_ROUTES_LABEL, UI_BACKENDS, type UiApp } from "../../domain/access";
+import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE, MODEL_ROUTES_LABEL, UI_NAMESPACES, type UiApp } from "../../domain/access";
 import { MONITORING_NAMESPACE } from "../../domain/platform-namespaces";
 import { KSERVE_PREDICTOR_PORT } from "../../domain/team-services";
 import { ANY_API_SERVER, type ApiServerAddresses } from "../queues";
@@ -49,8 +49,8 @@ function toIdentityProvider(access: IngressNamespaceArgs["access"]): k8s.Network
  * Prometheus, MySQL and the rest there.
  */
 function toUi(app: UiApp): k8s.NetworkPolicyEgressRule {
-  const pods = UI_PODS[app];
-  return { to: [{ namespaceSelector: nsSelector(UI_BACKENDS[app].namespace), podSelector: { matchLabels: { ...pods.podLabels } } }], ports: [tcp(pods.port)] };
+  const pods = app === "evidently" ? EVIDENTLY_UI_PODS : UI_PODS[app];
+  return { to: [{ namespaceSelector: nsSelector(UI_NAMESPACES[app]), podSelector: { matchLabels: { ...pods.podLabels } } }], ports: [tcp(pods.port)] };
 }
 
 export function ingressNamespaceObjects(args: IngressNamespaceArgs): Manifest[] {

@@ -152,7 +152,7 @@ export function createStackRoutes(gateway: Pick<Access, "addRoutes">, args: Stac
 
 /** What a stack tells its users about access (index.ts exports these). */
 export interface AccessOutputs {
-  /** Each UI the gateway serves and its URL, e.g. { grafana: "https://grafana.<domain>/" }. */
+  /** Each UI route the gateway serves and its URL, e.g. { grafana: "https://grafana.<domain>/", "evidently-vision": "https://evidently-vision.<domain>/" }. */
   readonly gatewayUrls?: Readonly<Record<string, string>>;
   /** With Dex: each test user's email, group and password (a secret: `pulumi stack output --show-secrets`). */
   readonly localTestUsers?: pulumi.Output<TestUserCredentials[]>;
@@ -162,7 +162,7 @@ export function accessOutputs(cfg: PlatformConfig, identity: StackIdentity | und
   if (!identity) return {};
   const routes = uiRoutes(identity.access, enabledUis(cfg), cfg.teams);
   return {
-    gatewayUrls: Object.fromEntries(routes.map((route) => [route.app, `https://${route.host}/`])),
+    gatewayUrls: Object.fromEntries(routes.map((route) => [route.name, `https://${route.host}/`])),
     localTestUsers: identity.provider?.testUsers,
   };
 }

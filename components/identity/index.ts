@@ -35,8 +35,8 @@ export interface TestUserCredentials {
 export interface IdentityProviderArgs {
   /** The access section; its identity provider must be kind dex (issuer and endpoints resolved in config/access.ts). */
   readonly access: AccessConfig;
-  /** Every team: one test user per owner group, in any role. */
-  readonly teams: readonly Pick<TeamConfig, "owners">[];
+  /** Every team: one test user per owner group, in any role; the host of each team's own Evidently UI is a redirect URI. */
+  readonly teams: readonly Pick<TeamConfig, "name" | "owners" | "services">[];
   /** Labels for the objects we author (cost attribution). @default {} */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -59,7 +59,7 @@ export class IdentityProvider extends pulumi.ComponentResource {
     const inherited = inheritedDependsOn(opts);
     const child = { parent: this };
     const users = dexTestUsers(args.access, args.teams);
-    const redirectURIs = dexRedirectUris(args.access.domain);
+    const redirectURIs = dexRedirectUris(args.access.domain, args.teams);
     const client = new random.RandomPassword(`${name}-client-secret`, { length: 48, special: false }, child);
     const passwords = users.map((user) => ({
       user,

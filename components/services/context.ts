@@ -6,6 +6,7 @@ import { CNPG_CLUSTER } from "../../charts/services/database-cnpg";
 import type { CredentialStore, CredentialTarget } from "./credentials";
 import type { ServiceAwsContext } from "./aws/role";
 import type { DatabaseEndpoint } from "./database";
+import { evidentlyDatabase, evidentlyInstance } from "../../domain/evidently";
 
 /** What every service component receives from the orchestrator. */
 export interface ServiceContext {
@@ -57,3 +58,12 @@ export function databasePasswordTarget(ctx: ServiceContext, grant: DatabaseGrant
 
 /** A service's role and database. */
 export const grantFor = (service: string): DatabaseGrant => ({ role: service, database: service, secretName: `${service}-db` });
+
+/**
+ * A team's own role and database of its Evidently instance: evidently_<team> (a valid Postgres identifier, unique
+ * per team: domain/evidently.ts), its password in Secret evidently-<team>-db of the databases namespace.
+ */
+export const evidentlyGrant = (team: string): DatabaseGrant => {
+  const name = evidentlyDatabase(team);
+  return { role: name, database: name, secretName: `${evidentlyInstance(team)}-db` };
+};

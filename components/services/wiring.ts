@@ -20,7 +20,7 @@ import {
   MLFLOW_NAMESPACE,
 } from "../../domain/platform-namespaces";
 import { objectStoreIdentities, type ObjectStoreConsumers } from "../../domain/object-store-identities";
-import { grantFor } from "./context";
+import { evidentlyGrant, grantFor } from "./context";
 
 /** Postgres, and MySQL when Kubeflow Pipelines keeps its metadata in RDS. */
 const POSTGRES_PORT = 5432;
@@ -28,7 +28,7 @@ const MYSQL_PORT = 3306;
 
 export interface ServiceWiring {
   readonly namespaces: readonly ServiceNamespace[];
-  /** One role and database per service on the platform Postgres. */
+  /** One role and database per service on the platform Postgres (Evidently: one per team that opted in). */
   readonly grants: readonly DatabaseGrant[];
   /** Ports the databases namespace's setup Jobs may reach in the VPC (AWS). */
   readonly databaseEgressPorts: readonly number[];
@@ -65,12 +65,22 @@ export function serviceNamespaces(services: ServicesConfig, onAws: boolean): Ser
 /** The services that keep their state in the platform Postgres, in the order their roles are made. */
 export const DATABASE_USERS = ["mlflow", "feast", "evidently"] as const;
 
+/** The teams that opted into Evidently: each gets its own instance, database and write token. */
+export const evidentlyTeams = (teams: readonly Pick<TeamConfig, "name" | "services">[]): string[] =>
+  teams.filter((t) => t.services.includes("evidently")).map((t) => t.name);
+
+/** The roles and databases of the enabled services: one per service, Evidently one per team that opted in. */
+export function databaseGrants(services: ServicesConfig, teams: readonly Pick<TeamConfig, "name" | "services">[]): DatabaseGrant[] {
+  return DATABASE_USERS.filter((service) => services[service].enabled).flatMap((service) =>
+    service === "evidently" ? evidentlyTeams(teams).map(evidentlyGrant) : [grantFor(service)],
+  );
+}
+
 export function serviceWiring(services: ServicesConfig, teams: readonly TeamConfig[], onAws: boolean): ServiceWiring {
   const namespaces = serviceNamespaces(services, onAws);
-  const users = DATABASE_USERS.filter((service) => services[service].enabled);
   return {
     namespaces,
-    grants: users.map(grantFor),
+    grants: databaseGrants(services, teams),
     databaseEgressPorts: services.pipelines.enabled ? [POSTGRES_PORT, MYSQL_PORT] : [POSTGRES_PORT],
     secretStoreNamespaces: [
       ...namespaces.map((n) => n.name).filter((n) => n !== EXTERNAL_SECRETS_NAMESPACE),

@@ -14,7 +14,7 @@ import { GATEWAY_CERTIFICATE, PLATFORM_CA, PLATFORM_CA_ISSUER, SELF_SIGNED_ISSUE
 import { resolveAccess, type AccessConfig, type AccessInput } from "../../config/access";
 import { CERTGEN_NAME, CONTROLLER_POD_LABELS, certgenObjects, envoyGatewayValues, ingressNamespaceObjects } from "../../components/access";
 import { DEX_POD_LABELS } from "../../charts/access/dex";
-import { gatewayUiNetworkPolicies, UI_PODS } from "../../charts/services/ui-network";
+import { gatewayUiNetworkPolicies, UI_PODS, uiRoutePods } from "../../charts/services/ui-network";
 import {
   ENVOY_PROXY_POD_LABELS,
   GATEWAY_CLASS,
@@ -22,7 +22,7 @@ import {
   GATEWAY_NAMESPACE,
   MODEL_ROUTES_LABEL,
   UI_APPS,
-  UI_BACKENDS,
+  UI_NAMESPACES,
   uiRoutes,
 } from "../../domain/access";
 import { CERT_MANAGER_NAMESPACE, DEX_NAMESPACE, KUBEFLOW_NAMESPACE, MONITORING_NAMESPACE } from "../../domain/platform-namespaces";
@@ -227,7 +227,7 @@ describe("the ingress namespace", () => {
       (["mlflow", "grafana"] as const).map((app) => ({
         to: [
           {
-            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": UI_BACKENDS[app].namespace } },
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": UI_NAMESPACES[app] } },
             podSelector: { matchLabels: UI_PODS[app].podLabels },
           },
         ],
@@ -246,9 +246,10 @@ describe("the ingress namespace", () => {
   });
 
   it("evaluated: a proxy reaches each UI pod, not Prometheus or Grafana's other ports in monitoring, not MySQL or the KFP API in kubeflow", () => {
-    const routes = uiRoutes({ domain: "mlops.example.com", adminGroups: ["a"] }, new Set(UI_APPS), []);
+    const owners = { admin: { groups: [] }, edit: { groups: [] }, view: { groups: [] } };
+    const routes = uiRoutes({ domain: "mlops.example.com", adminGroups: ["a"] }, new Set(UI_APPS), [{ name: "vision", services: ["evidently"], owners }]);
     const world = {
-      namespaces: Object.fromEntries([GATEWAY_NAMESPACE, ...UI_APPS.map((app) => UI_BACKENDS[app].namespace)].map((n) => [n, {}])),
+      namespaces: Object.fromEntries([GATEWAY_NAMESPACE, ...UI_APPS.map((app) => UI_NAMESPACES[app])].map((n) => [n, {}])),
       policies: [
         ...byKind(ingressNamespaceObjects({ access: access(), uiApps: UI_APPS }), "NetworkPolicy"),
         ...byKind(gatewayUiNetworkPolicies(routes), "NetworkPolicy"),
@@ -257,9 +258,10 @@ describe("the ingress namespace", () => {
     const proxy: Pod = { namespace: GATEWAY_NAMESPACE, name: "envoy", labels: { ...ENVOY_PROXY_POD_LABELS } };
     const pod = (namespace: string, labels: Record<string, string>): Pod => ({ namespace, name: "target", labels });
     expect(routes.length).toBe(UI_APPS.length);
-    for (const app of UI_APPS) {
-      const ui = pod(UI_BACKENDS[app].namespace, { ...UI_PODS[app].podLabels, "pod-template-hash": "x" });
-      expect(allowed(world, { from: proxy, to: ui, port: UI_PODS[app].port }), app).toBe(true);
+    for (const route of routes) {
+      const pods = uiRoutePods(route);
+      const ui = pod(route.backend.namespace, { ...pods.podLabels, "pod-template-hash": "x" });
+      expect(allowed(world, { from: proxy, to: ui, port: pods.port }), route.name).toBe(true);
     }
     const grafana = pod(MONITORING_NAMESPACE, { ...UI_PODS.grafana.podLabels });
     for (const [target, port] of [

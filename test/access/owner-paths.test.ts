@@ -4,7 +4,7 @@
  * prefixed group, and through the gateway's SecurityPolicy of each UI; an IAM principal through its access entry.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { clusterGroup, uiHost, type UiApp } from "../../domain/access";
+import { clusterGroup, isTeamUiApp, teamIdpGroups, teamUiName, uiHost, type UiApp } from "../../domain/access";
 import { TEAM_ROLES } from "../../config/teams";
 import { kubernetesObjects } from "../../scripts/plan/extract";
 import type { PlanResult } from "../../scripts/plan/run";
@@ -38,6 +38,8 @@ function uiGroups(stack: string, host: string): string[] {
 }
 
 const UI_SERVICES: readonly UiApp[] = ["mlflow", "pipelines", "evidently"];
+/** A UI's host for a team: the shared UI's, or the team's own instance's (evidently-<team>). */
+const hostFor = (domain: string, app: UiApp, team: string) => uiHost(domain, isTeamUiApp(app) ? teamUiName(app, team) : app);
 
 describe("owner paths", () => {
   describe.each(STACKS)("every owner of the %s fixture stack", (stack) => {
@@ -82,7 +84,7 @@ describe("owner paths", () => {
         const apps: UiApp[] = ["grafana", ...UI_SERVICES.filter((app) => team.services.includes(app))];
         const groups = TEAM_ROLES.flatMap((role) => team.owners[role].groups);
         for (const app of apps) {
-          const admitted = uiGroups(stack, uiHost(config.access.domain, app));
+          const admitted = uiGroups(stack, hostFor(config.access.domain, app, team.name));
           for (const group of groups) {
             expect(admitted, `${stack}: ${team.name} ${group} on ${app}`).toContain(group);
             checked += 1;
@@ -90,6 +92,26 @@ describe("owner paths", () => {
         }
       }
       expect(checked).toBeGreaterThan(0);
+    });
+
+    it("a team's own Evidently UI admits its groups and the admins, and no group of another team", () => {
+      const config = cfg();
+      if (!config?.access) throw new Error("no access");
+      const users = config.teams.filter((t) => t.services.includes("evidently"));
+      let checked = 0;
+      for (const team of users) {
+        const admitted = uiGroups(stack, hostFor(config.access.domain, "evidently", team.name));
+        const own = new Set([...config.access.adminGroups, ...teamIdpGroups(team)]);
+        expect([...new Set(admitted)].sort(), `${stack}: ${team.name}`).toEqual([...own].sort());
+        for (const other of config.teams.filter((t) => t !== team))
+          for (const group of teamIdpGroups(other).filter((g) => !own.has(g))) {
+            expect(admitted, `${stack}: ${other.name}'s ${group} on ${team.name}'s Evidently`).not.toContain(group);
+            checked += 1;
+          }
+      }
+      // staging runs no Evidently; dev and prod have a neighbour team with groups of its own, local's other team names none.
+      expect(users.length > 0, `${stack}: teams using Evidently`).toBe(stack !== "staging");
+      if (stack === "dev" || stack === "prod") expect(checked).toBeGreaterThan(0);
     });
 
     it("IAM principal owners: an access entry mapped to the team's group for that role", () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { backendRouteObjects, GATEWAY_API_VERSION, referenceGrantName, uiRouteName, uiRouteObjects } from "../../charts/access/routes";
-import { APPS_LISTENER, GATEWAY_NAME, GATEWAY_NAMESPACE, UI_BACKENDS, uiRoutes, type UiApp } from "../../domain/access";
+import { APPS_LISTENER, GATEWAY_NAME, GATEWAY_NAMESPACE, uiRoutes, type UiApp } from "../../domain/access";
 import { MANAGED_BY_LABEL } from "../../domain/ownership";
 import { ALL_UIS, body, oidcAccess, ofKind, team } from "./fixtures";
 
 const access = oidcAccess();
-const teams = [team("vision", ["mlflow", "kserve"]), team("nlp", ["pipelines", "evidently"])];
+const teams = [team("vision", ["mlflow", "kserve", "evidently"]), team("nlp", ["pipelines", "evidently"])];
 
 describe("routes: one HTTPRoute per UI the stack serves", () => {
   it("serves every enabled UI and Grafana, each in the gateway's namespace on the apps listener, to its backend", () => {
@@ -15,8 +15,8 @@ describe("routes: one HTTPRoute per UI the stack serves", () => {
     expect(httpRoutes.length).toBeGreaterThan(0);
     expect(httpRoutes).toHaveLength(routes.length);
     for (const route of routes) {
-      const found = httpRoutes.filter((r) => body(r).metadata.name === uiRouteName(route.app));
-      expect(found, route.app).toHaveLength(1);
+      const found = httpRoutes.filter((r) => body(r).metadata.name === uiRouteName(route.name));
+      expect(found, route.name).toHaveLength(1);
       const [object] = found;
       expect(object.apiVersion).toBe(GATEWAY_API_VERSION);
       const { metadata, spec } = body(object);
@@ -25,7 +25,7 @@ describe("routes: one HTTPRoute per UI the stack serves", () => {
       expect(spec.parentRefs).toEqual([
         { group: "gateway.networking.k8s.io", kind: "Gateway", name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE, sectionName: APPS_LISTENER },
       ]);
-      expect(spec.hostnames).toEqual([`${route.app}.mlops.example.com`]);
+      expect(spec.hostnames).toEqual([`${route.name}.mlops.example.com`]);
       expect(spec.rules).toEqual([
         {
           matches: [{ path: { type: "PathPrefix", value: "/" } }],
@@ -39,7 +39,19 @@ describe("routes: one HTTPRoute per UI the stack serves", () => {
     const names = (enabled: UiApp[]) => ofKind(uiRouteObjects(uiRoutes(access, new Set(enabled), teams)), "HTTPRoute").map((r) => body(r).metadata.name);
     expect(names([])).toEqual(["ui-grafana"]);
     expect(names(["mlflow"])).toEqual(["ui-mlflow", "ui-grafana"]);
-    expect(names(["mlflow", "pipelines", "evidently"])).toEqual(["ui-mlflow", "ui-pipelines", "ui-grafana", "ui-evidently"]);
+    expect(names(["mlflow", "pipelines", "evidently"])).toEqual(["ui-mlflow", "ui-pipelines", "ui-grafana", "ui-evidently-vision", "ui-evidently-nlp"]);
+  });
+
+  it("routes Evidently once per team that opted in, at evidently-<team>.<domain>, to that team's own instance", () => {
+    const routes = uiRoutes(access, ALL_UIS, [...teams, team("fraud", ["mlflow"])]).filter((r) => r.app === "evidently");
+    expect(routes.map((r) => [r.name, r.team, r.host, r.backend])).toEqual(
+      ["vision", "nlp"].map((t) => [
+        `evidently-${t}`,
+        t,
+        `evidently-${t}.mlops.example.com`,
+        { namespace: "evidently", service: `evidently-${t}`, port: 8000 },
+      ]),
+    );
   });
 });
 
@@ -50,14 +62,14 @@ describe("routes: ReferenceGrants let exactly the gateway's routes reach exactly
     expect(grants.length).toBeGreaterThan(0);
     expect(grants).toHaveLength(routes.length);
     for (const route of routes) {
-      const grant = grants.find((g) => body(g).metadata.name === referenceGrantName(uiRouteName(route.app)));
-      expect(grant, route.app).toBeDefined();
+      const grant = grants.find((g) => body(g).metadata.name === referenceGrantName(uiRouteName(route.name)));
+      expect(grant, route.name).toBeDefined();
       const { metadata, spec } = body(grant ?? {});
       expect(grant?.apiVersion).toBe(GATEWAY_API_VERSION);
-      expect(metadata.namespace).toBe(UI_BACKENDS[route.app].namespace);
+      expect(metadata.namespace).toBe(route.backend.namespace);
       expect(spec).toEqual({
         from: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: GATEWAY_NAMESPACE }],
-        to: [{ group: "", kind: "Service", name: UI_BACKENDS[route.app].service }],
+        to: [{ group: "", kind: "Service", name: route.backend.service }],
       });
     }
   });

@@ -14,7 +14,7 @@ import { ADMINS, ALL_UIS, body, dexAccess, oidcAccess, ofKind, team } from "./fi
 
 const access = oidcAccess();
 const teams = [
-  team("vision", ["mlflow", "kserve"], { modelEndpoints: { callers: [{ namespace: "vision", serviceAccount: "team-workload" }] } }),
+  team("vision", ["mlflow", "kserve", "evidently"], { modelEndpoints: { callers: [{ namespace: "vision", serviceAccount: "team-workload" }] } }),
   team("nlp", ["pipelines", "evidently", "mlflow"]),
 ];
 const routes = uiRoutes(access, ALL_UIS, teams);
@@ -74,8 +74,8 @@ describe("security: (b) one policy per UI route", () => {
   it("signs people in through the IdP and allows the admins and the groups of the teams using the UI", () => {
     expect(routes.length).toBeGreaterThan(0);
     for (const route of routes) {
-      const { spec } = named(`ui-${route.app}`);
-      expect(spec.targetRefs).toEqual([{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: `ui-${route.app}` }]);
+      const { spec } = named(`ui-${route.name}`);
+      expect(spec.targetRefs).toEqual([{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: `ui-${route.name}` }]);
       expect(spec.oidc).toEqual({
         provider: {
           issuer: "https://idp.example.com",
@@ -84,8 +84,8 @@ describe("security: (b) one policy per UI route", () => {
         },
         clientID: "mlops",
         clientSecret: { name: "oidc-client" },
-        redirectURL: `https://${route.app}.mlops.example.com/oauth2/callback`,
-        cookieNames: { idToken: `mlops-${route.app}-id-token`, accessToken: `mlops-${route.app}-access-token` },
+        redirectURL: `https://${route.name}.mlops.example.com/oauth2/callback`,
+        cookieNames: { idToken: `mlops-${route.name}-id-token`, accessToken: `mlops-${route.name}-access-token` },
         scopes: ["openid", "email", "profile", "groups"],
         disableTokenEncryption: true,
         passThroughAuthHeader: true,
@@ -93,7 +93,8 @@ describe("security: (b) one policy per UI route", () => {
       expect(spec.oidc).not.toHaveProperty("clientIDRef");
       expect(spec.jwt.providers.map((p: { name: string }) => p.name)).toEqual(["idp"]);
       const allowed = spec.authorization.rules.flatMap((r: any) => r.principal.jwt.claims[0].values);
-      const users = teams.filter((t) => route.app === "grafana" || t.services.includes(route.app)).flatMap(teamIdpGroups);
+      const using = route.team ? teams.filter((t) => t.name === route.team) : teams.filter((t) => route.app === "grafana" || t.services.includes(route.app));
+      const users = using.flatMap(teamIdpGroups);
       expect(new Set(allowed)).toEqual(new Set([...ADMINS, ...users]));
       expect(allowed).toEqual(route.groups);
     }
@@ -111,12 +112,12 @@ describe("security: (b) one policy per UI route", () => {
     const idCookies = new Set<string>();
     const accessCookies = new Set<string>();
     for (const route of routes) {
-      const { spec } = named(`ui-${route.app}`);
+      const { spec } = named(`ui-${route.name}`);
       expect(spec.oidc).not.toHaveProperty("cookieDomain");
-      expect(spec.oidc.cookieNames).toEqual({ idToken: idTokenCookie(route.app), accessToken: accessTokenCookie(route.app) });
+      expect(spec.oidc.cookieNames).toEqual({ idToken: idTokenCookie(route.name), accessToken: accessTokenCookie(route.name) });
       expect(spec.jwt.providers).toHaveLength(1);
       expect(spec.jwt.providers[0].extractFrom).toEqual({
-        cookies: [idTokenCookie(route.app)],
+        cookies: [idTokenCookie(route.name)],
         headers: [{ name: "Authorization", valuePrefix: "Bearer " }],
       });
       // The session cookie holds the gateway client's token; a script's bearer token is kubelogin's.
@@ -128,6 +129,22 @@ describe("security: (b) one policy per UI route", () => {
     expect(idCookies.size).toBe(routes.length);
     expect(accessCookies.size).toBe(routes.length);
     expect([...idCookies].some((c) => accessCookies.has(c))).toBe(false);
+  });
+
+  it("gives each team's own Evidently UI its host, its own session, and that team's groups and the admins alone", () => {
+    const evidently = routes.filter((r) => r.app === "evidently");
+    expect(evidently.map((r) => r.team)).toEqual(["vision", "nlp"]);
+    for (const route of evidently) {
+      const { spec } = named(`ui-evidently-${route.team}`);
+      expect(spec.oidc.redirectURL).toBe(`https://evidently-${route.team}.mlops.example.com/oauth2/callback`);
+      expect(spec.oidc.cookieNames.idToken).toBe(`mlops-evidently-${route.team}-id-token`);
+      const allowed = spec.authorization.rules.flatMap((r: any) => r.principal.jwt.claims[0].values);
+      const own = teams.filter((t) => t.name === route.team).flatMap(teamIdpGroups);
+      expect(new Set(allowed)).toEqual(new Set([...ADMINS, ...own]));
+      for (const other of teams.filter((t) => t.name !== route.team))
+        for (const group of teamIdpGroups(other).filter((g) => !own.includes(g))) expect(allowed, `${other.name}: ${group}`).not.toContain(group);
+    }
+    expect(objects.some((o) => body(o).metadata.name === "ui-evidently")).toBe(false);
   });
 
   it("gives MLflow the groups of both teams using it, Pipelines only nlp's, never an unprefixed cluster name", () => {

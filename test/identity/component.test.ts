@@ -29,7 +29,10 @@ const valueOf = <T>(output: pulumi.Output<T>): Promise<T> => (output as unknown 
 const isSecret = (output: pulumi.Output<unknown>): Promise<boolean> => (output as unknown as { isSecret: Promise<boolean> }).isSecret;
 
 const access = dexAccess();
-const teams = [owners(["recsys-admins"], ["recsys-devs"]), owners(["nlp-admins"], [], ["analysts"])];
+const teams = [
+  { name: "recsys", services: ["evidently"], ...owners(["recsys-admins"], ["recsys-devs"]) },
+  { name: "nlp", services: [], ...owners(["nlp-admins"], [], ["analysts"]) },
+];
 const users = dexTestUsers(access, teams);
 
 const resources: PlannedResource[] = [];
@@ -140,7 +143,10 @@ describe("the config Secret", () => {
   });
 
   it("lets the confidential client return to the UIs and Grafana's OAuth callback; kubelogin uses the public client, without a secret", () => {
-    expect(config().staticClients[0].redirectURIs).toEqual(dexRedirectUris(access.domain));
+    expect(config().staticClients[0].redirectURIs).toEqual(dexRedirectUris(access.domain, teams));
+    // recsys opted into Evidently: its own instance's host; nlp did not.
+    expect(config().staticClients[0].redirectURIs).toContain(`https://evidently-recsys.${access.domain}/oauth2/callback`);
+    expect(config().staticClients[0].redirectURIs.filter((uri: string) => uri.includes("evidently"))).toHaveLength(1);
     expect(config().staticClients[0].redirectURIs).toContain(`https://mlflow.${access.domain}/oauth2/callback`);
     expect(config().staticClients[1]).toEqual({
       id: "mlops-kubectl",

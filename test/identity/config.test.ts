@@ -80,21 +80,35 @@ describe("dexTestUsers", () => {
 });
 
 describe("dexRedirectUris", () => {
-  it("lets the confidential client return to every UI host's gateway callback and Grafana's own OAuth callback, never localhost", () => {
+  const teams = [
+    { name: "vision", services: ["evidently", "mlflow"] },
+    { name: "nlp", services: ["mlflow"] },
+  ];
+
+  it("lets the confidential client return to every shared UI host's gateway callback and Grafana's own OAuth callback, never localhost", () => {
     expect(dexRedirectUris(DOMAIN)).toEqual([
       `https://mlflow.${DOMAIN}/oauth2/callback`,
       `https://pipelines.${DOMAIN}/oauth2/callback`,
       `https://grafana.${DOMAIN}/oauth2/callback`,
-      `https://evidently.${DOMAIN}/oauth2/callback`,
       `https://grafana.${DOMAIN}/login/generic_oauth`,
     ]);
     expect(KUBELOGIN_REDIRECT_URIS).toEqual(["http://localhost:8000", "http://localhost:18000"]);
   });
 
+  it("adds the host of each team's own Evidently UI, for the teams that opted into it only (Dex matches redirect URIs exactly)", () => {
+    const uris = dexRedirectUris(DOMAIN, teams);
+    expect(uris).toContain(`https://evidently-vision.${DOMAIN}/oauth2/callback`);
+    expect(uris.filter((uri) => uri.includes("evidently"))).toEqual([`https://evidently-vision.${DOMAIN}/oauth2/callback`]);
+  });
+
   it("covers the host of every UI route a stack can have", () => {
-    const hosts = uiRoutes(dexAccess(), new Set(UI_APPS), []).map((route) => `https://${route.host}/oauth2/callback`);
+    const hosts = uiRoutes(
+      dexAccess(),
+      new Set(UI_APPS),
+      teams.map((t) => ({ ...t, owners: owners(["g"]).owners })),
+    ).map((route) => `https://${route.host}/oauth2/callback`);
     expect(hosts).toHaveLength(UI_APPS.length);
-    expect(dexRedirectUris(DOMAIN)).toEqual(expect.arrayContaining(hosts));
+    expect(dexRedirectUris(DOMAIN, teams)).toEqual(expect.arrayContaining(hosts));
   });
 });
 

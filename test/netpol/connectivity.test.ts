@@ -1,20 +1,21 @@
 /**
  * Who may talk to whom under the NetworkPolicies the plan writes, evaluated by scripts/netpol/evaluate.ts (no CNI
  * runs here to enforce them): team to team denied, team to a service it opted into allowed on that service's
- * ports, to a service it did not opt into denied, DNS allowed, the instance metadata address denied. Planned
- * for the real-server fixture (an existing cluster with an in-cluster object store) and the dev fixture (EKS).
+ * ports, to a service it did not opt into denied, DNS allowed, the instance metadata address denied; Evidently: the
+ * team's own instance only, never another team's. Planned for the real-server fixture (an existing cluster with an
+ * in-cluster object store), the dev fixture (EKS), and the dev fixture with its second team on Evidently too.
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MODEL_DRIFT_POD_LABELS, MODEL_DRIFT_PUSHGATEWAY_POD_LABELS } from "../../charts/team/network";
-import { EVIDENTLY_SERVED_POD_LABELS } from "../../charts/services/evidently";
+import { evidentlyPodLabels } from "../../domain/evidently";
 import { PLATFORM_OWNED_LABELS } from "../../domain/ownership";
 import { EVIDENTLY_NAMESPACE, KUBE_SYSTEM_NAMESPACE, MONITORING_NAMESPACE, OBJECT_STORE_NAMESPACE } from "../../domain/platform-namespaces";
-import { PLATFORM_SERVICES, PLATFORM_SERVICE_NAMES } from "../../domain/team-services";
+import { PLATFORM_SERVICES, PLATFORM_SERVICE_NAMES, teamServiceTargets } from "../../domain/team-services";
 import { allowed, type Connection, type NetworkPolicy, type Pod, type World } from "../../scripts/netpol/evaluate";
 import { runPlan, type PlanResult } from "../../scripts/plan/run";
 import { readStackConfig } from "../../scripts/plan/stack-file";
-import { fixtureStackConfig, TODAY } from "../helpers/stack";
+import { fixtureStack, fixtureStackConfig, stackConfig, TODAY } from "../helpers/stack";
 
 const METADATA = { ip: "169.254.169.254" };
 const KUBE_DNS: Pod = { namespace: KUBE_SYSTEM_NAMESPACE, name: "coredns", labels: { "k8s-app": "kube-dns" } };
@@ -41,30 +42,35 @@ const pushgateway = (team: string): Pod => ({
 const SHARED_PUSHGATEWAY: Pod = {
   namespace: EVIDENTLY_NAMESPACE,
   name: "pushgateway",
-  labels: { "app.kubernetes.io/name": "prometheus-pushgateway", ...EVIDENTLY_SERVED_POD_LABELS },
+  labels: { "app.kubernetes.io/name": "prometheus-pushgateway", "app.kubernetes.io/part-of": "evidently" },
 };
-/**
- * A service's pods as they are labelled: the target's selector, plus the label the platform puts on both
- * Evidently pods for its client policy (test/services/evidently.test.ts proves they carry it).
- */
-const SERVED_LABELS: Record<string, Record<string, string>> = { evidently: { ...EVIDENTLY_SERVED_POD_LABELS } };
-const servicePods = (service: string): Pod[] =>
-  PLATFORM_SERVICES[service as keyof typeof PLATFORM_SERVICES].targets.map((t, i) => ({
-    namespace: PLATFORM_SERVICES[service as keyof typeof PLATFORM_SERVICES].namespace,
-    name: `${service}-${i}`,
-    labels: { ...t.podSelector, ...SERVED_LABELS[service] },
-  }));
+/** A team's own Evidently instance's pod (charts/services/evidently.ts; test/services/evidently.test.ts proves its labels). */
+const evidentlyPod = (team: string): Pod => ({
+  namespace: EVIDENTLY_NAMESPACE,
+  name: `evidently-${team}`,
+  labels: { ...evidentlyPodLabels(team), "pod-template-hash": "x" },
+});
+/** The pods a team would reach of a service, as they are labelled: the team's own targets (its own instance, for Evidently). */
+const servicePods = (service: (typeof PLATFORM_SERVICE_NAMES)[number], team: string): Pod[] =>
+  teamServiceTargets(service, team).map((t, i) => ({ namespace: PLATFORM_SERVICES[service].namespace, name: `${service}-${i}`, labels: { ...t.podSelector } }));
+
+/** The dev fixture with its second team (nlp) on Evidently as well: two instances side by side. */
+function devWithTwoEvidentlyTeams() {
+  const raw = fixtureStack("dev") as { teams: { services: string[] }[] };
+  return stackConfig({ ...raw, teams: raw.teams.map((t) => ({ ...t, services: [...new Set([...t.services, "evidently"])] })) });
+}
 
 describe.each([
   ["isolation", () => readStackConfig("isolation", join(__dirname, "..", "cluster", "stacks"))],
   ["dev", () => fixtureStackConfig("dev")],
+  ["dev-evidently", devWithTwoEvidentlyTeams],
 ])("the planned NetworkPolicies of the %s fixture", (stack, config) => {
   let world: World;
   let teams: { name: string; services: readonly string[]; monitors: number }[] = [];
   const can = (connection: Connection) => allowed(world, connection);
 
   beforeAll(async () => {
-    const result = await runPlan(stack, { stackConfig: config(), today: TODAY });
+    const result = await runPlan(stack === "dev-evidently" ? "dev" : stack, { stackConfig: config(), today: TODAY });
     world = worldOf(result);
     teams = (result.config?.teams ?? []).map((t) => ({ name: t.name, services: t.services, monitors: t.modelMonitors.length }));
   });
@@ -102,9 +108,9 @@ describe.each([
     let opted = 0;
     for (const t of teams) {
       for (const service of PLATFORM_SERVICE_NAMES) {
-        const target = PLATFORM_SERVICES[service];
-        for (const [i, pod] of servicePods(service).entries()) {
-          for (const port of target.targets[i].ports) {
+        const targets = teamServiceTargets(service, t.name);
+        for (const [i, pod] of servicePods(service, t.name).entries()) {
+          for (const port of targets[i].ports) {
             const reach = can({ from: workload(t.name), to: pod, port });
             expect(reach, `${t.name} -> ${service} ${pod.name}:${port} (opted in: ${t.services.includes(service)})`).toBe(t.services.includes(service));
             if (reach) opted++;
@@ -134,6 +140,28 @@ describe.each([
         for (const from of [workload(other.name), driftJob(other.name), pushgateway(other.name)])
           expect(can({ from, to: pushgateway(t.name), port: 9091 }), `${other.name}/${from.name} -> ${t.name}`).toBe(false);
       }
+    }
+  });
+
+  it("lets a team that opted into Evidently reach its own instance on 8000, and no team any other team's instance", () => {
+    const users = teams.filter((t) => t.services.includes("evidently"));
+    expect(users.length).toBeGreaterThan(stack === "dev-evidently" ? 1 : 0);
+    for (const t of users) {
+      expect(can({ from: workload(t.name), to: evidentlyPod(t.name), port: 8000 }), t.name).toBe(true);
+      expect(can({ from: driftJob(t.name), to: evidentlyPod(t.name), port: 8000 }), t.name).toBe(true);
+      for (const other of teams.filter((o) => o !== t))
+        for (const from of [workload(other.name), driftJob(other.name)])
+          expect(can({ from, to: evidentlyPod(t.name), port: 8000 }), `${other.name}/${from.name} -> evidently-${t.name}`).toBe(false);
+    }
+  });
+
+  it("keeps a team from another team's Evidently instance by its own egress too, without the evidently namespace's policies", () => {
+    const egressSide = { ...world, policies: world.policies.filter((p) => p.metadata.namespace !== EVIDENTLY_NAMESPACE) };
+    const users = teams.filter((t) => t.services.includes("evidently"));
+    for (const t of users) {
+      expect(allowed(egressSide, { from: workload(t.name), to: evidentlyPod(t.name), port: 8000 }), t.name).toBe(true);
+      for (const other of teams.filter((o) => o !== t))
+        expect(allowed(egressSide, { from: workload(other.name), to: evidentlyPod(t.name), port: 8000 }), `${other.name} -> ${t.name}`).toBe(false);
     }
   });
 

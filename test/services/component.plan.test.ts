@@ -178,7 +178,7 @@ describe("on AWS (prod)", () => {
   it("keeps generated credentials in Secrets Manager (our key) and syncs them with External Secrets, never as Secret objects", () => {
     const secrets = ofType(p(), SM_SECRET).filter((s) => s.name.startsWith("services-"));
     expect(secrets.map((s) => s.inputs.name).sort()).toEqual([
-      "mlops-prod/mlops/services-evidently",
+      "mlops-prod/mlops/services-evidently-instance-recsys",
       "mlops-prod/mlops/services-feast",
       "mlops-prod/mlops/services-mlflow",
       "mlops-prod/mlops/services-mlflow-team-fraud",
@@ -264,13 +264,13 @@ describe("on AWS (prod)", () => {
     const env = job.spec.template.spec.containers[0].env;
     expect(env.filter((e: { valueFrom?: unknown }) => e.valueFrom)).toEqual([]);
     expect(env.find((e: { name: string }) => e.name === "PGSERVICE").value).toBe("master");
-    expect(env.find((e: { name: string }) => e.name === "GRANTS").value).toBe("mlflow:mlflow feast:feast evidently:evidently");
+    expect(env.find((e: { name: string }) => e.name === "GRANTS").value).toBe("mlflow:mlflow feast:feast evidently_recsys:evidently_recsys");
     expect(job.spec.template.spec.volumes.find((v: { name: string }) => v.name === "passwords").projected.sources.map((x: any) => x.secret.name)).toEqual([
       "mlflow-db",
       "feast-db",
-      "evidently-db",
+      "evidently-recsys-db",
     ]);
-    for (const sync of ["services-mlflow-sync", "services-feast-sync", "services-evidently-sync"])
+    for (const sync of ["services-mlflow-sync", "services-feast-sync", "services-evidently-instance-recsys-sync"])
       expect(setup.dependsOn).toContain(one(p(), T.configGroup, sync).urn);
     const master = obj(one(p(), T.configGroup, "services-postgres-master"), "ExternalSecret", "postgres-master");
     expect(master.spec.data.map((d: { secretKey: string }) => d.secretKey)).toEqual(["username", "password"]);
@@ -298,11 +298,17 @@ describe("on AWS (prod)", () => {
     expect(fs.spec.services.registry.local.persistence.store).toEqual({ type: "sql", secretRef: { name: "feast-data-stores" } });
   });
 
-  it("gives teams that opted into evidently its write secret and runs their drift reports", () => {
+  it("gives teams that opted into evidently their own instance's write secret and runs their drift reports", () => {
     const teams = plans.prod.config!.teams.filter((t) => t.services.includes("evidently"));
     expect(teams.length).toBeGreaterThan(0);
-    const sync = objs(one(p(), T.configGroup, "services-evidently-sync"));
-    for (const t of teams) expect(sync.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toContain(`${t.name}/evidently`);
+    for (const t of teams) {
+      const sync = objs(one(p(), T.configGroup, `services-evidently-instance-${t.name}-sync`));
+      expect(sync.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+        `evidently/evidently-${t.name}-config`,
+        `databases/evidently-${t.name}-db`,
+        `${t.name}/evidently`,
+      ]);
+    }
     for (const t of teams.filter((x) => x.modelMonitors.length > 0)) {
       const jobs = objs(one(p(), T.configGroup, `services-evidently-${t.name}`)).filter((o) => o.kind === "CronJob");
       expect(jobs.map((j) => j.metadata.name)).toEqual(t.modelMonitors.map((m) => `drift-${m.name}`));
@@ -322,9 +328,13 @@ describe("on an existing cluster (local)", () => {
     expect(pg.spec.managed.roles.map((r: { name: string; passwordSecret: { name: string } }) => [r.name, r.passwordSecret.name])).toEqual([
       ["mlflow", "mlflow-db"],
       ["feast", "feast-db"],
-      ["evidently", "evidently-db"],
+      ["evidently_sandbox", "evidently-sandbox-db"],
     ]);
-    expect(cluster.filter((o) => o.kind === "Database").map((o) => o.spec.owner)).toEqual(["mlflow", "feast", "evidently"]);
+    expect(cluster.filter((o) => o.kind === "Database").map((o) => [o.metadata.name, o.spec.name, o.spec.owner])).toEqual([
+      ["mlflow", "mlflow", "mlflow"],
+      ["feast", "feast", "feast"],
+      ["evidently-sandbox", "evidently_sandbox", "evidently_sandbox"],
+    ]);
   });
 
   it("writes the generated credentials as Secrets (masked in the plan), basic-auth where CNPG reads them", () => {
@@ -336,7 +346,7 @@ describe("on an existing cluster (local)", () => {
         "databases/mlflow-db",
         "feast/feast-data-stores",
         "feast/feast-redis-auth",
-        "evidently/evidently",
+        "evidently/evidently-sandbox-config",
         "sandbox/evidently",
       ]),
     );

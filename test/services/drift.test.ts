@@ -12,7 +12,7 @@ import {
   modelMonitorObjects,
   type ModelMonitorArgs,
 } from "../../charts/services/drift";
-import { EVIDENTLY_URL } from "../../charts/services/evidently";
+import { evidentlyUrl } from "../../charts/services/evidently";
 import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from "../../charts/observability";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamLabels } from "../../charts/team";
 import { teamPrefix } from "../../domain/storage-naming";
@@ -224,7 +224,7 @@ describe("modelMonitorObjects", () => {
     const env = envOf(r);
     expect(ENV_READ.length).toBeGreaterThan(5);
     for (const name of ENV_READ) expect(env[name], name).toBeDefined();
-    expect(env).toMatchObject({ TEAM: "fraud", MODEL: "scoring", DRIFT_SHARE_THRESHOLD: "0.3", EVIDENTLY_URL });
+    expect(env).toMatchObject({ TEAM: "fraud", MODEL: "scoring", DRIFT_SHARE_THRESHOLD: "0.3", EVIDENTLY_URL: evidentlyUrl("fraud") });
     expect(envOf(report(cronJob("drift-churn"))).DRIFT_SHARE_THRESHOLD).toBe("0.5");
     expect(env).not.toHaveProperty("EVIDENTLY_SECRET");
     // Its own namespace's Pushgateway, never a shared one.

@@ -1,15 +1,18 @@
-/** Evidently's service objects and its config.yaml template. No Pushgateway here: each team has its own (drift-pushgateway.test.ts). */
+/**
+ * Evidently's objects, one instance per team, and its config.yaml template. No Pushgateway here: each team has its
+ * own (drift-pushgateway.test.ts). Per-team isolation of the instances: evidently-teams.test.ts.
+ */
 import { describe, it, expect } from "vitest";
 import { parse } from "yaml";
 import {
   EVIDENTLY_CONFIG_PATH,
   EVIDENTLY_NAMESPACE,
   EVIDENTLY_PORT,
-  EVIDENTLY_POD_LABELS,
-  EVIDENTLY_SERVED_POD_LABELS,
-  EVIDENTLY_URL,
+  evidentlyConfigSecret,
   evidentlyConfigTemplate,
   evidentlyObjects,
+  evidentlyPodLabels,
+  evidentlyUrl,
 } from "../../charts/services/evidently";
 import { renderTemplate, templateKeys } from "../../charts/services/external-secrets";
 import type { EgressRule } from "../../charts/services/network";
@@ -20,37 +23,37 @@ import { validateObjects } from "../../scripts/plan/validate";
 
 type Obj = KubeObject & { spec?: any; [k: string]: any };
 const DB: EgressRule = { kind: "cidr", cidr: "10.20.0.0/16", ports: [5432] };
-const objects = () => evidentlyObjects({ secretName: "evidently-config", databaseEgress: DB, labels: { "cost-center": "platform" } }) as Obj[];
+const objects = () => evidentlyObjects({ teams: ["vision"], databaseEgress: DB, labels: { "cost-center": "platform" } }) as Obj[];
 const find = (kind: string, name: string) => {
   const o = objects().find((x) => x.kind === kind && x.metadata?.name === name);
   if (!o) throw new Error(`no ${kind} ${name}`);
   return o;
 };
-const deployment = () => find("Deployment", "evidently");
+const deployment = () => find("Deployment", "evidently-vision");
 const podSpec = () => deployment().spec.template.spec;
 const container = () => podSpec().containers[0];
 const env = (name: string) => container().env.find((e: { name: string }) => e.name === name);
 
 describe("evidentlyObjects", () => {
-  it("builds the service account, deployment, service and the namespace's network policies, all in evidently", () => {
+  it("builds the team's service account, deployment, service and the namespace's network policies, all in evidently", () => {
     const kinds = objects().map((o) => `${o.kind}/${o.metadata?.name}`);
     expect(kinds).toEqual(
       expect.arrayContaining([
-        "ServiceAccount/evidently",
-        "Deployment/evidently",
-        "Service/evidently",
+        "ServiceAccount/evidently-vision",
+        "Deployment/evidently-vision",
+        "Service/evidently-vision",
         "NetworkPolicy/default-deny",
-        "NetworkPolicy/allow-clients",
+        "NetworkPolicy/allow-team-vision",
       ]),
     );
     for (const o of objects()) expect(o.metadata?.namespace, `${o.kind} ${o.metadata?.name}`).toBe(EVIDENTLY_NAMESPACE);
-    expect(find("ServiceAccount", "evidently").automountServiceAccountToken).toBe(false);
+    expect(find("ServiceAccount", "evidently-vision").automountServiceAccountToken).toBe(false);
   });
 
   it("runs a restricted pod: non-root uid, no token, read-only root, no privilege, seccomp, all capabilities dropped", () => {
     const spec = podSpec();
     expect(spec.automountServiceAccountToken).toBe(false);
-    expect(spec.serviceAccountName).toBe("evidently");
+    expect(spec.serviceAccountName).toBe("evidently-vision");
     expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
     expect(spec.securityContext.runAsUser).toBeGreaterThan(0);
     for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
@@ -96,7 +99,8 @@ describe("evidentlyObjects", () => {
     expect(mount.subPath).toBeUndefined(); // a subPath mount never sees a rotated Secret
     expect(mount.readOnly).toBe(true);
     const volume = podSpec().volumes.find((v: { name: string }) => v.name === mount.name);
-    expect(volume.secret.secretName).toBe("evidently-config");
+    expect(volume.secret.secretName).toBe(evidentlyConfigSecret("vision"));
+    expect(evidentlyConfigSecret("vision")).toBe("evidently-vision-config");
     expect(volume.secret.defaultMode).toBe(0o440);
     const file = EVIDENTLY_CONFIG_PATH.slice(mount.mountPath.length + 1);
     expect(volume.secret.items).toEqual([{ key: "config.yaml", path: file }]);
@@ -114,13 +118,14 @@ describe("evidentlyObjects", () => {
     }
   });
 
-  it("serves port 8000 through a ClusterIP Service named evidently that selects the pods", () => {
-    const svc = find("Service", "evidently");
+  it("serves port 8000 through a ClusterIP Service named evidently-<team> that selects the team's pods", () => {
+    const svc = find("Service", "evidently-vision");
     expect(svc.spec.type).toBe("ClusterIP");
     expect(svc.spec.ports).toEqual([{ name: "http", port: EVIDENTLY_PORT, targetPort: "http", protocol: "TCP" }]);
     expect(deployment().spec.template.metadata.labels).toMatchObject(svc.spec.selector);
     expect(deployment().spec.template.metadata.labels).toMatchObject(deployment().spec.selector.matchLabels);
-    expect(EVIDENTLY_URL).toBe(`http://evidently.${EVIDENTLY_NAMESPACE}.svc:${EVIDENTLY_PORT}`);
+    expect(svc.spec.selector).toEqual(evidentlyPodLabels("vision"));
+    expect(evidentlyUrl("vision")).toBe(`http://evidently-vision.${EVIDENTLY_NAMESPACE}.svc:${EVIDENTLY_PORT}`);
   });
 });
 
@@ -131,20 +136,21 @@ describe("the evidently namespace's network policies", () => {
     expect(policy("default-deny")).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
   });
 
-  it("admits exactly the namespaces that opted into evidently, to the Evidently pods on 8000 alone", () => {
-    const p = policy("allow-clients");
-    expect(p.podSelector).toEqual({ matchLabels: { ...EVIDENTLY_SERVED_POD_LABELS } });
+  it("admits the team's own namespace, while it opted into evidently, to the team's instance on 8000 alone", () => {
+    const p = policy("allow-team-vision");
+    expect(p.podSelector).toEqual({ matchLabels: evidentlyPodLabels("vision") });
     expect(p.ingress).toEqual([
       {
-        from: [{ namespaceSelector: { matchLabels: { [serviceOptInLabel("evidently")]: "true" } } }],
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "vision", [serviceOptInLabel("evidently")]: "true" } } }],
         ports: [{ protocol: "TCP", port: EVIDENTLY_PORT }],
       },
     ]);
   });
 
-  it("the served label is on the Evidently pods, apart from their selector labels", () => {
-    expect(deployment().spec.template.metadata.labels).toMatchObject(EVIDENTLY_SERVED_POD_LABELS);
-    expect(Object.keys(EVIDENTLY_SERVED_POD_LABELS).some((k) => k in EVIDENTLY_POD_LABELS)).toBe(false);
+  it("the team label that policy selects is on the instance's pods, and is its Deployment's selector", () => {
+    expect(deployment().spec.template.metadata.labels).toMatchObject(evidentlyPodLabels("vision"));
+    expect(deployment().spec.selector.matchLabels).toEqual(evidentlyPodLabels("vision"));
+    expect(evidentlyPodLabels("vision")).toEqual({ "app.kubernetes.io/name": "evidently", "mlops.platform/team": "vision" });
   });
 
   it("admits no scrape: Evidently serves no /metrics, and no Pushgateway runs here any more", () => {
@@ -158,7 +164,7 @@ describe("the evidently namespace's network policies", () => {
       .filter((o) => o.kind === "NetworkPolicy")
       .map((o) => o.metadata?.name)
       .sort();
-    expect(names).toEqual(["allow-clients", "allow-dns", "allow-egress", "allow-same-namespace", "default-deny"]);
+    expect(names).toEqual(["allow-dns", "allow-egress", "allow-same-namespace", "allow-team-vision", "default-deny"]);
   });
 });
 

@@ -5,7 +5,7 @@
 import { describe, it, expect } from "vitest";
 import { parseQuantity } from "../../config/quantity";
 import { TEAM_ROLES, type TeamRole } from "../../config/teams";
-import { PLATFORM_SERVICES, PLATFORM_SERVICE_NAMES, type PlatformService, type PlatformServiceName } from "../../domain/team-services";
+import { PLATFORM_SERVICES, PLATFORM_SERVICE_NAMES, teamServiceTargets, type PlatformService, type PlatformServiceName } from "../../domain/team-services";
 import { POD_SECURITY_VERSION } from "../../domain/versions";
 import { validateObjects } from "../../scripts/plan/validate";
 import { synth, get, policies, CASES, metadataLeaks } from "./chart-fixtures";
@@ -106,12 +106,14 @@ describe.each(CASES)("team chart %s", (_label, team, environment) => {
         continue;
       }
       const svc: PlatformService = PLATFORM_SERVICES[name as PlatformServiceName];
-      if (svc.targets.length === 0) {
+      // The team's own targets: its own instance where the service runs one per team (Evidently).
+      const targets = teamServiceTargets(name as PlatformServiceName, team.name);
+      if (targets.length === 0) {
         expect(present, `${name} has no egress target`).toEqual([]);
         continue;
       }
       expect(present[0].spec.egress).toEqual(
-        svc.targets.map((t) => ({
+        targets.map((t) => ({
           to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": svc.namespace } }, podSelector: { matchLabels: t.podSelector } }],
           ports: t.ports.map((port) => ({ protocol: "TCP", port })),
         })),

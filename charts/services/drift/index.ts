@@ -15,7 +15,7 @@ import { imageRef, type ImageName } from "../../../domain/versions";
 import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from "../../observability";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT, teamLabels } from "../../team";
 import { MODEL_DRIFT_POD_LABELS } from "../../team/network";
-import { EVIDENTLY_URL } from "../evidently";
+import { evidentlyUrl } from "../evidently";
 import { k8s, manifests, resources, restrictedPodSpec, type Manifest } from "../../kube";
 import { objectStoreCredentialsFile, secretFiles } from "../secret-files";
 import { prometheusRule } from "../../crds/monitoring";
@@ -164,7 +164,7 @@ function driftCronJob(scope: Construct, team: TeamConfig, monitor: ModelMonitor,
                     { name: "CURRENT_PATH", value: localDataPath("current", monitor.current) },
                     { name: "DRIFT_SHARE_THRESHOLD", value: String(monitor.driftShareThreshold) },
                     { name: "PUSHGATEWAY_URL", value: driftPushgatewayUrl(team.name) },
-                    { name: "EVIDENTLY_URL", value: EVIDENTLY_URL },
+                    { name: "EVIDENTLY_URL", value: evidentlyUrl(team.name) },
                     { name: "EVIDENTLY_SECRET_FILE", value: writeSecret.path(EVIDENTLY_SECRET_KEY) },
                     { name: "HOME", value: "/tmp" },
                     { name: "DO_NOT_TRACK", value: "1" },
