@@ -37,7 +37,8 @@ beforeAll(async () => {
   plane = await startControlPlane(ensureControlPlaneBinaries().paths);
   admin = new KubeClient(plane.connection);
   objects = (await writtenPlan("dev", FIXTURE_STACKS_DIR)).objects.sort(applyOrder);
-  const planned = new Set(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata?.name));
+  // Namespaces the plan makes, and kube-system, which every cluster has (the scratch directory Job runs there).
+  const planned = new Set([...objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata?.name), "kube-system"]);
   for (const object of objects) {
     if (!(await admin.serves(object))) held.upstreamCrd.push(object);
     else if (object.metadata?.namespace && !planned.has(object.metadata.namespace)) held.upstreamNamespace.push(object);
