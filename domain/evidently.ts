@@ -20,6 +20,13 @@ export const evidentlyInstance = (team: string): string => `evidently-${team}`;
 /** The pod labels of a team's instance: the app labels and the team, which its Service and policies select. */
 export const evidentlyPodLabels = (team: string): Readonly<Record<string, string>> => ({ ...EVIDENTLY_APP_LABELS, [TEAM_NAMESPACE_LABEL]: team });
 
+/**
+ * The Secret in a team's namespace with its own instance's write token. Not `evidently`, the shared instance's
+ * Secret there before instances were per team: the credential behind it has a new Pulumi name, and two resources
+ * claiming one object across that change would leave it deleted after the upgrade.
+ */
+export const EVIDENTLY_TOKEN_SECRET = "evidently-token";
+
 /** The in-cluster URL of a team's instance (its drift jobs upload there). */
 export const evidentlyUrl = (team: string): string => `http://${evidentlyInstance(team)}.${EVIDENTLY_NAMESPACE}.svc:${EVIDENTLY_PORT}`;
 

@@ -3,13 +3,14 @@ import * as random from "@pulumi/random";
 import type { TeamConfig } from "../../config/teams";
 import { EVIDENTLY_NAMESPACE, evidentlyConfigSecret, evidentlyConfigTemplate, evidentlyObjects } from "../../charts/services/evidently";
 import { EVIDENTLY_SECRET_KEY, modelDriftObservabilityObjects, modelMonitorObjects } from "../../charts/services/drift";
+import { EVIDENTLY_TOKEN_SECRET } from "../../domain/evidently";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { createCredential } from "./credentials";
 import { databaseEgress, databasePasswordTarget, evidentlyGrant, type ServiceContext } from "./context";
 import type { DatabaseEndpoint } from "./database";
 
 /** The Secret in a team's namespace holding its own instance's write token (key EVIDENTLY_SECRET_KEY). */
-export const EVIDENTLY_SECRET = "evidently";
+export const EVIDENTLY_SECRET = EVIDENTLY_TOKEN_SECRET;
 
 export interface ModelMonitoringArgs {
   readonly database: DatabaseEndpoint;

@@ -10,7 +10,7 @@ import { TEAM_WORKLOAD_SERVICE_ACCOUNT } from "../../charts/team";
 import { SCRATCH_CLAIM, SHARED_FILES_CLAIM } from "../../charts/team-volumes";
 import { queueLines, type QueueReportContext } from "./queue-report";
 import { signInLines, type SignInContext } from "./sign-in-report";
-import { evidentlyInstance, evidentlyUrl } from "../../domain/evidently";
+import { evidentlyInstance, evidentlyUrl, EVIDENTLY_TOKEN_SECRET } from "../../domain/evidently";
 import { uiHost } from "../../domain/access";
 import { oidcRedirectUrl } from "../../charts/access/security";
 
@@ -65,7 +65,7 @@ function serviceUse(team: TeamConfig, service: string, ctx: TeamReportContext): 
  * client must allow (Dex's list is the platform's). No other team reaches the instance, in the cluster or through the gateway.
  */
 function evidentlyUse(team: TeamConfig, ctx: TeamReportContext): string {
-  const inCluster = `${SERVICE_USE.evidently} at ${evidentlyUrl(team.name)} (no other team reaches it), its write token in Secret evidently`;
+  const inCluster = `${SERVICE_USE.evidently} at ${evidentlyUrl(team.name)} (no other team reaches it), its write token in Secret ${EVIDENTLY_TOKEN_SECRET}`;
   if (!ctx.access || !ctx.uiApps?.has("evidently")) return inCluster;
   const host = uiHost(ctx.access.domain, evidentlyInstance(team.name));
   const redirect = ctx.access.identityProvider.kind === "dex" ? "" : ` (the IdP client must allow ${oidcRedirectUrl(host)})`;

@@ -95,7 +95,7 @@ describe("hole 1: Services that intercept or alias traffic", () => {
 describe("hole 2: what the platform put into the team namespace", () => {
   const owned = [
     ["the object-store credentials Secret", object("v1", "Secret", "vision", "object-store-credentials")],
-    ["the evidently Secret", object("v1", "Secret", "vision", "evidently")],
+    ["the Evidently write-token Secret", object("v1", "Secret", "vision", "evidently-token")],
     ["the drift script ConfigMap", object("v1", "ConfigMap", "vision", "model-drift-script")],
     ["the drift CronJob", object("batch/v1", "CronJob", "vision", "drift-churn")],
   ] as const;

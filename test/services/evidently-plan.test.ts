@@ -55,7 +55,7 @@ describe("Evidently per team (dev, two teams)", () => {
       expect(sync.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
         `evidently/evidently-${t}-config`,
         `databases/evidently-${t}-db`,
-        `${t}/evidently`,
+        `${t}/evidently-token`,
       ]);
       for (const o of sync)
         expect(
@@ -123,7 +123,7 @@ describe("Evidently per team (local: CloudNativePG, Kubernetes Secrets)", () => 
     expect(secrets.map((s) => `${input(s, "metadata.namespace")}/${input(s, "metadata.name")}`).sort()).toEqual([
       "databases/evidently-sandbox-db",
       "evidently/evidently-sandbox-config",
-      "sandbox/evidently",
+      "sandbox/evidently-token",
     ]);
   });
 });

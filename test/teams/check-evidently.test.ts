@@ -36,7 +36,7 @@ describe("team report: the team's own Evidently", () => {
   it("with the company IdP: its in-cluster URL, its token's Secret, its UI and the redirect URI the IdP must allow", () => {
     const dev = resolved(fixture("dev"));
     expect(evidentlyEntry(dev, teamOf(dev, "recsys"))).toBe(
-      "evidently: its own instance at http://evidently-recsys.evidently.svc:8000 (no other team reaches it), its write token in Secret evidently, " +
+      "evidently: its own instance at http://evidently-recsys.evidently.svc:8000 (no other team reaches it), its write token in Secret evidently-token, " +
         "its UI https://evidently-recsys.mlops-dev.example.com/ for its groups and the platform admins (the IdP client must allow https://evidently-recsys.mlops-dev.example.com/oauth2/callback)",
     );
   });
@@ -51,7 +51,7 @@ describe("team report: the team's own Evidently", () => {
   it("without an access section: the in-cluster instance only", () => {
     const dev = resolved(fixture("dev"));
     expect(evidentlyEntry(dev, teamOf(dev, "recsys"), false)).toBe(
-      "evidently: its own instance at http://evidently-recsys.evidently.svc:8000 (no other team reaches it), its write token in Secret evidently",
+      "evidently: its own instance at http://evidently-recsys.evidently.svc:8000 (no other team reaches it), its write token in Secret evidently-token",
     );
   });
 });
