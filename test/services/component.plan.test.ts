@@ -306,7 +306,7 @@ describe("on AWS (prod)", () => {
       expect(sync.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
         `evidently/evidently-${t.name}-config`,
         `databases/evidently-${t.name}-db`,
-        `${t.name}/evidently`,
+        `${t.name}/evidently-token`,
       ]);
     }
     for (const t of teams.filter((x) => x.modelMonitors.length > 0)) {
@@ -347,7 +347,7 @@ describe("on an existing cluster (local)", () => {
         "feast/feast-data-stores",
         "feast/feast-redis-auth",
         "evidently/evidently-sandbox-config",
-        "sandbox/evidently",
+        "sandbox/evidently-token",
       ]),
     );
     expect(byName["databases/mlflow-db"].inputs.type).toBe("kubernetes.io/basic-auth");
