@@ -149,7 +149,9 @@ describe("the scratch directory Job", () => {
       { namespace: KUBE_SYSTEM_NAMESPACE, name: sourceNamedVolume("fsx-root-shared", pvs[0].spec.csi) },
       { namespace: KUBE_SYSTEM_NAMESPACE, name: sourceNamedVolume("fsx-root-fraud", pvs[1].spec.csi) },
     ]);
-    expect(pod.volumes.map((v: Obj) => v.persistentVolumeClaim.claimName)).toEqual(pvs.map((p) => p.metadata.name));
+    expect(pod.volumes.map((v: { persistentVolumeClaim: { claimName: string } }) => v.persistentVolumeClaim.claimName)).toEqual(
+      pvs.map((p) => p.metadata.name),
+    );
     expect(pvs.map((p) => p.spec.csi.volumeAttributes.mountname)).toEqual(["abcdefgh", "abcdefgh"]);
   });
 });
