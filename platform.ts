@@ -58,6 +58,7 @@ const servicesArgs = (cfg: PlatformConfig, teams: Teams, certManager: CertManage
   pipelinesNamespaceQueue: kubeflowQueueMetadata(cfg),
   certManager: certManager && [certManager],
   kserveGateway: kserveGateway(cfg, gateway),
+  access: cfg.access,
 });
 
 /**
@@ -362,6 +363,7 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
     "services",
     {
       ...servicesArgs(cfg, teams, certManager, gateway),
+      apiServer: placement.apiServer,
       aws: {
         clusterName: cluster.name,
         eksClusterName: eks.clusterName,

@@ -35,7 +35,41 @@ export function accessProblems(ctx: AccessContext): Problem[] {
     ...ownerSignInProblems(ctx),
     ...uiSignInProblems(ctx),
     ...modelEndpointProblems(ctx),
+    ...feastProblems(ctx),
   ];
+}
+
+/**
+ * A team's Feast store authenticates with Feast's `oidc` (charts/services/feast.ts): people by the identity
+ * provider's tokens, whose groups Feast 0.66.0 reads from the claim named `groups` and no other
+ * (feast/permissions/auth/oidc_token_parser.py).
+ */
+function feastProblems(ctx: AccessContext): Problem[] {
+  const out: Problem[] = [];
+  const feastTeams = ctx.teams.flatMap((team, i) =>
+    team !== undefined && !team.invalid?.has("services") && (team.services ?? []).includes("feast") ? [i] : [],
+  );
+  if (feastTeams.length === 0) return out;
+  if (ctx.access === undefined && !ctx.accessUnparsed) {
+    for (const i of feastTeams) {
+      out.push(
+        problem(
+          `teams[${i}].services`,
+          "lists \"feast\", which needs the access section: each team's Feast store checks people's tokens against its identity provider and admits only the team's groups and service accounts; add access, or drop feast from the team",
+        ),
+      );
+    }
+  }
+  const groupsClaim = ctx.access?.claims?.groups;
+  if (groupsClaim !== undefined && groupsClaim !== "groups") {
+    out.push(
+      problem(
+        "access.claims.groups",
+        `is ${groupsClaim}, but Feast reads people's groups from the claim named groups only: teams with feast (teams[${feastTeams.join("], teams[")}]) would admit none of their people; have the identity provider send groups, or drop feast from those teams`,
+      ),
+    );
+  }
+  return out;
 }
 
 function identityProviderProblems(access: AccessInput, ctx: AccessContext): Problem[] {

@@ -12,14 +12,12 @@
  * Pure data: this module imports only other domain facts.
  */
 import { DATA_BUCKET_KINDS, teamPrefix, type DataBucketKind } from "./storage-naming";
-import { FEAST_NAMESPACE, MLFLOW_NAMESPACE, OBJECT_STORE_NAMESPACE } from "./platform-namespaces";
+import { MLFLOW_NAMESPACE, OBJECT_STORE_NAMESPACE } from "./platform-namespaces";
 
 /** The admin identity: only the Job that creates the buckets uses it, in the object store's namespace. */
 export const OBJECT_STORE_ADMIN = "platform-admin";
 /** Where MLflow keeps proxied artifacts: its own prefix of the artifacts bucket (as its EKS role). */
 export const MLFLOW_ARTIFACTS_PREFIX = "mlflow/";
-/** Feature data (Feast's offline store sources) under this prefix of the datasets bucket (as its EKS role). */
-export const FEAST_DATA_PREFIX = "feast/";
 
 /** SeaweedFS's object actions a non-admin identity gets on its prefixes: read, write and delete objects, list. */
 export const OBJECT_STORE_PREFIX_ACTIONS = ["Read", "Write", "List"] as const;
@@ -41,10 +39,12 @@ export interface ObjectStoreIdentity {
   readonly prefixes: readonly ObjectStorePrefix[];
 }
 
-/** Who reads or writes the store: the enabled services and the teams. */
+/**
+ * Who reads or writes the store: the enabled services and the teams. Feast has no identity of its own: each team's
+ * Feast store reads and writes with the team's keys (a copy in the feast namespace, components/services/feast.ts).
+ */
 export interface ObjectStoreConsumers {
   readonly mlflow: boolean;
-  readonly feast: boolean;
   /** Team names; each team's namespace is named after it. */
   readonly teams: readonly string[];
 }
@@ -57,7 +57,6 @@ export function objectStoreIdentities(consumers: ObjectStoreConsumers): ObjectSt
   const out: ObjectStoreIdentity[] = [{ name: OBJECT_STORE_ADMIN, namespace: OBJECT_STORE_NAMESPACE, admin: true, prefixes: [] }];
   if (consumers.mlflow)
     out.push({ name: "mlflow", namespace: MLFLOW_NAMESPACE, admin: false, prefixes: [{ bucket: "artifacts", prefix: MLFLOW_ARTIFACTS_PREFIX }] });
-  if (consumers.feast) out.push({ name: "feast", namespace: FEAST_NAMESPACE, admin: false, prefixes: [{ bucket: "datasets", prefix: FEAST_DATA_PREFIX }] });
   for (const team of consumers.teams) {
     out.push({
       name: teamIdentityName(team),

@@ -9,6 +9,7 @@ import {
   PLATFORM_NAMESPACES,
 } from "./platform-namespaces";
 import { EVIDENTLY_APP_LABELS, EVIDENTLY_PORT, evidentlyPodLabels } from "./evidently";
+import { FEAST_PORTS, FEAST_SERVER_LABELS, feastPodLabels } from "./feast";
 
 /** Namespaces of platform components, in any configuration: never a team's name (domain/platform-namespaces.ts). */
 export { PLATFORM_NAMESPACES };
@@ -41,9 +42,10 @@ export const PLATFORM_SERVICES = {
   },
   feast: {
     namespace: FEAST_NAMESPACE,
-    // The operator's FeatureStore "platform": online, registry gRPC and REST, and offline servers.
-    targets: [{ podSelector: { "feast.dev/name": "platform" }, ports: [6566, 6570, 6572, 8815] }],
-    description: "Feast feature store (online, registry and offline servers)",
+    // The operator's FeatureStores, one per team (domain/feast.ts): online, registry gRPC and REST, and offline
+    // servers. Each admits only its own team's namespace, and teamServiceTargets narrows a team's egress to its own.
+    targets: [{ podSelector: FEAST_SERVER_LABELS, ports: Object.values(FEAST_PORTS) }],
+    description: "Feast feature store (the team's own online, registry and offline servers)",
   },
   pipelines: {
     namespace: KUBEFLOW_NAMESPACE,
@@ -76,10 +78,12 @@ export const PLATFORM_SERVICE_NAMES = Object.keys(PLATFORM_SERVICES) as Platform
 
 /**
  * What one team reaches of a service: the service's targets, narrowed to the team's own instance where the
- * service runs one per team (Evidently: the pods labelled with the team, evidentlyPodLabels).
+ * service runs one per team (Evidently: the pods labelled with the team, evidentlyPodLabels; Feast: the pods of the
+ * team's FeatureStore, feastPodLabels).
  */
 export function teamServiceTargets(service: PlatformServiceName, team: string): readonly ServiceTarget[] {
   if (service === "evidently") return [{ podSelector: evidentlyPodLabels(team), ports: [EVIDENTLY_PORT] }];
+  if (service === "feast") return [{ podSelector: feastPodLabels(team), ports: Object.values(FEAST_PORTS) }];
   return PLATFORM_SERVICES[service].targets;
 }
 

@@ -256,6 +256,11 @@ export const IMAGES = {
    * it); the version the prometheus-pushgateway chart 3.8.0 ran (its appVersion), image by upstream's Dockerfile.
    */
   pushgateway: { repository: "quay.io/prometheus/pushgateway", tag: "v1.11.3" },
+  /**
+   * The feature server image the Feast operator runs its servers from (RELATED_IMAGE_FEATURE_SERVER in the operator's
+   * install.yaml at MANIFESTS.feastOperator's tag): the platform's per-team permissions Job runs it too.
+   */
+  feastFeatureServer: { repository: "quay.io/feastdev/feature-server", tag: "0.66.0" },
 } as const satisfies Record<string, { repository: string; tag: string }>;
 
 export type ImageName = keyof typeof IMAGES;

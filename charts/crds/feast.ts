@@ -69,13 +69,22 @@ export interface FeatureStoreServices {
   readonly securityContext?: k8s.PodSecurityContext;
 }
 
+/** OidcAuthz: the OIDC provider's issuer and a Secret with the optional properties (audience, issuer, client_id, ...). */
+export interface OidcAuthz {
+  /** The operator appends /.well-known/openid-configuration; it takes precedence over the Secret's auth_discovery_url. */
+  readonly issuerUrl?: string;
+  readonly secretRef?: LocalObjectReference;
+  /** The Secret's key holding every property as one YAML map; unset: each key is a property. */
+  readonly secretKeyName?: string;
+  /** @default true */
+  readonly verifySSL?: boolean;
+}
+
+/** Exactly one of kubernetes, oidc or noAuth (the v1 CRD's AuthzConfig); none at all: the operator applies kubernetes. */
 export interface AuthzConfig {
   readonly kubernetes?: { readonly roles?: readonly string[] };
-  readonly oidc?: { readonly secretRef: LocalObjectReference };
-  /**
-   * Not in the upstream CRD (v1 offers kubernetes or oidc; no authz means none): the API server prunes it.
-   * Typed here because the platform sets it today.
-   */
+  readonly oidc?: OidcAuthz;
+  /** No authentication (a field of the v1 CRD at v0.66.0, `noAuth: true`). */
   readonly noAuth?: boolean;
 }
 

@@ -1,8 +1,11 @@
 /**
- * Feast the way upstream recommends deploying it today: the Feast operator's FeatureStore resource. Registry in
- * SQL (the platform Postgres), offline store as files (duckdb) over object storage, online store in Redis,
- * and the feature server. On existing clusters, Redis runs here from the upstream image with AUTH, reachable
- * from the feature server's namespace only (OPS-05).
+ * Feast the way upstream recommends deploying it today: the Feast operator's FeatureStore resource, one per team
+ * that opted into feast (domain/feast.ts), each serving the team's own project with its own registry in SQL (the
+ * team's database on the platform Postgres), its offline store as files (duckdb) under the team's prefix of the
+ * datasets bucket, and Feast's own authentication (`oidc`: IdP tokens by the IdP's keys, service-account tokens
+ * by TokenReview) and permissions (feast-permissions.ts). The online store is one Redis for every store (Feast
+ * suffixes each key with its project); on existing clusters it runs here from the upstream image with AUTH,
+ * reachable from the feature servers' namespace only (OPS-05).
  */
 import { imageRef } from "../../domain/versions";
 import { postgresUrl, type DatabaseLocation } from "./mlflow";
@@ -13,16 +16,16 @@ import { DEFAULT_UID, k8s, manifests, port, resources, restrictedPodSpec, type M
 import { featureStoreResource, type FeatureStoreServices, type RegistryServerConfigs, type ResourceRequirements, type ServerConfigs } from "../crds/feast";
 import { serviceMonitor } from "../crds/monitoring";
 import { FEAST_NAMESPACE } from "../../domain/platform-namespaces";
+import { FEAST_METRICS_PORT, FEAST_PORTS, feastEndpoints, feastPodLabels, feastProject, feastStoreName } from "../../domain/feast";
+import { serviceOptInLabel } from "../../domain/team-services";
 
-export { FEAST_NAMESPACE };
-export const FEATURE_STORE = "platform";
-/** The operator names everything feast-<name>, the service account included. */
-export const FEAST_SERVICE_ACCOUNT = `feast-${FEATURE_STORE}`;
-export const FEAST_DATA_STORES_SECRET = "feast-data-stores";
-/** Container ports of the operator's servers (online, registry gRPC and REST, offline). */
-export const FEAST_PORTS = { online: 6566, registryGrpc: 6570, registryRest: 6572, offline: 8815 } as const;
-/** Labels the operator puts on the FeatureStore's pods (feast.dev/name = the resource's name). */
-export const FEAST_POD_LABELS = { "feast.dev/name": FEATURE_STORE } as const;
+export { FEAST_NAMESPACE, FEAST_PORTS };
+/** The team's data-store Secret in the feast namespace (registry, online store, OIDC settings, passwords). */
+export const feastDataStoresSecret = (team: string): string => `feast-${feastStoreName(team)}-data-stores`;
+/** The copy of the team's own object-store keys in the feast namespace (existing clusters). */
+export const feastObjectStoreSecret = (team: string): string => `feast-${feastStoreName(team)}-object-store`;
+/** The data-store Secret's key holding the OIDC settings the operator copies into the servers' `auth`. */
+export const FEAST_OIDC_KEY = "oidc";
 export const REDIS_NAME = "feast-redis";
 export const REDIS_PORT = 6379;
 const REDIS_UID = 999;
@@ -52,8 +55,9 @@ const FEAST_SECRETS_DIR = "/etc/feast/secrets";
  * password is ${FEAST_REDIS_PASSWORD} in the connection string, its value in its own key, reaching the pods
  * by secretKeyRef (Feast expands ${VAR} when it loads the file). Values: password, redisPassword.
  */
-export function feastDataStoresTemplate(db: DatabaseLocation, redis: RedisLocation): SecretTemplate {
+export function feastDataStoresTemplate(db: DatabaseLocation, redis: RedisLocation, oidc?: FeastOidc): SecretTemplate {
   return {
+    ...(oidc ? { [FEAST_OIDC_KEY]: feastOidcSettings(oidc) } : {}),
     sql: [`path: ${postgresUrl(db, "postgresql+psycopg")}`, "cache_ttl_seconds: 60", "sqlalchemy_config_kwargs:", "  pool_pre_ping: true", ""].join("\n"),
     redis: `connection_string: "${redis.host}:${redis.port},${redis.tls ? "ssl=true," : ""}password=\${FEAST_REDIS_PASSWORD}"\n`,
     [PG_SERVICE_KEY]: pgServiceFile(FEAST_PG_SERVICE, { password: "{{ .password }}" }),
@@ -61,8 +65,28 @@ export function feastDataStoresTemplate(db: DatabaseLocation, redis: RedisLocati
   };
 }
 
+/**
+ * How the servers check people's tokens: the IdP's issuer (discovery at <issuer>/.well-known/openid-configuration,
+ * then its JWKS) and the audience its tokens for kubectl carry (access.identityProvider.kubectlClientId: the token
+ * a person already holds from kubelogin). Feast reads groups from the `groups` claim, raw as the IdP sends them.
+ */
+export interface FeastOidc {
+  readonly issuer: string;
+  readonly audience: string;
+}
+
+/**
+ * The optional OIDC properties the operator reads from the Secret's key (audience, issuer: infra/feast-operator
+ * repo_config.go OidcOptionalSecretProperties) and copies into each server's `auth`, so that Feast checks `aud` and
+ * `iss` (feast/permissions/auth/oidc_token_parser.py checks neither unless set).
+ */
+export function feastOidcSettings(oidc: FeastOidc): string {
+  return `audience: ${JSON.stringify(oidc.audience)}\nissuer: ${JSON.stringify(oidc.issuer)}\n`;
+}
+
 export interface FeatureStoreArgs {
-  readonly project: string;
+  readonly team: string;
+  readonly oidc: FeastOidc;
   readonly env?: readonly { readonly name: string; readonly value: string }[];
   /**
    * Secret with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for an S3-compatible store (existing clusters): as
@@ -92,12 +116,13 @@ const serverResources = (cpu: string, memory: string, limit: string): ResourceRe
 export function featureStore(args: FeatureStoreArgs): Manifest {
   const keys = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
   const credentials = args.credentialsSecret;
-  const secrets = secretFiles("data-stores", FEAST_DATA_STORES_SECRET, FEAST_SECRETS_DIR, [PG_SERVICE_KEY]);
+  const dataStores = feastDataStoresSecret(args.team);
+  const secrets = secretFiles("data-stores", dataStores, FEAST_SECRETS_DIR, [PG_SERVICE_KEY]);
   const env: k8s.EnvVar[] = [
     ...(args.env ?? []),
     ...pgServiceEnv(secrets, FEAST_PG_SERVICE),
     ...(credentials ? keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: credentials, key } } })) : []),
-    ...Object.entries(FEAST_SECRET_ENV).map(([name, key]) => ({ name, valueFrom: { secretKeyRef: { name: FEAST_DATA_STORES_SECRET, key } } })),
+    ...Object.entries(FEAST_SECRET_ENV).map(([name, key]) => ({ name, valueFrom: { secretKeyRef: { name: dataStores, key } } })),
   ];
   const volumeMounts = [secrets.mount];
   const services: ServicesWithVolumes = {
@@ -112,7 +137,7 @@ export function featureStore(args: FeatureStoreArgs): Manifest {
     volumes: [secrets.volume],
     registry: {
       local: {
-        persistence: { store: { type: "sql", secretRef: { name: FEAST_DATA_STORES_SECRET } } },
+        persistence: { store: { type: "sql", secretRef: { name: dataStores } } },
         server: { restAPI: true, env, volumeMounts, resources: serverResources("100m", "256Mi", "1Gi") },
       },
     },
@@ -121,34 +146,79 @@ export function featureStore(args: FeatureStoreArgs): Manifest {
       server: { env, volumeMounts, resources: serverResources("250m", "1Gi", "4Gi") },
     },
     onlineStore: {
-      persistence: { store: { type: "redis", secretRef: { name: FEAST_DATA_STORES_SECRET } } },
+      persistence: { store: { type: "redis", secretRef: { name: dataStores } } },
       server: { env, volumeMounts, metrics: true, resources: serverResources("250m", "512Mi", "2Gi") },
     },
   };
+  const name = feastStoreName(args.team);
   return singleManifest((scope) =>
     featureStoreResource(
       scope,
-      FEATURE_STORE,
-      { name: FEATURE_STORE, namespace: FEAST_NAMESPACE, labels: { ...args.labels } },
+      name,
+      // protected-project: the operator leaves the store out of its registry ConfigMap, which every authenticated
+      // subject may read (infra/feast-operator namespace_registry.go).
+      { name, namespace: FEAST_NAMESPACE, labels: { ...args.labels }, annotations: { "feast.dev/protected-project": "true" } },
       {
-        feastProject: args.project,
+        feastProject: feastProject(args.team),
         services,
-        // Access is decided by NetworkPolicy: only namespaces that opted into feast reach the servers.
-        authz: { noAuth: true },
+        // Feast's own authentication: IdP tokens by the issuer's keys (with the audience and issuer from the
+        // data-store Secret's oidc key), service-account tokens by TokenReview; never `kubernetes` (it decodes
+        // tokens unverified when TokenReview fails, and widens groups through ClusterRoleBindings).
+        authz: { oidc: { issuerUrl: args.oidc.issuer, secretRef: { name: dataStores }, secretKeyName: FEAST_OIDC_KEY } },
       },
     ),
   );
 }
 
-/** The online server's metrics (port 8000, named metrics on the online Service). */
+/** The online servers' metrics (port 8000, named metrics on each store's online Service). */
 export function feastServiceMonitor(labels: Readonly<Record<string, string>> = {}): Manifest {
   return singleManifest((scope) =>
     serviceMonitor(
       scope,
       "feast-online",
       { name: "feast-online", namespace: FEAST_NAMESPACE, labels: { ...labels } },
-      { selector: { matchLabels: { ...FEAST_POD_LABELS, "feast.dev/service-type": "online" } }, endpoints: [{ port: "metrics", interval: "30s" }] },
+      { selector: { matchLabels: { "feast.dev/service-type": "online" } }, endpoints: [{ port: "metrics", interval: "30s" }] },
     ),
+  );
+}
+
+/**
+ * A team's client config (ConfigMap feast-client in the team's namespace, key feature_store.yaml): its own project,
+ * registry, online and offline servers, and `auth: oidc`. A pod authenticates with a projected service-account
+ * token (the API server's default audience, which TokenReview accepts): it sets FEAST_OIDC_TOKEN or mounts the
+ * token at Feast's default path /var/run/secrets/kubernetes.io/serviceaccount/token; a person passes the ID token
+ * kubelogin holds (token_env_var).
+ */
+export const FEAST_CLIENT_CONFIG = "feast-client";
+export function feastClientConfig(team: string): string {
+  const endpoints = feastEndpoints(team);
+  return [
+    `project: ${feastProject(team)}`,
+    "provider: local",
+    "registry:",
+    "  registry_type: remote",
+    `  path: ${endpoints.registry}`,
+    "online_store:",
+    "  type: remote",
+    `  path: ${endpoints.online}`,
+    "offline_store:",
+    "  type: remote",
+    `  host: ${endpoints.offline}`,
+    "  port: 80",
+    "auth:",
+    "  type: oidc",
+    "entity_key_serialization_version: 3",
+    "",
+  ].join("\n");
+}
+
+export function feastClientObjects(team: string, labels: Readonly<Record<string, string>> = {}): Manifest {
+  return singleManifest(
+    (scope) =>
+      new k8s.KubeConfigMap(scope, "client", {
+        metadata: { name: FEAST_CLIENT_CONFIG, namespace: team, labels: { ...labels } },
+        data: { "feature_store.yaml": feastClientConfig(team) },
+      }),
   );
 }
 
@@ -212,19 +282,37 @@ export function redisObjects(args: { passwordSecret: string; labels?: Readonly<R
 }
 
 export interface FeastNetworkArgs {
+  /** The teams that opted into feast: each one's namespace reaches its own store only. */
+  readonly teams: readonly string[];
   readonly egress: readonly EgressRule[];
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-/** Teams that opted in reach the online, registry and offline servers; Redis (when here) only from this namespace. */
+/**
+ * Each team's namespace (when it opted into feast) reaches the online, registry and offline servers of its own
+ * store only; Redis (when here) only from this namespace. Egress as given: the servers' TokenReview calls to the
+ * API server and the IdP's keys are among it.
+ */
 export function feastNetworkPolicies(args: FeastNetworkArgs): Manifest[] {
-  return serviceNetworkPolicies({
-    namespace: FEAST_NAMESPACE,
-    service: "feast",
-    servedPods: FEAST_POD_LABELS,
-    servedPorts: Object.values(FEAST_PORTS),
-    metricsPort: 8000,
-    egress: args.egress,
-    labels: args.labels,
-  });
+  const tcp = (p: number) => ({ protocol: "TCP", port: port(p) });
+  return [
+    ...serviceNetworkPolicies({ namespace: FEAST_NAMESPACE, metricsPort: FEAST_METRICS_PORT, egress: args.egress, labels: args.labels }),
+    ...manifests((scope) => {
+      for (const team of args.teams) {
+        new k8s.KubeNetworkPolicy(scope, `allow-team-${team}`, {
+          metadata: { name: `allow-team-${team}`, namespace: FEAST_NAMESPACE, labels: { ...args.labels } },
+          spec: {
+            podSelector: { matchLabels: feastPodLabels(team) },
+            policyTypes: ["Ingress"],
+            ingress: [
+              {
+                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": team, [serviceOptInLabel("feast")]: "true" } } }],
+                ports: Object.values(FEAST_PORTS).map(tcp),
+              },
+            ],
+          },
+        });
+      }
+    }),
+  ];
 }

@@ -7,6 +7,7 @@ import type { CredentialStore, CredentialTarget } from "./credentials";
 import type { ServiceAwsContext } from "./aws/role";
 import type { DatabaseEndpoint } from "./database";
 import { evidentlyDatabase, evidentlyInstance } from "../../domain/evidently";
+import { feastDatabase, feastServiceAccount } from "../../domain/feast";
 
 /** What every service component receives from the orchestrator. */
 export interface ServiceContext {
@@ -60,10 +61,11 @@ export function databasePasswordTarget(ctx: ServiceContext, grant: DatabaseGrant
 export const grantFor = (service: string): DatabaseGrant => ({ role: service, database: service, secretName: `${service}-db` });
 
 /**
- * A team's own role and database of its Evidently instance: evidently_<team> (a valid Postgres identifier, unique
- * per team: domain/evidently.ts), its password in Secret evidently-<team>-db of the databases namespace.
+ * A role and database of one team's instance of a service (feast_<team>, evidently_<team>): `database` must be a Postgres identifier
+ * needing no quoting; its password is in Secret <instance>-db of the databases namespace (instance: a DNS label).
  */
-export const evidentlyGrant = (team: string): DatabaseGrant => {
-  const name = evidentlyDatabase(team);
-  return { role: name, database: name, secretName: `${evidentlyInstance(team)}-db` };
-};
+export const teamGrant = (database: string, instance: string): DatabaseGrant => ({ role: database, database, secretName: `${instance}-db` });
+/** A team's Feast registry: database and role feast_<team>, password in feast-<team>-db. */
+export const feastGrant = (team: string): DatabaseGrant => teamGrant(feastDatabase(team), feastServiceAccount(team));
+/** A team's Evidently instance: database and role evidently_<team> (domain/evidently.ts), password in evidently-<team>-db. */
+export const evidentlyGrant = (team: string): DatabaseGrant => teamGrant(evidentlyDatabase(team), evidentlyInstance(team));

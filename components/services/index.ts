@@ -20,6 +20,8 @@ import { Mlflow } from "./mlflow";
 import { Pipelines, type PipelinesAwsArgs } from "./pipelines";
 import type { ServiceContext } from "./context";
 import type { NamespaceQueueMetadata } from "../queues/kubeflow";
+import { ANY_API_SERVER, type ApiServerAddresses } from "../queues/namespace";
+import type { AccessConfig } from "../../config/access";
 import { DATABASE_USERS, serviceWiring, type ServiceWiring } from "./wiring";
 
 export { objectStoreConsumers, serviceNamespaces } from "./wiring";
@@ -60,6 +62,10 @@ export interface MlopsServicesArgs {
   readonly pipelinesNamespaceQueue?: NamespaceQueueMetadata;
   /** The platform's cert-manager (components/cert-manager): KServe's controller waits for it. Required with KServe. */
   readonly certManager?: pulumi.Input<pulumi.Resource>[];
+  /** The stack's sign-in: the Feast stores check IdP tokens against its issuer. @default none (no team may use feast) */
+  readonly access?: Pick<AccessConfig, "identityProvider" | "adminGroups">;
+  /** Where the API server is (the Feast servers' TokenReview calls). @default ANY_API_SERVER */
+  readonly apiServer?: ApiServerAddresses;
   /** KServe's routes on the platform's Gateway (with `access` and a team serving models). @default none */
   readonly kserveGateway?: ModelServingArgs["gateway"];
 }
@@ -142,7 +148,23 @@ function createDatabaseUsers(
       kmsKeyArn: aws.keys.databases,
       snapshotRetentionDays: aws.protect ? 7 : 1,
     };
-    passwords.push(...new Feast(`${name}-feast`, { project: "platform", database, cache, context }, opts).databasePassword);
+    const idp = args.access?.identityProvider;
+    const oidc = idp && args.access && { issuer: idp.issuer, audience: idp.kubectlClientId, adminGroups: args.access.adminGroups };
+    const feast = new Feast(
+      `${name}-feast`,
+      {
+        teams: args.teams,
+        oidc,
+        apiServer: args.apiServer ?? ANY_API_SERVER,
+        database,
+        cache,
+        objectStoreKeys: args.objectStore?.credentials,
+        teamNamespaces: args.teamNamespaces,
+        context,
+      },
+      opts,
+    );
+    passwords.push(...feast.databasePassword);
   }
   if (services.evidently.enabled) {
     passwords.push(

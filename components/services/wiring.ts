@@ -20,7 +20,8 @@ import {
   MLFLOW_NAMESPACE,
 } from "../../domain/platform-namespaces";
 import { objectStoreIdentities, type ObjectStoreConsumers } from "../../domain/object-store-identities";
-import { evidentlyGrant, grantFor } from "./context";
+import { feastTeams } from "../../domain/feast";
+import { evidentlyGrant, feastGrant, grantFor } from "./context";
 
 /** Postgres, and MySQL when Kubeflow Pipelines keeps its metadata in RDS. */
 const POSTGRES_PORT = 5432;
@@ -28,7 +29,7 @@ const MYSQL_PORT = 3306;
 
 export interface ServiceWiring {
   readonly namespaces: readonly ServiceNamespace[];
-  /** One role and database per service on the platform Postgres (Evidently: one per team that opted in). */
+  /** One role and database per service on the platform Postgres (Feast and Evidently: one per team that opted in). */
   readonly grants: readonly DatabaseGrant[];
   /** Ports the databases namespace's setup Jobs may reach in the VPC (AWS). */
   readonly databaseEgressPorts: readonly number[];
@@ -69,11 +70,23 @@ export const DATABASE_USERS = ["mlflow", "feast", "evidently"] as const;
 export const evidentlyTeams = (teams: readonly Pick<TeamConfig, "name" | "services">[]): string[] =>
   teams.filter((t) => t.services.includes("evidently")).map((t) => t.name);
 
-/** The roles and databases of the enabled services: one per service, Evidently one per team that opted in. */
+/** Per-team services: each team that opted in gets its own role and database (domain/feast.ts, domain/evidently.ts). */
+const TEAM_GRANTS: Partial<
+  Record<
+    (typeof DATABASE_USERS)[number],
+    { readonly teams: (t: readonly Pick<TeamConfig, "name" | "services">[]) => string[]; readonly grant: (team: string) => DatabaseGrant }
+  >
+> = {
+  feast: { teams: feastTeams, grant: feastGrant },
+  evidently: { teams: evidentlyTeams, grant: evidentlyGrant },
+};
+
+/** The roles and databases of the enabled services: one per service, Feast and Evidently one per team that opted in. */
 export function databaseGrants(services: ServicesConfig, teams: readonly Pick<TeamConfig, "name" | "services">[]): DatabaseGrant[] {
-  return DATABASE_USERS.filter((service) => services[service].enabled).flatMap((service) =>
-    service === "evidently" ? evidentlyTeams(teams).map(evidentlyGrant) : [grantFor(service)],
-  );
+  return DATABASE_USERS.filter((service) => services[service].enabled).flatMap((service) => {
+    const perTeam = TEAM_GRANTS[service];
+    return perTeam ? perTeam.teams(teams).map(perTeam.grant) : [grantFor(service)];
+  });
 }
 
 export function serviceWiring(services: ServicesConfig, teams: readonly TeamConfig[], onAws: boolean): ServiceWiring {
@@ -93,10 +106,10 @@ export function serviceWiring(services: ServicesConfig, teams: readonly TeamConf
 }
 
 /**
- * Who reads or writes the in-cluster object store of an existing cluster: MLflow and Feast when enabled, and
- * every team (its workloads and drift jobs, within teams/<team>/ as a team role on EKS). ObjectStore makes one
+ * Who reads or writes the in-cluster object store of an existing cluster: MLflow when enabled, and every team (its
+ * workloads, drift jobs and Feast store, within teams/<team>/ as a team role on EKS). ObjectStore makes one
  * identity for each; MlopsServices delivers each one's keys to its namespace.
  */
 export function objectStoreConsumers(services: ServicesConfig, teams: readonly TeamConfig[]): ObjectStoreConsumers {
-  return { mlflow: services.mlflow.enabled, feast: services.feast.enabled, teams: teams.map((t) => t.name) };
+  return { mlflow: services.mlflow.enabled, teams: teams.map((t) => t.name) };
 }

@@ -76,7 +76,7 @@ export class ObjectStore extends pulumi.ComponentResource {
       new kube.KubeNamespace(scope, "namespace", { metadata: { name: OBJECT_STORE_NAMESPACE, labels: { ...args.labels, ...podSecurityLabels("baseline") } } });
     });
     const ns = createObjectGroup(`${name}-namespace`, namespace, { parent: this });
-    this.identities = objectStoreIdentities(args.consumers ?? { mlflow: false, feast: false, teams: [] });
+    this.identities = objectStoreIdentities(args.consumers ?? { mlflow: false, teams: [] });
     // The admin keeps the first keys' resource names; the identity keeper replaced the single shared key every
     // consumer held, so no namespace keeps a working copy of the admin's.
     const keys = Object.fromEntries(

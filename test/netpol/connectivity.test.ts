@@ -12,6 +12,7 @@ import { evidentlyPodLabels } from "../../domain/evidently";
 import { PLATFORM_OWNED_LABELS } from "../../domain/ownership";
 import { EVIDENTLY_NAMESPACE, KUBE_SYSTEM_NAMESPACE, MONITORING_NAMESPACE, OBJECT_STORE_NAMESPACE } from "../../domain/platform-namespaces";
 import { PLATFORM_SERVICES, PLATFORM_SERVICE_NAMES, teamServiceTargets } from "../../domain/team-services";
+import { FEAST_SERVER_LABELS } from "../../domain/feast";
 import { allowed, type Connection, type NetworkPolicy, type Pod, type World } from "../../scripts/netpol/evaluate";
 import { runPlan, type PlanResult } from "../../scripts/plan/run";
 import { readStackConfig } from "../../scripts/plan/stack-file";
@@ -50,9 +51,16 @@ const evidentlyPod = (team: string): Pod => ({
   name: `evidently-${team}`,
   labels: { ...evidentlyPodLabels(team), "pod-template-hash": "x" },
 });
-/** The pods a team would reach of a service, as they are labelled: the team's own targets (its own instance, for Evidently). */
+/**
+ * The pods a team would reach of a service, as they are labelled: the team's own targets (its own instance, for
+ * Evidently and Feast; a Feast store's pods also carry the operator's managed-by label).
+ */
 const servicePods = (service: (typeof PLATFORM_SERVICE_NAMES)[number], team: string): Pod[] =>
-  teamServiceTargets(service, team).map((t, i) => ({ namespace: PLATFORM_SERVICES[service].namespace, name: `${service}-${i}`, labels: { ...t.podSelector } }));
+  teamServiceTargets(service, team).map((t, i) => ({
+    namespace: PLATFORM_SERVICES[service].namespace,
+    name: `${service}-${i}`,
+    labels: { ...t.podSelector, ...(service === "feast" ? FEAST_SERVER_LABELS : {}) },
+  }));
 
 /** The dev fixture with its second team (nlp) on Evidently as well: two instances side by side. */
 function devWithTwoEvidentlyTeams() {

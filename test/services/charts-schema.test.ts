@@ -4,7 +4,7 @@ import { cnpgObjects } from "../../charts/services/database-cnpg";
 import { DATABASES_NAMESPACE, MASTER_SECRET, masterServiceTemplate } from "../../charts/services/database-setup";
 import { CLUSTER_SECRET_STORE, clusterSecretStore, externalSecret, renderTemplate } from "../../charts/services/external-secrets";
 import { objectStoreCredentialsTemplate } from "../../charts/services/secret-files";
-import { feastNetworkPolicies, feastServiceMonitor, featureStore } from "../../charts/services/feast";
+import { feastClientObjects, feastNetworkPolicies, feastServiceMonitor, featureStore } from "../../charts/services/feast";
 import { knativeServing, predictorPodMonitor } from "../../charts/services/kserve";
 import { mlflowSecretTemplate } from "../../charts/services/mlflow";
 import { namespaceObjects } from "../../charts/services/namespaces";
@@ -150,8 +150,9 @@ describe("schema", () => {
     ...setup(),
     ...buckets(),
     ...(cnpgObjects({ instances: 3, storageGiB: 20, grants: GRANTS, labels: LABELS }) as Obj[]),
-    ...(feastNetworkPolicies({ egress: [RDS_EGRESS, ...S3_EGRESS], labels: LABELS }) as Obj[]),
-    featureStore({ project: "platform", labels: LABELS }) as Obj,
+    ...(feastNetworkPolicies({ teams: ["recsys", "nlp-core"], egress: [RDS_EGRESS, ...S3_EGRESS], labels: LABELS }) as Obj[]),
+    featureStore({ team: "nlp-core", oidc: { issuer: "https://idp.example.com", audience: "mlops-kubectl" }, labels: LABELS }) as Obj,
+    feastClientObjects("nlp-core", LABELS) as Obj,
     feastServiceMonitor(LABELS) as Obj,
     knativeServing(LABELS) as Obj,
     predictorPodMonitor(LABELS) as Obj,

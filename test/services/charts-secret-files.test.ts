@@ -119,11 +119,13 @@ describe("secrets reach the containers as files (POD-11)", () => {
     { name: "PGSERVICEFILE", value: "/etc/feast/secrets/pg_service.conf" },
     { name: "PGSERVICE", value: FEAST_PG_SERVICE },
   ];
-  const REDIS_ENV = [{ name: "FEAST_REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "feast-data-stores", key: "redis-password" } } }];
+  const REDIS_ENV = [{ name: "FEAST_REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "feast-recsys-data-stores", key: "redis-password" } } }];
+  const OIDC = { issuer: "https://idp.example.com", audience: "mlops-kubectl" };
 
   it("the FeatureStore mounts the data-store Secret's service file into every server; object-store keys only when given", () => {
     const withKeys = featureStore({
-      project: "platform",
+      team: "recsys",
+      oidc: OIDC,
       credentialsSecret: OBJECT_STORE_CREDENTIALS_SECRET,
       env: [{ name: "AWS_ENDPOINT_URL", value: OBJECT_STORE_S3_ENDPOINT }],
     }) as Obj;
@@ -137,13 +139,16 @@ describe("secrets reach the containers as files (POD-11)", () => {
       ...REDIS_ENV,
     ]);
     expect(services.volumes).toEqual([
-      { name: "data-stores", secret: { secretName: "feast-data-stores", defaultMode: 0o440, items: [{ key: "pg_service.conf", path: "pg_service.conf" }] } },
+      {
+        name: "data-stores",
+        secret: { secretName: "feast-recsys-data-stores", defaultMode: 0o440, items: [{ key: "pg_service.conf", path: "pg_service.conf" }] },
+      },
     ]);
     for (const server of [services.registry.local.server, services.offlineStore.server, services.onlineStore.server]) {
       expect(server.env).toEqual(env);
       expect(server.volumeMounts).toEqual([{ name: "data-stores", mountPath: "/etc/feast/secrets", readOnly: true }]);
     }
-    const aws = featureStore({ project: "platform", env: [{ name: "AWS_REGION", value: "eu-west-1" }] }) as Obj;
+    const aws = featureStore({ team: "recsys", oidc: OIDC, env: [{ name: "AWS_REGION", value: "eu-west-1" }] }) as Obj;
     expect(aws.spec.services.onlineStore.server.env).toEqual([{ name: "AWS_REGION", value: "eu-west-1" }, ...SERVICE_ENV, ...REDIS_ENV]);
   });
 });

@@ -11,10 +11,9 @@ import {
   setupJobName,
 } from "../../charts/services/database-setup";
 import {
-  FEAST_DATA_STORES_SECRET,
   FEAST_NAMESPACE,
-  FEAST_POD_LABELS,
   FEAST_PORTS,
+  feastDataStoresSecret,
   feastDataStoresTemplate,
   feastNetworkPolicies,
   feastServiceMonitor,
@@ -142,12 +141,18 @@ describe("serviceNetworkPolicies", () => {
     expect(byName(objs, "allow-egress").spec.egress).toHaveLength(3);
   });
 
-  it("Feast: opted-in namespaces reach the four servers' ports; metrics on 8000", () => {
-    const objs = feastNetworkPolicies({ egress: [RDS_EGRESS] }) as Obj[];
-    const clients = byName(objs, "allow-clients").spec;
-    expect(clients.podSelector).toEqual({ matchLabels: FEAST_POD_LABELS });
-    expect(clients.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { "services.mlops.platform/feast": "true" } } }]);
-    expect(clients.ingress[0].ports.map((p: { port: number }) => p.port).sort()).toEqual([6566, 6570, 6572, 8815]);
+  it("Feast: each team's namespace (opted in) reaches its own store's four servers only; metrics on 8000; no service-wide admission", () => {
+    const objs = feastNetworkPolicies({ teams: ["recsys", "nlp-core"], egress: [RDS_EGRESS] }) as Obj[];
+    expect(objs.map((o) => o.metadata?.name)).not.toContain("allow-clients");
+    for (const team of ["recsys", "nlp-core"]) {
+      const spec = byName(objs, `allow-team-${team}`).spec;
+      expect(spec.podSelector).toEqual({ matchLabels: { "feast.dev/name": team } });
+      expect(spec.ingress).toHaveLength(1);
+      expect(spec.ingress[0].from).toEqual([
+        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": team, "services.mlops.platform/feast": "true" } } },
+      ]);
+      expect(spec.ingress[0].ports.map((p: { port: number }) => p.port).sort()).toEqual([6566, 6570, 6572, 8815]);
+    }
     expect(Object.values(FEAST_PORTS).sort()).toEqual([6566, 6570, 6572, 8815]);
     expect(byName(objs, "allow-monitoring-scrape").spec.ingress[0].ports).toEqual([{ protocol: "TCP", port: 8000 }]);
     for (const o of objs) expect(o.metadata?.namespace).toBe(FEAST_NAMESPACE);
@@ -155,27 +160,31 @@ describe("serviceNetworkPolicies", () => {
 });
 
 describe("Feast", () => {
-  const fs = () => featureStore({ project: "platform", labels: LABELS }) as Obj;
+  const OIDC = { issuer: "https://idp.example.com", audience: "mlops-kubectl" };
+  const fs = () => featureStore({ team: "recsys", oidc: OIDC, labels: LABELS }) as Obj;
+  const SECRET = feastDataStoresSecret("recsys");
 
-  it("the FeatureStore keeps the registry in SQL and the online store in Redis, both from the data-stores Secret", () => {
+  it("the FeatureStore keeps the registry in SQL and the online store in Redis, both from the team's data-stores Secret", () => {
     const s = fs().spec.services;
-    expect(s.registry.local.persistence.store).toEqual({ type: "sql", secretRef: { name: FEAST_DATA_STORES_SECRET } });
-    expect(s.onlineStore.persistence.store).toEqual({ type: "redis", secretRef: { name: FEAST_DATA_STORES_SECRET } });
+    expect(SECRET).toBe("feast-recsys-data-stores");
+    expect(s.registry.local.persistence.store).toEqual({ type: "sql", secretRef: { name: SECRET } });
+    expect(s.onlineStore.persistence.store).toEqual({ type: "redis", secretRef: { name: SECRET } });
     expect(s.offlineStore.persistence.file).toEqual({ type: "duckdb" });
     expect(s.registry.local.server.restAPI).toBe(true);
     expect(s.onlineStore.server.metrics).toBe(true);
   });
 
-  it("the data-stores Secret's keys are the store types the FeatureStore names, plus the files and variables the servers read", () => {
-    const services = fs().spec.services;
+  it("the data-stores Secret's keys are the store types the FeatureStore names, its OIDC key, plus the files and variables the servers read", () => {
+    const spec = fs().spec;
+    const services = spec.services;
     const types = [services.registry.local.persistence.store.type, services.onlineStore.persistence.store.type];
-    const mounted = services.volumes.flatMap((v: any) => (v.secret?.secretName === "feast-data-stores" ? v.secret.items.map((i: any) => i.key) : []));
-    const variables = services.onlineStore.server.env.flatMap((e: any) =>
-      e.valueFrom?.secretKeyRef?.name === "feast-data-stores" ? [e.valueFrom.secretKeyRef.key] : [],
-    );
+    const mounted = services.volumes.flatMap((v: any) => (v.secret?.secretName === SECRET ? v.secret.items.map((i: any) => i.key) : []));
+    const variables = services.onlineStore.server.env.flatMap((e: any) => (e.valueFrom?.secretKeyRef?.name === SECRET ? [e.valueFrom.secretKeyRef.key] : []));
     expect(mounted).toEqual(["pg_service.conf"]);
     expect(variables).toEqual(["redis-password"]);
-    expect(Object.keys(feastDataStoresTemplate(DB, { host: "h", port: 6379, tls: true })).sort()).toEqual([...types, ...mounted, ...variables].sort());
+    expect(spec.authz.oidc.secretRef).toEqual({ name: SECRET });
+    const keys = Object.keys(feastDataStoresTemplate(DB, { host: "h", port: 6379, tls: true }, OIDC)).sort();
+    expect(keys).toEqual([...types, spec.authz.oidc.secretKeyName, ...mounted, ...variables].sort());
   });
 
   it("every server has a memory limit", () => {
@@ -183,10 +192,10 @@ describe("Feast", () => {
     for (const server of [s.registry.local.server, s.offlineStore.server, s.onlineStore.server]) expect(server.resources.limits.memory).toBeDefined();
   });
 
-  it("the ServiceMonitor selects the online server's Service and its metrics port", () => {
+  it("the ServiceMonitor selects every store's online server Service and its metrics port", () => {
     const sm = feastServiceMonitor(LABELS) as Obj;
     expect(sm.metadata?.namespace).toBe(FEAST_NAMESPACE);
-    expect(sm.spec.selector.matchLabels).toEqual({ "feast.dev/name": "platform", "feast.dev/service-type": "online" });
+    expect(sm.spec.selector.matchLabels).toEqual({ "feast.dev/service-type": "online" });
     expect(sm.spec.endpoints).toEqual([{ port: "metrics", interval: "30s" }]);
   });
 

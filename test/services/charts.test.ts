@@ -64,7 +64,7 @@ describe("restricted pod security on every container we author", () => {
   });
 
   it("the Feast operator's pods get a non-root pod security context (the only level it offers)", () => {
-    const fs = featureStore({ project: "platform" }) as Obj;
+    const fs = featureStore({ team: "recsys", oidc: { issuer: "https://idp.example.com", audience: "mlops-kubectl" } }) as Obj;
     expect(fs.spec.services.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
     expect(fs.spec.services.securityContext.runAsUser).toBeGreaterThan(0);
   });

@@ -84,7 +84,7 @@ describe("a stack that disables services", () => {
     expect(ofType(p, SERVICE_COMPONENTS.feast)).toEqual([]);
     expect(ofType(p, SERVICE_COMPONENTS.evidently)).toEqual([]);
     expect(ofType(p, CACHE)).toEqual([]);
-    expect(ofType(p, T.role).map((r) => r.name)).not.toContain("services-feast-data");
+    expect(ofType(p, T.role).map((r) => r.name)).not.toContain("services-feast-recsys-data");
     const ns = objs(one(p, T.configGroup, "services-namespaces")).map((o) => o.metadata.name);
     expect(ns).not.toContain("feast");
     expect(ns).not.toContain("evidently");
@@ -154,7 +154,8 @@ describe("on AWS (prod)", () => {
   it("gives each service a Pod Identity role on its own prefix of its own bucket", () => {
     const cases = [
       { role: "services-mlflow-artifacts", ns: "mlflow", sas: ["mlflow"], resource: `arn:aws:s3:::mlops-prod-artifacts-${ACCOUNT}/mlflow/*` },
-      { role: "services-feast-data", ns: "feast", sas: ["feast-platform"], resource: `arn:aws:s3:::mlops-prod-datasets-${ACCOUNT}/feast/*` },
+      // Feast: one role per team store, on the team's own prefix (test/services/feast-component.plan.test.ts).
+      { role: "services-feast-recsys-data", ns: "feast", sas: ["feast-recsys"], resource: `arn:aws:s3:::mlops-prod-datasets-${ACCOUNT}/teams/recsys/feast/*` },
       {
         role: "services-pipelines",
         ns: "kubeflow",
@@ -179,7 +180,7 @@ describe("on AWS (prod)", () => {
     const secrets = ofType(p(), SM_SECRET).filter((s) => s.name.startsWith("services-"));
     expect(secrets.map((s) => s.inputs.name).sort()).toEqual([
       "mlops-prod/mlops/services-evidently-instance-recsys",
-      "mlops-prod/mlops/services-feast",
+      "mlops-prod/mlops/services-feast-recsys",
       "mlops-prod/mlops/services-mlflow",
       "mlops-prod/mlops/services-mlflow-team-fraud",
       "mlops-prod/mlops/services-mlflow-team-nlp",
@@ -264,13 +265,13 @@ describe("on AWS (prod)", () => {
     const env = job.spec.template.spec.containers[0].env;
     expect(env.filter((e: { valueFrom?: unknown }) => e.valueFrom)).toEqual([]);
     expect(env.find((e: { name: string }) => e.name === "PGSERVICE").value).toBe("master");
-    expect(env.find((e: { name: string }) => e.name === "GRANTS").value).toBe("mlflow:mlflow feast:feast evidently_recsys:evidently_recsys");
+    expect(env.find((e: { name: string }) => e.name === "GRANTS").value).toBe("mlflow:mlflow feast_recsys:feast_recsys evidently_recsys:evidently_recsys");
     expect(job.spec.template.spec.volumes.find((v: { name: string }) => v.name === "passwords").projected.sources.map((x: any) => x.secret.name)).toEqual([
       "mlflow-db",
-      "feast-db",
+      "feast-recsys-db",
       "evidently-recsys-db",
     ]);
-    for (const sync of ["services-mlflow-sync", "services-feast-sync", "services-evidently-instance-recsys-sync"])
+    for (const sync of ["services-mlflow-sync", "services-feast-recsys-sync", "services-evidently-instance-recsys-sync"])
       expect(setup.dependsOn).toContain(one(p(), T.configGroup, sync).urn);
     const master = obj(one(p(), T.configGroup, "services-postgres-master"), "ExternalSecret", "postgres-master");
     expect(master.spec.data.map((d: { secretKey: string }) => d.secretKey)).toEqual(["username", "password"]);
@@ -293,9 +294,9 @@ describe("on AWS (prod)", () => {
     expect(operator.inputs.file).toBe(MANIFESTS.feastOperator.url);
     const store = one(p(), T.configGroup, "services-feast-store");
     expect(store.dependsOn).toContain(operator.urn);
-    const fs = obj(store, "FeatureStore", "platform");
-    expect(fs.spec.services.onlineStore.persistence.store).toEqual({ type: "redis", secretRef: { name: "feast-data-stores" } });
-    expect(fs.spec.services.registry.local.persistence.store).toEqual({ type: "sql", secretRef: { name: "feast-data-stores" } });
+    const fs = obj(store, "FeatureStore", "recsys");
+    expect(fs.spec.services.onlineStore.persistence.store).toEqual({ type: "redis", secretRef: { name: "feast-recsys-data-stores" } });
+    expect(fs.spec.services.registry.local.persistence.store).toEqual({ type: "sql", secretRef: { name: "feast-recsys-data-stores" } });
   });
 
   it("gives teams that opted into evidently their own instance's write secret and runs their drift reports", () => {
@@ -327,12 +328,11 @@ describe("on an existing cluster (local)", () => {
     const pg = cluster.find((o) => o.kind === "Cluster")!;
     expect(pg.spec.managed.roles.map((r: { name: string; passwordSecret: { name: string } }) => [r.name, r.passwordSecret.name])).toEqual([
       ["mlflow", "mlflow-db"],
-      ["feast", "feast-db"],
       ["evidently_sandbox", "evidently-sandbox-db"],
     ]);
+    // Feast's registries are per team, and no team of this fixture uses feast (test/services/feast-component.test.ts).
     expect(cluster.filter((o) => o.kind === "Database").map((o) => [o.metadata.name, o.spec.name, o.spec.owner])).toEqual([
       ["mlflow", "mlflow", "mlflow"],
-      ["feast", "feast", "feast"],
       ["evidently-sandbox", "evidently_sandbox", "evidently_sandbox"],
     ]);
   });
@@ -344,7 +344,6 @@ describe("on an existing cluster (local)", () => {
       expect.arrayContaining([
         "mlflow/mlflow",
         "databases/mlflow-db",
-        "feast/feast-data-stores",
         "feast/feast-redis-auth",
         "evidently/evidently-sandbox-config",
         "sandbox/evidently-token",
@@ -377,9 +376,9 @@ describe("on an existing cluster (local)", () => {
     ]);
   });
 
-  it("gives MLflow, Feast and each team their own keys of the in-cluster store (test/services/object-store-keys.test.ts follows each key), and MLflow its endpoint", () => {
+  it("gives MLflow and each team their own keys of the in-cluster store (test/services/object-store-keys.test.ts follows each key), and MLflow its endpoint", () => {
     const secrets = ofType(p(), K8S_SECRET).filter((s) => input(s, "metadata.name") === "object-store-credentials" && s.urn.includes("mlops:services"));
-    expect(secrets.map((s) => input(s, "metadata.namespace")).sort()).toEqual(["feast", "mlflow", "sandbox"]);
+    expect(secrets.map((s) => input(s, "metadata.namespace")).sort()).toEqual(["mlflow", "sandbox"]);
     // Each copy holds the shared credentials file beside the raw keys (only Feast's DuckDB reads those).
     for (const s of secrets)
       expect(Object.keys(input<Record<string, unknown>>(s, "stringData")).sort(), input(s, "metadata.namespace")).toEqual([

@@ -75,7 +75,7 @@ const credentialSecrets = () => secrets.filter((s) => s.name === OBJECT_STORE_CR
 describe("object store keys on the local stack", () => {
   it("the identities file holds the admin, MLflow, Feast and each team, each with its own scoped actions and keys", () => {
     expect(teams).toEqual(["sandbox", "vision"]);
-    const expected = objectStoreIdentities({ mlflow: true, feast: true, teams });
+    const expected = objectStoreIdentities({ mlflow: true, teams });
     const file = identitiesFile();
     expect(file.identities.map((i) => [i.name, i.actions])).toEqual(expected.map((i) => [i.name, identityActions(i)]));
     const accessKeys = file.identities.map((i) => i.credentials[0].accessKey);
@@ -88,7 +88,7 @@ describe("object store keys on the local stack", () => {
   it("one credentials Secret per consumer namespace, each holding only that namespace's identity's keys", () => {
     const file = identitiesFile();
     const owner = new Map(file.identities.map((i) => [i.credentials[0].accessKey, i]));
-    const expected = objectStoreIdentities({ mlflow: true, feast: true, teams });
+    const expected = objectStoreIdentities({ mlflow: true, teams });
     const found = credentialSecrets();
     expect(found.length).toBeGreaterThan(0);
     expect(found.map((s) => s.namespace).sort()).toEqual(expected.map((i) => i.namespace).sort());

@@ -9,7 +9,7 @@ import { OBJECT_STORE_ADMIN } from "../../domain/object-store-identities";
 
 const team = (name: string, monitors: number, services: string[] = ["evidently"]) =>
   ({ name, services, modelMonitors: Array.from({ length: monitors }, (_, i) => ({ name: `m${i}` })) }) as unknown as TeamConfig;
-const TEAMS = [team("recsys", 1), team("vision", 0, ["mlflow"]), team("nlp-text", 2)];
+const TEAMS = [team("recsys", 1, ["evidently", "feast"]), team("vision", 0, ["mlflow"]), team("nlp-text", 2, ["evidently", "feast", "mlflow"])];
 const off = { enabled: false };
 
 describe("Evidently's database grants: one role and database per team that opted in", () => {
@@ -32,16 +32,19 @@ describe("Evidently's database grants: one role and database per team that opted
   });
 
   it("makes no grant when no team opted in, and none with Evidently off", () => {
-    expect(databaseGrants(resolveServices(undefined, "prod", true), [team("vision", 0, ["mlflow"])]).map((g) => g.role)).toEqual(["mlflow", "feast"]);
-    expect(databaseGrants(resolveServices({ evidently: off }, "prod", true), TEAMS).map((g) => g.role)).toEqual(["mlflow", "feast"]);
+    // Feast's registries are per team as well (feast_<team>): none without a team that opted into feast.
+    expect(databaseGrants(resolveServices(undefined, "prod", true), [team("vision", 0, ["mlflow"])]).map((g) => g.role)).toEqual(["mlflow"]);
+    expect(databaseGrants(resolveServices({ evidently: off }, "prod", true), TEAMS).map((g) => g.role)).toEqual(["mlflow", "feast_recsys", "feast_nlp_text"]);
   });
 });
 
 describe("serviceWiring", () => {
-  it("on AWS: a role per database user, the secret store for every service namespace and Kubeflow, MySQL egress with Pipelines", () => {
+  it("on AWS: a role per database user (Feast: one per team with feast), the secret store for every service namespace and Kubeflow, MySQL egress with Pipelines", () => {
     const wiring = serviceWiring(resolveServices(undefined, "prod", true), TEAMS, true);
-    expect(wiring.grants.map((g) => g.role)).toEqual(["mlflow", "feast", "evidently_recsys", "evidently_nlp_text"]);
+    expect(wiring.grants.map((g) => g.role)).toEqual(["mlflow", "feast_recsys", "feast_nlp_text", "evidently_recsys", "evidently_nlp_text"]);
     expect(wiring.grants[0]).toEqual({ role: "mlflow", database: "mlflow", secretName: "mlflow-db" });
+    // Postgres identifiers without quoting (`-` as `_`); the password Secret keeps the team's DNS name.
+    expect(wiring.grants[2]).toEqual({ role: "feast_nlp_text", database: "feast_nlp_text", secretName: "feast-nlp-text-db" });
     expect(wiring.databaseEgressPorts).toEqual([5432, 3306]);
     expect(wiring.secretStoreNamespaces).toEqual([...wiring.namespaces.map((n) => n.name).filter((n) => n !== "external-secrets"), "kubeflow"]);
     expect(wiring.secretStoreNamespaces).not.toContain("external-secrets");
@@ -54,11 +57,10 @@ describe("serviceWiring", () => {
     expect(wiring.secretStoreNamespaces).not.toContain("kubeflow");
   });
 
-  it("on an existing cluster: MLflow, Feast and every team get their own object store identity, each in its own namespace", () => {
+  it("on an existing cluster: MLflow and every team get their own object store identity, each in its own namespace (Feast stores use their team's)", () => {
     const wiring = serviceWiring(resolveServices(undefined, "local", false), TEAMS, false);
     expect(wiring.objectStoreReaders).toEqual([
       { identity: "mlflow", namespace: "mlflow" },
-      { identity: "feast", namespace: "feast" },
       { identity: "team-recsys", namespace: "recsys" },
       { identity: "team-vision", namespace: "vision" },
       { identity: "team-nlp-text", namespace: "nlp-text" },
@@ -73,7 +75,6 @@ describe("serviceWiring", () => {
   it("objectStoreConsumers names the enabled services and every team", () => {
     expect(objectStoreConsumers(resolveServices({ feast: off }, "local", false), TEAMS)).toEqual({
       mlflow: true,
-      feast: false,
       teams: ["recsys", "vision", "nlp-text"],
     });
   });

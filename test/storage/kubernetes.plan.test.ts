@@ -167,14 +167,14 @@ describe("object store on an existing cluster (local)", () => {
     expect(chart.dependsOn).toContain(one(p(), "kubernetes:core/v1:Secret", "object-store-identities").urn);
   });
 
-  it("generates keys for each identity (admin, MLflow, Feast, each team) and masks the identities secret in the plan", () => {
+  it("generates keys for each identity (admin, MLflow, each team; Feast stores use their team's) and masks the identities secret in the plan", () => {
     const secret = one(p(), "kubernetes:core/v1:Secret", "object-store-identities");
     expect(secret.inputs.metadata).toMatchObject({ name: "s3-identities", namespace: OBJECT_STORE_NAMESPACE });
     expect(secret.inputs.stringData).toEqual({ seaweedfs_s3_config: "[secret]" });
     expect(JSON.stringify(secret.inputs)).not.toMatch(/accessKey|secretKey/);
     const keys = ofType(p(), "random:index/randomPassword:RandomPassword").filter((r) => r.name.startsWith("object-store-"));
     expect(keys.map((r) => r.name).sort()).toEqual(
-      ["", "-mlflow", "-feast", "-team-sandbox"].flatMap((id) => [`object-store${id}-access-key`, `object-store${id}-secret-key`]).sort(),
+      ["", "-mlflow", "-team-sandbox"].flatMap((id) => [`object-store${id}-access-key`, `object-store${id}-secret-key`]).sort(),
     );
   });
 

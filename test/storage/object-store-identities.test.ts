@@ -15,7 +15,7 @@ import {
 import { OBJECT_STORE_NAMESPACE } from "../../domain/platform-namespaces";
 import { DATA_BUCKET_KINDS } from "../../domain/storage-naming";
 
-const ALL = { mlflow: true, feast: true, teams: ["recsys", "vision"] };
+const ALL = { mlflow: true, teams: ["recsys", "vision"] };
 const byName = (ids: readonly ObjectStoreIdentity[], name: string) => ids.find((i) => i.name === name) as ObjectStoreIdentity;
 /** The bucket/path part of a scoped action, e.g. `datasets/teams/a/*` of `Read:datasets/teams/a/*`. */
 const scopeOf = (action: string) => action.slice(action.indexOf(":") + 1);
@@ -23,22 +23,21 @@ const scopeOf = (action: string) => action.slice(action.indexOf(":") + 1);
 const teamName = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/).filter((n) => !["mlflow", "feast", "object-store"].includes(n));
 
 describe("object store identities", () => {
-  it("the admin first, in the object store's namespace, then MLflow, Feast and one per team in its own namespace", () => {
+  it("the admin first, in the object store's namespace, then MLflow and one per team in its own namespace (Feast stores use their team's)", () => {
     const ids = objectStoreIdentities(ALL);
     expect(ids.map((i) => [i.name, i.namespace])).toEqual([
       [OBJECT_STORE_ADMIN, OBJECT_STORE_NAMESPACE],
       ["mlflow", "mlflow"],
-      ["feast", "feast"],
       ["team-recsys", "recsys"],
       ["team-vision", "vision"],
     ]);
-    expect(objectStoreIdentities({ mlflow: false, feast: false, teams: [] }).map((i) => i.name)).toEqual([OBJECT_STORE_ADMIN]);
+    expect(objectStoreIdentities({ mlflow: false, teams: [] }).map((i) => i.name)).toEqual([OBJECT_STORE_ADMIN]);
   });
 
-  it("MLflow reaches only mlflow/ of the artifacts bucket and Feast only feast/ of datasets, as their EKS roles", () => {
+  it("MLflow reaches only mlflow/ of the artifacts bucket, as its EKS role; Feast has no identity of its own", () => {
     const ids = objectStoreIdentities(ALL);
     expect(identityActions(byName(ids, "mlflow"))).toEqual(["Read:artifacts/mlflow/*", "Write:artifacts/mlflow/*", "List:artifacts/mlflow/*"]);
-    expect(identityActions(byName(ids, "feast"))).toEqual(["Read:datasets/feast/*", "Write:datasets/feast/*", "List:datasets/feast/*"]);
+    expect(ids.map((i) => i.name)).not.toContain("feast");
   });
 
   it("a team reaches teams/<team>/ of each data bucket: read, write (delete included) and list there", () => {
@@ -50,8 +49,8 @@ describe("object store identities", () => {
 
   it("no identity but the admin has Admin or an action without a bucket/prefix scope", () => {
     fc.assert(
-      fc.property(fc.uniqueArray(teamName, { maxLength: 6 }), fc.boolean(), fc.boolean(), (teams, mlflow, feast) => {
-        const ids = objectStoreIdentities({ mlflow, feast, teams });
+      fc.property(fc.uniqueArray(teamName, { maxLength: 6 }), fc.boolean(), (teams, mlflow) => {
+        const ids = objectStoreIdentities({ mlflow, teams });
         expect(ids.filter((i) => i.admin).map((i) => [i.name, i.namespace])).toEqual([[OBJECT_STORE_ADMIN, OBJECT_STORE_NAMESPACE]]);
         for (const id of ids.filter((i) => !i.admin)) {
           const actions = identityActions(id);
@@ -66,7 +65,7 @@ describe("object store identities", () => {
   it("team A's identity names no path of team B, whatever the names (one is never a prefix of the other's)", () => {
     fc.assert(
       fc.property(fc.uniqueArray(teamName, { minLength: 2, maxLength: 6 }), (teams) => {
-        const ids = objectStoreIdentities({ mlflow: true, feast: true, teams }).filter((i) => !i.admin);
+        const ids = objectStoreIdentities({ mlflow: true, teams }).filter((i) => !i.admin);
         // Every key a's patterns match starts with a's scope; when no scope of b starts with one of a's, no key is both.
         const overlaps = ids.flatMap((a) =>
           ids
@@ -83,15 +82,15 @@ describe("object store identities", () => {
   it("each identity's keys go to exactly one namespace, and no two identities share one", () => {
     fc.assert(
       fc.property(fc.uniqueArray(teamName, { maxLength: 6 }), (teams) => {
-        const namespaces = objectStoreIdentities({ mlflow: true, feast: true, teams }).map((i) => i.namespace);
+        const namespaces = objectStoreIdentities({ mlflow: true, teams }).map((i) => i.namespace);
         expect(new Set(namespaces).size).toBe(namespaces.length);
       }),
     );
-    expect(() => objectStoreIdentities({ mlflow: true, feast: false, teams: ["mlflow"] })).toThrow("object store identities share namespaces mlflow");
+    expect(() => objectStoreIdentities({ mlflow: true, teams: ["mlflow"] })).toThrow("object store identities share namespaces mlflow");
   });
 
   it("the identities file: each identity with its own keys and actions, and no identity without keys", () => {
-    const ids = objectStoreIdentities({ mlflow: true, feast: false, teams: ["recsys"] });
+    const ids = objectStoreIdentities({ mlflow: true, teams: ["recsys"] });
     const keys = Object.fromEntries(ids.map((i) => [i.name, { accessKey: `AK-${i.name}`, secretKey: `SK-${i.name}` }]));
     const file = JSON.parse(s3IdentitiesConfig(ids, keys));
     expect(file.identities).toEqual(
