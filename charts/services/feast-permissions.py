@@ -3,8 +3,8 @@
 Runs in the feature server image the Feast operator deploys (Feast 0.66.0), straight against the team's SQL
 registry, as the team's registry role: FeatureStore.apply(..., partial=True) adds or updates only the objects it
 is given (feast/feature_store.py apply; never a full-sync `feast apply`, which would delete the team's own
-objects). Permissions the platform made before (tag managed-by) that the input no longer lists are deleted; the
-team's own objects are not touched. Idempotent: prints one line per permission and a final count.
+objects). Every other Permission of the project is deleted (teams may create none); the team's other objects are
+not touched. Idempotent: prints one line per permission and a final count.
 
 Environment:
   FEAST_PERMISSIONS_INPUT   the JSON input (see feast-permissions.ts, FeastPermissionsInput)
@@ -70,8 +70,10 @@ def main():
     wanted = [permission(p, tags) for p in spec["permissions"]]
     names = {p.name for p in wanted}
     existing = store.list_permissions(allow_cache=False)
-    managed = [p for p in existing if all(p.tags.get(k) == v for k, v in tags.items())]
-    for stale in managed:
+    # The project's permissions are exactly the platform's: no team may create one (only the admins' grant covers
+    # Permission objects), so any other was made before the first run (a project without permissions is open to
+    # every authenticated caller) or by hand, and goes.
+    for stale in existing:
         if stale.name not in names:
             store.registry.delete_permission(stale.name, project=project, commit=True)
             print(f"deleted permission {stale.name}")

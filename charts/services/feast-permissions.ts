@@ -24,7 +24,7 @@ import { sha256 } from "./mlflow-teams";
 import { PG_SERVICE_KEY, pgServiceEnv, secretFiles } from "./secret-files";
 
 export const FEAST_PERMISSIONS_SCRIPT_FILE = join(__dirname, "feast-permissions.py");
-/** The tag marking the platform's permissions: the Job deletes tagged ones the input no longer lists. */
+/** The tag marking the platform's permissions (for people reading them); the Job deletes every permission it does not list. */
 export const FEAST_PERMISSION_TAGS = { "managed-by": "mlops-platform" } as const;
 /** Every resource type of Feast 0.66.0 (feast/feast_object.py FeastObject) but Permission. */
 export const FEAST_TEAM_TYPES = [
