@@ -73,7 +73,7 @@ const identitiesFile = () => {
 const credentialSecrets = () => secrets.filter((s) => s.name === OBJECT_STORE_CREDENTIALS_SECRET);
 
 describe("object store keys on the local stack", () => {
-  it("the identities file holds the admin, MLflow, Feast and each team, each with its own scoped actions and keys", () => {
+  it("the identities file holds the admin, MLflow and each team (Feast stores use their team's), each with its own scoped actions and keys", () => {
     expect(teams).toEqual(["sandbox", "vision"]);
     const expected = objectStoreIdentities({ mlflow: true, teams });
     const file = identitiesFile();
