@@ -60,6 +60,18 @@ function feastProblems(ctx: AccessContext): Problem[] {
       );
     }
   }
+  for (const i of feastTeams) {
+    // The operator names every object of a store feast-<store>: the store of a team named redis would take the
+    // names of the feast namespace's Redis (charts/services/feast.ts REDIS_NAME).
+    if (ctx.teams[i]?.name === "redis") {
+      out.push(
+        problem(
+          `teams[${i}].services`,
+          'lists "feast", but a team named redis cannot have a Feast store: its objects would be named feast-redis, the name of the online store\'s Redis in the feast namespace',
+        ),
+      );
+    }
+  }
   const groupsClaim = ctx.access?.claims?.groups;
   if (groupsClaim !== undefined && groupsClaim !== "groups") {
     out.push(

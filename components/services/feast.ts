@@ -82,7 +82,8 @@ export class Feast extends pulumi.ComponentResource {
     const redisAuth = cache
       ? []
       : createCredential(
-          `${name}-redis`,
+          // The credential's name of the single store before stores were per team: the Secret keeps its URN.
+          name,
           {
             store: ctx.store,
             values: { redisPassword },

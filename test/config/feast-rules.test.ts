@@ -36,4 +36,12 @@ describe("Feast teams and the access section", () => {
     cfg.access.claims = { groups: "groups" };
     expectValid(cfg);
   });
+
+  it("refuses feast for a team named redis, whose store would take the names of the feast namespace's Redis", () => {
+    const cfg = fixture("dev");
+    teamsOf(cfg)[0].name = "redis";
+    teamsOf(cfg)[0].services = ["feast"];
+    delete teamsOf(cfg)[0].modelEndpoints;
+    expectProblem(cfg, "teams[0].services", "a team named redis cannot have a Feast store: its objects would be named feast-redis");
+  });
 });
