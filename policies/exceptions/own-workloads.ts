@@ -14,10 +14,11 @@ export const OWN_WORKLOAD_EXCEPTIONS: readonly PolicyException[] = [
   {
     id: "feast-servers-env-secrets",
     controls: ["POD-11"],
-    // The operator makes the Deployment from the FeatureStore at run time: no plan shows it, no offline check sees it.
-    scope: { component: "feast", namespace: "feast", workloads: ["feast-platform"], notPlanned: "created by an operator at run time" },
+    // The operator makes each team's Deployment feast-<team> from its FeatureStore at run time: no plan shows them,
+    // no offline check sees them, and their names follow teams[], so the scope is the feast namespace.
+    scope: { component: "feast", namespace: "feast", workloads: [], notPlanned: "created by an operator at run time" },
     reason:
-      "The Feast operator's Deployment for the FeatureStore platform (Feast 0.66.0): the Redis online store takes its password only inside connection_string (feast/infra/online_stores/redis.py), which the operator passes to the servers in their environment, so FEAST_REDIS_PASSWORD is a variable Feast expands; on existing clusters the duckdb offline store reads S3 through DuckDB, which takes AWS keys from the environment only (feast/infra/offline_stores/duckdb.py; no shared credentials file without a DuckDB secret Feast does not create). The SQL registry's password arrives as a mounted libpq service file.",
+      "The Feast operator's Deployments feast-<team>, one per team's FeatureStore (Feast 0.66.0); the namespace holds nothing else of ours that runs: the Redis online store takes its password only inside connection_string (feast/infra/online_stores/redis.py), which the operator passes to the servers in their environment, so FEAST_REDIS_PASSWORD is a variable Feast expands; on existing clusters the duckdb offline store reads S3 through DuckDB, which takes AWS keys from the environment only (feast/infra/offline_stores/duckdb.py; no shared credentials file without a DuckDB secret Feast does not create). The SQL registry's password arrives as a mounted libpq service file.",
     owner: "platform-team",
     expires: "2027-06-07",
   },

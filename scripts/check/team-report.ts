@@ -2,6 +2,8 @@
 import { TEAM_ROLES, type TeamConfig } from "../../config/teams";
 import { POD_SECURITY_VERSION } from "../../domain/versions";
 import { DATA_BUCKET_KINDS, scratchTeamPath, teamPrefix } from "../../domain/storage-naming";
+import { feastEndpoints, feastProject } from "../../domain/feast";
+import { FEAST_CLIENT_CONFIG } from "../../charts/services/feast";
 import { teamPosixId } from "../../domain/posix";
 import { teamIdentityName } from "../../domain/object-store-identities";
 import { OBJECT_STORE_CREDENTIALS_SECRET } from "../../components/storage/local-buckets";
@@ -40,7 +42,7 @@ export interface ScratchReport {
 /** How a team uses each service it opted into (the endpoints are the in-cluster Service names). */
 const SERVICE_USE: Readonly<Record<string, string>> = {
   mlflow: "mlflow at http://mlflow.mlflow.svc:5000",
-  feast: "feast online features at feast-platform-online.feast.svc:80, registry feast-platform-registry.feast.svc:80",
+  feast: "feast",
   pipelines: "pipelines API at http://ml-pipeline.kubeflow.svc:8888 (runs execute in kubeflow)",
   kserve: "kserve InferenceServices in its own namespace",
   evidently: "evidently: its own instance",
@@ -50,6 +52,10 @@ const SERVICE_USE: Readonly<Record<string, string>> = {
 function serviceUse(team: TeamConfig, service: string, ctx: TeamReportContext): string {
   const use = SERVICE_USE[service] ?? service;
   if (service === "evidently") return evidentlyUse(team, ctx);
+  if (service === "feast") {
+    const own = feastEndpoints(team.name);
+    return `feast: its own store, project ${feastProject(team.name)} (no other team reaches it), registry ${own.registry}, online ${own.online}, client config in ConfigMap ${FEAST_CLIENT_CONFIG}, authenticated by a projected service-account token or a team member's IdP token`;
+  }
   if (service === "mlflow")
     return `${use} as user team-${team.name} in workspace ${team.name} (URI, user, password and workspace in Secret mlflow-credentials)`;
   if (service !== "kserve") return use;

@@ -113,6 +113,10 @@ describe("teamReport on EKS (dev)", () => {
     expect(services).toContain("mlflow at http://mlflow.mlflow.svc:5000");
     expect(services).toContain("evidently: its own instance at http://evidently-recsys.evidently.svc:8000 (no other team reaches it)");
     expect(services.split("; ")).toHaveLength(recsys.services.length);
+    const feast = teamReport({ ...recsys, services: ["feast"] }, { environment: "dev", eksClusterName: "mlops-dev", queue: QUEUE.dev });
+    expect(line(feast, "services")).toBe(
+      "  services   feast: its own store, project recsys (no other team reaches it), registry feast-recsys-registry.feast.svc.cluster.local:80, online http://feast-recsys-online.feast.svc.cluster.local:80, client config in ConfigMap feast-client, authenticated by a projected service-account token or a team member's IdP token",
+    );
   });
 
   it("monitors: each drift report with its schedule, datasets and alert threshold; its jobs reach the bucket", () => {
