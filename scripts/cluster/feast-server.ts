@@ -10,7 +10,6 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:https";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,8 +19,7 @@ import { runTool } from "../cli/run-tool";
 import { cacheRoot } from "./binaries";
 import { freePort } from "./control-plane";
 import type { KubeConnection } from "./kube-client";
-import { jwks, newSigningKey, type SigningKey } from "./oidc-token";
-import { createPki } from "./pki";
+import { startOidcIssuer, type RunningIssuer } from "./oidc-issuer";
 
 export const FEAST_VERSION = IMAGES.feastFeatureServer.tag;
 const CLIENT_SCRIPT = join(__dirname, "feast-client.py");
@@ -55,53 +53,9 @@ export function ensureFeastVenv(log: (line: string) => void = (line) => process.
   return { python, installSeconds: (Date.now() - started) / 1000 };
 }
 
-export interface FeastIssuer {
-  readonly issuer: string;
-  readonly discoveryUrl: string;
-  readonly caCertFile: string;
-  readonly signingKey: SigningKey;
-  stop(): Promise<void>;
-}
-
-/**
- * An OIDC issuer on 127.0.0.1 (HTTPS, throw-away CA): its discovery document names authorization and token
- * endpoints, which Feast's OIDC parser requires of any IdP (oidc_token_parser.py _check_discovery_endpoints), and
- * its JWKS. It signs nothing itself: the test mints tokens with its key, as the IdP would.
- */
-export async function startFeastIssuer(): Promise<FeastIssuer> {
-  const dir = mkdtempSync(join(tmpdir(), "feast-oidc-"));
-  const pki = createPki(dir, "127.0.0.1");
-  const signingKey = newSigningKey();
-  let base = "";
-  const server = createServer({ cert: readFileSync(pki.serving.cert), key: readFileSync(pki.serving.key) }, (req, res) => {
-    const discovery = {
-      issuer: base,
-      authorization_endpoint: `${base}/auth`,
-      token_endpoint: `${base}/token`,
-      jwks_uri: `${base}/keys`,
-      response_types_supported: ["code"],
-      subject_types_supported: ["public"],
-      id_token_signing_alg_values_supported: ["RS256"],
-    };
-    const body = req.url === "/.well-known/openid-configuration" ? discovery : req.url === "/keys" ? jwks([signingKey]) : undefined;
-    res.writeHead(body ? 200 : 404, { "Content-Type": "application/json" });
-    res.end(body ? JSON.stringify(body) : "{}");
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const address = server.address();
-  if (typeof address !== "object" || !address) throw new Error("the OIDC issuer has no address");
-  base = `https://127.0.0.1:${address.port}`;
-  const stop = async () => {
-    const closed = new Promise((resolve) => server.close(resolve));
-    server.closeAllConnections();
-    await closed;
-    rmSync(dir, { recursive: true, force: true });
-  };
-  return { issuer: base, discoveryUrl: `${base}/.well-known/openid-configuration`, caCertFile: pki.caCert, signingKey, stop };
-}
+/** The issuer Feast trusts: served on 127.0.0.1 with a throw-away CA, naming its own address (oidc-issuer.ts). */
+export type FeastIssuer = RunningIssuer;
+export const startFeastIssuer = (): Promise<FeastIssuer> => startOidcIssuer();
 
 /** A kubeconfig holding the connection's certificates inline. */
 function kubeconfig(connection: KubeConnection): string {

@@ -15,16 +15,24 @@ export const DISCOVERY_PATH = "/.well-known/openid-configuration";
 export const JWKS_PATH = "/keys";
 
 export interface RunningIssuer extends IssuerTrust {
-  /** The issuer the tokens name (the stack's), not where it is served. */
+  /** The issuer the tokens name (the stack's, or where it is served when none is given). */
   readonly issuer: string;
+  /** The CA certificate as a file, for clients that take a path (Feast's ca_cert_path); gone after stop(). */
+  readonly caCertFile: string;
   readonly signingKey: SigningKey;
   stop(): Promise<void>;
 }
 
-/** What the issuer serves at `base`: its discovery document, naming `issuer`, and the keys. */
+/**
+ * What the issuer serves at `base`: its discovery document, naming `issuer`, and the keys. The authorization and
+ * token endpoints are never called; Feast's OIDC parser requires any IdP to name them (oidc_token_parser.py
+ * _check_discovery_endpoints).
+ */
 export function discoveryDocument(issuer: string, base: string): Record<string, unknown> {
   return {
     issuer,
+    authorization_endpoint: `${base}/auth`,
+    token_endpoint: `${base}/token`,
     jwks_uri: `${base}${JWKS_PATH}`,
     response_types_supported: ["code"],
     subject_types_supported: ["public"],
@@ -32,14 +40,15 @@ export function discoveryDocument(issuer: string, base: string): Record<string, 
   };
 }
 
-export async function startOidcIssuer(issuer: string): Promise<RunningIssuer> {
+/** Serves on a free port of 127.0.0.1; `issuer` is the stack's, or (omitted) the served address itself. */
+export async function startOidcIssuer(issuer?: string): Promise<RunningIssuer> {
   const dir = mkdtempSync(join(tmpdir(), "mlops-oidc-"));
   // The control plane's PKI recipe: a CA and a serving certificate for 127.0.0.1 (its client certificates go unused).
   const pki = createPki(dir, "127.0.0.1");
   const signingKey = newSigningKey();
   let base = "";
   const server = createServer({ cert: readFileSync(pki.serving.cert), key: readFileSync(pki.serving.key) }, (req, res) => {
-    const body = req.url === DISCOVERY_PATH ? discoveryDocument(issuer, base) : req.url === JWKS_PATH ? jwks([signingKey]) : undefined;
+    const body = req.url === DISCOVERY_PATH ? discoveryDocument(issuer ?? base, base) : req.url === JWKS_PATH ? jwks([signingKey]) : undefined;
     res.writeHead(body ? 200 : 404, { "Content-Type": "application/json" });
     res.end(body ? JSON.stringify(body) : "{}");
   });
@@ -57,5 +66,12 @@ export async function startOidcIssuer(issuer: string): Promise<RunningIssuer> {
     await closed;
     rmSync(dir, { recursive: true, force: true });
   };
-  return { issuer, discoveryUrl: `${base}${DISCOVERY_PATH}`, caCert: readFileSync(pki.caCert, "utf8"), signingKey, stop };
+  return {
+    issuer: issuer ?? base,
+    discoveryUrl: `${base}${DISCOVERY_PATH}`,
+    caCert: readFileSync(pki.caCert, "utf8"),
+    caCertFile: pki.caCert,
+    signingKey,
+    stop,
+  };
 }
