@@ -4,26 +4,14 @@
  * keys (a copy in the feast namespace), the stack's issuer, the permissions Job and a client config in the team's
  * namespace; nothing of one team's reaches another's. The offline plans of the fixtures: component.plan.test.ts.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { loadConfig } from "../../config/loader";
-import { createPlatform } from "../../platform";
-import { parseYamlStream } from "../../scripts/plan/extract";
-import { planMocks } from "../../scripts/plan/mocks";
-import { Recorder } from "../../scripts/plan/recorder";
 import { fixtureStackConfig } from "../helpers/stack";
+import { runUnderRuntimeMocks, type SecretSeen } from "../helpers/runtime-mocks";
 
 type AnyObj = Record<string, any>;
-const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
-const unwrap = (value: any): any => {
-  if (Array.isArray(value)) return value.map(unwrap);
-  if (value === null || typeof value !== "object") return value;
-  if (Object.values(value).includes(SECRET_SIGNATURE) && "value" in value) return unwrap(value.value);
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrap(v)]));
-};
-const secrets: { name: string; namespace: string; data: Record<string, string> }[] = [];
-const objects: AnyObj[] = [];
+let secrets: SecretSeen[] = [];
+let objects: AnyObj[] = [];
 const TEAMS = ["sandbox", "vision-core"];
 let issuer = "";
 let kubectlClient = "";
@@ -35,32 +23,11 @@ beforeAll(async () => {
   const teams = [withFeast(fixtureTeams[0]), { ...withFeast(fixtureTeams[0]), name: "vision-core", modelEndpoints: undefined }];
   const services = { ...JSON.parse(stack.values["mlops-platform:services"]), feast: { enabled: true } };
   const values = { ...stack.values, "mlops-platform:teams": JSON.stringify(teams), "mlops-platform:services": JSON.stringify(services) };
-  pulumi.runtime.setAllConfig(values, stack.secretKeys);
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        const base = planMocks.newResource(args) as { id: string; state: AnyObj };
-        const inputs = unwrap(args.inputs);
-        if (args.type === "kubernetes:core/v1:Secret" && inputs.stringData)
-          secrets.push({ name: inputs.metadata.name, namespace: inputs.metadata.namespace, data: inputs.stringData });
-        if (args.type === "kubernetes:yaml/v2:ConfigGroup" && typeof inputs.yaml === "string") objects.push(...(parseYamlStream(inputs.yaml) as AnyObj[]));
-        if (args.type === "random:index/randomPassword:RandomPassword") return { id: base.id, state: { ...base.state, result: `pw-${args.name}` } };
-        return base;
-      },
-      call: (args) => planMocks.call(args),
-    },
-    "mlops-platform",
-    "local",
-    false,
-  );
-  const recorder = new Recorder();
-  recorder.attach();
-  const config = loadConfig({ today: new Date("2026-06-01") });
-  expect(config.teams.map((t) => t.name)).toEqual(TEAMS);
-  issuer = config.access?.identityProvider.issuer ?? "";
-  kubectlClient = config.access?.identityProvider.kubectlClientId ?? "";
-  createPlatform(config);
-  await Recorder.settle();
+  const seen = await runUnderRuntimeMocks("local", values, stack.secretKeys);
+  ({ secrets, objects } = seen);
+  expect(seen.config.teams.map((t) => t.name)).toEqual(TEAMS);
+  issuer = seen.config.access?.identityProvider.issuer ?? "";
+  kubectlClient = seen.config.access?.identityProvider.kubectlClientId ?? "";
 }, 120_000);
 
 const secret = (namespace: string, name: string) => {

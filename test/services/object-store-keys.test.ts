@@ -3,34 +3,17 @@
  * one identity per consumer in SeaweedFS's identities file, and each consumer's keys only in its own namespace.
  * The offline plan masks every key; here the mocks see them, so the test can follow each key to its Secret.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../config/loader";
-import { createPlatform } from "../../platform";
 import { IDENTITIES_CHECKSUM_ANNOTATION, OBJECT_STORE_CONFIG_SECRET } from "../../components/storage/object-store";
 import { OBJECT_STORE_CREDENTIALS_SECRET } from "../../components/storage/local-buckets";
 import { identityActions, OBJECT_STORE_ADMIN, objectStoreIdentities } from "../../domain/object-store-identities";
 import { OBJECT_STORE_NAMESPACE } from "../../domain/platform-namespaces";
-import { planMocks } from "../../scripts/plan/mocks";
-import { Recorder } from "../../scripts/plan/recorder";
 import { fixtureStackConfig } from "../helpers/stack";
+import { runUnderRuntimeMocks, type SecretSeen } from "../helpers/runtime-mocks";
 
 type AnyObj = Record<string, any>;
-interface SecretSeen {
-  readonly name: string;
-  readonly namespace: string;
-  readonly data: Record<string, string>;
-}
-const secrets: SecretSeen[] = [];
-/** The mocks see a secret input as a wrapper with Pulumi's secret signature around its value. */
-const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
-const unwrap = (value: any): any => {
-  if (Array.isArray(value)) return value.map(unwrap);
-  if (value === null || typeof value !== "object") return value;
-  if (Object.values(value).includes(SECRET_SIGNATURE) && "value" in value) return unwrap(value.value);
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrap(v)]));
-};
-const charts: AnyObj[] = [];
+let secrets: SecretSeen[] = [];
+let charts: AnyObj[] = [];
 let teams: string[] = [];
 
 beforeAll(async () => {
@@ -38,29 +21,9 @@ beforeAll(async () => {
   const stack = fixtureStackConfig("local");
   const fixtureTeams = JSON.parse(stack.values["mlops-platform:teams"]) as AnyObj[];
   const values = { ...stack.values, "mlops-platform:teams": JSON.stringify([...fixtureTeams, { ...fixtureTeams[0], name: "vision", modelMonitors: [] }]) };
-  pulumi.runtime.setAllConfig(values, stack.secretKeys);
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        const base = planMocks.newResource(args) as { id: string; state: AnyObj };
-        if (args.type === "kubernetes:core/v1:Secret" && args.inputs.stringData)
-          secrets.push({ name: args.inputs.metadata.name, namespace: args.inputs.metadata.namespace, data: unwrap(args.inputs.stringData) });
-        if (args.type === "kubernetes:helm.sh/v4:Chart") charts.push({ name: args.name, ...unwrap(args.inputs) });
-        if (args.type === "random:index/randomPassword:RandomPassword") return { id: base.id, state: { ...base.state, result: `pw-${args.name}` } };
-        return base;
-      },
-      call: (args) => planMocks.call(args),
-    },
-    "mlops-platform",
-    "local",
-    false,
-  );
-  const recorder = new Recorder();
-  recorder.attach();
-  const config = loadConfig({ today: new Date("2026-06-01") });
-  teams = config.teams.map((t) => t.name);
-  createPlatform(config);
-  await Recorder.settle();
+  const seen = await runUnderRuntimeMocks("local", values, stack.secretKeys);
+  ({ secrets, charts } = seen);
+  teams = seen.config.teams.map((t) => t.name);
 }, 120_000);
 
 const identitiesFile = () => {
