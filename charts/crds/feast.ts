@@ -67,6 +67,11 @@ export interface FeatureStoreServices {
   };
   /** Pod level: applied to every Deployment the operator makes. */
   readonly securityContext?: k8s.PodSecurityContext;
+  /**
+   * `feast apply` in an init container at every pod start (v0.66.0 api/v1 featurestore_types.go). @default true:
+   * a full sync straight into the SQL registry, Permission objects included, that bypasses every permission.
+   */
+  readonly runFeastApplyOnInit?: boolean;
 }
 
 /** OidcAuthz: the OIDC provider's issuer and a Secret with the optional properties (audience, issuer, client_id, ...). */

@@ -41,6 +41,13 @@ export const FEAST_TEAM_TYPES = [
   "SavedDataset",
 ] as const;
 export const FEAST_ALL_TYPES = [...FEAST_TEAM_TYPES, "Permission"] as const;
+/** The types a team writes freely: all of its own but the Project itself, which it may change but never delete. */
+export const FEAST_TEAM_OBJECT_TYPES = FEAST_TEAM_TYPES.filter((t) => t !== "Project");
+/**
+ * What a team may do to its Project: never DELETE, which takes the project's permission rows with it (feast/infra/
+ * registry/sql.py delete_project) and leaves it open to every authenticated caller.
+ */
+export const FEAST_PROJECT_WRITE_ACTIONS = ["CREATE", "DESCRIBE", "UPDATE"] as const;
 /** feast/permissions/action.py: READ is READ_ONLINE and READ_OFFLINE, WRITE is WRITE_ONLINE and WRITE_OFFLINE. */
 export const FEAST_READ_ACTIONS = ["DESCRIBE", "READ_ONLINE", "READ_OFFLINE"] as const;
 export const FEAST_WRITE_ACTIONS = ["CREATE", "DESCRIBE", "UPDATE", "DELETE", "WRITE_ONLINE", "WRITE_OFFLINE"] as const;
@@ -83,7 +90,22 @@ export function feastPermissionsInput(team: Pick<TeamConfig, "name" | "owners">,
         groups: groups("view", "edit", "admin"),
         namespaces: ns,
       },
-      { name: `${team.name}-write`, types: FEAST_TEAM_TYPES, namePatterns: [], actions: FEAST_WRITE_ACTIONS, groups: groups("edit", "admin"), namespaces: ns },
+      {
+        name: `${team.name}-write`,
+        types: FEAST_TEAM_OBJECT_TYPES,
+        namePatterns: [],
+        actions: FEAST_WRITE_ACTIONS,
+        groups: groups("edit", "admin"),
+        namespaces: ns,
+      },
+      {
+        name: `${team.name}-project`,
+        types: ["Project"],
+        namePatterns: [],
+        actions: FEAST_PROJECT_WRITE_ACTIONS,
+        groups: groups("edit", "admin"),
+        namespaces: ns,
+      },
       { name: "platform-admins", types: FEAST_TEAM_TYPES, namePatterns: [], actions: ALL_ACTIONS, groups: unique(adminGroups), namespaces: [] },
       { name: "platform-admins-permissions", types: ["Permission"], namePatterns: [".*"], actions: ALL_ACTIONS, groups: unique(adminGroups), namespaces: [] },
     ],
@@ -96,7 +118,8 @@ export function feastPermissionsScript(): string {
 
 /** A content hash in the Job's (and its ConfigMap's) name: a changed team, admin list or script runs it again. */
 export function feastPermissionsJobName(team: string, input: FeastPermissionsInput, script = feastPermissionsScript()): string {
-  return `feast-${team}-permissions-${sha256(JSON.stringify([input, script])).slice(0, 10)}`;
+  // Short enough for a 40-character team: the Job's name becomes a pod label value (63 characters at most).
+  return `feast-perm-${sha256(JSON.stringify([team, input, script])).slice(0, 12)}`;
 }
 
 export interface FeastPermissionsJobArgs {

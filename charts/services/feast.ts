@@ -126,6 +126,9 @@ export function featureStore(args: FeatureStoreArgs): Manifest {
   ];
   const volumeMounts = [secrets.mount];
   const services: ServicesWithVolumes = {
+    // Never the operator's `feast apply` at pod start: its full sync would delete the team's objects and the
+    // platform's permissions at every restart (feast/registry.py), leaving the project open to any caller.
+    runFeastApplyOnInit: false,
     // Pod level only: the operator offers no per-container security context (hence a baseline namespace).
     securityContext: {
       runAsNonRoot: true,

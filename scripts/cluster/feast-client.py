@@ -1,7 +1,7 @@
 """One call of Feast's SDK against a remote registry, as a team's client makes it (scripts/cluster/feast-server.ts).
 
 Environment: FEAST_REGISTRY (host:port), FEAST_PROJECT, FEAST_TOKEN (sent as the bearer token, auth type oidc),
-FEAST_ACTION (list-entities | apply-entity | apply-permission | list-permissions), FEAST_NAME (what to apply).
+FEAST_ACTION (list-entities | apply-entity | apply-permission | list-permissions | delete-project), FEAST_NAME (what to apply).
 Prints one JSON line: {"ok": true, "names": [...]} or {"ok": false, "error": "<type>: <message>"}.
 """
 
@@ -42,6 +42,10 @@ def main():
             names = [mine.name]
         elif action == "list-permissions":
             names = [p.name for p in store.list_permissions(allow_cache=False)]
+        elif action == "delete-project":
+            # What would open a project: its deletion takes its permission rows with it (sql.py delete_project).
+            store.registry.delete_project(store.project, commit=True)
+            names = [store.project]
         else:
             raise SystemExit(f"unknown action {action}")
     except Exception as e:  # The test asserts on refusals: report them, do not crash.

@@ -184,7 +184,7 @@ export function runFeastPermissions(venv: FeastVenv, registry: RunningRegistry, 
   }
 }
 
-export type ClientAction = "list-entities" | "apply-entity" | "apply-permission" | "list-permissions";
+export type ClientAction = "list-entities" | "apply-entity" | "apply-permission" | "list-permissions" | "delete-project";
 export interface ClientResult {
   readonly ok: boolean;
   readonly names?: string[];

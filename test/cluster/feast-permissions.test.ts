@@ -155,6 +155,13 @@ describe("a team's Feast project on a real registry server (auth oidc, the Job's
     expect(all.names).toEqual([...feastPermissionsInput(team(ALPHA), ADMINS).permissions.map((p) => p.name)].sort());
   });
 
+  it("nobody of the team deletes the project (it would take the permissions with it); it and its permissions stay", async () => {
+    expect(await refused(idToken([`${ALPHA}-admin`]), "delete-project")).toMatch(/[Pp]ermission/);
+    expect(await refused(saToken[ALPHA], "delete-project")).toMatch(/[Pp]ermission/);
+    expect(await call(saToken[ALPHA], "list-entities")).toEqual({ ok: true, names: ["customer", "driver"] });
+    expect((await call(idToken(ADMINS), "list-permissions")).names).toContain(`${ALPHA}-write`);
+  });
+
   it("a permission the platform did not make (by hand, or before the first run) goes on the Job's next run", async () => {
     expect(await call(idToken(ADMINS), "apply-permission", "by-hand")).toEqual({ ok: true, names: ["by-hand"] });
     const run = runFeastPermissions(venv, registry, feastPermissionsInput(team(ALPHA), ADMINS));

@@ -93,7 +93,12 @@ describe("Feast per team on the local stack (runtime mocks)", () => {
 
   it("a permissions Job per team, over its own data-store Secret; a client config in each team's namespace naming its own store", () => {
     for (const team of TEAMS) {
-      const jobs = objects.filter((o) => o.kind === "Job" && o.metadata.name.startsWith(`feast-${team}-permissions-`));
+      const jobs = objects.filter(
+        (o) =>
+          o.kind === "Job" &&
+          o.metadata.labels?.["app.kubernetes.io/name"] === "feast-permissions" &&
+          o.metadata.labels?.["app.kubernetes.io/instance"] === team,
+      );
       expect(jobs).toHaveLength(1);
       const volume = jobs[0].spec.template.spec.volumes.find((v: AnyObj) => v.name === "registry");
       expect(volume.secret.secretName).toBe(`feast-${team}-data-stores`);

@@ -73,6 +73,10 @@ describe("a team's FeatureStore", () => {
     expect(authz).toEqual({ oidc: { issuerUrl: OIDC.issuer, secretRef: { name: "feast-nlp-core-data-stores" }, secretKeyName: "oidc" } });
     expect(parse(feastOidcSettings(OIDC))).toEqual({ audience: "mlops-kubectl", issuer: "https://idp.example.com" });
   });
+
+  it("never runs the operator's feast apply at pod start (a full sync that would delete the team's objects and the platform's permissions)", () => {
+    expect(fs().spec.services.runFeastApplyOnInit).toBe(false);
+  });
 });
 
 describe("a team's client config", () => {
@@ -112,13 +116,24 @@ describe("the team project's permissions", () => {
     });
   });
 
-  it("write: every type but Permission, CRUD and write, for the team's namespace and its edit and admin groups", () => {
+  it("write: every type but Permission and Project, CRUD and write, for the team's namespace and its edit and admin groups", () => {
     expect(byName("recsys-write")).toMatchObject({
-      types: FEAST_TEAM_TYPES,
+      types: FEAST_TEAM_TYPES.filter((t) => t !== "Project"),
       actions: FEAST_WRITE_ACTIONS,
       groups: ["rs-edit", "rs-admin"],
       namespaces: ["recsys"],
     });
+  });
+
+  it("the Project itself: created, described and updated by the writers, deleted by nobody of the team (it would take the permissions with it)", () => {
+    expect(byName("recsys-project")).toMatchObject({
+      types: ["Project"],
+      actions: ["CREATE", "DESCRIBE", "UPDATE"],
+      groups: ["rs-edit", "rs-admin"],
+      namespaces: ["recsys"],
+    });
+    const deleters = input.permissions.filter((p) => p.types.includes("Project") && p.actions.includes("DELETE"));
+    expect(deleters.map((p) => p.name)).toEqual(["platform-admins"]);
   });
 
   it("Permission objects only for the admins' groups, with a name pattern (a team's listing filters instead of failing)", () => {
@@ -136,7 +151,10 @@ describe("the team project's permissions", () => {
 
   it("the Job's name changes with its input", () => {
     const other = feastPermissionsInput(team("recsys", { view: ["rs-view"], edit: ["rs-edit"] }), ["platform-admins"]);
-    expect(feastPermissionsJobName("recsys", input)).toMatch(/^feast-recsys-permissions-[0-9a-f]{10}$/);
+    expect(feastPermissionsJobName("recsys", input)).toMatch(/^feast-perm-[0-9a-f]{12}$/);
+    // The Job's name is a pod label value of at most 63 characters, whatever the team's name (40 at most).
+    expect(feastPermissionsJobName("a".repeat(40), input).length).toBeLessThanOrEqual(63);
+    expect(feastPermissionsJobName("other", input)).not.toBe(feastPermissionsJobName("recsys", input));
     expect(feastPermissionsJobName("recsys", other)).not.toBe(feastPermissionsJobName("recsys", input));
   });
 });
