@@ -16,7 +16,7 @@ import { DEFAULT_UID, k8s, manifests, port, resources, restrictedPodSpec, type M
 import { featureStoreResource, type FeatureStoreServices, type RegistryServerConfigs, type ResourceRequirements, type ServerConfigs } from "../crds/feast";
 import { serviceMonitor } from "../crds/monitoring";
 import { FEAST_NAMESPACE } from "../../domain/platform-namespaces";
-import { FEAST_METRICS_PORT, FEAST_PORTS, feastEndpoints, feastPodLabels, feastProject, feastStoreName } from "../../domain/feast";
+import { FEAST_METRICS_PORT, FEAST_PORTS, FEAST_SERVER_LABELS, feastEndpoints, feastPodLabels, feastProject, feastStoreName } from "../../domain/feast";
 import { serviceOptInLabel } from "../../domain/team-services";
 
 export { FEAST_NAMESPACE, FEAST_PORTS };
@@ -298,9 +298,34 @@ export interface FeastNetworkArgs {
  */
 export function feastNetworkPolicies(args: FeastNetworkArgs): Manifest[] {
   const tcp = (p: number) => ({ protocol: "TCP", port: port(p) });
+  const redis = { "app.kubernetes.io/name": REDIS_NAME };
   return [
-    ...serviceNetworkPolicies({ namespace: FEAST_NAMESPACE, metricsPort: FEAST_METRICS_PORT, egress: args.egress, labels: args.labels }),
+    // No namespace-wide allowance: a team's feature-view code runs inside its own store's servers, which must not
+    // reach another team's. The stores reach Redis (when it runs here) and nothing else of the namespace.
+    ...serviceNetworkPolicies({ namespace: FEAST_NAMESPACE, metricsPort: FEAST_METRICS_PORT, egress: args.egress, labels: args.labels, sameNamespace: false }),
     ...manifests((scope) => {
+      const policy = (name: string, spec: k8s.NetworkPolicySpec) =>
+        new k8s.KubeNetworkPolicy(scope, name, { metadata: { name, namespace: FEAST_NAMESPACE, labels: { ...args.labels } }, spec });
+      policy("allow-stores-to-redis", {
+        podSelector: { matchLabels: { ...FEAST_SERVER_LABELS } },
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ podSelector: { matchLabels: redis } }], ports: [tcp(REDIS_PORT)] }],
+      });
+      policy("allow-redis-from-stores", {
+        podSelector: { matchLabels: redis },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ podSelector: { matchLabels: { ...FEAST_SERVER_LABELS } } }], ports: [tcp(REDIS_PORT)] }],
+      });
+      for (const team of args.teams) {
+        // A store's own servers reach each other (through their Services too), never another team's.
+        const own = { matchLabels: feastPodLabels(team) };
+        policy(`allow-store-${team}-within`, {
+          podSelector: own,
+          policyTypes: ["Ingress", "Egress"],
+          ingress: [{ from: [{ podSelector: own }] }],
+          egress: [{ to: [{ podSelector: own }] }],
+        });
+      }
       for (const team of args.teams) {
         new k8s.KubeNetworkPolicy(scope, `allow-team-${team}`, {
           metadata: { name: `allow-team-${team}`, namespace: FEAST_NAMESPACE, labels: { ...args.labels } },

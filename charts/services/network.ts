@@ -30,6 +30,11 @@ export interface ServiceNetworkArgs {
   /** Platform namespaces that reach the served pods too (for example a job namespace). */
   readonly alsoFrom?: readonly string[];
   readonly egress: readonly EgressRule[];
+  /**
+   * Let every pod of the namespace reach every other. Off where the namespace holds one workload per team (Feast's
+   * stores), which then say themselves which pods of theirs meet. @default true
+   */
+  readonly sameNamespace?: boolean;
   /** Named port Prometheus scrapes, if the namespace exposes metrics. @default "metrics" */
   readonly metricsPort?: string | number | false;
   readonly labels?: Readonly<Record<string, string>>;
@@ -59,12 +64,13 @@ export function addServiceNetworkPolicies(scope: Construct, args: ServiceNetwork
       spec,
     });
   for (const baseline of baselineNetworkPolicies()) policy(baseline.name, baseline.spec);
-  policy("allow-same-namespace", {
-    podSelector: {},
-    policyTypes: ["Ingress", "Egress"],
-    ingress: [{ from: [{ podSelector: {} }] }],
-    egress: [{ to: [{ podSelector: {} }] }],
-  });
+  if (args.sameNamespace ?? true)
+    policy("allow-same-namespace", {
+      podSelector: {},
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [{ from: [{ podSelector: {} }] }],
+      egress: [{ to: [{ podSelector: {} }] }],
+    });
   const metrics = args.metricsPort ?? "metrics";
   if (metrics !== false) {
     policy("allow-monitoring-scrape", {

@@ -65,4 +65,15 @@ describe("the Feast stores of the dev fixture, every team opted into feast", () 
       for (const other of teams) expect(can({ from: store(team), to: workload(other), port: 8080 })).toBe(false);
     }
   });
+
+  it("inside feast, a store's servers reach their own store and never another team's (team code runs in them)", () => {
+    let checked = 0;
+    for (const from of teams)
+      for (const owner of teams)
+        for (const port of Object.values(FEAST_PORTS)) {
+          expect(can({ from: store(from), to: store(owner), port }), `feast-${from} -> feast-${owner}:${port}`).toBe(from === owner);
+          checked++;
+        }
+    expect(checked).toBeGreaterThan(Object.values(FEAST_PORTS).length);
+  });
 });
