@@ -20,10 +20,6 @@ export const FEAST_NAME_LABEL = "feast.dev/name";
 /** The label the operator puts on every store's pods (getLabels in services.go): any team's store. */
 export const FEAST_SERVER_LABELS = { "app.kubernetes.io/managed-by": "feast-operator" } as const;
 
-/** The teams that opted into feast, in config order. */
-export const feastTeams = (teams: readonly { readonly name: string; readonly services: readonly string[] }[]): string[] =>
-  teams.filter((t) => t.services.includes("feast")).map((t) => t.name);
-
 /**
  * The team's Feast project: its name with `-` as `_`. The CRD's feastProject pattern ^[A-Za-z0-9][A-Za-z0-9_-]*$
  * admits `-`, and the SDK means to refuse it only for a sqlite online store, but Feast 0.66.0's RepoConfig refuses

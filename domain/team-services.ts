@@ -97,3 +97,7 @@ export function serviceOptInLabel(service: string): string {
 
 /** Port KServe predictors listen on in Standard (raw Deployment) mode. */
 export const KSERVE_PREDICTOR_PORT = 8080;
+
+/** The teams that opted into a service (teams[].services), in config order. */
+export const teamsUsing = <T extends { readonly services: readonly string[] }>(teams: readonly T[], service: PlatformServiceName): T[] =>
+  teams.filter((t) => t.services.includes(service));

@@ -7,9 +7,8 @@
  */
 import { imageRef } from "../../domain/versions";
 import { EVIDENTLY_APP_LABELS, EVIDENTLY_NAMESPACE, EVIDENTLY_PORT, evidentlyInstance, evidentlyPodLabels, evidentlyUrl } from "../../domain/evidently";
-import { serviceOptInLabel } from "../../domain/team-services";
 import type { SecretTemplate } from "./external-secrets";
-import { addServiceNetworkPolicies, type EgressRule } from "./network";
+import { addServiceNetworkPolicies, optedInTeamNamespace, type EgressRule } from "./network";
 import { secretFiles } from "./secret-files";
 import { k8s, manifests, port, resources, restrictedPodSpec, type Manifest } from "../kube";
 
@@ -157,7 +156,7 @@ export function evidentlyInstanceObjects(args: EvidentlyInstanceArgs): Manifest[
         policyTypes: ["Ingress"],
         ingress: [
           {
-            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.team, [serviceOptInLabel("evidently")]: "true" } } }],
+            from: [optedInTeamNamespace(args.team, "evidently")],
             ports: [{ protocol: "TCP", port: port(EVIDENTLY_PORT) }],
           },
         ],

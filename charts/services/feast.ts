@@ -10,14 +10,13 @@
 import { imageRef } from "../../domain/versions";
 import { postgresUrl, type DatabaseLocation } from "./mlflow";
 import type { SecretTemplate } from "./external-secrets";
-import { serviceNetworkPolicies, type EgressRule } from "./network";
+import { optedInTeamNamespace, serviceNetworkPolicies, type EgressRule } from "./network";
 import { PG_SERVICE_KEY, pgServiceEnv, pgServiceFile, secretFiles } from "./secret-files";
 import { DEFAULT_UID, k8s, manifests, port, resources, restrictedPodSpec, type Manifest, singleManifest } from "../kube";
 import { featureStoreResource, type FeatureStoreServices, type RegistryServerConfigs, type ResourceRequirements, type ServerConfigs } from "../crds/feast";
 import { serviceMonitor } from "../crds/monitoring";
 import { FEAST_NAMESPACE } from "../../domain/platform-namespaces";
 import { FEAST_METRICS_PORT, FEAST_PORTS, FEAST_SERVER_LABELS, feastEndpoints, feastPodLabels, feastProject, feastStoreName } from "../../domain/feast";
-import { serviceOptInLabel } from "../../domain/team-services";
 
 export { FEAST_NAMESPACE, FEAST_PORTS };
 /** The team's data-store Secret in the feast namespace (registry, online store, OIDC settings, passwords). */
@@ -334,7 +333,7 @@ export function feastNetworkPolicies(args: FeastNetworkArgs): Manifest[] {
             policyTypes: ["Ingress"],
             ingress: [
               {
-                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": team, [serviceOptInLabel("feast")]: "true" } } }],
+                from: [optedInTeamNamespace(team, "feast")],
                 ports: Object.values(FEAST_PORTS).map(tcp),
               },
             ],

@@ -11,6 +11,14 @@ import { k8s, manifests, port, type Manifest } from "../kube";
 const nsSelector = (name: string): k8s.LabelSelector => ({ matchLabels: { "kubernetes.io/metadata.name": name } });
 const tcp = (target: number | string): k8s.NetworkPolicyPort => ({ protocol: "TCP", port: port(target) });
 
+/**
+ * One team's namespace as a NetworkPolicy peer of a service it opted into: by name AND the opt-in label, so
+ * another team's namespace matches neither, and the team's own only while it keeps the service.
+ */
+export const optedInTeamNamespace = (team: string, service: string): k8s.NetworkPolicyPeer => ({
+  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": team, [serviceOptInLabel(service)]: "true" } },
+});
+
 /** Egress a service's pods need besides DNS and their own namespace. */
 export type EgressRule =
   | { readonly kind: "namespace"; readonly namespace: string; readonly podLabels?: Record<string, string>; readonly ports: readonly (number | string)[] }

@@ -23,7 +23,8 @@ import { objectStoreCredentialsTemplate } from "../../charts/services/secret-fil
 import type { EgressRule } from "../../charts/services/network";
 import { podSecurityLabels } from "../../charts/pod-security";
 import type { TeamConfig } from "../../config/teams";
-import { feastDataPrefix, feastServiceAccount, feastTeams } from "../../domain/feast";
+import { feastDataPrefix, feastServiceAccount } from "../../domain/feast";
+import { teamsUsing } from "../../domain/team-services";
 import { teamIdentityName } from "../../domain/object-store-identities";
 import { MANIFESTS } from "../../domain/versions";
 import { createObjectGroup } from "../kubernetes/object-group";
@@ -104,7 +105,7 @@ export class Feast extends pulumi.ComponentResource {
         transforms: [namespaceLabelsTransform({ ...ctx.labels, ...podSecurityLabels("baseline") })],
       },
     );
-    const teams = args.teams.filter((t) => feastTeams(args.teams).includes(t.name));
+    const teams = teamsUsing(args.teams, "feast");
     const env = ctx.aws ? [{ name: "AWS_REGION", value: ctx.aws.region }] : objectStoreEnv(requireObjectStore(ctx, "Feast").endpoint);
     const passwords: pulumi.Resource[] = [];
     const stores: unknown[] = [];

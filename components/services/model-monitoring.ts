@@ -3,6 +3,7 @@ import * as random from "@pulumi/random";
 import type { TeamConfig } from "../../config/teams";
 import { EVIDENTLY_NAMESPACE, evidentlyConfigSecret, evidentlyConfigTemplate, evidentlyObjects } from "../../charts/services/evidently";
 import { EVIDENTLY_SECRET_KEY, modelDriftObservabilityObjects, modelMonitorObjects } from "../../charts/services/drift";
+import { teamsUsing } from "../../domain/team-services";
 import { EVIDENTLY_TOKEN_SECRET } from "../../domain/evidently";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { createCredential } from "./credentials";
@@ -35,7 +36,7 @@ export class ModelMonitoring extends pulumi.ComponentResource {
     super("mlops:services:ModelMonitoring", name, {}, opts);
     const child = { parent: this };
     const ctx = args.context;
-    const optedIn = args.teams.filter((t) => t.services.includes("evidently"));
+    const optedIn = teamsUsing(args.teams, "evidently");
     this.databasePassword = optedIn.flatMap((team) => {
       const grant = evidentlyGrant(team.name);
       const credential = `${name}-instance-${team.name}`;

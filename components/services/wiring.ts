@@ -20,7 +20,7 @@ import {
   MLFLOW_NAMESPACE,
 } from "../../domain/platform-namespaces";
 import { objectStoreIdentities, type ObjectStoreConsumers } from "../../domain/object-store-identities";
-import { feastTeams } from "../../domain/feast";
+import { teamsUsing } from "../../domain/team-services";
 import { evidentlyGrant, feastGrant, grantFor } from "./context";
 
 /** Postgres, and MySQL when Kubeflow Pipelines keeps its metadata in RDS. */
@@ -67,8 +67,9 @@ export function serviceNamespaces(services: ServicesConfig, onAws: boolean): Ser
 export const DATABASE_USERS = ["mlflow", "feast", "evidently"] as const;
 
 /** The teams that opted into Evidently: each gets its own instance, database and write token. */
-export const evidentlyTeams = (teams: readonly Pick<TeamConfig, "name" | "services">[]): string[] =>
-  teams.filter((t) => t.services.includes("evidently")).map((t) => t.name);
+export const evidentlyTeams = (teams: readonly Pick<TeamConfig, "name" | "services">[]): string[] => teamsUsing(teams, "evidently").map((t) => t.name);
+/** The teams that opted into Feast: each gets its own store, registry database and storage identity. */
+const feastTeams = (teams: readonly Pick<TeamConfig, "name" | "services">[]): string[] => teamsUsing(teams, "feast").map((t) => t.name);
 
 /** Per-team services: each team that opted in gets its own role and database (domain/feast.ts, domain/evidently.ts). */
 const TEAM_GRANTS: Partial<

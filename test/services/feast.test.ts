@@ -19,7 +19,8 @@ import {
   feastPermissionsObjects,
   feastFeatureServerImage,
 } from "../../charts/services/feast-permissions";
-import { feastDatabase, feastDataPrefix, feastEndpoints, feastProject, feastServiceAccount, feastTeams } from "../../domain/feast";
+import { feastDatabase, feastDataPrefix, feastEndpoints, feastProject, feastServiceAccount } from "../../domain/feast";
+import { teamsUsing } from "../../domain/team-services";
 import { IMAGES, MANIFESTS } from "../../domain/versions";
 import { containersOf, find, type Obj } from "./chart-fixtures";
 
@@ -33,7 +34,10 @@ const team = (name: string, groups: Partial<Record<"view" | "edit" | "admin", st
 
 describe("per-team names", () => {
   it("a store per team that opted in, named after it; objects feast-<team>", () => {
-    expect(feastTeams([team("recsys"), { name: "vision", services: ["mlflow"] }, team("nlp-core")])).toEqual(["recsys", "nlp-core"]);
+    expect(teamsUsing([team("recsys"), { name: "vision", services: ["mlflow"] }, team("nlp-core")], "feast").map((t) => t.name)).toEqual([
+      "recsys",
+      "nlp-core",
+    ]);
     expect(feastServiceAccount("nlp-core")).toBe("feast-nlp-core");
     expect(feastEndpoints("nlp-core")).toEqual({
       registry: "feast-nlp-core-registry.feast.svc.cluster.local:80",
