@@ -1,36 +1,46 @@
 /**
- * Objects we author next to the upstream Kubeflow Pipelines manifests: the database alias
- * Service and the External Secrets that give KFP its MySQL credential on AWS. The names, labels and ports of
- * the upstream objects we rely on are checked against the 2.17.0 manifests (see test/services/pipelines.test.ts).
+ * Objects we author next to the upstream Kubeflow Pipelines manifests, one set per team that opted into
+ * `pipelines`: the database alias Service in the team namespace, the team's MySQL credential (mysql-secret, ML
+ * Metadata's config file) and the setup Job that makes the team's own MySQL user and databases as the master user.
+ * Locally also the MySQL root credential and the `kubeflow` namespace's NetworkPolicies. The names, labels and ports
+ * of the upstream objects we rely on are checked against the 2.17.0 manifests (see test/services/pipelines.test.ts).
  */
 import { createHash } from "node:crypto";
 import { imageRef } from "../../domain/versions";
+import { kfpDatabaseNames } from "../../domain/pipelines";
 import { externalSecret, type SecretTemplate } from "./external-secrets";
 import { k8s, manifests, oneShotJob, resources, type Manifest } from "../kube";
 import { secretFiles } from "./secret-files";
 import { DATABASES_NAMESPACE } from "./database-setup";
 import { KUBEFLOW_NAMESPACE } from "../../domain/platform-namespaces";
+import { serviceNetworkPolicies } from "./network";
 
-/** The namespace upstream's cluster-scoped-resources creates; single-user KFP runs pipelines only here. */
+/** The namespace upstream's cluster-scoped-resources creates: CRDs only, and locally the shared MySQL. */
 export { KUBEFLOW_NAMESPACE };
 
 /**
- * The name KFP's `pipeline-install-config.mysqlHost` points at on AWS: an ExternalName Service of ours that
- * resolves to the RDS endpoint, so the overlay stays independent of the computed address.
+ * The name each team's `pipeline-install-config.mysqlHost` points at: an ExternalName Service of ours in the team
+ * namespace that resolves to the RDS endpoint (EKS) or to the MySQL Service in `kubeflow` (existing clusters), so the
+ * overlay is the same on both and independent of the computed address.
  */
 export const KFP_MYSQL_SERVICE = "kfp-mysql";
 
-/** Secret KFP 2.17.0 reads the database user from (keys `username`, `password`): API server, cache, MLMD. */
+/** Secret KFP 2.17.0 reads the database user from (keys `username`, `password`): API server, MLMD's wait container. */
 export const KFP_MYSQL_SECRET = "mysql-secret";
-/** KFP's own MySQL user: RDS rotates the master password, which KFP only reads when its pods start. */
-export const KFP_MYSQL_USER = "kfp";
 /**
- * The RDS master credential and the setup Job live in the databases namespace: in kubeflow every team's
- * pipeline steps run as pipeline-runner, which may read that namespace's Secrets.
+ * The MySQL master (RDS, databases namespace) or root (local, `kubeflow`) credential as the mysql client's option
+ * file; only the setup Jobs mount it, never a team namespace.
  */
 export const KFP_MYSQL_MASTER_SECRET = "kfp-mysql-master";
-/** KFP's password where the setup Job reads it: inside the statements that set it (kfpSetupTemplate). */
-export const KFP_SETUP_SECRET = "kfp-db";
+/** The team's setup statements (which carry its password), next to the master credential. */
+export const kfpSetupSecret = (team: string): string => `kfp-${team}-db`;
+
+/** Local MySQL (upstream third-party/mysql/base at 2.17.0): Service `mysql`, pod label `app: mysql`, port 3306. */
+export const LOCAL_MYSQL = { service: "mysql", podLabels: { app: "mysql" }, port: 3306 } as const;
+/** The generated root password of the local MySQL (key `password`), replacing upstream's empty one. */
+export const LOCAL_MYSQL_ROOT_SECRET = "kfp-mysql-root";
+/** The local MySQL's address as every team's ExternalName Service points at it. */
+export const LOCAL_MYSQL_HOST = `${LOCAL_MYSQL.service}.${KUBEFLOW_NAMESPACE}.svc.cluster.local`;
 
 /**
  * Secret holding ML Metadata's server config (text proto with the MySQL connection and TLS on), mounted by the
@@ -41,33 +51,21 @@ export const MLMD_CONFIG_SECRET = "metadata-grpc-mysql";
 export const MLMD_CONFIG_FILE = "config.pbtxt";
 export const MLMD_CONFIG_DIR = "/etc/mlmd";
 
-/** KFP 2.17.0 database names (pipeline-install-config: pipelineDb, mlmdDb, cacheDb); KFP creates them. */
-export const KFP_DATABASES = { pipeline: "mlpipeline", metadata: "metadb", cache: "cachedb" } as const;
+/** The label of the setup Jobs' pods (the local MySQL admits them). */
+export const KFP_SETUP_POD_LABELS = { "app.kubernetes.io/name": "kfp-database-setup" } as const;
 
 /**
- * Service accounts of KFP 2.17.0 (and Argo v4.0.5 as KFP installs it) whose pods touch the artifact bucket:
- * the API server (pipeline specs), the UI (artifacts and archived logs), and `pipeline-runner`, which every
- * run's pods use (KFP v2 driver/launcher and Argo's executor, which uploads the archived logs). Argo's
- * controller (`argo`) never touches S3 in this install (no argo-server, no artifact GC), so it gets no role.
+ * How a template escapes the generated values: `sprig` for External Secrets (Secrets Manager, which renders sprig
+ * pipes); `none` for Kubernetes Secrets rendered by the program (renderTemplate knows `{{ .key }}` only), where the
+ * values are generated alphanumeric passwords that need no escaping.
  */
-export const KFP_S3_SERVICE_ACCOUNTS = ["ml-pipeline", "ml-pipeline-ui", "pipeline-runner"] as const;
+export type TemplateEscaping = "sprig" | "none";
 
-/**
- * What team namespaces reach (KFP 2.17.0 manifests): the API server (Deployment `ml-pipeline`, pod label
- * `app: ml-pipeline`, HTTP 8888 and gRPC 8887) and ML Metadata (Deployment `metadata-grpc-deployment`, pod
- * label `component: metadata-grpc-server`, gRPC 8080). Every KFP object also carries
- * `application-crd-id: kubeflow-pipelines` (platform-agnostic's label, which our EKS overlay repeats).
- */
-export const KFP_TEAM_TARGETS = [
-  { podSelector: { app: "ml-pipeline" }, ports: [8888, 8887], description: "Kubeflow Pipelines API server (HTTP, gRPC)" },
-  { podSelector: { component: "metadata-grpc-server" }, ports: [8080], description: "ML Metadata gRPC" },
-] as const;
-
-/** The ExternalName Service KFP's pods reach MySQL through. */
-export function mysqlAliasService(address: string, labels: Readonly<Record<string, string>> = {}): Manifest {
+/** The ExternalName Service a team's KFP reaches MySQL through, in the team namespace. */
+export function mysqlAliasService(namespace: string, address: string, labels: Readonly<Record<string, string>> = {}): Manifest {
   const [service] = manifests((scope) => {
     new k8s.KubeService(scope, KFP_MYSQL_SERVICE, {
-      metadata: { name: KFP_MYSQL_SERVICE, namespace: KUBEFLOW_NAMESPACE, labels: { ...labels } },
+      metadata: { name: KFP_MYSQL_SERVICE, namespace, labels: { ...labels } },
       spec: { type: "ExternalName", externalName: address },
     });
   });
@@ -75,20 +73,22 @@ export function mysqlAliasService(address: string, labels: Readonly<Record<strin
 }
 
 /**
- * ML Metadata's server config as an External Secrets template over KFP's generated credential. `ssl_options`
- * (even without a CA) makes its MariaDB Connector/C 3.0.8 client enforce TLS; the certificate is not verified,
- * as with sslmode=require elsewhere on the platform. `quote` (sprig, Go %q) escapes `"` and `\` the way the
- * protobuf text format reads them. Schema upgrades stay on, as upstream's `--enable_database_upgrade=true`.
+ * ML Metadata's server config of one team as an External Secrets template over the team's generated credential:
+ * the team's metadata database and user. `ssl_options` (even without a CA) makes its MariaDB Connector/C 3.0.8
+ * client enforce TLS; the certificate is not verified, as with sslmode=require elsewhere on the platform. `quote`
+ * (sprig, Go %q) escapes `"` and `\` the way the protobuf text format reads them. Schema upgrades stay on, as
+ * upstream's `--enable_database_upgrade=true`.
  */
-export function mlmdServerConfigTemplate(host: string, port: number, database: string = KFP_DATABASES.metadata): string {
+export function mlmdServerConfigTemplate(team: string, port: number, host: string = KFP_MYSQL_SERVICE, escaping: TemplateEscaping = "sprig"): string {
+  const names = kfpDatabaseNames(team);
   return [
     "connection_config {",
     "  mysql {",
     `    host: "${host}"`,
     `    port: ${port}`,
-    `    database: "${database}"`,
-    `    user: "${KFP_MYSQL_USER}"`,
-    "    password: {{ .password | quote }}",
+    `    database: "${names.metadata}"`,
+    `    user: "${names.user}"`,
+    escaping === "sprig" ? "    password: {{ .password | quote }}" : '    password: "{{ .password }}"',
     "    ssl_options { verify_server_cert: false }",
     "  }",
     "}",
@@ -97,11 +97,15 @@ export function mlmdServerConfigTemplate(host: string, port: number, database: s
   ].join("\n");
 }
 
-/** KFP's credential in its namespace: `mysql-secret` (username, password) and MLMD's config file. */
-export function kfpCredentialTemplates(mysqlPort: number): { readonly mysql: SecretTemplate; readonly mlmd: SecretTemplate } {
+/** The team's credential in its namespace: `mysql-secret` (its own user, password) and MLMD's config file. */
+export function kfpCredentialTemplates(
+  team: string,
+  mysqlPort: number,
+  escaping: TemplateEscaping = "sprig",
+): { readonly mysql: SecretTemplate; readonly mlmd: SecretTemplate } {
   return {
-    mysql: { username: KFP_MYSQL_USER, password: "{{ .password }}" },
-    mlmd: { [MLMD_CONFIG_FILE]: mlmdServerConfigTemplate(KFP_MYSQL_SERVICE, mysqlPort) },
+    mysql: { username: kfpDatabaseNames(team).user, password: "{{ .password }}" },
+    mlmd: { [MLMD_CONFIG_FILE]: mlmdServerConfigTemplate(team, mysqlPort, KFP_MYSQL_SERVICE, escaping) },
   };
 }
 
@@ -110,23 +114,26 @@ export function kfpCredentialTemplates(mysqlPort: number): { readonly mysql: Sec
  * backslash and double quote get a backslash (mysys reads `\\` and `\"` back inside quotes), and the quotes
  * keep a `#` from starting a comment.
  */
-const optionFileValue = (field: string) => `"{{ .${field} | replace "\\\\" "\\\\\\\\" | replace "\\"" "\\\\\\"" }}"`;
+const optionFileValue = (field: string, escaping: TemplateEscaping) =>
+  escaping === "sprig" ? `"{{ .${field} | replace "\\\\" "\\\\\\\\" | replace "\\"" "\\\\\\"" }}"` : `"{{ .${field} }}"`;
 
 /** The key of the master Secret holding the mysql client's option file. */
 export const MYSQL_CLIENT_CONFIG = "client.cnf";
-/** The key of KFP's setup Secret holding the statements that make its user and databases. */
+/** The key of a team's setup Secret holding the statements that make its user and databases. */
 export const KFP_SETUP_SQL = "setup.sql";
 
 /**
- * The master Secret's content, an External Secrets template over the RDS-managed secret's `username` and
- * `password`: the mysql client's option file (a [client] group with user and password), which the client reads
- * from `--defaults-extra-file`, so nothing secret is in the Job's environment or arguments.
+ * The master Secret's content, a template over `username` and `password` (the RDS-managed secret's, or the local
+ * root credential's): the mysql client's option file (a [client] group with user and password), which the client
+ * reads from `--defaults-extra-file`, so nothing secret is in the Job's environment or arguments.
  */
-export function mysqlMasterTemplate(): SecretTemplate {
-  return { [MYSQL_CLIENT_CONFIG]: ["[client]", `user=${optionFileValue("username")}`, `password=${optionFileValue("password")}`, ""].join("\n") };
+export function mysqlMasterTemplate(escaping: TemplateEscaping = "sprig"): SecretTemplate {
+  return {
+    [MYSQL_CLIENT_CONFIG]: ["[client]", `user=${optionFileValue("username", escaping)}`, `password=${optionFileValue("password", escaping)}`, ""].join("\n"),
+  };
 }
 
-/** The RDS-managed master credential, synced for the setup Job (mysqlMasterTemplate). */
+/** The RDS-managed master credential, synced for the setup Jobs (mysqlMasterTemplate). */
 export function mysqlMasterSecret(storeName: string, masterSecretArn: string, labels: Readonly<Record<string, string>> = {}) {
   return externalSecret({
     name: KFP_MYSQL_MASTER_SECRET,
@@ -140,38 +147,45 @@ export function mysqlMasterSecret(storeName: string, masterSecretArn: string, la
 }
 
 /**
- * KFP's setup Secret (databases namespace), an External Secrets template over KFP's generated `password`: the
- * statements that create (or re-password) KFP's user and its three databases, so the password reaches the
- * mysql client inside a mounted file. Safe to repeat. The string literal escapes backslash and quote (the
- * generated password is alphanumeric anyway).
+ * A team's setup Secret, a template over the team's generated `password`: the statements that create (or
+ * re-password) the team's MySQL user with TLS required, create its three databases and grant it those and nothing
+ * else, so the password reaches the mysql client inside a mounted file. Safe to repeat. The string literal escapes
+ * backslash and quote (the generated password is alphanumeric anyway).
  */
-export function kfpSetupTemplate(): SecretTemplate {
-  const password = `'{{ .password | replace "\\\\" "\\\\\\\\" | replace "'" "\\\\'" }}'`;
-  const user = `'${KFP_MYSQL_USER}'@'%'`;
+export function kfpSetupTemplate(team: string, escaping: TemplateEscaping = "sprig"): SecretTemplate {
+  const names = kfpDatabaseNames(team);
+  const password = escaping === "sprig" ? `'{{ .password | replace "\\\\" "\\\\\\\\" | replace "'" "\\\\'" }}'` : "'{{ .password }}'";
+  const user = `'${names.user}'@'%'`;
   return {
     [KFP_SETUP_SQL]: [
       `CREATE USER IF NOT EXISTS ${user} IDENTIFIED WITH mysql_native_password BY ${password} REQUIRE SSL;`,
       `ALTER USER ${user} IDENTIFIED WITH mysql_native_password BY ${password} REQUIRE SSL;`,
-      ...Object.values(KFP_DATABASES).flatMap((db) => [`CREATE DATABASE IF NOT EXISTS \`${db}\`;`, `GRANT ALL PRIVILEGES ON \`${db}\`.* TO ${user};`]),
+      ...[names.pipeline, names.metadata, names.cache].flatMap((db) => [
+        `CREATE DATABASE IF NOT EXISTS \`${db}\`;`,
+        `GRANT ALL PRIVILEGES ON \`${db}\`.* TO ${user};`,
+      ]),
       "",
     ].join("\n"),
   };
 }
 
 /**
- * The Job that runs KFP's setup statements as the master user, over TLS: the mysql client reads the master's
+ * The Job that runs a team's setup statements as the master user, over TLS: the mysql client reads the master's
  * option file (`--defaults-extra-file`, which must come first) and `source`s the statements, both mounted from
- * their Secrets. Named by a hash of what it runs, so a change runs it again (Jobs are immutable).
+ * their Secrets. Named by the team and a hash of what it runs, so a change runs it again (Jobs are immutable).
  */
 export function mysqlSetupObjects(args: {
+  readonly team: string;
   readonly host: string;
   readonly port: number;
-  readonly credentialSecret: string;
+  /** Where the Job and both Secrets are: the databases namespace (RDS), `kubeflow` (local MySQL). */
+  readonly namespace: string;
   readonly labels?: Readonly<Record<string, string>>;
 }): Manifest[] {
-  const labels = { ...args.labels, "app.kubernetes.io/name": "kfp-database-setup" };
+  const labels = { ...args.labels, ...KFP_SETUP_POD_LABELS };
+  const credentialSecret = kfpSetupSecret(args.team);
   const master = secretFiles("master", KFP_MYSQL_MASTER_SECRET, "/etc/kfp-setup/master", [MYSQL_CLIENT_CONFIG]);
-  const sql = secretFiles("sql", args.credentialSecret, "/etc/kfp-setup/sql", [KFP_SETUP_SQL]);
+  const sql = secretFiles("sql", credentialSecret, "/etc/kfp-setup/sql", [KFP_SETUP_SQL]);
   const command = [
     "mysql",
     `--defaults-extra-file=${master.path(MYSQL_CLIENT_CONFIG)}`,
@@ -181,13 +195,13 @@ export function mysqlSetupObjects(args: {
     `--execute=source ${sql.path(KFP_SETUP_SQL)}`,
   ];
   const hash = createHash("sha256")
-    .update(JSON.stringify([command, mysqlMasterTemplate(), kfpSetupTemplate()]))
+    .update(JSON.stringify([args.team, command, mysqlMasterTemplate(), kfpSetupTemplate(args.team)]))
     .digest("hex")
     .slice(0, 8);
   return manifests((scope) => {
     oneShotJob(scope, {
-      name: `kfp-database-setup-${hash}`,
-      namespace: DATABASES_NAMESPACE,
+      name: kfpSetupJobName(args.team, hash),
+      namespace: args.namespace,
       labels,
       uid: 999,
       container: {
@@ -199,5 +213,30 @@ export function mysqlSetupObjects(args: {
       },
       volumes: [master.volume, sql.volume],
     });
+  });
+}
+
+/** `kfp-setup-<team>-<hash>`, shortened with a hash of the team when it would pass 63 characters. */
+function kfpSetupJobName(team: string, hash: string): string {
+  const plain = `kfp-setup-${team}-${hash}`;
+  if (plain.length <= 52) return plain;
+  const teamHash = createHash("sha256").update(team).digest("hex").slice(0, 6);
+  return `kfp-setup-${team.slice(0, 26).replace(/-+$/, "")}-${teamHash}-${hash}`;
+}
+
+/**
+ * The `kubeflow` namespace's NetworkPolicies: default deny and DNS like every service namespace; no KFP pod runs
+ * there any more (each team's runs in its own namespace), so only the local MySQL is served: port 3306 to the
+ * namespaces that opted into pipelines (their KFP API server and ML Metadata) and to the setup Jobs beside it.
+ */
+export function kubeflowNetworkPolicies(labels: Readonly<Record<string, string>> = {}): Manifest[] {
+  return serviceNetworkPolicies({
+    namespace: KUBEFLOW_NAMESPACE,
+    service: "pipelines",
+    servedPods: { ...LOCAL_MYSQL.podLabels },
+    servedPorts: [LOCAL_MYSQL.port],
+    egress: [],
+    metricsPort: false,
+    labels,
   });
 }

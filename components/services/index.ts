@@ -58,7 +58,7 @@ export interface MlopsServicesArgs {
     readonly credentials: Readonly<Record<string, pulumi.Input<Readonly<Record<string, string>>>>>;
     readonly ready: pulumi.Resource;
   };
-  /** The queue label and annotations of the `kubeflow` Namespace, with pipelines. @default none */
+  /** The queue label and annotations of the `kubeflow` Namespace: no run executes there any more. @default none */
   readonly pipelinesNamespaceQueue?: NamespaceQueueMetadata;
   /** The platform's cert-manager (components/cert-manager): KServe's controller waits for it. Required with KServe. */
   readonly certManager?: pulumi.Input<pulumi.Resource>[];
@@ -112,8 +112,8 @@ function createSecretStore(
       kmsKeyArn: aws.keys.databases,
       extraSecretArns: database?.masterSecretArn ? [database.masterSecretArn] : [],
       namespaces: wiring.secretStoreNamespaces,
-      // Teams that opted into Evidently or MLflow receive a generated credential in their namespace.
-      namespaceLabels: [serviceOptInLabel("evidently"), serviceOptInLabel("mlflow")],
+      // Teams that opted into Evidently, MLflow or Kubeflow Pipelines receive a generated credential in their namespace.
+      namespaceLabels: [serviceOptInLabel("evidently"), serviceOptInLabel("mlflow"), serviceOptInLabel("pipelines")],
       dependsOn: ready,
       labels,
     },
@@ -174,18 +174,16 @@ function createDatabaseUsers(
   return passwords;
 }
 
-/** Kubeflow Pipelines on EKS with RDS: its MySQL, artifacts and the master secret through the secret store. */
+/** Kubeflow Pipelines on EKS with RDS: its MySQL and the master secret through the secret store. */
 function pipelinesAws(name: string, aws: MlopsServicesAwsArgs, database: ServicesConfig["database"], sync: SecretSync): PipelinesAwsArgs | undefined {
   if (database?.kind !== "rds") return undefined;
   return {
     clusterName: aws.clusterName,
-    eksClusterName: aws.eksClusterName,
-    accountId: aws.accountId,
     region: aws.region,
     vpcId: aws.vpcId,
     subnetIds: aws.privateSubnetIds,
     clusterSecurityGroupId: aws.clusterSecurityGroupId,
-    kmsKeyArns: { s3: aws.keys.s3, databases: aws.keys.databases },
+    databasesKmsKeyArn: aws.keys.databases,
     database,
     protect: aws.protect,
     backup: aws.backup,
@@ -277,11 +275,23 @@ export class MlopsServices extends pulumi.ComponentResource {
       );
     }
     if (services.pipelines.enabled) {
+      const objectStore = context.objectStore;
       new Pipelines(
         `${name}-pipelines`,
         {
           labels,
+          teams: args.teams,
+          teamNamespaces: args.teamNamespaces,
+          artifactsBucket: context.bucketName("artifacts"),
+          store,
           aws: aws && secrets && pipelinesAws(name, aws, services.database, secrets.sync),
+          local: aws
+            ? undefined
+            : objectStore && {
+                objectStoreHost: new URL(objectStore.endpoint).hostname,
+                objectStorePort: objectStore.port,
+                credentialsSecret: objectStore.credentialsSecret,
+              },
           namespaceQueue: args.pipelinesNamespaceQueue,
           dependsOn: ready,
         },

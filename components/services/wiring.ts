@@ -16,7 +16,6 @@ import {
   KNATIVE_OPERATOR_NAMESPACE,
   KNATIVE_SERVING_NAMESPACE,
   KSERVE_NAMESPACE,
-  KUBEFLOW_NAMESPACE,
   MLFLOW_NAMESPACE,
 } from "../../domain/platform-namespaces";
 import { objectStoreIdentities, type ObjectStoreConsumers } from "../../domain/object-store-identities";
@@ -33,7 +32,10 @@ export interface ServiceWiring {
   readonly grants: readonly DatabaseGrant[];
   /** Ports the databases namespace's setup Jobs may reach in the VPC (AWS). */
   readonly databaseEgressPorts: readonly number[];
-  /** Namespaces the AWS secret store serves: every service namespace but its own, and Kubeflow's. */
+  /**
+   * Namespaces the AWS secret store serves by name: every service namespace but its own. Team namespaces that opted
+   * into a service with a credential (Kubeflow Pipelines' among them) are admitted by their opt-in label instead.
+   */
   readonly secretStoreNamespaces: readonly string[];
   /**
    * Who gets keys of the in-cluster object store (existing clusters): each consumer identity and the one namespace
@@ -96,10 +98,7 @@ export function serviceWiring(services: ServicesConfig, teams: readonly TeamConf
     namespaces,
     grants: databaseGrants(services, teams),
     databaseEgressPorts: services.pipelines.enabled ? [POSTGRES_PORT, MYSQL_PORT] : [POSTGRES_PORT],
-    secretStoreNamespaces: [
-      ...namespaces.map((n) => n.name).filter((n) => n !== EXTERNAL_SECRETS_NAMESPACE),
-      ...(services.pipelines.enabled ? [KUBEFLOW_NAMESPACE] : []),
-    ],
+    secretStoreNamespaces: namespaces.map((n) => n.name).filter((n) => n !== EXTERNAL_SECRETS_NAMESPACE),
     objectStoreReaders: objectStoreIdentities(objectStoreConsumers(services, teams))
       .filter((identity) => !identity.admin)
       .map((identity) => ({ identity: identity.name, namespace: identity.namespace })),

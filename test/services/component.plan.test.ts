@@ -156,13 +156,9 @@ describe("on AWS (prod)", () => {
       { role: "services-mlflow-artifacts", ns: "mlflow", sas: ["mlflow"], resource: `arn:aws:s3:::mlops-prod-artifacts-${ACCOUNT}/mlflow/*` },
       // Feast: one role per team store, on the team's own prefix (test/services/feast-component.plan.test.ts).
       { role: "services-feast-recsys-data", ns: "feast", sas: ["feast-recsys"], resource: `arn:aws:s3:::mlops-prod-datasets-${ACCOUNT}/teams/recsys/feast/*` },
-      {
-        role: "services-pipelines",
-        ns: "kubeflow",
-        sas: ["ml-pipeline", "ml-pipeline-ui", "pipeline-runner"],
-        resource: `arn:aws:s3:::mlops-prod-artifacts-${ACCOUNT}/pipelines/*`,
-      },
     ];
+    // Kubeflow Pipelines has no role of its own: each team's install uses the team's role (components/teams).
+    expect(ofType(p(), T.role).filter((r) => r.name.startsWith("services-pipelines"))).toEqual([]);
     for (const c of cases) {
       const trust = doc(one(p(), T.role, c.role), "assumeRolePolicy");
       expect(trust.Statement[0].Condition.StringEquals).toEqual({
@@ -185,7 +181,8 @@ describe("on AWS (prod)", () => {
       "mlops-prod/mlops/services-mlflow-team-fraud",
       "mlops-prod/mlops/services-mlflow-team-nlp",
       "mlops-prod/mlops/services-mlflow-team-recsys",
-      "mlops-prod/mlops/services-pipelines-database",
+      "mlops-prod/mlops/services-pipelines-nlp-database",
+      "mlops-prod/mlops/services-pipelines-recsys-database",
     ]);
     for (const s of secrets) expect(s.inputs.kmsKeyId).toBe(keyArn("prod", "databases"));
     for (const v of ofType(p(), SM_VERSION).filter((s) => s.name.startsWith("services-"))) expect(v.inputs.secretString).toBe(SECRET_PLACEHOLDER);
@@ -219,7 +216,7 @@ describe("on AWS (prod)", () => {
     });
     const grant = one(p(), T.rolePolicy, "services-secrets-pipelines-master");
     // KFP's setup objects wait for the grant on their master secret, so the first sync is not refused.
-    expect(one(p(), T.configGroup, "services-pipelines-database").dependsOn).toContain(grant.urn);
+    expect(one(p(), T.configGroup, "services-pipelines-database-master").dependsOn).toContain(grant.urn);
     const setupEgress = obj(one(p(), T.configGroup, "services-postgres-setup"), "NetworkPolicy", "allow-egress").spec.egress;
     expect(setupEgress).toEqual([{ to: [{ ipBlock: { cidr: "10.30.0.0/16" } }], ports: [5432, 3306].map((port) => ({ protocol: "TCP", port })) }]);
     const kfp = doc(grant, "policy");
@@ -228,7 +225,10 @@ describe("on AWS (prod)", () => {
     );
     const store = obj(one(p(), T.configGroup, "services-secrets-store"), "ClusterSecretStore", "aws-secrets-manager");
     expect(store.spec.provider.aws).toEqual({ service: "SecretsManager", region: "eu-west-1" });
-    expect(store.spec.conditions[0].namespaces).toEqual(expect.arrayContaining(["mlflow", "feast", "evidently", "databases", "kubeflow"]));
+    expect(store.spec.conditions[0].namespaces).toEqual(expect.arrayContaining(["mlflow", "feast", "evidently", "databases"]));
+    // Kubeflow Pipelines' credentials go to the opted-in team namespaces, admitted by label; nothing to `kubeflow`.
+    expect(store.spec.conditions[0].namespaces).not.toContain("kubeflow");
+    expect(store.spec.conditions).toContainEqual({ namespaceSelector: { matchLabels: { [serviceOptInLabel("pipelines")]: "true" } } });
     expect(store.spec.conditions[0].namespaces).not.toContain("recsys");
     expect(store.spec.conditions[1]).toEqual({ namespaceSelector: { matchLabels: { [serviceOptInLabel("evidently")]: "true" } } });
   });
@@ -358,7 +358,7 @@ describe("on an existing cluster (local)", () => {
     }
   });
 
-  it("runs Redis in the feast namespace with AUTH and Kubeflow Pipelines from upstream's platform-agnostic env", () => {
+  it("runs Redis in the feast namespace with AUTH and Kubeflow Pipelines as generated overlays (cluster-scoped, MySQL, one per team)", () => {
     const store = objs(one(p(), T.configGroup, "services-feast-store"));
     const redis = store.find((o) => o.kind === "StatefulSet")!;
     const container = redis.spec.template.spec.containers[0];
@@ -369,11 +369,9 @@ describe("on an existing cluster (local)", () => {
     ]);
     const auth = ofType(p(), K8S_SECRET).find((s) => input(s, "metadata.name") === "feast-redis-auth")!;
     expect(Object.keys(input<Record<string, unknown>>(auth, "stringData"))).toEqual(["redis.conf"]);
-    const dirs = ofType(p(), "kubernetes:kustomize/v2:Directory").map((d) => d.inputs.directory);
-    expect(dirs).toEqual([
-      "https://github.com/kubeflow/pipelines//manifests/kustomize/cluster-scoped-resources?ref=2.17.0",
-      "https://github.com/kubeflow/pipelines//manifests/kustomize/env/platform-agnostic?ref=2.17.0",
-    ]);
+    const dirs = ofType(p(), "kubernetes:kustomize/v2:Directory");
+    expect(dirs.map((d) => d.name).sort()).toEqual(["services-pipelines-cluster-scoped", "services-pipelines-mysql", "services-pipelines-sandbox"]);
+    for (const d of dirs) expect(d.inputs.directory).toMatch(/mlops-kfp-overlay-[0-9a-f]{16}$/);
   });
 
   it("gives MLflow and each team their own keys of the in-cluster store (test/services/object-store-keys.test.ts follows each key), and MLflow its endpoint", () => {

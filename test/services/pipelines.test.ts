@@ -1,316 +1,277 @@
 /**
- * Kubeflow Pipelines, pure parts: the version catalogue, the EKS overlay builders and files, the namespace
- * transform and the database objects.
+ * Kubeflow Pipelines per team, pure parts: the team overlay (namespace, deletions, prefixes, run account, databases,
+ * requests and limits, platform-owned labels), the `kubeflow` overlays and NetworkPolicies, and the database objects.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as pulumi from "@pulumi/pulumi";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
-  KFP_DATABASES,
   KFP_MYSQL_SERVICE,
-  KFP_S3_SERVICE_ACCOUNTS,
-  KFP_TEAM_TARGETS,
-  MLMD_CONFIG_FILE,
-  MLMD_CONFIG_SECRET,
-  kfpCredentialTemplates,
-  KFP_MYSQL_USER,
   KFP_SETUP_SQL,
-  kfpSetupTemplate,
+  MLMD_CONFIG_FILE,
   MYSQL_CLIENT_CONFIG,
-  mysqlMasterSecret,
+  kfpCredentialTemplates,
+  kfpSetupTemplate,
+  kubeflowNetworkPolicies,
   mysqlMasterTemplate,
   mysqlSetupObjects,
-  mlmdServerConfigTemplate,
-  mysqlAliasService,
 } from "../../charts/services/pipelines";
-import { podSecurityLabels } from "../../charts/pod-security";
+import { clusterScopedOverlay, localMysqlOverlay } from "../../components/services/pipelines/cluster";
+import { CONTAINER_RESOURCES, TEAM_INSTALL_DELETIONS } from "../../components/services/pipelines/objects";
 import {
-  ARGO_KEY_FORMAT,
-  CACHE_V1_OBJECTS,
-  type EnvPatch,
   STATIC_PATCHES,
-  STATIC_PATCH_DIR,
-  defaultPipelineRoot,
-  overlayHash,
   overlayKustomization,
   overlayPatches,
-  pipelinesOverlay,
+  teamPipelinesOverlay,
   writeOverlay,
+  type TeamOverlaySettings,
 } from "../../components/services/pipelines/overlay";
-import { kubeflowNamespaceLabels } from "../../components/services/pipelines/transforms";
+import { kfpDatabaseNames } from "../../domain/pipelines";
+import { PLATFORM_OWNED_LABELS } from "../../domain/ownership";
+import { serviceOptInLabel } from "../../domain/team-services";
 import { HOSTILE, renderGoTemplate } from "./chart-fixtures";
-import { KUSTOMIZE } from "../../domain/versions";
 
-const SETTINGS = { bucket: "mlops-dev-artifacts-111122223333", region: "eu-west-1" };
+const BUCKET = "mlops-dev-artifacts-111122223333";
+const eks = (team: string): TeamOverlaySettings => ({
+  team,
+  bucket: BUCKET,
+  objectStore: { kind: "s3", region: "eu-west-1" },
+  labels: { team, "cost-center": "cc" },
+});
+const local = (team: string): TeamOverlaySettings => ({
+  team,
+  bucket: "artifacts",
+  objectStore: { kind: "in-cluster", host: "seaweedfs-s3.object-store.svc", port: 8333, credentialsSecret: "object-store-credentials" },
+});
 const KFP_URL = (path: string) => `https://github.com/kubeflow/pipelines//manifests/kustomize/${path}?ref=2.17.0`;
+const patchesOf = (k: ReturnType<typeof overlayKustomization>) => k.patches.flatMap((p) => ("patch" in p && p.patch ? [parse(p.patch)] : []));
+/** Every string of a value, deeply. */
+const strings = (v: unknown): string[] =>
+  typeof v === "string" ? [v] : Array.isArray(v) ? v.flatMap(strings) : v && typeof v === "object" ? Object.values(v).flatMap(strings) : [];
 
-describe("version catalogue", () => {
-  it("pins Kubeflow Pipelines' kustomize trees at the exact 2.17.0 tag", () => {
-    expect(KUSTOMIZE.kubeflowPipelines.repo).toBe("https://github.com/kubeflow/pipelines");
-    expect(KUSTOMIZE.kubeflowPipelines.ref).toBe("2.17.0");
-  });
-});
-
-describe("EKS overlay (pure)", () => {
-  const k = overlayKustomization(SETTINGS);
-  const p = overlayPatches(SETTINGS);
-  const env = (patch: { spec: { template: { spec: { containers: readonly { env: readonly EnvPatch[] }[] } } } }): Record<string, EnvPatch> =>
-    Object.fromEntries(patch.spec.template.spec.containers[0].env.map((e) => [e.name, e]));
-
-  it("builds platform-agnostic's bases by remote URL at the pinned ref, without in-cluster MySQL and SeaweedFS", () => {
-    expect(k.namespace).toBe("kubeflow");
-    expect(k.resources).toEqual([KFP_URL("base/installs/generic"), KFP_URL("base/metadata/base"), KFP_URL("third-party/argo/installs/namespace")]);
-    expect(k.resources.join(" ")).not.toMatch(/seaweedfs|third-party\/mysql/);
-    expect(k.labels).toEqual([{ includeSelectors: true, pairs: { "application-crd-id": "kubeflow-pipelines" } }]);
-  });
-
-  it("points KFP at the alias Service, the artifacts bucket and a pipeline root under pipelines/", () => {
-    expect(p.installConfig.metadata.name).toBe("pipeline-install-config");
-    expect(p.installConfig.data).toEqual({
-      mysqlHost: KFP_MYSQL_SERVICE,
-      mysqlPort: "3306",
-      bucketName: SETTINGS.bucket,
-      defaultPipelineRoot: `s3://${SETTINGS.bucket}/pipelines/v2/artifacts`,
-      ARTIFACT_NAMESPACE_KEY_PREFIX: "pipelines/private-artifacts",
+describe("team overlay (pure)", () => {
+  for (const [variant, settings] of [
+    ["EKS", eks],
+    ["existing cluster", local],
+  ] as const) {
+    it(`${variant}: installs into the team namespace from upstream's generic, metadata and namespaced Argo at 2.17.0`, () => {
+      const k = overlayKustomization(settings("vision"));
+      expect(k.namespace).toBe("vision");
+      expect(k.resources).toEqual([KFP_URL("base/installs/generic"), KFP_URL("base/metadata/base"), KFP_URL("third-party/argo/installs/namespace")]);
     });
-    expect(defaultPipelineRoot("b")).toBe("s3://b/pipelines/v2/artifacts");
-    expect(p.launcher.data.defaultPipelineRoot).toBe(p.installConfig.data.defaultPipelineRoot);
-    expect(parse(p.launcher.data.providers)).toEqual({
-      s3: {
-        default: { endpoint: "s3.eu-west-1.amazonaws.com", region: "eu-west-1", disableSSL: false, forcePathStyle: false, credentials: { fromEnv: true } },
-      },
+
+    it(`${variant}: every key, root and path of the team is under teams/<team>/pipelines/`, () => {
+      const p = overlayPatches(settings("vision"));
+      const scheme = variant === "EKS" ? "s3" : "minio";
+      const bucket = settings("vision").bucket;
+      expect(p.installConfig.data.defaultPipelineRoot).toBe(`${scheme}://${bucket}/teams/vision/pipelines/v2/artifacts`);
+      expect(p.launcher.data.defaultPipelineRoot).toBe(p.installConfig.data.defaultPipelineRoot);
+      const env = Object.fromEntries(p.apiServer.spec.template.spec.containers[0].env.map((e) => [e.name, e.value]));
+      expect(env.OBJECTSTORECONFIG_PIPELINEPATH).toBe("teams/vision/pipelines/specs");
+      const ui = Object.fromEntries(p.ui.spec.template.spec.containers[0].env.map((e) => [e.name, e.value]));
+      expect(ui.ARGO_KEYFORMAT).toMatch(/^teams\/vision\/pipelines\/private-artifacts\/\{\{workflow\.namespace\}\}\//);
+      const repo = parse(p.argo.data.artifactRepository);
+      expect(repo.s3.keyFormat).toBe(ui.ARGO_KEYFORMAT);
+      expect(p.installConfig.data.ARTIFACT_NAMESPACE_KEY_PREFIX).toBe("teams/vision/pipelines/private-artifacts");
     });
-  });
 
-  it("gives the API server S3 in the region, empty keys without secretKeyRef (SDK chain) and MySQL over TLS", () => {
-    expect(p.apiServer.metadata.name).toBe("ml-pipeline");
-    expect(p.apiServer.spec.template.spec.containers[0].name).toBe("ml-pipeline-api-server");
-    const e = env(p.apiServer);
-    expect(e.OBJECTSTORECONFIG_HOST).toEqual({ name: "OBJECTSTORECONFIG_HOST", value: "s3.eu-west-1.amazonaws.com" });
-    expect(e.OBJECTSTORECONFIG_PORT).toEqual({ name: "OBJECTSTORECONFIG_PORT", value: "" });
-    expect(e.OBJECTSTORECONFIG_SECURE).toEqual({ name: "OBJECTSTORECONFIG_SECURE", value: "true" });
-    expect(e.OBJECTSTORECONFIG_REGION).toEqual({ name: "OBJECTSTORECONFIG_REGION", value: "eu-west-1" });
-    for (const key of ["OBJECTSTORECONFIG_ACCESSKEY", "OBJECTSTORECONFIG_SECRETACCESSKEY"]) expect(e[key]).toEqual({ name: key, value: "", valueFrom: null });
-    expect(JSON.parse(e.DBCONFIG_MYSQLCONFIG_EXTRAPARAMS.value)).toEqual({ tls: "skip-verify" });
-  });
-
-  it("gives the UI S3 in the region for archived logs, no static keys", () => {
-    expect(p.ui.metadata.name).toBe("ml-pipeline-ui");
-    const e = Object.fromEntries(Object.values(env(p.ui)).map((x) => [x.name, x.value]));
-    expect(e).toEqual({
-      AWS_REGION: "eu-west-1",
-      AWS_S3_ENDPOINT: "s3.eu-west-1.amazonaws.com",
-      AWS_SSL: "true",
-      ARGO_ARCHIVE_ARTIFACTORY: "s3",
-      ARGO_ARCHIVE_BUCKETNAME: SETTINGS.bucket,
-      ARGO_KEYFORMAT: ARGO_KEY_FORMAT,
+    it(`${variant}: runs as team-workload, restricted user containers, the team's own databases through kfp-mysql`, () => {
+      const p = overlayPatches(settings("vision"));
+      const env = Object.fromEntries(p.apiServer.spec.template.spec.containers[0].env.map((e) => [e.name, e.value]));
+      expect(env.DEFAULTPIPELINERUNNERSERVICEACCOUNT).toBe("team-workload");
+      expect(env.DBCONFIG_MYSQLCONFIG_EXTRAPARAMS).toBe('{"tls":"skip-verify"}');
+      expect(p.installConfig.data).toMatchObject({
+        mysqlHost: KFP_MYSQL_SERVICE,
+        pipelineDb: "mlpipeline_vision",
+        mlmdDb: "metadb_vision",
+        cacheDb: "cachedb_vision",
+        defaultSecurityContextRunAsNonRoot: "true",
+        defaultSecurityContextRunAsUser: "1000",
+      });
     });
+  }
+
+  it("deletes the v1 cache, viewer, visualization, metadata-writer, pipeline-runner, public Role, mysql-secret and Argo's PriorityClass", () => {
+    const deletes = patchesOf(overlayKustomization(eks("vision")))
+      .filter((p) => p.$patch === "delete")
+      .map((p) => `${p.kind}/${p.metadata.name}`);
+    expect(deletes.length).toBe(TEAM_INSTALL_DELETIONS.length);
+    for (const name of [
+      "Deployment/cache-server",
+      "Deployment/cache-deployer-deployment",
+      "Deployment/ml-pipeline-viewer-crd",
+      "ServiceAccount/ml-pipeline-viewer-crd-service-account",
+      "Role/ml-pipeline-viewer-controller-role",
+      "RoleBinding/ml-pipeline-viewer-crd-binding",
+      "Deployment/ml-pipeline-visualizationserver",
+      "Service/ml-pipeline-visualizationserver",
+      "ServiceAccount/ml-pipeline-visualizationserver",
+      "Deployment/metadata-writer",
+      "ServiceAccount/pipeline-runner",
+      "Role/pipeline-runner",
+      "RoleBinding/pipeline-runner-binding",
+      "ServiceAccount/kubeflow-pipelines-container-builder",
+      "ServiceAccount/kubeflow-pipelines-viewer",
+      "Role/kubeflow-pipelines-public",
+      "RoleBinding/kubeflow-pipelines-public",
+      "Secret/mysql-secret",
+      "PriorityClass/workflow-controller",
+    ])
+      expect(deletes).toContain(name);
+    expect(
+      overlayKustomization(eks("vision"))
+        .patches.map((p) => ("path" in p ? p.path : undefined))
+        .filter(Boolean),
+    ).toEqual([...STATIC_PATCHES]);
   });
 
-  it("points Argo's log archive at S3 with SDK credentials under pipelines/", () => {
-    expect(p.argo.metadata.name).toBe("workflow-controller-configmap");
-    const repo = parse(p.argo.data.artifactRepository);
-    expect(repo).toEqual({
-      archiveLogs: true,
-      s3: {
-        endpoint: "s3.eu-west-1.amazonaws.com",
-        bucket: SETTINGS.bucket,
-        region: "eu-west-1",
-        insecure: false,
-        useSDKCreds: true,
-        keyFormat: ARGO_KEY_FORMAT,
-      },
-    });
-    expect(repo.s3.keyFormat.startsWith("pipelines/private-artifacts/{{workflow.namespace}}/")).toBe(true);
-    expect(p.argo.data.artifactRepository).not.toContain("mlpipeline-minio-artifact");
-  });
-
-  it("drops upstream's mysql-secret and the v1 cache, keeps a dummy minio Secret, and applies the TLS patch to MLMD", () => {
-    expect(k.secretGenerator).toEqual([{ name: "mlpipeline-minio-artifact", literals: ["accesskey=unused", "secretkey=unused"] }]);
-    const paths = k.patches.flatMap((x) => ("path" in x ? [[x.path, x.target?.name]] : []));
-    expect(paths).toEqual([
-      ["mysql-secret-delete.yaml", undefined],
-      ["metadata-grpc-tls.yaml", "metadata-grpc-deployment"],
+  it("labels every object platform-owned (pods included) and with the team's cost labels, upstream's app label with selectors", () => {
+    const k = overlayKustomization(eks("vision"));
+    expect(k.labels).toEqual([
+      { includeSelectors: true, pairs: { "application-crd-id": "kubeflow-pipelines" } },
+      { includeSelectors: false, includeTemplates: true, pairs: { team: "vision", "cost-center": "cc", ...PLATFORM_OWNED_LABELS } },
     ]);
-    const deletes = k.patches.flatMap((x) => ("patch" in x ? [parse(x.patch as string)] : [])).filter((d) => d.$patch === "delete");
-    expect(deletes.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(CACHE_V1_OBJECTS.map((o) => `${o.kind}/${o.name}`));
-    expect(deletes.map((d) => d.kind)).toContain("Deployment");
-    const read = (f: string) => parse(readFileSync(join(STATIC_PATCH_DIR, f), "utf8"));
-    expect(read("mysql-secret-delete.yaml")).toMatchObject({ $patch: "delete", kind: "Secret", metadata: { name: "mysql-secret" } });
-    const mlmd = read("metadata-grpc-tls.yaml") as { op: string; path: string; value: unknown }[];
-    expect(mlmd[0]).toMatchObject({ op: "replace", path: "/spec/template/spec/containers/0/args" });
-    expect(mlmd[0].value).toEqual(
-      expect.arrayContaining(["--metadata_source_config_type=config_file", `--metadata_store_server_config_file=/etc/mlmd/${MLMD_CONFIG_FILE}`]),
+  });
+
+  it("gives every main container requests and limits, requests within limits, and Argo's executor both", () => {
+    const deployments = patchesOf(overlayKustomization(eks("vision"))).filter(
+      (p) => p.kind === "Deployment" && p.spec?.template?.spec?.containers?.[0]?.resources,
     );
-    expect(JSON.stringify(mlmd[0].value)).not.toContain("mysql_config_password");
-    expect(mlmd[1].value).toEqual([{ name: "mlmd-config", secret: { secretName: MLMD_CONFIG_SECRET } }]);
-  });
-
-  it("renders every inline patch as a literal YAML document that parses back to the object", () => {
-    const inline = k.patches.filter((x): x is { patch: string } => "patch" in x).map((x) => parse(x.patch));
-    expect(inline.filter((d) => d.$patch !== "delete")).toEqual([p.installConfig, p.launcher, p.apiServer, p.ui, p.argo]);
-  });
-
-  it("rejects a missing bucket or region", () => {
-    expect(() => pipelinesOverlay({ bucket: "", region: "eu-west-1" })).toThrow(/bucket and region/);
-    expect(() => pipelinesOverlay({ bucket: "b", region: "" })).toThrow(/bucket and region/);
-  });
-});
-
-describe("overlay files on disk", () => {
-  let base: string;
-  beforeAll(() => {
-    base = mkdtempSync(join(tmpdir(), "kfp-overlay-test-"));
-  });
-  afterAll(() => rmSync(base, { recursive: true, force: true }));
-
-  it("holds the kustomization and the committed static patches, in a directory named by content hash", () => {
-    const files = pipelinesOverlay(SETTINGS);
-    expect(Object.keys(files).sort()).toEqual(["kustomization.yaml", ...STATIC_PATCHES].sort());
-    const dir = writeOverlay(files, base);
-    expect(dir).toBe(join(base, `mlops-kfp-overlay-${overlayHash(files)}`));
-    expect(readdirSync(dir).sort()).toEqual(Object.keys(files).sort());
-    expect(parse(readFileSync(join(dir, "kustomization.yaml"), "utf8"))).toEqual(overlayKustomization(SETTINGS));
-    // Idempotent; no staging directory left behind.
-    expect(writeOverlay(files, base)).toBe(dir);
-    expect(readdirSync(base)).toEqual([`mlops-kfp-overlay-${overlayHash(files)}`]);
-  });
-
-  it("changes directory when a stack value changes", () => {
-    expect(overlayHash(pipelinesOverlay(SETTINGS))).not.toBe(overlayHash(pipelinesOverlay({ ...SETTINGS, region: "us-east-1" })));
-    expect(overlayHash(pipelinesOverlay(SETTINGS))).toBe(overlayHash(pipelinesOverlay({ ...SETTINGS })));
-  });
-});
-
-describe("kubeflow Namespace transform (pure)", () => {
-  const transform = kubeflowNamespaceLabels({ "cost-center": "ml" });
-  const ns = (name: string, labels?: Record<string, string>) => ({
-    type: "kubernetes:core/v1:Namespace",
-    name: `pipelines-cluster-scoped:${name}`,
-    custom: true,
-    props: { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } },
-    opts: {},
-  });
-
-  it("sets enforce baseline, warn/audit restricted with the pinned version, over upstream's labels", () => {
-    const out = transform(
-      ns("kubeflow", { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted", other: "kept" }),
-    ) as pulumi.ResourceTransformResult;
-    expect(out.props.metadata.labels).toEqual({ other: "kept", "cost-center": "ml", ...podSecurityLabels("baseline", "restricted") });
-    expect(out.props.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
-    expect(out.props.metadata.labels["pod-security.kubernetes.io/audit"]).toBe("restricted");
-    expect(out.props.apiVersion).toBe("v1");
-  });
-
-  it("leaves other namespaces and other kinds alone", () => {
-    expect(transform(ns("default"))).toBeUndefined();
-    expect(transform({ ...ns("kubeflow"), type: "kubernetes:core/v1:ConfigMap" })).toBeUndefined();
-  });
-});
-
-describe("database objects (pure)", () => {
-  it("aliases RDS behind an ExternalName Service in kubeflow", () => {
-    expect(mysqlAliasService("db.abc.eu-west-1.rds.amazonaws.com", { team: "platform" })).toEqual({
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: "kfp-mysql", namespace: "kubeflow", labels: { team: "platform" } },
-      spec: { type: "ExternalName", externalName: "db.abc.eu-west-1.rds.amazonaws.com" },
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(Object.keys(CONTAINER_RESOURCES).sort());
+    for (const d of deployments)
+      for (const c of d.spec.template.spec.containers) {
+        expect(Object.keys(c.resources.requests).sort()).toEqual(["cpu", "memory"]);
+        expect(Object.keys(c.resources.limits).sort()).toEqual(["cpu", "memory"]);
+      }
+    const executor = parse(overlayPatches(eks("vision")).argo.data.executor);
+    expect(executor.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
     });
+    expect(executor.resources.limits).toBeDefined();
   });
 
-  it("gives KFP its own user: mysql-secret and MLMD's config from the generated credential, the master only to the setup Job", () => {
-    const t = kfpCredentialTemplates(3306);
-    expect(t.mysql).toEqual({ username: KFP_MYSQL_USER, password: "{{ .password }}" });
-    expect(Object.keys(t.mlmd)).toEqual([MLMD_CONFIG_FILE]);
-    expect(t.mlmd[MLMD_CONFIG_FILE]).toContain(`user: "${KFP_MYSQL_USER}"`);
-    const master = mysqlMasterSecret("aws-secrets-manager", "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db-x");
-    // Not in kubeflow, where every team's pipeline steps may read Secrets as pipeline-runner.
-    expect(master.metadata).toMatchObject({ name: "kfp-mysql-master", namespace: "databases" });
-    expect(master.spec.data).toEqual(
-      ["username", "password"].map((k) => ({ secretKey: k, remoteRef: { key: "arn:aws:secretsmanager:eu-west-1:1:secret:rds!db-x", property: k } })),
+  it("trims the UI's Role: no Secrets with Pod Identity, only the team's key Secret by name on the in-cluster store", () => {
+    const onEks = overlayPatches(eks("vision")).uiRole.rules;
+    expect(onEks.some((r) => r.resources.includes("secrets"))).toBe(false);
+    const secrets = overlayPatches(local("vision")).uiRole.rules.filter((r) => r.resources.includes("secrets"));
+    expect(secrets).toEqual([{ apiGroups: [""], resources: ["secrets"], resourceNames: ["object-store-credentials"], verbs: ["get"] }]);
+  });
+
+  it("EKS: S3 through Pod Identity (no keys); existing cluster: the team's own key Secret everywhere, never an admin key", () => {
+    const p = overlayPatches(eks("vision"));
+    expect(parse(p.launcher.data.providers).s3.default.credentials).toEqual({ fromEnv: true });
+    expect(parse(p.argo.data.artifactRepository).s3.useSDKCreds).toBe(true);
+    const l = overlayPatches(local("vision"));
+    expect(parse(l.launcher.data.providers).minio.default.credentials.secretRef.secretName).toBe("object-store-credentials");
+    expect(parse(l.argo.data.artifactRepository).s3.accessKeySecret).toEqual({ name: "object-store-credentials", key: "AWS_ACCESS_KEY_ID" });
+    const secretRefs = [...l.apiServer.spec.template.spec.containers[0].env, ...l.ui.spec.template.spec.containers[0].env].flatMap((e) =>
+      e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef.name] : [],
     );
-    // The synced Secret holds the mysql client's option file alone.
-    expect(master.spec.target.template?.data).toEqual(mysqlMasterTemplate());
-    expect(Object.keys(mysqlMasterTemplate())).toEqual([MYSQL_CLIENT_CONFIG]);
+    expect(secretRefs.length).toBeGreaterThan(0);
+    expect(new Set(secretRefs)).toEqual(new Set(["object-store-credentials"]));
   });
 
-  /** An option-file value as mysys reads it: surrounding quotes dropped, backslash escapes resolved. */
-  const optionValue = (raw: string) => {
-    const quoted = /^"(.*)"$/.exec(raw)?.[1];
-    if (quoted === undefined) throw new Error(`unquoted option value ${raw}`);
-    return quoted.replace(/\\(.)/g, (_m, c: string) => ({ n: "\n", t: "\t", r: "\r", b: "\b", s: " " })[c] ?? c);
-  };
-
-  it("the master's option file carries any RDS-generated credential through mysql's quoting", () => {
-    const cnf = renderGoTemplate(mysqlMasterTemplate()[MYSQL_CLIENT_CONFIG], { username: "mlops_admin", password: HOSTILE });
-    const lines = cnf.trimEnd().split("\n");
-    expect(lines[0]).toBe("[client]");
-    const options = Object.fromEntries(lines.slice(1).map((l) => [l.slice(0, l.indexOf("=")), optionValue(l.slice(l.indexOf("=") + 1))]));
-    expect(options).toEqual({ user: "mlops_admin", password: HOSTILE });
+  it("two teams' overlays differ only in the team's names: namespace, prefixes, databases, cost label", () => {
+    const a = JSON.stringify(overlayKustomization(eks("vision")));
+    const b = JSON.stringify(overlayKustomization(eks("nlp")));
+    expect(a.replaceAll("vision", "nlp")).toBe(b);
+    for (const name of Object.values(kfpDatabaseNames("nlp"))) expect(strings(overlayKustomization(eks("vision")))).not.toContain(name);
+    expect(a).not.toContain("teams/nlp/");
   });
 
-  it("KFP's setup statements carry its password as an escaped string literal and make its three databases", () => {
-    const sql = renderGoTemplate(kfpSetupTemplate()[KFP_SETUP_SQL], { password: HOSTILE });
+  it("files: the kustomization and the static patches, in a directory named by content hash, one per team", () => {
+    const base = mkdtempSync(join(tmpdir(), "kfp-test-"));
+    afterAll(() => rmSync(base, { recursive: true, force: true }));
+    const dirA = writeOverlay(teamPipelinesOverlay(eks("vision")), base);
+    const dirB = writeOverlay(teamPipelinesOverlay(eks("nlp")), base);
+    expect(dirA).not.toBe(dirB);
+    expect(readdirSync(dirA).sort()).toEqual(["kustomization.yaml", ...STATIC_PATCHES].sort());
+    expect(() => teamPipelinesOverlay({ ...eks("vision"), team: "" })).toThrow(/team and bucket/);
+  });
+});
+
+describe("kubeflow namespace (pure)", () => {
+  it("keeps upstream's cluster-scoped resources without the v1 cache deployer's cluster RBAC", () => {
+    const k = parse(clusterScopedOverlay()["kustomization.yaml"]);
+    expect(k.resources).toEqual([KFP_URL("cluster-scoped-resources")]);
+    expect(k.patches.map((p: { patch: string }) => parse(p.patch)).map((p: any) => `${p.kind}/${p.metadata.name}`)).toEqual([
+      "ClusterRole/kubeflow-pipelines-cache-deployer-clusterrole",
+      "ClusterRoleBinding/kubeflow-pipelines-cache-deployer-clusterrolebinding",
+      "ServiceAccount/kubeflow-pipelines-cache-deployer-sa",
+    ]);
+  });
+
+  it("local MySQL: upstream's third-party/mysql/base with a generated root password instead of an empty one, and limits", () => {
+    const k = parse(localMysqlOverlay()["kustomization.yaml"]);
+    expect(k.namespace).toBe("kubeflow");
+    expect(k.resources).toEqual([KFP_URL("third-party/mysql/base")]);
+    const c = parse(k.patches[0].patch).spec.template.spec.containers[0];
+    expect(c.env).toEqual([
+      { name: "MYSQL_ALLOW_EMPTY_PASSWORD", $patch: "delete" },
+      { name: "MYSQL_ROOT_PASSWORD", valueFrom: { secretKeyRef: { name: "kfp-mysql-root", key: "password" } } },
+    ]);
+    expect(c.resources.limits).toBeDefined();
+  });
+
+  it("NetworkPolicies: default deny, DNS, MySQL 3306 only from namespaces opted into pipelines (and its own setup Jobs)", () => {
+    const policies = kubeflowNetworkPolicies() as any[];
+    const names = policies.map((p) => p.metadata.name).sort();
+    expect(names).toEqual(["allow-clients", "allow-dns", "allow-same-namespace", "default-deny"]);
+    for (const p of policies) expect(p.metadata.namespace).toBe("kubeflow");
+    const clients = policies.find((p) => p.metadata.name === "allow-clients");
+    expect(clients.spec.podSelector).toEqual({ matchLabels: { app: "mysql" } });
+    expect(clients.spec.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { [serviceOptInLabel("pipelines")]: "true" } } }], ports: [{ protocol: "TCP", port: 3306 }] },
+    ]);
+  });
+});
+
+describe("team database objects (pure)", () => {
+  it("the team's setup SQL makes its user with TLS and grants it exactly its three databases", () => {
+    const sql = renderGoTemplate(kfpSetupTemplate("vision")[KFP_SETUP_SQL], { password: HOSTILE });
+    const names = kfpDatabaseNames("vision");
     const literals = [...sql.matchAll(/BY '((?:[^'\\]|\\.)*)' REQUIRE SSL;/g)].map((m) => m[1].replace(/\\(.)/g, "$1"));
     expect(literals).toEqual([HOSTILE, HOSTILE]);
-    expect(sql).toContain(`CREATE USER IF NOT EXISTS '${KFP_MYSQL_USER}'@'%' IDENTIFIED WITH mysql_native_password BY`);
-    expect(sql).toContain(`ALTER USER '${KFP_MYSQL_USER}'@'%' IDENTIFIED WITH mysql_native_password BY`);
-    for (const db of Object.values(KFP_DATABASES)) {
-      expect(sql).toContain(`CREATE DATABASE IF NOT EXISTS \`${db}\`;`);
-      expect(sql).toContain(`GRANT ALL PRIVILEGES ON \`${db}\`.* TO '${KFP_MYSQL_USER}'@'%';`);
-    }
+    const grants = [...sql.matchAll(/GRANT (.*) ON `([^`]+)`\.\* TO '([^']+)'@'%';/g)].map((m) => [m[1], m[2], m[3]]);
+    expect(grants).toEqual([names.pipeline, names.metadata, names.cache].map((db) => ["ALL PRIVILEGES", db, names.user]));
+    expect(sql.match(/GRANT/g)?.length).toBe(3);
   });
 
-  it("the setup Job runs the mounted statements with the mounted option file over TLS: no secret in its env or args", () => {
-    const [job] = mysqlSetupObjects({ host: "db.abc.eu-west-1.rds.amazonaws.com", port: 3306, credentialSecret: "kfp-db" }) as any[];
-    expect(job.metadata.namespace).toBe("databases");
-    const spec = job.spec.template.spec;
-    const c = spec.containers[0];
-    expect(c.image).toMatch(/^docker\.io\/library\/mysql:8\.4\.\d+$/);
-    expect(c.command).toEqual([
-      "mysql",
-      "--defaults-extra-file=/etc/kfp-setup/master/client.cnf",
-      "--host=db.abc.eu-west-1.rds.amazonaws.com",
-      "--port=3306",
-      "--ssl-mode=REQUIRED",
-      "--execute=source /etc/kfp-setup/sql/setup.sql",
-    ]);
-    expect(c.env).toEqual([{ name: "HOME", value: "/tmp" }]);
-    expect(c.volumeMounts).toEqual([
-      { name: "master", mountPath: "/etc/kfp-setup/master", readOnly: true },
-      { name: "sql", mountPath: "/etc/kfp-setup/sql", readOnly: true },
-      { name: "tmp", mountPath: "/tmp" },
-    ]);
-    expect(spec.volumes).toEqual([
-      { name: "master", secret: { secretName: "kfp-mysql-master", defaultMode: 0o440, items: [{ key: MYSQL_CLIENT_CONFIG, path: MYSQL_CLIENT_CONFIG }] } },
-      { name: "sql", secret: { secretName: "kfp-db", defaultMode: 0o440, items: [{ key: KFP_SETUP_SQL, path: KFP_SETUP_SQL }] } },
-      { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-    ]);
-    expect(spec.securityContext).toMatchObject({ runAsUser: 999, fsGroup: 999 });
-    expect(job.metadata.name).toMatch(/^kfp-database-setup-[0-9a-f]{8}$/);
-    const other = mysqlSetupObjects({ host: "other.rds.amazonaws.com", port: 3306, credentialSecret: "kfp-db" }) as any[];
-    expect(other[0].metadata.name).not.toBe(job.metadata.name);
+  it("team B's names never appear in team A's secret templates", () => {
+    const a = [
+      ...Object.values(kfpCredentialTemplates("vision", 3306)),
+      ...Object.values(kfpCredentialTemplates("vision", 3306, "none")),
+      kfpSetupTemplate("vision"),
+      kfpSetupTemplate("vision", "none"),
+    ].flatMap((t) => Object.values(t));
+    for (const name of Object.values(kfpDatabaseNames("nlp"))) for (const text of a) expect(text).not.toContain(name);
+    const mlmd = kfpCredentialTemplates("vision", 3306).mlmd[MLMD_CONFIG_FILE];
+    expect(mlmd).toContain('database: "metadb_vision"');
+    expect(mlmd).toContain('user: "kfp_vision"');
+    expect(mlmd).toContain("ssl_options { verify_server_cert: false }");
   });
 
-  it("writes MLMD's config with TLS on, quoted credentials and schema upgrades", () => {
-    const cfg = mlmdServerConfigTemplate("kfp-mysql", 3306);
-    expect(cfg).toContain('host: "kfp-mysql"');
-    expect(cfg).toContain("port: 3306");
-    expect(cfg).toContain(`database: "${KFP_DATABASES.metadata}"`);
-    expect(cfg).toContain('user: "kfp"');
-    expect(cfg).toContain("password: {{ .password | quote }}");
-    expect(cfg).toContain("ssl_options { verify_server_cert: false }");
-    expect(cfg).toContain("migration_options { enable_upgrade_migration: true }");
+  it("without External Secrets the templates need no sprig (renderTemplate knows {{ .key }} only)", () => {
+    for (const t of [mysqlMasterTemplate("none"), kfpSetupTemplate("vision", "none"), ...Object.values(kfpCredentialTemplates("vision", 3306, "none"))])
+      for (const text of Object.values(t)) expect(text).not.toContain("|");
+    expect(mysqlMasterTemplate("none")[MYSQL_CLIENT_CONFIG]).toContain('password="{{ .password }}"');
   });
 
-  it("names the team targets KFP 2.17.0 serves on", () => {
-    expect(KFP_TEAM_TARGETS).toEqual([
-      { podSelector: { app: "ml-pipeline" }, ports: [8888, 8887], description: expect.any(String) },
-      { podSelector: { component: "metadata-grpc-server" }, ports: [8080], description: expect.any(String) },
-    ]);
-    expect([...KFP_S3_SERVICE_ACCOUNTS]).toEqual(["ml-pipeline", "ml-pipeline-ui", "pipeline-runner"]);
+  it("one setup Job per team, named by team and content, running the mounted statements over TLS", () => {
+    const job = (team: string, namespace = "databases") => (mysqlSetupObjects({ team, host: "db", port: 3306, namespace }) as any[])[0];
+    const a = job("vision");
+    expect(a.metadata.name).toMatch(/^kfp-setup-vision-[0-9a-f]{8}$/);
+    expect(a.metadata.namespace).toBe("databases");
+    expect(a.spec.template.spec.volumes.find((v: any) => v.name === "sql").secret.secretName).toBe("kfp-vision-db");
+    expect(a.spec.template.spec.containers[0].command).toContain("--ssl-mode=REQUIRED");
+    expect(a.spec.template.spec.containers[0].env).toEqual([{ name: "HOME", value: "/tmp" }]);
+    expect(job("nlp").metadata.name).not.toBe(a.metadata.name);
+    expect(job("a".repeat(40) + "-team").metadata.name.length).toBeLessThanOrEqual(63);
+    expect(job("vision", "kubeflow").metadata.namespace).toBe("kubeflow");
   });
 });

@@ -39,14 +39,14 @@ describe("Evidently's database grants: one role and database per team that opted
 });
 
 describe("serviceWiring", () => {
-  it("on AWS: a role per database user (Feast: one per team with feast), the secret store for every service namespace and Kubeflow, MySQL egress with Pipelines", () => {
+  it("on AWS: a role per database user (Feast: one per team with feast), the secret store for every service namespace (not Kubeflow: team namespaces by label), MySQL egress with Pipelines", () => {
     const wiring = serviceWiring(resolveServices(undefined, "prod", true), TEAMS, true);
     expect(wiring.grants.map((g) => g.role)).toEqual(["mlflow", "feast_recsys", "feast_nlp_text", "evidently_recsys", "evidently_nlp_text"]);
     expect(wiring.grants[0]).toEqual({ role: "mlflow", database: "mlflow", secretName: "mlflow-db" });
     // Postgres identifiers without quoting (`-` as `_`); the password Secret keeps the team's DNS name.
     expect(wiring.grants[2]).toEqual({ role: "feast_nlp_text", database: "feast_nlp_text", secretName: "feast-nlp-text-db" });
     expect(wiring.databaseEgressPorts).toEqual([5432, 3306]);
-    expect(wiring.secretStoreNamespaces).toEqual([...wiring.namespaces.map((n) => n.name).filter((n) => n !== "external-secrets"), "kubeflow"]);
+    expect(wiring.secretStoreNamespaces).toEqual(wiring.namespaces.map((n) => n.name).filter((n) => n !== "external-secrets"));
     expect(wiring.secretStoreNamespaces).not.toContain("external-secrets");
   });
 

@@ -1,56 +1,59 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { RdsConfig } from "../../../config/services";
 import * as random from "@pulumi/random";
+import type { RdsConfig } from "../../../config/services";
+import type { TeamConfig } from "../../../config/teams";
 import {
+  KFP_MYSQL_MASTER_SECRET,
   KFP_MYSQL_SECRET,
-  KFP_SETUP_SECRET,
-  KFP_S3_SERVICE_ACCOUNTS,
   KUBEFLOW_NAMESPACE,
+  LOCAL_MYSQL,
+  LOCAL_MYSQL_HOST,
+  LOCAL_MYSQL_ROOT_SECRET,
   MLMD_CONFIG_SECRET,
   kfpCredentialTemplates,
+  kfpSetupSecret,
   kfpSetupTemplate,
+  kubeflowNetworkPolicies,
   mysqlAliasService,
   mysqlMasterSecret,
+  mysqlMasterTemplate,
   mysqlSetupObjects,
 } from "../../../charts/services/pipelines";
-import { createCredential } from "../credentials";
 import { DATABASES_NAMESPACE } from "../../../charts/services/database-setup";
+import { PLATFORM_OWNED_LABELS } from "../../../domain/ownership";
+import { teamsUsing } from "../../../domain/team-services";
 import { inheritedDependsOn } from "../../dependencies";
 import { createObjectGroup } from "../../kubernetes/object-group";
-import { dataBucketName } from "../../../domain/storage-naming";
-import { KUSTOMIZE } from "../../../domain/versions";
+import { createCredential, type CredentialStore } from "../credentials";
 import { ManagedDatabase } from "../aws/database";
-import { createServiceRole } from "../aws/role";
-import { KFP_BUCKET_PREFIX, kustomizeUrl, pipelinesOverlay, writeOverlay } from "./overlay";
+import { clusterScopedOverlay, localMysqlOverlay } from "./cluster";
+import { teamPipelinesOverlay, writeOverlay, type TeamObjectStore } from "./overlay";
 import { kubeflowNamespaceLabels } from "./transforms";
 import type { NamespaceQueueMetadata } from "../../queues/kubeflow";
 
-export { KFP_BUCKET_PREFIX, kustomizeUrl, overlayHash, overlayKustomization, overlayPatches, pipelinesOverlay, writeOverlay } from "./overlay";
+export { kustomizeUrl, overlayHash, overlayKustomization, overlayPatches, teamPipelinesOverlay, writeOverlay } from "./overlay";
 export { kubeflowNamespaceLabels } from "./transforms";
 
-/** The AWS side of Kubeflow Pipelines: artifacts in S3, the database on RDS MySQL. */
+/** The AWS side of Kubeflow Pipelines: artifacts in S3 (each team's role, Pod Identity), the database on RDS MySQL. */
 export interface PipelinesAwsArgs {
-  /** The platform's cluster name (names the artifacts bucket, `<cluster>-artifacts-<account>`). */
+  /** The platform's cluster name (names the RDS instance and the generated credentials). */
   readonly clusterName: string;
-  /** The EKS cluster the Pod Identity associations belong to. */
-  readonly eksClusterName: pulumi.Input<string>;
-  readonly accountId: pulumi.Input<string>;
   readonly region: string;
   readonly vpcId: pulumi.Input<string>;
   /** Private subnets for the database (DB-02). */
   readonly subnetIds: pulumi.Input<string>[];
   /** The EKS cluster security group: the only source allowed to MySQL's port. */
   readonly clusterSecurityGroupId: pulumi.Input<string>;
-  /** `s3`: the artifacts bucket's key (IAM grants use through S3 only); `databases`: RDS storage and master secret. */
-  readonly kmsKeyArns: { readonly s3: pulumi.Input<string>; readonly databases: pulumi.Input<string> };
+  /** RDS storage and master secret, and the generated credentials in Secrets Manager. */
+  readonly databasesKmsKeyArn: pulumi.Input<string>;
   /** RDS instance size, storage, Multi-AZ and backup retention. */
   readonly database: RdsConfig;
   /** protect + deletion protection + final snapshot on the database (OPS-02). */
   readonly protect: boolean;
   /** Tag the database for the AWS Backup selection (OPS-03). */
   readonly backup: boolean;
-  /** The ClusterSecretStore (External Secrets) the KFP database Secrets sync through; it must admit `kubeflow`. */
+  /** The ClusterSecretStore (External Secrets); it must admit the namespaces of teams that opted into pipelines. */
   readonly secretStoreName: string;
   /** The store itself: ExternalSecrets are created after it. */
   readonly secretStore: pulumi.Resource;
@@ -58,29 +61,42 @@ export interface PipelinesAwsArgs {
   readonly masterSecretAccess?: (secretArn: pulumi.Output<string>) => pulumi.Resource;
 }
 
+/** An existing cluster: the in-cluster object store (each team's own key) and the MySQL in `kubeflow`. */
+export interface PipelinesLocalArgs {
+  /** Host and S3 port of the in-cluster store, e.g. seaweedfs-s3.object-store.svc and 8333. */
+  readonly objectStoreHost: string;
+  readonly objectStorePort: number;
+  /** The Secret with the team's own key in every team namespace (MlopsServices delivers it). */
+  readonly credentialsSecret: string;
+}
+
 export interface PipelinesArgs {
-  /** Labels on the objects we author (and on the `kubeflow` Namespace). @default {} */
+  /** Cost labels on the platform's objects (`kubeflow`, databases namespace). @default {} */
   readonly labels?: Readonly<Record<string, string>>;
-  /**
-   * On EKS: artifacts in the platform's artifacts bucket under `pipelines/`, the database on a managed RDS MySQL
-   * instance, one Pod Identity role for the pods that touch S3. Omitted (existing cluster): upstream's
-   * `env/platform-agnostic` as it is, with KFP's own in-cluster MySQL and SeaweedFS. @default undefined
-   */
+  /** Every team; those with `pipelines` among their services get an install. */
+  readonly teams: readonly Pick<TeamConfig, "name" | "services" | "costCenter">[];
+  /** The team namespaces (the Teams component, which also makes the Pod Identity associations and the runner's Role). */
+  readonly teamNamespaces: pulumi.Input<pulumi.Resource>[];
+  /** The artifacts bucket's name. */
+  readonly artifactsBucket: pulumi.Input<string>;
+  /** Where generated credentials live: Secrets Manager on AWS, Kubernetes Secrets on an existing cluster. */
+  readonly store: CredentialStore;
+  /** EKS: RDS MySQL and S3 through the team roles. Exactly one of `aws` and `local`. @default undefined */
   readonly aws?: PipelinesAwsArgs;
-  /** The queue label and annotations of the `kubeflow` Namespace: Kueue manages the steps' pods there. @default none */
+  /** Existing cluster: the MySQL in `kubeflow`, the in-cluster object store. @default undefined */
+  readonly local?: PipelinesLocalArgs;
+  /** Queue metadata of the `kubeflow` Namespace: none needed any more (no run executes there). @default none */
   readonly namespaceQueue?: NamespaceQueueMetadata;
   /** What must exist first (nodes, and on AWS the cluster add-ons); children that need it wait for it. */
   readonly dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
-const KFP = KUSTOMIZE.kubeflowPipelines;
-
 /**
- * Kubeflow Pipelines 2.17.0 standalone (single-user, no Istio) from upstream's kustomize trees, referenced by
- * URL at the pinned tag and built by the Kubernetes provider at deploy time (`kustomize.v2.Directory`):
- * first `cluster-scoped-resources` (namespace `kubeflow` with our Pod Security labels, CRDs, cluster RBAC),
- * then either `env/platform-agnostic` (existing clusters) or our EKS overlay (S3, RDS MySQL over TLS).
- * Teams submit runs from their namespaces through the API (`ml-pipeline:8888/8887`); runs execute in `kubeflow`.
+ * Kubeflow Pipelines 2.17.0 standalone (single-user, no Istio), one install per team that opts into `pipelines`, in
+ * the team's own namespace (overlay.ts): its runs execute there as `team-workload` under the team's quota,
+ * NetworkPolicies, queue and cloud identity; its runs, experiments and metadata live in its own MySQL databases,
+ * reached as its own MySQL user; its artifacts under teams/<team>/pipelines/. `kubeflow` keeps the CRDs (and locally
+ * the MySQL), behind NetworkPolicies.
  */
 export class Pipelines extends pulumi.ComponentResource {
   readonly namespace: string = KUBEFLOW_NAMESPACE;
@@ -88,119 +104,134 @@ export class Pipelines extends pulumi.ComponentResource {
   readonly databaseAddress?: pulumi.Output<string>;
   /** ARN of the RDS-managed master secret: External Secrets' reader policy must include it (EKS only). */
   readonly masterSecretArn?: pulumi.Output<string>;
-  /** The Pod Identity role of KFP's S3 clients (EKS only). */
-  readonly roleArn?: pulumi.Output<string>;
+  /** The teams that got an install. */
+  readonly teams: readonly string[];
 
   constructor(name: string, args: PipelinesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:services:Pipelines", name, {}, opts);
+    if ((args.aws === undefined) === (args.local === undefined)) throw new Error("Pipelines needs exactly one of aws (EKS) and local (existing cluster)");
     const child = { parent: this };
     const labels = { ...args.labels };
     const dependsOn = [...args.dependsOn, ...inheritedDependsOn(opts)];
 
-    // The Namespace, CRDs (Application, Argo, ScheduledWorkflow, Viewer) and cluster RBAC; Directory's children
-    // wait for CRDs to be established, so the namespaced install below can depend on this component.
+    // The Namespace and CRDs (Application, Argo, ScheduledWorkflow, Viewer); Directory's children wait for CRDs to be
+    // established, so the team installs can depend on this.
     const clusterScoped = new k8s.kustomize.v2.Directory(
       `${name}-cluster-scoped`,
-      { directory: kustomizeUrl(KFP.paths.clusterScoped) },
-      {
-        ...child,
-        dependsOn,
-        transforms: [kubeflowNamespaceLabels(labels, args.namespaceQueue)],
-      },
+      { directory: writeOverlay(clusterScopedOverlay()) },
+      { ...child, dependsOn, transforms: [kubeflowNamespaceLabels(labels, args.namespaceQueue)] },
     );
+    const network = createObjectGroup(`${name}-network`, kubeflowNetworkPolicies(labels), { ...child, dependsOn: [clusterScoped] });
 
-    if (!args.aws) {
-      new k8s.kustomize.v2.Directory(name, { directory: kustomizeUrl(KFP.paths.platformAgnostic) }, { ...child, dependsOn: [clusterScoped] });
-      this.registerOutputs({ namespace: this.namespace });
-      return;
+    const server = args.aws ? this.rds(name, args.aws, clusterScoped, labels) : this.localMysql(name, args.store, [clusterScoped, network], labels);
+    const objectStore: TeamObjectStore = args.local
+      ? { kind: "in-cluster", host: args.local.objectStoreHost, port: args.local.objectStorePort, credentialsSecret: args.local.credentialsSecret }
+      : { kind: "s3", region: args.aws?.region ?? "" };
+
+    const teams = teamsUsing(args.teams, "pipelines");
+    this.teams = teams.map((t) => t.name);
+    for (const team of teams) {
+      const teamLabels = { team: team.name, "cost-center": team.costCenter };
+      const after = [clusterScoped, ...args.teamNamespaces];
+      const password = new random.RandomPassword(`${name}-${team.name}-database`, { length: 32, special: false }, child).result;
+      const templates = kfpCredentialTemplates(team.name, server.port, server.escaping);
+      const credential = createCredential(
+        `${name}-${team.name}-database`,
+        {
+          store: args.store,
+          values: { password },
+          targets: [
+            { namespace: team.name, secretName: KFP_MYSQL_SECRET, template: templates.mysql },
+            { namespace: team.name, secretName: MLMD_CONFIG_SECRET, template: templates.mlmd },
+            { namespace: server.setupNamespace, secretName: kfpSetupSecret(team.name), template: kfpSetupTemplate(team.name, server.escaping) },
+          ],
+          labels: teamLabels,
+          dependsOn: [...after, ...(args.aws ? [args.aws.secretStore] : [])],
+        },
+        child,
+      );
+      const objects = pulumi
+        .output(server.address)
+        .apply((address) => [
+          mysqlAliasService(team.name, args.aws ? address : LOCAL_MYSQL_HOST, { ...teamLabels, ...PLATFORM_OWNED_LABELS }),
+          ...mysqlSetupObjects({ team: team.name, host: address, port: server.port, namespace: server.setupNamespace, labels }),
+        ]);
+      const database = createObjectGroup(`${name}-${team.name}-database`, objects, { ...child, dependsOn: [...after, ...server.ready, ...credential] });
+      const directory = pulumi
+        .output(args.artifactsBucket)
+        .apply((bucket) => writeOverlay(teamPipelinesOverlay({ team: team.name, bucket, objectStore, mysqlPort: server.port, labels: teamLabels })));
+      new k8s.kustomize.v2.Directory(`${name}-${team.name}`, { directory }, { ...child, dependsOn: [...after, database, ...credential] });
     }
-
-    const onAws = createPipelinesOnAws(name, args.aws, clusterScoped, labels, child);
-    this.databaseAddress = onAws.databaseAddress;
-    this.masterSecretArn = onAws.masterSecretArn;
-    this.roleArn = onAws.roleArn;
-    this.registerOutputs({ namespace: this.namespace, databaseAddress: this.databaseAddress, roleArn: this.roleArn });
+    this.databaseAddress = server.databaseAddress;
+    this.masterSecretArn = server.masterSecretArn;
+    this.registerOutputs({ namespace: this.namespace, teams: this.teams, databaseAddress: this.databaseAddress });
   }
-}
 
-/**
- * On EKS: KFP's RDS MySQL and its own user (made by a setup Job as the master user), the Pod Identity role for
- * artifacts, and our overlay of upstream's tree rendered once the account id is known.
- */
-function createPipelinesOnAws(
-  name: string,
-  aws: PipelinesAwsArgs,
-  clusterScoped: pulumi.Resource,
-  labels: Record<string, string>,
-  opts: { parent: pulumi.Resource },
-) {
-  const db = new ManagedDatabase(
-    `${name}-mysql`,
-    {
-      identifier: `${aws.clusterName}-pipelines-mysql`,
-      engine: "mysql",
-      config: aws.database,
-      vpcId: aws.vpcId,
-      subnetIds: aws.subnetIds,
-      clientSecurityGroupId: aws.clusterSecurityGroupId,
-      kmsKeyArn: aws.kmsKeyArns.databases,
-      protect: aws.protect,
-      backup: aws.backup,
-    },
-    opts,
-  );
-
-  // One role for every KFP pod that reads or writes artifacts, limited to pipelines/ of the artifacts bucket.
-  // Pod Identity injects credentials when a pod is created: the associations exist before KFP's pods.
-  const { role, associations } = createServiceRole(
-    name,
-    {
-      namespace: KUBEFLOW_NAMESPACE,
-      serviceAccounts: KFP_S3_SERVICE_ACCOUNTS,
-      where: { bucket: "artifacts", prefix: KFP_BUCKET_PREFIX },
-      aws: { clusterName: aws.clusterName, eksClusterName: aws.eksClusterName, accountId: aws.accountId, region: aws.region, bucketKeyArn: aws.kmsKeyArns.s3 },
-      description: "Kubeflow Pipelines: artifacts under pipelines/ of the artifacts bucket",
-    },
-    opts,
-  );
-
-  // KFP's own MySQL user (generated password in Secrets Manager, synced by External Secrets), made by a setup
-  // Job as the master user: RDS rotates the master password, which KFP would only re-read on restart.
-  const password = new random.RandomPassword(`${name}-database`, { length: 32, special: false }, opts).result;
-  const templates = kfpCredentialTemplates(db.port);
-  const credential = createCredential(
-    `${name}-database`,
-    {
-      store: { kind: "secrets-manager", clusterName: aws.clusterName, kmsKeyArn: aws.kmsKeyArns.databases, storeName: aws.secretStoreName },
-      values: { password },
-      targets: [
-        { namespace: KUBEFLOW_NAMESPACE, secretName: KFP_MYSQL_SECRET, template: templates.mysql },
-        { namespace: KUBEFLOW_NAMESPACE, secretName: MLMD_CONFIG_SECRET, template: templates.mlmd },
-        { namespace: DATABASES_NAMESPACE, secretName: KFP_SETUP_SECRET, template: kfpSetupTemplate() },
-      ],
-      labels,
-      dependsOn: [clusterScoped, aws.secretStore],
-    },
-    opts,
-  );
-  const objects = pulumi
-    .all([db.address, db.masterSecretArn])
-    .apply(([address, arn]) => [
-      mysqlAliasService(address, labels),
-      mysqlMasterSecret(aws.secretStoreName, arn, labels),
-      ...mysqlSetupObjects({ host: address, port: db.port, credentialSecret: KFP_SETUP_SECRET, labels }),
-    ]);
-  const database = createObjectGroup(`${name}-database`, objects, {
-    ...opts,
-    dependsOn: [clusterScoped, aws.secretStore, ...credential, ...(aws.masterSecretAccess ? [aws.masterSecretAccess(db.masterSecretArn)] : [])],
-  });
-
-  // The overlay carries the bucket (it embeds the account id) and the region: rendered once those are known.
-  const directory = pulumi
-    .output(aws.accountId)
-    .apply((accountId) =>
-      writeOverlay(pipelinesOverlay({ bucket: dataBucketName(aws.clusterName, "artifacts", accountId), region: aws.region, mysqlPort: db.port })),
+  /** EKS: one RDS MySQL for every team, its master credential synced for the setup Jobs in the databases namespace. */
+  private rds(name: string, aws: PipelinesAwsArgs, clusterScoped: pulumi.Resource, labels: Record<string, string>) {
+    const child = { parent: this };
+    const db = new ManagedDatabase(
+      `${name}-mysql`,
+      {
+        identifier: `${aws.clusterName}-pipelines-mysql`,
+        engine: "mysql",
+        config: aws.database,
+        vpcId: aws.vpcId,
+        subnetIds: aws.subnetIds,
+        clientSecurityGroupId: aws.clusterSecurityGroupId,
+        kmsKeyArn: aws.databasesKmsKeyArn,
+        protect: aws.protect,
+        backup: aws.backup,
+      },
+      child,
     );
-  new k8s.kustomize.v2.Directory(name, { directory }, { ...opts, dependsOn: [clusterScoped, database, ...associations] });
-  return { databaseAddress: db.address, masterSecretArn: db.masterSecretArn, roleArn: role.arn };
+    const master = createObjectGroup(
+      `${name}-database-master`,
+      db.masterSecretArn.apply((arn) => [mysqlMasterSecret(aws.secretStoreName, arn, labels)]),
+      { ...child, dependsOn: [clusterScoped, aws.secretStore, ...(aws.masterSecretAccess ? [aws.masterSecretAccess(db.masterSecretArn)] : [])] },
+    );
+    return {
+      address: db.address,
+      port: db.port,
+      setupNamespace: DATABASES_NAMESPACE,
+      escaping: "sprig" as const,
+      ready: [master],
+      databaseAddress: db.address,
+      masterSecretArn: db.masterSecretArn,
+    };
+  }
+
+  /** Existing cluster: upstream's MySQL in `kubeflow` with a generated root password, only for the setup Jobs there. */
+  private localMysql(name: string, store: CredentialStore, after: pulumi.Resource[], labels: Record<string, string>) {
+    const child = { parent: this };
+    const password = new random.RandomPassword(`${name}-mysql-root`, { length: 32, special: false }, child).result;
+    const root = createCredential(
+      `${name}-mysql-root`,
+      {
+        store,
+        values: { username: "root", password },
+        targets: [
+          { namespace: KUBEFLOW_NAMESPACE, secretName: LOCAL_MYSQL_ROOT_SECRET, template: { password: "{{ .password }}" } },
+          { namespace: KUBEFLOW_NAMESPACE, secretName: KFP_MYSQL_MASTER_SECRET, template: mysqlMasterTemplate("none") },
+        ],
+        labels,
+        dependsOn: after,
+      },
+      child,
+    );
+    const mysql = new k8s.kustomize.v2.Directory(
+      `${name}-mysql`,
+      { directory: writeOverlay(localMysqlOverlay(labels)) },
+      { ...child, dependsOn: [...after, ...root] },
+    );
+    return {
+      address: LOCAL_MYSQL_HOST,
+      port: LOCAL_MYSQL.port,
+      setupNamespace: KUBEFLOW_NAMESPACE,
+      escaping: "none" as const,
+      ready: [mysql, ...root],
+      databaseAddress: undefined,
+      masterSecretArn: undefined,
+    };
+  }
 }

@@ -1,20 +1,39 @@
 /**
- * The kustomize overlay that installs Kubeflow Pipelines on EKS: upstream's bases by remote URL at the pinned
- * ref (never copied here), without the in-cluster MySQL and SeaweedFS, with artifacts in S3 and the database
- * on RDS MySQL over TLS. Static patches live as YAML next to this file (overlay/); the kustomization and the
- * patches that carry stack values (bucket, region) are rendered by `pipelinesOverlay`, a pure function, and
- * written to a content-addressed directory that `kustomize.v2.Directory` builds at deploy time.
+ * The kustomize overlay that installs one team's Kubeflow Pipelines 2.17.0 (single-user) into the team's own
+ * namespace: upstream's bases by remote URL at the pinned ref (never copied here), without what a team install must
+ * not carry (objects.ts), with the team's databases, its artifacts prefix, its run service account and requests and
+ * limits on every container. Static patches live as YAML next to this file (overlay/); the kustomization and the
+ * patches that carry stack values are rendered by `teamPipelinesOverlay`, a pure function, and written to a
+ * content-addressed directory that `kustomize.v2.Directory` builds at deploy time.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { KFP_MYSQL_SERVICE } from "../../../charts/services/pipelines";
+import { KFP_RUNNER_SERVICE_ACCOUNT, kfpDatabaseNames, kfpTeamPrefix } from "../../../domain/pipelines";
+import { PLATFORM_OWNED_LABELS } from "../../../domain/ownership";
+import { KUSTOMIZE } from "../../../domain/versions";
+import { CONTAINER_RESOURCES, EXECUTOR_RESOURCES, EXECUTOR_SECURITY_CONTEXT, TEAM_INSTALL_DELETIONS, uiRoleRules, type ObjectRef } from "./objects";
 
 /** YAML without line folding, so embedded documents stay literal blocks. */
 const toYaml = (value: unknown): string => stringify(value, { lineWidth: 0 });
-import { KFP_MYSQL_SERVICE, KUBEFLOW_NAMESPACE } from "../../../charts/services/pipelines";
-import { KUSTOMIZE } from "../../../domain/versions";
+
+/** A kustomization.yaml's content: the header and the given fields. */
+export function kustomization(fields: Readonly<Record<string, unknown>>) {
+  return { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", ...fields };
+}
+
+/** A strategic merge patch of a Deployment's pod template spec. */
+export function deploymentPatch(name: string, podSpec: Readonly<Record<string, unknown>>) {
+  return { apiVersion: "apps/v1", kind: "Deployment", metadata: { name }, spec: { template: { spec: podSpec } } };
+}
+
+/** A `$patch: delete` of one upstream object. */
+export function deletionPatch(object: ObjectRef): string {
+  return toYaml({ $patch: "delete", apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.name } });
+}
 
 /** A kustomize remote target (`<repo>//<path>?ref=<ref>`), the form kustomize documents for git URLs. */
 export function kustomizeUrl(path: string, manifest: { readonly repo: string; readonly ref: string } = KUSTOMIZE.kubeflowPipelines): string {
@@ -24,56 +43,69 @@ export function kustomizeUrl(path: string, manifest: { readonly repo: string; re
 const KFP = KUSTOMIZE.kubeflowPipelines;
 /** Static patches committed next to this file. */
 export const STATIC_PATCH_DIR = join(__dirname, "overlay");
-export const STATIC_PATCHES = ["mysql-secret-delete.yaml", "metadata-grpc-tls.yaml"] as const;
+export const STATIC_PATCHES = ["metadata-grpc-tls.yaml", "workflow-controller-priority.yaml"] as const;
 
-/**
- * KFP's v1 cache server and its deployer, left out on EKS: the deployer asks for a kubelet-serving certificate
- * that EKS does not sign (kubeflow/manifests#2165), so the server would never start. v2 pipelines cache in the
- * driver and do not use them.
- */
-export const CACHE_V1_OBJECTS = [
-  { apiVersion: "apps/v1", kind: "Deployment", name: "cache-deployer-deployment" },
-  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", name: "kubeflow-pipelines-cache-deployer-role" },
-  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", name: "kubeflow-pipelines-cache-deployer-rolebinding" },
-  { apiVersion: "apps/v1", kind: "Deployment", name: "cache-server" },
-  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", name: "kubeflow-pipelines-cache-role" },
-  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", name: "kubeflow-pipelines-cache-binding" },
-  { apiVersion: "v1", kind: "ServiceAccount", name: "kubeflow-pipelines-cache" },
-  { apiVersion: "v1", kind: "Service", name: "cache-server" },
-] as const;
-
-/** Where KFP keeps its objects in the artifacts bucket: IAM grants exactly this prefix. */
-export const KFP_BUCKET_PREFIX = "pipelines/";
-/** Argo's archived logs and v1 artifacts; the UI derives the owning namespace from the segment after it. */
-export const KFP_ARTIFACT_KEY_PREFIX = `${KFP_BUCKET_PREFIX}private-artifacts`;
-export const ARGO_KEY_FORMAT = `${KFP_ARTIFACT_KEY_PREFIX}/{{workflow.namespace}}/{{workflow.name}}/{{workflow.creationTimestamp.Y}}/{{workflow.creationTimestamp.m}}/{{workflow.creationTimestamp.d}}/{{pod.name}}`;
-/** Go MySQL driver DSN parameters: TLS required, certificate not verified (the RDS CA is not in KFP's images). */
+/** Go MySQL driver DSN parameters: TLS required, certificate not verified (no CA of RDS or the local MySQL in KFP's images). */
 export const MYSQL_TLS_PARAMS = { tls: "skip-verify" } as const;
 
-export interface OverlaySettings {
+/**
+ * Runs' own containers (not driver, launcher or Argo's executor, which KFP's compiler already makes restricted):
+ * non-root as this user unless the SDK sets one (pipeline-install-config defaultSecurityContext*, read by the API
+ * server as DEFAULT_SECURITY_CONTEXT_RUN_AS_*, backend/src/apiserver/common/config.go l.46-48 at 2.17.0). The team
+ * namespace enforces Pod Security `restricted`: an image that needs root fails there anyway.
+ */
+export const RUN_AS_USER = "1000";
+
+/** Where a team's KFP keeps its objects: the artifacts bucket's S3 (EKS) or the in-cluster store with the team's key. */
+export type TeamObjectStore =
+  | { readonly kind: "s3"; readonly region: string }
+  | {
+      readonly kind: "in-cluster";
+      /** Host of the in-cluster S3 gateway, e.g. seaweedfs-s3.object-store.svc. */
+      readonly host: string;
+      readonly port: number;
+      /** The team's own key in its namespace (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY): MlopsServices puts it there. */
+      readonly credentialsSecret: string;
+    };
+
+export interface TeamOverlaySettings {
+  readonly team: string;
   /** The platform's artifacts bucket. */
   readonly bucket: string;
-  readonly region: string;
-  /** @default "kfp-mysql" (the ExternalName Service in front of RDS) */
-  readonly mysqlHost?: string;
+  readonly objectStore: TeamObjectStore;
   /** @default 3306 */
   readonly mysqlPort?: number;
+  /** Cost labels on every object (the team's). @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export const s3Endpoint = (region: string) => `s3.${region}.amazonaws.com`;
+const ACCESS_KEY = "AWS_ACCESS_KEY_ID";
+const SECRET_KEY = "AWS_SECRET_ACCESS_KEY";
 
-export function defaultPipelineRoot(bucket: string): string {
-  return `s3://${bucket}/${KFP_BUCKET_PREFIX}v2/artifacts`;
+/** Every key the team's KFP writes starts with this: teams/<team>/pipelines/, inside the team role's (and key's) reach. */
+export const teamKeyPrefix = (team: string): string => kfpTeamPrefix(team);
+/** v2 artifacts: s3:// on AWS; minio:// on the in-cluster store, whose launcher provider carries endpoint and key. */
+export function defaultPipelineRoot(settings: Pick<TeamOverlaySettings, "team" | "bucket" | "objectStore">): string {
+  const scheme = settings.objectStore.kind === "s3" ? "s3" : "minio";
+  return `${scheme}://${settings.bucket}/${teamKeyPrefix(settings.team)}v2/artifacts`;
 }
+/** Argo's archived logs; the UI derives the owning namespace from the segment after ARTIFACT_NAMESPACE_KEY_PREFIX. */
+export const artifactKeyPrefix = (team: string): string => `${teamKeyPrefix(team)}private-artifacts`;
+export const argoKeyFormat = (team: string): string =>
+  `${artifactKeyPrefix(team)}/{{workflow.namespace}}/{{workflow.name}}/{{workflow.creationTimestamp.Y}}/{{workflow.creationTimestamp.m}}/{{workflow.creationTimestamp.d}}/{{pod.name}}`;
+/** The API server's pipeline specs (ObjectStoreConfig.PipelinePath, client_manager.go l.938; default "pipelines"). */
+export const pipelineSpecPath = (team: string): string => `${teamKeyPrefix(team)}specs`;
 
 /** A container env entry in a strategic merge patch; `valueFrom: null` deletes upstream's secretKeyRef. */
 export interface EnvPatch {
   readonly name: string;
-  readonly value: string;
-  readonly valueFrom?: null;
+  readonly value?: string;
+  readonly valueFrom?: null | { readonly secretKeyRef: { readonly name: string; readonly key: string } };
 }
 const env = (name: string, value: string): EnvPatch => ({ name, value });
 const literalEnv = (name: string, value: string): EnvPatch => ({ name, value, valueFrom: null });
+const secretEnv = (name: string, secret: string, key: string): EnvPatch => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
 
 function deploymentEnvPatch(deployment: string, container: string, envs: readonly EnvPatch[]) {
   return {
@@ -84,100 +116,174 @@ function deploymentEnvPatch(deployment: string, container: string, envs: readonl
   };
 }
 
+/** Requests and limits on every container of every Deployment (objects.ts CONTAINER_RESOURCES). */
+function resourcePatches() {
+  return Object.entries(CONTAINER_RESOURCES).map(([deployment, containers]) => ({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: deployment },
+    spec: {
+      template: {
+        spec: {
+          containers: Object.entries(containers.main).map(([name, r]) => ({ name, resources: r })),
+        },
+      },
+    },
+  }));
+}
+
+/** Where each client of the team's objects finds them, and with which credentials. */
+function storeSettings(settings: TeamOverlaySettings) {
+  const store = settings.objectStore;
+  if (store.kind === "s3") {
+    const endpoint = s3Endpoint(store.region);
+    return {
+      // `providers` makes the v2 launcher build an S3 client with the region and the default credential chain (Pod Identity).
+      providers: { s3: { default: { endpoint, region: store.region, disableSSL: false, forcePathStyle: false, credentials: { fromEnv: true } } } },
+      apiServer: [
+        env("OBJECTSTORECONFIG_HOST", endpoint),
+        env("OBJECTSTORECONFIG_PORT", ""),
+        env("OBJECTSTORECONFIG_SECURE", "true"),
+        env("OBJECTSTORECONFIG_REGION", store.region),
+        // Both empty: the AWS SDK's default chain (Pod Identity). config.json defaults them to minio/minio123.
+        literalEnv("OBJECTSTORECONFIG_ACCESSKEY", ""),
+        literalEnv("OBJECTSTORECONFIG_SECRETACCESSKEY", ""),
+      ],
+      // No AWS keys: without them the UI takes credentials from the AWS SDK's provider chain (Pod Identity).
+      ui: [env("AWS_REGION", store.region), env("AWS_S3_ENDPOINT", endpoint), env("AWS_SSL", "true"), env("ARGO_ARCHIVE_ARTIFACTORY", "s3")],
+      argo: { endpoint, region: store.region, insecure: false, useSDKCreds: true },
+    };
+  }
+  const endpoint = `${store.host}:${store.port}`;
+  const secretRef = { secretName: store.credentialsSecret, accessKeyKey: ACCESS_KEY, secretKeyKey: SECRET_KEY };
+  return {
+    // The launcher reads the team's key from its namespace's Secret (backend/src/v2/config/s3.go S3SecretRef).
+    providers: { minio: { default: { endpoint, region: "us-east-1", disableSSL: true, forcePathStyle: true, credentials: { fromEnv: false, secretRef } } } },
+    apiServer: [
+      env("OBJECTSTORECONFIG_HOST", store.host),
+      env("OBJECTSTORECONFIG_PORT", String(store.port)),
+      env("OBJECTSTORECONFIG_SECURE", "false"),
+      secretEnv("OBJECTSTORECONFIG_ACCESSKEY", store.credentialsSecret, ACCESS_KEY),
+      secretEnv("OBJECTSTORECONFIG_SECRETACCESSKEY", store.credentialsSecret, SECRET_KEY),
+    ],
+    // frontend/server/configs.ts: the minio client takes host, namespace and port apart (the aws one has no port).
+    ui: [
+      env("MINIO_HOST", store.host.split(".")[0]),
+      env("MINIO_NAMESPACE", store.host.split(".")[1] ?? ""),
+      env("MINIO_PORT", String(store.port)),
+      env("MINIO_SSL", "false"),
+      secretEnv("MINIO_ACCESS_KEY", store.credentialsSecret, ACCESS_KEY),
+      secretEnv("MINIO_SECRET_KEY", store.credentialsSecret, SECRET_KEY),
+      env("ARGO_ARCHIVE_ARTIFACTORY", "minio"),
+    ],
+    argo: {
+      endpoint,
+      insecure: true,
+      accessKeySecret: { name: store.credentialsSecret, key: ACCESS_KEY },
+      secretKeySecret: { name: store.credentialsSecret, key: SECRET_KEY },
+    },
+  };
+}
+
 /** The overlay's patches that carry stack values, as objects (strategic merge patches). */
-export function overlayPatches(settings: OverlaySettings) {
-  const host = settings.mysqlHost ?? KFP_MYSQL_SERVICE;
-  const port = String(settings.mysqlPort ?? 3306);
-  const endpoint = s3Endpoint(settings.region);
-  const root = defaultPipelineRoot(settings.bucket);
+export function overlayPatches(settings: TeamOverlaySettings) {
+  const { team } = settings;
+  const names = kfpDatabaseNames(team);
+  const root = defaultPipelineRoot(settings);
+  const store = storeSettings(settings);
+  const keyFormat = argoKeyFormat(team);
   return {
     installConfig: {
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: "pipeline-install-config" },
       data: {
-        mysqlHost: host,
-        mysqlPort: port,
+        mysqlHost: KFP_MYSQL_SERVICE,
+        mysqlPort: String(settings.mysqlPort ?? 3306),
+        pipelineDb: names.pipeline,
+        mlmdDb: names.metadata,
+        cacheDb: names.cache,
         bucketName: settings.bucket,
         defaultPipelineRoot: root,
-        ARTIFACT_NAMESPACE_KEY_PREFIX: KFP_ARTIFACT_KEY_PREFIX,
+        ARTIFACT_NAMESPACE_KEY_PREFIX: artifactKeyPrefix(team),
+        defaultSecurityContextRunAsNonRoot: "true",
+        defaultSecurityContextRunAsUser: RUN_AS_USER,
       },
     },
     // base/installs/generic copies defaultPipelineRoot into kfp-launcher inside its own build, before this
-    // overlay's patches, so the launcher config is patched directly. `providers` makes the v2 launcher build an
-    // S3 client with the region and the default credential chain (Pod Identity), whatever the pod's env.
+    // overlay's patches, so the launcher config is patched directly.
     launcher: {
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: "kfp-launcher" },
-      data: {
-        defaultPipelineRoot: root,
-        providers: toYaml({ s3: { default: { endpoint, region: settings.region, disableSSL: false, forcePathStyle: false, credentials: { fromEnv: true } } } }),
-      },
+      data: { defaultPipelineRoot: root, providers: toYaml(store.providers) },
     },
     apiServer: deploymentEnvPatch("ml-pipeline", "ml-pipeline-api-server", [
-      env("OBJECTSTORECONFIG_HOST", endpoint),
-      env("OBJECTSTORECONFIG_PORT", ""),
-      env("OBJECTSTORECONFIG_SECURE", "true"),
-      env("OBJECTSTORECONFIG_REGION", settings.region),
-      // Both empty: the AWS SDK's default chain (Pod Identity). config.json defaults them to minio/minio123.
-      literalEnv("OBJECTSTORECONFIG_ACCESSKEY", ""),
-      literalEnv("OBJECTSTORECONFIG_SECRETACCESSKEY", ""),
+      ...store.apiServer,
+      env("OBJECTSTORECONFIG_PIPELINEPATH", pipelineSpecPath(team)),
+      // Every run's pods run as the team's workload account (backend/src/apiserver/common/config.go l.32).
+      env("DEFAULTPIPELINERUNNERSERVICEACCOUNT", KFP_RUNNER_SERVICE_ACCOUNT),
       env("DBCONFIG_MYSQLCONFIG_EXTRAPARAMS", JSON.stringify(MYSQL_TLS_PARAMS)),
     ]),
     ui: deploymentEnvPatch("ml-pipeline-ui", "ml-pipeline-ui", [
-      // No AWS keys: without them the UI takes credentials from the AWS SDK's provider chain (Pod Identity).
-      env("AWS_REGION", settings.region),
-      env("AWS_S3_ENDPOINT", endpoint),
-      env("AWS_SSL", "true"),
-      env("ARGO_ARCHIVE_ARTIFACTORY", "s3"),
+      ...store.ui,
       env("ARGO_ARCHIVE_BUCKETNAME", settings.bucket),
-      env("ARGO_KEYFORMAT", ARGO_KEY_FORMAT),
+      env("ARGO_KEYFORMAT", keyFormat),
     ]),
     argo: {
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: "workflow-controller-configmap" },
       data: {
-        artifactRepository: toYaml({
-          archiveLogs: true,
-          s3: { endpoint, bucket: settings.bucket, region: settings.region, insecure: false, useSDKCreds: true, keyFormat: ARGO_KEY_FORMAT },
-        }),
+        artifactRepository: toYaml({ archiveLogs: true, s3: { ...store.argo, bucket: settings.bucket, keyFormat } }),
+        // Upstream's executor (third-party/argo/base/workflow-controller-configmap-patch.yaml: restricted, uid
+        // 65532) plus requests and limits, which it has none of; the value replaces upstream's whole string.
+        executor: toYaml({ imagePullPolicy: "IfNotPresent", securityContext: EXECUTOR_SECURITY_CONTEXT, resources: EXECUTOR_RESOURCES }),
       },
+    },
+    uiRole: {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata: { name: "ml-pipeline-ui" },
+      rules: uiRoleRules(settings.objectStore.kind === "in-cluster" ? settings.objectStore.credentialsSecret : undefined),
     },
   };
 }
 
-/** kustomization.yaml of the EKS overlay. */
-export function overlayKustomization(settings: OverlaySettings) {
+/** kustomization.yaml of a team's overlay. */
+export function overlayKustomization(settings: TeamOverlaySettings) {
   const p = overlayPatches(settings);
   const deployment = (name: string) => ({ group: "apps", version: "v1", kind: "Deployment", name });
   return {
     apiVersion: "kustomize.config.k8s.io/v1beta1",
     kind: "Kustomization",
-    namespace: KUBEFLOW_NAMESPACE,
+    namespace: settings.team,
     // env/platform-agnostic at the same ref, minus third-party/seaweedfs and third-party/mysql.
     resources: [KFP.paths.generic, KFP.paths.metadata, KFP.paths.argoNamespaced].map((path) => kustomizeUrl(path)),
-    // platform-agnostic's label (selectors included), so both variants label their objects alike.
-    labels: [{ includeSelectors: true, pairs: { "application-crd-id": "kubeflow-pipelines" } }],
+    labels: [
+      // platform-agnostic's label (selectors included), as upstream's own env labels its objects.
+      { includeSelectors: true, pairs: { "application-crd-id": "kubeflow-pipelines" } },
+      // Read-only for the team (guardrail platform-owned-objects), pods included; cost attribution to the team.
+      { includeSelectors: false, includeTemplates: true, pairs: { ...settings.labels, ...PLATFORM_OWNED_LABELS } },
+    ],
     generatorOptions: { disableNameSuffixHash: true },
-    // SeaweedFS's chart provided this Secret; the UI's MINIO_* env still references it. Never used for S3.
+    // SeaweedFS's kustomization provided this Secret; upstream env still references it where we override nothing. Never used.
     secretGenerator: [{ name: "mlpipeline-minio-artifact", literals: ["accesskey=unused", "secretkey=unused"] }],
     patches: [
-      { path: "mysql-secret-delete.yaml" },
       { path: "metadata-grpc-tls.yaml", target: deployment("metadata-grpc-deployment") },
-      ...CACHE_V1_OBJECTS.map((o) => ({ patch: toYaml({ $patch: "delete", apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name } }) })),
-      ...[p.installConfig, p.launcher, p.apiServer, p.ui, p.argo].map((patch) => ({ patch: toYaml(patch) })),
+      { path: "workflow-controller-priority.yaml", target: deployment("workflow-controller") },
+      ...TEAM_INSTALL_DELETIONS.map((o) => ({ patch: deletionPatch(o) })),
+      ...[p.installConfig, p.launcher, p.apiServer, p.ui, p.argo, p.uiRole, ...resourcePatches()].map((patch) => ({ patch: toYaml(patch) })),
     ],
   };
 }
 
-/** Every file of the overlay directory: the rendered kustomization and the committed static patches. */
-export function pipelinesOverlay(
-  settings: OverlaySettings,
+/** Every file of a team's overlay directory: the rendered kustomization and the committed static patches. */
+export function teamPipelinesOverlay(
+  settings: TeamOverlaySettings,
   readStatic: (file: string) => string = (f) => readFileSync(join(STATIC_PATCH_DIR, f), "utf8"),
 ): Record<string, string> {
-  if (!settings.bucket || !settings.region) throw new Error("pipelinesOverlay: bucket and region are required");
+  if (!settings.team || !settings.bucket) throw new Error("teamPipelinesOverlay: team and bucket are required");
   return {
     "kustomization.yaml": toYaml(overlayKustomization(settings)),
     ...Object.fromEntries(STATIC_PATCHES.map((f) => [f, readStatic(f)])),

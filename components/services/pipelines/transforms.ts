@@ -9,7 +9,10 @@ import { podSecurityLabels } from "../../../charts/pod-security";
 import { namespaceLabelsTransform } from "../../kubernetes/namespace-labels";
 import type { NamespaceQueueMetadata } from "../../queues/kubeflow";
 
-/** Our labels, the queue's label and annotations when given, and Pod Security baseline (which wins). */
+/**
+ * Our labels and Pod Security baseline (which wins) on the `kubeflow` Namespace. No run executes there any more,
+ * so it needs no queue; `queue` stays optional until the queue wiring stops passing one. @default no queue
+ */
 export function kubeflowNamespaceLabels(extra: Readonly<Record<string, string>> = {}, queue?: NamespaceQueueMetadata): pulumi.ResourceTransform {
   return namespaceLabelsTransform({ ...extra, ...queue?.labels, ...podSecurityLabels("baseline") }, KUBEFLOW_NAMESPACE, queue?.annotations);
 }
