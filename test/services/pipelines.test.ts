@@ -174,6 +174,12 @@ describe("team overlay (pure)", () => {
     );
     expect(secretRefs.length).toBeGreaterThan(0);
     expect(new Set(secretRefs)).toEqual(new Set(["object-store-credentials"]));
+    // ml-pipeline-ui-deployment.yaml sets MINIO_NAMESPACE from a fieldRef: the patch must drop it, not add a value beside it.
+    expect(l.ui.spec.template.spec.containers[0].env.find((e) => e.name === "MINIO_NAMESPACE")).toEqual({
+      name: "MINIO_NAMESPACE",
+      value: "object-store",
+      valueFrom: null,
+    });
   });
 
   it("two teams' overlays differ only in the team's names: namespace, prefixes, databases, cost label", () => {

@@ -169,7 +169,8 @@ function storeSettings(settings: TeamOverlaySettings) {
     // frontend/server/configs.ts: the minio client takes host, namespace and port apart (the aws one has no port).
     ui: [
       env("MINIO_HOST", store.host.split(".")[0]),
-      env("MINIO_NAMESPACE", store.host.split(".")[1] ?? ""),
+      // Upstream sets it from the pod's namespace (fieldRef): null drops that, or the env would carry both.
+      literalEnv("MINIO_NAMESPACE", store.host.split(".")[1] ?? ""),
       env("MINIO_PORT", String(store.port)),
       env("MINIO_SSL", "false"),
       secretEnv("MINIO_ACCESS_KEY", store.credentialsSecret, ACCESS_KEY),
