@@ -49,12 +49,11 @@ export const PLATFORM_SERVICES = {
   },
   pipelines: {
     namespace: KUBEFLOW_NAMESPACE,
-    // ml-pipeline API (HTTP, gRPC) and ML Metadata gRPC, which pipeline steps call.
-    targets: [
-      { podSelector: { app: "ml-pipeline" }, ports: [8888, 8887] },
-      { podSelector: { component: "metadata-grpc-server" }, ports: [8080] },
-    ],
-    description: "Kubeflow Pipelines API and metadata",
+    // Each team that opts in runs its own Kubeflow Pipelines in its own namespace (domain/pipelines.ts): its API,
+    // ML Metadata and UI are reached in the namespace (allow-same-namespace), so there is nothing shared to reach in
+    // kubeflow; the install's own egress (database, storage, API server) is in the team's pipelines policies.
+    targets: [],
+    description: "Kubeflow Pipelines (the team's own install, in its namespace)",
   },
   kserve: {
     namespace: KSERVE_NAMESPACE,

@@ -5,7 +5,8 @@
  * and is proven on a real API server (test/cluster/guardrails.test.ts).
  */
 import { MANAGED_BY, MANAGED_BY_LABEL, TEAM_GROUP_ANNOTATION_PREFIX } from "../../domain/ownership";
-import { INFERENCE_POD_LABEL, RESERVED_TEAM_POD_LABELS } from "../team/network";
+import { INFERENCE_POD_LABEL, RESERVED_PIPELINES_POD_LABELS, RESERVED_TEAM_POD_LABELS } from "../team/network";
+import { serviceOptInLabel } from "../../domain/team-services";
 import type { ResourceRule } from "../crds/admission";
 import type { LabelSelector } from "../kube";
 import { POD_SECURITY_ENFORCE_LABEL } from "../pod-security";
@@ -37,6 +38,11 @@ export interface GuardrailInputs {
 
 /** The platform's pod labels in team namespaces (drift jobs, the team's Pushgateway), as key/value pairs. */
 const RESERVED_LABEL_PAIRS = RESERVED_TEAM_POD_LABELS.flatMap((labels) => Object.entries(labels));
+/** The team's own Kubeflow Pipelines' pod labels, reserved only where it runs (a namespace opted into pipelines). */
+const PIPELINES_LABEL_PAIRS = RESERVED_PIPELINES_POD_LABELS.flatMap((labels) => Object.entries(labels));
+const WITH_PIPELINES = `namespaceObject.?metadata.?labels[?'${serviceOptInLabel("pipelines")}'].orValue('') == 'true'`;
+const notCarrying = (pairs: readonly [string, string][]) =>
+  pairs.map(([key, value]) => `variables.podLabels[?'${key}'].orValue('') != '${value}'`).join(" && ");
 
 const RESTRICTED_NAMESPACES: LabelSelector = { matchLabels: { [POD_SECURITY_ENFORCE_LABEL]: "restricted" } };
 const WRITES = ["CREATE", "UPDATE"] as const;
@@ -212,7 +218,7 @@ export function guardrailRules(inputs: GuardrailInputs): GuardrailRule[] {
       name: "team-reserved-pod-labels",
       owner: "platform-security",
       reason:
-        "NetworkPolicies, the platform-owned rule and the drift scrape recognise pods by label: a team pod labelled as a drift job, the team's Pushgateway, a KServe predictor or the platform's own would get their network access, be scraped as the team's drift metrics, or be one the team cannot remove.",
+        "NetworkPolicies, the platform-owned rule and the drift scrape recognise pods by label: a team pod labelled as a drift job, the team's Pushgateway, a KServe predictor, a part of the team's Kubeflow Pipelines or the platform's own would get their network access (the pipelines database, the gateway), be scraped as the team's drift metrics, or be one the team cannot remove.",
       controls: ["NS-04", "RBAC-04"],
       spec: {
         failurePolicy: "Fail",
@@ -224,9 +230,12 @@ export function guardrailRules(inputs: GuardrailInputs): GuardrailRule[] {
           {
             expression:
               `!(${BY_THE_TEAM}) || (variables.podLabels[?'${MANAGED_BY_LABEL}'].orValue('') != '${MANAGED_BY}' && ` +
-              RESERVED_LABEL_PAIRS.map(([key, value]) => `variables.podLabels[?'${key}'].orValue('') != '${value}'`).join(" && ") +
-              ` && !('${INFERENCE_POD_LABEL}' in variables.podLabels))`,
-            message: `pods the team makes may not carry the platform's labels (${MANAGED_BY_LABEL}=${MANAGED_BY}, ${RESERVED_LABEL_PAIRS.map(([k, v]) => `${k}=${v}`).join(", ")}, ${INFERENCE_POD_LABEL}): serve models through an InferenceService, which KServe labels itself`,
+              notCarrying(RESERVED_LABEL_PAIRS) +
+              ` && !('${INFERENCE_POD_LABEL}' in variables.podLabels)` +
+              ` && (!(${WITH_PIPELINES}) || (${notCarrying(PIPELINES_LABEL_PAIRS)})))`,
+            message:
+              `pods the team makes may not carry the platform's labels (${MANAGED_BY_LABEL}=${MANAGED_BY}, ${RESERVED_LABEL_PAIRS.map(([k, v]) => `${k}=${v}`).join(", ")}, ${INFERENCE_POD_LABEL}; ` +
+              `with pipelines, its Kubeflow Pipelines' ${PIPELINES_LABEL_PAIRS.map(([k, v]) => `${k}=${v}`).join(", ")}): serve models through an InferenceService, which KServe labels itself`,
             reason: "Forbidden",
           },
         ],

@@ -15,6 +15,8 @@ import type { KserveMode } from "../../config/services";
 import { teamNetworkPolicies } from "./network";
 import { NAMESPACE_GPU_POOLS_ANNOTATION, NAMESPACE_PRIORITIES_ANNOTATION, NAMESPACE_QUEUE_LABEL } from "../../domain/queues";
 import { roleRules, roleSubjects, type GroupNaming } from "./rbac";
+import { parseQuantity } from "../../config/quantity";
+import { kfpControlPlaneFootprint, KFP_RUNNER_ROLE, KFP_RUNNER_RULES, usesPipelines, type KfpNetwork } from "./pipelines";
 
 export { teamNetworkPolicies, ipBlock, METADATA_CIDR, POD_IDENTITY_AGENT_CIDR } from "./network";
 export { roleRules, roleSubjects, teamGroup, type GroupNaming } from "./rbac";
@@ -34,6 +36,8 @@ export interface TeamChartProps extends ChartProps {
   readonly objectStore?: { readonly namespace: string; readonly port: number };
   /** With the stack's `access`, IdP groups are bound as the API server names them (its groupsPrefix). @default unprefixed */
   readonly access?: GroupNaming;
+  /** Where a team's own Kubeflow Pipelines reaches its database and the API server. @default kfpDefaultNetwork */
+  readonly pipelines?: KfpNetwork;
 }
 
 /** Labels for cost attribution and ownership on every object (OPS-01). */
@@ -41,18 +45,34 @@ export function teamLabels(team: TeamConfig): Record<string, string> {
   return { team: team.name, "cost-center": team.costCenter, ...PLATFORM_OWNED_LABELS };
 }
 
+/** MiB, when exact; bytes otherwise (a Kubernetes quantity either way). */
+const bytes = (value: number): string => (Number.isInteger(value / 2 ** 20) ? `${value / 2 ** 20}Mi` : String(Math.ceil(value)));
+
+/** A quantity plus an amount of its base unit, written back as a quantity (CPU in millicores). */
+function plus(quantity: string, amount: number, unit: "cpu" | "bytes"): string {
+  if (amount === 0) return quantity;
+  const total = (parseQuantity(quantity) ?? Number.NaN) + amount;
+  return unit === "cpu" ? `${Math.round(total * 1000)}m` : bytes(total);
+}
+
+/**
+ * The team's ResourceQuota. A team with `pipelines` also runs its own KFP control plane in the namespace: the
+ * quota grows by that control plane's requests, memory limits and pods (KFP_CONTROL_PLANE_BUDGET), so what the
+ * config gives the team stays the team's own budget for its runs and workloads.
+ */
 export function resourceQuotaHard(team: TeamConfig): Record<string, string> {
+  const kfp = usesPipelines(team) ? kfpControlPlaneFootprint() : { cpu: 0, memory: 0, memoryLimit: 0, pods: 0 };
   return {
-    "requests.cpu": team.quota.cpu,
-    "requests.memory": team.quota.memory,
-    "limits.memory": team.quota.memory,
+    "requests.cpu": plus(team.quota.cpu, kfp.cpu, "cpu"),
+    "requests.memory": plus(team.quota.memory, kfp.memory, "bytes"),
+    "limits.memory": plus(team.quota.memory, kfp.memoryLimit, "bytes"),
     // No GPU line: GPUs are Kueue's quota (charts/queues). A ResourceQuota would count gated pods waiting in the
     // queue and refuse them, and could not follow borrowing; the queue guardrail keeps every GPU pod in the queue.
     "requests.storage": team.quota.storage,
     persistentvolumeclaims: String(team.quota.persistentVolumeClaims),
     // Snapshots cost storage outside requests.storage: one per claim the team may hold.
     "count/volumesnapshots.snapshot.storage.k8s.io": String(team.quota.persistentVolumeClaims),
-    pods: String(team.quota.pods),
+    pods: String(team.quota.pods + kfp.pods),
     // No load balancer of a team's own (EXP-01): with `access`, model endpoints go through the platform's gateway.
     "services.loadbalancers": "0",
     "services.nodeports": "0",
@@ -106,7 +126,14 @@ export class TeamChart extends Chart {
       metadata: meta("team-limits"),
       spec: { limits: [{ type: "Container", min: pair(l.min), defaultRequest: pair(l.defaultRequest), default: pair(l.default), max: pair(l.max) }] },
     });
-    for (const policy of teamNetworkPolicies(team, { podIdentity: props.podIdentity ?? false, kserveMode: props.kserveMode, objectStore: props.objectStore })) {
+    const network = {
+      podIdentity: props.podIdentity ?? false,
+      kserveMode: props.kserveMode,
+      objectStore: props.objectStore,
+      gateway: props.access !== undefined,
+      pipelines: props.pipelines,
+    };
+    for (const policy of teamNetworkPolicies(team, network)) {
       new k8s.KubeNetworkPolicy(this, `netpol-${policy.name}`, { metadata: meta(policy.name), spec: policy.spec });
     }
     for (const role of TEAM_ROLES) {
@@ -123,7 +150,19 @@ export class TeamChart extends Chart {
     }
     // NS-06: no API token unless a pod's own service account asks for one.
     new k8s.KubeServiceAccount(this, "default-sa", { metadata: meta("default"), automountServiceAccountToken: false });
-    new k8s.KubeServiceAccount(this, "workload-sa", { metadata: meta(TEAM_WORKLOAD_SERVICE_ACCOUNT), automountServiceAccountToken: false });
+    // A team with pipelines runs its steps as team-workload: KFP's driver and launcher and Argo's executor call the
+    // API (KFP_RUNNER_RULES), and neither KFP nor Argo mounts a token the account withholds (Argo copies only a
+    // workflow's `false`), so the account mounts its token there; what the token can do is the runner Role below.
+    const pipelines = usesPipelines(team);
+    new k8s.KubeServiceAccount(this, "workload-sa", { metadata: meta(TEAM_WORKLOAD_SERVICE_ACCOUNT), automountServiceAccountToken: pipelines });
+    if (pipelines) {
+      new k8s.KubeRole(this, "role-kfp-runner", { metadata: meta(KFP_RUNNER_ROLE), rules: KFP_RUNNER_RULES.map((r) => ({ ...r })) });
+      new k8s.KubeRoleBinding(this, "binding-kfp-runner", {
+        metadata: meta(KFP_RUNNER_ROLE),
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: KFP_RUNNER_ROLE },
+        subjects: [{ kind: "ServiceAccount", name: TEAM_WORKLOAD_SERVICE_ACCOUNT, namespace: team.name }],
+      });
+    }
   }
 }
 

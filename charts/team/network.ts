@@ -17,8 +17,10 @@ import {
 } from "../../domain/team-services";
 import type { KserveMode } from "../../config/services";
 import { ENVOY_PROXY_POD_LABELS } from "../../domain/access";
-import { KNATIVE_SERVING_NAMESPACE, KUBE_SYSTEM_NAMESPACE } from "../../domain/platform-namespaces";
+import { KNATIVE_SERVING_NAMESPACE, KUBEFLOW_NAMESPACE, KUBE_SYSTEM_NAMESPACE } from "../../domain/platform-namespaces";
+import { RDS_ENGINES } from "../../domain/versions";
 import { k8s, port } from "../kube";
+import { kfpNetworkPolicies, KFP_RESERVED_POD_LABELS, usesPipelines, type KfpNetwork } from "./pipelines";
 
 /** Knative Serving's namespace and its queue-proxy ports on a serverless predictor. */
 export { KNATIVE_SERVING_NAMESPACE };
@@ -62,6 +64,31 @@ export interface TeamNetworkOptions {
   readonly kserveMode?: KserveMode;
   /** An in-cluster S3 store (existing clusters); on EKS the data buckets are S3, reached over HTTPS. */
   readonly objectStore?: { readonly namespace: string; readonly port: number };
+  /** The stack has the gateway (`access`): a team's own UIs (its Kubeflow Pipelines UI) are reached through it. @default false */
+  readonly gateway?: boolean;
+  /**
+   * Where the team's own Kubeflow Pipelines reaches its MySQL databases and the Kubernetes API server (teams with
+   * `pipelines`). @default KFP_DEFAULT_NETWORK: any private address on 3306 (EKS) or KFP's MySQL in kubeflow, and
+   * the API server at any address
+   */
+  readonly pipelines?: KfpNetwork;
+}
+
+/** Where KFP's in-cluster MySQL runs on an existing cluster (upstream third-party/mysql/base at 2.17.0). */
+export const KFP_IN_CLUSTER_MYSQL = { namespace: KUBEFLOW_NAMESPACE, podLabels: { app: "mysql" }, port: RDS_ENGINES.mysql.port } as const;
+
+/**
+ * Defaults when the stack passes no addresses: on EKS the RDS instance sits in the VPC, here any private range
+ * (the platform passes the VPC's CIDR); elsewhere KFP's own MySQL pods. The API server at any address on 443 and
+ * 6443 (its endpoints' ports on managed and kubeadm-style control planes), link-local excepted.
+ */
+export function kfpDefaultNetwork(podIdentity: boolean): KfpNetwork {
+  return {
+    database: podIdentity
+      ? { kind: "cidrs", cidrs: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"], port: RDS_ENGINES.mysql.port }
+      : { kind: "pods", ...KFP_IN_CLUSTER_MYSQL },
+    apiServer: { cidrs: ["0.0.0.0/0"], ports: [443, 6443] },
+  };
 }
 
 /** The label KServe puts on every predictor pod, with its InferenceService's name. */
@@ -86,6 +113,8 @@ export const MODEL_DRIFT_POD_LABELS = { "app.kubernetes.io/name": "model-drift" 
 export const MODEL_DRIFT_PUSHGATEWAY_POD_LABELS = { "app.kubernetes.io/name": "model-drift-pushgateway" } as const;
 /** Pod labels only the platform's pods in a team namespace carry (the team-reserved-pod-labels guardrail). */
 export const RESERVED_TEAM_POD_LABELS: readonly Readonly<Record<string, string>>[] = [MODEL_DRIFT_POD_LABELS, MODEL_DRIFT_PUSHGATEWAY_POD_LABELS];
+/** Pod labels only the platform's pods carry in a team namespace with `pipelines`: its own KFP install's (charts/team/pipelines.ts). */
+export const RESERVED_PIPELINES_POD_LABELS = KFP_RESERVED_POD_LABELS;
 
 /** What every namespace of ours starts from: everything denied, then DNS to kube-dns. */
 export function baselineNetworkPolicies(): NetworkPolicySpec[] {
@@ -177,6 +206,11 @@ export function teamNetworkPolicies(team: TeamConfig, opts: TeamNetworkOptions):
       name: "allow-model-drift-data",
       spec: { podSelector: { matchLabels: { ...MODEL_DRIFT_POD_LABELS } }, policyTypes: ["Egress"], egress: [storage] },
     });
+  }
+  if (usesPipelines(team)) {
+    // The team's own Kubeflow Pipelines: its database, storage and API-server egress, its UI behind the gateway.
+    const network = opts.pipelines ?? kfpDefaultNetwork(opts.podIdentity);
+    policies.push(...kfpNetworkPolicies(network, { ipBlock, storage, gateway: opts.gateway ? gatewayProxyPeer() : undefined }));
   }
   if (team.egress.internetHttps) {
     policies.push({

@@ -9,10 +9,13 @@
 import type { AccessConfig } from "../../config/access";
 import type { TeamConfig, TeamRole } from "../../config/teams";
 import { clusterGroup } from "../../domain/access";
+import { KFP_VIEW_RULES } from "./pipelines";
 
 export interface PolicyRule {
   readonly apiGroups: string[];
   readonly resources: string[];
+  /** Only these objects, by name. @default every object of the resources */
+  readonly resourceNames?: string[];
   readonly verbs: string[];
 }
 
@@ -70,7 +73,9 @@ const ADMIN_RULES: PolicyRule[] = [
 ];
 
 /** Rights that come with an opted-in platform service. */
-const SERVICE_RULES: Record<string, { view: PolicyRule[]; edit: PolicyRule[] }> = {
+const SERVICE_RULES: Record<string, { view: readonly PolicyRule[]; edit: readonly PolicyRule[] }> = {
+  // The runs' Argo Workflows and the recurring runs' ScheduledWorkflows, read only: the team's KFP API changes them.
+  pipelines: { view: KFP_VIEW_RULES, edit: [] },
   kserve: {
     view: [{ apiGroups: ["serving.kserve.io"], resources: ["inferenceservices", "servingruntimes"], verbs: READ }],
     edit: [{ apiGroups: ["serving.kserve.io"], resources: ["inferenceservices", "servingruntimes"], verbs: WRITE }],

@@ -6,16 +6,29 @@
 import { keyThroughService, policyDocument, type PolicyDocument, type ServiceKey } from "../aws/iam";
 import { DATA_BUCKET_KINDS, dataBucketName, teamPrefix } from "../../domain/storage-naming";
 import type { TeamConfig } from "../../config/teams";
+import { KFP_OBJECT_STORE_SERVICE_ACCOUNTS } from "../../domain/pipelines";
+import { TEAM_WORKLOAD_SERVICE_ACCOUNT } from "../../domain/ownership";
 
 const OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
 
-export function teamTrustPolicy(namespace: string, serviceAccount: string): PolicyDocument {
+/**
+ * The service accounts of the team namespace that act with the team role, each through a Pod Identity association:
+ * team-workload, and with `pipelines` the team's own KFP API server and UI, which read and write its pipeline specs,
+ * artifacts and logs under teams/<team>/pipelines/ (domain/pipelines.ts).
+ */
+export function teamServiceAccounts(team: Pick<TeamConfig, "services">): string[] {
+  return [TEAM_WORKLOAD_SERVICE_ACCOUNT, ...(team.services.includes("pipelines") ? KFP_OBJECT_STORE_SERVICE_ACCOUNTS : [])];
+}
+
+/** Trust for Pod Identity sessions of these service accounts of the namespace, and no others. */
+export function teamTrustPolicy(namespace: string, serviceAccount: string | readonly string[]): PolicyDocument {
+  const accounts = typeof serviceAccount === "string" ? serviceAccount : serviceAccount.length === 1 ? serviceAccount[0] : [...serviceAccount];
   return policyDocument({
     Effect: "Allow",
     Principal: { Service: "pods.eks.amazonaws.com" },
     Action: ["sts:AssumeRole", "sts:TagSession"],
     // Pod Identity tags the session with the pod's namespace and service account: pin both.
-    Condition: { StringEquals: { "aws:RequestTag/kubernetes-namespace": namespace, "aws:RequestTag/kubernetes-service-account": serviceAccount } },
+    Condition: { StringEquals: { "aws:RequestTag/kubernetes-namespace": namespace, "aws:RequestTag/kubernetes-service-account": accounts } },
   });
 }
 

@@ -11,7 +11,11 @@ import { kserveRoutesInferenceServices } from "../../charts/guardrails/models";
 import { DRIFT_JOB_IMAGES } from "../../charts/services/drift";
 import { IMAGES } from "../../domain/versions";
 import type { GuardrailsConfig } from "../../config/guardrails";
-import { teamAccessEntries, teamBoundaryPolicy, teamDataPolicy, teamTrustPolicy } from "./iam";
+import { kfpDefaultNetwork, KFP_IN_CLUSTER_MYSQL } from "../../charts/team/network";
+import type { KfpNetwork } from "../../charts/team/pipelines";
+import { RDS_ENGINES } from "../../domain/versions";
+import { ANY_API_SERVER, type ApiServerAddresses } from "../queues/namespace";
+import { teamAccessEntries, teamBoundaryPolicy, teamDataPolicy, teamServiceAccounts, teamTrustPolicy } from "./iam";
 
 export * from "./iam";
 
@@ -61,6 +65,11 @@ export interface TeamsArgs {
    * (one ClusterRoleBinding). @default none (groups bound as configured, no admin binding)
    */
   readonly access?: AccessConfig;
+  /**
+   * Where the API server is: a team's own Kubeflow Pipelines (its controllers, API server, UI and run steps) reaches
+   * it there (pass eksApiServer(...) on EKS). @default ANY_API_SERVER
+   */
+  readonly apiServer?: ApiServerAddresses;
   /** AWS identity for team workloads; omitted on an existing cluster (Kubernetes side only). */
   readonly aws?: {
     /** EKS cluster name as an output, for Pod Identity associations and access entries. */
@@ -71,7 +80,23 @@ export interface TeamsArgs {
     /** The data buckets' KMS key and region: team roles may use it through S3 only. */
     readonly bucketKeyArn: pulumi.Input<string>;
     readonly region: string;
+    /**
+     * The VPC's CIDR, where the RDS MySQL of the teams' Kubeflow Pipelines is reached on 3306.
+     * @default the private address ranges (kfpDefaultNetwork)
+     */
+    readonly vpcCidr?: string;
   };
+}
+
+/**
+ * Where the teams' own Kubeflow Pipelines reach their databases and the API server: RDS in the VPC on EKS, KFP's
+ * own MySQL in kubeflow on an existing cluster.
+ */
+export function teamsPipelinesNetwork(args: Pick<TeamsArgs, "apiServer" | "aws">): KfpNetwork {
+  const apiServer = args.apiServer ?? ANY_API_SERVER;
+  if (!args.aws) return { database: { kind: "pods", ...KFP_IN_CLUSTER_MYSQL }, apiServer };
+  const vpc = args.aws.vpcCidr;
+  return { database: vpc ? { kind: "cidrs", cidrs: [vpc], port: RDS_ENGINES.mysql.port } : kfpDefaultNetwork(true).database, apiServer };
 }
 
 /**
@@ -103,6 +128,7 @@ export class Teams extends pulumi.ComponentResource {
         kserveMode: args.kserveMode,
         objectStore: args.objectStore,
         access: args.access,
+        pipelines: teamsPipelinesNetwork(args),
       });
       createObjectGroup(`${name}-${team.name}`, objects, child);
     }
@@ -126,11 +152,12 @@ export class Teams extends pulumi.ComponentResource {
     );
     for (const team of teams) {
       const tags = { team: team.name, "cost-center": team.costCenter };
+      const accounts = teamServiceAccounts(team);
       const role = new aws.iam.Role(
         `${name}-${team.name}`,
         {
-          description: `Workloads of team ${team.name} (Pod Identity, ${team.name}/${TEAM_WORKLOAD_SERVICE_ACCOUNT})`,
-          assumeRolePolicy: JSON.stringify(teamTrustPolicy(team.name, TEAM_WORKLOAD_SERVICE_ACCOUNT)),
+          description: `Workloads of team ${team.name} (Pod Identity, ${accounts.map((sa) => `${team.name}/${sa}`).join(", ")})`,
+          assumeRolePolicy: JSON.stringify(teamTrustPolicy(team.name, accounts)),
           permissionsBoundary: boundary.arn,
           tags,
         },
@@ -146,17 +173,15 @@ export class Teams extends pulumi.ComponentResource {
         },
         child,
       );
-      new aws.eks.PodIdentityAssociation(
-        `${name}-${team.name}`,
-        {
-          clusterName: args.eksClusterName,
-          namespace: team.name,
-          serviceAccount: TEAM_WORKLOAD_SERVICE_ACCOUNT,
-          roleArn: role.arn,
-          tags,
-        },
-        child,
-      );
+      // One association per account, all in the team's own namespace and on its own role (team-workload keeps the
+      // resource name it always had; the pipelines accounts are suffixed with theirs).
+      for (const serviceAccount of accounts) {
+        new aws.eks.PodIdentityAssociation(
+          serviceAccount === TEAM_WORKLOAD_SERVICE_ACCOUNT ? `${name}-${team.name}` : `${name}-${team.name}-${serviceAccount}`,
+          { clusterName: args.eksClusterName, namespace: team.name, serviceAccount, roleArn: role.arn, tags },
+          child,
+        );
+      }
       this.roleArns[team.name] = role.arn;
     }
     for (const [principal, groups] of teamAccessEntries(teams, teamGroup)) {

@@ -9,11 +9,16 @@ import { teamIdentityName } from "../../domain/object-store-identities";
 import { OBJECT_STORE_CREDENTIALS_SECRET } from "../../components/storage/local-buckets";
 import { SCRATCH_TEAM_MODE } from "../../charts/storage-scratch";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT } from "../../charts/team";
+import { kfpControlPlaneFootprint } from "../../charts/team/pipelines";
 import { SCRATCH_CLAIM, SHARED_FILES_CLAIM } from "../../charts/team-volumes";
 import { queueLines, type QueueReportContext } from "./queue-report";
 import { signInLines, type SignInContext } from "./sign-in-report";
 import { evidentlyInstance, evidentlyUrl, EVIDENTLY_TOKEN_SECRET } from "../../domain/evidently";
 import { uiHost } from "../../domain/access";
+import { KFP_PORTS, KFP_RUNNER_SERVICE_ACCOUNT, kfpTeamPrefix } from "../../domain/pipelines";
+
+/** The team KFP API server's Service (upstream base/pipeline/ml-pipeline-apiserver-service.yaml at 2.17.0). */
+const KFP_API_SERVICE = "ml-pipeline";
 import { oidcRedirectUrl } from "../../charts/access/security";
 
 export interface TeamReportContext extends SignInContext {
@@ -43,7 +48,7 @@ export interface ScratchReport {
 const SERVICE_USE: Readonly<Record<string, string>> = {
   mlflow: "mlflow at http://mlflow.mlflow.svc:5000",
   feast: "feast",
-  pipelines: "pipelines API at http://ml-pipeline.kubeflow.svc:8888 (runs execute in kubeflow)",
+  pipelines: "pipelines: its own Kubeflow Pipelines",
   kserve: "kserve InferenceServices in its own namespace",
   evidently: "evidently: its own instance",
 };
@@ -56,6 +61,7 @@ function serviceUse(team: TeamConfig, service: string, ctx: TeamReportContext): 
     const own = feastEndpoints(team.name);
     return `feast: its own store, project ${feastProject(team.name)} (no other team reaches it), registry ${own.registry}, online ${own.online}, client config in ConfigMap ${FEAST_CLIENT_CONFIG}, authenticated by a projected service-account token or a team member's IdP token`;
   }
+  if (service === "pipelines") return pipelinesUse(team, ctx);
   if (service === "mlflow")
     return `${use} as user team-${team.name} in workspace ${team.name} (URI, user, password and workspace in Secret mlflow-credentials)`;
   if (service !== "kserve") return use;
@@ -76,6 +82,33 @@ function evidentlyUse(team: TeamConfig, ctx: TeamReportContext): string {
   const host = uiHost(ctx.access.domain, evidentlyInstance(team.name));
   const redirect = ctx.access.identityProvider.kind === "dex" ? "" : ` (the IdP client must allow ${oidcRedirectUrl(host)})`;
   return `${inCluster}, its UI https://${host}/ for its groups and the platform admins${redirect}`;
+}
+
+/**
+ * The team's own Kubeflow Pipelines: its API in its namespace, where runs execute and as whom, where its specs,
+ * artifacts and logs go, and, with the gateway, its UI (host pipelines-<team>, the team's groups and the admins).
+ */
+function pipelinesUse(team: TeamConfig, ctx: TeamReportContext): string {
+  const bucket = ctx.eksClusterName ? `s3://${ctx.eksClusterName}-artifacts-<account>/` : "the artifacts bucket, ";
+  const own =
+    `${SERVICE_USE.pipelines} in its namespace (no other team reaches it): API http://${KFP_API_SERVICE}.${team.name}.svc.cluster.local:${KFP_PORTS.apiHttp}, ` +
+    `runs execute in ${team.name} as ${KFP_RUNNER_SERVICE_ACCOUNT} under its quota (which includes the control plane) and policies, ` +
+    `specs, artifacts and logs under ${bucket}${kfpTeamPrefix(team.name)}`;
+  if (!ctx.access || !ctx.uiApps?.has("pipelines")) return own;
+  const host = uiHost(ctx.access.domain, `pipelines-${team.name}`);
+  const redirect = ctx.access.identityProvider.kind === "dex" ? "" : ` (the IdP client must allow ${oidcRedirectUrl(host)})`;
+  return `${own}, its UI https://${host}/ for its groups and the platform admins${redirect}`;
+}
+
+/** Its Kubeflow Pipelines' egress (charts/team/pipelines.ts), and its UI from the gateway with `access`. */
+const pipelinesNetwork = (ctx: TeamReportContext): string =>
+  `its Kubeflow Pipelines: its API server and ML Metadata to their MySQL databases, the install and its run steps to the Kubernetes API and object storage${ctx.access ? ", its UI from the gateway" : ""}`;
+
+/** The control plane of a team's own Kubeflow Pipelines is added to its quota, so the numbers above stay the team's. */
+function kfpQuota(team: TeamConfig): string {
+  if (!team.services.includes("pipelines")) return "";
+  const kfp = kfpControlPlaneFootprint();
+  return ` (plus its Kubeflow Pipelines control plane: ${Math.round(kfp.cpu * 1000)}m cpu, ${kfp.memory / 2 ** 20}Mi memory requested, ${kfp.memoryLimit / 2 ** 20}Mi limit, ${kfp.pods} pods)`;
 }
 
 /** The scratch claim's isolation, its S3 link and its limit, exactly. */
@@ -117,7 +150,7 @@ export function teamReport(team: TeamConfig, ctx: TeamReportContext): string[] {
     "pods of its own namespace",
     "Prometheus scraping of ports named metrics",
     ...(ctx.eksClusterName ? ["the EKS Pod Identity agent"] : []),
-    ...team.services.map((s) => `platform service ${s}`),
+    ...team.services.map((s) => (s === "pipelines" ? pipelinesNetwork(ctx) : `platform service ${s}`)),
     ...(team.modelMonitors.length > 0 ? ["its drift jobs to the datasets bucket"] : []),
     ...(team.egress.internetHttps ? ["HTTPS to public addresses"] : []),
     ...team.egress.allow.map((a) => `${a.cidr} on ${a.ports.join(", ")}${a.description ? ` (${a.description})` : ""}`),
@@ -130,7 +163,7 @@ export function teamReport(team: TeamConfig, ctx: TeamReportContext): string[] {
   return [
     `${team.name} (cost center ${team.costCenter})`,
     `  namespace  ${team.name}: Pod Security restricted (enforce, warn, audit; ${POD_SECURITY_VERSION}), labels team=${team.name}, cost-center=${team.costCenter}`,
-    `  quota      cpu ${q.cpu}, memory ${q.memory}, storage ${q.storage}, ${q.persistentVolumeClaims} PVCs, ${q.pods} pods; no LoadBalancer or NodePort services`,
+    `  quota      cpu ${q.cpu}, memory ${q.memory}, storage ${q.storage}, ${q.persistentVolumeClaims} PVCs, ${q.pods} pods${kfpQuota(team)}; no LoadBalancer or NodePort services`,
     ...queueLines({ name: team.name, namespace: team.name, cpu: q.cpu, memory: q.memory, gpu: q.gpu, priorities: team.priorities }, ctx.queue),
     `  defaults   per container: request ${l.defaultRequest.cpu}/${l.defaultRequest.memory}, limit ${l.default.cpu}/${l.default.memory}, between ${l.min.cpu}/${l.min.memory} and ${l.max.cpu}/${l.max.memory}`,
     `  roles      ${roles.join("; ")}${ctx.environment === "prod" ? " (no pods/exec or attach in prod)" : ""}`,

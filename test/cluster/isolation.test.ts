@@ -65,7 +65,8 @@ describe("ResourceQuota team-quota", () => {
 
   it.each([
     ["CPU", wide(3, { requests: { cpu: "2" }, limits: { cpu: "2" } }), "requests.cpu=6", "requests.cpu=4"],
-    ["memory", wide(3, { requests: { memory: "4Gi" }, limits: { memory: "4Gi" } }), "requests.memory=12Gi", "requests.memory=8Gi"],
+    // vision has pipelines: its quota is the config's plus its own KFP control plane's (charts/team/pipelines.ts).
+    ["memory", wide(3, { requests: { memory: "4Gi" }, limits: { memory: "4Gi" } }), "requests.memory=12Gi", "requests.memory=10048Mi"],
   ])("refuses a pod over the team's %s", async (_, overQuota, requested, limited) => {
     const refused = await editor.create(overQuota, { dryRun: true });
     expectRefused(refused, "exceeded quota: team-quota");
@@ -112,13 +113,14 @@ describe("ResourceQuota team-quota", () => {
   it("refuses the pod and the claim past the team's counts (the team's Pushgateway pod counts too)", async () => {
     const platformPods = await platformPodsCounted();
     expect(platformPods).toBeGreaterThan(0);
-    const pods = [...Array(6 - platformPods).keys()].map((i) => pod("vision", `count-${i}`));
+    // 6 of the config and 7 of vision's own KFP control plane (charts/team/pipelines.ts).
+    const pods = [...Array(13 - platformPods).keys()].map((i) => pod("vision", `count-${i}`));
     const claims = [0, 1].map((i) =>
       object("v1", "PersistentVolumeClaim", "vision", `claim-${i}`, { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }),
     );
     try {
       for (const p of [...pods, ...claims]) expectAdmitted(await editor.create(p));
-      expectRefused(await editor.create(pod("vision", "count-over")), /exceeded quota: team-quota.*pods=1.*limited: .*pods=6/);
+      expectRefused(await editor.create(pod("vision", "count-over")), /exceeded quota: team-quota.*pods=1.*limited: .*pods=13/);
       const third = object("v1", "PersistentVolumeClaim", "vision", "claim-2", {
         spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
       });

@@ -55,13 +55,16 @@ describe.each(CASES)("team chart %s", (_label, team, environment) => {
       ].sort(),
     );
     expect(hard["count/volumesnapshots.snapshot.storage.k8s.io"]).toBe(String(team.quota.persistentVolumeClaims));
+    // A team with pipelines gets its own KFP control plane's share on top (test/teams/pipelines.test.ts).
+    const budget = team.services.includes("pipelines") ? { cpu: 0.51, memory: 1856 * 2 ** 20, memoryLimit: 3840 * 2 ** 20, pods: 7 } : undefined;
+    const grown = (key: string, base: string, extra = 0) => expect(parseQuantity(hard[key]), key).toBeCloseTo((parseQuantity(base) ?? NaN) + extra, 6);
+    grown("requests.cpu", team.quota.cpu, budget?.cpu);
+    grown("requests.memory", team.quota.memory, budget?.memory);
+    grown("limits.memory", team.quota.memory, budget?.memoryLimit);
     expect(hard).toMatchObject({
-      "requests.cpu": team.quota.cpu,
-      "requests.memory": team.quota.memory,
-      "limits.memory": team.quota.memory,
       "requests.storage": team.quota.storage,
       persistentvolumeclaims: String(team.quota.persistentVolumeClaims),
-      pods: String(team.quota.pods),
+      pods: String(team.quota.pods + (budget?.pods ?? 0)),
       "services.loadbalancers": "0",
       "services.nodeports": "0",
     });
@@ -206,8 +209,9 @@ describe.each(CASES)("team chart %s", (_label, team, environment) => {
     expect(objs.filter((o) => o.kind === "ClusterRoleBinding" || o.kind === "ClusterRole")).toEqual([]);
   });
 
-  it("ServiceAccounts default and team-workload mount no API token", () => {
-    for (const name of ["default", "team-workload"]) expect(get(objs, "ServiceAccount", name).automountServiceAccountToken).toBe(false);
+  it("ServiceAccounts default and team-workload mount no API token (team-workload does with pipelines: its runs call the API)", () => {
+    expect(get(objs, "ServiceAccount", "default").automountServiceAccountToken).toBe(false);
+    expect(get(objs, "ServiceAccount", "team-workload").automountServiceAccountToken).toBe(team.services.includes("pipelines"));
   });
 
   it("validates against the Kubernetes 1.35 schema", async () => {

@@ -63,7 +63,10 @@ describe("teamReport on EKS (dev)", () => {
   });
 
   it("quota: every figure, and no LoadBalancer or NodePort services; GPUs are the queue's, not the ResourceQuota's", () => {
-    expect(line(lines, "quota")).toBe("  quota      cpu 32, memory 128Gi, storage 500Gi, 20 PVCs, 100 pods; no LoadBalancer or NodePort services");
+    // recsys has pipelines: its own KFP control plane is added on top (charts/team/pipelines.ts).
+    expect(line(lines, "quota")).toBe(
+      "  quota      cpu 32, memory 128Gi, storage 500Gi, 20 PVCs, 100 pods (plus its Kubeflow Pipelines control plane: 510m cpu, 1856Mi memory requested, 3840Mi limit, 7 pods); no LoadBalancer or NodePort services",
+    );
   });
 
   it("queue and gpus: the team's LocalQueue label and its share of the time-sliced pool", () => {
@@ -95,7 +98,10 @@ describe("teamReport on EKS (dev)", () => {
     ]) {
       expect(network).toContain(part);
     }
-    for (const s of ["mlflow", "feast", "pipelines", "kserve"]) expect(network).toContain(`platform service ${s}`);
+    for (const s of ["mlflow", "feast", "kserve"]) expect(network).toContain(`platform service ${s}`);
+    // Its own Kubeflow Pipelines runs in its namespace: no platform service to reach, the install's own egress instead.
+    expect(network).not.toContain("platform service pipelines");
+    expect(network).toContain("its Kubeflow Pipelines: its API server and ML Metadata to their MySQL databases");
   });
 
   it("identity: Pod Identity for recsys/team-workload, its bucket prefixes, the boundary", () => {

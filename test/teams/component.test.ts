@@ -106,7 +106,15 @@ describe.each(STACKS)("Teams component on %s", (stack, result, onAws) => {
           Effect: "Allow",
           Principal: { Service: "pods.eks.amazonaws.com" },
           Action: ["sts:AssumeRole", "sts:TagSession"],
-          Condition: { StringEquals: { "aws:RequestTag/kubernetes-namespace": team.name, "aws:RequestTag/kubernetes-service-account": "team-workload" } },
+          // With pipelines, the team's own KFP API server and UI too (their associations: test/teams/pipelines-iam.test.ts).
+          Condition: {
+            StringEquals: {
+              "aws:RequestTag/kubernetes-namespace": team.name,
+              "aws:RequestTag/kubernetes-service-account": team.services.includes("pipelines")
+                ? ["team-workload", "ml-pipeline", "ml-pipeline-ui"]
+                : "team-workload",
+            },
+          },
         },
       ]);
     }
