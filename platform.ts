@@ -19,7 +19,7 @@ import { ObjectStore, Storage } from "./components/storage";
 import { Observability } from "./components/observability";
 import { Teams } from "./components/teams";
 import { MlopsServices, objectStoreConsumers } from "./components/services";
-import { eksApiServer, kubeflowQueueMetadata, Queues, type QueuesArgs } from "./components/queues";
+import { eksApiServer, Queues, type QueuesArgs } from "./components/queues";
 import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_S3_PORT } from "./components/storage";
 import { EKS_VERSIONS } from "./domain/versions";
 import { gpuFlavors } from "./domain/queues";
@@ -55,20 +55,19 @@ const servicesArgs = (cfg: PlatformConfig, teams: Teams, certManager: CertManage
   environment: cfg.environment,
   labels: platformLabels(cfg),
   teamNamespaces: [teams],
-  pipelinesNamespaceQueue: kubeflowQueueMetadata(cfg),
   certManager: certManager && [certManager],
   kserveGateway: kserveGateway(cfg, gateway),
   access: cfg.access,
 });
 
 /**
- * Kueue and the queue model. LocalQueues wait for the team namespaces and, with pipelines, for the services that
- * make `kubeflow`; Kueue itself waits only for what `dependsOn` names.
+ * Kueue and the queue model. LocalQueues wait for the team namespaces (Kubeflow Pipelines' steps queue on their
+ * team's own); Kueue itself waits only for what `dependsOn` names.
  */
 function createQueues(
   cfg: PlatformConfig,
   provider: k8s.Provider,
-  namespaces: { teams: Teams; services: MlopsServices },
+  teams: Teams,
   placement: Pick<QueuesArgs, "systemPool" | "apiServer">,
   dependsOn: pulumi.Input<pulumi.Resource>[],
 ): Queues {
@@ -78,8 +77,7 @@ function createQueues(
       cfg,
       labels: platformLabels(cfg),
       ...placement,
-      teamNamespaces: [namespaces.teams],
-      kubeflowNamespace: cfg.services.pipelines.enabled ? [namespaces.services] : [],
+      teamNamespaces: [teams],
     },
     { providers: [provider], dependsOn },
   );
@@ -159,7 +157,7 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
     },
     { providers: [provider], dependsOn: [observability] },
   );
-  createQueues(cfg, provider, { teams, services }, {}, [observability]);
+  createQueues(cfg, provider, teams, {}, [observability]);
   if (gateway && identity) createStackRoutes(gateway, { cfg, identity, labels: platformLabels(cfg), namespaces: [teams, services, observability] });
   return {
     clusterName: cluster.name,
@@ -381,7 +379,7 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
     },
     { ...both, dependsOn: [...nodeGroups, workloadAddons, observability, storage] },
   );
-  createQueues(cfg, k8sProvider, { teams, services }, placement, [...nodeGroups, observability]);
+  createQueues(cfg, k8sProvider, teams, placement, [...nodeGroups, observability]);
   if (gateway && signIn) {
     const namespaces = [teams, services, observability];
     createStackRoutes(gateway, { cfg, identity: signIn, labels: platformLabels(cfg), namespaces, eksIssuer: eks.oidcIssuer });

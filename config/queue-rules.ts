@@ -7,25 +7,23 @@ import type { Problem } from "./problems";
 import type { TeamDraft } from "./team-salvage";
 import { DEFAULT_PRIORITIES, resolveGpuShares, type GpuShare, type QueuesInput } from "./queues";
 import { UNIT_WORDS } from "../domain/gpu-capacity";
-import {
-  CPU_FLAVOR,
-  EXISTING_CLUSTER_GPU_POOL,
-  PIPELINES_QUEUE,
-  gpuFlavors,
-  nominalOf,
-  shareResources,
-  type GpuFlavor,
-  type QueuePlatform,
-} from "../domain/queues";
+import { CPU_FLAVOR, EXISTING_CLUSTER_GPU_POOL, gpuFlavors, nominalOf, shareResources, type GpuFlavor, type QueuePlatform } from "../domain/queues";
 
 export interface QueueRulesInput {
   /** The pools and GPU settings, or undefined when they did not parse: then no share is judged against pools. */
   readonly platform?: QueuePlatform;
   readonly teams: readonly (TeamDraft | undefined)[];
   readonly queues?: QueuesInput;
-  /** Whether Kubeflow Pipelines runs, and so the pipelines' queue exists. */
-  readonly pipelines: boolean;
+  /**
+   * Unused: there is no pipelines queue any more, whether Kubeflow Pipelines runs or not. Kept optional while
+   * config/semantic.ts still passes it. @default undefined
+   */
+  readonly pipelines?: boolean;
 }
+
+/** Kubeflow Pipelines' steps run in their team's namespace, on the team's queue: `queues.pipelines` has nothing left to set. */
+export const PIPELINES_QUEUE_GONE =
+  "is no longer taken: Kubeflow Pipelines' steps now run in their team's own namespace and queue on that team's queue (label kueue.x-k8s.io/queue-name: <team>), so there is no pipelines queue; remove queues.pipelines and move its GPU share (and CPU and memory) to the quota of the teams that run pipelines (teams[].quota)";
 
 const problem = (path: string, message: string): Problem => ({ path, message });
 
@@ -168,13 +166,6 @@ export function queueProblems(input: QueueRulesInput): Problem[] {
   input.teams.forEach((team, i) => {
     if (!team) return;
     const at = `teams[${i}]`;
-    if (team.name === PIPELINES_QUEUE)
-      out.push(
-        problem(
-          `${at}.name`,
-          `"${PIPELINES_QUEUE}" names the ClusterQueue of Kubeflow Pipelines' GPU steps; a team's queue is named after the team, so choose another name`,
-        ),
-      );
     (team.priorities ?? []).forEach((name, j) => {
       if (!classes.has(name)) out.push(problem(`${at}.priorities[${j}]`, `"${name}" is not one of queues.priorities (${[...classes].join(", ")})`));
     });
@@ -194,10 +185,7 @@ export function queueProblems(input: QueueRulesInput): Problem[] {
     }
     holders.push({ at: `${at}.quota.gpu`, name: team.name ?? at, shares: resolveGpuShares(gpu) });
   });
-  if (input.queues?.pipelines !== undefined && !input.pipelines)
-    out.push(problem("queues.pipelines", "is set, but Kubeflow Pipelines is off in this stack (services.pipelines.enabled), so there is no pipelines queue"));
-  if (input.pipelines && input.queues?.pipelines?.gpu)
-    holders.push({ at: "queues.pipelines.gpu", name: "pipelines", shares: resolveGpuShares(input.queues.pipelines.gpu) });
+  if (input.queues?.pipelines !== undefined) out.push(problem("queues.pipelines", PIPELINES_QUEUE_GONE));
   if (!input.platform || !flavors) return out;
   out.push(...poolProblems(input.platform, flavors));
   const byName = new Map(flavors.map((f) => [f.name, f]));

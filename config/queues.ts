@@ -3,7 +3,7 @@
  * here; the rules across teams, pools and this section in queue-rules.ts; the Kueue objects in domain/queues.ts.
  */
 import { z } from "zod";
-import { dnsLabel, quantity } from "./primitives";
+import { dnsLabel } from "./primitives";
 import { explainIssue } from "./messages";
 
 /** Units on one GPU pool: a whole GPU (exclusive), a time slice (time-sliced) or a MIG instance (MIG). */
@@ -82,17 +82,12 @@ export const queuesSchema = z.strictObject({
       borrowWithinCohortUpTo: dnsLabel(63).optional(),
     })
     .optional(),
-  /** The queue of Kubeflow Pipelines' GPU steps, which run in the kubeflow namespace (with services.pipelines). */
-  pipelines: z
-    .strictObject({
-      /** @default "8" */
-      cpu: quantity.optional(),
-      /** @default "32Gi" */
-      memory: quantity.optional(),
-      /** GPU pool → share, as for a team. @default {} (pipelines get no GPUs) */
-      gpu: teamGpuQuotaSchema.optional(),
-    })
-    .optional(),
+  /**
+   * Gone: Kubeflow Pipelines' steps run in their team's namespace and queue on the team's own queue, so a share
+   * belongs in teams[].quota. Taken in any shape only so the config rules refuse it with that message
+   * (config/queue-rules.ts). @default unset
+   */
+  pipelines: z.unknown().optional(),
 });
 export type QueuesInput = z.infer<typeof queuesSchema>;
 
@@ -125,7 +120,6 @@ export interface QueuesConfig {
     readonly withinClusterQueue: (typeof WITHIN_QUEUE)[number];
     readonly borrowWithinCohortUpTo?: string;
   };
-  readonly pipelines: { readonly cpu: string; readonly memory: string; readonly gpu: readonly GpuShare[] };
 }
 
 export const resolveGpuShares = (quota: z.infer<typeof teamGpuQuotaSchema> | undefined): GpuShare[] =>
@@ -142,6 +136,5 @@ export function resolveQueues(input: QueuesInput | undefined): QueuesConfig {
       withinClusterQueue: q.preemption?.withinClusterQueue ?? "LowerPriority",
       borrowWithinCohortUpTo: q.preemption?.borrowWithinCohortUpTo,
     },
-    pipelines: { cpu: q.pipelines?.cpu ?? "8", memory: q.pipelines?.memory ?? "32Gi", gpu: resolveGpuShares(q.pipelines?.gpu) },
   };
 }

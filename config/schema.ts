@@ -144,7 +144,7 @@ export const stackConfigSchema = z.strictObject({
   services: servicesSchema.optional(),
   /** Runtime rules the API server enforces on what teams create (image registries). */
   guardrails: guardrailsSchema.optional(),
-  /** How teams share the GPU pools through Kueue: cohort, priority classes, preemption, the pipelines' queue. */
+  /** How teams share the GPU pools through Kueue: cohort, priority classes, preemption. */
   queues: queuesSchema.optional(),
   /** Sign-in (the company's identity provider, or a local Dex), the gateway's domain, TLS and exposure. @default none: no gateway, no routes */
   access: accessSchema.optional(),

@@ -3,7 +3,8 @@
  * and how IdP groups appear to the Kubernetes API server. Pure: config types in, plain data out.
  */
 import { EVIDENTLY_NAMESPACE, EVIDENTLY_PORT, evidentlyInstance } from "./evidently";
-import { INGRESS_NAMESPACE, KUBEFLOW_NAMESPACE, MLFLOW_NAMESPACE, MONITORING_NAMESPACE } from "./platform-namespaces";
+import { KFP_UI_SERVICE } from "./pipelines";
+import { INGRESS_NAMESPACE, MLFLOW_NAMESPACE, MONITORING_NAMESPACE } from "./platform-namespaces";
 
 /** The Gateway every route attaches to, its class, and its two HTTPS listeners. */
 export const GATEWAY_NAMESPACE = INGRESS_NAMESPACE;
@@ -29,10 +30,11 @@ export const MODEL_TOKEN_AUDIENCE = "mlops-models";
 export const UI_APPS = ["mlflow", "pipelines", "grafana", "evidently"] as const;
 export type UiApp = (typeof UI_APPS)[number];
 /**
- * The UIs served once per team that uses them, each by the team's own instance at <app>-<team>.<domain> (Evidently:
- * its OSS service has no read authorisation, so one instance per team is the only separation, domain/evidently.ts).
+ * The UIs served once per team that uses them, each by the team's own instance at <app>-<team>.<domain>. Kubeflow
+ * Pipelines: each team's own single-user install, in the team's namespace (domain/pipelines.ts). Evidently: its OSS
+ * service has no read authorisation, so one instance per team is the only separation (domain/evidently.ts).
  */
-export const TEAM_UI_APPS = ["evidently"] as const satisfies readonly UiApp[];
+export const TEAM_UI_APPS = ["pipelines", "evidently"] as const satisfies readonly UiApp[];
 export type TeamUiApp = (typeof TEAM_UI_APPS)[number];
 /** The UIs one instance serves for the whole stack. */
 export type SharedUiApp = Exclude<UiApp, TeamUiApp>;
@@ -47,25 +49,20 @@ export interface UiBackend {
 /** Grafana's Service is named after the monitoring release (components/observability). */
 export const GRAFANA_SERVICE = "monitoring-grafana";
 
-/** The namespace each UI's backends run in. */
-export const UI_NAMESPACES: Readonly<Record<UiApp, string>> = {
-  mlflow: MLFLOW_NAMESPACE,
-  pipelines: KUBEFLOW_NAMESPACE,
-  grafana: MONITORING_NAMESPACE,
-  evidently: EVIDENTLY_NAMESPACE,
-};
-
 /** The in-cluster Service behind each shared UI. */
 export const UI_BACKENDS: Readonly<Record<SharedUiApp, UiBackend>> = {
   mlflow: { namespace: MLFLOW_NAMESPACE, service: "mlflow", port: 5000 },
-  // The UI proxies the API itself: only the UI needs a route.
-  pipelines: { namespace: KUBEFLOW_NAMESPACE, service: "ml-pipeline-ui", port: 80 },
   grafana: { namespace: MONITORING_NAMESPACE, service: GRAFANA_SERVICE, port: 80 },
 };
 
-/** The Service of a team's own instance of a per-team UI. */
+/**
+ * The Service of a team's own instance of a per-team UI: Kubeflow Pipelines' UI in the team's own namespace (it
+ * proxies the team's API server itself: only the UI needs a route), Evidently's in the evidently namespace.
+ */
 export function teamUiBackend(app: TeamUiApp, team: string): UiBackend {
   switch (app) {
+    case "pipelines":
+      return { namespace: team, service: KFP_UI_SERVICE.name, port: KFP_UI_SERVICE.port };
     case "evidently":
       return { namespace: EVIDENTLY_NAMESPACE, service: evidentlyInstance(team), port: EVIDENTLY_PORT };
   }
@@ -74,6 +71,8 @@ export function teamUiBackend(app: TeamUiApp, team: string): UiBackend {
 /** The host label of a team's own instance of a per-team UI: <app>-<team>. */
 export const teamUiName = (app: TeamUiApp, team: string): string => {
   switch (app) {
+    case "pipelines":
+      return `pipelines-${team}`;
     case "evidently":
       return evidentlyInstance(team);
   }

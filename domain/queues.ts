@@ -1,6 +1,6 @@
 /**
  * The Kueue model of the platform, derived from typed config only: a ResourceFlavor per GPU pool, a ClusterQueue
- * per team (and one for pipeline GPU steps) in one cohort, a LocalQueue per namespace. Pure: the same functions
+ * per team in one cohort, a LocalQueue in each team's namespace. Pure: the same functions
  * feed the objects (charts/queues), the config rules (config/queue-rules.ts) and the team report.
  */
 import { GPU_RESOURCE, poolGpuOffer, type GpuPoolShape, type GpuUnit, type MigStrategy, type PoolGpuOffer } from "./gpu-capacity";
@@ -25,8 +25,6 @@ export const CPU_FLAVOR = "default";
 /** On an existing cluster the GPU nodes are no pool of ours: one flavor for all of them, on the GPU operator's node label. */
 export const EXISTING_CLUSTER_GPU_POOL = "gpus";
 export const EXISTING_CLUSTER_GPU_LABEL = { "nvidia.com/gpu.present": "true" } as const;
-/** The ClusterQueue and LocalQueue of Kubeflow Pipelines' GPU steps. */
-export const PIPELINES_QUEUE = "pipelines";
 /** Kueue's integrations the platform turns on: Jobs (and CronJobs' Jobs), and plain pods (pipeline steps, serving). */
 export const KUEUE_FRAMEWORKS = ["batch/job", "pod"] as const;
 
@@ -155,7 +153,7 @@ export function nominalOf(shares: readonly Share[], flavor: GpuFlavor, resource:
 }
 
 export interface QueueHolder {
-  /** ClusterQueue name: the team's name, or "pipelines". */
+  /** ClusterQueue name: the team's name. */
   readonly name: string;
   readonly namespace: string;
   readonly cpu: string;

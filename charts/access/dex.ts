@@ -73,7 +73,7 @@ export function dexTestUsers(access: Pick<AccessConfig, "adminGroups" | "domain"
 /**
  * Where Dex may send people back to from the confidential client: the gateway's OIDC callback on every shared UI
  * host the platform can serve (a host the stack does not route leads nowhere, so that part follows the domain alone),
- * on the host of each team's own instance of a per-team UI the team opted into (evidently-<team>), and Grafana's own
+ * on the host of each team's own instance of a per-team UI the team opted into (pipelines-<team>, evidently-<team>), and Grafana's own
  * OAuth callback (same client). Never localhost: kubelogin has its own public client. Dex matches redirect URIs
  * exactly, so each team host is listed. @default teams none
  */

@@ -1,13 +1,12 @@
 /**
  * The Kueue objects of a stack, from typed config only: a ResourceFlavor per GPU pool and one for CPU and memory,
- * the WorkloadPriorityClasses, a ClusterQueue per team (and one for pipeline GPU steps) in one cohort, and a
- * LocalQueue in each of their namespaces. Applied after the Kueue chart, whose CRDs define these kinds.
+ * the WorkloadPriorityClasses, a ClusterQueue per team in one cohort, and a LocalQueue in each team's namespace
+ * (Kubeflow Pipelines' steps run there too, on that queue). Applied after the Kueue chart, whose CRDs define these kinds.
  */
 import type { PlatformConfig } from "../../config";
 import type { QueuesConfig } from "../../config/queues";
 import { PLATFORM_OWNED_LABELS } from "../../domain/ownership";
-import { KUBEFLOW_NAMESPACE } from "../../domain/platform-namespaces";
-import { CPU_FLAVOR, gpuFlavors, PIPELINES_QUEUE, resourceGroups, type GpuFlavor, type QueueHolder, type QueuePlatform } from "../../domain/queues";
+import { CPU_FLAVOR, gpuFlavors, resourceGroups, type GpuFlavor, type QueueHolder, type QueuePlatform } from "../../domain/queues";
 import { clusterQueue, localQueue, resourceFlavor, workloadPriorityClass, type ClusterQueueSpec } from "../crds/kueue";
 import { manifests, type Manifest } from "../kube";
 
@@ -16,12 +15,9 @@ export function queuePlatform(cfg: Pick<PlatformConfig, "cluster" | "nodePools" 
   return { clusterKind: cfg.cluster.kind, nodePools: cfg.nodePools, migStrategy: cfg.gpu.migStrategy, defaultSharing: cfg.gpu.defaultSharing };
 }
 
-/** Whoever gets a ClusterQueue: every team, and Kubeflow Pipelines' GPU steps when pipelines run. */
-export function queueHolders(cfg: Pick<PlatformConfig, "teams" | "queues" | "services">): QueueHolder[] {
-  const teams = cfg.teams.map((t) => ({ name: t.name, namespace: t.name, cpu: t.quota.cpu, memory: t.quota.memory, gpu: t.quota.gpu }));
-  if (!cfg.services.pipelines.enabled) return teams;
-  const p = cfg.queues.pipelines;
-  return [...teams, { name: PIPELINES_QUEUE, namespace: KUBEFLOW_NAMESPACE, cpu: p.cpu, memory: p.memory, gpu: p.gpu }];
+/** Whoever gets a ClusterQueue: every team (its Kubeflow Pipelines steps included: they run in its namespace). */
+export function queueHolders(cfg: Pick<PlatformConfig, "teams">): QueueHolder[] {
+  return cfg.teams.map((t) => ({ name: t.name, namespace: t.name, cpu: t.quota.cpu, memory: t.quota.memory, gpu: t.quota.gpu }));
 }
 
 export function clusterQueueSpec(holder: QueueHolder, flavors: readonly GpuFlavor[], queues: QueuesConfig): ClusterQueueSpec {
@@ -40,7 +36,7 @@ export function clusterQueueSpec(holder: QueueHolder, flavors: readonly GpuFlavo
 }
 
 export interface QueueObjectsArgs {
-  readonly cfg: Pick<PlatformConfig, "cluster" | "nodePools" | "gpu" | "teams" | "queues" | "services">;
+  readonly cfg: Pick<PlatformConfig, "cluster" | "nodePools" | "gpu" | "teams" | "queues">;
   /** Cost-attribution labels for the cluster-wide objects. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -64,7 +60,7 @@ export function queueObjects({ cfg, labels = {} }: QueueObjectsArgs): Manifest[]
     }
     for (const holder of queueHolders(cfg)) {
       const costCenter = teamCost.get(holder.name);
-      // A team's queue is billed to the team; the pipelines' queue to the platform.
+      // A team's queue is billed to the team.
       const holderLabels = costCenter ? { ...platformLabels, team: holder.name, "cost-center": costCenter } : platformLabels;
       clusterQueue(scope, `cq-${holder.name}`, { name: holder.name, labels: holderLabels }, clusterQueueSpec(holder, flavors, cfg.queues));
       localQueue(scope, `lq-${holder.name}`, { name: holder.name, namespace: holder.namespace, labels: holderLabels }, { clusterQueue: holder.name });

@@ -5,7 +5,7 @@ import { OIDC_CLIENT_SECRET, OIDC_CLIENT_SECRET_KEY } from "../../charts/access/
 import { gatewayTlsObjects } from "../../charts/access/tls";
 import type { Manifest } from "../../charts/kube";
 import type { AccessConfig } from "../../config/access";
-import { GATEWAY_NAMESPACE, type UiApp } from "../../domain/access";
+import { GATEWAY_NAMESPACE, type UiRoute } from "../../domain/access";
 import type { Environment } from "../../domain/environments";
 import { CHARTS } from "../../domain/versions";
 import { inheritedDependsOn } from "../dependencies";
@@ -27,8 +27,8 @@ export interface AccessArgs {
   readonly onEks: boolean;
   /** The IdP client secret (a Pulumi secret: it stays one in the state). */
   readonly clientSecret: pulumi.Input<string>;
-  /** The UIs the gateway serves: the proxies may reach their namespaces. @default [] */
-  readonly uiApps?: readonly UiApp[];
+  /** The UI routes the gateway serves (domain/access.ts uiRoutes): the proxies may reach the pods behind them. @default [] */
+  readonly uiRoutes?: readonly UiRoute[];
   /** Existing clusters: what installs cert-manager, which signs the gateway's certificate. @default [] */
   readonly certManager?: pulumi.Input<pulumi.Resource>[];
   /** Where the API server is, for the namespace's NetworkPolicies. @default any address */
@@ -61,7 +61,7 @@ export class Access extends pulumi.ComponentResource {
     const labels = { ...args.labels };
     const namespace = createObjectGroup(
       `${name}-namespace`,
-      ingressNamespaceObjects({ access: args.access, uiApps: args.uiApps ?? [], apiServer: args.apiServer, labels }),
+      ingressNamespaceObjects({ access: args.access, uiRoutes: args.uiRoutes ?? [], apiServer: args.apiServer, labels }),
       { parent: this, dependsOn: inherited },
     );
     // The chart's certgen is a Helm hook helm.v4.Chart drops: run it first, so the controller starts with its certificates.

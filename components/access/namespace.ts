@@ -1,7 +1,8 @@
 /**
  * The `ingress` namespace (restricted) and its NetworkPolicies (NS-04): deny everything and allow DNS, then the
  * listener port from anywhere (the load balancer, or on EKS the NLB's addresses, which are the clients'), the
- * proxies to the UI pods on their own ports (never the rest of those namespaces), the opted-in teams' predictors, the identity provider and the controller's xDS;
+ * proxies to the pods behind each UI route on their own ports (never the rest of those namespaces; a team's own UI
+ * instance, that team's pods alone), the opted-in teams' predictors, the identity provider and the controller's xDS;
  * the controller and certgen to the API server; Prometheus to both metrics ports. Pure: plain manifests.
  */
 import { manifests, port, k8s, type Manifest } from "../../charts/kube";
@@ -9,9 +10,9 @@ import { podSecurityLabels } from "../../charts/pod-security";
 import { baselineNetworkPolicies, ipBlock, publicHttpsEgress } from "../../charts/team/network";
 import { PROXY_LISTENER_PORT, PROXY_METRICS_PORT } from "../../charts/access/gateway";
 import { DEX_POD_LABELS } from "../../charts/access/dex";
-import { EVIDENTLY_UI_PODS, UI_PODS } from "../../charts/services/ui-network";
+import { uiRouteEgress } from "../../charts/services/ui-network";
 import { DEX_IN_CLUSTER_URL, type AccessConfig } from "../../config/access";
-import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE, MODEL_ROUTES_LABEL, UI_NAMESPACES, type UiApp } from "../../domain/access";
+import { ENVOY_PROXY_POD_LABELS, GATEWAY_NAMESPACE, MODEL_ROUTES_LABEL, type UiRoute } from "../../domain/access";
 import { MONITORING_NAMESPACE } from "../../domain/platform-namespaces";
 import { KSERVE_PREDICTOR_PORT } from "../../domain/team-services";
 import { ANY_API_SERVER, type ApiServerAddresses } from "../queues";
@@ -25,8 +26,8 @@ const DEX_PORT = Number(DEX.port);
 
 export interface IngressNamespaceArgs {
   readonly access: Pick<AccessConfig, "identityProvider">;
-  /** The UIs the gateway serves: the proxies reach their pods, on the pods' port. */
-  readonly uiApps: readonly UiApp[];
+  /** The UI routes the gateway serves (domain/access.ts uiRoutes): the proxies reach the pods behind each, on the pods' port. */
+  readonly uiRoutes: readonly Pick<UiRoute, "app" | "team" | "backend">[];
   /** Where the API server is. @default ANY_API_SERVER */
   readonly apiServer?: ApiServerAddresses;
   readonly labels?: Readonly<Record<string, string>>;
@@ -43,14 +44,10 @@ function toIdentityProvider(access: IngressNamespaceArgs["access"]): k8s.Network
   return publicHttpsEgress();
 }
 
-/**
- * The proxies' egress to one UI: its pods (the labels and container port its allow-gateway policy admits) in its
- * backend's namespace. kubeflow and monitoring have no default deny of ours, so a namespace-wide rule would open
- * Prometheus, MySQL and the rest there.
- */
-function toUi(app: UiApp): k8s.NetworkPolicyEgressRule {
-  const pods = app === "evidently" ? EVIDENTLY_UI_PODS : UI_PODS[app];
-  return { to: [{ namespaceSelector: nsSelector(UI_NAMESPACES[app]), podSelector: { matchLabels: { ...pods.podLabels } } }], ports: [tcp(pods.port)] };
+/** The proxies' egress to the UI routes' pods (charts/services/ui-network.ts uiRouteEgress), each rule once. */
+function toUis(routes: IngressNamespaceArgs["uiRoutes"]): k8s.NetworkPolicyEgressRule[] {
+  const rules = new Map(routes.map((route) => uiRouteEgress(route)).map((rule) => [JSON.stringify(rule), rule]));
+  return [...rules.values()];
 }
 
 export function ingressNamespaceObjects(args: IngressNamespaceArgs): Manifest[] {
@@ -71,7 +68,7 @@ export function ingressNamespaceObjects(args: IngressNamespaceArgs): Manifest[] 
       podSelector: proxies,
       policyTypes: ["Egress"],
       egress: [
-        ...[...new Set(args.uiApps)].map(toUi),
+        ...toUis(args.uiRoutes),
         { to: [{ namespaceSelector: { matchLabels: { [MODEL_ROUTES_LABEL]: "true" } } }], ports: [tcp(KSERVE_PREDICTOR_PORT)] },
         toIdentityProvider(args.access),
         { to: [{ podSelector: controller }], ports: [tcp(CONTROLLER_PORTS.xds)] },

@@ -82,7 +82,7 @@ export function createStackAccess(args: StackAccessArgs, opts: pulumi.ComponentR
       environment: cfg.environment,
       onEks: args.onEks,
       clientSecret: identity.clientSecret,
-      uiApps: [...enabledUis(cfg)],
+      uiRoutes: uiRoutes(identity.access, enabledUis(cfg), cfg.teams),
       certManager: args.certManager,
       apiServer: args.apiServer,
       systemPool: args.systemPool,

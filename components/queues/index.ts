@@ -1,9 +1,8 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Manifest } from "../../charts/kube";
 import { queueObjects, type QueueObjectsArgs } from "../../charts/queues";
 import type { PlatformConfig } from "../../config";
-import { KUBEFLOW_NAMESPACE, KUEUE_NAMESPACE } from "../../domain/platform-namespaces";
+import { KUEUE_NAMESPACE } from "../../domain/platform-namespaces";
 import { CHARTS } from "../../domain/versions";
 import { inheritedDependsOn } from "../dependencies";
 import { createObjectGroup } from "../kubernetes/object-group";
@@ -12,11 +11,11 @@ import { kueueNamespaceObjects, type ApiServerAddresses } from "./namespace";
 import { KUEUE_RELEASE, kueueValues } from "./values";
 
 export { ANY_API_SERVER, eksApiServer, kueueNamespaceObjects, type ApiServerAddresses } from "./namespace";
-export { kubeflowQueueMetadata, type NamespaceQueueMetadata } from "./kubeflow";
+export { type NamespaceQueueMetadata } from "./kubeflow";
 export { KUEUE_PORTS, KUEUE_POD_LABELS, KUEUE_RELEASE, kueueConfiguration, kueueValues } from "./values";
 
 export interface QueuesArgs {
-  /** The validated config: pools and GPU settings (flavors), teams and queues (ClusterQueues), services (the pipelines' queue), the tier (replicas). */
+  /** The validated config: pools and GPU settings (flavors), teams and queues (ClusterQueues), the tier (replicas). */
   readonly cfg: QueueObjectsArgs["cfg"] & Pick<PlatformConfig, "environment">;
   /** Labels for the objects we author (cost attribution). @default {} */
   readonly labels?: Readonly<Record<string, string>>;
@@ -26,14 +25,12 @@ export interface QueuesArgs {
   readonly apiServer?: ApiServerAddresses;
   /** What makes the team namespaces (the Teams component): their LocalQueues wait for it. @default [] */
   readonly teamNamespaces?: pulumi.Input<pulumi.Resource>[];
-  /** What makes the `kubeflow` namespace (the services, when pipelines run): the pipelines' LocalQueue waits for it. @default [] */
-  readonly kubeflowNamespace?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
  * Kueue from its upstream chart in kueue-system (restricted, default-deny with what the API server and Prometheus
  * need), then the platform's queue model (charts/queues): flavors, priority classes, ClusterQueues and the
- * LocalQueues in the team namespaces and, with pipelines, in kubeflow.
+ * LocalQueues in the team namespaces (Kubeflow Pipelines' steps run in their team's namespace and queue there).
  */
 export class Queues extends pulumi.ComponentResource {
   readonly namespace = KUEUE_NAMESPACE;
@@ -50,15 +47,8 @@ export class Queues extends pulumi.ComponentResource {
     const values = kueueValues({ environment: args.cfg.environment, systemPool: args.systemPool });
     this.chart = createUpstreamChart(KUEUE_RELEASE, CHARTS.kueue, KUEUE_NAMESPACE, values, { parent: this, dependsOn: [base, ...inherited] });
     const objects = queueObjects({ cfg: args.cfg, labels: args.labels });
-    const inKubeflow = (object: Manifest) => (object.metadata as { namespace?: string } | undefined)?.namespace === KUBEFLOW_NAMESPACE;
-    const outsideKubeflow = objects.filter((object) => !inKubeflow(object));
     // Kueue's kinds come with the chart's CRDs, and its webhooks validate them: after the chart (pulumi-kubernetes #3176).
-    const queues = createObjectGroup(`${name}-objects`, outsideKubeflow, { parent: this, dependsOn: [this.chart, ...(args.teamNamespaces ?? [])] });
-    // The pipelines' LocalQueue waits for Kubeflow's namespace on its own, so the teams' queues need not wait for the services.
-    const pipelines = objects.filter(inKubeflow);
-    if (pipelines.length > 0) {
-      createObjectGroup(`${name}-pipelines-queue`, pipelines, { parent: this, dependsOn: [queues, ...(args.kubeflowNamespace ?? [])] });
-    }
+    createObjectGroup(`${name}-objects`, objects, { parent: this, dependsOn: [this.chart, ...(args.teamNamespaces ?? [])] });
     this.registerOutputs({ namespace: this.namespace });
   }
 }

@@ -90,16 +90,21 @@ describe("Access (fixture stacks with access)", () => {
     expect(one(plans[stack], SECRET, "monitoring-grafana-oauth").inputs.stringData).toEqual({ "client-secret": "[secret]" });
   });
 
-  it.each(STACKS)("%s: the routes group holds the UI routes, their allow-gateway NetworkPolicies and the SecurityPolicies", (stack) => {
-    const names = objs(group(stack, "access-routes")).map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
-    for (const expected of ["HTTPRoute ingress/ui-grafana", "NetworkPolicy monitoring/allow-gateway", "SecurityPolicy ingress/gateway-default"])
-      expect(names, stack).toContain(expected);
-    expect(
-      names.filter((n) => n.includes("/model-endpoints")),
-      stack,
-    ).toEqual([]);
-    expect(names.filter((n) => n.startsWith("NetworkPolicy ")).length, stack).toBe(names.filter((n) => n.startsWith("HTTPRoute ingress/ui-")).length);
-  });
+  it.each(STACKS)(
+    "%s: the routes group holds the UI routes, their allow-gateway NetworkPolicies (none for a team's Pipelines UI) and the SecurityPolicies",
+    (stack) => {
+      const names = objs(group(stack, "access-routes")).map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
+      for (const expected of ["HTTPRoute ingress/ui-grafana", "NetworkPolicy monitoring/allow-gateway", "SecurityPolicy ingress/gateway-default"])
+        expect(names, stack).toContain(expected);
+      expect(
+        names.filter((n) => n.includes("/model-endpoints")),
+        stack,
+      ).toEqual([]);
+      // A team's Pipelines UI runs in the team's namespace: the team chart's policies admit the proxies there.
+      const routed = names.filter((n) => n.startsWith("HTTPRoute ingress/ui-") && !n.startsWith("HTTPRoute ingress/ui-pipelines-"));
+      expect(names.filter((n) => n.startsWith("NetworkPolicy ")).length, stack).toBe(routed.length);
+    },
+  );
 
   it("local: Dex's login route, its ReferenceGrant and its open policy are the gateway's, after Dex's namespace", () => {
     const routes = group("local", "access-routes");

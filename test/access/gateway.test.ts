@@ -22,7 +22,7 @@ import {
   GATEWAY_NAMESPACE,
   MODEL_ROUTES_LABEL,
   UI_APPS,
-  UI_NAMESPACES,
+  UI_BACKENDS,
   uiRoutes,
 } from "../../domain/access";
 import { CERT_MANAGER_NAMESPACE, DEX_NAMESPACE, KUBEFLOW_NAMESPACE, MONITORING_NAMESPACE } from "../../domain/platform-namespaces";
@@ -206,11 +206,12 @@ describe("certgen (the chart's hook, run as an ordinary Job)", () => {
 });
 
 describe("the ingress namespace", () => {
+  const shared = uiRoutes({ domain: "mlops.example.com", adminGroups: ["a"] }, new Set(["mlflow", "grafana"] as const), []);
   const policies = (acc: AccessConfig) =>
-    Object.fromEntries(byKind(ingressNamespaceObjects({ access: acc, uiApps: ["mlflow", "grafana"] }), "NetworkPolicy").map((p) => [p.metadata.name, p.spec]));
+    Object.fromEntries(byKind(ingressNamespaceObjects({ access: acc, uiRoutes: shared }), "NetworkPolicy").map((p) => [p.metadata.name, p.spec]));
 
   it("restricted, default deny and DNS, then the listener port 10443 from any source to the proxies only", () => {
-    const [ns] = byKind(ingressNamespaceObjects({ access: access(), uiApps: [] }), "Namespace") as any[];
+    const [ns] = byKind(ingressNamespaceObjects({ access: access(), uiRoutes: [] }), "Namespace") as any[];
     expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
     const p = policies(access());
     expect(Object.keys(p)).toEqual(expect.arrayContaining(["default-deny", "allow-dns", "allow-listener"]));
@@ -227,7 +228,7 @@ describe("the ingress namespace", () => {
       (["mlflow", "grafana"] as const).map((app) => ({
         to: [
           {
-            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": UI_NAMESPACES[app] } },
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": UI_BACKENDS[app].namespace } },
             podSelector: { matchLabels: UI_PODS[app].podLabels },
           },
         ],
@@ -245,19 +246,19 @@ describe("the ingress namespace", () => {
     });
   });
 
-  it("evaluated: a proxy reaches each UI pod, not Prometheus or Grafana's other ports in monitoring, not MySQL or the KFP API in kubeflow", () => {
+  it("evaluated: a proxy reaches each UI pod, not Prometheus or Grafana's other ports in monitoring, nothing in kubeflow", () => {
     const owners = { admin: { groups: [] }, edit: { groups: [] }, view: { groups: [] } };
     const routes = uiRoutes({ domain: "mlops.example.com", adminGroups: ["a"] }, new Set(UI_APPS), [{ name: "vision", services: ["evidently"], owners }]);
     const world = {
-      namespaces: Object.fromEntries([GATEWAY_NAMESPACE, ...UI_APPS.map((app) => UI_NAMESPACES[app])].map((n) => [n, {}])),
+      namespaces: Object.fromEntries([GATEWAY_NAMESPACE, KUBEFLOW_NAMESPACE, ...routes.map((r) => r.backend.namespace)].map((n) => [n, {}])),
       policies: [
-        ...byKind(ingressNamespaceObjects({ access: access(), uiApps: UI_APPS }), "NetworkPolicy"),
+        ...byKind(ingressNamespaceObjects({ access: access(), uiRoutes: routes }), "NetworkPolicy"),
         ...byKind(gatewayUiNetworkPolicies(routes), "NetworkPolicy"),
       ] as unknown as NetworkPolicy[],
     };
     const proxy: Pod = { namespace: GATEWAY_NAMESPACE, name: "envoy", labels: { ...ENVOY_PROXY_POD_LABELS } };
     const pod = (namespace: string, labels: Record<string, string>): Pod => ({ namespace, name: "target", labels });
-    expect(routes.length).toBe(UI_APPS.length);
+    expect(routes.map((r) => r.name)).toEqual(["mlflow", "grafana", "evidently-vision"]);
     for (const route of routes) {
       const pods = uiRoutePods(route);
       const ui = pod(route.backend.namespace, { ...pods.podLabels, "pod-template-hash": "x" });
@@ -269,7 +270,7 @@ describe("the ingress namespace", () => {
       [pod(MONITORING_NAMESPACE, { "app.kubernetes.io/name": "alertmanager" }), 9093],
       [grafana, 9090],
       [pod(KUBEFLOW_NAMESPACE, { app: "mysql" }), 3306],
-      [pod(KUBEFLOW_NAMESPACE, { app: "mysql" }), UI_PODS.pipelines.port],
+      [pod(KUBEFLOW_NAMESPACE, { app: "ml-pipeline-ui" }), 3000],
       [pod(KUBEFLOW_NAMESPACE, { app: "ml-pipeline" }), 8888],
     ] as const) {
       expect(allowed(world, { from: proxy, to: target, port }), `${target.namespace}/${JSON.stringify(target.labels)}:${port}`).toBe(false);

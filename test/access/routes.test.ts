@@ -39,7 +39,15 @@ describe("routes: one HTTPRoute per UI the stack serves", () => {
     const names = (enabled: UiApp[]) => ofKind(uiRouteObjects(uiRoutes(access, new Set(enabled), teams)), "HTTPRoute").map((r) => body(r).metadata.name);
     expect(names([])).toEqual(["ui-grafana"]);
     expect(names(["mlflow"])).toEqual(["ui-mlflow", "ui-grafana"]);
-    expect(names(["mlflow", "pipelines", "evidently"])).toEqual(["ui-mlflow", "ui-pipelines", "ui-grafana", "ui-evidently-vision", "ui-evidently-nlp"]);
+    expect(names(["mlflow", "pipelines", "evidently"])).toEqual(["ui-mlflow", "ui-pipelines-nlp", "ui-grafana", "ui-evidently-vision", "ui-evidently-nlp"]);
+  });
+
+  it("routes Pipelines once per team that opted in, at pipelines-<team>.<domain>, to the UI Service in that team's own namespace", () => {
+    const routes = uiRoutes(access, ALL_UIS, [...teams, team("fraud", ["pipelines"]), team("ads", ["mlflow"])]).filter((r) => r.app === "pipelines");
+    expect(routes.map((r) => [r.name, r.team, r.host, r.backend])).toEqual(
+      ["nlp", "fraud"].map((t) => [`pipelines-${t}`, t, `pipelines-${t}.mlops.example.com`, { namespace: t, service: "ml-pipeline-ui", port: 80 }]),
+    );
+    expect(uiRoutes(access, ALL_UIS, teams).some((r) => r.name === "pipelines")).toBe(false);
   });
 
   it("routes Evidently once per team that opted in, at evidently-<team>.<domain>, to that team's own instance", () => {
@@ -72,6 +80,22 @@ describe("routes: ReferenceGrants let exactly the gateway's routes reach exactly
         to: [{ group: "", kind: "Service", name: route.backend.service }],
       });
     }
+  });
+
+  it("puts into a team's namespace only the grant of that team's own Pipelines route, naming only its UI Service", () => {
+    const routes = uiRoutes(access, ALL_UIS, [...teams, team("fraud", ["pipelines"])]);
+    const grants = ofKind(uiRouteObjects(routes), "ReferenceGrant").map(body);
+    for (const name of ["nlp", "fraud"]) {
+      const own = grants.filter((g) => g.metadata.namespace === name);
+      expect(
+        own.map((g) => g.metadata.name),
+        name,
+      ).toEqual([`gateway-ui-pipelines-${name}`]);
+      expect(own[0].spec.to, name).toEqual([{ group: "", kind: "Service", name: "ml-pipeline-ui" }]);
+      expect(own[0].metadata.labels, name).toMatchObject({ [MANAGED_BY_LABEL]: expect.any(String) });
+    }
+    // vision did not opt into pipelines: nothing of ours lets a route into its namespace.
+    expect(grants.filter((g) => g.metadata.namespace === "vision")).toEqual([]);
   });
 });
 

@@ -147,11 +147,33 @@ describe("security: (b) one policy per UI route", () => {
     expect(objects.some((o) => body(o).metadata.name === "ui-evidently")).toBe(false);
   });
 
-  it("gives MLflow the groups of both teams using it, Pipelines only nlp's, never an unprefixed cluster name", () => {
+  it("gives each team's own Pipelines UI its host, its own session, and that team's groups and the admins alone", () => {
+    const both = [team("nlp", ["pipelines"]), team("fraud", ["pipelines"]), team("vision", ["mlflow"])];
+    const own = uiRoutes(access, ALL_UIS, both).filter((r) => r.app === "pipelines");
+    const policies = securityPolicyObjects({ access, routes: own, teams: both }).map(body);
+    expect(own.map((r) => r.team)).toEqual(["nlp", "fraud"]);
+    for (const route of own) {
+      const [policy] = policies.filter((p) => p.metadata.name === `ui-pipelines-${route.team}`);
+      expect(policy.spec.targetRefs).toEqual([{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: `ui-pipelines-${route.team}` }]);
+      expect(policy.spec.oidc.redirectURL).toBe(`https://pipelines-${route.team}.mlops.example.com/oauth2/callback`);
+      expect(policy.spec.oidc.cookieNames).toEqual({
+        idToken: `mlops-pipelines-${route.team}-id-token`,
+        accessToken: `mlops-pipelines-${route.team}-access-token`,
+      });
+      const allowed = policy.spec.authorization.rules.flatMap((r: any) => r.principal.jwt.claims[0].values);
+      const mine = both.filter((t) => t.name === route.team).flatMap(teamIdpGroups);
+      expect(new Set(allowed)).toEqual(new Set([...ADMINS, ...mine]));
+      for (const other of both.filter((t) => t.name !== route.team))
+        for (const group of teamIdpGroups(other).filter((g) => !mine.includes(g))) expect(allowed, `${other.name}: ${group}`).not.toContain(group);
+    }
+  });
+
+  it("gives MLflow the groups of both teams using it, nlp's Pipelines only nlp's and the admins, never an unprefixed cluster name", () => {
     const values = (app: string) => named(`ui-${app}`).spec.authorization.rules.flatMap((r: any) => r.principal.jwt.claims[0].values);
     expect(values("mlflow")).toEqual(expect.arrayContaining(["vision-leads", "nlp-leads", ...ADMINS]));
-    expect(values("pipelines")).toEqual(expect.arrayContaining(["nlp-leads", "nlp-engineers", "nlp-analysts", "shared-ml"]));
-    expect(values("pipelines")).not.toContain("vision-leads");
+    expect(new Set(values("pipelines-nlp"))).toEqual(new Set([...ADMINS, "nlp-leads", "nlp-engineers", "nlp-analysts", "shared-ml"]));
+    expect(values("pipelines-nlp")).not.toContain("vision-leads");
+    expect(objects.some((o) => body(o).metadata.name === "ui-pipelines")).toBe(false);
     expect(values("mlflow").some((g: string) => g.startsWith(access.groupsPrefix))).toBe(false);
   });
 

@@ -1,11 +1,11 @@
 /**
- * Every UI host of a stack is its own: a team's Evidently host (evidently-<team>.<domain>) can equal no shared UI's,
+ * Every UI host of a stack is its own: a team's Pipelines or Evidently host (<app>-<team>.<domain>) can equal no shared UI's,
  * no other team's, not Dex's login host, and never lies under the models domain, for any team name the schema takes
  * (DNS labels of at most 40 characters), so no config rule is needed.
  */
 import { describe, expect, it } from "vitest";
 import { DEX_HOST_LABEL } from "../../config/access";
-import { modelsDomain, UI_APPS, uiRoutes } from "../../domain/access";
+import { modelsDomain, TEAM_UI_APPS, UI_APPS, uiRoutes } from "../../domain/access";
 import { ALL_UIS, oidcAccess, team } from "./fixtures";
 
 const access = oidcAccess();
@@ -16,8 +16,8 @@ describe("UI hosts", () => {
   const teams = NAMES.map((name) => team(name, ["mlflow", "pipelines", "evidently"]));
   const routes = uiRoutes(access, ALL_UIS, teams);
 
-  it("are all different, one per route: the shared UIs and each team's own Evidently", () => {
-    expect(routes).toHaveLength(UI_APPS.length - 1 + NAMES.length);
+  it("are all different, one per route: the shared UIs and each team's own Pipelines and Evidently", () => {
+    expect(routes).toHaveLength(UI_APPS.length - TEAM_UI_APPS.length + TEAM_UI_APPS.length * NAMES.length);
     expect(new Set(routes.map((r) => r.host)).size).toBe(routes.length);
     expect(new Set(routes.map((r) => r.name)).size).toBe(routes.length);
   });

@@ -27,8 +27,7 @@ export type Manifest = KubeObject & { metadata: { name: string; namespace?: stri
 /**
  * The Kueue objects the platform plans for the queues fixture stack (test/cluster/stacks/Pulumi.queues.yaml), and
  * the teams' Namespaces with the queue label Kueue's webhooks select on: vision holds 2 GPUs of pool gpu-a and may
- * borrow 2 more there; speech holds 2 of gpu-a and both slices of gpu-b. The pipelines' LocalQueue lives in
- * kubeflow, which Kubeflow's own manifests create at deploy time, so it is left out here.
+ * borrow 2 more there; speech holds 2 of gpu-a and both slices of gpu-b.
  */
 export async function queueObjects(): Promise<Manifest[]> {
   const { objects } = await writtenPlan("queues");

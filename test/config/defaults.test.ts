@@ -110,14 +110,13 @@ describe("gpu defaults", () => {
 });
 
 describe("queues defaults", () => {
-  it("without a queues section: cohort platform, the three default classes, experiments (value 0) by default, no pipeline GPUs", () => {
+  it("without a queues section: cohort platform, the three default classes, experiments (value 0) by default", () => {
     const cfg = resolve(fixture("dev"));
     expect(cfg.queues).toEqual({
       cohort: "platform",
       priorities: DEFAULT_PRIORITIES.map((p) => ({ name: p.name, value: p.value, description: p.description })),
       defaultPriority: "experiments",
       preemption: { reclaimWithinCohort: "Any", withinClusterQueue: "LowerPriority", borrowWithinCohortUpTo: undefined },
-      pipelines: { cpu: "8", memory: "32Gi", gpu: [] },
     });
     expect(cfg.queues.priorities.find((p) => p.name === cfg.queues.defaultPriority)?.value).toBe(0);
   });

@@ -33,8 +33,7 @@ describe("gpuSharing", () => {
     // 2 nodes × 8 H100s × (2 1g.10gb + 1 2g.20gb + 1 3g.40gb): 32, 16 and 16 instances, all held.
     const [recsys, nlp] = cfg.teams;
     recsys.quota.gpu["gpu-training"] = { nominal: { "1g.10gb": 8, "2g.20gb": 4, "3g.40gb": 4 }, borrowingLimit: 4 };
-    nlp.quota.gpu["gpu-training"] = { nominal: { "1g.10gb": 16, "2g.20gb": 8, "3g.40gb": 8 } };
-    cfg.queues.pipelines.gpu["gpu-training"] = { nominal: { "1g.10gb": 8, "2g.20gb": 4, "3g.40gb": 4 } };
+    nlp.quota.gpu["gpu-training"] = { nominal: { "1g.10gb": 24, "2g.20gb": 12, "3g.40gb": 12 } };
     expectValid(cfg);
   });
 

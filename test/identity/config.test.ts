@@ -82,13 +82,12 @@ describe("dexTestUsers", () => {
 describe("dexRedirectUris", () => {
   const teams = [
     { name: "vision", services: ["evidently", "mlflow"] },
-    { name: "nlp", services: ["mlflow"] },
+    { name: "nlp", services: ["mlflow", "pipelines"] },
   ];
 
   it("lets the confidential client return to every shared UI host's gateway callback and Grafana's own OAuth callback, never localhost", () => {
     expect(dexRedirectUris(DOMAIN)).toEqual([
       `https://mlflow.${DOMAIN}/oauth2/callback`,
-      `https://pipelines.${DOMAIN}/oauth2/callback`,
       `https://grafana.${DOMAIN}/oauth2/callback`,
       `https://grafana.${DOMAIN}/login/generic_oauth`,
     ]);
@@ -101,13 +100,19 @@ describe("dexRedirectUris", () => {
     expect(uris.filter((uri) => uri.includes("evidently"))).toEqual([`https://evidently-vision.${DOMAIN}/oauth2/callback`]);
   });
 
+  it("adds the host of each team's own Pipelines UI, for the teams that opted into it only, and no shared Pipelines host", () => {
+    const uris = dexRedirectUris(DOMAIN, teams);
+    expect(uris.filter((uri) => uri.includes("pipelines"))).toEqual([`https://pipelines-nlp.${DOMAIN}/oauth2/callback`]);
+  });
+
   it("covers the host of every UI route a stack can have", () => {
     const hosts = uiRoutes(
       dexAccess(),
       new Set(UI_APPS),
       teams.map((t) => ({ ...t, owners: owners(["g"]).owners })),
     ).map((route) => `https://${route.host}/oauth2/callback`);
-    expect(hosts).toHaveLength(UI_APPS.length);
+    // mlflow, grafana, pipelines-nlp, evidently-vision
+    expect(hosts).toHaveLength(4);
     expect(dexRedirectUris(DOMAIN, teams)).toEqual(expect.arrayContaining(hosts));
   });
 });

@@ -33,7 +33,7 @@ describe("Queues (every fixture stack)", () => {
       childrenOf(plans[stack], component(stack))
         .map((c) => `${c.type} ${c.name}`)
         .sort(),
-    ).toEqual([`${T.chart} kueue`, `${T.configGroup} queues-namespace`, `${T.configGroup} queues-objects`, `${T.configGroup} queues-pipelines-queue`]);
+    ).toEqual([`${T.chart} kueue`, `${T.configGroup} queues-namespace`, `${T.configGroup} queues-objects`]);
     const provider = `urn:pulumi:${stack}::mlops-platform::pulumi:providers:kubernetes::mlops-${stack}`;
     for (const child of childrenOf(plans[stack], component(stack))) expect(child.provider, child.name).toBe(provider);
   });
@@ -66,7 +66,6 @@ describe("Queues (every fixture stack)", () => {
   it.each(["local", "dev", "staging", "prod"])("%s: the namespace group comes before the chart, the chart before the queue objects", (stack) => {
     expect(chart(stack).dependsOn).toContain(group(stack, "queues-namespace").urn);
     expect(group(stack, "queues-objects").dependsOn).toContain(chart(stack).urn);
-    expect(group(stack, "queues-pipelines-queue").dependsOn).toContain(group(stack, "queues-objects").urn);
   });
 });
 
@@ -111,19 +110,19 @@ describe("the queue objects", () => {
         "LocalQueue nlp/nlp",
         "ClusterQueue fraud",
         "LocalQueue fraud/fraud",
-        "ClusterQueue pipelines",
       ]),
     );
-    expect(names.filter((n) => n.includes("kubeflow/"))).toEqual([]);
   });
 
-  it.each(["local", "dev", "staging", "prod"])("%s: the pipelines' LocalQueue alone in its own group", (stack) => {
-    expect(objs(group(stack, "queues-pipelines-queue")).map(describeObj)).toEqual(["LocalQueue kubeflow/pipelines"]);
+  it.each(["local", "dev", "staging", "prod"])("%s: no pipelines' queue: no ClusterQueue or LocalQueue of that name, nothing in kubeflow", (stack) => {
+    const names = objs(group(stack, "queues-objects")).map(describeObj);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((n) => n.endsWith(" pipelines") || n.includes("kubeflow/"))).toEqual([]);
   });
 
-  it("every Kueue object is in one of the two groups, each kind of kueue.x-k8s.io", () => {
+  it("every Kueue object is in the one group, each kind of kueue.x-k8s.io", () => {
     for (const stack of Object.keys(plans)) {
-      const all = [...objs(group(stack, "queues-objects")), ...objs(group(stack, "queues-pipelines-queue"))];
+      const all = objs(group(stack, "queues-objects"));
       expect(new Set(all.map((o) => o.apiVersion))).toEqual(new Set(["kueue.x-k8s.io/v1beta2"]));
       const elsewhere = ofType(plans[stack], T.configGroup)
         .filter((g) => !g.name.startsWith("queues-"))
@@ -133,15 +132,16 @@ describe("the queue objects", () => {
     }
   });
 
-  it("team LocalQueues wait for the team namespaces; the pipelines' for the kustomization that makes kubeflow", () => {
+  it("team LocalQueues wait for the team namespaces, and not for the services", () => {
     for (const stack of Object.keys(plans)) {
       const teamGroups = urnsUnder(stack, "mlops:teams:Teams::teams").filter((urn) => urn.includes(T.configGroup));
-      const kubeflow = one(plans[stack], "kubernetes:kustomize/v2:Directory", "services-pipelines-cluster-scoped").urn;
       expect(teamGroups.length, stack).toBeGreaterThan(0);
       for (const urn of teamGroups) expect(group(stack, "queues-objects").dependsOn, stack).toContain(urn);
-      expect(group(stack, "queues-pipelines-queue").dependsOn, stack).toContain(kubeflow);
       // The teams' queues do not wait for Kubeflow, its database and the rest of the services.
-      expect(group(stack, "queues-objects").dependsOn, stack).not.toContain(kubeflow);
+      expect(
+        group(stack, "queues-objects").dependsOn.filter((urn: string) => urn.includes("mlops:services")),
+        stack,
+      ).toEqual([]);
     }
   });
 });

@@ -46,9 +46,9 @@ describe("clusterQueueSpec", () => {
       defaultPriority: "idle",
       preemption: { reclaimWithinCohort: "LowerPriority", withinClusterQueue: "LowerOrNewerEqualPriority", borrowWithinCohortUpTo: "batch" },
     });
-    const spec = clusterQueueSpec({ ...VISION, name: "pipelines", namespace: "kubeflow" }, FLAVORS, queues);
+    const spec = clusterQueueSpec({ ...VISION, name: "speech", namespace: "speech" }, FLAVORS, queues);
     expect(spec.cohortName).toBe("research");
-    expect(spec.namespaceSelector).toEqual({ matchLabels: { "kubernetes.io/metadata.name": "kubeflow" } });
+    expect(spec.namespaceSelector).toEqual({ matchLabels: { "kubernetes.io/metadata.name": "speech" } });
     expect(spec.preemption).toEqual({
       reclaimWithinCohort: "LowerPriority",
       withinClusterQueue: "LowerOrNewerEqualPriority",
@@ -71,7 +71,7 @@ describe("queueObjects (prod fixture)", () => {
   const objs = queueObjects({ cfg, labels: { "cost-center": "ml-platform" } }) as Obj[];
   const GPU_TOLERATION = { key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" };
 
-  it("makes flavors, priority classes, then a ClusterQueue and LocalQueue per team and for pipelines, all kueue.x-k8s.io/v1beta2", () => {
+  it("makes flavors, priority classes, then a ClusterQueue and LocalQueue per team and nothing else, all kueue.x-k8s.io/v1beta2", () => {
     expect(objs.map((o) => `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`)).toEqual([
       "ResourceFlavor/default",
       "ResourceFlavor/gpu-inference",
@@ -85,8 +85,6 @@ describe("queueObjects (prod fixture)", () => {
       "LocalQueue/nlp/nlp",
       "ClusterQueue/fraud",
       "LocalQueue/fraud/fraud",
-      "ClusterQueue/pipelines",
-      "LocalQueue/kubeflow/pipelines",
     ]);
     for (const o of objs) expect(o.apiVersion).toBe("kueue.x-k8s.io/v1beta2");
   });
@@ -139,14 +137,11 @@ describe("queueObjects (prod fixture)", () => {
     expect(nominal("nvidia.com/gpu")).toBe(16);
   });
 
-  it("pipelines: a queue for the kubeflow namespace with the pipelines' share, billed to the platform", () => {
-    const queue = get(objs, "ClusterQueue", "pipelines");
-    expect(queue.spec.namespaceSelector).toEqual({ matchLabels: { "kubernetes.io/metadata.name": "kubeflow" } });
-    expect(queue.spec.resourceGroups[1]).toEqual({
-      coveredResources: ["nvidia.com/mig-1g.10gb"],
-      flavors: [{ name: "gpu-training", resources: [{ name: "nvidia.com/mig-1g.10gb", nominalQuota: "28" }] }],
-    });
-    expect(queue.metadata.labels).toEqual({ "app.kubernetes.io/managed-by": "mlops-platform", "cost-center": "ml-platform" });
+  it("a team that runs pipelines holds their GPU share in its own queue: nlp's 84 MIG instances", () => {
+    const queue = get(objs, "ClusterQueue", "nlp");
+    expect(queue.spec.namespaceSelector).toEqual({ matchLabels: { "kubernetes.io/metadata.name": "nlp" } });
+    const flavors = queue.spec.resourceGroups.flatMap((g: any) => g.flavors);
+    expect(flavors).toContainEqual({ name: "gpu-training", resources: [{ name: "nvidia.com/mig-1g.10gb", nominalQuota: "84" }] });
   });
 
   it("a team's queues are labelled with the team and billed to its cost center; each LocalQueue points at its ClusterQueue", () => {
@@ -161,10 +156,10 @@ describe("queueObjects (prod fixture)", () => {
     }
   });
 
-  it("with pipelines off there is no pipelines queue", () => {
-    const off = { ...cfg, services: { ...cfg.services, pipelines: { ...cfg.services.pipelines, enabled: false } } };
-    expect(queueHolders(off).map((h) => h.name)).toEqual(["recsys", "nlp", "fraud"]);
-    expect((queueObjects({ cfg: off }) as Obj[]).filter((o) => o.metadata.name === "pipelines")).toEqual([]);
+  it("with pipelines on there is still no pipelines queue, and nothing in kubeflow", () => {
+    expect(cfg.services.pipelines.enabled).toBe(true);
+    expect(queueHolders(cfg).map((h) => h.name)).toEqual(["recsys", "nlp", "fraud"]);
+    expect(objs.filter((o) => o.metadata.name === "pipelines" || o.metadata.namespace === "kubeflow")).toEqual([]);
   });
 });
 

@@ -66,7 +66,7 @@ describe("the queues stack's plan", () => {
     expect(result.schemaProblems.filter((p) => !/ has no kueue\.x-k8s\.io\/v1beta2 /.test(p.message))).toEqual([]);
   });
 
-  it("writes every Kueue object as kueue.x-k8s.io/v1beta2: flavors, priority classes, a ClusterQueue and a LocalQueue per holder", () => {
+  it("writes every Kueue object as kueue.x-k8s.io/v1beta2: flavors, priority classes, a ClusterQueue and a LocalQueue per team", () => {
     const found = kueue();
     expect(found.length).toBeGreaterThan(0);
     for (const o of found) expect(o.apiVersion, `${o.kind} ${o.metadata.name}`).toBe("kueue.x-k8s.io/v1beta2");
@@ -77,8 +77,8 @@ describe("the queues stack's plan", () => {
         .sort();
     expect(names("ResourceFlavor")).toEqual(["default", "gpu-a", "gpu-b"]);
     expect(names("WorkloadPriorityClass")).toEqual(["experiments", "production", "training"]);
-    expect(names("ClusterQueue")).toEqual(["pipelines", "speech", "vision"]);
-    expect(names("LocalQueue")).toEqual(["kubeflow/pipelines", "speech/speech", "vision/vision"]);
+    expect(names("ClusterQueue")).toEqual(["speech", "vision"]);
+    expect(names("LocalQueue")).toEqual(["speech/speech", "vision/vision"]);
     expect(new Set(found.map((o) => o.kind))).toEqual(new Set(["ResourceFlavor", "WorkloadPriorityClass", "ClusterQueue", "LocalQueue"]));
   });
 
@@ -120,11 +120,10 @@ describe("the queues stack's plan", () => {
     ]);
   });
 
-  it("LocalQueues live in the team namespaces (and kubeflow for pipelines), each pointing at its ClusterQueue", () => {
+  it("LocalQueues live in the team namespaces, each pointing at its ClusterQueue", () => {
     for (const [namespace, name] of [
       ["vision", "vision"],
       ["speech", "speech"],
-      ["kubeflow", "pipelines"],
     ] as const)
       expect(named("LocalQueue", name, namespace).spec).toEqual({ clusterQueue: name });
   });

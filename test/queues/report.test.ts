@@ -95,19 +95,19 @@ describe("queueLines", () => {
 });
 
 describe("poolLines", () => {
-  it("prod: each pool's capacity with its formula and its holders, pipelines included; nothing spare", () => {
+  it("prod: each pool's capacity with its formula and its holders, the teams alone; nothing spare", () => {
     expect(poolLines(queueHolders(PROD), contextOf(PROD).flavors)).toEqual([
       "pool gpu-inference nvidia.com/gpu, a unit is a time slice of a shared GPU: 16 (8 nodes (maxSize) × 1 GPU per node × 2 time slices per GPU); nominal recsys 8, nlp 6, fraud 2",
-      `pool gpu-training nvidia.com/mig-1g.10gb, a unit is a MIG instance (an isolated slice of a GPU): 112 (${TRAINING}); nominal recsys 28, nlp 56, pipelines 28`,
+      `pool gpu-training nvidia.com/mig-1g.10gb, a unit is a MIG instance (an isolated slice of a GPU): 112 (${TRAINING}); nominal recsys 28, nlp 84`,
     ]);
   });
 
   it("units in nobody's nominal quota are named, since no queue can borrow them", () => {
     const cfg = fixture("prod");
-    cfg.teams[1].quota.gpu = { "gpu-inference": 6, "gpu-training": 50 };
+    cfg.teams[1].quota.gpu = { "gpu-inference": 6, "gpu-training": 78 };
     const lines = poolLines(queueHolders(resolved(cfg)), contextOf(resolved(cfg)).flavors);
     expect(lines[1]).toBe(
-      `pool gpu-training nvidia.com/mig-1g.10gb, a unit is a MIG instance (an isolated slice of a GPU): 112 (${TRAINING}); nominal recsys 28, nlp 50, pipelines 28; 6 in nobody's nominal quota, which no queue can use`,
+      `pool gpu-training nvidia.com/mig-1g.10gb, a unit is a MIG instance (an isolated slice of a GPU): 112 (${TRAINING}); nominal recsys 28, nlp 78; 6 in nobody's nominal quota, which no queue can use`,
     );
   });
 

@@ -21,18 +21,18 @@ describe("the shipped fixture shapes pass", () => {
     expect(problemsOf(clusterFixture("queues"))).toEqual([]);
   });
 
-  it("prod: gpu-training offers 112 MIG 1g.10gb instances (2 × p5.48xlarge), gpu-inference 16 slices; teams and pipelines hold all of them", () => {
+  it("prod: gpu-training offers 112 MIG 1g.10gb instances (2 × p5.48xlarge), gpu-inference 16 slices; the teams hold all of them", () => {
     const cfg = resolved(fixture("prod"));
     const offers = gpuFlavors(queuePlatform(cfg)).map((f) => [f.name, f.offer.resources.map((r) => [r.resource, r.units])]);
     expect(offers).toEqual([
       ["gpu-inference", [["nvidia.com/gpu", 16]]],
       ["gpu-training", [["nvidia.com/mig-1g.10gb", 112]]],
     ]);
-    expect(cfg.queues.pipelines.gpu).toEqual([{ pool: "gpu-training", nominal: 28 }]);
-    // Exactly full: one more instance for the pipelines overflows.
+    expect(cfg.teams.map((t) => t.quota.gpu.find((s) => s.pool === "gpu-training")?.nominal ?? 0)).toEqual([28, 84, 0]);
+    // Exactly full: one more instance for nlp overflows.
     const more = fixture("prod");
-    more.queues.pipelines.gpu["gpu-training"] = 29;
-    expect(problemsAt(more, "queues.pipelines.gpu.gpu-training")).toHaveLength(1);
+    more.teams[1].quota.gpu["gpu-training"] = 85;
+    expect(problemsAt(more, "teams[1].quota.gpu.gpu-training")).toHaveLength(1);
   });
 });
 
@@ -125,12 +125,6 @@ describe("the form of a share", () => {
     expectAt(cfg, "teams[1].quota.gpu.cpu", '"cpu" is not a GPU pool of this stack (GPU pools: gpu-inference, gpu-training)');
   });
 
-  it("the pipelines' share of a pool the stack does not have", () => {
-    const cfg = fixture("prod");
-    cfg.queues.pipelines.gpu = { "gpu-x": 1 };
-    expectAt(cfg, "queues.pipelines.gpu.gpu-x", '"gpu-x" is not a GPU pool of this stack (GPU pools: gpu-inference, gpu-training)');
-  });
-
   it("an EKS stack without GPU pools names none", () => {
     const cfg = fixture("dev");
     cfg.nodePools = cfg.nodePools.slice(0, 2);
@@ -169,7 +163,6 @@ describe("the form of a share", () => {
       'pool gpu-training cuts MIG instances of several sizes (1g.10gb, 2g.20gb, 3g.40gb): give nominal per size, e.g. { "1g.10gb": 1, "2g.20gb": 1, "3g.40gb": 1 }';
     expectAt(cfg, "teams[0].quota.gpu.gpu-training", message);
     expectAt(cfg, "teams[1].quota.gpu.gpu-training", message);
-    expectAt(cfg, "queues.pipelines.gpu.gpu-training", message);
   });
 
   it("a MIG size the pool does not cut, and a MIG size on a pool without MIG", () => {
@@ -197,15 +190,30 @@ describe("the form of a share", () => {
   });
 });
 
-describe("queue names", () => {
-  it("a team may not be named after the pipelines' ClusterQueue", () => {
+describe("queues.pipelines is gone", () => {
+  const GONE =
+    "is no longer taken: Kubeflow Pipelines' steps now run in their team's own namespace and queue on that team's queue (label kueue.x-k8s.io/queue-name: <team>), so there is no pipelines queue; remove queues.pipelines and move its GPU share (and CPU and memory) to the quota of the teams that run pipelines (teams[].quota)";
+
+  it("a stack that still sets it is refused there, once, saying steps queue on their team's queue and where the share goes", () => {
+    const cfg = fixture("prod");
+    cfg.queues.pipelines = { cpu: "32", memory: "128Gi", gpu: { "gpu-training": 28 } };
+    expect(problemsOf(cfg)).toEqual([{ path: "queues.pipelines", message: GONE }]);
+  });
+
+  it("in any shape, with Kubeflow Pipelines on or off, and its share is summed nowhere", () => {
+    const cfg = fixture("prod");
+    cfg.queues.pipelines = { gpu: { "gpu-x": 999 } };
+    expect(problemsOf(cfg)).toEqual([{ path: "queues.pipelines", message: GONE }]);
+    cfg.services.pipelines = { enabled: false };
+    for (const team of cfg.teams) team.services = team.services.filter((s: string) => s !== "pipelines");
+    cfg.queues.pipelines = {};
+    expect(problemsOf(cfg)).toEqual([{ path: "queues.pipelines", message: GONE }]);
+  });
+
+  it("a team may be named pipelines: no ClusterQueue of that name is left to clash with", () => {
     const cfg = fixture("dev");
     cfg.teams[1].name = "pipelines";
-    expectAt(
-      cfg,
-      "teams[1].name",
-      `"pipelines" names the ClusterQueue of Kubeflow Pipelines' GPU steps; a team's queue is named after the team, so choose another name`,
-    );
+    expect(problemsAt(cfg, "teams[1].name")).toEqual([]);
   });
 });
 
@@ -245,13 +253,13 @@ describe("borrowing and lending limits", () => {
 });
 
 describe("capacity per pool and resource", () => {
-  it("teams and the pipelines together above the MIG pool: once, at the holder that overflows", () => {
+  it("teams together above the MIG pool: once, at the holder that overflows", () => {
     const cfg = fixture("prod");
-    cfg.queues.pipelines.gpu["gpu-training"] = 29;
+    cfg.teams[1].quota.gpu["gpu-training"] = 85;
     expect(problemsOf(cfg)).toEqual([
       {
-        path: "queues.pipelines.gpu.gpu-training",
-        message: `recsys, nlp, pipelines hold 113 nominal nvidia.com/mig-1g.10gb units of pool gpu-training together, but it offers 112 (${TRAINING}). Lower the nominal quotas (teams still borrow what others leave idle), or ask the platform team to raise the pool's maxSize or add a pool.`,
+        path: "teams[1].quota.gpu.gpu-training",
+        message: `recsys, nlp hold 113 nominal nvidia.com/mig-1g.10gb units of pool gpu-training together, but it offers 112 (${TRAINING}). Lower the nominal quotas (teams still borrow what others leave idle), or ask the platform team to raise the pool's maxSize or add a pool.`,
       },
     ]);
   });
@@ -270,27 +278,11 @@ describe("capacity per pool and resource", () => {
     ]);
   });
 
-  it("the pipelines' share counts only while pipelines run", () => {
-    const cfg = fixture("prod");
-    cfg.queues.pipelines.gpu["gpu-training"] = 60;
-    expect(problemsAt(cfg, "queues.pipelines.gpu.gpu-training")).toHaveLength(1);
-    cfg.services.pipelines = { enabled: false };
-    for (const team of cfg.teams) team.services = team.services.filter((s: string) => s !== "pipelines");
-    // Without pipelines the share is not summed; the section itself is then a mistake, said once.
-    expect(problemsOf(cfg)).toEqual([
-      {
-        path: "queues.pipelines",
-        message: "is set, but Kubeflow Pipelines is off in this stack (services.pipelines.enabled), so there is no pipelines queue",
-      },
-    ]);
-  });
-
   it("per MIG size on an all-balanced pool: each size against its own count", () => {
     const cfg = fixture("prod");
     cfg.nodePools[3].gpuSharing.profile = "all-balanced"; // 16 H100s: 32 × 1g.10gb, 16 × 2g.20gb, 16 × 3g.40gb
     cfg.teams[0].quota.gpu["gpu-training"] = { nominal: { "1g.10gb": 32, "3g.40gb": 8 } };
     cfg.teams[1].quota.gpu["gpu-training"] = { nominal: { "3g.40gb": 9, "2g.20gb": 16 } };
-    cfg.queues.pipelines.gpu = {};
     expect(problemsOf(cfg)).toEqual([
       {
         path: "teams[1].quota.gpu.gpu-training",

@@ -1,4 +1,7 @@
-/** allow-gateway: the gateway's proxies reach exactly the UI pods behind each route, on the pods' own port; a team's Evidently route, its own instance alone. */
+/**
+ * allow-gateway: the gateway's proxies reach exactly the UI pods behind each route, on the pods' own port; a team's Evidently route, its own instance alone;
+ * a team's Pipelines UI, in the team's namespace, gets none here (the team chart admits the proxies there).
+ */
 import { describe, expect, it } from "vitest";
 import { evidentlyObjects } from "../../charts/services/evidently";
 import { ALLOW_GATEWAY_POLICY, allowGatewayPolicyName, gatewayUiNetworkPolicies, UI_PODS, uiRoutePods } from "../../charts/services/ui-network";
@@ -13,8 +16,9 @@ const ACCESS = { domain: "mlops.example.com", adminGroups: ["platform-admins"] }
 const owners = { admin: { groups: [] }, edit: { groups: [] }, view: { groups: [] } };
 const routes = uiRoutes(ACCESS, new Set(UI_APPS), [
   { name: "vision", services: ["evidently"], owners },
-  { name: "nlp", services: ["evidently"], owners },
+  { name: "nlp", services: ["evidently", "pipelines"], owners },
 ]);
+const outsideTeams = routes.filter((r) => r.app !== "pipelines");
 const policies = gatewayUiNetworkPolicies(routes, { "cost-center": "platform" }) as Obj[];
 const mlflowObjs = mlflow();
 const evidentlyObjs = evidentlyObjects({ teams: ["vision", "nlp"], databaseEgress: { kind: "cidr", cidr: "10.20.0.0/16", ports: [5432] } }) as Obj[];
@@ -24,8 +28,6 @@ const CONTROLLER: Pod = { namespace: INGRESS_NAMESPACE, name: "envoy-gateway", l
 const TEAM_POD: Pod = { namespace: "vision", name: "train", labels: { ...ENVOY_PROXY_POD_LABELS } };
 const ui = (namespace: string, labels: Record<string, string>): Pod => ({ namespace, name: "ui", labels });
 const MLFLOW = ui(MLFLOW_NAMESPACE, { ...UI_PODS.mlflow.podLabels });
-const PIPELINES_UI = ui(KUBEFLOW_NAMESPACE, { app: "ml-pipeline-ui", "application-crd-id": "kubeflow-pipelines" });
-const KFP_API = ui(KUBEFLOW_NAMESPACE, { app: "ml-pipeline" });
 const GRAFANA = ui(MONITORING_NAMESPACE, { "app.kubernetes.io/name": "grafana", "app.kubernetes.io/instance": "monitoring" });
 const PROMETHEUS: Pod = { namespace: MONITORING_NAMESPACE, name: "prometheus", labels: { "app.kubernetes.io/name": "prometheus" } };
 const EVIDENTLY = ui(EVIDENTLY_NAMESPACE, { ...evidentlyPodLabels("vision"), "pod-template-hash": "x" });
@@ -39,17 +41,19 @@ const world: World = {
 };
 
 describe("allow-gateway NetworkPolicies", () => {
-  it("are one per UI route, in the route's backend namespace, labelled; a team instance's named after its route", () => {
+  it("are one per UI route outside team namespaces, in the route's backend namespace, labelled; a team instance's named after its route", () => {
     expect(policies.length).toBeGreaterThan(0);
+    expect(routes.filter((r) => r.app === "pipelines").map((r) => r.name)).toEqual(["pipelines-nlp"]);
+    expect(policies.filter((p) => p.metadata?.namespace === "nlp" || p.metadata?.name?.includes("pipelines"))).toEqual([]);
     expect(policies.map((p) => [p.kind, p.metadata?.name, p.metadata?.namespace])).toEqual(
-      routes.map((r) => ["NetworkPolicy", r.team ? `${ALLOW_GATEWAY_POLICY}-evidently-${r.team}` : ALLOW_GATEWAY_POLICY, r.backend.namespace]),
+      outsideTeams.map((r) => ["NetworkPolicy", r.team ? `${ALLOW_GATEWAY_POLICY}-evidently-${r.team}` : ALLOW_GATEWAY_POLICY, r.backend.namespace]),
     );
-    expect(routes.filter((r) => r.team).map(allowGatewayPolicyName)).toEqual(["allow-gateway-evidently-vision", "allow-gateway-evidently-nlp"]);
+    expect(outsideTeams.filter((r) => r.team).map(allowGatewayPolicyName)).toEqual(["allow-gateway-evidently-vision", "allow-gateway-evidently-nlp"]);
     for (const p of policies) expect(p.metadata?.labels).toMatchObject({ "cost-center": "platform" });
   });
 
   it("admit only the gateway's proxy pods (and, where nothing else isolates the UI, its own namespace) on the pods' port", () => {
-    for (const route of routes) {
+    for (const route of outsideTeams) {
       const spec = policies.find((p) => p.metadata?.namespace === route.backend.namespace && p.metadata?.name === allowGatewayPolicyName(route))?.spec;
       const pods = uiRoutePods(route);
       expect(spec.podSelector).toEqual({ matchLabels: pods.podLabels });
@@ -65,7 +69,7 @@ describe("allow-gateway NetworkPolicies", () => {
   it("select the pods our MLflow and Evidently charts run, on their container ports", () => {
     for (const [route, objs] of [
       [routes.find((r) => r.app === "mlflow"), mlflowObjs],
-      ...routes.filter((r) => r.team).map((r) => [r, evidentlyObjs] as const),
+      ...routes.filter((r) => r.app === "evidently").map((r) => [r, evidentlyObjs] as const),
     ] as const) {
       if (!route) throw new Error("no route");
       const pods = uiRoutePods(route);
@@ -82,7 +86,6 @@ describe("allow-gateway NetworkPolicies", () => {
   it("let the proxies reach every UI, and not the controller or a look-alike in a team namespace", () => {
     for (const [target, port] of [
       [MLFLOW, 5000],
-      [PIPELINES_UI, 3000],
       [GRAFANA, 3000],
       [EVIDENTLY, 8000],
     ] as const) {
@@ -99,9 +102,9 @@ describe("allow-gateway NetworkPolicies", () => {
     expect(allowed(world, { from: PROXY, to: EVIDENTLY, port: 9000 })).toBe(false);
   });
 
-  it("keep what worked in namespaces we do not isolate otherwise: Prometheus scrapes Grafana, other KFP pods untouched", () => {
+  it("keep what worked in namespaces we do not isolate otherwise: Prometheus scrapes Grafana; nothing of ours in kubeflow", () => {
     expect(allowed(world, { from: PROMETHEUS, to: GRAFANA, port: 3000 })).toBe(true);
-    expect(allowed(world, { from: TEAM_POD, to: KFP_API, port: 8888 })).toBe(true);
     expect(allowed(world, { from: PROXY, to: GRAFANA, port: 9094 })).toBe(false);
+    expect(policies.filter((p) => p.metadata?.namespace === KUBEFLOW_NAMESPACE)).toEqual([]);
   });
 });
