@@ -14,11 +14,6 @@ export interface QueueRulesInput {
   readonly platform?: QueuePlatform;
   readonly teams: readonly (TeamDraft | undefined)[];
   readonly queues?: QueuesInput;
-  /**
-   * Unused: there is no pipelines queue any more, whether Kubeflow Pipelines runs or not. Kept optional while
-   * config/semantic.ts still passes it. @default undefined
-   */
-  readonly pipelines?: boolean;
 }
 
 /** Kubeflow Pipelines' steps run in their team's namespace, on the team's queue: `queues.pipelines` has nothing left to set. */

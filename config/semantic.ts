@@ -95,7 +95,6 @@ export function semanticProblems(input: SemanticInput, opts: CheckOptions): Prob
                 },
           teams: cfg.teams ?? [],
           queues: cfg.queues,
-          pipelines: !skipped("services") && serviceEnabled(resolveServices(cfg.services, cfg.environment, cfg.cluster.kind === "eks"), "pipelines"),
         })),
     ...(skipped("services") ? [] : serviceStorageProblems(cfg)),
     ...accessProblems({

@@ -161,10 +161,11 @@ export const KUSTOMIZE = {
     ref: "2.17.0",
     paths: {
       clusterScoped: "manifests/kustomize/cluster-scoped-resources",
-      platformAgnostic: "manifests/kustomize/env/platform-agnostic",
       generic: "manifests/kustomize/base/installs/generic",
       metadata: "manifests/kustomize/base/metadata/base",
       argoNamespaced: "manifests/kustomize/third-party/argo/installs/namespace",
+      /** Upstream's MySQL (Deployment, PVC, Service `mysql`): the existing-cluster variant's database, in `kubeflow`. */
+      mysql: "manifests/kustomize/third-party/mysql/base",
     },
   },
 } as const satisfies Record<string, KustomizeRef>;

@@ -80,20 +80,4 @@ export const UPSTREAM_CHART_EXCEPTIONS: readonly PolicyException[] = [
     owner: "platform-team",
     expires: "2027-06-30",
   },
-  {
-    id: "kfp-database-credentials-env",
-    controls: ["POD-11"],
-    scope: {
-      component: "pipelines",
-      // Each team's install runs in the team's own namespace; an entry names one namespace, so this one cannot
-      // reach them until the registry can scope by the pipelines opt-in label (see the #16 report).
-      namespace: "kubeflow",
-      workloads: ["ml-pipeline"],
-      notPlanned: "rendered from an upstream kustomization at deploy time",
-    },
-    reason:
-      "Kubeflow Pipelines 2.17.0's kustomize manifests (base/pipeline/ml-pipeline-apiserver-deployment.yaml) give the API server its MySQL user and password as DBCONFIG_USER/DBCONFIG_PASSWORD (and DBCONFIG_MYSQLCONFIG_*) from mysql-secret through secretKeyRef; it reads the database settings from the environment (or flags), with no file option. Each team's Secret holds a generated password of the team's own MySQL user, which reaches only the team's three databases. The v1 cache server is not installed.",
-    owner: "platform-team",
-    expires: "2027-06-07",
-  },
 ];

@@ -212,15 +212,19 @@ describe("kubeflow namespace (pure)", () => {
     ]);
   });
 
-  it("local MySQL: upstream's third-party/mysql/base with a generated root password instead of an empty one, and limits", () => {
+  it("local MySQL: upstream's third-party/mysql/base with a generated root password from a mounted file instead of an empty one, and limits", () => {
     const k = parse(localMysqlOverlay()["kustomization.yaml"]);
     expect(k.namespace).toBe("kubeflow");
     expect(k.resources).toEqual([KFP_URL("third-party/mysql/base")]);
     const c = parse(k.patches[0].patch).spec.template.spec.containers[0];
     expect(c.env).toEqual([
       { name: "MYSQL_ALLOW_EMPTY_PASSWORD", $patch: "delete" },
-      { name: "MYSQL_ROOT_PASSWORD", valueFrom: { secretKeyRef: { name: "kfp-mysql-root", key: "password" } } },
+      { name: "MYSQL_ROOT_PASSWORD_FILE", value: "/etc/mysql-root/password" },
     ]);
+    expect(c.volumeMounts).toEqual([{ name: "root-password", mountPath: "/etc/mysql-root", readOnly: true }]);
+    const spec = parse(k.patches[0].patch).spec.template.spec;
+    expect(spec.volumes).toEqual([{ name: "root-password", secret: { secretName: "kfp-mysql-root", items: [{ key: "password", path: "password" }] } }]);
+    expect(JSON.stringify(spec)).not.toContain("secretKeyRef");
     expect(c.resources.limits).toBeDefined();
   });
 

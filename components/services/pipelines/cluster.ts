@@ -13,12 +13,6 @@ import { deletionPatch, deploymentPatch, kustomization, kustomizeUrl } from "./o
 const toYaml = (value: unknown): string => stringify(value, { lineWidth: 0 });
 
 /**
- * Upstream's MySQL (third-party/mysql/base at the same ref as KUSTOMIZE.kubeflowPipelines; proposed for
- * domain/versions.ts paths): Deployment, PVC, Service `mysql`, ServiceAccount.
- */
-export const KFP_MYSQL_PATH = "manifests/kustomize/third-party/mysql/base";
-
-/**
  * The v1 cache deployer's cluster RBAC (base/cache-deployer/cluster-scoped at 2.17.0): a ClusterRole on
  * CertificateSigningRequests and MutatingWebhookConfigurations bound to a ServiceAccount in `kubeflow`; no team install
  * runs the deployer.
@@ -41,20 +35,23 @@ export function clusterScopedOverlay(): Record<string, string> {
   };
 }
 
+/** Where the root password is mounted: the image's entrypoint reads MYSQL_ROOT_PASSWORD_FILE (file_env), so it is never in the environment (POD-11). */
+export const LOCAL_MYSQL_ROOT_PASSWORD_DIR = "/etc/mysql-root";
+
 /** Requests and limits of the local MySQL (upstream requests 100m/800Mi, no limits). */
 export const LOCAL_MYSQL_RESOURCES = { requests: { cpu: "100m", memory: "800Mi" }, limits: { cpu: "1", memory: "1536Mi" } } as const;
 
 /**
  * The local MySQL overlay: upstream's third-party/mysql/base in `kubeflow` with a generated root password instead of
- * upstream's `MYSQL_ALLOW_EMPTY_PASSWORD: "true"` (mysql-deployment.yaml at 2.17.0), and limits. The image creates
- * root with that password when it initialises an empty data directory.
+ * upstream's `MYSQL_ALLOW_EMPTY_PASSWORD: "true"` (mysql-deployment.yaml at 2.17.0, image mysql:8.4), read from a
+ * mounted file, and limits. The image creates root with that password when it initialises an empty data directory.
  */
 export function localMysqlOverlay(labels: Readonly<Record<string, string>> = {}): Record<string, string> {
   return {
     "kustomization.yaml": toYaml(
       kustomization({
         namespace: KUBEFLOW_NAMESPACE,
-        resources: [kustomizeUrl(KFP_MYSQL_PATH)],
+        resources: [kustomizeUrl(KUSTOMIZE.kubeflowPipelines.paths.mysql)],
         labels: [{ includeSelectors: false, includeTemplates: true, pairs: { ...labels } }],
         patches: [
           {
@@ -65,11 +62,13 @@ export function localMysqlOverlay(labels: Readonly<Record<string, string>> = {})
                     name: "mysql",
                     env: [
                       { name: "MYSQL_ALLOW_EMPTY_PASSWORD", $patch: "delete" },
-                      { name: "MYSQL_ROOT_PASSWORD", valueFrom: { secretKeyRef: { name: LOCAL_MYSQL_ROOT_SECRET, key: "password" } } },
+                      { name: "MYSQL_ROOT_PASSWORD_FILE", value: `${LOCAL_MYSQL_ROOT_PASSWORD_DIR}/password` },
                     ],
+                    volumeMounts: [{ name: "root-password", mountPath: LOCAL_MYSQL_ROOT_PASSWORD_DIR, readOnly: true }],
                     resources: LOCAL_MYSQL_RESOURCES,
                   },
                 ],
+                volumes: [{ name: "root-password", secret: { secretName: LOCAL_MYSQL_ROOT_SECRET, items: [{ key: "password", path: "password" }] } }],
               }),
             ),
           },
