@@ -318,6 +318,9 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
     { providers: [k8sProvider], dependsOn: nodeGroups },
   );
   const gpu = createGpuOperator(cfg, k8sProvider, true, [...nodeGroups, observability]);
+  // Queues on the system pool like the other controllers, whose webhooks the control plane calls from its interfaces in
+  // the VPC; the teams' own Kubeflow Pipelines reach the API server there, and their MySQL inside the VPC.
+  const placement = { systemPool: true, apiServer: eksApiServer(network.vpcCidr, cluster.serviceCidr) };
   const teams = new Teams(
     "teams",
     {
@@ -327,7 +330,15 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
       access: cfg.access,
       guardrails: cfg.guardrails,
       gpuPools: stackGpuPools(cfg),
-      aws: { eksClusterName: eks.clusterName, clusterName: cluster.name, accountId: identity.accountId, bucketKeyArn: keys.keys.s3.arn, region },
+      apiServer: placement.apiServer,
+      aws: {
+        eksClusterName: eks.clusterName,
+        clusterName: cluster.name,
+        accountId: identity.accountId,
+        bucketKeyArn: keys.keys.s3.arn,
+        region,
+        vpcCidr: network.vpcCidr,
+      },
     },
     both,
   );
@@ -349,8 +360,6 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
     { ...both, dependsOn: [workloadAddons] },
   );
   const certManager = createCertManager(cfg, true, { providers: [k8sProvider], dependsOn: [...nodeGroups, observability] });
-  // On the system pool like the other controllers; its webhooks are called from the control plane's interfaces in the VPC.
-  const placement = { systemPool: true, apiServer: eksApiServer(network.vpcCidr, cluster.serviceCidr) };
   // The gateway before the services (KServe's controller waits for its CRDs), its routes after them.
   const gateway = createStackAccess(
     { cfg, identity: signIn, labels: platformLabels(cfg), onEks: true, ...placement },

@@ -59,3 +59,47 @@ export function kfpDatabaseNames(team: string): { readonly user: string; readonl
   const user = plain.length <= MYSQL_USER_MAX ? plain : `kfp_${stem.slice(0, 19)}_${createHash("sha256").update(team).digest("hex").slice(0, 8)}`;
   return { user, pipeline: `mlpipeline_${stem}`, metadata: `metadb_${stem}`, cache: `cachedb_${stem}` };
 }
+
+/** Requests and limits of one container. */
+export interface KfpContainerResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+/** One Deployment of the per-team install and the resources of its main container. */
+export interface KfpDeployment {
+  readonly deployment: string;
+  readonly container: string;
+  readonly resources: KfpContainerResources;
+}
+
+const resources = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string): KfpContainerResources => ({
+  requests: { cpu, memory },
+  limits: { cpu: cpuLimit, memory: memoryLimit },
+});
+
+/**
+ * The Deployments of a team's install (by the pod label they carry, KFP_POD_LABELS) and what their main containers
+ * request and may use. Requests are upstream's where 2.17.0 sets them (API server 250m/500Mi, persistence agent
+ * 120m/500Mi, UI 10m/70Mi, Argo controller 100m/500Mi); scheduledworkflow, ML Metadata and its Envoy set none.
+ * Upstream's wait-for-* init containers request less than the main ones (10m/16Mi), so a pod counts as its main
+ * container. The install sets exactly these (components/services/pipelines), and the team's ResourceQuota grows by
+ * their sum (charts/team/pipelines.ts): one table, so the two cannot drift apart.
+ */
+export const KFP_DEPLOYMENTS: Readonly<Record<keyof typeof KFP_POD_LABELS, KfpDeployment>> = {
+  apiServer: { deployment: "ml-pipeline", container: "ml-pipeline-api-server", resources: resources("250m", "500Mi", "1", "1Gi") },
+  persistenceAgent: {
+    deployment: "ml-pipeline-persistenceagent",
+    container: "ml-pipeline-persistenceagent",
+    resources: resources("120m", "500Mi", "500m", "768Mi"),
+  },
+  scheduledWorkflow: {
+    deployment: "ml-pipeline-scheduledworkflow",
+    container: "ml-pipeline-scheduledworkflow",
+    resources: resources("50m", "64Mi", "250m", "128Mi"),
+  },
+  ui: { deployment: "ml-pipeline-ui", container: "ml-pipeline-ui", resources: resources("10m", "70Mi", "500m", "256Mi") },
+  metadataGrpc: { deployment: "metadata-grpc-deployment", container: "container", resources: resources("50m", "128Mi", "500m", "256Mi") },
+  metadataEnvoy: { deployment: "metadata-envoy-deployment", container: "container", resources: resources("10m", "32Mi", "200m", "128Mi") },
+  workflowController: { deployment: "workflow-controller", container: "workflow-controller", resources: resources("100m", "500Mi", "500m", "768Mi") },
+};

@@ -35,6 +35,11 @@ export interface ServiceNetworkArgs {
   /** Pods teams reach, and on which ports. */
   readonly servedPods?: Readonly<Record<string, string>>;
   readonly servedPorts?: readonly (number | string)[];
+  /**
+   * Only these pods (each a set of pod labels) of the opted-in namespaces reach the served pods, where a service's
+   * clients are the platform's own pods in those namespaces. @default every pod of an opted-in namespace
+   */
+  readonly clientPods?: readonly Readonly<Record<string, string>>[];
   /** Platform namespaces that reach the served pods too (for example a job namespace). */
   readonly alsoFrom?: readonly string[];
   readonly egress: readonly EgressRule[];
@@ -64,6 +69,12 @@ function egressPeer(rule: EgressRule): k8s.NetworkPolicyEgressRule {
   }
 }
 
+/** The opted-in namespaces as peers: all their pods, or only the listed ones. */
+function optedInClients(service: string, clientPods?: readonly Readonly<Record<string, string>>[]): k8s.NetworkPolicyPeer[] {
+  const namespaceSelector = { matchLabels: { [serviceOptInLabel(service)]: "true" } };
+  return clientPods ? clientPods.map((pods) => ({ namespaceSelector, podSelector: { matchLabels: { ...pods } } })) : [{ namespaceSelector }];
+}
+
 /** The service namespace's NetworkPolicies, made in `scope` (for builders that make other objects there too). */
 export function addServiceNetworkPolicies(scope: Construct, args: ServiceNetworkArgs): void {
   const policy = (name: string, spec: k8s.NetworkPolicySpec) =>
@@ -89,7 +100,7 @@ export function addServiceNetworkPolicies(scope: Construct, args: ServiceNetwork
   }
   if (args.servedPods && args.servedPorts) {
     const from: k8s.NetworkPolicyPeer[] = [
-      ...(args.service ? [{ namespaceSelector: { matchLabels: { [serviceOptInLabel(args.service)]: "true" } } }] : []),
+      ...(args.service ? optedInClients(args.service, args.clientPods) : []),
       ...(args.alsoFrom ?? []).map((ns) => ({ namespaceSelector: nsSelector(ns) })),
     ];
     if (from.length > 0) {

@@ -7,9 +7,9 @@
  */
 import { createHash } from "node:crypto";
 import { imageRef } from "../../domain/versions";
-import { kfpDatabaseNames } from "../../domain/pipelines";
+import { KFP_POD_LABELS, kfpDatabaseNames } from "../../domain/pipelines";
 import { externalSecret, type SecretTemplate } from "./external-secrets";
-import { k8s, manifests, oneShotJob, resources, type Manifest } from "../kube";
+import { manifests, oneShotJob, resources, type Manifest } from "../kube";
 import { secretFiles } from "./secret-files";
 import { DATABASES_NAMESPACE } from "./database-setup";
 import { KUBEFLOW_NAMESPACE } from "../../domain/platform-namespaces";
@@ -17,13 +17,6 @@ import { serviceNetworkPolicies } from "./network";
 
 /** The namespace upstream's cluster-scoped-resources creates: CRDs only, and locally the shared MySQL. */
 export { KUBEFLOW_NAMESPACE };
-
-/**
- * The name each team's `pipeline-install-config.mysqlHost` points at: an ExternalName Service of ours in the team
- * namespace that resolves to the RDS endpoint (EKS) or to the MySQL Service in `kubeflow` (existing clusters), so the
- * overlay is the same on both and independent of the computed address.
- */
-export const KFP_MYSQL_SERVICE = "kfp-mysql";
 
 /** Secret KFP 2.17.0 reads the database user from (keys `username`, `password`): API server, MLMD's wait container. */
 export const KFP_MYSQL_SECRET = "mysql-secret";
@@ -39,7 +32,10 @@ export const kfpSetupSecret = (team: string): string => `kfp-${team}-db`;
 export const LOCAL_MYSQL = { service: "mysql", podLabels: { app: "mysql" }, port: 3306 } as const;
 /** The generated root password of the local MySQL (key `password`), replacing upstream's empty one. */
 export const LOCAL_MYSQL_ROOT_SECRET = "kfp-mysql-root";
-/** The local MySQL's address as every team's ExternalName Service points at it. */
+/**
+ * The local MySQL's address, as every team's install names it. Team installs name their database host directly (the
+ * RDS endpoint or this): team namespaces may hold no ExternalName Service (guardrail team-external-name-services).
+ */
 export const LOCAL_MYSQL_HOST = `${LOCAL_MYSQL.service}.${KUBEFLOW_NAMESPACE}.svc.cluster.local`;
 
 /**
@@ -61,17 +57,6 @@ export const KFP_SETUP_POD_LABELS = { "app.kubernetes.io/name": "kfp-database-se
  */
 export type TemplateEscaping = "sprig" | "none";
 
-/** The ExternalName Service a team's KFP reaches MySQL through, in the team namespace. */
-export function mysqlAliasService(namespace: string, address: string, labels: Readonly<Record<string, string>> = {}): Manifest {
-  const [service] = manifests((scope) => {
-    new k8s.KubeService(scope, KFP_MYSQL_SERVICE, {
-      metadata: { name: KFP_MYSQL_SERVICE, namespace, labels: { ...labels } },
-      spec: { type: "ExternalName", externalName: address },
-    });
-  });
-  return service;
-}
-
 /**
  * ML Metadata's server config of one team as an External Secrets template over the team's generated credential:
  * the team's metadata database and user. `ssl_options` (even without a CA) makes its MariaDB Connector/C 3.0.8
@@ -79,7 +64,7 @@ export function mysqlAliasService(namespace: string, address: string, labels: Re
  * (sprig, Go %q) escapes `"` and `\` the way the protobuf text format reads them. Schema upgrades stay on, as
  * upstream's `--enable_database_upgrade=true`.
  */
-export function mlmdServerConfigTemplate(team: string, port: number, host: string = KFP_MYSQL_SERVICE, escaping: TemplateEscaping = "sprig"): string {
+export function mlmdServerConfigTemplate(team: string, host: string, port: number, escaping: TemplateEscaping = "sprig"): string {
   const names = kfpDatabaseNames(team);
   return [
     "connection_config {",
@@ -100,12 +85,13 @@ export function mlmdServerConfigTemplate(team: string, port: number, host: strin
 /** The team's credential in its namespace: `mysql-secret` (its own user, password) and MLMD's config file. */
 export function kfpCredentialTemplates(
   team: string,
+  mysqlHost: string,
   mysqlPort: number,
   escaping: TemplateEscaping = "sprig",
 ): { readonly mysql: SecretTemplate; readonly mlmd: SecretTemplate } {
   return {
     mysql: { username: kfpDatabaseNames(team).user, password: "{{ .password }}" },
-    mlmd: { [MLMD_CONFIG_FILE]: mlmdServerConfigTemplate(team, mysqlPort, KFP_MYSQL_SERVICE, escaping) },
+    mlmd: { [MLMD_CONFIG_FILE]: mlmdServerConfigTemplate(team, mysqlHost, mysqlPort, escaping) },
   };
 }
 
@@ -235,6 +221,8 @@ export function kubeflowNetworkPolicies(labels: Readonly<Record<string, string>>
     service: "pipelines",
     servedPods: { ...LOCAL_MYSQL.podLabels },
     servedPorts: [LOCAL_MYSQL.port],
+    // The teams' API servers and ML Metadata servers only, not every pod of their namespaces.
+    clientPods: [KFP_POD_LABELS.apiServer, KFP_POD_LABELS.metadataGrpc],
     egress: [],
     metricsPort: false,
     labels,

@@ -14,7 +14,7 @@
  */
 import type { TeamConfig } from "../../config/teams";
 import { parseQuantity } from "../../config/quantity";
-import { KFP_POD_LABELS, KFP_PORTS, KFP_STEP_POD_LABEL } from "../../domain/pipelines";
+import { KFP_DEPLOYMENTS, KFP_POD_LABELS, KFP_PORTS, KFP_STEP_POD_LABEL } from "../../domain/pipelines";
 import { k8s, port } from "../kube";
 
 /** An RBAC rule (the shape of rbac.ts PolicyRule, which takes these among the team roles' service rules). */
@@ -57,6 +57,7 @@ export const KFP_VIEW_RULES: readonly KfpRule[] = [
 ];
 
 /** A container budget: requests, and the memory limit the team quota's limits.memory counts. */
+/** What one Deployment of the install adds to the team's quota: its requests and its memory limit. */
 export interface ContainerBudget {
   readonly cpu: string;
   readonly memory: string;
@@ -64,20 +65,15 @@ export interface ContainerBudget {
 }
 
 /**
- * Requests and memory limit of each Deployment of the per-team install (all its containers together), from
- * upstream's requests at 2.17.0 (API server 250m/500Mi, persistence agent 120m/500Mi, UI 10m/70Mi, Argo controller
- * 100m/500Mi; the others 10m/16Mi or none) rounded up, with memory limits of about twice the request. The install
- * (components/services/pipelines) sets these on its containers; the team's quota grows by their sum.
+ * Requests and memory limit of each Deployment of the per-team install, read from the one table the install sets on
+ * its containers (domain/pipelines.ts KFP_DEPLOYMENTS); the team's quota grows by their sum.
  */
-export const KFP_CONTROL_PLANE_BUDGET: Readonly<Record<keyof typeof KFP_POD_LABELS, ContainerBudget>> = {
-  apiServer: { cpu: "250m", memory: "512Mi", memoryLimit: "1Gi" },
-  persistenceAgent: { cpu: "120m", memory: "512Mi", memoryLimit: "1Gi" },
-  scheduledWorkflow: { cpu: "10m", memory: "64Mi", memoryLimit: "128Mi" },
-  ui: { cpu: "10m", memory: "128Mi", memoryLimit: "256Mi" },
-  metadataGrpc: { cpu: "10m", memory: "64Mi", memoryLimit: "256Mi" },
-  metadataEnvoy: { cpu: "10m", memory: "64Mi", memoryLimit: "128Mi" },
-  workflowController: { cpu: "100m", memory: "512Mi", memoryLimit: "1Gi" },
-};
+export const KFP_CONTROL_PLANE_BUDGET: Readonly<Record<keyof typeof KFP_POD_LABELS, ContainerBudget>> = Object.fromEntries(
+  Object.entries(KFP_DEPLOYMENTS).map(([key, d]) => [
+    key,
+    { cpu: d.resources.requests.cpu, memory: d.resources.requests.memory, memoryLimit: d.resources.limits.memory },
+  ]),
+) as Record<keyof typeof KFP_POD_LABELS, ContainerBudget>;
 
 /** The control plane's total: cores, bytes of requested and limited memory, and pods (one replica each). */
 export function kfpControlPlaneFootprint(): { readonly cpu: number; readonly memory: number; readonly memoryLimit: number; readonly pods: number } {

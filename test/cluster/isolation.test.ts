@@ -66,7 +66,7 @@ describe("ResourceQuota team-quota", () => {
   it.each([
     ["CPU", wide(3, { requests: { cpu: "2" }, limits: { cpu: "2" } }), "requests.cpu=6", "requests.cpu=4"],
     // vision has pipelines: its quota is the config's plus its own KFP control plane's (charts/team/pipelines.ts).
-    ["memory", wide(3, { requests: { memory: "4Gi" }, limits: { memory: "4Gi" } }), "requests.memory=12Gi", "requests.memory=10048Mi"],
+    ["memory", wide(3, { requests: { memory: "4Gi" }, limits: { memory: "4Gi" } }), "requests.memory=12Gi", "requests.memory=9986Mi"],
   ])("refuses a pod over the team's %s", async (_, overQuota, requested, limited) => {
     const refused = await editor.create(overQuota, { dryRun: true });
     expectRefused(refused, "exceeded quota: team-quota");

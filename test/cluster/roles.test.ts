@@ -41,9 +41,9 @@ const outsider = admin.as("outsider@example.com", []);
 
 describe("each role's can-i --list is the README's table", () => {
   it.each([
-    ["vision", "view", { prod: false, kserve: true }],
-    ["vision", "edit", { prod: false, kserve: true }],
-    ["vision", "admin", { prod: false, kserve: true }],
+    ["vision", "view", { prod: false, kserve: true, pipelines: true }],
+    ["vision", "edit", { prod: false, kserve: true, pipelines: true }],
+    ["vision", "admin", { prod: false, kserve: true, pipelines: true }],
     ["nlp", "edit", { prod: false, kserve: false }],
     ["nlp", "admin", { prod: false, kserve: false }],
   ] as const)("%s %s", async (team, role, table) => {

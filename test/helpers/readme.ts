@@ -26,7 +26,7 @@ export interface RoleRow {
   readonly apiGroup: string;
   readonly resource: string;
   readonly verbs: Readonly<Record<TeamRole, readonly string[]>>;
-  readonly only: "" | "outside prod" | "with kserve";
+  readonly only: "" | "outside prod" | "with kserve" | "with pipelines";
 }
 
 /** The README's "Team roles" table. */
@@ -41,9 +41,11 @@ export function readmeRoleTable(): RoleRow[] {
 }
 
 /** The table's rows for a team with or without kserve, in or outside prod, as `group|resource|verb` triples of one role. */
-export function readmeRoleTriples(role: TeamRole, opts: { prod: boolean; kserve: boolean }): string[] {
+export function readmeRoleTriples(role: TeamRole, opts: { prod: boolean; kserve: boolean; pipelines?: boolean }): string[] {
   return readmeRoleTable()
-    .filter((r) => !(r.only === "outside prod" && opts.prod) && !(r.only === "with kserve" && !opts.kserve))
+    .filter(
+      (r) => !(r.only === "outside prod" && opts.prod) && !(r.only === "with kserve" && !opts.kserve) && !(r.only === "with pipelines" && !opts.pipelines),
+    )
     .flatMap((r) => r.verbs[role].map((v) => `${r.apiGroup}|${r.resource}|${v}`))
     .sort();
 }

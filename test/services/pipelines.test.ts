@@ -8,7 +8,6 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
-  KFP_MYSQL_SERVICE,
   KFP_SETUP_SQL,
   MLMD_CONFIG_FILE,
   MYSQL_CLIENT_CONFIG,
@@ -38,12 +37,14 @@ const eks = (team: string): TeamOverlaySettings => ({
   team,
   bucket: BUCKET,
   objectStore: { kind: "s3", region: "eu-west-1" },
+  mysqlHost: "kfp.abc.eu-west-1.rds.amazonaws.com",
   labels: { team, "cost-center": "cc" },
 });
 const local = (team: string): TeamOverlaySettings => ({
   team,
   bucket: "artifacts",
   objectStore: { kind: "in-cluster", host: "seaweedfs-s3.object-store.svc", port: 8333, credentialsSecret: "object-store-credentials" },
+  mysqlHost: "mysql.kubeflow.svc.cluster.local",
 });
 const KFP_URL = (path: string) => `https://github.com/kubeflow/pipelines//manifests/kustomize/${path}?ref=2.17.0`;
 const patchesOf = (k: ReturnType<typeof overlayKustomization>) => k.patches.flatMap((p) => ("patch" in p && p.patch ? [parse(p.patch)] : []));
@@ -77,13 +78,13 @@ describe("team overlay (pure)", () => {
       expect(p.installConfig.data.ARTIFACT_NAMESPACE_KEY_PREFIX).toBe("teams/vision/pipelines/private-artifacts");
     });
 
-    it(`${variant}: runs as team-workload, restricted user containers, the team's own databases through kfp-mysql`, () => {
+    it(`${variant}: runs as team-workload, restricted user containers, the team's own databases on the host named directly (no ExternalName in a team namespace)`, () => {
       const p = overlayPatches(settings("vision"));
       const env = Object.fromEntries(p.apiServer.spec.template.spec.containers[0].env.map((e) => [e.name, e.value]));
       expect(env.DEFAULTPIPELINERUNNERSERVICEACCOUNT).toBe("team-workload");
       expect(env.DBCONFIG_MYSQLCONFIG_EXTRAPARAMS).toBe('{"tls":"skip-verify"}');
       expect(p.installConfig.data).toMatchObject({
-        mysqlHost: KFP_MYSQL_SERVICE,
+        mysqlHost: settings("vision").mysqlHost,
         pipelineDb: "mlpipeline_vision",
         mlmdDb: "metadb_vision",
         cacheDb: "cachedb_vision",
@@ -228,7 +229,7 @@ describe("kubeflow namespace (pure)", () => {
     expect(c.resources.limits).toBeDefined();
   });
 
-  it("NetworkPolicies: default deny, DNS, MySQL 3306 only from namespaces opted into pipelines (and its own setup Jobs)", () => {
+  it("NetworkPolicies: default deny, DNS, MySQL 3306 only from the KFP API and ML Metadata pods of namespaces opted into pipelines (and its own setup Jobs)", () => {
     const policies = kubeflowNetworkPolicies() as any[];
     const names = policies.map((p) => p.metadata.name).sort();
     expect(names).toEqual(["allow-clients", "allow-dns", "allow-same-namespace", "default-deny"]);
@@ -236,7 +237,16 @@ describe("kubeflow namespace (pure)", () => {
     const clients = policies.find((p) => p.metadata.name === "allow-clients");
     expect(clients.spec.podSelector).toEqual({ matchLabels: { app: "mysql" } });
     expect(clients.spec.ingress).toEqual([
-      { from: [{ namespaceSelector: { matchLabels: { [serviceOptInLabel("pipelines")]: "true" } } }], ports: [{ protocol: "TCP", port: 3306 }] },
+      {
+        from: [
+          { namespaceSelector: { matchLabels: { [serviceOptInLabel("pipelines")]: "true" } }, podSelector: { matchLabels: { app: "ml-pipeline" } } },
+          {
+            namespaceSelector: { matchLabels: { [serviceOptInLabel("pipelines")]: "true" } },
+            podSelector: { matchLabels: { component: "metadata-grpc-server" } },
+          },
+        ],
+        ports: [{ protocol: "TCP", port: 3306 }],
+      },
     ]);
   });
 });
@@ -254,20 +264,25 @@ describe("team database objects (pure)", () => {
 
   it("team B's names never appear in team A's secret templates", () => {
     const a = [
-      ...Object.values(kfpCredentialTemplates("vision", 3306)),
-      ...Object.values(kfpCredentialTemplates("vision", 3306, "none")),
+      ...Object.values(kfpCredentialTemplates("vision", "db.example", 3306)),
+      ...Object.values(kfpCredentialTemplates("vision", "db.example", 3306, "none")),
       kfpSetupTemplate("vision"),
       kfpSetupTemplate("vision", "none"),
     ].flatMap((t) => Object.values(t));
     for (const name of Object.values(kfpDatabaseNames("nlp"))) for (const text of a) expect(text).not.toContain(name);
-    const mlmd = kfpCredentialTemplates("vision", 3306).mlmd[MLMD_CONFIG_FILE];
+    const mlmd = kfpCredentialTemplates("vision", "db.example", 3306).mlmd[MLMD_CONFIG_FILE];
     expect(mlmd).toContain('database: "metadb_vision"');
     expect(mlmd).toContain('user: "kfp_vision"');
+    expect(mlmd).toContain('host: "db.example"');
     expect(mlmd).toContain("ssl_options { verify_server_cert: false }");
   });
 
   it("without External Secrets the templates need no sprig (renderTemplate knows {{ .key }} only)", () => {
-    for (const t of [mysqlMasterTemplate("none"), kfpSetupTemplate("vision", "none"), ...Object.values(kfpCredentialTemplates("vision", 3306, "none"))])
+    for (const t of [
+      mysqlMasterTemplate("none"),
+      kfpSetupTemplate("vision", "none"),
+      ...Object.values(kfpCredentialTemplates("vision", "db.example", 3306, "none")),
+    ])
       for (const text of Object.values(t)) expect(text).not.toContain("|");
     expect(mysqlMasterTemplate("none")[MYSQL_CLIENT_CONFIG]).toContain('password="{{ .password }}"');
   });

@@ -56,7 +56,7 @@ describe.each(CASES)("team chart %s", (_label, team, environment) => {
     );
     expect(hard["count/volumesnapshots.snapshot.storage.k8s.io"]).toBe(String(team.quota.persistentVolumeClaims));
     // A team with pipelines gets its own KFP control plane's share on top (test/teams/pipelines.test.ts).
-    const budget = team.services.includes("pipelines") ? { cpu: 0.51, memory: 1856 * 2 ** 20, memoryLimit: 3840 * 2 ** 20, pods: 7 } : undefined;
+    const budget = team.services.includes("pipelines") ? { cpu: 0.59, memory: 1794 * 2 ** 20, memoryLimit: 3328 * 2 ** 20, pods: 7 } : undefined;
     const grown = (key: string, base: string, extra = 0) => expect(parseQuantity(hard[key]), key).toBeCloseTo((parseQuantity(base) ?? NaN) + extra, 6);
     grown("requests.cpu", team.quota.cpu, budget?.cpu);
     grown("requests.memory", team.quota.memory, budget?.memory);

@@ -95,7 +95,7 @@ describe("sign-in lines on EKS with the company IdP (dev)", () => {
 
   it("ui: each UI the team opted into plus Grafana, with its URL and Grafana's roles", () => {
     expect(line(lines, "ui")).toBe(
-      "  ui         mlflow https://mlflow.mlops-dev.example.com/, pipelines https://pipelines.mlops-dev.example.com/, grafana https://grafana.mlops-dev.example.com/ (Editor for its admin and edit groups, Viewer for view), evidently https://evidently-recsys.mlops-dev.example.com/; signed in through https://login.example.com as its groups",
+      "  ui         mlflow https://mlflow.mlops-dev.example.com/, pipelines https://pipelines-recsys.mlops-dev.example.com/, grafana https://grafana.mlops-dev.example.com/ (Editor for its admin and edit groups, Viewer for view), evidently https://evidently-recsys.mlops-dev.example.com/; signed in through https://login.example.com as its groups",
     );
   });
 

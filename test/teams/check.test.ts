@@ -65,7 +65,7 @@ describe("teamReport on EKS (dev)", () => {
   it("quota: every figure, and no LoadBalancer or NodePort services; GPUs are the queue's, not the ResourceQuota's", () => {
     // recsys has pipelines: its own KFP control plane is added on top (charts/team/pipelines.ts).
     expect(line(lines, "quota")).toBe(
-      "  quota      cpu 32, memory 128Gi, storage 500Gi, 20 PVCs, 100 pods (plus its Kubeflow Pipelines control plane: 510m cpu, 1856Mi memory requested, 3840Mi limit, 7 pods); no LoadBalancer or NodePort services",
+      "  quota      cpu 32, memory 128Gi, storage 500Gi, 20 PVCs, 100 pods (plus its Kubeflow Pipelines control plane: 590m cpu, 1794Mi memory requested, 3328Mi limit, 7 pods); no LoadBalancer or NodePort services",
     );
   });
 

@@ -94,17 +94,17 @@ describe("team roles with pipelines: the runs' Workflows and ScheduledWorkflows"
 });
 
 describe("team quota with pipelines", () => {
-  it("the control plane's budget: one Deployment per upstream pod label, 510m and 1856Mi requested, 3840Mi memory limit, 7 pods", () => {
+  it("the control plane's budget: one Deployment per upstream pod label, 590m and 1794Mi requested, 3328Mi memory limit, 7 pods", () => {
     expect(Object.keys(KFP_CONTROL_PLANE_BUDGET).sort()).toEqual(Object.keys(KFP_POD_LABELS).sort());
     const footprint = kfpControlPlaneFootprint();
-    expect(footprint.cpu).toBeCloseTo(0.51, 9);
-    expect(footprint).toMatchObject({ memory: 1856 * 2 ** 20, memoryLimit: 3840 * 2 ** 20, pods: 7 });
+    expect(footprint.cpu).toBeCloseTo(0.59, 9);
+    expect(footprint).toMatchObject({ memory: 1794 * 2 ** 20, memoryLimit: 3328 * 2 ** 20, pods: 7 });
   });
 
   it("grows the team's quota by exactly that, so the config's numbers stay the team's own budget", () => {
     const team = make("vision", ["pipelines"]);
     expect(team.quota).toMatchObject({ cpu: "4", memory: "16Gi", pods: 20 });
-    expect(resourceQuotaHard(team)).toMatchObject({ "requests.cpu": "4510m", "requests.memory": "18240Mi", "limits.memory": "20224Mi", pods: "27" });
+    expect(resourceQuotaHard(team)).toMatchObject({ "requests.cpu": "4590m", "requests.memory": "18178Mi", "limits.memory": "19712Mi", pods: "27" });
   });
 
   it("leaves a team without pipelines at its config's numbers", () => {

@@ -15,13 +15,11 @@ import {
   kfpSetupSecret,
   kfpSetupTemplate,
   kubeflowNetworkPolicies,
-  mysqlAliasService,
   mysqlMasterSecret,
   mysqlMasterTemplate,
   mysqlSetupObjects,
 } from "../../../charts/services/pipelines";
 import { DATABASES_NAMESPACE } from "../../../charts/services/database-setup";
-import { PLATFORM_OWNED_LABELS } from "../../../domain/ownership";
 import { teamsUsing } from "../../../domain/team-services";
 import { inheritedDependsOn } from "../../dependencies";
 import { createObjectGroup } from "../../kubernetes/object-group";
@@ -134,15 +132,15 @@ export class Pipelines extends pulumi.ComponentResource {
       const teamLabels = { team: team.name, "cost-center": team.costCenter };
       const after = [clusterScoped, ...args.teamNamespaces];
       const password = new random.RandomPassword(`${name}-${team.name}-database`, { length: 32, special: false }, child).result;
-      const templates = kfpCredentialTemplates(team.name, server.port, server.escaping);
+      const templates = pulumi.output(server.address).apply((host) => kfpCredentialTemplates(team.name, host, server.port, server.escaping));
       const credential = createCredential(
         `${name}-${team.name}-database`,
         {
           store: args.store,
           values: { password },
           targets: [
-            { namespace: team.name, secretName: KFP_MYSQL_SECRET, template: templates.mysql },
-            { namespace: team.name, secretName: MLMD_CONFIG_SECRET, template: templates.mlmd },
+            { namespace: team.name, secretName: KFP_MYSQL_SECRET, template: templates.apply((t) => t.mysql) },
+            { namespace: team.name, secretName: MLMD_CONFIG_SECRET, template: templates.apply((t) => t.mlmd) },
             { namespace: server.setupNamespace, secretName: kfpSetupSecret(team.name), template: kfpSetupTemplate(team.name, server.escaping) },
           ],
           labels: teamLabels,
@@ -152,14 +150,13 @@ export class Pipelines extends pulumi.ComponentResource {
       );
       const objects = pulumi
         .output(server.address)
-        .apply((address) => [
-          mysqlAliasService(team.name, args.aws ? address : LOCAL_MYSQL_HOST, { ...teamLabels, ...PLATFORM_OWNED_LABELS }),
-          ...mysqlSetupObjects({ team: team.name, host: address, port: server.port, namespace: server.setupNamespace, labels }),
-        ]);
+        .apply((address) => [...mysqlSetupObjects({ team: team.name, host: address, port: server.port, namespace: server.setupNamespace, labels })]);
       const database = createObjectGroup(`${name}-${team.name}-database`, objects, { ...child, dependsOn: [...after, ...server.ready, ...credential] });
       const directory = pulumi
-        .output(args.artifactsBucket)
-        .apply((bucket) => writeOverlay(teamPipelinesOverlay({ team: team.name, bucket, objectStore, mysqlPort: server.port, labels: teamLabels })));
+        .all([args.artifactsBucket, server.address])
+        .apply(([bucket, mysqlHost]) =>
+          writeOverlay(teamPipelinesOverlay({ team: team.name, bucket, objectStore, mysqlHost, mysqlPort: server.port, labels: teamLabels })),
+        );
       new k8s.kustomize.v2.Directory(`${name}-${team.name}`, { directory }, { ...child, dependsOn: [...after, database, ...credential] });
     }
     this.databaseAddress = server.databaseAddress;

@@ -2,6 +2,7 @@
  * What a team's Kubeflow Pipelines install leaves out of upstream's trees, and what it sets on the rest; every name
  * is read from manifests/kustomize at 2.17.0 (and Argo v4.0.5's manifests that KFP's third-party/argo pulls in).
  */
+import { KFP_DEPLOYMENTS, type KfpContainerResources } from "../../../domain/pipelines";
 
 export interface ObjectRef {
   readonly apiVersion: string;
@@ -73,30 +74,16 @@ export const TEAM_INSTALL_DELETIONS: readonly ObjectRef[] = [
   objectRef("scheduling.k8s.io/v1", "PriorityClass", "workflow-controller"),
 ];
 
-export interface ContainerResources {
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly cpu: string; readonly memory: string };
-}
+export type ContainerResources = KfpContainerResources;
 const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string): ContainerResources => ({
   requests: { cpu, memory },
   limits: { cpu: cpuLimit, memory: memoryLimit },
 });
 
-/**
- * Requests and limits of every main container the team install runs (Deployment → container). Requests are
- * upstream's where it sets them (api-server 250m/500Mi, persistence agent 120m/500Mi, UI 10m/70Mi, Argo controller
- * 100m/500Mi); scheduledworkflow, ML Metadata and its Envoy set none. Upstream's wait-for-* init containers carry
- * 10m/16Mi requests and 100m/64Mi limits already. Counted in the team's ResourceQuota; each within its LimitRange.
- */
-export const CONTAINER_RESOURCES: Readonly<Record<string, { readonly main: Readonly<Record<string, ContainerResources>> }>> = {
-  "ml-pipeline": { main: { "ml-pipeline-api-server": res("250m", "500Mi", "1", "1Gi") } },
-  "ml-pipeline-persistenceagent": { main: { "ml-pipeline-persistenceagent": res("120m", "500Mi", "500m", "768Mi") } },
-  "ml-pipeline-scheduledworkflow": { main: { "ml-pipeline-scheduledworkflow": res("50m", "64Mi", "250m", "128Mi") } },
-  "ml-pipeline-ui": { main: { "ml-pipeline-ui": res("10m", "70Mi", "500m", "256Mi") } },
-  "metadata-grpc-deployment": { main: { container: res("50m", "128Mi", "500m", "256Mi") } },
-  "metadata-envoy-deployment": { main: { container: res("10m", "32Mi", "200m", "128Mi") } },
-  "workflow-controller": { main: { "workflow-controller": res("100m", "500Mi", "500m", "768Mi") } },
-};
+/** Requests and limits of every main container the team install runs (Deployment → container), from domain/pipelines.ts. */
+export const CONTAINER_RESOURCES: Readonly<Record<string, { readonly main: Readonly<Record<string, ContainerResources>> }>> = Object.fromEntries(
+  Object.values(KFP_DEPLOYMENTS).map((d) => [d.deployment, { main: { [d.container]: d.resources } }]),
+);
 
 /** Argo's executor securityContext as upstream sets it (third-party/argo/base/workflow-controller-configmap-patch.yaml). */
 export const EXECUTOR_SECURITY_CONTEXT = {

@@ -11,7 +11,6 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { KFP_MYSQL_SERVICE } from "../../../charts/services/pipelines";
 import { KFP_RUNNER_SERVICE_ACCOUNT, kfpDatabaseNames, kfpTeamPrefix } from "../../../domain/pipelines";
 import { PLATFORM_OWNED_LABELS } from "../../../domain/ownership";
 import { KUSTOMIZE } from "../../../domain/versions";
@@ -73,6 +72,11 @@ export interface TeamOverlaySettings {
   /** The platform's artifacts bucket. */
   readonly bucket: string;
   readonly objectStore: TeamObjectStore;
+  /**
+   * The MySQL host: the RDS endpoint (EKS) or the MySQL Service in `kubeflow` (existing clusters), named directly
+   * because team namespaces may hold no ExternalName Service (guardrail team-external-name-services).
+   */
+  readonly mysqlHost: string;
   /** @default 3306 */
   readonly mysqlPort?: number;
   /** Cost labels on every object (the team's). @default {} */
@@ -199,7 +203,7 @@ export function overlayPatches(settings: TeamOverlaySettings) {
       kind: "ConfigMap",
       metadata: { name: "pipeline-install-config" },
       data: {
-        mysqlHost: KFP_MYSQL_SERVICE,
+        mysqlHost: settings.mysqlHost,
         mysqlPort: String(settings.mysqlPort ?? 3306),
         pipelineDb: names.pipeline,
         mlmdDb: names.metadata,
