@@ -16,6 +16,11 @@ import { MLFLOW_NAMESPACE, OBJECT_STORE_NAMESPACE } from "./platform-namespaces"
 
 /** The admin identity: only the Job that creates the buckets uses it, in the object store's namespace. */
 export const OBJECT_STORE_ADMIN = "platform-admin";
+/**
+ * The Secret (in each consuming namespace) with the identity's S3 keys: as an AWS shared credentials file (key
+ * `credentials`) and as the raw keys beside it (charts/services/secret-files.ts objectStoreCredentialsTemplate).
+ */
+export const OBJECT_STORE_CREDENTIALS_SECRET = "object-store-credentials";
 /** Where MLflow keeps proxied artifacts: its own prefix of the artifacts bucket (as its EKS role). */
 export const MLFLOW_ARTIFACTS_PREFIX = "mlflow/";
 

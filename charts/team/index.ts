@@ -16,7 +16,7 @@ import { teamNetworkPolicies } from "./network";
 import { NAMESPACE_GPU_POOLS_ANNOTATION, NAMESPACE_PRIORITIES_ANNOTATION, NAMESPACE_QUEUE_LABEL } from "../../domain/queues";
 import { roleRules, roleSubjects, type GroupNaming } from "./rbac";
 import { parseQuantity } from "../../config/quantity";
-import { kfpControlPlaneFootprint, KFP_RUNNER_ROLE, KFP_RUNNER_RULES, usesPipelines, type KfpNetwork } from "./pipelines";
+import { kfpControlPlaneFootprint, KFP_RUNNER_ROLE, kfpRunnerRules, usesPipelines, type KfpNetwork } from "./pipelines";
 
 export { teamNetworkPolicies, ipBlock, METADATA_CIDR, POD_IDENTITY_AGENT_CIDR } from "./network";
 export { roleRules, roleSubjects, teamGroup, type GroupNaming } from "./rbac";
@@ -156,7 +156,10 @@ export class TeamChart extends Chart {
     const pipelines = usesPipelines(team);
     new k8s.KubeServiceAccount(this, "workload-sa", { metadata: meta(TEAM_WORKLOAD_SERVICE_ACCOUNT), automountServiceAccountToken: pipelines });
     if (pipelines) {
-      new k8s.KubeRole(this, "role-kfp-runner", { metadata: meta(KFP_RUNNER_ROLE), rules: KFP_RUNNER_RULES.map((r) => ({ ...r })) });
+      new k8s.KubeRole(this, "role-kfp-runner", {
+        metadata: meta(KFP_RUNNER_ROLE),
+        rules: kfpRunnerRules(props.objectStore !== undefined).map((r) => ({ ...r })),
+      });
       new k8s.KubeRoleBinding(this, "binding-kfp-runner", {
         metadata: meta(KFP_RUNNER_ROLE),
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: KFP_RUNNER_ROLE },

@@ -15,6 +15,7 @@
 import type { TeamConfig } from "../../config/teams";
 import { parseQuantity } from "../../config/quantity";
 import { KFP_DEPLOYMENTS, KFP_POD_LABELS, KFP_PORTS, KFP_STEP_POD_LABEL } from "../../domain/pipelines";
+import { OBJECT_STORE_CREDENTIALS_SECRET } from "../../domain/object-store-identities";
 import { k8s, port } from "../kube";
 
 /** An RBAC rule (the shape of rbac.ts PolicyRule, which takes these among the team roles' service rules). */
@@ -46,6 +47,17 @@ export const KFP_RUNNER_RULES: readonly KfpRule[] = [
 ];
 
 /**
+ * The runner's rules where the team's object store is the in-cluster one (existing clusters): also the team's own key
+ * Secret by name, which the launcher's `providers` secretRef (backend/src/v2/objectstore/object_store.go) and Argo's
+ * executor (the artifact repository's accessKeySecret) read as the run's account. With S3 on EKS, Pod Identity
+ * gives the credentials and the runner reads no Secret.
+ */
+export function kfpRunnerRules(inClusterObjectStore: boolean): KfpRule[] {
+  const key: KfpRule = { apiGroups: [""], resources: ["secrets"], resourceNames: [OBJECT_STORE_CREDENTIALS_SECRET], verbs: ["get"] };
+  return [...KFP_RUNNER_RULES, ...(inClusterObjectStore ? [key] : [])];
+}
+
+/**
  * What every team role may see of its runs in Kubernetes: the Argo Workflows the API server makes, their task
  * results, and the recurring runs' ScheduledWorkflows. Read only for edit and admin too: the team's KFP API (and
  * its UI) is how runs are started, stopped and deleted; a Workflow changed or deleted behind it leaves the run's
@@ -56,7 +68,6 @@ export const KFP_VIEW_RULES: readonly KfpRule[] = [
   { apiGroups: ["kubeflow.org"], resources: ["scheduledworkflows"], verbs: ["get", "list", "watch"] },
 ];
 
-/** A container budget: requests, and the memory limit the team quota's limits.memory counts. */
 /** What one Deployment of the install adds to the team's quota: its requests and its memory limit. */
 export interface ContainerBudget {
   readonly cpu: string;

@@ -12,12 +12,9 @@ import { OBJECT_STORE_NAMESPACE } from "../../domain/platform-namespaces";
 export const OBJECT_STORE_S3_PORT = 8333;
 /** SeaweedFS's S3 gateway (fullnameOverride seaweedfs in charts/values/seaweedfs.yaml). */
 export const OBJECT_STORE_S3_ENDPOINT = `http://seaweedfs-s3.${OBJECT_STORE_NAMESPACE}.svc:${OBJECT_STORE_S3_PORT}`;
-/**
- * The Secret (in each consuming namespace) with the S3 keys: as an AWS shared credentials file (key
- * `credentials`, mounted and named by AWS_SHARED_CREDENTIALS_FILE) and as the raw keys beside it
- * (charts/services/secret-files.ts objectStoreCredentialsTemplate).
- */
-export const OBJECT_STORE_CREDENTIALS_SECRET = "object-store-credentials";
+/** The Secret with an identity's S3 keys in each consuming namespace (domain/object-store-identities.ts). */
+import { OBJECT_STORE_CREDENTIALS_SECRET } from "../../domain/object-store-identities";
+export { OBJECT_STORE_CREDENTIALS_SECRET };
 
 /** On the local stack a bucket is named after its kind. */
 export const localBucketName = (kind: (typeof DATA_BUCKET_KINDS)[number]) => kind;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { kfpControlPlaneFootprint, KFP_CONTROL_PLANE_BUDGET, KFP_RUNNER_RULES } from "../../charts/team/pipelines";
-import { resourceQuotaHard } from "../../charts/team";
+import { resourceQuotaHard, teamObjects } from "../../charts/team";
 import { resolveTeam, teamSchema, TEAM_ROLES, type TeamConfig } from "../../config/teams";
 import { KFP_POD_LABELS } from "../../domain/pipelines";
 import { PLATFORM_OWNED_LABELS } from "../../domain/ownership";
@@ -43,6 +43,14 @@ describe("team chart with pipelines: the runs' account", () => {
       ].sort(),
     );
     expect(triples([...KFP_RUNNER_RULES])).toEqual(triples(get(objs, "Role", "kfp-runner").rules ?? []));
+  });
+
+  it("on the in-cluster object store, also gets the team's own key Secret by name (the launcher and Argo's executor read it), and no other Secret", () => {
+    const local = teamObjects({ team: withKfp, environment: "dev", objectStore: { namespace: "object-store", port: 8333 } }) as Obj[];
+    const rules = get(local, "Role", "kfp-runner").rules ?? [];
+    expect(triples(rules).filter((t) => t.startsWith("|secrets|"))).toEqual(["|secrets|get|object-store-credentials"]);
+    expect(triples(rules)).toEqual([...triples([...KFP_RUNNER_RULES]), "|secrets|get|object-store-credentials"].sort());
+    expect(triples(get(objs, "Role", "kfp-runner").rules ?? []).filter((t) => t.includes("secrets"))).toEqual([]);
   });
 
   it("keeps the Role, its binding and the account the platform's (read-only to the team)", () => {
