@@ -5,6 +5,8 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import fc from "fast-check";
 import { platformAdminObjects, teamObjects } from "../../charts/team";
+import { teamsPipelinesNetwork } from "../../components/teams";
+import { eksApiServer } from "../../components/queues";
 import { teamGroup } from "../../charts/team/rbac";
 import { principalSlug, teamAccessEntries, teamBoundaryPolicy, teamDataPolicy } from "../../components/teams";
 import type { PolicyDocument, PolicyStatement } from "../../components/aws/iam";
@@ -73,6 +75,15 @@ describe.each(STACKS)("Teams component on %s", (stack, result, onAws) => {
         kserveMode: result().config!.services.kserve.mode,
         objectStore: onAws ? undefined : { namespace: "object-store", port: 8333 },
         access: result().config!.access,
+        // On EKS the platform passes the VPC (RDS) and the API server's addresses for the teams' own Kubeflow Pipelines.
+        pipelines: teamsPipelinesNetwork(
+          onAws
+            ? {
+                apiServer: eksApiServer(result().config!.network!.vpcCidr, (result().config!.cluster as any).serviceCidr),
+                aws: { vpcCidr: result().config!.network!.vpcCidr } as any,
+              }
+            : {},
+        ),
       });
       expect(parseYamlStream(group.inputs.yaml as string)).toEqual(JSON.parse(JSON.stringify(expected)));
     }
