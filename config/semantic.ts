@@ -342,7 +342,7 @@ function teamServiceProblems(cfg: WithCluster): Problem[] {
 function serviceStorageProblems(cfg: WithCluster): Problem[] {
   if (cfg.cluster.kind === "eks" || cfg.storage?.objectStore?.enabled !== false) return [];
   const services = resolveServices(cfg.services, cfg.environment, false);
-  const users = (["mlflow", "feast", "evidently"] as const).filter((n) => services[n].enabled);
+  const users = (["mlflow", "feast", "pipelines", "evidently"] as const).filter((n) => services[n].enabled);
   return users.length === 0
     ? []
     : [

@@ -12,6 +12,7 @@ import { arnPartition, partitionMessage } from "./partition";
 import { PLATFORM_NAMESPACES } from "../domain/platform-namespaces";
 import { DEFAULT_LIMITS, extraRule, TEAM_ROLES, type TeamInput } from "./team-schema";
 import type { TeamDraft } from "./team-salvage";
+import { pipelinesTeamProblems } from "./pipelines-team-rules";
 
 /** Into a running container (a shell, an attached terminal, a debug container): never granted in prod. */
 const INTERACTIVE_RESOURCES = ["pods/exec", "pods/attach", "pods/ephemeralcontainers"];
@@ -249,7 +250,7 @@ function singleTeamProblems(team: TeamDraft, at: string, ctx: TeamContext): Prob
   if (!bad("limits") && !bad("quota.cpu") && !bad("quota.memory") && team.quota?.cpu !== undefined && team.quota.memory !== undefined) {
     out.push(...limitProblems(team as Pick<TeamInput, "limits" | "quota">, at));
   }
-  out.push(...ownerProblems(team, at, ctx), ...monitorProblems(team, at));
+  out.push(...ownerProblems(team, at, ctx), ...monitorProblems(team, at), ...pipelinesTeamProblems(team, at));
   (team.rbac?.extraRules ?? []).forEach((rule, j) => out.push(...extraRuleProblems(rule, `${at}.rbac.extraRules[${j}]`, ctx.environment)));
   (team.exceptions ?? []).forEach((id, j) => {
     const scope = ctx.exceptionScopes.get(id);

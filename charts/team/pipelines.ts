@@ -44,6 +44,9 @@ export const KFP_RUNNER_RULES: readonly KfpRule[] = [
   { apiGroups: [""], resources: ["pods"], verbs: ["get"] },
   { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["create", "get", "delete"] },
   { apiGroups: ["argoproj.io"], resources: ["workflowtaskresults"], verbs: ["create", "patch"] },
+  // The driver reads its own run's Workflow for the pipeline-job placeholders (backend/src/v2/cmd/driver/main.go
+  // getCurrentWorkflowMetadata at 2.17.0): get by name, no list.
+  { apiGroups: ["argoproj.io"], resources: ["workflows"], verbs: ["get"] },
 ];
 
 /**

@@ -216,7 +216,7 @@ describe("on AWS (prod)", () => {
     });
     const grant = one(p(), T.rolePolicy, "services-secrets-pipelines-master");
     // KFP's setup objects wait for the grant on their master secret, so the first sync is not refused.
-    expect(one(p(), T.configGroup, "services-pipelines-database-master").dependsOn).toContain(grant.urn);
+    expect(one(p(), T.configGroup, "services-pipelines-database").dependsOn).toContain(grant.urn);
     const setupEgress = obj(one(p(), T.configGroup, "services-postgres-setup"), "NetworkPolicy", "allow-egress").spec.egress;
     expect(setupEgress).toEqual([{ to: [{ ipBlock: { cidr: "10.30.0.0/16" } }], ports: [5432, 3306].map((port) => ({ protocol: "TCP", port })) }]);
     const kfp = doc(grant, "policy");

@@ -210,29 +210,38 @@ describe("extra RBAC rules on the platform's API groups", () => {
 });
 
 describe("the in-cluster object store and the services that keep data in it", () => {
-  it("rejects turning the object store off while MLflow, Feast and Evidently run", () => {
+  it("rejects turning the object store off while MLflow, Feast, Pipelines and Evidently run", () => {
     const cfg = fixture("local");
     cfg.storage.objectStore.enabled = false;
     expect(serviceRelated(cfg)).toEqual([
       {
         path: "storage.objectStore.enabled",
-        message: "is false, but mlflow, feast, evidently keep their data in the in-cluster object store; enable it or disable them under services",
+        message: "is false, but mlflow, feast, pipelines, evidently keep their data in the in-cluster object store; enable it or disable them under services",
       },
     ]);
+  });
+
+  it("counts Kubeflow Pipelines among them: each team's install keeps its artifacts there with the team's own key", () => {
+    const cfg = fixture("local");
+    cfg.storage.objectStore.enabled = false;
+    for (const name of ["mlflow", "feast", "evidently"] as const) cfg.services[name] = { enabled: false };
+    cfg.services.pipelines = { enabled: true };
+    for (const team of cfg.teams) team.services = team.services.filter((s: string) => s === "pipelines");
+    expectProblem(cfg, "storage.objectStore.enabled", "is false, but pipelines keep their data in the in-cluster object store");
   });
 
   it("names only the services still enabled", () => {
     const cfg = fixture("local");
     cfg.storage.objectStore.enabled = false;
     cfg.services.feast = { enabled: false };
-    expectProblem(cfg, "storage.objectStore.enabled", "is false, but mlflow, evidently keep their data");
+    expectProblem(cfg, "storage.objectStore.enabled", "is false, but mlflow, pipelines, evidently keep their data");
   });
 
-  it("accepts it off when only Pipelines and KServe run (Pipelines brings its own store)", () => {
+  it("accepts it off when only KServe runs", () => {
     const cfg = fixture("local");
     cfg.storage.objectStore.enabled = false;
-    cfg.services = { ...cfg.services, mlflow: { enabled: false }, feast: { enabled: false }, evidently: { enabled: false } };
-    cfg.teams[0].services = ["pipelines", "kserve"];
+    cfg.services = { ...cfg.services, mlflow: { enabled: false }, feast: { enabled: false }, pipelines: { enabled: false }, evidently: { enabled: false } };
+    for (const team of cfg.teams) team.services = team.services.filter((s: string) => s === "kserve");
     delete cfg.teams[0].modelMonitors;
     expectValid(cfg);
   });

@@ -141,6 +141,8 @@ describe("team overlay (pure)", () => {
       (p) => p.kind === "Deployment" && p.spec?.template?.spec?.containers?.[0]?.resources,
     );
     expect(deployments.map((d) => d.metadata.name).sort()).toEqual(Object.keys(CONTAINER_RESOURCES).sort());
+    // No surge pod: the team's quota grows by exactly these requests.
+    for (const d of deployments) expect(d.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
     for (const d of deployments)
       for (const c of d.spec.template.spec.containers) {
         expect(Object.keys(c.resources.requests).sort()).toEqual(["cpu", "memory"]);

@@ -40,6 +40,7 @@ describe("team chart with pipelines: the runs' account", () => {
         "|persistentvolumeclaims|delete",
         "argoproj.io|workflowtaskresults|create",
         "argoproj.io|workflowtaskresults|patch",
+        "argoproj.io|workflows|get",
       ].sort(),
     );
     expect(triples([...KFP_RUNNER_RULES])).toEqual(triples(get(objs, "Role", "kfp-runner").rules ?? []));

@@ -183,7 +183,7 @@ export class Pipelines extends pulumi.ComponentResource {
       child,
     );
     const master = createObjectGroup(
-      `${name}-database-master`,
+      `${name}-database`,
       db.masterSecretArn.apply((arn) => [mysqlMasterSecret(aws.secretStoreName, arn, labels)]),
       { ...child, dependsOn: [clusterScoped, aws.secretStore, ...(aws.masterSecretAccess ? [aws.masterSecretAccess(db.masterSecretArn)] : [])] },
     );

@@ -120,13 +120,21 @@ function deploymentEnvPatch(deployment: string, container: string, envs: readonl
   };
 }
 
-/** Requests and limits on every container of every Deployment (objects.ts CONTAINER_RESOURCES). */
+/**
+ * A rollout replaces each single-replica Deployment's pod instead of surging one beside it: the team's quota grows by
+ * exactly the install's requests (charts/team/pipelines.ts), so a surge pod would be refused whenever the team uses
+ * its own share, and the rollout would hang. Upstream sets no strategy (RollingUpdate 25%: one surge pod).
+ */
+export const ROLLOUT_STRATEGY = { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } } as const;
+
+/** Requests and limits on every container of every Deployment (objects.ts CONTAINER_RESOURCES), and the rollout strategy. */
 function resourcePatches() {
   return Object.entries(CONTAINER_RESOURCES).map(([deployment, containers]) => ({
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name: deployment },
     spec: {
+      strategy: ROLLOUT_STRATEGY,
       template: {
         spec: {
           containers: Object.entries(containers.main).map(([name, r]) => ({ name, resources: r })),
