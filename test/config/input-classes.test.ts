@@ -8,7 +8,8 @@ import { secretValueKind, SECRET_VALUE_PATTERNS } from "../../config/secrets";
 import { expectProblem, expectValid, fixture, problemsOf, type Cfg, namespaced, stackProblems, teamsOf } from "./fixtures";
 
 describe("1. team egress that would open private address space", () => {
-  const allow = (cfg: Cfg, cidr: string, ports = [5432]) => (teamsOf(cfg)[0].egress = { allow: [{ cidr, ports }] });
+  // The first team of each fixture runs pipelines, which needs internetHttps (config/pipelines-team-rules.ts): kept.
+  const allow = (cfg: Cfg, cidr: string, ports = [5432]) => (teamsOf(cfg)[0].egress = { internetHttps: true, allow: [{ cidr, ports }] });
   const at = "teams[0].egress.allow[0].cidr";
 
   it("0.0.0.0/0 on a database port: too broad, all private ranges, the VPC and the service range", () => {
@@ -49,6 +50,7 @@ describe("1. team egress that would open private address space", () => {
   it("accepts a named private network outside the cluster, and a narrow public block", () => {
     const cfg = fixture("dev");
     teamsOf(cfg)[0].egress = {
+      internetHttps: true,
       allow: [
         { cidr: "10.40.0.0/16", ports: [5432] },
         { cidr: "203.0.113.0/24", ports: [8443] },
