@@ -103,3 +103,54 @@ export const KFP_DEPLOYMENTS: Readonly<Record<keyof typeof KFP_POD_LABELS, KfpDe
   metadataEnvoy: { deployment: "metadata-envoy-deployment", container: "container", resources: resources("10m", "32Mi", "200m", "128Mi") },
   workflowController: { deployment: "workflow-controller", container: "workflow-controller", resources: resources("100m", "500Mi", "500m", "768Mi") },
 };
+
+/**
+ * Every image repository a team's install and its runs pull, from upstream's manifests at the pinned refs (the
+ * team overlay keeps their images: it sets no `images:` and patches no image, components/services/pipelines):
+ * - base/pipeline/kustomization.yaml `images:` (tag 2.17.0): kfp-api-server, kfp-persistence-agent,
+ *   kfp-scheduled-workflow-controller, kfp-frontend; base/metadata/base/kustomization.yaml: kfp-metadata-envoy;
+ * - base/metadata/base/metadata-grpc-deployment.yaml: ml_metadata_store_server:1.14.0;
+ * - the wait-for-* init containers of ml-pipeline, ml-pipeline-persistenceagent, ml-pipeline-scheduledworkflow and
+ *   metadata-grpc-deployment: docker.io/alpine:3.23, which the runtime (and the registry rule) reads as
+ *   docker.io/library/alpine;
+ * - third-party/argo/base/workflow-controller-deployment-patch.yaml (Argo v4.0.5): the controller
+ *   quay.io/argoproj/workflow-controller and `--executor-image` quay.io/argoproj/argoexec (every step pod's init
+ *   and wait containers);
+ * - base/pipeline/ml-pipeline-apiserver-deployment.yaml V2_DRIVER_IMAGE and V2_LAUNCHER_IMAGE (2.17.0): the
+ *   driver pods and every step's launcher init container (backend/src/v2/compiler/argocompiler/container.go).
+ * Repositories, not registries: ghcr.io/kubeflow or quay.io/argoproj as a whole would admit anything they publish.
+ * The steps' own images (the team's code, and the SDK's default base image) are the team's: its registries.
+ */
+export const KFP_IMAGE_REPOSITORIES = [
+  "ghcr.io/kubeflow/kfp-api-server",
+  "ghcr.io/kubeflow/kfp-frontend",
+  "ghcr.io/kubeflow/kfp-persistence-agent",
+  "ghcr.io/kubeflow/kfp-scheduled-workflow-controller",
+  "ghcr.io/kubeflow/kfp-metadata-envoy",
+  "gcr.io/tfx-oss-public/ml_metadata_store_server",
+  "docker.io/library/alpine",
+  "quay.io/argoproj/workflow-controller",
+  "quay.io/argoproj/argoexec",
+  "ghcr.io/kubeflow/kfp-driver",
+  "ghcr.io/kubeflow/kfp-launcher",
+] as const;
+
+/**
+ * The service accounts a team's install keeps (the others upstream ships are deleted, components/services/pipelines/
+ * objects.ts): ml-pipeline, ml-pipeline-ui, ml-pipeline-persistenceagent, ml-pipeline-scheduledworkflow
+ * (base/pipeline/*-sa.yaml at 2.17.0, each bound to its Role there: ml-pipeline creates and deletes Workflows and
+ * ScheduledWorkflows, deletes pods), metadata-grpc-server (base/metadata/base/metadata-grpc-sa.yaml, no Role) and
+ * Argo's controller `argo` (Argo v4.0.5 manifests/base/workflow-controller/workflow-controller-sa.yaml, bound by
+ * namespace-install/workflow-controller-rbac to argo-role: secrets get, pods and pods/exec create).
+ * metadata-envoy-deployment names none (`default`). A pod of the team's own under one of them would take those
+ * rights (and, for ml-pipeline and ml-pipeline-ui, the team's object-store identity): the guardrail
+ * team-pipelines-service-accounts refuses it. Runs use KFP_RUNNER_SERVICE_ACCOUNT, which is not among them.
+ */
+export const KFP_SERVICE_ACCOUNTS = [
+  "ml-pipeline",
+  "ml-pipeline-ui",
+  "ml-pipeline-persistenceagent",
+  "ml-pipeline-scheduledworkflow",
+  "metadata-grpc-server",
+  "argo",
+] as const;

@@ -4,16 +4,17 @@
  * its owner, its reason and the controls of docs/security-controls.md it serves, like the CrossGuard policies,
  * and is proven on a real API server (test/cluster/guardrails.test.ts).
  */
-import { MANAGED_BY, MANAGED_BY_LABEL, TEAM_GROUP_ANNOTATION_PREFIX } from "../../domain/ownership";
+import { MANAGED_BY, MANAGED_BY_LABEL } from "../../domain/ownership";
+import { KFP_IMAGE_REPOSITORIES } from "../../domain/pipelines";
 import { INFERENCE_POD_LABEL, RESERVED_PIPELINES_POD_LABELS, RESERVED_TEAM_POD_LABELS } from "../team/network";
-import { serviceOptInLabel } from "../../domain/team-services";
 import type { ResourceRule } from "../crds/admission";
 import type { LabelSelector } from "../kube";
 import { POD_SECURITY_ENFORCE_LABEL } from "../pod-security";
 import { clusterLocalModelsRule } from "./models";
 import { queueRule } from "./queues";
 import { inlineVolumesRule } from "./volumes";
-import { TEAM_NAMESPACES, type GuardrailRule } from "./rule";
+import { BY_THE_TEAM, TEAM_NAMESPACES, WITH_PIPELINES, type GuardrailRule } from "./rule";
+import { pipelinesServiceAccountsRule } from "./service-accounts";
 import { IMAGE_REFERENCES, POD_LABELS, POD_SPEC_CHANGED, POD_VARIABLES, RESTRICTED_VALIDATION, WORKLOAD_RESOURCES } from "./pod-templates";
 
 export type { GuardrailRule } from "./rule";
@@ -40,7 +41,6 @@ export interface GuardrailInputs {
 const RESERVED_LABEL_PAIRS = RESERVED_TEAM_POD_LABELS.flatMap((labels) => Object.entries(labels));
 /** The team's own Kubeflow Pipelines' pod labels, reserved only where it runs (a namespace opted into pipelines). */
 const PIPELINES_LABEL_PAIRS = RESERVED_PIPELINES_POD_LABELS.flatMap((labels) => Object.entries(labels));
-const WITH_PIPELINES = `namespaceObject.?metadata.?labels[?'${serviceOptInLabel("pipelines")}'].orValue('') == 'true'`;
 const notCarrying = (pairs: readonly [string, string][]) =>
   pairs.map(([key, value]) => `variables.podLabels[?'${key}'].orValue('') != '${value}'`).join(" && ");
 
@@ -57,16 +57,6 @@ const workloadRules = (operations: ResourceRule["operations"] = WRITES): Resourc
   WORKLOAD_RESOURCES.map((w) => ({ apiGroups: [w.apiGroup], apiVersions: ["v1"], resources: [...w.resources], operations }));
 
 const label = (object: string) => `${object}.?metadata.?labels[?'${MANAGED_BY_LABEL}'].orValue('') == '${MANAGED_BY}'`;
-
-const ANNOTATIONS = "namespaceObject.?metadata.?annotations.orValue({})";
-
-/**
- * A request made by one of the team's groups (the namespace's `mlops.platform/team-group-*` annotations, one
- * group each) or by a service account of the namespace, and not by a cluster admin.
- */
-const BY_THE_TEAM =
-  `!('system:masters' in request.userInfo.groups) && request.userInfo.groups.exists(g, ` +
-  `g == 'system:serviceaccounts:' + request.namespace || ${ANNOTATIONS}.exists(k, k.startsWith('${TEAM_GROUP_ANNOTATION_PREFIX}') && ${ANNOTATIONS}[k] == g))`;
 
 /**
  * Image references as the container runtime resolves them: a short name is on Docker Hub (`python:3.12` is
@@ -87,8 +77,20 @@ const IMAGE_VARIABLES = [
 const underAllowed = (allowed: string) =>
   `${allowed}.exists(r, i.startsWith(r + '/') || (r.contains('/') && (i.startsWith(r + ':') || i.startsWith(r + '@'))))`;
 
+const celList = (entries: readonly string[]) => `[${entries.map((r) => `'${r}'`).join(", ")}]`;
+
+/**
+ * The registries and repositories a team namespace admits images from: the given ones (the stack's, with the drift
+ * images', components/teams teamImageRegistries) and, where the team opted into pipelines, the repositories its own
+ * Kubeflow Pipelines and its runs pull (domain/pipelines.ts KFP_IMAGE_REPOSITORIES), there only.
+ */
+export function namespaceImageRegistries(registries: readonly string[], withPipelines: boolean): string[] {
+  return [...new Set([...registries, ...(withPipelines ? KFP_IMAGE_REPOSITORIES : [])])];
+}
+
 function imageRegistryRule(registries: readonly string[]): GuardrailRule {
-  const allowed = `[${registries.map((r) => `'${r}'`).join(", ")}]`;
+  const kfp = namespaceImageRegistries(registries, true).filter((r) => !registries.includes(r));
+  const notAllowed = `!${underAllowed("variables.allowed")}`;
   return {
     name: "image-registries",
     owner: "platform-security",
@@ -98,11 +100,18 @@ function imageRegistryRule(registries: readonly string[]): GuardrailRule {
       failurePolicy: "Fail",
       matchConstraints: { namespaceSelector: TEAM_NAMESPACES, resourceRules: [core(["pods", "pods/ephemeralcontainers"]), ...workloadRules()] },
       matchConditions: [POD_SPEC_CHANGED],
-      variables: [...POD_VARIABLES, ...IMAGE_VARIABLES],
+      variables: [
+        ...POD_VARIABLES,
+        ...IMAGE_VARIABLES,
+        // The pipelines repositories count only in a namespace that opted into pipelines (its own KFP runs there).
+        { name: "allowed", expression: `(${WITH_PIPELINES}) ? ${celList(namespaceImageRegistries(registries, true))} : ${celList(registries)}` },
+      ],
       validations: [
         {
-          expression: `variables.images.all(i, ${underAllowed(allowed)})`,
-          messageExpression: `'images must come from ${registries.join(", ")}; not allowed here: ' + variables.images.filter(i, !${underAllowed(allowed)}).join(', ')`,
+          expression: `variables.images.all(i, ${underAllowed("variables.allowed")})`,
+          messageExpression:
+            `'images must come from ${registries.join(", ")}' + ((${WITH_PIPELINES}) ? '; with pipelines, for its Kubeflow Pipelines also ${kfp.join(", ")}' : '') + ` +
+            `'; not allowed here: ' + variables.images.filter(i, ${notAllowed}).join(', ')`,
           reason: "Forbidden",
         },
       ],
@@ -214,6 +223,7 @@ export function guardrailRules(inputs: GuardrailInputs): GuardrailRule[] {
     },
     queueRule(inputs.gpuPools ?? []),
     inlineVolumesRule(),
+    pipelinesServiceAccountsRule(),
     {
       name: "team-reserved-pod-labels",
       owner: "platform-security",

@@ -7,6 +7,7 @@ import type { TeamConfig } from "../../config/teams";
 import type { KserveMode } from "../../config/services";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { guardrailObjects } from "../../charts/guardrails";
+import { namespaceImageRegistries } from "../../charts/guardrails/rules";
 import { kserveRoutesInferenceServices } from "../../charts/guardrails/models";
 import { DRIFT_JOB_IMAGES } from "../../charts/services/drift";
 import { IMAGES } from "../../domain/versions";
@@ -33,11 +34,17 @@ export function principalSlug(arn: string): string {
 }
 export * from "../../domain/team-services";
 
-/** The registries team images may come from: the configured ones plus those of the images the platform itself runs in team namespaces. */
-export function teamImageRegistries(cfg: GuardrailsConfig | undefined): string[] | undefined {
+/**
+ * The registries team images may come from: the configured ones plus those of the images the platform itself runs in
+ * team namespaces (the drift jobs', every team). With a team that opted into pipelines, what its namespace admits:
+ * also the repositories of its own Kubeflow Pipelines and its runs (domain/pipelines.ts KFP_IMAGE_REPOSITORIES),
+ * which the registry rule admits there only.
+ */
+export function teamImageRegistries(cfg: GuardrailsConfig | undefined, team?: Pick<TeamConfig, "services">): string[] | undefined {
   if (cfg?.imageRegistries === undefined) return undefined;
   // The drift images' exact repositories, not their registries' whole organisations.
-  return [...new Set([...cfg.imageRegistries, ...Object.values(DRIFT_JOB_IMAGES).map((image) => IMAGES[image].repository)])];
+  const all = [...new Set([...cfg.imageRegistries, ...Object.values(DRIFT_JOB_IMAGES).map((image) => IMAGES[image].repository)])];
+  return namespaceImageRegistries(all, team?.services.includes("pipelines") ?? false);
 }
 
 /** The GPU pools the teams' quotas name: the stack's GPU pools as far as the teams alone tell. */

@@ -17,7 +17,7 @@ describe("guardrail rules", () => {
   const rules = guardrailRules({ imageRegistries: ["registry.example.com"] });
 
   it("each has a unique name, an owner, a reason and controls the baseline defines", () => {
-    expect(rules.length).toBe(9);
+    expect(rules.length).toBe(10);
     expect(new Set(rules.map((r) => r.name)).size).toBe(rules.length);
     for (const rule of rules) {
       expect(rule.reason.length, rule.name).toBeGreaterThan(40);
@@ -63,7 +63,8 @@ describe("guardrail rules", () => {
 
   it("writes the allowed registries into the registry rule's expression and message", () => {
     const rule = rules.find((r) => r.name === "image-registries");
-    expect(rule?.spec.validations[0].expression).toContain("['registry.example.com']");
+    expect(rule?.spec.variables?.find((v) => v.name === "allowed")?.expression).toContain(": ['registry.example.com']");
+    expect(rule?.spec.validations[0].expression).toContain("variables.allowed");
     expect(rule?.spec.validations[0].messageExpression).toContain("images must come from registry.example.com");
   });
 });
