@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { refusal, type KubeResponse } from "../../scripts/cluster/kube-client";
 import type { KubeObject } from "../../scripts/plan/extract";
 import { adminClient, applyOrder, applyServed, describeObject, eventually, UPSTREAM_CRD_GROUPS, writtenPlan } from "./planned";
+import { createUpstreamNamespaces } from "./fixtures";
 
 const admin = adminClient();
 let objects: KubeObject[] = [];
@@ -15,6 +16,9 @@ let upstream: KubeObject[] = [];
 
 beforeAll(async () => {
   objects = (await writtenPlan("isolation")).objects.sort(applyOrder);
+  // `kubeflow` comes from Kubeflow Pipelines' upstream kustomization, which is not applied here; the plan puts the
+  // MySQL's root password, setup Jobs and NetworkPolicies into it.
+  await createUpstreamNamespaces(admin);
   ({ applied, unserved: upstream } = await applyServed(admin, objects));
   const kinds = [...new Set(upstream.map((o) => `${o.apiVersion} ${o.kind}`))].sort();
   console.log(`Applied ${applied.size} of ${objects.length} planned objects; ${upstream.length} custom resources wait for upstream CRDs: ${kinds.join(", ")}`);

@@ -29,10 +29,14 @@ export function member(admin: KubeClient, team: keyof typeof GROUPS, role: TeamR
 /** Namespaces an upstream manifest creates at deploy time: Kubeflow Pipelines' cluster-scoped kustomization brings `kubeflow`. */
 const UPSTREAM_NAMESPACES = ["kubeflow"];
 
+/** Makes the namespaces upstream manifests create (an existing one answers 409), so what the plan puts into them applies as after the upstream install. */
+export async function createUpstreamNamespaces(admin: KubeClient): Promise<void> {
+  for (const name of UPSTREAM_NAMESPACES) await admin.create(object("v1", "Namespace", undefined, name));
+}
+
 /** Applies every served object of the fixture's written plan (idempotent) and returns what was applied. */
 export async function applyFixture(admin: KubeClient): Promise<void> {
-  // Made first (an existing one answers 409), so what the plan puts into them applies as after the upstream install.
-  for (const name of UPSTREAM_NAMESPACES) await admin.create(object("v1", "Namespace", undefined, name));
+  await createUpstreamNamespaces(admin);
   const { applied } = await applyServed(admin, (await writtenPlan("isolation")).objects);
   const refused = [...applied].filter(([, r]) => r.status >= 300).map(([name, r]) => `${name}: ${r.status} ${JSON.stringify(r.body)}`);
   if (refused.length > 0) throw new Error(refused.join("\n"));

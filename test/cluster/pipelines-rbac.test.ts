@@ -64,6 +64,7 @@ const RUNNER_NEEDS: Access[] = [
   { verb: "delete", resource: "persistentvolumeclaims", name: "a-claim" },
   { verb: "create", group: "argoproj.io", resource: "workflowtaskresults" },
   { verb: "patch", group: "argoproj.io", resource: "workflowtaskresults", name: "a-result" },
+  { verb: "get", group: "argoproj.io", resource: "workflows", name: "a-run" },
 ];
 
 const RUNNER_NEVER: Access[] = [
@@ -77,7 +78,8 @@ const RUNNER_NEVER: Access[] = [
   { verb: "create", resource: "pods", name: "a-step" },
   { verb: "update", resource: "persistentvolumeclaims", name: "a-claim" },
   { verb: "create", group: "argoproj.io", resource: "workflows" },
-  { verb: "get", group: "argoproj.io", resource: "workflows", name: "a-run" },
+  { verb: "list", group: "argoproj.io", resource: "workflows" },
+  { verb: "update", group: "argoproj.io", resource: "workflows", name: "a-run" },
   { verb: "update", group: "argoproj.io", resource: "workflowtaskresults", name: "a-result" },
   { verb: "create", group: "kubeflow.org", resource: "scheduledworkflows" },
   { verb: "create", group: "rbac.authorization.k8s.io", resource: "rolebindings" },
