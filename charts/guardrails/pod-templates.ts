@@ -10,6 +10,17 @@ export const WORKLOAD_RESOURCES = [
   { apiGroup: "batch", resources: ["jobs", "cronjobs"] },
 ] as const;
 
+/** Creating or updating a Pod or any workload kind: what rules over pod specs match (with POD_SPEC_CHANGED on updates). */
+export const POD_AND_WORKLOAD_WRITES = [
+  { apiGroups: [""], apiVersions: ["v1"], resources: ["pods"], operations: ["CREATE", "UPDATE"] },
+  ...WORKLOAD_RESOURCES.map((w) => ({
+    apiGroups: [w.apiGroup],
+    apiVersions: ["v1"],
+    resources: [...w.resources],
+    operations: ["CREATE" as const, "UPDATE" as const],
+  })),
+] satisfies { apiGroups: string[]; apiVersions: string[]; resources: string[]; operations: ("CREATE" | "UPDATE")[] }[];
+
 /** The pod spec of a Pod, a CronJob or any other workload, in `object` or (for comparing an update's before and after) `oldObject`. */
 export const podSpecOf = (which: "object" | "oldObject") =>
   `${which}.kind == 'Pod' ? ${which}.spec : (${which}.kind == 'CronJob' ? ${which}.spec.jobTemplate.spec.template.spec : ${which}.spec.template.spec)`;

@@ -6,7 +6,7 @@
  * could take those rights by naming one. The team's runs use team-workload, which stays free.
  */
 import { KFP_SERVICE_ACCOUNTS } from "../../domain/pipelines";
-import { POD_SPEC_CHANGED, POD_VARIABLES, WORKLOAD_RESOURCES } from "./pod-templates";
+import { POD_SPEC_CHANGED, POD_VARIABLES, POD_AND_WORKLOAD_WRITES } from "./pod-templates";
 import { BY_THE_TEAM, TEAM_NAMESPACES, WITH_PIPELINES, type GuardrailRule } from "./rule";
 
 const ACCOUNTS = `[${KFP_SERVICE_ACCOUNTS.map((a) => `'${a}'`).join(", ")}]`;
@@ -25,15 +25,7 @@ export function pipelinesServiceAccountsRule(): GuardrailRule {
       failurePolicy: "Fail",
       matchConstraints: {
         namespaceSelector: TEAM_NAMESPACES,
-        resourceRules: [
-          { apiGroups: [""], apiVersions: ["v1"], resources: ["pods"], operations: ["CREATE", "UPDATE"] },
-          ...WORKLOAD_RESOURCES.map((w) => ({
-            apiGroups: [w.apiGroup],
-            apiVersions: ["v1"],
-            resources: [...w.resources],
-            operations: ["CREATE" as const, "UPDATE" as const],
-          })),
-        ],
+        resourceRules: POD_AND_WORKLOAD_WRITES,
       },
       // A template left unchanged stays (objects made before the rule keep taking updates).
       matchConditions: [POD_SPEC_CHANGED],

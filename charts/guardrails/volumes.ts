@@ -6,7 +6,7 @@
  * Generic ephemeral volumes stay allowed: their claim could name an existing volume (volumeName), but every volume
  * of a shared file system is pre-bound to one claim (claimRef), which the team-volumes policy requires.
  */
-import { POD_SPEC_CHANGED, POD_VARIABLES, WORKLOAD_RESOURCES } from "./pod-templates";
+import { POD_SPEC_CHANGED, POD_VARIABLES, POD_AND_WORKLOAD_WRITES } from "./pod-templates";
 import { TEAM_NAMESPACES, type GuardrailRule } from "./rule";
 const INLINE = "variables.podSpec.?volumes.orValue([]).filter(v, has(v.csi))";
 
@@ -21,15 +21,7 @@ export function inlineVolumesRule(): GuardrailRule {
       failurePolicy: "Fail",
       matchConstraints: {
         namespaceSelector: TEAM_NAMESPACES,
-        resourceRules: [
-          { apiGroups: [""], apiVersions: ["v1"], resources: ["pods"], operations: ["CREATE", "UPDATE"] },
-          ...WORKLOAD_RESOURCES.map((w) => ({
-            apiGroups: [w.apiGroup],
-            apiVersions: ["v1"],
-            resources: [...w.resources],
-            operations: ["CREATE" as const, "UPDATE" as const],
-          })),
-        ],
+        resourceRules: POD_AND_WORKLOAD_WRITES,
       },
       matchConditions: [POD_SPEC_CHANGED],
       variables: [...POD_VARIABLES],
