@@ -11,7 +11,6 @@ import { kueueNamespaceObjects, type ApiServerAddresses } from "./namespace";
 import { KUEUE_RELEASE, kueueValues } from "./values";
 
 export { ANY_API_SERVER, eksApiServer, kueueNamespaceObjects, type ApiServerAddresses } from "./namespace";
-export { type NamespaceQueueMetadata } from "./kubeflow";
 export { KUEUE_PORTS, KUEUE_POD_LABELS, KUEUE_RELEASE, kueueConfiguration, kueueValues } from "./values";
 
 export interface QueuesArgs {

@@ -19,7 +19,6 @@ import { ModelServing, type ModelServingArgs } from "./model-serving";
 import { Mlflow } from "./mlflow";
 import { Pipelines, type PipelinesAwsArgs } from "./pipelines";
 import type { ServiceContext } from "./context";
-import type { NamespaceQueueMetadata } from "../queues/kubeflow";
 import { ANY_API_SERVER, type ApiServerAddresses } from "../queues/namespace";
 import type { AccessConfig } from "../../config/access";
 import { DATABASE_USERS, serviceWiring, type ServiceWiring } from "./wiring";
@@ -58,8 +57,6 @@ export interface MlopsServicesArgs {
     readonly credentials: Readonly<Record<string, pulumi.Input<Readonly<Record<string, string>>>>>;
     readonly ready: pulumi.Resource;
   };
-  /** The queue label and annotations of the `kubeflow` Namespace: no run executes there any more. @default none */
-  readonly pipelinesNamespaceQueue?: NamespaceQueueMetadata;
   /** The platform's cert-manager (components/cert-manager): KServe's controller waits for it. Required with KServe. */
   readonly certManager?: pulumi.Input<pulumi.Resource>[];
   /** The stack's sign-in: the Feast stores check IdP tokens against its issuer. @default none (no team may use feast) */
@@ -292,7 +289,6 @@ export class MlopsServices extends pulumi.ComponentResource {
                 objectStorePort: objectStore.port,
                 credentialsSecret: objectStore.credentialsSecret,
               },
-          namespaceQueue: args.pipelinesNamespaceQueue,
           dependsOn: ready,
         },
         child,

@@ -18,6 +18,7 @@ import {
   mysqlSetupObjects,
 } from "../../charts/services/pipelines";
 import { clusterScopedOverlay, localMysqlOverlay } from "../../components/services/pipelines/cluster";
+import { kubeflowNamespaceLabels } from "../../components/services/pipelines/transforms";
 import { CONTAINER_RESOURCES, TEAM_INSTALL_DELETIONS } from "../../components/services/pipelines/objects";
 import {
   STATIC_PATCHES,
@@ -205,6 +206,20 @@ describe("team overlay (pure)", () => {
 });
 
 describe("kubeflow namespace (pure)", () => {
+  it("labels the upstream Namespace with Pod Security baseline and ours, and no queue: no run executes there", async () => {
+    const transform = kubeflowNamespaceLabels({ team: "platform" });
+    const out = (await transform({
+      type: "kubernetes:core/v1:Namespace",
+      name: "ns",
+      props: { metadata: { name: "kubeflow", labels: { app: "x" } } },
+      opts: {},
+    } as any)) as any;
+    const labels = out.props.metadata.labels;
+    expect(labels).toMatchObject({ app: "x", team: "platform", "pod-security.kubernetes.io/enforce": "baseline" });
+    expect(Object.keys(labels).filter((k) => k.includes("queue"))).toEqual([]);
+    expect(out.props.metadata.annotations).toBeUndefined();
+  });
+
   it("keeps upstream's cluster-scoped resources without the v1 cache deployer's cluster RBAC", () => {
     const k = parse(clusterScopedOverlay()["kustomization.yaml"]);
     expect(k.resources).toEqual([KFP_URL("cluster-scoped-resources")]);

@@ -28,7 +28,6 @@ import { ManagedDatabase } from "../aws/database";
 import { clusterScopedOverlay, localMysqlOverlay } from "./cluster";
 import { teamPipelinesOverlay, writeOverlay, type TeamObjectStore } from "./overlay";
 import { kubeflowNamespaceLabels } from "./transforms";
-import type { NamespaceQueueMetadata } from "../../queues/kubeflow";
 
 export { kustomizeUrl, overlayHash, overlayKustomization, overlayPatches, teamPipelinesOverlay, writeOverlay } from "./overlay";
 export { kubeflowNamespaceLabels } from "./transforms";
@@ -83,8 +82,6 @@ export interface PipelinesArgs {
   readonly aws?: PipelinesAwsArgs;
   /** Existing cluster: the MySQL in `kubeflow`, the in-cluster object store. @default undefined */
   readonly local?: PipelinesLocalArgs;
-  /** Queue metadata of the `kubeflow` Namespace: none needed any more (no run executes there). @default none */
-  readonly namespaceQueue?: NamespaceQueueMetadata;
   /** What must exist first (nodes, and on AWS the cluster add-ons); children that need it wait for it. */
   readonly dependsOn: pulumi.Input<pulumi.Resource>[];
 }
@@ -117,7 +114,7 @@ export class Pipelines extends pulumi.ComponentResource {
     const clusterScoped = new k8s.kustomize.v2.Directory(
       `${name}-cluster-scoped`,
       { directory: writeOverlay(clusterScopedOverlay()) },
-      { ...child, dependsOn, transforms: [kubeflowNamespaceLabels(labels, args.namespaceQueue)] },
+      { ...child, dependsOn, transforms: [kubeflowNamespaceLabels(labels)] },
     );
     const network = createObjectGroup(`${name}-network`, kubeflowNetworkPolicies(labels), { ...child, dependsOn: [clusterScoped] });
 

@@ -7,12 +7,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { KUBEFLOW_NAMESPACE } from "../../../charts/services/pipelines";
 import { podSecurityLabels } from "../../../charts/pod-security";
 import { namespaceLabelsTransform } from "../../kubernetes/namespace-labels";
-import type { NamespaceQueueMetadata } from "../../queues/kubeflow";
 
-/**
- * Our labels and Pod Security baseline (which wins) on the `kubeflow` Namespace. No run executes there any more,
- * so it needs no queue; `queue` stays optional until the queue wiring stops passing one. @default no queue
- */
-export function kubeflowNamespaceLabels(extra: Readonly<Record<string, string>> = {}, queue?: NamespaceQueueMetadata): pulumi.ResourceTransform {
-  return namespaceLabelsTransform({ ...extra, ...queue?.labels, ...podSecurityLabels("baseline") }, KUBEFLOW_NAMESPACE, queue?.annotations);
+/** Our labels and Pod Security baseline (which wins) on the `kubeflow` Namespace; no run executes there, so Kueue does not manage it. */
+export function kubeflowNamespaceLabels(extra: Readonly<Record<string, string>> = {}): pulumi.ResourceTransform {
+  return namespaceLabelsTransform({ ...extra, ...podSecurityLabels("baseline") }, KUBEFLOW_NAMESPACE);
 }
