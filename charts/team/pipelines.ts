@@ -174,11 +174,10 @@ const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLo
 /**
  * Pod labels of the install that a team pod may not carry in a namespace with pipelines (the
  * team-reserved-pod-labels guardrail): every label that carries an allowance above (database, API server, storage,
- * the gateway). ML Metadata's Envoy has none and is not reserved. Not the run steps' label: Argo's controller, which
- * creates the step pods, runs under a service account of the team namespace, which the guardrail cannot tell from
- * the team's own (any editor can run a pod as it), so reserving it would refuse every run. The steps' allowances
- * (API server, storage) are therefore ones any team pod may take: the API server's RBAC and the team's own cloud
- * role are the boundary there, not the network.
+ * the gateway). ML Metadata's Envoy has none and is not reserved. Not the run steps' label: the steps' allowances
+ * (API server, storage over HTTPS) are ones a pipelines team's pods have anyway, since such a team must allow public
+ * HTTPS (config/pipelines-team-rules.ts); the API server's RBAC and the team's own cloud role are the boundary
+ * there, not the network.
  */
 export const KFP_RESERVED_POD_LABELS: readonly Readonly<Record<string, string>>[] = [...new Set([...DATABASE_CLIENTS, ...API_CLIENTS, ...STORAGE_CLIENTS])].map(
   (c) => KFP_POD_LABELS[c],
