@@ -12,9 +12,9 @@ import type { TeamDraft } from "./team-salvage";
 /**
  * Why a pipelines team needs `egress.internetHttps: true`. Its run steps run the team's own code and reach object
  * storage: S3 over public HTTPS on EKS (a NetworkPolicy cannot name S3), and the API server on an existing cluster
- * at an address the platform does not know, so on any port 443; and any pod of the team can carry the steps' label,
- * because Argo creates step pods as the team's own account, which no admission rule can tell from the team. The
- * namespace has public HTTPS egress in fact; the config says so.
+ * at an address the platform does not know, so to any address on 443 and 6443; and the steps' label, which those
+ * allowances select, is not reserved (charts/team/pipelines.ts), so any pod of the team can carry it. The namespace
+ * has HTTPS egress in fact; the config says so.
  */
 export const PIPELINES_NEED_INTERNET_HTTPS =
   "must be true for a team with pipelines: its run steps run the team's code and reach object storage over HTTPS (S3 on public addresses on EKS; the API server at an address the platform cannot know elsewhere), and any of its pods can carry the steps' label, so the namespace has public HTTPS egress whatever this says";

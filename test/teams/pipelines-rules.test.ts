@@ -3,7 +3,9 @@
  * fixture with one field broken, through the real loader: the path and the rule in the message.
  */
 import { describe, expect, it } from "vitest";
-import { kfpLargestLimit, PIPELINES_NEED_INTERNET_HTTPS } from "../../config/pipelines-team-rules";
+import { KFP_SMALLEST_REQUEST, kfpLargestLimit, PIPELINES_NEED_INTERNET_HTTPS } from "../../config/pipelines-team-rules";
+import { parseQuantity } from "../../config/quantity";
+import { EXECUTOR_RESOURCES } from "../../components/services/pipelines/objects";
 import { expectProblem, fixture, problemsOf, teamsOf } from "./fixtures";
 
 /** nlp in the prod fixture uses pipelines (and says it has HTTPS egress); recsys too. */
@@ -43,6 +45,14 @@ describe("a team with pipelines: its egress and its LimitRange", () => {
   it("the install's largest container is the API server's 1 CPU and 1Gi", () => {
     expect(kfpLargestLimit("cpu")).toEqual({ text: "1", value: 1 });
     expect(kfpLargestLimit("memory")).toEqual({ text: "1Gi", value: 2 ** 30 });
+  });
+
+  it("Argo's executor on every step pod fits the same bounds: it requests no less than the smallest and is limited to no more than the largest", () => {
+    const q = (text: string) => parseQuantity(text) ?? Number.NaN;
+    for (const resource of ["cpu", "memory"] as const) {
+      expect(q(EXECUTOR_RESOURCES.requests[resource])).toBeGreaterThanOrEqual(q(KFP_SMALLEST_REQUEST[resource]));
+      expect(q(EXECUTOR_RESOURCES.limits[resource])).toBeLessThanOrEqual(kfpLargestLimit(resource).value);
+    }
   });
 
   it.each([
