@@ -14,7 +14,7 @@ import { clusterLocalModelsRule } from "./models";
 import { queueRule } from "./queues";
 import { inlineVolumesRule } from "./volumes";
 import { BY_THE_TEAM, TEAM_NAMESPACES, WITH_PIPELINES, type GuardrailRule } from "./rule";
-import { pipelinesServiceAccountsRule } from "./service-accounts";
+import { pipelinesInferenceAccountsRule, pipelinesServiceAccountsRule } from "./service-accounts";
 import { IMAGE_REFERENCES, POD_LABELS, POD_SPEC_CHANGED, POD_VARIABLES, RESTRICTED_VALIDATION, WORKLOAD_RESOURCES } from "./pod-templates";
 
 export type { GuardrailRule } from "./rule";
@@ -224,6 +224,7 @@ export function guardrailRules(inputs: GuardrailInputs): GuardrailRule[] {
     queueRule(inputs.gpuPools ?? []),
     inlineVolumesRule(),
     pipelinesServiceAccountsRule(),
+    pipelinesInferenceAccountsRule(),
     {
       name: "team-reserved-pod-labels",
       owner: "platform-security",

@@ -17,7 +17,7 @@ describe("guardrail rules", () => {
   const rules = guardrailRules({ imageRegistries: ["registry.example.com"] });
 
   it("each has a unique name, an owner, a reason and controls the baseline defines", () => {
-    expect(rules.length).toBe(10);
+    expect(rules.length).toBe(11);
     expect(new Set(rules.map((r) => r.name)).size).toBe(rules.length);
     for (const rule of rules) {
       expect(rule.reason.length, rule.name).toBeGreaterThan(40);

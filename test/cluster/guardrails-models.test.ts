@@ -1,9 +1,7 @@
 /**
  * The model-route rule (mlops-cluster-local-models) on a real API server, with the namespaces, team roles and the
  * rule the access fixture plans (test/cluster/stacks/Pulumi.access.yaml: recsys serves model endpoints, fraud does
- * not). KServe does not run and its CRDs are not installed: a stand-in CRD of this file's own writing serves
- * serving.kserve.io/v1beta1 InferenceServices with an open schema, which is all a validating admission policy needs
- * to match and judge them. What is not shown here: the type check against KServe's real schema.
+ * not). KServe does not run: InferenceServices are served by a stand-in CRD (kserve-stand-in.ts).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { refusal, type KubeObjectRef } from "../../scripts/cluster/kube-client";
@@ -13,47 +11,18 @@ import { clusterLocalModelsRule } from "../../charts/guardrails/models";
 import { clusterGroup, MODEL_ROUTES_LABEL } from "../../domain/access";
 import { adminClient, applyOrder, eventually, writtenPlan } from "./planned";
 import { expectAdmitted, expectRefused, expectTypeCheckedDeny, object } from "./fixtures";
+import { INFERENCE_SERVICE_CRD as CRD_NAME, installInferenceServiceStandIn, KSERVE_GROUP } from "./kserve-stand-in";
 
 const admin = adminClient();
 const POLICY = guardrailPolicyName(clusterLocalModelsRule().name);
 const FIELD_MANAGER = "mlops-guardrails-models-test";
 const TEAMS = ["recsys", "fraud"];
 const VISIBILITY = "networking.kserve.io/visibility";
-const GROUP = "serving.kserve.io";
-const CRD_NAME = `inferenceservices.${GROUP}`;
+const GROUP = KSERVE_GROUP;
 /** A recsys editor as the API server sees them: the IdP group with the access section's prefix. */
 const recsysEditor = admin.as("dev@recsys.example.com", [clusterGroup(inject("oidc").access, "recsys-devs")]);
 /** Namespaces this file made, deleted (and waited for) at the end so later files can make them afresh. */
 const created: string[] = [];
-
-/** Enough of the InferenceService API to match and judge: an open schema, the status subresource as KServe's has. */
-const STAND_IN_CRD = {
-  apiVersion: "apiextensions.k8s.io/v1",
-  kind: "CustomResourceDefinition",
-  metadata: { name: CRD_NAME },
-  spec: {
-    group: GROUP,
-    names: { kind: "InferenceService", listKind: "InferenceServiceList", plural: "inferenceservices", singular: "inferenceservice" },
-    scope: "Namespaced",
-    versions: [
-      {
-        name: "v1beta1",
-        served: true,
-        storage: true,
-        subresources: { status: {} },
-        schema: {
-          openAPIV3Schema: {
-            type: "object",
-            properties: {
-              spec: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
-              status: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
-            },
-          },
-        },
-      },
-    ],
-  },
-};
 
 type Labels = Record<string, string>;
 
@@ -77,19 +46,8 @@ function fixtureObjects(objects: readonly KubeObject[]): KubeObject[] {
   );
 }
 
-async function installStandIn(): Promise<void> {
-  const applied = await admin.apply(STAND_IN_CRD, FIELD_MANAGER);
-  if (applied.status >= 300) throw new Error(`stand-in CRD: ${refusal(applied)}`);
-  // Discovery is cached per process: ask for the group only once the server serves it.
-  const served = await eventually(async () => {
-    const got = await admin.request("GET", `/apis/${GROUP}/v1beta1`);
-    return got.status === 200 && (got.body?.resources ?? []).some((r: { name: string }) => r.name === "inferenceservices") ? true : undefined;
-  });
-  if (!served) throw new Error(`${CRD_NAME} not served within 30 s`);
-}
-
 beforeAll(async () => {
-  await installStandIn();
+  await installInferenceServiceStandIn(admin, FIELD_MANAGER);
   const objects = fixtureObjects((await writtenPlan("access")).objects).sort(applyOrder);
   if (!objects.some((o) => o.kind === "ValidatingAdmissionPolicy")) throw new Error(`the access fixture plans no ${POLICY}`);
   for (const o of objects) {

@@ -10,6 +10,7 @@ import { PLATFORM_OWNED_LABELS } from "../../domain/ownership";
 import type { KubeClient } from "../../scripts/cluster/kube-client";
 import { adminClient, eventually } from "./planned";
 import { container, deployment, expectAdmitted, expectRefused, member, object, pod, readyFixture } from "./fixtures";
+import { INFERENCE_SERVICE_CRD, installInferenceServiceStandIn, KSERVE_GROUP } from "./kserve-stand-in";
 
 const admin = adminClient();
 
@@ -35,6 +36,7 @@ const accounts = KFP_SERVICE_ACCOUNTS.map((name) =>
 
 beforeAll(async () => {
   await readyFixture(admin);
+  await installInferenceServiceStandIn(admin, "mlops-pipelines-guardrails-test");
   for (const account of accounts) expect((await admin.create(account)).status).toBeLessThan(300);
   // Admission policies are enforced a moment after they are stored: wait for the newest rule.
   const probe = () => member(admin, "vision", "edit").create(pod("vision", "probe", { serviceAccountName: "argo" }), { dryRun: true });
@@ -42,6 +44,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const account of accounts) await admin.remove(account);
+  await admin.request("DELETE", `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${INFERENCE_SERVICE_CRD}`);
   admin.close();
 });
 
@@ -121,6 +124,40 @@ describe("the service accounts of a team's Kubeflow Pipelines", () => {
 
   it("a team without pipelines keeps those names for accounts of its own", async () => {
     expectAdmitted(await member(admin, "nlp", "edit").create(templated("Deployment", "apps/v1", "nlp", asAccount("argo")), { dryRun: true }));
+  });
+});
+
+/** A cluster-local InferenceService of vision (it serves no model endpoints) whose component runs as `account`. */
+function inferenceService(component: "predictor" | "transformer" | "explainer", account: string) {
+  const model = { modelFormat: { name: "sklearn" }, storageUri: "s3://models/ranker/v1" };
+  const spec = {
+    predictor: { model },
+    [component]: {
+      ...(component === "predictor" ? { model } : { containers: [{ name: "main", image: "registry.example.com/ml/t:1" }] }),
+      serviceAccountName: account,
+    },
+  };
+  return object(`${KSERVE_GROUP}/v1beta1`, "InferenceService", "vision", `isvc-${component}`, {
+    metadata: { name: `isvc-${component}`, namespace: "vision", labels: { "networking.kserve.io/visibility": "cluster-local" } },
+    spec,
+  });
+}
+
+describe("InferenceServices of a team with pipelines and kserve", () => {
+  it.each(["predictor", "transformer", "explainer"] as const)(
+    "refuses a %s that runs as one of the install's accounts; KServe would make its pods",
+    async (component) => {
+      for (const account of ["argo", "ml-pipeline"]) {
+        expectRefused(
+          await member(admin, "vision", "edit").create(inferenceService(component, account), { dryRun: true }),
+          /InferenceServices may not run as the team's Kubeflow Pipelines' service accounts/,
+        );
+      }
+    },
+  );
+
+  it("admits one that runs as team-workload", async () => {
+    expectAdmitted(await member(admin, "vision", "edit").create(inferenceService("predictor", KFP_RUNNER_SERVICE_ACCOUNT), { dryRun: true }));
   });
 });
 
