@@ -8,10 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { isEksPlatform, type EksPlatformConfig, type ExistingPlatformConfig, type PlatformConfig } from "./config";
 import { ClusterAutoscaler } from "./components/autoscaler";
 import { createAwsLoadBalancerController } from "./components/aws-load-balancer";
-import { CertManager } from "./components/cert-manager";
 import { KmsKeys } from "./components/aws/kms";
 import { Cluster, WorkloadAddons, eksOidcSignIn } from "./components/cluster";
-import { GpuOperator } from "./components/gpu";
 import { createKubernetesProvider } from "./components/kubernetes/provider";
 import { Network } from "./components/network";
 import { NodePools } from "./components/nodes";
@@ -19,21 +17,11 @@ import { ObjectStore, Storage } from "./components/storage";
 import { Observability } from "./components/observability";
 import { Teams } from "./components/teams";
 import { MlopsServices, objectStoreConsumers } from "./components/services";
-import { eksApiServer, Queues, type QueuesArgs } from "./components/queues";
+import { eksApiServer } from "./components/queues";
 import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_S3_PORT } from "./components/storage";
 import { EKS_VERSIONS } from "./domain/versions";
-import { gpuFlavors } from "./domain/queues";
-import { queuePlatform } from "./charts/queues";
-import type { Access } from "./components/access";
-import {
-  accessOutputs,
-  createStackAccess,
-  createStackIdentity,
-  createStackRoutes,
-  grafanaOAuth,
-  kserveGateway,
-  type AccessOutputs,
-} from "./components/access/wiring";
+import { createCertManager, createGpuOperator, createQueues, platformLabels, servicesArgs, stackGpuPools } from "./components/platform-wiring";
+import { accessOutputs, createStackAccess, createStackIdentity, createStackRoutes, grafanaOAuth, type AccessOutputs } from "./components/access/wiring";
 
 /** The stack outputs (index.ts); access adds the UIs' URLs and, with Dex, its test users (AccessOutputs). */
 export interface PlatformOutputs extends AccessOutputs {
@@ -45,78 +33,8 @@ export interface PlatformOutputs extends AccessOutputs {
   readonly teamNamespaces: string[];
 }
 
-/** Cost attribution on the objects the platform itself runs. */
-const platformLabels = (cfg: PlatformConfig) => ({ team: "platform", "cost-center": cfg.costCenter });
-
-/** What the MLOps services take from the config on either kind of cluster. */
-const servicesArgs = (cfg: PlatformConfig, teams: Teams, certManager: CertManager | undefined, gateway: Access | undefined) => ({
-  services: cfg.services,
-  teams: cfg.teams,
-  environment: cfg.environment,
-  labels: platformLabels(cfg),
-  teamNamespaces: [teams],
-  certManager: certManager && [certManager],
-  kserveGateway: kserveGateway(cfg, gateway),
-  access: cfg.access,
-});
-
-/**
- * Kueue and the queue model. LocalQueues wait for the team namespaces (Kubeflow Pipelines' steps queue on their
- * team's own); Kueue itself waits only for what `dependsOn` names.
- */
-function createQueues(
-  cfg: PlatformConfig,
-  provider: k8s.Provider,
-  teams: Teams,
-  placement: Pick<QueuesArgs, "systemPool" | "apiServer">,
-  dependsOn: pulumi.Input<pulumi.Resource>[],
-): Queues {
-  return new Queues(
-    "queues",
-    {
-      cfg,
-      labels: platformLabels(cfg),
-      ...placement,
-      teamNamespaces: [teams],
-    },
-    { providers: [provider], dependsOn },
-  );
-}
-
-/**
- * cert-manager when something needs it: KServe's webhook certificates, or the gateway's certificate on an existing
- * cluster. Before both, so neither waits on the other (KServe's controller waits for the gateway's CRDs).
- */
-function createCertManager(cfg: PlatformConfig, onEks: boolean, opts: pulumi.ComponentResourceOptions): CertManager | undefined {
-  const needed = cfg.services.kserve.enabled || (cfg.access !== undefined && !onEks);
-  return needed ? new CertManager("cert-manager", { labels: platformLabels(cfg) }, opts) : undefined;
-}
-
-/** Every GPU pool of the stack: the queue guardrail refuses a node selector on one the namespace has no share of. */
-const stackGpuPools = (cfg: PlatformConfig): string[] => gpuFlavors(queuePlatform(cfg)).map((flavor) => flavor.name);
-
 export function createPlatform(cfg: PlatformConfig): PlatformOutputs {
   return isEksPlatform(cfg) ? createEksPlatform(cfg) : createExistingClusterPlatform(cfg);
-}
-
-function createGpuOperator(cfg: PlatformConfig, provider: k8s.Provider, onEks: boolean, dependsOn: pulumi.Resource[]): GpuOperator | undefined {
-  if (!cfg.gpu.enabled) return undefined;
-  const gpuPools = cfg.nodePools.filter((p) => p.role === "gpu");
-  return new GpuOperator(
-    "gpu-operator",
-    {
-      driver: cfg.gpu.driver,
-      toolkit: cfg.gpu.toolkit,
-      migStrategy: cfg.gpu.migStrategy,
-      migManager: cfg.gpu.migStrategy !== "none",
-      dcgmExporter: cfg.gpu.dcgmExporter,
-      systemPool: onEks,
-      defaultSharing: cfg.gpu.defaultSharing,
-      poolSharing: Object.fromEntries(gpuPools.map((p) => [p.name, p.gpuSharing])),
-      labels: platformLabels(cfg),
-    },
-    { providers: [provider], dependsOn },
-  );
 }
 
 function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOutputs {

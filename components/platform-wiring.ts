@@ -1,0 +1,85 @@
+/**
+ * The pieces both kinds of platform (platform.ts: EKS and an existing cluster) assemble alike: cost labels, the
+ * services' arguments, Kueue and the queue model, cert-manager when needed, and the GPU operator.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "../config";
+import type { Access } from "./access";
+import { kserveGateway } from "./access/wiring";
+import { CertManager } from "./cert-manager";
+import { GpuOperator } from "./gpu";
+import { Queues, type QueuesArgs } from "./queues";
+import type { Teams } from "./teams";
+import { gpuFlavors } from "../domain/queues";
+import { queuePlatform } from "../charts/queues";
+
+/** Cost attribution on the objects the platform itself runs. */
+export const platformLabels = (cfg: PlatformConfig) => ({ team: "platform", "cost-center": cfg.costCenter });
+
+/** What the MLOps services take from the config on either kind of cluster. */
+export const servicesArgs = (cfg: PlatformConfig, teams: Teams, certManager: CertManager | undefined, gateway: Access | undefined) => ({
+  services: cfg.services,
+  teams: cfg.teams,
+  environment: cfg.environment,
+  labels: platformLabels(cfg),
+  teamNamespaces: [teams],
+  certManager: certManager && [certManager],
+  kserveGateway: kserveGateway(cfg, gateway),
+  access: cfg.access,
+});
+
+/**
+ * Kueue and the queue model. LocalQueues wait for the team namespaces (Kubeflow Pipelines' steps queue on their
+ * team's own); Kueue itself waits only for what `dependsOn` names.
+ */
+export function createQueues(
+  cfg: PlatformConfig,
+  provider: k8s.Provider,
+  teams: Teams,
+  placement: Pick<QueuesArgs, "systemPool" | "apiServer">,
+  dependsOn: pulumi.Input<pulumi.Resource>[],
+): Queues {
+  return new Queues(
+    "queues",
+    {
+      cfg,
+      labels: platformLabels(cfg),
+      ...placement,
+      teamNamespaces: [teams],
+    },
+    { providers: [provider], dependsOn },
+  );
+}
+
+/**
+ * cert-manager when something needs it: KServe's webhook certificates, or the gateway's certificate on an existing
+ * cluster. Before both, so neither waits on the other (KServe's controller waits for the gateway's CRDs).
+ */
+export function createCertManager(cfg: PlatformConfig, onEks: boolean, opts: pulumi.ComponentResourceOptions): CertManager | undefined {
+  const needed = cfg.services.kserve.enabled || (cfg.access !== undefined && !onEks);
+  return needed ? new CertManager("cert-manager", { labels: platformLabels(cfg) }, opts) : undefined;
+}
+
+/** Every GPU pool of the stack: the queue guardrail refuses a node selector on one the namespace has no share of. */
+export const stackGpuPools = (cfg: PlatformConfig): string[] => gpuFlavors(queuePlatform(cfg)).map((flavor) => flavor.name);
+
+export function createGpuOperator(cfg: PlatformConfig, provider: k8s.Provider, onEks: boolean, dependsOn: pulumi.Resource[]): GpuOperator | undefined {
+  if (!cfg.gpu.enabled) return undefined;
+  const gpuPools = cfg.nodePools.filter((p) => p.role === "gpu");
+  return new GpuOperator(
+    "gpu-operator",
+    {
+      driver: cfg.gpu.driver,
+      toolkit: cfg.gpu.toolkit,
+      migStrategy: cfg.gpu.migStrategy,
+      migManager: cfg.gpu.migStrategy !== "none",
+      dcgmExporter: cfg.gpu.dcgmExporter,
+      systemPool: onEks,
+      defaultSharing: cfg.gpu.defaultSharing,
+      poolSharing: Object.fromEntries(gpuPools.map((p) => [p.name, p.gpuSharing])),
+      labels: platformLabels(cfg),
+    },
+    { providers: [provider], dependsOn },
+  );
+}
