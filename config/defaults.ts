@@ -12,6 +12,7 @@ import { resolveServices, type ServicesConfig } from "./services";
 import { resolveGuardrails, type GuardrailsConfig } from "./guardrails";
 import { resolveQueues, type QueuesConfig } from "./queues";
 import { resolveAccess, type AccessConfig } from "./access";
+import { resolveCosts, type CostsConfig } from "./costs";
 import { DEFAULT_LIFECYCLE } from "../domain/bucket-lifecycle";
 
 export interface TierDefaults {
@@ -138,6 +139,7 @@ interface CommonConfig {
   readonly queues: QueuesConfig;
   /** Undefined: no gateway, no routes, no identity provider. */
   readonly access?: AccessConfig;
+  readonly costs: CostsConfig;
 }
 
 /** A platform on an EKS cluster it creates: the AWS account, region and VPC are known by type. */
@@ -221,6 +223,7 @@ export function resolveConfig(input: StackConfigInput): PlatformConfig {
     guardrails: resolveGuardrails(input.guardrails),
     queues,
     access: resolveAccess(input.access),
+    costs: resolveCosts(input.costs, onEks),
   };
   if (c.kind !== "eks") return { ...common, cluster: { kind: "existing", name: c.name, version: c.version, kubeconfig: c.kubeconfig, context: c.context } };
   // semantic.ts reports an EKS stack without aws or network; reaching here without them is a bug, not bad input.

@@ -11,6 +11,7 @@ import { servicesSchema } from "./services";
 import { guardrailsSchema } from "./guardrails";
 import { queuesSchema } from "./queues";
 import { accessSchema } from "./access";
+import { costsSchema } from "./costs";
 import { ENVIRONMENTS, type Environment } from "../domain/environments";
 
 export { cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quantity } from "./primitives";
@@ -148,6 +149,8 @@ export const stackConfigSchema = z.strictObject({
   queues: queuesSchema.optional(),
   /** Sign-in (the company's identity provider, or a local Dex), the gateway's domain, TLS and exposure. @default none: no gateway, no routes */
   access: accessSchema.optional(),
+  /** Cost allocation (OpenCost), budgets per cost center, AWS cost allocation tags and the CUR 2.0 export. @default allocation on, no budgets */
+  costs: costsSchema.optional(),
 });
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;

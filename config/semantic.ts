@@ -19,6 +19,7 @@ import { guardrailProblems } from "./guardrails";
 import { queueProblems } from "./queue-rules";
 import { teamPosixId } from "../domain/posix";
 import { accessProblems } from "./access-rules";
+import { costProblems } from "./costs";
 import type { MissingSecrets } from "./access-secret";
 
 export interface CheckOptions {
@@ -105,6 +106,12 @@ export function semanticProblems(input: SemanticInput, opts: CheckOptions): Prob
       teams: cfg.teams ?? [],
       services: skipped("services") ? undefined : { input: cfg.services },
       accessUnparsed: skipped("access"),
+    }),
+    ...costProblems(cfg.costs, {
+      onEks: cfg.cluster.kind === "eks",
+      costCenters: [cfg.costCenter, ...(cfg.teams ?? []).flatMap((t) => (t?.costCenter === undefined ? [] : [t.costCenter]))],
+      // A team whose cost center failed its schema may be the one a budget names: then no budget is called unknown.
+      costCentersKnown: !skipped("costCenter") && (cfg.teams ?? []).every((t) => t !== undefined && !(t.invalid?.has("costCenter") ?? false)),
     }),
     ...teamProblems(cfg.teams ?? [], {
       environment: cfg.environment,
