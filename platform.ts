@@ -20,7 +20,7 @@ import { MlopsServices, objectStoreConsumers } from "./components/services";
 import { eksApiServer } from "./components/queues";
 import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_S3_PORT } from "./components/storage";
 import { EKS_VERSIONS } from "./domain/versions";
-import { createCertManager, createGpuOperator, createQueues, platformLabels, servicesArgs, stackGpuPools } from "./components/platform-wiring";
+import { createCertManager, createGpuOperator, createOpenCost, createQueues, platformLabels, servicesArgs, stackGpuPools } from "./components/platform-wiring";
 import { accessOutputs, createStackAccess, createStackIdentity, createStackRoutes, grafanaOAuth, type AccessOutputs } from "./components/access/wiring";
 
 /** The stack outputs (index.ts); access adds the UIs' URLs and, with Dex, its test users (AccessOutputs). */
@@ -76,6 +76,7 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
     { providers: [provider], dependsOn: [observability] },
   );
   createQueues(cfg, provider, teams, {}, [observability]);
+  createOpenCost(cfg, provider, false, {}, [observability]);
   if (gateway && identity) createStackRoutes(gateway, { cfg, identity, labels: platformLabels(cfg), namespaces: [teams, services, observability] });
   return {
     clusterName: cluster.name,
@@ -307,6 +308,7 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
     { ...both, dependsOn: [...nodeGroups, workloadAddons, observability, storage] },
   );
   createQueues(cfg, k8sProvider, teams, placement, [...nodeGroups, observability]);
+  createOpenCost(cfg, k8sProvider, true, placement, [...nodeGroups, observability]);
   if (gateway && signIn) {
     const namespaces = [teams, services, observability];
     createStackRoutes(gateway, { cfg, identity: signIn, labels: platformLabels(cfg), namespaces, eksIssuer: eks.oidcIssuer });

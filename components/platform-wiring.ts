@@ -1,6 +1,6 @@
 /**
  * The pieces both kinds of platform (platform.ts: EKS and an existing cluster) assemble alike: cost labels, the
- * services' arguments, Kueue and the queue model, cert-manager when needed, and the GPU operator.
+ * services' arguments, Kueue and the queue model, cert-manager when needed, the GPU operator and OpenCost.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
@@ -8,6 +8,7 @@ import type { PlatformConfig } from "../config";
 import type { Access } from "./access";
 import { kserveGateway } from "./access/wiring";
 import { CertManager } from "./cert-manager";
+import { OpenCost, type OpenCostArgs } from "./costs/opencost";
 import { GpuOperator } from "./gpu";
 import { Queues, type QueuesArgs } from "./queues";
 import type { Teams } from "./teams";
@@ -82,4 +83,23 @@ export function createGpuOperator(cfg: PlatformConfig, provider: k8s.Provider, o
     },
     { providers: [provider], dependsOn },
   );
+}
+
+/**
+ * OpenCost when `costs.allocation.enabled`: priced from AWS's public price list on EKS, from the stack's own prices
+ * on an existing cluster (the config refuses allocation there without them). Pass the Observability component in
+ * `dependsOn` (the chart's ServiceMonitor needs its CRDs).
+ */
+export function createOpenCost(
+  cfg: PlatformConfig,
+  provider: k8s.Provider,
+  onEks: boolean,
+  placement: Pick<OpenCostArgs, "systemPool" | "apiServer">,
+  dependsOn: pulumi.Input<pulumi.Resource>[],
+): OpenCost | undefined {
+  const { enabled, prices } = cfg.costs.allocation;
+  if (!enabled) return undefined;
+  if (!onEks && prices === undefined) throw new Error("costs.allocation.prices: required for cost allocation on an existing cluster");
+  const pricing: OpenCostArgs["pricing"] = onEks || prices === undefined ? { kind: "aws" } : { kind: "custom", prices };
+  return new OpenCost("opencost", { clusterName: cfg.cluster.name, pricing, labels: platformLabels(cfg), ...placement }, { providers: [provider], dependsOn });
 }

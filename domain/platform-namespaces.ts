@@ -56,6 +56,8 @@ export const EVIDENTLY_NAMESPACE = "evidently";
 export const DEX_NAMESPACE = "dex";
 /** With access: the gateway (Envoy Gateway's controller and proxies), the only source team NetworkPolicies admit to inference services. */
 export const INGRESS_NAMESPACE = "ingress";
+/** With costs.allocation.enabled: OpenCost, in a namespace of its own (it reads pods and nodes cluster-wide). */
+export const OPENCOST_NAMESPACE = "opencost";
 /** Reserved for the platform's image and configuration scanning. */
 export const SECURITY_SCAN_NAMESPACE = "security-scan";
 /** Reserved for platform-wide tooling. */
@@ -68,6 +70,7 @@ export const PLATFORM_NAMESPACES: readonly string[] = [
   GPU_OPERATOR_NAMESPACE, // gpu.enabled
   MONITORING_NAMESPACE, // always
   KUEUE_NAMESPACE, // always
+  OPENCOST_NAMESPACE, // costs.allocation.enabled
   NODE_EXPORTER_NAMESPACE, // always (privileged)
   OBJECT_STORE_NAMESPACE, // existing cluster + storage.objectStore
   EXTERNAL_SECRETS_NAMESPACE, // EKS + any service

@@ -126,6 +126,15 @@ export const CHARTS = {
     valuesUrl: "https://github.com/dexidp/helm-charts/blob/dex-0.24.0/charts/dex/values.yaml",
     gitRef: "dex-0.24.0",
   },
+  // OpenCost (CNCF): cost allocation from the platform's Prometheus. The chart lives in its own repository and is
+  // tagged opencost-<version>; 2.5.17 runs OpenCost 1.120.1 (its appVersion and image tags).
+  opencost: {
+    repo: "https://opencost.github.io/opencost-helm-chart",
+    chart: "opencost",
+    version: "2.5.17",
+    valuesUrl: "https://github.com/opencost/opencost-helm-chart/blob/opencost-2.5.17/charts/opencost/values.yaml",
+    gitRef: "opencost-2.5.17",
+  },
 } as const satisfies Record<string, ChartRef>;
 
 export type ChartName = keyof typeof CHARTS;
