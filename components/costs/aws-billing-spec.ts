@@ -26,8 +26,8 @@ export function budgetNotifications(budget: BudgetConfig) {
     comparisonOperator: "GREATER_THAN",
     threshold: alert.percent,
     thresholdType: "PERCENTAGE",
-    subscriberEmailAddresses: [...budget.emails],
-    subscriberSnsTopicArns: [...budget.snsTopicArns],
+    ...(budget.emails.length > 0 ? { subscriberEmailAddresses: [...budget.emails] } : {}),
+    ...(budget.snsTopicArns.length > 0 ? { subscriberSnsTopicArns: [...budget.snsTopicArns] } : {}),
   }));
 }
 
