@@ -20,6 +20,7 @@ import { MlopsServices, objectStoreConsumers } from "./components/services";
 import { eksApiServer } from "./components/queues";
 import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_S3_PORT } from "./components/storage";
 import { EKS_VERSIONS } from "./domain/versions";
+import { createAwsBilling } from "./components/costs/aws-billing";
 import { createCertManager, createGpuOperator, createOpenCost, createQueues, platformLabels, servicesArgs, stackGpuPools } from "./components/platform-wiring";
 import { accessOutputs, createStackAccess, createStackIdentity, createStackRoutes, grafanaOAuth, type AccessOutputs } from "./components/access/wiring";
 
@@ -278,6 +279,8 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
     },
     { ...both, dependsOn: [workloadAddons] },
   );
+  // Cost allocation tags, budgets per cost center and the CUR 2.0 export (its bucket logs to the storage's log bucket).
+  createAwsBilling(cfg, identity.accountId, { providers: [awsProvider], dependsOn: [storage] });
   const certManager = createCertManager(cfg, true, { providers: [k8sProvider], dependsOn: [...nodeGroups, observability] });
   // The gateway before the services (KServe's controller waits for its CRDs), its routes after them.
   const gateway = createStackAccess(
