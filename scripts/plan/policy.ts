@@ -28,9 +28,14 @@ export interface PolicySubject {
   protect: boolean;
   parent?: string;
   chart?: string;
+  /** The explicit provider the resource was registered with, as CrossGuard passes it to resource policies. */
+  provider?: { type: string; name: string; urn: string; props: Record<string, any> };
 }
 
 function subjects(result: PlanResult): PolicySubject[] {
+  const providers = new Map(
+    result.resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, { type: r.type, name: r.name, urn: r.urn, props: r.inputs }]),
+  );
   const fromResources = result.resources.map((r) => ({
     type: r.type,
     name: r.name,
@@ -38,6 +43,7 @@ function subjects(result: PlanResult): PolicySubject[] {
     props: r.inputs,
     protect: r.protect,
     parent: r.parent ?? undefined,
+    provider: r.provider === null ? undefined : providers.get(r.provider),
   }));
   const fromObjects = result.objects.map(({ source, object }) => {
     const type = kubernetesType(object.apiVersion, object.kind);
@@ -94,6 +100,7 @@ export async function runPolicies(result: PlanResult, environment: Environment, 
       urn: s.urn,
       name: s.name,
       opts: opts(s),
+      provider: s.provider,
       getConfig,
       notApplicable,
       stackTags: new Map(),
