@@ -1,16 +1,18 @@
 /**
- * npm run check [-- --stack <name> ...] [--stacks-dir <dir>]: the credential-free pull-request check. For each
- * stack (all of stacks/ by default): read the file, validate the config, run the offline plan (written to
- * out/<stack>/) and the policy pack, and print what each team gets. A stack that fails does not stop the
+ * npm run check [-- --stack <name> ...] [--stacks-dir <dir>] [--base <git-ref>]: the credential-free pull-request
+ * check. For each stack (all of stacks/ by default): read the file, validate the config, run the offline plan
+ * (written to out/<stack>/) and the policy pack, print what each team gets and the cost estimate (with --base,
+ * its difference against that ref's stack files, copied to out/base-stacks/). A stack that fails does not stop the
  * others. Reports go to stdout; every problem goes to stderr as `[stack] where: what`, and the last line
  * counts problems. Exit 0 when there are none, 1 otherwise, 64 on a bad command line, 70 on a crash.
  */
 import { join } from "node:path";
-import { EXIT, parseCli, runCli } from "./cli/args";
+import { EXIT, parseCli, runCli, UsageError } from "./cli/args";
 import { writePlan } from "./plan/report";
 import { runPlan } from "./plan/run";
 import { listStacks } from "./plan/stack-file";
 import { teamReport } from "./check/team-report";
+import { baseStacksDir, costDiffLines, costLines, estimate, missingPriceProblems, stackFileEstimate, takeBase } from "./check/cost-report";
 import { enabledUis } from "../components/access/wiring";
 import { kserveRoutesInferenceServices } from "../charts/guardrails/models";
 import { poolLines } from "./check/queue-report";
@@ -21,10 +23,15 @@ import { usedNamespaces } from "./plan/upstream";
 import { blockingProblems } from "./plan/blocking";
 import { unusedExceptions, expiredExceptions } from "../policies/exceptions-registry";
 
-const USAGE = "usage: npm run check [-- --stack <name> ...] [--stacks-dir <dir>]";
+const USAGE = "usage: npm run check [-- --stack <name> ...] [--stacks-dir <dir>] [--base <git-ref>]";
 
 /** Checks one stack; returns its problems (already printed to stderr) and the namespaces it creates. */
-async function checkStack(stack: string, stacksDir: string, outRoot: string): Promise<{ problems: number; planned: boolean; namespaces: string[] }> {
+async function checkStack(
+  stack: string,
+  stacksDir: string,
+  outRoot: string,
+  baseDir?: string,
+): Promise<{ problems: number; planned: boolean; namespaces: string[] }> {
   console.log(`\n=== stack ${stack} ===`);
   const result = await runPlan(stack, { stacksDir });
   const cfg = result.config;
@@ -74,21 +81,33 @@ async function checkStack(stack: string, stacksDir: string, outRoot: string): Pr
         .map((l) => `  ${l}`)
         .join("\n"),
     );
+  const cost = estimate(cfg);
+  for (const line of costLines(cost)) console.log(line);
+  if (baseDir !== undefined) for (const line of costDiffLines(stackFileEstimate(stack, baseDir), cost)) console.log(line);
+  const priceProblems = missingPriceProblems(stack, cost);
+  for (const line of priceProblems) console.error(`[${stack}] ${line}`);
   const namespaces = usedNamespaces(result);
-  return { problems: blocking.length, planned: true, namespaces };
+  return { problems: blocking.length + priceProblems.length, planned: true, namespaces };
 }
 
 async function main(): Promise<number> {
-  const cli = parseCli(process.argv.slice(2), ["stack", "stacks-dir"]);
+  const { base, rest } = takeBase(process.argv.slice(2));
+  const cli = parseCli(rest, ["stack", "stacks-dir"]);
   // Every stack of the folder is checked unless some are named: only then can an exceptions entry be unused.
   const opts = { stacks: cli.stacks.length > 0 ? cli.stacks : listStacks(cli.stacksDir), stacksDir: cli.stacksDir, allStacks: cli.stacks.length === 0 };
   const outRoot = join(__dirname, "..", "out");
+  let baseDir: string | undefined;
+  try {
+    baseDir = base === undefined ? undefined : baseStacksDir(base, join(outRoot, "base-stacks"), join(__dirname, ".."));
+  } catch (err) {
+    throw new UsageError(`--base ${base}: cannot read its stacks/ with git (${(err as Error).message.split("\n")[0]})`);
+  }
   let problems = 0;
   let failedStacks = 0;
   let unplanned = 0;
   const namespacesInUse = new Set<string>();
   for (const stack of opts.stacks) {
-    const r = await checkStack(stack, opts.stacksDir, outRoot);
+    const r = await checkStack(stack, opts.stacksDir, outRoot, baseDir);
     problems += r.problems;
     if (r.problems > 0) failedStacks++;
     if (!r.planned) unplanned++;

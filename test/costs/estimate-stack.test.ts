@@ -1,0 +1,159 @@
+/** The cost estimator: always-running lines per resource kind, team ceilings per pool and per quota, missing prices. */
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { estimateStack, HOURS_PER_MONTH, type CostLine } from "../../domain/cost-estimate";
+import { unitsPerNode } from "../../domain/cost-estimate/teams";
+import { cores, gibibytes } from "../../domain/cost-estimate/quantity";
+import type { PriceCatalogue } from "../../domain/prices";
+import { fixture, validate } from "../config/fixtures";
+import type { PlatformConfig } from "../../config/defaults";
+
+/** A catalogue of the test's own: round prices, so the arithmetic is visible. */
+const PRICES: PriceCatalogue = {
+  regions: {
+    "eu-west-1": {
+      ec2: {
+        "m6i.large": 0.1,
+        "m6i.xlarge": 0.2,
+        "m6i.2xlarge": 0.4,
+        "m6i.4xlarge": 0.8,
+        "g6.xlarge": 1,
+        "g6e.2xlarge": 2,
+        "g6e.xlarge": 1.5,
+        "p5.48xlarge": 56,
+      },
+    },
+  },
+  sources: {},
+  unsourced: { "eks-control-plane": "test", "nat-gateway": "test", rds: "test", elasticache: "test", "fsx-lustre": "test", "ebs-gp3": "test" },
+};
+
+function resolved(stack: "dev" | "staging" | "prod" | "local", edit: (cfg: any) => void = () => undefined): PlatformConfig {
+  const cfg = fixture(stack);
+  edit(cfg);
+  const result = validate(cfg);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.config;
+}
+
+const line = (lines: readonly CostLine[], key: string): CostLine | undefined => lines.find((l) => l.key === key);
+
+describe("estimateStack › always running", () => {
+  it("prices each pool's minimum nodes at its first instance type, 730 hours a month", () => {
+    const e = estimateStack(resolved("prod"), PRICES);
+    const system = line(e.lines, "nodes:system");
+    expect(system?.monthlyUsd).toBeCloseTo(3 * 0.2 * HOURS_PER_MONTH);
+    expect(line(e.lines, "nodes:cpu")).toBeUndefined(); // minSize 0: nothing always runs
+  });
+
+  it("says spot pools are priced at on-demand, an upper bound", () => {
+    const e = estimateStack(
+      resolved("dev", (c) => (c.nodePools[1].minSize = 1)),
+      PRICES,
+    );
+    expect(line(e.lines, "nodes:cpu")?.basis).toContain("spot, priced at on-demand: an upper bound");
+  });
+
+  it("counts one NAT gateway when single, one per AZ otherwise", () => {
+    expect(line(estimateStack(resolved("dev"), PRICES).lines, "nat")?.basis).toContain("1 gateway");
+    expect(line(estimateStack(resolved("prod"), PRICES).lines, "nat")?.basis).toContain("3 gateways");
+  });
+
+  it("lists the RDS Postgres and, with pipelines, the RDS MySQL, doubled when Multi-AZ", () => {
+    const e = estimateStack(resolved("prod"), PRICES);
+    expect(line(e.lines, "rds:Postgres")?.basis).toContain("Multi-AZ");
+    expect(line(e.lines, "rds:MySQL")?.basis).toContain("× 2");
+  });
+
+  it("marks products the catalogue has not sourced as unpriced, never as an amount", () => {
+    const e = estimateStack(resolved("prod"), PRICES);
+    for (const key of ["eks", "nat", "rds:Postgres", "cache:feast", "fsx:scratch", "ebs:root"]) {
+      expect(line(e.lines, key)?.monthlyUsd, key).toBeUndefined();
+      expect(line(e.lines, key)?.unpriced, key).toContain("unpriced");
+    }
+    expect(line(e.lines, "efs:shared")?.basis).toContain("no minimum");
+  });
+
+  it("sums only the priced lines", () => {
+    const e = estimateStack(resolved("prod"), PRICES);
+    expect(e.lines.length).toBeGreaterThan(0);
+    expect(e.monthlyUsd).toBeCloseTo(e.lines.reduce((s, l) => s + (l.monthlyUsd ?? 0), 0));
+  });
+
+  it("does not estimate an existing cluster, and says why", () => {
+    const e = estimateStack(resolved("local"), PRICES);
+    expect(e.lines).toEqual([]);
+    expect(e.note).toContain("existing cluster");
+  });
+});
+
+describe("estimateStack › missing prices", () => {
+  it("reports an instance type without a price with its region, type and user", () => {
+    const e = estimateStack(
+      resolved("dev", (c) => (c.nodePools[0].instanceTypes = ["m7i.large"])),
+      PRICES,
+    );
+    expect(e.missing).toContainEqual({ region: "eu-west-1", product: "ec2", type: "m7i.large", usedBy: "node pool system" });
+    expect(line(e.lines, "nodes:system")?.unpriced).toContain("no price for m7i.large in eu-west-1");
+  });
+
+  it("reports every type of a region the catalogue does not price", () => {
+    const dev = resolved("dev");
+    const e = estimateStack({ ...dev, aws: { region: "eu-central-1" } }, PRICES);
+    expect(e.missing.length).toBeGreaterThan(0);
+    expect(e.missing.every((m) => m.region === "eu-central-1")).toBe(true);
+    expect(e.missing.map((m) => m.type)).toContain("m6i.large");
+  });
+});
+
+describe("estimateStack › team ceilings", () => {
+  it("prices CPU and memory as node-equivalents of the CPU pool's first type, the larger of the two", () => {
+    const e = estimateStack(resolved("dev"), PRICES);
+    const recsys = e.teams.find((t) => t.team === "recsys");
+    // 32 cores / 8 vCPU = 4, 128 GiB / 32 GiB = 4 → 4 × m6i.2xlarge
+    expect(line(recsys?.lines ?? [], "team:recsys:cpu")?.monthlyUsd).toBeCloseTo(4 * 0.4 * HOURS_PER_MONTH);
+  });
+
+  it("prices a time slice at the instance price ÷ slices per node", () => {
+    const e = estimateStack(resolved("dev"), PRICES);
+    // 4 slices of a g6.xlarge pool with 4 replicas: 4 × $1 / 4 per hour
+    expect(line(e.teams[0]?.lines ?? [], "team:recsys:gpu:gpu")?.monthlyUsd).toBeCloseTo(HOURS_PER_MONTH);
+  });
+
+  it("prices a MIG instance at the instance price ÷ MIG instances per node, borrowing included", () => {
+    const e = estimateStack(resolved("prod"), PRICES);
+    const training = line(e.teams.find((t) => t.team === "recsys")?.lines ?? [], "team:recsys:gpu:gpu-training");
+    // p5.48xlarge: 8 H100 × 7 1g.10gb = 56 instances per node; 28 nominal + 28 borrowable
+    expect(training?.monthlyUsd).toBeCloseTo((56 * 56 * HOURS_PER_MONTH) / 56);
+    expect(training?.basis).toContain("28 nominal + 28 borrowable");
+  });
+
+  it("scales linearly with the quota", () => {
+    const base = resolved("dev");
+    const team = base.teams[0];
+    if (team === undefined) throw new Error("the dev fixture has teams");
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 512 }), (cpu) => {
+        const e = estimateStack({ ...base, teams: [{ ...team, quota: { ...team.quota, cpu: String(cpu), memory: "1Gi" } }] }, PRICES);
+        const amount = line(e.teams[0]?.lines ?? [], "team:recsys:cpu")?.monthlyUsd ?? -1;
+        return Math.abs(amount - (cpu / 8) * 0.4 * HOURS_PER_MONTH) < 1e-6;
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe("cost-estimate helpers", () => {
+  it("units per node follow the GPU capacity arithmetic", () => {
+    const pool = { name: "g", role: "gpu", instanceTypes: ["p5.48xlarge"], capacityType: "on-demand", minSize: 0, maxSize: 2, diskSizeGiB: 100 };
+    expect(unitsPerNode({ ...pool, gpuSharing: { mode: "mig", profile: "all-1g.10gb" } }, "mixed")).toBe(56);
+    expect(unitsPerNode({ ...pool, gpuSharing: { mode: "time-slicing", replicas: 3 } }, "none")).toBe(24);
+  });
+
+  it("parses the quota quantities", () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 100000 }), (m) => Math.abs((cores(`${m}m`) ?? 0) - m / 1000) < 1e-9));
+    expect(gibibytes("1Ti")).toBe(1024);
+    expect(gibibytes("512Mi")).toBe(0.5);
+    expect(cores("x")).toBeUndefined();
+  });
+});
