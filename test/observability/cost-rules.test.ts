@@ -11,31 +11,9 @@ import { COST_SERIES, PLATFORM_TEAM, allocationRules, idleAttributionRules } fro
 import { prometheusStackValues } from "../../components/observability";
 import type { KubeObject } from "../../scripts/plan/extract";
 import { validateObjects } from "../../scripts/plan/validate";
+import { KSM_METRICS, OPENCOST_METRICS } from "./cost-metrics";
 import { equalityMatchers, parsePromQL } from "./promql";
 
-/** OpenCost's gauges, opencost/opencost pkg/costmodel/metrics.go (initCostModelMetrics). */
-export const OPENCOST_METRICS = [
-  "node_cpu_hourly_cost",
-  "node_ram_hourly_cost",
-  "node_gpu_hourly_cost",
-  "node_gpu_count",
-  "node_total_hourly_cost",
-  "kubecost_node_is_spot",
-  "container_cpu_allocation",
-  "container_memory_allocation_bytes",
-  "container_gpu_allocation",
-  "pv_hourly_cost",
-  "kubecost_load_balancer_cost",
-];
-/** kube-state-metrics series the rules join (namespace labels need the allowlist below). */
-export const KSM_METRICS = [
-  "kube_namespace_labels",
-  "kube_node_status_capacity",
-  "kube_resourcequota",
-  "kube_persistentvolumeclaim_info",
-  "kube_persistentvolume_capacity_bytes",
-  "kube_pod_owner",
-];
 const KUEUE_METRICS = ["kueue_cluster_queue_nominal_quota"];
 
 const FIXTURE: CostObservabilityProps = {
@@ -183,10 +161,10 @@ describe("the cost PrometheusRule", () => {
   const objects = observabilityObjects({ costs: FIXTURE });
   const all = [...objects.namespaces, ...objects.resources] as KubeObject[];
   const rule = () =>
-    all.find((o) => o.kind === "PrometheusRule" && o.metadata.name === COST_RULE_NAME) as KubeObject & { spec: { groups: { name: string }[] } };
+    all.find((o) => o.kind === "PrometheusRule" && o.metadata?.name === COST_RULE_NAME) as KubeObject & { spec: { groups: { name: string }[] } };
 
   it("carries the allocation, budget and shared-cost groups beside the platform's alert rules", () => {
-    expect(all.filter((o) => o.kind === "PrometheusRule").map((o) => o.metadata.name)).toEqual(["mlops-platform", COST_RULE_NAME]);
+    expect(all.filter((o) => o.kind === "PrometheusRule").map((o) => o.metadata?.name)).toEqual(["mlops-platform", COST_RULE_NAME]);
     expect(rule().spec.groups.map((g) => g.name)).toEqual([COST_ALLOCATION_GROUP, "mlops-cost-budgets", "mlops-cost-shared"]);
   });
 
@@ -196,6 +174,6 @@ describe("the cost PrometheusRule", () => {
 
   it("is absent without cost props", () => {
     const plain = observabilityObjects().resources as KubeObject[];
-    expect(plain.filter((o) => o.metadata.name === COST_RULE_NAME)).toEqual([]);
+    expect(plain.filter((o) => o.metadata?.name === COST_RULE_NAME)).toEqual([]);
   });
 });
