@@ -11,10 +11,13 @@ import { podSecurityLabels } from "../pod-security";
 import { ALERT_GROUPS } from "./alerts";
 import { DASHBOARDS } from "./dashboards";
 import { addKueueScrape } from "./queues";
+import { addCostObjects, type CostObservabilityProps } from "./cost-objects";
 import { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE, PLATFORM_NAMESPACES } from "../../domain/platform-namespaces";
 
 export { ALERT_GROUPS, type AlertRule, type RuleGroup } from "./alerts";
 export { DASHBOARDS, type Dashboard, type Panel } from "./dashboards";
+export { COST_DASHBOARDS } from "./cost-dashboards";
+export { COST_RULE_NAME, costRuleGroups, type CostObservabilityProps } from "./cost-objects";
 export { GPU_QUEUES_DASHBOARD, KUEUE_ALERT_GROUP, kueueScrapeObjects } from "./queues";
 
 /** node-exporter needs host namespaces and paths: it lives apart so monitoring stays restricted (§1d). */
@@ -30,6 +33,8 @@ export const METRICS_PORT = "metrics";
 export interface ObservabilityChartProps extends ChartProps {
   /** Labels for cost attribution. @default {} */
   readonly commonLabels?: Readonly<Record<string, string>>;
+  /** The money dashboards and cost rules (cost-objects.ts), when cost allocation is on. @default none */
+  readonly costs?: CostObservabilityProps;
 }
 
 export class ObservabilityChart extends Chart {
@@ -58,6 +63,7 @@ export class ObservabilityChart extends Chart {
     );
     // Kueue serves metrics over HTTPS behind Kubernetes authn/authz, outside the convention above.
     addKueueScrape(this);
+    if (props.costs) addCostObjects(this, props.costs, DASHBOARD_LABEL);
   }
 }
 

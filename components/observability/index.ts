@@ -10,9 +10,11 @@ import type { AccessConfig } from "../../config/access";
 import type { TeamConfig } from "../../config/teams";
 import { GRAFANA_OAUTH_SECRET, GRAFANA_OAUTH_SECRET_KEY } from "./oauth";
 import { GRAFANA_ADMIN_SECRET, GRAFANA_ADMIN_USER, prometheusStackValues } from "./values";
+import { costObservabilityProps, type ObservabilityCostsArgs } from "./costs";
 
 export { GRAFANA_ADMIN_SECRET, prometheusStackValues } from "./values";
 export { GRAFANA_OAUTH_SECRET, grafanaOAuthValues, grafanaRoleExpression } from "./oauth";
+export { sharedCostItems, type ObservabilityCostsArgs } from "./costs";
 
 export interface ObservabilityArgs {
   /** Labels for the objects we author (cost attribution). @default {} */
@@ -26,6 +28,8 @@ export interface ObservabilityArgs {
     readonly teams: readonly TeamConfig[];
     readonly clientSecret: pulumi.Input<string>;
   };
+  /** Money dashboards and cost recording rules, added only when `config.allocation.enabled`. @default none */
+  readonly costs?: ObservabilityCostsArgs;
 }
 
 /**
@@ -39,7 +43,7 @@ export class Observability extends pulumi.ComponentResource {
 
   constructor(name: string, args: ObservabilityArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:observability:Observability", name, {}, opts);
-    const objects = observabilityObjects({ commonLabels: args.labels });
+    const objects = observabilityObjects({ commonLabels: args.labels, costs: costObservabilityProps(args.costs) });
     const namespaces = createObjectGroup(`${name}-namespaces`, objects.namespaces, { parent: this });
     const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
     const secret = new k8s.core.v1.Secret(
