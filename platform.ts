@@ -21,7 +21,16 @@ import { eksApiServer } from "./components/queues";
 import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_S3_PORT } from "./components/storage";
 import { EKS_VERSIONS } from "./domain/versions";
 import { createAwsBilling } from "./components/costs/aws-billing";
-import { createCertManager, createGpuOperator, createOpenCost, createQueues, platformLabels, servicesArgs, stackGpuPools } from "./components/platform-wiring";
+import {
+  createCertManager,
+  createGpuOperator,
+  createOpenCost,
+  createQueues,
+  observabilityCosts,
+  platformLabels,
+  servicesArgs,
+  stackGpuPools,
+} from "./components/platform-wiring";
 import { accessOutputs, createStackAccess, createStackIdentity, createStackRoutes, grafanaOAuth, type AccessOutputs } from "./components/access/wiring";
 
 /** The stack outputs (index.ts); access adds the UIs' URLs and, with Dex, its test users (AccessOutputs). */
@@ -43,7 +52,11 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
   const provider = createKubernetesProvider(cluster.name, { kubeconfig: cluster.kubeconfig, context: cluster.context });
   // Before Grafana and the gateway: both sign people in as the identity provider's client.
   const identity = createStackIdentity(cfg, platformLabels(cfg), { providers: [provider] });
-  const observability = new Observability("monitoring", { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, identity) }, { providers: [provider] });
+  const observability = new Observability(
+    "monitoring",
+    { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, identity), costs: observabilityCosts(cfg) },
+    { providers: [provider] },
+  );
   const gpu = createGpuOperator(cfg, provider, false, [observability]);
   const objectStore = cfg.storage.objectStore.enabled
     ? new ObjectStore("object-store", { labels: platformLabels(cfg), consumers: objectStoreConsumers(cfg.services, cfg.teams) }, { providers: [provider] })
@@ -234,7 +247,7 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
   const signIn = createStackIdentity(cfg, platformLabels(cfg), { providers: [k8sProvider], dependsOn: nodeGroups });
   const observability = new Observability(
     "monitoring",
-    { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, signIn) },
+    { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, signIn), costs: observabilityCosts(cfg) },
     { providers: [k8sProvider], dependsOn: nodeGroups },
   );
   const gpu = createGpuOperator(cfg, k8sProvider, true, [...nodeGroups, observability]);

@@ -14,9 +14,25 @@ import { Queues, type QueuesArgs } from "./queues";
 import type { Teams } from "./teams";
 import { gpuFlavors } from "../domain/queues";
 import { queuePlatform } from "../charts/queues";
+import { estimateStack } from "../domain/cost-estimate";
+import { CATALOGUE } from "../domain/prices";
+import type { ObservabilityCostsArgs } from "./observability";
 
 /** Cost attribution on the objects the platform itself runs. */
 export const platformLabels = (cfg: PlatformConfig) => ({ team: "platform", "cost-center": cfg.costCenter });
+
+/**
+ * What the money dashboards and cost rules are built from. The shared costs are the estimator's priced lines that no
+ * node carries (control plane, NAT gateways, databases, caches, file systems, root disks): OpenCost prices nodes,
+ * pods and volumes only, so these reach Grafana as estimates from the price catalogue.
+ */
+export function observabilityCosts(cfg: PlatformConfig): ObservabilityCostsArgs {
+  const estimate = estimateStack(cfg, CATALOGUE);
+  const shared = estimate.lines.flatMap((l) =>
+    l.key.startsWith("nodes:") || l.monthlyUsd === undefined || l.monthlyUsd === 0 ? [] : [{ item: l.item, monthlyUsd: l.monthlyUsd }],
+  );
+  return { config: cfg.costs, platformCostCenter: cfg.costCenter, sharedCosts: shared, priceDate: CATALOGUE.asOf };
+}
 
 /** What the MLOps services take from the config on either kind of cluster. */
 export const servicesArgs = (cfg: PlatformConfig, teams: Teams, certManager: CertManager | undefined, gateway: Access | undefined) => ({

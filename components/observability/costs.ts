@@ -11,20 +11,10 @@ export interface ObservabilityCostsArgs {
   readonly config: CostsConfig;
   /** The stack's cost center (the platform team's). */
   readonly platformCostCenter: string;
-  /** Monthly shared costs from the estimator. @default sharedCostItems() */
-  readonly sharedCosts?: readonly SharedCostItem[];
+  /** Monthly costs no node carries (control plane, NAT gateways, databases, caches, file systems, root disks), from the estimator. */
+  readonly sharedCosts: readonly SharedCostItem[];
   /** Date of the prices behind `sharedCosts`. @default none */
   readonly priceDate?: string;
-}
-
-/**
- * INTEGRATION POINT (issue #17): the estimator's shared items (EKS control plane, NAT gateways, databases, caches,
- * file systems) with their monthly price. The estimator is built on another branch; until the lead wires it here,
- * no item is priced, so the Platform cost dashboard's shared-cost table stays empty rather than showing invented
- * prices.
- */
-export function sharedCostItems(): readonly SharedCostItem[] {
-  return [];
 }
 
 /** The chart's cost props, or undefined when cost allocation is off. */
@@ -34,7 +24,7 @@ export function costObservabilityProps(args: ObservabilityCostsArgs | undefined)
     idle: args.config.allocation.idle,
     platformCostCenter: args.platformCostCenter,
     budgets: args.config.budgets.map((b) => ({ costCenter: b.costCenter, monthlyUsd: b.monthlyUsd })),
-    sharedCosts: args.sharedCosts ?? sharedCostItems(),
+    sharedCosts: args.sharedCosts,
     priceDate: args.priceDate,
   };
 }

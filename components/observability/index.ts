@@ -14,7 +14,7 @@ import { costObservabilityProps, type ObservabilityCostsArgs } from "./costs";
 
 export { GRAFANA_ADMIN_SECRET, prometheusStackValues } from "./values";
 export { GRAFANA_OAUTH_SECRET, grafanaOAuthValues, grafanaRoleExpression } from "./oauth";
-export { sharedCostItems, type ObservabilityCostsArgs } from "./costs";
+export { type ObservabilityCostsArgs } from "./costs";
 
 export interface ObservabilityArgs {
   /** Labels for the objects we author (cost attribution). @default {} */

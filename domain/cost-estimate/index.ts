@@ -5,8 +5,8 @@
  * bound. A product the catalogue has no sourced price for is a line marked unpriced, never a guess; an instance
  * type missing from a region the catalogue prices is an error (`missing`).
  */
-import type { PriceCatalogue, Product } from "../prices";
-import { HOURS_PER_MONTH, Pricer } from "./pricer";
+import type { PriceCatalogue } from "../prices";
+import { HOURS_PER_MONTH, Pricer, type Lookup } from "./pricer";
 import type { CostLine, Estimate, EstimateInput, PoolShape } from "./shape";
 import { teamCeilings } from "./teams";
 
@@ -38,27 +38,38 @@ function poolLine(pool: PoolShape, pricer: Pricer): CostLine | undefined {
   return { key: `nodes:${pool.name}`, item, basis, monthlyUsd: pool.minSize * price * HOURS_PER_MONTH };
 }
 
-function unpricedLine(key: string, item: string, basis: string, product: Product, pricer: Pricer): CostLine {
-  return { key, item, basis, unpriced: pricer.unpriced(product) };
+/** A line from a lookup: priced per month by `monthly`, or unpriced with the lookup's reason. */
+function lookupLine(key: string, item: string, basis: string, lookup: Lookup, monthly: (price: number) => number): CostLine {
+  return "price" in lookup ? { key, item, basis, monthlyUsd: monthly(lookup.price) } : { key, item, basis, unpriced: lookup.unpriced };
 }
 
 function serviceLines(cfg: EstimateInput, pricer: Pricer): CostLine[] {
   const out: CostLine[] = [];
   const db = cfg.services.database;
   if (db?.kind === "rds") {
-    const copies = db.multiAz === true ? 2 : 1;
-    const az = db.multiAz === true ? "Multi-AZ (2 instances each)" : "single-AZ";
+    const multiAz = db.multiAz === true;
     const engines = ["Postgres", ...(cfg.services.pipelines.enabled ? ["MySQL"] : [])];
-    for (const engine of engines)
-      out.push(unpricedLine(`rds:${engine}`, `RDS ${engine}`, `${db.instanceClass ?? "?"} ${az}, ${db.storageGiB} GiB gp3 × ${copies}`, "rds", pricer));
+    for (const engine of engines) {
+      const cls = db.instanceClass ?? "?";
+      const rds = pricer.rds(cls, multiAz, `services.database (${engine})`);
+      const storage = "storageGiBMonth" in rds && rds.storageGiBMonth !== undefined ? rds.storageGiBMonth : 0;
+      const basis = `${cls} ${multiAz ? "Multi-AZ" : "single-AZ"}${"price" in rds ? ` at $${rds.price}/h` : ""} × ${HOURS_PER_MONTH} h + ${db.storageGiB} GiB gp3${storage > 0 ? ` at $${storage}/GiB-month` : ""}`;
+      out.push(lookupLine(`rds:${engine}`, `RDS ${engine}`, basis, rds, (price) => price * HOURS_PER_MONTH + db.storageGiB * storage));
+    }
   }
   if (cfg.services.feast.enabled) {
     const s = cfg.services.feast.onlineStore;
-    out.push(unpricedLine("cache:feast", "ElastiCache (Feast online store)", `${plural(s.nodes, "node")} × ${s.nodeType}`, "elasticache", pricer));
+    const node = pricer.cacheNodeHour(s.nodeType, "services.feast.onlineStore");
+    const basis = `${plural(s.nodes, "node")} × ${s.nodeType} (Valkey)${"price" in node ? ` at $${node.price}/h` : ""} × ${HOURS_PER_MONTH} h`;
+    out.push(lookupLine("cache:feast", "ElastiCache (Feast online store)", basis, node, (price) => s.nodes * price * HOURS_PER_MONTH));
   }
   const scratch = cfg.storage.scratch;
-  if (scratch.enabled)
-    out.push(unpricedLine("fsx:scratch", "FSx for Lustre (scratch)", `${scratch.storageCapacityGiB} GiB ${scratch.deploymentType}`, "fsx-lustre", pricer));
+  if (scratch.enabled) {
+    const kind = scratch.deploymentType === "PERSISTENT_2" ? `PERSISTENT_2/${scratch.perUnitStorageThroughput ?? 125}` : scratch.deploymentType;
+    const fsx = pricer.lustreGiBMonth(kind, "storage.scratch");
+    const basis = `${scratch.storageCapacityGiB} GiB ${kind}${"price" in fsx ? ` at $${fsx.price}/GiB-month` : ""}`;
+    out.push(lookupLine("fsx:scratch", "FSx for Lustre (scratch)", basis, fsx, (price) => scratch.storageCapacityGiB * price));
+  }
   if (cfg.storage.sharedFiles.enabled)
     out.push({ key: "efs:shared", item: "EFS (shared files)", basis: "no minimum: billed per GiB stored, which the estimate cannot know", monthlyUsd: 0 });
   return out;
@@ -78,11 +89,26 @@ export function estimateStack(cfg: EstimateInput, catalogue: PriceCatalogue): Es
   const nat = cfg.network?.natGateways === "single" ? 1 : (cfg.network?.availabilityZones.length ?? 0);
   const minNodes = cfg.nodePools.filter((p) => p.minSize > 0);
   const rootDisks = minNodes.reduce((sum, p) => sum + p.minSize * p.diskSizeGiB, 0);
+  const eks = catalogue.eksControlPlaneHour;
+  const natPrice = pricer.flat("nat-gateway");
+  const gp3 = pricer.flat("ebs-gp3");
   const lines: CostLine[] = [
-    unpricedLine("eks", "EKS control plane", "1 cluster × 730 h", "eks-control-plane", pricer),
-    unpricedLine("nat", "NAT gateways", `${plural(nat, "gateway")} × 730 h`, "nat-gateway", pricer),
+    { key: "eks", item: "EKS control plane", basis: `1 cluster at $${eks}/h (standard support) × ${HOURS_PER_MONTH} h`, monthlyUsd: eks * HOURS_PER_MONTH },
+    lookupLine(
+      "nat",
+      "NAT gateways",
+      `${plural(nat, "gateway")}${"price" in natPrice ? ` at $${natPrice.price}/h` : ""} × ${HOURS_PER_MONTH} h (per-GB processing left out)`,
+      natPrice,
+      (price) => nat * price * HOURS_PER_MONTH,
+    ),
     ...cfg.nodePools.flatMap((p) => poolLine(p, pricer) ?? []),
-    unpricedLine("ebs:root", "node root disks (gp3)", `${rootDisks} GiB on the minimum nodes`, "ebs-gp3", pricer),
+    lookupLine(
+      "ebs:root",
+      "node root disks (gp3)",
+      `${rootDisks} GiB on the minimum nodes${"price" in gp3 ? ` at $${gp3.price}/GiB-month` : ""}`,
+      gp3,
+      (price) => rootDisks * price,
+    ),
     ...serviceLines(cfg, pricer),
   ];
   const teams = teamCeilings(cfg, pricer);

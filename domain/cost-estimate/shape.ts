@@ -38,7 +38,12 @@ export interface EstimateInput {
   };
   readonly storage: {
     readonly sharedFiles: { readonly enabled: boolean };
-    readonly scratch: { readonly enabled: boolean; readonly deploymentType: string; readonly storageCapacityGiB: number };
+    readonly scratch: {
+      readonly enabled: boolean;
+      readonly deploymentType: string;
+      readonly storageCapacityGiB: number;
+      readonly perUnitStorageThroughput?: number;
+    };
   };
 }
 

@@ -47,20 +47,20 @@ function cpuLine(team: TeamShape, cfg: EstimateInput, pricer: Pricer): CostLine 
   return { key, item, basis, monthlyUsd: nodes * price * HOURS };
 }
 
+/** Volumes up to the storage quota, priced as gp3 (the default class; io2 costs more). */
+function storageLine(team: TeamShape, pricer: Pricer): CostLine {
+  const gib = gibibytes(team.quota.storage) ?? 0;
+  const gp3 = pricer.flat("ebs-gp3");
+  const basis = `${gib} GiB of volumes as gp3${"price" in gp3 ? ` at $${gp3.price}/GiB-month` : ""}`;
+  const key = `team:${team.name}:storage`;
+  return "price" in gp3 ? { key, item: "storage", basis, monthlyUsd: gib * gp3.price } : { key, item: "storage", basis, unpriced: gp3.unpriced };
+}
+
 const round = (value: number) => Math.round(value * 100) / 100;
 
 export function teamCeilings(cfg: EstimateInput, pricer: Pricer): TeamCeiling[] {
   return cfg.teams.map((team) => {
-    const lines: CostLine[] = [
-      cpuLine(team, cfg, pricer),
-      ...team.quota.gpu.map((share) => gpuLine(team, share, cfg, pricer)),
-      {
-        key: `team:${team.name}:storage`,
-        item: "storage",
-        basis: `${gibibytes(team.quota.storage) ?? 0} GiB of volumes`,
-        unpriced: pricer.unpriced("ebs-gp3"),
-      },
-    ];
+    const lines: CostLine[] = [cpuLine(team, cfg, pricer), ...team.quota.gpu.map((share) => gpuLine(team, share, cfg, pricer)), storageLine(team, pricer)];
     return { team: team.name, costCenter: team.costCenter, lines, monthlyUsd: lines.reduce((s, l) => s + (l.monthlyUsd ?? 0), 0) };
   });
 }

@@ -8,8 +8,13 @@ import type { PriceCatalogue } from "../../domain/prices";
 import { fixture, validate } from "../config/fixtures";
 import type { PlatformConfig } from "../../config/defaults";
 
+const SOURCE = { source: "test", asOf: "2026-01-01", note: "test" };
+
 /** A catalogue of the test's own: round prices, so the arithmetic is visible. */
 const PRICES: PriceCatalogue = {
+  asOf: "2026-01-01",
+  eksControlPlaneHour: 0.1,
+  eksSource: SOURCE,
   regions: {
     "eu-west-1": {
       ec2: {
@@ -22,11 +27,21 @@ const PRICES: PriceCatalogue = {
         "g6e.xlarge": 1.5,
         "p5.48xlarge": 56,
       },
+      rds: {
+        instanceHour: { "db.t4g.medium": { singleAz: 0.1, multiAz: 0.2 }, "db.r7g.large": { singleAz: 0.3, multiAz: 0.6 } },
+        gp3GiBMonth: { singleAz: 0.1, multiAz: 0.2 },
+      },
+      elasticache: { "cache.t4g.small": 0.02, "cache.r7g.large": 0.2 },
+      ebsGp3GiBMonth: 0.1,
+      natGatewayHour: 0.05,
+      fsxLustreGiBMonth: { SCRATCH_2: 0.1, "PERSISTENT_2/125": 0.2, "PERSISTENT_2/250": 0.3 },
+      sources: { ec2: SOURCE },
     },
   },
-  sources: {},
-  unsourced: { "eks-control-plane": "test", "nat-gateway": "test", rds: "test", elasticache: "test", "fsx-lustre": "test", "ebs-gp3": "test" },
 };
+
+/** The same EC2 prices and nothing else: every other product is unpriced. */
+const EC2_ONLY: PriceCatalogue = { ...PRICES, regions: { "eu-west-1": { ec2: PRICES.regions["eu-west-1"]?.ec2 ?? {}, sources: {} } } };
 
 function resolved(stack: "dev" | "staging" | "prod" | "local", edit: (cfg: any) => void = () => undefined): PlatformConfig {
   const cfg = fixture(stack);
@@ -59,18 +74,52 @@ describe("estimateStack › always running", () => {
     expect(line(estimateStack(resolved("prod"), PRICES).lines, "nat")?.basis).toContain("3 gateways");
   });
 
-  it("lists the RDS Postgres and, with pipelines, the RDS MySQL, doubled when Multi-AZ", () => {
-    const e = estimateStack(resolved("prod"), PRICES);
-    expect(line(e.lines, "rds:Postgres")?.basis).toContain("Multi-AZ");
-    expect(line(e.lines, "rds:MySQL")?.basis).toContain("× 2");
+  it("prices the control plane, NAT gateways, root disks, databases, cache and Lustre from the region's prices", () => {
+    const cfg = resolved("prod");
+    const e = estimateStack(cfg, PRICES);
+    const db = cfg.services.database;
+    if (db?.kind !== "rds") throw new Error("the prod fixture runs RDS");
+    const multiAz = db.multiAz === true;
+    const rds = (multiAz ? 0.6 : 0.3) * HOURS_PER_MONTH + db.storageGiB * (multiAz ? 0.2 : 0.1);
+    expect(line(e.lines, "eks")?.monthlyUsd).toBeCloseTo(0.1 * HOURS_PER_MONTH);
+    expect(line(e.lines, "nat")?.monthlyUsd).toBeCloseTo(3 * 0.05 * HOURS_PER_MONTH);
+    expect(line(e.lines, "rds:Postgres")?.monthlyUsd).toBeCloseTo(rds);
+    expect(line(e.lines, "rds:MySQL")?.monthlyUsd).toBeCloseTo(rds);
+    const store = cfg.services.feast.onlineStore;
+    expect(line(e.lines, "cache:feast")?.monthlyUsd).toBeCloseTo(store.nodes * 0.2 * HOURS_PER_MONTH);
+    const disks = cfg.nodePools.reduce((sum, p) => sum + p.minSize * p.diskSizeGiB, 0);
+    expect(line(e.lines, "ebs:root")?.monthlyUsd).toBeCloseTo(disks * 0.1);
+    const scratch = cfg.storage.scratch;
+    if (!scratch.enabled) throw new Error("the prod fixture has scratch");
+    const tier = scratch.deploymentType === "PERSISTENT_2" ? (scratch.perUnitStorageThroughput === 250 ? 0.3 : 0.2) : 0.1;
+    expect(line(e.lines, "fsx:scratch")?.monthlyUsd).toBeCloseTo(scratch.storageCapacityGiB * tier);
   });
 
-  it("marks products the catalogue has not sourced as unpriced, never as an amount", () => {
-    const e = estimateStack(resolved("prod"), PRICES);
-    for (const key of ["eks", "nat", "rds:Postgres", "cache:feast", "fsx:scratch", "ebs:root"]) {
+  it("prices Multi-AZ databases at AWS's price for the pair, not twice the single one by rule", () => {
+    const multi = estimateStack(resolved("prod"), PRICES);
+    expect(line(multi.lines, "rds:Postgres")?.basis).toContain("Multi-AZ at $0.6/h");
+    const single = estimateStack(
+      resolved("dev", (c) => (c.services.database.instanceClass = "db.r7g.large")),
+      PRICES,
+    );
+    expect(line(single.lines, "rds:Postgres")?.basis).toContain("single-AZ at $0.3/h");
+  });
+
+  it("reports a database class or cache type the region does not price as missing", () => {
+    const e = estimateStack(
+      resolved("prod", (c) => (c.services.database.instanceClass = "db.m7g.large")),
+      PRICES,
+    );
+    expect(e.missing).toContainEqual({ region: "eu-west-1", product: "rds", type: "db.m7g.large", usedBy: "services.database (Postgres)" });
+  });
+
+  it("marks products the region has no prices for as unpriced, never as an amount", () => {
+    const e = estimateStack(resolved("prod"), EC2_ONLY);
+    for (const key of ["nat", "rds:Postgres", "cache:feast", "fsx:scratch", "ebs:root"]) {
       expect(line(e.lines, key)?.monthlyUsd, key).toBeUndefined();
       expect(line(e.lines, key)?.unpriced, key).toContain("unpriced");
     }
+    expect(e.missing).toEqual([]);
     expect(line(e.lines, "efs:shared")?.basis).toContain("no minimum");
   });
 

@@ -3,7 +3,7 @@ import { PLATFORM_NAMESPACES } from "../../domain/platform-namespaces";
 import { describe, it, expect, beforeAll } from "vitest";
 import { readInventory } from "../../scripts/inventory/store";
 import { DCGM_METRICS_CONFIG_MAP, DCGM_METRICS_FILE } from "../../charts/gpu-operator";
-import { DASHBOARDS, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../../charts/observability";
+import { COST_DASHBOARDS, COST_RULE_NAME, DASHBOARDS, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../../charts/observability";
 import { GRAFANA_ADMIN_SECRET } from "../../components/observability";
 import { grafanaOAuthMount } from "../../components/observability/oauth";
 import { GRAFANA_ADMIN_MOUNT, GRAFANA_ADMIN_USER } from "../../components/observability/values";
@@ -164,14 +164,21 @@ describe.each(["prod", "local"])("Observability (%s)", (stack) => {
     expect(content().dependsOn).toContain(chart().urn);
     const all = objs(content());
     const cms = all.filter((o) => o.kind === "ConfigMap");
-    expect(cms.map((c) => c.metadata.name).sort()).toEqual(DASHBOARDS.map((d) => `dashboard-${d.uid}`).sort());
+    // Cost allocation is on by default on EKS (off on an existing cluster without prices): the money dashboards and
+    // the cost rules then join the others.
+    const costs = p().config?.costs.allocation.enabled === true;
+    expect(costs).toBe(stack === "prod");
+    const dashboards = costs ? [...DASHBOARDS, ...COST_DASHBOARDS] : DASHBOARDS;
+    expect(cms.map((c) => c.metadata.name).sort()).toEqual(dashboards.map((d) => `dashboard-${d.uid}`).sort());
     for (const cm of cms) {
       expect(cm.metadata).toMatchObject({ namespace: MONITORING_NAMESPACE, labels: { grafana_dashboard: "1" } });
       const [file, json] = Object.entries(cm.data as Record<string, string>)[0];
       expect(file).toBe(`${cm.metadata.name.replace(/^dashboard-/, "")}.json`);
       expect(JSON.parse(json).uid).toBe(cm.metadata.name.replace(/^dashboard-/, ""));
     }
-    expect(all.filter((o) => o.kind === "PrometheusRule")).toHaveLength(1);
+    const rules = all.filter((o) => o.kind === "PrometheusRule").map((o) => o.metadata.name);
+    expect(rules.includes(COST_RULE_NAME)).toBe(costs);
+    expect(rules).toHaveLength(costs ? 2 : 1);
     const sm = all.find((o) => o.kind === "ServiceMonitor" && o.metadata.name === "platform-services")!;
     expect(sm.spec).toEqual({
       namespaceSelector: { matchNames: [...PLATFORM_NAMESPACES] },

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { COST_DASHBOARDS, COST_RULE_NAME } from "../../charts/observability";
-import { Observability, sharedCostItems, type ObservabilityCostsArgs } from "../../components/observability";
+import { Observability, type ObservabilityCostsArgs } from "../../components/observability";
 import { resolveCosts } from "../../config/costs";
 import { parseYamlStream } from "../../scripts/plan/extract";
 import { planMocks } from "../../scripts/plan/mocks";
@@ -14,15 +14,21 @@ import { Recorder, type PlannedResource } from "../../scripts/plan/recorder";
 type Obj = { kind: string; metadata: { name: string }; spec?: { groups: { name: string; rules: { record?: string; labels?: Record<string, string> }[] }[] } };
 
 const CASES: Record<string, ObservabilityCostsArgs | undefined> = {
-  eks: { config: resolveCosts({ budgets: [{ costCenter: "ml-1", monthlyUsd: 900 }] }, true), platformCostCenter: "ml-1" },
+  eks: {
+    config: resolveCosts({ budgets: [{ costCenter: "ml-1", monthlyUsd: 900 }] }, true),
+    platformCostCenter: "ml-1",
+    sharedCosts: [{ item: "EKS control plane", monthlyUsd: 73 }],
+    priceDate: "2026-12-07",
+  },
   existing: {
     config: resolveCosts(
       { allocation: { idle: "quota-share", prices: { cpuCoreHour: 0.03, memoryGiBHour: 0.004, gpuHour: 1.2, storageGiBMonth: 0.1 } } },
       false,
     ),
     platformCostCenter: "ml-2",
+    sharedCosts: [],
   },
-  "existing without prices (allocation off)": { config: resolveCosts(undefined, false), platformCostCenter: "ml-3" },
+  "existing without prices (allocation off)": { config: resolveCosts(undefined, false), platformCostCenter: "ml-3", sharedCosts: [] },
   "no costs argument": undefined,
 };
 
@@ -63,9 +69,10 @@ describe.each(["eks", "existing"])("Observability with cost allocation on (%s)",
     expect(quota).toBe(name === "existing");
     const budgets = rules.filter((r) => r.record === "mlops:cost_center_budget_monthly_usd").map((r) => r.labels?.cost_center);
     expect(budgets).toEqual(name === "eks" ? ["ml-1"] : []);
-    // No shared costs until the estimator is wired (the integration point returns none; no invented prices).
-    expect(sharedCostItems()).toEqual([]);
-    expect(rule?.spec?.groups.map((g) => g.name)).not.toContain("mlops-cost-shared");
+    // Shared costs are series of their own, dated; a stack with none gets no group for them.
+    const shared = rules.filter((r) => r.record === "mlops:platform_shared_cost_monthly_usd").map((r) => r.labels);
+    expect(shared).toEqual(name === "eks" ? [{ item: "EKS control plane", price_date: "2026-12-07" }] : []);
+    if (name === "existing") expect(rule?.spec?.groups.map((g) => g.name)).not.toContain("mlops-cost-shared");
   });
 });
 
