@@ -21,7 +21,16 @@ import { eksApiServer } from "./components/queues";
 import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_S3_PORT } from "./components/storage";
 import { EKS_VERSIONS } from "./domain/versions";
 import { createAwsBilling } from "./components/costs/aws-billing";
-import { createCertManager, createGpuOperator, createOpenCost, createQueues, platformLabels, servicesArgs, stackGpuPools } from "./components/platform-wiring";
+import {
+  createCertManager,
+  createGpuOperator,
+  createOpenCost,
+  createQueues,
+  platformLabels,
+  servicesArgs,
+  stackGpuPools,
+  stackTeamCosts,
+} from "./components/platform-wiring";
 import { accessOutputs, createStackAccess, createStackIdentity, createStackRoutes, grafanaOAuth, type AccessOutputs } from "./components/access/wiring";
 
 /** The stack outputs (index.ts); access adds the UIs' URLs and, with Dex, its test users (AccessOutputs). */
@@ -58,6 +67,7 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
       objectStore: objectStore && { namespace: OBJECT_STORE_NAMESPACE, port: OBJECT_STORE_S3_PORT },
       guardrails: cfg.guardrails,
       gpuPools: stackGpuPools(cfg),
+      costs: stackTeamCosts(cfg),
     },
     { providers: [provider] },
   );
@@ -250,6 +260,7 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
       access: cfg.access,
       guardrails: cfg.guardrails,
       gpuPools: stackGpuPools(cfg),
+      costs: stackTeamCosts(cfg),
       apiServer: placement.apiServer,
       aws: {
         eksClusterName: eks.clusterName,
