@@ -30,6 +30,7 @@ import {
   platformLabels,
   servicesArgs,
   stackGpuPools,
+  stackTeamCosts,
 } from "./components/platform-wiring";
 import { accessOutputs, createStackAccess, createStackIdentity, createStackRoutes, grafanaOAuth, type AccessOutputs } from "./components/access/wiring";
 
@@ -71,6 +72,7 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
       objectStore: objectStore && { namespace: OBJECT_STORE_NAMESPACE, port: OBJECT_STORE_S3_PORT },
       guardrails: cfg.guardrails,
       gpuPools: stackGpuPools(cfg),
+      costs: stackTeamCosts(cfg),
     },
     { providers: [provider] },
   );
@@ -263,6 +265,7 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
       access: cfg.access,
       guardrails: cfg.guardrails,
       gpuPools: stackGpuPools(cfg),
+      costs: stackTeamCosts(cfg),
       apiServer: placement.apiServer,
       aws: {
         eksClusterName: eks.clusterName,

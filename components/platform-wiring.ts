@@ -17,6 +17,7 @@ import { queuePlatform } from "../charts/queues";
 import { estimateStack } from "../domain/cost-estimate";
 import { CATALOGUE } from "../domain/prices";
 import type { ObservabilityCostsArgs } from "./observability";
+import { teamCosts, type TeamCost } from "../domain/team-cost";
 
 /** Cost attribution on the objects the platform itself runs. */
 export const platformLabels = (cfg: PlatformConfig) => ({ team: "platform", "cost-center": cfg.costCenter });
@@ -80,6 +81,9 @@ export function createCertManager(cfg: PlatformConfig, onEks: boolean, opts: pul
 
 /** Every GPU pool of the stack: the queue guardrail refuses a node selector on one the namespace has no share of. */
 export const stackGpuPools = (cfg: PlatformConfig): string[] => gpuFlavors(queuePlatform(cfg)).map((flavor) => flavor.name);
+
+/** Each team's quota ceiling (the estimate `npm run check` prints) and its cost center's budget, for its Namespace's annotations. */
+export const stackTeamCosts = (cfg: PlatformConfig): Record<string, TeamCost> => teamCosts(estimateStack(cfg, CATALOGUE), cfg.teams, cfg.costs.budgets);
 
 export function createGpuOperator(cfg: PlatformConfig, provider: k8s.Provider, onEks: boolean, dependsOn: pulumi.Resource[]): GpuOperator | undefined {
   if (!cfg.gpu.enabled) return undefined;

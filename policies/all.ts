@@ -25,6 +25,7 @@ import { gatewayListeners } from "./kubernetes/gateway-listeners";
 import { namespacePodSecurity } from "./kubernetes/namespace-pod-security";
 import { podSecurity } from "./kubernetes/pod-security";
 import { rbac } from "./kubernetes/rbac";
+import { teamBudget } from "./kubernetes/team-budget";
 import { teamGuardrails } from "./kubernetes/team-guardrails";
 import { teamVolumes } from "./kubernetes/team-volumes";
 import { workloadHygiene } from "./kubernetes/workload-hygiene";
@@ -50,6 +51,7 @@ export const RESOURCE_POLICIES = [
   podSecurity,
   workloadHygiene,
   namespacePodSecurity,
+  teamBudget,
   rbac,
   exposure,
 ];

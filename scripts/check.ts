@@ -12,6 +12,7 @@ import { writePlan } from "./plan/report";
 import { runPlan } from "./plan/run";
 import { listStacks } from "./plan/stack-file";
 import { teamReport } from "./check/team-report";
+import { teamCosts } from "../domain/team-cost";
 import { baseStacksDir, costDiffLines, costLines, estimate, missingPriceProblems, stackFileEstimate, takeBase } from "./check/cost-report";
 import { enabledUis } from "../components/access/wiring";
 import { kserveRoutesInferenceServices } from "../charts/guardrails/models";
@@ -52,6 +53,7 @@ async function checkStack(
     `policy pack: ${violations.length} violation(s), ${violations.filter((v) => v.enforcement === "mandatory").length} mandatory (out/${stack}/policy.json)`,
   );
   for (const v of violations.filter((x) => x.enforcement === "advisory")) console.log(`  - [advisory] ${v.policy}: ${v.message}`);
+  const cost = estimate(cfg);
   const eksClusterName = cfg.cluster.kind === "eks" ? cfg.cluster.name : undefined;
   console.log(cfg.teams.length === 0 ? "no teams" : `${cfg.teams.length} team(s):`);
   const flavors = gpuFlavors(queuePlatform(cfg));
@@ -72,6 +74,7 @@ async function checkStack(
     objectStore: cfg.storage.objectStore.enabled,
     queue,
     kserveRoutes: kserveRoutesInferenceServices({ kserveMode: cfg.services.kserve.mode, teams: cfg.teams }),
+    costs: { teams: teamCosts(cost, cfg.teams, cfg.costs.budgets), allocation: cfg.costs.allocation.enabled },
     ...signIn,
   };
   for (const line of poolLines(queueHolders(cfg), flavors)) console.log(line);
@@ -81,7 +84,6 @@ async function checkStack(
         .map((l) => `  ${l}`)
         .join("\n"),
     );
-  const cost = estimate(cfg);
   for (const line of costLines(cost)) console.log(line);
   if (baseDir !== undefined) for (const line of costDiffLines(stackFileEstimate(stack, baseDir), cost)) console.log(line);
   const priceProblems = missingPriceProblems(stack, cost);

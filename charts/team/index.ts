@@ -17,6 +17,7 @@ import { NAMESPACE_GPU_POOLS_ANNOTATION, NAMESPACE_PRIORITIES_ANNOTATION, NAMESP
 import { roleRules, roleSubjects, type GroupNaming } from "./rbac";
 import { parseQuantity } from "../../config/quantity";
 import { kfpControlPlaneFootprint, KFP_RUNNER_ROLE, kfpRunnerRules, usesPipelines, type KfpNetwork } from "./pipelines";
+import { costAnnotations, type TeamCost } from "../../domain/team-cost";
 
 export { teamNetworkPolicies, ipBlock, METADATA_CIDR, POD_IDENTITY_AGENT_CIDR } from "./network";
 export { roleRules, roleSubjects, teamGroup, type GroupNaming } from "./rbac";
@@ -38,6 +39,11 @@ export interface TeamChartProps extends ChartProps {
   readonly access?: GroupNaming;
   /** Where a team's own Kubeflow Pipelines reaches its database and the API server. @default kfpDefaultNetwork */
   readonly pipelines?: KfpNetwork;
+  /**
+   * What the team's quota may cost and its cost center's budget (domain/team-cost.ts teamCosts), written on the
+   * Namespace for the `team-budget` policy and for anyone reading the cluster. @default no cost annotations
+   */
+  readonly cost?: TeamCost;
 }
 
 /** Labels for cost attribution and ownership on every object (OPS-01). */
@@ -104,6 +110,7 @@ export class TeamChart extends Chart {
         annotations: {
           ...Object.fromEntries(teamGroups(team, props.access).map((group, i) => [`${TEAM_GROUP_ANNOTATION_PREFIX}${i}`, group])),
           ...queueAnnotations(team),
+          ...costAnnotations(props.cost),
         },
         labels: {
           ...podSecurityLabels("restricted"),

@@ -16,6 +16,7 @@ import { kfpDefaultNetwork, KFP_IN_CLUSTER_MYSQL } from "../../charts/team/netwo
 import type { KfpNetwork } from "../../charts/team/pipelines";
 import { RDS_ENGINES } from "../../domain/versions";
 import { ANY_API_SERVER, type ApiServerAddresses } from "../queues/namespace";
+import type { TeamCost } from "../../domain/team-cost";
 import { teamAccessEntries, teamBoundaryPolicy, teamDataPolicy, teamServiceAccounts, teamTrustPolicy } from "./iam";
 
 export * from "./iam";
@@ -77,6 +78,11 @@ export interface TeamsArgs {
    * it there (pass eksApiServer(...) on EKS). @default ANY_API_SERVER
    */
   readonly apiServer?: ApiServerAddresses;
+  /**
+   * Per team name, what its quota may cost and its cost center's budget (domain/team-cost.ts teamCosts): annotated on
+   * its Namespace. @default no cost annotations
+   */
+  readonly costs?: Readonly<Record<string, TeamCost>>;
   /** AWS identity for team workloads; omitted on an existing cluster (Kubernetes side only). */
   readonly aws?: {
     /** EKS cluster name as an output, for Pod Identity associations and access entries. */
@@ -136,6 +142,7 @@ export class Teams extends pulumi.ComponentResource {
         objectStore: args.objectStore,
         access: args.access,
         pipelines: teamsPipelinesNetwork(args),
+        cost: args.costs?.[team.name],
       });
       createObjectGroup(`${name}-${team.name}`, objects, child);
     }

@@ -12,6 +12,7 @@ import { TEAM_WORKLOAD_SERVICE_ACCOUNT } from "../../charts/team";
 import { kfpControlPlaneFootprint } from "../../charts/team/pipelines";
 import { SCRATCH_CLAIM, SHARED_FILES_CLAIM } from "../../charts/team-volumes";
 import { queueLines, type QueueReportContext } from "./queue-report";
+import { teamCostLines, type TeamCostContext } from "./team-cost-report";
 import { signInLines, type SignInContext } from "./sign-in-report";
 import { evidentlyInstance, evidentlyUrl, EVIDENTLY_TOKEN_SECRET } from "../../domain/evidently";
 import { uiHost } from "../../domain/access";
@@ -36,6 +37,8 @@ export interface TeamReportContext extends SignInContext {
   readonly queue: QueueReportContext;
   /** KServe routes every InferenceService through the gateway (charts/guardrails/models.ts): teams without model endpoints label theirs cluster-local. @default false */
   readonly kserveRoutes?: boolean;
+  /** Each team's quota ceiling and budget (from the check's one estimate) and whether spend is recorded. @default no cost lines */
+  readonly costs?: TeamCostContext;
 }
 
 /** What the report says about scratch: how teams are kept apart and which sub-prefix of theirs is linked. */
@@ -165,6 +168,7 @@ export function teamReport(team: TeamConfig, ctx: TeamReportContext): string[] {
     `  namespace  ${team.name}: Pod Security restricted (enforce, warn, audit; ${POD_SECURITY_VERSION}), labels team=${team.name}, cost-center=${team.costCenter}`,
     `  quota      cpu ${q.cpu}, memory ${q.memory}, storage ${q.storage}, ${q.persistentVolumeClaims} PVCs, ${q.pods} pods${kfpQuota(team)}; no LoadBalancer or NodePort services`,
     ...queueLines({ name: team.name, namespace: team.name, cpu: q.cpu, memory: q.memory, gpu: q.gpu, priorities: team.priorities }, ctx.queue),
+    ...teamCostLines(team.name, ctx.costs, ctx.access),
     `  defaults   per container: request ${l.defaultRequest.cpu}/${l.defaultRequest.memory}, limit ${l.default.cpu}/${l.default.memory}, between ${l.min.cpu}/${l.min.memory} and ${l.max.cpu}/${l.max.memory}`,
     `  roles      ${roles.join("; ")}${ctx.environment === "prod" ? " (no pods/exec or attach in prod)" : ""}`,
     ...signInLines(team, ctx),

@@ -6,6 +6,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import fc from "fast-check";
 import { platformAdminObjects, teamObjects } from "../../charts/team";
 import { teamsPipelinesNetwork } from "../../components/teams";
+import { stackTeamCosts } from "../../components/platform-wiring";
 import { eksApiServer } from "../../components/queues";
 import { teamGroup } from "../../charts/team/rbac";
 import { principalSlug, teamAccessEntries, teamBoundaryPolicy, teamDataPolicy } from "../../components/teams";
@@ -84,6 +85,8 @@ describe.each(STACKS)("Teams component on %s", (stack, result, onAws) => {
               }
             : {},
         ),
+        // The team's quota ceiling and budget, from the same estimate `npm run check` prints.
+        cost: stackTeamCosts(result().config!)[team.name],
       });
       expect(parseYamlStream(group.inputs.yaml as string)).toEqual(JSON.parse(JSON.stringify(expected)));
     }
