@@ -24,7 +24,7 @@ export const teamBudget = resourcePolicy(
       "Advisory: a team namespace whose quota ceiling (what its whole quota would cost a month, priced part) exceeds its cost center's monthly budget is reported with both amounts; a team without a budget or without a priced ceiling is not judged.",
     // Advisory in every tier (enforcementFor): a ceiling is what the quota allows, not spend, and prices are estimates.
     severity: "low",
-    controls: ["OPS-01"],
+    controls: ["OPS-06"],
   },
   ["kubernetes:core/v1:Namespace"],
   (obj, _args, report) => {
