@@ -6,12 +6,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { refusal, type KubeResponse } from "../../scripts/cluster/kube-client";
 import type { KubeObject } from "../../scripts/plan/extract";
-import { OPENCOST_NAMESPACE } from "../../domain/platform-namespaces";
+import { MONITORING_NAMESPACE, OPENCOST_NAMESPACE } from "../../domain/platform-namespaces";
+import { COST_DASHBOARDS } from "../../charts/observability";
 import { adminClient, applyOrder, applyServed, describeObject, writtenPlan } from "./planned";
 
 const admin = adminClient();
 let objects: KubeObject[] = [];
 let applied = new Map<string, KubeResponse>();
+let dashboards: KubeObject[] = [];
+let appliedDashboards = new Map<string, KubeResponse>();
+
+const COST_DASHBOARD_NAMES = COST_DASHBOARDS.map((d) => `dashboard-${d.uid}`);
 
 const isOpenCost = (o: KubeObject): boolean =>
   o.metadata?.namespace === OPENCOST_NAMESPACE ||
@@ -19,8 +24,13 @@ const isOpenCost = (o: KubeObject): boolean =>
   (["ClusterRole", "ClusterRoleBinding"].includes(o.kind) && o.metadata?.name === "opencost");
 
 beforeAll(async () => {
-  objects = (await writtenPlan("opencost")).objects.filter(isOpenCost).sort(applyOrder);
+  const plan = await writtenPlan("opencost");
+  objects = plan.objects.filter(isOpenCost).sort(applyOrder);
   ({ applied } = await applyServed(admin, objects));
+  // The money dashboards are ConfigMaps in the monitoring namespace, which the chart's release makes at deploy time.
+  await admin.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: MONITORING_NAMESPACE } });
+  dashboards = plan.objects.filter((o) => o.kind === "ConfigMap" && COST_DASHBOARD_NAMES.includes(o.metadata?.name ?? ""));
+  ({ applied: appliedDashboards } = await applyServed(admin, dashboards));
 });
 afterAll(() => admin.close());
 
@@ -43,6 +53,19 @@ describe("OpenCost's planned objects on a real API server", () => {
     for (const rule of rules) {
       expect(rule.resources.filter((r) => r === "configmaps" || r === "secrets")).toEqual([]);
       expect(rule.verbs.filter((v) => !["get", "list", "watch"].includes(v))).toEqual([]);
+    }
+  });
+});
+
+describe("the money dashboards on a real API server", () => {
+  it("accepts both dashboard ConfigMaps as written, each carrying its dashboard JSON", () => {
+    expect(dashboards.map((o) => o.metadata?.name).sort()).toEqual([...COST_DASHBOARD_NAMES].sort());
+    const refused = [...appliedDashboards].filter(([, r]) => r.status >= 300).map(([name, r]) => `${name}: ${r.status} ${refusal(r)}`);
+    expect(refused).toEqual([]);
+    for (const [name, response] of appliedDashboards) {
+      const data = Object.values((response.body?.data ?? {}) as Record<string, string>);
+      expect(data, name).toHaveLength(1);
+      expect(JSON.parse(data[0] ?? "{}").panels.length, name).toBeGreaterThan(3);
     }
   });
 });
