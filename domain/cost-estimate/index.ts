@@ -9,6 +9,7 @@ import type { PriceCatalogue } from "../prices";
 import { HOURS_PER_MONTH, Pricer, type Lookup } from "./pricer";
 import type { CostLine, Estimate, EstimateInput, PoolShape } from "./shape";
 import { teamCeilings } from "./teams";
+import { siteCeilings } from "./site-prices";
 
 export * from "./shape";
 export { diffEstimates, type LineDiff, type EstimateDiff } from "./diff";
@@ -77,14 +78,19 @@ function serviceLines(cfg: EstimateInput, pricer: Pricer): CostLine[] {
 
 /** The estimate of one stack. */
 export function estimateStack(cfg: EstimateInput, catalogue: PriceCatalogue): Estimate {
-  if (cfg.cluster.kind !== "eks" || cfg.aws === undefined)
+  if (cfg.cluster.kind !== "eks" || cfg.aws === undefined) {
+    const prices = cfg.costs?.allocation.prices;
     return {
       lines: [],
       monthlyUsd: 0,
-      teams: [],
+      teams: prices === undefined ? [] : siteCeilings(cfg, prices),
       missing: [],
-      note: "existing cluster: no cloud prices to estimate from (OpenCost uses the stack's own price table)",
+      note:
+        prices === undefined
+          ? "existing cluster without costs.allocation.prices: nothing to price with"
+          : "existing cluster: its hardware is the site's own, so nothing is always rented; team ceilings use the stack's prices (costs.allocation.prices)",
     };
+  }
   const pricer = new Pricer(catalogue, cfg.aws.region);
   const nat = cfg.network?.natGateways === "single" ? 1 : (cfg.network?.availabilityZones.length ?? 0);
   const minNodes = cfg.nodePools.filter((p) => p.minSize > 0);

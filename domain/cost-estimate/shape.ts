@@ -29,7 +29,17 @@ export interface EstimateInput {
   readonly aws?: { readonly region: string };
   readonly network?: { readonly availabilityZones: readonly string[]; readonly natGateways: "single" | "perAz" };
   readonly nodePools: readonly PoolShape[];
-  readonly gpu: { readonly migStrategy: "none" | "single" | "mixed" };
+  readonly gpu: {
+    readonly migStrategy: "none" | "single" | "mixed";
+    /** How an existing cluster's GPUs are shared: what one unit of quota is worth in GPUs. */
+    readonly defaultSharing?: { readonly mode: string; readonly replicas?: number; readonly profile?: string };
+  };
+  /** An existing cluster's own prices (`costs.allocation.prices`), which price its teams' ceilings. */
+  readonly costs?: {
+    readonly allocation: {
+      readonly prices?: { readonly cpuCoreHour: number; readonly memoryGiBHour: number; readonly gpuHour: number; readonly storageGiBMonth: number };
+    };
+  };
   readonly teams: readonly TeamShape[];
   readonly services: {
     readonly database?: { readonly kind: string; readonly instanceClass?: string; readonly storageGiB: number; readonly multiAz?: boolean };

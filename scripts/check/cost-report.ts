@@ -20,12 +20,14 @@ function lineText(line: CostLine): string {
 /** The estimate's lines for the check output. */
 export function costLines(estimate: Estimate): string[] {
   const e = estimate;
-  if (e.note !== undefined) return [`cost estimate: ${e.note}`];
   const unpriced = e.lines.filter((l) => l.monthlyUsd === undefined).length;
-  const out = [
-    `cost estimate (${e.region}, on-demand, 730 h/month; an estimate, not a bill): ${usd(e.monthlyUsd)}/month always running${unpriced > 0 ? `, plus ${unpriced} unpriced item(s)` : ""}`,
-    ...e.lines.map((l) => `  - ${lineText(l)}`),
-  ];
+  const out =
+    e.note !== undefined
+      ? [`cost estimate: ${e.note}`]
+      : [
+          `cost estimate (${e.region}, on-demand, 730 h/month; an estimate, not a bill): ${usd(e.monthlyUsd)}/month always running${unpriced > 0 ? `, plus ${unpriced} unpriced item(s)` : ""}`,
+          ...e.lines.map((l) => `  - ${lineText(l)}`),
+        ];
   for (const t of e.teams) {
     out.push(`  team ${t.team} (cost center ${t.costCenter}): ceiling ${usd(t.monthlyUsd)}/month if it used its whole quota`);
     for (const l of t.lines) out.push(`    - ${lineText(l)}`);

@@ -43,15 +43,15 @@ export function costSection(dir = STACKS_DIR): string {
     "| Stack | Always running, per month | Ceiling per team, per month (whole quota in use) |",
     "|---|---|---|",
     ...estimates.map(({ stack, e }) => {
-      if (e.note !== undefined) return `| ${stack} | ${cell(e.note)} | — |`;
       const unpriced = e.lines.filter((l) => l.monthlyUsd === undefined).length;
       const teams = e.teams.map((t) => ceiling(e, t)).join("; ");
+      if (e.note !== undefined) return `| ${stack} | ${cell(e.note)} | ${cell(teams === "" ? "—" : teams)} |`;
       return `| ${stack} (${e.region}) | ${usd(e.monthlyUsd)}${unpriced > 0 ? ` + ${unpriced} unpriced item(s)` : ""} | ${cell(teams === "" ? "no teams" : teams)} |`;
     }),
     "",
   ];
   for (const { stack, e } of estimates) {
-    if (e.note !== undefined) continue;
+    if (e.lines.length === 0 && e.teams.length === 0) continue;
     out.push(`<details><summary>${stack}: how the figures come about</summary>`, "", "| Item | Basis | Per month |", "|---|---|---|");
     for (const l of e.lines) out.push(`| ${cell(l.item)} | ${cell(l.basis)} | ${cell(amount(l))} |`);
     for (const t of e.teams) for (const l of t.lines) out.push(`| team ${t.team}: ${cell(l.item)} | ${cell(l.basis)} | ${cell(amount(l))} |`);
