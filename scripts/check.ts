@@ -13,7 +13,7 @@ import { runPlan } from "./plan/run";
 import { listStacks } from "./plan/stack-file";
 import { teamReport } from "./check/team-report";
 import { teamCosts } from "../domain/team-cost";
-import { baseStacksDir, costDiffLines, costLines, estimate, missingPriceProblems, stackFileEstimate, takeBase } from "./check/cost-report";
+import { baseStacksDir, costDiffLines, costLines, estimate, missingPriceProblems, pricingChangeLine, stackFileEstimate, takeBase } from "./check/cost-report";
 import { enabledUis } from "../components/access/wiring";
 import { kserveRoutesInferenceServices } from "../charts/guardrails/models";
 import { poolLines } from "./check/queue-report";
@@ -98,12 +98,17 @@ async function main(): Promise<number> {
   // Every stack of the folder is checked unless some are named: only then can an exceptions entry be unused.
   const opts = { stacks: cli.stacks.length > 0 ? cli.stacks : listStacks(cli.stacksDir), stacksDir: cli.stacksDir, allStacks: cli.stacks.length === 0 };
   const outRoot = join(__dirname, "..", "out");
+  const repoDir = join(__dirname, "..");
   let baseDir: string | undefined;
   try {
-    baseDir = base === undefined ? undefined : baseStacksDir(base, join(outRoot, "base-stacks"), join(__dirname, ".."));
+    baseDir = base === undefined ? undefined : baseStacksDir(base, join(outRoot, "base-stacks"), repoDir, opts.stacksDir);
   } catch (err) {
-    throw new UsageError(`--base ${base}: cannot read its stacks/ with git (${(err as Error).message.split("\n")[0]})`);
+    if (err instanceof UsageError) throw err;
+    const reason = String((err as { stderr?: unknown }).stderr ?? "").trim() || (err as Error).message;
+    throw new UsageError(`--base ${base}: cannot read its stack files with git (${reason.split("\n")[0]})`);
   }
+  const pricing = base === undefined ? undefined : pricingChangeLine(base, repoDir);
+  if (pricing !== undefined) console.log(`\n${pricing}`);
   let problems = 0;
   let failedStacks = 0;
   let unplanned = 0;
