@@ -9,6 +9,8 @@ import type { Estimate } from "./cost-estimate";
 export const COST_CEILING_ANNOTATION = "mlops.platform/cost-monthly-ceiling-usd";
 /** On the team Namespace when part of the ceiling is unpriced: what (so the ceiling above is a lower bound). */
 export const COST_CEILING_UNPRICED_ANNOTATION = "mlops.platform/cost-ceiling-unpriced";
+/** On the team Namespace: the priced ceilings of all teams of its cost center together, in whole US dollars. */
+export const COST_CENTER_CEILING_ANNOTATION = "mlops.platform/cost-center-ceiling-usd";
 /** On the team Namespace when its cost center has a budget (`costs.budgets`): the monthly budget in US dollars. */
 export const COST_CENTER_BUDGET_ANNOTATION = "mlops.platform/cost-center-budget-usd";
 
@@ -22,6 +24,8 @@ export interface TeamCost {
   readonly costCenter: string;
   /** The priced part of the monthly ceiling its quota allows; undefined when the stack has no team ceilings at all. */
   readonly ceilingUsd?: number;
+  /** The priced ceilings of every team of its cost center together (what its budget has to cover). */
+  readonly costCenterCeilingUsd?: number;
   /** What the ceiling leaves unpriced (items, or why there is no ceiling). Empty when it is complete. */
   readonly unpriced: readonly string[];
   /** Its cost center's monthly budget. @default none */
@@ -43,7 +47,8 @@ export function teamCosts(
       const ceiling = estimate.teams.find((t) => t.team === team.name);
       if (ceiling === undefined) return [team.name, { costCenter: team.costCenter, unpriced: [estimate.note ?? "no ceiling estimated"], budgetUsd }] as const;
       const unpriced = ceiling.lines.filter((l) => l.monthlyUsd === undefined).map((l) => l.item);
-      return [team.name, { costCenter: team.costCenter, ceilingUsd: ceiling.monthlyUsd, unpriced, budgetUsd }] as const;
+      const costCenterCeilingUsd = estimate.teams.filter((t) => t.costCenter === team.costCenter).reduce((sum, t) => sum + t.monthlyUsd, 0);
+      return [team.name, { costCenter: team.costCenter, ceilingUsd: ceiling.monthlyUsd, costCenterCeilingUsd, unpriced, budgetUsd }] as const;
     }),
   );
 }
@@ -53,11 +58,12 @@ export function costAnnotations(cost: TeamCost | undefined): Record<string, stri
   if (cost === undefined) return {};
   return {
     ...(cost.ceilingUsd === undefined ? {} : { [COST_CEILING_ANNOTATION]: String(Math.round(cost.ceilingUsd)) }),
+    ...(cost.costCenterCeilingUsd === undefined ? {} : { [COST_CENTER_CEILING_ANNOTATION]: String(Math.round(cost.costCenterCeilingUsd)) }),
     ...(cost.unpriced.length > 0 ? { [COST_CEILING_UNPRICED_ANNOTATION]: cost.unpriced.join("; ") } : {}),
     ...(cost.budgetUsd === undefined ? {} : { [COST_CENTER_BUDGET_ANNOTATION]: String(cost.budgetUsd) }),
   };
 }
 
-/** Whether the priced ceiling alone already exceeds the budget (unpriced parts can only add to it). */
+/** Whether the priced ceiling, the team's or its cost center's teams' together, already exceeds the budget (unpriced parts can only add). */
 export const overBudget = (cost: TeamCost): boolean =>
-  cost.ceilingUsd !== undefined && cost.budgetUsd !== undefined && Math.round(cost.ceilingUsd) > cost.budgetUsd;
+  cost.budgetUsd !== undefined && Math.round(Math.max(cost.ceilingUsd ?? 0, cost.costCenterCeilingUsd ?? 0)) > cost.budgetUsd;

@@ -92,6 +92,7 @@ export function estimateStack(cfg: EstimateInput, catalogue: PriceCatalogue): Es
     };
   }
   const pricer = new Pricer(catalogue, cfg.aws.region);
+  for (const pool of cfg.nodePools) pricer.checkPool(pool);
   const nat = cfg.network?.natGateways === "single" ? 1 : (cfg.network?.availabilityZones.length ?? 0);
   const minNodes = cfg.nodePools.filter((p) => p.minSize > 0);
   const rootDisks = minNodes.reduce((sum, p) => sum + p.minSize * p.diskSizeGiB, 0);

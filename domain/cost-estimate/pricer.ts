@@ -26,6 +26,14 @@ export class Pricer {
     return price;
   }
 
+  /**
+   * Records every instance type of the pool the region has no price for: each one is a type the pool may launch, and
+   * usually one the region does not sell. Only the first is priced.
+   */
+  checkPool(pool: PoolShape): void {
+    for (const type of pool.instanceTypes) if (ec2Price(this.catalogue, this.region, type) === undefined) this.miss("ec2", type, `node pool ${pool.name}`);
+  }
+
   /** An RDS deployment per hour (Multi-AZ as AWS prices the pair) and its gp3 storage per GiB-month. */
   rds(instanceClass: string, multiAz: boolean, usedBy: string): Lookup & { readonly storageGiBMonth?: number } {
     const rds = this.prices?.rds;

@@ -4,30 +4,28 @@
  * share of a GPU one unit is (a whole GPU, one time slice, or a MIG instance's compute slices of 7) × gpuHour, and
  * the storage quota × storageGiBMonth. The site's hardware itself has no always-running line: it is not rented.
  */
+import { nominalGpus, teamPoolGpus } from "./gpu-share";
 import { HOURS_PER_MONTH as HOURS } from "./pricer";
 import { cores, gibibytes } from "./quantity";
 import type { CostLine, EstimateInput, TeamCeiling, TeamShape } from "./shape";
 
 type SitePrices = NonNullable<NonNullable<EstimateInput["costs"]>["allocation"]["prices"]>;
-type Sharing = EstimateInput["gpu"]["defaultSharing"];
 
-/** The GPUs one unit of quota stands for: 1 exclusive, 1/replicas time-sliced, slices/7 for a MIG profile or resource. */
-export function gpuPerUnit(sharing: Sharing, resource?: string): number {
-  const mig = /mig-(\d)g\./.exec(resource ?? "") ?? /^all-(\d)g\./.exec(sharing?.profile ?? "");
-  if (sharing?.mode === "mig") return mig ? Number(mig[1]) / 7 : 1 / 7;
-  if (sharing?.mode === "time-slicing") return 1 / (sharing.replicas ?? 1);
-  return 1;
-}
-
-function gpuLine(team: TeamShape, share: TeamShape["quota"]["gpu"][number], sharing: Sharing, prices: SitePrices): CostLine {
-  const entries = typeof share.nominal === "number" ? [[undefined, share.nominal] as const] : Object.entries(share.nominal);
-  const gpus = entries.reduce((sum, [resource, units]) => sum + units * gpuPerUnit(sharing, resource), 0) + (share.borrowingLimit ?? 0) * gpuPerUnit(sharing);
-  const units = entries.reduce((sum, [, n]) => sum + n, 0) + (share.borrowingLimit ?? 0);
+function gpuLine(cfg: EstimateInput, team: TeamShape, share: TeamShape["quota"]["gpu"][number], prices: SitePrices): CostLine {
+  const sharing = cfg.gpu.defaultSharing;
+  const others = cfg.teams
+    .filter((t) => t.name !== team.name)
+    .flatMap((t) => t.quota.gpu.filter((s) => s.pool === share.pool))
+    .reduce((sum, s) => sum + nominalGpus(s.nominal, sharing), 0);
+  // The site's GPU count is not in the config: borrowing is bounded by the other teams' nominal quota only.
+  const hold = teamPoolGpus({ nominal: share.nominal, borrowingLimit: share.borrowingLimit, sharing, othersNominalGpus: others });
+  const borrowed =
+    hold.borrowedGpus > 0 ? ` + ${round(hold.borrowedGpus)} borrowable${hold.unlimited ? " (no borrowing limit: the other teams' nominal quota)" : ""}` : "";
   return {
     key: `team:${team.name}:gpu:${share.pool}`,
     item: `GPUs in ${share.pool}`,
-    basis: `${units} units = ${round(gpus)} GPUs at $${prices.gpuHour}/h (the stack's price) × ${HOURS} h`,
-    monthlyUsd: gpus * prices.gpuHour * HOURS,
+    basis: `${round(hold.gpus - hold.borrowedGpus)} GPUs${borrowed} at $${prices.gpuHour}/h (the stack's price) × ${HOURS} h`,
+    monthlyUsd: hold.gpus * prices.gpuHour * HOURS,
   };
 }
 
@@ -43,7 +41,7 @@ export function siteCeilings(cfg: EstimateInput, prices: SitePrices): TeamCeilin
         basis: `${cpu} cores at $${prices.cpuCoreHour}/h + ${mem} GiB at $${prices.memoryGiBHour}/h (the stack's prices) × ${HOURS} h`,
         monthlyUsd: (cpu * prices.cpuCoreHour + mem * prices.memoryGiBHour) * HOURS,
       },
-      ...team.quota.gpu.map((share) => gpuLine(team, share, cfg.gpu.defaultSharing, prices)),
+      ...team.quota.gpu.map((share) => gpuLine(cfg, team, share, prices)),
       {
         key: `team:${team.name}:storage`,
         item: "storage",

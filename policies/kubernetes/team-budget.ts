@@ -8,6 +8,7 @@ import { TEAM_LABEL, nameOf } from "../lib/k8s";
 export const COST_CEILING_ANNOTATION = "mlops.platform/cost-monthly-ceiling-usd";
 export const COST_CEILING_UNPRICED_ANNOTATION = "mlops.platform/cost-ceiling-unpriced";
 export const COST_CENTER_BUDGET_ANNOTATION = "mlops.platform/cost-center-budget-usd";
+export const COST_CENTER_CEILING_ANNOTATION = "mlops.platform/cost-center-ceiling-usd";
 
 /** A non-negative dollar amount, or undefined when absent or not a number (nothing to judge). */
 function amount(value: unknown): number | undefined {
@@ -32,12 +33,20 @@ export const teamBudget = resourcePolicy(
     const annotations: Record<string, string> = obj.metadata?.annotations ?? {};
     if (!labels[TEAM_LABEL]) return;
     const ceiling = amount(annotations[COST_CEILING_ANNOTATION]);
+    const together = amount(annotations[COST_CENTER_CEILING_ANNOTATION]);
     const budget = amount(annotations[COST_CENTER_BUDGET_ANNOTATION]);
-    if (ceiling === undefined || budget === undefined || ceiling <= budget) return;
+    if (ceiling === undefined || budget === undefined) return;
+    const costCenter = labels["cost-center"] ?? "?";
     const unpriced = annotations[COST_CEILING_UNPRICED_ANNOTATION];
     const bound = unpriced ? `at least ${usd(ceiling)}/month (unpriced: ${unpriced})` : `${usd(ceiling)}/month`;
-    report(
-      `team namespace ${nameOf(obj)}: its quota ceiling, ${bound}, exceeds cost center ${labels["cost-center"] ?? "?"}'s budget of ${usd(budget)}/month; lower the team's quota or raise the budget (costs.budgets)`,
-    );
+    if (ceiling > budget)
+      return report(
+        `team namespace ${nameOf(obj)}: its quota ceiling, ${bound}, exceeds cost center ${costCenter}'s budget of ${usd(budget)}/month; lower the team's quota or raise the budget (costs.budgets)`,
+      );
+    // Teams sharing a cost center share its budget: each is under it alone, together they may not be.
+    if (together !== undefined && together > budget)
+      report(
+        `team namespace ${nameOf(obj)}: the quota ceilings of cost center ${costCenter}'s teams come to ${usd(together)}/month together (this team's: ${bound}), above its budget of ${usd(budget)}/month; lower a quota or raise the budget (costs.budgets)`,
+      );
   },
 );

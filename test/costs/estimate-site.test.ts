@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { estimateStack, HOURS_PER_MONTH } from "../../domain/cost-estimate";
-import { gpuPerUnit } from "../../domain/cost-estimate/site-prices";
+import { gpuPerUnit } from "../../domain/cost-estimate/gpu-share";
 import { CATALOGUE } from "../../domain/prices";
 import { fixture, validate } from "../config/fixtures";
 import type { PlatformConfig } from "../../config/defaults";
@@ -61,6 +61,7 @@ describe("estimateStack › an existing cluster with prices of its own", () => {
     expect(gpuPerUnit({ mode: "exclusive" })).toBe(1);
     expect(gpuPerUnit({ mode: "time-slicing", replicas: 4 })).toBe(0.25);
     expect(gpuPerUnit({ mode: "mig", profile: "all-3g.40gb" })).toBeCloseTo(3 / 7);
-    expect(gpuPerUnit({ mode: "mig", profile: "all-balanced" }, "nvidia.com/mig-2g.20gb")).toBeCloseTo(2 / 7);
+    expect(gpuPerUnit({ mode: "mig", profile: "all-balanced" }, "2g.20gb")).toBeCloseTo(2 / 7);
+    expect(gpuPerUnit({ mode: "mig", profile: "all-balanced" })).toBeCloseTo(1 / 7);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { estimateStack, HOURS_PER_MONTH, type CostLine } from "../../domain/cost-estimate";
 import { unitsPerNode } from "../../domain/cost-estimate/teams";
+import { teamPoolGpus } from "../../domain/cost-estimate/gpu-share";
 import { cores, gibibytes } from "../../domain/cost-estimate/quantity";
 import type { PriceCatalogue } from "../../domain/prices";
 import { fixture, validate } from "../config/fixtures";
@@ -119,7 +120,7 @@ describe("estimateStack › always running", () => {
       expect(line(e.lines, key)?.monthlyUsd, key).toBeUndefined();
       expect(line(e.lines, key)?.unpriced, key).toContain("unpriced");
     }
-    expect(e.missing).toEqual([]);
+    expect(e.missing.every((m) => m.product === "ec2")).toBe(true);
     expect(line(e.lines, "efs:shared")?.basis).toContain("no minimum");
   });
 
@@ -163,18 +164,57 @@ describe("estimateStack › team ceilings", () => {
     expect(line(recsys?.lines ?? [], "team:recsys:cpu")?.monthlyUsd).toBeCloseTo(4 * 0.4 * HOURS_PER_MONTH);
   });
 
-  it("prices a time slice at the instance price ÷ slices per node", () => {
+  it("prices a time slice as its share of a GPU, and borrowing without a limit up to the others' nominal quota", () => {
     const e = estimateStack(resolved("dev"), PRICES);
-    // 4 slices of a g6.xlarge pool with 4 replicas: 4 × $1 / 4 per hour
-    expect(line(e.teams[0]?.lines ?? [], "team:recsys:gpu:gpu")?.monthlyUsd).toBeCloseTo(HOURS_PER_MONTH);
+    // recsys: 4 slices of a g6.xlarge pool with 4 replicas = 1 GPU; no borrowing limit, so nlp's 4 slices (1 GPU)
+    // may be borrowed too, within the pool's 2 GPUs: 2 GPUs × $1/h.
+    const gpu = line(e.teams[0]?.lines ?? [], "team:recsys:gpu:gpu");
+    expect(gpu?.monthlyUsd).toBeCloseTo(2 * HOURS_PER_MONTH);
+    expect(gpu?.basis).toContain("no borrowing limit");
   });
 
-  it("prices a MIG instance at the instance price ÷ MIG instances per node, borrowing included", () => {
+  it("bounds what a team may hold by its borrowing limit, the others' nominal quota and the pool's capacity", () => {
+    const hold = (borrowingLimit: number | undefined, others: number, capacityGpus?: number) =>
+      teamPoolGpus({ nominal: 4, borrowingLimit, sharing: { mode: "exclusive" }, othersNominalGpus: others, capacityGpus }).gpus;
+    expect(hold(undefined, 3)).toBe(7);
+    expect(hold(1, 3)).toBe(5);
+    expect(hold(undefined, 10, 8)).toBe(8);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: 64 }), (limit, others) => {
+        const gpus = hold(limit, others);
+        return gpus >= 4 && gpus <= 4 + Math.min(limit, others);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("prices a MIG instance by its compute slices of the GPU, a borrowing limit included", () => {
     const e = estimateStack(resolved("prod"), PRICES);
     const training = line(e.teams.find((t) => t.team === "recsys")?.lines ?? [], "team:recsys:gpu:gpu-training");
-    // p5.48xlarge: 8 H100 × 7 1g.10gb = 56 instances per node; 28 nominal + 28 borrowable
-    expect(training?.monthlyUsd).toBeCloseTo((56 * 56 * HOURS_PER_MONTH) / 56);
-    expect(training?.basis).toContain("28 nominal + 28 borrowable");
+    // p5.48xlarge $56/h ÷ 8 GPUs = $7 per GPU-hour; 28 × 1g (1/7 GPU each) = 4 GPUs + 28 borrowable = 4 more.
+    expect(training?.monthlyUsd).toBeCloseTo(8 * 7 * HOURS_PER_MONTH);
+    expect(training?.basis).toContain("28 units = 4 GPUs + 4 borrowable (borrowingLimit 28)");
+  });
+
+  it("prices each MIG size by its own compute slices", () => {
+    const e = estimateStack(
+      resolved("prod", (c) => {
+        c.nodePools[3].gpuSharing = { mode: "mig", profile: "all-balanced" };
+        c.teams[0].quota.gpu["gpu-training"] = { nominal: { "3g.40gb": 8 }, borrowingLimit: 0 };
+        c.teams[1].quota.gpu["gpu-training"] = { nominal: { "1g.10gb": 7 } };
+      }),
+      PRICES,
+    );
+    // 8 × 3g = 24 of 7 compute slices = 24/7 GPUs at $7 per GPU-hour
+    expect(line(e.teams[0]?.lines ?? [], "team:recsys:gpu:gpu-training")?.monthlyUsd).toBeCloseTo((24 / 7) * 7 * HOURS_PER_MONTH);
+  });
+
+  it("reports every instance type of a pool its region cannot price, not only the first", () => {
+    const e = estimateStack(
+      resolved("dev", (c) => (c.nodePools[2].instanceTypes = ["g6.xlarge", "g6.12xlarge"])),
+      PRICES,
+    );
+    expect(e.missing).toContainEqual({ region: "eu-west-1", product: "ec2", type: "g6.12xlarge", usedBy: "node pool gpu" });
   });
 
   it("scales linearly with the quota", () => {
@@ -193,10 +233,11 @@ describe("estimateStack › team ceilings", () => {
 });
 
 describe("cost-estimate helpers", () => {
-  it("units per node follow the GPU capacity arithmetic", () => {
+  it("units per node follow what a unit is worth", () => {
     const pool = { name: "g", role: "gpu", instanceTypes: ["p5.48xlarge"], capacityType: "on-demand", minSize: 0, maxSize: 2, diskSizeGiB: 100 };
-    expect(unitsPerNode({ ...pool, gpuSharing: { mode: "mig", profile: "all-1g.10gb" } }, "mixed")).toBe(56);
-    expect(unitsPerNode({ ...pool, gpuSharing: { mode: "time-slicing", replicas: 3 } }, "none")).toBe(24);
+    expect(unitsPerNode({ ...pool, gpuSharing: { mode: "mig", profile: "all-1g.10gb" } })).toBeCloseTo(56);
+    expect(unitsPerNode({ ...pool, gpuSharing: { mode: "time-slicing", replicas: 3 } })).toBeCloseTo(24);
+    expect(unitsPerNode({ ...pool, gpuSharing: { mode: "mig", profile: "all-balanced" } }, "3g.40gb")).toBeCloseTo(56 / 3);
   });
 
   it("parses the quota quantities", () => {

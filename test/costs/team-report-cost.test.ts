@@ -42,7 +42,8 @@ describe("team cost › teamCosts", () => {
   );
 
   it("takes each team's ceiling from the estimate and names its unpriced items", () => {
-    expect(costs.a).toEqual({ costCenter: "cc-1", ceilingUsd: 1200.4, unpriced: ["GPUs in pool gpu"], budgetUsd: 1000 });
+    expect(costs.a).toEqual({ costCenter: "cc-1", ceilingUsd: 1200.4, costCenterCeilingUsd: 1500.4, unpriced: ["GPUs in pool gpu"], budgetUsd: 1000 });
+    expect(costs.c?.costCenterCeilingUsd).toBe(50);
     expect(costs.b.unpriced).toEqual([]);
   });
   it("gives a team its cost center's budget, and none when the cost center has none", () => {
@@ -53,9 +54,11 @@ describe("team cost › teamCosts", () => {
     const none = teamCosts(est([], "existing cluster: no cloud prices"), TEAMS, BUDGETS);
     expect(none.a).toEqual({ costCenter: "cc-1", unpriced: ["existing cluster: no cloud prices"], budgetUsd: 1000 });
   });
-  it("is over budget only when the priced ceiling alone exceeds the budget", () => {
+  it("is over budget when the priced ceiling, the team's or its cost center's teams' together, exceeds the budget", () => {
     expect(overBudget(costs.a)).toBe(true);
-    expect(overBudget(costs.b)).toBe(false);
+    // b alone ($300) is under cc-1's $1,000, but a and b together ($1,500) are not.
+    expect(overBudget(costs.b)).toBe(true);
+    expect(overBudget({ ...costs.b, costCenterCeilingUsd: 300 })).toBe(false);
     expect(overBudget(costs.c)).toBe(false);
     expect(overBudget({ costCenter: "cc-1", unpriced: ["everything"], budgetUsd: 1 })).toBe(false);
   });

@@ -7,9 +7,15 @@ import {
   COST_CEILING_ANNOTATION as PACK_CEILING,
   COST_CEILING_UNPRICED_ANNOTATION as PACK_UNPRICED,
   COST_CENTER_BUDGET_ANNOTATION as PACK_BUDGET,
+  COST_CENTER_CEILING_ANNOTATION as PACK_TOGETHER,
   teamBudget,
 } from "../../policies/kubernetes/team-budget";
-import { COST_CEILING_ANNOTATION, COST_CEILING_UNPRICED_ANNOTATION, COST_CENTER_BUDGET_ANNOTATION } from "../../domain/team-cost";
+import {
+  COST_CEILING_ANNOTATION,
+  COST_CEILING_UNPRICED_ANNOTATION,
+  COST_CENTER_BUDGET_ANNOTATION,
+  COST_CENTER_CEILING_ANNOTATION,
+} from "../../domain/team-cost";
 import { enforcementFor } from "../../policies/lib/define";
 import { teamObjects } from "../../charts/team";
 import { fixtureTeams } from "../teams/fixtures";
@@ -22,7 +28,7 @@ if (recsys === undefined) throw new Error("fixture team recsys missing");
 const TEAM_NS = teamObjects({
   team: recsys,
   environment: "dev",
-  cost: { costCenter: recsys.costCenter, ceilingUsd: 1250.4, unpriced: ["GPUs in pool gpu", "storage"], budgetUsd: 2000 },
+  cost: { costCenter: recsys.costCenter, ceilingUsd: 1250.4, costCenterCeilingUsd: 1800, unpriced: ["GPUs in pool gpu", "storage"], budgetUsd: 2000 },
 }).find((o) => o.kind === "Namespace") as Record<string, any>;
 const check = (ns: object) => violations(teamBudget, NS_T, ns as Record<string, unknown>);
 const annotate = (change: (a: Record<string, string | undefined>) => void) => check(mutate(TEAM_NS, (n) => change(n.metadata.annotations)));
@@ -33,6 +39,7 @@ describe("team-budget (OPS-06, advisory)", () => {
       [COST_CEILING_ANNOTATION]: "1250",
       [COST_CEILING_UNPRICED_ANNOTATION]: "GPUs in pool gpu; storage",
       [COST_CENTER_BUDGET_ANNOTATION]: "2000",
+      [COST_CENTER_CEILING_ANNOTATION]: "1800",
     });
     expect(packViolations(NS_T, TEAM_NS)).toEqual([]);
   });
@@ -51,7 +58,12 @@ describe("team-budget (OPS-06, advisory)", () => {
     ]);
   });
   it("a ceiling equal to the budget is within it", () => {
-    expect(annotate((a) => (a[COST_CENTER_BUDGET_ANNOTATION] = "1250"))).toEqual([]);
+    expect(
+      annotate((a) => {
+        a[COST_CENTER_BUDGET_ANNOTATION] = "1800";
+        a[COST_CEILING_ANNOTATION] = "1800";
+      }),
+    ).toEqual([]);
   });
   it("no budget: nothing to compare, no report", () => {
     expect(annotate((a) => delete a[COST_CENTER_BUDGET_ANNOTATION])).toEqual([]);
@@ -75,10 +87,21 @@ describe("team-budget (OPS-06, advisory)", () => {
     });
     expect(check(platformNs)).toEqual([]);
   });
+  it("reports teams whose cost center's ceilings together exceed the budget, though each is under it alone", () => {
+    const found = annotate((a) => (a[COST_CENTER_CEILING_ANNOTATION] = "2600"));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain("come to $2,600/month together");
+    expect(found[0]).toContain("above its budget of $2,000/month");
+  });
   it("is advisory in every tier", () => {
     for (const env of ["local", "dev", "staging", "prod"] as const) expect(enforcementFor(teamBudget.severity ?? "critical", env)).toBe("advisory");
   });
   it("the pack's annotation keys equal domain/team-cost.ts's", () => {
-    expect([PACK_CEILING, PACK_UNPRICED, PACK_BUDGET]).toEqual([COST_CEILING_ANNOTATION, COST_CEILING_UNPRICED_ANNOTATION, COST_CENTER_BUDGET_ANNOTATION]);
+    expect([PACK_CEILING, PACK_UNPRICED, PACK_BUDGET, PACK_TOGETHER]).toEqual([
+      COST_CEILING_ANNOTATION,
+      COST_CEILING_UNPRICED_ANNOTATION,
+      COST_CENTER_BUDGET_ANNOTATION,
+      COST_CENTER_CEILING_ANNOTATION,
+    ]);
   });
 });
