@@ -18,6 +18,13 @@ const owned = (keep = "") => `* on (namespace) group_left (${keep}) ${COST_SERIE
 /** Trailing 24 hours of an hourly-cost series: dollars per day. */
 const perDay = (series: string, by: string) => `sum by (${by}) (avg_over_time(${series}[1d])) * 24`;
 
+/**
+ * Each pod's workload: its owner, with a Deployment's ReplicaSet named after the Deployment (the pod-template hash cut
+ * off), so a rollout does not split a workload into rows.
+ */
+const workloadOwner =
+  'label_replace(label_replace(kube_pod_owner{owner_kind="ReplicaSet"}, "owner_name", "$1", "owner_name", "(.+)-[a-z0-9]{5,10}"), "owner_kind", "Deployment", "", "") or kube_pod_owner{owner_kind!="ReplicaSet"}';
+
 /** What each pod's allocations cost per hour (CPU, memory and GPU at its node's prices). */
 const podCost = () => {
   const part = (allocation: string, price: string, kind: string, scale = "") =>
@@ -36,7 +43,8 @@ function costDashboard(uid: string, title: string, variables: readonly Record<st
     tags: ["mlops-platform", "cost"],
     schemaVersion: 39,
     editable: false,
-    time: { from: "now-30d", to: "now" },
+    // Prometheus keeps 15 days (kube-prometheus-stack.yaml retention): a longer range would be half empty.
+    time: { from: "now-15d", to: "now" },
     refresh: "5m",
     templating: { list: [DATASOURCE_VARIABLE, ...variables] },
     panels: layoutPanels(rows),
@@ -108,7 +116,7 @@ export const TEAM_COST_DASHBOARD = costDashboard(
         title: "Top workloads by owner, cost per hour (CPU, memory, GPU)",
         targets: [
           t(
-            `topk(10, sum by (namespace, owner_kind, owner_name) (${podCost()} * on (namespace, pod) group_left (owner_kind, owner_name) max by (namespace, pod, owner_kind, owner_name) (kube_pod_owner) ${owned()}))`,
+            `topk(10, sum by (namespace, owner_kind, owner_name) (${podCost()} * on (namespace, pod) group_left (owner_kind, owner_name) max by (namespace, pod, owner_kind, owner_name) (${workloadOwner}) ${owned()}))`,
             "{{namespace}} {{owner_kind}}/{{owner_name}}",
           ),
         ],

@@ -154,7 +154,8 @@ export function exportKeyPolicy(accountId: string, partition = "aws"): PolicyDoc
     Sid: "DataExportsEncryptDeliveries",
     Effect: "Allow",
     Principal: { Service: DELIVERY_SERVICES },
-    Action: ["kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey"],
+    // Decrypt too: S3 reads the data key back to complete multipart uploads into an SSE-KMS bucket.
+    Action: ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"],
     Resource: "*",
     Condition: deliveryCondition(partition, accountId),
   };

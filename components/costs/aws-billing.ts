@@ -51,8 +51,11 @@ export class AwsBilling extends pulumi.ComponentResource {
     super("mlops:costs:AwsBilling", name, {}, opts);
     const child = { parent: this };
     // A payer-account setting, global (no per-resource region in @pulumi/aws 7): AWS lists a key only after tagged usage.
+    // Deleting the resource deactivates the tag for the whole account, every other stack's budgets included: a destroy
+    // leaves it active.
     if (args.allocationTags === true)
-      for (const key of ALLOCATION_TAG_KEYS) new aws.costexplorer.CostAllocationTag(`${name}-${key}`, { tagKey: key, status: "Active" }, child);
+      for (const key of ALLOCATION_TAG_KEYS)
+        new aws.costexplorer.CostAllocationTag(`${name}-${key}`, { tagKey: key, status: "Active" }, { ...child, retainOnDelete: true });
     for (const budget of args.budgets ?? []) {
       const created = new aws.budgets.Budget(`${name}-${budget.costCenter}`, budgetArgs(args.clusterName, budget), child);
       this.budgetNames.push(created.name);

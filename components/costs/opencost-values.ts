@@ -72,10 +72,13 @@ export function opencostValues(args: OpenCostValuesArgs): Values {
           },
         }
       : {};
+  // OpenCost picks its price source from the nodes' providerID (aws, gce, azure, ...) and uses the custom table only
+  // when told to: an existing cluster that runs in a cloud would otherwise get that cloud's list prices.
+  const customProvider = args.pricing.kind === "custom" ? { extraEnv: { USE_CUSTOM_PROVIDER: "true" } } : {};
   return mergeValues(loadValuesFile("opencost"), {
     podLabels: { ...args.labels },
     opencost: {
-      exporter: { defaultClusterId: args.clusterName },
+      exporter: { defaultClusterId: args.clusterName, ...customProvider },
       ...custom,
       ...(args.systemPool ? SYSTEM_POOL_PLACEMENT : {}),
     },

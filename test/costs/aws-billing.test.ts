@@ -52,6 +52,8 @@ describe("cost allocation tags", () => {
     expect(tags.map((t) => t.inputs).sort((a, b) => String(a.tagKey).localeCompare(String(b.tagKey)))).toEqual(
       [...ALLOCATION_TAG_KEYS].sort().map((tagKey) => ({ tagKey, status: "Active" })),
     );
+    // A destroy must not deactivate the tags the account's other stacks and budgets rely on.
+    for (const tag of tags) expect(tag.retainOnDelete, String(tag.inputs.tagKey)).toBe(true);
   });
 });
 
@@ -120,7 +122,7 @@ describe("CUR 2.0 export", () => {
           {
             s3Bucket: `mlops-prod-billing-${ACCOUNT}`,
             s3Prefix: "cur2",
-            s3Region: "eu-west-1",
+            s3Region: "us-east-1",
             s3OutputConfigurations: [{ outputType: "CUSTOM", format: "PARQUET", compression: "PARQUET", overwrite: "OVERWRITE_REPORT" }],
           },
         ],
@@ -158,7 +160,7 @@ describe("CUR 2.0 export", () => {
   it("the key lets only the delivery services of this account's exports encrypt", () => {
     const statements = exportKeyPolicy("111122223333").Statement;
     expect(statements.map((s) => s.Sid)).toEqual(["AccountAdministersThroughIam", "DataExportsEncryptDeliveries"]);
-    expect(statements[1].Action).toEqual(["kms:GenerateDataKey", "kms:Encrypt", "kms:DescribeKey"]);
+    expect(statements[1].Action).toEqual(["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"]);
     expect(statements[1].Condition?.StringLike["aws:SourceAccount"]).toBe("111122223333");
   });
 

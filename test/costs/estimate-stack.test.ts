@@ -17,7 +17,7 @@ const PRICES: PriceCatalogue = {
   eksControlPlaneHour: 0.1,
   eksSource: SOURCE,
   regions: {
-    "eu-west-1": {
+    "us-east-1": {
       ec2: {
         "m6i.large": 0.1,
         "m6i.xlarge": 0.2,
@@ -42,7 +42,7 @@ const PRICES: PriceCatalogue = {
 };
 
 /** The same EC2 prices and nothing else: every other product is unpriced. */
-const EC2_ONLY: PriceCatalogue = { ...PRICES, regions: { "eu-west-1": { ec2: PRICES.regions["eu-west-1"]?.ec2 ?? {}, sources: {} } } };
+const EC2_ONLY: PriceCatalogue = { ...PRICES, regions: { "us-east-1": { ec2: PRICES.regions["us-east-1"]?.ec2 ?? {}, sources: {} } } };
 
 function resolved(stack: "dev" | "staging" | "prod" | "local", edit: (cfg: any) => void = () => undefined): PlatformConfig {
   const cfg = fixture(stack);
@@ -111,7 +111,7 @@ describe("estimateStack › always running", () => {
       resolved("prod", (c) => (c.services.database.instanceClass = "db.m7g.large")),
       PRICES,
     );
-    expect(e.missing).toContainEqual({ region: "eu-west-1", product: "rds", type: "db.m7g.large", usedBy: "services.database (Postgres)" });
+    expect(e.missing).toContainEqual({ region: "us-east-1", product: "rds", type: "db.m7g.large", usedBy: "services.database (Postgres)" });
   });
 
   it("marks products the region has no prices for as unpriced, never as an amount", () => {
@@ -143,8 +143,8 @@ describe("estimateStack › missing prices", () => {
       resolved("dev", (c) => (c.nodePools[0].instanceTypes = ["m7i.large"])),
       PRICES,
     );
-    expect(e.missing).toContainEqual({ region: "eu-west-1", product: "ec2", type: "m7i.large", usedBy: "node pool system" });
-    expect(line(e.lines, "nodes:system")?.unpriced).toContain("no price for m7i.large in eu-west-1");
+    expect(e.missing).toContainEqual({ region: "us-east-1", product: "ec2", type: "m7i.large", usedBy: "node pool system" });
+    expect(line(e.lines, "nodes:system")?.unpriced).toContain("no price for m7i.large in us-east-1");
   });
 
   it("reports every type of a region the catalogue does not price", () => {
@@ -214,7 +214,7 @@ describe("estimateStack › team ceilings", () => {
       resolved("dev", (c) => (c.nodePools[2].instanceTypes = ["g6.xlarge", "g6.12xlarge"])),
       PRICES,
     );
-    expect(e.missing).toContainEqual({ region: "eu-west-1", product: "ec2", type: "g6.12xlarge", usedBy: "node pool gpu" });
+    expect(e.missing).toContainEqual({ region: "us-east-1", product: "ec2", type: "g6.12xlarge", usedBy: "node pool gpu" });
   });
 
   it("scales linearly with the quota", () => {

@@ -34,6 +34,20 @@ describe("opencostValues", () => {
     expect(values.opencost.nodeSelector).toBeUndefined();
   });
 
+  it("uses the custom price table only with the stack's prices, whatever cloud the nodes say they run in", () => {
+    const custom = opencostValues({ clusterName: "c", pricing: { kind: "custom", prices: PRICES } }) as V;
+    expect(custom.opencost.exporter.extraEnv).toEqual({ USE_CUSTOM_PROVIDER: "true" });
+    const aws = opencostValues({ clusterName: "c", pricing: { kind: "aws" } }) as V;
+    expect(aws.opencost.exporter.extraEnv).toBeUndefined();
+    // The merge keeps the values file's exporter settings beside it.
+    expect(custom.opencost.exporter.securityContext.readOnlyRootFilesystem).toBe(true);
+  });
+
+  it("emits none of kube-state-metrics' series: they would double beside the real ones", () => {
+    const values = opencostValues({ clusterName: "c", pricing: { kind: "aws" } }) as V;
+    expect(values.opencost.metrics.kubeStateMetrics).toEqual({ emitKsmV1Metrics: false, emitKsmV1MetricsOnly: false });
+  });
+
   it("reads the platform's Prometheus and is scraped by it through the chart's ServiceMonitor; UI and MCP server off", () => {
     const values = opencostValues({ clusterName: "c", pricing: { kind: "aws" } }) as V;
     expect(values.opencost.prometheus.internal).toEqual({

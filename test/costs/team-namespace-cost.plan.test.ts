@@ -30,7 +30,9 @@ describe("team Namespace cost annotations in the dev fixture's plan", () => {
   });
 
   it("plans team namespaces", () => {
-    const teams = result.objects.map((o) => o.object).filter((o) => o.kind === "Namespace" && ((o.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {})[TEAM_NAMESPACE_LABEL]);
+    const teams = result.objects
+      .map((o) => o.object)
+      .filter((o) => o.kind === "Namespace" && ((o.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {})[TEAM_NAMESPACE_LABEL]);
     expect(teams.length).toBeGreaterThan(1);
   });
 
