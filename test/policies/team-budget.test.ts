@@ -33,7 +33,7 @@ const TEAM_NS = teamObjects({
 const check = (ns: object) => violations(teamBudget, NS_T, ns as Record<string, unknown>);
 const annotate = (change: (a: Record<string, string | undefined>) => void) => check(mutate(TEAM_NS, (n) => change(n.metadata.annotations)));
 
-describe("team-budget (OPS-06, advisory)", () => {
+describe("team-budget (OPS-06)", () => {
   it("the rendered team namespace carries the cost annotations and passes every policy of the pack", () => {
     expect(TEAM_NS.metadata.annotations).toMatchObject({
       [COST_CEILING_ANNOTATION]: "1250",
