@@ -289,6 +289,7 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
       clusterSecurityGroupId: eks.clusterSecurityGroupId,
       keys: { s3: keys.keys.s3.arn, files: keys.keys.files.arn, ebs: keys.keys.ebs.arn, backup: keys.keys.backup.arn },
       teams: cfg.teams.map((t) => t.name),
+      teamCostCenters: Object.fromEntries(cfg.teams.map((t) => [t.name, t.costCenter])),
       protect: cluster.protect,
       teamNamespaces: [teams],
       // The VolumeSnapshotClass needs the snapshot controller's CRDs; the CSI drivers should exist before classes.

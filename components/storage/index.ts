@@ -34,6 +34,8 @@ export interface StorageArgs {
     readonly backup: pulumi.Input<string>;
   };
   readonly teams: readonly string[];
+  /** Each team's cost center, tagged on what is the team's alone. @default none */
+  readonly teamCostCenters?: Readonly<Record<string, string>>;
   readonly protect: boolean;
   /** Team namespaces must exist before their claims. */
   readonly teamNamespaces: pulumi.Resource[];
@@ -88,6 +90,7 @@ export class Storage extends pulumi.ComponentResource {
             storageCapacityGiB: s.scratch.storageCapacityGiB,
             perUnitStorageThroughput: s.scratch.perUnitStorageThroughput,
             teams: args.teams,
+            teamCostCenters: args.teamCostCenters,
             isolation: s.scratch.isolation,
             datasetsBucket: this.buckets.bucketNames.datasets,
             dataPrefix: s.scratch.dataPrefix,

@@ -16,6 +16,8 @@ export interface ScratchArgs {
   readonly perUnitStorageThroughput?: number;
   /** The teams, each with its directory /teams/<team> and its own link to S3. */
   readonly teams: readonly string[];
+  /** Each team's cost center, tagged beside `team` on what is the team's alone (cost-tags). @default none */
+  readonly teamCostCenters?: Readonly<Record<string, string>>;
   /** "directory": one file system, a directory per team; "file-system": one file system per team. @default "directory" */
   readonly isolation?: ScratchIsolation;
   /** The datasets bucket: each team's directory is linked to s3://<bucket>/teams/<team>/<dataPrefix>. */
@@ -48,16 +50,22 @@ export function scratchFileSystems(teams: readonly string[], isolation: ScratchI
  * The link of one team's directory to its own prefix (`dataRepositoryPath`, from scratchDataRepositoryPath):
  * automatic import and export of new, changed and deleted files, between those two places only.
  */
-export function teamAssociationArgs<P>(team: string, dataRepositoryPath: P) {
+export function teamAssociationArgs<P>(team: string, dataRepositoryPath: P, costCenter?: string) {
   const events = ["NEW", "CHANGED", "DELETED"];
   return {
     fileSystemPath: scratchTeamPath(team),
     dataRepositoryPath,
     batchImportMetaDataOnCreate: true,
     s3: { autoImportPolicy: { events }, autoExportPolicy: { events } },
-    tags: { team },
+    tags: { team, ...(costCenter === undefined ? {} : { "cost-center": costCenter }) },
   };
 }
+
+/** A team's own resource is billed to it and its cost center. */
+const teamTags = (team: string, costCenters: Readonly<Record<string, string>> | undefined) => ({
+  team,
+  ...(costCenters?.[team] === undefined ? {} : { "cost-center": costCenters[team] }),
+});
 
 /** What a team's volume mounts: its file system, and on it the team's directory. */
 export interface ScratchTarget {
@@ -157,7 +165,7 @@ export class Scratch extends pulumi.ComponentResource {
           dataCompressionType: "LZ4",
           copyTagsToBackups: true,
           ...(persistent ? { perUnitStorageThroughput: args.perUnitStorageThroughput ?? 125, kmsKeyId: args.kmsKeyArn, automaticBackupRetentionDays: 7 } : {}),
-          tags: { Name: fsName, ...(group.shared ? {} : { team: group.key }) },
+          tags: { Name: fsName, ...(group.shared ? {} : teamTags(group.key, args.teamCostCenters)) },
         },
         { ...child, protect: persistent && args.protect, retainOnDelete: persistent && args.protect },
       );
@@ -170,6 +178,7 @@ export class Scratch extends pulumi.ComponentResource {
               ...teamAssociationArgs(
                 team,
                 pulumi.output(args.datasetsBucket).apply((bucket) => scratchDataRepositoryPath(bucket, team, args.dataPrefix)),
+                args.teamCostCenters?.[team],
               ),
             },
             child,

@@ -28,6 +28,7 @@ export const PLATFORM_NAMESPACES = [
   "dex",
   "ingress",
   "security-scan",
+  "opencost",
   "platform",
 ];
 

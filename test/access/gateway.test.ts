@@ -29,7 +29,7 @@ import { CERT_MANAGER_NAMESPACE, DEX_NAMESPACE, KUBEFLOW_NAMESPACE, MONITORING_N
 import { allowed, type NetworkPolicy, type Pod } from "../../scripts/netpol/evaluate";
 import { CHARTS } from "../../domain/versions";
 
-const ACM = "arn:aws:acm:eu-west-1:123456789012:certificate/abcd-1234";
+const ACM = "arn:aws:acm:us-east-1:123456789012:certificate/abcd-1234";
 const oidc: AccessInput["identityProvider"] = {
   kind: "oidc",
   issuer: "https://idp.example.com",

@@ -15,7 +15,7 @@ const vision = team("vision", ["kserve"], {
 const nlp = team("nlp", ["kserve"]);
 const recsys = team("recsys", ["kserve"], { modelEndpoints: { callers: [{ namespace: "recsys", serviceAccount: "team-workload" }] } });
 const teams = [vision, nlp, recsys];
-const eks = eksServiceAccountIssuer("https://oidc.eks.eu-west-1.amazonaws.com/id/ABC");
+const eks = eksServiceAccountIssuer("https://oidc.eks.us-east-1.amazonaws.com/id/ABC");
 const modelPolicies = (issuer: Parameters<typeof securityPolicyObjects>[0]["serviceAccountIssuer"]) =>
   securityPolicyObjects({ access, routes: [], teams, serviceAccountIssuer: issuer }).filter((o) => body(o).metadata.name === "model-endpoints");
 
@@ -49,9 +49,9 @@ describe("security: (c) a policy per team that serves models", () => {
       },
       {
         name: "cluster",
-        issuer: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+        issuer: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC",
         audiences: [MODEL_TOKEN_AUDIENCE],
-        remoteJWKS: { uri: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC/keys" },
+        remoteJWKS: { uri: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC/keys" },
         extractFrom: { headers: [{ name: "Authorization", valuePrefix: "Bearer " }] },
       },
     ]);
@@ -106,7 +106,7 @@ describe("security: (c) a policy per team that serves models", () => {
 describe("security: which service-account issuer model endpoints trust", () => {
   const existing = { issuer: "https://kubernetes.default.svc", jwks: '{"keys":[]}' };
   it("on EKS the cluster's OIDC issuer with remote keys, even where the section names one", () => {
-    expect(serviceAccountIssuerOf({ serviceAccountIssuer: existing }, "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC")).toEqual(eks);
+    expect(serviceAccountIssuerOf({ serviceAccountIssuer: existing }, "https://oidc.eks.us-east-1.amazonaws.com/id/ABC")).toEqual(eks);
   });
   it("elsewhere access.serviceAccountIssuer with its keys inline, or none", () => {
     expect(serviceAccountIssuerOf({ serviceAccountIssuer: existing })).toEqual(existing);

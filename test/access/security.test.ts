@@ -229,9 +229,9 @@ describe("security: the IdP route's open policy", () => {
 
 describe("security: service-account issuers", () => {
   it("on EKS: the cluster's OIDC issuer with its keys at <issuer>/keys", () => {
-    expect(eksServiceAccountIssuer("https://oidc.eks.eu-west-1.amazonaws.com/id/ABC")).toEqual({
-      issuer: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
-      jwksUri: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC/keys",
+    expect(eksServiceAccountIssuer("https://oidc.eks.us-east-1.amazonaws.com/id/ABC")).toEqual({
+      issuer: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC",
+      jwksUri: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC/keys",
     });
     expect(eksServiceAccountIssuer("https://oidc.example/id/X/")).toMatchObject({ jwksUri: "https://oidc.example/id/X/keys" });
   });

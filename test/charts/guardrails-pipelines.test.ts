@@ -15,7 +15,7 @@ import { STATIC_PATCHES, STATIC_PATCH_DIR, overlayKustomization } from "../../co
 import { serviceOptInLabel } from "../../domain/team-services";
 import { KFP_IMAGE_REPOSITORIES, KFP_OBJECT_STORE_SERVICE_ACCOUNTS, KFP_RUNNER_SERVICE_ACCOUNT, KFP_SERVICE_ACCOUNTS } from "../../domain/pipelines";
 
-const CFG = { imageRegistries: ["123456789012.dkr.ecr.eu-west-1.amazonaws.com"] };
+const CFG = { imageRegistries: ["123456789012.dkr.ecr.us-east-1.amazonaws.com"] };
 
 describe("a team namespace's image registries with and without pipelines", () => {
   const withPipelines = teamImageRegistries(CFG, { services: ["mlflow", "pipelines"] }) ?? [];
@@ -62,7 +62,7 @@ describe("the team install keeps upstream's images", () => {
     const k = overlayKustomization({
       team: "vision",
       bucket: "b",
-      objectStore: { kind: "s3", region: "eu-west-1" },
+      objectStore: { kind: "s3", region: "us-east-1" },
       mysqlHost: "db",
     }) as Record<string, unknown>;
     expect(k.images).toBeUndefined();

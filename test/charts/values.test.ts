@@ -19,6 +19,7 @@ const FILE_TO_CHART: Record<string, keyof typeof CHARTS> = {
   "envoy-gateway": "envoyGateway",
   dex: "dex",
   "aws-load-balancer-controller": "awsLoadBalancerController",
+  opencost: "opencost",
 };
 /** Charts deployed with the upstream defaults as they are: no overrides file. */
 const NO_OVERRIDES: readonly (keyof typeof CHARTS)[] = ["kserveCrd"];

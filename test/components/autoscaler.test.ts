@@ -89,7 +89,7 @@ describe("ClusterAutoscaler component (prod)", () => {
 
   it("discovers this cluster's groups in its region with the image for 1.35", () => {
     expect(input(chart(), "values.autoDiscovery.clusterName")).toBe("mlops-prod");
-    expect(input(chart(), "values.awsRegion")).toBe("eu-west-1");
+    expect(input(chart(), "values.awsRegion")).toBe("us-east-1");
     expect(input(chart(), "values.image.tag")).toBe(EKS_VERSIONS["1.35"].clusterAutoscalerImageTag);
     expect(input(chart(), "values.image.tag")).toBe("v1.35.2");
   });
@@ -130,6 +130,6 @@ describe("ClusterAutoscaler component (prod)", () => {
         .map((c) => c.name)
         .filter((n) => !n.startsWith("services-"))
         .sort(),
-    ).toEqual(["aws-load-balancer-controller", "cluster-autoscaler", "envoy-gateway", "gpu-operator", "kueue", "monitoring"]);
+    ).toEqual(["aws-load-balancer-controller", "cluster-autoscaler", "envoy-gateway", "gpu-operator", "kueue", "monitoring", "opencost"]);
   });
 });

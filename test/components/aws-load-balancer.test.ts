@@ -20,13 +20,13 @@ import { planMocks } from "../../scripts/plan/mocks";
 import { Recorder, type PlannedResource } from "../../scripts/plan/recorder";
 
 type AnyObj = Record<string, any>;
-const valuesFor = (environment: Environment): AnyObj => loadBalancerControllerValues({ clusterName: "c", region: "eu-west-1", vpcId: "vpc-1", environment });
+const valuesFor = (environment: Environment): AnyObj => loadBalancerControllerValues({ clusterName: "c", region: "us-east-1", vpcId: "vpc-1", environment });
 
 describe("loadBalancerControllerValues (pure)", () => {
   const prod = valuesFor("prod");
 
   it("names the cluster, region and VPC, so the controller needs no instance metadata", () => {
-    expect(prod).toMatchObject({ clusterName: "c", region: "eu-west-1", vpcId: "vpc-1", fullnameOverride: "aws-load-balancer-controller" });
+    expect(prod).toMatchObject({ clusterName: "c", region: "us-east-1", vpcId: "vpc-1", fullnameOverride: "aws-load-balancer-controller" });
   });
 
   it("serves the gateway's class (its own default) and no plain LoadBalancer Service: the Service mutator webhook is off", () => {
@@ -103,7 +103,7 @@ beforeAll(async () => {
   provider = new k8s.Provider("mlops-test", { kubeconfig: "{}" });
   new AwsLoadBalancerController(
     "aws-load-balancer-controller",
-    { clusterName: "mlops-test", eksClusterName: "mlops-test", region: "eu-west-1", vpcId: "vpc-0abc", environment: "prod", kubernetesProvider: provider },
+    { clusterName: "mlops-test", eksClusterName: "mlops-test", region: "us-east-1", vpcId: "vpc-0abc", environment: "prod", kubernetesProvider: provider },
     { dependsOn: [nodes] },
   );
   await Recorder.settle();
@@ -145,7 +145,7 @@ describe("AwsLoadBalancerController component (mocks)", () => {
 
   it("passes the values the pure builder makes for its inputs", () => {
     expect(chart().inputs.values).toEqual(
-      loadBalancerControllerValues({ clusterName: "mlops-test", region: "eu-west-1", vpcId: "vpc-0abc", environment: "prod" }),
+      loadBalancerControllerValues({ clusterName: "mlops-test", region: "us-east-1", vpcId: "vpc-0abc", environment: "prod" }),
     );
   });
 

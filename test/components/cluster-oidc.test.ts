@@ -58,11 +58,11 @@ describe("Cluster component with and without oidc (mocks)", () => {
     const args = {
       version: "1.35",
       subnetIds: ["subnet-a", "subnet-b"],
-      secretsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/secrets",
-      logsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/logs",
+      secretsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/secrets",
+      logsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/logs",
       admins: ["arn:aws:iam::111122223333:role/platform-admin"],
       addonVersions: EKS_VERSIONS["1.35"].addons,
-      region: "eu-west-1",
+      region: "us-east-1",
     };
     withIdp = new Cluster("mlops-prod", { ...args, protect: true, oidc: eksOidcSignIn(resolveAccess(COMPANY)) }, { transformations: [seeOptions] });
     without = new Cluster("mlops-dev", args);

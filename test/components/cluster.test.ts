@@ -81,7 +81,7 @@ describe("EKS cluster (prod)", () => {
     expect(cluster().inputs).toMatchObject({ name: "mlops-prod", version: "1.35" });
     expect(input(cluster(), "vpcConfig")).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
     expect(input(cluster(), "vpcConfig.publicAccessCidrs")).toBeUndefined();
-    expect(input(cluster(), "vpcConfig.subnetIds")).toEqual(["a", "b", "c"].map((z) => `<computed:mlops-prod-private-eu-west-1${z}.id>`));
+    expect(input(cluster(), "vpcConfig.subnetIds")).toEqual(["a", "b", "c"].map((z) => `<computed:mlops-prod-private-us-east-1${z}.id>`));
   });
 
   it("uses API authentication without implicit creator admin", () => {
@@ -221,7 +221,7 @@ describe("KMS keys", () => {
   it("lets CloudWatch Logs of this region use the logs key", () => {
     const policy = JSON.parse(one(prod, T.kmsKey, "mlops-prod-logs").inputs.policy as string);
     expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(["AccountAdministersThroughIam", "CloudWatchLogsOfThisAccount"]);
-    expect(policy.Statement[1].Principal).toEqual({ Service: "logs.eu-west-1.amazonaws.com" });
+    expect(policy.Statement[1].Principal).toEqual({ Service: "logs.us-east-1.amazonaws.com" });
   });
 
   it("uses a 7-day window and no protection in dev", () => {

@@ -21,10 +21,10 @@ const tags = (r: Res) => input<Record<string, string>>(r, "tags");
 
 describe("planSubnets (pure)", () => {
   it("carves prod's /16 into /18 private subnets and /20 public subnets from the last block", () => {
-    expect(planSubnets("10.30.0.0/16", ["eu-west-1a", "eu-west-1b", "eu-west-1c"])).toEqual([
-      { availabilityZone: "eu-west-1a", privateCidr: "10.30.0.0/18", publicCidr: "10.30.192.0/20" },
-      { availabilityZone: "eu-west-1b", privateCidr: "10.30.64.0/18", publicCidr: "10.30.208.0/20" },
-      { availabilityZone: "eu-west-1c", privateCidr: "10.30.128.0/18", publicCidr: "10.30.224.0/20" },
+    expect(planSubnets("10.30.0.0/16", ["us-east-1a", "us-east-1b", "us-east-1c"])).toEqual([
+      { availabilityZone: "us-east-1a", privateCidr: "10.30.0.0/18", publicCidr: "10.30.192.0/20" },
+      { availabilityZone: "us-east-1b", privateCidr: "10.30.64.0/18", publicCidr: "10.30.208.0/20" },
+      { availabilityZone: "us-east-1c", privateCidr: "10.30.128.0/18", publicCidr: "10.30.224.0/20" },
     ]);
   });
 
@@ -164,8 +164,8 @@ describe("Network component (prod)", () => {
     for (const type of [T.vpc, T.subnet, T.nat, T.eip, T.routeTable, T.rta, T.defaultSg, T.flowLog, T.igw]) {
       for (const r of ofType(prod, type)) expect(r.parent, r.urn).toBe(prodNetwork.urn);
     }
-    expect(one(prod, T.subnet, "mlops-prod-private-eu-west-1a").urn).toBe(
-      "urn:pulumi:prod::mlops-platform::mlops:network:Network$aws:ec2/subnet:Subnet::mlops-prod-private-eu-west-1a",
+    expect(one(prod, T.subnet, "mlops-prod-private-us-east-1a").urn).toBe(
+      "urn:pulumi:prod::mlops-platform::mlops:network:Network$aws:ec2/subnet:Subnet::mlops-prod-private-us-east-1a",
     );
   });
 
@@ -190,11 +190,11 @@ describe("Network component (dev)", () => {
 
   it("has a single NAT gateway that every private route table uses", () => {
     const nats = ofType(dev, T.nat);
-    expect(nats.map((n) => n.name)).toEqual(["mlops-dev-eu-west-1a"]);
+    expect(nats.map((n) => n.name)).toEqual(["mlops-dev-us-east-1a"]);
     expect(ofType(dev, T.eip)).toHaveLength(1);
     for (const az of devNet.availabilityZones) {
       const rt = one(dev, T.routeTable, `mlops-dev-private-${az}`);
-      expect(rt.inputs.routes).toEqual([{ cidrBlock: "0.0.0.0/0", natGatewayId: "<computed:mlops-dev-eu-west-1a.id>" }]);
+      expect(rt.inputs.routes).toEqual([{ cidrBlock: "0.0.0.0/0", natGatewayId: "<computed:mlops-dev-us-east-1a.id>" }]);
       expect(rt.dependsOn).toContain(nats[0].urn);
     }
   });

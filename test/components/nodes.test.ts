@@ -184,7 +184,7 @@ describe("NodePools component (prod)", () => {
         launchTemplate: { id: `<computed:mlops-prod-nodes-${p.name}.id>`, version: `<computed:mlops-prod-nodes-${p.name}.latestVersion>` },
         nodeRepairConfig: { enabled: true },
       });
-      expect(ng.inputs.subnetIds).toEqual(["a", "b", "c"].map((z) => `<computed:mlops-prod-private-eu-west-1${z}.id>`));
+      expect(ng.inputs.subnetIds).toEqual(["a", "b", "c"].map((z) => `<computed:mlops-prod-private-us-east-1${z}.id>`));
       expect(ng.dependsOn).toContain(template(p.name).urn);
     }
   });

@@ -75,6 +75,7 @@ describe("kube-prometheus-stack on EKS", () => {
     const v = prometheusStackValues() as Record<string, any>;
     expect(v.prometheusOperator).toMatchObject({ tls: { enabled: false }, admissionWebhooks: { enabled: false } });
     for (const k of ["kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"]) expect(v[k], k).toEqual({ enabled: false });
-    expect(v["kube-state-metrics"].metricLabelsAllowlist).toEqual(["nodes=[mlops.platform/pool]"]);
+    // The pool label for capacity panels; the namespaces' team and cost-center labels for the cost rules.
+    expect(v["kube-state-metrics"].metricLabelsAllowlist).toEqual(["nodes=[mlops.platform/pool]", "namespaces=[team,cost-center]"]);
   });
 });

@@ -71,10 +71,10 @@ describe("renamed components under the runtime mocks", () => {
       return register(req, cb);
     };
     const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
-    new KmsKeys("mlops-test", { accountId: "444455556666", region: "eu-west-1" });
+    new KmsKeys("mlops-test", { accountId: "444455556666", region: "us-east-1" });
     new ClusterAutoscaler(
       "cluster-autoscaler",
-      { clusterName: "mlops-test", region: "eu-west-1", imageTag: "v1.35.2", eksClusterName: "mlops-test", kubernetesProvider: provider },
+      { clusterName: "mlops-test", region: "us-east-1", imageTag: "v1.35.2", eksClusterName: "mlops-test", kubernetesProvider: provider },
       { aliases: [{ name: "autoscaler" }] },
     );
     await Recorder.settle();

@@ -115,7 +115,7 @@ describe("TLS", () => {
 
   it("refuses an ACM certificate on an existing cluster", () => {
     const cfg = fixture("local");
-    cfg.access.tls.acmCertificateArn = "arn:aws:acm:eu-west-1:111122223333:certificate/0b8e2c6a-4f1d-4e8a-9c3b-5d7e1f2a6b90";
+    cfg.access.tls.acmCertificateArn = "arn:aws:acm:us-east-1:111122223333:certificate/0b8e2c6a-4f1d-4e8a-9c3b-5d7e1f2a6b90";
     expectProblem(cfg, "access.tls.acmCertificateArn", "is for an EKS load balancer; on an existing cluster the gateway's certificate comes from cert-manager");
   });
 
@@ -142,13 +142,13 @@ describe("TLS", () => {
 
   it("refuses a certificate of another region: ACM certificates are regional", () => {
     const cfg = fixture("dev");
-    cfg.access.tls.acmCertificateArn = "arn:aws:acm:us-east-1:111122223333:certificate/0b8e2c6a";
-    expectProblem(cfg, "access.tls.acmCertificateArn", "is in region us-east-1, but the load balancer is in eu-west-1 (aws.region)");
+    cfg.access.tls.acmCertificateArn = "arn:aws:acm:eu-west-1:111122223333:certificate/0b8e2c6a";
+    expectProblem(cfg, "access.tls.acmCertificateArn", "is in region eu-west-1, but the load balancer is in us-east-1 (aws.region)");
   });
 
   it("refuses a certificate of an account the stack may not act in", () => {
     const cfg = fixture("prod");
-    cfg.access.tls.acmCertificateArn = "arn:aws:acm:eu-west-1:111122223333:certificate/0b8e2c6a";
+    cfg.access.tls.acmCertificateArn = "arn:aws:acm:us-east-1:111122223333:certificate/0b8e2c6a";
     expectProblem(cfg, "access.tls.acmCertificateArn", "is in account 111122223333, which is not one of aws.allowedAccountIds (444455556666)");
   });
 });
@@ -185,7 +185,7 @@ describe("exposure", () => {
 describe("service-account issuer", () => {
   it("refuses it on EKS, whose own OIDC issuer model endpoints trust", () => {
     const cfg = fixture("dev");
-    cfg.access.serviceAccountIssuer = { issuer: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC", jwks: JWKS };
+    cfg.access.serviceAccountIssuer = { issuer: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC", jwks: JWKS };
     expectProblem(cfg, "access.serviceAccountIssuer", "is not used on EKS: model endpoints trust the cluster's own OIDC issuer");
   });
 });

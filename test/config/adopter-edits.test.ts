@@ -104,8 +104,8 @@ const accountsIn = (value: unknown): string[] => [...JSON.stringify(value).match
 describe("adopterEdit (pure)", () => {
   const eks = {
     environment: "prod",
-    aws: { region: "eu-west-1", allowedAccountIds: ["444455556666"] },
-    network: { vpcCidr: "10.30.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] },
+    aws: { region: "us-east-1", allowedAccountIds: ["444455556666"] },
+    network: { vpcCidr: "10.30.0.0/16", availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"] },
     cluster: {
       kind: "eks",
       name: "mlops-prod",
@@ -140,7 +140,7 @@ describe("adopterEdit (pure)", () => {
   });
 
   it("moves the gateway's ACM certificate to the new region and account", () => {
-    const arn = "arn:aws:acm:eu-west-1:444455556666:certificate/0b8e2c6a-4f1d-4e8a-9c3b-5d7e1f2a6b90";
+    const arn = "arn:aws:acm:us-east-1:444455556666:certificate/0b8e2c6a-4f1d-4e8a-9c3b-5d7e1f2a6b90";
     const edited = adopterEdit({ ...eks, access: { tls: { acmCertificateArn: arn } } });
     expect(edited.access.tls.acmCertificateArn).toBe(`arn:aws:acm:us-east-2:${otherAccount("444455556666")}:certificate/0b8e2c6a-4f1d-4e8a-9c3b-5d7e1f2a6b90`);
   });

@@ -57,10 +57,10 @@ export const stackProblems = (values: Record<string, string>, secretKeys: string
 };
 
 /**
- * An access section for a test's own EKS stack (region eu-west-1, account 111122223333): EKS refuses team owner
+ * An access section for a test's own EKS stack (region us-east-1, account 111122223333): EKS refuses team owner
  * groups without an OIDC identity provider (config/access-rules.ts). Spread it in: `{ ...stack, access: eksAccess() }`.
  */
-export const eksAccess = (region = "eu-west-1", account = "111122223333"): Cfg => ({
+export const eksAccess = (region = "us-east-1", account = "111122223333"): Cfg => ({
   identityProvider: {
     kind: "oidc",
     issuer: "https://login.example.com",

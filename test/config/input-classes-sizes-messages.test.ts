@@ -60,10 +60,10 @@ describe("7. pool sizes beyond the EKS managed node group limits", () => {
 
 describe("8. IAM principals of another partition than the region's", () => {
   it("maps regions to partitions", () => {
-    expect(["eu-west-1", "cn-north-1", "us-gov-west-1"].map(regionPartition)).toEqual(["aws", "aws-cn", "aws-us-gov"]);
+    expect(["us-east-1", "cn-north-1", "us-gov-west-1"].map(regionPartition)).toEqual(["aws", "aws-cn", "aws-us-gov"]);
   });
 
-  it("rejects an aws-cn admin and team principal in eu-west-1", () => {
+  it("rejects an aws-cn admin and team principal in us-east-1", () => {
     const cfg = fixture("dev");
     cfg.cluster.admins.push("arn:aws-cn:iam::111122223333:role/platform-admin");
     teamsOf(cfg)[0].owners.admin.iamPrincipals = ["arn:aws-cn:iam::111122223333:role/recsys-admin"];
@@ -78,7 +78,7 @@ describe("8. IAM principals of another partition than the region's", () => {
     cfg.network.availabilityZones = ["cn-north-1a", "cn-north-1b"];
     const toCn = (arn: string) => arn.replace(/^arn:aws:/, "arn:aws-cn:");
     cfg.cluster.admins = cfg.cluster.admins.map(toCn);
-    cfg.access.tls.acmCertificateArn = toCn(cfg.access.tls.acmCertificateArn).replace(":eu-west-1:", ":cn-north-1:");
+    cfg.access.tls.acmCertificateArn = toCn(cfg.access.tls.acmCertificateArn).replace(":us-east-1:", ":cn-north-1:");
     for (const t of teamsOf(cfg))
       for (const role of ["admin", "edit", "view"]) if (t.owners[role]?.iamPrincipals) t.owners[role].iamPrincipals = t.owners[role].iamPrincipals.map(toCn);
     expectValid(cfg);

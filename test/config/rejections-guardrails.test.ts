@@ -34,7 +34,7 @@ describe("guardrails.imageRegistries", () => {
     expectProblem(cfg, "guardrails.imageRegistries", "needs at least 1 entry");
   });
 
-  it.each(["123456789012.dkr.ecr.eu-west-1.amazonaws.com", "ghcr.io/acme", "registry.local:5000", "docker.io/library", "localhost:5000/ml"])(
+  it.each(["123456789012.dkr.ecr.us-east-1.amazonaws.com", "ghcr.io/acme", "registry.local:5000", "docker.io/library", "localhost:5000/ml"])(
     "accepts %s",
     (registry) => {
       const cfg = fixture("dev");

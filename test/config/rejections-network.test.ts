@@ -5,38 +5,38 @@ import { expectProblem, expectValid, fixture } from "./fixtures";
 describe("availability zones", () => {
   it("rejects fewer than 2 AZs in dev", () => {
     const cfg = fixture("dev");
-    cfg.network.availabilityZones = ["eu-west-1a"];
+    cfg.network.availabilityZones = ["us-east-1a"];
     expectProblem(cfg, "network.availabilityZones", "1 AZ given; dev needs at least 2 (EKS requires subnets in 2 AZs)");
   });
 
   it("rejects fewer than 3 AZs in prod", () => {
     const cfg = fixture("prod");
-    cfg.network.availabilityZones = ["eu-west-1a", "eu-west-1b"];
+    cfg.network.availabilityZones = ["us-east-1a", "us-east-1b"];
     expectProblem(cfg, "network.availabilityZones", "2 AZs given; prod needs at least 3");
   });
 
   it("rejects more than 6 AZs", () => {
     const cfg = fixture("prod");
-    cfg.network.availabilityZones = [..."abcdefg"].map((l) => `eu-west-1${l}`);
+    cfg.network.availabilityZones = [..."abcdefg"].map((l) => `us-east-1${l}`);
     expectProblem(cfg, "network.availabilityZones", "7 AZs given; at most 6 are supported");
   });
 
   it("rejects an AZ listed twice, at the second occurrence", () => {
     const cfg = fixture("prod");
-    cfg.network.availabilityZones[2] = "eu-west-1a";
-    expectProblem(cfg, "network.availabilityZones[2]", '"eu-west-1a" is listed twice');
+    cfg.network.availabilityZones[2] = "us-east-1a";
+    expectProblem(cfg, "network.availabilityZones[2]", '"us-east-1a" is listed twice');
   });
 
   it("rejects an AZ outside the region", () => {
     const cfg = fixture("prod");
-    cfg.network.availabilityZones[1] = "us-east-1b";
-    expectProblem(cfg, "network.availabilityZones[1]", '"us-east-1b" is not an availability zone of region eu-west-1');
+    cfg.network.availabilityZones[1] = "eu-west-1b";
+    expectProblem(cfg, "network.availabilityZones[1]", '"eu-west-1b" is not an availability zone of region us-east-1');
   });
 
   it("rejects an AZ id or local zone that is not region + letter", () => {
     const cfg = fixture("prod");
-    cfg.network.availabilityZones[0] = "eu-west-1-lax-1a";
-    expectProblem(cfg, "network.availabilityZones[0]", "is not an availability zone of region eu-west-1");
+    cfg.network.availabilityZones[0] = "us-east-1-lax-1a";
+    expectProblem(cfg, "network.availabilityZones[0]", "is not an availability zone of region us-east-1");
   });
 });
 
@@ -76,7 +76,7 @@ describe("VPC CIDR", () => {
 
   it("asks for a larger VPC when 4 AZs need 3 subnet bits", () => {
     const cfg = fixture("prod");
-    cfg.network.availabilityZones = [..."abcd"].map((l) => `eu-west-1${l}`);
+    cfg.network.availabilityZones = [..."abcd"].map((l) => `us-east-1${l}`);
     cfg.network.vpcCidr = "10.30.0.0/24";
     expectProblem(cfg, "network.vpcCidr", "use /22 or larger");
   });

@@ -20,7 +20,7 @@ const planArb = fc.integer({ min: 2, max: 6 }).chain((n) =>
     )
     .map(([prefix, address, letters]) => ({
       vpcCidr: formatCidr({ base: (address & maskOf(prefix)) >>> 0, prefix }),
-      azs: letters.map((l) => `eu-west-1${l}`),
+      azs: letters.map((l) => `us-east-1${l}`),
     })),
 );
 
@@ -81,6 +81,6 @@ describe("planSubnets", () => {
   });
 
   it("refuses a VPC CIDR that is not a network address", () => {
-    expect(() => planSubnets("10.0.0.1/16", ["eu-west-1a", "eu-west-1b"])).toThrow("is not a network address");
+    expect(() => planSubnets("10.0.0.1/16", ["us-east-1a", "us-east-1b"])).toThrow("is not a network address");
   });
 });

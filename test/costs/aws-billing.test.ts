@@ -22,7 +22,7 @@ const T = {
   key: "aws:kms/key:Key",
 } as const;
 const ACCOUNT = "<computed:account-id>";
-const TOPIC = "arn:aws:sns:eu-west-1:111122223333:budget-alerts";
+const TOPIC = "arn:aws:sns:us-east-1:111122223333:budget-alerts";
 
 /** The prod fixture with budgets for the platform and one team, one to an SNS topic, and the export on. */
 function prodWithCosts() {

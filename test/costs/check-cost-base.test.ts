@@ -98,7 +98,7 @@ describe("cost report › --base › base stack files", () => {
     expect(invalid).not.toBe(readFileSync(DEV, "utf8"));
     writeFileSync(join(dir, "Pulumi.old.yaml"), invalid);
     writeFileSync(join(dir, "Pulumi.broken.yaml"), "config: [unterminated");
-    expect(stackFileEstimate("dev", dir)).toEqual({ state: "estimated", estimate: expect.objectContaining({ region: "eu-west-1" }) });
+    expect(stackFileEstimate("dev", dir)).toEqual({ state: "estimated", estimate: expect.objectContaining({ region: "us-east-1" }) });
     expect(stackFileEstimate("old", dir)).toEqual({ state: "invalid" });
     expect(stackFileEstimate("broken", dir)).toEqual({ state: "invalid" });
     expect(stackFileEstimate("new", dir)).toEqual({ state: "absent" });

@@ -7,7 +7,7 @@ import { costDiffLines, costLines, missingPriceProblems, type BaseEstimate } fro
 import { diffEstimates, type CostLine, type Estimate } from "../../domain/cost-estimate";
 
 const est = (system: number, extra: Partial<Estimate> = {}): Estimate => ({
-  region: "eu-west-1",
+  region: "us-east-1",
   lines: [
     { key: "nodes:system", item: "node pool system", basis: `${system} nodes`, monthlyUsd: system * 100 },
     { key: "eks", item: "EKS control plane", basis: "1 cluster", unpriced: "unpriced (test)" },
@@ -42,8 +42,8 @@ describe("cost report › lines", () => {
   });
 
   it("turns each missing price into a problem naming stack, region and type", () => {
-    const e = est(1, { missing: [{ region: "eu-west-1", product: "ec2", type: "g9.huge", usedBy: "node pool gpu" }] });
-    expect(missingPriceProblems("dev", e)).toEqual([expect.stringContaining("no ec2 price for g9.huge in eu-west-1 (stack dev, node pool gpu)")]);
+    const e = est(1, { missing: [{ region: "us-east-1", product: "ec2", type: "g9.huge", usedBy: "node pool gpu" }] });
+    expect(missingPriceProblems("dev", e)).toEqual([expect.stringContaining("no ec2 price for g9.huge in us-east-1 (stack dev, node pool gpu)")]);
   });
 });
 

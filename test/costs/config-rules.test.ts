@@ -7,7 +7,7 @@ import { DEFAULT_BUDGET_ALERTS, resolveCosts } from "../../config/costs";
 import { expectProblem, expectValid, fixture, type Cfg } from "../config/fixtures";
 
 const PRICES = { cpuCoreHour: 0.03, memoryGiBHour: 0.004, gpuHour: 1.2, storageGiBMonth: 0.08 };
-const TOPIC = "arn:aws:sns:eu-west-1:111122223333:budget-alerts";
+const TOPIC = "arn:aws:sns:us-east-1:111122223333:budget-alerts";
 const budget = (extra: Cfg = {}): Cfg => ({ costCenter: "cc-4711", monthlyUsd: 1000, notify: { emails: ["leads@example.com"] }, ...extra });
 
 describe("costs: where each part applies", () => {
@@ -112,7 +112,7 @@ describe("costs: schema", () => {
     ["a malformed email address", (b: Cfg) => (b.notify.emails = ["leads@example"]), "costs.budgets[0].notify.emails[0]", "is not an email address"],
     [
       "a malformed SNS topic ARN",
-      (b: Cfg) => (b.notify.snsTopicArns = ["arn:aws:sqs:eu-west-1:111122223333:q"]),
+      (b: Cfg) => (b.notify.snsTopicArns = ["arn:aws:sqs:us-east-1:111122223333:q"]),
       "costs.budgets[0].notify.snsTopicArns[0]",
       "is not an SNS topic ARN",
     ],

@@ -21,7 +21,7 @@ import { gpuFlavors } from "../../domain/queues";
 import { fixture, resolved, type Cfg } from "../teams/fixtures";
 
 const priced = (usd: number) => ({ key: "team:a:cpu", item: "CPU and memory", basis: "x", monthlyUsd: usd });
-const unpricedGpu = { key: "team:a:gpu:gpu", item: "GPUs in pool gpu", basis: "4 units", unpriced: "unpriced: no price for g6.xlarge in eu-west-1" };
+const unpricedGpu = { key: "team:a:gpu:gpu", item: "GPUs in pool gpu", basis: "4 units", unpriced: "unpriced: no price for g6.xlarge in us-east-1" };
 const est = (teams: Estimate["teams"], note?: string): Estimate => ({ lines: [], monthlyUsd: 0, teams, missing: [], note });
 const BUDGETS = [{ costCenter: "cc-1", monthlyUsd: 1000 }];
 const TEAMS = [

@@ -91,7 +91,7 @@ describe("stackConfigFromDocument", () => {
     config: {
       "mlops-platform:environment": "dev",
       "mlops-platform:apiToken": { secure: "v1:AAAAciphertext" },
-      "mlops-platform:aws": { region: "eu-west-1" },
+      "mlops-platform:aws": { region: "us-east-1" },
       "mlops-platform:flag": true,
     },
   };
@@ -105,7 +105,7 @@ describe("stackConfigFromDocument", () => {
 
   it("keeps strings as they are and encodes everything else as JSON", () => {
     expect(result.values["mlops-platform:environment"]).toBe("dev");
-    expect(result.values["mlops-platform:aws"]).toBe('{"region":"eu-west-1"}');
+    expect(result.values["mlops-platform:aws"]).toBe('{"region":"us-east-1"}');
     expect(result.values["mlops-platform:flag"]).toBe("true");
   });
 
@@ -116,7 +116,7 @@ describe("stackConfigFromDocument", () => {
 
   // Documented in scripts/plan/stack-file.ts: "Nested `secure:` values inside objects are masked too."
   it("masks secure values nested inside an object value, and marks that key secret (as Pulumi does)", () => {
-    const nested = stackConfigFromDocument({ config: { "mlops-platform:aws": { region: "eu-west-1", db: { password: { secure: "v1:NESTEDciphertext" } } } } });
+    const nested = stackConfigFromDocument({ config: { "mlops-platform:aws": { region: "us-east-1", db: { password: { secure: "v1:NESTEDciphertext" } } } } });
     expect(JSON.stringify(nested.values)).not.toContain("NESTEDciphertext");
     expect(nested.values["mlops-platform:aws"]).toContain("[secret]");
     expect(nested.secretKeys).toEqual(["mlops-platform:aws"]);

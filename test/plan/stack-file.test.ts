@@ -78,7 +78,7 @@ describe("parseStackFile", () => {
   });
 
   it("merge keys (<<: *base) are applied, as Pulumi's reader applies them", () => {
-    const text = 'config:\n  mlops-platform:aws:\n    <<: &base { region: eu-west-1, accountId: "111122223333" }\n    region: eu-central-1\n';
+    const text = 'config:\n  mlops-platform:aws:\n    <<: &base { region: us-east-1, accountId: "111122223333" }\n    region: eu-central-1\n';
     const r = parseStackFile(text, "f");
     expect(r.ok && JSON.parse(r.config.values["mlops-platform:aws"])).toEqual({ region: "eu-central-1", accountId: "111122223333" });
   });

@@ -301,7 +301,7 @@ describe("data-stores", () => {
     expect(violations(dataStores, EFS_T, EFS)).toEqual([]);
     expect(violations(dataStores, EFS_T, { ...EFS, encrypted: false })).toEqual(["EFS must be encrypted with a customer-managed kmsKeyId"]);
     expect(violations(dataStores, EFS_T, { encrypted: true })).toEqual(["EFS must be encrypted with a customer-managed kmsKeyId"]);
-    expect(violations(dataStores, EFS_T, { ...EFS, availabilityZoneName: "eu-west-1a" })).toEqual(["EFS must be regional, not One Zone"]);
+    expect(violations(dataStores, EFS_T, { ...EFS, availabilityZoneName: "us-east-1a" })).toEqual(["EFS must be regional, not One Zone"]);
   });
   it("EFS access points: a root directory below / and a POSIX user", () => {
     const AP_T = "aws:efs/accessPoint:AccessPoint";

@@ -87,8 +87,8 @@ describe("node-launch-template (NODE-01/02/03, NET-01)", () => {
 describe("cost-tags (OPS-01)", () => {
   const PROVIDER_T = "pulumi:providers:aws";
   it("accepts provider defaultTags as an object and as the engine's JSON string", () => {
-    expect(violations(costTags, PROVIDER_T, { region: "eu-west-1", defaultTags: { tags: TAGS } })).toEqual([]);
-    expect(violations(costTags, PROVIDER_T, { region: "eu-west-1", defaultTags: JSON.stringify({ tags: TAGS }) })).toEqual([]);
+    expect(violations(costTags, PROVIDER_T, { region: "us-east-1", defaultTags: { tags: TAGS } })).toEqual([]);
+    expect(violations(costTags, PROVIDER_T, { region: "us-east-1", defaultTags: JSON.stringify({ tags: TAGS }) })).toEqual([]);
   });
   it("names the missing provider tags, in either form", () => {
     const { owner: _o, "managed-by": _m, ...partial } = TAGS;
@@ -97,11 +97,11 @@ describe("cost-tags (OPS-01)", () => {
     expect(violations(costTags, PROVIDER_T, { defaultTags: { tags: { ...TAGS, team: "" } } })).toEqual(["provider defaultTags lack team"]);
   });
   it("reports malformed defaultTags JSON instead of throwing", () => {
-    expect(violations(costTags, PROVIDER_T, { region: "eu-west-1", defaultTags: '{"tags":{"env":"prod"' })).toEqual(["provider defaultTags is not valid JSON"]);
+    expect(violations(costTags, PROVIDER_T, { region: "us-east-1", defaultTags: '{"tags":{"env":"prod"' })).toEqual(["provider defaultTags is not valid JSON"]);
     expect(violations(costTags, PROVIDER_T, { defaultTags: "env=prod,team=platform" })).toEqual(["provider defaultTags is not valid JSON"]);
   });
   it("reports a provider without defaultTags", () => {
-    expect(violations(costTags, PROVIDER_T, { region: "eu-west-1" })).toEqual(["provider defaultTags lack env, team, cost-center, owner, managed-by"]);
+    expect(violations(costTags, PROVIDER_T, { region: "us-east-1" })).toEqual(["provider defaultTags lack env, team, cost-center, owner, managed-by"]);
   });
   it("launch templates tag instances and volumes", () => {
     expect(

@@ -9,7 +9,7 @@ import type { StackItem } from "./harness";
 
 const GW = "gateway.networking.k8s.io/v1";
 const EG = "gateway.envoyproxy.io/v1alpha1";
-export const ACM_ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0b6f3c1e-1111-2222-3333-444455556666";
+export const ACM_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/0b6f3c1e-1111-2222-3333-444455556666";
 export const EKS_CLUSTER: StackItem = { type: "aws:eks/cluster:Cluster", name: "cluster", props: { name: "mlops" } };
 
 export const item = (object: Record<string, any>): StackItem => ({

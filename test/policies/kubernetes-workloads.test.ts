@@ -11,7 +11,7 @@ const DAEMONSET_T = "kubernetes:apps/v1:DaemonSet";
 
 const CONTAINER = {
   name: "app",
-  image: "111122223333.dkr.ecr.eu-west-1.amazonaws.com/recsys/ranker:1.4.2",
+  image: "111122223333.dkr.ecr.us-east-1.amazonaws.com/recsys/ranker:1.4.2",
   securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
   resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } },
   env: [

@@ -1,6 +1,6 @@
 /**
  * Every shipped stack (stacks/*.yaml) is priced by the catalogue: every region, instance type, database class and
- * cache type it uses. A stack that names a type its region does not sell fails here (eu-west-1 sells no g6, g6e or
+ * cache type it uses. A stack that names a type its region does not sell fails here (us-east-1 sells no g6, g6e or
  * p5, which is why the shipped AWS stacks run in us-east-1).
  */
 import { describe, expect, it } from "vitest";

@@ -20,7 +20,7 @@ import { packViolations, violations } from "../policies/harness";
 
 const PROD_RDS = resolveServices(undefined, "prod", true).database as RdsConfig;
 const DEV_RDS = resolveServices(undefined, "dev", true).database as RdsConfig;
-const KEY = { arn: "arn:aws:kms:eu-west-1:444455556666:key/abcd", region: "eu-west-1" };
+const KEY = { arn: "arn:aws:kms:us-east-1:444455556666:key/abcd", region: "us-east-1" };
 const ACCOUNT = "444455556666";
 
 describe("databaseInstanceSettings", () => {
@@ -163,7 +163,7 @@ describe("servicePrefixPolicy", () => {
     for (const r of resources) expect([bucket, `${bucket}/mlflow/*`, KEY.arn]).toContain(r);
   });
   it("uses the bucket key only through S3 in the key's region", () => {
-    expect(bySid("BucketKeyThroughS3")).toMatchObject({ Resource: KEY.arn, Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } } });
+    expect(bySid("BucketKeyThroughS3")).toMatchObject({ Resource: KEY.arn, Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } } });
   });
   it("has no Deny or NotAction/NotResource escape hatches", () => {
     for (const s of doc.Statement) {
@@ -175,8 +175,8 @@ describe("servicePrefixPolicy", () => {
 });
 
 describe("secretsReaderPolicy", () => {
-  const MASTER = "arn:aws:secretsmanager:eu-west-1:444455556666:secret:rds!db-1234";
-  const doc = secretsReaderPolicy("mlops-prod", ACCOUNT, "eu-west-1", [MASTER], KEY);
+  const MASTER = "arn:aws:secretsmanager:us-east-1:444455556666:secret:rds!db-1234";
+  const doc = secretsReaderPolicy("mlops-prod", ACCOUNT, "us-east-1", [MASTER], KEY);
 
   it("the prefix is <cluster>/mlops/", () => {
     expect(secretNamePrefix("mlops-prod")).toBe("mlops-prod/mlops/");
@@ -184,7 +184,7 @@ describe("secretsReaderPolicy", () => {
   it("reads only the cluster's platform secrets and the listed extra ARNs, with read actions only", () => {
     const read = doc.Statement.find((s) => s.Sid === "ReadPlatformSecrets")!;
     expect(read.Action).toEqual(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
-    expect(read.Resource).toEqual(["arn:aws:secretsmanager:eu-west-1:444455556666:secret:mlops-prod/mlops/*", MASTER]);
+    expect(read.Resource).toEqual(["arn:aws:secretsmanager:us-east-1:444455556666:secret:mlops-prod/mlops/*", MASTER]);
   });
   it("without extra ARNs, only the prefix", () => {
     const read = secretsReaderPolicy("mlops-dev", "111122223333", "eu-central-1", [], KEY).Statement[0];
@@ -197,7 +197,7 @@ describe("secretsReaderPolicy", () => {
       Effect: "Allow",
       Action: "kms:Decrypt",
       Resource: KEY.arn,
-      Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } },
+      Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
     });
     expect(doc.Statement).toHaveLength(2);
   });
@@ -207,7 +207,7 @@ describe("secretsReaderPolicy", () => {
 describe("ManagedDatabase and OnlineStoreCache under mocks, checked by data-stores", () => {
   const RDS_T = "aws:rds/instance:Instance";
   const REDIS_T = "aws:elasticache/replicationGroup:ReplicationGroup";
-  const DB_KEY = "arn:aws:kms:eu-west-1:444455556666:key/db";
+  const DB_KEY = "arn:aws:kms:us-east-1:444455556666:key/db";
   const resources: PlannedResource[] = [];
   const net = { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"], clientSecurityGroupId: "sg-cluster", kmsKeyArn: DB_KEY };
 

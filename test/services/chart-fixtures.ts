@@ -11,14 +11,14 @@ export type Meta = { name?: string; namespace?: string; labels?: Record<string, 
 export type Obj = KubeObject & { metadata?: Meta; spec?: any; data?: Record<string, string>; [k: string]: any };
 
 export const LABELS = { "cost-center": "platform" };
-export const DB = { host: "mlops-prod-postgres.abc.eu-west-1.rds.amazonaws.com", port: 5432, database: "mlflow", user: "mlflow" };
+export const DB = { host: "mlops-prod-postgres.abc.us-east-1.rds.amazonaws.com", port: 5432, database: "mlflow", user: "mlflow" };
 export const RDS_EGRESS: EgressRule = { kind: "cidr", cidr: "10.20.0.0/16", ports: [5432] };
 export const S3_EGRESS: EgressRule[] = [{ kind: "aws-apis" }, { kind: "pod-identity" }];
 export const MLFLOW_ARGS: MlflowArgs = {
   replicas: 2,
   database: DB,
   artifactsDestination: "s3://mlops-prod-artifacts-444455556666/mlflow/",
-  region: "eu-west-1",
+  region: "us-east-1",
   databaseEgress: RDS_EGRESS,
   storageEgress: S3_EGRESS,
   labels: LABELS,

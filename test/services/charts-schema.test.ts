@@ -173,7 +173,7 @@ describe("schema", () => {
       keys: ["username", "password"],
       template: masterServiceTemplate(),
     }) as Obj,
-    clusterSecretStore("eu-west-1", ["mlflow", "feast"], [serviceOptInLabel("evidently")]) as Obj,
+    clusterSecretStore("us-east-1", ["mlflow", "feast"], [serviceOptInLabel("evidently")]) as Obj,
     ...(namespaceObjects(serviceNamespaces(resolveServices({ kserve: { mode: "serverless" } }, "prod", true), true), LABELS) as Obj[]),
   ];
 

@@ -148,7 +148,7 @@ describe("secrets reach the containers as files (POD-11)", () => {
       expect(server.env).toEqual(env);
       expect(server.volumeMounts).toEqual([{ name: "data-stores", mountPath: "/etc/feast/secrets", readOnly: true }]);
     }
-    const aws = featureStore({ team: "recsys", oidc: OIDC, env: [{ name: "AWS_REGION", value: "eu-west-1" }] }) as Obj;
-    expect(aws.spec.services.onlineStore.server.env).toEqual([{ name: "AWS_REGION", value: "eu-west-1" }, ...SERVICE_ENV, ...REDIS_ENV]);
+    const aws = featureStore({ team: "recsys", oidc: OIDC, env: [{ name: "AWS_REGION", value: "us-east-1" }] }) as Obj;
+    expect(aws.spec.services.onlineStore.server.env).toEqual([{ name: "AWS_REGION", value: "us-east-1" }, ...SERVICE_ENV, ...REDIS_ENV]);
   });
 });

@@ -105,7 +105,7 @@ describe("MLflow server", () => {
     const env = envMap(container());
     expect(env.MLFLOW_ARTIFACTS_DESTINATION).toBe("s3://mlops-prod-artifacts-444455556666/mlflow/");
     expect(env.MLFLOW_AUTH_CONFIG_PATH).toBe("/etc/mlflow/basic_auth.ini");
-    expect(env.AWS_REGION).toBe("eu-west-1");
+    expect(env.AWS_REGION).toBe("us-east-1");
     expect(env).not.toHaveProperty("MLFLOW_S3_ENDPOINT_URL");
     expect(env).not.toHaveProperty("AWS_ACCESS_KEY_ID");
   });
@@ -298,9 +298,9 @@ describe("External Secrets objects", () => {
   });
 
   it("the ClusterSecretStore uses Secrets Manager in the region, limited to the listed namespaces and labels", () => {
-    const store = clusterSecretStore("eu-west-1", ["mlflow", "feast"], [serviceOptInLabel("evidently")]);
+    const store = clusterSecretStore("us-east-1", ["mlflow", "feast"], [serviceOptInLabel("evidently")]);
     expect(store.metadata.name).toBe(CLUSTER_SECRET_STORE);
-    expect(store.spec.provider).toEqual({ aws: { service: "SecretsManager", region: "eu-west-1" } });
+    expect(store.spec.provider).toEqual({ aws: { service: "SecretsManager", region: "us-east-1" } });
     expect(store.spec.conditions).toEqual([
       { namespaces: ["mlflow", "feast"] },
       { namespaceSelector: { matchLabels: { "services.mlops.platform/evidently": "true" } } },

@@ -208,11 +208,11 @@ describe("on AWS (prod)", () => {
     const read = policy.Statement.find((s: { Sid: string }) => s.Sid === "ReadPlatformSecrets");
     // The platform's own prefix, plus the Postgres master secret (an ARN only the cloud knows).
     expect(read.Resource).toEqual([
-      `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:mlops-prod/mlops/*`,
+      `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:mlops-prod/mlops/*`,
       "<computed:services-postgres.masterUserSecretArn>",
     ]);
     expect(policy.Statement.find((s: { Sid: string }) => s.Sid === "SecretKeyThroughSecretsManager").Condition).toEqual({
-      StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" },
+      StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" },
     });
     const grant = one(p(), T.rolePolicy, "services-secrets-pipelines-master");
     // KFP's setup objects wait for the grant on their master secret, so the first sync is not refused.
@@ -224,7 +224,7 @@ describe("on AWS (prod)", () => {
       "<computed:services-pipelines-mysql.masterUserSecretArn>",
     );
     const store = obj(one(p(), T.configGroup, "services-secrets-store"), "ClusterSecretStore", "aws-secrets-manager");
-    expect(store.spec.provider.aws).toEqual({ service: "SecretsManager", region: "eu-west-1" });
+    expect(store.spec.provider.aws).toEqual({ service: "SecretsManager", region: "us-east-1" });
     expect(store.spec.conditions[0].namespaces).toEqual(expect.arrayContaining(["mlflow", "feast", "evidently", "databases"]));
     // Kubeflow Pipelines' credentials go to the opted-in team namespaces, admitted by label; nothing to `kubeflow`.
     expect(store.spec.conditions[0].namespaces).not.toContain("kubeflow");

@@ -169,7 +169,7 @@ describe("the evidently namespace's network policies", () => {
 });
 
 describe("evidentlyConfigTemplate", () => {
-  const db = { host: "mlops.abc123.eu-west-1.rds.amazonaws.com", port: 5432, database: "evidently", user: "evidently" };
+  const db = { host: "mlops.abc123.us-east-1.rds.amazonaws.com", port: 5432, database: "evidently", user: "evidently" };
   const rendered = () => renderTemplate(evidentlyConfigTemplate(db), { password: "Xy7pQ2rT9wKm4LnB", secret: "write-secret-123" });
 
   it("reads exactly the generated password and secret, into the one file", () => {
@@ -186,7 +186,7 @@ describe("evidentlyConfigTemplate", () => {
     const config = parse(rendered()["config.yaml"]) as Record<string, any>;
     expect(config.storage).toEqual({ type: "sql" });
     expect(config.database.url).toBe(
-      "postgresql+psycopg2://evidently:Xy7pQ2rT9wKm4LnB@mlops.abc123.eu-west-1.rds.amazonaws.com:5432/evidently?sslmode=require",
+      "postgresql+psycopg2://evidently:Xy7pQ2rT9wKm4LnB@mlops.abc123.us-east-1.rds.amazonaws.com:5432/evidently?sslmode=require",
     );
     const url = new URL(config.database.url);
     expect(url.protocol).toBe("postgresql+psycopg2:");

@@ -37,8 +37,8 @@ const BUCKET = "mlops-dev-artifacts-111122223333";
 const eks = (team: string): TeamOverlaySettings => ({
   team,
   bucket: BUCKET,
-  objectStore: { kind: "s3", region: "eu-west-1" },
-  mysqlHost: "kfp.abc.eu-west-1.rds.amazonaws.com",
+  objectStore: { kind: "s3", region: "us-east-1" },
+  mysqlHost: "kfp.abc.us-east-1.rds.amazonaws.com",
   labels: { team, "cost-center": "cc" },
 });
 const local = (team: string): TeamOverlaySettings => ({

@@ -111,7 +111,7 @@ describe("accessLogBucketPolicy", () => {
 });
 
 describe("ebsCsiKeyPolicy", () => {
-  const key = "arn:aws:kms:eu-west-1:111122223333:key/abc";
+  const key = "arn:aws:kms:us-east-1:111122223333:key/abc";
   const doc = ebsCsiKeyPolicy(key);
 
   it("grants data-key use and AWS-resource grants on exactly this key", () => {

@@ -9,7 +9,7 @@ import { teamPosixId } from "../../domain/posix";
 import { MAX_DATA_REPOSITORY_ASSOCIATIONS, scratchDataRepositoryPath, scratchTeamMountName, scratchTeamPath, teamPrefix } from "../../domain/storage-naming";
 
 const TEAMS = ["recsys", "nlp", "fraud"];
-const FS = { fileSystemId: "fs-0123", dnsName: "fs-0123.fsx.eu-west-1.amazonaws.com", mountName: "abcdefgh" };
+const FS = { fileSystemId: "fs-0123", dnsName: "fs-0123.fsx.us-east-1.amazonaws.com", mountName: "abcdefgh" };
 type Obj = { kind: string; metadata: { name: string; namespace?: string }; spec: any };
 
 describe("scratch paths", () => {

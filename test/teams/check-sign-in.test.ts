@@ -83,13 +83,13 @@ describe("sign-in lines on EKS with the company IdP (dev)", () => {
   it("kubectl: groups through kubelogin acting as the prefixed groups, IAM principals through update-kubeconfig", () => {
     expect(line(lines, "kubectl")).toBe(
       "  kubectl    groups recsys-leads, recsys-engineers, recsys-analysts sign in with kubelogin (issuer https://login.example.com, client mlops-kubectl-dev, extra scopes email profile groups) and act as oidc:recsys-leads, oidc:recsys-engineers, oidc:recsys-analysts; " +
-        "IAM principals arn:aws:iam::111122223333:role/recsys-admin (mlops:team:recsys:admin) with `aws eks update-kubeconfig --name mlops-dev --region eu-west-1` (access entries)",
+        "IAM principals arn:aws:iam::111122223333:role/recsys-admin (mlops:team:recsys:admin) with `aws eks update-kubeconfig --name mlops-dev --region us-east-1` (access entries)",
     );
   });
 
   it("kubeconfig: the exact command, and where the cluster's server and CA come from", () => {
     expect(line(lines, "kubeconfig")).toBe(
-      `  kubeconfig \`${kubeloginCommand(devAccess)}\`; the cluster from \`aws eks update-kubeconfig --name mlops-dev --region eu-west-1\` (needs eks:DescribeCluster) or the stack output kubeconfig (server and CA, no credential: the platform team can hand it out), then \`kubectl config set-context --current --user=oidc\``,
+      `  kubeconfig \`${kubeloginCommand(devAccess)}\`; the cluster from \`aws eks update-kubeconfig --name mlops-dev --region us-east-1\` (needs eks:DescribeCluster) or the stack output kubeconfig (server and CA, no credential: the platform team can hand it out), then \`kubectl config set-context --current --user=oidc\``,
     );
   });
 

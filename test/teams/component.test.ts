@@ -242,7 +242,7 @@ describe("a principal shared by two teams (dev variant)", () => {
 
 describe("IAM documents (pure)", () => {
   const [recsys, nlp] = fixtureTeams("dev");
-  const KEY = { arn: "arn:aws:kms:eu-west-1:123456789012:key/abc", region: "eu-west-1" };
+  const KEY = { arn: "arn:aws:kms:us-east-1:123456789012:key/abc", region: "us-east-1" };
 
   it("teamDataPolicy reaches teams/<team>/ of the three data buckets only", () => {
     const p = teamDataPolicy(nlp, "mlops-dev", "123456789012", KEY);

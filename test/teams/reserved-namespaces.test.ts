@@ -40,8 +40,8 @@ const EKS_ALL = {
   environment: "dev",
   costCenter: "ml-platform",
   owner: "platform-team",
-  aws: { region: "eu-west-1", allowedAccountIds: ["111122223333"] },
-  network: { vpcCidr: "10.10.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"] },
+  aws: { region: "us-east-1", allowedAccountIds: ["111122223333"] },
+  network: { vpcCidr: "10.10.0.0/16", availabilityZones: ["us-east-1a", "us-east-1b"] },
   cluster: { kind: "eks", name: "mlops-all", version: "1.35", admins: ["arn:aws:iam::111122223333:role/platform-admin"] },
   nodePools: [
     { name: "system", role: "system", instanceTypes: ["m6i.xlarge"], minSize: 2, maxSize: 3 },
