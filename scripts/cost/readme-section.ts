@@ -23,7 +23,7 @@ function stackEstimate(stack: string, dir: string): Estimate {
   return estimate(valid.config);
 }
 
-function ceiling(e: Estimate, team: Estimate["teams"][number]): string {
+function ceiling(team: Estimate["teams"][number]): string {
   const unpriced = team.lines.filter((l) => l.monthlyUsd === undefined).map((l) => l.item);
   return `${team.team} ${usd(team.monthlyUsd)}${unpriced.length > 0 ? ` + unpriced ${unpriced.join(", ")}` : ""}`;
 }
@@ -44,7 +44,7 @@ export function costSection(dir = STACKS_DIR): string {
     "|---|---|---|",
     ...estimates.map(({ stack, e }) => {
       const unpriced = e.lines.filter((l) => l.monthlyUsd === undefined).length;
-      const teams = e.teams.map((t) => ceiling(e, t)).join("; ");
+      const teams = e.teams.map((t) => ceiling(t)).join("; ");
       if (e.note !== undefined) return `| ${stack} | ${cell(e.note)} | ${cell(teams === "" ? "—" : teams)} |`;
       return `| ${stack} (${e.region}) | ${usd(e.monthlyUsd)}${unpriced > 0 ? ` + ${unpriced} unpriced item(s)` : ""} | ${cell(teams === "" ? "no teams" : teams)} |`;
     }),
