@@ -1,6 +1,6 @@
 /**
  * Kubernetes quantities, enough to order LimitRange values (binary, decimal and exponent suffixes). The pack is
- * a package of its own that imports nothing outside policies/, so this is its copy of config/quantity.ts;
+ * a package of its own that imports nothing outside policies/, so this is its copy of domain/quantity.ts;
  * test/policies/pack-copies.test.ts keeps the two agreeing.
  */
 const FACTORS: Record<string, number> = {
