@@ -28,6 +28,8 @@ import { readKueueManifests } from "./kueue-manifests";
 export interface RunningKueue {
   readonly dir: string;
   readonly startSeconds: number;
+  /** For a test's failure message: whether the process still runs, and the end of its log. */
+  state(): string;
   stop(): Promise<void>;
 }
 
@@ -138,7 +140,9 @@ export async function startKueue(connection: KubeConnection, build: { readonly b
     const secret = await admin.request("GET", `/api/v1/namespaces/${KUEUE_NAMESPACE}/secrets/${WEBHOOK_SECRET_NAME}`);
     if (secret.body?.data?.["ca.crt"] !== Buffer.from(installed.caCert).toString("base64"))
       throw new Error(`Kueue replaced the seeded webhook certificate; log ${log}:\n${logTail(log)}`);
-    return { dir, startSeconds: (Date.now() - started) / 1000, stop: () => stopAll(process.env.MLOPS_KEEP_CLUSTER === "1") };
+    const state = () =>
+      `Kueue ${running.exitCode === null && running.signalCode === null ? "still runs" : `exited (${running.exitCode ?? running.signalCode})`}; log ${log}:\n${logTail(log)}`;
+    return { dir, startSeconds: (Date.now() - started) / 1000, state, stop: () => stopAll(process.env.MLOPS_KEEP_CLUSTER === "1") };
   } catch (error) {
     // Keep the log the error points at.
     await stopAll(true);

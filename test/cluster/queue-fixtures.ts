@@ -63,6 +63,7 @@ export function gpuJob(team: Team, name: string, options: GpuJobOptions): Job {
       parallelism: options.gpus,
       completions: options.gpus,
       template: {
+        metadata: { labels: TEST_LABEL },
         spec: {
           restartPolicy: "Never",
           containers: [container("train", { resources: { requests: resources, limits: resources } })],
@@ -117,20 +118,29 @@ export async function reservation(
   return (flavorUsage?.resources ?? []).find((r: any) => r.name === resource) ?? {};
 }
 
-/** Deletes every Job the tests made (and their pods) and waits until Kueue has let go of their Workloads and quota. */
-export async function removeJobs(admin: KubeClient): Promise<void> {
+/** Deletes every Job the tests made, their pods and Workloads, and waits until Kueue has let go of the quota. */
+export async function removeJobs(admin: KubeClient, diagnose: () => string = () => ""): Promise<void> {
   const selector = encodeURIComponent(Object.entries(TEST_LABEL).map(([key, value]) => `${key}=${value}`)[0]);
   for (const team of TEAMS) {
     await admin.request("DELETE", `/apis/batch/v1/namespaces/${team}/jobs?labelSelector=${selector}&propagationPolicy=Background`);
+    await admin.request("DELETE", `/api/v1/namespaces/${team}/pods?labelSelector=${selector}`);
   }
+  let left: string[] = [];
   const released = await eventually(async () => {
+    left = [];
     for (const team of TEAMS) {
-      if ((await admin.request("GET", `/apis/${KUEUE}/namespaces/${team}/workloads`)).body?.items?.length) return undefined;
-      if (Number((await reservation(admin, team, "gpu-a", GPU)).total ?? 0) !== 0) return undefined;
+      // Deleted here rather than left to the garbage collector, which learns of a new kind (Workload) only at its
+      // next discovery resync and holds its workers while it syncs: on a slow machine that can outlast the wait.
+      // Kueue lifts the finalizer once the Job is gone; deleting again each round catches a Workload made late.
+      await admin.request("DELETE", `/apis/${KUEUE}/namespaces/${team}/workloads`);
+      for (const workload of (await admin.request("GET", `/apis/${KUEUE}/namespaces/${team}/workloads`)).body?.items ?? [])
+        left.push(`${team}/${workload.metadata.name} (finalizers ${JSON.stringify(workload.metadata.finalizers ?? [])})`);
+      const reserved = Number((await reservation(admin, team, "gpu-a", GPU)).total ?? 0);
+      if (reserved !== 0) left.push(`ClusterQueue ${team} reserves ${reserved} GPUs of gpu-a`);
     }
-    return true;
+    return left.length === 0 ? true : undefined;
   }, 60);
-  if (!released) throw new Error("Kueue still held Workloads or GPU quota 60 s after the tests' Jobs were deleted");
+  if (!released) throw new Error(`Kueue still held Workloads or GPU quota 60 s after the tests' Jobs were deleted: ${left.join("; ")}${diagnose()}`);
 }
 
 /** What applyQueueObjects found: the objects it created, to delete at the end, and those it only changed. */
@@ -161,9 +171,14 @@ export async function removeQueueObjects(admin: KubeClient, applied: AppliedQueu
   for (const namespace of applied.existing.filter((o) => o.kind === "Namespace")) {
     await admin.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace.metadata.name } }, FIELD_MANAGER);
   }
+  let left: string[] = [];
   const gone = await eventually(async () => {
-    for (const object of applied.created) if ((await admin.get(object)).status !== 404) return undefined;
-    return true;
+    left = [];
+    for (const object of applied.created) {
+      const found = await admin.get(object);
+      if (found.status !== 404) left.push(`${object.kind} ${object.metadata.name} (finalizers ${JSON.stringify(found.body?.metadata?.finalizers ?? [])})`);
+    }
+    return left.length === 0 ? true : undefined;
   }, 90);
-  if (!gone) throw new Error("the queue fixture's objects were not all deleted within 90 s");
+  if (!gone) throw new Error(`the queue fixture's objects were not all deleted within 90 s: ${left.join("; ")}`);
 }

@@ -45,7 +45,7 @@ beforeAll(async () => {
   }, 60);
   if (!ready) throw new Error("Kueue did not report the teams' ClusterQueues and LocalQueues Active within 60 s");
 });
-afterEach(() => removeJobs(admin));
+afterEach(() => removeJobs(admin, () => `\n${kueue?.state() ?? "Kueue did not start"}`));
 afterAll(async () => {
   try {
     if (applied) await removeQueueObjects(admin, applied);
