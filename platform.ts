@@ -29,6 +29,7 @@ import {
   observabilityCosts,
   platformLabels,
   servicesArgs,
+  stackEstimate,
   stackGpuPools,
   stackTeamCosts,
 } from "./components/platform-wiring";
@@ -53,9 +54,10 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
   const provider = createKubernetesProvider(cluster.name, { kubeconfig: cluster.kubeconfig, context: cluster.context });
   // Before Grafana and the gateway: both sign people in as the identity provider's client.
   const identity = createStackIdentity(cfg, platformLabels(cfg), { providers: [provider] });
+  const estimate = stackEstimate(cfg);
   const observability = new Observability(
     "monitoring",
-    { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, identity), costs: observabilityCosts(cfg) },
+    { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, identity), costs: observabilityCosts(cfg, estimate) },
     { providers: [provider] },
   );
   const gpu = createGpuOperator(cfg, provider, false, [observability]);
@@ -72,7 +74,7 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
       objectStore: objectStore && { namespace: OBJECT_STORE_NAMESPACE, port: OBJECT_STORE_S3_PORT },
       guardrails: cfg.guardrails,
       gpuPools: stackGpuPools(cfg),
-      costs: stackTeamCosts(cfg),
+      costs: stackTeamCosts(cfg, estimate),
     },
     { providers: [provider] },
   );
@@ -247,9 +249,10 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
     : [];
   // Before Grafana and the gateway: both sign people in as the identity provider's client.
   const signIn = createStackIdentity(cfg, platformLabels(cfg), { providers: [k8sProvider], dependsOn: nodeGroups });
+  const estimate = stackEstimate(cfg);
   const observability = new Observability(
     "monitoring",
-    { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, signIn), costs: observabilityCosts(cfg) },
+    { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, signIn), costs: observabilityCosts(cfg, estimate) },
     { providers: [k8sProvider], dependsOn: nodeGroups },
   );
   const gpu = createGpuOperator(cfg, k8sProvider, true, [...nodeGroups, observability]);
@@ -265,7 +268,7 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
       access: cfg.access,
       guardrails: cfg.guardrails,
       gpuPools: stackGpuPools(cfg),
-      costs: stackTeamCosts(cfg),
+      costs: stackTeamCosts(cfg, estimate),
       apiServer: placement.apiServer,
       aws: {
         eksClusterName: eks.clusterName,

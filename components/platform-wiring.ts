@@ -14,7 +14,7 @@ import { Queues, type QueuesArgs } from "./queues";
 import type { Teams } from "./teams";
 import { gpuFlavors } from "../domain/queues";
 import { queuePlatform } from "../charts/queues";
-import { estimateStack } from "../domain/cost-estimate";
+import { estimateStack, type Estimate } from "../domain/cost-estimate";
 import { CATALOGUE } from "../domain/prices";
 import type { ObservabilityCostsArgs } from "./observability";
 import { teamCosts, type TeamCost } from "../domain/team-cost";
@@ -27,8 +27,7 @@ export const platformLabels = (cfg: PlatformConfig) => ({ team: "platform", "cos
  * node carries (control plane, NAT gateways, databases, caches, file systems, root disks): OpenCost prices nodes,
  * pods and volumes only, so these reach Grafana as estimates from the price catalogue.
  */
-export function observabilityCosts(cfg: PlatformConfig): ObservabilityCostsArgs {
-  const estimate = estimateStack(cfg, CATALOGUE);
+export function observabilityCosts(cfg: PlatformConfig, estimate: Estimate = estimateStack(cfg, CATALOGUE)): ObservabilityCostsArgs {
   const shared = estimate.lines.flatMap((l) =>
     l.key.startsWith("nodes:") || l.monthlyUsd === undefined || l.monthlyUsd === 0 ? [] : [{ item: l.item, monthlyUsd: l.monthlyUsd }],
   );
@@ -82,8 +81,12 @@ export function createCertManager(cfg: PlatformConfig, onEks: boolean, opts: pul
 /** Every GPU pool of the stack: the queue guardrail refuses a node selector on one the namespace has no share of. */
 export const stackGpuPools = (cfg: PlatformConfig): string[] => gpuFlavors(queuePlatform(cfg)).map((flavor) => flavor.name);
 
+/** The stack's cost estimate from the price catalogue, made once for the dashboards and the teams' annotations. */
+export const stackEstimate = (cfg: PlatformConfig): Estimate => estimateStack(cfg, CATALOGUE);
+
 /** Each team's quota ceiling (the estimate `npm run check` prints) and its cost center's budget, for its Namespace's annotations. */
-export const stackTeamCosts = (cfg: PlatformConfig): Record<string, TeamCost> => teamCosts(estimateStack(cfg, CATALOGUE), cfg.teams, cfg.costs.budgets);
+export const stackTeamCosts = (cfg: PlatformConfig, estimate: Estimate = estimateStack(cfg, CATALOGUE)): Record<string, TeamCost> =>
+  teamCosts(estimate, cfg.teams, cfg.costs.budgets);
 
 export function createGpuOperator(cfg: PlatformConfig, provider: k8s.Provider, onEks: boolean, dependsOn: pulumi.Resource[]): GpuOperator | undefined {
   if (!cfg.gpu.enabled) return undefined;
