@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../../package.json";
+import { stackConfigSchema } from "../../config/schema";
 
 export const REPO_ROOT = join(__dirname, "..", "..");
 export const OPERATIONS_DIR = join(REPO_ROOT, "docs", "operations");
@@ -16,18 +17,19 @@ export const readRunbook = (file: string): string => readFileSync(join(OPERATION
 export function codeOf(markdown: string): { spans: string[]; commands: string[] } {
   const spans: string[] = [];
   const commands: string[] = [];
-  const parts = markdown.split(/^```[a-z]*\n/m);
+  const parts = markdown.split(/^ *```[a-z]*\n/m);
   parts.forEach((part, i) => {
     if (i % 2 === 1) {
-      const [block] = part.split(/^```$/m);
+      const [block] = part.split(/^ *```$/m);
       commands.push(
         ...block
           .replace(/\\\n\s*/g, "")
           .split("\n")
-          .filter((line) => line.trim() !== ""),
+          .map((line) => line.trim())
+          .filter((line) => line !== ""),
       );
     } else {
-      const text = part.split(/^```$/m).pop() ?? "";
+      const text = part.split(/^ *```$/m).pop() ?? "";
       for (const match of text.matchAll(/`([^`\n]+)`/g)) spans.push(match[1]);
     }
   });
@@ -38,14 +40,23 @@ const scripts = pkg.scripts as Record<string, string>;
 const PATH = /^(?:\.?[\w-]+\/)+[\w.-]*$|^[\w-]+\.(?:json|ts|md|ya?ml)$/;
 const CONFIG_ROOTS = ["cluster", "network", "nodePools", "storage", "services", "teams", "queues", "guardrails", "access", "gpu", "aws", "costs"];
 
-/** A dotted config key (`cluster.version`) resolved against a resolved config object. */
-export function hasConfigPath(config: unknown, key: string): boolean {
-  let node: unknown = config;
-  for (const part of key.split(".")) {
-    if (typeof node !== "object" || node === null || !(part in node)) return false;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return true;
+interface SchemaDef {
+  readonly type: string;
+  readonly innerType?: { _zod: { def: SchemaDef } };
+  readonly in?: { _zod: { def: SchemaDef } };
+  readonly shape?: Record<string, { _zod: { def: SchemaDef } }>;
+  readonly options?: readonly { _zod: { def: SchemaDef } }[];
+}
+
+/** Whether a dotted key (`storage.block.reclaimPolicy`) is a field of the stack config's zod schema, as a stack file spells it. */
+export function hasConfigPath(key: string, def: SchemaDef = (stackConfigSchema as unknown as { _zod: { def: SchemaDef } })._zod.def): boolean {
+  const [part, ...rest] = key.split(".");
+  if (def.innerType) return hasConfigPath(key, def.innerType._zod.def);
+  if (def.in) return hasConfigPath(key, def.in._zod.def);
+  if (def.options) return def.options.some((o) => hasConfigPath(key, o._zod.def));
+  const field = def.shape?.[part];
+  if (!field) return false;
+  return rest.length === 0 || hasConfigPath(rest.join("."), field._zod.def);
 }
 
 /** Config keys a runbook names as code: `cluster.version`, `storage.block.reclaimPolicy`. */
