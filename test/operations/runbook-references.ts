@@ -46,22 +46,26 @@ interface SchemaDef {
   readonly in?: { _zod: { def: SchemaDef } };
   readonly shape?: Record<string, { _zod: { def: SchemaDef } }>;
   readonly options?: readonly { _zod: { def: SchemaDef } }[];
+  readonly element?: { _zod: { def: SchemaDef } };
 }
 
 /** Whether a dotted key (`storage.block.reclaimPolicy`) is a field of the stack config's zod schema, as a stack file spells it. */
 export function hasConfigPath(key: string, def: SchemaDef = (stackConfigSchema as unknown as { _zod: { def: SchemaDef } })._zod.def): boolean {
-  const [part, ...rest] = key.split(".");
+  const [field, ...rest] = key.split(".");
+  const part = field.replace(/\[\]$/, "");
   if (def.innerType) return hasConfigPath(key, def.innerType._zod.def);
   if (def.in) return hasConfigPath(key, def.in._zod.def);
   if (def.options) return def.options.some((o) => hasConfigPath(key, o._zod.def));
-  const field = def.shape?.[part];
-  if (!field) return false;
-  return rest.length === 0 || hasConfigPath(rest.join("."), field._zod.def);
+  const child = def.shape?.[part]?._zod.def;
+  if (!child) return false;
+  const inner = field.endsWith("[]") ? (child.innerType?._zod.def.element ?? child.element)?._zod.def : child;
+  if (!inner) return false;
+  return rest.length === 0 || hasConfigPath(rest.join("."), inner);
 }
 
 /** Config keys a runbook names as code: `cluster.version`, `storage.block.reclaimPolicy`. */
 export const configKeys = (spans: readonly string[]): string[] =>
-  spans.filter((s) => /^[a-zA-Z]+(\.[a-zA-Z]+)+$/.test(s) && CONFIG_ROOTS.includes(s.split(".")[0]) && !PATH.test(s));
+  spans.filter((s) => /^[a-zA-Z]+(\[\])?(\.[a-zA-Z]+)+$/.test(s) && CONFIG_ROOTS.includes(s.split(".")[0].replace("[]", "")) && !PATH.test(s));
 
 /** Everything in the runbook's code that names a script, file or command form that does not exist here. */
 export function missingReferences(markdown: string): string[] {
