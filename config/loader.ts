@@ -196,7 +196,8 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string>, 
   // Judged against the access section when it parsed; a broken one reports its own problems.
   const access = accessSchema.safeParse(plain.access).data?.identityProvider;
   if (plain.access === undefined || access !== undefined) problems.push(...clientSecretProblems(clientSecret, access, opts.missingSecrets ?? "plan"));
-  const observability = observabilitySchema.safeParse(plain.observability);
+  // Judged against the section when it parsed (or is absent); a broken one reports its own problems.
+  const observability = observabilitySchema.optional().safeParse(plain.observability);
   if (observability.success)
     problems.push(...remoteWritePasswordProblems(remoteWritePassword, observability.data?.prometheus?.remoteWrite, opts.missingSecrets ?? "plan"));
   const later = parsed.success ? semanticProblems(parsed.data, opts) : [...zodProblems(parsed.error), ...salvagedSemanticProblems(plain, opts)];
