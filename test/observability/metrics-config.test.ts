@@ -151,7 +151,10 @@ describe("observability: the remote-write password (mlops-platform:remoteWritePa
 
   it("cannot be written into the section itself", () => {
     const cfg = withPrometheus(fixture("local"), { remoteWrite: { ...ENDPOINT, basicAuth: { username: "platform", password: "x" } } });
-    expect(problemsOf(cfg).map((p) => p.path)).toContain("observability.prometheus.remoteWrite.basicAuth.password");
+    expect(problemsOf(cfg)).toContainEqual({
+      path: "observability.prometheus.remoteWrite.basicAuth.password",
+      message: expect.stringContaining("a remote-write password to remoteWritePassword, each set with --secret"),
+    });
   });
 });
 
