@@ -15,6 +15,7 @@ import { Network } from "./components/network";
 import { NodePools } from "./components/nodes";
 import { ObjectStore, Storage } from "./components/storage";
 import { Observability } from "./components/observability";
+import { observabilityMetrics } from "./components/observability/metrics-args";
 import { Teams } from "./components/teams";
 import { MlopsServices, objectStoreConsumers } from "./components/services";
 import { eksApiServer } from "./components/queues";
@@ -57,7 +58,7 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
   const estimate = stackEstimate(cfg);
   const observability = new Observability(
     "monitoring",
-    { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, identity), costs: observabilityCosts(cfg, estimate) },
+    { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, identity), costs: observabilityCosts(cfg, estimate), metrics: observabilityMetrics(cfg) },
     { providers: [provider] },
   );
   const gpu = createGpuOperator(cfg, provider, false, [observability]);
@@ -252,8 +253,14 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
   const estimate = stackEstimate(cfg);
   const observability = new Observability(
     "monitoring",
-    { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, signIn), costs: observabilityCosts(cfg, estimate) },
-    { providers: [k8sProvider], dependsOn: nodeGroups },
+    {
+      labels: platformLabels(cfg),
+      oauth: grafanaOAuth(cfg, signIn),
+      costs: observabilityCosts(cfg, estimate),
+      metrics: observabilityMetrics(cfg, { eksClusterName: eks.clusterName, accountId: identity.accountId }),
+    },
+    // AWS for an Amazon Managed Service for Prometheus workspace and Prometheus's Pod Identity role.
+    { ...both, dependsOn: nodeGroups },
   );
   const gpu = createGpuOperator(cfg, k8sProvider, true, [...nodeGroups, observability]);
   // Queues on the system pool like the other controllers, whose webhooks the control plane calls from its interfaces in

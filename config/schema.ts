@@ -12,6 +12,7 @@ import { guardrailsSchema } from "./guardrails";
 import { queuesSchema } from "./queues";
 import { accessSchema } from "./access";
 import { costsSchema } from "./costs";
+import { observabilitySchema } from "./observability";
 import { ENVIRONMENTS, type Environment } from "../domain/environments";
 
 export { cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quantity } from "./primitives";
@@ -151,6 +152,11 @@ export const stackConfigSchema = z.strictObject({
   access: accessSchema.optional(),
   /** Cost allocation (OpenCost), budgets per cost center, AWS cost allocation tags and the CUR 2.0 export. @default allocation on, no budgets */
   costs: costsSchema.optional(),
+  /**
+   * Prometheus and Alertmanager storage, retention and replicas, and an optional remote write (Amazon Managed Service
+   * for Prometheus on EKS, or any HTTPS endpoint). @default persistent volumes sized per tier, no remote write
+   */
+  observability: observabilitySchema.optional(),
 });
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;

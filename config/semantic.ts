@@ -20,6 +20,7 @@ import { queueProblems } from "./queue-rules";
 import { teamPosixId } from "../domain/posix";
 import { accessProblems } from "./access-rules";
 import { costProblems } from "./costs";
+import { observabilityProblems } from "./observability-rules";
 import type { MissingSecrets } from "./access-secret";
 
 export interface CheckOptions {
@@ -112,6 +113,13 @@ export function semanticProblems(input: SemanticInput, opts: CheckOptions): Prob
       costCenters: [cfg.costCenter, ...(cfg.teams ?? []).flatMap((t) => (t?.costCenter === undefined ? [] : [t.costCenter]))],
       // A team whose cost center failed its schema may be the one a budget names: then no budget is called unknown.
       costCentersKnown: !skipped("costCenter") && (cfg.teams ?? []).every((t) => t !== undefined && !(t.invalid?.has("costCenter") ?? false)),
+    }),
+    ...observabilityProblems(cfg.observability, {
+      environment: cfg.environment,
+      onEks: eks !== undefined,
+      region: skipped("aws") ? undefined : cfg.aws?.region,
+      // The block classes the platform creates on EKS; unknown when the storage section failed.
+      eksClasses: skipped("storage") ? undefined : ["gp3", ...(cfg.storage?.block?.io2?.enabled === false ? [] : ["io2"])],
     }),
     ...teamProblems(cfg.teams ?? [], {
       environment: cfg.environment,

@@ -11,10 +11,29 @@ import type { TeamConfig } from "../../config/teams";
 import { GRAFANA_OAUTH_SECRET, GRAFANA_OAUTH_SECRET_KEY } from "./oauth";
 import { GRAFANA_ADMIN_SECRET, GRAFANA_ADMIN_USER, prometheusStackValues } from "./values";
 import { costObservabilityProps, type ObservabilityCostsArgs } from "./costs";
+import { mergeValues } from "../../charts/values";
+import { resolveObservability, type ObservabilityConfig } from "../../config/observability";
+import { durabilityValues } from "./durability-values";
+import { createRemoteWrite, type RemoteWriteAws } from "./remote-write";
 
 export { GRAFANA_ADMIN_SECRET, prometheusStackValues } from "./values";
 export { GRAFANA_OAUTH_SECRET, grafanaOAuthValues, grafanaRoleExpression } from "./oauth";
 export { type ObservabilityCostsArgs } from "./costs";
+export { durabilityValues, PROMETHEUS_SERVICE_ACCOUNT, REMOTE_WRITE_SECRET } from "./durability-values";
+export { type RemoteWriteAws } from "./remote-write";
+
+/** How long metrics live and where (config.observability), and what the volumes and the remote write need of the stack. */
+export interface ObservabilityMetricsArgs {
+  readonly config: ObservabilityConfig;
+  /** The `cluster` label remote-written series carry. */
+  readonly clusterName: string;
+  /** The class of volumes whose config names none: the platform's gp3 on EKS. @default the cluster's default class */
+  readonly defaultStorageClass?: string;
+  /** The AWS side of an Amazon Managed Service for Prometheus remote write (EKS only). @default none */
+  readonly aws?: RemoteWriteAws;
+  /** The remote-write endpoint's basic-auth password, a secret (config/remote-write-secret.ts). @default none */
+  readonly remoteWritePassword?: pulumi.Input<string>;
+}
 
 export interface ObservabilityArgs {
   /** Labels for the objects we author (cost attribution). @default {} */
@@ -30,6 +49,8 @@ export interface ObservabilityArgs {
   };
   /** Money dashboards and cost recording rules, added only when `config.allocation.enabled`. @default none */
   readonly costs?: ObservabilityCostsArgs;
+  /** Volumes, retention, replicas and remote write. @default the local tier's volumes and retention, no remote write */
+  readonly metrics?: ObservabilityMetricsArgs;
 }
 
 /**
@@ -56,9 +77,18 @@ export class Observability extends pulumi.ComponentResource {
       { parent: this, dependsOn: [namespaces], additionalSecretOutputs: ["stringData", "data"] },
     );
     const oauth = args.oauth && this.oauthSecret(name, args.oauth.clientSecret, args.labels, namespaces);
-    this.chart = createUpstreamChart(name, CHARTS.kubePrometheusStack, MONITORING_NAMESPACE, prometheusStackValues(args.oauth), {
+    // Never an emptyDir: without stack config, the local tier's volumes.
+    const metrics = args.metrics ?? { config: resolveObservability(undefined, "local"), clusterName: name };
+    const remote = createRemoteWrite(
+      name,
+      metrics.config.prometheus.remoteWrite,
+      { aws: metrics.aws, password: metrics.remoteWritePassword, labels: args.labels, namespaces },
+      this,
+    );
+    const durability = durabilityValues({ ...metrics, remoteWrite: remote?.target });
+    this.chart = createUpstreamChart(name, CHARTS.kubePrometheusStack, MONITORING_NAMESPACE, mergeValues(prometheusStackValues(args.oauth), durability), {
       parent: this,
-      dependsOn: [namespaces, secret, ...(oauth ? [oauth] : []), ...inheritedDependsOn(opts)],
+      dependsOn: [namespaces, secret, ...(oauth ? [oauth] : []), ...(remote?.dependsOn ?? []), ...inheritedDependsOn(opts)],
     });
     // PrometheusRule and ServiceMonitor need the chart's CRDs first (pulumi-kubernetes #3176).
     createObjectGroup(`${name}-content`, objects.resources, { parent: this, dependsOn: [this.chart] });

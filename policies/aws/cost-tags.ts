@@ -29,6 +29,7 @@ export const COST_BEARING_TYPES = [
   "aws:cloudwatch/logGroup:LogGroup",
   "aws:secretsmanager/secret:Secret",
   "aws:budgets/budget:Budget",
+  "aws:amp/workspace:Workspace",
 ];
 
 /** A tag map from props or provider inputs: an object, or the engine's JSON string. Undefined when not known now. */

@@ -10,6 +10,8 @@ const STATEFUL = [
   "aws:efs/fileSystem:FileSystem",
   "aws:fsx/lustreFileSystem:LustreFileSystem",
   "aws:cloudwatch/logGroup:LogGroup",
+  // Metrics remote-written to Amazon Managed Service for Prometheus (components/observability/remote-write.ts).
+  "aws:amp/workspace:Workspace",
 ];
 
 export const statefulProtection = resourcePolicy(

@@ -17,6 +17,7 @@ const COMPUTED_OUTPUTS: Record<string, (name: string, inputs: Record<string, any
     identities: [{ oidcs: [{ issuer: computed(n, "oidcIssuer") }] }],
   }),
   "aws:kms/key:Key": (n) => ({ keyId: computed(n, "keyId") }),
+  "aws:amp/workspace:Workspace": (n) => ({ prometheusEndpoint: computed(n, "prometheusEndpoint") }),
   "aws:ec2/launchTemplate:LaunchTemplate": (n) => ({ latestVersion: computed(n, "latestVersion") }),
   "aws:fsx/lustreFileSystem:LustreFileSystem": (n) => ({ dnsName: computed(n, "dnsName"), mountName: computed(n, "mountName") }),
   "aws:eks/nodeGroup:NodeGroup": (n) => ({ resources: [{ autoscalingGroups: [{ name: computed(n, "autoscalingGroupName") }] }] }),

@@ -369,6 +369,7 @@ describe("stateful-protection (OPS-02)", () => {
     "aws:rds/cluster:Cluster",
     "aws:efs/fileSystem:FileSystem",
     "aws:cloudwatch/logGroup:LogGroup",
+    "aws:amp/workspace:Workspace",
   ])("%s needs protect in prod only", (type) => {
     expect(check(type, {}, true)).toEqual([]);
     expect(check(type, {}, false)).toEqual([UNPROTECTED]);
