@@ -14,7 +14,7 @@ import { createKubernetesProvider } from "./components/kubernetes/provider";
 import { Network } from "./components/network";
 import { NodePools } from "./components/nodes";
 import { ObjectStore, Storage } from "./components/storage";
-import { Observability } from "./components/observability";
+import { Observability, stackAlerting } from "./components/observability";
 import { Teams } from "./components/teams";
 import { MlopsServices, objectStoreConsumers } from "./components/services";
 import { eksApiServer } from "./components/queues";
@@ -57,7 +57,7 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
   const estimate = stackEstimate(cfg);
   const observability = new Observability(
     "monitoring",
-    { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, identity), costs: observabilityCosts(cfg, estimate) },
+    { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, identity), costs: observabilityCosts(cfg, estimate), alerting: stackAlerting(cfg) },
     { providers: [provider] },
   );
   const gpu = createGpuOperator(cfg, provider, false, [observability]);
@@ -252,7 +252,7 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
   const estimate = stackEstimate(cfg);
   const observability = new Observability(
     "monitoring",
-    { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, signIn), costs: observabilityCosts(cfg, estimate) },
+    { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, signIn), costs: observabilityCosts(cfg, estimate), alerting: stackAlerting(cfg) },
     { providers: [k8sProvider], dependsOn: nodeGroups },
   );
   const gpu = createGpuOperator(cfg, k8sProvider, true, [...nodeGroups, observability]);

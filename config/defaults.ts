@@ -13,6 +13,7 @@ import { resolveGuardrails, type GuardrailsConfig } from "./guardrails";
 import { resolveQueues, type QueuesConfig } from "./queues";
 import { resolveAccess, type AccessConfig } from "./access";
 import { resolveCosts, type CostsConfig } from "./costs";
+import { resolveAlerting, type AlertingConfig } from "./alerting";
 import { DEFAULT_LIFECYCLE } from "../domain/bucket-lifecycle";
 
 export interface TierDefaults {
@@ -140,6 +141,8 @@ interface CommonConfig {
   /** Undefined: no gateway, no routes, no identity provider. */
   readonly access?: AccessConfig;
   readonly costs: CostsConfig;
+  /** Undefined: no receivers, every alert is dropped (refused in prod). */
+  readonly alerting?: AlertingConfig;
 }
 
 /** A platform on an EKS cluster it creates: the AWS account, region and VPC are known by type. */
@@ -224,6 +227,7 @@ export function resolveConfig(input: StackConfigInput): PlatformConfig {
     queues,
     access: resolveAccess(input.access),
     costs: resolveCosts(input.costs, onEks),
+    alerting: resolveAlerting(input.alerting),
   };
   if (c.kind !== "eks") return { ...common, cluster: { kind: "existing", name: c.name, version: c.version, kubeconfig: c.kubeconfig, context: c.context } };
   // semantic.ts reports an EKS stack without aws or network; reaching here without them is a bug, not bad input.

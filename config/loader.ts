@@ -16,6 +16,8 @@ import { didYouMean } from "./suggest";
 import { salvageTeam } from "./teams";
 import { accessSchema } from "./access";
 import { ACCESS_CLIENT_SECRET_KEY, clientSecretProblems, isOfflinePlan, type ClientSecretState } from "./access-secret";
+import { alertingSchema } from "./alerting";
+import { ALERTING_SECRETS_KEY, alertingSecretProblems, alertingSecretsState, type AlertingSecretsState } from "./alerting-secrets";
 
 export { PROJECT };
 
@@ -147,6 +149,7 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string>, 
   const plain: Record<string, unknown> = {};
   const reported = new Set<string>();
   let clientSecret: ClientSecretState = "absent";
+  let receiverSecrets: AlertingSecretsState = { state: "absent" };
   for (const [key, value] of Object.entries(raw)) {
     const keyKind = secretValueKind(key);
     if (keyKind) {
@@ -158,6 +161,11 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string>, 
       clientSecret = secretKeys.has(key) ? "secret" : "plain";
       continue;
     }
+    if (key === ALERTING_SECRETS_KEY) {
+      // The receivers' credentials: only the names they are held under are kept, never a value.
+      receiverSecrets = alertingSecretsState(decode(value), secretKeys.has(key));
+      continue;
+    }
     if (secretKeys.has(key)) {
       // Plain settings only: secrets arrive through dedicated keys (accessClientSecret above), never inside the schema.
       reported.add(key); // and no "is required" for the key set the wrong way
@@ -165,7 +173,7 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string>, 
         path: key,
         message: TOP_LEVEL_KEYS.includes(key)
           ? "is plain configuration but was set as a secret; set it without --secret"
-          : `unknown key${didYouMean(key, [...TOP_LEVEL_KEYS, ACCESS_CLIENT_SECRET_KEY])}`,
+          : `unknown key${didYouMean(key, [...TOP_LEVEL_KEYS, ACCESS_CLIENT_SECRET_KEY, ALERTING_SECRETS_KEY])}`,
       });
       continue;
     }
@@ -189,6 +197,9 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string>, 
   // Judged against the access section when it parsed; a broken one reports its own problems.
   const access = accessSchema.safeParse(plain.access).data?.identityProvider;
   if (plain.access === undefined || access !== undefined) problems.push(...clientSecretProblems(clientSecret, access, opts.missingSecrets ?? "plan"));
+  const alerting = alertingSchema.safeParse(plain.alerting).data;
+  if (plain.alerting === undefined || alerting !== undefined)
+    problems.push(...alertingSecretProblems(receiverSecrets, alerting, opts.missingSecrets ?? "plan"));
   const later = parsed.success ? semanticProblems(parsed.data, opts) : [...zodProblems(parsed.error), ...salvagedSemanticProblems(plain, opts)];
   // Where a secret was reported, its placeholder or its unknown key says nothing more.
   problems.push(...later.filter((p) => !reported.has(p.path) && !p.path.includes(REDACTED)));

@@ -12,6 +12,7 @@ import { guardrailsSchema } from "./guardrails";
 import { queuesSchema } from "./queues";
 import { accessSchema } from "./access";
 import { costsSchema } from "./costs";
+import { alertingSchema } from "./alerting";
 import { ENVIRONMENTS, type Environment } from "../domain/environments";
 
 export { cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quantity } from "./primitives";
@@ -151,6 +152,11 @@ export const stackConfigSchema = z.strictObject({
   access: accessSchema.optional(),
   /** Cost allocation (OpenCost), budgets per cost center, AWS cost allocation tags and the CUR 2.0 export. @default allocation on, no budgets */
   costs: costsSchema.optional(),
+  /**
+   * Where Alertmanager sends alerts: receivers (credentials in the secret key alertingSecrets), the platform's route
+   * and grouping; teams name theirs in teams[].alerts. Required in prod. @default none: every alert is dropped
+   */
+  alerting: alertingSchema.optional(),
 });
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;

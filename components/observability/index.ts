@@ -11,10 +11,13 @@ import type { TeamConfig } from "../../config/teams";
 import { GRAFANA_OAUTH_SECRET, GRAFANA_OAUTH_SECRET_KEY } from "./oauth";
 import { GRAFANA_ADMIN_SECRET, GRAFANA_ADMIN_USER, prometheusStackValues } from "./values";
 import { costObservabilityProps, type ObservabilityCostsArgs } from "./costs";
+import { alertmanagerValues, receiverSecret, type ObservabilityAlertingArgs } from "./alerting";
+import { mergeValues } from "../../charts/values";
 
 export { GRAFANA_ADMIN_SECRET, prometheusStackValues } from "./values";
 export { GRAFANA_OAUTH_SECRET, grafanaOAuthValues, grafanaRoleExpression } from "./oauth";
 export { type ObservabilityCostsArgs } from "./costs";
+export { alertmanagerValues, stackAlerting, type ObservabilityAlertingArgs } from "./alerting";
 
 export interface ObservabilityArgs {
   /** Labels for the objects we author (cost attribution). @default {} */
@@ -30,6 +33,8 @@ export interface ObservabilityArgs {
   };
   /** Money dashboards and cost recording rules, added only when `config.allocation.enabled`. @default none */
   readonly costs?: ObservabilityCostsArgs;
+  /** Alertmanager's receivers, routes and inhibitions, and the receivers' credentials. @default no receivers: every alert is dropped */
+  readonly alerting?: ObservabilityAlertingArgs;
 }
 
 /**
@@ -56,9 +61,13 @@ export class Observability extends pulumi.ComponentResource {
       { parent: this, dependsOn: [namespaces], additionalSecretOutputs: ["stringData", "data"] },
     );
     const oauth = args.oauth && this.oauthSecret(name, args.oauth.clientSecret, args.labels, namespaces);
-    this.chart = createUpstreamChart(name, CHARTS.kubePrometheusStack, MONITORING_NAMESPACE, prometheusStackValues(args.oauth), {
+    const alerting = args.alerting ?? { config: { teams: [] } };
+    // Alertmanager's pod mounts the receivers' Secret: it exists before the chart.
+    const receivers = alerting.secrets && receiverSecret(name, alerting.secrets, args.labels, { parent: this, dependsOn: [namespaces] });
+    const values = mergeValues(prometheusStackValues(args.oauth), alertmanagerValues(alerting));
+    this.chart = createUpstreamChart(name, CHARTS.kubePrometheusStack, MONITORING_NAMESPACE, values, {
       parent: this,
-      dependsOn: [namespaces, secret, ...(oauth ? [oauth] : []), ...inheritedDependsOn(opts)],
+      dependsOn: [namespaces, secret, ...(oauth ? [oauth] : []), ...(receivers ? [receivers] : []), ...inheritedDependsOn(opts)],
     });
     // PrometheusRule and ServiceMonitor need the chart's CRDs first (pulumi-kubernetes #3176).
     createObjectGroup(`${name}-content`, objects.resources, { parent: this, dependsOn: [this.chart] });
