@@ -198,7 +198,8 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string>, 
   const access = accessSchema.safeParse(plain.access).data?.identityProvider;
   if (plain.access === undefined || access !== undefined) problems.push(...clientSecretProblems(clientSecret, access, opts.missingSecrets ?? "plan"));
   const alerting = alertingSchema.safeParse(plain.alerting).data;
-  if (plain.alerting === undefined || alerting !== undefined)
+  // A plaintext credential is reported whatever the section says; the rest is judged against a section that parsed.
+  if (receiverSecrets.state === "plain" || plain.alerting === undefined || alerting !== undefined)
     problems.push(...alertingSecretProblems(receiverSecrets, alerting, opts.missingSecrets ?? "plan"));
   const later = parsed.success ? semanticProblems(parsed.data, opts) : [...zodProblems(parsed.error), ...salvagedSemanticProblems(plain, opts)];
   // Where a secret was reported, its placeholder or its unknown key says nothing more.

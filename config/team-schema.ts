@@ -114,8 +114,8 @@ export const teamSchema = z.strictObject({
   /** Models watched for data drift: a scheduled Evidently report per entry (needs the "evidently" service). */
   modelMonitors: z.array(modelMonitorSchema).optional(),
   /**
-   * Where the team's alerts (those labelled team=<name>) go: a receiver of alerting.receivers. Never the platform's
-   * pager: a team's alert is the team's to act on. @default the platform's receiver (alerting.platform.receiver)
+   * Where the team's alerts (those labelled team=<name>) go, and only there: a receiver of alerting.receivers. They
+   * page the platform's critical receiver only if the team names it. @default the platform's receiver (alerting.platform.receiver)
    */
   alerts: z.strictObject({ receiver: receiverName }).optional(),
 });

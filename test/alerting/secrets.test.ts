@@ -47,6 +47,12 @@ describe("validation of the receivers' credentials", () => {
     for (const value of Object.values(ALL)) expect(JSON.stringify(found)).not.toContain(value);
   });
 
+  it("reports a plaintext value even when the alerting section failed its schema", () => {
+    const cfg = fixture("prod");
+    cfg.alerting.platform.receiver = "Not A Name";
+    expect(problems(ALL, { asSecret: false, cfg }).map((p) => p.path)).toEqual(expect.arrayContaining(["alertingSecrets", "alerting.platform.receiver"]));
+  });
+
   it("requires each receiver's credential where the engine holds the stack's secrets, and says how to set it", () => {
     const { "nlp-email": _mail, ...rest } = ALL;
     expect(problems(rest)).toEqual([
