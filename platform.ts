@@ -14,7 +14,7 @@ import { createKubernetesProvider } from "./components/kubernetes/provider";
 import { Network } from "./components/network";
 import { NodePools } from "./components/nodes";
 import { ObjectStore, Storage } from "./components/storage";
-import { Observability } from "./components/observability";
+import { Observability, stackAlerting } from "./components/observability";
 import { observabilityMetrics } from "./components/observability/metrics-args";
 import { Teams } from "./components/teams";
 import { MlopsServices, objectStoreConsumers } from "./components/services";
@@ -58,7 +58,13 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
   const estimate = stackEstimate(cfg);
   const observability = new Observability(
     "monitoring",
-    { labels: platformLabels(cfg), oauth: grafanaOAuth(cfg, identity), costs: observabilityCosts(cfg, estimate), metrics: observabilityMetrics(cfg) },
+    {
+      labels: platformLabels(cfg),
+      oauth: grafanaOAuth(cfg, identity),
+      costs: observabilityCosts(cfg, estimate),
+      metrics: observabilityMetrics(cfg),
+      alerting: stackAlerting(cfg),
+    },
     { providers: [provider] },
   );
   const gpu = createGpuOperator(cfg, provider, false, [observability]);
@@ -258,6 +264,7 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
       oauth: grafanaOAuth(cfg, signIn),
       costs: observabilityCosts(cfg, estimate),
       metrics: observabilityMetrics(cfg, { eksClusterName: eks.clusterName, accountId: identity.accountId }),
+      alerting: stackAlerting(cfg),
     },
     // AWS for an Amazon Managed Service for Prometheus workspace and Prometheus's Pod Identity role.
     { ...both, dependsOn: nodeGroups },

@@ -14,6 +14,7 @@ import { resolveQueues, type QueuesConfig } from "./queues";
 import { resolveAccess, type AccessConfig } from "./access";
 import { resolveCosts, type CostsConfig } from "./costs";
 import { resolveObservability, type ObservabilityConfig } from "./observability";
+import { resolveAlerting, type AlertingConfig } from "./alerting";
 import { DEFAULT_LIFECYCLE } from "../domain/bucket-lifecycle";
 
 export interface TierDefaults {
@@ -143,6 +144,8 @@ interface CommonConfig {
   readonly costs: CostsConfig;
   /** Prometheus and Alertmanager volumes, retention, replicas and remote write. */
   readonly observability: ObservabilityConfig;
+  /** Undefined: no receivers, every alert is dropped (refused in prod). */
+  readonly alerting?: AlertingConfig;
 }
 
 /** A platform on an EKS cluster it creates: the AWS account, region and VPC are known by type. */
@@ -228,6 +231,7 @@ export function resolveConfig(input: StackConfigInput): PlatformConfig {
     access: resolveAccess(input.access),
     costs: resolveCosts(input.costs, onEks),
     observability: resolveObservability(input.observability, input.environment),
+    alerting: resolveAlerting(input.alerting),
   };
   if (c.kind !== "eks") return { ...common, cluster: { kind: "existing", name: c.name, version: c.version, kubeconfig: c.kubeconfig, context: c.context } };
   // semantic.ts reports an EKS stack without aws or network; reaching here without them is a bug, not bad input.

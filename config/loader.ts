@@ -18,6 +18,8 @@ import { accessSchema } from "./access";
 import { ACCESS_CLIENT_SECRET_KEY, clientSecretProblems, isOfflinePlan, type ClientSecretState } from "./access-secret";
 import { observabilitySchema } from "./observability";
 import { REMOTE_WRITE_PASSWORD_KEY, remoteWritePasswordProblems } from "./remote-write-secret";
+import { alertingSchema } from "./alerting";
+import { ALERTING_SECRETS_KEY, alertingSecretProblems, alertingSecretsState, type AlertingSecretsState } from "./alerting-secrets";
 
 export { PROJECT };
 
@@ -150,6 +152,7 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string>, 
   const reported = new Set<string>();
   let clientSecret: ClientSecretState = "absent";
   let remoteWritePassword: ClientSecretState = "absent";
+  let receiverSecrets: AlertingSecretsState = { state: "absent" };
   for (const [key, value] of Object.entries(raw)) {
     const keyKind = secretValueKind(key);
     if (keyKind) {
@@ -157,12 +160,17 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string>, 
       continue;
     }
     if (key === ACCESS_CLIENT_SECRET_KEY) {
-      // The one secret key: its value never enters the plain config, so no message can echo it.
+      // A secret key: its value never enters the plain config, so no message can echo it.
       clientSecret = secretKeys.has(key) ? "secret" : "plain";
       continue;
     }
     if (key === REMOTE_WRITE_PASSWORD_KEY) {
       remoteWritePassword = secretKeys.has(key) ? "secret" : "plain";
+      continue;
+    }
+    if (key === ALERTING_SECRETS_KEY) {
+      // The receivers' credentials: only the names they are held under are kept, never a value.
+      receiverSecrets = alertingSecretsState(decode(value), secretKeys.has(key));
       continue;
     }
     if (secretKeys.has(key)) {
@@ -172,7 +180,7 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string>, 
         path: key,
         message: TOP_LEVEL_KEYS.includes(key)
           ? "is plain configuration but was set as a secret; set it without --secret"
-          : `unknown key${didYouMean(key, [...TOP_LEVEL_KEYS, ACCESS_CLIENT_SECRET_KEY, REMOTE_WRITE_PASSWORD_KEY])}`,
+          : `unknown key${didYouMean(key, [...TOP_LEVEL_KEYS, ACCESS_CLIENT_SECRET_KEY, REMOTE_WRITE_PASSWORD_KEY, ALERTING_SECRETS_KEY])}`,
       });
       continue;
     }
@@ -200,6 +208,10 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string>, 
   const observability = observabilitySchema.optional().safeParse(plain.observability);
   if (observability.success)
     problems.push(...remoteWritePasswordProblems(remoteWritePassword, observability.data?.prometheus?.remoteWrite, opts.missingSecrets ?? "plan"));
+  const alerting = alertingSchema.safeParse(plain.alerting).data;
+  // A plaintext credential is reported whatever the section says; the rest is judged against a section that parsed.
+  if (receiverSecrets.state === "plain" || plain.alerting === undefined || alerting !== undefined)
+    problems.push(...alertingSecretProblems(receiverSecrets, alerting, opts.missingSecrets ?? "plan"));
   const later = parsed.success ? semanticProblems(parsed.data, opts) : [...zodProblems(parsed.error), ...salvagedSemanticProblems(plain, opts)];
   // Where a secret was reported, its placeholder or its unknown key says nothing more.
   problems.push(...later.filter((p) => !reported.has(p.path) && !p.path.includes(REDACTED)));

@@ -13,6 +13,7 @@ import { queuesSchema } from "./queues";
 import { accessSchema } from "./access";
 import { costsSchema } from "./costs";
 import { observabilitySchema } from "./observability";
+import { alertingSchema } from "./alerting";
 import { ENVIRONMENTS, type Environment } from "../domain/environments";
 
 export { cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quantity } from "./primitives";
@@ -157,6 +158,11 @@ export const stackConfigSchema = z.strictObject({
    * for Prometheus on EKS, or any HTTPS endpoint). @default persistent volumes sized per tier, no remote write
    */
   observability: observabilitySchema.optional(),
+  /**
+   * Where Alertmanager sends alerts: receivers (credentials in the secret key alertingSecrets), the platform's route
+   * and grouping; teams name theirs in teams[].alerts. Required in prod. @default none: every alert is dropped
+   */
+  alerting: alertingSchema.optional(),
 });
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;

@@ -14,9 +14,9 @@ const DATA_MAPS = new Set(["labels"]);
 /** Settings of the schema whose name says secret but that hold none (the IdP's token endpoint is a public URL). */
 const NOT_SECRETS = new Set(["access.identityProvider.endpoints.token"]);
 
-/** Only the dedicated secret keys take a secret (the loader judges them apart), so the advice is to remove it, not to encrypt it. */
+/** Only the dedicated secret keys take secrets (the loader judges them apart), so the advice is to remove it, not to encrypt it. */
 export const SECRET_KEY_MESSAGE =
-  "looks like a secret, and no setting of this program takes one: remove it from the stack file (AWS credentials come from the environment or an AWS profile, never from stack config; the identity provider's client secret goes to accessClientSecret and a remote-write password to remoteWritePassword, each set with --secret) and rotate it if it was real";
+  "looks like a secret, and no setting of this program takes one: remove it from the stack file (AWS credentials come from the environment or an AWS profile, never from stack config; the identity provider's client secret goes to accessClientSecret, a remote-write password to remoteWritePassword and alert receivers' credentials to alertingSecrets, each set with --secret) and rotate it if it was real";
 
 /** A credential used as a key: reported where the key stands, never in a path that spells it out. */
 export const credentialKeyMessage = (kind: string): string =>

@@ -21,6 +21,7 @@ import { teamPosixId } from "../domain/posix";
 import { accessProblems } from "./access-rules";
 import { costProblems } from "./costs";
 import { observabilityProblems } from "./observability-rules";
+import { alertingProblems } from "./alerting";
 import type { MissingSecrets } from "./access-secret";
 
 export interface CheckOptions {
@@ -121,6 +122,7 @@ export function semanticProblems(input: SemanticInput, opts: CheckOptions): Prob
       // The block classes the platform creates on EKS; unknown when the storage section failed.
       eksClasses: skipped("storage") ? undefined : ["gp3", ...(cfg.storage?.block?.io2?.enabled === false ? [] : ["io2"])],
     }),
+    ...alertingProblems(cfg.alerting, { environment: cfg.environment, teams: cfg.teams ?? [], unparsed: skipped("alerting") }),
     ...teamProblems(cfg.teams ?? [], {
       environment: cfg.environment,
       clusterKind: cfg.cluster.kind,

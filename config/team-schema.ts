@@ -7,6 +7,7 @@ import { cronProblem } from "./cron";
 import { cidr, dnsLabel, iamPrincipalArn, labelValue, quantity } from "./primitives";
 import { PLATFORM_SERVICE_NAMES } from "../domain/team-services";
 import { teamGpuQuotaSchema, unitsOr } from "./queues";
+import { receiverName } from "./alerting";
 
 export const TEAM_ROLES = ["admin", "edit", "view"] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
@@ -112,6 +113,11 @@ export const teamSchema = z.strictObject({
     .optional(),
   /** Models watched for data drift: a scheduled Evidently report per entry (needs the "evidently" service). */
   modelMonitors: z.array(modelMonitorSchema).optional(),
+  /**
+   * Where the team's alerts (those labelled team=<name>) go, and only there: a receiver of alerting.receivers. They
+   * page the platform's critical receiver only if the team names it. @default the platform's receiver (alerting.platform.receiver)
+   */
+  alerts: z.strictObject({ receiver: receiverName }).optional(),
 });
 
 export type TeamInput = z.infer<typeof teamSchema>;

@@ -44,6 +44,8 @@ export interface TeamConfig {
   readonly priorities: readonly string[];
   /** Its InferenceServices on the gateway, and the service accounts (namespace/name) that may call them; undefined: not served. */
   readonly modelEndpoints?: { readonly callers: readonly { readonly namespace: string; readonly serviceAccount: string }[] };
+  /** The receiver of the team's alerts; undefined: the platform's receiver. */
+  readonly alerts?: { readonly receiver: string };
 }
 
 export interface ModelMonitor {
@@ -88,5 +90,6 @@ export function resolveTeam(team: TeamInput, priorities: readonly string[]): Tea
         return { namespace, serviceAccount };
       }),
     },
+    alerts: team.alerts,
   };
 }

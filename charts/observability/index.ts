@@ -19,6 +19,8 @@ export { DASHBOARDS, type Dashboard, type Panel } from "./dashboards";
 export { COST_DASHBOARDS } from "./cost-dashboards";
 export { COST_RULE_NAME, costRuleGroups, type CostObservabilityProps } from "./cost-objects";
 export { GPU_QUEUES_DASHBOARD, KUEUE_ALERT_GROUP, kueueScrapeObjects } from "./queues";
+export { alertmanagerConfig, alertmanagerConfigYaml, type AlertmanagerInputs } from "./alertmanager-config";
+export { routeExamples, type RouteExample } from "./alertmanager-routes";
 
 /** node-exporter needs host namespaces and paths: it lives apart so monitoring stays restricted (§1d). */
 export { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE };

@@ -15,6 +15,7 @@ import { mergeValues } from "../../charts/values";
 import { resolveObservability, type ObservabilityConfig } from "../../config/observability";
 import { durabilityValues } from "./durability-values";
 import { createRemoteWrite, type RemoteWriteAws } from "./remote-write";
+import { alertmanagerValues, receiverSecret, type ObservabilityAlertingArgs } from "./alerting";
 
 export { GRAFANA_ADMIN_SECRET, prometheusStackValues } from "./values";
 export { GRAFANA_OAUTH_SECRET, grafanaOAuthValues, grafanaRoleExpression } from "./oauth";
@@ -34,6 +35,7 @@ export interface ObservabilityMetricsArgs {
   /** The remote-write endpoint's basic-auth password, a secret (config/remote-write-secret.ts). @default none */
   readonly remoteWritePassword?: pulumi.Input<string>;
 }
+export { alertmanagerValues, stackAlerting, type ObservabilityAlertingArgs } from "./alerting";
 
 export interface ObservabilityArgs {
   /** Labels for the objects we author (cost attribution). @default {} */
@@ -51,6 +53,8 @@ export interface ObservabilityArgs {
   readonly costs?: ObservabilityCostsArgs;
   /** Volumes, retention, replicas and remote write. @default the local tier's volumes and retention, no remote write */
   readonly metrics?: ObservabilityMetricsArgs;
+  /** Alertmanager's receivers, routes and inhibitions, and the receivers' credentials. @default no receivers: every alert is dropped */
+  readonly alerting?: ObservabilityAlertingArgs;
 }
 
 /**
@@ -86,9 +90,13 @@ export class Observability extends pulumi.ComponentResource {
       this,
     );
     const durability = durabilityValues({ ...metrics, remoteWrite: remote?.target });
-    this.chart = createUpstreamChart(name, CHARTS.kubePrometheusStack, MONITORING_NAMESPACE, mergeValues(prometheusStackValues(args.oauth), durability), {
+    const alerting = args.alerting ?? { config: { teams: [] } };
+    // Alertmanager's pod mounts the receivers' Secret: it exists before the chart.
+    const receivers = alerting.secrets && receiverSecret(name, alerting.secrets, args.labels, { parent: this, dependsOn: [namespaces] });
+    const values = mergeValues(mergeValues(prometheusStackValues(args.oauth), durability), alertmanagerValues(alerting));
+    this.chart = createUpstreamChart(name, CHARTS.kubePrometheusStack, MONITORING_NAMESPACE, values, {
       parent: this,
-      dependsOn: [namespaces, secret, ...(oauth ? [oauth] : []), ...(remote?.dependsOn ?? []), ...inheritedDependsOn(opts)],
+      dependsOn: [namespaces, secret, ...(oauth ? [oauth] : []), ...(receivers ? [receivers] : []), ...(remote?.dependsOn ?? []), ...inheritedDependsOn(opts)],
     });
     // PrometheusRule and ServiceMonitor need the chart's CRDs first (pulumi-kubernetes #3176).
     createObjectGroup(`${name}-content`, objects.resources, { parent: this, dependsOn: [this.chart] });

@@ -92,7 +92,12 @@ describe("loadConfig", () => {
     cfg.network.natGateways = "single";
     cfg.cluster.protect = false;
     const values = Object.fromEntries(Object.entries(rawConfig(cfg)).map(([k, v]) => [`mlops-platform:${k}`, v]));
-    pulumi.runtime.setAllConfig({ ...values, ...clientSecret, "pulumi:tags": '{"team":"platform"}' }, secretKeys); // Pulumi's own namespace: allowed, not ours to read
+    // The prod fixture's alert receivers read their credentials from the secret key (test/alerting/secrets.test.ts).
+    const receivers = JSON.stringify({ "platform-pager": "k", "platform-slack": "u", "recsys-slack": "u", "nlp-email": "p" });
+    pulumi.runtime.setAllConfig(
+      { ...values, ...clientSecret, "mlops-platform:alertingSecrets": receivers, "pulumi:tags": '{"team":"platform"}' }, // Pulumi's own namespace: allowed, not ours to read
+      [...secretKeys, "mlops-platform:alertingSecrets"],
+    );
     let thrown: unknown;
     try {
       loadConfig({ today: TODAY });

@@ -45,6 +45,8 @@ describe.each(["prod", "local"])("Observability (%s)", (stack) => {
         `${SECRET} monitoring-grafana-admin`,
         // The stack has access: Grafana signs people in as the IdP's client.
         `${SECRET} monitoring-grafana-oauth`,
+        // prod's alert receivers read credentials (test/alerting); local has no alerting section.
+        ...(stack === "prod" ? [`${SECRET} monitoring-alertmanager-receivers`] : []),
         "random:index/randomPassword:RandomPassword monitoring-grafana-admin",
       ].sort(),
     );
