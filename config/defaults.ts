@@ -13,6 +13,7 @@ import { resolveGuardrails, type GuardrailsConfig } from "./guardrails";
 import { resolveQueues, type QueuesConfig } from "./queues";
 import { resolveAccess, type AccessConfig } from "./access";
 import { resolveCosts, type CostsConfig } from "./costs";
+import { resolveLogging, type LoggingConfig } from "./logging";
 import { DEFAULT_LIFECYCLE } from "../domain/bucket-lifecycle";
 
 export interface TierDefaults {
@@ -22,6 +23,8 @@ export interface TierDefaults {
   readonly flowLogRetentionDays: number;
   readonly clusterLogTypes: readonly (typeof EKS_LOG_TYPES)[number][];
   readonly clusterLogRetentionDays: number;
+  /** CloudWatch Logs retention of the container log groups (logging, EKS). */
+  readonly containerLogRetentionDays: number;
   readonly protect: boolean;
 }
 
@@ -33,6 +36,7 @@ export const TIER_DEFAULTS: Readonly<Record<Environment, TierDefaults>> = {
     flowLogRetentionDays: 7,
     clusterLogTypes: [],
     clusterLogRetentionDays: 7,
+    containerLogRetentionDays: 7,
     protect: false,
   },
   dev: {
@@ -42,6 +46,7 @@ export const TIER_DEFAULTS: Readonly<Record<Environment, TierDefaults>> = {
     flowLogRetentionDays: 30,
     clusterLogTypes: ["api", "audit", "authenticator"],
     clusterLogRetentionDays: 30,
+    containerLogRetentionDays: 30,
     protect: false,
   },
   staging: {
@@ -51,6 +56,7 @@ export const TIER_DEFAULTS: Readonly<Record<Environment, TierDefaults>> = {
     flowLogRetentionDays: 90,
     clusterLogTypes: ["api", "audit", "authenticator"],
     clusterLogRetentionDays: 90,
+    containerLogRetentionDays: 90,
     protect: false,
   },
   prod: {
@@ -60,6 +66,7 @@ export const TIER_DEFAULTS: Readonly<Record<Environment, TierDefaults>> = {
     flowLogRetentionDays: 365,
     clusterLogTypes: EKS_LOG_TYPES,
     clusterLogRetentionDays: 365,
+    containerLogRetentionDays: 365,
     protect: true,
   },
 };
@@ -140,6 +147,7 @@ interface CommonConfig {
   /** Undefined: no gateway, no routes, no identity provider. */
   readonly access?: AccessConfig;
   readonly costs: CostsConfig;
+  readonly logging: LoggingConfig;
 }
 
 /** A platform on an EKS cluster it creates: the AWS account, region and VPC are known by type. */
@@ -224,6 +232,7 @@ export function resolveConfig(input: StackConfigInput): PlatformConfig {
     queues,
     access: resolveAccess(input.access),
     costs: resolveCosts(input.costs, onEks),
+    logging: resolveLogging(input.logging, tier.containerLogRetentionDays, onEks),
   };
   if (c.kind !== "eks") return { ...common, cluster: { kind: "existing", name: c.name, version: c.version, kubeconfig: c.kubeconfig, context: c.context } };
   // semantic.ts reports an EKS stack without aws or network; reaching here without them is a bug, not bad input.

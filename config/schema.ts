@@ -12,6 +12,7 @@ import { guardrailsSchema } from "./guardrails";
 import { queuesSchema } from "./queues";
 import { accessSchema } from "./access";
 import { costsSchema } from "./costs";
+import { loggingSchema } from "./logging";
 import { ENVIRONMENTS, type Environment } from "../domain/environments";
 
 export { cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quantity } from "./primitives";
@@ -151,6 +152,8 @@ export const stackConfigSchema = z.strictObject({
   access: accessSchema.optional(),
   /** Cost allocation (OpenCost), budgets per cost center, AWS cost allocation tags and the CUR 2.0 export. @default allocation on, no budgets */
   costs: costsSchema.optional(),
+  /** Container logs through Fluent Bit: CloudWatch Logs on EKS, the site's destination on an existing cluster. @default on with EKS, off elsewhere until a destination is given */
+  logging: loggingSchema.optional(),
 });
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;

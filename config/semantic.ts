@@ -20,6 +20,7 @@ import { queueProblems } from "./queue-rules";
 import { teamPosixId } from "../domain/posix";
 import { accessProblems } from "./access-rules";
 import { costProblems } from "./costs";
+import { containerLoggingProblems } from "./logging";
 import type { MissingSecrets } from "./access-secret";
 
 export interface CheckOptions {
@@ -113,6 +114,7 @@ export function semanticProblems(input: SemanticInput, opts: CheckOptions): Prob
       // A team whose cost center failed its schema may be the one a budget names: then no budget is called unknown.
       costCentersKnown: !skipped("costCenter") && (cfg.teams ?? []).every((t) => t !== undefined && !(t.invalid?.has("costCenter") ?? false)),
     }),
+    ...containerLoggingProblems(cfg.logging, { onEks: cfg.cluster.kind === "eks", environment: cfg.environment }),
     ...teamProblems(cfg.teams ?? [], {
       environment: cfg.environment,
       clusterKind: cfg.cluster.kind,
