@@ -41,6 +41,8 @@ export interface LoggingArgs {
   readonly teams: readonly string[];
   /** CloudWatch Logs on EKS; exactly one of `cloudwatch` and `destination`. */
   readonly cloudwatch?: CloudWatchLoggingArgs;
+  /** Each team's cost center, tagged on its group and read policy with its `team` (cost-tags). @default the labels' */
+  readonly teamCostCenters?: Readonly<Record<string, string>>;
   /** The site's destination on an existing cluster. */
   readonly destination?: LogDestination;
   /** Where the API server is, for the namespace's NetworkPolicies. @default ANY_API_SERVER (any address) */
@@ -101,15 +103,13 @@ export class Logging extends pulumi.ComponentResource {
     const child = { parent: this };
     const stateful = { parent: this, protect: cw.protect, retainOnDelete: cw.protect };
     const tags = { ...args.labels };
-    const group = (resourceName: string, groupName: string, team: string) =>
-      new aws.cloudwatch.LogGroup(
-        resourceName,
-        { name: groupName, retentionInDays: cw.retentionDays, kmsKeyId: cw.logsKeyArn, tags: { ...tags, team } },
-        stateful,
-      );
+    // A team's things carry its team and its cost center; the platform's keep the labels' (team platform).
+    const teamTags = (team: string) => ({ ...tags, team, ...(args.teamCostCenters?.[team] ? { "cost-center": args.teamCostCenters[team] } : {}) });
+    const group = (resourceName: string, groupName: string, groupTags: Record<string, string>) =>
+      new aws.cloudwatch.LogGroup(resourceName, { name: groupName, retentionInDays: cw.retentionDays, kmsKeyId: cw.logsKeyArn, tags: groupTags }, stateful);
     const groups = [
-      group(`${name}-platform`, platformLogGroupName(args.clusterName), "platform"),
-      ...args.teams.map((team) => group(`${name}-team-${team}`, this.teamLogGroups[team], team)),
+      group(`${name}-platform`, platformLogGroupName(args.clusterName), tags),
+      ...args.teams.map((team) => group(`${name}-team-${team}`, this.teamLogGroups[team], teamTags(team))),
     ];
     const groupNames = [platformLogGroupName(args.clusterName), ...Object.values(this.teamLogGroups)];
 
@@ -138,7 +138,7 @@ export class Logging extends pulumi.ComponentResource {
         {
           description: `Read team ${team}'s container logs (${this.teamLogGroups[team]})`,
           policy: pulumi.output(cw.accountId).apply((id) => JSON.stringify(teamLogsReadPolicy(cw.region, id, this.teamLogGroups[team]))),
-          tags: { ...tags, team },
+          tags: teamTags(team),
         },
         child,
       );

@@ -26,7 +26,8 @@ export function createLogging(
     return undefined;
   }
   const teams = cfg.teams.map((t) => t.name);
-  const common = { clusterName: cfg.cluster.name, teams, apiServer: parts.apiServer, labels: platformLabels(cfg) };
+  const teamCostCenters = Object.fromEntries(cfg.teams.map((t) => [t.name, t.costCenter]));
+  const common = { clusterName: cfg.cluster.name, teams, teamCostCenters, apiServer: parts.apiServer, labels: platformLabels(cfg) };
   const providers = parts.awsProvider ? [provider, parts.awsProvider] : [provider];
   if (sink.kind === "site") return new Logging("logging", { ...common, destination: sink.destination }, { providers, dependsOn });
   if (!isEksPlatform(cfg) || parts.eks === undefined) throw new Error("logging: CloudWatch Logs needs an EKS cluster and its AWS parts");

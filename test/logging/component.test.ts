@@ -46,6 +46,13 @@ describe("Logging on EKS", () => {
     }
   });
 
+  it("tags: a team's group carries its team and cost center, the platform's group the platform's", () => {
+    const byName = Object.fromEntries(groups("dev").map((g) => [g.inputs.name as string, g.inputs.tags]));
+    expect(byName["/mlops/mlops-dev/teams/recsys"]).toMatchObject({ team: "recsys", "cost-center": "cc-4711" });
+    expect(byName["/mlops/mlops-dev/teams/nlp"]).toMatchObject({ team: "nlp", "cost-center": "cc-4712" });
+    expect(byName["/mlops/mlops-dev/platform"]).toMatchObject({ team: "platform", "cost-center": "ml-platform" });
+  });
+
   it("prod: protected and retained like the other stateful resources, a year's retention", () => {
     const prod = groups("prod");
     expect(prod.length).toBeGreaterThan(1);
