@@ -11,9 +11,9 @@ export type EksLoggingParts = Omit<CloudWatchLoggingArgs, "retentionDays" | "pro
 
 /** The note an existing cluster without a destination gets: its container logs stay on the nodes. */
 export const NO_DESTINATION_NOTE =
-  "logging: no logging.destination on this existing cluster, so no log shipper is installed and container logs stay on the nodes (kubectl logs) until they rotate";
+  "logging: off on this existing cluster (no logging.destination, or enabled false), so no log shipper is installed and container logs stay on the nodes (kubectl logs) until they rotate";
 
-/** Undefined when logging is off (an existing cluster without a destination says so once). */
+/** Undefined when logging is off (an existing cluster says so once per plan: its logs stay on the nodes). */
 export function createLogging(
   cfg: PlatformConfig,
   provider: k8s.Provider,
