@@ -17,6 +17,7 @@ import { ObjectStore, Storage } from "./components/storage";
 import { Observability, stackAlerting } from "./components/observability";
 import { observabilityMetrics } from "./components/observability/metrics-args";
 import { Teams } from "./components/teams";
+import { createLogging } from "./components/logging/wiring";
 import { MlopsServices, objectStoreConsumers } from "./components/services";
 import { eksApiServer } from "./components/queues";
 import { OBJECT_STORE_NAMESPACE, OBJECT_STORE_S3_PORT } from "./components/storage";
@@ -102,6 +103,7 @@ function createExistingClusterPlatform(cfg: ExistingPlatformConfig): PlatformOut
   );
   createQueues(cfg, provider, teams, {}, [observability]);
   createOpenCost(cfg, provider, false, {}, [observability]);
+  createLogging(cfg, provider, {}, [observability]);
   if (gateway && identity) createStackRoutes(gateway, { cfg, identity, labels: platformLabels(cfg), namespaces: [teams, services, observability] });
   return {
     clusterName: cluster.name,
@@ -346,6 +348,16 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
   );
   createQueues(cfg, k8sProvider, teams, placement, [...nodeGroups, observability]);
   createOpenCost(cfg, k8sProvider, true, placement, [...nodeGroups, observability]);
+  createLogging(
+    cfg,
+    k8sProvider,
+    {
+      awsProvider,
+      apiServer: placement.apiServer,
+      eks: { eksClusterName: eks.clusterName, accountId: identity.accountId, region, logsKeyArn: keys.keys.logs.arn, teamRoleNames: teams.roleNames },
+    },
+    [...nodeGroups, observability],
+  );
   if (gateway && signIn) {
     const namespaces = [teams, services, observability];
     createStackRoutes(gateway, { cfg, identity: signIn, labels: platformLabels(cfg), namespaces, eksIssuer: eks.oidcIssuer });

@@ -15,6 +15,7 @@ import { resolveAccess, type AccessConfig } from "./access";
 import { resolveCosts, type CostsConfig } from "./costs";
 import { resolveObservability, type ObservabilityConfig } from "./observability";
 import { resolveAlerting, type AlertingConfig } from "./alerting";
+import { resolveLogging, type LoggingConfig } from "./logging";
 import { DEFAULT_LIFECYCLE } from "../domain/bucket-lifecycle";
 
 export interface TierDefaults {
@@ -24,6 +25,8 @@ export interface TierDefaults {
   readonly flowLogRetentionDays: number;
   readonly clusterLogTypes: readonly (typeof EKS_LOG_TYPES)[number][];
   readonly clusterLogRetentionDays: number;
+  /** CloudWatch Logs retention of the container log groups (logging, EKS). */
+  readonly containerLogRetentionDays: number;
   readonly protect: boolean;
 }
 
@@ -35,6 +38,7 @@ export const TIER_DEFAULTS: Readonly<Record<Environment, TierDefaults>> = {
     flowLogRetentionDays: 7,
     clusterLogTypes: [],
     clusterLogRetentionDays: 7,
+    containerLogRetentionDays: 7,
     protect: false,
   },
   dev: {
@@ -44,6 +48,7 @@ export const TIER_DEFAULTS: Readonly<Record<Environment, TierDefaults>> = {
     flowLogRetentionDays: 30,
     clusterLogTypes: ["api", "audit", "authenticator"],
     clusterLogRetentionDays: 30,
+    containerLogRetentionDays: 30,
     protect: false,
   },
   staging: {
@@ -53,6 +58,7 @@ export const TIER_DEFAULTS: Readonly<Record<Environment, TierDefaults>> = {
     flowLogRetentionDays: 90,
     clusterLogTypes: ["api", "audit", "authenticator"],
     clusterLogRetentionDays: 90,
+    containerLogRetentionDays: 90,
     protect: false,
   },
   prod: {
@@ -62,6 +68,7 @@ export const TIER_DEFAULTS: Readonly<Record<Environment, TierDefaults>> = {
     flowLogRetentionDays: 365,
     clusterLogTypes: EKS_LOG_TYPES,
     clusterLogRetentionDays: 365,
+    containerLogRetentionDays: 365,
     protect: true,
   },
 };
@@ -146,6 +153,7 @@ interface CommonConfig {
   readonly observability: ObservabilityConfig;
   /** Undefined: no receivers, every alert is dropped (refused in prod). */
   readonly alerting?: AlertingConfig;
+  readonly logging: LoggingConfig;
 }
 
 /** A platform on an EKS cluster it creates: the AWS account, region and VPC are known by type. */
@@ -232,6 +240,7 @@ export function resolveConfig(input: StackConfigInput): PlatformConfig {
     costs: resolveCosts(input.costs, onEks),
     observability: resolveObservability(input.observability, input.environment),
     alerting: resolveAlerting(input.alerting),
+    logging: resolveLogging(input.logging, tier.containerLogRetentionDays, onEks),
   };
   if (c.kind !== "eks") return { ...common, cluster: { kind: "existing", name: c.name, version: c.version, kubeconfig: c.kubeconfig, context: c.context } };
   // semantic.ts reports an EKS stack without aws or network; reaching here without them is a bug, not bad input.

@@ -14,6 +14,7 @@ import { accessSchema } from "./access";
 import { costsSchema } from "./costs";
 import { observabilitySchema } from "./observability";
 import { alertingSchema } from "./alerting";
+import { loggingSchema } from "./logging";
 import { ENVIRONMENTS, type Environment } from "../domain/environments";
 
 export { cidr, dnsLabel, iamPrincipalArn, labelKey, labelValue, quantity } from "./primitives";
@@ -163,6 +164,8 @@ export const stackConfigSchema = z.strictObject({
    * and grouping; teams name theirs in teams[].alerts. Required in prod. @default none: every alert is dropped
    */
   alerting: alertingSchema.optional(),
+  /** Container logs through Fluent Bit: CloudWatch Logs on EKS, the site's destination on an existing cluster. @default on with EKS, off elsewhere until a destination is given */
+  logging: loggingSchema.optional(),
 });
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;

@@ -22,6 +22,7 @@ import { accessProblems } from "./access-rules";
 import { costProblems } from "./costs";
 import { observabilityProblems } from "./observability-rules";
 import { alertingProblems } from "./alerting";
+import { containerLoggingProblems } from "./logging";
 import type { MissingSecrets } from "./access-secret";
 
 export interface CheckOptions {
@@ -123,6 +124,7 @@ export function semanticProblems(input: SemanticInput, opts: CheckOptions): Prob
       eksClasses: skipped("storage") ? undefined : ["gp3", ...(cfg.storage?.block?.io2?.enabled === false ? [] : ["io2"])],
     }),
     ...alertingProblems(cfg.alerting, { environment: cfg.environment, teams: cfg.teams ?? [], unparsed: skipped("alerting") }),
+    ...containerLoggingProblems(cfg.logging, { onEks: cfg.cluster.kind === "eks", environment: cfg.environment }),
     ...teamProblems(cfg.teams ?? [], {
       environment: cfg.environment,
       clusterKind: cfg.cluster.kind,

@@ -58,6 +58,8 @@ export const DEX_NAMESPACE = "dex";
 export const INGRESS_NAMESPACE = "ingress";
 /** With costs.allocation.enabled: OpenCost, in a namespace of its own (it reads pods and nodes cluster-wide). */
 export const OPENCOST_NAMESPACE = "opencost";
+/** With logging.enabled: Fluent Bit, privileged by exception (read-only host log mounts), so no other namespace needs to be. */
+export const LOGGING_NAMESPACE = "logging";
 /** Reserved for the platform's image and configuration scanning. */
 export const SECURITY_SCAN_NAMESPACE = "security-scan";
 /** Reserved for platform-wide tooling. */
@@ -72,6 +74,7 @@ export const PLATFORM_NAMESPACES: readonly string[] = [
   KUEUE_NAMESPACE, // always
   OPENCOST_NAMESPACE, // costs.allocation.enabled
   NODE_EXPORTER_NAMESPACE, // always (privileged)
+  LOGGING_NAMESPACE, // logging.enabled (privileged)
   OBJECT_STORE_NAMESPACE, // existing cluster + storage.objectStore
   EXTERNAL_SECRETS_NAMESPACE, // EKS + any service
   DATABASES_NAMESPACE, // a stateful service

@@ -135,6 +135,14 @@ export const CHARTS = {
     valuesUrl: "https://github.com/opencost/opencost-helm-chart/blob/opencost-2.5.17/charts/opencost/values.yaml",
     gitRef: "opencost-2.5.17",
   },
+  // Fluent Bit's chart, tagged fluent-bit-<version>; 0.58.1 runs Fluent Bit 5.1.1 (its appVersion and image tag).
+  fluentBit: {
+    repo: "https://fluent.github.io/helm-charts",
+    chart: "fluent-bit",
+    version: "0.58.1",
+    valuesUrl: "https://github.com/fluent/helm-charts/blob/fluent-bit-0.58.1/charts/fluent-bit/values.yaml",
+    gitRef: "fluent-bit-0.58.1",
+  },
 } as const satisfies Record<string, ChartRef>;
 
 export type ChartName = keyof typeof CHARTS;

@@ -8,6 +8,8 @@ import { DATA_BUCKET_KINDS, dataBucketName, teamPrefix } from "../../domain/stor
 import type { TeamConfig } from "../../config/teams";
 import { KFP_OBJECT_STORE_SERVICE_ACCOUNTS } from "../../domain/pipelines";
 import { TEAM_WORKLOAD_SERVICE_ACCOUNT } from "../../domain/ownership";
+import { containerLogPrefix } from "../../domain/log-groups";
+import { LOG_READ_ACTIONS } from "../logging/iam";
 
 const OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
 
@@ -48,13 +50,22 @@ export function teamDataPolicy(team: TeamConfig, clusterName: string, accountId:
   );
 }
 
-/** The ceiling for every team role: team prefixes of the data buckets, nothing else. */
+/**
+ * The ceiling for every team role: team prefixes of the data buckets, and reading the teams' container log groups
+ * (logging on EKS; each role's own policy then names only its team's group). Nothing else.
+ */
 export function teamBoundaryPolicy(clusterName: string, accountId: string, key: BucketKey): PolicyDocument {
   const buckets = bucketArns(clusterName, accountId);
   return policyDocument(
     keyThroughService(key, "s3"),
     { Sid: "TeamPrefixesOnly", Effect: "Allow", Action: OBJECT_ACTIONS, Resource: buckets.map((b) => `${b}/teams/*`) },
     { Sid: "ListTeamPrefixes", Effect: "Allow", Action: "s3:ListBucket", Resource: buckets, Condition: { StringLike: { "s3:prefix": ["teams/", "teams/*"] } } },
+    {
+      Sid: "ReadTeamLogGroups",
+      Effect: "Allow",
+      Action: [...LOG_READ_ACTIONS],
+      Resource: `arn:aws:logs:${key.region}:${accountId}:log-group:${containerLogPrefix(clusterName)}teams/*`,
+    },
   );
 }
 

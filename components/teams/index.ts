@@ -120,6 +120,8 @@ export function teamsPipelinesNetwork(args: Pick<TeamsArgs, "apiServer" | "aws">
 export class Teams extends pulumi.ComponentResource {
   readonly namespaces: string[];
   readonly roleArns: Record<string, pulumi.Output<string>> = {};
+  /** Each team role's name, for policies other components attach to it (its container logs' read policy). */
+  readonly roleNames: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: TeamsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:teams:Teams", name, {}, opts);
@@ -197,6 +199,7 @@ export class Teams extends pulumi.ComponentResource {
         );
       }
       this.roleArns[team.name] = role.arn;
+      this.roleNames[team.name] = role.name;
     }
     for (const [principal, groups] of teamAccessEntries(teams, teamGroup)) {
       // Namespace-scoped rights come from RoleBindings on these groups; the entry grants no access policy.

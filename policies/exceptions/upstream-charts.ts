@@ -52,6 +52,15 @@ export const UPSTREAM_CHART_EXCEPTIONS: readonly PolicyException[] = [
     expires: "2027-06-30",
   },
   {
+    id: "fluent-bit-host-logs",
+    controls: ["POD-01", "POD-05", "POD-06", "NS-01"],
+    scope: { component: "logging", namespace: "logging", workloads: ["fluent-bit"] },
+    reason:
+      "Fluent Bit tails every container's log file on the node: a read-only hostPath of /var/log (containerd writes the files 0640 root:root under /var/log/pods, so only root reads them without CAP_DAC_READ_SEARCH) and a hostPath of its own, /var/lib/fluent-bit, for the tail offsets that let a restarted pod resume without losing or re-sending logs (fluent-bit 0.58.1, templates/_pod.tpl: daemonSetVolumes and daemonSetVolumeMounts as charts/values/fluent-bit.yaml sets them). It runs as root with every capability dropped, no escalation, a read-only root filesystem and RuntimeDefault seccomp. Its own namespace keeps every other one at restricted.",
+    owner: "platform-team",
+    expires: "2027-06-30",
+  },
+  {
     id: "prometheus-operator-cluster-role",
     controls: ["RBAC-02"],
     scope: {

@@ -11,6 +11,7 @@ export const PLATFORM_NAMESPACES = [
   "gpu-operator",
   "monitoring",
   "node-exporter",
+  "logging",
   "object-store",
   "external-secrets",
   "databases",

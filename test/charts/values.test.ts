@@ -20,6 +20,7 @@ const FILE_TO_CHART: Record<string, keyof typeof CHARTS> = {
   dex: "dex",
   "aws-load-balancer-controller": "awsLoadBalancerController",
   opencost: "opencost",
+  "fluent-bit": "fluentBit",
 };
 /** Charts deployed with the upstream defaults as they are: no overrides file. */
 const NO_OVERRIDES: readonly (keyof typeof CHARTS)[] = ["kserveCrd"];

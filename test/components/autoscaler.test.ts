@@ -130,6 +130,6 @@ describe("ClusterAutoscaler component (prod)", () => {
         .map((c) => c.name)
         .filter((n) => !n.startsWith("services-"))
         .sort(),
-    ).toEqual(["aws-load-balancer-controller", "cluster-autoscaler", "envoy-gateway", "gpu-operator", "kueue", "monitoring", "opencost"]);
+    ).toEqual(["aws-load-balancer-controller", "cluster-autoscaler", "envoy-gateway", "fluent-bit", "gpu-operator", "kueue", "monitoring", "opencost"]);
   });
 });

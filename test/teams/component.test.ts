@@ -264,7 +264,8 @@ describe("IAM documents (pure)", () => {
     const p = teamBoundaryPolicy("mlops-prod", "444455556666", KEY);
     assertTeamObjectsOnly(p);
     const buckets = ["datasets", "artifacts", "models"].map((k) => `arn:aws:s3:::mlops-prod-${k}-444455556666`);
-    expect(p.Statement.flatMap((s) => arr(s.Resource)).sort()).toEqual([...buckets, ...buckets.map((b) => `${b}/teams/*`), KEY.arn].sort());
+    const teamLogs = `arn:aws:logs:${KEY.region}:444455556666:log-group:/mlops/mlops-prod/teams/*`;
+    expect(p.Statement.flatMap((s) => arr(s.Resource)).sort()).toEqual([...buckets, ...buckets.map((b) => `${b}/teams/*`), KEY.arn, teamLogs].sort());
   });
 
   it("teamAccessEntries merges a principal used by two teams into one entry with both groups", () => {

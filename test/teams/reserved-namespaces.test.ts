@@ -86,6 +86,8 @@ const EXISTING_ALL = {
   teams: teams(0),
   // Dex (its namespace) and the gateway with a self-signed CA from cert-manager (ingress, cert-manager).
   access: { identityProvider: { kind: "dex" }, adminGroups: ["platform-admins"], domain: "mlops.localhost", tls: { issuer: "self-signed" } },
+  // Fluent Bit (its namespace, logging) ships only with a destination on an existing cluster.
+  logging: { destination: { kind: "forward", host: "aggregator.example.internal" } },
 };
 
 /**
