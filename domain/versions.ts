@@ -325,3 +325,11 @@ export const TEST_CONTROL_PLANE = {
  * (`go install helm.sh/helm/v3/cmd/helm@<version>`). The inventory records it: a bump makes the inventory stale.
  */
 export const INVENTORY_HELM = { module: "helm.sh/helm/v3", version: "v3.22.0" } as const;
+
+/**
+ * The Prometheus and Alertmanager releases CHARTS.kubePrometheusStack runs (its default prometheusSpec and
+ * alertmanagerSpec image tags; charts/values/kube-prometheus-stack.yaml overrides neither): the alert tests
+ * (`npm run test:cluster`) build promtool and amtool of exactly these from their Go modules. `chart` ties them to
+ * the catalogue: bumping the chart without looking up its new releases fails test/cluster-harness/prometheus-tools-recipe.test.ts.
+ */
+export const PROMETHEUS_TOOLS = { chart: "88.5.3", prometheus: "v3.14.0", alertmanager: "v0.34.0" } as const;

@@ -8,7 +8,8 @@ export interface AlertRule {
   readonly alert: string;
   readonly expr: string;
   readonly for: string;
-  readonly labels: { readonly severity: "critical" | "warning" };
+  /** `team` (a template over the series' labels) where the alert is about one team's resources: the team's route takes it. */
+  readonly labels: { readonly severity: "critical" | "warning"; readonly team?: string };
   readonly annotations: { readonly summary: string; readonly description: string };
 }
 
@@ -16,6 +17,20 @@ export interface RuleGroup {
   readonly name: string;
   readonly rules: readonly AlertRule[];
 }
+
+/**
+ * Each team namespace's team, from its `team` label as kube-state-metrics exports it (label_team: the
+ * metricLabelsAllowlist in charts/values/kube-prometheus-stack.yaml). The max keeps one series per namespace while
+ * OpenCost exports kube_namespace_labels too; a namespace without the label (the platform's) has no series.
+ */
+export const NAMESPACE_TEAM = 'max by (namespace, team) (label_replace(kube_namespace_labels{label_team!=""}, "team", "$1", "label_team", "(.+)"))';
+
+/**
+ * A per-namespace alert's series, each with its namespace's `team` where the namespace is a team's, and unchanged
+ * (no team: the platform route) where it is not. The join multiplies by 1, so values and thresholds stay as they were.
+ */
+export const withNamespaceTeam = (expr: string): string =>
+  `(${expr}) * on (namespace) group_left (team) ${NAMESPACE_TEAM} or ((${expr}) unless on (namespace) ${NAMESPACE_TEAM})`;
 
 /** Metric sources: DCGM exporter (GPU), kube-state-metrics (objects), kubelet (volumes), Prometheus (up), Kueue (queues.ts). */
 export const ALERT_GROUPS: readonly RuleGroup[] = [
@@ -72,7 +87,9 @@ export const ALERT_GROUPS: readonly RuleGroup[] = [
     rules: [
       {
         alert: "TeamQuotaNearlyExhausted",
-        expr: 'max by (namespace, resource) (kube_resourcequota{type="used"}) / on (namespace, resource) max by (namespace, resource) (kube_resourcequota{type="hard"} > 0) > 0.9',
+        expr: withNamespaceTeam(
+          'max by (namespace, resource) (kube_resourcequota{type="used"}) / on (namespace, resource) max by (namespace, resource) (kube_resourcequota{type="hard"} > 0) > 0.9',
+        ),
         for: "15m",
         labels: { severity: "warning" },
         annotations: {
@@ -87,7 +104,8 @@ export const ALERT_GROUPS: readonly RuleGroup[] = [
     rules: [
       {
         alert: "PersistentVolumeNearlyFull",
-        expr: "kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes < 0.1",
+        // A claim in a team namespace goes to the team; one of the platform's (Prometheus, databases) to the platform.
+        expr: withNamespaceTeam("kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes < 0.1"),
         for: "15m",
         labels: { severity: "warning" },
         annotations: {

@@ -94,6 +94,12 @@ export const cohortUnusedGpuQuota = (selector = "") => {
 
 const GPU_LEADER = `${GPU}, ${LEADER}`;
 
+/**
+ * The team a queue alert is about: ClusterQueues exist only for teams and are named after them (charts/queues),
+ * so the label is the series' cluster_queue, and the expressions stay free of a namespace join.
+ */
+export const QUEUE_TEAM = "{{ $labels.cluster_queue }}";
+
 export const KUEUE_ALERT_GROUP = {
   name: "gpu-queues",
   rules: [
@@ -109,7 +115,7 @@ export const KUEUE_ALERT_GROUP = {
         ` (group by (cohort, cluster_queue, flavor, resource) (kueue_cluster_queue_nominal_quota{${GPU}, cohort!="", ${LEADER}})` +
         ` and on (cluster_queue, resource) (max by (cluster_queue, resource) (kueue_cluster_queue_resource_pending{${GPU_LEADER}}) > 0))`,
       for: "30m",
-      labels: { severity: "warning" },
+      labels: { severity: "warning", team: QUEUE_TEAM },
       annotations: {
         summary:
           "Queue {{ $labels.cluster_queue }} waits for {{ $labels.resource }} while cohort {{ $labels.cohort }} has {{ $value }} unused in flavor {{ $labels.flavor }}",
@@ -127,7 +133,7 @@ export const KUEUE_ALERT_GROUP = {
         ` and on (cluster_queue, flavor, resource) (max by (cluster_queue, flavor, resource) (kueue_cluster_queue_nominal_quota{${GPU_LEADER}} offset 7d) > 0)` +
         ` and on (cluster_queue, flavor, resource) (max by (cluster_queue, flavor, resource) (max_over_time(kueue_cluster_queue_resource_reservation{${GPU_LEADER}}[7d])) == 0)`,
       for: "1h",
-      labels: { severity: "warning" },
+      labels: { severity: "warning", team: QUEUE_TEAM },
       annotations: {
         summary: "Queue {{ $labels.cluster_queue }} has not used its {{ $value }} {{ $labels.resource }} of flavor {{ $labels.flavor }} in 7 days",
         description:

@@ -1,6 +1,7 @@
 /** Alert rules: PromQL that parses, the platform's alert catalogue, and a PrometheusRule the operator's schema accepts. */
 import { describe, it, expect } from "vitest";
 import { ALERT_GROUPS, MONITORING_NAMESPACE, observabilityObjects, type AlertRule } from "../../charts/observability";
+import { NAMESPACE_TEAM, withNamespaceTeam } from "../../charts/observability/alerts";
 import type { KubeObject } from "../../scripts/plan/extract";
 import { validateObjects } from "../../scripts/plan/validate";
 import { equalityMatchers, parsePromQL } from "./promql";
@@ -71,19 +72,31 @@ describe("ALERT_GROUPS", () => {
 
   it("alerts when a team uses over 90% of a quota", () => {
     const r = rule("TeamQuotaNearlyExhausted");
-    expect(metrics(r)).toEqual(["kube_resourcequota"]);
-    expect(
-      equalityMatchers(r.expr)
-        .map((m) => m.value)
-        .sort(),
-    ).toEqual(["hard", "used"]);
-    expect(r.expr).toMatch(/>\s*0\.9\s*$/);
+    // kube_namespace_labels only names the namespace's team (withNamespaceTeam).
+    expect(metrics(r)).toEqual(["kube_resourcequota", "kube_namespace_labels"]);
+    expect(new Set(equalityMatchers(r.expr).map((m) => m.value))).toEqual(new Set(["hard", "used"]));
+    expect(r.expr).toMatch(/>\s*0\.9\)/);
   });
 
   it("alerts on claims that are almost full (available / capacity)", () => {
     const r = rule("PersistentVolumeNearlyFull");
-    expect(metrics(r)).toEqual(["kubelet_volume_stats_available_bytes", "kubelet_volume_stats_capacity_bytes"]);
+    expect(metrics(r)).toEqual(["kubelet_volume_stats_available_bytes", "kubelet_volume_stats_capacity_bytes", "kube_namespace_labels"]);
     expect(r.expr).toMatch(/kubelet_volume_stats_available_bytes\s*\/\s*kubelet_volume_stats_capacity_bytes/);
+  });
+
+  it("gives the per-namespace team alerts their namespace's team, from its team label, and keeps the platform's namespaces", () => {
+    for (const name of ["TeamQuotaNearlyExhausted", "PersistentVolumeNearlyFull"]) {
+      const r = rule(name);
+      const inner = /^\((.*)\) \* on \(namespace\) group_left \(team\) /.exec(r.expr)?.[1] ?? "";
+      expect(inner, name).not.toBe("");
+      expect(r.expr).toBe(withNamespaceTeam(inner));
+    }
+    expect(parsePromQL(NAMESPACE_TEAM).labels).toEqual(expect.arrayContaining(["label_team", "namespace", "team"]));
+    expect(parsePromQL(withNamespaceTeam("up")).errors).toEqual([]);
+  });
+
+  it("gives platform alerts no team label", () => {
+    for (const name of ["GpuXidError", "NodeNotReady", "ScrapeTargetDown"]) expect(rule(name).labels, name).not.toHaveProperty("team");
   });
 
   it("alerts on failing scrape targets (up == 0)", () => {
