@@ -2,6 +2,7 @@
  * Alert rules of the platform (a PrometheusRule for the Prometheus operator). Each rule names the metrics
  * it needs, so tests can check them against what the exporters publish.
  */
+import { GPU_HEALTH_ALERT_GROUP, runbookUrl } from "./gpu-health";
 import { KUEUE_ALERT_GROUP } from "./queues";
 
 export interface AlertRule {
@@ -9,7 +10,8 @@ export interface AlertRule {
   readonly expr: string;
   readonly for: string;
   readonly labels: { readonly severity: "critical" | "warning" };
-  readonly annotations: { readonly summary: string; readonly description: string };
+  /** runbook_url: the runbook section for the alert (a path in this repository). @default none */
+  readonly annotations: { readonly summary: string; readonly description: string; readonly runbook_url?: string };
 }
 
 export interface RuleGroup {
@@ -17,7 +19,10 @@ export interface RuleGroup {
   readonly rules: readonly AlertRule[];
 }
 
-/** Metric sources: DCGM exporter (GPU), kube-state-metrics (objects), kubelet (volumes), Prometheus (up), Kueue (queues.ts). */
+/**
+ * Metric sources: DCGM exporter (GPU), kube-state-metrics (objects, and the node monitoring agent's node conditions
+ * in gpu-health.ts), kubelet (volumes), Prometheus (up), Kueue (queues.ts).
+ */
 export const ALERT_GROUPS: readonly RuleGroup[] = [
   {
     name: "mlops-gpu",
@@ -30,6 +35,7 @@ export const ALERT_GROUPS: readonly RuleGroup[] = [
         annotations: {
           summary: "GPU {{ $labels.gpu }} on {{ $labels.Hostname }} reported XID {{ $value }}",
           description: "An XID error is a driver-reported GPU fault; many need a node drain or reboot (NVIDIA XID catalogue).",
+          runbook_url: runbookUrl("gpuxiderror"),
         },
       },
       {
@@ -113,4 +119,5 @@ export const ALERT_GROUPS: readonly RuleGroup[] = [
     ],
   },
   KUEUE_ALERT_GROUP,
+  GPU_HEALTH_ALERT_GROUP,
 ];

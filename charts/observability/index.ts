@@ -19,6 +19,7 @@ export { DASHBOARDS, type Dashboard, type Panel } from "./dashboards";
 export { COST_DASHBOARDS } from "./cost-dashboards";
 export { COST_RULE_NAME, costRuleGroups, type CostObservabilityProps } from "./cost-objects";
 export { GPU_QUEUES_DASHBOARD, KUEUE_ALERT_GROUP, kueueScrapeObjects } from "./queues";
+export { GPU_HEALTH_ALERT_GROUP, GPU_NODE_RUNBOOK, NODE_MONITORING_CONDITIONS, runbookUrl } from "./gpu-health";
 
 /** node-exporter needs host namespaces and paths: it lives apart so monitoring stays restricted (§1d). */
 export { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE };
