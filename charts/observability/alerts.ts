@@ -21,7 +21,8 @@ export interface RuleGroup {
 
 /**
  * Metric sources: DCGM exporter (GPU), kube-state-metrics (objects, and the node monitoring agent's node conditions
- * in gpu-health.ts), kubelet (volumes), Prometheus (up), Kueue (queues.ts).
+ * in gpu-health.ts), kubelet (volumes), Prometheus (up), Kueue (queues.ts). DCGM series name the node in `hostname`:
+ * dcgm-exporter renamed `Hostname` in the release gpu-operator v26.7.0 runs (4.6.0-4.8.3, NVIDIA/dcgm-exporter#655).
  */
 export const ALERT_GROUPS: readonly RuleGroup[] = [
   {
@@ -29,11 +30,11 @@ export const ALERT_GROUPS: readonly RuleGroup[] = [
     rules: [
       {
         alert: "GpuXidError",
-        expr: "max by (Hostname, gpu, UUID) (DCGM_FI_DEV_XID_ERRORS) > 0",
+        expr: "max by (hostname, gpu, UUID) (DCGM_FI_DEV_XID_ERRORS) > 0",
         for: "0m",
         labels: { severity: "critical" },
         annotations: {
-          summary: "GPU {{ $labels.gpu }} on {{ $labels.Hostname }} reported XID {{ $value }}",
+          summary: "GPU {{ $labels.gpu }} on {{ $labels.hostname }} reported XID {{ $value }}",
           description: "An XID error is a driver-reported GPU fault; many need a node drain or reboot (NVIDIA XID catalogue).",
           runbook_url: runbookUrl("gpuxiderror"),
         },
@@ -41,17 +42,17 @@ export const ALERT_GROUPS: readonly RuleGroup[] = [
       {
         alert: "GpuThermalOrPowerThrottling",
         // Bits 0x20 (SW thermal), 0x40 (HW thermal), 0x80 (HW power brake) of the clock event reasons.
-        expr: "max by (Hostname, gpu) (DCGM_FI_DEV_CLOCKS_EVENT_REASONS) > 0 and on (Hostname, gpu) ((max by (Hostname, gpu) (DCGM_FI_DEV_CLOCKS_EVENT_REASONS) % 256) >= 32)",
+        expr: "max by (hostname, gpu) (DCGM_FI_DEV_CLOCKS_EVENT_REASONS) > 0 and on (hostname, gpu) ((max by (hostname, gpu) (DCGM_FI_DEV_CLOCKS_EVENT_REASONS) % 256) >= 32)",
         for: "10m",
         labels: { severity: "warning" },
         annotations: {
-          summary: "GPU {{ $labels.gpu }} on {{ $labels.Hostname }} is throttled",
+          summary: "GPU {{ $labels.gpu }} on {{ $labels.hostname }} is throttled",
           description: "Clocks held down for thermal or power reasons for 10 minutes: training runs slower than planned.",
         },
       },
       {
         alert: "GpuMemoryPressure",
-        expr: "max by (Hostname, gpu, namespace, pod) (DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)) > 0.95",
+        expr: "max by (hostname, gpu, namespace, pod) (DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)) > 0.95",
         for: "15m",
         labels: { severity: "warning" },
         annotations: {
