@@ -12,7 +12,7 @@ import { KmsKeys } from "./components/aws/kms";
 import { Cluster, WorkloadAddons, eksOidcSignIn } from "./components/cluster";
 import { createKubernetesProvider } from "./components/kubernetes/provider";
 import { Network } from "./components/network";
-import { NodePools } from "./components/nodes";
+import { NodePools, poolTaints } from "./components/nodes";
 import { ObjectStore, Storage } from "./components/storage";
 import { Observability, stackAlerting } from "./components/observability";
 import { observabilityMetrics } from "./components/observability/metrics-args";
@@ -212,6 +212,7 @@ function createEksFoundation(cfg: EksPlatformConfig): EksFoundation {
       kubernetesVersion: cluster.version,
       storageDrivers,
       ebsKmsKeyArn: keys.keys.ebs.arn,
+      gpuPoolTaints: cfg.nodePools.filter((pool) => pool.role === "gpu").flatMap((pool) => poolTaints(pool)),
     },
     { ...withAws, dependsOn: nodeGroups },
   );

@@ -19,7 +19,9 @@ export const DCGM_METRICS_FILE = "dcgm-metrics.csv";
 
 /**
  * The DCGM fields the exporter publishes: upstream's default set (dcgm-exporter etc/default-counters.csv)
- * plus the clock-event reasons the throttling alert reads, which the default set leaves out.
+ * plus what our alerts read that the default set leaves out (commented out there at 4.6.0-4.8.3, the exporter
+ * gpu-operator v26.7.0 runs): the clock-event reasons (throttling), volatile double-bit ECC errors and NVLink
+ * flow-control CRC errors (charts/observability/gpu-health.ts). The remapped-row fields are in the default set.
  */
 export const DCGM_METRICS: readonly [field: string, type: "gauge" | "counter", help: string][] = [
   ["DCGM_FI_DEV_SM_CLOCK", "gauge", "SM clock frequency (in MHz)."],
@@ -38,6 +40,10 @@ export const DCGM_METRICS: readonly [field: string, type: "gauge" | "counter", h
   ["DCGM_FI_DEV_FB_USED", "gauge", "Framebuffer memory used (in MiB)."],
   ["DCGM_FI_DEV_FB_RESERVED", "gauge", "Framebuffer memory reserved (in MiB)."],
   ["DCGM_FI_DEV_CLOCKS_EVENT_REASONS", "gauge", "Bitmask of reasons the clocks are held down (thermal or power limits among them)."],
+  ["DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "counter", "Total number of double-bit volatile ECC errors."],
+  ["DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS", "counter", "Number of remapped rows for uncorrectable errors"],
+  ["DCGM_FI_DEV_ROW_REMAP_FAILURE", "gauge", "Whether remapping of rows has failed"],
+  ["DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL", "counter", "Total number of NVLink flow-control CRC errors."],
 ];
 
 /** The collectors file; dcgm-exporter's CSV reader wants exactly three fields per line, so no field may hold a comma. */

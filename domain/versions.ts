@@ -208,7 +208,23 @@ export interface EksVersion {
 }
 
 export type EksAddonName =
-  "vpc-cni" | "kube-proxy" | "coredns" | "eks-pod-identity-agent" | "aws-ebs-csi-driver" | "aws-efs-csi-driver" | "aws-fsx-csi-driver" | "snapshot-controller";
+  | "vpc-cni"
+  | "kube-proxy"
+  | "coredns"
+  | "eks-pod-identity-agent"
+  | "aws-ebs-csi-driver"
+  | "aws-efs-csi-driver"
+  | "aws-fsx-csi-driver"
+  | "snapshot-controller"
+  | "eks-node-monitoring-agent";
+
+/**
+ * The EKS node monitoring agent: v1.7.0 is the release of https://github.com/aws/eks-node-monitoring-agent tagged
+ * v1.7.0, whose chart (charts/eks-node-monitoring-agent/values.yaml at that tag) runs image v1.7.0-eksbuild.1, the
+ * add-on build; its add-on configuration schema is charts/configuration.schema.json at that tag. Confirm per minor with
+ * `aws eks describe-addon-versions --addon-name eks-node-monitoring-agent --kubernetes-version <v>`.
+ */
+const NODE_MONITORING_AGENT = "v1.7.0-eksbuild.1";
 
 export const EKS_VERSIONS: Readonly<Record<string, EksVersion>> = {
   "1.34": {
@@ -222,6 +238,7 @@ export const EKS_VERSIONS: Readonly<Record<string, EksVersion>> = {
       "aws-efs-csi-driver": "v3.3.0-eksbuild.1",
       "aws-fsx-csi-driver": RESOLVE_AT_DEPLOY,
       "snapshot-controller": RESOLVE_AT_DEPLOY,
+      "eks-node-monitoring-agent": NODE_MONITORING_AGENT,
     },
     clusterAutoscalerImageTag: "v1.34.5",
   },
@@ -236,6 +253,7 @@ export const EKS_VERSIONS: Readonly<Record<string, EksVersion>> = {
       "aws-efs-csi-driver": "v3.3.0-eksbuild.1",
       "aws-fsx-csi-driver": RESOLVE_AT_DEPLOY,
       "snapshot-controller": RESOLVE_AT_DEPLOY,
+      "eks-node-monitoring-agent": NODE_MONITORING_AGENT,
     },
     clusterAutoscalerImageTag: "v1.35.2",
   },

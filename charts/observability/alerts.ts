@@ -2,6 +2,7 @@
  * Alert rules of the platform (a PrometheusRule for the Prometheus operator). Each rule names the metrics
  * it needs, so tests can check them against what the exporters publish.
  */
+import { GPU_HEALTH_ALERT_GROUP, runbookUrl } from "./gpu-health";
 import { KUEUE_ALERT_GROUP } from "./queues";
 
 export interface AlertRule {
@@ -10,7 +11,8 @@ export interface AlertRule {
   readonly for: string;
   /** `team` (a template over the series' labels) where the alert is about one team's resources: the team's route takes it. */
   readonly labels: { readonly severity: "critical" | "warning"; readonly team?: string };
-  readonly annotations: { readonly summary: string; readonly description: string };
+  /** runbook_url: the runbook section for the alert (a path in this repository). @default none */
+  readonly annotations: { readonly summary: string; readonly description: string; readonly runbook_url?: string };
 }
 
 export interface RuleGroup {
@@ -32,35 +34,40 @@ export const NAMESPACE_TEAM = 'max by (namespace, team) (label_replace(kube_name
 export const withNamespaceTeam = (expr: string): string =>
   `(${expr}) * on (namespace) group_left (team) ${NAMESPACE_TEAM} or ((${expr}) unless on (namespace) ${NAMESPACE_TEAM})`;
 
-/** Metric sources: DCGM exporter (GPU), kube-state-metrics (objects), kubelet (volumes), Prometheus (up), Kueue (queues.ts). */
+/**
+ * Metric sources: DCGM exporter (GPU), kube-state-metrics (objects, and the node monitoring agent's node conditions
+ * in gpu-health.ts), kubelet (volumes), Prometheus (up), Kueue (queues.ts). DCGM series name the node in `hostname`:
+ * dcgm-exporter renamed `Hostname` in the release gpu-operator v26.7.0 runs (4.6.0-4.8.3, NVIDIA/dcgm-exporter#655).
+ */
 export const ALERT_GROUPS: readonly RuleGroup[] = [
   {
     name: "mlops-gpu",
     rules: [
       {
         alert: "GpuXidError",
-        expr: "max by (Hostname, gpu, UUID) (DCGM_FI_DEV_XID_ERRORS) > 0",
+        expr: "max by (hostname, gpu, UUID) (DCGM_FI_DEV_XID_ERRORS) > 0",
         for: "0m",
         labels: { severity: "critical" },
         annotations: {
-          summary: "GPU {{ $labels.gpu }} on {{ $labels.Hostname }} reported XID {{ $value }}",
+          summary: "GPU {{ $labels.gpu }} on {{ $labels.hostname }} reported XID {{ $value }}",
           description: "An XID error is a driver-reported GPU fault; many need a node drain or reboot (NVIDIA XID catalogue).",
+          runbook_url: runbookUrl("gpuxiderror"),
         },
       },
       {
         alert: "GpuThermalOrPowerThrottling",
         // Bits 0x20 (SW thermal), 0x40 (HW thermal), 0x80 (HW power brake) of the clock event reasons.
-        expr: "max by (Hostname, gpu) (DCGM_FI_DEV_CLOCKS_EVENT_REASONS) > 0 and on (Hostname, gpu) ((max by (Hostname, gpu) (DCGM_FI_DEV_CLOCKS_EVENT_REASONS) % 256) >= 32)",
+        expr: "max by (hostname, gpu) (DCGM_FI_DEV_CLOCKS_EVENT_REASONS) > 0 and on (hostname, gpu) ((max by (hostname, gpu) (DCGM_FI_DEV_CLOCKS_EVENT_REASONS) % 256) >= 32)",
         for: "10m",
         labels: { severity: "warning" },
         annotations: {
-          summary: "GPU {{ $labels.gpu }} on {{ $labels.Hostname }} is throttled",
+          summary: "GPU {{ $labels.gpu }} on {{ $labels.hostname }} is throttled",
           description: "Clocks held down for thermal or power reasons for 10 minutes: training runs slower than planned.",
         },
       },
       {
         alert: "GpuMemoryPressure",
-        expr: "max by (Hostname, gpu, namespace, pod) (DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)) > 0.95",
+        expr: "max by (hostname, gpu, namespace, pod) (DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)) > 0.95",
         for: "15m",
         labels: { severity: "warning" },
         annotations: {
@@ -131,4 +138,5 @@ export const ALERT_GROUPS: readonly RuleGroup[] = [
     ],
   },
   KUEUE_ALERT_GROUP,
+  GPU_HEALTH_ALERT_GROUP,
 ];

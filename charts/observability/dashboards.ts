@@ -28,7 +28,7 @@ export const DASHBOARDS: readonly Dashboard[] = [
       {
         type: "timeseries",
         title: "GPU utilization",
-        targets: [t("avg by (Hostname, gpu) (DCGM_FI_DEV_GPU_UTIL)", "{{Hostname}} gpu{{gpu}}")],
+        targets: [t("avg by (hostname, gpu) (DCGM_FI_DEV_GPU_UTIL)", "{{hostname}} gpu{{gpu}}")],
         unit: "percent",
         max: 100,
       },
@@ -36,18 +36,18 @@ export const DASHBOARDS: readonly Dashboard[] = [
         type: "timeseries",
         title: "GPU memory used",
         targets: [
-          t("sum by (Hostname, gpu) (DCGM_FI_DEV_FB_USED) / sum by (Hostname, gpu) (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)", "{{Hostname}} gpu{{gpu}}"),
+          t("sum by (hostname, gpu) (DCGM_FI_DEV_FB_USED) / sum by (hostname, gpu) (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)", "{{hostname}} gpu{{gpu}}"),
         ],
         unit: "percentunit",
         max: 1,
       },
     ],
     [
-      { type: "timeseries", title: "GPU power", targets: [t("sum by (Hostname, gpu) (DCGM_FI_DEV_POWER_USAGE)", "{{Hostname}} gpu{{gpu}}")], unit: "watt" },
+      { type: "timeseries", title: "GPU power", targets: [t("sum by (hostname, gpu) (DCGM_FI_DEV_POWER_USAGE)", "{{hostname}} gpu{{gpu}}")], unit: "watt" },
       {
         type: "table",
         title: "XID errors (last value per GPU)",
-        targets: [t("max by (Hostname, gpu, UUID) (DCGM_FI_DEV_XID_ERRORS) > 0", "{{Hostname}} gpu{{gpu}}")],
+        targets: [t("max by (hostname, gpu, UUID) (DCGM_FI_DEV_XID_ERRORS) > 0", "{{hostname}} gpu{{gpu}}")],
         unit: "none",
       },
     ],
@@ -62,7 +62,7 @@ export const DASHBOARDS: readonly Dashboard[] = [
       {
         type: "timeseries",
         title: "GPU temperature",
-        targets: [t("max by (Hostname, gpu) (DCGM_FI_DEV_GPU_TEMP)", "{{Hostname}} gpu{{gpu}}")],
+        targets: [t("max by (hostname, gpu) (DCGM_FI_DEV_GPU_TEMP)", "{{hostname}} gpu{{gpu}}")],
         unit: "celsius",
       },
     ],

@@ -21,6 +21,7 @@ export { COST_RULE_NAME, costRuleGroups, type CostObservabilityProps } from "./c
 export { GPU_QUEUES_DASHBOARD, KUEUE_ALERT_GROUP, kueueScrapeObjects } from "./queues";
 export { alertmanagerConfig, alertmanagerConfigYaml, type AlertmanagerInputs } from "./alertmanager-config";
 export { routeExamples, type RouteExample } from "./alertmanager-routes";
+export { GPU_HEALTH_ALERT_GROUP, GPU_NODE_RUNBOOK, NODE_MONITORING_CONDITIONS, runbookUrl } from "./gpu-health";
 
 /** node-exporter needs host namespaces and paths: it lives apart so monitoring stays restricted (§1d). */
 export { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE };

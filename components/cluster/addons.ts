@@ -6,6 +6,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MANAGED_POLICIES, podIdentityTrustPolicy } from "../aws/iam";
 import type { AddonVersion, EksAddonName } from "../../domain/versions";
+import type { EksTaint } from "../nodes/templates";
+import { nodeMonitoringAgentConfiguration } from "./node-monitoring";
 
 /**
  * VPC CNI settings: enforce NetworkPolicy with the CNI's eBPF agent (EKS-06). Values are strings, as the
@@ -17,8 +19,11 @@ export function vpcCniConfiguration(): Record<string, unknown> {
 
 /** Add-ons needed before any node can become Ready (networking and Pod Identity). */
 export const BOOTSTRAP_ADDONS: readonly EksAddonName[] = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"];
-/** Add-ons that schedule pods, so they wait for the system node pool. */
-export const WORKLOAD_ADDONS: readonly EksAddonName[] = ["coredns", "aws-ebs-csi-driver", "snapshot-controller"];
+/**
+ * Add-ons that schedule pods, so they wait for the system node pool. The node monitoring agent needs no AWS role
+ * (it only patches node conditions and writes events) and reports the faults node auto repair acts on.
+ */
+export const WORKLOAD_ADDONS: readonly EksAddonName[] = ["coredns", "aws-ebs-csi-driver", "snapshot-controller", "eks-node-monitoring-agent"];
 
 /** Which add-ons run under their own Pod Identity role, with which policy (NODE-04: not on the node role). */
 export const ADDON_IDENTITIES: Partial<Record<EksAddonName, { serviceAccount: string; policyArn: string }>> = {
@@ -28,14 +33,16 @@ export const ADDON_IDENTITIES: Partial<Record<EksAddonName, { serviceAccount: st
   // aws-fsx-csi-driver needs no AWS role: the platform provisions Lustre statically, nodes only mount it.
 };
 
-/** Add-on configuration values, as JSON the EKS API accepts. */
-export function addonConfiguration(addon: EksAddonName): string | undefined {
+/** Add-on configuration values, as JSON the EKS API accepts; `gpuPoolTaints` are the taints of the stack's GPU pools. */
+export function addonConfiguration(addon: EksAddonName, gpuPoolTaints: readonly EksTaint[] = []): string | undefined {
   switch (addon) {
     case "vpc-cni":
       return JSON.stringify(vpcCniConfiguration());
     case "coredns":
       // Two replicas spread over AZs; CoreDNS tolerates CriticalAddonsOnly, so it lands on the system pool.
       return JSON.stringify({ replicaCount: 2 });
+    case "eks-node-monitoring-agent":
+      return JSON.stringify(nodeMonitoringAgentConfiguration(gpuPoolTaints));
     default:
       return undefined;
   }
@@ -47,6 +54,8 @@ export interface AddonSetArgs {
   readonly versions: Readonly<Record<EksAddonName, AddonVersion>>;
   /** Kubernetes minor, for add-ons resolved at deploy time. */
   readonly kubernetesVersion: string;
+  /** Taints of the GPU pools, which the node monitoring agent's DCGM DaemonSet tolerates. @default [] (the GPU taint only) */
+  readonly gpuPoolTaints?: readonly EksTaint[];
 }
 
 /** A pinned version, or the deploy-time lookup of the newest compatible one (versions.ts RESOLVE_AT_DEPLOY). */
@@ -79,7 +88,7 @@ export function createAddons(
         clusterName: args.clusterName,
         addonName: addon,
         addonVersion: addonVersion(addon, args, parent),
-        configurationValues: addonConfiguration(addon),
+        configurationValues: addonConfiguration(addon, args.gpuPoolTaints),
         podIdentityAssociations,
         // We own these add-ons' config: overwrite drift on create and update.
         resolveConflictsOnCreate: "OVERWRITE",

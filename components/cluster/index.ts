@@ -168,6 +168,7 @@ export class Cluster extends pulumi.ComponentResource {
   }
 }
 export { WorkloadAddons, ebsCsiKeyPolicy, type WorkloadAddonsArgs } from "./workload-addons";
+export { nodeMonitoringAgentConfiguration, tolerationsFor, type Toleration } from "./node-monitoring";
 
 /**
  * EKS takes one identity provider config per cluster and replaces it on any change (every oidc field forces a new

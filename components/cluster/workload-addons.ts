@@ -4,6 +4,7 @@ import { policyDocument } from "../aws/iam";
 import type { AddonVersion, EksAddonName } from "../../domain/versions";
 import { WORKLOAD_ADDONS, createAddons } from "./addons";
 import { inheritedDependsOn } from "../dependencies";
+import type { EksTaint } from "../nodes/templates";
 
 export interface WorkloadAddonsArgs {
   readonly clusterName: pulumi.Input<string>;
@@ -13,6 +14,8 @@ export interface WorkloadAddonsArgs {
   readonly storageDrivers?: readonly ("aws-efs-csi-driver" | "aws-fsx-csi-driver")[];
   /** The key EBS volumes are encrypted with; the EBS CSI role gets exactly the grants it needs on it. */
   readonly ebsKmsKeyArn: pulumi.Input<string>;
+  /** Taints of the GPU pools, tolerated by the node monitoring agent's DCGM DaemonSet. @default [] (the GPU taint only) */
+  readonly gpuPoolTaints?: readonly EksTaint[];
 }
 
 /**
@@ -31,7 +34,7 @@ export function ebsCsiKeyPolicy(keyArn: string) {
   );
 }
 
-/** Add-ons with pods (CoreDNS, CSI drivers, snapshot controller), created once the system pool exists. */
+/** Add-ons with pods (CoreDNS, CSI drivers, snapshot controller, node monitoring agent), created once the system pool exists. */
 export class WorkloadAddons extends pulumi.ComponentResource {
   constructor(name: string, args: WorkloadAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:cluster:WorkloadAddons", name, {}, opts);
@@ -39,7 +42,7 @@ export class WorkloadAddons extends pulumi.ComponentResource {
     // Add-ons with pods wait for the nodes they run on (the component's dependsOn).
     const created = createAddons(
       name,
-      { clusterName: args.clusterName, addons, versions: args.versions, kubernetesVersion: args.kubernetesVersion },
+      { clusterName: args.clusterName, addons, versions: args.versions, kubernetesVersion: args.kubernetesVersion, gpuPoolTaints: args.gpuPoolTaints },
       this,
       inheritedDependsOn(opts),
     );

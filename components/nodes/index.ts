@@ -68,7 +68,10 @@ export class NodePools extends pulumi.ComponentResource {
           taints: poolTaints(pool).map((t) => ({ ...t })),
           launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
           updateConfig: { maxUnavailable: 1 },
-          // EKS node auto repair replaces nodes whose GPUs report unrecoverable errors.
+          // EKS node auto repair cordons, then reboots or replaces, a node whose Ready condition fails for 30 minutes; it
+          // sees GPU, kernel, network and storage faults only through the node monitoring agent add-on's conditions
+          // (WorkloadAddons), after 10 minutes for AcceleratedHardwareReady. It stops while more than 20% of a group
+          // over five nodes is unhealthy (docs/operations/gpu-node-failing.md).
           nodeRepairConfig: { enabled: true },
           // EKS tags each group's ASG for cluster-autoscaler auto-discovery itself; tags here stay on the node group.
           tags: { "mlops.platform/pool": pool.name },

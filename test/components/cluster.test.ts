@@ -167,7 +167,7 @@ describe("EKS managed add-ons (prod)", () => {
     const cluster = one(prod, T.cluster, "mlops-prod");
     const workload = one(prod, T.workloadAddons, "mlops-prod-addons");
     for (const n of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"] as const) expect(addon(n).parent).toBe(cluster.urn);
-    for (const n of ["coredns", "aws-ebs-csi-driver", "snapshot-controller", "aws-efs-csi-driver", "aws-fsx-csi-driver"] as const)
+    for (const n of ["coredns", "aws-ebs-csi-driver", "snapshot-controller", "eks-node-monitoring-agent", "aws-efs-csi-driver", "aws-fsx-csi-driver"] as const)
       expect(addon(n).parent).toBe(workload.urn);
     expect(workload.parent).toBeNull();
   });
@@ -189,8 +189,9 @@ describe("EKS managed add-ons (prod)", () => {
     expect(one(prod, T.rpa, "mlops-prod-addons-aws-ebs-csi-driver").inputs.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
   });
 
-  it("runs kube-proxy, the Pod Identity agent and CoreDNS without their own roles", () => {
-    for (const n of ["kube-proxy", "eks-pod-identity-agent", "coredns"] as const) expect(addon(n).inputs.podIdentityAssociations).toBeUndefined();
+  it("runs kube-proxy, the Pod Identity agent, CoreDNS and the node monitoring agent without their own roles", () => {
+    for (const n of ["kube-proxy", "eks-pod-identity-agent", "coredns", "eks-node-monitoring-agent"] as const)
+      expect(addon(n).inputs.podIdentityAssociations).toBeUndefined();
     expect(JSON.parse(addon("coredns").inputs.configurationValues as string)).toEqual({ replicaCount: 2 });
   });
 });

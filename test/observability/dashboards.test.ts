@@ -141,6 +141,15 @@ describe("DCGM metrics against the exporter's collectors file", () => {
     for (const m of used) expect(collected, m).toContain(m);
   });
 
+  it("names the node by dcgm-exporter 4.8's `hostname` label, never the `Hostname` it had before (NVIDIA/dcgm-exporter#655)", () => {
+    const dcgmExprs = allExprs.filter((e) => parsePromQL(e).metrics.some((m) => m.startsWith("DCGM_")));
+    expect(dcgmExprs.length).toBeGreaterThan(0);
+    for (const e of dcgmExprs) expect(parsePromQL(e).labels, e).not.toContain("Hostname");
+    expect(dcgmExprs.filter((e) => parsePromQL(e).labels.includes("hostname")).length).toBeGreaterThan(0);
+    const legends = DASHBOARDS.flatMap((d) => d.panels.flatMap((p) => p.targets.map((t) => t.legendFormat)));
+    expect(legends.filter((l) => l.includes("{{Hostname}}"))).toEqual([]);
+  });
+
   it("lists each field once with a Prometheus type", () => {
     expect(collected.size).toBe(DCGM_METRICS.length);
     for (const [field, type, help] of DCGM_METRICS) {
