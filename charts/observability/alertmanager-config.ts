@@ -57,11 +57,16 @@ export const GROUP_BY = ["alertname", "namespace", "team"] as const;
 /** Without an alerting section every alert goes to the null receiver, as the chart did; its grouping stays sane. */
 const NO_ALERTING_GROUPING = { groupWait: "30s", groupInterval: "5m", repeatInterval: "4h" } as const;
 
-/** Alerts a node that is gone would raise again about itself; matched by its `node` label (alerts without one are kept). */
+/** Alerts a node that is gone would raise again about itself; matched by its `node` label (DCGM alerts set it from `hostname`; alerts without one are kept). */
 export const NODE_SCOPED_ALERTS = [
   "GpuXidError",
   "GpuThermalOrPowerThrottling",
   "GpuMemoryPressure",
+  "GpuEccDoubleBitErrors",
+  "GpuRowRemapFailure",
+  "GpuNvlinkErrors",
+  "GpuNodeAcceleratorUnhealthy",
+  "NodeHealthConditionFailing",
   "ScrapeTargetDown",
   "KubeNodeNotReady",
   "KubeNodeUnreachable",

@@ -2,7 +2,7 @@
  * Alert rules of the platform (a PrometheusRule for the Prometheus operator). Each rule names the metrics
  * it needs, so tests can check them against what the exporters publish.
  */
-import { GPU_HEALTH_ALERT_GROUP, runbookUrl } from "./gpu-health";
+import { DCGM_NODE, GPU_HEALTH_ALERT_GROUP, runbookUrl } from "./gpu-health";
 import { KUEUE_ALERT_GROUP } from "./queues";
 
 export interface AlertRule {
@@ -10,7 +10,12 @@ export interface AlertRule {
   readonly expr: string;
   readonly for: string;
   /** `team` (a template over the series' labels) where the alert is about one team's resources: the team's route takes it. */
-  readonly labels: { readonly severity: "critical" | "warning"; readonly team?: string };
+  readonly labels: {
+    readonly severity: "critical" | "warning";
+    readonly team?: string;
+    /** `node` (a template) on DCGM alerts, whose series name the node in `hostname`: the NodeNotReady inhibition matches on `node`. */
+    readonly node?: string;
+  };
   /** runbook_url: the runbook section for the alert (a path in this repository). @default none */
   readonly annotations: { readonly summary: string; readonly description: string; readonly runbook_url?: string };
 }
@@ -47,7 +52,7 @@ export const ALERT_GROUPS: readonly RuleGroup[] = [
         alert: "GpuXidError",
         expr: "max by (hostname, gpu, UUID) (DCGM_FI_DEV_XID_ERRORS) > 0",
         for: "0m",
-        labels: { severity: "critical" },
+        labels: { severity: "critical", node: DCGM_NODE },
         annotations: {
           summary: "GPU {{ $labels.gpu }} on {{ $labels.hostname }} reported XID {{ $value }}",
           description: "An XID error is a driver-reported GPU fault; many need a node drain or reboot (NVIDIA XID catalogue).",
@@ -59,7 +64,7 @@ export const ALERT_GROUPS: readonly RuleGroup[] = [
         // Bits 0x20 (SW thermal), 0x40 (HW thermal), 0x80 (HW power brake) of the clock event reasons.
         expr: "max by (hostname, gpu) (DCGM_FI_DEV_CLOCKS_EVENT_REASONS) > 0 and on (hostname, gpu) ((max by (hostname, gpu) (DCGM_FI_DEV_CLOCKS_EVENT_REASONS) % 256) >= 32)",
         for: "10m",
-        labels: { severity: "warning" },
+        labels: { severity: "warning", node: DCGM_NODE },
         annotations: {
           summary: "GPU {{ $labels.gpu }} on {{ $labels.hostname }} is throttled",
           description: "Clocks held down for thermal or power reasons for 10 minutes: training runs slower than planned.",
@@ -69,7 +74,7 @@ export const ALERT_GROUPS: readonly RuleGroup[] = [
         alert: "GpuMemoryPressure",
         expr: "max by (hostname, gpu, namespace, pod) (DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)) > 0.95",
         for: "15m",
-        labels: { severity: "warning" },
+        labels: { severity: "warning", node: DCGM_NODE },
         annotations: {
           summary: "GPU {{ $labels.gpu }} memory above 95%",
           description: "Framebuffer nearly full for 15 minutes; the next allocation may fail with out-of-memory.",

@@ -6,6 +6,9 @@
  */
 import type { AlertRule, RuleGroup } from "./alerts";
 
+/** The node a DCGM series comes from: dcgm-exporter writes the node name (its NODE_NAME) into `hostname`. */
+export const DCGM_NODE = "{{ $labels.hostname }}";
+
 export const GPU_NODE_RUNBOOK = "docs/operations/gpu-node-failing.md";
 /** The runbook section of one alert (GitHub's heading anchors: lower case, spaces to hyphens). */
 export const runbookUrl = (anchor: string): string => `${GPU_NODE_RUNBOOK}#${anchor}`;
@@ -88,7 +91,7 @@ const DCGM_RULES: readonly AlertRule[] = [
     alert: "GpuEccDoubleBitErrors",
     expr: "max by (hostname, gpu, UUID) (increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[10m])) > 0",
     for: "0m",
-    labels: { severity: "critical" },
+    labels: { severity: "critical", node: DCGM_NODE },
     annotations: {
       summary: "GPU {{ $labels.gpu }} on {{ $labels.hostname }} had uncorrectable (double-bit) ECC errors",
       description:
@@ -100,7 +103,7 @@ const DCGM_RULES: readonly AlertRule[] = [
     alert: "GpuRowRemapFailure",
     expr: "max by (hostname, gpu, UUID) (DCGM_FI_DEV_ROW_REMAP_FAILURE) > 0",
     for: "0m",
-    labels: { severity: "critical" },
+    labels: { severity: "critical", node: DCGM_NODE },
     annotations: {
       summary: "GPU {{ $labels.gpu }} on {{ $labels.hostname }} could not remap a failing memory row",
       description: "The GPU has no spare rows left for bad memory: a reboot does not help, the instance must be replaced and the host reported to AWS.",
@@ -112,7 +115,7 @@ const DCGM_RULES: readonly AlertRule[] = [
     // CRC errors are retried by the link, so a single one is harmless; errors in every 5-minute window for 15 minutes are not.
     expr: "max by (hostname, gpu, UUID) (rate(DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL[5m])) > 0",
     for: "15m",
-    labels: { severity: "warning" },
+    labels: { severity: "warning", node: DCGM_NODE },
     annotations: {
       summary: "NVLink of GPU {{ $labels.gpu }} on {{ $labels.hostname }} keeps reporting CRC errors",
       description: "A degrading NVLink slows multi-GPU jobs before it fails; a fatal NVLink error (XID 74) makes auto repair replace the node.",

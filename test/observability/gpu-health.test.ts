@@ -33,7 +33,9 @@ describe("the GPU health alert group", () => {
 
   it.each(RULES.map((r) => [r.alert, r] as const))("%s parses and links its runbook section, without a team label", (_name, r) => {
     expect(parsePromQL(r.expr).errors, r.expr).toEqual([]);
-    expect(Object.keys(r.labels)).toEqual(["severity"]);
+    // No team; DCGM alerts name their node (from hostname) so NodeNotReady can inhibit them.
+    expect(r.labels.team).toBeUndefined();
+    expect(Object.keys(r.labels)).toEqual(r.expr.includes("DCGM_FI_") ? ["severity", "node"] : ["severity"]);
     const url = r.annotations.runbook_url ?? "";
     expect(url.startsWith(`${GPU_NODE_RUNBOOK}#`), url).toBe(true);
     expect(anchors).toContain(url.split("#")[1]);

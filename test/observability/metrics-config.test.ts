@@ -153,7 +153,9 @@ describe("observability: the remote-write password (mlops-platform:remoteWritePa
     const cfg = withPrometheus(fixture("local"), { remoteWrite: { ...ENDPOINT, basicAuth: { username: "platform", password: "x" } } });
     expect(problemsOf(cfg)).toContainEqual({
       path: "observability.prometheus.remoteWrite.basicAuth.password",
-      message: expect.stringContaining("a remote-write password to remoteWritePassword, each set with --secret"),
+      message: expect.stringContaining(
+        "a remote-write password to remoteWritePassword and alert receivers' credentials to alertingSecrets, each set with --secret",
+      ),
     });
   });
 });

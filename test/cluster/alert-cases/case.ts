@@ -8,7 +8,7 @@ export interface AlertCase {
   readonly alert: string;
   /** What the case shows, e.g. "fires after 5m of XID errors on one GPU". */
   readonly name: string;
-  /** Input series in promtool's expanding notation, e.g. { series: 'DCGM_FI_DEV_XID_ERRORS{gpu="0",Hostname="n1"}', values: "0 13x10" }. */
+  /** Input series in promtool's expanding notation, e.g. { series: 'DCGM_FI_DEV_XID_ERRORS{gpu="0",hostname="n1"}', values: "0 13x10" }. */
   readonly series: readonly { readonly series: string; readonly values: string }[];
   /** promtool's eval_time, e.g. "10m". */
   readonly evalTime: string;

@@ -11,7 +11,7 @@ const nodeLabels = (node: string, pool: string) => `kube_node_labels{node="${nod
 const dcgm = (field: string) => `${field}{gpu="0",UUID="GPU-0a",hostname="gpu-1"}`;
 
 const ACCELERATOR_LABELS = { node: "gpu-1", condition: "AcceleratedHardwareReady", status: "false" };
-const GPU_LABELS = { hostname: "gpu-1", gpu: "0", UUID: "GPU-0a" };
+const GPU_LABELS = { hostname: "gpu-1", node: "gpu-1", gpu: "0", UUID: "GPU-0a" };
 
 export const cases: AlertCase[] = [
   {

@@ -1,8 +1,8 @@
 /** Cases of the platform's GPU, node and scrape alerts (charts/observability/alerts.ts): no team label on any. */
 import type { AlertCase } from "./case";
 
-const GPU = 'Hostname="gpu-node-1",gpu="0",UUID="GPU-5fd6c9a1",job="nvidia-dcgm-exporter",instance="10.0.3.7:9400"';
-const GPU_LABELS = { Hostname: "gpu-node-1", gpu: "0" };
+const GPU = 'hostname="gpu-node-1",gpu="0",UUID="GPU-5fd6c9a1",job="nvidia-dcgm-exporter",instance="10.0.3.7:9400"';
+const GPU_LABELS = { hostname: "gpu-node-1", node: "gpu-node-1", gpu: "0" };
 const POD = 'namespace="vision",pod="train-0"';
 const READY = 'condition="Ready",status="true",node="ip-10-0-3-7.ec2.internal",job="kube-state-metrics"';
 const READY_LABELS = { condition: "Ready", status: "true", node: "ip-10-0-3-7.ec2.internal", job: "kube-state-metrics" };
