@@ -6,7 +6,6 @@
 import { z } from "zod";
 import type { Problem } from "./problems";
 import { awsRegion } from "./primitives";
-import type { StorageInput } from "./storage";
 
 const retention = z.number().int().min(1).max(36500);
 
@@ -116,7 +115,14 @@ export interface RecoveryInput {
   readonly onEks: boolean;
   /** aws.region; undefined on existing clusters. */
   readonly region?: string;
-  readonly backup?: NonNullable<StorageInput["backup"]>;
+  /** storage.backup (its schema spreads backupRecoveryFields). */
+  readonly backup?: {
+    readonly enabled?: boolean;
+    readonly retentionDays?: number;
+    readonly recoveryRegion?: string;
+    readonly copy?: BackupCopyInput;
+    readonly vaultLock?: VaultLockInput;
+  };
   readonly modelsReplication?: ModelsReplicationInput;
   readonly databaseReplication?: DatabaseReplicationInput;
 }
