@@ -10,6 +10,9 @@ const STATEFUL = [
   "aws:efs/fileSystem:FileSystem",
   "aws:fsx/lustreFileSystem:LustreFileSystem",
   "aws:cloudwatch/logGroup:LogGroup",
+  // Recovery points and replicated database backups: deleting either deletes the backups it holds.
+  "aws:backup/vault:Vault",
+  "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
 ];
 
 export const statefulProtection = resourcePolicy(
