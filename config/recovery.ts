@@ -28,12 +28,7 @@ export const vaultLockSchema = z.strictObject({
   /** Longest retention. @default none (no maximum) */
   maxRetentionDays: retention.optional(),
   /** Days until the lock becomes compliance mode, irreversibly; AWS's cooling-off period is 3 days. @default governance mode */
-  changeableForDays: z
-    .number()
-    .int()
-    .min(3, { message: "is below the 3 days AWS Backup requires before a lock becomes immutable" })
-    .max(36500)
-    .optional(),
+  changeableForDays: z.number().int().min(3, { message: "is below the 3 days AWS Backup requires before a lock becomes immutable" }).max(36500).optional(),
 });
 
 export const REPLICA_STORAGE_CLASSES = ["STANDARD", "STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR"] as const;
