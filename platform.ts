@@ -34,6 +34,7 @@ import {
   stackEstimate,
   stackGpuPools,
   stackTeamCosts,
+  createRecoveryKeys,
 } from "./components/platform-wiring";
 import { accessOutputs, createStackAccess, createStackIdentity, createStackRoutes, grafanaOAuth, type AccessOutputs } from "./components/access/wiring";
 
@@ -298,16 +299,26 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
     },
     both,
   );
+  // The recovery region's keys (AWS Backup copy, RDS backups' replica, models replica), beside the stack's own.
+  const recovery = createRecoveryKeys(cfg, identity.accountId, { providers: [awsProvider] });
   const storage = new Storage(
     "storage",
     {
       storage: cfg.storage,
       clusterName: cluster.name,
       accountId: identity.accountId,
+      region,
       vpcId: net.vpcId,
       privateSubnetIds: net.privateSubnetIds,
       clusterSecurityGroupId: eks.clusterSecurityGroupId,
-      keys: { s3: keys.keys.s3.arn, files: keys.keys.files.arn, ebs: keys.keys.ebs.arn, backup: keys.keys.backup.arn },
+      keys: {
+        s3: keys.keys.s3.arn,
+        files: keys.keys.files.arn,
+        ebs: keys.keys.ebs.arn,
+        backup: keys.keys.backup.arn,
+        recoveryBackup: recovery?.keys.backup?.arn,
+        recoveryS3: recovery?.keys.s3?.arn,
+      },
       teams: cfg.teams.map((t) => t.name),
       teamCostCenters: Object.fromEntries(cfg.teams.map((t) => [t.name, t.costCenter])),
       protect: cluster.protect,
@@ -339,7 +350,7 @@ function createEksPlatform(cfg: EksPlatformConfig): PlatformOutputs {
         vpcCidr: network.vpcCidr,
         privateSubnetIds: net.privateSubnetIds,
         clusterSecurityGroupId: eks.clusterSecurityGroupId,
-        keys: { s3: keys.keys.s3.arn, databases: keys.keys.databases.arn },
+        keys: { s3: keys.keys.s3.arn, databases: keys.keys.databases.arn, recoveryDatabases: recovery?.keys.databases?.arn },
         protect: cluster.protect,
         backup: cfg.storage.backup.enabled,
       },

@@ -4,7 +4,8 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../config";
+import type { EksPlatformConfig, PlatformConfig } from "../config";
+import { RecoveryKeys, type RecoveryDataClass } from "./aws/kms";
 import type { Access } from "./access";
 import { kserveGateway } from "./access/wiring";
 import { CertManager } from "./cert-manager";
@@ -125,4 +126,29 @@ export function createOpenCost(
   if (!onEks && prices === undefined) throw new Error("costs.allocation.prices: required for cost allocation on an existing cluster");
   const pricing: OpenCostArgs["pricing"] = onEks || prices === undefined ? { kind: "aws" } : { kind: "custom", prices };
   return new OpenCost("opencost", { clusterName: cfg.cluster.name, pricing, labels: platformLabels(cfg), ...placement }, { providers: [provider], dependsOn });
+}
+
+/** The recovery region and the keys something there needs: the backup copy, the RDS backups' replica, the models replica. */
+export function recoveryKeyPlan(cfg: EksPlatformConfig): { readonly region: string; readonly classes: RecoveryDataClass[] } | undefined {
+  const db = cfg.services.database;
+  const wanted: [RecoveryDataClass, string | undefined][] = [
+    ["backup", cfg.storage.backup.copy?.region],
+    ["databases", db?.kind === "rds" ? db.backupReplication?.region : undefined],
+    ["s3", cfg.storage.modelsReplication?.region],
+  ];
+  const used = wanted.filter(([, region]) => region !== undefined);
+  if (used.length === 0) return undefined;
+  // config/recovery.ts resolves all three from the one storage.backup.recoveryRegion.
+  return { region: used[0][1] as string, classes: used.map(([dataClass]) => dataClass) };
+}
+
+/** The recovery region's keys, or none when nothing goes there. */
+export function createRecoveryKeys(cfg: EksPlatformConfig, accountId: pulumi.Input<string>, opts: pulumi.ComponentResourceOptions): RecoveryKeys | undefined {
+  const plan = recoveryKeyPlan(cfg);
+  if (!plan) return undefined;
+  return new RecoveryKeys(
+    cfg.cluster.name,
+    { accountId, region: plan.region, classes: plan.classes, deletionWindowInDays: cfg.environment === "prod" ? 30 : 7, protect: cfg.cluster.protect },
+    opts,
+  );
 }

@@ -233,7 +233,7 @@ export function resolveConfig(input: StackConfigInput): PlatformConfig {
       ),
     ),
     storage: resolveStorage(input.storage, input.environment, onEks, DEFAULT_LIFECYCLE),
-    services: resolveServices(input.services, input.environment, onEks),
+    services: resolveServices(input.services, input.environment, onEks, onEks ? input.storage?.backup?.recoveryRegion : undefined),
     guardrails: resolveGuardrails(input.guardrails),
     queues,
     access: resolveAccess(input.access),

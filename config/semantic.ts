@@ -12,6 +12,7 @@ import { EXCEPTIONS } from "../policies/exceptions";
 import { teamProblems, type TeamDraft } from "./teams";
 import { arnPartition, partitionMessage, regionPartition } from "./partition";
 import { storageProblems } from "./storage";
+import { recoveryProblems } from "./recovery";
 import { clusterCapacity, completePools, gpuProblems, nodePoolProblems } from "./pool-rules";
 
 import { resolveServices, serviceEnabled, serviceProblems } from "./services";
@@ -82,6 +83,14 @@ export function semanticProblems(input: SemanticInput, opts: CheckOptions): Prob
     ...storageProblems(cfg.storage, cfg.environment, cfg.cluster.kind === "eks", (cfg.teams ?? []).length),
     ...(skipped("storage") ? [] : posixProblems(cfg)),
     ...serviceProblems(cfg.services, cfg.environment, cfg.cluster.kind === "eks"),
+    ...recoveryProblems({
+      environment: cfg.environment,
+      onEks: cfg.cluster.kind === "eks",
+      region: cfg.aws?.region,
+      backup: cfg.storage?.backup,
+      modelsReplication: cfg.storage?.buckets?.models?.replication,
+      databaseReplication: cfg.services?.database?.backupReplication,
+    }),
     ...(skipped("guardrails") ? [] : guardrailProblems(cfg.guardrails, cfg.environment)),
     ...(skipped("services") ? [] : teamServiceProblems(cfg)),
     ...(skipped("queues")

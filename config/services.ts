@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Problem } from "./problems";
 import type { Environment } from "../domain/environments";
+import { databaseReplicationSchema, resolveDatabaseReplication, type DatabaseReplicationConfig } from "./recovery";
 
 const enabled = z.boolean().optional();
 
@@ -28,6 +29,8 @@ export const servicesSchema = z.strictObject({
       maxStorageGiB: z.number().int().min(20).max(65536).optional(),
       multiAz: z.boolean().optional(),
       backupRetentionDays: z.number().int().min(1).max(35).optional(),
+      /** RDS automated backups replicated to storage.backup.recoveryRegion (EKS). @default on in prod */
+      backupReplication: databaseReplicationSchema.optional(),
       /** CloudNativePG instances (existing clusters). */
       instances: z.number().int().min(1).max(9).optional(),
     })
@@ -68,6 +71,8 @@ export interface RdsConfig {
   readonly maxStorageGiB: number;
   readonly multiAz: boolean;
   readonly backupRetentionDays: number;
+  /** Automated backups replicated to the recovery region. */
+  readonly backupReplication?: DatabaseReplicationConfig;
 }
 
 /** The in-cluster Postgres on an existing cluster (CloudNativePG). */
@@ -121,7 +126,8 @@ export const SERVICE_TIER_DEFAULTS: Readonly<Record<Environment, ServiceTier>> =
   },
 };
 
-export function resolveServices(input: ServicesInput | undefined, environment: Environment, onEks: boolean): ServicesConfig {
+/** `recoveryRegion`: storage.backup.recoveryRegion, where the RDS backups are replicated to. */
+export function resolveServices(input: ServicesInput | undefined, environment: Environment, onEks: boolean, recoveryRegion?: string): ServicesConfig {
   const tier = SERVICE_TIER_DEFAULTS[environment];
   const on = (section: { enabled?: boolean } | undefined) => section?.enabled ?? true;
   const mlflow = { enabled: on(input?.mlflow), replicas: input?.mlflow?.replicas ?? tier.replicas };
@@ -134,6 +140,7 @@ export function resolveServices(input: ServicesInput | undefined, environment: E
   const evidently = { enabled: on(input?.evidently) };
   const needsDatabase = mlflow.enabled || feast.enabled || pipelines.enabled || evidently.enabled;
   const storageGiB = d?.storageGiB ?? tier.storageGiB;
+  const backupRetentionDays = d?.backupRetentionDays ?? tier.backupRetentionDays;
   const database: ServicesConfig["database"] = !needsDatabase
     ? undefined
     : onEks
@@ -143,7 +150,8 @@ export function resolveServices(input: ServicesInput | undefined, environment: E
           storageGiB,
           maxStorageGiB: d?.maxStorageGiB ?? storageGiB * 4,
           multiAz: d?.multiAz ?? tier.multiAz,
-          backupRetentionDays: d?.backupRetentionDays ?? tier.backupRetentionDays,
+          backupRetentionDays,
+          backupReplication: resolveDatabaseReplication(recoveryRegion, d?.backupReplication, environment === "prod", backupRetentionDays),
         }
       : { kind: "in-cluster", instances: d?.instances ?? (environment === "prod" ? 3 : 1), storageGiB };
   return {
@@ -156,7 +164,7 @@ export function resolveServices(input: ServicesInput | undefined, environment: E
   };
 }
 
-const RDS_ONLY = ["instanceClass", "maxStorageGiB", "multiAz", "backupRetentionDays"] as const;
+const RDS_ONLY = ["instanceClass", "maxStorageGiB", "multiAz", "backupRetentionDays", "backupReplication"] as const;
 
 /** Rules over the services section that need the tier or the cluster kind. */
 export function serviceProblems(input: ServicesInput | undefined, environment: Environment, onEks: boolean): Problem[] {

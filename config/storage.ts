@@ -6,6 +6,15 @@ import { z } from "zod";
 import type { Problem } from "./problems";
 import type { Lifecycle } from "../domain/bucket-lifecycle";
 import { MAX_DATA_REPOSITORY_ASSOCIATIONS, type DataBucketKind } from "../domain/storage-naming";
+import {
+  backupRecoveryFields,
+  modelsReplicationSchema,
+  resolveCopy,
+  resolveModelsReplication,
+  type BackupCopyConfig,
+  type ModelsReplicationConfig,
+  type VaultLockConfig,
+} from "./recovery";
 
 const days = z.number().int().min(1);
 
@@ -65,7 +74,8 @@ export const storageSchema = z.strictObject({
     .strictObject({
       datasets: lifecycleSchema.optional(),
       artifacts: lifecycleSchema.optional(),
-      models: lifecycleSchema.optional(),
+      /** `replication`: an optional replica of the models bucket in storage.backup.recoveryRegion. */
+      models: lifecycleSchema.extend({ replication: modelsReplicationSchema.optional() }).optional(),
       accessLogs: z.strictObject({ expireAfterDays: days.optional() }).optional(),
     })
     .optional(),
@@ -78,6 +88,7 @@ export const storageSchema = z.strictObject({
         .string()
         .regex(/^cron\(.+\)$/, { message: "is not an AWS Backup cron(...) expression" })
         .optional(),
+      ...backupRecoveryFields,
     })
     .optional(),
   /** local: an in-cluster S3-compatible store from its upstream chart. */
@@ -147,7 +158,16 @@ export interface StorageConfig {
   };
   readonly lifecycle: Readonly<Record<DataBucketKind, Lifecycle>>;
   readonly accessLogExpireAfterDays: number;
-  readonly backup: { readonly enabled: boolean; readonly retentionDays: number; readonly schedule: string };
+  readonly backup: {
+    readonly enabled: boolean;
+    readonly retentionDays: number;
+    readonly schedule: string;
+    /** Every recovery point copied to the recovery region's vault. */
+    readonly copy?: BackupCopyConfig;
+    readonly vaultLock?: VaultLockConfig;
+  };
+  /** A replica of the models bucket in the recovery region. */
+  readonly modelsReplication?: ModelsReplicationConfig;
   readonly objectStore: { readonly enabled: boolean };
 }
 
@@ -171,6 +191,9 @@ export function resolveStorage(
       abortIncompleteUploadAfterDays: own?.abortIncompleteUploadAfterDays ?? d.abortIncompleteUploadAfterDays,
     };
   };
+  const backupOn = onEks && (input?.backup?.enabled ?? prod);
+  const retentionDays = input?.backup?.retentionDays ?? 35;
+  const recoveryRegion = onEks ? input?.backup?.recoveryRegion : undefined;
   return {
     reclaimPolicy: input?.block?.reclaimPolicy ?? (prod ? "Retain" : "Delete"),
     io2IopsPerGB: input?.block?.io2?.enabled === false ? undefined : (input?.block?.io2?.iopsPerGB ?? 50),
@@ -186,10 +209,13 @@ export function resolveStorage(
     lifecycle: { datasets: bucket("datasets"), artifacts: bucket("artifacts"), models: bucket("models") },
     accessLogExpireAfterDays: input?.buckets?.accessLogs?.expireAfterDays ?? 365,
     backup: {
-      enabled: onEks && (input?.backup?.enabled ?? prod),
-      retentionDays: input?.backup?.retentionDays ?? 35,
+      enabled: backupOn,
+      retentionDays,
       schedule: input?.backup?.schedule ?? "cron(0 3 * * ? *)",
+      copy: backupOn ? resolveCopy(recoveryRegion, input?.backup?.copy, retentionDays) : undefined,
+      vaultLock: backupOn ? input?.backup?.vaultLock : undefined,
     },
+    modelsReplication: resolveModelsReplication(recoveryRegion, input?.buckets?.models?.replication),
     objectStore: { enabled: !onEks && (input?.objectStore?.enabled ?? true) },
   };
 }

@@ -39,3 +39,14 @@ export function scratchDataRepositoryPath(datasetsBucket: string, team: string, 
 
 /** FSx for Lustre allows at most 8 data repository associations per file system (CreateDataRepositoryAssociation). */
 export const MAX_DATA_REPOSITORY_ASSOCIATIONS = 8;
+
+/**
+ * The models bucket's replica in the recovery region, and the bucket its access logs go to there (S3 logs only to a
+ * bucket in the same region). Short words, so 40 + 1 + 7 + 1 + 12 characters fit S3's 63.
+ */
+export function replicaBucketName(clusterName: string, accountId: string): string {
+  return `${clusterName}-replica-${accountId}`;
+}
+export function replicaLogBucketName(clusterName: string, accountId: string): string {
+  return `${clusterName}-replogs-${accountId}`;
+}

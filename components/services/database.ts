@@ -27,6 +27,8 @@ export interface RdsServerArgs {
   readonly subnetIds: pulumi.Input<string>[];
   readonly clusterSecurityGroupId: pulumi.Input<string>;
   readonly kmsKeyArn: pulumi.Input<string>;
+  /** The recovery region's databases key (automated backups' replica). @default none */
+  readonly recoveryKmsKeyArn?: pulumi.Input<string>;
   readonly protect: boolean;
   readonly backup: boolean;
   /** The ClusterSecretStore the master secret is synced through. */
@@ -73,6 +75,7 @@ export class PlatformDatabase extends pulumi.ComponentResource {
           kmsKeyArn: aws.kmsKeyArn,
           protect: aws.protect,
           backup: aws.backup,
+          recoveryKmsKeyArn: aws.recoveryKmsKeyArn,
         },
         { parent: this },
       );

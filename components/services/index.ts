@@ -34,7 +34,8 @@ export interface MlopsServicesAwsArgs {
   readonly vpcCidr: string;
   readonly privateSubnetIds: pulumi.Input<string>[];
   readonly clusterSecurityGroupId: pulumi.Input<string>;
-  readonly keys: { readonly s3: pulumi.Input<string>; readonly databases: pulumi.Input<string> };
+  /** `recoveryDatabases`: the recovery region's databases key, when the RDS backups are replicated there. */
+  readonly keys: { readonly s3: pulumi.Input<string>; readonly databases: pulumi.Input<string>; readonly recoveryDatabases?: pulumi.Input<string> };
   /** protect, deletion protection, final snapshots. */
   readonly protect: boolean;
   /** Tag the databases for the AWS Backup plan. */
@@ -81,6 +82,7 @@ function databaseServer(database: NonNullable<ServicesConfig["database"]>, aws: 
       subnetIds: aws.privateSubnetIds,
       clusterSecurityGroupId: aws.clusterSecurityGroupId,
       kmsKeyArn: aws.keys.databases,
+      recoveryKmsKeyArn: aws.keys.recoveryDatabases,
       protect: aws.protect,
       backup: aws.backup,
       secretStoreName: CLUSTER_SECRET_STORE,
@@ -181,6 +183,7 @@ function pipelinesAws(name: string, aws: MlopsServicesAwsArgs, database: Service
     subnetIds: aws.privateSubnetIds,
     clusterSecurityGroupId: aws.clusterSecurityGroupId,
     databasesKmsKeyArn: aws.keys.databases,
+    recoveryDatabasesKmsKeyArn: aws.keys.recoveryDatabases,
     database,
     protect: aws.protect,
     backup: aws.backup,

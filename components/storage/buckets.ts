@@ -25,15 +25,19 @@ export interface DataBucketsArgs {
 export class DataBuckets extends pulumi.ComponentResource {
   readonly bucketNames: Record<DataBucketKind, pulumi.Output<string>> = {} as Record<DataBucketKind, pulumi.Output<string>>;
   readonly bucketArns: Record<DataBucketKind, pulumi.Output<string>> = {} as Record<DataBucketKind, pulumi.Output<string>>;
+  /** Each data bucket's versioning: a replication rule waits for it. */
+  readonly versioning: Record<DataBucketKind, aws.s3.BucketVersioning> = {} as Record<DataBucketKind, aws.s3.BucketVersioning>;
+  /** The server access log bucket's name. */
+  readonly logBucketName: pulumi.Output<string>;
 
   constructor(name: string, args: DataBucketsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:storage:DataBuckets", name, {}, opts);
     const accountId = pulumi.output(args.accountId);
-    const logs = this.bucket(
+    const { bucket: logs } = hardenedBucket(
+      this,
       `${name}-access-logs`,
       accountId.apply((id) => `${args.clusterName}-logs-${id}`),
-      args,
-      "access-logs",
+      { ...args, role: "access-logs" },
     );
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-access-logs`,
@@ -50,11 +54,11 @@ export class DataBuckets extends pulumi.ComponentResource {
     );
 
     for (const kind of DATA_BUCKET_KINDS) {
-      const bucket = this.bucket(
+      const { bucket, versioning } = hardenedBucket(
+        this,
         `${name}-${kind}`,
         accountId.apply((id) => dataBucketName(args.clusterName, kind, id)),
-        args,
-        kind,
+        { ...args, role: kind },
       );
       new aws.s3.BucketLifecycleConfiguration(`${name}-${kind}`, { bucket: bucket.bucket, rules: lifecycleRules(args.lifecycle[kind]) }, { parent: this });
       new aws.s3.BucketPolicy(
@@ -63,34 +67,49 @@ export class DataBuckets extends pulumi.ComponentResource {
         { parent: this },
       );
       new aws.s3.BucketLogging(`${name}-${kind}`, { bucket: bucket.bucket, targetBucket: logs.bucket, targetPrefix: `${kind}/` }, { parent: this });
+      this.versioning[kind] = versioning;
       this.bucketNames[kind] = bucket.bucket;
       this.bucketArns[kind] = bucket.arn;
     }
+    this.logBucketName = logs.bucket;
     this.registerOutputs({ bucketNames: this.bucketNames });
   }
+}
 
-  /** A bucket with its always-on protections: public access block, SSE-KMS, versioning, ACLs off. */
-  private bucket(name: string, physicalName: pulumi.Input<string>, args: DataBucketsArgs, role: string): aws.s3.Bucket {
-    const stateful = { parent: this, protect: args.protect, retainOnDelete: args.protect };
-    const bucket = new aws.s3.Bucket(name, { bucket: physicalName, forceDestroy: false, tags: { "mlops.platform/bucket": role } }, stateful);
-    const child = { parent: this };
-    new aws.s3.BucketPublicAccessBlock(
-      name,
-      { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      child,
-    );
-    new aws.s3.BucketOwnershipControls(name, { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-    // S3 delivers server access logs only to buckets encrypted with SSE-S3; every other bucket uses our key.
-    const sse = role === "access-logs" ? { sseAlgorithm: "AES256" } : { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.keyArn };
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      name,
-      {
-        bucket: bucket.bucket,
-        rules: [{ applyServerSideEncryptionByDefault: sse, bucketKeyEnabled: role !== "access-logs" }],
-      },
-      child,
-    );
-    new aws.s3.BucketVersioning(name, { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } }, child);
-    return bucket;
-  }
+/** The bucket, and its versioning (replication needs it on first). */
+export interface HardenedBucket {
+  readonly bucket: aws.s3.Bucket;
+  readonly versioning: aws.s3.BucketVersioning;
+}
+
+export interface HardenedBucketArgs {
+  /** What the bucket holds (its `mlops.platform/bucket` tag); "access-logs" gets SSE-S3, the rest our key. */
+  readonly role: string;
+  readonly keyArn: pulumi.Input<string>;
+  readonly protect?: boolean;
+  /** A region other than the provider's (the models replica). @default the provider's */
+  readonly region?: string;
+}
+
+/** A bucket with its always-on protections: public access block, SSE-KMS, versioning, ACLs off. */
+export function hardenedBucket(parent: pulumi.Resource, name: string, physicalName: pulumi.Input<string>, args: HardenedBucketArgs): HardenedBucket {
+  const { region, role } = args;
+  const stateful = { parent, protect: args.protect, retainOnDelete: args.protect };
+  const bucket = new aws.s3.Bucket(name, { region, bucket: physicalName, forceDestroy: false, tags: { "mlops.platform/bucket": role } }, stateful);
+  const child = { parent };
+  new aws.s3.BucketPublicAccessBlock(
+    name,
+    { region, bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+    child,
+  );
+  new aws.s3.BucketOwnershipControls(name, { region, bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+  // S3 delivers server access logs only to buckets encrypted with SSE-S3; every other bucket uses our key.
+  const sse = role === "access-logs" ? { sseAlgorithm: "AES256" } : { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.keyArn };
+  new aws.s3.BucketServerSideEncryptionConfiguration(
+    name,
+    { region, bucket: bucket.bucket, rules: [{ applyServerSideEncryptionByDefault: sse, bucketKeyEnabled: role !== "access-logs" }] },
+    child,
+  );
+  const versioning = new aws.s3.BucketVersioning(name, { region, bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } }, child);
+  return { bucket, versioning };
 }

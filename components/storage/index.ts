@@ -6,6 +6,7 @@ import { scratchDirectoryObjects } from "../../charts/storage-scratch";
 import { createObjectGroup } from "../kubernetes/object-group";
 import { inheritedDependsOn } from "../dependencies";
 import { Backup, BACKUP_TAG } from "./backup";
+import { ModelsReplica } from "./replica";
 import { DataBuckets } from "./buckets";
 import { Scratch, scratchFileSystems, type ScratchTarget } from "./scratch";
 import { SharedFiles } from "./shared-files";
@@ -13,7 +14,7 @@ import { SharedFiles } from "./shared-files";
 export * from "./lifecycle";
 export * from "../../domain/storage-naming";
 export * from "../../domain/posix";
-export { BACKUP_TAG } from "./backup";
+export { BACKUP_TAG, VAULT_TAGS, backupRoleName, copyVaultName } from "./backup";
 export { teamAccessPoint } from "./shared-files";
 export { LUSTRE_PORTS } from "./scratch";
 export { ObjectStore, OBJECT_STORE_NAMESPACE } from "./object-store";
@@ -23,6 +24,8 @@ export interface StorageArgs {
   readonly storage: StorageConfig;
   readonly clusterName: string;
   readonly accountId: pulumi.Input<string>;
+  /** The stack's region (aws.region). */
+  readonly region: string;
   readonly vpcId: pulumi.Input<string>;
   readonly privateSubnetIds: pulumi.Input<string>[];
   /** EKS cluster security group: nodes and pods reach EFS and Lustre only from it. */
@@ -32,6 +35,9 @@ export interface StorageArgs {
     readonly files: pulumi.Input<string>;
     readonly ebs: pulumi.Input<string>;
     readonly backup: pulumi.Input<string>;
+    /** The recovery region's keys, present when something goes there (RecoveryKeys). */
+    readonly recoveryBackup?: pulumi.Input<string>;
+    readonly recoveryS3?: pulumi.Input<string>;
   };
   readonly teams: readonly string[];
   /** Each team's cost center, tagged on what is the team's alone. @default none */
@@ -100,12 +106,48 @@ export class Storage extends pulumi.ComponentResource {
           child,
         )
       : undefined;
-    if (s.backup.enabled)
+    if (s.backup.enabled) {
+      const copy = s.backup.copy;
+      const copyKey = args.keys.recoveryBackup;
+      if (copy && copyKey === undefined) throw new Error("Storage: a backup copy to the recovery region needs keys.recoveryBackup");
       new Backup(
         `${name}-backup`,
-        { kmsKeyArn: args.keys.backup, retentionDays: s.backup.retentionDays, schedule: s.backup.schedule, protect: args.protect },
+        {
+          clusterName: args.clusterName,
+          kmsKeyArn: args.keys.backup,
+          retentionDays: s.backup.retentionDays,
+          schedule: s.backup.schedule,
+          copy: copy && copyKey !== undefined ? { ...copy, kmsKeyArn: copyKey } : undefined,
+          vaultLock: s.backup.vaultLock,
+          protect: args.protect,
+        },
         child,
       );
+    }
+    const replicaKey = args.keys.recoveryS3;
+    if (s.modelsReplication) {
+      if (replicaKey === undefined) throw new Error("Storage: the models replica needs keys.recoveryS3");
+      new ModelsReplica(
+        `${name}-models-replica`,
+        {
+          clusterName: args.clusterName,
+          accountId: args.accountId,
+          region: args.region,
+          replication: s.modelsReplication,
+          source: {
+            bucketName: this.buckets.bucketNames.models,
+            bucketArn: this.buckets.bucketArns.models,
+            keyArn: args.keys.s3,
+            versioning: this.buckets.versioning.models,
+          },
+          replicaKeyArn: replicaKey,
+          lifecycle: s.lifecycle.models,
+          accessLogExpireAfterDays: s.accessLogExpireAfterDays,
+          protect: args.protect,
+        },
+        child,
+      );
+    }
 
     const classes = pulumi.all([args.keys.ebs, efs?.fileSystemId]).apply(([ebsKey, efsId]) =>
       storageObjects({

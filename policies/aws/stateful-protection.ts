@@ -12,6 +12,9 @@ const STATEFUL = [
   "aws:cloudwatch/logGroup:LogGroup",
   // Metrics remote-written to Amazon Managed Service for Prometheus (components/observability/remote-write.ts).
   "aws:amp/workspace:Workspace",
+  // Recovery points and replicated database backups: deleting either deletes the backups it holds.
+  "aws:backup/vault:Vault",
+  "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
 ];
 
 export const statefulProtection = resourcePolicy(

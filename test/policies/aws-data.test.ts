@@ -370,6 +370,8 @@ describe("stateful-protection (OPS-02)", () => {
     "aws:efs/fileSystem:FileSystem",
     "aws:cloudwatch/logGroup:LogGroup",
     "aws:amp/workspace:Workspace",
+    "aws:backup/vault:Vault",
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
   ])("%s needs protect in prod only", (type) => {
     expect(check(type, {}, true)).toEqual([]);
     expect(check(type, {}, false)).toEqual([UNPROTECTED]);

@@ -85,7 +85,16 @@ describe("tier defaults (resolveServices)", () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.config.services).toEqual({
-      database: { kind: "rds", instanceClass: "db.r7g.large", storageGiB: 100, maxStorageGiB: 1000, multiAz: true, backupRetentionDays: 14 },
+      database: {
+        kind: "rds",
+        instanceClass: "db.r7g.large",
+        storageGiB: 100,
+        maxStorageGiB: 1000,
+        multiAz: true,
+        backupRetentionDays: 14,
+        // The automated backups' replica in storage.backup.recoveryRegion, on by default in prod.
+        backupReplication: { region: "us-west-2", retentionDays: 14 },
+      },
       mlflow: { enabled: true, replicas: 2 },
       feast: { enabled: true, onlineStore: { nodeType: "cache.r7g.large", nodes: 2 } },
       pipelines: { enabled: true },

@@ -155,13 +155,19 @@ describe("AWS Backup", () => {
       childrenOf(plans.prod, backup)
         .map((c) => c.type)
         .sort(),
-    ).toEqual([R.backupPlan, R.selection, R.vault, T.role, T.rpa, T.rpa].sort());
+    ).toEqual([R.backupPlan, R.selection, R.vault, R.vault, T.role, T.rpa, T.rpa].sort()); // the second vault: the copy (recovery.plan.test.ts)
     const vault = one(plans.prod, R.vault, "storage-backup");
     expect(vault.inputs.kmsKeyArn).toBe("<computed:mlops-prod-backup.arn>");
     expect(vault.protect).toBe(true);
     const cfg = plans.prod.config!.storage.backup;
     expect(input(one(plans.prod, R.backupPlan, "storage-backup"), "rules")).toEqual([
-      { ruleName: "daily", targetVaultName: "<computed:storage-backup.name>", schedule: cfg.schedule, lifecycle: { deleteAfter: cfg.retentionDays } },
+      {
+        ruleName: "daily",
+        targetVaultName: "<computed:storage-backup.name>",
+        schedule: cfg.schedule,
+        lifecycle: { deleteAfter: cfg.retentionDays },
+        copyActions: [{ destinationVaultArn: "<computed:storage-backup-copy.arn>", lifecycle: { deleteAfter: cfg.retentionDays } }],
+      },
     ]);
     expect(one(plans.prod, R.selection, "storage-backup").inputs).toMatchObject({
       planId: "<computed:storage-backup.id>",

@@ -24,6 +24,8 @@ export interface ManagedDatabaseArgs {
   readonly protect?: boolean;
   /** Tag the instance for the AWS Backup selection (OPS-03). @default false */
   readonly backup?: boolean;
+  /** The recovery region's databases key, for the automated backups' replica (config.backupReplication). @default none */
+  readonly recoveryKmsKeyArn?: pulumi.Input<string>;
 }
 
 /** Parameters per engine: TLS only (DB-06), strong password hashing, slow statements logged. */
@@ -132,6 +134,16 @@ export class ManagedDatabase extends pulumi.ComponentResource {
       },
       { ...child, protect, retainOnDelete: protect },
     );
+    const replication = args.config.backupReplication;
+    if (replication) {
+      if (args.recoveryKmsKeyArn === undefined) throw new Error(`ManagedDatabase ${name}: backup replication needs recoveryKmsKeyArn`);
+      // Snapshots and transaction logs copied to the recovery region: a point-in-time restore there (docs/operations/restore.md).
+      new aws.rds.InstanceAutomatedBackupsReplication(
+        name,
+        { region: replication.region, sourceDbInstanceArn: db.arn, kmsKeyId: args.recoveryKmsKeyArn, retentionPeriod: replication.retentionDays },
+        { ...child, protect, retainOnDelete: protect },
+      );
+    }
     this.address = db.address;
     // RDS creates the master secret with the instance; the first (only) entry names it.
     this.masterSecretArn = db.masterUserSecrets.apply((s) => s[0].secretArn);

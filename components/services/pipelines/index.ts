@@ -44,6 +44,8 @@ export interface PipelinesAwsArgs {
   readonly clusterSecurityGroupId: pulumi.Input<string>;
   /** RDS storage and master secret, and the generated credentials in Secrets Manager. */
   readonly databasesKmsKeyArn: pulumi.Input<string>;
+  /** The recovery region's databases key (automated backups' replica). @default none */
+  readonly recoveryDatabasesKmsKeyArn?: pulumi.Input<string>;
   /** RDS instance size, storage, Multi-AZ and backup retention. */
   readonly database: RdsConfig;
   /** protect + deletion protection + final snapshot on the database (OPS-02). */
@@ -176,6 +178,7 @@ export class Pipelines extends pulumi.ComponentResource {
         kmsKeyArn: aws.databasesKmsKeyArn,
         protect: aws.protect,
         backup: aws.backup,
+        recoveryKmsKeyArn: aws.recoveryDatabasesKmsKeyArn,
       },
       child,
     );
