@@ -4,8 +4,9 @@
  * the inhibitions a platform on-call wants. Pure data; components/observability mounts the Secret.
  */
 import { stringify } from "yaml";
-import { NULL_RECEIVER, type AlertingConfig, type ReceiverConfig } from "../../config/alerting";
+import { NULL_RECEIVER, type ReceiverConfig } from "../../config/alerting";
 import { receiverRoutes } from "./alertmanager-routes";
+import type { AlertmanagerInputs, AlertmanagerRoute } from "./alertmanager-types";
 
 /** The Secret (namespace monitoring) holding one key per receiver credential, named after the receiver. */
 export const ALERTMANAGER_RECEIVER_SECRET = "alertmanager-receivers";
@@ -15,17 +16,7 @@ export const ALERTMANAGER_SECRETS_DIR = "/etc/alertmanager/secrets";
 /** The file a receiver's credential is read from inside the Alertmanager pod. */
 export const receiverSecretFile = (receiver: string): string => `${ALERTMANAGER_SECRETS_DIR}/${ALERTMANAGER_RECEIVER_SECRET}/${receiver}`;
 
-/** What the builder reads of the stack config. */
-export interface AlertmanagerInputs {
-  readonly alerting?: AlertingConfig;
-  readonly teams: readonly { readonly name: string; readonly alerts?: { readonly receiver: string } }[];
-}
-
-export type AlertmanagerRoute = {
-  readonly receiver: string;
-  readonly matchers?: readonly string[];
-  readonly continue?: boolean;
-};
+export type { AlertmanagerInputs, AlertmanagerRoute } from "./alertmanager-types";
 
 export interface AlertmanagerConfig {
   readonly global: { readonly resolve_timeout: string };

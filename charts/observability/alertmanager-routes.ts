@@ -12,7 +12,7 @@
  *  4. The rest falls through to the root: the platform's receiver.
  */
 import { NULL_RECEIVER, type AlertingConfig } from "../../config/alerting";
-import type { AlertmanagerInputs, AlertmanagerRoute } from "./alertmanager-config";
+import type { AlertmanagerInputs, AlertmanagerRoute } from "./alertmanager-types";
 
 export const WATCHDOG_ROUTE: AlertmanagerRoute = { receiver: NULL_RECEIVER, matchers: ['alertname="Watchdog"'] };
 export const INFO_INHIBITOR_ROUTE: AlertmanagerRoute = { receiver: NULL_RECEIVER, matchers: ['alertname="InfoInhibitor"'] };

@@ -5,25 +5,8 @@
 import { DCGM_NODE, GPU_HEALTH_ALERT_GROUP, runbookUrl } from "./gpu-health";
 import { KUEUE_ALERT_GROUP } from "./queues";
 
-export interface AlertRule {
-  readonly alert: string;
-  readonly expr: string;
-  readonly for: string;
-  /** `team` (a template over the series' labels) where the alert is about one team's resources: the team's route takes it. */
-  readonly labels: {
-    readonly severity: "critical" | "warning";
-    readonly team?: string;
-    /** `node` (a template) on DCGM alerts, whose series name the node in `hostname`: the NodeNotReady inhibition matches on `node`. */
-    readonly node?: string;
-  };
-  /** runbook_url: the runbook section for the alert (a path in this repository). @default none */
-  readonly annotations: { readonly summary: string; readonly description: string; readonly runbook_url?: string };
-}
-
-export interface RuleGroup {
-  readonly name: string;
-  readonly rules: readonly AlertRule[];
-}
+export type { AlertRule, RuleGroup } from "./rule-types";
+import type { RuleGroup } from "./rule-types";
 
 /**
  * Each team namespace's team, from its `team` label as kube-state-metrics exports it (label_team: the

@@ -3,7 +3,7 @@
  * forecast of its spend, the alert when the forecast passes the budget, and the platform's shared costs OpenCost
  * cannot see (control plane, NAT gateways, databases, caches, file systems), which the cost estimator prices.
  */
-import type { AlertRule } from "./alerts";
+import type { AlertRule } from "./rule-types";
 import { COST_SERIES, type RecordingGroup, type RecordingRule } from "./cost-rules";
 
 export const BUDGET_SERIES = {

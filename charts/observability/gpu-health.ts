@@ -4,7 +4,7 @@
  * operator's dcgm-exporter (our collectors file, charts/gpu-operator.ts). Node-level alerts: no team label. Each
  * alert links its section of the runbook docs/operations/gpu-node-failing.md.
  */
-import type { AlertRule, RuleGroup } from "./alerts";
+import type { AlertRule, RuleGroup } from "./rule-types";
 
 /** The node a DCGM series comes from: dcgm-exporter writes the node name (its NODE_NAME) into `hostname`. */
 export const DCGM_NODE = "{{ $labels.hostname }}";

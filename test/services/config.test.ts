@@ -159,6 +159,8 @@ describe("services rules of the tier", () => {
     // And signs people in with the company's IdP, its certificate from a real CA (no Dex, no self-signed CA).
     cfg.access.identityProvider = fixture("dev").access.identityProvider;
     cfg.access.tls = { issuer: { kind: "ClusterIssuer", name: "corp-ca" } };
+    // And tells someone of its alerts (config/alerting.ts).
+    cfg.alerting = { receivers: [{ name: "platform", kind: "webhook" }], platform: { receiver: "platform" } };
     expectValid(cfg);
   });
 
