@@ -206,7 +206,8 @@ export function validateConfig(raw: RawConfig, secretKeys: ReadonlySet<string>, 
   if (plain.access === undefined || access !== undefined) problems.push(...clientSecretProblems(clientSecret, access, opts.missingSecrets ?? "plan"));
   // Judged against the section when it parsed (or is absent); a broken one reports its own problems.
   const observability = observabilitySchema.optional().safeParse(plain.observability);
-  if (observability.success)
+  // A plaintext password is reported whatever the section says; the rest is judged against a section that parsed.
+  if (remoteWritePassword === "plain" || observability.success)
     problems.push(...remoteWritePasswordProblems(remoteWritePassword, observability.data?.prometheus?.remoteWrite, opts.missingSecrets ?? "plan"));
   const alerting = alertingSchema.safeParse(plain.alerting).data;
   // A plaintext credential is reported whatever the section says; the rest is judged against a section that parsed.

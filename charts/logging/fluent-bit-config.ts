@@ -76,6 +76,8 @@ function containerInput(stateDir: string): Section {
       ["DB.locking", "true"],
       // Backpressure: tailing pauses while this much is buffered, and the files on disk hold the rest.
       ["Mem_Buf_Limit", "32MB"],
+      // Lines up to 256 KiB (large JSON stack traces) are kept; only longer ones are skipped, not the whole file.
+      ["Buffer_Max_Size", "256k"],
       ["Skip_Long_Lines", "On"],
       ["Refresh_Interval", "10"],
     ],
@@ -122,7 +124,8 @@ const stamp = (match: string, team: string): Section => ({
   entries: [
     ["Name", "modify"],
     ["Match", match],
-    ["Add", `team ${team}`],
+    // Set, not Add: Merge_Log lifts an application's JSON fields to the top, and a logged "team" must not stand.
+    ["Set", `team ${team}`],
   ],
 });
 

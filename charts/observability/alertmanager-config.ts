@@ -40,8 +40,9 @@ export interface InhibitRule {
 }
 
 /**
- * One notification per kind of problem, per namespace, per team: a node's five GPU faults arrive as one message, and
- * two teams sharing a namespace (Kueue's alerts live in kueue-system) never see each other's alerts in one message.
+ * One notification per kind of problem, per namespace, per team: one XID alert on ten nodes arrives as one message
+ * (node-level alerts have no namespace), and two teams sharing a namespace (Kueue's alerts live in kueue-system)
+ * never see each other's alerts in one message.
  */
 export const GROUP_BY = ["alertname", "namespace", "team"] as const;
 
@@ -65,8 +66,9 @@ export const NODE_SCOPED_ALERTS = [
 ] as const;
 
 /**
- * What an on-call is not woken for twice. `equal` compares a label of the same name on both alerts; an alert without
- * the label has it empty, so a rule never silences an alert it cannot tie to its cause.
+ * What an on-call is not woken for twice. `equal` compares a label of the same name on both alerts, a missing label
+ * counting as empty: two alerts that both lack every `equal` label match. The node rule's sources always carry `node`
+ * (kube-state-metrics), so it silences only alerts that name the same node.
  */
 export const INHIBIT_RULES: readonly InhibitRule[] = [
   // The same problem at two severities: the critical one speaks for both (the chart's rule, per team too).

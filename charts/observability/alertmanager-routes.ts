@@ -19,12 +19,22 @@ export const INFO_INHIBITOR_ROUTE: AlertmanagerRoute = { receiver: NULL_RECEIVER
 
 /** The matcher of a team's route: the label the platform's team alerts carry. */
 export const teamMatcher = (team: string): string => `team="${team}"`;
+/** The matcher of a team's namespace route: alerts of the chart's rules about objects in the team's namespace. */
+export const teamNamespaceMatcher = (team: string): string => `namespace="${team}"`;
 
 export function receiverRoutes(alerting: AlertingConfig | undefined, teams: AlertmanagerInputs["teams"]): AlertmanagerRoute[] {
   if (alerting === undefined) return [WATCHDOG_ROUTE, INFO_INHIBITOR_ROUTE];
   const platform = alerting.platform.receiver;
   const critical = alerting.platform.critical;
-  const teamRoutes = teams.map((t) => ({ receiver: t.alerts?.receiver ?? platform, matchers: [teamMatcher(t.name)] }));
+  // A team's namespace bears its name (charts/team): the chart's own rules (a claim filling up, a pod crash-looping)
+  // carry no team label, and about a team's objects they are the team's to act on too.
+  const teamRoutes = teams.flatMap((t) => {
+    const receiver = t.alerts?.receiver ?? platform;
+    return [
+      { receiver, matchers: [teamMatcher(t.name)] },
+      { receiver, matchers: [teamNamespaceMatcher(t.name)] },
+    ];
+  });
   const pager =
     critical === undefined || critical === platform
       ? []
@@ -58,6 +68,8 @@ export function routeExamples(inputs: AlertmanagerInputs): RouteExample[] {
         { labels: { alertname: "TeamQuotaNearlyExhausted", severity: "warning", namespace: t.name, team: t.name }, receivers: [receiver] },
         // A team's critical alert stays the team's: it never pages the platform.
         { labels: { alertname: "TeamCriticalExample", severity: "critical", namespace: t.name, team: t.name }, receivers: [receiver] },
+        // The chart's own rule about a claim in the team's namespace carries no team: the namespace routes it.
+        { labels: { alertname: "KubePersistentVolumeFillingUp", severity: "critical", namespace: t.name }, receivers: [receiver] },
       ];
     }),
   ];

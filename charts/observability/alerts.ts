@@ -13,7 +13,9 @@ import type { RuleGroup } from "./rule-types";
  * metricLabelsAllowlist in charts/values/kube-prometheus-stack.yaml). The max keeps one series per namespace while
  * OpenCost exports kube_namespace_labels too; a namespace without the label (the platform's) has no series.
  */
-export const NAMESPACE_TEAM = 'max by (namespace, team) (label_replace(kube_namespace_labels{label_team!=""}, "team", "$1", "label_team", "(.+)"))';
+// last_over_time bridges a kube-state-metrics restart: without it the alert would lose its team, resolve and fire anew.
+export const NAMESPACE_TEAM =
+  'max by (namespace, team) (label_replace(last_over_time(kube_namespace_labels{label_team!=""}[15m]), "team", "$1", "label_team", "(.+)"))';
 
 /**
  * A per-namespace alert's series, each with its namespace's `team` where the namespace is a team's, and unchanged

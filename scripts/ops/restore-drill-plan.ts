@@ -149,8 +149,11 @@ export function scratchName(original: string, suffix: string, max = 63): string 
   return `${head}-${suffix}`.replace(/-+$/, "");
 }
 
-// Network placement of the source region does not exist in the recovery region: RDS then uses that region's default VPC.
-const SOURCE_NETWORK_KEYS = ["DBSubnetGroupName", "VpcSecurityGroupIds", "AvailabilityZone"];
+/**
+ * What names objects of the source region, which the recovery region does not have: the network placement (RDS then
+ * uses that region's default VPC), the platform's TLS-only parameter group, an option group, and the source key.
+ */
+const SOURCE_REGION_KEYS = ["DBSubnetGroupName", "VpcSecurityGroupIds", "AvailabilityZone", "DBParameterGroupName", "OptionGroupName", "KmsKeyId"];
 
 /**
  * The metadata start-restore-job takes for each type: what the recovery point was saved with (get-recovery-point-
@@ -176,7 +179,7 @@ export function restoreMetadata(type: DrillType, saved: Readonly<Record<string, 
         ...(drill.vault === "copy" || saved.availabilityZone === undefined ? { availabilityZone: `${drill.region}a` } : {}),
       };
     case "RDS": {
-      const kept = Object.fromEntries(Object.entries(saved).filter(([k]) => drill.vault === "primary" || !SOURCE_NETWORK_KEYS.includes(k)));
+      const kept = Object.fromEntries(Object.entries(saved).filter(([k]) => drill.vault === "primary" || !SOURCE_REGION_KEYS.includes(k)));
       return {
         ...kept,
         DBInstanceIdentifier: scratchName(saved.DBInstanceIdentifier ?? `${drill.cluster}-postgres`, drill.suffix),

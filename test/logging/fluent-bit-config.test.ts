@@ -33,7 +33,8 @@ const matches = (pattern: string, tag: string) =>
 /** Where a record of `namespace` ends: the outputs it reaches and the `team` it carries. */
 function route(pipeline: ReturnType<typeof build>, namespace: string): { outputs: Section[]; team?: string } {
   let tag = `${CONTAINER_TAG_PREFIX}var.log.containers.pod-1_${namespace}_main-0123.log`;
-  const record: Record<string, string> = {};
+  // An application's own JSON "team" field, which Merge_Log lifts into the record: the stamp must overwrite it.
+  const record: Record<string, string> = { team: "spoofed" };
   for (const filter of pipeline.filters) {
     if (!matches(value(filter, "Match"), tag)) continue;
     if (value(filter, "Name") === "rewrite_tag") {
@@ -48,8 +49,9 @@ function route(pipeline: ReturnType<typeof build>, namespace: string): { outputs
       }
     }
     if (value(filter, "Name") === "modify") {
-      const [key, v] = value(filter, "Add").split(" ");
-      record[key] ??= v;
+      expect(values(filter, "Add"), "modify adds only when the key is absent").toEqual([]);
+      const [key, v] = value(filter, "Set").split(" ");
+      record[key] = v;
     }
   }
   return { outputs: pipeline.outputs.filter((o) => matches(value(o, "Match"), tag)), team: record.team };

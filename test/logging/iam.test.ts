@@ -32,6 +32,13 @@ describe("a team's log read policy and the boundary", () => {
     }
   });
 
+  it("query results (no resource in IAM) stay outside the boundary: from the team's own pods logs are tailed and filtered, not queried", () => {
+    const unscoped = read.Statement.filter((s) => arr(s.Resource).includes("*"));
+    expect(unscoped.flatMap((s) => arr(s.Action))).toEqual(["logs:GetQueryResults", "logs:StopQuery"]);
+    // A boundary with Resource "*" would let any team role read any query's results by its id.
+    expect(boundary.Statement.some((b) => arr(b.Resource).includes("*"))).toBe(false);
+  });
+
   it("the boundary reads the teams' groups only: not the platform's, not another cluster's, and writes nothing", () => {
     const logs = boundary.Statement.filter((s) => arr(s.Action).some((a) => a.startsWith("logs:")));
     expect(logs).toHaveLength(1);

@@ -158,8 +158,16 @@ describe("restore metadata per type", () => {
     expect(restoreMetadata("EBS", saved, copy())).toMatchObject({ availabilityZone: "us-west-2a", kmsKeyId: "alias/mlops-prod-recovery-backup" });
   });
 
-  it("RDS: a new instance under a scratch identifier, single-AZ, deletable; the source network dropped in the recovery region", () => {
-    const saved = { DBInstanceIdentifier: "mlops-prod-postgres", DBSubnetGroupName: "sg-db", VpcSecurityGroupIds: '["sg-1"]', Engine: "postgres" };
+  it("RDS: a new instance under a scratch identifier, single-AZ, deletable; the source region's network, parameter and option groups and key dropped in the recovery region", () => {
+    const saved = {
+      DBInstanceIdentifier: "mlops-prod-postgres",
+      DBSubnetGroupName: "sg-db",
+      VpcSecurityGroupIds: '["sg-1"]',
+      DBParameterGroupName: "mlops-prod-postgres-tls",
+      OptionGroupName: "default:postgres-16",
+      KmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/src",
+      Engine: "postgres",
+    };
     expect(restoreMetadata("RDS", saved, prod())).toEqual({
       ...saved,
       DBInstanceIdentifier: "mlops-prod-postgres-drill-202611220345",
