@@ -19,6 +19,7 @@ export const cases: AlertCase[] = [
         annotations: {
           summary: "GPU 0 on gpu-node-1 reported XID 79",
           description: "An XID error is a driver-reported GPU fault; many need a node drain or reboot (NVIDIA XID catalogue).",
+          runbook_url: "docs/operations/gpu-node-failing.md#gpuxiderror",
         },
       },
     ],
