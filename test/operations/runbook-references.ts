@@ -38,7 +38,23 @@ export function codeOf(markdown: string): { spans: string[]; commands: string[] 
 
 const scripts = pkg.scripts as Record<string, string>;
 const PATH = /^(?:\.?[\w-]+\/)+[\w.-]*$|^[\w-]+\.(?:json|ts|md|ya?ml)$/;
-const CONFIG_ROOTS = ["cluster", "network", "nodePools", "storage", "services", "teams", "queues", "guardrails", "access", "gpu", "aws", "costs"];
+const CONFIG_ROOTS = [
+  "cluster",
+  "network",
+  "nodePools",
+  "storage",
+  "services",
+  "teams",
+  "queues",
+  "guardrails",
+  "access",
+  "gpu",
+  "aws",
+  "costs",
+  "observability",
+  "alerting",
+  "logging",
+];
 
 interface SchemaDef {
   readonly type: string;
@@ -78,7 +94,7 @@ export function missingReferences(markdown: string): string[] {
   // Commands to run: fenced lines, and spans with flags (prose may say `pulumi up` for the operation).
   for (const text of [...commands, ...spans.filter((s) => s.includes(" --"))]) {
     if (/(^|[;&|(]\s*)pulumi /.test(text) && !text.includes("npm run pulumi -- ")) out.push(`pulumi outside npm run pulumi: ${text}`);
-    if (text.includes("npm run pulumi -- ") && !/ (state|stack|config|refresh|preview|up|destroy|cancel)\b/.test(text))
+    if (text.includes("npm run pulumi -- ") && !/ (state|stack|config|refresh|preview|up|destroy|cancel|import)\b/.test(text))
       out.push(`unknown pulumi command: ${text}`);
     if (/npm run pulumi -- (?!stack (ls|select))/.test(text) && !text.includes("--stack ")) out.push(`pulumi command without --stack: ${text}`);
   }
