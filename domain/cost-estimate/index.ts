@@ -20,7 +20,8 @@ export { HOURS_PER_MONTH, Pricer } from "./pricer";
 export const LEFT_OUT = [
   "data transfer (internet egress, cross-AZ, NAT gateway per-GB processing)",
   "S3 storage, requests and their growth",
-  "CloudWatch logs and metrics, AWS Backup, KMS requests, public IPv4 addresses",
+  "CloudWatch logs (container log groups included) and metrics, AWS Backup and its copies to the recovery region, RDS backups replicated there, KMS requests, public IPv4 addresses",
+  "volumes claimed in the cluster (Prometheus's and Alertmanager's: 2 × 100Gi and 2 × 2Gi of gp3 in prod) and an Amazon Managed Service for Prometheus workspace (billed per sample)",
   "load balancers the AWS Load Balancer Controller creates at run time",
   "spot discounts (spot pools are priced at on-demand, an upper bound), savings plans and reserved instances",
   "AWS support plans and taxes",
