@@ -38,6 +38,6 @@ describe("the metrics runbook", () => {
     expect(RUNBOOK).toContain("alertmanager-monitoring-kube-prometheus-alertmanager");
     expect(RUNBOOK).toContain("delete pod prometheus-monitoring-kube-prometheus-prometheus-0");
     expect(RUNBOOK).toContain(PROMETHEUS_SERVICE_ACCOUNT);
-    expect(RUNBOOK).toContain(`pulumi config set --secret mlops-platform:${REMOTE_WRITE_PASSWORD_KEY}`);
+    expect(RUNBOOK).toContain(`npm run pulumi -- config set --secret mlops-platform:${REMOTE_WRITE_PASSWORD_KEY}`);
   });
 });
