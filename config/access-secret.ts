@@ -79,21 +79,29 @@ export const UNSET_CLIENT_SECRET_NOTE = `${PROJECT}:${ACCESS_CLIENT_SECRET_KEY} 
 /** The offline plan's stand-in for an unset client secret: a secret, so every output shows it masked. */
 export const OFFLINE_CLIENT_SECRET = "offline-plan-client-secret";
 
-/** Stacks the note was given for: `npm run check` plans several in one process. */
-const noted = new Set<string>();
+/** Per secret key, the stacks its note was given for: `npm run check` plans several in one process. */
+const noted = new Map<string, Set<string>>();
+
+/**
+ * A secret project key as a secret Output: its value when set; unset, a known stand-in secret in the offline plan
+ * (an unknown value would make a Secret's whole stringData unknown, so the plan could not write its keys), with
+ * `note` said once per stack, and an error anywhere else (the loader has refused that stack before any component runs).
+ */
+export function secretOrStandIn(key: string, setCommand: string, note: string, standIn: string): pulumi.Output<string> {
+  const value = new pulumi.Config(PROJECT).getSecret(key);
+  if (value !== undefined) return value;
+  if (!isOfflinePlan()) throw new Error(`${key}: is required; set it with \`${setCommand}\``);
+  const stacks = noted.get(key) ?? new Set<string>();
+  if (!stacks.has(pulumi.getStack())) void pulumi.log.info(note);
+  noted.set(key, stacks.add(pulumi.getStack()));
+  return pulumi.secret(standIn);
+}
 
 /**
  * The client secret of the company's IdP as a secret Output, for the gateway's OIDC policy and Grafana; undefined
- * without access or with Dex (whose secret the platform generates). Unset, it is a known stand-in secret in the
- * offline plan (an unknown value would make a Secret's whole stringData unknown, so the plan could not write its
- * keys) and an error anywhere else (the loader has refused that stack before any component runs).
+ * without access or with Dex (whose secret the platform generates); unset, see secretOrStandIn.
  */
 export function accessClientSecret(access: Pick<AccessConfig, "identityProvider"> | undefined): pulumi.Output<string> | undefined {
   if (access?.identityProvider.kind !== "oidc") return undefined;
-  const value = new pulumi.Config(PROJECT).getSecret(ACCESS_CLIENT_SECRET_KEY);
-  if (value !== undefined) return value;
-  if (!isOfflinePlan()) throw new Error(`${ACCESS_CLIENT_SECRET_KEY}: is required; set it with \`${SET_CLIENT_SECRET_COMMAND}\``);
-  if (!noted.has(pulumi.getStack())) void pulumi.log.info(UNSET_CLIENT_SECRET_NOTE);
-  noted.add(pulumi.getStack());
-  return pulumi.secret(OFFLINE_CLIENT_SECRET);
+  return secretOrStandIn(ACCESS_CLIENT_SECRET_KEY, SET_CLIENT_SECRET_COMMAND, UNSET_CLIENT_SECRET_NOTE, OFFLINE_CLIENT_SECRET);
 }

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../domain/project";
-import { isOfflinePlan, type ClientSecretState, type MissingSecrets } from "./access-secret";
+import { secretOrStandIn, type ClientSecretState, type MissingSecrets } from "./access-secret";
 import type { Problem } from "./problems";
 import type { RemoteWriteInput } from "./observability";
 
@@ -49,18 +49,8 @@ export const UNSET_REMOTE_WRITE_PASSWORD_NOTE = `${PROJECT}:${REMOTE_WRITE_PASSW
 /** The offline plan's stand-in for an unset password: a secret, so every output shows it masked. */
 export const OFFLINE_REMOTE_WRITE_PASSWORD = "offline-plan-remote-write-password";
 
-const noted = new Set<string>();
-
-/**
- * The password as a secret Output when the remote write takes one, else undefined. Unset, it is a known stand-in
- * secret in the offline plan and an error anywhere else (the loader has refused that stack already).
- */
+/** The password as a secret Output when the remote write takes one, else undefined; unset, see secretOrStandIn. */
 export function remoteWritePassword(remote: RemoteWriteInput | undefined): pulumi.Output<string> | undefined {
   if (!usesPassword(remote)) return undefined;
-  const value = new pulumi.Config(PROJECT).getSecret(REMOTE_WRITE_PASSWORD_KEY);
-  if (value !== undefined) return value;
-  if (!isOfflinePlan()) throw new Error(`${REMOTE_WRITE_PASSWORD_KEY}: is required; set it with \`${SET_REMOTE_WRITE_PASSWORD_COMMAND}\``);
-  if (!noted.has(pulumi.getStack())) void pulumi.log.info(UNSET_REMOTE_WRITE_PASSWORD_NOTE);
-  noted.add(pulumi.getStack());
-  return pulumi.secret(OFFLINE_REMOTE_WRITE_PASSWORD);
+  return secretOrStandIn(REMOTE_WRITE_PASSWORD_KEY, SET_REMOTE_WRITE_PASSWORD_COMMAND, UNSET_REMOTE_WRITE_PASSWORD_NOTE, OFFLINE_REMOTE_WRITE_PASSWORD);
 }
