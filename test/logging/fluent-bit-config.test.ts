@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { CONTAINER_TAG_PREFIX, fluentBitPipeline, renderSections, type FluentBitSink, type Section } from "../../charts/logging/fluent-bit-config";
 import { platformLogGroupName, teamLogGroupName } from "../../domain/log-groups";
 import { PLATFORM_NAMESPACES } from "../../domain/platform-namespaces";
+import { globMatches } from "../helpers/glob";
 
 const TEAMS = ["recsys", "nlp", "vision-2"];
 const cloudwatch = (teams: readonly string[]): FluentBitSink => ({
@@ -21,14 +22,8 @@ const build = (teams: readonly string[], sink: FluentBitSink = cloudwatch(teams)
 
 const values = (section: Section, key: string) => section.entries.filter(([k]) => k === key).map(([, v]) => v);
 const value = (section: Section, key: string) => values(section, key)[0];
-/** Fluent Bit's Match: `*` matches any run of characters. */
-const matches = (pattern: string, tag: string) =>
-  new RegExp(
-    `^${pattern
-      .split("*")
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-      .join(".*")}$`,
-  ).test(tag);
+/** Fluent Bit's Match. */
+const matches = globMatches;
 
 /** Where a record of `namespace` ends: the outputs it reaches and the `team` it carries. */
 function route(pipeline: ReturnType<typeof build>, namespace: string): { outputs: Section[]; team?: string } {

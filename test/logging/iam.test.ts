@@ -3,17 +3,12 @@ import { describe, it, expect } from "vitest";
 import { fluentBitLogsPolicy, LOG_READ_ACTIONS, teamLogsReadPolicy } from "../../components/logging/iam";
 import { teamBoundaryPolicy } from "../../components/teams";
 import { platformLogGroupName, teamLogGroupName } from "../../domain/log-groups";
+import { globMatches } from "../helpers/glob";
 
 const KEY = { arn: "arn:aws:kms:eu-west-1:123456789012:key/abc", region: "eu-west-1" };
 const arr = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-/** IAM's ARN glob: `*` matches any run of characters. */
-const covers = (pattern: string, arn: string) =>
-  new RegExp(
-    `^${pattern
-      .split("*")
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-      .join(".*")}$`,
-  ).test(arn);
+/** IAM's ARN glob. */
+const covers = globMatches;
 
 describe("a team's log read policy and the boundary", () => {
   const boundary = teamBoundaryPolicy("mlops-prod", "123456789012", KEY);
