@@ -14,8 +14,16 @@ import { fixtureStackConfig, fixtureStacks } from "../helpers/stack";
 
 const amtool = () => inject("amtool").binary;
 
+/** Each stack planned once, however many tests read it. */
+const planned = new Map<string, ReturnType<typeof planAlertmanager>>();
+function plannedAlertmanager(stack: string): ReturnType<typeof planAlertmanager> {
+  const plan = planned.get(stack) ?? planAlertmanager(stack);
+  planned.set(stack, plan);
+  return plan;
+}
+
 /** The planned Alertmanager config (the monitoring release's values) and the resolved config it came from. */
-async function plannedAlertmanager(stack: string) {
+async function planAlertmanager(stack: string) {
   const result = await runPlan(stack, { stackConfig: fixtureStackConfig(stack) });
   if (!result.ok || result.config === undefined) throw new Error(`fixture stack ${stack} did not plan: ${JSON.stringify(result.problems)}`);
   const monitoring = result.charts.filter((c) => c.chart === "kube-prometheus-stack" && c.namespace === MONITORING_NAMESPACE);
